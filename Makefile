@@ -1,0 +1,126 @@
+# Heedful build, test and CI entry points. `make test` on a fresh Debian 12 with Python 3.11
+# installs everything it needs (venv from requirements.lock, Debian packages, services).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+# Prerequisites such as `venv system-deps` may both call apt-get: never run them in parallel.
+.NOTPARALLEL:
+
+# uv ignores pip's config; through the TLS-inspecting proxy it must use the system CA store.
+# UV_SYSTEM_CERTS is the current name, UV_NATIVE_TLS the older one (deprecated in uv 0.13).
+export UV_NATIVE_TLS=1
+export UV_SYSTEM_CERTS=1
+
+PYTHON3 ?= python3
+PY=.venv/bin/python
+UV=.venv/bin/uv
+UV_VERSION=0.13.9
+STAMP=.venv/.installed
+BIN=.venv/bin
+
+.PHONY: help venv lock system-deps services services-down test test-pg e2e lint fmt \
+	migrate demo bench translations dev clean
+
+help:
+	@echo "make venv          create .venv from requirements.lock (+ editable heedful)"
+	@echo "make lock          recompile requirements.lock from pyproject.toml"
+	@echo "make system-deps   apt-get install chromium, libatomic1, postgresql, nats-server if missing"
+	@echo "make services      start/reuse PostgreSQL + NATS (.services.env); make services-down"
+	@echo "make test          lint + full test suite (what CI runs)"
+	@echo "make test-pg       PostgreSQL tests only (pytest -k postgres)"
+	@echo "make e2e           browser tests (tests/e2e)"
+	@echo "make lint | fmt    ruff, mypy, import-linter | auto-format"
+	@echo "make migrate       heedful db upgrade"
+	@echo "make demo          migrate, load demo data and serve"
+	@echo "make dev           serve with auto-reload"
+	@echo "make bench         benchmarks (python -m bench)"
+	@echo "make translations  extract, update and compile message catalogs"
+	@echo "make clean         remove the venv, caches and build output"
+
+# --- environment ---------------------------------------------------------------------
+
+venv: $(STAMP)
+
+# uv lives inside the venv. `uv pip sync` leaves pip, setuptools and uv itself in place
+# (checked with uv 0.13.9), so one venv is enough; the guard after sync reinstalls uv if a
+# future uv ever removes itself. Debian's python3 has no ensurepip without python3-venv.
+$(UV):
+	@$(PYTHON3) -c 'import ensurepip' 2>/dev/null || PYTHON3=$(PYTHON3) scripts/system-deps.sh --venv
+	@if [ ! -x $(PY) ] || ! $(PY) -m pip --version >/dev/null 2>&1; then \
+		echo "$(PYTHON3) -m venv --clear .venv"; $(PYTHON3) -m venv --clear .venv; fi
+	$(PY) -m pip install -q uv==$(UV_VERSION)
+
+$(STAMP): requirements.lock pyproject.toml | $(UV)
+	$(UV) pip sync --python $(PY) requirements.lock
+	@test -x $(UV) || $(PY) -m pip install -q uv==$(UV_VERSION)
+	$(UV) pip install --python $(PY) --no-deps -e .
+	@touch $@
+
+lock: | $(UV)
+	$(UV) pip compile pyproject.toml --extra dev -o requirements.lock --python-version 3.11
+
+system-deps:
+	@scripts/system-deps.sh
+
+services:
+	@scripts/services.sh up
+	@cat .services.env
+
+services-down:
+	@scripts/services.sh down
+
+# --- quality -------------------------------------------------------------------------
+
+test: venv system-deps
+	@MAKE="$(MAKE)" scripts/test.sh
+
+test-pg: venv system-deps
+	@MAKE="$(MAKE)" scripts/test.sh --no-lint -k postgres
+
+e2e: venv system-deps
+	@MAKE="$(MAKE)" scripts/test.sh --no-lint tests/e2e
+
+lint: venv
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy src
+	$(BIN)/lint-imports
+
+fmt: venv
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+# --- running -------------------------------------------------------------------------
+
+migrate: venv
+	$(BIN)/heedful db upgrade
+
+demo: venv
+	$(BIN)/heedful demo
+
+dev: venv
+	$(BIN)/heedful serve --reload
+
+# Services stay up after a benchmark so repeated runs reuse them: `make services-down`.
+bench: venv system-deps services
+	. ./.services.env && $(PY) -m bench
+
+TRANSLATIONS=src/heedful/translations
+
+translations: venv
+	mkdir -p $(TRANSLATIONS)
+	$(BIN)/pybabel extract -F babel.cfg -o $(TRANSLATIONS)/messages.pot --no-location .
+	@if compgen -G '$(TRANSLATIONS)/*/LC_MESSAGES/messages.po' >/dev/null; then \
+		echo "$(BIN)/pybabel -q update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)"; \
+		$(BIN)/pybabel -q update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS); \
+		echo "$(BIN)/pybabel -q compile -d $(TRANSLATIONS)"; \
+		$(BIN)/pybabel -q compile -d $(TRANSLATIONS); \
+	else \
+		echo "no catalogs yet: $(BIN)/pybabel -q init -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) -l uk"; \
+	fi
+
+clean:
+	-@[ ! -e .services.pids ] || scripts/services.sh down
+	rm -rf .venv .mypy_cache .ruff_cache .pytest_cache .hypothesis .schemathesis .import_linter_cache \
+		build dist src/*.egg-info .services.env
+	find . -path ./.git -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +

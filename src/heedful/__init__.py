@@ -1,0 +1,3 @@
+"""Heedful: a self-hosted proactive customer-experience engine."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,251 @@
+"""Customers and their identities, with the search terms and locations kept beside them."""
+
+from __future__ import annotations
+
+import base64
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, RowMapping
+
+from heedful.adapters.storage.tables import customer_locations, customers, identities, name_terms
+from heedful.core.customers.identities import Identity, IdentityKind
+from heedful.core.customers.model import Customer, CustomerStatus, Segment, fold, search_terms
+from heedful.core.shared.errors import InvalidInput
+from heedful.core.shared.ports import CustomerScope, Page
+
+_PREFIX_END = "\U0010ffff"
+
+
+def _customer(row: RowMapping, location_ids: set[str]) -> Customer:
+    return Customer(
+        id=row["id"],
+        full_name=row["full_name"],
+        language=row["language"],
+        time_zone=row["time_zone"],
+        segment=Segment(row["segment"]),
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        home_location_id=row["home_location_id"],
+        birthday=row["birthday"],
+        status=CustomerStatus(row["status"]),
+        merged_into_id=row["merged_into_id"],
+        erased_at=row["erased_at"],
+        location_ids=location_ids,
+    )
+
+
+def _values(c: Customer) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "full_name": c.full_name,
+        "language": c.language,
+        "time_zone": c.time_zone,
+        "segment": c.segment.value,
+        "home_location_id": c.home_location_id,
+        "birthday": c.birthday,
+        "status": c.status.value,
+        "merged_into_id": c.merged_into_id,
+        "erased_at": c.erased_at,
+        "created_at": c.created_at,
+        "updated_at": c.updated_at,
+    }
+
+
+def _scoped(query: sa.Select[Any], scope: CustomerScope) -> sa.Select[Any]:
+    if scope.location_ids is None:
+        return query
+    return query.where(
+        sa.exists().where(
+            customer_locations.c.customer_id == customers.c.id,
+            customer_locations.c.location_id.in_(sorted(scope.location_ids)),
+        )
+    )
+
+
+class SqlCustomers:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def _with_locations(self, rows: list[RowMapping]) -> list[Customer]:
+        if not rows:
+            return []
+        ids = [r["id"] for r in rows]
+        found: dict[str, set[str]] = {i: set() for i in ids}
+        for cid, lid in self._conn.execute(
+            sa.select(customer_locations.c.customer_id, customer_locations.c.location_id).where(
+                customer_locations.c.customer_id.in_(ids)
+            )
+        ):
+            found[cid].add(lid)
+        return [_customer(r, found[r["id"]]) for r in rows]
+
+    def add(self, customer: Customer) -> None:
+        self._conn.execute(customers.insert().values(**_values(customer)))
+        self._sync_terms(customer.id, customer.full_name, set())
+        self._sync_locations(customer.id, customer.location_ids, set())
+
+    def get(self, customer_id: str) -> Customer | None:
+        rows = (
+            self._conn.execute(customers.select().where(customers.c.id == customer_id))
+            .mappings()
+            .all()
+        )
+        found = self._with_locations(list(rows))
+        return found[0] if found else None
+
+    def update(self, customer: Customer) -> None:
+        old = self.get(customer.id)
+        values = _values(customer)
+        del values["id"]
+        self._conn.execute(customers.update().where(customers.c.id == customer.id).values(**values))
+        if old is None:
+            return
+        if old.full_name != customer.full_name or customer.status is CustomerStatus.ERASED:
+            name = "" if customer.status is CustomerStatus.ERASED else customer.full_name
+            self._sync_terms(customer.id, name, search_terms(old.full_name))
+        self._sync_locations(customer.id, customer.location_ids, old.location_ids)
+
+    def _sync_terms(self, customer_id: str, full_name: str, old_terms: set[str]) -> None:
+        new_terms = {t[:100] for t in search_terms(full_name)}
+        gone = old_terms - new_terms
+        if gone:
+            self._conn.execute(
+                name_terms.delete().where(
+                    name_terms.c.customer_id == customer_id, name_terms.c.term.in_(gone)
+                )
+            )
+        added = new_terms - old_terms
+        if added:
+            self._conn.execute(
+                name_terms.insert(), [{"term": t, "customer_id": customer_id} for t in added]
+            )
+
+    def _sync_locations(self, customer_id: str, new: set[str], old: set[str]) -> None:
+        if old - new:
+            self._conn.execute(
+                customer_locations.delete().where(
+                    customer_locations.c.customer_id == customer_id,
+                    customer_locations.c.location_id.in_(old - new),
+                )
+            )
+        if new - old:
+            self._conn.execute(
+                customer_locations.insert(),
+                [{"customer_id": customer_id, "location_id": lid} for lid in sorted(new - old)],
+            )
+
+    def find_by_identity(self, kind: IdentityKind, value: str) -> Customer | None:
+        query = (
+            sa.select(customers)
+            .join(identities, identities.c.customer_id == customers.c.id)
+            .where(identities.c.kind == kind.value, identities.c.value == value)
+        )
+        found = self._with_locations(list(self._conn.execute(query).mappings().all()))
+        return found[0] if found else None
+
+    def search(self, text: str, scope: CustomerScope, limit: int) -> list[Customer]:
+        words = sorted(
+            {w[:100] for w in fold(text).replace("-", " ").split()}, key=len, reverse=True
+        )[:4]
+        if not words:
+            return []
+        query = sa.select(customers).where(customers.c.status == CustomerStatus.ACTIVE.value)
+        for word in words:
+            query = query.where(
+                customers.c.id.in_(
+                    sa.select(name_terms.c.customer_id).where(
+                        name_terms.c.term >= word, name_terms.c.term < word + _PREFIX_END
+                    )
+                )
+            )
+        query = _scoped(query, scope).order_by(customers.c.full_name, customers.c.id).limit(limit)
+        return self._with_locations(list(self._conn.execute(query).mappings().all()))
+
+    def list(self, scope: CustomerScope, limit: int, cursor: str | None) -> Page[Customer]:
+        query = sa.select(customers).where(customers.c.status == CustomerStatus.ACTIVE.value)
+        if cursor:
+            at, last_id = _decode_cursor(cursor)
+            query = query.where(
+                sa.tuple_(customers.c.created_at, customers.c.id)
+                > sa.tuple_(sa.literal(at, customers.c.created_at.type), sa.literal(last_id))
+            )
+        query = (
+            _scoped(query, scope).order_by(customers.c.created_at, customers.c.id).limit(limit + 1)
+        )
+        rows = self._with_locations(list(self._conn.execute(query).mappings().all()))
+        more = len(rows) > limit
+        rows = rows[:limit]
+        return Page(
+            rows, _encode_cursor(rows[-1].created_at, rows[-1].id) if more and rows else None
+        )
+
+
+def _encode_cursor(at: datetime, last_id: str) -> str:
+    return base64.urlsafe_b64encode(f"{at.isoformat()}|{last_id}".encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, str]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        at, last_id = raw.split("|", 1)
+        parsed = datetime.fromisoformat(at)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidInput("this cursor was not given by us", field="cursor") from exc
+    if parsed.tzinfo is None:
+        raise InvalidInput("this cursor was not given by us", field="cursor")
+    return parsed, last_id
+
+
+def _identity(row: RowMapping) -> Identity:
+    return Identity(
+        id=row["id"],
+        customer_id=row["customer_id"],
+        kind=IdentityKind(row["kind"]),
+        value=row["value"],
+        added_at=row["added_at"],
+        added_by=row["added_by"],
+        label=row["label"],
+    )
+
+
+class SqlIdentities:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def add(self, identity: Identity) -> None:
+        self._conn.execute(
+            identities.insert().values(
+                id=identity.id,
+                customer_id=identity.customer_id,
+                kind=identity.kind.value,
+                value=identity.value,
+                label=identity.label,
+                added_at=identity.added_at,
+                added_by=identity.added_by,
+            )
+        )
+
+    def find(self, kind: IdentityKind, value: str) -> Identity | None:
+        row = (
+            self._conn.execute(
+                identities.select().where(
+                    identities.c.kind == kind.value, identities.c.value == value
+                )
+            )
+            .mappings()
+            .first()
+        )
+        return _identity(row) if row else None
+
+    def list_for(self, customer_id: str) -> list[Identity]:
+        rows = self._conn.execute(
+            identities.select()
+            .where(identities.c.customer_id == customer_id)
+            .order_by(identities.c.added_at, identities.c.id)
+        ).mappings()
+        return [_identity(r) for r in rows]
+
+    def remove(self, identity_id: str) -> None:
+        self._conn.execute(identities.delete().where(identities.c.id == identity_id))

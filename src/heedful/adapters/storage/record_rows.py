@@ -1,0 +1,287 @@
+"""What a customer said, agreed to and did: preferences, consent decisions, history."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, RowMapping
+
+from heedful.adapters.storage.tables import (
+    audit_log,
+    consents,
+    history,
+    identities,
+    merges,
+    name_terms,
+    preferences,
+)
+from heedful.core.customers.consent import Channel, ConsentDecision, Purpose
+from heedful.core.history.model import HistoryEntry, HistoryKind, Item
+from heedful.core.preferences.model import Category, Polarity, Preference, Source
+
+OWNED_TABLES: dict[str, sa.Table] = {
+    "identity": identities,
+    "preference": preferences,
+    "consent": consents,
+    "history": history,
+}
+
+
+def _preference(row: RowMapping) -> Preference:
+    return Preference(
+        id=row["id"],
+        customer_id=row["customer_id"],
+        polarity=Polarity(row["polarity"]),
+        category=Category(row["category"]),
+        subject=row["subject"],
+        note=row["note"],
+        source=Source(row["source"]),
+        confidence=row["confidence"],
+        recorded_at=row["recorded_at"],
+        recorded_by=row["recorded_by"],
+        recorded_by_label=row["recorded_by_label"],
+        location_id=row["location_id"],
+        retracted_at=row["retracted_at"],
+        retracted_by=row["retracted_by"],
+    )
+
+
+def _preference_values(p: Preference) -> dict[str, Any]:
+    return {
+        "id": p.id,
+        "customer_id": p.customer_id,
+        "polarity": p.polarity.value,
+        "category": p.category.value,
+        "subject": p.subject,
+        "note": p.note,
+        "source": p.source.value,
+        "confidence": p.confidence,
+        "location_id": p.location_id,
+        "recorded_at": p.recorded_at,
+        "recorded_by": p.recorded_by,
+        "recorded_by_label": p.recorded_by_label,
+        "retracted_at": p.retracted_at,
+        "retracted_by": p.retracted_by,
+    }
+
+
+class SqlPreferences:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def add(self, preference: Preference) -> None:
+        self._conn.execute(preferences.insert().values(**_preference_values(preference)))
+
+    def get(self, preference_id: str) -> Preference | None:
+        row = (
+            self._conn.execute(preferences.select().where(preferences.c.id == preference_id))
+            .mappings()
+            .first()
+        )
+        return _preference(row) if row else None
+
+    def update(self, preference: Preference) -> None:
+        values = _preference_values(preference)
+        del values["id"]
+        self._conn.execute(
+            preferences.update().where(preferences.c.id == preference.id).values(**values)
+        )
+
+    def list_for(self, customer_id: str, *, include_retracted: bool = False) -> list[Preference]:
+        query = preferences.select().where(preferences.c.customer_id == customer_id)
+        if not include_retracted:
+            query = query.where(preferences.c.retracted_at.is_(None))
+        rows = self._conn.execute(
+            query.order_by(preferences.c.recorded_at.desc(), preferences.c.id)
+        ).mappings()
+        return [_preference(r) for r in rows]
+
+
+class SqlConsents:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def add(self, decision: ConsentDecision) -> None:
+        self._conn.execute(
+            consents.insert().values(
+                id=decision.id,
+                customer_id=decision.customer_id,
+                channel=decision.channel.value,
+                purpose=decision.purpose.value,
+                granted=decision.granted,
+                decided_at=decision.decided_at,
+                how=decision.how,
+                recorded_by=decision.recorded_by,
+                recorded_by_label=decision.recorded_by_label,
+            )
+        )
+
+    def list_for(self, customer_id: str) -> list[ConsentDecision]:
+        rows = self._conn.execute(
+            consents.select()
+            .where(consents.c.customer_id == customer_id)
+            .order_by(consents.c.decided_at, consents.c.id)
+        ).mappings()
+        return [
+            ConsentDecision(
+                id=r["id"],
+                customer_id=r["customer_id"],
+                channel=Channel(r["channel"]),
+                purpose=Purpose(r["purpose"]),
+                granted=r["granted"],
+                decided_at=r["decided_at"],
+                how=r["how"],
+                recorded_by=r["recorded_by"],
+                recorded_by_label=r["recorded_by_label"],
+            )
+            for r in rows
+        ]
+
+
+def _items_out(items: Sequence[Item]) -> list[dict[str, Any]]:
+    return [
+        {"attributes": i.attributes, "quantity": i.quantity, "amount_minor": i.amount_minor}
+        for i in items
+    ]
+
+
+def _entry(row: RowMapping) -> HistoryEntry:
+    return HistoryEntry(
+        id=row["id"],
+        customer_id=row["customer_id"],
+        kind=HistoryKind(row["kind"]),
+        occurred_at=row["occurred_at"],
+        recorded_at=row["recorded_at"],
+        location_id=row["location_id"],
+        items=[
+            Item(
+                attributes=dict(i["attributes"]),
+                quantity=i["quantity"],
+                amount_minor=i["amount_minor"],
+            )
+            for i in row["items"]
+        ],
+        amount_minor=row["amount_minor"],
+        currency=row["currency"],
+        external_ref=row["external_ref"],
+        note=row["note"],
+    )
+
+
+class SqlHistory:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def add(self, entry: HistoryEntry) -> None:
+        self._conn.execute(
+            history.insert().values(
+                id=entry.id,
+                customer_id=entry.customer_id,
+                kind=entry.kind.value,
+                occurred_at=entry.occurred_at,
+                recorded_at=entry.recorded_at,
+                location_id=entry.location_id,
+                items=_items_out(entry.items),
+                amount_minor=entry.amount_minor,
+                currency=entry.currency,
+                external_ref=entry.external_ref,
+                note=entry.note,
+            )
+        )
+
+    def find_by_ref(self, kind: HistoryKind, external_ref: str) -> HistoryEntry | None:
+        row = (
+            self._conn.execute(
+                history.select().where(
+                    history.c.kind == kind.value, history.c.external_ref == external_ref
+                )
+            )
+            .mappings()
+            .first()
+        )
+        return _entry(row) if row else None
+
+    def list_for(self, customer_id: str, limit: int) -> list[HistoryEntry]:
+        rows = self._conn.execute(
+            history.select()
+            .where(history.c.customer_id == customer_id)
+            .order_by(history.c.occurred_at.desc(), history.c.id)
+            .limit(limit)
+        ).mappings()
+        return [_entry(r) for r in rows]
+
+    def count_for(self, customer_id: str) -> int:
+        return int(
+            self._conn.scalar(
+                sa.select(sa.func.count())
+                .select_from(history)
+                .where(history.c.customer_id == customer_id)
+            )
+            or 0
+        )
+
+
+class SqlOwnedRows:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def ids_for(self, entity: str, customer_id: str) -> list[str]:
+        table = OWNED_TABLES[entity]
+        return list(
+            self._conn.scalars(
+                sa.select(table.c.id).where(table.c.customer_id == customer_id).order_by(table.c.id)
+            )
+        )
+
+    def move(self, entity: str, entity_ids: Sequence[str], to_customer_id: str) -> int:
+        table = OWNED_TABLES[entity]
+        moved = 0
+        for start in range(0, len(entity_ids), 500):
+            chunk = list(entity_ids[start : start + 500])
+            moved += self._conn.execute(
+                table.update().where(table.c.id.in_(chunk)).values(customer_id=to_customer_id)
+            ).rowcount
+        return moved
+
+    def owner_of(self, entity: str, entity_ids: Sequence[str]) -> dict[str, str]:
+        table = OWNED_TABLES[entity]
+        owners: dict[str, str] = {}
+        for start in range(0, len(entity_ids), 500):
+            chunk = list(entity_ids[start : start + 500])
+            owners.update(
+                dict(
+                    self._conn.execute(
+                        sa.select(table.c.id, table.c.customer_id).where(table.c.id.in_(chunk))
+                    ).tuples()
+                )
+            )
+        return owners
+
+    def erase_personal_data(self, customer_id: str) -> dict[str, int]:
+        removed = {}
+        for entity in ("identity", "preference", "consent"):
+            table = OWNED_TABLES[entity]
+            removed[entity] = self._conn.execute(
+                table.delete().where(table.c.customer_id == customer_id)
+            ).rowcount
+        self._conn.execute(name_terms.delete().where(name_terms.c.customer_id == customer_id))
+        # History stays for the aggregates; only its free text could name or describe the person.
+        removed["history_notes"] = self._conn.execute(
+            history.update()
+            .where(history.c.customer_id == customer_id, history.c.note != "")
+            .values(note="")
+        ).rowcount
+        removed["audit_values"] = self._conn.execute(
+            audit_log.update()
+            .where(audit_log.c.customer_id == customer_id)
+            .values(before=None, after={"erased": True})
+        ).rowcount
+        removed["merge_snapshots"] = self._conn.execute(
+            merges.update()
+            .where(sa.or_(merges.c.survivor_id == customer_id, merges.c.absorbed_id == customer_id))
+            .values(survivor_before={"erased": True}, absorbed_before={"erased": True}, changes=[])
+        ).rowcount
+        # customer_locations stay: they say where the (now anonymous) history happened.
+        return removed

@@ -1,0 +1,255 @@
+"""The schema as SQLAlchemy Core tables; repositories map rows to core objects explicitly.
+
+Migrations in ``migrations/versions`` create exactly this; ``alembic check`` guards drift.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UtcDateTime(sa.TypeDecorator[datetime]):
+    """Aware UTC in, aware UTC out, on SQLite (which stores text) as on PostgreSQL."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are never stored")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(
+        self,
+        value: datetime | None,
+        dialect: sa.Dialect,  # noqa: ARG002 - part of the interface
+    ) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+Json: Any = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+Id = sa.String(40)
+# Byte-wise ordering on PostgreSQL so that a prefix is a range an index can answer.
+Term = sa.String(100).with_variant(sa.String(100, collation="C"), "postgresql")
+
+
+def _id(name: str = "id", **kw: Any) -> sa.Column[Any]:
+    return sa.Column(name, Id, primary_key=True, **kw)
+
+
+locations = sa.Table(
+    "locations",
+    metadata,
+    _id(),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("kind", sa.String(30), nullable=False),
+    sa.Column("city", sa.String(100), nullable=False),
+    sa.Column("country", sa.String(2), nullable=False),
+    sa.Column("time_zone", sa.String(64), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+)
+
+staff = sa.Table(
+    "staff",
+    metadata,
+    _id(),
+    sa.Column("login", sa.String(100), nullable=False, unique=True),
+    sa.Column("full_name", sa.String(200), nullable=False),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("language", sa.String(5), nullable=False),
+    sa.Column("password_hash", sa.String(200), nullable=False),
+    sa.Column("location_ids", Json, nullable=True),
+    sa.Column("active", sa.Boolean, nullable=False, default=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+)
+
+api_tokens = sa.Table(
+    "api_tokens",
+    metadata,
+    _id(),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("prefix", sa.String(12), nullable=False),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("location_ids", Json, nullable=True),
+    sa.Column("created_by", Id, nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("last_used_at", UtcDateTime, nullable=True),
+    sa.Column("revoked_at", UtcDateTime, nullable=True),
+)
+
+customers = sa.Table(
+    "customers",
+    metadata,
+    _id(),
+    sa.Column("full_name", sa.String(200), nullable=False),
+    sa.Column("language", sa.String(5), nullable=False),
+    sa.Column("time_zone", sa.String(64), nullable=False),
+    sa.Column("segment", sa.String(20), nullable=False),
+    sa.Column("home_location_id", Id, sa.ForeignKey("locations.id"), nullable=True),
+    sa.Column("birthday", sa.Date, nullable=True),
+    sa.Column("status", sa.String(10), nullable=False),
+    sa.Column("merged_into_id", Id, nullable=True),
+    sa.Column("erased_at", UtcDateTime, nullable=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Index(None, "created_at", "id"),
+)
+
+# Where a customer is known: what scopes a manager's or agent's view.
+customer_locations = sa.Table(
+    "customer_locations",
+    metadata,
+    sa.Column("customer_id", Id, sa.ForeignKey("customers.id"), primary_key=True),
+    sa.Column("location_id", Id, sa.ForeignKey("locations.id"), primary_key=True),
+    sa.Index(None, "location_id", "customer_id"),
+)
+
+# Folded name words for the search box; a prefix of any word finds the customer.
+name_terms = sa.Table(
+    "name_terms",
+    metadata,
+    sa.Column("term", Term, primary_key=True),
+    sa.Column("customer_id", Id, sa.ForeignKey("customers.id"), primary_key=True),
+    sa.Index(None, "customer_id"),
+)
+
+identities = sa.Table(
+    "identities",
+    metadata,
+    _id(),
+    sa.Column("customer_id", Id, sa.ForeignKey("customers.id"), nullable=False, index=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("value", sa.String(254), nullable=False),
+    sa.Column("label", sa.String(60), nullable=False, default=""),
+    sa.Column("added_at", UtcDateTime, nullable=False),
+    sa.Column("added_by", Id, nullable=False),
+    sa.UniqueConstraint("kind", "value"),
+)
+
+preferences = sa.Table(
+    "preferences",
+    metadata,
+    _id(),
+    sa.Column("customer_id", Id, sa.ForeignKey("customers.id"), nullable=False, index=True),
+    sa.Column("polarity", sa.String(10), nullable=False),
+    sa.Column("category", sa.String(20), nullable=False),
+    sa.Column("subject", sa.String(200), nullable=False),
+    sa.Column("note", sa.Text, nullable=False, default=""),
+    sa.Column("source", sa.String(10), nullable=False),
+    sa.Column("confidence", sa.Float, nullable=False),
+    sa.Column("location_id", Id, sa.ForeignKey("locations.id"), nullable=True),
+    sa.Column("recorded_at", UtcDateTime, nullable=False),
+    sa.Column("recorded_by", Id, nullable=False),
+    sa.Column("recorded_by_label", sa.String(200), nullable=False),
+    sa.Column("retracted_at", UtcDateTime, nullable=True),
+    sa.Column("retracted_by", Id, nullable=True),
+)
+
+consents = sa.Table(
+    "consents",
+    metadata,
+    _id(),
+    sa.Column("customer_id", Id, sa.ForeignKey("customers.id"), nullable=False, index=True),
+    sa.Column("channel", sa.String(20), nullable=False),
+    sa.Column("purpose", sa.String(20), nullable=False),
+    sa.Column("granted", sa.Boolean, nullable=False),
+    sa.Column("decided_at", UtcDateTime, nullable=False),
+    sa.Column("how", sa.String(200), nullable=False),
+    sa.Column("recorded_by", Id, nullable=False),
+    sa.Column("recorded_by_label", sa.String(200), nullable=False),
+)
+
+history = sa.Table(
+    "history",
+    metadata,
+    _id(),
+    sa.Column("customer_id", Id, sa.ForeignKey("customers.id"), nullable=False),
+    sa.Column("kind", sa.String(10), nullable=False),
+    sa.Column("occurred_at", UtcDateTime, nullable=False),
+    sa.Column("recorded_at", UtcDateTime, nullable=False),
+    sa.Column("location_id", Id, sa.ForeignKey("locations.id"), nullable=True),
+    sa.Column("items", Json, nullable=False),
+    sa.Column("amount_minor", sa.BigInteger, nullable=True),
+    sa.Column("currency", sa.String(3), nullable=True),
+    sa.Column("external_ref", sa.String(100), nullable=True),
+    sa.Column("note", sa.Text, nullable=False, default=""),
+    sa.Index(None, "customer_id", "occurred_at"),
+    sa.UniqueConstraint("kind", "external_ref"),
+)
+
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    _id(),
+    sa.Column("at", UtcDateTime, nullable=False),
+    sa.Column("actor_id", Id, nullable=False),
+    sa.Column("actor_label", sa.String(200), nullable=False),
+    sa.Column("action", sa.String(60), nullable=False),
+    sa.Column("customer_id", Id, nullable=True),
+    sa.Column("entity", sa.String(30), nullable=False),
+    sa.Column("entity_id", Id, nullable=False),
+    sa.Column("before", Json, nullable=True),
+    sa.Column("after", Json, nullable=True),
+    sa.Index(None, "customer_id", "at"),
+)
+
+merges = sa.Table(
+    "merges",
+    metadata,
+    _id(),
+    sa.Column("survivor_id", Id, nullable=False, index=True),
+    sa.Column("absorbed_id", Id, nullable=False, index=True),
+    sa.Column("merged_at", UtcDateTime, nullable=False),
+    sa.Column("merged_by", Id, nullable=False),
+    sa.Column("merged_by_label", sa.String(200), nullable=False),
+    sa.Column("reason", sa.String(500), nullable=False),
+    sa.Column("changes", Json, nullable=False),
+    sa.Column("survivor_before", Json, nullable=False),
+    sa.Column("absorbed_before", Json, nullable=False),
+    sa.Column("undone_at", UtcDateTime, nullable=True),
+    sa.Column("undone_by", Id, nullable=True),
+    sa.Column("notes", Json, nullable=False),
+)
+
+erasures = sa.Table(
+    "erasures",
+    metadata,
+    _id(),
+    sa.Column("customer_id", Id, nullable=False, index=True),
+    sa.Column("erased_at", UtcDateTime, nullable=False),
+    sa.Column("erased_by", Id, nullable=False),
+    sa.Column("erased_by_label", sa.String(200), nullable=False),
+    sa.Column("reason", sa.String(500), nullable=False),
+    sa.Column("removed", Json, nullable=False),
+)
+
+idempotency_keys = sa.Table(
+    "idempotency_keys",
+    metadata,
+    sa.Column("scope", Id, primary_key=True),
+    sa.Column("key", sa.String(200), primary_key=True),
+    sa.Column("fingerprint", sa.String(64), nullable=False),
+    sa.Column("status_code", sa.Integer, nullable=False),
+    sa.Column("response", Json, nullable=True),
+    sa.Column("created_at", UtcDateTime, nullable=False, index=True),
+)

@@ -1,0 +1,103 @@
+"""The unit of work on SQLAlchemy: one connection, one transaction, savepoints when nested."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.engine import Connection, Engine, RootTransaction, Transaction
+
+from heedful.adapters.storage.admin_rows import (
+    SqlAuditLog,
+    SqlErasures,
+    SqlIdempotency,
+    SqlLocations,
+    SqlMerges,
+    SqlStaff,
+    SqlTokens,
+)
+from heedful.adapters.storage.customer_rows import SqlCustomers, SqlIdentities
+from heedful.adapters.storage.record_rows import (
+    SqlConsents,
+    SqlHistory,
+    SqlOwnedRows,
+    SqlPreferences,
+)
+
+
+class SqlUnitOfWork:
+    """Implements ``heedful.core.shared.ports.UnitOfWork``.
+
+    The outermost block owns a connection and its transaction. A nested block is a SAVEPOINT: its
+    ``commit()`` releases the savepoint (the outer block still decides), and leaving it without a
+    commit undoes only what it did. One instance serves one request or job, on one thread.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._conn: Connection | None = None
+        self._stack: list[Transaction] = []
+        self._done: list[bool] = []
+
+    def __enter__(self) -> Self:
+        if self._conn is None:
+            self._conn = self._engine.connect()
+            self._stack.append(self._conn.begin())
+            self._bind(self._conn)
+        else:
+            self._stack.append(self._conn.begin_nested())
+        self._done.append(False)
+        return self
+
+    def _bind(self, conn: Connection) -> None:
+        self.customers = SqlCustomers(conn)
+        self.identities = SqlIdentities(conn)
+        self.preferences = SqlPreferences(conn)
+        self.consents = SqlConsents(conn)
+        self.history = SqlHistory(conn)
+        self.owned = SqlOwnedRows(conn)
+        self.audit = SqlAuditLog(conn)
+        self.merges = SqlMerges(conn)
+        self.erasures = SqlErasures(conn)
+        self.locations = SqlLocations(conn)
+        self.staff = SqlStaff(conn)
+        self.tokens = SqlTokens(conn)
+        self.idempotency = SqlIdempotency(conn)
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        transaction = self._stack.pop()
+        done = self._done.pop()
+        try:
+            if transaction.is_active and not done:
+                transaction.rollback()
+        finally:
+            if not self._stack and self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    def commit(self) -> None:
+        transaction = self._stack[-1]
+        transaction.commit()
+        self._done[-1] = True
+        if isinstance(transaction, RootTransaction) and self._conn is not None:
+            # Reads after the commit (rare) run in a fresh transaction that exit will close.
+            self._stack[-1] = self._conn.begin()
+            self._done[-1] = False
+
+    def rollback(self) -> None:
+        transaction = self._stack[-1]
+        if transaction.is_active:
+            transaction.rollback()
+        self._done[-1] = True
+
+    @property
+    def connection(self) -> Connection:
+        """For adapters that add their own rows to this transaction (never for the core)."""
+        if self._conn is None:
+            raise RuntimeError("the unit of work is not open")
+        return self._conn

@@ -1,0 +1,54 @@
+"""Settings, from HEEDFUL_* environment variables (secrets also from HEEDFUL_*_FILE)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_PLACEHOLDER_SECRET = "change-me-development-only"  # noqa: S105 - refused outside development
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HEEDFUL_", extra="ignore")
+
+    environment: str = Field("development", description="development | production")
+    database_url: str = Field(
+        "sqlite:///heedful.db", description="SQLAlchemy URL; SQLite file by default"
+    )
+    secret_key: str = Field(_PLACEHOLDER_SECRET, description="signs console sessions")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    default_language: str = "en"
+    log_level: str = "INFO"
+    log_format: str = Field("json", description="json | console")
+    idempotency_retention_hours: int = 48
+    worker_interval_seconds: float = 60.0
+    session_max_age_seconds: int = 12 * 3600
+    secure_cookies: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_secret_files(cls, values: Any) -> Any:
+        # Docker and systemd hand secrets over as files: HEEDFUL_SECRET_KEY_FILE=/run/secrets/key.
+        if isinstance(values, dict):
+            for name in ("secret_key", "database_url"):
+                path = os.environ.get(f"HEEDFUL_{name.upper()}_FILE")
+                if path and name not in values:
+                    values[name] = Path(path).read_text().strip()
+        return values
+
+    @model_validator(mode="after")
+    def _refuse_placeholders_in_production(self) -> Settings:
+        if self.environment != "development" and self.secret_key == _PLACEHOLDER_SECRET:
+            raise ValueError(
+                "set HEEDFUL_SECRET_KEY (or HEEDFUL_SECRET_KEY_FILE) outside development"
+            )
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")

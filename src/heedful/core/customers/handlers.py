@@ -1,0 +1,237 @@
+"""Customer use cases: create, update, identities, consent, look-up and search."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from heedful.core.access.model import Actor, Permission
+from heedful.core.customers._common import audit, load_customer, scope_of
+from heedful.core.customers.audit import changed_fields
+from heedful.core.customers.commands import (
+    CreateCustomer,
+    IdentifyCustomer,
+    NewIdentity,
+    RecordConsent,
+    UpdateCustomer,
+)
+from heedful.core.customers.consent import ConsentDecision
+from heedful.core.customers.identities import Identity, IdentityKind, guess_kind, normalise_identity
+from heedful.core.customers.model import (
+    Customer,
+    Segment,
+    check_full_name,
+    check_language,
+    check_time_zone,
+)
+from heedful.core.shared.clock import Clock
+from heedful.core.shared.errors import Conflict, Forbidden, InvalidInput, NotFound
+from heedful.core.shared.ids import new_id
+from heedful.core.shared.ports import Page, UnitOfWork
+
+SEARCH_LIMIT = 50
+
+
+def _check_location(uow: UnitOfWork, actor: Actor, location_id: str | None, field: str) -> None:
+    if location_id is None:
+        return
+    if uow.locations.get(location_id) is None:
+        raise InvalidInput(f"no location {location_id}", field=field)
+    if not actor.may_act_at(location_id):
+        raise Forbidden("you do not work at that location", field=field)
+
+
+def _attach_identity(
+    uow: UnitOfWork, actor: Actor, customer: Customer, new: NewIdentity, now: datetime, field: str
+) -> Identity:
+    value = _normalised(new, field)
+    existing = uow.identities.find(new.kind, value)
+    if existing is not None:
+        if existing.customer_id == customer.id:
+            return existing
+        raise Conflict(
+            f"this {new.kind.value} already belongs to another customer; merge the two records",
+            field=field,
+            existing_id=existing.customer_id,
+        )
+    identity = Identity(
+        id=new_id("idn_"),
+        customer_id=customer.id,
+        kind=new.kind,
+        value=value,
+        added_at=now,
+        added_by=actor.id,
+        label=new.label.strip()[:60],
+    )
+    uow.identities.add(identity)
+    audit(
+        uow, actor, now, "identity.added", customer_id=customer.id, entity="identity",
+        entity_id=identity.id, after={"kind": identity.kind.value, "value": identity.value},
+    )
+    return identity
+
+
+def _normalised(new: NewIdentity, field: str) -> str:
+    try:
+        return normalise_identity(new.kind, new.value)
+    except InvalidInput as exc:
+        raise InvalidInput(exc.message, field=field) from exc
+
+
+def create_customer(cmd: CreateCustomer, uow: UnitOfWork, clock: Clock, actor: Actor) -> Customer:
+    actor.require(Permission.EDIT_CUSTOMERS)
+    now = clock.now()
+    with uow:
+        _check_location(uow, actor, cmd.home_location_id, "home_location_id")
+        customer = Customer(
+            id=new_id("cus_"),
+            full_name=check_full_name(cmd.full_name),
+            language=check_language(cmd.language),
+            time_zone=check_time_zone(cmd.time_zone),
+            segment=cmd.segment,
+            created_at=now,
+            updated_at=now,
+            home_location_id=cmd.home_location_id,
+            birthday=cmd.birthday,
+            location_ids={cmd.home_location_id} if cmd.home_location_id else set(),
+        )
+        if not actor.sees_every_location and not customer.location_ids:
+            raise InvalidInput("say at which of your locations the customer is known", field="home_location_id")
+        uow.customers.add(customer)
+        audit(uow, actor, now, "customer.created", customer_id=customer.id, entity="customer",
+              entity_id=customer.id, after=customer.profile())
+        for index, new in enumerate(cmd.identities):
+            _attach_identity(uow, actor, customer, new, now, f"identities[{index}].value")
+        uow.commit()
+    return customer
+
+
+def update_customer(cmd: UpdateCustomer, uow: UnitOfWork, clock: Clock, actor: Actor) -> Customer:
+    actor.require(Permission.EDIT_CUSTOMERS)
+    now = clock.now()
+    with uow:
+        customer = load_customer(uow, actor, cmd.customer_id)
+        before = customer.profile()
+        if cmd.full_name is not None:
+            customer.full_name = check_full_name(cmd.full_name)
+        if cmd.language is not None:
+            customer.language = check_language(cmd.language)
+        if cmd.time_zone is not None:
+            customer.time_zone = check_time_zone(cmd.time_zone)
+        if cmd.segment is not None:
+            customer.segment = Segment(cmd.segment)
+        if cmd.home_location_id is not None:
+            _check_location(uow, actor, cmd.home_location_id, "home_location_id")
+            customer.home_location_id = cmd.home_location_id
+            customer.location_ids.add(cmd.home_location_id)
+        if cmd.birthday is not None:
+            customer.birthday = cmd.birthday
+        for name in cmd.clear & {"home_location_id", "birthday"}:
+            setattr(customer, name, None)
+        after = customer.profile()
+        if after != before:
+            customer.updated_at = now
+            uow.customers.update(customer)
+            changed_before, changed_after = changed_fields(before, after)
+            audit(uow, actor, now, "customer.updated", customer_id=customer.id, entity="customer",
+                  entity_id=customer.id, before=changed_before, after=changed_after)
+        uow.commit()
+    return customer
+
+
+def add_identity(
+    customer_id: str, new: NewIdentity, uow: UnitOfWork, clock: Clock, actor: Actor
+) -> Identity:
+    actor.require(Permission.EDIT_CUSTOMERS)
+    now = clock.now()
+    with uow:
+        customer = load_customer(uow, actor, customer_id)
+        identity = _attach_identity(uow, actor, customer, new, now, "value")
+        uow.commit()
+    return identity
+
+
+def remove_identity(
+    customer_id: str, identity_id: str, uow: UnitOfWork, clock: Clock, actor: Actor
+) -> None:
+    actor.require(Permission.EDIT_CUSTOMERS)
+    now = clock.now()
+    with uow:
+        customer = load_customer(uow, actor, customer_id)
+        identity = next((i for i in uow.identities.list_for(customer.id) if i.id == identity_id), None)
+        if identity is None:
+            raise NotFound(f"no identity {identity_id} on this customer")
+        uow.identities.remove(identity.id)
+        audit(uow, actor, now, "identity.removed", customer_id=customer.id, entity="identity",
+              entity_id=identity.id, before={"kind": identity.kind.value, "value": identity.value})
+        uow.commit()
+
+
+def look_up(kind: IdentityKind, value: str, uow: UnitOfWork, actor: Actor) -> Customer:
+    """The customer behind one identity, as a till or a PMS asks: "who is +380671234567?"."""
+    actor.require(Permission.VIEW_CUSTOMERS)
+    normalised = _normalised(NewIdentity(kind, value), "value")
+    with uow:
+        customer = uow.customers.find_by_identity(kind, normalised)
+        if customer is None:
+            raise NotFound(f"nobody has the {kind.value} {normalised}")
+        return load_customer(uow, actor, customer.id)
+
+
+def search_customers(text: str, uow: UnitOfWork, actor: Actor, limit: int = SEARCH_LIMIT) -> list[Customer]:
+    """One search box: name, phone, e-mail or loyalty card, whatever the guest hands over."""
+    actor.require(Permission.VIEW_CUSTOMERS)
+    query = text.strip()
+    if len(query) < 2:
+        return []
+    scope = scope_of(actor)
+    with uow:
+        found: dict[str, Customer] = {}
+        kinds = [guess_kind(query)] if guess_kind(query) else []
+        kinds += [IdentityKind.LOYALTY_CARD, IdentityKind.EXTERNAL]
+        for kind in kinds:
+            assert kind is not None
+            try:
+                value = normalise_identity(kind, query)
+            except InvalidInput:
+                continue
+            customer = uow.customers.find_by_identity(kind, value)
+            if customer is not None and customer.is_active and actor.may_see_customer_at(customer.location_ids):
+                found[customer.id] = customer
+        for customer in uow.customers.search(query, scope, limit):
+            found.setdefault(customer.id, customer)
+        return list(found.values())[:limit]
+
+
+def list_customers(uow: UnitOfWork, actor: Actor, limit: int, cursor: str | None) -> Page[Customer]:
+    actor.require(Permission.VIEW_CUSTOMERS)
+    with uow:
+        return uow.customers.list(scope_of(actor), limit, cursor)
+
+
+def record_consent(cmd: RecordConsent, uow: UnitOfWork, clock: Clock, actor: Actor) -> ConsentDecision:
+    actor.require(Permission.EDIT_CUSTOMERS)
+    how = " ".join(cmd.how.split())
+    if not how:
+        raise InvalidInput("say how the customer gave or withdrew consent", field="how")
+    now = clock.now()
+    with uow:
+        customer = load_customer(uow, actor, cmd.customer_id)
+        decision = ConsentDecision(
+            id=new_id("cns_"), customer_id=customer.id, channel=cmd.channel, purpose=cmd.purpose,
+            granted=cmd.granted, decided_at=now, how=how[:200], recorded_by=actor.id,
+            recorded_by_label=actor.label,
+        )
+        uow.consents.add(decision)
+        audit(uow, actor, now, "consent.granted" if cmd.granted else "consent.withdrawn",
+              customer_id=customer.id, entity="consent", entity_id=decision.id,
+              after={"channel": cmd.channel.value, "purpose": cmd.purpose.value, "granted": cmd.granted, "how": how})
+        uow.commit()
+    return decision
+
+
+def note_location(uow: UnitOfWork, customer: Customer, location_id: str | None) -> None:
+    """Remember that the customer is known at a location: that is what scopes staff access."""
+    if location_id and location_id not in customer.location_ids:
+        customer.location_ids.add(location_id)
+        uow.customers.update(customer)
+

@@ -1,0 +1,171 @@
+"""Use cases that join and separate records: merge, undo a merge, and identify-or-create."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from heedful.core.access.model import SYSTEM, Actor, Permission
+from heedful.core.customers._common import audit, load_customer
+from heedful.core.customers.commands import CreateCustomer, IdentifyCustomer
+from heedful.core.customers.handlers import (
+    _attach_identity,
+    _check_location,
+    _normalised,
+    create_customer,
+    note_location,
+)
+from heedful.core.customers.merge import OWNED_ENTITIES, MergeRecord, apply_profile_change, plan_merge
+from heedful.core.customers.model import Customer, CustomerStatus
+from heedful.core.shared.clock import Clock
+from heedful.core.shared.errors import Conflict, InvalidInput, NotFound
+from heedful.core.shared.ids import new_id
+from heedful.core.shared.ports import UnitOfWork
+
+
+def _merge_in(
+    uow: UnitOfWork, actor: Actor, survivor: Customer, absorbed: Customer, reason: str, now: datetime
+) -> MergeRecord:
+    owned = {entity: uow.owned.ids_for(entity, absorbed.id) for entity in OWNED_ENTITIES}
+    record = MergeRecord(
+        id=new_id("mrg_"), survivor_id=survivor.id, absorbed_id=absorbed.id, merged_at=now,
+        merged_by=actor.id, merged_by_label=actor.label, reason=reason,
+        changes=plan_merge(survivor, absorbed, owned),
+        survivor_before=survivor.snapshot(), absorbed_before=absorbed.snapshot(),
+    )
+    for entity, ids in owned.items():
+        uow.owned.move(entity, ids, survivor.id)
+    for change in record.changes:
+        if change.entity == "customer":
+            target = survivor if change.entity_id == survivor.id else absorbed
+            apply_profile_change(target, change, change.after)
+    survivor.updated_at = absorbed.updated_at = now
+    uow.customers.update(survivor)
+    uow.customers.update(absorbed)
+    uow.merges.add(record)
+    summary = {"merge_id": record.id, "survivor_id": survivor.id, "absorbed_id": absorbed.id, "reason": reason,
+               "changes": len(record.changes)}
+    for customer in (survivor, absorbed):
+        audit(uow, actor, now, "customers.merged", customer_id=customer.id, entity="merge",
+              entity_id=record.id, after=summary)
+    return record
+
+
+def merge_customers(
+    survivor_id: str, absorbed_id: str, reason: str, uow: UnitOfWork, clock: Clock, actor: Actor
+) -> MergeRecord:
+    actor.require(Permission.MERGE_CUSTOMERS)
+    if survivor_id == absorbed_id:
+        raise InvalidInput("a customer cannot be merged with itself", field="absorbed_id")
+    now = clock.now()
+    with uow:
+        survivor = load_customer(uow, actor, survivor_id, follow_merge=False)
+        absorbed = load_customer(uow, actor, absorbed_id, follow_merge=False)
+        for customer, field in ((survivor, "survivor_id"), (absorbed, "absorbed_id")):
+            if not customer.is_active:
+                raise Conflict(f"customer {customer.id} is {customer.status.value}", field=field)
+        record = _merge_in(uow, actor, survivor, absorbed, reason.strip() or "merged by staff", now)
+        uow.commit()
+    return record
+
+
+def undo_merge(merge_id: str, uow: UnitOfWork, clock: Clock, actor: Actor) -> MergeRecord:
+    """Both records back as they were before the merge.
+
+    What was added to the survivor after the merge stays with the survivor; a survivor field that
+    staff changed since the merge keeps its new value. The survivor must still be a customer of its
+    own: a later merge of it is undone first.
+    """
+    actor.require(Permission.UNDO_MERGE)
+    now = clock.now()
+    with uow:
+        record = uow.merges.get(merge_id)
+        if record is None:
+            raise NotFound(f"no merge {merge_id}")
+        if record.is_undone:
+            raise Conflict("this merge was already undone", field="merge_id")
+        survivor = uow.customers.get(record.survivor_id)
+        absorbed = uow.customers.get(record.absorbed_id)
+        if absorbed is None or absorbed.status is not CustomerStatus.MERGED:
+            raise Conflict("the absorbed record is no longer there to restore", field="merge_id")
+        if survivor is None or not survivor.is_active:
+            raise Conflict("the surviving record has since been merged or erased; undo that first",
+                           field="merge_id")
+        for entity in OWNED_ENTITIES:
+            moved = [c.entity_id for c in record.changes if c.entity == entity]
+            owners = uow.owned.owner_of(entity, moved)
+            still_here = [i for i in moved if owners.get(i) == survivor.id]
+            uow.owned.move(entity, still_here, absorbed.id)
+            if len(still_here) < len(moved):
+                record.notes.append(f"{len(moved) - len(still_here)} {entity} rows were gone and stay gone")
+        for change in record.changes:
+            if change.entity != "customer" or change.entity_id != survivor.id:
+                continue
+            current = survivor.profile().get(change.field, sorted(survivor.location_ids))
+            if change.field == "location_ids":
+                added_by_merge = set(change.after) - set(change.before)
+                survivor.location_ids -= added_by_merge
+                survivor.location_ids |= set(change.before)
+            elif current == change.after:
+                apply_profile_change(survivor, change, change.before)
+            else:
+                record.notes.append(f"{change.field} was changed after the merge and keeps its new value")
+        restored = Customer.from_snapshot(record.absorbed_before)
+        survivor.updated_at = now
+        uow.customers.update(survivor)
+        uow.customers.update(restored)
+        record.undone_at, record.undone_by = now, actor.id
+        uow.merges.update(record)
+        for customer_id in (survivor.id, restored.id):
+            audit(uow, actor, now, "customers.merge_undone", customer_id=customer_id, entity="merge",
+                  entity_id=record.id, after={"merge_id": record.id, "notes": record.notes})
+        uow.commit()
+    return record
+
+
+def identify_customer(cmd: IdentifyCustomer, uow: UnitOfWork, clock: Clock, actor: Actor) -> Customer:
+    """Find the one customer behind identities that arrived together, creating or merging as needed.
+
+    Two records that each hold one of the identities are the same person (the phone from the shop,
+    the e-mail from the web chat): the older record survives and absorbs the newer one.
+    """
+    actor.require(Permission.EDIT_CUSTOMERS)
+    if not cmd.identities:
+        raise InvalidInput("give at least one identity", field="identities")
+    if not actor.sees_every_location and cmd.location_id is None:
+        # Staff scoped to locations only ever see customers known at one of them.
+        raise InvalidInput("say at which of your locations the customer is known", field="location_id")
+    now = clock.now()
+    with uow:
+        _check_location(uow, actor, cmd.location_id, "location_id")
+        owners: dict[str, Customer] = {}
+        for index, new in enumerate(cmd.identities):
+            existing = uow.customers.find_by_identity(new.kind, _normalised(new, f"identities[{index}].value"))
+            if existing is not None and existing.status is CustomerStatus.ACTIVE:
+                owners.setdefault(existing.id, existing)
+    if not owners:
+        return create_customer(
+            CreateCustomer(full_name=cmd.full_name or _name_from(cmd), language=cmd.language or "en",
+                           time_zone=cmd.time_zone or "UTC", home_location_id=cmd.location_id,
+                           identities=cmd.identities),
+            uow, clock, actor,
+        )
+    with uow:
+        ranked = sorted(owners.values(), key=lambda c: (c.created_at, c.id))
+        # Identification crosses locations on purpose: one business, one person. Recording the
+        # location below is what then lets that location's staff see the customer.
+        survivor = ranked[0]
+        for absorbed in ranked[1:]:
+            shared = ", ".join(f"{i.kind.value} {_normalised(i, 'value')}" for i in cmd.identities)
+            # The system merges on the integrator's behalf; the log names both.
+            _merge_in(uow, SYSTEM if actor.sees_every_location else actor, survivor, absorbed,
+                      f"same person arrived with {shared} (via {actor.label})", now)
+        for index, new in enumerate(cmd.identities):
+            _attach_identity(uow, actor, survivor, new, now, f"identities[{index}].value")
+        note_location(uow, survivor, cmd.location_id)
+        uow.commit()
+    return survivor
+
+
+def _name_from(cmd: IdentifyCustomer) -> str:
+    first = cmd.identities[0]
+    return first.value.split("@")[0] if first.value else "Unknown"

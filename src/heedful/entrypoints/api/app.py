@@ -1,0 +1,52 @@
+"""Mounts the versioned API and makes its OpenAPI document tell the truth about errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from heedful.bootstrap import Container
+from heedful.entrypoints.api import admin, customers, records
+from heedful.entrypoints.api.problems import (
+    PROBLEM_JSON,
+    PROBLEM_RESPONSES,
+    install_problem_handlers,
+)
+
+API_PREFIX = "/api/v1"
+
+
+def install_api(app: FastAPI, container: Container) -> None:
+    del container  # routes reach it through app.state; kept for a uniform install signature
+    install_problem_handlers(app)
+    api = APIRouter(prefix=API_PREFIX, responses=PROBLEM_RESPONSES)
+    api.include_router(customers.router)
+    api.include_router(records.router)
+    api.include_router(admin.router)
+    app.include_router(api)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(
+            title=app.title, version=app.version, description=app.description, routes=app.routes
+        )
+        _errors_are_problems(schema)
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _errors_are_problems(schema: dict[str, Any]) -> None:
+    """FastAPI documents 422 as its own JSON shape; ours is problem+json for every error."""
+    problem_ref = {"$ref": "#/components/schemas/Problem"}
+    for path in schema.get("paths", {}).values():
+        for operation in path.values():
+            for status, response in operation.get("responses", {}).items():
+                if status.startswith(("4", "5")):
+                    response["content"] = {PROBLEM_JSON: {"schema": problem_ref}}
+    for name in ("HTTPValidationError", "ValidationError"):
+        schema.get("components", {}).get("schemas", {}).pop(name, None)

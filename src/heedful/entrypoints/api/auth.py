@@ -1,0 +1,46 @@
+"""Bearer API tokens: each request acts as the token's role, scoped to its locations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from heedful.bootstrap import Container
+from heedful.core.access.model import Actor
+from heedful.core.staff.handlers import authenticate_token
+
+_bearer = HTTPBearer(auto_error=False, description="An API token from `heedful token create`")
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every route needs: the container and who is asking."""
+
+    container: Container
+    actor: Actor
+
+
+def get_container(request: Request) -> Container:
+    container: Container = request.app.state.container
+    return container
+
+
+def get_context(
+    request: Request,
+    credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),  # noqa: B008 - FastAPI idiom
+) -> Context:
+    container = get_container(request)
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise HTTPException(
+            401,
+            "send an API token: Authorization: Bearer <token>",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    token = authenticate_token(credentials.credentials, container.uow(), container.clock)
+    if token is None:
+        raise HTTPException(
+            401, "this token is unknown or revoked", headers={"WWW-Authenticate": "Bearer"}
+        )
+    return Context(container=container, actor=token.as_actor())

@@ -1,0 +1,105 @@
+"""`heedful serve`, `heedful worker` and `heedful demo`: the long-running commands."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import click
+import uvicorn
+
+from heedful.adapters.storage import migrate
+from heedful.bootstrap import Container, build
+from heedful.config import Settings
+from heedful.entrypoints.observability import configure_logging
+from heedful.entrypoints.web import create_app
+from heedful.entrypoints.worker.jobs import run_forever, start_in_background
+
+DEMO_DATABASE = "sqlite:///heedful-demo.db"
+
+
+def _serve(container: Container, host: str, port: int, *, with_worker: bool) -> None:
+    stop: threading.Event | None = None
+    if with_worker:
+        _, stop = start_in_background(container)
+    try:
+        uvicorn.run(
+            create_app(container),
+            host=host,
+            port=port,
+            log_config=None,
+            access_log=False,
+            proxy_headers=True,
+        )
+    finally:
+        if stop is not None:
+            stop.set()
+        container.close()
+
+
+@click.command()
+@click.option("--host", default=None, help="Default: HEEDFUL_HOST or 127.0.0.1")
+@click.option("--port", type=int, default=None, help="Default: HEEDFUL_PORT or 8000")
+@click.option("--no-worker", is_flag=True, help="Run the worker elsewhere (`heedful worker`).")
+def serve(host: str | None, port: int | None, no_worker: bool) -> None:
+    """Run the API, the console and the in-process worker."""
+    settings = Settings()
+    configure_logging(settings.log_level, settings.log_format)
+    container = build(settings, migrate=settings.is_sqlite)
+    _serve(container, host or settings.host, port or settings.port, with_worker=not no_worker)
+
+
+@click.command()
+def worker() -> None:
+    """Run the background worker on its own (production: next to `serve --no-worker`)."""
+    settings = Settings()
+    configure_logging(settings.log_level, settings.log_format)
+    container = build(settings)
+    stop = threading.Event()
+    try:
+        run_forever(container, stop)
+    except KeyboardInterrupt:
+        stop.set()
+    finally:
+        container.close()
+
+
+@click.command()
+@click.option("--port", type=int, default=None)
+@click.option("--customers", type=int, default=300, show_default=True)
+@click.option("--reset", is_flag=True, help="Start from an empty demo database.")
+@click.option("--load-only", is_flag=True, help="Load the data and exit without serving.")
+def demo(port: int | None, customers: int, reset: bool, load_only: bool) -> None:
+    """Heedful on SQLite with demo data: a boutique, a hotel, a restaurant and a bank."""
+    from heedful.entrypoints.demo.load import is_loaded, load_demo
+
+    os.environ.setdefault("HEEDFUL_DATABASE_URL", DEMO_DATABASE)
+    os.environ.setdefault("HEEDFUL_LOG_FORMAT", "console")
+    settings = Settings()
+    if reset and settings.is_sqlite:
+        db_file = Path(settings.database_url.removeprefix("sqlite:///"))
+        for path in (db_file, Path(f"{db_file}-wal"), Path(f"{db_file}-shm")):
+            path.unlink(missing_ok=True)
+    configure_logging(settings.log_level, settings.log_format)
+    migrate.upgrade(settings.database_url)
+    container = build(settings)
+    logins = []
+    if not is_loaded(container):
+        with click.progressbar(length=customers, label="Loading demo customers") as bar:
+            logins = load_demo(container, customers=customers, progress=bar.update)
+    else:
+        from heedful.entrypoints.demo.load import demo_logins
+
+        logins = demo_logins()
+    port = port or settings.port
+    click.echo("")
+    click.secho(f"Heedful demo: open http://{settings.host}:{port}/", bold=True)
+    click.echo(f"API docs:     http://{settings.host}:{port}/api/v1/docs")
+    click.echo("Log in as:")
+    for login in logins:
+        click.echo(f"  {login.login:16} {login.password:22} {login.role:10} {login.note}")
+    if load_only:
+        container.close()
+        return
+    _serve(container, settings.host, port, with_worker=True)

@@ -1,0 +1,64 @@
+"""The one ASGI application: API under /api/v1, the staff console under /, health and metrics."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse, RedirectResponse
+from starlette.middleware.sessions import SessionMiddleware
+
+from heedful import __version__
+from heedful.bootstrap import Container
+from heedful.entrypoints.api.app import install_api
+from heedful.entrypoints.console.app import install_console
+from heedful.entrypoints.observability import metrics_response, observe_request
+
+
+def create_app(container: Container) -> FastAPI:
+    app = FastAPI(
+        title="Heedful API",
+        version=__version__,
+        description=(
+            "Customer memory for shops, hotels, restaurants and banks: customers and their "
+            "identities, preferences, consent, purchases and visits. Authenticate with "
+            "`Authorization: Bearer <token>` (create one with `heedful token create`). Every write "
+            "takes an `Idempotency-Key` header; errors are `application/problem+json` (RFC 9457) "
+            "naming the field at fault."
+        ),
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+    )
+    app.state.container = container
+    app.middleware("http")(observe_request)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=container.settings.secret_key,
+        session_cookie="heedful_session",
+        max_age=container.settings.session_max_age_seconds,
+        same_site="lax",
+        https_only=container.settings.secure_cookies,
+    )
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> JSONResponse:
+        try:
+            with container.engine.connect() as conn:
+                conn.execute(sa.text("SELECT 1"))
+        except sa.exc.SQLAlchemyError as exc:
+            return JSONResponse(
+                {"status": "unavailable", "database": str(exc.__class__.__name__)}, 503
+            )
+        return JSONResponse({"status": "ok", "version": __version__})
+
+    @app.get("/metrics", include_in_schema=False)
+    def metrics() -> object:
+        return metrics_response()
+
+    @app.get("/api", include_in_schema=False)
+    def api_root() -> RedirectResponse:
+        return RedirectResponse("/api/v1/docs")
+
+    install_api(app, container)
+    install_console(app, container)
+    return app

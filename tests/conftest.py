@@ -1,0 +1,54 @@
+"""Fixtures shared by every test: a database per backend, a frozen clock, a built container."""
+
+from __future__ import annotations
+
+import sys
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from heedful.adapters.storage.migrate import upgrade  # noqa: E402
+from heedful.bootstrap import Container, build  # noqa: E402
+from heedful.config import Settings  # noqa: E402
+from heedful.core.shared.clock import FrozenClock  # noqa: E402
+
+pytest_plugins = ["conftest_services"]
+
+# A Monday morning in Kyiv; tests move time with clock.advance(), never sleep.
+START = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(START)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, migrated database on each backend: the whole suite runs on both."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / f'heedful-{uuid.uuid4().hex[:6]}.db'}"
+        upgrade(url)
+        yield url
+        return
+    from conftest_services import make_postgres_database  # noqa: PLC0415
+
+    request.getfixturevalue("postgres_server_url")
+    url, drop = make_postgres_database()
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        drop()
+
+
+@pytest.fixture
+def container(database_url: str, clock: FrozenClock) -> Iterator[Container]:
+    built = build(Settings(database_url=database_url, log_format="console"), clock=clock)
+    yield built
+    built.close()
