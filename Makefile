@@ -32,7 +32,7 @@ help:
 	@echo "make lint | fmt    ruff, mypy, import-linter | auto-format"
 	@echo "make migrate       heedful db upgrade"
 	@echo "make demo          migrate, load demo data and serve"
-	@echo "make dev           serve with auto-reload"
+	@echo "make dev           serve on SQLite with readable logs"
 	@echo "make bench         benchmarks (python -m bench)"
 	@echo "make translations  extract, update and compile message catalogs"
 	@echo "make clean         remove the venv, caches and build output"
@@ -99,7 +99,7 @@ demo: venv
 	$(BIN)/heedful demo
 
 dev: venv
-	$(BIN)/heedful serve --reload
+	HEEDFUL_LOG_FORMAT=console $(BIN)/heedful serve
 
 # Services stay up after a benchmark so repeated runs reuse them: `make services-down`.
 bench: venv system-deps services
