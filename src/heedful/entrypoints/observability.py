@@ -33,12 +33,6 @@ LATENCY = Histogram(
     registry=REGISTRY,
     buckets=(0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
 )
-DOMAIN_EVENTS = Counter(
-    "heedful_customer_changes_total",
-    "Changes to customer memory, by kind",
-    ["action"],
-    registry=REGISTRY,
-)
 
 
 def configure_logging(level: str = "INFO", fmt: str = "json") -> None:

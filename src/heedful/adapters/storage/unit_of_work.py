@@ -23,6 +23,7 @@ from heedful.adapters.storage.record_rows import (
     SqlOwnedRows,
     SqlPreferences,
 )
+from heedful.core.shared import ports
 
 
 class SqlUnitOfWork:
@@ -32,6 +33,21 @@ class SqlUnitOfWork:
     ``commit()`` releases the savepoint (the outer block still decides), and leaving it without a
     commit undoes only what it did. One instance serves one request or job, on one thread.
     """
+
+    # Declared as the ports' types: the Protocol's attributes are what callers may rely on.
+    customers: ports.CustomerRepository
+    identities: ports.IdentityRepository
+    preferences: ports.PreferenceRepository
+    consents: ports.ConsentRepository
+    history: ports.HistoryRepository
+    owned: ports.OwnedRows
+    audit: ports.AuditLog
+    merges: ports.MergeRepository
+    erasures: ports.ErasureRepository
+    locations: ports.LocationRepository
+    staff: ports.StaffRepository
+    tokens: ports.TokenRepository
+    idempotency: ports.IdempotencyStore
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine

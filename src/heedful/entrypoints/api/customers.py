@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from heedful.core.customers import handlers as customers
+from heedful.core.customers._common import load_customer
 from heedful.core.customers.card import customer_card
 from heedful.core.customers.commands import (
     CreateCustomer,
@@ -42,7 +43,7 @@ def _new_identities(items: list[IdentityIn]) -> tuple[NewIdentity, ...]:
 
 def _with_identities(uow: UnitOfWork, customer_id: str, ctx: Context) -> CustomerOut:
     with uow:
-        found = customers.load_customer(uow, ctx.actor, customer_id)
+        found = load_customer(uow, ctx.actor, customer_id)
         return customer_out(found, uow.identities.list_for(found.id))
 
 

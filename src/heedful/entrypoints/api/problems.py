@@ -49,6 +49,10 @@ class Problem(BaseModel):
     )
 
 
+def _slug(status: int) -> str:
+    return _TITLES.get(status, "error").lower().replace(" ", "-")
+
+
 def problem(
     status: int,
     detail: str,
