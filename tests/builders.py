@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from fakes import FakeUnitOfWork
-
 from heedful.core.access.model import Actor, Role
 from heedful.core.customers.commands import CreateCustomer, NewIdentity
 from heedful.core.customers.handlers import create_customer
@@ -23,6 +21,8 @@ from heedful.core.preferences.model import Category, Polarity, Preference, Sourc
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.ids import new_id
 from heedful.core.staff.model import Location, LocationKind
+
+from fakes import FakeUnitOfWork
 
 # A Monday morning in Kyiv; nothing depends on the date except that it is fixed.
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -40,8 +40,15 @@ def a_location(
     time_zone: str = "Europe/Kyiv",
     kind: LocationKind = LocationKind.BOUTIQUE,
 ) -> Location:
-    return Location(id=new_id("loc_"), name=name, kind=kind, city=city, country=country,
-                    time_zone=time_zone, created_at=T0)
+    return Location(
+        id=new_id("loc_"),
+        name=name,
+        kind=kind,
+        city=city,
+        country=country,
+        time_zone=time_zone,
+        created_at=T0,
+    )
 
 
 def an_admin(label: str = "Olena, admin") -> Actor:
@@ -49,13 +56,21 @@ def an_admin(label: str = "Olena, admin") -> Actor:
 
 
 def a_manager(*locations: Location, label: str = "Taras, manager") -> Actor:
-    return Actor(id=new_id("stf_"), label=label, role=Role.MANAGER,
-                 location_ids=frozenset(loc.id for loc in locations))
+    return Actor(
+        id=new_id("stf_"),
+        label=label,
+        role=Role.MANAGER,
+        location_ids=frozenset(loc.id for loc in locations),
+    )
 
 
 def an_agent(*locations: Location, label: str = "Iryna, shop assistant") -> Actor:
-    return Actor(id=new_id("stf_"), label=label, role=Role.AGENT,
-                 location_ids=frozenset(loc.id for loc in locations))
+    return Actor(
+        id=new_id("stf_"),
+        label=label,
+        role=Role.AGENT,
+        location_ids=frozenset(loc.id for loc in locations),
+    )
 
 
 def an_evaluator(label: str = "Mystery shopper 7") -> Actor:
@@ -72,7 +87,7 @@ class Shop:
     lviv: Location
     admin: Actor
 
-    def customer(
+    def customer(  # noqa: PLR0913 - keywords for what a test varies
         self,
         name: str = "Anna Kovalenko",
         *,
@@ -87,11 +102,15 @@ class Shop:
             for kind, value in ((IdentityKind.PHONE, phone), (IdentityKind.EMAIL, email))
             if value is not None
         )
-        cmd = CreateCustomer(full_name=name, home_location_id=at.id if at else None,
-                             birthday=birthday, identities=identities)
+        cmd = CreateCustomer(
+            full_name=name,
+            home_location_id=at.id if at else None,
+            birthday=birthday,
+            identities=identities,
+        )
         return create_customer(cmd, self.uow, self.clock, by or self.admin)
 
-    def purchase(
+    def purchase(  # noqa: PLR0913 - keywords for what a test varies
         self,
         customer: Customer,
         *,
@@ -104,10 +123,13 @@ class Shop:
     ) -> HistoryEntry:
         """A purchase of one item with the given attributes (drink="flat white", size="38")."""
         cmd = RecordHistory(
-            customer_id=customer.id, kind=HistoryKind.PURCHASE,
+            customer_id=customer.id,
+            kind=HistoryKind.PURCHASE,
             occurred_at=self.clock.now() - timedelta(days=days_ago),
-            location_id=at.id if at else None, items=(Item(dict(attributes)),),
-            amount_minor=amount_minor, currency="UAH" if amount_minor is not None else None,
+            location_id=at.id if at else None,
+            items=(Item(dict(attributes)),),
+            amount_minor=amount_minor,
+            currency="UAH" if amount_minor is not None else None,
             external_ref=ref,
         )
         entry, _ = record_history(cmd, self.uow, self.clock, by or self.admin)
@@ -122,16 +144,18 @@ class Shop:
         category: Category = Category.OTHER,
         by: Actor | None = None,
     ) -> Preference:
-        cmd = RecordPreference(customer_id=customer.id, polarity=polarity, subject=subject,
-                               category=category)
+        cmd = RecordPreference(
+            customer_id=customer.id, polarity=polarity, subject=subject, category=category
+        )
         return record_preference(cmd, self.uow, self.clock, by or self.admin)
 
 
 def a_shop(at: datetime = T0) -> Shop:
     kyiv = a_location("Podil boutique")
     lviv = a_location("Rynok square", city="Lviv")
-    return Shop(uow=FakeUnitOfWork([kyiv, lviv]), clock=a_clock(at), kyiv=kyiv, lviv=lviv,
-                admin=an_admin())
+    return Shop(
+        uow=FakeUnitOfWork([kyiv, lviv]), clock=a_clock(at), kyiv=kyiv, lviv=lviv, admin=an_admin()
+    )
 
 
 def a_history_entry(
@@ -142,15 +166,30 @@ def a_history_entry(
     **attributes: str,
 ) -> HistoryEntry:
     """A stored entry, for the pure rules that read history without a unit of work."""
-    return HistoryEntry(id=new_id("his_"), customer_id=customer_id, kind=HistoryKind.PURCHASE,
-                        occurred_at=occurred_at, recorded_at=occurred_at, location_id=location_id,
-                        items=[Item(dict(attributes))])
+    return HistoryEntry(
+        id=new_id("his_"),
+        customer_id=customer_id,
+        kind=HistoryKind.PURCHASE,
+        occurred_at=occurred_at,
+        recorded_at=occurred_at,
+        location_id=location_id,
+        items=[Item(dict(attributes))],
+    )
 
 
 def a_stated_preference(
     polarity: Polarity, subject: str, *, customer_id: str = "cus_anna", at: datetime = T0
 ) -> Preference:
-    return Preference(id=new_id("prf_"), customer_id=customer_id, polarity=polarity,
-                      category=Category.OTHER, subject=subject, note="", source=Source.SAID,
-                      confidence=1.0, recorded_at=at, recorded_by="stf_test",
-                      recorded_by_label="Test")
+    return Preference(
+        id=new_id("prf_"),
+        customer_id=customer_id,
+        polarity=polarity,
+        category=Category.OTHER,
+        subject=subject,
+        note="",
+        source=Source.SAID,
+        confidence=1.0,
+        recorded_at=at,
+        recorded_by="stf_test",
+        recorded_by_label="Test",
+    )

@@ -317,9 +317,7 @@ class FakeMergeRepository(_Repository):
 
     def list_for(self, customer_id: str) -> list[MergeRecord]:
         rows = [
-            r
-            for r in self._state.merges.values()
-            if customer_id in (r.survivor_id, r.absorbed_id)
+            r for r in self._state.merges.values() if customer_id in (r.survivor_id, r.absorbed_id)
         ]
         return [_copy(r) for r in sorted(rows, key=lambda r: (r.merged_at, r.id), reverse=True)]
 

@@ -9,7 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
-from builders import Shop, a_shop  # noqa: E402 - importable only after the path is set
+from builders import Shop, a_shop
 
 
 @pytest.fixture

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from builders import Shop
 
 from heedful.core.customers.card import customer_card
 from heedful.core.customers.commands import RecordConsent
 from heedful.core.customers.consent import Channel, Purpose, may_contact
 from heedful.core.customers.handlers import record_consent
 from heedful.core.shared.errors import InvalidInput
+
+from builders import Shop
 
 
 def _decide(shop: Shop, customer_id: str, granted: bool, how: str) -> None:
@@ -23,7 +24,9 @@ def _may_email_offers(shop: Shop, customer_id: str) -> bool:
     return may_contact(shop.uow.consents.list_for(customer_id), Channel.EMAIL, Purpose.MARKETING)
 
 
-def test_a_customer_is_not_contacted_until_they_say_yes_and_not_after_they_say_no(shop: Shop) -> None:
+def test_a_customer_is_not_contacted_until_they_say_yes_and_not_after_they_say_no(
+    shop: Shop,
+) -> None:
     anna = shop.customer()
     assert not _may_email_offers(shop, anna.id)
 
@@ -42,7 +45,9 @@ def test_a_customer_is_not_contacted_until_they_say_yes_and_not_after_they_say_n
     assert not card.consent[(Channel.EMAIL, Purpose.MARKETING)].granted
 
 
-def test_consent_for_offers_by_email_says_nothing_about_other_channels_or_purposes(shop: Shop) -> None:
+def test_consent_for_offers_by_email_says_nothing_about_other_channels_or_purposes(
+    shop: Shop,
+) -> None:
     anna = shop.customer()
     _decide(shop, anna.id, granted=True, how="in person at the front desk")
 

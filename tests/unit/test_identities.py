@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from builders import Shop
 
 from heedful.core.customers.commands import NewIdentity
 from heedful.core.customers.handlers import add_identity, look_up, search_customers
 from heedful.core.customers.identities import IdentityKind
 from heedful.core.shared.errors import Conflict, InvalidInput
+
+from builders import Shop
 
 
 def test_identities_are_normalised(shop: Shop) -> None:
@@ -20,14 +21,22 @@ def test_identities_are_normalised(shop: Shop) -> None:
     assert look_up(IdentityKind.EMAIL, "anna.k@example.com", shop.uow, shop.admin).id == anna.id
     assert look_up(IdentityKind.PHONE, "+7 916 123-45-67", shop.uow, shop.admin).id == boris.id
     stored = {(i.kind, i.value) for i in shop.uow.identities.list_for(anna.id)}
-    assert stored == {(IdentityKind.PHONE, "+380671234567"), (IdentityKind.EMAIL, "anna.k@example.com")}
+    assert stored == {
+        (IdentityKind.PHONE, "+380671234567"),
+        (IdentityKind.EMAIL, "anna.k@example.com"),
+    }
     assert [i.value for i in shop.uow.identities.list_for(boris.id)] == ["+79161234567"]
 
 
 def test_a_loyalty_card_is_found_whatever_the_spacing_and_case(shop: Shop) -> None:
     anna = shop.customer()
-    add_identity(anna.id, NewIdentity(IdentityKind.LOYALTY_CARD, "ab-1234 5678"), shop.uow, shop.clock,
-                 shop.admin)
+    add_identity(
+        anna.id,
+        NewIdentity(IdentityKind.LOYALTY_CARD, "ab-1234 5678"),
+        shop.uow,
+        shop.clock,
+        shop.admin,
+    )
 
     assert look_up(IdentityKind.LOYALTY_CARD, "AB12345678", shop.uow, shop.admin).id == anna.id
 
@@ -37,8 +46,13 @@ def test_an_identity_taken_by_another_customer_is_a_conflict_naming_the_field(sh
     boris = shop.customer("Boris Smirnov")
 
     with pytest.raises(Conflict) as raised:
-        add_identity(boris.id, NewIdentity(IdentityKind.PHONE, "067 123 45 67"), shop.uow, shop.clock,
-                     shop.admin)
+        add_identity(
+            boris.id,
+            NewIdentity(IdentityKind.PHONE, "067 123 45 67"),
+            shop.uow,
+            shop.clock,
+            shop.admin,
+        )
 
     assert raised.value.field == "value"
     assert raised.value.existing_id == anna.id
@@ -63,15 +77,20 @@ def test_a_new_customer_whose_phone_is_taken_is_not_created_at_all(shop: Shop) -
 def test_adding_an_identity_the_customer_already_has_changes_nothing(shop: Shop) -> None:
     anna = shop.customer(phone="+380671234567")
 
-    again = add_identity(anna.id, NewIdentity(IdentityKind.PHONE, "0671234567"), shop.uow, shop.clock,
-                         shop.admin)
+    again = add_identity(
+        anna.id, NewIdentity(IdentityKind.PHONE, "0671234567"), shop.uow, shop.clock, shop.admin
+    )
 
     assert [i.id for i in shop.uow.identities.list_for(anna.id)] == [again.id]
 
 
 @pytest.mark.parametrize(
     ("kind", "typed"),
-    [(IdentityKind.PHONE, "12-34"), (IdentityKind.EMAIL, "anna at example"), (IdentityKind.PHONE, " ")],
+    [
+        (IdentityKind.PHONE, "12-34"),
+        (IdentityKind.EMAIL, "anna at example"),
+        (IdentityKind.PHONE, " "),
+    ],
 )
 def test_a_malformed_identity_is_invalid_input_naming_the_field(
     shop: Shop, kind: IdentityKind, typed: str

@@ -7,7 +7,6 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from builders import Shop
 
 from heedful.core.customers.card import customer_card
 from heedful.core.customers.commands import (
@@ -24,6 +23,8 @@ from heedful.core.customers.model import CustomerStatus, Segment
 from heedful.core.preferences.model import Polarity
 from heedful.core.shared.errors import Conflict, InvalidInput
 
+from builders import Shop
+
 
 def _everything_about(shop: Shop, customer_id: str) -> dict[str, Any]:
     """What staff would see of one record, row for row, apart from when it was last touched."""
@@ -35,7 +36,9 @@ def _everything_about(shop: Shop, customer_id: str) -> dict[str, Any]:
     return {
         "customer": profile,
         "identities": [asdict(i) for i in uow.identities.list_for(customer_id)],
-        "preferences": [asdict(p) for p in uow.preferences.list_for(customer_id, include_retracted=True)],
+        "preferences": [
+            asdict(p) for p in uow.preferences.list_for(customer_id, include_retracted=True)
+        ],
         "consent": [asdict(d) for d in uow.consents.list_for(customer_id)],
         "history": [asdict(e) for e in uow.history.list_for(customer_id, 1000)],
     }
@@ -47,11 +50,17 @@ def _two_records_of_anna(shop: Shop) -> tuple[str, str]:
     shop.preference(till, Polarity.LIKE, "flat white")
     shop.purchase(till, at=shop.kyiv, ref="R-1", amount_minor=9000, drink="flat white")
     shop.clock.advance(timedelta(days=7))
-    web = shop.customer("Anna K.", email="anna@example.com", at=shop.lviv, birthday=date(1990, 5, 17))
+    web = shop.customer(
+        "Anna K.", email="anna@example.com", at=shop.lviv, birthday=date(1990, 5, 17)
+    )
     shop.preference(web, Polarity.NEVER, "sparkling water")
     update_customer(UpdateCustomer(web.id, segment=Segment.VIP), shop.uow, shop.clock, shop.admin)
-    record_consent(RecordConsent(web.id, Channel.EMAIL, Purpose.MARKETING, granted=True, how="web form"),
-                   shop.uow, shop.clock, shop.admin)
+    record_consent(
+        RecordConsent(web.id, Channel.EMAIL, Purpose.MARKETING, granted=True, how="web form"),
+        shop.uow,
+        shop.clock,
+        shop.admin,
+    )
     shop.purchase(web, at=shop.lviv, ref="W-7", amount_minor=120000, size="38")
     shop.clock.advance(timedelta(days=1))
     return till.id, web.id
@@ -61,9 +70,15 @@ def test_identify_merges_two_records_that_share_a_phone_and_an_email(shop: Shop)
     till_id, web_id = _two_records_of_anna(shop)
 
     anna = identify_customer(
-        IdentifyCustomer(identities=(NewIdentity(IdentityKind.EMAIL, "Anna@Example.com"),
-                                     NewIdentity(IdentityKind.PHONE, "067 123 45 67"))),
-        shop.uow, shop.clock, shop.admin,
+        IdentifyCustomer(
+            identities=(
+                NewIdentity(IdentityKind.EMAIL, "Anna@Example.com"),
+                NewIdentity(IdentityKind.PHONE, "067 123 45 67"),
+            )
+        ),
+        shop.uow,
+        shop.clock,
+        shop.admin,
     )
 
     # The older record survives and now holds both identities, both habits and the birthday.
@@ -87,9 +102,13 @@ def test_identify_merges_two_records_that_share_a_phone_and_an_email(shop: Shop)
 
 def test_identify_creates_a_customer_nobody_knows_yet(shop: Shop) -> None:
     anna = identify_customer(
-        IdentifyCustomer(identities=(NewIdentity(IdentityKind.EMAIL, "anna@example.com"),),
-                         location_id=shop.kyiv.id),
-        shop.uow, shop.clock, shop.admin,
+        IdentifyCustomer(
+            identities=(NewIdentity(IdentityKind.EMAIL, "anna@example.com"),),
+            location_id=shop.kyiv.id,
+        ),
+        shop.uow,
+        shop.clock,
+        shop.admin,
     )
 
     assert anna.full_name == "anna"
@@ -101,10 +120,16 @@ def test_identify_adds_a_new_identity_to_the_one_customer_who_has_the_other(shop
     anna = shop.customer(phone="+380671234567")
 
     found = identify_customer(
-        IdentifyCustomer(identities=(NewIdentity(IdentityKind.PHONE, "0671234567"),
-                                     NewIdentity(IdentityKind.MESSENGER, "@anna_k")),
-                         location_id=shop.lviv.id),
-        shop.uow, shop.clock, shop.admin,
+        IdentifyCustomer(
+            identities=(
+                NewIdentity(IdentityKind.PHONE, "0671234567"),
+                NewIdentity(IdentityKind.MESSENGER, "@anna_k"),
+            ),
+            location_id=shop.lviv.id,
+        ),
+        shop.uow,
+        shop.clock,
+        shop.admin,
     )
 
     assert found.id == anna.id
@@ -120,9 +145,13 @@ def test_identify_at_an_unknown_location_is_invalid_and_changes_nothing(shop: Sh
 
     with pytest.raises(InvalidInput) as raised:
         identify_customer(
-            IdentifyCustomer(identities=(NewIdentity(IdentityKind.PHONE, "0671234567"),),
-                             location_id="loc_nowhere"),
-            shop.uow, shop.clock, shop.admin,
+            IdentifyCustomer(
+                identities=(NewIdentity(IdentityKind.PHONE, "0671234567"),),
+                location_id="loc_nowhere",
+            ),
+            shop.uow,
+            shop.clock,
+            shop.admin,
         )
 
     assert raised.value.field == "location_id"
@@ -160,8 +189,9 @@ def test_a_preference_added_after_a_merge_stays_with_the_survivor_on_undo(shop: 
 def test_a_survivor_field_changed_after_the_merge_keeps_its_new_value_on_undo(shop: Shop) -> None:
     till_id, web_id = _two_records_of_anna(shop)
     merge = merge_customers(till_id, web_id, "same guest", shop.uow, shop.clock, shop.admin)
-    update_customer(UpdateCustomer(till_id, birthday=date(1990, 5, 18)), shop.uow, shop.clock,
-                    shop.admin)
+    update_customer(
+        UpdateCustomer(till_id, birthday=date(1990, 5, 18)), shop.uow, shop.clock, shop.admin
+    )
 
     undone = undo_merge(merge.id, shop.uow, shop.clock, shop.admin)
 
@@ -176,7 +206,9 @@ def test_undo_is_refused_when_the_survivor_was_merged_again(shop: Shop) -> None:
     till_id, web_id = _two_records_of_anna(shop)
     first = merge_customers(till_id, web_id, "same guest", shop.uow, shop.clock, shop.admin)
     newest = shop.customer("Anna Kovalenko (loyalty)")
-    second = merge_customers(newest.id, till_id, "same guest again", shop.uow, shop.clock, shop.admin)
+    second = merge_customers(
+        newest.id, till_id, "same guest again", shop.uow, shop.clock, shop.admin
+    )
 
     with pytest.raises(Conflict) as raised:
         undo_merge(first.id, shop.uow, shop.clock, shop.admin)

@@ -1,10 +1,9 @@
-""""The usual": habits inferred from history, shown with their evidence, fading when they change."""
+"""The usual: habits inferred from history, shown with their evidence, fading when they change."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from builders import T0, Shop, a_history_entry, a_stated_preference
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -12,6 +11,8 @@ from heedful.core.customers.card import customer_card
 from heedful.core.history.model import HistoryEntry
 from heedful.core.preferences.model import Polarity
 from heedful.core.preferences.usual import infer_usual
+
+from builders import T0, Shop, a_history_entry, a_stated_preference
 
 
 def _usual(shop: Shop, customer_id: str) -> dict[str, str]:
@@ -21,15 +22,17 @@ def _usual(shop: Shop, customer_id: str) -> dict[str, str]:
 
 def test_the_usual_is_inferred_from_repeated_choices_with_evidence(shop: Shop) -> None:
     anna = shop.customer()
-    flat_whites = [shop.purchase(anna, days_ago=days, at=shop.kyiv, drink="flat white", size="M")
-                   for days in (21, 14, 7)]
-    shop.purchase(anna, days_ago=3, drink="espresso", size="S")
+    shop.purchase(anna, days_ago=90, drink="espresso")
+    flat_whites = [
+        shop.purchase(anna, days_ago=days, at=shop.kyiv, drink="flat white")
+        for days in (28, 21, 14, 7)
+    ]
 
     card = customer_card(anna.id, shop.uow, shop.clock, shop.admin)
 
     drink = next(u for u in card.usual if u.attribute == "drink")
     assert drink.value == "flat white"
-    assert (drink.times, drink.out_of) == (3, 4)
+    assert (drink.times, drink.out_of) == (4, 5)
     assert drink.evidence == tuple(e.id for e in reversed(flat_whites))  # most recent first
     assert drink.last_chosen_at == flat_whites[-1].occurred_at
     assert drink.location_id == shop.kyiv.id
@@ -51,11 +54,14 @@ def test_the_usual_fades_when_the_habit_changes(shop: Shop) -> None:
         shop.clock.advance(timedelta(days=7))
     assert _usual(shop, anna.id) == {"drink": "flat white"}
 
-    shop.clock.advance(timedelta(days=300))
     for _ in range(3):
         shop.purchase(anna, drink="matcha latte")
-        shop.clock.advance(timedelta(days=3))
+        shop.clock.advance(timedelta(days=7))
+    assert "flat white" not in _usual(shop, anna.id).values()
 
+    for _ in range(7):
+        shop.purchase(anna, drink="matcha latte")
+        shop.clock.advance(timedelta(days=7))
     assert _usual(shop, anna.id) == {"drink": "matcha latte"}
 
 
@@ -108,8 +114,10 @@ _choices = st.lists(
 
 
 def _history(choices: list[tuple[float, str, str]]) -> list[HistoryEntry]:
-    return [a_history_entry(T0 - timedelta(days=days), **{attribute: value})
-            for days, attribute, value in choices]
+    return [
+        a_history_entry(T0 - timedelta(days=days), **{attribute: value})
+        for days, attribute, value in choices
+    ]
 
 
 @given(_choices)

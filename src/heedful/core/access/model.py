@@ -64,7 +64,9 @@ class Actor:
 
     def require(self, permission: Permission) -> None:
         if not self.may(permission):
-            raise Forbidden(f"the {self.role.value} role may not {permission.value.replace('_', ' ')}")
+            raise Forbidden(
+                f"the {self.role.value} role may not {permission.value.replace('_', ' ')}"
+            )
 
     @property
     def sees_every_location(self) -> bool:

@@ -8,7 +8,7 @@ from typing import Any
 from heedful.core.access.model import Actor, Permission
 from heedful.core.customers.audit import AuditEntry
 from heedful.core.customers.model import Customer, CustomerStatus
-from heedful.core.shared.errors import NotFound
+from heedful.core.shared.errors import Conflict, NotFound
 from heedful.core.shared.ids import new_id
 from heedful.core.shared.ports import CustomerScope, UnitOfWork
 
@@ -20,7 +20,12 @@ def scope_of(actor: Actor) -> CustomerScope:
 
 
 def load_customer(
-    uow: UnitOfWork, actor: Actor, customer_id: str, *, follow_merge: bool = True
+    uow: UnitOfWork,
+    actor: Actor,
+    customer_id: str,
+    *,
+    follow_merge: bool = True,
+    for_change: bool = False,
 ) -> Customer:
     """The customer as this actor may see it.
 
@@ -42,6 +47,9 @@ def load_customer(
         hops += 1
     if customer is None or not actor.may_see_customer_at(customer.location_ids):
         raise NotFound(f"no customer {customer_id}")
+    if for_change and customer.status is CustomerStatus.ERASED:
+        # An erased record keeps only numbers; writing to it would start a profile again.
+        raise Conflict("this customer was erased", field="customer_id")
     return customer
 
 

@@ -52,7 +52,11 @@ def customer_card(customer_id: str, uow: UnitOfWork, clock: Clock, actor: Actor)
             preferences=grouped(preferences),
             usual=infer_usual(history, preferences, now),
             recent_history=history[:RECENT_HISTORY],
-            history_count=len(history) if len(history) < HABIT_WINDOW else uow.history.count_for(customer.id),
+            history_count=len(history)
+            if len(history) < HABIT_WINDOW
+            else uow.history.count_for(customer.id),
             merges=uow.merges.list_for(customer.id),
-            audit=uow.audit.list_for(customer.id, RECENT_AUDIT) if actor.may(Permission.VIEW_AUDIT_LOG) else [],
+            audit=uow.audit.list_for(customer.id, RECENT_AUDIT)
+            if actor.may(Permission.VIEW_AUDIT_LOG)
+            else [],
         )

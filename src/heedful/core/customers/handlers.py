@@ -9,7 +9,6 @@ from heedful.core.customers._common import audit, load_customer, scope_of
 from heedful.core.customers.audit import changed_fields
 from heedful.core.customers.commands import (
     CreateCustomer,
-    IdentifyCustomer,
     NewIdentity,
     RecordConsent,
     UpdateCustomer,
@@ -64,8 +63,14 @@ def _attach_identity(
     )
     uow.identities.add(identity)
     audit(
-        uow, actor, now, "identity.added", customer_id=customer.id, entity="identity",
-        entity_id=identity.id, after={"kind": identity.kind.value, "value": identity.value},
+        uow,
+        actor,
+        now,
+        "identity.added",
+        customer_id=customer.id,
+        entity="identity",
+        entity_id=identity.id,
+        after={"kind": identity.kind.value, "value": identity.value},
     )
     return identity
 
@@ -95,10 +100,20 @@ def create_customer(cmd: CreateCustomer, uow: UnitOfWork, clock: Clock, actor: A
             location_ids={cmd.home_location_id} if cmd.home_location_id else set(),
         )
         if not actor.sees_every_location and not customer.location_ids:
-            raise InvalidInput("say at which of your locations the customer is known", field="home_location_id")
+            raise InvalidInput(
+                "say at which of your locations the customer is known", field="home_location_id"
+            )
         uow.customers.add(customer)
-        audit(uow, actor, now, "customer.created", customer_id=customer.id, entity="customer",
-              entity_id=customer.id, after=customer.profile())
+        audit(
+            uow,
+            actor,
+            now,
+            "customer.created",
+            customer_id=customer.id,
+            entity="customer",
+            entity_id=customer.id,
+            after=customer.profile(),
+        )
         for index, new in enumerate(cmd.identities):
             _attach_identity(uow, actor, customer, new, now, f"identities[{index}].value")
         uow.commit()
@@ -109,7 +124,7 @@ def update_customer(cmd: UpdateCustomer, uow: UnitOfWork, clock: Clock, actor: A
     actor.require(Permission.EDIT_CUSTOMERS)
     now = clock.now()
     with uow:
-        customer = load_customer(uow, actor, cmd.customer_id)
+        customer = load_customer(uow, actor, cmd.customer_id, for_change=True)
         before = customer.profile()
         if cmd.full_name is not None:
             customer.full_name = check_full_name(cmd.full_name)
@@ -132,8 +147,17 @@ def update_customer(cmd: UpdateCustomer, uow: UnitOfWork, clock: Clock, actor: A
             customer.updated_at = now
             uow.customers.update(customer)
             changed_before, changed_after = changed_fields(before, after)
-            audit(uow, actor, now, "customer.updated", customer_id=customer.id, entity="customer",
-                  entity_id=customer.id, before=changed_before, after=changed_after)
+            audit(
+                uow,
+                actor,
+                now,
+                "customer.updated",
+                customer_id=customer.id,
+                entity="customer",
+                entity_id=customer.id,
+                before=changed_before,
+                after=changed_after,
+            )
         uow.commit()
     return customer
 
@@ -144,7 +168,7 @@ def add_identity(
     actor.require(Permission.EDIT_CUSTOMERS)
     now = clock.now()
     with uow:
-        customer = load_customer(uow, actor, customer_id)
+        customer = load_customer(uow, actor, customer_id, for_change=True)
         identity = _attach_identity(uow, actor, customer, new, now, "value")
         uow.commit()
     return identity
@@ -156,13 +180,23 @@ def remove_identity(
     actor.require(Permission.EDIT_CUSTOMERS)
     now = clock.now()
     with uow:
-        customer = load_customer(uow, actor, customer_id)
-        identity = next((i for i in uow.identities.list_for(customer.id) if i.id == identity_id), None)
+        customer = load_customer(uow, actor, customer_id, for_change=True)
+        identity = next(
+            (i for i in uow.identities.list_for(customer.id) if i.id == identity_id), None
+        )
         if identity is None:
             raise NotFound(f"no identity {identity_id} on this customer")
         uow.identities.remove(identity.id)
-        audit(uow, actor, now, "identity.removed", customer_id=customer.id, entity="identity",
-              entity_id=identity.id, before={"kind": identity.kind.value, "value": identity.value})
+        audit(
+            uow,
+            actor,
+            now,
+            "identity.removed",
+            customer_id=customer.id,
+            entity="identity",
+            entity_id=identity.id,
+            before={"kind": identity.kind.value, "value": identity.value},
+        )
         uow.commit()
 
 
@@ -177,7 +211,9 @@ def look_up(kind: IdentityKind, value: str, uow: UnitOfWork, actor: Actor) -> Cu
         return load_customer(uow, actor, customer.id)
 
 
-def search_customers(text: str, uow: UnitOfWork, actor: Actor, limit: int = SEARCH_LIMIT) -> list[Customer]:
+def search_customers(
+    text: str, uow: UnitOfWork, actor: Actor, limit: int = SEARCH_LIMIT
+) -> list[Customer]:
     """One search box: name, phone, e-mail or loyalty card, whatever the guest hands over."""
     actor.require(Permission.VIEW_CUSTOMERS)
     query = text.strip()
@@ -195,7 +231,11 @@ def search_customers(text: str, uow: UnitOfWork, actor: Actor, limit: int = SEAR
             except InvalidInput:
                 continue
             customer = uow.customers.find_by_identity(kind, value)
-            if customer is not None and customer.is_active and actor.may_see_customer_at(customer.location_ids):
+            if (
+                customer is not None
+                and customer.is_active
+                and actor.may_see_customer_at(customer.location_ids)
+            ):
                 found[customer.id] = customer
         for customer in uow.customers.search(query, scope, limit):
             found.setdefault(customer.id, customer)
@@ -208,23 +248,43 @@ def list_customers(uow: UnitOfWork, actor: Actor, limit: int, cursor: str | None
         return uow.customers.list(scope_of(actor), limit, cursor)
 
 
-def record_consent(cmd: RecordConsent, uow: UnitOfWork, clock: Clock, actor: Actor) -> ConsentDecision:
+def record_consent(
+    cmd: RecordConsent, uow: UnitOfWork, clock: Clock, actor: Actor
+) -> ConsentDecision:
     actor.require(Permission.EDIT_CUSTOMERS)
     how = " ".join(cmd.how.split())
     if not how:
         raise InvalidInput("say how the customer gave or withdrew consent", field="how")
     now = clock.now()
     with uow:
-        customer = load_customer(uow, actor, cmd.customer_id)
+        customer = load_customer(uow, actor, cmd.customer_id, for_change=True)
         decision = ConsentDecision(
-            id=new_id("cns_"), customer_id=customer.id, channel=cmd.channel, purpose=cmd.purpose,
-            granted=cmd.granted, decided_at=now, how=how[:200], recorded_by=actor.id,
+            id=new_id("cns_"),
+            customer_id=customer.id,
+            channel=cmd.channel,
+            purpose=cmd.purpose,
+            granted=cmd.granted,
+            decided_at=now,
+            how=how[:200],
+            recorded_by=actor.id,
             recorded_by_label=actor.label,
         )
         uow.consents.add(decision)
-        audit(uow, actor, now, "consent.granted" if cmd.granted else "consent.withdrawn",
-              customer_id=customer.id, entity="consent", entity_id=decision.id,
-              after={"channel": cmd.channel.value, "purpose": cmd.purpose.value, "granted": cmd.granted, "how": how})
+        audit(
+            uow,
+            actor,
+            now,
+            "consent.granted" if cmd.granted else "consent.withdrawn",
+            customer_id=customer.id,
+            entity="consent",
+            entity_id=decision.id,
+            after={
+                "channel": cmd.channel.value,
+                "purpose": cmd.purpose.value,
+                "granted": cmd.granted,
+                "how": how,
+            },
+        )
         uow.commit()
     return decision
 
@@ -234,4 +294,3 @@ def note_location(uow: UnitOfWork, customer: Customer, location_id: str | None) 
     if location_id and location_id not in customer.location_ids:
         customer.location_ids.add(location_id)
         uow.customers.update(customer)
-

@@ -1,7 +1,7 @@
 """Identities: the ways a customer reaches us (e-mail, phone, loyalty card, messenger).
 
-Values are normalised before they are stored or looked up, so that "+38 (067) 123-45-67" typed at the
-till and "380671234567" arriving from the web shop find the same person.
+Values are normalised before they are stored or looked up, so that "+38 (067) 123-45-67" typed
+at the till and "380671234567" arriving from the web shop find the same person.
 """
 
 from __future__ import annotations
@@ -69,7 +69,9 @@ def guess_kind(text: str) -> IdentityKind | None:
     if "@" in value:
         return IdentityKind.EMAIL
     digits = _DIGITS.sub("", value)
-    if value.startswith("+") or (len(digits) >= 9 and len(digits) >= len(value.replace(" ", "")) - 4):
+    if value.startswith("+") or (
+        len(digits) >= 9 and len(digits) >= len(value.replace(" ", "")) - 4
+    ):
         return IdentityKind.PHONE
     return None
 

@@ -65,12 +65,24 @@ def plan_merge(
     locations_after = sorted(survivor.location_ids | absorbed.location_ids)
     if locations_after != sorted(survivor.location_ids):
         changes.append(
-            FieldChange("customer", survivor.id, "location_ids", sorted(survivor.location_ids), locations_after)
+            FieldChange(
+                "customer",
+                survivor.id,
+                "location_ids",
+                sorted(survivor.location_ids),
+                locations_after,
+            )
         )
-    for entity in OWNED_ENTITIES:
-        for entity_id in owned_ids.get(entity, []):
-            changes.append(FieldChange(entity, entity_id, "customer_id", absorbed.id, survivor.id))
-    changes.append(FieldChange("customer", absorbed.id, "status", absorbed.status.value, CustomerStatus.MERGED.value))
+    changes.extend(
+        FieldChange(entity, entity_id, "customer_id", absorbed.id, survivor.id)
+        for entity in OWNED_ENTITIES
+        for entity_id in owned_ids.get(entity, [])
+    )
+    changes.append(
+        FieldChange(
+            "customer", absorbed.id, "status", absorbed.status.value, CustomerStatus.MERGED.value
+        )
+    )
     changes.append(FieldChange("customer", absorbed.id, "merged_into_id", None, survivor.id))
     return changes
 

@@ -14,7 +14,12 @@ from heedful.core.customers.handlers import (
     create_customer,
     note_location,
 )
-from heedful.core.customers.merge import OWNED_ENTITIES, MergeRecord, apply_profile_change, plan_merge
+from heedful.core.customers.merge import (
+    OWNED_ENTITIES,
+    MergeRecord,
+    apply_profile_change,
+    plan_merge,
+)
 from heedful.core.customers.model import Customer, CustomerStatus
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Conflict, InvalidInput, NotFound
@@ -23,14 +28,25 @@ from heedful.core.shared.ports import UnitOfWork
 
 
 def _merge_in(
-    uow: UnitOfWork, actor: Actor, survivor: Customer, absorbed: Customer, reason: str, now: datetime
+    uow: UnitOfWork,
+    actor: Actor,
+    survivor: Customer,
+    absorbed: Customer,
+    reason: str,
+    now: datetime,
 ) -> MergeRecord:
     owned = {entity: uow.owned.ids_for(entity, absorbed.id) for entity in OWNED_ENTITIES}
     record = MergeRecord(
-        id=new_id("mrg_"), survivor_id=survivor.id, absorbed_id=absorbed.id, merged_at=now,
-        merged_by=actor.id, merged_by_label=actor.label, reason=reason,
+        id=new_id("mrg_"),
+        survivor_id=survivor.id,
+        absorbed_id=absorbed.id,
+        merged_at=now,
+        merged_by=actor.id,
+        merged_by_label=actor.label,
+        reason=reason,
         changes=plan_merge(survivor, absorbed, owned),
-        survivor_before=survivor.snapshot(), absorbed_before=absorbed.snapshot(),
+        survivor_before=survivor.snapshot(),
+        absorbed_before=absorbed.snapshot(),
     )
     for entity, ids in owned.items():
         uow.owned.move(entity, ids, survivor.id)
@@ -42,11 +58,24 @@ def _merge_in(
     uow.customers.update(survivor)
     uow.customers.update(absorbed)
     uow.merges.add(record)
-    summary = {"merge_id": record.id, "survivor_id": survivor.id, "absorbed_id": absorbed.id, "reason": reason,
-               "changes": len(record.changes)}
+    summary = {
+        "merge_id": record.id,
+        "survivor_id": survivor.id,
+        "absorbed_id": absorbed.id,
+        "reason": reason,
+        "changes": len(record.changes),
+    }
     for customer in (survivor, absorbed):
-        audit(uow, actor, now, "customers.merged", customer_id=customer.id, entity="merge",
-              entity_id=record.id, after=summary)
+        audit(
+            uow,
+            actor,
+            now,
+            "customers.merged",
+            customer_id=customer.id,
+            entity="merge",
+            entity_id=record.id,
+            after=summary,
+        )
     return record
 
 
@@ -88,15 +117,19 @@ def undo_merge(merge_id: str, uow: UnitOfWork, clock: Clock, actor: Actor) -> Me
         if absorbed is None or absorbed.status is not CustomerStatus.MERGED:
             raise Conflict("the absorbed record is no longer there to restore", field="merge_id")
         if survivor is None or not survivor.is_active:
-            raise Conflict("the surviving record has since been merged or erased; undo that first",
-                           field="merge_id")
+            raise Conflict(
+                "the surviving record has since been merged or erased; undo that first",
+                field="merge_id",
+            )
         for entity in OWNED_ENTITIES:
             moved = [c.entity_id for c in record.changes if c.entity == entity]
             owners = uow.owned.owner_of(entity, moved)
             still_here = [i for i in moved if owners.get(i) == survivor.id]
             uow.owned.move(entity, still_here, absorbed.id)
             if len(still_here) < len(moved):
-                record.notes.append(f"{len(moved) - len(still_here)} {entity} rows were gone and stay gone")
+                record.notes.append(
+                    f"{len(moved) - len(still_here)} {entity} rows were gone and stay gone"
+                )
         for change in record.changes:
             if change.entity != "customer" or change.entity_id != survivor.id:
                 continue
@@ -108,7 +141,9 @@ def undo_merge(merge_id: str, uow: UnitOfWork, clock: Clock, actor: Actor) -> Me
             elif current == change.after:
                 apply_profile_change(survivor, change, change.before)
             else:
-                record.notes.append(f"{change.field} was changed after the merge and keeps its new value")
+                record.notes.append(
+                    f"{change.field} was changed after the merge and keeps its new value"
+                )
         restored = Customer.from_snapshot(record.absorbed_before)
         survivor.updated_at = now
         uow.customers.update(survivor)
@@ -116,13 +151,23 @@ def undo_merge(merge_id: str, uow: UnitOfWork, clock: Clock, actor: Actor) -> Me
         record.undone_at, record.undone_by = now, actor.id
         uow.merges.update(record)
         for customer_id in (survivor.id, restored.id):
-            audit(uow, actor, now, "customers.merge_undone", customer_id=customer_id, entity="merge",
-                  entity_id=record.id, after={"merge_id": record.id, "notes": record.notes})
+            audit(
+                uow,
+                actor,
+                now,
+                "customers.merge_undone",
+                customer_id=customer_id,
+                entity="merge",
+                entity_id=record.id,
+                after={"merge_id": record.id, "notes": record.notes},
+            )
         uow.commit()
     return record
 
 
-def identify_customer(cmd: IdentifyCustomer, uow: UnitOfWork, clock: Clock, actor: Actor) -> Customer:
+def identify_customer(
+    cmd: IdentifyCustomer, uow: UnitOfWork, clock: Clock, actor: Actor
+) -> Customer:
     """Find the one customer behind identities that arrived together, creating or merging as needed.
 
     Two records that each hold one of the identities are the same person (the phone from the shop,
@@ -133,21 +178,31 @@ def identify_customer(cmd: IdentifyCustomer, uow: UnitOfWork, clock: Clock, acto
         raise InvalidInput("give at least one identity", field="identities")
     if not actor.sees_every_location and cmd.location_id is None:
         # Staff scoped to locations only ever see customers known at one of them.
-        raise InvalidInput("say at which of your locations the customer is known", field="location_id")
+        raise InvalidInput(
+            "say at which of your locations the customer is known", field="location_id"
+        )
     now = clock.now()
     with uow:
         _check_location(uow, actor, cmd.location_id, "location_id")
         owners: dict[str, Customer] = {}
         for index, new in enumerate(cmd.identities):
-            existing = uow.customers.find_by_identity(new.kind, _normalised(new, f"identities[{index}].value"))
+            existing = uow.customers.find_by_identity(
+                new.kind, _normalised(new, f"identities[{index}].value")
+            )
             if existing is not None and existing.status is CustomerStatus.ACTIVE:
                 owners.setdefault(existing.id, existing)
     if not owners:
         return create_customer(
-            CreateCustomer(full_name=cmd.full_name or _name_from(cmd), language=cmd.language or "en",
-                           time_zone=cmd.time_zone or "UTC", home_location_id=cmd.location_id,
-                           identities=cmd.identities),
-            uow, clock, actor,
+            CreateCustomer(
+                full_name=cmd.full_name or _name_from(cmd),
+                language=cmd.language or "en",
+                time_zone=cmd.time_zone or "UTC",
+                home_location_id=cmd.location_id,
+                identities=cmd.identities,
+            ),
+            uow,
+            clock,
+            actor,
         )
     with uow:
         ranked = sorted(owners.values(), key=lambda c: (c.created_at, c.id))
@@ -157,8 +212,14 @@ def identify_customer(cmd: IdentifyCustomer, uow: UnitOfWork, clock: Clock, acto
         for absorbed in ranked[1:]:
             shared = ", ".join(f"{i.kind.value} {_normalised(i, 'value')}" for i in cmd.identities)
             # The system merges on the integrator's behalf; the log names both.
-            _merge_in(uow, SYSTEM if actor.sees_every_location else actor, survivor, absorbed,
-                      f"same person arrived with {shared} (via {actor.label})", now)
+            _merge_in(
+                uow,
+                SYSTEM if actor.sees_every_location else actor,
+                survivor,
+                absorbed,
+                f"same person arrived with {shared} (via {actor.label})",
+                now,
+            )
         for index, new in enumerate(cmd.identities):
             _attach_identity(uow, actor, survivor, new, now, f"identities[{index}].value")
         note_location(uow, survivor, cmd.location_id)

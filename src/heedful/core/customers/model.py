@@ -52,7 +52,13 @@ class Customer:
         values: dict[str, Any] = {}
         for name in PROFILE_FIELDS:
             value = getattr(self, name)
-            values[name] = value.isoformat() if isinstance(value, date) else str(value) if value is not None else None
+            values[name] = (
+                value.isoformat()
+                if isinstance(value, date)
+                else str(value)
+                if value is not None
+                else None
+            )
         return values
 
     def snapshot(self) -> dict[str, Any]:
@@ -107,7 +113,9 @@ def check_time_zone(value: str, *, field_name: str = "time_zone") -> str:
     if _ZONES is None:
         _ZONES = frozenset(available_timezones())
     if value not in _ZONES:
-        raise InvalidInput(f"{value!r} is not an IANA time zone such as Europe/Kyiv", field=field_name)
+        raise InvalidInput(
+            f"{value!r} is not an IANA time zone such as Europe/Kyiv", field=field_name
+        )
     try:
         ZoneInfo(value)
     except ZoneInfoNotFoundError as exc:  # pragma: no cover - listed zones always load

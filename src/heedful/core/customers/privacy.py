@@ -35,7 +35,9 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def export_customer(customer_id: str, uow: UnitOfWork, clock: Clock, actor: Actor) -> dict[str, Any]:
+def export_customer(
+    customer_id: str, uow: UnitOfWork, clock: Clock, actor: Actor
+) -> dict[str, Any]:
     """Everything Heedful holds on one person, as plain JSON-ready data."""
     actor.require(Permission.EXPORT_CUSTOMER)
     now = clock.now()
@@ -52,13 +54,22 @@ def export_customer(customer_id: str, uow: UnitOfWork, clock: Clock, actor: Acto
             "merges": _plain(uow.merges.list_for(customer.id)),
             "audit_log": _plain(uow.audit.list_for(customer.id, _EVERYTHING)),
         }
-        audit(uow, actor, now, "customer.exported", customer_id=customer.id, entity="customer",
-              entity_id=customer.id)
+        audit(
+            uow,
+            actor,
+            now,
+            "customer.exported",
+            customer_id=customer.id,
+            entity="customer",
+            entity_id=customer.id,
+        )
         uow.commit()
     return document
 
 
-def erase_customer(customer_id: str, reason: str, uow: UnitOfWork, clock: Clock, actor: Actor) -> Erasure:
+def erase_customer(
+    customer_id: str, reason: str, uow: UnitOfWork, clock: Clock, actor: Actor
+) -> Erasure:
     """Remove the person and keep the numbers.
 
     Identities, preferences, consent decisions, names and free-text notes go; purchases and visits
@@ -68,7 +79,9 @@ def erase_customer(customer_id: str, reason: str, uow: UnitOfWork, clock: Clock,
     actor.require(Permission.ERASE_CUSTOMER)
     why = " ".join(reason.split())
     if not why:
-        raise InvalidInput("record why the customer is erased (their request, a retention rule)", field="reason")
+        raise InvalidInput(
+            "record why the customer is erased (their request, a retention rule)", field="reason"
+        )
     now = clock.now()
     with uow:
         # Follow merges: an old id still names the person, and erasing only that stale record
@@ -88,11 +101,26 @@ def erase_customer(customer_id: str, reason: str, uow: UnitOfWork, clock: Clock,
             person.erased_at = person.updated_at = now
             uow.customers.update(person)
         removed["merge_records"] = _scrub_merges(uow, [person.id for person in people])
-        erasure = Erasure(id=new_id("era_"), customer_id=customer.id, erased_at=now, erased_by=actor.id,
-                          erased_by_label=actor.label, reason=why[:500], removed=removed)
+        erasure = Erasure(
+            id=new_id("era_"),
+            customer_id=customer.id,
+            erased_at=now,
+            erased_by=actor.id,
+            erased_by_label=actor.label,
+            reason=why[:500],
+            removed=removed,
+        )
         uow.erasures.add(erasure)
-        audit(uow, actor, now, "customer.erased", customer_id=customer.id, entity="customer",
-              entity_id=customer.id, after={"erasure_id": erasure.id, "removed": removed})
+        audit(
+            uow,
+            actor,
+            now,
+            "customer.erased",
+            customer_id=customer.id,
+            entity="customer",
+            entity_id=customer.id,
+            after={"erasure_id": erasure.id, "removed": removed},
+        )
         uow.commit()
     return erasure
 
@@ -114,7 +142,7 @@ def _records_merged_into(uow: UnitOfWork, survivor_id: str) -> list[Customer]:
 
 
 def _scrub_merges(uow: UnitOfWork, customer_ids: list[str]) -> int:
-    """Blank the name and birthday that merge records copied, so that undo cannot bring them back."""
+    """Blank the name and birthday that merge records copied, so undo cannot bring them back."""
     records = {record.id: record for cid in customer_ids for record in uow.merges.list_for(cid)}
     for record in records.values():
         for snapshot in (record.survivor_before, record.absorbed_before):

@@ -31,7 +31,9 @@ class RecordHistory:
     note: str = ""
 
 
-def record_history(cmd: RecordHistory, uow: UnitOfWork, clock: Clock, actor: Actor) -> tuple[HistoryEntry, bool]:
+def record_history(
+    cmd: RecordHistory, uow: UnitOfWork, clock: Clock, actor: Actor
+) -> tuple[HistoryEntry, bool]:
     """Store one purchase or visit. Returns the entry and whether it is new.
 
     The same receipt or booking (kind + external_ref) sent twice is stored once: source systems
@@ -49,13 +51,15 @@ def record_history(cmd: RecordHistory, uow: UnitOfWork, clock: Clock, actor: Act
         if item.quantity < 1:
             raise InvalidInput("quantity is at least 1", field=f"items[{index}].quantity")
     with uow:
-        customer = load_customer(uow, actor, cmd.customer_id)
+        customer = load_customer(uow, actor, cmd.customer_id, for_change=True)
         if cmd.external_ref:
             existing = uow.history.find_by_ref(cmd.kind, cmd.external_ref)
             if existing is not None and existing.customer_id != customer.id:
                 # Answering with the other customer's entry would show it to this caller.
-                raise Conflict(f"{cmd.kind.value} {cmd.external_ref} is recorded for another customer",
-                               field="external_ref")
+                raise Conflict(
+                    f"{cmd.kind.value} {cmd.external_ref} is recorded for another customer",
+                    field="external_ref",
+                )
             if existing is not None:
                 return existing, False
         if cmd.location_id is not None and uow.locations.get(cmd.location_id) is None:
@@ -64,16 +68,34 @@ def record_history(cmd: RecordHistory, uow: UnitOfWork, clock: Clock, actor: Act
             # A visit recorded at a location makes the customer visible to its staff.
             raise Forbidden("you do not work at that location", field="location_id")
         entry = HistoryEntry(
-            id=new_id("his_"), customer_id=customer.id, kind=cmd.kind,
-            occurred_at=cmd.occurred_at, recorded_at=now, location_id=cmd.location_id,
-            items=list(cmd.items), amount_minor=cmd.amount_minor,
+            id=new_id("his_"),
+            customer_id=customer.id,
+            kind=cmd.kind,
+            occurred_at=cmd.occurred_at,
+            recorded_at=now,
+            location_id=cmd.location_id,
+            items=list(cmd.items),
+            amount_minor=cmd.amount_minor,
             currency=cmd.currency.upper() if cmd.currency else None,
-            external_ref=cmd.external_ref, note=" ".join(cmd.note.split())[:1000],
+            external_ref=cmd.external_ref,
+            note=" ".join(cmd.note.split())[:1000],
         )
         uow.history.add(entry)
         note_location(uow, customer, cmd.location_id)
-        audit(uow, actor, now, f"{cmd.kind.value}.recorded", customer_id=customer.id, entity="history",
-              entity_id=entry.id, after={"kind": entry.kind.value, "occurred_at": entry.occurred_at.isoformat(),
-                                         "location_id": entry.location_id, "items": len(entry.items)})
+        audit(
+            uow,
+            actor,
+            now,
+            f"{cmd.kind.value}.recorded",
+            customer_id=customer.id,
+            entity="history",
+            entity_id=entry.id,
+            after={
+                "kind": entry.kind.value,
+                "occurred_at": entry.occurred_at.isoformat(),
+                "location_id": entry.location_id,
+                "items": len(entry.items),
+            },
+        )
         uow.commit()
     return entry, True

@@ -34,12 +34,20 @@ class RecordPreference:
 
 
 def _as_record(pref: Preference) -> dict[str, object]:
-    return {"polarity": pref.polarity.value, "category": pref.category.value, "subject": pref.subject,
-            "note": pref.note, "source": pref.source.value, "confidence": pref.confidence,
-            "location_id": pref.location_id}
+    return {
+        "polarity": pref.polarity.value,
+        "category": pref.category.value,
+        "subject": pref.subject,
+        "note": pref.note,
+        "source": pref.source.value,
+        "confidence": pref.confidence,
+        "location_id": pref.location_id,
+    }
 
 
-def record_preference(cmd: RecordPreference, uow: UnitOfWork, clock: Clock, actor: Actor) -> Preference:
+def record_preference(
+    cmd: RecordPreference, uow: UnitOfWork, clock: Clock, actor: Actor
+) -> Preference:
     actor.require(Permission.EDIT_CUSTOMERS)
     subject = check_subject(cmd.subject)
     note = " ".join(cmd.note.split())
@@ -47,7 +55,7 @@ def record_preference(cmd: RecordPreference, uow: UnitOfWork, clock: Clock, acto
         raise InvalidInput("a note is at most 1000 characters", field="note")
     now = clock.now()
     with uow:
-        customer = load_customer(uow, actor, cmd.customer_id)
+        customer = load_customer(uow, actor, cmd.customer_id, for_change=True)
         if cmd.location_id is not None:
             if uow.locations.get(cmd.location_id) is None:
                 raise InvalidInput(f"no location {cmd.location_id}", field="location_id")
@@ -55,18 +63,37 @@ def record_preference(cmd: RecordPreference, uow: UnitOfWork, clock: Clock, acto
                 raise Forbidden("you do not work at that location", field="location_id")
         # The same standing wish said twice is one wish: return it rather than show it twice.
         for existing in uow.preferences.list_for(customer.id):
-            if existing.polarity is cmd.polarity and existing.subject.casefold() == subject.casefold():
+            if (
+                existing.polarity is cmd.polarity
+                and existing.subject.casefold() == subject.casefold()
+            ):
                 return existing
         preference = Preference(
-            id=new_id("prf_"), customer_id=customer.id, polarity=cmd.polarity, category=cmd.category,
-            subject=subject, note=note, source=cmd.source,
-            confidence=check_confidence(cmd.confidence, cmd.source), recorded_at=now,
-            recorded_by=actor.id, recorded_by_label=actor.label, location_id=cmd.location_id,
+            id=new_id("prf_"),
+            customer_id=customer.id,
+            polarity=cmd.polarity,
+            category=cmd.category,
+            subject=subject,
+            note=note,
+            source=cmd.source,
+            confidence=check_confidence(cmd.confidence, cmd.source),
+            recorded_at=now,
+            recorded_by=actor.id,
+            recorded_by_label=actor.label,
+            location_id=cmd.location_id,
         )
         uow.preferences.add(preference)
         note_location(uow, customer, cmd.location_id)
-        audit(uow, actor, now, "preference.recorded", customer_id=customer.id, entity="preference",
-              entity_id=preference.id, after=_as_record(preference))
+        audit(
+            uow,
+            actor,
+            now,
+            "preference.recorded",
+            customer_id=customer.id,
+            entity="preference",
+            entity_id=preference.id,
+            after=_as_record(preference),
+        )
         uow.commit()
     return preference
 
@@ -78,7 +105,7 @@ def retract_preference(
     actor.require(Permission.EDIT_CUSTOMERS)
     now = clock.now()
     with uow:
-        customer = load_customer(uow, actor, customer_id)
+        customer = load_customer(uow, actor, customer_id, for_change=True)
         preference = uow.preferences.get(preference_id)
         if preference is None or preference.customer_id != customer.id:
             raise NotFound(f"no preference {preference_id} on this customer")
@@ -86,7 +113,15 @@ def retract_preference(
             raise Conflict("this preference was already retracted", field="preference_id")
         preference.retracted_at, preference.retracted_by = now, actor.id
         uow.preferences.update(preference)
-        audit(uow, actor, now, "preference.retracted", customer_id=customer.id, entity="preference",
-              entity_id=preference.id, before=_as_record(preference))
+        audit(
+            uow,
+            actor,
+            now,
+            "preference.retracted",
+            customer_id=customer.id,
+            entity="preference",
+            entity_id=preference.id,
+            before=_as_record(preference),
+        )
         uow.commit()
     return preference

@@ -81,7 +81,9 @@ def check_confidence(value: float | None, source: Source) -> float:
 
 def grouped(preferences: list[Preference]) -> dict[Polarity, list[Preference]]:
     """The card's three columns; "never" first in the reader's eye, most recent first within."""
-    groups: dict[Polarity, list[Preference]] = {p: [] for p in (Polarity.NEVER, Polarity.DISLIKE, Polarity.LIKE)}
+    groups: dict[Polarity, list[Preference]] = {
+        p: [] for p in (Polarity.NEVER, Polarity.DISLIKE, Polarity.LIKE)
+    }
     for pref in sorted(preferences, key=lambda p: p.recorded_at, reverse=True):
         if pref.is_standing:
             groups[pref.polarity].append(pref)

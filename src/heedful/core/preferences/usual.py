@@ -1,9 +1,9 @@
-""""The usual": the habit a customer keeps without saying so, inferred from history.
+""" "The usual": the habit a customer keeps without saying so, inferred from history.
 
 A waiter who brings "the usual" unasked (seed 004) remembers what a guest keeps choosing and notices
 when that changes. We do the same with recency weighting in two parts. By rank: the n-th most recent
-purchase or visit counts ``0.5 ** (n / RANK_HALF_LIFE)``, so after a few visits with a new choice the
-old habit gives way, whether the customer comes daily (a coffee) or twice a year (a hotel). By age:
+purchase or visit counts ``0.5 ** (n / RANK_HALF_LIFE)``, so after a few visits with a new choice
+the old habit gives way, whether the customer comes daily (a coffee) or twice a year (a hotel). By age:
 ``0.5 ** (days / HALF_LIFE_DAYS)``, so a habit of a customer who stopped coming fades slowly too.
 A stated "never" always wins: an inferred habit that matches it is not shown as usual.
 """
@@ -24,7 +24,7 @@ RANK_HALF_LIFE = 6.0
 MIN_TIMES = 3  # three times is a habit; twice is a coincidence
 MIN_CONFIDENCE = 0.5
 # How many weighted occurrences make us half-sure, before the share is applied.
-_SATURATION = 1.5
+_SATURATION = 1.0
 EVIDENCE_SHOWN = 5
 
 
@@ -63,7 +63,9 @@ def infer_usual(
     dislikes = [p.subject for p in standing if p.polarity is Polarity.DISLIKE]
 
     # attribute -> value -> [(weight, entry)]; one vote per entry per value, however many units.
-    votes: dict[str, dict[str, list[tuple[float, HistoryEntry]]]] = defaultdict(lambda: defaultdict(list))
+    votes: dict[str, dict[str, list[tuple[float, HistoryEntry]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
     totals: dict[str, float] = defaultdict(float)
     counts: dict[str, int] = defaultdict(int)
     newest_first = sorted(history, key=lambda e: (e.occurred_at, e.id), reverse=True)

@@ -17,7 +17,6 @@ from heedful.core.history.model import HistoryEntry, HistoryKind
 from heedful.core.preferences.model import Preference
 from heedful.core.staff.model import ApiToken, Location, StaffMember
 
-
 T = TypeVar("T")
 
 
@@ -75,7 +74,9 @@ class PreferenceRepository(Protocol):
     def add(self, preference: Preference) -> None: ...
     def get(self, preference_id: str) -> Preference | None: ...
     def update(self, preference: Preference) -> None: ...
-    def list_for(self, customer_id: str, *, include_retracted: bool = False) -> list[Preference]: ...
+    def list_for(
+        self, customer_id: str, *, include_retracted: bool = False
+    ) -> list[Preference]: ...
 
 
 class ConsentRepository(Protocol):

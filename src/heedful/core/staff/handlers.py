@@ -15,7 +15,7 @@ from heedful.core.shared.ids import new_id
 from heedful.core.shared.ports import UnitOfWork
 from heedful.core.staff.model import ApiToken, Location, LocationKind, StaffMember
 
-TOKEN_PREFIX = "hdf_"
+TOKEN_PREFIX = "hdf_"  # noqa: S105 - a prefix, not a secret
 # scrypt parameters: ~50 ms on these machines, 16 MiB of memory per guess.
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
@@ -57,9 +57,15 @@ def create_location(cmd: NewLocation, uow: UnitOfWork, clock: Clock, actor: Acto
         raise InvalidInput("a location needs a name", field="name")
     if len(cmd.country) != 2 or not cmd.country.isalpha():
         raise InvalidInput("country is an ISO 3166 two-letter code", field="country")
-    location = Location(id=new_id("loc_"), name=cmd.name.strip(), kind=cmd.kind, city=cmd.city.strip(),
-                        country=cmd.country.upper(), time_zone=check_time_zone(cmd.time_zone),
-                        created_at=clock.now())
+    location = Location(
+        id=new_id("loc_"),
+        name=cmd.name.strip(),
+        kind=cmd.kind,
+        city=cmd.city.strip(),
+        country=cmd.country.upper(),
+        time_zone=check_time_zone(cmd.time_zone),
+        created_at=clock.now(),
+    )
     with uow:
         uow.locations.add(location)
         uow.commit()
@@ -76,7 +82,9 @@ class NewStaffMember:
     location_ids: frozenset[str] | None = None
 
 
-def create_staff_member(cmd: NewStaffMember, uow: UnitOfWork, clock: Clock, actor: Actor) -> StaffMember:
+def create_staff_member(
+    cmd: NewStaffMember, uow: UnitOfWork, clock: Clock, actor: Actor
+) -> StaffMember:
     actor.require(Permission.MANAGE_STAFF)
     login = cmd.login.strip().lower()
     if not login:
@@ -84,7 +92,9 @@ def create_staff_member(cmd: NewStaffMember, uow: UnitOfWork, clock: Clock, acto
     if len(cmd.password) < 8:
         raise InvalidInput("a password is at least 8 characters", field="password")
     if cmd.role in (Role.MANAGER, Role.AGENT) and not cmd.location_ids:
-        raise InvalidInput("managers and agents work at one or more locations", field="location_ids")
+        raise InvalidInput(
+            "managers and agents work at one or more locations", field="location_ids"
+        )
     with uow:
         if uow.staff.get_by_login(login) is not None:
             raise Conflict(f"the login {login} is taken", field="login")
@@ -92,8 +102,12 @@ def create_staff_member(cmd: NewStaffMember, uow: UnitOfWork, clock: Clock, acto
             if uow.locations.get(location_id) is None:
                 raise InvalidInput(f"no location {location_id}", field="location_ids")
         member = StaffMember(
-            id=new_id("stf_"), login=login, full_name=cmd.full_name.strip() or login, role=cmd.role,
-            language=check_language(cmd.language), password_hash=hash_password(cmd.password),
+            id=new_id("stf_"),
+            login=login,
+            full_name=cmd.full_name.strip() or login,
+            role=cmd.role,
+            language=check_language(cmd.language),
+            password_hash=hash_password(cmd.password),
             created_at=clock.now(),
             location_ids=None if cmd.role is Role.ADMIN else frozenset(cmd.location_ids or ()),
         )
@@ -130,7 +144,9 @@ class NewToken:
     location_ids: frozenset[str] | None = None
 
 
-def create_token(cmd: NewToken, uow: UnitOfWork, clock: Clock, actor: Actor) -> tuple[ApiToken, str]:
+def create_token(
+    cmd: NewToken, uow: UnitOfWork, clock: Clock, actor: Actor
+) -> tuple[ApiToken, str]:
     """A new API token and its secret. The secret is returned once and only its hash is kept."""
     actor.require(Permission.MANAGE_TOKENS)
     name = cmd.name.strip()
@@ -140,8 +156,13 @@ def create_token(cmd: NewToken, uow: UnitOfWork, clock: Clock, actor: Actor) -> 
         raise InvalidInput("a manager or agent token is scoped to locations", field="location_ids")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
-        id=new_id("tok_"), name=name[:100], token_hash=hash_token(secret), prefix=secret[:10],
-        role=cmd.role, created_at=clock.now(), created_by=actor.id,
+        id=new_id("tok_"),
+        name=name[:100],
+        token_hash=hash_token(secret),
+        prefix=secret[:10],
+        role=cmd.role,
+        created_at=clock.now(),
+        created_by=actor.id,
         location_ids=None if cmd.role is Role.ADMIN else cmd.location_ids,
     )
     with uow:

@@ -41,7 +41,9 @@ class StaffMember:
     active: bool = True
 
     def as_actor(self) -> Actor:
-        return Actor(id=self.id, label=self.full_name, role=self.role, location_ids=self.location_ids)
+        return Actor(
+            id=self.id, label=self.full_name, role=self.role, location_ids=self.location_ids
+        )
 
 
 @dataclass
@@ -58,7 +60,12 @@ class ApiToken:
     revoked_at: datetime | None = None
 
     def as_actor(self) -> Actor:
-        return Actor(id=self.id, label=f"API token {self.name}", role=self.role, location_ids=self.location_ids)
+        return Actor(
+            id=self.id,
+            label=f"API token {self.name}",
+            role=self.role,
+            location_ids=self.location_ids,
+        )
 
     @property
     def is_active(self) -> bool:
