@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from fakes import FakeUnitOfWork
+
 from heedful.core.access.model import Actor, Role
 from heedful.core.customers.commands import CreateCustomer, NewIdentity
 from heedful.core.customers.handlers import create_customer
@@ -21,8 +23,6 @@ from heedful.core.preferences.model import Category, Polarity, Preference, Sourc
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.ids import new_id
 from heedful.core.staff.model import Location, LocationKind
-
-from fakes import FakeUnitOfWork
 
 # A Monday morning in Kyiv; nothing depends on the date except that it is fixed.
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -87,7 +87,7 @@ class Shop:
     lviv: Location
     admin: Actor
 
-    def customer(  # noqa: PLR0913 - keywords for what a test varies
+    def customer(
         self,
         name: str = "Anna Kovalenko",
         *,
@@ -110,7 +110,7 @@ class Shop:
         )
         return create_customer(cmd, self.uow, self.clock, by or self.admin)
 
-    def purchase(  # noqa: PLR0913 - keywords for what a test varies
+    def purchase(
         self,
         customer: Customer,
         *,

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+from builders import Shop, a_manager, an_agent, an_evaluator
 
 from heedful.core.access.model import Actor, Role
 from heedful.core.customers.card import customer_card
@@ -19,8 +20,6 @@ from heedful.core.history.model import HistoryKind
 from heedful.core.preferences.model import Polarity
 from heedful.core.shared.errors import Forbidden, InvalidInput, NotFound
 from heedful.core.staff.handlers import NewToken, create_token
-
-from builders import Shop, a_manager, an_agent, an_evaluator
 
 
 def test_an_evaluator_cannot_view_customers(shop: Shop) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from builders import Shop, an_agent
+
 from heedful.core.customers.commands import NewIdentity, RecordConsent, UpdateCustomer
 from heedful.core.customers.consent import Channel, Purpose
 from heedful.core.customers.handlers import (
@@ -15,8 +17,6 @@ from heedful.core.customers.handlers import (
 from heedful.core.customers.identities import IdentityKind
 from heedful.core.preferences.handlers import retract_preference
 from heedful.core.preferences.model import Polarity
-
-from builders import Shop, an_agent
 
 
 def test_every_change_to_a_customer_writes_an_audit_entry_with_actor_before_and_after(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from builders import Shop, a_manager, an_agent
+
 from heedful.core.customers.card import customer_card
 from heedful.core.preferences.model import Polarity
-
-from builders import Shop, a_manager, an_agent
 
 
 def test_the_card_puts_never_first_and_the_newest_wish_on_top(shop: Shop) -> None:

@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from builders import Shop
 
 from heedful.core.customers.card import customer_card
 from heedful.core.customers.commands import RecordConsent
 from heedful.core.customers.consent import Channel, Purpose, may_contact
 from heedful.core.customers.handlers import record_consent
 from heedful.core.shared.errors import InvalidInput
-
-from builders import Shop
 
 
 def _decide(shop: Shop, customer_id: str, granted: bool, how: str) -> None:

@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from builders import Shop
 
 from heedful.core.customers.card import customer_card
 from heedful.core.history.handlers import RecordHistory, record_history
 from heedful.core.history.model import HistoryKind, Item
 from heedful.core.shared.errors import Conflict, InvalidInput
-
-from builders import Shop
 
 
 def test_the_same_receipt_sent_twice_is_stored_once(shop: Shop) -> None:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from builders import Shop
 
 from heedful.core.customers.commands import NewIdentity
 from heedful.core.customers.handlers import add_identity, look_up, search_customers
 from heedful.core.customers.identities import IdentityKind
 from heedful.core.shared.errors import Conflict, InvalidInput
-
-from builders import Shop
 
 
 def test_identities_are_normalised(shop: Shop) -> None:

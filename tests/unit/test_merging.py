@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from builders import Shop
 
 from heedful.core.customers.card import customer_card
 from heedful.core.customers.commands import (
@@ -22,8 +23,6 @@ from heedful.core.customers.merging import identify_customer, merge_customers, u
 from heedful.core.customers.model import CustomerStatus, Segment
 from heedful.core.preferences.model import Polarity
 from heedful.core.shared.errors import Conflict, InvalidInput
-
-from builders import Shop
 
 
 def _everything_about(shop: Shop, customer_id: str) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from builders import Shop
 
 from heedful.core.customers.card import customer_card
 from heedful.core.customers.commands import NewIdentity, RecordConsent, UpdateCustomer
@@ -24,8 +25,6 @@ from heedful.core.history.handlers import RecordHistory, record_history
 from heedful.core.history.model import HistoryKind
 from heedful.core.preferences.model import Polarity
 from heedful.core.shared.errors import Conflict, InvalidInput, NotFound
-
-from builders import Shop
 
 
 def _anna_with_a_past(shop: Shop) -> Customer:

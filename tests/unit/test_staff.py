@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from builders import Shop
 
 from heedful.core.access.model import Role
 from heedful.core.shared.errors import Conflict, InvalidInput
@@ -18,8 +19,6 @@ from heedful.core.staff.handlers import (
     hash_token,
     revoke_token,
 )
-
-from builders import Shop
 
 
 def _kyiv_till_token(shop: Shop) -> tuple[str, str]:
@@ -99,7 +98,7 @@ def test_a_staff_member_signs_in_with_their_password_and_no_other(shop: Shop) ->
             login="Iryna",
             full_name="Iryna Shevchenko",
             role=Role.AGENT,
-            password="correct horse battery",  # noqa: S106 - a test account
+            password="correct horse battery",
             location_ids=frozenset({shop.kyiv.id}),
         ),
         shop.uow,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from copy import deepcopy
 
 import pytest
+from builders import Shop
 
 from heedful.core.customers.commands import CreateCustomer
 from heedful.core.customers.handlers import create_customer
@@ -12,8 +13,6 @@ from heedful.core.preferences.handlers import RecordPreference, record_preferenc
 from heedful.core.preferences.model import Polarity
 from heedful.core.shared.errors import InvalidInput
 from heedful.core.shared.ports import CustomerScope
-
-from builders import Shop
 
 
 def test_record_preference_rolls_back_everything_if_it_raises(shop: Shop) -> None:

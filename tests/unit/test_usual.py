@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from builders import T0, Shop, a_history_entry, a_stated_preference
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -11,8 +12,6 @@ from heedful.core.customers.card import customer_card
 from heedful.core.history.model import HistoryEntry
 from heedful.core.preferences.model import Polarity
 from heedful.core.preferences.usual import infer_usual
-
-from builders import T0, Shop, a_history_entry, a_stated_preference
 
 
 def _usual(shop: Shop, customer_id: str) -> dict[str, str]:

@@ -3,8 +3,8 @@
 A waiter who brings "the usual" unasked (seed 004) remembers what a guest keeps choosing and notices
 when that changes. We do the same with recency weighting in two parts. By rank: the n-th most recent
 purchase or visit counts ``0.5 ** (n / RANK_HALF_LIFE)``, so after a few visits with a new choice
-the old habit gives way, whether the customer comes daily (a coffee) or twice a year (a hotel). By age:
-``0.5 ** (days / HALF_LIFE_DAYS)``, so a habit of a customer who stopped coming fades slowly too.
+the old habit gives way, whether the customer comes daily (a coffee) or twice a year (a hotel).
+By age: ``0.5 ** (days / HALF_LIFE_DAYS)``, so the habit of a customer who stopped coming fades too.
 A stated "never" always wins: an inferred habit that matches it is not shown as usual.
 """
 
