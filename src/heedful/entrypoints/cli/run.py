@@ -84,14 +84,18 @@ def demo(port: int | None, customers: int, reset: bool, load_only: bool) -> None
     configure_logging(settings.log_level, settings.log_format)
     migrate.upgrade(settings.database_url)
     container = build(settings)
-    logins = []
-    if not is_loaded(container):
-        with click.progressbar(length=customers, label="Loading demo customers") as bar:
-            logins = load_demo(container, customers=customers, progress=bar.update)
+    if is_loaded(container):
+        logins = load_demo(container)
     else:
-        from heedful.entrypoints.demo.load import demo_logins
+        with click.progressbar(length=customers, label="Loading demo customers") as bar:
+            loaded = 0
 
-        logins = demo_logins()
+            def advance(done: int) -> None:
+                nonlocal loaded
+                bar.update(done - loaded)  # the loader reports a running total
+                loaded = done
+
+            logins = load_demo(container, customers=customers, progress=advance)
     port = port or settings.port
     click.echo("")
     click.secho(f"Heedful demo: open http://{settings.host}:{port}/", bold=True)

@@ -1,0 +1,182 @@
+"""The demo, loaded through the handlers into SQLite and PostgreSQL, tells the seeds' stories."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from heedful.bootstrap import Container
+from heedful.core.access.model import SYSTEM
+from heedful.core.customers.card import customer_card
+from heedful.core.customers.commands import IdentifyCustomer
+from heedful.core.customers.handlers import list_customers, look_up
+from heedful.core.customers.merging import identify_customer, undo_merge
+from heedful.core.customers.model import Customer
+from heedful.core.preferences.model import Polarity
+from heedful.core.staff.handlers import authenticate_staff
+from heedful.core.staff.model import LocationKind
+from heedful.entrypoints.demo import DemoLogin, is_loaded, load_demo
+from heedful.entrypoints.demo.crowd import plan_crowd
+from heedful.entrypoints.demo.names import Registry
+from heedful.entrypoints.demo.plan import Receipts, Timeline
+from heedful.entrypoints.demo.stories import (
+    AS_USUAL_REGULAR,
+    BANK_VIP,
+    DUPLICATE_AT_BOUTIQUE,
+    DUPLICATE_AT_RESTAURANT,
+    HANDBAG_CLIENT,
+    SPARKLING_WATER_GUEST,
+    StoryCustomer,
+    plan_stories,
+)
+
+CUSTOMERS = 40
+
+
+@pytest.fixture
+def demo(container: Container) -> list[DemoLogin]:
+    seen: list[int] = []
+    logins = load_demo(container, customers=CUSTOMERS, progress=seen.append)
+    assert seen == list(range(1, CUSTOMERS + 1))
+    return logins
+
+
+def _all_customers(container: Container) -> list[Customer]:
+    found: list[Customer] = []
+    cursor = None
+    while True:
+        page = list_customers(container.uow(), SYSTEM, 100, cursor)
+        found += page.items
+        cursor = page.next_cursor
+        if cursor is None:
+            return found
+
+
+def _find(container: Container, story: StoryCustomer) -> Customer:
+    return look_up(story.find_by.kind, story.find_by.value, container.uow(), SYSTEM)
+
+
+def test_four_kinds_of_place_every_printed_login_works_and_loading_again_writes_nothing(
+    container: Container, demo: list[DemoLogin]
+) -> None:
+    with container.uow() as uow:
+        kinds = sorted(location.kind for location in uow.locations.list())
+    assert kinds == sorted(
+        [
+            LocationKind.BOUTIQUE,
+            LocationKind.HOTEL,
+            LocationKind.RESTAURANT,
+            LocationKind.BANK_BRANCH,
+        ]
+    )
+    assert {login.role for login in demo} == {"admin", "manager", "agent", "evaluator"}
+    assert {login.language for login in demo} == {"ru", "uk", "en"}
+    assert ("admin", "demo-admin-2026") in {(login.login, login.password) for login in demo}
+    for login in demo:
+        member = authenticate_staff(login.login, login.password, container.uow())
+        assert member is not None, login.login
+        assert member.role.value == login.role
+        assert member.language == login.language
+
+    assert is_loaded(container)
+    assert len(_all_customers(container)) == CUSTOMERS
+    assert load_demo(container, customers=CUSTOMERS) == demo
+    assert len(_all_customers(container)) == CUSTOMERS
+
+
+def test_the_history_lies_in_the_past_months_before_now(
+    container: Container, demo: list[DemoLogin]
+) -> None:
+    now = container.clock.now()
+    earliest = now
+    customers = _all_customers(container)
+    with container.uow() as uow:
+        for customer in customers:
+            assert customer.created_at <= now
+            entries = uow.history.list_for(customer.id, 500)
+            preferences = uow.preferences.list_for(customer.id, include_retracted=True)
+            consents = uow.consents.list_for(customer.id)
+            for entry in entries:
+                assert customer.created_at <= entry.occurred_at <= entry.recorded_at <= now
+            for preference in preferences:
+                assert customer.created_at <= preference.recorded_at <= now
+            for decision in consents:
+                assert customer.created_at <= decision.decided_at <= now
+            earliest = min([earliest, *(entry.occurred_at for entry in entries)])
+    assert earliest < now - timedelta(days=300)
+
+
+def test_the_seed_stories_are_on_the_customer_cards(
+    container: Container, demo: list[DemoLogin]
+) -> None:
+    clock = container.clock
+
+    guest = customer_card(
+        _find(container, SPARKLING_WATER_GUEST).id, container.uow(), clock, SYSTEM
+    )
+    never = guest.preferences[Polarity.NEVER]
+    assert [p.subject for p in never] == ["Газированная вода"]
+    assert "мини-бар" in never[0].note
+    assert never[0].recorded_at < clock.now() - timedelta(days=60)  # said at a previous stay
+
+    regular = customer_card(_find(container, AS_USUAL_REGULAR).id, container.uow(), clock, SYSTEM)
+    usual = {(u.attribute, u.value) for u in regular.usual}
+    assert ("drink", "Капучино на вівсяному молоці") in usual
+    assert ("table", "біля вікна") in usual
+    assert not any(regular.preferences.values())  # inferred, never said
+
+    client = customer_card(_find(container, HANDBAG_CLIENT).id, container.uow(), clock, SYSTEM)
+    handbag = [p for p in client.preferences[Polarity.LIKE] if "Selene" in p.subject]
+    assert handbag
+    assert "зателефонувати" in handbag[0].note
+
+    vip = customer_card(_find(container, BANK_VIP).id, container.uow(), clock, SYSTEM)
+    assert vip.customer.segment.value == "vip"
+    assert any(
+        "відмов" in p.subject and "ліміт" in p.subject for p in vip.preferences[Polarity.LIKE]
+    )
+
+
+def test_one_person_held_as_two_records_merges_when_identified_together(
+    container: Container, demo: list[DemoLogin]
+) -> None:
+    shop = _find(container, DUPLICATE_AT_BOUTIQUE)
+    restaurant = _find(container, DUPLICATE_AT_RESTAURANT)
+    assert shop.id != restaurant.id
+    assert shop.is_active
+    assert restaurant.is_active
+    with container.uow() as uow:
+        restaurant_id = next(
+            loc.id for loc in uow.locations.list() if loc.kind is LocationKind.RESTAURANT
+        )
+
+    # The restaurant's booking system sends her phone with the e-mail it knows: one person.
+    survivor = identify_customer(
+        IdentifyCustomer(
+            identities=(DUPLICATE_AT_BOUTIQUE.find_by, DUPLICATE_AT_RESTAURANT.find_by),
+            location_id=restaurant_id,
+        ),
+        container.uow(),
+        container.clock,
+        SYSTEM,
+    )
+
+    assert survivor.id == shop.id
+    assert _find(container, DUPLICATE_AT_RESTAURANT).id == shop.id
+    card = customer_card(shop.id, container.uow(), container.clock, SYSTEM)
+    undo_merge(card.merges[0].id, container.uow(), container.clock, SYSTEM)
+    assert _find(container, DUPLICATE_AT_RESTAURANT).id == restaurant.id
+
+
+def test_the_same_seed_plans_the_same_people() -> None:
+    def people(seed: int) -> list[str]:
+        tl = Timeline(datetime(2026, 3, 2, 7, tzinfo=UTC))
+        rng, registry, receipts = random.Random(seed), Registry(), Receipts()
+        plans = plan_stories(rng, tl, registry, receipts)
+        plans += plan_crowd(rng, 50, tl, registry, receipts)
+        return [f"{plan.full_name} {plan.identities} {len(plan.steps)}" for plan in plans]
+
+    assert people(7) == people(7)
+    assert people(7) != people(8)
