@@ -1,0 +1,83 @@
+"""/admin/tokens: API tokens for integrations, each secret shown once."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form
+from fastapi.responses import Response
+
+from heedful.core.access.model import Role
+from heedful.core.shared.errors import HeedfulError
+from heedful.core.staff.handlers import NewToken, create_token, revoke_token
+from heedful.core.staff.model import ApiToken
+from heedful.core.staff.queries import all_locations, list_tokens
+from heedful.entrypoints.console.context import Console, ConsoleRoute, FormState, Staff, blank_form
+from heedful.entrypoints.console.forms import Text, choice
+
+router = APIRouter(prefix="/admin", route_class=ConsoleRoute, include_in_schema=False)
+
+
+def _tokens_page(
+    console: Console,
+    form: FormState,
+    *,
+    created: ApiToken | None = None,
+    secret: str = "",
+    chosen: list[str] | None = None,
+    status: int = 200,
+) -> Response:
+    tokens = list_tokens(console.container.uow(), console.actor)
+    return console.render(
+        "admin/tokens.html",
+        status=status,
+        tokens=tokens,
+        form=form,
+        created=created,
+        secret=secret,
+        chosen=chosen or [],
+        locations=all_locations(console.container.uow()),
+        roles=list(Role),
+    )
+
+
+@router.get("/tokens")
+def tokens(console: Staff) -> Response:
+    return _tokens_page(console, blank_form(name="", role=Role.AGENT.value, location_ids=""))
+
+
+@router.post("/tokens")
+def create(
+    console: Staff,
+    name: Text = "",
+    role: Text = "",
+    location_ids: Annotated[list[str] | None, Form()] = None,
+) -> Response:
+    chosen = [location_id for location_id in location_ids or [] if location_id]
+    form = blank_form(name=name, role=role, location_ids="")
+    try:
+        token, secret = create_token(
+            NewToken(
+                name=name,
+                role=choice(Role, role, "role"),
+                location_ids=frozenset(chosen) if chosen else None,
+            ),
+            console.container.uow(),
+            console.container.clock,
+            console.actor,
+        )
+    except HeedfulError as exc:
+        return _tokens_page(console, console.failed(exc, form), chosen=chosen, status=422)
+    # The secret is in this one response and nowhere else: only its hash is stored.
+    return _tokens_page(
+        console,
+        blank_form(name="", role=Role.AGENT.value, location_ids=""),
+        created=token,
+        secret=secret,
+    )
+
+
+@router.post("/tokens/{token_id}/revoke")
+def revoke(console: Staff, token_id: str) -> Response:
+    revoke_token(token_id, console.container.uow(), console.container.clock, console.actor)
+    return console.redirect("/admin/tokens")

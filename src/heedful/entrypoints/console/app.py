@@ -1,0 +1,23 @@
+"""The staff console: server-rendered pages with HTMX fragments, on the same core as the API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from heedful.bootstrap import Container
+from heedful.entrypoints.console import admin, auth, contact, customers, preferences, stewardship
+from heedful.entrypoints.console.context import ConsoleState
+from heedful.entrypoints.console.i18n import build_uis
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def install_console(app: FastAPI, container: Container) -> None:
+    """Mount the console's pages and its static files (htmx is vendored: no CDN, ever)."""
+    app.state.console = ConsoleState(container=container, uis=build_uis())
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for module in (auth, customers, preferences, contact, stewardship, admin):
+        app.include_router(module.router)

@@ -1,0 +1,146 @@
+"""The customer card as the console shows it: the core's read model plus names and permissions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from http import HTTPStatus
+from typing import Any
+
+from fastapi.responses import RedirectResponse, Response
+
+from heedful.core.access.model import Permission
+from heedful.core.customers.card import CustomerCard, customer_card
+from heedful.core.customers.consent import Channel, Purpose
+from heedful.core.customers.identities import IdentityKind
+from heedful.core.history.model import HistoryEntry, Item
+from heedful.core.preferences.model import Category, Polarity, Source
+from heedful.core.staff.model import Location
+from heedful.core.staff.queries import all_locations, locations_of
+from heedful.entrypoints.console.context import Console, FormState, blank_form
+
+POLARITIES = (Polarity.NEVER, Polarity.DISLIKE, Polarity.LIKE)
+
+
+@dataclass(frozen=True)
+class CardView:
+    card: CustomerCard
+    locations: dict[str, Location]
+    my_locations: list[Location]
+    may_edit: bool
+    may_merge: bool
+    may_undo_merge: bool
+    may_export: bool
+    may_erase: bool
+
+    @property
+    def customer_id(self) -> str:
+        return self.card.customer.id
+
+    def location_name(self, location_id: str | None) -> str:
+        location = self.locations.get(location_id or "")
+        return location.name if location else ""
+
+    def zone_for(self, location_id: str | None) -> str:
+        """Where it happened decides the clock it is told in; otherwise the customer's own."""
+        location = self.locations.get(location_id or "")
+        return location.time_zone if location else self.card.customer.time_zone
+
+    def history_entry(self, entry_id: str) -> HistoryEntry | None:
+        return next((entry for entry in self.card.recent_history if entry.id == entry_id), None)
+
+    @property
+    def has_preferences(self) -> bool:
+        return any(self.card.preferences[polarity] for polarity in POLARITIES)
+
+
+def item_text(item: Item) -> str:
+    """ "drink: espresso, size: M ×2": what a receipt line says, without the price."""
+    text = ", ".join(f"{name}: {value}" for name, value in item.attributes.items())
+    return f"{text} ×{item.quantity}" if item.quantity > 1 else text
+
+
+def load_card(console: Console, customer_id: str) -> CardView:
+    actor = console.actor
+    card = customer_card(customer_id, console.container.uow(), console.container.clock, actor)
+    return CardView(
+        card=card,
+        locations=all_locations(console.container.uow()),
+        my_locations=locations_of(actor, console.container.uow()),
+        may_edit=actor.may(Permission.EDIT_CUSTOMERS),
+        may_merge=actor.may(Permission.MERGE_CUSTOMERS),
+        may_undo_merge=actor.may(Permission.UNDO_MERGE),
+        may_export=actor.may(Permission.EXPORT_CUSTOMER),
+        may_erase=actor.may(Permission.ERASE_CUSTOMER),
+    )
+
+
+def preference_form(view: CardView) -> FormState:
+    first = view.my_locations[0].id if view.my_locations else ""
+    return blank_form(
+        polarity="",
+        subject="",
+        note="",
+        category=Category.OTHER.value,
+        source=Source.SAID.value,
+        location_id=first,
+    )
+
+
+def identity_form() -> FormState:
+    return blank_form(kind=IdentityKind.PHONE.value, value="", label="")
+
+
+def consent_form() -> FormState:
+    return blank_form(
+        channel=Channel.EMAIL.value, purpose=Purpose.SERVICE.value, granted="yes", how=""
+    )
+
+
+def merge_form() -> FormState:
+    return blank_form(absorbed_id="", reason="")
+
+
+def blank_forms(view: CardView) -> dict[str, FormState]:
+    return {
+        "preference": preference_form(view),
+        "identity": identity_form(),
+        "consent": consent_form(),
+        "merge": merge_form(),
+    }
+
+
+def card_context(view: CardView, *, oob: bool = False, **forms: FormState) -> dict[str, Any]:
+    """What card.html and its sections need; ``forms`` replaces the blank ones it names."""
+    return {
+        "view": view,
+        "card": view.card,
+        "customer": view.card.customer,
+        "oob": oob,
+        "forms": {**blank_forms(view), **forms},
+        "POLARITIES": POLARITIES,
+        "item_text": item_text,
+        "Polarity": Polarity,
+        "Source": Source,
+        "Category": Category,
+        "Channel": Channel,
+        "Purpose": Purpose,
+        "IdentityKind": IdentityKind,
+    }
+
+
+def card_section(
+    console: Console, customer_id: str, section: str, *, status: int = 200, **forms: FormState
+) -> Response:
+    """One section of the card after a change: swapped in place by HTMX, else the whole card.
+
+    The card is read again after the change, so the section shows what was stored, not what
+    was typed; a section whose change touches another (a new "never" can hide a "usual") brings
+    that one along out of band.
+    """
+    view = load_card(console, customer_id)
+    context = card_context(view, oob=True, **forms)
+    if console.is_htmx:
+        return console.render(f"customers/_{section}.html", status=status, **context)
+    if status < HTTPStatus.BAD_REQUEST:
+        return RedirectResponse(f"/customers/{view.customer_id}#{section}", status_code=303)
+    return console.render("customers/card.html", status=status, **{**context, "oob": False})

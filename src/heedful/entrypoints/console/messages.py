@@ -1,0 +1,108 @@
+"""The core's error messages in the staff member's language.
+
+The core speaks English to integrators (the API shows its messages as they are). Staff read them
+next to a form field in Russian or Ukrainian, so the console matches each known message, pulls out
+the values it names, and translates. A message the console does not know yet is shown in English
+rather than hidden: staff still learn what went wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from heedful.core.shared.errors import Forbidden, HeedfulError, NotFound
+from heedful.entrypoints.console.labels import N_
+
+Gettext = Callable[[str], str]
+
+# (pattern of the core's message, console msgid). Named groups become %(name)s in the msgid.
+_KNOWN: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), msgid)
+    for pattern, msgid in (
+        (r"^choose one of the options$", N_("Choose one of the options.")),
+        (r"^no location \S+$", N_("This location does not exist.")),
+        (r"^you do not work at that location$", N_("You do not work at that location.")),
+        (
+            r"^this (?P<kind>\w+) already belongs to another customer; merge the two records$",
+            N_("This contact already belongs to another customer. Merge the two records instead."),
+        ),
+        (
+            r"^say at which of your locations the customer is known$",
+            N_("Choose the location where the customer is known."),
+        ),
+        (r"^an identity needs a value$", N_("Enter a value.")),
+        (r"^'(?P<value>.*)' is not an e-mail address$", N_("%(value)s is not an e-mail address.")),
+        (
+            r"^'(?P<value>.*)' is not a phone number with its country code$",
+            N_("%(value)s is not a phone number with its country code, such as +7 916 123-45-67."),
+        ),
+        (r"^an identity is at most 200 characters$", N_("At most 200 characters.")),
+        (r"^language must be one of .*$", N_("Choose Russian, Ukrainian or English.")),
+        (
+            r"^'(?P<value>.*)' is not an IANA time zone such as Europe/Kyiv$",
+            N_("%(value)s is not a time zone. Use a name such as Europe/Moscow or Europe/Kyiv."),
+        ),
+        (r"^a customer needs a name$", N_("Enter the customer's name.")),
+        (r"^a name is at most 200 characters$", N_("A name is at most 200 characters.")),
+        (r"^no identity \S+ on this customer$", N_("This contact is no longer on the card.")),
+        (
+            r"^say how the customer gave or withdrew consent$",
+            N_("Say how the customer gave or withdrew consent."),
+        ),
+        (r"^no customer \S+$", N_("There is no such customer, or not at your locations.")),
+        (r"^say what the preference is about$", N_("Say what the preference is about.")),
+        (
+            r"^a preference is at most 200 characters; use the note$",
+            N_("Keep it under 200 characters; put the details in the note."),
+        ),
+        (r"^a note is at most 1000 characters$", N_("A note is at most 1000 characters.")),
+        (r"^no preference \S+ on this customer$", N_("This preference is no longer on the card.")),
+        (r"^this preference was already retracted$", N_("This preference was already retracted.")),
+        (
+            r"^a customer cannot be merged with itself$",
+            N_("A customer cannot be merged with itself."),
+        ),
+        (r"^customer \S+ is merged$", N_("That record was already merged into another.")),
+        (r"^customer \S+ is erased$", N_("That record was erased.")),
+        (r"^this merge was already undone$", N_("This merge was already undone.")),
+        (
+            r"^the absorbed record is no longer there to restore$",
+            N_("The merged record is no longer there to restore."),
+        ),
+        (
+            r"^the surviving record has since been merged or erased; undo that first$",
+            N_("This record has since been merged or erased; undo that first."),
+        ),
+        (r"^no merge \S+$", N_("There is no such merge.")),
+        (
+            r"^record why the customer is erased .*$",
+            N_("Record why the customer is erased: their request, or a retention rule."),
+        ),
+        (r"^this customer was already erased$", N_("This customer was already erased.")),
+        (
+            r"^name the token after the system that will use it$",
+            N_("Name the token after the system that will use it."),
+        ),
+        (
+            r"^a manager or agent token is scoped to locations$",
+            N_("A manager or front-line token needs at least one location."),
+        ),
+        (r"^no token \S+$", N_("There is no such token.")),
+    )
+)
+
+FORBIDDEN = N_("Your role does not allow this.")
+NOT_FOUND = N_("Not found, or not at your locations.")
+
+
+def translated(exc: HeedfulError, gettext: Gettext) -> str:
+    for pattern, msgid in _KNOWN:
+        match = pattern.match(exc.message)
+        if match:
+            return gettext(msgid) % match.groupdict() if match.groupdict() else gettext(msgid)
+    if isinstance(exc, Forbidden):
+        return gettext(FORBIDDEN)
+    if isinstance(exc, NotFound):
+        return gettext(NOT_FOUND)
+    return exc.message
