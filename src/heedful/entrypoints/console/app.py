@@ -8,7 +8,15 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from heedful.bootstrap import Container
-from heedful.entrypoints.console import admin, auth, contact, customers, preferences, stewardship
+from heedful.entrypoints.console import (
+    admin,
+    auth,
+    contact,
+    customers,
+    preferences,
+    profile,
+    stewardship,
+)
 from heedful.entrypoints.console.context import ConsoleState
 from heedful.entrypoints.console.i18n import build_uis
 
@@ -19,5 +27,5 @@ def install_console(app: FastAPI, container: Container) -> None:
     """Mount the console's pages and its static files (htmx is vendored: no CDN, ever)."""
     app.state.console = ConsoleState(container=container, uis=build_uis())
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (auth, customers, preferences, contact, stewardship, admin):
+    for module in (auth, customers, preferences, contact, profile, stewardship, admin):
         app.include_router(module.router)

@@ -12,6 +12,7 @@ from heedful.core.access.model import Permission
 from heedful.core.customers.card import CustomerCard, customer_card
 from heedful.core.customers.consent import Channel, Purpose
 from heedful.core.customers.identities import IdentityKind
+from heedful.core.customers.model import LANGUAGES, Segment
 from heedful.core.history.model import HistoryEntry, Item
 from heedful.core.preferences.model import Category, Polarity, Source
 from heedful.core.staff.model import Location
@@ -96,6 +97,18 @@ def consent_form() -> FormState:
     )
 
 
+def profile_form(view: CardView) -> FormState:
+    customer = view.card.customer
+    return blank_form(
+        full_name=customer.full_name,
+        language=customer.language,
+        time_zone=customer.time_zone,
+        segment=customer.segment.value,
+        home_location_id=customer.home_location_id or "",
+        birthday=customer.birthday.isoformat() if customer.birthday else "",
+    )
+
+
 def merge_form() -> FormState:
     return blank_form(absorbed_id="", reason="")
 
@@ -106,6 +119,7 @@ def blank_forms(view: CardView) -> dict[str, FormState]:
         "identity": identity_form(),
         "consent": consent_form(),
         "merge": merge_form(),
+        "profile": profile_form(view),
     }
 
 
@@ -125,6 +139,8 @@ def card_context(view: CardView, *, oob: bool = False, **forms: FormState) -> di
         "Channel": Channel,
         "Purpose": Purpose,
         "IdentityKind": IdentityKind,
+        "Segment": Segment,
+        "languages": LANGUAGES,
     }
 
 

@@ -32,6 +32,7 @@ _KNOWN: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             N_("Choose the location where the customer is known."),
         ),
         (r"^an identity needs a value$", N_("Enter a value.")),
+        (r"^give the date as YYYY-MM-DD$", N_("Give the date as YYYY-MM-DD.")),
         (r"^'(?P<value>.*)' is not an e-mail address$", N_("%(value)s is not an e-mail address.")),
         (
             r"^'(?P<value>.*)' is not a phone number with its country code$",
