@@ -18,6 +18,7 @@ from prometheus_client import (
 )
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Scope
 
 REGISTRY = CollectorRegistry(auto_describe=True)
 REQUESTS = Counter(
@@ -73,9 +74,8 @@ async def observe_request(
         return response
     finally:
         elapsed = time.perf_counter() - started
-        route = request.scope.get("route")
         # The route's template, never the raw path: ids in paths would explode the label set.
-        route_name = getattr(route, "path", "unmatched")
+        route_name = route_template(request.scope)
         REQUESTS.labels(request.method, route_name, str(status)).inc()
         LATENCY.labels(request.method, route_name).observe(elapsed)
         if route_name not in ("/metrics", "/healthz"):
@@ -87,6 +87,28 @@ async def observe_request(
                 ms=round(elapsed * 1000, 2),
             )
         structlog.contextvars.clear_contextvars()
+
+
+def route_template(scope: Scope) -> str:
+    """The matched route's full template, e.g. ``/api/v1/customers/{customer_id}``.
+
+    FastAPI 0.165 matches routers included with a prefix lazily, and the route in the scope then
+    knows only its own part (``/customers/{customer_id}``), which the console's routes share. The
+    prefix is what the request path holds before that part.
+    """
+    route = scope.get("route")
+    template = getattr(route, "path", None)
+    path_format = getattr(route, "path_format", None)
+    if not isinstance(template, str) or not isinstance(path_format, str):
+        return "unmatched"
+    try:
+        matched = path_format.format(**scope.get("path_params", {}))
+    except (KeyError, IndexError, ValueError):
+        return template
+    path: str = scope.get("path", "")
+    if matched and path.endswith(matched):
+        return path[: len(path) - len(matched)] + template
+    return template
 
 
 def metrics_response() -> Response:

@@ -32,6 +32,10 @@ def _ids_in(ids: list[str] | None) -> frozenset[str] | None:
     return None if ids is None else frozenset(ids)
 
 
+# Built once: every customer write checks its location (see customer_rows._BY_ID).
+_LOCATION = locations.select().where(locations.c.id == sa.bindparam("location_id"))
+
+
 class SqlLocations:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
@@ -62,11 +66,7 @@ class SqlLocations:
         )
 
     def get(self, location_id: str) -> Location | None:
-        row = (
-            self._conn.execute(locations.select().where(locations.c.id == location_id))
-            .mappings()
-            .first()
-        )
+        row = self._conn.execute(_LOCATION, {"location_id": location_id}).mappings().first()
         return self._location(row) if row else None
 
     def list(self) -> list[Location]:
@@ -197,18 +197,19 @@ class SqlAuditLog:
 
     def add(self, entry: AuditEntry) -> None:
         self._conn.execute(
-            audit_log.insert().values(
-                id=entry.id,
-                at=entry.at,
-                actor_id=entry.actor_id,
-                actor_label=entry.actor_label,
-                action=entry.action,
-                customer_id=entry.customer_id,
-                entity=entry.entity,
-                entity_id=entry.entity_id,
-                before=entry.before,
-                after=entry.after,
-            )
+            audit_log.insert(),
+            {
+                "id": entry.id,
+                "at": entry.at,
+                "actor_id": entry.actor_id,
+                "actor_label": entry.actor_label,
+                "action": entry.action,
+                "customer_id": entry.customer_id,
+                "entity": entry.entity,
+                "entity_id": entry.entity_id,
+                "before": entry.before,
+                "after": entry.after,
+            },
         )
 
     def list_for(self, customer_id: str, limit: int) -> list[AuditEntry]:

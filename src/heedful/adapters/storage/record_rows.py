@@ -72,7 +72,7 @@ class SqlPreferences:
         self._conn = conn
 
     def add(self, preference: Preference) -> None:
-        self._conn.execute(preferences.insert().values(**_preference_values(preference)))
+        self._conn.execute(preferences.insert(), _preference_values(preference))
 
     def get(self, preference_id: str) -> Preference | None:
         row = (
@@ -105,17 +105,18 @@ class SqlConsents:
 
     def add(self, decision: ConsentDecision) -> None:
         self._conn.execute(
-            consents.insert().values(
-                id=decision.id,
-                customer_id=decision.customer_id,
-                channel=decision.channel.value,
-                purpose=decision.purpose.value,
-                granted=decision.granted,
-                decided_at=decision.decided_at,
-                how=decision.how,
-                recorded_by=decision.recorded_by,
-                recorded_by_label=decision.recorded_by_label,
-            )
+            consents.insert(),
+            {
+                "id": decision.id,
+                "customer_id": decision.customer_id,
+                "channel": decision.channel.value,
+                "purpose": decision.purpose.value,
+                "granted": decision.granted,
+                "decided_at": decision.decided_at,
+                "how": decision.how,
+                "recorded_by": decision.recorded_by,
+                "recorded_by_label": decision.recorded_by_label,
+            },
         )
 
     def list_for(self, customer_id: str) -> list[ConsentDecision]:
@@ -250,13 +251,12 @@ class SqlOwnedRows:
         owners: dict[str, str] = {}
         for start in range(0, len(entity_ids), 500):
             chunk = list(entity_ids[start : start + 500])
-            owners.update(
-                dict(
-                    self._conn.execute(
-                        sa.select(table.c.id, table.c.customer_id).where(table.c.id.in_(chunk))
-                    ).tuples()
-                )
+            # Unpack rows, never dict(result): a Result has .keys() (column names), so dict()
+            # would take it for a mapping and fail on SQLAlchemy 2.1.
+            rows = self._conn.execute(
+                sa.select(table.c.id, table.c.customer_id).where(table.c.id.in_(chunk))
             )
+            owners.update((row.id, row.customer_id) for row in rows)
         return owners
 
     def erase_personal_data(self, customer_id: str) -> dict[str, int]:

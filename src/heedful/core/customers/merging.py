@@ -97,6 +97,22 @@ def merge_customers(
     return record
 
 
+def merge_record(merge_id: str, uow: UnitOfWork, actor: Actor) -> MergeRecord:
+    """A merge and its changes, for staff who may merge and may see one of its two records.
+
+    A merge names both people and the fields it copied (a name, a birthday): staff of another
+    location get "not found", as they would for either customer.
+    """
+    actor.require(Permission.MERGE_CUSTOMERS)
+    with uow:
+        record = uow.merges.get(merge_id)
+        ids = (record.survivor_id, record.absorbed_id) if record else ()
+        people = [person for person in map(uow.customers.get, ids) if person is not None]
+        if record is None or not any(actor.may_see_customer_at(p.location_ids) for p in people):
+            raise NotFound(f"no merge {merge_id}")
+        return record
+
+
 def undo_merge(merge_id: str, uow: UnitOfWork, clock: Clock, actor: Actor) -> MergeRecord:
     """Both records back as they were before the merge.
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from heedful.core.access.model import Actor, Permission
 from heedful.core.customers._common import audit, load_customer
@@ -71,7 +71,7 @@ def record_history(
             id=new_id("his_"),
             customer_id=customer.id,
             kind=cmd.kind,
-            occurred_at=cmd.occurred_at,
+            occurred_at=cmd.occurred_at.astimezone(UTC),  # stored and answered in UTC
             recorded_at=now,
             location_id=cmd.location_id,
             items=list(cmd.items),

@@ -7,9 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Request, Response
 
 from heedful.core.access.model import Permission
-from heedful.core.customers.merging import merge_customers, undo_merge
+from heedful.core.customers.merging import merge_customers, merge_record, undo_merge
 from heedful.core.customers.privacy import erase_customer, export_customer
-from heedful.core.shared.errors import NotFound
 from heedful.core.shared.ports import UnitOfWork
 from heedful.core.staff.handlers import (
     NewLocation,
@@ -22,6 +21,7 @@ from heedful.entrypoints.api.auth import Context, get_context
 from heedful.entrypoints.api.idempotency import write
 from heedful.entrypoints.api.present import merge_out
 from heedful.entrypoints.api.schemas import (
+    NO_NUL,
     ErasureIn,
     ErasureOut,
     LocationIn,
@@ -36,7 +36,7 @@ from heedful.entrypoints.api.schemas import (
 
 router = APIRouter()
 Ctx = Annotated[Context, Depends(get_context)]
-AnId = Annotated[str, Path(min_length=1, max_length=40)]
+AnId = Annotated[str, Path(min_length=1, max_length=40, pattern=NO_NUL)]
 
 
 @router.post(
@@ -64,12 +64,7 @@ def merge(request: Request, ctx: Ctx, body: MergeIn) -> Response:
     summary="A merge and its changes",
 )
 def get_merge(ctx: Ctx, merge_id: AnId) -> MergeOut:
-    ctx.actor.require(Permission.MERGE_CUSTOMERS)
-    with ctx.container.uow() as uow:
-        record = uow.merges.get(merge_id)
-    if record is None:
-        raise NotFound(f"no merge {merge_id}")
-    return merge_out(record)
+    return merge_out(merge_record(merge_id, ctx.container.uow(), ctx.actor))
 
 
 @router.post(

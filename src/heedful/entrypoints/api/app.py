@@ -9,6 +9,7 @@ from fastapi.openapi.utils import get_openapi
 
 from heedful.bootstrap import Container
 from heedful.entrypoints.api import admin, customers, records
+from heedful.entrypoints.api.idempotency import HEADER, MAX_KEY_LENGTH
 from heedful.entrypoints.api.problems import (
     PROBLEM_JSON,
     PROBLEM_RESPONSES,
@@ -34,10 +35,31 @@ def install_api(app: FastAPI, container: Container) -> None:
             title=app.title, version=app.version, description=app.description, routes=app.routes
         )
         _errors_are_problems(schema)
+        _writes_take_an_idempotency_key(schema)
         app.openapi_schema = schema
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _writes_take_an_idempotency_key(schema: dict[str, Any]) -> None:
+    """Document the header every write reads (``idempotency.write``) for generated clients."""
+    header = {
+        "name": HEADER,
+        "in": "header",
+        "required": False,
+        "description": (
+            "Retry-safe writes: a repeat with the same key and body gets the first answer again "
+            "(with `Idempotent-Replayed: true`); the same key with another request is refused. "
+            "Keys belong to the token that sent them."
+        ),
+        # JSON Schema patterns are not anchored: this one asks for a character that is not a space.
+        "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH, "pattern": r"\S"},
+    }
+    for path in schema.get("paths", {}).values():
+        for method, operation in path.items():
+            if method in ("post", "patch", "put", "delete"):
+                operation.setdefault("parameters", []).append(header)
 
 
 def _errors_are_problems(schema: dict[str, Any]) -> None:

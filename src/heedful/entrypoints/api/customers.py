@@ -22,6 +22,7 @@ from heedful.entrypoints.api.auth import Context, get_context
 from heedful.entrypoints.api.idempotency import write
 from heedful.entrypoints.api.present import card_out, customer_out
 from heedful.entrypoints.api.schemas import (
+    NO_NUL,
     CardOut,
     CustomerIn,
     CustomerOut,
@@ -34,7 +35,7 @@ from heedful.entrypoints.api.schemas import (
 
 router = APIRouter(prefix="/customers", tags=["customers"])
 Ctx = Annotated[Context, Depends(get_context)]
-CustomerId = Annotated[str, Path(min_length=1, max_length=40)]
+CustomerId = Annotated[str, Path(min_length=1, max_length=40, pattern=NO_NUL)]
 
 
 def _new_identities(items: list[IdentityIn]) -> tuple[NewIdentity, ...]:
@@ -51,7 +52,7 @@ def _with_identities(uow: UnitOfWork, customer_id: str, ctx: Context) -> Custome
 def list_customers(
     ctx: Ctx,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    cursor: Annotated[str | None, Query(max_length=200, pattern=NO_NUL)] = None,
 ) -> CustomerPage:
     page = customers.list_customers(ctx.container.uow(), ctx.actor, limit, cursor)
     return CustomerPage(items=[customer_out(c) for c in page.items], next_cursor=page.next_cursor)
@@ -60,7 +61,9 @@ def list_customers(
 @router.get(
     "/search", response_model=list[CustomerOut], summary="Find by name, phone, e-mail or card"
 )
-def search(ctx: Ctx, q: Annotated[str, Query(min_length=1, max_length=200)]) -> list[CustomerOut]:
+def search(
+    ctx: Ctx, q: Annotated[str, Query(min_length=1, max_length=200, pattern=NO_NUL)]
+) -> list[CustomerOut]:
     return [customer_out(c) for c in customers.search_customers(q, ctx.container.uow(), ctx.actor)]
 
 
@@ -68,7 +71,7 @@ def search(ctx: Ctx, q: Annotated[str, Query(min_length=1, max_length=200)]) -> 
 def look_up(
     ctx: Ctx,
     kind: IdentityKind,
-    value: Annotated[str, Query(min_length=1, max_length=254)],
+    value: Annotated[str, Query(min_length=1, max_length=254, pattern=NO_NUL)],
 ) -> CustomerOut:
     found = customers.look_up(kind, value, ctx.container.uow(), ctx.actor)
     return _with_identities(ctx.container.uow(), found.id, ctx)
@@ -193,7 +196,7 @@ def remove_identity(
     request: Request,
     ctx: Ctx,
     customer_id: CustomerId,
-    identity_id: Annotated[str, Path(min_length=1, max_length=40)],
+    identity_id: Annotated[str, Path(min_length=1, max_length=40, pattern=NO_NUL)],
 ) -> Response:
     def action(uow: UnitOfWork) -> tuple[int, None]:
         customers.remove_identity(customer_id, identity_id, uow, ctx.container.clock, ctx.actor)

@@ -47,7 +47,7 @@ def write(
     if key is None:
         status, body = _split(action(uow), status_code)
         return _respond(status, body)
-    if not key.strip() or len(key) > MAX_KEY_LENGTH:
+    if not key.strip() or len(key) > MAX_KEY_LENGTH or "\x00" in key:
         return problem(422, f"an idempotency key is 1 to {MAX_KEY_LENGTH} characters", field=HEADER)
     fingerprint = _fingerprint(request, payload)
     try:
@@ -79,13 +79,13 @@ def write(
 
 
 def _split(result: Any, default_status: int) -> tuple[int, Any]:
-    if isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], int):  # noqa: PLR2004
+    if isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], int):
         return result[0], result[1]
     return default_status, result
 
 
 def _respond(status: int, body: Any) -> Response:
-    if status == 204:  # noqa: PLR2004
+    if status == 204:
         return Response(status_code=204)
     return JSONResponse(jsonable_encoder(body), status_code=status)
 

@@ -22,6 +22,7 @@ from heedful.core.shared.ports import UnitOfWork
 from heedful.entrypoints.api.auth import Context, get_context
 from heedful.entrypoints.api.idempotency import write
 from heedful.entrypoints.api.schemas import (
+    NO_NUL,
     AuditOut,
     ConsentIn,
     ConsentOut,
@@ -33,7 +34,7 @@ from heedful.entrypoints.api.schemas import (
 
 router = APIRouter(prefix="/customers/{customer_id}", tags=["customer records"])
 Ctx = Annotated[Context, Depends(get_context)]
-CustomerId = Annotated[str, Path(min_length=1, max_length=40)]
+CustomerId = Annotated[str, Path(min_length=1, max_length=40, pattern=NO_NUL)]
 
 
 @router.get("/preferences", response_model=list[PreferenceOut], summary="Preferences, newest first")
@@ -82,7 +83,7 @@ def retract(
     request: Request,
     ctx: Ctx,
     customer_id: CustomerId,
-    preference_id: Annotated[str, Path(min_length=1, max_length=40)],
+    preference_id: Annotated[str, Path(min_length=1, max_length=40, pattern=NO_NUL)],
 ) -> Response:
     def action(uow: UnitOfWork) -> PreferenceOut:
         return PreferenceOut.model_validate(

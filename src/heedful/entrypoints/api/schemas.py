@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    field_validator,
+)
 
 from heedful.core.access.model import Role
 from heedful.core.customers.consent import Channel, Purpose
@@ -15,6 +23,10 @@ from heedful.core.history.model import HistoryKind
 from heedful.core.preferences.model import Category, Polarity, Source
 from heedful.core.staff.model import LocationKind
 
+# PostgreSQL text cannot hold NUL; SQLite would keep it. Refusing it at the edge gives a 422 naming
+# the field, the same on both, instead of a database error.
+NO_NUL = r"^[^\x00]*$"
+
 Text200 = Annotated[str, Field(min_length=1, max_length=200)]
 Id = Annotated[str, Field(min_length=1, max_length=40)]
 
@@ -23,6 +35,23 @@ class In(BaseModel):
     # Numbers and booleans are strict (no `false` for 0, no "12" for 12); enums, dates and times
     # arrive as JSON strings and are parsed.
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul_characters(cls, value: Any) -> Any:
+        if _holds_nul(value):
+            raise ValueError("text may not contain NUL (\\x00) characters")
+        return value
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_holds_nul(v) for v in value)
+    return False  # nested models check their own fields
 
 
 class IdentityIn(In):
