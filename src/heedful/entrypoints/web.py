@@ -11,7 +11,7 @@ from heedful import __version__
 from heedful.bootstrap import Container
 from heedful.entrypoints.api.app import install_api
 from heedful.entrypoints.console.app import install_console
-from heedful.entrypoints.observability import metrics_response, observe_request
+from heedful.entrypoints.observability import ObserveRequests, metrics_response
 
 
 def create_app(container: Container) -> FastAPI:
@@ -30,7 +30,6 @@ def create_app(container: Container) -> FastAPI:
         redoc_url=None,
     )
     app.state.container = container
-    app.middleware("http")(observe_request)
     app.add_middleware(
         SessionMiddleware,
         secret_key=container.settings.secret_key,
@@ -39,6 +38,9 @@ def create_app(container: Container) -> FastAPI:
         same_site="lax",
         https_only=container.settings.secure_cookies,
     )
+
+    # Added last, so it is the outermost layer and times everything, sessions included.
+    app.add_middleware(ObserveRequests)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> JSONResponse:
