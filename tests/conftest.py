@@ -12,10 +12,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from heedful.adapters.storage.migrate import upgrade  # noqa: E402
-from heedful.bootstrap import Container, build  # noqa: E402
-from heedful.config import Settings  # noqa: E402
-from heedful.core.shared.clock import FrozenClock  # noqa: E402
+from heedful.adapters.storage.migrate import upgrade
+from heedful.bootstrap import Container, build
+from heedful.config import Settings
+from heedful.core.shared.clock import FrozenClock
 
 pytest_plugins = ["conftest_services"]
 

@@ -57,7 +57,10 @@ def normalise_identity(kind: IdentityKind, raw: str) -> str:
     if kind is IdentityKind.PHONE:
         return normalise_phone(value)
     if kind is IdentityKind.LOYALTY_CARD:
-        return _CARD.sub("", value).upper()
+        value = _CARD.sub("", value).upper()
+        if not value:
+            raise InvalidInput("an identity needs a value", field="value")
+    # Cards too: an over-long value would otherwise reach the database and fail the transaction.
     if len(value) > 200:
         raise InvalidInput("an identity is at most 200 characters", field="value")
     return value

@@ -113,13 +113,13 @@ def import_customers(
     def import_row(row: Mapping[str, str]) -> Outcome:
         return _import_customer(_parse(row, locations), uow, clock, actor, how)
 
-    return import_in_batches(
-        rows, uow, import_row, batch_size=batch_size, on_progress=on_progress
-    )
+    return import_in_batches(rows, uow, import_row, batch_size=batch_size, on_progress=on_progress)
 
 
 def _parse(row: Mapping[str, str], locations: LocationNames) -> _CustomerRow:
-    language, time_zone, segment = cell(row, "language"), cell(row, "time_zone"), cell(row, "segment")
+    language = cell(row, "language")
+    time_zone = cell(row, "time_zone")
+    segment = cell(row, "segment")
     return _CustomerRow(
         full_name=check_full_name(cell(row, "full_name")),
         language=check_language(language) if language else None,
@@ -171,14 +171,25 @@ def _yes_or_no(value: str, column: str) -> bool:
         return True
     if word in _NO:
         return False
-    raise InvalidInput(f"{value!r} is neither yes nor no; leave the cell empty if unknown", field=column)
+    raise InvalidInput(
+        f"{value!r} is neither yes nor no; leave the cell empty if unknown", field=column
+    )
 
 
 def _import_customer(
     row: _CustomerRow, uow: UnitOfWork, clock: Clock, actor: Actor, how: str
 ) -> Outcome:
+    if not row.identities:
+        # A name alone cannot be matched safely (two Anna Kovalenkos are common), so importing the
+        # file again would create the customer again.
+        raise InvalidInput(
+            "give an email, phone, loyalty_card or external_id: without one, importing the file "
+            "again would create this customer again",
+            field="",
+        )
     owners = {
-        column: uow.customers.find_by_identity(new.kind, new.value) for column, new in row.identities
+        column: uow.customers.find_by_identity(new.kind, new.value)
+        for column, new in row.identities
     }
     known = next((customer for customer in owners.values() if customer is not None), None)
     if known is None:
@@ -217,7 +228,9 @@ def _create(row: _CustomerRow, uow: UnitOfWork, clock: Clock, actor: Actor) -> C
         return create_customer(cmd, uow, clock, actor)
 
 
-def _update(known: Customer, row: _CustomerRow, uow: UnitOfWork, clock: Clock, actor: Actor) -> bool:
+def _update(
+    known: Customer, row: _CustomerRow, uow: UnitOfWork, clock: Clock, actor: Actor
+) -> bool:
     cmd = UpdateCustomer(
         customer_id=known.id,
         full_name=row.full_name,

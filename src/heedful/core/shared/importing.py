@@ -20,7 +20,8 @@ from heedful.core.staff.model import Location
 # Rows as the entry point reads them: the row number the operator sees in the spreadsheet, and the
 # cells keyed by column name.
 Row = tuple[int, Mapping[str, str]]
-ProgressCallback = Callable[[int], None]
+# Told how many rows were just committed (a tqdm bar's update fits: its answer is ignored).
+ProgressCallback = Callable[[int], object]
 
 
 class Outcome(StrEnum):

@@ -23,6 +23,7 @@ from heedful.core.staff.handlers import (
 )
 from heedful.core.staff.model import LocationKind
 from heedful.entrypoints.cli.db import db
+from heedful.entrypoints.cli.imports import import_command
 from heedful.entrypoints.cli.run import demo, serve, worker
 
 
@@ -49,6 +50,7 @@ cli.add_command(db)
 cli.add_command(serve)
 cli.add_command(worker)
 cli.add_command(demo)
+cli.add_command(import_command)
 
 
 @cli.group()
@@ -157,15 +159,3 @@ def location_list() -> None:
     with container() as c, c.uow() as uow:
         for loc in uow.locations.list():
             click.echo(f"{loc.id}  {loc.kind.value:11} {loc.country} {loc.time_zone:16} {loc.name}")
-
-
-def _register_import() -> None:
-    from heedful.entrypoints.cli.imports import import_command
-
-    cli.add_command(import_command)
-
-
-try:
-    _register_import()
-except ImportError:  # pragma: no cover - the import command lands separately
-    pass

@@ -1,0 +1,296 @@
+"""`heedful import FILE`: customers or preferences from a CSV file.
+
+Good rows are stored and bad rows listed with the reason, on screen and in ``<name>.rejected.csv``
+next to the file, so that the operator fixes only those rows and imports that file.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+import time
+import traceback
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from io import TextIOWrapper
+from pathlib import Path
+from typing import Final
+
+import click
+from tqdm import tqdm
+
+from heedful.bootstrap import Container, build
+from heedful.config import Settings
+from heedful.core.access.model import SYSTEM
+from heedful.core.customers import importing as customers
+from heedful.core.preferences import importing as preferences
+from heedful.core.shared.errors import HeedfulError
+from heedful.core.shared.importing import ImportReport, ProgressCallback, Rejection, Row
+
+EXIT_ALL_ACCEPTED: Final = 0
+EXIT_SOME_REJECTED: Final = 1
+EXIT_UNREADABLE: Final = 2
+EXIT_STOPPED: Final = 3
+SHOWN_REJECTIONS: Final = 20  # the rest are in the rejects file: a terminal is not a report
+REJECT_COLUMNS: Final = ("row", "field", "reason")
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    columns: tuple[str, ...]
+    required: tuple[str, ...]
+
+
+KINDS: Final = {
+    "customers": Kind("customers", customers.COLUMNS, customers.REQUIRED_COLUMNS),
+    "preferences": Kind("preferences", preferences.COLUMNS, preferences.REQUIRED_COLUMNS),
+}
+
+
+class UnreadableFile(Exception):
+    """The file as a whole cannot be imported: no header, not UTF-8, not CSV."""
+
+
+def _reading(path: Path) -> TextIOWrapper:
+    try:
+        # utf-8-sig: Excel's "CSV UTF-8" starts with a byte-order mark; without one it is UTF-8.
+        return path.open(encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise UnreadableFile(f"cannot read {path}: {exc.strerror}") from exc
+
+
+def _not_utf8(path: Path, exc: UnicodeDecodeError) -> UnreadableFile:
+    return UnreadableFile(
+        f"{path.name} is not UTF-8 text ({exc.reason}); in Excel use Save As > 'CSV UTF-8'"
+    )
+
+
+@dataclass(frozen=True)
+class CsvFile:
+    path: Path
+    delimiter: str
+    header: list[str]  # as written, for the rejects file
+    columns: list[str]  # normalised: "Full Name" -> "full_name"
+
+    @classmethod
+    def open(cls, path: Path) -> CsvFile:
+        with _reading(path) as text:
+            try:
+                first_line = text.readline()
+            except UnicodeDecodeError as exc:
+                raise _not_utf8(path, exc) from exc
+        # Excel writes ";" where the decimal separator is a comma (ru, uk locales), "," elsewhere.
+        # Column names contain neither, so the header line tells which one this file uses.
+        delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+        header = next(csv.reader([first_line], delimiter=delimiter), [])
+        columns = ["_".join(name.replace("-", " ").casefold().split()) for name in header]
+        if not any(columns):
+            raise UnreadableFile(f"{path.name} is empty; its first row must name the columns")
+        duplicates = sorted({c for c in columns if c and columns.count(c) > 1})
+        if duplicates:
+            raise UnreadableFile(f"{path.name} names the column {', '.join(duplicates)} twice")
+        return cls(path, delimiter, header, columns)
+
+    def records(self) -> Iterator[tuple[int, list[str]]]:
+        """Every data row with its number as a spreadsheet shows it (the header is row 1)."""
+        with _reading(self.path) as text:
+            reader = csv.reader(text, delimiter=self.delimiter)
+            try:
+                next(reader, None)
+                for number, cells in enumerate(reader, start=2):
+                    # Spreadsheets leave rows of empty cells (";;;;") below the data: not rows.
+                    if any(value.strip() for value in cells):
+                        yield number, cells
+            except UnicodeDecodeError as exc:
+                raise _not_utf8(self.path, exc) from exc
+            except csv.Error as exc:
+                raise UnreadableFile(f"{self.path.name}, line {reader.line_num}: {exc}") from exc
+
+    def count(self) -> int:
+        # This first pass reads every byte, so a file that is not UTF-8 fails before any write.
+        return sum(1 for _ in self.records())
+
+    def rows(self, refused: list[Rejection]) -> Iterator[Row]:
+        """Rows as the use cases take them; rows the file itself garbles go to ``refused``."""
+        width = len(self.columns)
+        for number, cells in self.records():
+            if any(value.strip() for value in cells[width:]):
+                # Usually a comma inside an unquoted name: every cell after it has moved right.
+                refused.append(
+                    Rejection(
+                        number,
+                        "",
+                        f"the row has {len(cells)} cells but the header names {width}; "
+                        "quote cells that contain the delimiter",
+                    )
+                )
+                continue
+            yield number, dict(zip(self.columns, cells, strict=False))
+
+    def write_rejects(self, rejected: list[Rejection], target: Path) -> None:
+        by_row = {rejection.row: rejection for rejection in rejected}
+        width = len(self.header)
+        # The input's delimiter and a byte-order mark: Excel then opens it as it opened the input.
+        with target.open("w", encoding="utf-8-sig", newline="") as out:
+            writer = csv.writer(out, delimiter=self.delimiter)
+            writer.writerow([*self.header, *REJECT_COLUMNS])
+            for number, cells in self.records():
+                rejection = by_row.get(number)
+                if rejection is not None:
+                    row = (cells + [""] * width)[:width]
+                    writer.writerow([*row, number, rejection.field, rejection.reason])
+
+
+def rejects_path(path: Path) -> Path:
+    return path.with_name(f"{path.stem}.rejected.csv")
+
+
+def infer_kind(path: Path, columns: Iterable[str]) -> Kind:
+    """The file name says ("customers-2026.csv"); failing that, the required columns do."""
+    stem = path.stem.casefold()
+    named = [kind for kind in KINDS.values() if kind.name.removesuffix("s") in stem]
+    if len(named) == 1:
+        return named[0]
+    present = set(columns)
+    fitting = [kind for kind in KINDS.values() if present.issuperset(kind.required)]
+    if len(fitting) == 1:
+        return fitting[0]
+    raise UnreadableFile(
+        f"cannot tell whether {path.name} holds customers or preferences; "
+        "name it customers.csv or preferences.csv, or pass --kind"
+    )
+
+
+def check_columns(source: CsvFile, kind: Kind) -> list[str]:
+    """Refuse a file without the required columns; return the columns that will be ignored."""
+    missing = [column for column in kind.required if column not in source.columns]
+    if missing:
+        raise UnreadableFile(
+            f"{source.path.name} has no column {', '.join(missing)}: the first row must name "
+            f"the columns (found: {', '.join(source.header)}; {kind.name} files have "
+            f"{', '.join(kind.columns)})"
+        )
+    return [c for c in source.columns if c and c not in kind.columns]
+
+
+def run_import(
+    container: Container,
+    source: CsvFile,
+    kind: Kind,
+    *,
+    batch_size: int,
+    on_progress: ProgressCallback,
+) -> ImportReport:
+    refused: list[Rejection] = []
+    rows = source.rows(refused)
+    if kind.name == "customers":
+        report = customers.import_customers(
+            rows,
+            container.uow(),
+            container.clock,
+            SYSTEM,
+            batch_size=batch_size,
+            on_progress=on_progress,
+            how=f"import {source.path.name}",
+        )
+    else:
+        report = preferences.import_preferences(
+            rows,
+            container.uow(),
+            container.clock,
+            SYSTEM,
+            batch_size=batch_size,
+            on_progress=on_progress,
+        )
+    # Garbled rows never reached the use case; the bar still owes them.
+    on_progress(len(refused))
+    report.rejected = sorted([*report.rejected, *refused], key=lambda r: r.row)
+    return report
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--kind",
+    "kind_name",
+    type=click.Choice(sorted(KINDS)),
+    help="What the file holds. Default: from its name, else from its columns.",
+)
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=500,
+    show_default=True,
+    help="Rows per transaction.",
+)
+def import_command(file: Path, kind_name: str | None, batch_size: int) -> None:
+    """Import customers or preferences from a CSV FILE (UTF-8, ',' or ';').
+
+    Rows already known by e-mail, phone, loyalty card or external id update that customer, so a
+    file can be imported again. Rejected rows are listed and written to NAME.rejected.csv.
+    Exit status: 0 all rows accepted, 1 some rejected, 2 the file cannot be read, 3 the import
+    stopped on an unexpected error (batches committed before it stay).
+    """
+    try:
+        source = CsvFile.open(file)
+        kind = KINDS[kind_name] if kind_name else infer_kind(file, source.columns)
+        ignored = check_columns(source, kind)
+        total = source.count()
+    except UnreadableFile as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    if ignored:
+        click.echo(
+            f"ignoring columns {kind.name} files do not have: {', '.join(ignored)}", err=True
+        )
+
+    container = build(Settings())
+    # disable=None: no bar when stderr is not a terminal (cron, CI logs), where it is noise.
+    bar = tqdm(total=total, desc=file.name, unit=" rows", file=sys.stderr, disable=None)
+    started = time.perf_counter()
+    try:
+        report = run_import(container, source, kind, batch_size=batch_size, on_progress=bar.update)
+    except HeedfulError as exc:
+        bar.close()
+        click.echo(f"error: {exc.message}", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    except Exception:
+        bar.close()
+        click.echo(traceback.format_exc(), err=True)
+        click.echo(
+            f"error: the import stopped after {bar.n:,} rows; those are stored, the rest are not. "
+            "Importing the file again updates rather than duplicates.",
+            err=True,
+        )
+        sys.exit(EXIT_STOPPED)
+    finally:
+        container.close()
+    bar.close()
+    seconds = time.perf_counter() - started
+    _summarise(source, report, seconds)
+    sys.exit(EXIT_SOME_REJECTED if report.rejected else EXIT_ALL_ACCEPTED)
+
+
+def _summarise(source: CsvFile, report: ImportReport, seconds: float) -> None:
+    rate = report.rows / seconds if seconds > 0 else 0.0
+    click.echo(f"{source.path.name}: {report.rows:,} rows in {seconds:.1f} s ({rate:,.0f} rows/s)")
+    click.echo(
+        f"  accepted {report.accepted:,} (created {report.created:,}, updated {report.updated:,}, "
+        f"unchanged {report.unchanged:,})"
+    )
+    target = rejects_path(source.path)
+    if not report.rejected:
+        if target.exists():
+            # A rejects file from an earlier run would now describe rows that are fixed.
+            target.unlink()
+            click.echo(f"  removed {target.name} left by an earlier run")
+        return
+    source.write_rejects(report.rejected, target)
+    click.echo(f"  rejected {len(report.rejected):,}, written with the reasons to {target}:")
+    for rejection in report.rejected[:SHOWN_REJECTIONS]:
+        where = f", {rejection.field}" if rejection.field else ""
+        click.echo(f"    row {rejection.row}{where}: {rejection.reason}")
+    more = len(report.rejected) - SHOWN_REJECTIONS
+    if more > 0:
+        click.echo(f"    … and {more:,} more in {target.name}")
