@@ -36,7 +36,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         upgrade(url)
         yield url
         return
-    from conftest_services import make_postgres_database  # noqa: PLC0415
+    from conftest_services import make_postgres_database
 
     request.getfixturevalue("postgres_server_url")
     url, drop = make_postgres_database()
