@@ -12,6 +12,7 @@ from heedful.bootstrap import Container
 from heedful.entrypoints.api.app import install_api
 from heedful.entrypoints.console.app import install_console
 from heedful.entrypoints.observability import ObserveRequests, metrics_response
+from heedful.entrypoints.token_cache import TokenCache
 
 
 def create_app(container: Container) -> FastAPI:
@@ -30,6 +31,7 @@ def create_app(container: Container) -> FastAPI:
         redoc_url=None,
     )
     app.state.container = container
+    app.state.token_cache = TokenCache()
     app.add_middleware(
         SessionMiddleware,
         secret_key=container.settings.secret_key,

@@ -12,7 +12,9 @@ from sqlalchemy.engine import Engine
 def make_engine(url: str, *, echo: bool = False) -> Engine:
     if url.startswith("sqlite"):
         return _sqlite_engine(url, echo=echo)
-    return sa.create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # No pre-ping: it is a round trip on every checkout, and a request checks out a connection
+    # once or twice. Recycling connections every few minutes covers servers that drop idle ones.
+    return sa.create_engine(url, echo=echo, pool_recycle=300, pool_size=10, max_overflow=20)
 
 
 def _sqlite_engine(url: str, *, echo: bool) -> Engine:

@@ -188,7 +188,9 @@ def revoke(request: Request, ctx: Ctx, token_id: AnId) -> Response:
     def action(uow: UnitOfWork) -> dict[str, Any]:
         return _token_out(revoke_token(token_id, uow, ctx.container.clock, ctx.actor))
 
-    return write(request, ctx, None, 200, action)
+    response = write(request, ctx, None, 200, action)
+    request.app.state.token_cache.forget(token_id)
+    return response
 
 
 @router.get("/me", response_model=MeOut, tags=["tokens"], summary="Who this token acts as")

@@ -9,7 +9,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from heedful.bootstrap import Container
 from heedful.core.access.model import Actor
-from heedful.core.staff.handlers import authenticate_token
+from heedful.core.staff.handlers import authenticate_token, hash_token
+from heedful.entrypoints.token_cache import TokenCache
 
 _bearer = HTTPBearer(auto_error=False, description="An API token from `heedful token create`")
 
@@ -38,9 +39,15 @@ def get_context(
             "send an API token: Authorization: Bearer <token>",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    token = authenticate_token(credentials.credentials, container.uow(), container.clock)
-    if token is None:
-        raise HTTPException(
-            401, "this token is unknown or revoked", headers={"WWW-Authenticate": "Bearer"}
-        )
-    return Context(container=container, actor=token.as_actor())
+    cache: TokenCache = request.app.state.token_cache
+    token_hash = hash_token(credentials.credentials)
+    actor = cache.actor_for(token_hash)
+    if actor is None:
+        token = authenticate_token(credentials.credentials, container.uow(), container.clock)
+        if token is None:
+            raise HTTPException(
+                401, "this token is unknown or revoked", headers={"WWW-Authenticate": "Bearer"}
+            )
+        actor = token.as_actor()
+        cache.remember(token_hash, token.id, actor)
+    return Context(container=container, actor=actor)

@@ -80,4 +80,5 @@ def create(
 @router.post("/tokens/{token_id}/revoke")
 def revoke(console: Staff, token_id: str) -> Response:
     revoke_token(token_id, console.container.uow(), console.container.clock, console.actor)
+    console.request.app.state.token_cache.forget(token_id)
     return console.redirect("/admin/tokens")
