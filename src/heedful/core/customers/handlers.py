@@ -225,10 +225,10 @@ def search_customers(
     scope = scope_of(actor)
     with uow:
         found: dict[str, Customer] = {}
-        kinds = [guess_kind(query)] if guess_kind(query) else []
+        guessed = guess_kind(query)
+        kinds = [guessed] if guessed else []
         kinds += [IdentityKind.LOYALTY_CARD, IdentityKind.EXTERNAL]
         for kind in kinds:
-            assert kind is not None
             try:
                 value = normalise_identity(kind, query)
             except InvalidInput:

@@ -198,6 +198,8 @@ def identify_customer(
             "say at which of your locations the customer is known", field="location_id"
         )
     now = clock.now()
+    # One transaction from look-up to decision: two channels identifying the same person at once
+    # must not both find nobody and both create a customer.
     with uow:
         _check_location(uow, actor, cmd.location_id, "location_id")
         owners: dict[str, Customer] = {}
@@ -207,20 +209,21 @@ def identify_customer(
             )
             if existing is not None and existing.status is CustomerStatus.ACTIVE:
                 owners.setdefault(existing.id, existing)
-    if not owners:
-        return create_customer(
-            CreateCustomer(
-                full_name=cmd.full_name or _name_from(cmd),
-                language=cmd.language or "en",
-                time_zone=cmd.time_zone or "UTC",
-                home_location_id=cmd.location_id,
-                identities=cmd.identities,
-            ),
-            uow,
-            clock,
-            actor,
-        )
-    with uow:
+        if not owners:
+            created = create_customer(
+                CreateCustomer(
+                    full_name=cmd.full_name or _name_from(cmd),
+                    language=cmd.language or "en",
+                    time_zone=cmd.time_zone or "UTC",
+                    home_location_id=cmd.location_id,
+                    identities=cmd.identities,
+                ),
+                uow,
+                clock,
+                actor,
+            )
+            uow.commit()
+            return created
         ranked = sorted(owners.values(), key=lambda c: (c.created_at, c.id))
         # Identification crosses locations on purpose: one business, one person. Recording the
         # location below is what then lets that location's staff see the customer.
