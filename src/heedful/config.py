@@ -29,13 +29,26 @@ class Settings(BaseSettings):
     worker_interval_seconds: float = 60.0
     session_max_age_seconds: int = 12 * 3600
     secure_cookies: bool = False
+    public_url: str = Field(
+        "http://127.0.0.1:8000", description="where customers reach Heedful (unsubscribe links)"
+    )
+    smtp_host: str = Field("127.0.0.1", description="outgoing mail server")
+    smtp_port: int = 1025
+    smtp_starttls: bool = False
+    smtp_username: str = ""
+    smtp_password: str = ""
+    mail_from: str = Field("Heedful <heedful@localhost>", description="From: of outgoing e-mail")
+    mail_domain: str = Field("heedful.localhost", description="right-hand side of Message-IDs")
+    sms_webhook_url: str = Field("", description="POST target for SMS; empty = channel off")
+    messenger_webhook_url: str = Field("", description="POST target for messengers; empty = off")
+    webhook_secret: str = Field(_PLACEHOLDER_SECRET, description="HMAC key signing webhooks")
 
     @model_validator(mode="before")
     @classmethod
     def _read_secret_files(cls, values: Any) -> Any:
         # Docker and systemd hand secrets over as files: HEEDFUL_SECRET_KEY_FILE=/run/secrets/key.
         if isinstance(values, dict):
-            for name in ("secret_key", "database_url"):
+            for name in ("secret_key", "database_url", "smtp_password", "webhook_secret"):
                 path = os.environ.get(f"HEEDFUL_{name.upper()}_FILE")
                 if path and name not in values:
                     values[name] = Path(path).read_text().strip()

@@ -28,6 +28,11 @@ class Permission(StrEnum):
     MANAGE_STAFF = "manage_staff"
     VIEW_AUDIT_LOG = "view_audit_log"
     IMPORT_DATA = "import_data"
+    MAKE_PROMISES = "make_promises"
+    SEND_EVENTS = "send_events"
+    MANAGE_PLAYBOOKS = "manage_playbooks"
+    MANAGE_OUTBOX = "manage_outbox"
+    VIEW_REPORTS = "view_reports"
 
 
 _GRANTS: dict[Role, frozenset[Permission]] = {
@@ -39,9 +44,16 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.MERGE_CUSTOMERS,
             Permission.VIEW_AUDIT_LOG,
             Permission.IMPORT_DATA,
+            Permission.MAKE_PROMISES,
+            Permission.SEND_EVENTS,
+            Permission.MANAGE_PLAYBOOKS,
+            Permission.MANAGE_OUTBOX,
+            Permission.VIEW_REPORTS,
         }
     ),
-    Role.AGENT: frozenset({Permission.VIEW_CUSTOMERS, Permission.EDIT_CUSTOMERS}),
+    Role.AGENT: frozenset(
+        {Permission.VIEW_CUSTOMERS, Permission.EDIT_CUSTOMERS, Permission.MAKE_PROMISES}
+    ),
     Role.EVALUATOR: frozenset(),
 }
 
