@@ -17,12 +17,21 @@ from heedful.adapters.storage.admin_rows import (
     SqlTokens,
 )
 from heedful.adapters.storage.customer_rows import SqlCustomers, SqlIdentities
+from heedful.adapters.storage.event_rows import SqlEventInbox
+from heedful.adapters.storage.promise_rows import (
+    SqlOutbox,
+    SqlPromises,
+    SqlStockLevels,
+    SqlTasks,
+    SqlTimers,
+)
 from heedful.adapters.storage.record_rows import (
     SqlConsents,
     SqlHistory,
     SqlOwnedRows,
     SqlPreferences,
 )
+from heedful.core.events.model import EventInbox
 from heedful.core.shared import ports
 
 
@@ -48,6 +57,12 @@ class SqlUnitOfWork:
     staff: ports.StaffRepository
     tokens: ports.TokenRepository
     idempotency: ports.IdempotencyStore
+    events: EventInbox
+    promises: ports.PromiseRepository
+    timers: ports.TimerRepository
+    tasks: ports.TaskRepository
+    stock: ports.StockLevels
+    outbox: ports.Outbox
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -79,6 +94,12 @@ class SqlUnitOfWork:
         self.staff = SqlStaff(conn)
         self.tokens = SqlTokens(conn)
         self.idempotency = SqlIdempotency(conn)
+        self.events = SqlEventInbox(conn)
+        self.promises = SqlPromises(conn)
+        self.timers = SqlTimers(conn)
+        self.tasks = SqlTasks(conn)
+        self.stock = SqlStockLevels(conn)
+        self.outbox = SqlOutbox(conn)
 
     def __exit__(
         self,

@@ -13,8 +13,14 @@ from heedful.core.customers.consent import ConsentDecision
 from heedful.core.customers.identities import Identity, IdentityKind
 from heedful.core.customers.merge import MergeRecord
 from heedful.core.customers.model import Customer
+from heedful.core.events.model import EventInbox
 from heedful.core.history.model import HistoryEntry, HistoryKind
 from heedful.core.preferences.model import Preference
+from heedful.core.promises.ports import Outbox as Outbox
+from heedful.core.promises.ports import PromiseRepository as PromiseRepository
+from heedful.core.promises.ports import StockLevels as StockLevels
+from heedful.core.promises.ports import TaskRepository as TaskRepository
+from heedful.core.promises.ports import TimerRepository as TimerRepository
 from heedful.core.staff.model import ApiToken, Location, StaffMember
 
 T = TypeVar("T")
@@ -165,6 +171,12 @@ class UnitOfWork(Protocol):
     staff: StaffRepository
     tokens: TokenRepository
     idempotency: IdempotencyStore
+    events: EventInbox
+    promises: PromiseRepository
+    timers: TimerRepository
+    tasks: TaskRepository
+    stock: StockLevels
+    outbox: Outbox
 
     def __enter__(self) -> Self: ...
     def __exit__(

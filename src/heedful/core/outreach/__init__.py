@@ -1,0 +1,1 @@
+"""Outreach: what Heedful tells customers, through which channel, and when it may."""

@@ -1,0 +1,129 @@
+"""Deadlines act by themselves: the owner is reminded, a passed deadline breaks the promise.
+
+The worker fires due timers through ``fire_due_timers``; each timer is handled in its own
+transaction with the changes it causes, so a crash fires it again rather than half-way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from heedful.core.access.model import SYSTEM, Role
+from heedful.core.customers.consent import Purpose
+from heedful.core.outreach.outbox import Message
+from heedful.core.promises.model import Evidence, EvidenceKind, Promise, PromiseKind
+from heedful.core.shared.clock import Clock
+from heedful.core.shared.ids import new_id
+from heedful.core.shared.ports import UnitOfWork
+from heedful.core.shared.timers import Timer, TimerKind
+from heedful.core.tasks.model import Task, TaskKind
+
+
+@dataclass
+class TimerReport:
+    reminded: int = 0
+    broken: int = 0
+    stale: int = 0  # the promise was already closed: nothing to do
+    promise_ids: list[str] = field(default_factory=list)
+
+
+def fire_due_timers(
+    uow_factory: Callable[[], UnitOfWork], clock: Clock, *, limit: int = 500
+) -> TimerReport:
+    report = TimerReport()
+    while True:
+        now = clock.now()
+        with uow_factory() as uow:
+            due = uow.timers.due(now, 1)
+            if not due:
+                return report
+            _fire(uow, due[0], now, report)
+            uow.timers.remove(due[0].id)
+            uow.commit()
+        if report.reminded + report.broken + report.stale >= limit:
+            return report
+
+
+def _fire(uow: UnitOfWork, timer: Timer, now: datetime, report: TimerReport) -> None:
+    promise = uow.promises.get(timer.subject_id, for_change=True)
+    if promise is None or not promise.is_open:
+        report.stale += 1
+        return
+    report.promise_ids.append(promise.id)
+    if timer.kind is TimerKind.PROMISE_REMINDER:
+        _remind(uow, promise, now)
+        report.reminded += 1
+    elif timer.kind is TimerKind.PROMISE_DEADLINE:
+        _break(uow, promise, now)
+        report.broken += 1
+
+
+def _remind(uow: UnitOfWork, promise: Promise, now: datetime) -> None:
+    task = Task(
+        id=new_id("tsk_"),
+        kind=TaskKind.PROMISE_REMINDER,
+        title=f"Due soon: {promise.text}",
+        location_id=promise.location_id,
+        created_at=now,
+        created_by_label=SYSTEM.label,
+        customer_id=promise.customer_id,
+        promise_id=promise.id,
+        assignee_id=promise.owner_id,
+        # Nobody owns it (made through the API): the location's agents see the reminder.
+        assignee_role=None if promise.owner_id else Role.AGENT,
+        due_at=promise.due_at,
+    )
+    uow.tasks.add(task)
+    promise.note(Evidence(now, EvidenceKind.REMINDER, "owner reminded", SYSTEM.label, task.id))
+    uow.promises.update(promise)
+
+
+def _break(uow: UnitOfWork, promise: Promise, now: datetime) -> None:
+    if promise.kind is PromiseKind.TELL_WHEN_AVAILABLE:
+        if promise.notice_message_id is not None:
+            return  # she has been told already and the message is on its way: not broken
+        # Honesty over silence: the customer hears that the wait is over, not nothing.
+        message = Message(
+            id=new_id("msg_"),
+            customer_id=promise.customer_id,
+            template_key="wait_expired",
+            purpose=Purpose.SERVICE,
+            created_at=now,
+            ready_at=now,
+            location_id=promise.location_id,
+            promise_id=promise.id,
+            context={"item": _item_context(promise)},
+        )
+        uow.outbox.add(message)
+        promise.note(
+            Evidence(now, EvidenceKind.MESSAGE_QUEUED, "wait expired", SYSTEM.label, message.id)
+        )
+        promise.break_(now, SYSTEM.label, "the wait expired before the item came back")
+    else:
+        promise.note(Evidence(now, EvidenceKind.DEADLINE_PASSED, "deadline passed", SYSTEM.label))
+        promise.break_(now, SYSTEM.label, "the deadline passed")
+        uow.tasks.add(
+            Task(
+                id=new_id("tsk_"),
+                kind=TaskKind.PROMISE_ESCALATION,
+                title=f"Broken promise: {promise.text}",
+                location_id=promise.location_id,
+                created_at=now,
+                created_by_label=SYSTEM.label,
+                customer_id=promise.customer_id,
+                promise_id=promise.id,
+                assignee_role=Role.MANAGER,
+                note=f"made by {promise.made_by_label}",
+            )
+        )
+    uow.promises.update(promise)
+    uow.timers.cancel(promise.id)
+
+
+def _item_context(promise: Promise) -> dict[str, str]:
+    item = promise.item
+    if item is None:
+        return {}
+    return {"product": item.product, "variant": item.variant, "size": item.size}

@@ -1,0 +1,278 @@
+"""Promise use cases: make one, keep it, cancel it, note that the customer withdrew it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from heedful.core.access.model import Actor, Permission
+from heedful.core.customers._common import audit, load_customer, scope_of
+from heedful.core.customers.handlers import note_location
+from heedful.core.promises.model import (
+    NEEDS_DEADLINE,
+    Evidence,
+    EvidenceKind,
+    Promise,
+    PromiseKind,
+    PromiseState,
+    WantedItem,
+)
+from heedful.core.promises.ports import PromiseFilter
+from heedful.core.shared.clock import Clock
+from heedful.core.shared.errors import Forbidden, InvalidInput, NotFound
+from heedful.core.shared.ids import new_id
+from heedful.core.shared.ports import UnitOfWork
+from heedful.core.shared.timers import Timer, TimerKind
+
+# How long before the deadline the owner is reminded: a call-back needs a nudge minutes ahead,
+# a refund a day ahead, so that there is still time to act.
+REMINDER_LEAD: dict[PromiseKind, timedelta] = {
+    PromiseKind.CALL_BACK: timedelta(minutes=15),
+    PromiseKind.REPLY_BY: timedelta(hours=1),
+    PromiseKind.REFUND_BY: timedelta(days=1),
+    PromiseKind.DELIVER_BY: timedelta(days=1),
+    PromiseKind.OTHER: timedelta(hours=1),
+    PromiseKind.TELL_WHEN_AVAILABLE: timedelta(days=1),
+}
+MAX_TEXT = 1000
+
+
+class BusinessHours(Protocol):
+    """The location's business calendar, for deadlines said in business time."""
+
+    def add(self, location_id: str, start: datetime, duration: timedelta) -> datetime: ...
+
+
+@dataclass(frozen=True)
+class MakePromise:
+    customer_id: str
+    kind: PromiseKind
+    location_id: str
+    text: str = ""
+    due_at: datetime | None = None
+    due_in_business_minutes: int | None = None
+    item: WantedItem | None = None
+    owner_id: str | None = None
+    reference: str = ""
+
+
+def _describe(promise: Promise) -> dict[str, object]:
+    return {
+        "kind": promise.kind.value,
+        "text": promise.text,
+        "state": promise.state.value,
+        "due_at": promise.due_at.isoformat() if promise.due_at else None,
+        "item": promise.item.label() if promise.item else None,
+    }
+
+
+_DEFAULT_TEXT = {
+    PromiseKind.CALL_BACK: "Call the customer back",
+    PromiseKind.REPLY_BY: "Reply to the customer",
+    PromiseKind.REFUND_BY: "Refund the customer",
+    PromiseKind.DELIVER_BY: "Deliver the order",
+}
+
+
+def _default_text(cmd: MakePromise) -> str:
+    if cmd.kind is PromiseKind.TELL_WHEN_AVAILABLE and cmd.item is not None:
+        return f"Tell the customer when {cmd.item.label()} is available"
+    # A free-form promise has no words of its own to fall back on: staff must say it.
+    return _DEFAULT_TEXT.get(cmd.kind, "")
+
+
+def _due(cmd: MakePromise, now: datetime, hours: BusinessHours | None) -> datetime | None:
+    if cmd.due_at is not None and cmd.due_in_business_minutes is not None:
+        raise InvalidInput("give a deadline or a business-time span, not both", field="due_at")
+    if cmd.due_in_business_minutes is not None:
+        if cmd.due_in_business_minutes <= 0:
+            raise InvalidInput("a span must be positive", field="due_in_business_minutes")
+        if hours is None:
+            raise InvalidInput(
+                "this location has no business calendar", field="due_in_business_minutes"
+            )
+        return hours.add(cmd.location_id, now, timedelta(minutes=cmd.due_in_business_minutes))
+    if cmd.due_at is not None:
+        if cmd.due_at.tzinfo is None:
+            raise InvalidInput("a deadline needs its time zone or offset", field="due_at")
+        if cmd.due_at <= now:
+            raise InvalidInput("the deadline has already passed", field="due_at")
+    return cmd.due_at
+
+
+def make_promise(
+    cmd: MakePromise,
+    uow: UnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    hours: BusinessHours | None = None,
+) -> Promise:
+    actor.require(Permission.MAKE_PROMISES)
+    now = clock.now()
+    if cmd.kind is PromiseKind.TELL_WHEN_AVAILABLE:
+        if cmd.item is None:
+            raise InvalidInput("say which item the customer waits for", field="item")
+        if cmd.item.location_id != cmd.location_id:
+            raise InvalidInput("the item is waited for at the promise's location", field="item")
+    elif cmd.item is not None:
+        raise InvalidInput("only a promise to tell about an item names one", field="item")
+    text = " ".join(cmd.text.split()) or _default_text(cmd)
+    if not text:
+        raise InvalidInput("say what was promised", field="text")
+    if len(text) > MAX_TEXT:
+        raise InvalidInput(f"a promise is at most {MAX_TEXT} characters", field="text")
+    due_at = _due(cmd, now, hours)
+    if cmd.kind in NEEDS_DEADLINE and due_at is None:
+        raise InvalidInput(f"a {cmd.kind.value} promise needs a deadline", field="due_at")
+    with uow:
+        customer = load_customer(uow, actor, cmd.customer_id, for_change=True)
+        if uow.locations.get(cmd.location_id) is None:
+            raise InvalidInput(f"no location {cmd.location_id}", field="location_id")
+        if not actor.may_act_at(cmd.location_id):
+            raise Forbidden("you do not work at that location", field="location_id")
+        owner_id = cmd.owner_id
+        if owner_id is not None and uow.staff.get(owner_id) is None:
+            raise InvalidInput(f"no staff member {owner_id}", field="owner_id")
+        if owner_id is None and uow.staff.get(actor.id) is not None:
+            owner_id = actor.id  # whoever made it keeps it, unless they hand it over
+        promise = Promise(
+            id=new_id("prm_"),
+            customer_id=customer.id,
+            location_id=cmd.location_id,
+            kind=cmd.kind,
+            text=text,
+            made_by=actor.id,
+            made_by_label=actor.label,
+            made_at=now,
+            due_at=due_at,
+            owner_id=owner_id,
+            item=cmd.item,
+            due_in_business_minutes=cmd.due_in_business_minutes,
+            reference=cmd.reference.strip(),
+        )
+        promise.note(Evidence(now, EvidenceKind.MADE, text, actor.label))
+        uow.promises.add(promise)
+        _set_timers(uow, promise, now)
+        note_location(uow, customer, cmd.location_id)
+        audit(
+            uow,
+            actor,
+            now,
+            "promise.made",
+            customer_id=customer.id,
+            entity="promise",
+            entity_id=promise.id,
+            after=_describe(promise),
+        )
+        uow.commit()
+    return promise
+
+
+def _set_timers(uow: UnitOfWork, promise: Promise, now: datetime) -> None:
+    if promise.due_at is None:
+        return
+    remind_at = promise.due_at - REMINDER_LEAD[promise.kind]
+    if remind_at > now and promise.kind is not PromiseKind.TELL_WHEN_AVAILABLE:
+        uow.timers.set(Timer(new_id("tmr_"), TimerKind.PROMISE_REMINDER, promise.id, remind_at))
+    uow.timers.set(Timer(new_id("tmr_"), TimerKind.PROMISE_DEADLINE, promise.id, promise.due_at))
+
+
+def _load_open(uow: UnitOfWork, actor: Actor, promise_id: str) -> Promise:
+    promise = uow.promises.get(promise_id, for_change=True)
+    if promise is None:
+        raise NotFound(f"no promise {promise_id}")
+    # Seeing the customer is what lets staff see the promise; an outsider learns nothing.
+    load_customer(uow, actor, promise.customer_id)
+    if not actor.may_act_at(promise.location_id):
+        raise Forbidden("you do not work at that location", field="promise_id")
+    return promise
+
+
+def _close(uow: UnitOfWork, actor: Actor, now: datetime, promise: Promise, action: str) -> Promise:
+    uow.promises.update(promise)
+    uow.timers.cancel(promise.id)
+    audit(
+        uow,
+        actor,
+        now,
+        action,
+        customer_id=promise.customer_id,
+        entity="promise",
+        entity_id=promise.id,
+        after=_describe(promise),
+    )
+    return promise
+
+
+def keep_promise(
+    promise_id: str, note: str, uow: UnitOfWork, clock: Clock, actor: Actor
+) -> Promise:
+    """Staff record that they did what was promised (called back, refunded, delivered)."""
+    actor.require(Permission.MAKE_PROMISES)
+    now = clock.now()
+    with uow:
+        promise = _load_open(uow, actor, promise_id)
+        promise.note(Evidence(now, EvidenceKind.STAFF_ACTION, note.strip() or "done", actor.label))
+        promise.keep(now, actor.label, note.strip())
+        _close(uow, actor, now, promise, "promise.kept")
+        uow.commit()
+    return promise
+
+
+def cancel_promise(
+    promise_id: str, reason: str, uow: UnitOfWork, clock: Clock, actor: Actor
+) -> Promise:
+    actor.require(Permission.MAKE_PROMISES)
+    now = clock.now()
+    with uow:
+        promise = _load_open(uow, actor, promise_id)
+        promise.cancel(now, actor.label, " ".join(reason.split()))
+        _close(uow, actor, now, promise, "promise.cancelled")
+        uow.commit()
+    return promise
+
+
+def withdraw_promise(
+    promise_id: str, note: str, uow: UnitOfWork, clock: Clock, actor: Actor
+) -> Promise:
+    """The customer no longer wants it: not the business's failure, so not counted as broken."""
+    actor.require(Permission.MAKE_PROMISES)
+    now = clock.now()
+    with uow:
+        promise = _load_open(uow, actor, promise_id)
+        promise.withdraw(now, actor.label, " ".join(note.split()))
+        _close(uow, actor, now, promise, "promise.withdrawn")
+        uow.commit()
+    return promise
+
+
+def get_promise(promise_id: str, uow: UnitOfWork, actor: Actor) -> Promise:
+    with uow:
+        promise = uow.promises.get(promise_id)
+        if promise is None:
+            raise NotFound(f"no promise {promise_id}")
+        load_customer(uow, actor, promise.customer_id)
+        return promise
+
+
+def list_promises(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    customer_id: str | None = None,
+    states: frozenset[PromiseState] | None = None,
+    due_before: datetime | None = None,
+    limit: int = 100,
+) -> list[Promise]:
+    actor.require(Permission.VIEW_CUSTOMERS)
+    with uow:
+        if customer_id is not None:
+            customer_id = load_customer(uow, actor, customer_id).id
+        where = PromiseFilter(
+            customer_id=customer_id,
+            location_ids=scope_of(actor).location_ids,
+            states=states,
+            due_before=due_before,
+        )
+        return uow.promises.find(where, limit)

@@ -1,0 +1,88 @@
+"""What the promise ledger, the tasks, the timers and the outbox need from storage."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from heedful.core.outreach.outbox import Message, MessageStatus
+from heedful.core.promises.model import Promise, PromiseState, WantedItem
+from heedful.core.shared.timers import Timer, TimerKind
+from heedful.core.tasks.model import Task
+
+
+@dataclass(frozen=True)
+class PromiseFilter:
+    customer_id: str | None = None
+    location_ids: frozenset[str] | None = None  # None: every location
+    states: frozenset[PromiseState] | None = None
+    due_before: datetime | None = None
+
+
+class PromiseRepository(Protocol):
+    def add(self, promise: Promise) -> None:
+        """Stores the promise and gives it its place in line (``promise.sequence``)."""
+
+    def get(self, promise_id: str, *, for_change: bool = False) -> Promise | None: ...
+    def update(self, promise: Promise) -> None: ...
+    def find(self, where: PromiseFilter, limit: int) -> list[Promise]: ...
+
+    def waiting_for(self, item: WantedItem, limit: int) -> list[Promise]:
+        """Open "tell me when available" promises this item fulfils, first come first served.
+
+        A promise for any size matches every size; those already told (waiting for their
+        message to go) are not in line. Locks the rows on PostgreSQL so two workers never tell
+        the same customer twice.
+        """
+        ...
+
+    def kept_rate_rows(
+        self, since: datetime, location_ids: frozenset[str] | None
+    ) -> list[tuple[str, str, str, str, datetime, int]]:
+        """(kind, location_id, made_by_label, state, week start, count) for the promise report."""
+        ...
+
+
+class TimerRepository(Protocol):
+    def set(self, timer: Timer) -> None: ...
+    def due(self, now: datetime, limit: int) -> list[Timer]:
+        """The timers due by ``now``, earliest first, locked for this worker."""
+        ...
+
+    def remove(self, timer_id: str) -> None: ...
+    def cancel(self, subject_id: str, kinds: Sequence[TimerKind] = ()) -> int: ...
+
+
+class TaskRepository(Protocol):
+    def add(self, task: Task) -> None: ...
+    def get(self, task_id: str) -> Task | None: ...
+    def update(self, task: Task) -> None: ...
+    def open_for(
+        self, *, assignee_id: str | None, location_ids: frozenset[str] | None, limit: int
+    ) -> list[Task]: ...
+    def list_for_customer(self, customer_id: str, limit: int) -> list[Task]: ...
+
+
+class StockLevels(Protocol):
+    def get(self, item: WantedItem) -> int | None:
+        """Units on hand of exactly this variant and size at the location (None: never heard)."""
+        ...
+
+    def set(self, item: WantedItem, quantity: int, at: datetime) -> int | None:
+        """Records the units on hand; returns what they were before (None: never heard)."""
+        ...
+
+
+class Outbox(Protocol):
+    def add(self, message: Message) -> None: ...
+    def get(self, message_id: str) -> Message | None: ...
+    def update(self, message: Message) -> None: ...
+    def ready(self, now: datetime, limit: int) -> list[Message]:
+        """Waiting messages whose time has come, oldest first, locked for this relay."""
+        ...
+
+    def list_for_customer(self, customer_id: str, limit: int) -> list[Message]: ...
+    def list_by_status(self, statuses: frozenset[MessageStatus], limit: int) -> list[Message]: ...
+    def sent_count(self, customer_id: str, purpose: str, since: datetime) -> int: ...
