@@ -6,7 +6,9 @@ They behave like the storage adapters where a use case could notice the differen
   calls ``update``, exactly as with a database row, so a forgotten ``update`` fails a test here too.
 - Unique keys are enforced (an identity's kind and value, a receipt's kind and external_ref, a
   staff login, a token hash, an idempotency key): a handler that would break one raises
-  ``FakeIntegrityError`` as the database would.
+  ``FakeIntegrityError`` as the database would. The event inbox is the exception, as its
+  INSERT ... ON CONFLICT DO NOTHING is: an event's source and id seen again is a duplicate, not
+  an error.
 - ``FakeUnitOfWork`` is a transaction. Every block takes a deepcopy of the state when it is entered
   (a savepoint; the outermost one is the transaction) and puts it back when it is left without
   ``commit()``. An inner ``commit()`` only keeps its changes for the enclosing block; the outermost
@@ -28,6 +30,7 @@ from heedful.core.customers.consent import ConsentDecision
 from heedful.core.customers.identities import Identity, IdentityKind
 from heedful.core.customers.merge import MergeRecord
 from heedful.core.customers.model import Customer, CustomerStatus, fold, search_terms
+from heedful.core.events.model import BusinessEvent, EventInbox, StoredEvent
 from heedful.core.history.model import HistoryEntry, HistoryKind
 from heedful.core.preferences.model import Preference
 from heedful.core.shared.ports import (
@@ -75,6 +78,8 @@ class FakeState:
     staff: dict[str, StaffMember] = field(default_factory=dict)
     tokens: dict[str, ApiToken] = field(default_factory=dict)
     idempotency: dict[tuple[str, str], IdempotencyRecord] = field(default_factory=dict)
+    events: dict[int, StoredEvent] = field(default_factory=dict)  # by sequence
+    last_event_sequence: int = 0  # like an identity column: never reused, even after purge
 
 
 class _Repository:
@@ -404,6 +409,59 @@ class FakeIdempotencyStore(_Repository):
         return len(old)
 
 
+class FakeEventInbox(_Repository):
+    """Events by sequence; (source, id) seen before is a duplicate, as the unique key makes it."""
+
+    def accept(self, events: Sequence[BusinessEvent], *, received_at: datetime) -> list[bool]:
+        state = self._writing()
+        seen = {stored.event.key for stored in state.events.values()}
+        answers: list[bool] = []
+        for event in events:
+            if event.key in seen:
+                answers.append(False)
+                continue
+            seen.add(event.key)
+            state.last_event_sequence += 1
+            sequence = state.last_event_sequence
+            state.events[sequence] = StoredEvent(sequence, _copy(event), received_at)
+            answers.append(True)
+        return answers
+
+    def unprocessed(self, limit: int, after_sequence: int | None = None) -> list[StoredEvent]:
+        waiting = [
+            stored
+            for sequence, stored in sorted(self._state.events.items())
+            if stored.processed_at is None and (after_sequence is None or sequence > after_sequence)
+        ]
+        return _copy(waiting[:limit])
+
+    def mark_processed(self, sequences: Sequence[int], at: datetime) -> None:
+        table = self._writing().events
+        for sequence in sequences:
+            if sequence in table:
+                table[sequence] = replace(table[sequence], processed_at=at)
+
+    def between(self, type: str, since: datetime, until: datetime, limit: int) -> list[StoredEvent]:
+        found = [
+            stored
+            for stored in self._state.events.values()
+            if stored.event.type == type and since <= stored.received_at < until
+        ]
+        found.sort(key=lambda stored: (stored.received_at, stored.sequence))
+        return _copy(found[:limit])
+
+    def purge(self, processed_before: datetime) -> int:
+        table = self._writing().events
+        old = [
+            sequence
+            for sequence, stored in table.items()
+            if stored.processed_at is not None and stored.processed_at < processed_before
+        ]
+        for sequence in old:
+            del table[sequence]
+        return len(old)
+
+
 @dataclass
 class _Savepoint:
     state: FakeState
@@ -431,6 +489,7 @@ class FakeUnitOfWork:
         self.staff: StaffRepository = FakeStaffRepository(self)
         self.tokens: TokenRepository = FakeTokenRepository(self)
         self.idempotency: IdempotencyStore = FakeIdempotencyStore(self)
+        self.events: EventInbox = FakeEventInbox(self)
         self.seed(*rows)
 
     def audit_entries(self) -> list[AuditEntry]:

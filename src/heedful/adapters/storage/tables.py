@@ -253,3 +253,37 @@ idempotency_keys = sa.Table(
     sa.Column("response", Json, nullable=True),
     sa.Column("created_at", UtcDateTime, nullable=False, index=True),
 )
+
+# Business events in (CloudEvents), in order of arrival. The engine works through the unprocessed
+# ones by ``sequence``; (source, event_id) is the CloudEvents identity that makes retries harmless.
+events = sa.Table(
+    "events",
+    metadata,
+    sa.Column(
+        "sequence",
+        sa.BigInteger().with_variant(sa.Integer(), "sqlite"),  # SQLite's rowid is 64-bit anyway
+        sa.Identity(always=False),
+        primary_key=True,
+    ),
+    sa.Column("source", sa.String(500), nullable=False),
+    sa.Column("event_id", sa.String(200), nullable=False),
+    sa.Column("type", sa.String(200), nullable=False),
+    sa.Column("subject", sa.String(500), nullable=True),
+    sa.Column("time", UtcDateTime, nullable=True),
+    sa.Column("dataschema", sa.String(500), nullable=True),
+    sa.Column("data", Json, nullable=False),
+    sa.Column("extensions", Json, nullable=False),
+    sa.Column("received_at", UtcDateTime, nullable=False),
+    sa.Column("processed_at", UtcDateTime, nullable=True),
+    sa.UniqueConstraint("source", "event_id"),
+    sa.Index(None, "type", "received_at"),
+    # Only the waiting events: finding work costs what is waiting, not what was ever received.
+    sa.Index(
+        "ix_events_unprocessed",
+        "sequence",
+        postgresql_where=sa.text("processed_at IS NULL"),
+        sqlite_where=sa.text("processed_at IS NULL"),
+    ),
+    # AUTOINCREMENT: never hand out a purged event's sequence again.
+    sqlite_autoincrement=True,
+)

@@ -1,0 +1,172 @@
+"""The event inbox on SQL: one statement per batch, deduplicated by (source, event_id)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection, RowMapping
+
+from heedful.adapters.storage.tables import events
+from heedful.core.events.model import BusinessEvent, StoredEvent
+
+# PostgreSQL: the batch as one array per column, unnested into one INSERT. Against a multi-row
+# VALUES list this sends nine parameters instead of nine per event, and the server plans it once.
+# ORDER BY the position hands out sequences in the order the sender listed the events.
+_INSERT_UNNESTED = """
+INSERT INTO events
+    (source, event_id, type, subject, time, dataschema, data, extensions, received_at)
+SELECT source, event_id, type, subject, time, dataschema, data::jsonb, extensions::jsonb,
+       %(received_at)s
+FROM unnest(
+    %(source)s::text[], %(event_id)s::text[], %(type)s::text[], %(subject)s::text[],
+    %(time)s::timestamptz[], %(dataschema)s::text[], %(data)s::text[], %(extensions)s::text[]
+) WITH ORDINALITY AS batch(source, event_id, type, subject, time, dataschema, data, extensions,
+                           position)
+ORDER BY position
+ON CONFLICT (source, event_id) DO NOTHING
+RETURNING source, event_id
+"""
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _stored(row: RowMapping) -> StoredEvent:
+    return StoredEvent(
+        sequence=row["sequence"],
+        event=BusinessEvent(
+            source=row["source"],
+            id=row["event_id"],
+            type=row["type"],
+            data=row["data"],
+            subject=row["subject"],
+            time=row["time"],
+            dataschema=row["dataschema"],
+            extensions=row["extensions"],
+        ),
+        received_at=row["received_at"],
+        processed_at=row["processed_at"],
+    )
+
+
+class SqlEventInbox:
+    """Implements ``heedful.core.events.model.EventInbox``."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._postgres = conn.dialect.name == "postgresql"
+
+    def accept(self, events_in: Sequence[BusinessEvent], *, received_at: datetime) -> list[bool]:
+        # A repeat inside the batch is settled here: the database sees each key once.
+        first: dict[tuple[str, str], BusinessEvent] = {}
+        for event in events_in:
+            first.setdefault((event.source, event.id), event)
+        if not first:
+            return []
+        batch = list(first.values())
+        insert = self._insert_postgres if self._postgres else self._insert_portable
+        inserted = insert(batch, received_at)
+        answers: list[bool] = []
+        for event in events_in:
+            key = (event.source, event.id)
+            answers.append(key in inserted)
+            inserted.discard(key)  # the same key later in the batch is its duplicate
+        return answers
+
+    def _insert_postgres(
+        self, batch: list[BusinessEvent], received_at: datetime
+    ) -> set[tuple[str, str]]:
+        params = {
+            "received_at": received_at,
+            "source": [e.source for e in batch],
+            "event_id": [e.id for e in batch],
+            "type": [e.type for e in batch],
+            "subject": [e.subject for e in batch],
+            "time": [e.time for e in batch],
+            "dataschema": [e.dataschema for e in batch],
+            "data": [_json(e.data) for e in batch],
+            "extensions": [_json(e.extensions) for e in batch],
+        }
+        rows = self._conn.exec_driver_sql(_INSERT_UNNESTED, params)
+        return {(source, event_id) for source, event_id in rows}
+
+    def _insert_portable(
+        self, batch: list[BusinessEvent], received_at: datetime
+    ) -> set[tuple[str, str]]:
+        statement = (
+            sqlite_insert(events)
+            .on_conflict_do_nothing(index_elements=["source", "event_id"])
+            .returning(events.c.source, events.c.event_id)
+        )
+        rows = self._conn.execute(
+            statement,
+            [
+                {
+                    "source": e.source,
+                    "event_id": e.id,
+                    "type": e.type,
+                    "subject": e.subject,
+                    "time": e.time,
+                    "dataschema": e.dataschema,
+                    "data": dict(e.data),
+                    "extensions": dict(e.extensions),
+                    "received_at": received_at,
+                }
+                for e in batch
+            ],
+        )
+        return {(source, event_id) for source, event_id in rows}
+
+    def unprocessed(self, limit: int, after_sequence: int | None = None) -> list[StoredEvent]:
+        query = (
+            events.select()
+            .where(events.c.processed_at.is_(None))
+            .order_by(events.c.sequence)
+            .limit(limit)
+        )
+        if after_sequence is not None:
+            query = query.where(events.c.sequence > after_sequence)
+        if self._postgres:
+            # Workers share the queue: each takes rows no other transaction holds.
+            query = query.with_for_update(skip_locked=True)
+        return [_stored(row) for row in self._conn.execute(query).mappings()]
+
+    def mark_processed(self, sequences: Sequence[int], at: datetime) -> None:
+        if sequences:
+            self._conn.execute(
+                events.update()
+                .where(events.c.sequence.in_(list(sequences)))
+                .values(processed_at=at)
+            )
+
+    def between(self, type: str, since: datetime, until: datetime, limit: int) -> list[StoredEvent]:
+        query = (
+            events.select()
+            .where(
+                events.c.type == type,
+                events.c.received_at >= since,
+                events.c.received_at < until,
+            )
+            .order_by(events.c.received_at, events.c.sequence)
+            .limit(limit)
+        )
+        return [_stored(row) for row in self._conn.execute(query).mappings()]
+
+    def purge(self, processed_before: datetime) -> int:
+        result = self._conn.execute(
+            events.delete().where(
+                events.c.processed_at.is_not(None), events.c.processed_at < processed_before
+            )
+        )
+        return int(result.rowcount)
+
+
+def count_events(conn: Connection) -> int:
+    """For operators and benchmarks: how many events the inbox holds."""
+    return int(conn.execute(sa.select(sa.func.count()).select_from(events)).scalar_one())

@@ -1,0 +1,73 @@
+"""Business events as Heedful keeps them, and the inbox that stores each one exactly once."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+# A source's system may retry for days; the key that recognises a repeat is kept at least this
+# long, so a purge may never drop processed events younger than this.
+MIN_RETENTION_DAYS = 30
+
+
+@dataclass(frozen=True, slots=True)
+class BusinessEvent:
+    """One CloudEvent from a business system: "stock of bag-noir M at Kyiv is now 2".
+
+    ``source`` + ``id`` name it uniquely (CloudEvents' rule): a system that sends it again is
+    retrying, not reporting a second thing. ``data`` is kept as sent; the engine flattens it.
+    """
+
+    source: str
+    id: str
+    type: str
+    data: Mapping[str, Any]
+    subject: str | None = None
+    time: datetime | None = None  # when it happened, as the sender says; aware UTC
+    dataschema: str | None = None
+    extensions: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.source, self.id)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEvent:
+    """An event in the inbox; ``sequence`` is the order of arrival the engine works in."""
+
+    sequence: int
+    event: BusinessEvent
+    received_at: datetime
+    processed_at: datetime | None = None
+
+
+class EventInbox(Protocol):
+    """The durable inbox of business events, deduplicated by source and id."""
+
+    def accept(self, events: Sequence[BusinessEvent], *, received_at: datetime) -> list[bool]:
+        """Store the events not seen before; per event, in input order: True if new.
+
+        An event repeated within ``events`` is new once and a duplicate after that.
+        """
+        ...
+
+    def unprocessed(self, limit: int, after_sequence: int | None = None) -> list[StoredEvent]:
+        """The oldest events not yet processed, in sequence order.
+
+        On PostgreSQL the rows are locked for this transaction and rows other workers hold are
+        skipped, so several workers share the work without taking an event twice.
+        """
+        ...
+
+    def mark_processed(self, sequences: Sequence[int], at: datetime) -> None: ...
+
+    def between(self, type: str, since: datetime, until: datetime, limit: int) -> list[StoredEvent]:
+        """Events of one type received in [since, until), oldest first: replays and dry-runs."""
+        ...
+
+    def purge(self, processed_before: datetime) -> int:
+        """Drop events processed before the cutoff; return how many went."""
+        ...

@@ -1,0 +1,247 @@
+"""The business event types Heedful understands, and the shape of each one's ``data``.
+
+A small declarative registry: each type lists its fields, which are required, and what kind of
+value each holds. The engine adds types with ``register``; nothing else needs to change. Fields a
+type does not list are kept as sent (business systems send more than we read, and a stock system's
+upgrade must not start bouncing events).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+CUSTOMER_KEYS = ("id", "phone", "email", "loyalty_card")
+
+
+class ValueKind(StrEnum):
+    TEXT = "text"  # a non-empty string
+    NUMBER = "number"  # a JSON number (never a numeric string: "12,50" means different things)
+    QUANTITY = "quantity"  # a non-negative integer
+    TIMESTAMP = "timestamp"  # RFC 3339 with an offset
+    CUSTOMER = "customer"  # an object naming the customer by id, phone, e-mail or loyalty card
+    ITEMS = "items"  # a list of objects (what was bought, ordered, used)
+
+
+@dataclass(frozen=True)
+class DataField:
+    name: str
+    kind: ValueKind
+    required: bool = True
+
+
+def optional(name: str, kind: ValueKind) -> DataField:
+    return DataField(name, kind, required=False)
+
+
+@dataclass(frozen=True)
+class EventType:
+    """One kind of business event: its name and the fields its ``data`` object carries.
+
+    ``matching`` names the data fields the engine compares with standing interests (a waiting
+    customer's product, size and location); they are documentation for playbook authors here.
+    """
+
+    name: str
+    fields: tuple[DataField, ...]
+    matching: tuple[str, ...] = ()
+
+
+class DataProblem(Exception):
+    """A data field that breaks its type's shape; ``field`` is a path such as ``data.quantity``."""
+
+    def __init__(self, reason: str, field: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.field = field
+
+
+def parse_timestamp(value: object) -> datetime | None:
+    """An RFC 3339 timestamp as an aware datetime; None when it is not one.
+
+    RFC 3339 always carries an offset: a time without one means a different instant in every
+    zone, so it is refused rather than guessed.
+    """
+    if not isinstance(value, str) or len(value) < 20 or value[10] not in "Tt ":
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.upper() if value[-1] == "z" else value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
+
+
+def _text(value: object) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        return "must be a non-empty string"
+    return None
+
+
+def _number(value: object) -> str | None:
+    # bool is an int in Python but true is not a price.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return "must be a JSON number"
+    if not math.isfinite(value):
+        return "must be a finite number"
+    return None
+
+
+def _quantity(value: object) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, float) and value.is_integer() and value >= 0:
+            return None  # 3.0 is what some JSON writers make of 3
+        return "must be a whole number of units"
+    if value < 0:
+        return "must not be negative"
+    return None
+
+
+def _timestamp(value: object) -> str | None:
+    if parse_timestamp(value) is None:
+        return "must be an RFC 3339 timestamp with an offset, e.g. 2026-03-02T09:00:00+02:00"
+    return None
+
+
+def _customer(value: object) -> str | None:
+    if not isinstance(value, Mapping):
+        return "must be an object naming the customer by id, phone, email or loyalty_card"
+    named = [key for key in CUSTOMER_KEYS if key in value]
+    if not named:
+        return "must name the customer by id, phone, email or loyalty_card"
+    for key in named:
+        if _text(value[key]) is not None:
+            return f"{key} must be a non-empty string"
+    return None
+
+
+def _items(value: object) -> str | None:
+    if not isinstance(value, list) or not all(isinstance(item, Mapping) for item in value):
+        return "must be a list of objects"
+    return None
+
+
+_CHECKS: dict[ValueKind, Callable[[object], str | None]] = {
+    ValueKind.TEXT: _text,
+    ValueKind.NUMBER: _number,
+    ValueKind.QUANTITY: _quantity,
+    ValueKind.TIMESTAMP: _timestamp,
+    ValueKind.CUSTOMER: _customer,
+    ValueKind.ITEMS: _items,
+}
+
+
+def check_data(event_type: EventType, data: Mapping[str, Any]) -> None:
+    """Raise ``DataProblem`` for the first field that is missing or of the wrong kind."""
+    for field in event_type.fields:
+        value = data.get(field.name)
+        if value is None:
+            if field.required:
+                raise DataProblem(f"{field.name} is required", f"data.{field.name}")
+            continue
+        reason = _CHECKS[field.kind](value)
+        if reason is not None:
+            raise DataProblem(f"{field.name} {reason}", f"data.{field.name}")
+
+
+TEXT, NUMBER, QUANTITY = ValueKind.TEXT, ValueKind.NUMBER, ValueKind.QUANTITY
+TIMESTAMP, CUSTOMER, ITEMS = ValueKind.TIMESTAMP, ValueKind.CUSTOMER, ValueKind.ITEMS
+
+_BUILT_IN = (
+    EventType(
+        "heedful.stock.changed",
+        (
+            DataField("product", TEXT),
+            optional("variant", TEXT),
+            optional("size", TEXT),
+            DataField("location", TEXT),  # a location id or the business's own code for it
+            DataField("quantity", QUANTITY),  # units on hand after the change, not the change
+            optional("price", NUMBER),
+            optional("currency", TEXT),
+        ),
+        matching=("product", "variant", "size", "location", "quantity", "price"),
+    ),
+    EventType(
+        "heedful.price.changed",
+        (
+            DataField("product", TEXT),
+            optional("variant", TEXT),
+            optional("location", TEXT),
+            DataField("price", NUMBER),
+            DataField("currency", TEXT),
+        ),
+        matching=("product", "variant", "location", "price"),
+    ),
+    EventType(
+        "heedful.purchase.made",
+        (
+            DataField("customer", CUSTOMER),
+            DataField("location", TEXT),
+            DataField("items", ITEMS),
+            optional("total", NUMBER),
+            optional("currency", TEXT),
+            optional("external_ref", TEXT),
+        ),
+        matching=("customer", "location"),
+    ),
+    EventType(
+        "heedful.visit.recorded",
+        (
+            DataField("customer", CUSTOMER),
+            DataField("location", TEXT),
+            optional("items", ITEMS),
+            optional("external_ref", TEXT),
+        ),
+        matching=("customer", "location"),
+    ),
+    EventType(
+        # A bank's card charge due soon: the engine warns when the balance will not cover it.
+        "heedful.charge.scheduled",
+        (
+            DataField("customer", CUSTOMER),
+            DataField("account", TEXT),
+            DataField("amount", NUMBER),
+            DataField("balance", NUMBER),
+            DataField("currency", TEXT),
+            DataField("due_at", TIMESTAMP),
+        ),
+        matching=("customer", "account"),
+    ),
+    EventType(
+        "heedful.offer.published",
+        (
+            DataField("location", TEXT),
+            DataField("title", TEXT),
+            optional("price", NUMBER),
+            optional("currency", TEXT),
+            optional("valid_until", TIMESTAMP),
+        ),
+        matching=("location", "price"),
+    ),
+    EventType(
+        "heedful.order.delivered",
+        (DataField("customer", CUSTOMER), DataField("order_ref", TEXT)),
+        matching=("customer", "order_ref"),
+    ),
+    EventType(
+        "heedful.refund.issued",
+        (DataField("customer", CUSTOMER), DataField("order_ref", TEXT)),
+        matching=("customer", "order_ref"),
+    ),
+)
+
+EVENT_TYPES: dict[str, EventType] = {event_type.name: event_type for event_type in _BUILT_IN}
+
+
+def register(event_type: EventType) -> None:
+    """Teach Heedful a new event type; registering a name twice is a mistake, not an update."""
+    if event_type.name in EVENT_TYPES:
+        raise ValueError(f"the event type {event_type.name} is registered already")
+    EVENT_TYPES[event_type.name] = event_type
+
+
+def known_type(name: str) -> EventType | None:
+    return EVENT_TYPES.get(name)

@@ -1,0 +1,188 @@
+"""Reading CloudEvents 1.0 (structured JSON): what is kept, what is refused and why."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from event_samples import stock_changed, with_data
+
+from heedful.core.events.cloudevents import InvalidEvent, parse_event
+from heedful.core.events.types import EVENT_TYPES
+
+
+def refusal(raw: object) -> tuple[str, str]:
+    with pytest.raises(InvalidEvent) as caught:
+        parse_event(raw)
+    return caught.value.reason, caught.value.field or ""
+
+
+def test_a_stock_change_is_read_with_its_time_in_utc_and_data_as_sent() -> None:
+    event = parse_event(stock_changed(subject="bag-noir/M"))
+    assert event.key == ("urn:shop:kyiv-stock", "evt-1")
+    assert event.type == "heedful.stock.changed"
+    assert event.subject == "bag-noir/M"
+    assert event.time == datetime(2026, 3, 2, 7, 15, tzinfo=UTC)
+    assert event.data["quantity"] == 2
+    assert event.data["size"] == "M"
+
+
+def test_a_time_in_zulu_is_read_and_the_time_may_be_left_out() -> None:
+    assert parse_event(stock_changed(time="2026-03-02T07:15:00.5Z")).time == datetime(
+        2026, 3, 2, 7, 15, 0, 500000, tzinfo=UTC
+    )
+    without = stock_changed()
+    del without["time"]
+    assert parse_event(without).time is None
+
+
+@pytest.mark.parametrize("missing", ["specversion", "id", "source", "type"])
+def test_each_required_attribute_is_named_when_missing(missing: str) -> None:
+    event = stock_changed()
+    del event[missing]
+    assert refusal(event) == (f"{missing} is required", missing)
+
+
+@pytest.mark.parametrize(
+    ("attribute", "value"),
+    [("id", ""), ("source", 42), ("type", ["heedful.stock.changed"]), ("subject", "")],
+)
+def test_attributes_must_be_non_empty_strings(attribute: str, value: Any) -> None:
+    assert refusal(stock_changed(**{attribute: value})) == (
+        f"{attribute} must be a non-empty string",
+        attribute,
+    )
+
+
+def test_only_cloudevents_1_0_is_read() -> None:
+    assert refusal(stock_changed(specversion="0.3")) == ('specversion must be "1.0"', "specversion")
+
+
+def test_an_unknown_type_is_refused_naming_the_type() -> None:
+    assert refusal(stock_changed(type="com.example.stock.changed")) == (
+        "unknown event type",
+        "type",
+    )
+
+
+@pytest.mark.parametrize(
+    "time", ["2026-03-02T09:15:00", "2026-03-02", "yesterday", "2026-13-02T09:15:00Z", 1772435700]
+)
+def test_a_time_without_an_offset_or_not_rfc_3339_is_refused(time: object) -> None:
+    reason, field = refusal(stock_changed(time=time))
+    assert field == "time"
+    assert "RFC 3339" in reason
+
+
+def test_data_must_be_json() -> None:
+    assert refusal(stock_changed(datacontenttype="application/xml"))[1] == "datacontenttype"
+    assert parse_event(stock_changed(datacontenttype="application/json; charset=utf-8"))
+    assert refusal(stock_changed(data_base64="eyJhIjoxfQ==")) == (
+        "heedful.stock.changed events carry data as a JSON object",
+        "data_base64",
+    )
+    assert refusal(stock_changed(data="2 bags"))[1] == "data"
+
+
+def test_extension_attributes_are_kept_and_their_names_checked() -> None:
+    event = parse_event(stock_changed(traceparent="00-abc-01", partition=7, replayed=False))
+    assert event.extensions == {"traceparent": "00-abc-01", "partition": 7, "replayed": False}
+    assert refusal(stock_changed(TraceParent="x"))[1] == "TraceParent"
+    assert refusal(stock_changed(trace_parent="x"))[1] == "trace_parent"
+    assert refusal(stock_changed(averyveryverylongname1="x"))[1] == "averyveryverylongname1"
+    assert refusal(stock_changed(nested={"a": 1}))[1] == "nested"
+
+
+def test_quantities_are_whole_non_negative_json_numbers() -> None:
+    assert refusal(with_data(stock_changed(), quantity=-1)) == (
+        "quantity must not be negative",
+        "data.quantity",
+    )
+    assert refusal(with_data(stock_changed(), quantity="2"))[1] == "data.quantity"
+    assert refusal(with_data(stock_changed(), quantity=1.5))[1] == "data.quantity"
+    assert refusal(with_data(stock_changed(), quantity=True))[1] == "data.quantity"
+    assert parse_event(with_data(stock_changed(), quantity=0)).data["quantity"] == 0
+
+
+def test_prices_are_json_numbers_not_strings() -> None:
+    assert refusal(with_data(stock_changed(), price="1150,00")) == (
+        "price must be a JSON number",
+        "data.price",
+    )
+    assert parse_event(with_data(stock_changed(), price=1149.5)).data["price"] == 1149.5
+
+
+def test_a_required_data_field_is_named_when_missing_and_optional_ones_may_be_left_out() -> None:
+    assert refusal(with_data(stock_changed(), location=...)) == (
+        "location is required",
+        "data.location",
+    )
+    assert parse_event(with_data(stock_changed(), variant=..., size=..., price=...))
+
+
+def test_fields_a_type_does_not_list_are_kept() -> None:
+    event = parse_event(with_data(stock_changed(), brand="Noir", warehouse_bin="A-17"))
+    assert event.data["brand"] == "Noir"
+
+
+def test_text_postgresql_cannot_store_is_refused_where_it_is() -> None:
+    assert refusal(stock_changed(id="evt\x00"))[1] == "id"
+    assert refusal(with_data(stock_changed(), note={"lines": ["ok", "bad\x00"]}))[1] == (
+        "data.note.lines[1]"
+    )
+    assert refusal(with_data(stock_changed(), product="\ud800"))[1] == "data.product"
+
+
+def test_a_purchase_names_its_customer_by_one_identity() -> None:
+    purchase = {
+        "specversion": "1.0",
+        "id": "rcpt-77",
+        "source": "urn:till:kyiv-1",
+        "type": "heedful.purchase.made",
+        "data": {
+            "customer": {"phone": "+380671234567"},
+            "location": "loc_kyiv",
+            "items": [{"product": "flat white", "size": "M"}],
+            "total": 95,
+            "currency": "UAH",
+        },
+    }
+    assert parse_event(purchase).data["customer"] == {"phone": "+380671234567"}
+    nobody = {**purchase, "data": {**purchase["data"], "customer": {"name": "Olena"}}}
+    assert refusal(nobody)[1] == "data.customer"
+    loose_items = {**purchase, "data": {**purchase["data"], "items": ["flat white"]}}
+    assert refusal(loose_items) == ("items must be a list of objects", "data.items")
+
+
+def test_a_scheduled_charge_needs_a_due_time_with_an_offset() -> None:
+    charge = {
+        "specversion": "1.0",
+        "id": "chg-1",
+        "source": "urn:bank:core",
+        "type": "heedful.charge.scheduled",
+        "data": {
+            "customer": {"id": "cus_1"},
+            "account": "UA21-0001",
+            "amount": 499.0,
+            "balance": 120.5,
+            "currency": "UAH",
+            "due_at": "2026-03-05T00:00:00+02:00",
+        },
+    }
+    assert parse_event(charge)
+    charge["data"]["due_at"] = "2026-03-05"
+    assert refusal(charge)[1] == "data.due_at"
+
+
+def test_every_type_heedful_knows_is_registered() -> None:
+    assert set(EVENT_TYPES) == {
+        "heedful.stock.changed",
+        "heedful.price.changed",
+        "heedful.purchase.made",
+        "heedful.visit.recorded",
+        "heedful.charge.scheduled",
+        "heedful.offer.published",
+        "heedful.order.delivered",
+        "heedful.refund.issued",
+    }
