@@ -1,0 +1,187 @@
+"""Business events through the HTTP API, as a shop's stock system or a bank's core sends them."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+import pytest
+import sqlalchemy as sa
+
+from heedful.adapters.storage.tables import events
+
+if TYPE_CHECKING:
+    from api_personas import Api, ApiWorld
+
+pytest_plugins = ["api_personas"]  # the API's personas and client; see that module
+
+SINGLE = {"Content-Type": "application/cloudevents+json"}
+BATCH = {"Content-Type": "application/cloudevents-batch+json"}
+
+
+def stock(event_id: str, quantity: int = 2, **extra: Any) -> dict[str, Any]:
+    return {
+        "specversion": "1.0",
+        "id": event_id,
+        "source": "urn:shop:kyiv-stock",
+        "type": "heedful.stock.changed",
+        "time": "2026-03-02T09:15:00+02:00",
+        "data": {"product": "bag-noir", "size": "M", "location": "loc_kyiv", "quantity": quantity},
+        **extra,
+    }
+
+
+def post(api: Api, body: Any, headers: dict[str, str]) -> Any:
+    return api.post("/events", content=json.dumps(body), headers=headers)
+
+
+def stored_ids(api_world: ApiWorld) -> list[str]:
+    with api_world.container.engine.connect() as conn:
+        rows = conn.execute(sa.select(events.c.event_id).order_by(events.c.sequence))
+        return [event_id for (event_id,) in rows]
+
+
+def test_one_event_is_stored_before_the_202(api: Api, api_world: ApiWorld) -> None:
+    response = post(api, stock("e-1"), SINGLE)
+    assert response.status_code == 202, response.text
+    assert response.json() == {"accepted": 1, "duplicates": 0, "rejected": []}
+    assert stored_ids(api_world) == ["e-1"]
+
+
+def test_plain_json_is_one_structured_event(api: Api, api_world: ApiWorld) -> None:
+    response = api.post("/events", json=stock("e-1"))
+    assert response.status_code == 202, response.text
+    assert stored_ids(api_world) == ["e-1"]
+
+
+def test_a_batch_stores_the_good_events_and_reports_the_bad_ones_by_index(
+    api: Api, api_world: ApiWorld
+) -> None:
+    batch = [
+        stock("e-0"),
+        stock("e-1", type="com.example.weather"),
+        stock("e-2", quantity=-1),
+        stock("e-3", time="tomorrow"),
+        stock("e-4"),
+    ]
+    response = post(api, batch, BATCH)
+    assert response.status_code == 202, response.text
+    assert response.json() == {
+        "accepted": 2,
+        "duplicates": 0,
+        "rejected": [
+            {"index": 1, "reason": "unknown event type", "field": "type"},
+            {"index": 2, "reason": "quantity must not be negative", "field": "data.quantity"},
+            {
+                "index": 3,
+                "reason": "time must be an RFC 3339 timestamp with an offset",
+                "field": "time",
+            },
+        ],
+    }
+    assert stored_ids(api_world) == ["e-0", "e-4"]
+
+
+def test_a_retried_batch_is_stored_once_and_counted_as_duplicates(
+    api: Api, api_world: ApiWorld
+) -> None:
+    post(api, [stock("e-1"), stock("e-2")], BATCH)
+    again = post(api, [stock("e-1"), stock("e-2"), stock("e-3")], BATCH)
+    assert again.json() == {"accepted": 1, "duplicates": 2, "rejected": []}
+    assert stored_ids(api_world) == ["e-1", "e-2", "e-3"]
+    single_again = post(api, stock("e-3"), SINGLE)
+    assert single_again.status_code == 202
+    assert single_again.json() == {"accepted": 0, "duplicates": 1, "rejected": []}
+
+
+def test_one_invalid_event_is_a_problem_naming_the_field(api: Api, api_world: ApiWorld) -> None:
+    response = post(api, stock("e-1", type="com.example.weather"), SINGLE)
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["field"] == "type"
+    assert response.json()["detail"] == "unknown event type"
+    missing_id = stock("e-2")
+    del missing_id["id"]
+    assert post(api, missing_id, SINGLE).json()["field"] == "id"
+    assert stored_ids(api_world) == []
+
+
+@pytest.mark.parametrize(
+    "body", [b"{not json", b'{"specversion": NaN}', b"\xff\xfe", b""], ids=repr
+)
+def test_a_body_that_is_not_json_is_a_400(api: Api, body: bytes) -> None:
+    response = api.post("/events", content=body, headers=BATCH)
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["field"] == "body"
+
+
+def test_the_shape_of_the_body_must_fit_its_content_type(api: Api) -> None:
+    assert post(api, stock("e-1"), BATCH).json()["field"] == "body"
+    assert post(api, [stock("e-1")], SINGLE).status_code == 422
+    too_many = [stock(f"e-{n}") for n in range(1001)]
+    refused = post(api, too_many, BATCH)
+    assert refused.status_code == 422
+    assert "1000" in refused.json()["detail"]
+    xml = api.post("/events", content=b"<event/>", headers={"Content-Type": "application/xml"})
+    assert xml.status_code == 415
+    assert xml.json()["field"] == "Content-Type"
+
+
+def test_an_empty_batch_is_accepted_as_nothing(api: Api) -> None:
+    response = post(api, [], BATCH)
+    assert response.status_code == 202
+    assert response.json() == {"accepted": 0, "duplicates": 0, "rejected": []}
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("admin", 202),
+        ("manager_a", 202),
+        ("agent_a", 403),
+        ("evaluator", 403),
+        (None, 401),
+    ],
+)
+def test_only_roles_that_may_send_events_send_them(
+    api_world: ApiWorld, persona: str | None, status: int
+) -> None:
+    api = api_world.api(api_world.persona(persona) if persona else None)
+    response = post(api, stock("e-1"), SINGLE)
+    assert response.status_code == status, response.text
+    if status != 202:
+        assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_an_unknown_token_is_refused(api_world: ApiWorld) -> None:
+    response = api_world.client.post(
+        "/api/v1/events",
+        content=json.dumps(stock("e-1")),
+        headers={**SINGLE, "Authorization": "Bearer not-a-token"},
+    )
+    assert response.status_code == 401
+
+
+def test_an_idempotency_key_replays_the_first_answer(api: Api, api_world: ApiWorld) -> None:
+    key = {"Idempotency-Key": "stock-upload-7", **BATCH}
+    first = post(api, [stock("e-1"), stock("e-2")], key)
+    again = post(api, [stock("e-1"), stock("e-2")], key)
+    assert first.status_code == again.status_code == 202
+    assert again.json() == first.json() == {"accepted": 2, "duplicates": 0, "rejected": []}
+    assert again.headers["Idempotent-Replayed"] == "true"
+    other = post(api, [stock("e-3")], key)
+    assert other.status_code == 422
+    assert other.json()["field"] == "Idempotency-Key"
+    assert stored_ids(api_world) == ["e-1", "e-2"]
+
+
+def test_the_endpoint_is_documented_with_its_three_media_types(api: Api) -> None:
+    schema = api.client.get("/api/v1/openapi.json").json()
+    operation = schema["paths"]["/api/v1/events"]["post"]
+    assert set(operation["requestBody"]["content"]) == {
+        "application/cloudevents+json",
+        "application/cloudevents-batch+json",
+        "application/json",
+    }
+    assert "202" in operation["responses"]
