@@ -17,7 +17,7 @@ from heedful.bootstrap import Container, build
 from heedful.config import Settings
 from heedful.core.shared.clock import FrozenClock
 
-pytest_plugins = ["conftest_services"]
+pytest_plugins = ["conftest_services", "smtp_mailbox", "webhook_receiver"]
 
 # A Monday morning in Kyiv; tests move time with clock.advance(), never sleep.
 START = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)

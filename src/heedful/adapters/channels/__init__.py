@@ -1,0 +1,1 @@
+"""Channels: how one message leaves Heedful (SMTP e-mail, signed webhooks) and how it is worded."""

@@ -1,0 +1,134 @@
+"""Filling in message templates with Jinja2, safely and loudly.
+
+Templates are written by staff in the console, so they run in Jinja's sandbox (no reaching into
+Python internals from "{{ customer.__class__ }}"), and StrictUndefined makes a misspelt name an
+error at validation time instead of a blank in a customer's message. Only the HTML part is
+autoescaped: a customer called "<script>" must stay text in HTML, while plain text and SMS are
+sent as typed.
+
+Every documented key below exists in every context, blank when unknown, so a template can say
+``{% if item.size %}`` for an optional part; only names nobody documented fail.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, NamedTuple
+
+from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2.sandbox import SandboxedEnvironment
+
+from heedful.core.outreach.templates import MessageTemplate, choose_template
+from heedful.core.shared.errors import InvalidInput
+
+# What every template may use; the caller's values are laid over these, key by key.
+BLANK_CONTEXT: Mapping[str, object] = {
+    "customer": {"first_name": "", "name": "", "language": ""},
+    "location": {"name": ""},
+    "item": {"product": "", "variant": "", "size": ""},
+    "promise": {"text": "", "due": ""},
+    "preferences": {"likes": []},
+    "unsubscribe_url": "",
+}
+
+# What validation renders against: every documented key filled, so both branches of an
+# "{% if %}" that tests a documented key are at least compiled and the filled one is run.
+SAMPLE_CONTEXT: Mapping[str, object] = {
+    "customer": {"first_name": "Олена", "name": "Олена Коваль", "language": "uk"},
+    "location": {"name": "Крамниця на Подолі"},
+    "item": {"product": "чорна сумка", "variant": "чорна", "size": "M"},
+    "promise": {"text": "передзвонити щодо повернення", "due": "5 березня"},
+    "preferences": {"likes": ["шкіряні сумки", "чорний колір"]},
+    "unsubscribe_url": "https://heedful.example/u/sample",
+}
+
+
+class Rendered(NamedTuple):
+    subject: str
+    text: str
+    html: str | None
+
+
+_TEXT = SandboxedEnvironment(
+    autoescape=False, undefined=StrictUndefined, keep_trailing_newline=True
+)
+_HTML = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
+
+
+def render(template: MessageTemplate, context: Mapping[str, object]) -> Rendered:
+    """Subject, text and HTML of ``template`` for this customer; InvalidInput names a bad part."""
+    values = _with_blanks(context)
+    subject = _render_part(_TEXT, "subject", template.subject, values)
+    # A header is one line: a newline from a template or a product name must not start another.
+    subject = " ".join(subject.split())
+    text = _render_part(_TEXT, "text", template.text, values).strip()
+    html = None
+    if template.html is not None:
+        html = _render_part(_HTML, "html", template.html, values)
+    return Rendered(subject, text, html)
+
+
+def validate(template: MessageTemplate, sample: Mapping[str, object] | None = None) -> None:
+    """Raise InvalidInput(field="subject" | "text" | "html") if the template cannot be filled in.
+
+    ``sample`` adds example values for names a caller passes beyond the documented ones (an
+    offer, a survey link), so a template using them can be checked too.
+    """
+    if not template.text.strip():
+        raise InvalidInput("A message needs some text.", field="text")
+    render(template, {**SAMPLE_CONTEXT, **(sample or {})})
+
+
+class TemplateComposer:
+    """Chooses a template by language and fills it in: what the relay asks of a composer."""
+
+    def __init__(self, templates: Iterable[MessageTemplate]) -> None:
+        self._templates = tuple(templates)
+
+    def render(
+        self, template_key: str, languages: Sequence[str], context: Mapping[str, object]
+    ) -> tuple[MessageTemplate, Rendered]:
+        template = choose_template(self._templates, template_key, languages)
+        return template, render(template, context)
+
+
+def _with_blanks(context: Mapping[str, object]) -> dict[str, object]:
+    values: dict[str, object] = dict(BLANK_CONTEXT)
+    for key, value in context.items():
+        blank = BLANK_CONTEXT.get(key)
+        if isinstance(blank, Mapping) and isinstance(value, Mapping):
+            values[key] = {**blank, **value}
+        else:
+            values[key] = value
+    return values
+
+
+def _render_part(
+    environment: SandboxedEnvironment, field: str, source: str, values: Mapping[str, Any]
+) -> str:
+    try:
+        return _compiled(environment, source).render(values)
+    except TemplateSyntaxError as error:
+        raise InvalidInput(
+            f"The {field} cannot be read, line {error.lineno}: {error.message}", field=field
+        ) from error
+    except UndefinedError as error:
+        raise InvalidInput(
+            f"The {field} uses something a message does not have ({error.message}). "
+            "Check the spelling against the list of names a template may use.",
+            field=field,
+        ) from error
+    except TemplateError as error:  # the sandbox refusing an attribute, an unknown filter...
+        raise InvalidInput(
+            f"The {field} cannot be filled in: {error.message}", field=field
+        ) from error
+    except (TypeError, ValueError, ArithmeticError, LookupError) as error:  # "{{ 1 / 0 }}"
+        raise InvalidInput(f"The {field} cannot be filled in: {error}", field=field) from error
+
+
+# Compiling is most of the cost of rendering, and the relay renders the same few templates over
+# and over; the cache is keyed by source, so an edited template is simply a new entry.
+@functools.lru_cache(maxsize=512)
+def _compiled(environment: SandboxedEnvironment, source: str) -> Template:
+    return environment.from_string(source)

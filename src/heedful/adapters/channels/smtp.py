@@ -1,0 +1,112 @@
+"""E-mail through an SMTP server (stdlib smtplib; synchronous, the worker calls it from a thread).
+
+One connection per message: the relay sends a message at a time and a fresh connection never
+finds a stale one half-closed by the server. The Message-ID derives from Heedful's message id,
+so if a worker dies between the server's "250" and recording it, the resent copy carries the
+same Message-ID and mail systems and people can tell it for the repeat it is.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.policy import SMTP as SMTP_POLICY
+from email.utils import format_datetime
+
+from heedful.adapters.clock import SystemClock
+from heedful.core.outreach.envelope import Envelope, SendFailed
+from heedful.core.shared.clock import Clock
+
+_PERMANENT_FROM = 500
+
+
+class SmtpSender:
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        from_address: str,
+        message_id_domain: str,
+        starttls: bool = False,
+        username: str = "",
+        password: str = "",
+        timeout: float = 10,
+        clock: Clock | None = None,
+    ) -> None:
+        self.host, self.port = host, port
+        self.from_address = from_address
+        self.message_id_domain = message_id_domain
+        self.starttls = starttls
+        self.username, self._password = username, password
+        self.timeout = timeout
+        self._clock: Clock = clock or SystemClock()
+
+    def send(self, envelope: Envelope) -> str:
+        try:
+            email = self.compose(envelope)
+        except (ValueError, TypeError) as error:
+            # A broken address or header never gets better by retrying.
+            raise SendFailed(f"cannot write the e-mail: {error}", temporary=False) from error
+        try:
+            self._deliver(email)
+        except smtplib.SMTPRecipientsRefused as error:
+            code, reply = next(iter(error.recipients.values()))
+            raise _by_code(code, reply, "refused the recipient") from error
+        except smtplib.SMTPAuthenticationError as error:
+            # Our credentials, not this message: permanent would kill every message in the queue
+            # until someone fixes the password, so it is retried like a server that is down.
+            raise SendFailed(
+                f"the mail server refused our login: {error.smtp_code} {_text(error.smtp_error)}",
+                temporary=True,
+            ) from error
+        except smtplib.SMTPResponseException as error:  # MAIL FROM, DATA, STARTTLS, HELO
+            raise _by_code(error.smtp_code, error.smtp_error, "refused the message") from error
+        except smtplib.SMTPNotSupportedError as error:  # e.g. a non-ASCII address, no SMTPUTF8
+            raise SendFailed(f"the mail server cannot take it: {error}", temporary=False) from error
+        except (smtplib.SMTPException, OSError) as error:  # refused, reset, timed out, TLS
+            raise SendFailed(
+                f"cannot reach the mail server {self.host}:{self.port}: {error!r}", temporary=True
+            ) from error
+        return str(email["Message-ID"])
+
+    def compose(self, envelope: Envelope) -> EmailMessage:
+        """The e-mail as it goes on the wire (public so a preview can show the headers)."""
+        email = EmailMessage(policy=SMTP_POLICY)
+        email["Message-ID"] = f"<{envelope.message_id}@{self.message_id_domain}>"
+        email["Date"] = format_datetime(self._clock.now())
+        email["From"] = self.from_address
+        email["To"] = envelope.to
+        email["Subject"] = envelope.subject
+        # RFC 3834: auto-responders must not answer, so no vacation-reply ping-pong.
+        email["Auto-Submitted"] = "auto-generated"
+        if envelope.unsubscribe_url:
+            # RFC 8058 one-click: mail clients show "Unsubscribe" and POST to the URL themselves.
+            email["List-Unsubscribe"] = f"<{envelope.unsubscribe_url}>"
+            email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        email.set_content(envelope.text, charset="utf-8")
+        if envelope.html is not None:
+            email.add_alternative(envelope.html, subtype="html", charset="utf-8")
+        if envelope.language:
+            # After the body: setting content drops every Content-* header set before it.
+            email["Content-Language"] = envelope.language
+        return email
+
+    def _deliver(self, email: EmailMessage) -> None:
+        with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as server:
+            if self.starttls:
+                server.starttls(context=ssl.create_default_context())
+            if self.username:
+                server.login(self.username, self._password)
+            server.send_message(email)
+
+
+def _by_code(code: int, reply: bytes | str, what: str) -> SendFailed:
+    # 4xx: "not now" (greylisting, a full queue); 5xx: "never" (no such mailbox, bad address).
+    # Anything else (a server that says nonsense, or -1 for a dropped line) is worth a retry.
+    temporary = not _PERMANENT_FROM <= code < _PERMANENT_FROM + 100
+    return SendFailed(f"the mail server {what}: {code} {_text(reply)}", temporary=temporary)
+
+
+def _text(reply: bytes | str) -> str:
+    return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else reply

@@ -1,0 +1,56 @@
+"""The sending port: one message, ready to go, and the one thing a channel must do with it.
+
+The relay fills an Envelope from an outbox message and hands it to the Sender of its channel.
+A Sender either returns the provider's reference or says, with SendFailed, whether trying again
+later could help; the relay, not the channel, decides when and how often to try again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+
+class Channel(StrEnum):
+    EMAIL = "email"
+    SMS = "sms"
+    MESSENGER = "messenger"
+
+
+@dataclass(frozen=True)
+class Envelope:
+    # Heedful's stable id of the message ("msg_..."). Whatever must make a retry recognisable as
+    # the same message (the e-mail's Message-ID, the webhook's Idempotency-Key) derives from it.
+    message_id: str
+    channel: Channel
+    to: str  # e-mail address, E.164 phone number or messenger handle
+    language: str
+    subject: str  # e-mail only; "" for the other channels
+    text: str
+    html: str | None
+    unsubscribe_url: str | None
+    customer_id: str
+    purpose: str  # "service" | "marketing" | "surveys"
+
+
+class SendFailed(Exception):
+    """The channel did not take the message.
+
+    ``temporary`` says whether the same message may go through later (a busy server, a network
+    that is down); a permanent failure (no such mailbox, a rejected number) never will.
+    """
+
+    def __init__(self, reason: str, *, temporary: bool) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.temporary = temporary
+
+    def __repr__(self) -> str:
+        return f"SendFailed({self.reason!r}, temporary={self.temporary})"
+
+
+class Sender(Protocol):
+    def send(self, envelope: Envelope) -> str:
+        """Send one message; return the provider's reference or raise SendFailed."""
+        ...
