@@ -24,6 +24,7 @@ from heedful.core.staff.handlers import (
 from heedful.core.staff.model import LocationKind
 from heedful.entrypoints.cli.db import db
 from heedful.entrypoints.cli.imports import import_command
+from heedful.entrypoints.cli.ingest import ingest
 from heedful.entrypoints.cli.run import demo, serve, worker
 
 
@@ -51,6 +52,7 @@ cli.add_command(serve)
 cli.add_command(worker)
 cli.add_command(demo)
 cli.add_command(import_command)
+cli.add_command(ingest)
 
 
 @cli.group()
