@@ -9,9 +9,10 @@ from builders import Shop, a_location, an_admin
 
 from heedful.bootstrap import Container
 from heedful.core.access.model import Actor, Role
-from heedful.core.customers.commands import RecordConsent
+from heedful.core.customers.commands import CreateCustomer, NewIdentity, RecordConsent
 from heedful.core.customers.consent import Channel, Purpose
-from heedful.core.customers.handlers import record_consent
+from heedful.core.customers.handlers import create_customer, record_consent
+from heedful.core.customers.identities import IdentityKind
 from heedful.core.customers.model import Customer
 from heedful.core.promises.back_in_stock import Restock, stock_changed
 from heedful.core.promises.handlers import MakePromise, make_promise
@@ -37,8 +38,27 @@ class PromiseWorld:
     def uow(self):  # type: ignore[no-untyped-def]
         return self.container.uow()
 
-    def customer(self, name: str, *, email: str | None = None, **kw: object) -> Customer:
-        customer = self.shop.customer(name, email=email, at=self.kyiv, **kw)  # type: ignore[arg-type]
+    def customer(
+        self,
+        name: str,
+        *,
+        email: str | None = None,
+        language: str = "uk",
+        time_zone: str = "Europe/Kyiv",
+    ) -> Customer:
+        identities = (NewIdentity(IdentityKind.EMAIL, email),) if email else ()
+        customer = create_customer(
+            CreateCustomer(
+                full_name=name,
+                language=language,
+                time_zone=time_zone,
+                home_location_id=self.kyiv.id,
+                identities=identities,
+            ),
+            self.uow,
+            self.clock,
+            self.admin,
+        )
         if email:
             record_consent(
                 RecordConsent(

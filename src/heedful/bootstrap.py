@@ -7,11 +7,16 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
 
+from heedful.adapters.channels.composer import JinjaComposer
+from heedful.adapters.channels.senders import ChannelSettings, build_senders
 from heedful.adapters.clock import SystemClock
 from heedful.adapters.storage.engine import make_engine
 from heedful.adapters.storage.migrate import upgrade
 from heedful.adapters.storage.unit_of_work import SqlUnitOfWork
+from heedful.adapters.unsubscribe import UnsubscribeLinks
 from heedful.config import Settings
+from heedful.core.outreach.default_templates import DEFAULT_TEMPLATES
+from heedful.core.outreach.relay import Relay
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.ports import UnitOfWork
 
@@ -22,6 +27,8 @@ class Container:
     engine: Engine
     clock: Clock
     uow_factory: Callable[[], UnitOfWork] = field(repr=False)
+    relay: Relay = field(repr=False)
+    unsubscribe: UnsubscribeLinks = field(repr=False)
 
     def uow(self) -> UnitOfWork:
         return self.uow_factory()
@@ -37,9 +44,33 @@ def build(
     if migrate:
         upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
+    clock = clock or SystemClock()
+    unsubscribe = UnsubscribeLinks(settings.secret_key, settings.public_url)
+    relay = Relay(
+        senders=build_senders(_channel_settings(settings), clock),
+        composer=JinjaComposer(DEFAULT_TEMPLATES),
+        unsubscribe_link=unsubscribe.link,
+    )
     return Container(
         settings=settings,
         engine=engine,
-        clock=clock or SystemClock(),
+        clock=clock,
         uow_factory=lambda: SqlUnitOfWork(engine),
+        relay=relay,
+        unsubscribe=unsubscribe,
+    )
+
+
+def _channel_settings(settings: Settings) -> ChannelSettings:
+    return ChannelSettings(
+        smtp_host=settings.smtp_host,
+        smtp_port=settings.smtp_port,
+        smtp_starttls=settings.smtp_starttls,
+        smtp_username=settings.smtp_username,
+        smtp_password=settings.smtp_password,
+        mail_from=settings.mail_from,
+        mail_domain=settings.mail_domain,
+        sms_webhook_url=settings.sms_webhook_url,
+        messenger_webhook_url=settings.messenger_webhook_url,
+        webhook_secret=settings.webhook_secret,
     )

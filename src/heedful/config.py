@@ -26,7 +26,10 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_format: str = Field("json", description="json | console")
     idempotency_retention_hours: int = 48
-    worker_interval_seconds: float = 60.0
+    worker_interval_seconds: float = Field(60.0, description="housekeeping beat")
+    worker_poll_seconds: float = Field(
+        0.1, description="how often an idle worker looks for events, timers and messages"
+    )
     session_max_age_seconds: int = 12 * 3600
     secure_cookies: bool = False
     public_url: str = Field(

@@ -1,18 +1,25 @@
-"""The in-process worker: housekeeping that runs on a timer beside the web server.
+"""The worker: the engine, the timers and the outbox relay, plus housekeeping on a slower beat.
 
-Later modules (promise deadlines, outbox relay, SLA clocks) add their jobs here; a production
-deployment runs the same loop as `heedful worker` in its own process.
+The same loop runs in-process beside the web server (``heedful serve``, ``make demo``) and as any
+number of ``heedful worker`` processes on PostgreSQL: every job claims its rows with
+``FOR UPDATE SKIP LOCKED``, so workers share the work without doing anything twice.
+
+The prompt jobs poll every ``worker_poll_seconds`` while idle and go again at once while there
+is work, so a restock reaches the waiting customers' inboxes in well under a second.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from datetime import timedelta
 
 import structlog
 
 from heedful.bootstrap import Container
+from heedful.core.engine.reactions import process_events
+from heedful.core.promises.deadlines import fire_due_timers
 
 log = structlog.get_logger("heedful.worker")
 
@@ -28,12 +35,34 @@ def purge_idempotency_keys(container: Container) -> int:
     return purged
 
 
+def react_to_events(container: Container) -> int:
+    report = process_events(container.uow, container.clock)
+    for skipped in report.skipped:
+        log.warning("event passed over", reason=skipped)
+    return report.events
+
+
+def fire_timers(container: Container) -> int:
+    report = fire_due_timers(container.uow, container.clock)
+    return report.reminded + report.broken
+
+
+def relay_messages(container: Container) -> int:
+    return container.relay.run(container.uow, container.clock).total
+
+
+# In this order: an event's messages and a timer's escalations go out in the same pass.
+PROMPT_JOBS: dict[str, Job] = {
+    "react_to_events": react_to_events,
+    "fire_timers": fire_timers,
+    "relay_messages": relay_messages,
+}
 JOBS: dict[str, Job] = {"purge_idempotency_keys": purge_idempotency_keys}
 
 
-def run_once(container: Container) -> dict[str, int]:
+def run_once(container: Container, jobs: dict[str, Job] | None = None) -> dict[str, int]:
     done: dict[str, int] = {}
-    for name, job in JOBS.items():
+    for name, job in (JOBS if jobs is None else jobs).items():
         try:
             done[name] = job(container)
         except Exception:  # a failing job must not stop the others or the loop
@@ -42,14 +71,27 @@ def run_once(container: Container) -> dict[str, int]:
     return done
 
 
+def run_prompt_jobs(container: Container) -> dict[str, int]:
+    """One pass of the engine, the timers and the relay; repeated by the loop while busy."""
+    return run_once(container, PROMPT_JOBS)
+
+
 def run_forever(container: Container, stop: threading.Event) -> None:
     interval = container.settings.worker_interval_seconds
-    log.info("worker started", interval_s=interval, jobs=sorted(JOBS))
+    poll = container.settings.worker_poll_seconds
+    log.info("worker started", interval_s=interval, poll_s=poll, jobs=sorted(JOBS | PROMPT_JOBS))
+    next_housekeeping = 0.0
     while not stop.is_set():
-        results = run_once(container)
-        if any(results.values()):
+        if time.monotonic() >= next_housekeeping:
+            results = run_once(container)
+            if any(results.values()):
+                log.info("housekeeping", **results)
+            next_housekeeping = time.monotonic() + interval
+        results = run_prompt_jobs(container)
+        if any(n > 0 for n in results.values()):
             log.info("worker pass", **results)
-        stop.wait(interval)  # wakes at once on shutdown
+            continue  # more may be waiting: go again without a pause
+        stop.wait(poll)  # wakes at once on shutdown
     log.info("worker stopped")
 
 

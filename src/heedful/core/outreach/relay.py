@@ -1,0 +1,230 @@
+"""The relay: takes ready messages from the outbox one by one and ends each of them.
+
+Each message is claimed (locked), decided, sent and recorded in one transaction, so a worker
+killed half-way leaves the message waiting and another worker sends it. The channel sees the
+message's stable id (the e-mail's Message-ID, the webhook's Idempotency-Key), so in the one
+window a crash cannot close (sent, not yet recorded) the receiver can tell a repeat.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from heedful.core.access.model import SYSTEM
+from heedful.core.customers.model import Customer, CustomerStatus
+from heedful.core.outreach.envelope import Channel as EnvelopeChannel
+from heedful.core.outreach.envelope import Envelope, Sender, SendFailed
+from heedful.core.outreach.outbox import Message, MessageStatus
+from heedful.core.outreach.policy import (
+    WRITTEN_CHANNELS,
+    Cap,
+    ContactRules,
+    Hold,
+    Suppress,
+    decide,
+)
+from heedful.core.promises.model import Evidence, EvidenceKind, Promise, PromiseKind, WantedItem
+from heedful.core.shared.clock import Clock
+from heedful.core.shared.ports import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Composed:
+    language: str
+    subject: str
+    text: str
+    html: str | None
+
+
+class Composer(Protocol):
+    """Chooses the template in the first language that has it and fills it in."""
+
+    def compose(
+        self, template_key: str, languages: Sequence[str], context: Mapping[str, object]
+    ) -> Composed: ...
+
+
+UnsubscribeLink = Callable[[Message, str], str | None]  # (message, channel) -> URL
+
+
+@dataclass
+class RelayReport:
+    sent: int = 0
+    held: int = 0
+    suppressed: int = 0
+    capped: int = 0
+    retrying: int = 0
+    dead: int = 0
+
+    def count(self, status: MessageStatus) -> None:
+        name = {MessageStatus.RETRYING: "retrying"}.get(status, status.value)
+        if hasattr(self, name):
+            setattr(self, name, getattr(self, name) + 1)
+
+    @property
+    def total(self) -> int:
+        return self.sent + self.held + self.suppressed + self.capped + self.retrying + self.dead
+
+
+@dataclass(frozen=True)
+class Relay:
+    senders: Mapping[str, Sender]  # by channel: "email", "sms", "messenger"
+    composer: Composer
+    rules: ContactRules = field(default_factory=ContactRules)
+    unsubscribe_link: UnsubscribeLink = lambda _message, _channel: None
+
+    def run(
+        self, uow_factory: Callable[[], UnitOfWork], clock: Clock, *, limit: int = 100
+    ) -> RelayReport:
+        report = RelayReport()
+        while report.total < limit:
+            with uow_factory() as uow:
+                now = clock.now()
+                ready = uow.outbox.ready(now, 1)
+                if not ready:
+                    break
+                message = ready[0]
+                self._deliver(uow, message, now)
+                uow.outbox.update(message)
+                uow.commit()
+            report.count(message.status)
+        return report
+
+    def _deliver(self, uow: UnitOfWork, message: Message, now: datetime) -> None:
+        customer = _current(uow, message.customer_id)
+        if customer is None or customer.status is CustomerStatus.ERASED:
+            message.suppress("the customer was erased")
+            return
+        message.customer_id = customer.id
+        promise = (
+            uow.promises.get(message.promise_id, for_change=True) if message.promise_id else None
+        )
+        if promise is not None and not _still_wanted(uow, message, promise, now):
+            return
+        channels = [c for c in WRITTEN_CHANNELS if c.value in self.senders]
+        identities = uow.identities.list_for(customer.id)
+        consents = uow.consents.list_for(customer.id)
+        sent_recently = uow.outbox.sent_count(
+            customer.id, message.purpose.value, now - self.rules.cap_window
+        )
+        decision = decide(
+            purpose=message.purpose,
+            identities=identities,
+            consents=consents,
+            sent_in_window=sent_recently,
+            now=now,
+            time_zone=customer.time_zone,
+            rules=self.rules,
+            channels=channels,
+        )
+        if isinstance(decision, Suppress):
+            message.suppress(decision.reason)
+            _not_told(uow, promise, message, now, decision.reason)
+        elif isinstance(decision, Cap):
+            message.cap(decision.reason)
+        elif isinstance(decision, Hold):
+            message.hold_until(decision.until, decision.reason)
+        else:
+            self._send(uow, message, customer, decision.channel.value, decision.to, promise, now)
+
+    def _send(
+        self,
+        uow: UnitOfWork,
+        message: Message,
+        customer: Customer,
+        channel: str,
+        to: str,
+        promise: Promise | None,
+        now: datetime,
+    ) -> None:
+        context = dict(message.context)
+        context.setdefault("customer", _customer_context(customer))
+        location = uow.locations.get(message.location_id) if message.location_id else None
+        context.setdefault("location", {"name": location.name if location else ""})
+        unsubscribe = self.unsubscribe_link(message, channel)
+        context["unsubscribe_url"] = unsubscribe or ""
+        composed = self.composer.compose(message.template_key, [customer.language, "en"], context)
+        message.channel, message.to, message.language = channel, to, composed.language
+        message.subject, message.text = composed.subject, composed.text
+        envelope = Envelope(
+            message_id=message.id,
+            channel=EnvelopeChannel(channel),
+            to=to,
+            language=composed.language,
+            subject=composed.subject,
+            text=composed.text,
+            html=composed.html,
+            unsubscribe_url=unsubscribe,
+            customer_id=customer.id,
+            purpose=message.purpose.value,
+        )
+        try:
+            reference = self.senders[channel].send(envelope)
+        except SendFailed as failure:
+            message.failed(now, failure.reason, temporary=failure.temporary)
+            if message.status is MessageStatus.DEAD:
+                _not_told(uow, promise, message, now, failure.reason)
+            return
+        message.sent(now, reference)
+        if promise is not None:
+            promise.note(
+                Evidence(
+                    now, EvidenceKind.MESSAGE_SENT, f"{channel} to {to}", SYSTEM.label, message.id
+                )
+            )
+            if promise.is_open and promise.kind is PromiseKind.TELL_WHEN_AVAILABLE:
+                promise.keep(now, SYSTEM.label, "the customer was told", message.id)
+                uow.timers.cancel(promise.id)
+            uow.promises.update(promise)
+
+
+def _current(uow: UnitOfWork, customer_id: str) -> Customer | None:
+    customer = uow.customers.get(customer_id)
+    hops = 0
+    while customer is not None and customer.merged_into_id and hops < 20:
+        customer = uow.customers.get(customer.merged_into_id)
+        hops += 1
+    return customer
+
+
+def _customer_context(customer: Customer) -> dict[str, str]:
+    first = customer.full_name.split()[0] if customer.full_name.split() else ""
+    return {"name": customer.full_name, "first_name": first, "language": customer.language}
+
+
+def _still_wanted(uow: UnitOfWork, message: Message, promise: Promise, now: datetime) -> bool:
+    """A back-in-stock notice goes only while she still waits and the stock is still there."""
+    if message.template_key != "back_in_stock":
+        return True
+    if not promise.is_open:
+        message.suppress(f"the promise is {promise.state.value}")
+        return False
+    wanted = message.context.get("item", {})
+    item = WantedItem(
+        product=str(wanted.get("product") or (promise.item.product if promise.item else "?")),
+        location_id=promise.location_id,
+        variant=str(wanted.get("variant", "")),
+        size=str(wanted.get("size", "")),
+    )
+    if (uow.stock.get(item) or 0) > 0:
+        return True
+    message.suppress("the stock went before the customer could be told")
+    # Back in line at her old place: the next delivery is hers.
+    promise.notice_message_id = None
+    promise.note(
+        Evidence(now, EvidenceKind.MESSAGE_NOT_SENT, message.reason, SYSTEM.label, message.id)
+    )
+    uow.promises.update(promise)
+    return False
+
+
+def _not_told(
+    uow: UnitOfWork, promise: Promise | None, message: Message, now: datetime, reason: str
+) -> None:
+    if promise is None:
+        return
+    promise.note(Evidence(now, EvidenceKind.MESSAGE_NOT_SENT, reason, SYSTEM.label, message.id))
+    uow.promises.update(promise)
