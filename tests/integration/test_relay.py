@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -25,8 +24,8 @@ from heedful.core.shared.ids import new_id
 
 
 @pytest.fixture
-def world(container: Container, clock: FrozenClock) -> Iterator[PromiseWorld]:
-    yield build_world(container, clock)
+def world(container: Container, clock: FrozenClock) -> PromiseWorld:
+    return build_world(container, clock)
 
 
 @pytest.fixture

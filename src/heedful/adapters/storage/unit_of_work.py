@@ -32,6 +32,7 @@ from heedful.adapters.storage.record_rows import (
     SqlPreferences,
 )
 from heedful.core.events.model import EventInbox
+from heedful.core.promises import ports as promise_ports
 from heedful.core.shared import ports
 
 
@@ -58,11 +59,11 @@ class SqlUnitOfWork:
     tokens: ports.TokenRepository
     idempotency: ports.IdempotencyStore
     events: EventInbox
-    promises: ports.PromiseRepository
-    timers: ports.TimerRepository
-    tasks: ports.TaskRepository
-    stock: ports.StockLevels
-    outbox: ports.Outbox
+    promises: promise_ports.PromiseRepository
+    timers: promise_ports.TimerRepository
+    tasks: promise_ports.TaskRepository
+    stock: promise_ports.StockLevels
+    outbox: promise_ports.Outbox
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine

@@ -131,12 +131,12 @@ def _keep_by_reference(
         return 0
     reference = str(data["order_ref"]).strip()
     kept = 0
-    for promise in uow.promises.find(
+    for candidate in uow.promises.find(
         PromiseFilter(customer_id=customer_id, states=frozenset({PromiseState.OPEN})), 500
     ):
-        if promise.kind is not _CLOSES[event_type] or promise.reference != reference:
+        if candidate.kind is not _CLOSES[event_type] or candidate.reference != reference:
             continue
-        promise = uow.promises.get(promise.id, for_change=True) or promise
+        promise = uow.promises.get(candidate.id, for_change=True) or candidate
         promise.note(Evidence(now, EvidenceKind.EVENT, event_type, SYSTEM.label, cause))
         promise.keep(now, SYSTEM.label, f"{event_type} {reference}", cause)
         uow.promises.update(promise)

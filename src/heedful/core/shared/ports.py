@@ -16,11 +16,13 @@ from heedful.core.customers.model import Customer
 from heedful.core.events.model import EventInbox
 from heedful.core.history.model import HistoryEntry, HistoryKind
 from heedful.core.preferences.model import Preference
-from heedful.core.promises.ports import Outbox as Outbox
-from heedful.core.promises.ports import PromiseRepository as PromiseRepository
-from heedful.core.promises.ports import StockLevels as StockLevels
-from heedful.core.promises.ports import TaskRepository as TaskRepository
-from heedful.core.promises.ports import TimerRepository as TimerRepository
+from heedful.core.promises.ports import (
+    Outbox,
+    PromiseRepository,
+    StockLevels,
+    TaskRepository,
+    TimerRepository,
+)
 from heedful.core.staff.model import ApiToken, Location, StaffMember
 
 T = TypeVar("T")
