@@ -125,6 +125,9 @@ class WebhookReceiver:
 def _handler_for(receiver: WebhookReceiver) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # Headers and body leave in two writes; with Nagle on, keep-alive clients would wait
+        # for a delayed ACK (40 ms a request on Linux) and tests of many messages would crawl.
+        disable_nagle_algorithm = True
 
         def do_POST(self) -> None:
             self._record()
