@@ -12,6 +12,7 @@ from heedful.bootstrap import Container
 from heedful.entrypoints.api.app import install_api
 from heedful.entrypoints.console.app import install_console
 from heedful.entrypoints.observability import ObserveRequests, metrics_response
+from heedful.entrypoints.public.unsubscribe import install_public
 from heedful.entrypoints.token_cache import TokenCache
 
 
@@ -65,4 +66,5 @@ def create_app(container: Container) -> FastAPI:
 
     install_api(app, container)
     install_console(app, container)
+    install_public(app, container)
     return app

@@ -1,0 +1,1 @@
+"""Pages customers themselves open: the unsubscribe link (later: surveys, the chat page)."""
