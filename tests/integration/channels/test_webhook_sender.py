@@ -184,6 +184,19 @@ def test_a_gateway_that_is_not_there_is_a_temporary_failure() -> None:
     assert url in failure.value.reason
 
 
+def test_a_failure_reason_does_not_show_the_gateways_key() -> None:
+    port = free_port()
+    url = f"http://user:pass@127.0.0.1:{port}/sms?api_key=k3y"
+    sender = WebhookSender(url, SECRET, FrozenClock(SENT_AT), timeout=5)
+
+    with pytest.raises(SendFailed) as failure:
+        sender.send(an_sms())
+
+    assert f"http://127.0.0.1:{port}/sms" in failure.value.reason
+    assert "k3y" not in failure.value.reason
+    assert "pass" not in failure.value.reason
+
+
 def test_a_gateway_that_never_answers_is_a_temporary_failure(
     webhook_receiver: WebhookReceiver,
 ) -> None:

@@ -78,6 +78,9 @@ class WebhookSender:
         timeout: float = 10,
     ) -> None:
         self.url = url
+        # Failure reasons are shown to staff in the console: never the query string, where some
+        # gateways expect their API key.
+        self._shown_url = httpx.URL(url).copy_with(query=None, fragment=None, userinfo=b"")
         self._secret = secret
         self._clock = clock
         # One pooled client per sender, made when bootstrap builds the sender, not at import.
@@ -96,7 +99,7 @@ class WebhookSender:
             response = self._client.post(self.url, content=body, headers=headers)
         except httpx.HTTPError as error:  # refused, reset, DNS, timed out
             raise SendFailed(
-                f"cannot reach the webhook {self.url}: {error!r}", temporary=True
+                f"cannot reach the webhook {self._shown_url}: {error!r}", temporary=True
             ) from error
         if response.is_success:
             return _reference(response) or envelope.message_id
