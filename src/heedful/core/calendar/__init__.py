@@ -1,0 +1,39 @@
+"""Business calendars and business-time arithmetic: deadlines counted in a location's open hours.
+
+Pure: wall-clock hours and zones come from `zoneinfo`, public holidays from the `holidays` package.
+"""
+
+from heedful.core.calendar.arithmetic import (
+    add_business_time,
+    add_business_time_with_pauses,
+    business_time_between,
+    business_time_between_with_pauses,
+    is_open,
+    next_opening,
+)
+from heedful.core.calendar.model import (
+    BusinessCalendar,
+    DateOverride,
+    NeverOpens,
+    OpeningInterval,
+    override,
+    weekly_hours,
+)
+from heedful.core.calendar.running_clock import ClockPause, RunningClock
+
+__all__ = [
+    "BusinessCalendar",
+    "ClockPause",
+    "DateOverride",
+    "NeverOpens",
+    "OpeningInterval",
+    "RunningClock",
+    "add_business_time",
+    "add_business_time_with_pauses",
+    "business_time_between",
+    "business_time_between_with_pauses",
+    "is_open",
+    "next_opening",
+    "override",
+    "weekly_hours",
+]
