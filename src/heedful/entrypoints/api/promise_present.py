@@ -1,0 +1,70 @@
+"""Promises, tasks and messages to API shapes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from heedful.core.outreach.outbox import Message
+from heedful.core.promises.model import Promise
+from heedful.core.tasks.model import Task
+from heedful.entrypoints.api.promise_schemas import (
+    EvidenceOut,
+    MessageOut,
+    PromiseOut,
+    TaskOut,
+    WantedItemOut,
+)
+
+
+def promise_out(promise: Promise, now: datetime) -> PromiseOut:
+    item = promise.item
+    return PromiseOut(
+        id=promise.id,
+        customer_id=promise.customer_id,
+        location_id=promise.location_id,
+        kind=promise.kind,
+        text=promise.text,
+        state=promise.state,
+        made_by_label=promise.made_by_label,
+        made_at=promise.made_at,
+        # Answered in UTC like every stored time, also when the caller wrote another offset.
+        due_at=promise.due_at.astimezone(UTC) if promise.due_at else None,
+        due_in_business_minutes=promise.due_in_business_minutes,
+        owner_id=promise.owner_id,
+        item=WantedItemOut(product=item.product, variant=item.variant, size=item.size)
+        if item
+        else None,
+        reference=promise.reference,
+        closed_at=promise.closed_at,
+        closed_by_label=promise.closed_by_label,
+        evidence=[EvidenceOut.model_validate(e) for e in promise.evidence],
+        late=promise.is_overdue(now),
+    )
+
+
+def task_out(task: Task) -> TaskOut:
+    amount = task.goodwill_amount
+    return TaskOut(
+        id=task.id,
+        kind=task.kind,
+        title=task.title,
+        note=task.note,
+        location_id=task.location_id,
+        customer_id=task.customer_id,
+        promise_id=task.promise_id,
+        assignee_id=task.assignee_id,
+        assignee_role=task.assignee_role,
+        due_at=task.due_at,
+        # A string, so that 150.10 reaches the client as the shop wrote it, not as a float.
+        goodwill_amount=str(amount) if amount is not None else None,
+        goodwill_currency=task.goodwill_currency,
+        created_at=task.created_at,
+        created_by_label=task.created_by_label,
+        done_at=task.done_at,
+        done_by_label=task.done_by_label,
+    )
+
+
+def message_out(message: Message) -> MessageOut:
+    # The text itself stays in the console: it may hold more about the customer than a list needs.
+    return MessageOut.model_validate(message)

@@ -1,0 +1,230 @@
+"""/api/v1 promises, the staff's tasks and the outbox: the ledger's face for integrators."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+
+from heedful.core.outreach.handlers import list_customer_messages, list_messages, retry_message
+from heedful.core.outreach.outbox import MessageStatus
+from heedful.core.promises import handlers as promises
+from heedful.core.promises.model import PromiseState, WantedItem
+from heedful.core.shared.ports import UnitOfWork
+from heedful.core.tasks.handlers import complete_task, list_open_tasks
+from heedful.entrypoints.api.auth import Context, get_context
+from heedful.entrypoints.api.idempotency import write
+from heedful.entrypoints.api.promise_present import message_out, promise_out, task_out
+from heedful.entrypoints.api.promise_schemas import (
+    CancelIn,
+    Instant,
+    KeepIn,
+    MessageOut,
+    PromiseIn,
+    PromiseOut,
+    TaskOut,
+    WithdrawIn,
+)
+from heedful.entrypoints.api.schemas import NO_NUL
+
+router = APIRouter()
+Ctx = Annotated[Context, Depends(get_context)]
+AnId = Annotated[str, Path(min_length=1, max_length=40, pattern=NO_NUL)]
+States = Annotated[
+    list[PromiseState] | None, Query(description="Any of these states; repeat for several")
+]
+Limit = Annotated[int, Query(ge=1, le=500)]
+
+
+def _made(body: PromiseIn, customer_id: str) -> promises.MakePromise:
+    item = None
+    if body.item is not None:
+        # The item is waited for where the promise was made: one field, never two that disagree.
+        item = WantedItem(
+            product=body.item.product,
+            location_id=body.location_id,
+            variant=body.item.variant,
+            size=body.item.size,
+        )
+    return promises.MakePromise(
+        customer_id=customer_id,
+        kind=body.kind,
+        location_id=body.location_id,
+        text=body.text,
+        due_at=body.due_at,
+        due_in_business_minutes=body.due_in_business_minutes,
+        item=item,
+        owner_id=body.owner_id,
+        reference=body.reference,
+    )
+
+
+@router.post(
+    "/customers/{customer_id}/promises",
+    status_code=201,
+    response_model=PromiseOut,
+    tags=["promises"],
+    summary="Make a promise to the customer: a call-back, a refund, tell when an item is back",
+)
+def make(request: Request, ctx: Ctx, customer_id: AnId, body: PromiseIn) -> Response:
+    def action(uow: UnitOfWork) -> PromiseOut:
+        clock = ctx.container.clock
+        made = promises.make_promise(_made(body, customer_id), uow, clock, ctx.actor)
+        return promise_out(made, clock.now())
+
+    return write(request, ctx, body, 201, action)
+
+
+@router.get(
+    "/customers/{customer_id}/promises",
+    response_model=list[PromiseOut],
+    tags=["promises"],
+    summary="The customer's promises made at your locations, newest first",
+)
+def customer_promises(
+    ctx: Ctx, customer_id: AnId, state: States = None, limit: Limit = 100
+) -> list[PromiseOut]:
+    found = promises.list_promises(
+        ctx.container.uow(),
+        ctx.actor,
+        customer_id=customer_id,
+        states=frozenset(state) if state else None,
+        limit=limit,
+    )
+    now = ctx.container.clock.now()
+    return [promise_out(p, now) for p in found]
+
+
+@router.get(
+    "/promises",
+    response_model=list[PromiseOut],
+    tags=["promises"],
+    summary="The board: with `due_before`, promises due by then, overdue first; else newest first",
+)
+def board(
+    ctx: Ctx,
+    state: States = None,
+    due_before: Annotated[Instant | None, Query(description="With its UTC offset")] = None,
+    limit: Limit = 100,
+) -> list[PromiseOut]:
+    found = promises.list_promises(
+        ctx.container.uow(),
+        ctx.actor,
+        states=frozenset(state) if state else None,
+        due_before=due_before,
+        limit=limit,
+    )
+    now = ctx.container.clock.now()
+    return [promise_out(p, now) for p in found]
+
+
+@router.get("/promises/{promise_id}", response_model=PromiseOut, tags=["promises"])
+def get(ctx: Ctx, promise_id: AnId) -> PromiseOut:
+    found = promises.get_promise(promise_id, ctx.container.uow(), ctx.actor)
+    return promise_out(found, ctx.container.clock.now())
+
+
+@router.post(
+    "/promises/{promise_id}/keep",
+    response_model=PromiseOut,
+    tags=["promises"],
+    summary="Record that it was done; kept late if after the deadline",
+)
+def keep(request: Request, ctx: Ctx, promise_id: AnId, body: KeepIn | None = None) -> Response:
+    def action(uow: UnitOfWork) -> PromiseOut:
+        clock = ctx.container.clock
+        note = body.note if body else ""
+        kept = promises.keep_promise(promise_id, note, uow, clock, ctx.actor)
+        return promise_out(kept, clock.now())
+
+    return write(request, ctx, body, 200, action)
+
+
+@router.post(
+    "/promises/{promise_id}/cancel",
+    response_model=PromiseOut,
+    tags=["promises"],
+    summary="The business calls it off, saying why",
+)
+def cancel(request: Request, ctx: Ctx, promise_id: AnId, body: CancelIn) -> Response:
+    def action(uow: UnitOfWork) -> PromiseOut:
+        clock = ctx.container.clock
+        cancelled = promises.cancel_promise(promise_id, body.reason, uow, clock, ctx.actor)
+        return promise_out(cancelled, clock.now())
+
+    return write(request, ctx, body, 200, action)
+
+
+@router.post(
+    "/promises/{promise_id}/withdraw",
+    response_model=PromiseOut,
+    tags=["promises"],
+    summary="The customer no longer wants it (not counted as broken)",
+)
+def withdraw(
+    request: Request, ctx: Ctx, promise_id: AnId, body: WithdrawIn | None = None
+) -> Response:
+    def action(uow: UnitOfWork) -> PromiseOut:
+        clock = ctx.container.clock
+        note = body.note if body else ""
+        withdrawn = promises.withdraw_promise(promise_id, note, uow, clock, ctx.actor)
+        return promise_out(withdrawn, clock.now())
+
+    return write(request, ctx, body, 200, action)
+
+
+@router.get(
+    "/tasks",
+    response_model=list[TaskOut],
+    tags=["tasks"],
+    summary="Your open tasks and your role's at your locations, the earliest deadline first",
+)
+def tasks(ctx: Ctx, limit: Limit = 100) -> list[TaskOut]:
+    return [task_out(t) for t in list_open_tasks(ctx.container.uow(), ctx.actor, limit)]
+
+
+@router.post(
+    "/tasks/{task_id}/done", response_model=TaskOut, tags=["tasks"], summary="Mark a task done"
+)
+def done(request: Request, ctx: Ctx, task_id: AnId) -> Response:
+    def action(uow: UnitOfWork) -> TaskOut:
+        return task_out(complete_task(task_id, uow, ctx.container.clock, ctx.actor))
+
+    return write(request, ctx, None, 200, action)
+
+
+@router.get(
+    "/customers/{customer_id}/messages",
+    response_model=list[MessageOut],
+    tags=["outbox"],
+    summary="What the outbox holds for the customer and how each message ended, newest first",
+)
+def customer_messages(ctx: Ctx, customer_id: AnId, limit: Limit = 50) -> list[MessageOut]:
+    found = list_customer_messages(customer_id, ctx.container.uow(), ctx.actor, limit)
+    return [message_out(m) for m in found]
+
+
+@router.get(
+    "/messages",
+    response_model=list[MessageOut],
+    tags=["outbox"],
+    summary="The outbox by status (by default the dead letters), newest first",
+)
+def messages(
+    ctx: Ctx, status: MessageStatus = MessageStatus.DEAD, limit: Limit = 100
+) -> list[MessageOut]:
+    found = list_messages(ctx.container.uow(), ctx.actor, frozenset({status}), limit)
+    return [message_out(m) for m in found]
+
+
+@router.post(
+    "/messages/{message_id}/retry",
+    response_model=MessageOut,
+    tags=["outbox"],
+    summary="Send a dead message again",
+)
+def retry(request: Request, ctx: Ctx, message_id: AnId) -> Response:
+    def action(uow: UnitOfWork) -> MessageOut:
+        return message_out(retry_message(message_id, uow, ctx.container.clock, ctx.actor))
+
+    return write(request, ctx, None, 200, action)
