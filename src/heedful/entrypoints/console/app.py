@@ -15,6 +15,7 @@ from heedful.entrypoints.console import (
     customers,
     preferences,
     profile,
+    promises,
     stewardship,
 )
 from heedful.entrypoints.console.context import ConsoleState
@@ -27,5 +28,5 @@ def install_console(app: FastAPI, container: Container) -> None:
     """Mount the console's pages and its static files (htmx is vendored: no CDN, ever)."""
     app.state.console = ConsoleState(container=container, uis=build_uis())
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (auth, customers, preferences, contact, profile, stewardship, admin):
+    for module in (auth, customers, preferences, contact, profile, promises, stewardship, admin):
         app.include_router(module.router)

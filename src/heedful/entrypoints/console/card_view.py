@@ -14,7 +14,15 @@ from heedful.core.customers.consent import Channel, Purpose
 from heedful.core.customers.identities import IdentityKind
 from heedful.core.customers.model import LANGUAGES, Segment
 from heedful.core.history.model import HistoryEntry, Item
+from heedful.core.outreach.outbox import Message, MessageStatus
 from heedful.core.preferences.model import Category, Polarity, Source
+from heedful.core.promises.model import PromiseKind
+from heedful.core.promises.queries import (
+    CustomerPromises,
+    customer_messages,
+    customer_promises,
+    own_words,
+)
 from heedful.core.staff.model import Location
 from heedful.core.staff.queries import all_locations, locations_of
 from heedful.entrypoints.console.context import Console, FormState, blank_form
@@ -32,6 +40,9 @@ class CardView:
     may_undo_merge: bool
     may_export: bool
     may_erase: bool
+    may_promise: bool
+    promises: CustomerPromises
+    messages: list[Message]
 
     @property
     def customer_id(self) -> str:
@@ -72,6 +83,9 @@ def load_card(console: Console, customer_id: str) -> CardView:
         may_undo_merge=actor.may(Permission.UNDO_MERGE),
         may_export=actor.may(Permission.EXPORT_CUSTOMER),
         may_erase=actor.may(Permission.ERASE_CUSTOMER),
+        may_promise=actor.may(Permission.MAKE_PROMISES),
+        promises=customer_promises(card.customer.id, console.container.uow(), actor),
+        messages=customer_messages(card.customer.id, console.container.uow(), actor),
     )
 
 
@@ -83,6 +97,19 @@ def preference_form(view: CardView) -> FormState:
         note="",
         category=Category.OTHER.value,
         source=Source.SAID.value,
+        location_id=first,
+    )
+
+
+def promise_form(view: CardView) -> FormState:
+    first = view.my_locations[0].id if view.my_locations else ""
+    return blank_form(
+        kind=PromiseKind.TELL_WHEN_AVAILABLE.value,
+        text="",
+        due_at="",
+        product="",
+        variant="",
+        size="",
         location_id=first,
     )
 
@@ -120,6 +147,9 @@ def blank_forms(view: CardView) -> dict[str, FormState]:
         "consent": consent_form(),
         "merge": merge_form(),
         "profile": profile_form(view),
+        "promise": promise_form(view),
+        # Keep, cancel and withdraw: the promise's id says next to which promise an error goes.
+        "promise_action": blank_form(promise_id="", note="", reason=""),
     }
 
 
@@ -141,6 +171,9 @@ def card_context(view: CardView, *, oob: bool = False, **forms: FormState) -> di
         "IdentityKind": IdentityKind,
         "Segment": Segment,
         "languages": LANGUAGES,
+        "PromiseKind": PromiseKind,
+        "MessageStatus": MessageStatus,
+        "own_words": own_words,
     }
 
 

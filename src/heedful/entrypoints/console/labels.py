@@ -14,7 +14,10 @@ from heedful.core.customers.consent import Channel, Purpose
 from heedful.core.customers.identities import IdentityKind
 from heedful.core.customers.model import Segment
 from heedful.core.history.model import HistoryKind
+from heedful.core.outreach.outbox import MessageStatus
 from heedful.core.preferences.model import Category, Polarity, Source
+from heedful.core.promises.model import EvidenceKind, PromiseKind, PromiseState
+from heedful.core.tasks.model import TaskKind
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention pybabel looks for
@@ -80,6 +83,48 @@ HISTORY_KIND: dict[str, str] = {
     HistoryKind.PURCHASE: N_("Purchase"),
     HistoryKind.VISIT: N_("Visit"),
 }
+PROMISE_KIND: dict[str, str] = {
+    PromiseKind.TELL_WHEN_AVAILABLE: N_("Tell when available"),
+    PromiseKind.CALL_BACK: N_("Call back"),
+    PromiseKind.REPLY_BY: N_("Reply by a deadline"),
+    PromiseKind.REFUND_BY: N_("Refund by a deadline"),
+    PromiseKind.DELIVER_BY: N_("Deliver by a deadline"),
+    PromiseKind.OTHER: N_("Another promise"),
+}
+PROMISE_STATE: dict[str, str] = {
+    PromiseState.OPEN: N_("Open"),
+    PromiseState.KEPT: N_("Kept"),
+    PromiseState.KEPT_LATE: N_("Kept late"),
+    PromiseState.BROKEN: N_("Broken"),
+    PromiseState.CANCELLED: N_("Cancelled"),
+    PromiseState.WITHDRAWN: N_("Withdrawn by the customer"),
+}
+EVIDENCE_KIND: dict[str, str] = {
+    EvidenceKind.MADE: N_("Promise made"),
+    EvidenceKind.MESSAGE_QUEUED: N_("Message queued"),
+    EvidenceKind.MESSAGE_SENT: N_("Message sent"),
+    EvidenceKind.MESSAGE_NOT_SENT: N_("Message not sent"),
+    EvidenceKind.STAFF_ACTION: N_("Done by staff"),
+    EvidenceKind.EVENT: N_("Event"),
+    EvidenceKind.REMINDER: N_("Reminder"),
+    EvidenceKind.DEADLINE_PASSED: N_("Deadline passed"),
+    EvidenceKind.STATE_CHANGED: N_("Closed"),
+}
+MESSAGE_STATUS: dict[str, str] = {
+    MessageStatus.QUEUED: N_("Queued"),
+    MessageStatus.HELD: N_("Held"),
+    MessageStatus.RETRYING: N_("Retrying"),
+    MessageStatus.SENT: N_("Sent"),
+    MessageStatus.SUPPRESSED: N_("Suppressed"),
+    MessageStatus.CAPPED: N_("Frequency cap reached"),
+    MessageStatus.DEAD: N_("Dead"),
+}
+TASK_KIND: dict[str, str] = {
+    TaskKind.PROMISE_REMINDER: N_("Promise due soon"),
+    TaskKind.PROMISE_ESCALATION: N_("Broken promise"),
+    TaskKind.CALL_CUSTOMER: N_("Call the customer"),
+    TaskKind.FOLLOW_UP: N_("Follow up"),
+}
 
 _BY_ENUM: dict[type[StrEnum], dict[str, str]] = {
     Polarity: POLARITY,
@@ -91,6 +136,11 @@ _BY_ENUM: dict[type[StrEnum], dict[str, str]] = {
     Role: ROLE,
     IdentityKind: IDENTITY_KIND,
     HistoryKind: HISTORY_KIND,
+    PromiseKind: PROMISE_KIND,
+    PromiseState: PROMISE_STATE,
+    EvidenceKind: EVIDENCE_KIND,
+    MessageStatus: MESSAGE_STATUS,
+    TaskKind: TASK_KIND,
 }
 
 # Free-form codes: history item attributes that "the usual" forms on, and audit-log actions.
@@ -120,6 +170,41 @@ _BY_KIND: dict[str, dict[str, str]] = {
         "customers.merge_undone": N_("Merge undone"),
         "purchase.recorded": N_("Purchase recorded"),
         "visit.recorded": N_("Visit recorded"),
+        "promise.made": N_("Promise made"),
+        "promise.kept": N_("Promise kept"),
+        "promise.cancelled": N_("Promise cancelled"),
+        "promise.withdrawn": N_("Promise withdrawn by the customer"),
+        "task.done": N_("Task done"),
+        "message.requeued": N_("Message sent again"),
+    },
+    # The outbox's channel, as the relay records it.
+    "channel": {
+        "email": N_("E-mail"),
+        "sms": N_("SMS"),
+        "messenger": N_("Messenger"),
+        "webhook": N_("Webhook"),
+    },
+    # A promise's evidence notes that are the core's own words, not what staff typed.
+    "evidence": {
+        PromiseState.KEPT: N_("Kept"),
+        PromiseState.KEPT_LATE: N_("Kept late"),
+        PromiseState.BROKEN: N_("Broken"),
+        PromiseState.CANCELLED: N_("Cancelled"),
+        PromiseState.WITHDRAWN: N_("Withdrawn by the customer"),
+        "done": N_("done"),
+        "the customer no longer wants it": N_("the customer no longer wants it"),
+        "owner reminded": N_("the owner was reminded"),
+        "customer to be told": N_("the customer is to be told"),
+        "the customer was told": N_("the customer was told"),
+        "wait expired": N_("the wait expired"),
+        "the wait expired before the item came back": N_(
+            "the wait expired before the item came back"
+        ),
+        "deadline passed": N_("the deadline passed"),
+        "the deadline passed": N_("the deadline passed"),
+        "the stock went before the customer could be told": N_(
+            "the stock went before the customer could be told"
+        ),
     },
     # What an erasure reports it removed (heedful.core.customers.privacy.erase_customer).
     "removed": {

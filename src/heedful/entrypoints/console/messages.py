@@ -90,6 +90,23 @@ _KNOWN: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             N_("A manager or front-line token needs at least one location."),
         ),
         (r"^no token \S+$", N_("There is no such token.")),
+        (r"^say which (product|item) the customer waits for$", N_("Say which product.")),
+        (r"^(product|variant|size) is at most 200 characters$", N_("At most 200 characters.")),
+        (r"^say what was promised$", N_("Say what was promised.")),
+        (r"^a promise is at most \d+ characters$", N_("A promise is at most 1000 characters.")),
+        (r"^the deadline has already passed$", N_("This deadline has already passed.")),
+        (r"^a \w+ promise needs a deadline$", N_("This kind of promise needs a deadline.")),
+        (
+            r"^give the deadline as a date and time$",
+            N_("Give the deadline as a date and a time."),
+        ),
+        (r"^say why the promise is cancelled$", N_("Say why the promise is cancelled.")),
+        (r"^this promise is already \w+$", N_("This promise is already closed.")),
+        (r"^this task is already done$", N_("This task is already done.")),
+        (
+            r"^only a dead message can be sent again$",
+            N_("This message is no longer dead; it was already sent again."),
+        ),
     )
 )
 
