@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.engine import Engine
 
 from heedful.adapters.channels.composer import JinjaComposer
-from heedful.adapters.channels.senders import ChannelSettings, build_senders
+from heedful.adapters.channels.senders import ChannelSettings, build_senders, close_senders
 from heedful.adapters.clock import SystemClock
 from heedful.adapters.storage.engine import make_engine
 from heedful.adapters.storage.migrate import upgrade
@@ -34,6 +34,7 @@ class Container:
         return self.uow_factory()
 
     def close(self) -> None:
+        close_senders(dict(self.relay.senders))
         self.engine.dispose()
 
 

@@ -194,3 +194,31 @@ def test_a_server_that_says_try_later_gets_the_message_again_with_backoff(
     world.later(minutes=1)
     assert relay.run(world.container.uow, world.clock).sent == 1
     assert len(mailbox.wait_for(1)) == 1
+
+
+def test_a_template_that_cannot_be_filled_in_dead_letters_its_message_not_the_queue(
+    world: PromiseWorld, relay: Relay, mailbox: Mailbox
+) -> None:
+    broken = world.customer("Broken", email="broken@example.com")
+    fine = world.customer("Fine", email="fine@example.com")
+    with world.uow as uow:
+        uow.outbox.add(
+            Message(
+                id=new_id("msg_"),
+                customer_id=broken.id,
+                template_key="no_such_template",
+                purpose=Purpose.SERVICE,
+                created_at=world.clock.now(),
+                ready_at=world.clock.now(),
+            )
+        )
+        uow.commit()
+    world.later(seconds=1)
+    world.wait_for(fine)
+    world.restock(1)
+    report = relay.run(world.container.uow, world.clock)
+    assert (report.dead, report.sent) == (1, 1)
+    with world.uow as uow:
+        [dead] = uow.outbox.list_for_customer(broken.id, 5)
+    assert "no_such_template" in dead.reason
+    assert [m["To"] for m in mailbox.wait_for(1)] == ["fine@example.com"]

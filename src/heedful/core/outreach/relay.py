@@ -28,6 +28,7 @@ from heedful.core.outreach.policy import (
 )
 from heedful.core.promises.model import Evidence, EvidenceKind, Promise, PromiseKind, WantedItem
 from heedful.core.shared.clock import Clock
+from heedful.core.shared.errors import HeedfulError
 from heedful.core.shared.ports import UnitOfWork
 
 
@@ -146,7 +147,16 @@ class Relay:
         context.setdefault("location", {"name": location.name if location else ""})
         unsubscribe = self.unsubscribe_link(message, channel)
         context["unsubscribe_url"] = unsubscribe or ""
-        composed = self.composer.compose(message.template_key, [customer.language, "en"], context)
+        try:
+            composed = self.composer.compose(
+                message.template_key, [customer.language, "en"], context
+            )
+        except HeedfulError as broken:
+            # A template that cannot be filled in will not heal by itself: dead-letter this
+            # message for an operator, and let the ones behind it go.
+            message.failed(now, f"template {message.template_key}: {broken}", temporary=False)
+            _not_told(uow, promise, message, now, message.reason)
+            return
         message.channel, message.to, message.language = channel, to, composed.language
         message.subject, message.text = composed.subject, composed.text
         envelope = Envelope(
