@@ -274,6 +274,28 @@ def test_reminders_and_escalations_reach_the_right_queues_and_are_marked_done(
     assert manager_a.get("/tasks").json() == []
 
 
+def _in_outbox(
+    world: ApiWorld, customer_id: str, location_id: str, status: MessageStatus, reason: str = ""
+) -> str:
+    """A message as the engine writes one, already through the relay's hands."""
+    now = world.clock.now()
+    message = Message(
+        id=new_id("msg_"),
+        customer_id=customer_id,
+        template_key="back_in_stock",
+        purpose=Purpose.SERVICE,
+        created_at=now,
+        ready_at=now,
+        location_id=location_id,
+        status=status,
+        reason=reason,
+    )
+    with world.container.uow() as uow:
+        uow.outbox.add(message)
+        uow.commit()
+    return message.id
+
+
 def _fail_for_good(world: ApiWorld, message_id: str, reason: str) -> None:
     """The relay's verdict on a bounced address, written as the relay writes it."""
     with world.container.uow() as uow:
@@ -320,6 +342,31 @@ def test_a_dead_message_is_listed_for_the_manager_and_sent_again(api_world: ApiW
     assert (retried.json()["status"], retried.json()["attempts"]) == ("queued", 0)
     assert manager_a.get("/messages").json() == []
     assert manager_a.get("/messages", params={"status": "queued"}).json() == [retried.json()]
+
+
+def test_staff_see_the_messages_their_own_locations_sent(api_world: ApiWorld) -> None:
+    anna = _anna(api_world)
+    admin, agent_a = api_world.api(api_world.admin), api_world.api(api_world.agent_a)
+    # A promise made in Lviv makes Anna known there too; what Lviv sends is Lviv's business.
+    _make(
+        admin,
+        anna,
+        kind="reply_by",
+        location_id=api_world.location_b.id,
+        due_at=_at(api_world, hours=4),
+    )
+    from_kyiv = _in_outbox(api_world, anna, api_world.location_a.id, MessageStatus.SENT)
+    api_world.clock.advance(timedelta(minutes=1))
+    from_lviv = _in_outbox(api_world, anna, api_world.location_b.id, MessageStatus.SENT)
+
+    assert [m["id"] for m in admin.get(f"/customers/{anna}/messages").json()] == [
+        from_lviv,
+        from_kyiv,
+    ]
+    assert [m["id"] for m in agent_a.get(f"/customers/{anna}/messages").json()] == [from_kyiv]
+    assert [
+        m["id"] for m in api_world.api(api_world.agent_b).get(f"/customers/{anna}/messages").json()
+    ] == [from_lviv]
 
 
 # ---- roles x endpoints ----
@@ -396,22 +443,9 @@ class Targets(dict[str, str]):
         return task.id
 
     def _dead(self) -> str:
-        now = self.world.clock.now()
-        message = Message(
-            id=new_id("msg_"),
-            customer_id=self["anna"],
-            template_key="back_in_stock",
-            purpose=Purpose.SERVICE,
-            created_at=now,
-            ready_at=now,
-            location_id=self["loc_a"],
-            status=MessageStatus.DEAD,
-            reason="550 mailbox unavailable",
+        return _in_outbox(
+            self.world, self["anna"], self["loc_a"], MessageStatus.DEAD, "550 mailbox unavailable"
         )
-        with self.world.container.uow() as uow:
-            uow.outbox.add(message)
-            uow.commit()
-        return message.id
 
 
 def _filled(value: Any, targets: Targets) -> Any:
