@@ -69,8 +69,10 @@ class Server:
 
 
 @contextmanager
-def running_server(database_url: str, log_path: Path) -> Iterator[Server]:
-    """`heedful serve` as production runs it (one uvicorn process), on a free loopback port."""
+def running_server(
+    database_url: str, log_path: Path, *, workers: int = 1, startup_s: float = 30.0
+) -> Iterator[Server]:
+    """`heedful serve` as production runs it (one uvicorn process unless told), on a free port."""
     port = free_port()
     env = {
         **os.environ,
@@ -80,11 +82,14 @@ def running_server(database_url: str, log_path: Path) -> Iterator[Server]:
     }
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [str(HEEDFUL), "serve", "--no-worker"], env=env, stdout=log, stderr=log
+            [str(HEEDFUL), "serve", "--no-worker", "--workers", str(workers)],
+            env=env,
+            stdout=log,
+            stderr=log,
         )
     server = Server(f"http://127.0.0.1:{port}", process)
     try:
-        _wait_until_healthy(server, log_path)
+        _wait_until_healthy(server, log_path, startup_s)
         yield server
     finally:
         process.terminate()

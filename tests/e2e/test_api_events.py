@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import TYPE_CHECKING, Any
 
 import pytest
 import sqlalchemy as sa
+from httpx import ASGITransport, AsyncClient
 
 from heedful.adapters.storage.tables import events
 
@@ -185,3 +187,22 @@ def test_the_endpoint_is_documented_with_its_three_media_types(api: Api) -> None
         "application/json",
     }
     assert "202" in operation["responses"]
+
+
+async def test_concurrent_senders_are_each_answered_for_their_own_events(
+    api_world: ApiWorld,
+) -> None:
+    # Requests that arrive together share one commit; each must still get its own answer.
+    app = api_world.client.app
+    headers = {**SINGLE, **api_world.admin.headers}
+    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as client:
+        sent = [stock(f"e-{n % 15}") for n in range(30)]  # every event sent twice
+
+        async def send(event: dict[str, Any]) -> Any:
+            answer = await client.post("/api/v1/events", content=json.dumps(event), headers=headers)
+            return answer.json()
+
+        answers = await asyncio.gather(*(send(event) for event in sent))
+    assert sum(a["accepted"] for a in answers) == 15
+    assert sum(a["duplicates"] for a in answers) == 15
+    assert sorted(stored_ids(api_world)) == sorted(f"e-{n}" for n in range(15))

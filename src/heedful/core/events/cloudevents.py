@@ -46,6 +46,21 @@ def _bad_text(value: str) -> str | None:
     return None
 
 
+def _storable(value: Any) -> bool:
+    """True when every text in a JSON value can be stored: the fast pass over every event."""
+    kind = type(value)
+    if kind is str:
+        return "\x00" not in value and (value.isascii() or _bad_text(value) is None)
+    if kind is dict:
+        for key, item in value.items():
+            if "\x00" in key or not key.isascii() or not _storable(item):
+                return False  # a non-ASCII key is fine; the slow pass will say so
+        return True
+    if kind is list:
+        return all(_storable(item) for item in value)
+    return True
+
+
 def _unstorable(value: Any, path: str) -> tuple[str, str] | None:
     """The first text anywhere in a JSON value that cannot be stored, with its path."""
     if isinstance(value, str):
@@ -149,7 +164,7 @@ def parse_event(raw: object) -> BusinessEvent:
         check_data(event_type, data)
     except DataProblem as problem:
         raise InvalidEvent(problem.reason, problem.field) from None
-    unstorable = _unstorable(data, "data")
+    unstorable = None if _storable(data) else _unstorable(data, "data")
     if unstorable:
         reason, path = unstorable
         raise InvalidEvent(f"{path.removeprefix('data.')} {reason}", path)

@@ -62,13 +62,24 @@ def accept_events(uow: UnitOfWork, clock: Clock, raw_events: Sequence[object]) -
     if len(raw_events) > MAX_BATCH:
         raise InvalidInput(f"send at most {MAX_BATCH} events per batch", field="body")
     events, report = read_events(raw_events)
-    if events:
-        with uow:
-            new = uow.events.accept(events, received_at=clock.now())
-            uow.commit()
-        report.accepted = sum(new)
-        report.duplicates = len(new) - report.accepted
+    new = store_events(uow, clock, events)
+    report.accepted = sum(new)
+    report.duplicates = len(new) - report.accepted
     return report
+
+
+def store_events(uow: UnitOfWork, clock: Clock, events: Sequence[BusinessEvent]) -> list[bool]:
+    """Store parsed events in one transaction; per event, True if it was new.
+
+    Entry points that gather the events of many requests into one commit (group commit) call
+    this directly, after ``read_events`` on each request.
+    """
+    if not events:
+        return []
+    with uow:
+        new = uow.events.accept(events, received_at=clock.now())
+        uow.commit()
+    return new
 
 
 def purge_events(uow: UnitOfWork, clock: Clock, retention_days: int) -> int:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 import uvicorn
+from fastapi import FastAPI
 
 from heedful.adapters.storage import migrate
 from heedful.bootstrap import Container, build
@@ -42,12 +43,44 @@ def _serve(container: Container, host: str, port: int, *, with_worker: bool) -> 
 @click.option("--host", default=None, help="Default: HEEDFUL_HOST or 127.0.0.1")
 @click.option("--port", type=int, default=None, help="Default: HEEDFUL_PORT or 8000")
 @click.option("--no-worker", is_flag=True, help="Run the worker elsewhere (`heedful worker`).")
-def serve(host: str | None, port: int | None, no_worker: bool) -> None:
+@click.option(
+    "--workers",
+    "processes",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Server processes sharing the port (one per core); needs --no-worker when above 1.",
+)
+def serve(host: str | None, port: int | None, no_worker: bool, processes: int) -> None:
     """Run the API, the console and the in-process worker."""
     settings = Settings()
     configure_logging(settings.log_level, settings.log_format)
+    if processes > 1:
+        if not no_worker:
+            raise click.UsageError("--workers above 1 needs --no-worker and `heedful worker`")
+        if settings.is_sqlite:
+            migrate.upgrade(settings.database_url)
+        # Each process builds its own container: engines and pools must not cross a fork.
+        uvicorn.run(
+            "heedful.entrypoints.cli.run:app_from_environment",
+            factory=True,
+            workers=processes,
+            host=host or settings.host,
+            port=port or settings.port,
+            log_config=None,
+            access_log=False,
+            proxy_headers=True,
+        )
+        return
     container = build(settings, migrate=settings.is_sqlite)
     _serve(container, host or settings.host, port or settings.port, with_worker=not no_worker)
+
+
+def app_from_environment() -> FastAPI:
+    """The application of one `serve --workers N` process, built from HEEDFUL_* in that process."""
+    settings = Settings()
+    configure_logging(settings.log_level, settings.log_format)
+    return create_app(build(settings))
 
 
 @click.command()
