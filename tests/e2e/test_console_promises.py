@@ -336,6 +336,9 @@ def test_a_manager_sends_a_dead_letter_again_and_an_agent_cannot_see_the_list(
     assert requeued is not None
     assert (requeued.status, requeued.attempts, requeued.reason) == (MessageStatus.QUEUED, 0, "")
     assert requeued.ready_at == world.container.clock.now()
+    twice = post(console_client, f"/console/outbox/{dead.id}/send-again", csrf)
+    assert twice.status_code == 409
+    assert "Це повідомлення вже надіслано повторно." in twice.text
 
 
 def test_an_assistant_sees_her_reminder_task_not_a_colleagues_and_marks_it_done(

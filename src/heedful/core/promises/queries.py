@@ -1,9 +1,8 @@
-"""What the staff console reads about promises, messages and tasks, and the two small acts it needs.
+"""What the staff console reads about promises, tasks and dead letters, shaped for its pages.
 
-Read models for the card (a customer's promises and messages), the promises board (overdue, then
-due soon), the staff member's open tasks and the dead-letter list. ``complete_task`` and
-``send_again`` are the console's only writes here: they belong with the tasks' and the outreach
-room's use cases and move there once those rooms have a ``handlers.py``.
+The card's promises (open by deadline, then closed), the promises board (overdue, then due
+soon) and the task and dead-letter lists with the names of the customers they concern. The rules
+of who sees what stay in the use cases these call; this module only sorts and names.
 """
 
 from __future__ import annotations
@@ -11,21 +10,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from heedful.core.access.model import Actor, Permission, Role
-from heedful.core.customers._common import audit, load_customer, scope_of
+from heedful.core.access.model import Actor
 from heedful.core.customers.model import Customer
+from heedful.core.outreach.handlers import list_messages
 from heedful.core.outreach.outbox import Message, MessageStatus
 from heedful.core.promises.handlers import MakePromise, _default_text, list_promises
 from heedful.core.promises.model import Promise, PromiseState
 from heedful.core.shared.clock import Clock
-from heedful.core.shared.errors import Conflict, NotFound
 from heedful.core.shared.ports import UnitOfWork
+from heedful.core.tasks.handlers import list_open_tasks
 from heedful.core.tasks.model import Task
 
 # "Due soon" is two days: a refund due the day after tomorrow still needs someone today.
 DUE_SOON = timedelta(hours=48)
 CARD_PROMISES = 100
-CARD_MESSAGES = 50
 # The board, the task list and the dead letters are work lists, not archives: a page of the
 # most urgent is what anyone can act on; the rest come up as these are done.
 WORK_LIST = 200
@@ -88,13 +86,6 @@ def customer_promises(customer_id: str, uow: UnitOfWork, actor: Actor) -> Custom
     return CustomerPromises(open=still_open, closed=closed)
 
 
-def customer_messages(customer_id: str, uow: UnitOfWork, actor: Actor) -> list[Message]:
-    """Everything Heedful meant to tell the customer, newest first, with how each one ended."""
-    with uow:
-        customer = load_customer(uow, actor, customer_id)
-        return uow.outbox.list_for_customer(customer.id, CARD_MESSAGES)
-
-
 def _names(uow: UnitOfWork, actor: Actor, customer_ids: set[str]) -> dict[str, str]:
     """Names of the customers this actor may see; a customer outside their scope has none."""
     names: dict[str, str] = {}
@@ -122,96 +113,17 @@ def promise_board(uow: UnitOfWork, clock: Clock, actor: Actor) -> PromiseBoard:
     )
 
 
-def _is_for(task: Task, actor: Actor) -> bool:
-    """A task is the actor's own, or their role's at one of their locations.
-
-    Admins answer for every role: an escalation nobody at the location picks up is theirs.
-    """
-    if not actor.may_act_at(task.location_id):
-        return False
-    if task.assignee_id is not None:
-        return task.assignee_id == actor.id
-    if task.assignee_role is None:
-        return True  # everyone at the location
-    return task.assignee_role is actor.role or actor.role is Role.ADMIN
-
-
 def open_tasks(uow: UnitOfWork, actor: Actor) -> list[TaskLine]:
-    """The actor's open tasks, the earliest deadline first."""
-    actor.require(Permission.VIEW_CUSTOMERS)
+    """The actor's open tasks (``tasks.handlers.list_open_tasks``) with their customers' names."""
+    tasks = list_open_tasks(uow, actor, limit=WORK_LIST)
     with uow:
-        found = uow.tasks.open_for(
-            assignee_id=actor.id, location_ids=scope_of(actor).location_ids, limit=WORK_LIST
-        )
-        tasks = [task for task in found if _is_for(task, actor)]
         names = _names(uow, actor, {t.customer_id for t in tasks if t.customer_id is not None})
     return [TaskLine(task, names.get(task.customer_id or "", "")) for task in tasks]
 
 
-def complete_task(task_id: str, uow: UnitOfWork, clock: Clock, actor: Actor) -> Task:
-    actor.require(Permission.VIEW_CUSTOMERS)
-    now = clock.now()
-    with uow:
-        task = uow.tasks.get(task_id)
-        # Someone else's task is "not found": a list of who must do what is not for everyone.
-        if task is None or not _is_for(task, actor):
-            raise NotFound(f"no task {task_id}")
-        task.complete(now, actor.label)
-        uow.tasks.update(task)
-        audit(
-            uow,
-            actor,
-            now,
-            "task.done",
-            customer_id=task.customer_id,
-            entity="task",
-            entity_id=task.id,
-            after={"kind": task.kind.value, "title": task.title},
-        )
-        uow.commit()
-    return task
-
-
-def _visible_dead(uow: UnitOfWork, actor: Actor, limit: int) -> list[DeadLetter]:
-    dead = uow.outbox.list_by_status(frozenset({MessageStatus.DEAD}), limit)
-    names = _names(uow, actor, {message.customer_id for message in dead})
-    # A manager sees the dead letters of customers known at their locations, no others.
-    return [DeadLetter(m, names[m.customer_id]) for m in dead if m.customer_id in names]
-
-
 def dead_letters(uow: UnitOfWork, actor: Actor) -> list[DeadLetter]:
-    """Messages that failed for good, newest first, for a manager or admin to look into."""
-    actor.require(Permission.MANAGE_OUTBOX)
+    """Messages that failed for good, newest first, with the names of their customers."""
+    dead = list_messages(uow, actor, frozenset({MessageStatus.DEAD}), limit=WORK_LIST)
     with uow:
-        return _visible_dead(uow, actor, WORK_LIST)
-
-
-def send_again(message_id: str, uow: UnitOfWork, clock: Clock, actor: Actor) -> Message:
-    """Put a dead message back in the queue, ready now, its attempts counted from zero.
-
-    The relay checks consent, quiet hours and caps again at send time, so sending again never
-    sends what the customer has since refused.
-    """
-    actor.require(Permission.MANAGE_OUTBOX)
-    now = clock.now()
-    with uow:
-        message = uow.outbox.get(message_id)
-        if message is None:
-            raise NotFound(f"no message {message_id}")
-        load_customer(uow, actor, message.customer_id)  # outside the actor's scope: not found
-        if message.status is not MessageStatus.DEAD:
-            raise Conflict("only a dead message can be sent again", field="message_id")
-        message.requeue(now)
-        uow.outbox.update(message)
-        audit(
-            uow,
-            actor,
-            now,
-            "message.requeued",
-            customer_id=message.customer_id,
-            entity="message",
-            entity_id=message.id,
-            after={"status": message.status.value, "template_key": message.template_key},
-        )
-        uow.commit()
-    return message
+        names = _names(uow, actor, {message.customer_id for message in dead})
+    return [DeadLetter(message, names.get(message.customer_id, "")) for message in dead]

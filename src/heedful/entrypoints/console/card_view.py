@@ -14,15 +14,11 @@ from heedful.core.customers.consent import Channel, Purpose
 from heedful.core.customers.identities import IdentityKind
 from heedful.core.customers.model import LANGUAGES, Segment
 from heedful.core.history.model import HistoryEntry, Item
+from heedful.core.outreach.handlers import list_customer_messages
 from heedful.core.outreach.outbox import Message, MessageStatus
 from heedful.core.preferences.model import Category, Polarity, Source
 from heedful.core.promises.model import PromiseKind
-from heedful.core.promises.queries import (
-    CustomerPromises,
-    customer_messages,
-    customer_promises,
-    own_words,
-)
+from heedful.core.promises.queries import CustomerPromises, customer_promises, own_words
 from heedful.core.staff.model import Location
 from heedful.core.staff.queries import all_locations, locations_of
 from heedful.entrypoints.console.context import Console, FormState, blank_form
@@ -85,7 +81,7 @@ def load_card(console: Console, customer_id: str) -> CardView:
         may_erase=actor.may(Permission.ERASE_CUSTOMER),
         may_promise=actor.may(Permission.MAKE_PROMISES),
         promises=customer_promises(card.customer.id, console.container.uow(), actor),
-        messages=customer_messages(card.customer.id, console.container.uow(), actor),
+        messages=list_customer_messages(card.customer.id, console.container.uow(), actor),
     )
 
 

@@ -104,8 +104,12 @@ _KNOWN: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^this promise is already \w+$", N_("This promise is already closed.")),
         (r"^this task is already done$", N_("This task is already done.")),
         (
-            r"^only a dead message can be sent again$",
+            r"^only a dead message is sent again; this one is \w+$",
             N_("This message is no longer dead; it was already sent again."),
+        ),
+        (
+            r"^this task is in someone else's queue$",
+            N_("This task is in someone else's queue."),
         ),
     )
 )

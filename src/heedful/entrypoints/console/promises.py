@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from heedful.core.outreach.handlers import retry_message
 from heedful.core.promises.handlers import (
     MakePromise,
     cancel_promise,
@@ -20,16 +21,10 @@ from heedful.core.promises.handlers import (
     withdraw_promise,
 )
 from heedful.core.promises.model import PromiseKind, WantedItem
-from heedful.core.promises.queries import (
-    complete_task,
-    dead_letters,
-    open_tasks,
-    own_words,
-    promise_board,
-    send_again,
-)
+from heedful.core.promises.queries import dead_letters, open_tasks, own_words, promise_board
 from heedful.core.shared.errors import Conflict, InvalidInput
 from heedful.core.staff.queries import all_locations
+from heedful.core.tasks.handlers import complete_task
 from heedful.entrypoints.console.card_view import card_section
 from heedful.entrypoints.console.context import Console, ConsoleRoute, Staff, blank_form
 from heedful.entrypoints.console.forms import Text, choice
@@ -203,7 +198,7 @@ def outbox(console: Staff) -> Response:
 
 @router.post("/console/outbox/{message_id}/send-again")
 def resend(console: Staff, message_id: str) -> Response:
-    message = send_again(
+    message = retry_message(
         message_id, console.container.uow(), console.container.clock, console.actor
     )
     notice = console.ui.gettext(N_("Queued again: %(subject)s")) % {
