@@ -83,6 +83,11 @@ class BusinessCalendar:
     _tz: ZoneInfo = field(init=False, repr=False, compare=False)
     _by_day: dict[date, DateOverride] = field(init=False, repr=False, compare=False)
     _holidays: PublicHolidays | None = field(init=False, repr=False, compare=False)
+    # UTC spans per date, filled by spans.py: a calendar never changes, and the same location's
+    # days are converted again and again by every deadline counted in it.
+    utc_spans_by_day: dict[date, tuple[tuple[datetime, datetime], ...]] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
 
     def __post_init__(self) -> None:
         try:

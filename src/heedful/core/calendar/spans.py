@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from heedful.core.calendar.model import DAY, BusinessCalendar, NeverOpens
+from heedful.core.calendar.model import DAY, BusinessCalendar, Hours, NeverOpens
 
 Span = tuple[datetime, datetime]
 
 # How many closed days in a row a search walks before giving up. Long enough for a closure of a
 # season or a year of renovation recorded as overrides; a real calendar never gets near it.
 LONGEST_CLOSURE_DAYS = 2 * 366
+# Days of converted spans kept per calendar; a long-running worker starts over past this.
+CACHED_DAYS = 4096
 
 
 def open_spans(
@@ -48,7 +50,7 @@ def open_spans(
         for span in day_spans:
             heapq.heappush(pending, span)
         # Later days open no earlier than the first instant of their first midnight.
-        later_days_start = _earliest_instant(tz, datetime.combine(day + DAY, datetime.min.time()))
+        later_days_start = _earliest_instant(tz, datetime.combine(day + DAY, time(0)))
         finished = until is not None and later_days_start >= until
         while pending and (finished or pending[0][0] < later_days_start):
             start, end = heapq.heappop(pending)
@@ -65,12 +67,31 @@ def _nothing_ahead(calendar: BusinessCalendar, day: date, closed_days: int) -> b
     return closed_days > LONGEST_CLOSURE_DAYS or not calendar.may_open_on_or_after(day)
 
 
-def spans_of_day(calendar: BusinessCalendar, day: date) -> list[Span]:
+def spans_of_day(calendar: BusinessCalendar, day: date) -> tuple[Span, ...]:
     """UTC spans of the intervals that open on `day` (some reach into the next day)."""
-    spans: list[Span] = []
-    for interval in calendar.hours_on(day):
-        spans.extend(wall_to_utc(calendar.tz, *interval.on(day)))
-    return spans
+    cache = calendar.utc_spans_by_day
+    if day not in cache:
+        if len(cache) > CACHED_DAYS:
+            cache.clear()
+        cache[day] = _convert_day(calendar.tz, day, calendar.hours_on(day))
+    return cache[day]
+
+
+def _convert_day(tz: ZoneInfo, day: date, hours: Hours) -> tuple[Span, ...]:
+    if not hours:
+        return ()
+    # Most days have no clock change within reach of their intervals (which end before the
+    # midnight after next): one offset then converts them all.
+    midnight = datetime.combine(day, time(0))
+    low, high = _earliest_instant(tz, midnight), _instant(tz, midnight + 2 * DAY, 1)
+    offset = _offset(tz, low)
+    if _offset(tz, high) == offset:
+        walls = (interval.on(day) for interval in hours)
+        return tuple(
+            (start.replace(tzinfo=UTC) - offset, end.replace(tzinfo=UTC) - offset)
+            for start, end in walls
+        )
+    return tuple(span for interval in hours for span in wall_to_utc(tz, *interval.on(day)))
 
 
 def wall_to_utc(tz: ZoneInfo, wall_start: datetime, wall_end: datetime) -> list[Span]:
