@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -29,6 +30,9 @@ class Container:
     uow_factory: Callable[[], UnitOfWork] = field(repr=False)
     relay: Relay = field(repr=False)
     unsubscribe: UnsubscribeLinks = field(repr=False)
+    # Set when new events are stored, so an in-process worker reacts now rather than at its
+    # next poll.
+    wake: threading.Event = field(default_factory=threading.Event, repr=False)
 
     def uow(self) -> UnitOfWork:
         return self.uow_factory()

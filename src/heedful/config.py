@@ -27,6 +27,13 @@ class Settings(BaseSettings):
     log_format: str = Field("json", description="json | console")
     idempotency_retention_hours: int = 48
     worker_interval_seconds: float = Field(60.0, description="housekeeping beat")
+    nats_url: str = Field(
+        "", description="NATS JetStream feeding events to workers (nats://host:4222); empty = off"
+    )
+    nats_stream: str = Field("HEEDFUL_EVENTS", description="the JetStream stream of events")
+    nats_subject: str = Field(
+        "heedful.events.in.>", description="subjects sources publish CloudEvents to"
+    )
     worker_poll_seconds: float = Field(
         0.1, description="how often an idle worker looks for events, timers and messages"
     )

@@ -158,13 +158,17 @@ async def send_events(request: Request) -> Response:
         raw_events = [body]
     single = media_type != BATCH
     if request.headers.get(HEADER) is not None:
-        return await run_in_threadpool(_store_remembered, request, ctx, body, raw_events, single)
+        answer = await run_in_threadpool(_store_remembered, request, ctx, body, raw_events, single)
+        ctx.container.wake.set()  # the in-process worker reacts now, not at its next poll
+        return answer
     events, report = read_events(raw_events)
     if single and report.rejected:
         return _refused(report)
     new = await _group_commit(request).store(events)
     report.accepted = sum(new)
     report.duplicates = len(new) - report.accepted
+    if report.accepted:
+        ctx.container.wake.set()
     return JSONResponse(report.as_json(), status_code=202)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import threading
 from pathlib import Path
 
@@ -11,11 +12,12 @@ import uvicorn
 from fastapi import FastAPI
 
 from heedful.adapters.storage import migrate
+from heedful.adapters.stream.jetstream import StreamSettings, start_consumer
 from heedful.bootstrap import Container, build
 from heedful.config import Settings
 from heedful.entrypoints.observability import configure_logging
 from heedful.entrypoints.web import create_app
-from heedful.entrypoints.worker.jobs import run_forever, start_in_background
+from heedful.entrypoints.worker.jobs import run_forever, start_in_background, store_streamed_events
 
 DEMO_DATABASE = "sqlite:///heedful-demo.db"
 
@@ -85,11 +87,27 @@ def app_from_environment() -> FastAPI:
 
 @click.command()
 def worker() -> None:
-    """Run the background worker on its own (production: next to `serve --no-worker`)."""
+    """Run the background worker on its own (production: next to `serve --no-worker`).
+
+    With HEEDFUL_NATS_URL set, it also pulls business events from NATS JetStream; run as many
+    as the load needs, they share the work.
+    """
     settings = Settings()
     configure_logging(settings.log_level, settings.log_format)
     container = build(settings)
     stop = threading.Event()
+    if settings.nats_url:
+        stream = StreamSettings(
+            settings.nats_url, stream=settings.nats_stream, subject=settings.nats_subject
+        )
+        start_consumer(stream, store_streamed_events(container), stop)
+
+    # SIGTERM (systemd, Docker, Kubernetes) stops the loop between passes, never mid-message.
+    def finish(*_: object) -> None:
+        stop.set()
+        container.wake.set()
+
+    signal.signal(signal.SIGTERM, finish)
     try:
         run_forever(container, stop)
     except KeyboardInterrupt:

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 
 import structlog
 
 from heedful.bootstrap import Container
 from heedful.core.engine.reactions import process_events
+from heedful.core.events.handlers import accept_events
 from heedful.core.promises.deadlines import fire_due_timers
 
 log = structlog.get_logger("heedful.worker")
@@ -91,8 +92,24 @@ def run_forever(container: Container, stop: threading.Event) -> None:
         if any(n > 0 for n in results.values()):
             log.info("worker pass", **results)
             continue  # more may be waiting: go again without a pause
-        stop.wait(poll)  # wakes at once on shutdown
+        # Wakes early when events arrive (the API or the stream sets it) or on shutdown.
+        container.wake.wait(poll)
+        container.wake.clear()
     log.info("worker stopped")
+
+
+def store_streamed_events(container: Container) -> Callable[[Sequence[object]], int]:
+    """What the JetStream consumer does with a batch: commit it to the inbox, wake the loop."""
+
+    def store(raw_events: Sequence[object]) -> int:
+        report = accept_events(container.uow(), container.clock, raw_events)
+        if report.accepted:
+            container.wake.set()
+        for refused in report.rejected:
+            log.warning("stream event refused", index=refused.index, reason=refused.reason)
+        return len(report.rejected)
+
+    return store
 
 
 def start_in_background(container: Container) -> tuple[threading.Thread, threading.Event]:

@@ -1,0 +1,1 @@
+"""Message streams: NATS JetStream feeding business events to any number of workers."""
