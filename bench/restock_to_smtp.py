@@ -1,0 +1,416 @@
+"""restock_to_smtp: from a stock system's POST to the e-mails in the waiting customers' inboxes.
+
+1,000,000 open promises (90 % of them "tell me when it is available", over 200,000 products,
+variants and sizes at 4 locations) in PostgreSQL; the real server and worker, with SMTP pointed at
+a server in this process that notes when each e-mail arrives. Each trial picks an item with at
+least 3 customers waiting, POSTs the ``heedful.stock.changed`` CloudEvent that 2 units arrived to
+``/api/v1/events``, and times from just before the POST to the arrival of the second e-mail. The
+first two in line are told; the third keeps her place. At the end every expected e-mail must have
+arrived exactly once, and no other.
+
+Two shapes, each measured: ``worker`` is production's (``heedful serve --no-worker`` beside one
+``heedful worker`` process; the worker learns of the event at its next poll), ``in_process`` is
+``heedful serve`` with the worker in the server's process (``make demo``, small sites).
+
+Target (the issue): p99 under 250 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.parser import BytesHeaderParser
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+from aiosmtpd.controller import Controller
+
+from bench.crash import daytime_zone
+from bench.promise_data import Shape, Wanted, load, wanted_item
+from bench.support import HEEDFUL, Latencies, free_port, fresh_database, libpq_url, step
+from heedful.adapters.clock import SystemClock
+from heedful.adapters.storage.migrate import upgrade
+from heedful.bootstrap import build
+from heedful.config import Settings
+from heedful.core.access.model import SYSTEM, Role
+from heedful.core.staff.handlers import NewToken, create_token
+
+NAME = "restock_to_smtp"
+TARGET_P99_MS = 250.0
+SHAPES = {
+    "worker": "heedful serve --no-worker + one heedful worker process",
+    "in_process": "heedful serve (worker thread in the server process)",
+}
+# The engine's own question (SqlPromises.waiting_for), asked before a trial: who is in line.
+IN_LINE = """
+SELECT p.id, p.customer_id, i.value
+FROM promises p JOIN identities i ON i.customer_id = p.customer_id AND i.kind = 'email'
+WHERE p.item_product = %s AND p.location_id = %s AND p.state = 'open'
+  AND p.kind = 'tell_when_available' AND p.notice_message_id IS NULL
+  AND p.item_variant IN ('', %s) AND p.item_size IN ('', %s)
+ORDER BY p.sequence LIMIT %s
+"""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group(NAME)
+    group.add_argument("--restock-customers", type=int, default=100_000)
+    group.add_argument("--restock-promises", type=int, default=1_000_000)
+    group.add_argument("--restock-items", type=int, default=200_000, help="items waited for")
+    group.add_argument("--restock-trials", type=int, default=200, help="timed trials per shape")
+    group.add_argument("--restock-warmup", type=int, default=20, help="untimed trials per shape")
+    group.add_argument("--restock-units", type=int, default=2, help="units arriving per trial")
+    group.add_argument(
+        "--restock-shapes", default="worker,in_process", help=f"of {', '.join(SHAPES)}"
+    )
+
+
+@dataclass(frozen=True)
+class Arrival:
+    at: float  # time.perf_counter() as the DATA command came in
+    message_id: str
+    to: str
+
+
+class ArrivalSink:
+    """An SMTP server's DATA handler that notes the moment each e-mail arrives, and for whom."""
+
+    def __init__(self) -> None:
+        self._arrived = threading.Condition()
+        self.arrivals: list[Arrival] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        at = time.perf_counter()
+        del server, session
+        headers = BytesHeaderParser().parsebytes(envelope.content)
+        message_id = str(headers["Message-ID"] or "").strip("<>").split("@")[0]
+        with self._arrived:
+            self.arrivals.extend(Arrival(at, message_id, to) for to in envelope.rcpt_tos)
+            self._arrived.notify_all()
+        return "250 OK"
+
+    def mark(self) -> int:
+        with self._arrived:
+            return len(self.arrivals)
+
+    def wait_for(self, since: int, expected: Counter[str], timeout: float) -> list[Arrival]:
+        """The e-mails to ``expected`` addresses since ``since``, once they have all arrived."""
+        deadline = time.perf_counter() + timeout
+        with self._arrived:
+            while True:
+                got = [a for a in self.arrivals[since:] if a.to in expected]
+                if Counter(a.to for a in got) >= expected:
+                    return got
+                left = deadline - time.perf_counter()
+                if left <= 0 or not self._arrived.wait(left):
+                    missing = expected - Counter(a.to for a in got)
+                    raise RuntimeError(f"no e-mail to {sorted(missing)} within {timeout} s")
+
+    def since(self, mark: int) -> list[Arrival]:
+        with self._arrived:
+            return self.arrivals[mark:]
+
+    def more_than(self, count: int, timeout: float) -> bool:
+        with self._arrived:
+            return self._arrived.wait_for(lambda: len(self.arrivals) > count, timeout)
+
+
+@contextmanager
+def smtp_sink() -> Iterator[tuple[int, ArrivalSink]]:
+    sink = ArrivalSink()
+    port = free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port, ready_timeout=10)
+    controller.start()
+    try:
+        yield port, sink
+    finally:
+        controller.stop()
+
+
+@contextmanager
+def _process(args: list[str], env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    with log.open("ab") as out:
+        process = subprocess.Popen([str(HEEDFUL), *args], env=env, stdout=out, stderr=out)
+    try:
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextmanager
+def serving(url: str, smtp_port: int, shape: str, log: Path) -> Iterator[str]:
+    """The server (and the worker) of ``shape``, sending e-mail to the sink; yields the base URL."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "HEEDFUL_DATABASE_URL": url,
+        "HEEDFUL_HOST": "127.0.0.1",
+        "HEEDFUL_PORT": str(port),
+        "HEEDFUL_SMTP_HOST": "127.0.0.1",
+        "HEEDFUL_SMTP_PORT": str(smtp_port),
+        "HEEDFUL_LOG_FORMAT": "json",
+    }
+    base_url = f"http://127.0.0.1:{port}"
+    with ExitStack() as stack:
+        serve = ["serve", "--no-worker"] if shape == "worker" else ["serve"]
+        server = stack.enter_context(_process(serve, env, log))
+        if shape == "worker":
+            stack.enter_context(_process(["worker"], env, log))
+        _wait_until_healthy(base_url, server, log)
+        yield base_url
+
+
+def _wait_until_healthy(base_url: str, server: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 60
+    with httpx.Client(base_url=base_url, timeout=2.0) as client:
+        while time.monotonic() < deadline:
+            try:
+                if client.get("/healthz").status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            try:
+                server.wait(timeout=0.1)  # the pause between polls, and a check it still runs
+            except subprocess.TimeoutExpired:
+                continue
+            raise RuntimeError(f"the server exited:\n{_tail(log)}")
+    raise RuntimeError(f"the server did not answer /healthz in 60 s:\n{_tail(log)}")
+
+
+def _tail(log: Path) -> str:
+    # The log lives in a temporary directory that is gone by the time anyone reads the error.
+    return "\n".join(log.read_text(errors="replace").splitlines()[-30:])
+
+
+@dataclass
+class Trial:
+    item: Wanted
+    told: list[str]  # promise ids, first in line first
+    passed_over: list[str]  # still waiting after this trial
+
+
+@dataclass
+class Line:
+    """What the trials told and whom they passed over, to check against the sink and outbox."""
+
+    trials: list[Trial] = field(default_factory=list)
+
+    def told(self) -> set[str]:
+        return {pid for trial in self.trials for pid in trial.told}
+
+    def passed_over(self) -> set[str]:
+        return {pid for trial in self.trials for pid in trial.passed_over} - self.told()
+
+
+class Trials:
+    def __init__(self, db: psycopg.Connection[Any], shape: Shape, seed: int, units: int) -> None:
+        self.db, self.shape, self.units = db, shape, units
+        self.rng = random.Random(seed + 11)
+        self.used: set[int] = set()
+        self.line = Line()
+
+    def next_line(self) -> tuple[Trial, Counter[str]]:
+        """An item never restocked before with at least units + 1 customers in line for it."""
+        while True:
+            index = self.rng.randrange(self.shape.items)
+            if index in self.used:
+                continue
+            self.used.add(index)
+            item = wanted_item(index)
+            waiting = self.db.execute(
+                IN_LINE,
+                (item.product, item.location_id, item.variant, item.size, self.units + 1),
+            ).fetchall()
+            if len(waiting) > self.units:
+                break
+        # Quiet hours only delay a message: the customers in line live where it is daytime now.
+        customers = [customer_id for _, customer_id, _ in waiting]
+        zone = daytime_zone(SystemClock().now())
+        self.db.execute("UPDATE customers SET time_zone = %s WHERE id = ANY(%s)", (zone, customers))
+        told = waiting[: self.units]
+        trial = Trial(
+            item, [pid for pid, _, _ in told], [pid for pid, _, _ in waiting[self.units :]]
+        )
+        self.line.trials.append(trial)
+        return trial, Counter(address for _, _, address in told)
+
+
+def _event(item: Wanted, quantity: int, event_id: str, now: datetime) -> bytes:
+    return json.dumps(
+        {
+            "specversion": "1.0",
+            "id": event_id,
+            "source": "urn:bench:stock",
+            "type": "heedful.stock.changed",
+            "time": now.isoformat(),
+            "datacontenttype": "application/json",
+            "data": {
+                "product": item.product,
+                "variant": item.variant,
+                "size": item.size,
+                "location": item.location_id,
+                "quantity": quantity,
+            },
+        }
+    ).encode()
+
+
+def _trials(
+    client: httpx.Client, sink: ArrivalSink, trials: Trials, count: int, label: str
+) -> tuple[Latencies, Latencies, Latencies]:
+    """``count`` restocks one after another: POST to the last e-mail, to the first, to the 202."""
+    to_inbox: list[float] = []
+    to_first: list[float] = []
+    to_answer: list[float] = []
+    started = time.perf_counter()
+    for n in range(count):
+        trial, expected = trials.next_line()
+        body = _event(trial.item, trials.units, f"{label}-{n}", SystemClock().now())
+        since = sink.mark()
+        before = time.perf_counter()
+        answer = client.post(
+            "/api/v1/events", content=body, headers={"Content-Type": "application/cloudevents+json"}
+        )
+        answered = time.perf_counter()
+        if answer.status_code != 202 or answer.json()["accepted"] != 1:
+            raise RuntimeError(f"{label}: {answer.status_code} {answer.text[:300]}")
+        arrivals = sink.wait_for(since, expected, timeout=30)
+        to_inbox.append((max(a.at for a in arrivals) - before) * 1000)
+        to_first.append((min(a.at for a in arrivals) - before) * 1000)
+        to_answer.append((answered - before) * 1000)
+    elapsed = time.perf_counter() - started
+    return (
+        Latencies(to_inbox, elapsed),
+        Latencies(to_first, elapsed),
+        Latencies(to_answer, elapsed),
+    )
+
+
+def _check(db: psycopg.Connection[Any], sink: ArrivalSink, line: Line, since: int) -> int:
+    """Each customer told got exactly one e-mail, under her message's id; nobody else got one."""
+    told, passed_over = line.told(), line.passed_over()
+    sink.more_than(since + len(told), timeout=1.0)  # a late repeat would show here
+    # The sink hears of an e-mail before the worker commits it as sent: give the commit time.
+    deadline = time.monotonic() + 10
+    while True:
+        rows = db.execute(
+            "SELECT id, promise_id, status FROM messages WHERE promise_id = ANY(%s)",
+            (sorted(told | passed_over),),
+        ).fetchall()
+        statuses = Counter(status for _, _, status in rows)
+        if statuses["sent"] == len(rows) or time.monotonic() > deadline:
+            break
+        threading.Event().wait(0.1)
+    per_promise = Counter(promise_id for _, promise_id, _ in rows)
+    if set(per_promise) != told or any(n != 1 for n in per_promise.values()):
+        raise RuntimeError(f"outbox: {len(per_promise)} promises have messages, {len(told)} told")
+    if statuses["sent"] != len(rows):
+        raise RuntimeError(f"not every message was sent: {statuses}")
+    received = Counter(a.message_id for a in sink.since(since))
+    if received != Counter(message_id for message_id, _, _ in rows):
+        raise RuntimeError(f"the sink got {sum(received.values())} e-mails for {len(told)} told")
+    return len(told)
+
+
+def _measure_shape(
+    url: str, shape_name: str, trials: Trials, token: str, args: argparse.Namespace, work: Path
+) -> dict[str, Any]:
+    trials.line = Line()
+    with (
+        smtp_sink() as (smtp_port, sink),
+        serving(url, smtp_port, shape_name, work / f"{shape_name}.log") as base_url,
+        httpx.Client(
+            base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=30
+        ) as client,
+        step(f"{shape_name}: {args.restock_warmup} + {args.restock_trials} restocks"),
+    ):
+        _trials(client, sink, trials, args.restock_warmup, f"warm-{shape_name}")
+        since = sink.mark()
+        trials.line = Line()
+        to_inbox, to_first, to_answer = _trials(
+            client, sink, trials, args.restock_trials, shape_name
+        )
+        emails = _check(trials.db, sink, trials.line, since)
+    print(to_inbox.line(f"{shape_name}: POST to last e-mail"))
+    print(to_first.line(f"{shape_name}: POST to first e-mail"))
+    print(to_answer.line(f"{shape_name}: POST to 202"))
+    return {
+        "p50_ms": round(to_inbox.percentile(50), 1),
+        "p95_ms": round(to_inbox.percentile(95), 1),
+        "p99_ms": round(to_inbox.percentile(99), 1),
+        "max_ms": round(max(to_inbox.samples_ms), 1),
+        "first_email_p50_ms": round(to_first.percentile(50), 1),
+        "post_p50_ms": round(to_answer.percentile(50), 1),
+        "post_p99_ms": round(to_answer.percentile(99), 1),
+        "trials": len(to_inbox.samples_ms),
+        "emails": emails,
+        "shape": SHAPES[shape_name],
+    }
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    shapes = [name.strip() for name in args.restock_shapes.split(",") if name.strip()]
+    if unknown := set(shapes) - set(SHAPES):
+        raise SystemExit(f"no shape {', '.join(sorted(unknown))}; there are {', '.join(SHAPES)}")
+    shape = Shape(
+        customers=args.restock_customers,
+        promises=args.restock_promises,
+        waits=0.9,
+        items=args.restock_items,
+    )
+    metrics: dict[str, Any] = {
+        "open_promises": shape.promises,
+        "customers": shape.customers,
+        "items_waited_for": shape.items,
+        "units_per_restock": args.restock_units,
+        # The worker looks for new events this often when idle: the floor under the wait.
+        "worker_poll_seconds": Settings().worker_poll_seconds,
+        "load_average_1m_at_start": round(os.getloadavg()[0], 2),
+    }
+    with (
+        tempfile.TemporaryDirectory(prefix="heedful-bench-") as tmp,
+        fresh_database(args.postgres_url, keep=args.keep, label="restock_") as url,
+    ):
+        with step("migrate"):
+            upgrade(url)
+        with step("load") as timer:
+            population = load(libpq_url(url), shape, args.seed, SystemClock().now())
+        print("rows loaded: " + ", ".join(f"{t} {n:,}" for t, n in population.rows.items()))
+        metrics["load_s"] = round(timer.seconds, 1)
+        container = build(Settings(database_url=url))
+        _, token = create_token(
+            NewToken(name="bench", role=Role.ADMIN), container.uow(), container.clock, SYSTEM
+        )
+        container.close()
+        with psycopg.connect(libpq_url(url), autocommit=True) as db:
+            trials = Trials(db, shape, args.seed, args.restock_units)
+            for name in shapes:
+                figures = _measure_shape(url, name, trials, token, args, Path(tmp))
+                prefix = "" if name == "worker" else f"{name}_"  # production's shape is the key
+                metrics |= {f"{prefix}{key}": value for key, value in figures.items()}
+                metrics[f"load_average_1m_after_{name}"] = round(os.getloadavg()[0], 2)
+    metrics["measured_at"] = SystemClock().now().isoformat(timespec="seconds")
+    for prefix in ("", "in_process_"):
+        if f"{prefix}p99_ms" in metrics:
+            p99 = metrics[f"{prefix}p99_ms"]
+            verdict = "met" if p99 < TARGET_P99_MS else "MISSED"
+            print(f"target {prefix}p99_ms < {TARGET_P99_MS} ms: {p99} ms, {verdict}")
+    return metrics
