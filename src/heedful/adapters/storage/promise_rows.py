@@ -22,7 +22,7 @@ from heedful.core.promises.model import (
     PromiseState,
     WantedItem,
 )
-from heedful.core.promises.ports import PromiseFilter
+from heedful.core.promises.ports import Outcome, OutcomeCount, PromiseFilter
 from heedful.core.shared.timers import Timer, TimerKind
 from heedful.core.tasks.model import Task, TaskKind
 
@@ -163,20 +163,65 @@ class SqlPromises:
         rows = self._conn.execute(_locking(self._conn, query)).mappings()
         return [_promise(row) for row in rows]
 
-    def kept_rate_rows(
-        self, since: datetime, location_ids: frozenset[str] | None
-    ) -> list[tuple[str, str, str, str, datetime, int]]:
-        query = sa.select(
+    def count_outcomes(
+        self,
+        week_starts: Sequence[datetime],
+        until: datetime,
+        now: datetime,
+        location_ids: frozenset[str] | None,
+    ) -> list[OutcomeCount]:
+        # The database counts: a year of promises comes back as a few hundred rows, not one
+        # per promise. Weeks are bucketed against boundaries computed in Python, so a week
+        # follows the report's time zone (clock changes included) on SQLite as on PostgreSQL.
+        made_at = promises.c.made_at
+        # Made before the start of week i + 1: in week i; after every start: in the last week.
+        later_starts = week_starts[1:]
+        week: sa.ColumnElement[Any] = sa.literal_column(str(len(later_starts)))
+        if later_starts:
+            week = sa.case(
+                *[
+                    (made_at < start, sa.literal_column(str(i)))
+                    for i, start in enumerate(later_starts)
+                ],
+                else_=week,
+            )
+        is_open = promises.c.state == PromiseState.OPEN.value
+        outcome = sa.case(
+            (sa.and_(is_open, promises.c.due_at < now), sa.literal(Outcome.OVERDUE.value)),
+            (is_open, sa.literal(Outcome.WAITING.value)),
+            else_=promises.c.state,
+        )
+        rows = sa.select(
             promises.c.kind,
             promises.c.location_id,
+            promises.c.made_by,
             promises.c.made_by_label,
-            promises.c.state,
-            promises.c.made_at,
-        ).where(promises.c.made_at >= since)
+            outcome.label("outcome"),
+            week.label("week"),
+        ).where(made_at >= week_starts[0], made_at < until)
         if location_ids is not None:
-            query = query.where(promises.c.location_id.in_(sorted(location_ids)))
+            rows = rows.where(promises.c.location_id.in_(sorted(location_ids)))
+        # Grouped outside: PostgreSQL cannot tell that two bound copies of a CASE are the same.
+        each = rows.subquery()
+        query = sa.select(
+            each.c.kind,
+            each.c.location_id,
+            each.c.made_by,
+            sa.func.max(each.c.made_by_label).label("made_by_label"),
+            each.c.outcome,
+            each.c.week,
+            sa.func.count().label("promises"),
+        ).group_by(each.c.kind, each.c.location_id, each.c.made_by, each.c.outcome, each.c.week)
         return [
-            (row.kind, row.location_id, row.made_by_label, row.state, row.made_at, 1)
+            OutcomeCount(
+                kind=row.kind,
+                location_id=row.location_id,
+                made_by=row.made_by,
+                made_by_label=row.made_by_label,
+                outcome=Outcome(row.outcome),
+                week=int(row.week),
+                count=int(row.promises),
+            )
             for row in self._conn.execute(query)
         ]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Protocol
 
 from heedful.core.outreach.outbox import Message, MessageStatus
@@ -19,6 +20,29 @@ class PromiseFilter:
     location_ids: frozenset[str] | None = None  # None: every location
     states: frozenset[PromiseState] | None = None
     due_before: datetime | None = None
+
+
+class Outcome(StrEnum):
+    """How a promise stands in the report: its state, with open ones split at the deadline."""
+
+    KEPT = "kept"
+    KEPT_LATE = "kept_late"
+    BROKEN = "broken"
+    OVERDUE = "overdue"  # still open past its deadline: broken so far
+    WAITING = "waiting"  # open and not yet due, or with no deadline
+    CANCELLED = "cancelled"
+    WITHDRAWN = "withdrawn"
+
+
+@dataclass(frozen=True)
+class OutcomeCount:
+    kind: str
+    location_id: str
+    made_by: str
+    made_by_label: str
+    outcome: Outcome
+    week: int
+    count: int
 
 
 class PromiseRepository(Protocol):
@@ -38,10 +62,19 @@ class PromiseRepository(Protocol):
         """
         ...
 
-    def kept_rate_rows(
-        self, since: datetime, location_ids: frozenset[str] | None
-    ) -> list[tuple[str, str, str, str, datetime, int]]:
-        """(kind, location_id, made_by_label, state, week start, count) for the promise report."""
+    def count_outcomes(
+        self,
+        week_starts: Sequence[datetime],
+        until: datetime,
+        now: datetime,
+        location_ids: frozenset[str] | None,
+    ) -> list[OutcomeCount]:
+        """Promises made from ``week_starts[0]`` until ``until``, counted for the report.
+
+        Counted by kind, location, maker, outcome and week: the index of the last week start at
+        or before the promise was made. An open promise is OVERDUE once ``now`` is past its
+        deadline, WAITING before it (or when it has none).
+        """
         ...
 
 

@@ -1,0 +1,330 @@
+"""The promise-kept rate: how many promises were kept on time, kept late or broken.
+
+What is counted (the console and the API say the same next to the numbers):
+
+- a promise whose outcome is known counts: kept, kept late, broken, and one still open past its
+  deadline, which is broken so far (the worker breaks it at the deadline, a moment later);
+- cancelled (the business called it off, saying why) and withdrawn (the customer no longer wants
+  it) are shown but not counted: neither is the business keeping or failing its word;
+- open promises not yet due, or with no deadline, are waiting: not counted yet;
+- the kept rate is (kept + kept late) / counted; on time, late and broken are shares of counted;
+- a promise belongs to the ISO week (Monday to Sunday) in which it was made, on the clock of the
+  report's time zone: the locations' zone when every location in the report shares one (a chain
+  in one country), otherwise UTC.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from heedful.core.access.model import Actor, Permission
+from heedful.core.customers._common import scope_of
+from heedful.core.promises.model import PromiseKind
+from heedful.core.promises.ports import Outcome, OutcomeCount
+from heedful.core.shared.clock import Clock
+from heedful.core.shared.errors import Forbidden, InvalidInput
+from heedful.core.shared.ports import UnitOfWork
+from heedful.core.staff.model import Location
+
+WEEKS_BY_DEFAULT = 12
+# Two years side by side is the longest comparison anyone asked for; it also keeps the week
+# buckets (one CASE branch each in the query) around a hundred.
+LONGEST_PERIOD_DAYS = 731
+# No ledger is older than this; it also keeps date arithmetic away from year 1.
+EARLIEST_DAY = date(2000, 1, 1)
+UTC_ZONE = "UTC"
+
+
+class GroupBy(StrEnum):
+    WEEK = "week"
+    KIND = "kind"
+    LOCATION = "location"
+    STAFF = "staff"
+
+
+@dataclass(frozen=True)
+class ReportAsk:
+    """What the manager asked for; every field may be left out."""
+
+    since: date | None = None  # the first day included, on the report's clock
+    until: date | None = None  # the last day included
+    location_id: str | None = None
+    kind: PromiseKind | None = None
+    made_by: str | None = None  # the staff member's (or API token's) id
+
+
+@dataclass(frozen=True)
+class Period:
+    since: date
+    until: date
+    time_zone: str
+    week_starts: tuple[datetime, ...]  # UTC: midnight of ``since``, then every Monday's
+    ends_at: datetime  # UTC: the midnight after ``until``
+
+    def week_label(self, index: int) -> str:
+        year, week, _ = self.week_first_day(index).isocalendar()
+        return f"{year}-W{week:02d}"
+
+    def week_first_day(self, index: int) -> date:
+        return self.week_starts[index].astimezone(ZoneInfo(self.time_zone)).date()
+
+
+@dataclass(frozen=True)
+class Tally:
+    kept: int = 0
+    kept_late: int = 0
+    broken: int = 0
+    overdue: int = 0
+    waiting: int = 0
+    cancelled: int = 0
+    withdrawn: int = 0
+
+    def add(self, outcome: Outcome, count: int) -> Tally:
+        return replace(self, **{outcome.value: getattr(self, outcome.value) + count})
+
+    @property
+    def made(self) -> int:
+        return self.counted + self.waiting + self.cancelled + self.withdrawn
+
+    @property
+    def counted(self) -> int:
+        """The sample: promises whose outcome is known (overdue ones as broken so far)."""
+        return self.kept + self.kept_late + self.broken + self.overdue
+
+    @property
+    def broken_so_far(self) -> int:
+        return self.broken + self.overdue
+
+    def _share(self, part: int) -> float | None:
+        return part / self.counted if self.counted else None
+
+    @property
+    def kept_rate(self) -> float | None:
+        """None when nothing is counted yet: no rate, rather than a rate of zero."""
+        return self._share(self.kept + self.kept_late)
+
+    @property
+    def on_time_share(self) -> float | None:
+        return self._share(self.kept)
+
+    @property
+    def late_share(self) -> float | None:
+        return self._share(self.kept_late)
+
+    @property
+    def broken_share(self) -> float | None:
+        return self._share(self.broken_so_far)
+
+
+@dataclass(frozen=True)
+class Group:
+    key: str  # a week ("2026-W10"), a kind's code, a location's or a maker's id
+    label: str  # what a reader sees: the location's name, the maker's name; the key otherwise
+    tally: Tally
+    first_day: date | None = None  # weeks only: the first day of the week inside the period
+
+
+@dataclass(frozen=True)
+class PromiseReport:
+    period: Period
+    ask: ReportAsk
+    total: Tally
+    by_week: list[Group]  # every week of the period, empty ones too: a gap is news
+    by_kind: list[Group]
+    by_location: list[Group]
+    by_staff: list[Group]
+    locations: list[Location] = field(default_factory=list)  # the reader's, for the filter
+    makers: list[tuple[str, str]] = field(default_factory=list)  # (id, name) for the filter
+
+    def groups(self, by: GroupBy) -> list[Group]:
+        return {
+            GroupBy.WEEK: self.by_week,
+            GroupBy.KIND: self.by_kind,
+            GroupBy.LOCATION: self.by_location,
+            GroupBy.STAFF: self.by_staff,
+        }[by]
+
+
+def report_zone(locations: Sequence[Location]) -> str:
+    """The locations' zone when they share one, otherwise UTC (see the module's definition)."""
+    zones = {location.time_zone for location in locations}
+    return zones.pop() if len(zones) == 1 else UTC_ZONE
+
+
+def _midnight(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(), tzinfo=zone).astimezone(UTC)
+
+
+def report_period(now: datetime, time_zone: str, since: date | None, until: date | None) -> Period:
+    """The days asked for, by default the last twelve ISO weeks up to today, cut into weeks."""
+    zone = ZoneInfo(time_zone)
+    today = now.astimezone(zone).date()
+    # Nothing is made tomorrow: a later end is today, so the weeks shown are weeks that were.
+    last = min(until, today) if until is not None else today
+    this_monday = today - timedelta(days=today.weekday())
+    first = since if since is not None else this_monday - timedelta(weeks=WEEKS_BY_DEFAULT - 1)
+    if first < EARLIEST_DAY:
+        raise InvalidInput("the period starts in 2000 or later", field="since")
+    if first > last:
+        raise InvalidInput("the period's first day comes after its last", field="since")
+    if (last - first).days >= LONGEST_PERIOD_DAYS:
+        raise InvalidInput("a report covers at most two years", field="since")
+    starts = [first]
+    monday = first - timedelta(days=first.weekday()) + timedelta(weeks=1)
+    while monday <= last:
+        starts.append(monday)
+        monday += timedelta(weeks=1)
+    return Period(
+        since=first,
+        until=last,
+        time_zone=time_zone,
+        week_starts=tuple(_midnight(day, zone) for day in starts),
+        ends_at=_midnight(last + timedelta(days=1), zone),
+    )
+
+
+def _wanted(count: OutcomeCount, ask: ReportAsk) -> bool:
+    return (ask.kind is None or count.kind == ask.kind.value) and (
+        ask.made_by is None or count.made_by == ask.made_by
+    )
+
+
+def _grouped(counts: Iterable[OutcomeCount], key: str) -> dict[str, Tally]:
+    tallies: dict[str, Tally] = {}
+    for count in counts:
+        value = str(getattr(count, key))
+        tallies[value] = tallies.get(value, Tally()).add(count.outcome, count.count)
+    return tallies
+
+
+def tally_report(
+    counts: Sequence[OutcomeCount],
+    period: Period,
+    ask: ReportAsk,
+    location_names: dict[str, str],
+) -> PromiseReport:
+    """The report from the storage's counts: the maths, with no I/O."""
+    chosen = [count for count in counts if _wanted(count, ask)]
+    total = Tally()
+    for count in chosen:
+        total = total.add(count.outcome, count.count)
+    weeks = _grouped(chosen, "week")
+    by_week = [
+        Group(
+            key=period.week_label(index),
+            label=period.week_label(index),
+            tally=weeks.get(str(index), Tally()),
+            first_day=period.week_first_day(index),
+        )
+        for index in range(len(period.week_starts))
+    ]
+    kinds = _grouped(chosen, "kind")
+    by_kind = [Group(k.value, k.value, kinds[k.value]) for k in PromiseKind if k.value in kinds]
+    places = _grouped(chosen, "location_id")
+    by_location = sorted(
+        (Group(key, location_names.get(key, key), tally) for key, tally in places.items()),
+        key=lambda group: (group.label.casefold(), group.key),
+    )
+    # Makers are told apart by id (two Olgas are two people); the name is the one stored with
+    # their promises. Every maker in the period is offered in the filter, whatever it holds.
+    makers = {count.made_by: count.made_by_label for count in counts}
+    people = _grouped(chosen, "made_by")
+    by_staff = sorted(
+        (Group(key, makers.get(key, key), tally) for key, tally in people.items()),
+        key=lambda group: (group.label.casefold(), group.key),
+    )
+    return PromiseReport(
+        period=period,
+        ask=ask,
+        total=total,
+        by_week=by_week,
+        by_kind=by_kind,
+        by_location=by_location,
+        by_staff=by_staff,
+        makers=sorted(makers.items(), key=lambda maker: (maker[1].casefold(), maker[0])),
+    )
+
+
+def promise_report(ask: ReportAsk, uow: UnitOfWork, clock: Clock, actor: Actor) -> PromiseReport:
+    """The report for managers (their locations) and admins (every location)."""
+    actor.require(Permission.VIEW_REPORTS)
+    now = clock.now()
+    with uow:
+        every = uow.locations.list()
+        scope = scope_of(actor).location_ids
+        mine = [loc for loc in every if scope is None or loc.id in scope]
+        if ask.location_id is not None:
+            if not any(loc.id == ask.location_id for loc in every):
+                raise InvalidInput(f"no location {ask.location_id}", field="location_id")
+            if not actor.may_act_at(ask.location_id):
+                raise Forbidden("you do not work at that location", field="location_id")
+            scope = frozenset({ask.location_id})
+        in_report = [loc for loc in mine if scope is None or loc.id in scope]
+        period = report_period(now, report_zone(in_report), ask.since, ask.until)
+        counts = uow.promises.count_outcomes(period.week_starts, period.ends_at, now, scope)
+    names = {location.id: location.name for location in every}
+    report = tally_report(counts, period, ask, names)
+    return replace(report, locations=sorted(mine, key=lambda loc: loc.name.casefold()))
+
+
+CSV_COLUMNS = (
+    "group_by",
+    "key",
+    "label",
+    "first_day",
+    "made",
+    "counted",
+    "kept",
+    "kept_late",
+    "broken",
+    "overdue",
+    "waiting",
+    "cancelled",
+    "withdrawn",
+    "kept_rate",
+    "on_time_share",
+    "late_share",
+    "broken_share",
+)
+
+
+def _cell(text: str) -> str:
+    # A name starting with = + - or @ is a formula to a spreadsheet: quoted, it stays a name.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _share(value: float | None) -> str:
+    return "" if value is None else f"{value:.4f}"
+
+
+def _csv_row(by: str, group: Group) -> list[str]:
+    t = group.tally
+    counts = [t.made, t.counted, t.kept, t.kept_late, t.broken, t.overdue, t.waiting]
+    counts += [t.cancelled, t.withdrawn]
+    shares = [t.kept_rate, t.on_time_share, t.late_share, t.broken_share]
+    first_day = group.first_day.isoformat() if group.first_day else ""
+    labels = [by, _cell(group.key), _cell(group.label), first_day]
+    return [*labels, *map(str, counts), *map(_share, shares)]
+
+
+def report_csv(report: PromiseReport, groupings: Sequence[GroupBy]) -> str:
+    """One row per group (and one for the whole period), starting with a byte-order mark.
+
+    Excel reads a CSV without the mark in the machine's legacy code page, which turns Cyrillic
+    names into mojibake; with it, Excel reads UTF-8.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    period = f"{report.period.since.isoformat()}/{report.period.until.isoformat()}"
+    writer.writerow(_csv_row("all", Group(period, period, report.total)))
+    for by in groupings:
+        for group in report.groups(by):
+            writer.writerow(_csv_row(by.value, group))
+    return "\ufeff" + out.getvalue()
