@@ -342,6 +342,9 @@ class FakeLocationRepository(_Repository):
     def get(self, location_id: str) -> Location | None:
         return _copy(self._state.locations.get(location_id))
 
+    def update(self, location: Location) -> None:
+        _replace(self._writing().locations, location.id, location)
+
     def list(self) -> list[Location]:
         rows = sorted(self._state.locations.values(), key=lambda loc: (loc.name, loc.id))
         return [_copy(loc) for loc in rows]

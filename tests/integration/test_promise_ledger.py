@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from builders import an_agent
@@ -25,6 +25,7 @@ from heedful.core.promises.handlers import (
 from heedful.core.promises.model import PromiseKind, PromiseState, WantedItem
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.errors import Conflict, InvalidInput, NotFound
+from heedful.core.staff.handlers import set_opening_hours
 from heedful.core.tasks.model import TaskKind
 
 
@@ -199,3 +200,37 @@ def test_staff_see_the_promises_of_their_own_locations_only(world: PromiseWorld)
         keep_promise(promise.id, "", world.uow, world.clock, elsewhere)
     assert [p.id for p in list_promises(world.uow, world.assistant)] == [promise.id]
     assert list_promises(world.uow, elsewhere) == []
+
+
+def test_a_deadline_in_business_hours_skips_the_weekend(world: PromiseWorld) -> None:
+    set_opening_hours(
+        world.kyiv.id, {"mon-fri": ["09:00-18:00"]}, "", world.uow, world.clock, world.admin
+    )
+    world.clock.set(datetime(2026, 3, 6, 15, 0, tzinfo=UTC))  # Friday 17:00 in Kyiv
+    anna = world.customer("Anna", email="anna@example.com")
+    promise = make_promise(
+        MakePromise(anna.id, PromiseKind.REPLY_BY, world.kyiv.id, due_in_business_minutes=120),
+        world.uow,
+        world.clock,
+        world.assistant,
+    )
+    # One hour on Friday, one on Monday morning: 10:00 in Kyiv.
+    assert promise.due_at == datetime(2026, 3, 9, 8, 0, tzinfo=UTC)
+    assert promise.due_in_business_minutes == 120
+
+
+def test_business_time_needs_the_location_to_keep_hours(world: PromiseWorld) -> None:
+    anna = world.customer("Anna", email="anna@example.com")
+    with pytest.raises(InvalidInput) as error:
+        make_promise(
+            MakePromise(anna.id, PromiseKind.REPLY_BY, world.lviv.id, due_in_business_minutes=60),
+            world.uow,
+            world.clock,
+            world.admin,
+        )
+    assert error.value.field == "due_in_business_minutes"
+    with pytest.raises(InvalidInput) as bad_hours:
+        set_opening_hours(
+            world.lviv.id, {"weekdays": ["09:00-18:00"]}, "", world.uow, world.clock, world.admin
+        )
+    assert bad_hours.value.field == "hours"

@@ -50,6 +50,8 @@ class SqlLocations:
             country=r["country"],
             time_zone=r["time_zone"],
             created_at=r["created_at"],
+            opening_hours=r["opening_hours"] or {},
+            subdivision=r["subdivision"],
         )
 
     def add(self, location: Location) -> None:
@@ -62,6 +64,21 @@ class SqlLocations:
                 country=location.country,
                 time_zone=location.time_zone,
                 created_at=location.created_at,
+                opening_hours=location.opening_hours or None,
+                subdivision=location.subdivision,
+            )
+        )
+
+    def update(self, location: Location) -> None:
+        self._conn.execute(
+            locations.update()
+            .where(locations.c.id == location.id)
+            .values(
+                name=location.name,
+                city=location.city,
+                time_zone=location.time_zone,
+                opening_hours=location.opening_hours or None,
+                subdivision=location.subdivision,
             )
         )
 

@@ -66,6 +66,8 @@ locations = sa.Table(
     sa.Column("country", sa.String(2), nullable=False),
     sa.Column("time_zone", sa.String(64), nullable=False),
     sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("opening_hours", Json, nullable=True),
+    sa.Column("subdivision", sa.String(10), nullable=False, server_default=""),
 )
 
 staff = sa.Table(

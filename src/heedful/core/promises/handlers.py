@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from heedful.core.access.model import Actor, Permission
@@ -24,6 +24,7 @@ from heedful.core.shared.errors import Forbidden, InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
 from heedful.core.shared.ports import UnitOfWork
 from heedful.core.shared.timers import Timer, TimerKind
+from heedful.core.staff.calendar import LocationBusinessHours
 
 # How long before the deadline the owner is reminded: a call-back needs a nudge minutes ahead,
 # a refund a day ahead, so that there is still time to act.
@@ -82,23 +83,23 @@ def _default_text(cmd: MakePromise) -> str:
     return _DEFAULT_TEXT.get(cmd.kind, "")
 
 
-def _due(cmd: MakePromise, now: datetime, hours: BusinessHours | None) -> datetime | None:
+def _due(cmd: MakePromise, now: datetime, hours: BusinessHours) -> datetime | None:
     if cmd.due_at is not None and cmd.due_in_business_minutes is not None:
         raise InvalidInput("give a deadline or a business-time span, not both", field="due_at")
     if cmd.due_in_business_minutes is not None:
         if cmd.due_in_business_minutes <= 0:
             raise InvalidInput("a span must be positive", field="due_in_business_minutes")
-        if hours is None:
-            raise InvalidInput(
-                "this location has no business calendar", field="due_in_business_minutes"
-            )
-        return hours.add(cmd.location_id, now, timedelta(minutes=cmd.due_in_business_minutes))
+        try:
+            return hours.add(cmd.location_id, now, timedelta(minutes=cmd.due_in_business_minutes))
+        except InvalidInput as unusable:
+            raise InvalidInput(str(unusable), field="due_in_business_minutes") from None
     if cmd.due_at is not None:
         if cmd.due_at.tzinfo is None:
             raise InvalidInput("a deadline needs its time zone or offset", field="due_at")
         if cmd.due_at <= now:
             raise InvalidInput("the deadline has already passed", field="due_at")
-    return cmd.due_at
+        return cmd.due_at.astimezone(UTC)
+    return None
 
 
 def make_promise(
@@ -122,10 +123,10 @@ def make_promise(
         raise InvalidInput("say what was promised", field="text")
     if len(text) > MAX_TEXT:
         raise InvalidInput(f"a promise is at most {MAX_TEXT} characters", field="text")
-    due_at = _due(cmd, now, hours)
-    if cmd.kind in NEEDS_DEADLINE and due_at is None:
-        raise InvalidInput(f"a {cmd.kind.value} promise needs a deadline", field="due_at")
     with uow:
+        due_at = _due(cmd, now, hours or LocationBusinessHours(uow))
+        if cmd.kind in NEEDS_DEADLINE and due_at is None:
+            raise InvalidInput(f"a {cmd.kind.value} promise needs a deadline", field="due_at")
         customer = load_customer(uow, actor, cmd.customer_id, for_change=True)
         if uow.locations.get(cmd.location_id) is None:
             raise InvalidInput(f"no location {cmd.location_id}", field="location_id")

@@ -13,6 +13,7 @@ from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Conflict, InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
 from heedful.core.shared.ports import UnitOfWork
+from heedful.core.staff.calendar import calendar_of
 from heedful.core.staff.model import ApiToken, Location, LocationKind, StaffMember
 
 TOKEN_PREFIX = "hdf_"  # noqa: S105 - a prefix, not a secret
@@ -68,6 +69,30 @@ def create_location(cmd: NewLocation, uow: UnitOfWork, clock: Clock, actor: Acto
     )
     with uow:
         uow.locations.add(location)
+        uow.commit()
+    return location
+
+
+def set_opening_hours(
+    location_id: str,
+    hours: dict[str, list[str]],
+    subdivision: str,
+    uow: UnitOfWork,
+    clock: Clock,
+    actor: Actor,
+) -> Location:
+    """The hours a location's business time is counted in (promise deadlines, SLA clocks)."""
+    actor.require(Permission.MANAGE_STAFF)
+    del clock  # the change itself needs no time; kept for the uniform use-case signature
+    subdivision = subdivision.strip().upper()
+    with uow:
+        location = uow.locations.get(location_id)
+        if location is None:
+            raise NotFound(f"no location {location_id}")
+        calendar_of(location, hours=hours, subdivision=subdivision)  # refuses what cannot be read
+        location.opening_hours = {days: list(spans) for days, spans in hours.items()}
+        location.subdivision = subdivision
+        uow.locations.update(location)
         uow.commit()
     return location
 

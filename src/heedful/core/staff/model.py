@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
@@ -26,6 +26,10 @@ class Location:
     country: str  # ISO 3166-1 alpha-2: holiday calendars and phone numbers follow it
     time_zone: str
     created_at: datetime
+    # Business hours, as staff write them: {"mon-fri": ["09:00-18:00"], "sat": ["10:00-16:00"]}.
+    # Empty: the location keeps no hours, and nothing is counted in its business time.
+    opening_hours: dict[str, list[str]] = field(default_factory=dict)
+    subdivision: str = ""  # the region whose public holidays apply too (e.g. "BE" in Germany)
 
 
 @dataclass

@@ -16,6 +16,7 @@ from heedful.core.staff.handlers import (
     create_location,
     create_token,
     revoke_token,
+    set_opening_hours,
 )
 from heedful.entrypoints.api.auth import Context, get_context
 from heedful.entrypoints.api.idempotency import write
@@ -30,6 +31,7 @@ from heedful.entrypoints.api.schemas import (
     MergeIn,
     MergeOut,
     NewTokenOut,
+    OpeningHoursIn,
     TokenIn,
     TokenOut,
 )
@@ -137,6 +139,30 @@ def add_location(request: Request, ctx: Ctx, body: LocationIn) -> Response:
         )
 
     return write(request, ctx, body, 201, action)
+
+
+@router.put(
+    "/locations/{location_id}/hours",
+    response_model=LocationOut,
+    tags=["locations"],
+    summary="Set the opening hours business time is counted in (admins)",
+)
+def put_opening_hours(
+    request: Request, ctx: Ctx, location_id: str, body: OpeningHoursIn
+) -> Response:
+    def action(uow: UnitOfWork) -> LocationOut:
+        return LocationOut.model_validate(
+            set_opening_hours(
+                location_id,
+                body.opening_hours,
+                body.subdivision,
+                uow,
+                ctx.container.clock,
+                ctx.actor,
+            )
+        )
+
+    return write(request, ctx, body, 200, action)
 
 
 def _token_out(token: Any) -> dict[str, Any]:

@@ -316,6 +316,19 @@ class LocationOut(Out):
     city: str
     country: str
     time_zone: str
+    opening_hours: dict[str, list[str]]
+    subdivision: str
+
+
+class OpeningHoursIn(In):
+    opening_hours: Annotated[
+        dict[Annotated[str, Field(max_length=20)], Annotated[list[Text200], Field(max_length=6)]],
+        Field(
+            max_length=7,
+            description='Weekday ranges to "HH:MM-HH:MM" spans, e.g. {"mon-fri": ["09:00-18:00"]}',
+        ),
+    ]
+    subdivision: Annotated[str, Field(max_length=10)] = ""
 
 
 class TokenOut(Out):

@@ -6,7 +6,7 @@ the CLI prints them next to the logins.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from heedful.core.access.model import Role
@@ -31,18 +31,21 @@ class LocationSpec:
     time_zone: str
     currency: str
     receipt_prefix: str  # what the till, PMS or core banking writes before its reference numbers
+    opening_hours: dict[str, list[str]] = field(default_factory=dict)
 
 
 # fmt: off
 LOCATIONS: tuple[LocationSpec, ...] = (
     LocationSpec(BOUTIQUE, "Atelier Lypky", LocationKind.BOUTIQUE, "Kyiv", "UA",
-                 "Europe/Kyiv", "UAH", "AL"),
+                 "Europe/Kyiv", "UAH", "AL",
+                 {"mon-sat": ["10:00-20:00"], "sun": ["11:00-18:00"]}),
     LocationSpec(HOTEL, "Ostozhenka Grand Hotel", LocationKind.HOTEL, "Moscow", "RU",
-                 "Europe/Moscow", "RUB", "OGH"),
+                 "Europe/Moscow", "RUB", "OGH", {"mon-sun": ["00:00-24:00"]}),
     LocationSpec(RESTAURANT, "Kashtan & Vyshnia", LocationKind.RESTAURANT, "Kyiv", "UA",
-                 "Europe/Kyiv", "UAH", "KV"),
+                 "Europe/Kyiv", "UAH", "KV", {"mon-thu": ["08:00-22:00"],
+                 "fri-sat": ["08:00-02:00"], "sun": ["09:00-22:00"]}),
     LocationSpec(BANK, "Lavra Bank, Pechersk private banking", LocationKind.BANK_BRANCH, "Kyiv",
-                 "UA", "Europe/Kyiv", "UAH", "LB"),
+                 "UA", "Europe/Kyiv", "UAH", "LB", {"mon-fri": ["09:00-13:00", "14:00-18:00"]}),
 )
 # fmt: on
 

@@ -35,6 +35,7 @@ from heedful.core.staff.handlers import (
     NewStaffMember,
     authenticate_staff,
     create_location,
+    set_opening_hours,
     create_staff_member,
 )
 
@@ -129,6 +130,8 @@ def _open_locations(uow: UnitOfWork, clock: FrozenClock) -> dict[str, str]:
             clock,
             SYSTEM,
         )
+        if spec.opening_hours:
+            set_opening_hours(location.id, spec.opening_hours, "", uow, clock, SYSTEM)
         ids[spec.key] = location.id
     return ids
 
