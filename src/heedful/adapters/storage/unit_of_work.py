@@ -18,6 +18,7 @@ from heedful.adapters.storage.admin_rows import (
 )
 from heedful.adapters.storage.customer_rows import SqlCustomers, SqlIdentities
 from heedful.adapters.storage.event_rows import SqlEventInbox
+from heedful.adapters.storage.playbook_rows import SqlPlaybooks
 from heedful.adapters.storage.promise_rows import (
     SqlOutbox,
     SqlPromises,
@@ -32,6 +33,7 @@ from heedful.adapters.storage.record_rows import (
     SqlPreferences,
 )
 from heedful.core.events.model import EventInbox
+from heedful.core.playbooks.ports import PlaybookRepository
 from heedful.core.promises import ports as promise_ports
 from heedful.core.shared import ports
 
@@ -64,6 +66,7 @@ class SqlUnitOfWork:
     tasks: promise_ports.TaskRepository
     stock: promise_ports.StockLevels
     outbox: promise_ports.Outbox
+    playbooks: PlaybookRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -101,6 +104,7 @@ class SqlUnitOfWork:
         self.tasks = SqlTasks(conn)
         self.stock = SqlStockLevels(conn)
         self.outbox = SqlOutbox(conn)
+        self.playbooks = SqlPlaybooks(conn)
 
     def __exit__(
         self,

@@ -17,6 +17,7 @@ from typing import Any
 from heedful.core.access.model import SYSTEM
 from heedful.core.customers.identities import IdentityKind, normalise_identity
 from heedful.core.events.model import StoredEvent
+from heedful.core.playbooks.firing import PlaybookIndex, fire_playbooks
 from heedful.core.promises.back_in_stock import DEFAULT_TELL_PER_UNIT, stock_changed
 from heedful.core.promises.model import (
     Evidence,
@@ -41,6 +42,7 @@ class EngineReport:
     events: int = 0
     told: int = 0  # customers chosen to hear that what they waited for is back
     kept: int = 0  # promises an event fulfilled
+    fired: int = 0  # playbooks that acted for a customer
     skipped: list[str] = field(default_factory=list)  # "source/id: why"
     last_sequence: int | None = None
 
@@ -59,10 +61,13 @@ def process_events(
         if not stored:
             return report
         now = clock.now()
+        # Built once per batch: each event then asks the interest index, not every playbook.
+        playbooks = PlaybookIndex(uow.playbooks.enabled())
         for item in stored:
             try:
                 with uow:
                     _react(uow, item, now, report, tell_per_unit)
+                    _run_playbooks(uow, item, now, report, playbooks)
                     uow.commit()
             except HeedfulError as refused:
                 report.skipped.append(f"{item.event.source}/{item.event.id}: {refused}")
@@ -96,6 +101,15 @@ def _react(
         report.told += len(restock.told)
     elif event.type in _CLOSES:
         report.kept += _keep_by_reference(uow, event.type, data, now, cause)
+
+
+def _run_playbooks(
+    uow: UnitOfWork, stored: StoredEvent, now: datetime, report: EngineReport, index: PlaybookIndex
+) -> None:
+    # After the built-in reactions, so a playbook sees the promise a delivery just kept.
+    outcome = fire_playbooks(uow, stored, now, index)
+    report.fired += outcome.fired
+    report.skipped.extend(outcome.skipped)
 
 
 def _location(uow: UnitOfWork, ref: str) -> str | None:

@@ -15,6 +15,7 @@ from heedful.core.customers.merge import MergeRecord
 from heedful.core.customers.model import Customer
 from heedful.core.events.model import EventInbox
 from heedful.core.history.model import HistoryEntry, HistoryKind
+from heedful.core.playbooks.ports import PlaybookRepository
 from heedful.core.preferences.model import Preference
 from heedful.core.promises.ports import (
     Outbox,
@@ -180,6 +181,7 @@ class UnitOfWork(Protocol):
     tasks: TaskRepository
     stock: StockLevels
     outbox: Outbox
+    playbooks: PlaybookRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(

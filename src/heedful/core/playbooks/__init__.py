@@ -1,0 +1,1 @@
+"""Playbooks: declarative, versioned rules the engine runs on every business event."""

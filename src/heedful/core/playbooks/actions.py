@@ -1,0 +1,227 @@
+"""What a playbook does for one customer: a staff task, a queued message, a promise opened or kept.
+
+Every action is written in the transaction that fired the playbook; a message is only queued
+(the relay applies consent, quiet hours and caps when it sends). ``describe`` says in words
+what ``perform`` would do, without doing it: the dry-run's answer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from heedful.core.access.model import SYSTEM, Role
+from heedful.core.customers.model import Customer
+from heedful.core.events.model import BusinessEvent
+from heedful.core.outreach.outbox import Message
+from heedful.core.playbooks.conditions import MISSING, value_at
+from heedful.core.playbooks.model import (
+    Action,
+    ClosePromise,
+    CreateTask,
+    OpenPromise,
+    Playbook,
+    SendMessage,
+)
+from heedful.core.promises.handlers import MakePromise, make_promise
+from heedful.core.promises.model import Evidence, EvidenceKind, PromiseState
+from heedful.core.promises.ports import PromiseFilter
+from heedful.core.shared.clock import FrozenClock
+from heedful.core.shared.errors import InvalidInput
+from heedful.core.shared.ids import new_id
+from heedful.core.shared.ports import UnitOfWork
+from heedful.core.tasks.model import Task
+
+_PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_.\-]+)\s*\}\}")
+# How far back the customer's record is read to find who looks after them.
+_AUDIT_READ = 50
+_OPEN_PROMISES_READ = 500
+
+
+@dataclass(frozen=True)
+class Firing:
+    """One playbook, one customer, one event: everything an action needs to know."""
+
+    uow: UnitOfWork
+    now: datetime
+    playbook: Playbook
+    customer: Customer
+    event: BusinessEvent
+    cause: str  # "source/id" of the event
+    location_id: str | None  # the event's location, else where the customer is known
+
+
+def fill(text: str, firing: Firing) -> str:
+    """``{{customer.name}}``, ``{{customer.first_name}}``, ``{{data.amount}}`` in a task title.
+
+    Plain substitution, not a template language: a title is one line staff read in a queue.
+    """
+
+    def one(found: re.Match[str]) -> str:
+        name = found.group(1)
+        if name == "customer.name":
+            return firing.customer.full_name
+        if name == "customer.first_name":
+            return firing.customer.full_name.split(" ")[0]
+        if name in ("subject", "source", "type") or name.startswith("data."):
+            value = value_at(firing.event, name)
+            return "" if value is MISSING else str(value)
+        return ""
+
+    return " ".join(_PLACEHOLDER.sub(one, text).split())
+
+
+@dataclass(frozen=True)
+class Assignee:
+    staff_id: str | None
+    role: Role | None
+    label: str
+
+
+def relationship_manager(uow: UnitOfWork, customer: Customer, location_id: str) -> Assignee:
+    """Who looks after this customer at this location.
+
+    Heedful has no account-manager field: the relationship manager is the active staff member
+    who most recently changed something on the customer's record (a preference, a promise, a
+    consent) and works at the location; failing that, the location's managers as a role, so
+    that the task never goes to nobody.
+    """
+    for entry in uow.audit.list_for(customer.id, _AUDIT_READ):
+        member = uow.staff.get(entry.actor_id)
+        if member is None or not member.active or member.role not in (Role.MANAGER, Role.AGENT):
+            continue
+        if member.location_ids is None or location_id in member.location_ids:
+            return Assignee(member.id, None, member.full_name)
+    return Assignee(None, Role.MANAGER, "the location's managers")
+
+
+def _assignee(action: CreateTask, firing: Firing, location_id: str) -> Assignee:
+    if action.assign_to == "relationship_manager":
+        return relationship_manager(firing.uow, firing.customer, location_id)
+    if action.assign_to.startswith("role:"):
+        role = Role(action.assign_to[5:])
+        return Assignee(None, role, f"the location's {role.value}s")
+    member = firing.uow.staff.get(action.assign_to[6:])
+    if member is None or not member.active:
+        raise InvalidInput(f"no active staff member {action.assign_to[6:]}", field="assign_to")
+    return Assignee(member.id, None, member.full_name)
+
+
+def _location(firing: Firing, what: str) -> str:
+    if firing.location_id is None:
+        raise InvalidInput(f"{what} needs a location and the customer is known nowhere")
+    return firing.location_id
+
+
+def _reference(firing: Firing, path: str | None) -> str:
+    if path is None:
+        return ""
+    value = value_at(firing.event, path)
+    return "" if value is MISSING else str(value).strip()
+
+
+def _context(firing: Firing) -> dict[str, Any]:
+    data = {k: v for k, v in firing.event.data.items() if isinstance(v, str | int | float | bool)}
+    context: dict[str, Any] = {"event": {"type": firing.event.type, **data}}
+    if isinstance(data.get("product"), str):
+        context["item"] = {
+            "product": data["product"],
+            "variant": str(data.get("variant") or ""),
+            "size": str(data.get("size") or ""),
+        }
+    return context
+
+
+def perform(action: Action, firing: Firing) -> str:
+    """Does the action; returns what was done, naming the row it wrote."""
+    uow, now = firing.uow, firing.now
+    if isinstance(action, CreateTask):
+        location_id = _location(firing, "a task")
+        who = _assignee(action, firing, location_id)
+        due = now + timedelta(minutes=action.due_in_minutes) if action.due_in_minutes else None
+        task = Task(
+            id=new_id("tsk_"),
+            kind=action.kind,
+            title=fill(action.title, firing),
+            location_id=location_id,
+            created_at=now,
+            created_by_label=f"{SYSTEM.label}: {firing.playbook.name}",
+            note=fill(action.note, firing),
+            customer_id=firing.customer.id,
+            assignee_id=who.staff_id,
+            assignee_role=who.role,
+            due_at=due,
+            goodwill_amount=action.goodwill_amount,
+            goodwill_currency=action.goodwill_currency,
+        )
+        uow.tasks.add(task)
+        return f"task {task.id} for {who.label}"
+    if isinstance(action, SendMessage):
+        message = Message(
+            id=new_id("msg_"),
+            customer_id=firing.customer.id,
+            template_key=action.template,
+            purpose=action.purpose,
+            created_at=now,
+            ready_at=now,
+            location_id=firing.location_id,
+            context=_context(firing),
+        )
+        uow.outbox.add(message)
+        return f"message {message.id} ({action.template}, {action.purpose.value})"
+    if isinstance(action, OpenPromise):
+        cmd = MakePromise(
+            customer_id=firing.customer.id,
+            kind=action.kind,
+            location_id=_location(firing, "a promise"),
+            text=fill(action.text, firing),
+            due_at=now + timedelta(minutes=action.due_in_minutes)
+            if action.due_in_minutes
+            else None,
+            reference=_reference(firing, action.reference_from),
+        )
+        promise = make_promise(cmd, uow, FrozenClock(now), SYSTEM)
+        return f"promise {promise.id} ({action.kind.value})"
+    return _close_promises(action, firing)
+
+
+def _close_promises(action: ClosePromise, firing: Firing) -> str:
+    reference = _reference(firing, action.reference_from)
+    kept: list[str] = []
+    if not reference:
+        return f"no {action.reference_from} to close a {action.kind.value} promise by"
+    where = PromiseFilter(customer_id=firing.customer.id, states=frozenset({PromiseState.OPEN}))
+    for candidate in firing.uow.promises.find(where, _OPEN_PROMISES_READ):
+        if candidate.kind is not action.kind or candidate.reference != reference:
+            continue
+        promise = firing.uow.promises.get(candidate.id, for_change=True) or candidate
+        promise.note(
+            Evidence(firing.now, EvidenceKind.EVENT, firing.event.type, SYSTEM.label, firing.cause)
+        )
+        promise.keep(firing.now, SYSTEM.label, f"{firing.playbook.name}: {reference}", firing.cause)
+        firing.uow.promises.update(promise)
+        firing.uow.timers.cancel(promise.id)
+        kept.append(promise.id)
+    return f"kept {', '.join(kept)}" if kept else f"no open {action.kind.value} for {reference}"
+
+
+def describe(action: Action, firing: Firing) -> str:
+    """What ``perform`` would do, in words, without writing anything."""
+    if isinstance(action, CreateTask):
+        if firing.location_id is None:
+            return "no task: the customer is known at no location"
+        who = _assignee(action, firing, firing.location_id)
+        goodwill = (
+            f", goodwill up to {action.goodwill_amount} {action.goodwill_currency}"
+            if action.goodwill_amount is not None
+            else ""
+        )
+        return f"task {fill(action.title, firing)!r} for {who.label}{goodwill}"
+    if isinstance(action, SendMessage):
+        return f"message {action.template} ({action.purpose.value})"
+    if isinstance(action, OpenPromise):
+        return f"open a {action.kind.value} promise"
+    reference = _reference(firing, action.reference_from)
+    return f"keep the open {action.kind.value} promise {reference or '(no reference)'}"

@@ -1,0 +1,229 @@
+"""Running the enabled playbooks on one business event, and who an event concerns.
+
+The engine builds a ``PlaybookIndex`` once per batch of events; each event then costs one look-up
+per trigger shape (the interest index), not a pass over every playbook. Each playbook fires for
+each customer in its own savepoint: one that cannot be done (a task for a customer known at no
+location) is reported and does not undo the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from heedful.core.customers.identities import IdentityKind, normalise_identity
+from heedful.core.customers.model import Customer
+from heedful.core.engine.index import InterestIndex
+from heedful.core.events.model import BusinessEvent, StoredEvent
+from heedful.core.playbooks import actions
+from heedful.core.playbooks.conditions import (
+    MISSING,
+    Place,
+    customer_reasons,
+    event_reasons,
+    flatten,
+    interest_of,
+    preference_met,
+    value_at,
+)
+from heedful.core.playbooks.model import Firing, Playbook, PlaybookBody
+from heedful.core.shared.errors import HeedfulError
+from heedful.core.shared.ids import new_id
+from heedful.core.shared.ports import UnitOfWork
+
+_IDENTITY_KEYS = (
+    ("phone", IdentityKind.PHONE),
+    ("email", IdentityKind.EMAIL),
+    ("loyalty_card", IdentityKind.LOYALTY_CARD),
+)
+
+
+class PlaybookIndex:
+    """The enabled playbooks, answered by event through the interest index."""
+
+    def __init__(self, playbooks: Iterable[Playbook]) -> None:
+        self._by_id = {playbook.id: playbook for playbook in playbooks}
+        self._index = InterestIndex(
+            interest_of(playbook, order) for order, playbook in enumerate(self._by_id.values())
+        )
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def matching(self, event: BusinessEvent) -> list[Playbook]:
+        """Playbooks whose constant conditions the event meets; the rest is checked by caller."""
+        if not self._by_id:
+            return []
+        found = self._index.match(event.type, flatten(event))
+        return [self._by_id[interest.id] for interest in found]
+
+
+def customer_named(uow: UnitOfWork, ref: Any) -> Customer | None:
+    """The customer an event's ``data.customer`` names by id, phone, e-mail or loyalty card."""
+    if not isinstance(ref, Mapping):
+        return None
+    if ref.get("id"):
+        return uow.customers.get(str(ref["id"]))
+    for key, kind in _IDENTITY_KEYS:
+        if ref.get(key):
+            try:
+                value = normalise_identity(kind, str(ref[key]))
+            except HeedfulError:
+                return None
+            return uow.customers.find_by_identity(kind, value)
+    return None
+
+
+def event_location(
+    uow: UnitOfWork, event: BusinessEvent, path: str = "data.location"
+) -> str | None:
+    ref = value_at(event, path)
+    if ref is MISSING or not isinstance(ref, str):
+        return None
+    location = uow.locations.get(ref)
+    return location.id if location is not None else None
+
+
+def _audience_ids(
+    uow: UnitOfWork, body: PlaybookBody, event: BusinessEvent, at: datetime
+) -> list[str]:
+    audience = body.audience
+    assert audience is not None
+    if audience.history_at is not None:
+        location_id = event_location(uow, event, audience.history_at)
+        if location_id is None:
+            return []
+        since = at - timedelta(days=audience.within_days)
+        return uow.playbooks.customers_with_history_at(location_id, since, audience.limit)
+    rule = audience.preference
+    assert rule is not None
+    subject = rule.subject
+    if rule.subject_of is not None:
+        value = value_at(event, rule.subject_of)
+        subject = "" if value is MISSING else str(value).strip()
+    if not subject:
+        return []
+    return uow.playbooks.customers_with_preference(
+        rule.polarity, rule.category, subject, audience.limit
+    )
+
+
+def concerned(
+    uow: UnitOfWork, body: PlaybookBody, event: BusinessEvent, at: datetime
+) -> Iterator[tuple[Customer, Place, list[str]]]:
+    """Each active customer the event concerns and meets the customer conditions, with why."""
+    if body.audience is None:
+        named = customer_named(uow, event.data.get("customer"))
+        customers: Iterable[Customer | None] = [named]
+    else:
+        customers = (uow.customers.get(cid) for cid in _audience_ids(uow, body, event, at))
+    place = Place(event_location(uow, event), at)
+    for customer in customers:
+        if customer is None or not customer.is_active:
+            continue
+        chosen = _why_chosen(uow, body, customer, event)
+        reasons = customer_reasons(uow, body.customer, customer, event, place)
+        if chosen is not None and reasons is not None:
+            yield customer, place, [*chosen, *reasons]
+
+
+def _why_chosen(
+    uow: UnitOfWork, body: PlaybookBody, customer: Customer, event: BusinessEvent
+) -> list[str] | None:
+    audience = body.audience
+    if audience is None:
+        return ["named by the event"]
+    if audience.preference is None:
+        days = audience.within_days
+        return [f"bought or stayed at {audience.history_at} in the last {days} days"]
+    # The query folds case only roughly (SQLite's lower() is ASCII): the rule decides here.
+    found = preference_met(audience.preference, uow.preferences.list_for(customer.id), event)
+    if found is None:
+        return None
+    return [f"{found.polarity.value}s {found.category.value} {found.subject!r}"]
+
+
+def happened_at(stored: StoredEvent) -> datetime:
+    return stored.event.time or stored.received_at
+
+
+def once_key(body: PlaybookBody, stored: StoredEvent) -> str:
+    """The once-per-customer key: forever, a fixed time bucket of the span, or this one event.
+
+    Buckets are counted from the Unix epoch by the event's own time, so a replay or a dry-run
+    lands in the bucket the live run used: "P30D" means once in each 30-day bucket, not in any
+    sliding 30 days (a stored unique key cannot say "sliding").
+    """
+    if body.once_per_customer == "ever":
+        return "ever"
+    span = body.once_span
+    if span is not None:
+        bucket = int(happened_at(stored).timestamp() // span.total_seconds())
+        return f"{body.once_per_customer}:{bucket}"
+    event = stored.event
+    digest = hashlib.sha256(f"{event.source}\n{event.id}".encode()).hexdigest()[:40]
+    return f"event:{digest}"
+
+
+def action_location(customer: Customer, place: Place) -> str | None:
+    if place.location_id is not None:
+        return place.location_id
+    if customer.home_location_id is not None:
+        return customer.home_location_id
+    return min(customer.location_ids) if customer.location_ids else None
+
+
+@dataclass
+class PlaybookOutcome:
+    fired: int = 0
+    skipped: list[str] = field(default_factory=list)
+
+
+def fire_playbooks(
+    uow: UnitOfWork, stored: StoredEvent, now: datetime, index: PlaybookIndex
+) -> PlaybookOutcome:
+    """Runs every enabled playbook the event triggers; call inside the event's savepoint."""
+    outcome = PlaybookOutcome()
+    event = stored.event
+    cause = f"{event.source}/{event.id}"
+    for playbook in index.matching(event):
+        why = event_reasons(playbook.body.where, event)
+        if why is None:
+            continue
+        for customer, place, because in concerned(uow, playbook.body, event, now):
+            context = actions.Firing(
+                uow, now, playbook, customer, event, cause, action_location(customer, place)
+            )
+            try:
+                if _fire_one(context, stored, [*why, *because]):
+                    outcome.fired += 1
+            except HeedfulError as refused:
+                outcome.skipped.append(f"{cause}: playbook {playbook.id}: {refused}")
+    return outcome
+
+
+def _fire_one(context: actions.Firing, stored: StoredEvent, reasons: list[str]) -> bool:
+    uow, playbook = context.uow, context.playbook
+    with uow:
+        done = [actions.perform(action, context) for action in playbook.body.actions]
+        firing = Firing(
+            id=new_id("fir_"),
+            playbook_id=playbook.id,
+            version=playbook.version,
+            customer_id=context.customer.id,
+            once_key=once_key(playbook.body, stored),
+            event_ref=context.cause,
+            event_type=stored.event.type,
+            fired_at=context.now,
+            reasons=tuple(reasons),
+            done=tuple(done),
+        )
+        # Actions first, then the key: if the key is taken (by an earlier event, or by another
+        # worker this very moment) leaving without commit undoes the actions with it.
+        if not uow.playbooks.claim(firing):
+            return False
+        uow.commit()
+    return True

@@ -1,0 +1,279 @@
+"""Playbook use cases: write one, change it (a new version), switch it on and off, read it, and
+ask what it would have done over past events (the dry-run)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from heedful.core.access.model import Actor, Permission
+from heedful.core.customers._common import audit
+from heedful.core.playbooks import actions
+from heedful.core.playbooks.conditions import event_reasons
+from heedful.core.playbooks.firing import action_location, concerned, happened_at, once_key
+from heedful.core.playbooks.model import (
+    ClosePromise,
+    CreateTask,
+    Firing,
+    OpenPromise,
+    Playbook,
+    PlaybookBody,
+    PlaybookVersion,
+    SendMessage,
+    read_playbook,
+)
+from heedful.core.shared.clock import Clock
+from heedful.core.shared.errors import InvalidInput, NotFound
+from heedful.core.shared.ids import new_id
+from heedful.core.shared.ports import UnitOfWork
+
+# A dry-run reads at most this many past events: enough for a month of a busy shop's charges,
+# and an answer within seconds rather than a report that never comes back.
+DRY_RUN_EVENTS = 5000
+DRY_RUN_LONGEST = timedelta(days=366)
+
+
+def _describe(playbook: Playbook) -> dict[str, object]:
+    return {"name": playbook.name, "version": playbook.version, "enabled": playbook.enabled}
+
+
+def create_playbook(
+    source: Mapping[str, Any], uow: UnitOfWork, clock: Clock, actor: Actor
+) -> Playbook:
+    """A new playbook, switched off: dry-run it, then enable it."""
+    actor.require(Permission.MANAGE_PLAYBOOKS)
+    body = read_playbook(source)
+    now = clock.now()
+    playbook = Playbook(
+        id=new_id("pbk_"),
+        name=body.name,
+        event_type=body.event_type,
+        enabled=False,
+        version=1,
+        body=body,
+        created_at=now,
+        updated_at=now,
+        created_by_label=actor.label,
+        updated_by_label=actor.label,
+    )
+    with uow:
+        uow.playbooks.add(playbook, PlaybookVersion(playbook.id, 1, body.source, now, actor.label))
+        _audit(uow, actor, now, "playbook.created", playbook)
+        uow.commit()
+    return playbook
+
+
+def _load(uow: UnitOfWork, playbook_id: str) -> Playbook:
+    playbook = uow.playbooks.get(playbook_id)
+    if playbook is None:
+        raise NotFound(f"no playbook {playbook_id}")
+    return playbook
+
+
+def _audit(uow: UnitOfWork, actor: Actor, now: datetime, action: str, playbook: Playbook) -> None:
+    audit(
+        uow,
+        actor,
+        now,
+        action,
+        customer_id=None,
+        entity="playbook",
+        entity_id=playbook.id,
+        after=_describe(playbook),
+    )
+
+
+def update_playbook(
+    playbook_id: str, source: Mapping[str, Any], uow: UnitOfWork, clock: Clock, actor: Actor
+) -> Playbook:
+    """A new version; the old ones stay readable and their firings keep naming them."""
+    actor.require(Permission.MANAGE_PLAYBOOKS)
+    body = read_playbook(source)
+    now = clock.now()
+    with uow:
+        playbook = _load(uow, playbook_id)
+        playbook.version += 1
+        playbook.body, playbook.name, playbook.event_type = body, body.name, body.event_type
+        playbook.updated_at, playbook.updated_by_label = now, actor.label
+        version = PlaybookVersion(playbook.id, playbook.version, body.source, now, actor.label)
+        uow.playbooks.add_version(playbook, version)
+        _audit(uow, actor, now, "playbook.changed", playbook)
+        uow.commit()
+    return playbook
+
+
+def set_enabled(
+    playbook_id: str, enabled: bool, uow: UnitOfWork, clock: Clock, actor: Actor
+) -> Playbook:
+    actor.require(Permission.MANAGE_PLAYBOOKS)
+    now = clock.now()
+    with uow:
+        playbook = _load(uow, playbook_id)
+        if playbook.enabled != enabled:
+            playbook.enabled, playbook.updated_at = enabled, now
+            playbook.updated_by_label = actor.label
+            uow.playbooks.update(playbook)
+            action = "playbook.enabled" if enabled else "playbook.disabled"
+            _audit(uow, actor, now, action, playbook)
+        uow.commit()
+    return playbook
+
+
+def get_playbook(
+    playbook_id: str, uow: UnitOfWork, actor: Actor
+) -> tuple[Playbook, list[PlaybookVersion]]:
+    actor.require(Permission.MANAGE_PLAYBOOKS)
+    with uow:
+        playbook = _load(uow, playbook_id)
+        return playbook, uow.playbooks.versions(playbook_id)
+
+
+def get_version(playbook_id: str, number: int, uow: UnitOfWork, actor: Actor) -> PlaybookVersion:
+    actor.require(Permission.MANAGE_PLAYBOOKS)
+    with uow:
+        version = uow.playbooks.version(playbook_id, number)
+    if version is None:
+        raise NotFound(f"playbook {playbook_id} has no version {number}")
+    return version
+
+
+def list_playbooks(uow: UnitOfWork, actor: Actor) -> list[Playbook]:
+    actor.require(Permission.MANAGE_PLAYBOOKS)
+    with uow:
+        return uow.playbooks.every()
+
+
+def list_firings(playbook_id: str, uow: UnitOfWork, actor: Actor, limit: int = 100) -> list[Firing]:
+    actor.require(Permission.MANAGE_PLAYBOOKS)
+    with uow:
+        _load(uow, playbook_id)
+        return uow.playbooks.firings(playbook_id, limit)
+
+
+@dataclass(frozen=True)
+class WouldFire:
+    """One customer the playbook would have acted for, on one event, and why."""
+
+    customer_id: str
+    customer_name: str
+    event_ref: str
+    happened_at: datetime
+    reasons: tuple[str, ...]
+    actions: tuple[str, ...]
+
+
+@dataclass
+class DryRun:
+    playbook_id: str | None
+    version: int | None
+    since: datetime
+    until: datetime
+    events: int = 0  # events of the trigger type in the window
+    events_matched: int = 0  # of which the event conditions held
+    customers: int = 0  # distinct customers who would have been acted for
+    messages: int = 0
+    tasks: int = 0
+    promises_opened: int = 0
+    promises_closed: int = 0
+    repeats: int = 0  # held back by once_per_customer
+    hidden: int = 0  # acted for customers outside the asker's locations (counted, not named)
+    truncated: bool = False  # more events than a dry-run reads
+    would_fire: list[WouldFire] = field(default_factory=list)
+
+
+def dry_run(
+    target: str | Mapping[str, Any],
+    since: datetime,
+    until: datetime,
+    uow: UnitOfWork,
+    actor: Actor,
+) -> DryRun:
+    """What the playbook (stored, by id, or a draft) would have done on the stored events.
+
+    Reads only: nothing is performed, and the unit of work is never committed.
+    """
+    actor.require(Permission.MANAGE_PLAYBOOKS)
+    if since.tzinfo is None or until.tzinfo is None:
+        raise InvalidInput("give since and until with their offsets", field="since")
+    if until <= since:
+        raise InvalidInput("until must be after since", field="until")
+    if until - since > DRY_RUN_LONGEST:
+        raise InvalidInput("a dry-run covers at most 366 days", field="until")
+    with uow:
+        playbook = _draft(target, since) if not isinstance(target, str) else _load(uow, target)
+        report = DryRun(
+            playbook_id=playbook.id if isinstance(target, str) else None,
+            version=playbook.version if isinstance(target, str) else None,
+            since=since,
+            until=until,
+        )
+        _replay(uow, actor, playbook, report)
+        uow.rollback()
+    return report
+
+
+def _draft(source: Mapping[str, Any], at: datetime) -> Playbook:
+    try:
+        body = read_playbook(source)
+    except InvalidInput as wrong:
+        # The draft sits under "playbook" in the dry-run's body: name the path from there.
+        raise InvalidInput(wrong.message, field=f"playbook.{wrong.field}") from wrong
+    return Playbook("draft", body.name, body.event_type, False, 0, body, at, at, "", "")
+
+
+def _replay(uow: UnitOfWork, actor: Actor, playbook: Playbook, report: DryRun) -> None:
+    body = playbook.body
+    stored_events = uow.events.between(
+        body.event_type, report.since, report.until, DRY_RUN_EVENTS + 1
+    )
+    report.truncated = len(stored_events) > DRY_RUN_EVENTS
+    seen_keys: set[tuple[str, str]] = set()
+    customers: set[str] = set()
+    for stored in stored_events[:DRY_RUN_EVENTS]:
+        report.events += 1
+        why = event_reasons(body.where, stored.event)
+        if why is None:
+            continue
+        report.events_matched += 1
+        at = happened_at(stored)
+        event = stored.event
+        cause = f"{event.source}/{event.id}"
+        for customer, place, because in concerned(uow, body, event, at):
+            key = (customer.id, once_key(body, stored))
+            if key in seen_keys:
+                report.repeats += 1
+                continue
+            seen_keys.add(key)
+            customers.add(customer.id)
+            _count(body, report)
+            if not actor.may_see_customer_at(customer.location_ids):
+                report.hidden += 1
+                continue
+            firing = actions.Firing(
+                uow, at, playbook, customer, event, cause, action_location(customer, place)
+            )
+            report.would_fire.append(
+                WouldFire(
+                    customer_id=customer.id,
+                    customer_name=customer.full_name,
+                    event_ref=cause,
+                    happened_at=at,
+                    reasons=(*why, *because),
+                    actions=tuple(actions.describe(action, firing) for action in body.actions),
+                )
+            )
+    report.customers = len(customers)
+
+
+def _count(body: PlaybookBody, report: DryRun) -> None:
+    for action in body.actions:
+        if isinstance(action, SendMessage):
+            report.messages += 1
+        elif isinstance(action, CreateTask):
+            report.tasks += 1
+        elif isinstance(action, OpenPromise):
+            report.promises_opened += 1
+        elif isinstance(action, ClosePromise):
+            report.promises_closed += 1

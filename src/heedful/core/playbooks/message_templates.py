@@ -1,0 +1,72 @@
+"""Messages the demo playbooks send: an offer where the customer has stayed, a liked item in stock.
+
+Written like the default templates (short, warm, no word made to agree with a product name). The
+playbook passes the event's own fields as ``event``; an offer's title is always there (the event
+type requires it), and optional fields are tested with ``is defined``.
+"""
+
+from __future__ import annotations
+
+from heedful.core.outreach.templates import MessageTemplate
+
+_GREETING = {
+    "uk": (
+        "{% if customer.first_name %}Вітаємо, {{ customer.first_name }}!"
+        "{% else %}Вітаємо!{% endif %}"
+    ),
+    "ru": (
+        "{% if customer.first_name %}Здравствуйте, {{ customer.first_name }}!"
+        "{% else %}Здравствуйте!{% endif %}"
+    ),
+    "en": "{% if customer.first_name %}Hello {{ customer.first_name }},{% else %}Hello,{% endif %}",
+}
+_SIGN_OFF = "{% if location.name %}\n\n{{ location.name }}{% endif %}"
+_UNSUBSCRIBE = {
+    "uk": "{% if unsubscribe_url %}\n\nВідписатися: {{ unsubscribe_url }}{% endif %}",
+    "ru": "{% if unsubscribe_url %}\n\nОтписаться: {{ unsubscribe_url }}{% endif %}",
+    "en": "{% if unsubscribe_url %}\n\nUnsubscribe: {{ unsubscribe_url }}{% endif %}",
+}
+_ITEM = {
+    "uk": "{{ item.product }}{% if item.size %} (розмір {{ item.size }}){% endif %}",
+    "ru": "{{ item.product }}{% if item.size %} (размер {{ item.size }}){% endif %}",
+    "en": "{{ item.product }}{% if item.size %} (size {{ item.size }}){% endif %}",
+}
+
+_OFFER_BODY = {
+    "uk": "Там, де ви вже бували, нова пропозиція: {{ event.title }}. "
+    "Ми подумали, що вам буде цікаво.",
+    "ru": "Там, где вы уже бывали, новое предложение: {{ event.title }}. "
+    "Мы подумали, что вам будет интересно.",
+    "en": "There is a new offer at a place you know: {{ event.title }}. "
+    "We thought you would like to hear first.",
+}
+_OFFER_SUBJECT = {
+    "uk": "Нова пропозиція: {{ event.title }}",
+    "ru": "Новое предложение: {{ event.title }}",
+    "en": "A new offer: {{ event.title }}",
+}
+_LIKED_BODY = {
+    "uk": f"Надійшло те, що ви любите: {_ITEM['uk']}. Відкладемо для вас, якщо напишете.",
+    "ru": f"Поступило то, что вы любите: {_ITEM['ru']}. Отложим для вас, если напишете.",
+    "en": f"Something you like has arrived: {_ITEM['en']}. Message us and we'll put it aside.",
+}
+_LIKED_SUBJECT = {
+    "uk": "Є ваш розмір: {{ item.product }}",
+    "ru": "Есть ваш размер: {{ item.product }}",
+    "en": "In your size: {{ item.product }}",
+}
+
+
+def _template(key: str, language: str, subject: str, body: str) -> MessageTemplate:
+    text = f"{_GREETING[language]}\n\n{body}{_SIGN_OFF}{_UNSUBSCRIBE[language]}"
+    return MessageTemplate(key=key, language=language, subject=subject, text=text)
+
+
+PLAYBOOK_TEMPLATES: tuple[MessageTemplate, ...] = tuple(
+    _template(key, language, subjects[language], bodies[language])
+    for key, subjects, bodies in (
+        ("offer_at_favourite_place", _OFFER_SUBJECT, _OFFER_BODY),
+        ("liked_item_in_stock", _LIKED_SUBJECT, _LIKED_BODY),
+    )
+    for language in ("uk", "ru", "en")
+)

@@ -1,0 +1,46 @@
+"""What playbooks need from storage: versions kept, firings keyed once per customer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from heedful.core.playbooks.model import Firing, Playbook, PlaybookVersion
+from heedful.core.preferences.model import Category, Polarity
+
+
+class PlaybookRepository(Protocol):
+    def add(self, playbook: Playbook, version: PlaybookVersion) -> None: ...
+    def add_version(self, playbook: Playbook, version: PlaybookVersion) -> None:
+        """Stores the new version and makes it the playbook's current one."""
+        ...
+
+    def update(self, playbook: Playbook) -> None:
+        """The playbook's own fields (enabled); never its versions."""
+        ...
+
+    def get(self, playbook_id: str) -> Playbook | None: ...
+    def every(self) -> list[Playbook]: ...
+    def enabled(self) -> list[Playbook]: ...
+    def versions(self, playbook_id: str) -> list[PlaybookVersion]: ...
+    def version(self, playbook_id: str, number: int) -> PlaybookVersion | None: ...
+
+    def claim(self, firing: Firing) -> bool:
+        """Stores the firing unless its (playbook, customer, once key) is taken; True if stored.
+
+        The unique key decides, not a read before the write: two workers that fire the same
+        playbook for the same customer at once store one firing, and the other does nothing.
+        """
+        ...
+
+    def firings(self, playbook_id: str, limit: int) -> list[Firing]: ...
+
+    def customers_with_history_at(self, location_id: str, since: datetime, limit: int) -> list[str]:
+        """Customers with a purchase or visit at the location since then, most recent first."""
+        ...
+
+    def customers_with_preference(
+        self, polarity: Polarity, category: Category | None, subject: str, limit: int
+    ) -> list[str]:
+        """Customers with a standing preference whose subject is this one, ignoring case."""
+        ...

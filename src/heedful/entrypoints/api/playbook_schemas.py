@@ -1,0 +1,84 @@
+"""The documented shapes of playbooks, their versions, firings and dry-runs.
+
+A playbook's body is free JSON here on purpose: the core reads it and names the JSON path at
+fault (``actions[0].assign_to``), the same words the console shows, rather than pydantic's.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import Field
+
+from heedful.entrypoints.api.promise_schemas import Instant
+from heedful.entrypoints.api.schemas import In, Out
+
+
+class VersionOut(Out):
+    version: int
+    created_at: datetime
+    created_by_label: str
+
+
+class VersionBodyOut(VersionOut):
+    playbook_id: str
+    playbook: dict[str, Any] = Field(description="The playbook's JSON as this version had it")
+
+
+class PlaybookOut(Out):
+    id: str
+    name: str
+    event: str = Field(description="The event type that triggers it")
+    enabled: bool
+    version: int = Field(description="The current version")
+    playbook: dict[str, Any] = Field(description="The current version's JSON")
+    versions: list[VersionOut] = Field(default_factory=list)
+    created_at: datetime
+    updated_at: datetime
+
+
+class FiringOut(Out):
+    id: str
+    version: int = Field(description="The version that fired")
+    customer_id: str
+    event: str = Field(description="source/id of the event")
+    event_type: str
+    fired_at: datetime
+    reasons: list[str]
+    done: list[str]
+
+
+class DryRunIn(In):
+    since: Instant
+    until: Instant
+    playbook: dict[str, Any] | None = Field(
+        None, description="A draft to try instead of the stored playbook (only without an id)"
+    )
+
+
+class WouldFireOut(Out):
+    customer_id: str
+    customer_name: str
+    event: str
+    happened_at: datetime
+    reasons: list[str] = Field(description="The conditions that held, with the event's values")
+    actions: list[str] = Field(description="What it would have done, in words")
+
+
+class DryRunOut(Out):
+    playbook_id: str | None
+    version: int | None
+    since: datetime
+    until: datetime
+    events: int
+    events_matched: int
+    customers: int
+    messages: int
+    tasks: int
+    promises_opened: int
+    promises_closed: int
+    repeats: int = Field(description="Held back by once_per_customer")
+    hidden: int = Field(description="Customers outside your locations: counted, not named")
+    truncated: bool
+    would_fire: list[WouldFireOut]
