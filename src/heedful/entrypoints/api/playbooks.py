@@ -83,7 +83,7 @@ def list_all(ctx: Ctx) -> list[PlaybookOut]:
 def create(request: Request, ctx: Ctx, body: Source) -> Response:
     def action(uow: UnitOfWork) -> PlaybookOut:
         made = playbooks.create_playbook(body, uow, ctx.container.clock, ctx.actor)
-        return _out(made, uow.playbooks.versions(made.id))
+        return _out(*playbooks.get_playbook(made.id, uow, ctx.actor))
 
     return write(request, ctx, body, 201, action)
 
@@ -106,8 +106,8 @@ def get(ctx: Ctx, playbook_id: AnId) -> PlaybookOut:
 @router.put("/{playbook_id}", response_model=PlaybookOut, summary="Change it: a new version")
 def change(request: Request, ctx: Ctx, playbook_id: AnId, body: Source) -> Response:
     def action(uow: UnitOfWork) -> PlaybookOut:
-        changed = playbooks.update_playbook(playbook_id, body, uow, ctx.container.clock, ctx.actor)
-        return _out(changed, uow.playbooks.versions(playbook_id))
+        playbooks.update_playbook(playbook_id, body, uow, ctx.container.clock, ctx.actor)
+        return _out(*playbooks.get_playbook(playbook_id, uow, ctx.actor))
 
     return write(request, ctx, body, 200, action)
 
@@ -115,8 +115,8 @@ def change(request: Request, ctx: Ctx, playbook_id: AnId, body: Source) -> Respo
 def _switch(request: Request, ctx: Ctx, playbook_id: str, enabled: bool) -> Response:
     def action(uow: UnitOfWork) -> PlaybookOut:
         clock = ctx.container.clock
-        switched = playbooks.set_enabled(playbook_id, enabled, uow, clock, ctx.actor)
-        return _out(switched, uow.playbooks.versions(playbook_id))
+        playbooks.set_enabled(playbook_id, enabled, uow, clock, ctx.actor)
+        return _out(*playbooks.get_playbook(playbook_id, uow, ctx.actor))
 
     return write(request, ctx, None, 200, action)
 
