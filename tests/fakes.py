@@ -345,6 +345,10 @@ class FakeLocationRepository(_Repository):
     def update(self, location: Location) -> None:
         _replace(self._writing().locations, location.id, location)
 
+    def get_by_code(self, code: str) -> Location | None:
+        found = [loc for loc in self._state.locations.values() if loc.code == code]
+        return _copy(found[0]) if found else None
+
     def list(self) -> list[Location]:
         rows = sorted(self._state.locations.values(), key=lambda loc: (loc.name, loc.id))
         return [_copy(loc) for loc in rows]

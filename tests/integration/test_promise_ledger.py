@@ -234,3 +234,17 @@ def test_business_time_needs_the_location_to_keep_hours(world: PromiseWorld) -> 
             world.lviv.id, {"weekdays": ["09:00-18:00"]}, "", world.uow, world.clock, world.admin
         )
     assert bad_hours.value.field == "hours"
+
+
+def test_a_call_made_after_the_deadline_broke_the_promise_counts_as_kept_late(
+    world: PromiseWorld,
+) -> None:
+    promise = make_promise(_call_back(world, hours=1), world.uow, world.clock, world.assistant)
+    world.later(hours=1, minutes=1)
+    fire_due_timers(world.container.uow, world.clock)
+    assert world.promise(promise.id).state is PromiseState.BROKEN
+    world.later(minutes=20)
+    late = keep_promise(promise.id, "called at last", world.uow, world.clock, world.assistant)
+    assert late.state is PromiseState.KEPT_LATE
+    with pytest.raises(Conflict):
+        keep_promise(promise.id, "", world.uow, world.clock, world.assistant)

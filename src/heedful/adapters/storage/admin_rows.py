@@ -52,6 +52,7 @@ class SqlLocations:
             created_at=r["created_at"],
             opening_hours=r["opening_hours"] or {},
             subdivision=r["subdivision"],
+            code=r["code"],
         )
 
     def add(self, location: Location) -> None:
@@ -66,8 +67,14 @@ class SqlLocations:
                 created_at=location.created_at,
                 opening_hours=location.opening_hours or None,
                 subdivision=location.subdivision,
+                code=location.code,
             )
         )
+
+    def get_by_code(self, code: str) -> Location | None:
+        row = self._conn.execute(locations.select().where(locations.c.code == code)).mappings()
+        first = row.first()
+        return self._location(first) if first else None
 
     def update(self, location: Location) -> None:
         self._conn.execute(

@@ -326,6 +326,10 @@ class SqlTasks:
         query = query.order_by(tasks.c.due_at.is_(None), tasks.c.due_at, tasks.c.created_at)
         return [_task(row) for row in self._conn.execute(query.limit(limit)).mappings()]
 
+    def open_for_promise(self, promise_id: str) -> list[Task]:
+        query = sa.select(tasks).where(tasks.c.promise_id == promise_id, tasks.c.done_at.is_(None))
+        return [_task(row) for row in self._conn.execute(query).mappings()]
+
     def list_for_customer(self, customer_id: str, limit: int) -> list[Task]:
         query = (
             sa.select(tasks)

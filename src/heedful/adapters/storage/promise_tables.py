@@ -73,7 +73,7 @@ tasks = sa.Table(
     sa.Column("note", sa.String(1000), nullable=False, server_default=""),
     sa.Column("location_id", Id, sa.ForeignKey("locations.id"), nullable=False),
     sa.Column("customer_id", Id, nullable=True, index=True),
-    sa.Column("promise_id", Id, nullable=True),
+    sa.Column("promise_id", Id, nullable=True, index=True),
     sa.Column("assignee_id", Id, nullable=True),
     sa.Column("assignee_role", sa.String(20), nullable=True),
     sa.Column("due_at", UtcDateTime, nullable=True),

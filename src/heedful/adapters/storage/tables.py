@@ -68,6 +68,7 @@ locations = sa.Table(
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("opening_hours", Json, nullable=True),
     sa.Column("subdivision", sa.String(10), nullable=False, server_default=""),
+    sa.Column("code", sa.String(40), nullable=True, unique=True),
 )
 
 staff = sa.Table(

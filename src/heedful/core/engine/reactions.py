@@ -113,7 +113,7 @@ def _run_playbooks(
 
 
 def _location(uow: UnitOfWork, ref: str) -> str | None:
-    location = uow.locations.get(ref)
+    location = uow.locations.get(ref) or uow.locations.get_by_code(ref.strip().lower())
     return location.id if location is not None else None
 
 

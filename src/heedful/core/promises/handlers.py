@@ -193,6 +193,10 @@ def _load_open(uow: UnitOfWork, actor: Actor, promise_id: str) -> Promise:
 def _close(uow: UnitOfWork, actor: Actor, now: datetime, promise: Promise, action: str) -> Promise:
     uow.promises.update(promise)
     uow.timers.cancel(promise.id)
+    # Reminders and escalations about a promise that is settled would only be noise now.
+    for task in uow.tasks.open_for_promise(promise.id):
+        task.complete(now, f"{actor.label} ({promise.state.value.replace('_', ' ')})")
+        uow.tasks.update(task)
     audit(
         uow,
         actor,

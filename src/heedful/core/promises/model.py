@@ -122,7 +122,13 @@ class Promise:
         self.note(Evidence(at, EvidenceKind.STATE_CHANGED, note or state.value, by, ref))
 
     def keep(self, at: datetime, by: str, note: str = "", ref: str = "") -> None:
-        """Kept on time, or late when the deadline had passed (a late promise kept still counts)."""
+        """Kept on time, or late when the deadline had passed (a late promise kept still counts).
+
+        A deadline that passed broke the promise; doing it afterwards turns it into "kept late"
+        (the customer did get the call), except for a wait already reported to her as over.
+        """
+        if self.state is PromiseState.BROKEN and self.kind is not PromiseKind.TELL_WHEN_AVAILABLE:
+            self.state = PromiseState.OPEN
         late = self.due_at is not None and at > self.due_at
         self._close(PromiseState.KEPT_LATE if late else PromiseState.KEPT, at, by, note, ref)
 

@@ -50,6 +50,7 @@ class NewLocation:
     city: str
     country: str
     time_zone: str
+    code: str | None = None
 
 
 def create_location(cmd: NewLocation, uow: UnitOfWork, clock: Clock, actor: Actor) -> Location:
@@ -66,11 +67,23 @@ def create_location(cmd: NewLocation, uow: UnitOfWork, clock: Clock, actor: Acto
         country=cmd.country.upper(),
         time_zone=check_time_zone(cmd.time_zone),
         created_at=clock.now(),
+        code=_check_code(cmd.code),
     )
     with uow:
+        if location.code and uow.locations.get_by_code(location.code) is not None:
+            raise Conflict(f"another location has the code {location.code}", field="code")
         uow.locations.add(location)
         uow.commit()
     return location
+
+
+def _check_code(code: str | None) -> str | None:
+    code = (code or "").strip().lower()
+    if not code:
+        return None
+    if len(code) > 40 or not all(c.isalnum() or c in "-_." for c in code):
+        raise InvalidInput("a code is up to 40 letters, digits, - _ or .", field="code")
+    return code
 
 
 def set_opening_hours(

@@ -30,6 +30,8 @@ class Location:
     # Empty: the location keeps no hours, and nothing is counted in its business time.
     opening_hours: dict[str, list[str]] = field(default_factory=dict)
     subdivision: str = ""  # the region whose public holidays apply too (e.g. "BE" in Germany)
+    # The business's own short name for it ("lypky"), which its systems put in events.
+    code: str | None = None
 
 
 @dataclass

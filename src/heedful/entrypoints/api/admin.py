@@ -131,6 +131,7 @@ def add_location(request: Request, ctx: Ctx, body: LocationIn) -> Response:
                     city=body.city,
                     country=body.country,
                     time_zone=body.time_zone,
+                    code=body.code,
                 ),
                 uow,
                 ctx.container.clock,

@@ -144,6 +144,7 @@ class LocationIn(In):
     city: Annotated[str, Field(max_length=100)] = ""
     country: Annotated[str, Field(pattern="^[A-Za-z]{2}$")]
     time_zone: Annotated[str, Field(min_length=1, max_length=64)]
+    code: Annotated[str, Field(max_length=40)] | None = None
 
 
 class TokenIn(In):
@@ -318,6 +319,7 @@ class LocationOut(Out):
     time_zone: str
     opening_hours: dict[str, list[str]]
     subdivision: str
+    code: str | None
 
 
 class OpeningHoursIn(In):

@@ -11,6 +11,7 @@ import click
 import uvicorn
 from fastapi import FastAPI
 
+from heedful.adapters.channels.demo_mailbox import start_demo_mailbox
 from heedful.adapters.storage import migrate
 from heedful.adapters.stream.jetstream import StreamSettings, start_consumer
 from heedful.bootstrap import Container, build
@@ -157,4 +158,14 @@ def demo(port: int | None, customers: int, reset: bool, load_only: bool) -> None
     if load_only:
         container.close()
         return
-    _serve(container, settings.host, port, with_worker=True)
+    mailbox = start_demo_mailbox(settings.smtp_host, settings.smtp_port)
+    if mailbox is not None:
+        click.echo(
+            f"E-mail goes to a demo mail server on {settings.smtp_host}:{settings.smtp_port}; "
+            "each message is written to this log."
+        )
+    try:
+        _serve(container, settings.host, port, with_worker=True)
+    finally:
+        if mailbox is not None:
+            mailbox.stop()

@@ -19,6 +19,13 @@ BOUTIQUE = "boutique"
 HOTEL = "hotel"
 RESTAURANT = "restaurant"
 BANK = "bank"
+# What each business's own systems call the location in the events they send.
+LOCATION_CODES = {
+    BOUTIQUE: "lypky",
+    HOTEL: "ostozhenka",
+    RESTAURANT: "kashtan-vyshnia",
+    BANK: "lavra-pechersk",
+}
 
 
 @dataclass(frozen=True)

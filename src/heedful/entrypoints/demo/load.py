@@ -35,12 +35,12 @@ from heedful.core.staff.handlers import (
     NewStaffMember,
     authenticate_staff,
     create_location,
-    set_opening_hours,
     create_staff_member,
+    set_opening_hours,
 )
 
 from .crowd import plan_crowd
-from .data import HISTORY_SPAN, LOCATIONS, STAFF
+from .data import HISTORY_SPAN, LOCATION_CODES, LOCATIONS, STAFF
 from .names import Registry
 from .plan import (
     CustomerPlan,
@@ -51,6 +51,7 @@ from .plan import (
     RetractPreference,
     Timeline,
 )
+from .promises import play_promises
 from .stories import plan_stories
 
 
@@ -108,6 +109,7 @@ def load_demo(
             _play(plan, uow, clock, locations, now)
             if progress is not None:
                 progress(done)
+        play_promises(uow, clock, locations, now, seed)
         uow.commit()
     return demo_logins()
 
@@ -125,7 +127,14 @@ def _open_locations(uow: UnitOfWork, clock: FrozenClock) -> dict[str, str]:
     ids: dict[str, str] = {}
     for spec in LOCATIONS:
         location = create_location(
-            NewLocation(spec.name, spec.kind, spec.city, spec.country, spec.time_zone),
+            NewLocation(
+                spec.name,
+                spec.kind,
+                spec.city,
+                spec.country,
+                spec.time_zone,
+                code=LOCATION_CODES[spec.key],
+            ),
             uow,
             clock,
             SYSTEM,
