@@ -17,6 +17,7 @@ from heedful.adapters.storage.unit_of_work import SqlUnitOfWork
 from heedful.adapters.unsubscribe import UnsubscribeLinks
 from heedful.config import Settings
 from heedful.core.outreach.default_templates import DEFAULT_TEMPLATES
+from heedful.core.playbooks.message_templates import PLAYBOOK_TEMPLATES
 from heedful.core.outreach.relay import Relay
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.ports import UnitOfWork
@@ -53,7 +54,7 @@ def build(
     unsubscribe = UnsubscribeLinks(settings.secret_key, settings.public_url)
     relay = Relay(
         senders=build_senders(_channel_settings(settings), clock),
-        composer=JinjaComposer(DEFAULT_TEMPLATES),
+        composer=JinjaComposer((*DEFAULT_TEMPLATES, *PLAYBOOK_TEMPLATES)),
         unsubscribe_link=unsubscribe.link,
     )
     return Container(

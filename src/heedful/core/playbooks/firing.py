@@ -83,7 +83,7 @@ def event_location(
     ref = value_at(event, path)
     if ref is MISSING or not isinstance(ref, str):
         return None
-    location = uow.locations.get(ref)
+    location = uow.locations.get(ref) or uow.locations.get_by_code(ref.strip().lower())
     return location.id if location is not None else None
 
 

@@ -28,6 +28,8 @@ from heedful.core.preferences.handlers import (
     record_preference,
     retract_preference,
 )
+from heedful.core.playbooks.demo import DEMO_PLAYBOOKS
+from heedful.core.playbooks.handlers import create_playbook, set_enabled
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.ports import UnitOfWork
 from heedful.core.staff.handlers import (
@@ -110,6 +112,9 @@ def load_demo(
             if progress is not None:
                 progress(done)
         play_promises(uow, clock, locations, now, seed)
+        for source in DEMO_PLAYBOOKS:
+            playbook = create_playbook(source, uow, clock, SYSTEM)
+            set_enabled(playbook.id, True, uow, clock, SYSTEM)
         uow.commit()
     return demo_logins()
 
