@@ -17,8 +17,8 @@ from heedful.adapters.storage.unit_of_work import SqlUnitOfWork
 from heedful.adapters.unsubscribe import UnsubscribeLinks
 from heedful.config import Settings
 from heedful.core.outreach.default_templates import DEFAULT_TEMPLATES
-from heedful.core.playbooks.message_templates import PLAYBOOK_TEMPLATES
 from heedful.core.outreach.relay import Relay
+from heedful.core.playbooks.message_templates import PLAYBOOK_TEMPLATES
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.ports import UnitOfWork
 

@@ -23,13 +23,13 @@ from heedful.core.access.model import SYSTEM
 from heedful.core.customers.commands import CreateCustomer, RecordConsent
 from heedful.core.customers.handlers import create_customer, record_consent
 from heedful.core.history.handlers import RecordHistory, record_history
+from heedful.core.playbooks.demo import DEMO_PLAYBOOKS
+from heedful.core.playbooks.handlers import create_playbook, set_enabled
 from heedful.core.preferences.handlers import (
     RecordPreference,
     record_preference,
     retract_preference,
 )
-from heedful.core.playbooks.demo import DEMO_PLAYBOOKS
-from heedful.core.playbooks.handlers import create_playbook, set_enabled
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.ports import UnitOfWork
 from heedful.core.staff.handlers import (
