@@ -22,6 +22,7 @@ import os
 import random
 import signal
 import subprocess
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -277,10 +278,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--crash-messages", type=int, default=200, help="e-mails per trial")
 
 
-def run(args: argparse.Namespace) -> dict[str, float]:
+def run(args: argparse.Namespace) -> dict[str, float | str]:
     rng = random.Random(args.seed)
     trials: list[Trial] = []
-    log = Path("bench") / "crash-worker.log"
+    log = Path(tempfile.gettempdir()) / "heedful-bench-crash-worker.log"
     log.unlink(missing_ok=True)
     with (
         fresh_database(args.postgres_url, keep=args.keep, label="crash_") as url,
@@ -307,5 +308,5 @@ def run(args: argparse.Namespace) -> dict[str, float]:
         "lost": sum(t.lost for t in trials),
         "doubled": sum(t.doubled for t in trials),
         "resent_same_id": sum(t.resent_same_id for t in trials),
-        "measured_at": SystemClock().now().replace(microsecond=0).isoformat(),  # type: ignore[dict-item]
+        "measured_at": SystemClock().now().replace(microsecond=0).isoformat(),
     }
