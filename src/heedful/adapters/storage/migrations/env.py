@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from alembic import context
 
-from heedful.adapters.storage import playbook_tables  # noqa: F401 - registers its tables
-from heedful.adapters.storage import promise_tables  # noqa: F401 - registers its tables
+from heedful.adapters.storage import (
+    playbook_tables,  # noqa: F401 - registers its tables
+    promise_tables,  # noqa: F401 - registers its tables
+)
 from heedful.adapters.storage.engine import make_engine
 from heedful.adapters.storage.tables import metadata
 
