@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -32,6 +32,13 @@ from heedful.core.shared.errors import Forbidden, InvalidInput
 from heedful.core.shared.ports import UnitOfWork
 from heedful.core.staff.model import Location
 
+# What the API says next to the numbers; the console says it in the reader's language.
+DEFINITION = (
+    "kept_rate = (kept + kept_late) / counted. Counted: promises kept, kept late or broken, and "
+    "those still open past their deadline (overdue), which count as broken so far. Cancelled and "
+    "withdrawn promises are shown but not counted; open promises not yet due are waiting. Each "
+    "promise counts in the ISO week (Monday to Sunday) it was made in, on time_zone's clock."
+)
 WEEKS_BY_DEFAULT = 12
 # Two years side by side is the longest comparison anyone asked for; it also keeps the week
 # buckets (one CASE branch each in the query) around a hundred.
@@ -139,8 +146,7 @@ class PromiseReport:
     by_kind: list[Group]
     by_location: list[Group]
     by_staff: list[Group]
-    locations: list[Location] = field(default_factory=list)  # the reader's, for the filter
-    makers: list[tuple[str, str]] = field(default_factory=list)  # (id, name) for the filter
+    makers: list[tuple[str, str]]  # (id, name) of everyone who made one, for the filter
 
     def groups(self, by: GroupBy) -> list[Group]:
         return {
@@ -235,9 +241,11 @@ def tally_report(
     # their promises. Every maker in the period is offered in the filter, whatever it holds.
     makers = {count.made_by: count.made_by_label for count in counts}
     people = _grouped(chosen, "made_by")
+    # The busiest first: their rate rests on the most promises (and code-point order would
+    # put Ukrainian's І after Я anyway).
     by_staff = sorted(
         (Group(key, makers.get(key, key), tally) for key, tally in people.items()),
-        key=lambda group: (group.label.casefold(), group.key),
+        key=lambda group: (-group.tally.counted, -group.tally.made, group.label.casefold()),
     )
     return PromiseReport(
         period=period,
@@ -268,9 +276,7 @@ def promise_report(ask: ReportAsk, uow: UnitOfWork, clock: Clock, actor: Actor) 
         in_report = [loc for loc in mine if scope is None or loc.id in scope]
         period = report_period(now, report_zone(in_report), ask.since, ask.until)
         counts = uow.promises.count_outcomes(period.week_starts, period.ends_at, now, scope)
-    names = {location.id: location.name for location in every}
-    report = tally_report(counts, period, ask, names)
-    return replace(report, locations=sorted(mine, key=lambda loc: loc.name.casefold()))
+    return tally_report(counts, period, ask, {location.id: location.name for location in every})
 
 
 CSV_COLUMNS = (

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from pydantic import Field
 
 from heedful.core.outreach.handlers import list_customer_messages, list_messages, retry_message
 from heedful.core.outreach.outbox import MessageStatus
 from heedful.core.promises import handlers as promises
-from heedful.core.promises.model import PromiseState, WantedItem
+from heedful.core.promises.model import PromiseKind, PromiseState, WantedItem
+from heedful.core.promises.report import (
+    DEFINITION,
+    GroupBy,
+    ReportAsk,
+    Tally,
+    promise_report,
+    report_csv,
+)
 from heedful.core.shared.ports import UnitOfWork
 from heedful.core.tasks.handlers import complete_task, list_open_tasks
 from heedful.entrypoints.api.auth import Context, get_context
@@ -25,7 +35,7 @@ from heedful.entrypoints.api.promise_schemas import (
     TaskOut,
     WithdrawIn,
 )
-from heedful.entrypoints.api.schemas import NO_NUL
+from heedful.entrypoints.api.schemas import NO_NUL, Out
 
 router = APIRouter()
 Ctx = Annotated[Context, Depends(get_context)]
@@ -228,3 +238,84 @@ def retry(request: Request, ctx: Ctx, message_id: AnId) -> Response:
         return message_out(retry_message(message_id, uow, ctx.container.clock, ctx.actor))
 
     return write(request, ctx, None, 200, action)
+
+
+class TallyOut(Out):
+    made: int
+    counted: int = Field(description="The sample: kept, kept late, broken and overdue")
+    kept: int
+    kept_late: int
+    broken: int
+    overdue: int = Field(description="Still open past the deadline: counted as broken so far")
+    waiting: int = Field(description="Open and not yet due, or with no deadline: not counted")
+    cancelled: int = Field(description="Not counted")
+    withdrawn: int = Field(description="Not counted")
+    kept_rate: float | None = Field(description="(kept + kept_late) / counted; null if none")
+    on_time_share: float | None
+    late_share: float | None
+    broken_share: float | None = Field(description="(broken + overdue) / counted")
+
+
+class ReportGroupOut(TallyOut):
+    key: str = Field(description="2026-W10, a kind, a location's id or the maker's id")
+    label: str
+    first_day: date | None = Field(description="Weeks: the week's first day in the period")
+
+
+class PromiseReportOut(Out):
+    since: date
+    until: date
+    time_zone: str
+    definition: str
+    group_by: GroupBy
+    total: TallyOut
+    groups: list[ReportGroupOut]
+
+
+def _tally(t: Tally) -> dict[str, int | float | None]:
+    counts = ("kept", "kept_late", "broken", "overdue", "waiting", "cancelled", "withdrawn")
+    derived = ("made", "counted", "kept_rate", "on_time_share", "late_share", "broken_share")
+    return {name: getattr(t, name) for name in (*counts, *derived)}
+
+
+CSV = "text/csv"
+
+
+@router.get(
+    "/reports/promises",
+    response_model=PromiseReportOut,
+    responses={200: {"content": {CSV: {"schema": {"type": "string"}}}}},
+    tags=["reports"],
+    summary="The promise-kept rate by week, kind, location or staff member (JSON or CSV)",
+)
+def promise_rates(
+    request: Request,
+    ctx: Ctx,
+    since: Annotated[date | None, Query(description="First day; default 12 ISO weeks back")] = None,
+    until: Annotated[date | None, Query(description="Last day included; default today")] = None,
+    location_id: Annotated[str | None, Query(max_length=40, pattern=NO_NUL)] = None,
+    kind: PromiseKind | None = None,
+    made_by: Annotated[str | None, Query(max_length=40, pattern=NO_NUL)] = None,
+    group_by: GroupBy = GroupBy.WEEK,
+    format: Annotated[
+        Literal["json", "csv"] | None, Query(description="Or send Accept: text/csv")
+    ] = None,
+) -> Response | PromiseReportOut:
+    ask = ReportAsk(since, until, location_id, kind, made_by)
+    found = promise_report(ask, ctx.container.uow(), ctx.container.clock, ctx.actor)
+    if format == "csv" or (format is None and CSV in request.headers.get("accept", "")):
+        # One grouping per request, as in JSON; the console's download has all four.
+        return Response(report_csv(found, [group_by]), media_type=f"{CSV}; charset=utf-8")
+    groups = [
+        ReportGroupOut(key=g.key, label=g.label, first_day=g.first_day, **_tally(g.tally))
+        for g in found.groups(group_by)
+    ]
+    return PromiseReportOut(
+        since=found.period.since,
+        until=found.period.until,
+        time_zone=found.period.time_zone,
+        definition=DEFINITION,
+        group_by=group_by,
+        total=TallyOut(**_tally(found.total)),
+        groups=groups,
+    )

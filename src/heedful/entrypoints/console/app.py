@@ -15,6 +15,7 @@ from heedful.entrypoints.console import (
     customers,
     preferences,
     profile,
+    promise_report,
     promises,
     stewardship,
 )
@@ -30,3 +31,4 @@ def install_console(app: FastAPI, container: Container) -> None:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for module in (auth, customers, preferences, contact, profile, promises, stewardship, admin):
         app.include_router(module.router)
+    app.include_router(promise_report.router)

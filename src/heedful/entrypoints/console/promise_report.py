@@ -1,0 +1,129 @@
+"""The promise report at the console: the kept rate by week, kind, location and staff member.
+
+One page with its filters in the query string (so a report can be bookmarked and sent), the same
+numbers as CSV, and a one-line summary the promises board loads into its ``#promise-rates`` slot.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import urlencode
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from heedful.core.promises.model import PromiseKind
+from heedful.core.promises.report import (
+    GroupBy,
+    PromiseReport,
+    ReportAsk,
+    promise_report,
+    report_csv,
+)
+from heedful.core.shared.errors import InvalidInput
+from heedful.core.staff.queries import locations_of
+from heedful.entrypoints.console.context import (
+    Console,
+    ConsoleRoute,
+    FormState,
+    Staff,
+    blank_form,
+)
+from heedful.entrypoints.console.forms import choice
+from heedful.entrypoints.console.labels import N_
+
+router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
+
+# The core speaks English to integrators; staff read why a period was refused in their language.
+_PERIOD_REFUSED = N_(
+    "Choose a period of at most two years, from 2000 on, whose first day is not after its last."
+)
+
+
+def _day(value: str, field: str) -> date | None:
+    if not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise InvalidInput("give the date as YYYY-MM-DD", field=field) from exc
+
+
+def _ask(since: str, until: str, location_id: str, kind: str, made_by: str) -> ReportAsk:
+    return ReportAsk(
+        since=_day(since, "since"),
+        until=_day(until, "until"),
+        location_id=location_id or None,
+        kind=choice(PromiseKind, kind, "kind") if kind else None,
+        made_by=made_by or None,
+    )
+
+
+def _refused(console: Console, exc: InvalidInput) -> str:
+    if exc.field in ("since", "until") and not exc.message.startswith("give the date"):
+        return console.ui.gettext(_PERIOD_REFUSED)
+    return console.ui.error(exc)
+
+
+@router.get("/console/promises/report")
+def report(
+    console: Staff,
+    since: str = "",
+    until: str = "",
+    location_id: str = "",
+    kind: str = "",
+    made_by: str = "",
+    format: str = "",  # "csv" for the download; the API reads the same parameter
+) -> Response:
+    form = blank_form(since=since, until=until, location_id=location_id, kind=kind, made_by=made_by)
+    try:
+        ask = _ask(since, until, location_id, kind, made_by)
+        found = promise_report(ask, console.container.uow(), console.container.clock, console.actor)
+    except InvalidInput as exc:
+        failed = FormState(form.values, {exc.field or "form": _refused(console, exc)})
+        return _page(console, failed, None, status=422)
+    if format == "csv":
+        period = found.period
+        name = f"promise-report-{period.since.isoformat()}-{period.until.isoformat()}.csv"
+        return Response(
+            report_csv(found, list(GroupBy)),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+    filters = {k: v for k, v in form.values.items() if v}
+    shown = blank_form(
+        **{
+            **form.values,
+            "since": found.period.since.isoformat(),
+            "until": found.period.until.isoformat(),
+        }
+    )
+    csv_url = "/console/promises/report?" + urlencode({**filters, "format": "csv"})
+    return _page(console, shown, found, csv_url=csv_url)
+
+
+def _page(
+    console: Console,
+    form: FormState,
+    found: PromiseReport | None,
+    status: int = 200,
+    csv_url: str = "",
+) -> Response:
+    return console.render(
+        "promises/report.html",
+        status=status,
+        form=form,
+        report=found,
+        kinds={kind.value: console.ui.label(kind) for kind in PromiseKind},
+        locations=locations_of(console.actor, console.container.uow()),
+        csv_url=csv_url,
+    )
+
+
+@router.get("/console/promises/report/summary")
+def summary(console: Staff) -> Response:
+    """The last twelve weeks in one line, for the promises board."""
+    found = promise_report(
+        ReportAsk(), console.container.uow(), console.container.clock, console.actor
+    )
+    return console.render("promises/_report_summary.html", report=found)
