@@ -143,6 +143,8 @@ class Relay:
     ) -> None:
         context = dict(message.context)
         context.setdefault("customer", _customer_context(customer))
+        # What she likes, so a template can speak to it ("in your size S", "your usual table").
+        context.setdefault("preferences", _preferences_context(uow, customer.id))
         location = uow.locations.get(message.location_id) if message.location_id else None
         context.setdefault("location", {"name": location.name if location else ""})
         unsubscribe = self.unsubscribe_link(message, channel)
@@ -203,6 +205,15 @@ def _current(uow: UnitOfWork, customer_id: str) -> Customer | None:
 def _customer_context(customer: Customer) -> dict[str, str]:
     first = customer.full_name.split()[0] if customer.full_name.split() else ""
     return {"name": customer.full_name, "first_name": first, "language": customer.language}
+
+
+def _preferences_context(uow: UnitOfWork, customer_id: str) -> dict[str, list[str]]:
+    standing = uow.preferences.list_for(customer_id)
+    by_polarity = {"likes": "like", "dislikes": "dislike", "never": "never"}
+    return {
+        name: [p.subject for p in standing if p.polarity.value == polarity]
+        for name, polarity in by_polarity.items()
+    }
 
 
 def _still_wanted(uow: UnitOfWork, message: Message, promise: Promise, now: datetime) -> bool:
