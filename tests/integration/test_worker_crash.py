@@ -19,7 +19,13 @@ def test_a_worker_killed_mid_batch_and_restarted_sends_every_message_once(
 ) -> None:
     with smtp_sink() as (port, sink):
         trial = run_trial(
-            database_url, port, sink, customers=60, kill_after=15, log=tmp_path / "worker.log"
+            database_url,
+            port,
+            sink,
+            customers=60,
+            kill_after=15,
+            log=tmp_path / "worker.log",
+            jitter_s=0.03,
         )
     assert trial.killed_after < trial.messages  # the kill did land in the middle
     assert trial.lost == 0
