@@ -15,7 +15,7 @@ from types import ModuleType
 
 from bench.support import RESULTS, merge_results, postgres_server_url
 
-BENCHMARKS = ("customer_card", "ingest_http", "crash", "timers", "restock_to_smtp")
+BENCHMARKS = ("customer_card", "ingest_http", "crash", "timers", "restock_to_smtp", "match")
 
 
 def _module(name: str) -> ModuleType:

@@ -230,3 +230,27 @@ def test_naive_match_gives_the_same_answer_in_the_same_order() -> None:
     index = InterestIndex(interests)
 
     assert index.match(STOCK, restock()) == naive_match(interests, STOCK, restock())
+
+
+def test_thousands_watching_one_product_get_the_same_answers_as_a_one_by_one_check() -> None:
+    # Past a couple of thousand interests a bucket changes how it keeps them sorted; the answers
+    # (and their order) must not change with it, while watchers come and go.
+    watches = [
+        watcher(
+            f"fan{n}",
+            Bound("price", "<=" if n % 2 else "<", 500 + n % 700),
+            *([Bound("quantity", ">", 0)] if n % 5 == 0 else []),
+            product="sneaker-1",
+        )
+        for n in range(5_000)
+    ]
+    index = InterestIndex(watches)
+    for gone in watches[::3]:
+        index.remove(gone.id)
+    standing = [w for n, w in enumerate(watches) if n % 3]
+
+    for price, quantity in [(499, 1), (500, 0), (850, 2), (850.5, 1), (1199, 0), (1200, 3)]:
+        event = {"product": "sneaker-1", "price": price, "quantity": quantity}
+        assert index.match(PRICE, event) == naive_match(standing, PRICE, event)
+    assert len(index.match(PRICE, {"product": "sneaker-1", "price": 1300})) == 0
+    assert len(index) == len(standing)

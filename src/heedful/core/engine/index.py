@@ -13,13 +13,14 @@ match in order.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Hashable, Iterable, Mapping
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Any, Protocol
 
 from sortedcontainers import SortedList  # type: ignore[import-untyped]
 
-from heedful.core.engine.interests import Bound, Interest, arrival, is_number
+from heedful.core.engine.interests import Interest, arrival, is_number
 from heedful.core.shared.errors import Conflict, NotFound
 
 # Where a bound equal to the event's value sorts: among upper bounds "<" (0) is not met by it
@@ -30,9 +31,10 @@ _MET_AT_EQUAL = 1
 
 _Attributes = Mapping[str, object]
 _KeyOf = Callable[[_Attributes], Hashable]
-# (bound value, rank, interest id, interest, the interest's other bounds); the id is unique,
-# so comparisons never reach the interest.
-_Entry = tuple[int | float, int, str, Interest, tuple[Bound, ...]]
+# (bound value, rank, interest id): the id is unique, so comparisons never reach further.
+_SortKey = tuple[int | float, int, str]
+_SPLIT = 2_000
+_ARRIVAL_SEQ = attrgetter("created_seq")
 _ShapeKey = tuple[tuple[str, ...], str | None, bool]
 
 
@@ -68,40 +70,77 @@ class _Plain:
 
 
 class _Sorted:
-    """Interests sorted by their first bound, all on one attribute and in one direction."""
+    """Interests sorted by their first bound, all on one attribute and in one direction.
 
-    __slots__ = ("entries", "field", "upper")
+    Small buckets (nearly all: a product's watchers at one store) are two aligned plain lists,
+    bisected in C and sliced without a Python loop. Past `_SPLIT` entries, inserting into and
+    deleting from a plain list moves too much memory, so the bucket becomes a SortedList.
+    """
+
+    __slots__ = ("big", "field", "keys", "members", "several", "upper")
 
     def __init__(self, field: str, upper: bool) -> None:
         self.field = field
         self.upper = upper
-        self.entries: Any = SortedList()  # of _Entry; sortedcontainers ships no type hints
-
-    @staticmethod
-    def _entry(interest: Interest) -> _Entry:
-        first, *rest = interest.ranges
-        return (first.value, _RANK[first.op], interest.id, interest, tuple(rest))
+        self.keys: list[_SortKey] = []
+        self.members: list[Interest] = []  # aligned with keys
+        self.several = 0  # members with more than one bound, which need checking one by one
+        self.big: Any = None  # SortedList of (*key, interest); sortedcontainers has no hints
 
     def add(self, interest: Interest) -> None:
-        self.entries.add(self._entry(interest))
+        key = _sort_key(interest)
+        self.several += len(interest.ranges) > 1
+        if self.big is not None:
+            self.big.add((*key, interest))
+            return
+        at = bisect_left(self.keys, key)
+        self.keys.insert(at, key)
+        self.members.insert(at, interest)
+        if len(self.keys) > _SPLIT:
+            self.big = SortedList(
+                (*key, member) for key, member in zip(self.keys, self.members, strict=True)
+            )
+            self.keys, self.members = [], []
 
     def discard(self, interest: Interest) -> None:
-        self.entries.remove(self._entry(interest))
+        key = _sort_key(interest)
+        self.several -= len(interest.ranges) > 1
+        if self.big is not None:
+            self.big.remove((*key, interest))
+            return
+        at = bisect_left(self.keys, key)
+        del self.keys[at]
+        del self.members[at]
 
     def __len__(self) -> int:
-        return len(self.entries)
+        return len(self.keys) if self.big is None else len(self.big)
 
     def collect(self, attributes: _Attributes, found: list[Interest]) -> None:
         value = attributes.get(self.field)
         if not is_number(value):
             return
-        cut = self.entries.bisect_left((value, _MET_AT_EQUAL))
-        met: Iterable[_Entry] = (
-            self.entries.islice(cut) if self.upper else self.entries.islice(0, cut)
-        )
-        for _, _, _, interest, rest in met:
-            if not rest or all(bound.holds(attributes.get(bound.field)) for bound in rest):
-                found.append(interest)
+        probe = (value, _MET_AT_EQUAL)
+        met: list[Interest]
+        if self.big is None:
+            cut = bisect_left(self.keys, probe)
+            met = self.members[cut:] if self.upper else self.members[:cut]
+        else:
+            cut = self.big.bisect_left(probe)
+            entries = self.big.islice(cut) if self.upper else self.big.islice(0, cut)
+            met = [entry[-1] for entry in entries]
+        if self.several:
+            found.extend(interest for interest in met if _other_bounds_hold(interest, attributes))
+        else:
+            found.extend(met)
+
+
+def _sort_key(interest: Interest) -> _SortKey:
+    first = interest.ranges[0]
+    return (first.value, _RANK[first.op], interest.id)
+
+
+def _other_bounds_hold(interest: Interest, attributes: _Attributes) -> bool:
+    return all(bound.holds(attributes.get(bound.field)) for bound in interest.ranges[1:])
 
 
 class _Shape:
@@ -142,6 +181,10 @@ class InterestIndex:
 
     def __init__(self, interests: Iterable[Interest] = ()) -> None:
         self._by_id: dict[str, Interest] = {}
+        # How many interests share each arrival number, and how many numbers are shared: while
+        # none is, the answer is sorted on the number alone and the id is never looked at.
+        self._arrivals: dict[int, int] = {}
+        self._shared_arrivals = 0
         self._shapes: dict[str, dict[_ShapeKey, _Shape]] = {}
         for interest in interests:
             self.add(interest)
@@ -166,12 +209,19 @@ class InterestIndex:
             bucket = shape.buckets[values] = shape.make_bucket()
         bucket.add(interest)
         self._by_id[interest.id] = interest
+        sharing = self._arrivals.get(interest.created_seq, 0)
+        self._arrivals[interest.created_seq] = sharing + 1
+        self._shared_arrivals += sharing == 1
 
     def remove(self, interest_id: str) -> Interest:
         """Forgets an interest (the promise was kept or cancelled) and returns it."""
         interest = self._by_id.pop(interest_id, None)
         if interest is None:
             raise NotFound("No such interest.", field="interest_id")
+        sharing = self._arrivals.pop(interest.created_seq)
+        if sharing > 1:
+            self._arrivals[interest.created_seq] = sharing - 1
+        self._shared_arrivals -= sharing == 2
         shapes = self._shapes[interest.event_type]
         key = _shape_key(interest)
         shape = shapes[key]
@@ -203,7 +253,9 @@ class InterestIndex:
             if bucket is not None:
                 bucket.collect(attributes, found)
         if len(found) > 1:
-            found.sort(key=arrival)
+            # The number alone sorts in C without building a tuple per interest; the id is
+            # needed only to settle ties, which one sequence handing out numbers never makes.
+            found.sort(key=arrival if self._shared_arrivals else _ARRIVAL_SEQ)
         return found
 
     def shapes_watching(self, event_type: str) -> int:
