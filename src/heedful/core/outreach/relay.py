@@ -8,6 +8,7 @@ window a crash cannot close (sent, not yet recorded) the receiver can tell a rep
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -173,24 +174,40 @@ class Relay:
             customer_id=customer.id,
             purpose=message.purpose.value,
         )
-        try:
-            reference = self.senders[channel].send(envelope)
-        except SendFailed as failure:
+        # What a successful send changes is written first, in a savepoint, so that after the
+        # server's "250 OK" only the commit remains: the instant a crash could make us send the
+        # message again is as short as it can be.
+        sent = copy.deepcopy(message)
+        sent.sent(now, "")
+        failure: SendFailed | None = None
+        with uow:
+            uow.outbox.update(sent)
+            if promise is not None:
+                _record_sent(uow, copy.deepcopy(promise), message, channel, to, now)
+            try:
+                reference = self.senders[channel].send(envelope)
+            except SendFailed as refused:
+                failure = refused  # leaving the block without a commit undoes the above
+            else:
+                uow.commit()
+        if failure is not None:
             message.failed(now, failure.reason, temporary=failure.temporary)
             if message.status is MessageStatus.DEAD:
                 _not_told(uow, promise, message, now, failure.reason)
             return
         message.sent(now, reference)
-        if promise is not None:
-            promise.note(
-                Evidence(
-                    now, EvidenceKind.MESSAGE_SENT, f"{channel} to {to}", SYSTEM.label, message.id
-                )
-            )
-            if promise.is_open and promise.kind is PromiseKind.TELL_WHEN_AVAILABLE:
-                promise.keep(now, SYSTEM.label, "the customer was told", message.id)
-                uow.timers.cancel(promise.id)
-            uow.promises.update(promise)
+
+
+def _record_sent(
+    uow: UnitOfWork, promise: Promise, message: Message, channel: str, to: str, now: datetime
+) -> None:
+    promise.note(
+        Evidence(now, EvidenceKind.MESSAGE_SENT, f"{channel} to {to}", SYSTEM.label, message.id)
+    )
+    if promise.is_open and promise.kind is PromiseKind.TELL_WHEN_AVAILABLE:
+        promise.keep(now, SYSTEM.label, "the customer was told", message.id)
+        uow.timers.cancel(promise.id)
+    uow.promises.update(promise)
 
 
 def _current(uow: UnitOfWork, customer_id: str) -> Customer | None:
