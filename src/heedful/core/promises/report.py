@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
@@ -201,12 +201,20 @@ def _wanted(count: OutcomeCount, ask: ReportAsk) -> bool:
     )
 
 
-def _grouped(counts: Iterable[OutcomeCount], key: str) -> dict[str, Tally]:
-    tallies: dict[str, Tally] = {}
+_NOTHING = {outcome.value: 0 for outcome in Outcome}
+
+
+def _grouped(
+    counts: Iterable[OutcomeCount], key: Callable[[OutcomeCount], str]
+) -> dict[str, Tally]:
+    # Plain integers while adding up: a year of a big chain is tens of thousands of counts.
+    sums: dict[str, dict[str, int]] = {}
     for count in counts:
-        value = str(getattr(count, key))
-        tallies[value] = tallies.get(value, Tally()).add(count.outcome, count.count)
-    return tallies
+        outcomes = sums.get(key(count))
+        if outcomes is None:
+            outcomes = sums[key(count)] = dict(_NOTHING)
+        outcomes[count.outcome] += count.count  # a StrEnum member hashes as its value
+    return {value: Tally(**outcomes) for value, outcomes in sums.items()}
 
 
 def tally_report(
@@ -217,10 +225,8 @@ def tally_report(
 ) -> PromiseReport:
     """The report from the storage's counts: the maths, with no I/O."""
     chosen = [count for count in counts if _wanted(count, ask)]
-    total = Tally()
-    for count in chosen:
-        total = total.add(count.outcome, count.count)
-    weeks = _grouped(chosen, "week")
+    total = _grouped(chosen, lambda _: "all").get("all", Tally())
+    weeks = _grouped(chosen, lambda count: str(count.week))
     by_week = [
         Group(
             key=period.week_label(index),
@@ -230,9 +236,9 @@ def tally_report(
         )
         for index in range(len(period.week_starts))
     ]
-    kinds = _grouped(chosen, "kind")
+    kinds = _grouped(chosen, lambda count: count.kind)
     by_kind = [Group(k.value, k.value, kinds[k.value]) for k in PromiseKind if k.value in kinds]
-    places = _grouped(chosen, "location_id")
+    places = _grouped(chosen, lambda count: count.location_id)
     by_location = sorted(
         (Group(key, location_names.get(key, key), tally) for key, tally in places.items()),
         key=lambda group: (group.label.casefold(), group.key),
@@ -240,7 +246,7 @@ def tally_report(
     # Makers are told apart by id (two Olgas are two people); the name is the one stored with
     # their promises. Every maker in the period is offered in the filter, whatever it holds.
     makers = {count.made_by: count.made_by_label for count in counts}
-    people = _grouped(chosen, "made_by")
+    people = _grouped(chosen, lambda count: count.made_by)
     # The busiest first: their rate rests on the most promises (and code-point order would
     # put Ukrainian's І after Я anyway).
     by_staff = sorted(
