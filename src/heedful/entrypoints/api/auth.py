@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from heedful.bootstrap import Container
 from heedful.core.access.model import Actor
@@ -28,10 +29,11 @@ def get_container(request: Request) -> Container:
     return container
 
 
-def get_context(
+async def get_context(
     request: Request,
     credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),  # noqa: B008 - FastAPI idiom
 ) -> Context:
+    # Async so that a cached token costs no hop to the thread pool: every API request pays this.
     container = get_container(request)
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise HTTPException(
@@ -43,7 +45,9 @@ def get_context(
     token_hash = hash_token(credentials.credentials)
     actor = cache.actor_for(token_hash)
     if actor is None:
-        token = authenticate_token(credentials.credentials, container.uow(), container.clock)
+        token = await run_in_threadpool(
+            authenticate_token, credentials.credentials, container.uow(), container.clock
+        )
         if token is None:
             raise HTTPException(
                 401, "this token is unknown or revoked", headers={"WWW-Authenticate": "Bearer"}

@@ -110,8 +110,7 @@ async def _context(request: Request) -> Context:
     credentials = None
     if scheme.lower() == "bearer" and secret:
         credentials = HTTPAuthorizationCredentials(scheme=scheme, credentials=secret.strip())
-    context: Context = await run_in_threadpool(get_context, request, credentials)
-    return context
+    return await get_context(request, credentials)
 
 
 def _media_type(request: Request) -> str:
