@@ -13,6 +13,7 @@ from heedful.entrypoints.console import (
     auth,
     contact,
     customers,
+    playbooks,
     preferences,
     profile,
     promise_report,
@@ -32,3 +33,4 @@ def install_console(app: FastAPI, container: Container) -> None:
     for module in (auth, customers, preferences, contact, profile, promises, stewardship, admin):
         app.include_router(module.router)
     app.include_router(promise_report.router)
+    app.include_router(playbooks.router)
