@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from promise_world import PromiseWorld, build_world
 from smtp_mailbox import Mailbox
+from webhook_receiver import WebhookReceiver
 
 from heedful.adapters.channels.composer import JinjaComposer
 from heedful.adapters.channels.smtp import SmtpSender
+from heedful.adapters.channels.webhook import WebhookSender, verify_signature
 from heedful.adapters.unsubscribe import UnsubscribeLinks
 from heedful.bootstrap import Container
-from heedful.core.customers.commands import RecordConsent
+from heedful.core.customers.commands import NewIdentity, RecordConsent
 from heedful.core.customers.consent import Channel, Purpose
-from heedful.core.customers.handlers import record_consent
+from heedful.core.customers.handlers import add_identity, record_consent
+from heedful.core.customers.identities import IdentityKind
 from heedful.core.outreach.default_templates import DEFAULT_TEMPLATES
 from heedful.core.outreach.outbox import Message, MessageStatus
 from heedful.core.outreach.relay import Relay
@@ -222,3 +226,38 @@ def test_a_template_that_cannot_be_filled_in_dead_letters_its_message_not_the_qu
         [dead] = uow.outbox.list_for_customer(broken.id, 5)
     assert "no_such_template" in dead.reason
     assert [m["To"] for m in mailbox.wait_for(1)] == ["fine@example.com"]
+
+
+def test_a_customer_with_only_a_phone_is_told_by_sms_through_a_signed_webhook(
+    world: PromiseWorld, webhook_receiver: WebhookReceiver
+) -> None:
+    sms = WebhookSender(webhook_receiver.url("/sms"), "sms-secret", world.clock)
+    relay = Relay(senders={"sms": sms}, composer=JinjaComposer(DEFAULT_TEMPLATES))
+    taras = world.customer("Тарас Бойко", language="uk")
+    add_identity(
+        taras.id,
+        NewIdentity(IdentityKind.PHONE, "067 123 45 67"),
+        world.uow,
+        world.clock,
+        world.admin,
+    )
+    record_consent(
+        RecordConsent(taras.id, Channel.SMS, Purpose.SERVICE, granted=True, how="at the till"),
+        world.uow,
+        world.clock,
+        world.admin,
+    )
+    promise = world.wait_for(taras)
+    world.restock(1)
+
+    assert relay.run(world.container.uow, world.clock).sent == 1
+    [request] = webhook_receiver.wait_for(1)
+    with world.uow as uow:
+        [message] = uow.outbox.list_for_customer(taras.id, 5)
+    assert request.headers["idempotency-key"] == message.id
+    assert verify_signature(
+        "sms-secret", request.headers["heedful-signature"], request.body, world.clock.now()
+    )
+    assert json.loads(request.body)["to"] == "+380671234567"
+    assert message.channel == "sms"
+    assert world.promise(promise.id).state is PromiseState.KEPT
