@@ -104,23 +104,28 @@ def _example_text(console: Console, example: Example) -> str:
     return "".join(f"// {note}\n" for note in notes) + pretty(example.source)
 
 
+class NotJson(InvalidInput):
+    """The editor's text does not parse: said with the editor's own line and column."""
+
+    def __init__(self, problem: json.JSONDecodeError) -> None:
+        super().__init__(f"not JSON: {problem.msg}", field="source")
+        self.problem = problem
+
+
 def read_source(text: str) -> Any:
     """The JSON the manager typed, notes blanked out (line numbers stay those of the editor)."""
     lines = ["" if _NOTE.match(line) else line for line in text.splitlines()]
     try:
         return json.loads("\n".join(lines))
     except json.JSONDecodeError as exc:
-        raise InvalidInput(
-            f"not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}", field="source"
-        ) from exc
+        raise NotJson(exc) from exc
 
 
 def _editor_error(console: Console, exc: InvalidInput) -> dict[str, str]:
-    found = re.match(
-        r"^not JSON: (?P<problem>.+) at line (?P<line>\d+), column (?P<column>\d+)$", exc.message
-    )
-    if found:
-        return {"path": "", "message": console.ui.gettext(_NOT_JSON) % found.groupdict()}
+    if isinstance(exc, NotJson):
+        problem = exc.problem
+        where = {"problem": problem.msg, "line": problem.lineno, "column": problem.colno}
+        return {"path": "", "message": console.ui.gettext(_NOT_JSON) % where}
     # The core's words stay English: they name the JSON keys the manager writes, in English too.
     return {"path": exc.field or "", "message": console.ui.error(exc)}
 
