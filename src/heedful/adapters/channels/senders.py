@@ -64,5 +64,5 @@ def build_senders(settings: ChannelSettings, clock: Clock) -> dict[str, Sender]:
 def close_senders(senders: dict[str, Sender]) -> None:
     """Release pooled connections (webhook clients) when the worker stops."""
     for sender in senders.values():
-        if isinstance(sender, WebhookSender):
+        if isinstance(sender, WebhookSender | SmtpSender):
             sender.close()

@@ -1,7 +1,8 @@
 """E-mail through an SMTP server (stdlib smtplib; synchronous, the worker calls it from a thread).
 
-One connection per message: the relay sends a message at a time and a fresh connection never
-finds a stale one half-closed by the server. The Message-ID derives from Heedful's message id,
+A connection is kept for the next message for a few seconds (a restock tells several customers
+in a row; connecting and greeting again for each costs more than the message), and opened afresh
+when the server has closed it meanwhile. The Message-ID derives from Heedful's message id,
 so if a worker dies between the server's "250" and recording it, the resent copy carries the
 same Message-ID and mail systems and people can tell it for the repeat it is.
 """
@@ -10,6 +11,8 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+import threading
+import time
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from email.utils import format_datetime
@@ -19,6 +22,9 @@ from heedful.core.outreach.envelope import Envelope, SendFailed
 from heedful.core.shared.clock import Clock
 
 _PERMANENT_FROM = 500
+# Servers commonly drop an idle client after a minute or more; well inside that, and short
+# enough that a worker between bursts holds no connection.
+KEEP_ALIVE_SECONDS = 5.0
 
 
 class SmtpSender:
@@ -41,6 +47,9 @@ class SmtpSender:
         self.username, self._password = username, password
         self.timeout = timeout
         self._clock: Clock = clock or SystemClock()
+        self._lock = threading.Lock()
+        self._server: smtplib.SMTP | None = None
+        self._last_used = 0.0
 
     def send(self, envelope: Envelope) -> str:
         try:
@@ -92,13 +101,60 @@ class SmtpSender:
             email["Content-Language"] = envelope.language
         return email
 
-    def _deliver(self, email: EmailMessage) -> None:
-        with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as server:
+    def _connect(self) -> smtplib.SMTP:
+        server = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+        try:
             if self.starttls:
                 server.starttls(context=ssl.create_default_context())
             if self.username:
                 server.login(self.username, self._password)
-            server.send_message(email)
+        except BaseException:
+            server.close()
+            raise
+        return server
+
+    def _deliver(self, email: EmailMessage) -> None:
+        with self._lock:
+            server, self._server = self._server, None
+            if server is not None and time.monotonic() - self._last_used > KEEP_ALIVE_SECONDS:
+                _quietly_quit(server)
+                server = None
+            if server is not None:
+                try:
+                    server.send_message(email)
+                except (smtplib.SMTPServerDisconnected, ConnectionError):
+                    # Closed by the server while idle, before it took anything: start over.
+                    server.close()
+                    server = None
+                except BaseException:
+                    _quietly_quit(server)
+                    raise
+                else:
+                    self._keep(server)
+                    return
+            server = self._connect()
+            try:
+                server.send_message(email)
+            except BaseException:
+                _quietly_quit(server)
+                raise
+            self._keep(server)
+
+    def _keep(self, server: smtplib.SMTP) -> None:
+        self._server, self._last_used = server, time.monotonic()
+
+    def close(self) -> None:
+        with self._lock:
+            server, self._server = self._server, None
+        if server is not None:
+            _quietly_quit(server)
+
+
+def _quietly_quit(server: smtplib.SMTP) -> None:
+    try:
+        server.quit()
+    except (smtplib.SMTPException, OSError):
+        server.close()
 
 
 def _by_code(code: int, reply: bytes | str, what: str) -> SendFailed:
