@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import sqlalchemy as sa
 from httpx import ASGITransport, AsyncClient
+from prometheus_client.parser import text_string_to_metric_families
+from structlog.testing import capture_logs
 
 from heedful.adapters.storage.tables import events
 
@@ -206,3 +208,69 @@ async def test_concurrent_senders_are_each_answered_for_their_own_events(
     assert sum(a["accepted"] for a in answers) == 15
     assert sum(a["duplicates"] for a in answers) == 15
     assert sorted(stored_ids(api_world)) == sorted(f"e-{n}" for n in range(15))
+
+
+def _requests_counted(api: Api, status: str) -> float:
+    metrics = api.client.get("/metrics").text
+    for family in text_string_to_metric_families(metrics):
+        if family.name == "heedful_http_requests":
+            return sum(
+                sample.value
+                for sample in family.samples
+                if sample.name == "heedful_http_requests_total"
+                and sample.labels["route"] == "/api/v1/events"
+                and sample.labels["status"] == status
+            )
+    return 0.0
+
+
+@pytest.mark.parametrize(
+    ("content", "headers", "status", "field"),
+    [
+        (json.dumps(stock("e-1")), SINGLE, 202, None),
+        (json.dumps([stock("e-1"), stock("e-2", quantity=-1)]), BATCH, 202, None),
+        (b"{not json", BATCH, 400, "body"),
+        (json.dumps(stock("e-1", type="com.example.weather")), SINGLE, 422, "type"),
+        (json.dumps([stock("e-1")]), SINGLE, 422, "body"),
+        (b"<event/>", {"Content-Type": "application/xml"}, 415, "Content-Type"),
+    ],
+    ids=["one", "batch", "not-json", "unknown-type", "list-as-one", "xml"],
+)
+def test_a_sender_seen_before_gets_the_same_answers_and_is_logged_and_counted(
+    api: Api, api_world: ApiWorld, content: Any, headers: dict[str, str], status: int, field: Any
+) -> None:
+    # The first request checks the token in the database; the ones after it take the lean path
+    # (entrypoints/fast_ingest.py), which must answer, log and count exactly like the route.
+    first = api.post("/events", content=content, headers=headers)
+    counted = _requests_counted(api, str(status))
+    with capture_logs() as logs:
+        again = api.post("/events", content=content, headers={**headers, "X-Request-Id": "r-7"})
+    assert again.status_code == first.status_code == status
+    assert again.headers["x-request-id"] == "r-7"
+    assert _requests_counted(api, str(status)) == counted + 1
+    assert [(e["path"], e["status"]) for e in logs if e["event"] == "request"] == [
+        ("/api/v1/events", status)
+    ]
+    if field is None:
+        assert again.json()["duplicates"] == first.json()["accepted"]
+    else:
+        assert again.headers["content-type"] == "application/problem+json"
+        assert again.json()["field"] == first.json()["field"] == field
+
+
+def test_a_role_that_may_not_send_events_is_refused_every_time(api_world: ApiWorld) -> None:
+    api = api_world.api(api_world.persona("agent_a"))
+    answers = [post(api, stock(f"e-{n}"), SINGLE).status_code for n in range(3)]
+    assert answers == [403, 403, 403]
+    assert stored_ids(api_world) == []
+
+
+def test_an_idempotency_key_is_honoured_for_a_sender_seen_before(
+    api: Api, api_world: ApiWorld
+) -> None:
+    post(api, stock("e-0"), SINGLE)
+    key = {"Idempotency-Key": "upload-8", **BATCH}
+    first = post(api, [stock("e-1")], key)
+    again = post(api, [stock("e-1")], key)
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json() == {"accepted": 1, "duplicates": 0, "rejected": []}

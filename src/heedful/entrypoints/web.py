@@ -11,13 +11,15 @@ from heedful import __version__
 from heedful.bootstrap import Container
 from heedful.entrypoints.api.app import install_api
 from heedful.entrypoints.console.app import install_console
+from heedful.entrypoints.fast_ingest import HeedfulApp
 from heedful.entrypoints.observability import ObserveRequests, metrics_response
 from heedful.entrypoints.public.unsubscribe import install_public
 from heedful.entrypoints.token_cache import TokenCache
 
 
 def create_app(container: Container) -> FastAPI:
-    app = FastAPI(
+    # HeedfulApp is FastAPI with the hot case of POST /api/v1/events answered ahead of routing.
+    app = HeedfulApp(
         title="Heedful API",
         version=__version__,
         description=(

@@ -68,6 +68,10 @@ def serve(host: str | None, port: int | None, no_worker: bool, processes: int) -
             "heedful.entrypoints.cli.run:app_from_environment",
             factory=True,
             workers=processes,
+            # A spawned process imports the whole app before it can answer the supervisor's
+            # ping; on a busy two-core box that takes over uvicorn's 5 s, and it was killed and
+            # respawned forever.
+            timeout_worker_healthcheck=60,
             host=host or settings.host,
             port=port or settings.port,
             log_config=None,

@@ -1,0 +1,123 @@
+"""The lean path for POST /api/v1/events: the hot case answered ahead of FastAPI's routing.
+
+A stock system sending every change one by one makes this the busiest request Heedful serves,
+and most of its cost was the HTTP stack, not the events: matching the path against every API and
+console route, solving dependencies, the session middleware (which an API token never uses), and
+telemetry hooks. Here a plain ASGI handler answers the common case, a token the cache already
+knows that may send events and no Idempotency-Key, with the same decoding, validation, group
+commit and answers as the route in ``api/events.py``. Everything else (an unknown or uncached
+token, a role that may not send, an Idempotency-Key) goes to that route, which also keeps the
+endpoint in the OpenAPI document. Requests on this path are logged and counted like any other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import structlog
+from fastapi import FastAPI
+from starlette.datastructures import State
+from starlette.types import Receive, Scope, Send
+
+from heedful.core.access.model import Permission
+from heedful.core.staff.handlers import hash_token
+from heedful.entrypoints.api.events import (
+    BATCH,
+    decode_events,
+    media_type_of,
+    store_decoded,
+)
+from heedful.entrypoints.api.problems import problem
+from heedful.entrypoints.observability import ObserveRequests
+from heedful.entrypoints.token_cache import TokenCache
+
+EVENTS_PATH = "/api/v1/events"
+log = structlog.get_logger("heedful.events")
+
+
+@dataclass(frozen=True)
+class _Route:
+    """What request logs and metrics read from a matched route: its template."""
+
+    path: str
+    path_format: str
+
+
+_ROUTE = _Route(EVENTS_PATH, EVENTS_PATH)
+
+
+class EventIngest:
+    """Answers POST /api/v1/events when ``takes`` says the request is the hot case."""
+
+    def __init__(self, state: State) -> None:
+        self._state = state
+        self.observed = ObserveRequests(self._answer)
+
+    def takes(self, scope: Scope) -> bool:
+        """A cached token that may send events, and no Idempotency-Key: decided by headers alone,
+        before the body is read, so the route can still take every other request whole."""
+        authorization = b""
+        for name, value in scope["headers"]:
+            if name == b"authorization":
+                authorization = value
+            elif name == b"idempotency-key":
+                return False  # its remembered answer commits with its events: the route's job
+        scheme, _, secret = authorization.decode("latin-1").partition(" ")
+        if scheme.lower() != "bearer" or not secret.strip():
+            return False
+        cache: TokenCache = self._state.token_cache
+        actor = cache.actor_for(hash_token(secret.strip()))
+        return actor is not None and actor.may(Permission.SEND_EVENTS)
+
+    async def _answer(self, scope: Scope, receive: Receive, send: Send) -> None:
+        scope["route"] = _ROUTE
+        content_type = b""
+        for name, value in scope["headers"]:
+            if name == b"content-type":
+                content_type = value
+        media_type = media_type_of(content_type.decode("latin-1"))
+        body = await _read_body(receive)
+        if body is None:
+            return  # the sender hung up; nothing was stored and nobody is listening
+        decoded = decode_events(media_type, body)
+        if isinstance(decoded, tuple):
+            try:
+                response = await store_decoded(self._state, decoded[1], single=media_type != BATCH)
+            except Exception:
+                # Nothing was acknowledged: the sender may retry the whole request safely.
+                log.exception("events_not_stored")
+                response = problem(500, "the events could not be stored; send them again")
+        else:
+            response = decoded
+        await response(scope, receive, send)
+
+
+async def _read_body(receive: Receive) -> bytes | None:
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return None
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+class HeedfulApp(FastAPI):
+    """FastAPI, with the hot case of POST /api/v1/events served by ``EventIngest`` first."""
+
+    def __init__(self, **settings: Any) -> None:
+        super().__init__(**settings)
+        self.event_ingest = EventIngest(self.state)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] == "http"
+            and scope["path"] == EVENTS_PATH
+            and scope["method"] == "POST"
+            and self.event_ingest.takes(scope)
+        ):
+            await self.event_ingest.observed(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
