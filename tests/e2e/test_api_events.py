@@ -233,8 +233,9 @@ def _requests_counted(api: Api, status: str) -> float:
         (json.dumps(stock("e-1", type="com.example.weather")), SINGLE, 422, "type"),
         (json.dumps([stock("e-1")]), SINGLE, 422, "body"),
         (b"<event/>", {"Content-Type": "application/xml"}, 415, "Content-Type"),
+        (json.dumps(stock("e-1", subject="bag\x00")), SINGLE, 422, "subject"),
     ],
-    ids=["one", "batch", "not-json", "unknown-type", "list-as-one", "xml"],
+    ids=["one", "batch", "not-json", "unknown-type", "list-as-one", "xml", "nul"],
 )
 def test_a_sender_seen_before_gets_the_same_answers_and_is_logged_and_counted(
     api: Api, api_world: ApiWorld, content: Any, headers: dict[str, str], status: int, field: Any

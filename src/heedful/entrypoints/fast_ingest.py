@@ -21,6 +21,7 @@ from starlette.datastructures import State
 from starlette.types import Receive, Scope, Send
 
 from heedful.core.access.model import Permission
+from heedful.core.events.cloudevents import storable_text_only
 from heedful.core.staff.handlers import hash_token
 from heedful.entrypoints.api.events import (
     BATCH,
@@ -83,7 +84,12 @@ class EventIngest:
         decoded = decode_events(media_type, body)
         if isinstance(decoded, tuple):
             try:
-                response = await store_decoded(self._state, decoded[1], single=media_type != BATCH)
+                response = await store_decoded(
+                    self._state,
+                    decoded[1],
+                    single=media_type != BATCH,
+                    text_checked=storable_text_only(body),
+                )
             except Exception:
                 # Nothing was acknowledged: the sender may retry the whole request safely.
                 log.exception("events_not_stored")

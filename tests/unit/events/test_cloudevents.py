@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from event_samples import stock_changed, with_data
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from heedful.core.events.cloudevents import InvalidEvent, parse_event
+from heedful.core.events.cloudevents import InvalidEvent, parse_event, storable_text_only
 from heedful.core.events.types import EVENT_TYPES
 
 
@@ -186,3 +189,41 @@ def test_every_type_heedful_knows_is_registered() -> None:
         "heedful.order.delivered",
         "heedful.refund.issued",
     }
+
+
+def _outcome(raw: object, *, text_checked: bool) -> object:
+    try:
+        return parse_event(raw, text_checked=text_checked)
+    except InvalidEvent as problem:
+        return (problem.reason, problem.field)
+
+
+_ANY_TEXT = st.text(st.characters(codec=None, categories=None), max_size=6)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    product=_ANY_TEXT,
+    note=st.lists(_ANY_TEXT, max_size=3),
+    extension=_ANY_TEXT,
+    ascii_only=st.booleans(),
+)
+def test_a_body_judged_free_of_bad_text_reads_the_same_without_checking_each_string(
+    product: str, note: list[str], extension: str, ascii_only: bool
+) -> None:
+    # Whatever text a sender puts in (NUL, lone surrogates, Hangul, escapes), when the body passes
+    # storable_text_only, skipping the per-string checks changes no answer.
+    event = with_data(stock_changed(traceparent=extension), product=product, note=note)
+    body = json.dumps(event, ensure_ascii=ascii_only).encode("utf-8", "surrogatepass")
+    raw = json.loads(body)
+    checked = _outcome(raw, text_checked=False)
+    if storable_text_only(body):
+        assert _outcome(raw, text_checked=True) == checked
+
+
+def test_a_body_with_a_nul_or_a_lone_surrogate_is_never_judged_free_of_bad_text() -> None:
+    for bad in ("bag\x00", "\ud800", "ok\udfff"):
+        for ascii_only in (True, False):
+            body = json.dumps(with_data(stock_changed(), product=bad), ensure_ascii=ascii_only)
+            assert not storable_text_only(body.encode("utf-8", "surrogatepass"))
+    assert storable_text_only(json.dumps(stock_changed(), ensure_ascii=False).encode())

@@ -41,13 +41,18 @@ class IngestReport:
         }
 
 
-def read_events(raw_events: Sequence[object]) -> tuple[list[BusinessEvent], IngestReport]:
-    """Parse each event; a bad one is reported by its index and never holds up the others."""
+def read_events(
+    raw_events: Sequence[object], *, text_checked: bool = False
+) -> tuple[list[BusinessEvent], IngestReport]:
+    """Parse each event; a bad one is reported by its index and never holds up the others.
+
+    ``text_checked``: as for ``parse_event``, established once for the body they came in.
+    """
     events: list[BusinessEvent] = []
     report = IngestReport()
     for index, raw in enumerate(raw_events):
         try:
-            events.append(parse_event(raw))
+            events.append(parse_event(raw, text_checked=text_checked))
         except InvalidEvent as problem:
             report.rejected.append(Rejection(index, problem.reason, problem.field or "event"))
     return events, report

@@ -22,6 +22,7 @@ from starlette.datastructures import State
 
 from heedful.bootstrap import Container
 from heedful.core.access.model import Permission
+from heedful.core.events.cloudevents import storable_text_only
 from heedful.core.events.handlers import (
     MAX_BATCH,
     IngestReport,
@@ -146,7 +147,10 @@ async def send_events(request: Request) -> Response:
         answer = await run_in_threadpool(_store_remembered, request, ctx, body, raw_events, single)
         ctx.container.wake.set()  # the in-process worker reacts now, not at its next poll
         return answer
-    return await store_decoded(request.app.state, raw_events, single=single)
+    text_checked = storable_text_only(await request.body())
+    return await store_decoded(
+        request.app.state, raw_events, single=single, text_checked=text_checked
+    )
 
 
 def media_type_of(content_type: str) -> str:
@@ -179,9 +183,14 @@ def decode_events(media_type: str, raw: bytes) -> tuple[Any, list[Any]] | Respon
     return body, [body]
 
 
-async def store_decoded(state: State, raw_events: list[Any], *, single: bool) -> Response:
-    """Validate, store through the group commit, and answer 202 once the events are committed."""
-    events, report = read_events(raw_events)
+async def store_decoded(
+    state: State, raw_events: list[Any], *, single: bool, text_checked: bool
+) -> Response:
+    """Validate, store through the group commit, and answer 202 once the events are committed.
+
+    ``text_checked``: ``storable_text_only`` said so of the body.
+    """
+    events, report = read_events(raw_events, text_checked=text_checked)
     if single and report.rejected:
         return _refused(report)
     new = await group_commit(state).store(events)
