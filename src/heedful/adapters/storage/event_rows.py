@@ -12,6 +12,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, RowMapping
 
 from heedful.adapters.storage.tables import events
+from heedful.adapters.storage.wakeup import EVENTS_CHANNEL
 from heedful.core.events.model import BusinessEvent, StoredEvent
 
 # PostgreSQL: the whole batch as one JSON document, one array per event, unnested into one
@@ -97,7 +98,12 @@ class SqlEventInbox:
     ) -> set[tuple[str, str]]:
         params = {"received_at": received_at, "batch": _json([_row(e) for e in batch])}
         rows = self._conn.exec_driver_sql(_INSERT_FROM_JSON, params)
-        return {(source, event_id) for source, event_id in rows}
+        inserted = {(source, event_id) for source, event_id in rows}
+        if inserted:
+            # Delivered at commit, and only then: workers in other processes that LISTEN wake
+            # at once instead of at their next poll (see adapters/storage/wakeup.py).
+            self._conn.exec_driver_sql(f"NOTIFY {EVENTS_CHANNEL}")
+        return inserted
 
     def _insert_portable(
         self, batch: list[BusinessEvent], received_at: datetime

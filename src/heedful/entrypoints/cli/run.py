@@ -13,6 +13,7 @@ from fastapi import FastAPI
 
 from heedful.adapters.channels.demo_mailbox import start_demo_mailbox
 from heedful.adapters.storage import migrate
+from heedful.adapters.storage.wakeup import start_listener
 from heedful.adapters.stream.jetstream import StreamSettings, start_consumer
 from heedful.bootstrap import Container, build
 from heedful.config import Settings
@@ -106,6 +107,9 @@ def worker() -> None:
             settings.nats_url, stream=settings.nats_stream, subject=settings.nats_subject
         )
         start_consumer(stream, store_streamed_events(container), stop)
+
+    # Events stored by the API (another process) wake this worker at once on PostgreSQL.
+    start_listener(settings.database_url, container.wake, stop)
 
     # SIGTERM (systemd, Docker, Kubernetes) stops the loop between passes, never mid-message.
     def finish(*_: object) -> None:
