@@ -252,6 +252,8 @@ class FakeOwnedRows(_Repository):
             "consent": state.consents,
             "history": state.history,
         }
+        if entity in ("promise", "message", "task"):
+            return {}  # the fakes keep no promises: the ledger's tests run on real storage
         if entity not in tables:
             raise FakeIntegrityError(f"{entity} rows do not belong to customers")
         return tables[entity]

@@ -12,6 +12,8 @@ from promise_world import BAG, PromiseWorld, build_world
 from heedful.bootstrap import Container
 from heedful.core.access.model import Role
 from heedful.core.customers.consent import Purpose
+from heedful.core.customers.merging import merge_customers, undo_merge
+from heedful.core.customers.privacy import erase_customer
 from heedful.core.outreach.outbox import MessageStatus
 from heedful.core.promises.deadlines import fire_due_timers
 from heedful.core.promises.handlers import (
@@ -248,3 +250,37 @@ def test_a_call_made_after_the_deadline_broke_the_promise_counts_as_kept_late(
     assert late.state is PromiseState.KEPT_LATE
     with pytest.raises(Conflict):
         keep_promise(promise.id, "", world.uow, world.clock, world.assistant)
+
+
+def test_a_merge_takes_the_promises_along_and_an_undo_brings_them_back(
+    world: PromiseWorld,
+) -> None:
+    survivor = world.customer("Anna Kovalenko", email="anna@example.com")
+    absorbed = world.customer("Ганна Коваленко", email="hanna@example.com")
+    promise = world.wait_for(absorbed)
+    record = merge_customers(
+        survivor.id, absorbed.id, "one person", world.uow, world.clock, world.admin
+    )
+    assert world.promise(promise.id).customer_id == survivor.id
+    assert [p.id for p in list_promises(world.uow, world.admin, customer_id=survivor.id)] == [
+        promise.id
+    ]
+    undo_merge(record.id, world.uow, world.clock, world.admin)
+    assert world.promise(promise.id).customer_id == absorbed.id
+
+
+def test_erasing_a_customer_keeps_her_promises_as_counts_without_their_words(
+    world: PromiseWorld,
+) -> None:
+    anna = world.customer("Anna Kovalenko", email="anna@example.com")
+    promise = world.wait_for(anna)
+    world.restock(1)
+    erase_customer(anna.id, "asked under GDPR art. 17", world.uow, world.clock, world.admin)
+    erased = world.promise(promise.id)
+    assert erased.text == ""
+    assert erased.evidence == []
+    assert erased.state is PromiseState.OPEN  # still counted where it was made
+    with world.uow as uow:
+        [message] = uow.outbox.list_for_customer(anna.id, 5)
+    assert message.to == ""
+    assert message.context == {}

@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
+from heedful.adapters.storage.promise_tables import messages, promises, tasks
 from heedful.adapters.storage.tables import (
     audit_log,
     consents,
@@ -26,6 +27,10 @@ OWNED_TABLES: dict[str, sa.Table] = {
     "preference": preferences,
     "consent": consents,
     "history": history,
+    # What the business promised, told and asked staff to do about the customer.
+    "promise": promises,
+    "message": messages,
+    "task": tasks,
 }
 
 
@@ -282,6 +287,21 @@ class SqlOwnedRows:
             merges.update()
             .where(sa.or_(merges.c.survivor_id == customer_id, merges.c.absorbed_id == customer_id))
             .values(survivor_before={"erased": True}, absorbed_before={"erased": True}, changes=[])
+        ).rowcount
+        # Promises, messages and tasks stay as counts (the promise-kept rate must still add up);
+        # their words could describe the person and go.
+        removed["promise_texts"] = self._conn.execute(
+            promises.update()
+            .where(promises.c.customer_id == customer_id)
+            .values(text="", evidence=[], reference="")
+        ).rowcount
+        removed["message_contents"] = self._conn.execute(
+            messages.update()
+            .where(messages.c.customer_id == customer_id)
+            .values(to_address="", subject="", text="", context={})
+        ).rowcount
+        removed["task_notes"] = self._conn.execute(
+            tasks.update().where(tasks.c.customer_id == customer_id).values(title="", note="")
         ).rowcount
         # customer_locations stay: they say where the (now anonymous) history happened.
         return removed

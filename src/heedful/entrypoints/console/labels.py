@@ -215,6 +215,9 @@ _BY_KIND: dict[str, dict[str, str]] = {
         "audit_values": N_("Audit entries stripped of personal values"),
         "merge_snapshots": N_("Merge snapshots cleared"),
         "merge_records": N_("Merge records cleared"),
+        "promise_texts": N_("Promise texts cleared"),
+        "message_contents": N_("Message contents cleared"),
+        "task_notes": N_("Task notes cleared"),
     },
 }
 
