@@ -471,6 +471,17 @@ class FakeEventInbox(_Repository):
         return len(old)
 
 
+class FakeLedgerNone(_Repository):
+    """The promise ledger, outbox and tasks as the fakes see them: empty, for the customer
+    use cases that read them (export). The ledger's own tests run on real storage."""
+
+    def find(self, where: object, limit: int) -> list[object]:  # noqa: ARG002 - the port's shape
+        return []
+
+    def list_for_customer(self, customer_id: str, limit: int) -> list[object]:  # noqa: ARG002
+        return []
+
+
 @dataclass
 class _Savepoint:
     state: FakeState
@@ -498,6 +509,9 @@ class FakeUnitOfWork:
         self.staff: StaffRepository = FakeStaffRepository(self)
         self.tokens: TokenRepository = FakeTokenRepository(self)
         self.idempotency: IdempotencyStore = FakeIdempotencyStore(self)
+        self.promises: Any = FakeLedgerNone(self)
+        self.outbox: Any = FakeLedgerNone(self)
+        self.tasks: Any = FakeLedgerNone(self)
         self.events: EventInbox = FakeEventInbox(self)
         self.seed(*rows)
 

@@ -13,7 +13,7 @@ from heedful.bootstrap import Container
 from heedful.core.access.model import Role
 from heedful.core.customers.consent import Purpose
 from heedful.core.customers.merging import merge_customers, undo_merge
-from heedful.core.customers.privacy import erase_customer
+from heedful.core.customers.privacy import erase_customer, export_customer
 from heedful.core.outreach.outbox import MessageStatus
 from heedful.core.promises.deadlines import fire_due_timers
 from heedful.core.promises.handlers import (
@@ -284,3 +284,16 @@ def test_erasing_a_customer_keeps_her_promises_as_counts_without_their_words(
         [message] = uow.outbox.list_for_customer(anna.id, 5)
     assert message.to == ""
     assert message.context == {}
+
+
+def test_the_export_of_a_customer_includes_her_promises_messages_and_tasks(
+    world: PromiseWorld,
+) -> None:
+    anna = world.customer("Anna Kovalenko", email="anna@example.com")
+    promise = world.wait_for(anna)
+    world.restock(1)
+    document = export_customer(anna.id, world.uow, world.clock, world.admin)
+    assert [p["id"] for p in document["promises"]] == [promise.id]
+    assert document["promises"][0]["item"]["product"] == BAG
+    assert [m["template_key"] for m in document["messages"]] == ["back_in_stock"]
+    assert document["tasks"] == []

@@ -10,6 +10,7 @@ from typing import Any
 from heedful.core.access.model import Actor, Permission
 from heedful.core.customers._common import audit, load_customer
 from heedful.core.customers.model import Customer, CustomerStatus
+from heedful.core.promises.ports import PromiseFilter
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Conflict, InvalidInput
 from heedful.core.shared.ids import new_id
@@ -52,6 +53,11 @@ def export_customer(
             "consent": _plain(uow.consents.list_for(customer.id)),
             "history": _plain(uow.history.list_for(customer.id, _EVERYTHING)),
             "merges": _plain(uow.merges.list_for(customer.id)),
+            "promises": _plain(
+                uow.promises.find(PromiseFilter(customer_id=customer.id), _EVERYTHING)
+            ),
+            "messages": _plain(uow.outbox.list_for_customer(customer.id, _EVERYTHING)),
+            "tasks": _plain(uow.tasks.list_for_customer(customer.id, _EVERYTHING)),
             "audit_log": _plain(uow.audit.list_for(customer.id, _EVERYTHING)),
         }
         audit(
