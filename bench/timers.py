@@ -26,7 +26,7 @@ from bench.promise_data import Shape, load
 from bench.support import Latencies, fresh_database, libpq_url, step
 from heedful.adapters.clock import SystemClock
 from heedful.adapters.storage.migrate import upgrade
-from heedful.adapters.storage.promise_rows import SqlTimers
+from heedful.adapters.storage.task_rows import SqlTimers
 from heedful.bootstrap import build
 from heedful.config import Settings
 from heedful.core.promises.deadlines import fire_due_timers

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from heedful.core.events.model import BusinessEvent
 from heedful.core.playbooks.conditions import event_reasons, holds
 from heedful.core.playbooks.firing import PlaybookIndex
-from heedful.core.playbooks.model import Condition, Op, Playbook, read_playbook
+from heedful.core.playbooks.model import Condition, Op, Playbook
+from heedful.core.playbooks.reading import read_playbook
 
 T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
 

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from heedful.core.playbooks.demo import DEMO_PLAYBOOKS
-from heedful.core.playbooks.model import CreateTask, duration, read_playbook
+from heedful.core.playbooks.model import CreateTask, duration
+from heedful.core.playbooks.reading import read_playbook
 from heedful.core.shared.errors import InvalidInput
 
 OFFER = {

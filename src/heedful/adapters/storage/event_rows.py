@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, RowMapping
 
+from heedful.adapters.storage.claiming import claimed
 from heedful.adapters.storage.tables import events
 from heedful.adapters.storage.wakeup import EVENTS_CHANNEL
 from heedful.core.events.model import BusinessEvent, StoredEvent
@@ -141,10 +142,7 @@ class SqlEventInbox:
         )
         if after_sequence is not None:
             query = query.where(events.c.sequence > after_sequence)
-        if self._postgres:
-            # Workers share the queue: each takes rows no other transaction holds.
-            query = query.with_for_update(skip_locked=True)
-        return [_stored(row) for row in self._conn.execute(query).mappings()]
+        return [_stored(row) for row in self._conn.execute(claimed(self._conn, query)).mappings()]
 
     def mark_processed(self, sequences: Sequence[int], at: datetime) -> None:
         if sequences:

@@ -12,7 +12,8 @@ from sqlalchemy.engine import Connection, RowMapping
 
 from heedful.adapters.storage.playbook_tables import playbook_firings, playbook_versions, playbooks
 from heedful.adapters.storage.tables import history, preferences
-from heedful.core.playbooks.model import Firing, Playbook, PlaybookVersion, read_playbook
+from heedful.core.playbooks.model import Firing, Playbook, PlaybookVersion
+from heedful.core.playbooks.reading import read_playbook
 from heedful.core.preferences.model import Category, Polarity
 
 

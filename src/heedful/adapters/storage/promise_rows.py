@@ -1,19 +1,16 @@
-"""Repositories of the promise ledger, staff tasks, durable timers, stock levels and the outbox."""
+"""The promise ledger's rows: promises, their evidence and the waiting list."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
-from heedful.adapters.storage.promise_tables import messages, promises, stock_levels, tasks, timers
-from heedful.core.access.model import Role
-from heedful.core.customers.consent import Purpose
-from heedful.core.outreach.outbox import Message, MessageStatus
+from heedful.adapters.storage.claiming import claimed
+from heedful.adapters.storage.promise_tables import promises
 from heedful.core.promises.model import (
     Evidence,
     EvidenceKind,
@@ -23,16 +20,6 @@ from heedful.core.promises.model import (
     WantedItem,
 )
 from heedful.core.promises.ports import Outcome, OutcomeCount, PromiseFilter
-from heedful.core.shared.timers import Timer, TimerKind
-from heedful.core.tasks.model import Task, TaskKind
-
-
-def _locking(conn: Connection, query: sa.Select[Any]) -> sa.Select[Any]:
-    # Several workers share the work on PostgreSQL: each takes rows nobody else holds. SQLite
-    # has one writer at a time (BEGIN IMMEDIATE), which is the same guarantee.
-    if conn.dialect.name == "postgresql":
-        return query.with_for_update(skip_locked=True)
-    return query
 
 
 def _evidence(raw: list[dict[str, Any]]) -> list[Evidence]:
@@ -160,7 +147,7 @@ class SqlPromises:
             .order_by(promises.c.sequence)
             .limit(limit)
         )
-        rows = self._conn.execute(_locking(self._conn, query)).mappings()
+        rows = self._conn.execute(claimed(self._conn, query)).mappings()
         return [_promise(row) for row in rows]
 
     def count_outcomes(
@@ -224,261 +211,3 @@ class SqlPromises:
             )
             for row in self._conn.execute(query)
         ]
-
-
-class SqlTimers:
-    def __init__(self, conn: Connection) -> None:
-        self._conn = conn
-
-    def set(self, timer: Timer) -> None:
-        self._conn.execute(
-            timers.insert().values(
-                id=timer.id, kind=timer.kind.value, subject_id=timer.subject_id, due_at=timer.due_at
-            )
-        )
-
-    def due(self, now: datetime, limit: int) -> list[Timer]:
-        query = (
-            sa.select(timers).where(timers.c.due_at <= now).order_by(timers.c.due_at).limit(limit)
-        )
-        return [
-            Timer(row["id"], TimerKind(row["kind"]), row["subject_id"], row["due_at"])
-            for row in self._conn.execute(_locking(self._conn, query)).mappings()
-        ]
-
-    def remove(self, timer_id: str) -> None:
-        self._conn.execute(timers.delete().where(timers.c.id == timer_id))
-
-    def cancel(self, subject_id: str, kinds: Sequence[TimerKind] = ()) -> int:
-        statement = timers.delete().where(timers.c.subject_id == subject_id)
-        if kinds:
-            statement = statement.where(timers.c.kind.in_([k.value for k in kinds]))
-        return self._conn.execute(statement).rowcount
-
-
-def _task(row: RowMapping) -> Task:
-    amount = row["goodwill_amount"]
-    return Task(
-        id=row["id"],
-        kind=TaskKind(row["kind"]),
-        title=row["title"],
-        note=row["note"],
-        location_id=row["location_id"],
-        customer_id=row["customer_id"],
-        promise_id=row["promise_id"],
-        assignee_id=row["assignee_id"],
-        assignee_role=Role(row["assignee_role"]) if row["assignee_role"] else None,
-        due_at=row["due_at"],
-        goodwill_amount=Decimal(str(amount)) if amount is not None else None,
-        goodwill_currency=row["goodwill_currency"],
-        created_at=row["created_at"],
-        created_by_label=row["created_by_label"],
-        done_at=row["done_at"],
-        done_by_label=row["done_by_label"],
-    )
-
-
-def _task_values(t: Task) -> dict[str, Any]:
-    return {
-        "id": t.id,
-        "kind": t.kind.value,
-        "title": t.title[:1100],
-        "note": t.note,
-        "location_id": t.location_id,
-        "customer_id": t.customer_id,
-        "promise_id": t.promise_id,
-        "assignee_id": t.assignee_id,
-        "assignee_role": t.assignee_role.value if t.assignee_role else None,
-        "due_at": t.due_at,
-        "goodwill_amount": t.goodwill_amount,
-        "goodwill_currency": t.goodwill_currency,
-        "created_at": t.created_at,
-        "created_by_label": t.created_by_label,
-        "done_at": t.done_at,
-        "done_by_label": t.done_by_label,
-    }
-
-
-class SqlTasks:
-    def __init__(self, conn: Connection) -> None:
-        self._conn = conn
-
-    def add(self, task: Task) -> None:
-        self._conn.execute(tasks.insert().values(_task_values(task)))
-
-    def get(self, task_id: str) -> Task | None:
-        row = self._conn.execute(sa.select(tasks).where(tasks.c.id == task_id)).mappings().first()
-        return _task(row) if row else None
-
-    def update(self, task: Task) -> None:
-        self._conn.execute(tasks.update().where(tasks.c.id == task.id).values(_task_values(task)))
-
-    def open_for(
-        self, *, assignee_id: str | None, location_ids: frozenset[str] | None, limit: int
-    ) -> list[Task]:
-        query = sa.select(tasks).where(tasks.c.done_at.is_(None))
-        if location_ids is not None:
-            query = query.where(tasks.c.location_id.in_(sorted(location_ids)))
-        if assignee_id is not None:
-            query = query.where(
-                sa.or_(tasks.c.assignee_id == assignee_id, tasks.c.assignee_id.is_(None))
-            )
-        query = query.order_by(tasks.c.due_at.is_(None), tasks.c.due_at, tasks.c.created_at)
-        return [_task(row) for row in self._conn.execute(query.limit(limit)).mappings()]
-
-    def open_for_promise(self, promise_id: str) -> list[Task]:
-        query = sa.select(tasks).where(tasks.c.promise_id == promise_id, tasks.c.done_at.is_(None))
-        return [_task(row) for row in self._conn.execute(query).mappings()]
-
-    def list_for_customer(self, customer_id: str, limit: int) -> list[Task]:
-        query = (
-            sa.select(tasks)
-            .where(tasks.c.customer_id == customer_id)
-            .order_by(tasks.c.created_at.desc())
-            .limit(limit)
-        )
-        return [_task(row) for row in self._conn.execute(query).mappings()]
-
-
-class SqlStockLevels:
-    def __init__(self, conn: Connection) -> None:
-        self._conn = conn
-
-    def _key(self, item: WantedItem) -> list[Any]:
-        return [
-            stock_levels.c.product == item.product,
-            stock_levels.c.variant == item.variant,
-            stock_levels.c.size == item.size,
-            stock_levels.c.location_id == item.location_id,
-        ]
-
-    def get(self, item: WantedItem) -> int | None:
-        return self._conn.scalar(sa.select(stock_levels.c.quantity).where(*self._key(item)))
-
-    def set(self, item: WantedItem, quantity: int, at: datetime) -> int | None:
-        query = sa.select(stock_levels.c.quantity).where(*self._key(item))
-        if self._conn.dialect.name == "postgresql":
-            query = query.with_for_update()
-        before = self._conn.scalar(query)
-        if before is None:
-            self._conn.execute(
-                stock_levels.insert().values(
-                    product=item.product,
-                    variant=item.variant,
-                    size=item.size,
-                    location_id=item.location_id,
-                    quantity=quantity,
-                    updated_at=at,
-                )
-            )
-        else:
-            self._conn.execute(
-                stock_levels.update()
-                .where(*self._key(item))
-                .values(quantity=quantity, updated_at=at)
-            )
-        return before
-
-
-def _message(row: RowMapping) -> Message:
-    return Message(
-        id=row["id"],
-        customer_id=row["customer_id"],
-        template_key=row["template_key"],
-        purpose=Purpose(row["purpose"]),
-        created_at=row["created_at"],
-        ready_at=row["ready_at"],
-        location_id=row["location_id"],
-        promise_id=row["promise_id"],
-        context=row["context"],
-        status=MessageStatus(row["status"]),
-        reason=row["reason"],
-        attempts=row["attempts"],
-        channel=row["channel"],
-        to=row["to_address"],
-        language=row["language"],
-        subject=row["subject"],
-        text=row["text"],
-        sent_at=row["sent_at"],
-        provider_ref=row["provider_ref"],
-    )
-
-
-def _message_values(m: Message) -> dict[str, Any]:
-    return {
-        "id": m.id,
-        "customer_id": m.customer_id,
-        "template_key": m.template_key,
-        "purpose": m.purpose.value,
-        "created_at": m.created_at,
-        "ready_at": m.ready_at,
-        "location_id": m.location_id,
-        "promise_id": m.promise_id,
-        "context": m.context,
-        "status": m.status.value,
-        "reason": m.reason[:500],
-        "attempts": m.attempts,
-        "channel": m.channel,
-        "to_address": m.to,
-        "language": m.language,
-        "subject": m.subject[:500],
-        "text": m.text,
-        "sent_at": m.sent_at,
-        "provider_ref": m.provider_ref[:500],
-    }
-
-
-_WAITING = [s.value for s in MessageStatus if s.is_waiting]
-
-
-class SqlOutbox:
-    def __init__(self, conn: Connection) -> None:
-        self._conn = conn
-
-    def add(self, message: Message) -> None:
-        self._conn.execute(messages.insert().values(_message_values(message)))
-
-    def get(self, message_id: str) -> Message | None:
-        query = sa.select(messages).where(messages.c.id == message_id)
-        row = self._conn.execute(query).mappings().first()
-        return _message(row) if row else None
-
-    def update(self, message: Message) -> None:
-        values = _message_values(message)
-        self._conn.execute(messages.update().where(messages.c.id == message.id).values(values))
-
-    def ready(self, now: datetime, limit: int) -> list[Message]:
-        query = (
-            sa.select(messages)
-            .where(messages.c.status.in_(_WAITING), messages.c.ready_at <= now)
-            .order_by(messages.c.ready_at)
-            .limit(limit)
-        )
-        return [_message(row) for row in self._conn.execute(_locking(self._conn, query)).mappings()]
-
-    def list_for_customer(self, customer_id: str, limit: int) -> list[Message]:
-        query = (
-            sa.select(messages)
-            .where(messages.c.customer_id == customer_id)
-            .order_by(messages.c.created_at.desc(), messages.c.id)
-            .limit(limit)
-        )
-        return [_message(row) for row in self._conn.execute(query).mappings()]
-
-    def list_by_status(self, statuses: frozenset[MessageStatus], limit: int) -> list[Message]:
-        query = (
-            sa.select(messages)
-            .where(messages.c.status.in_(sorted(s.value for s in statuses)))
-            .order_by(messages.c.created_at.desc())
-            .limit(limit)
-        )
-        return [_message(row) for row in self._conn.execute(query).mappings()]
-
-    def sent_count(self, customer_id: str, purpose: str, since: datetime) -> int:
-        query = sa.select(sa.func.count()).where(
-            messages.c.customer_id == customer_id,
-            messages.c.purpose == purpose,
-            messages.c.status == MessageStatus.SENT.value,
-            messages.c.sent_at >= since,
-        )
-        return int(self._conn.scalar(query) or 0)

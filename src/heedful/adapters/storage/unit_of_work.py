@@ -18,20 +18,16 @@ from heedful.adapters.storage.admin_rows import (
 )
 from heedful.adapters.storage.customer_rows import SqlCustomers, SqlIdentities
 from heedful.adapters.storage.event_rows import SqlEventInbox
+from heedful.adapters.storage.outbox_rows import SqlOutbox, SqlStockLevels
 from heedful.adapters.storage.playbook_rows import SqlPlaybooks
-from heedful.adapters.storage.promise_rows import (
-    SqlOutbox,
-    SqlPromises,
-    SqlStockLevels,
-    SqlTasks,
-    SqlTimers,
-)
+from heedful.adapters.storage.promise_rows import SqlPromises
 from heedful.adapters.storage.record_rows import (
     SqlConsents,
     SqlHistory,
     SqlOwnedRows,
     SqlPreferences,
 )
+from heedful.adapters.storage.task_rows import SqlTasks, SqlTimers
 from heedful.core.events.model import EventInbox
 from heedful.core.playbooks.ports import PlaybookRepository
 from heedful.core.promises import ports as promise_ports

@@ -15,8 +15,8 @@ from datetime import datetime
 from typing import Any
 
 from heedful.core.access.model import SYSTEM
-from heedful.core.customers.identities import IdentityKind, normalise_identity
 from heedful.core.events.model import StoredEvent
+from heedful.core.events.references import customer_named, location_named
 from heedful.core.playbooks.firing import PlaybookIndex, fire_playbooks
 from heedful.core.promises.back_in_stock import DEFAULT_TELL_PER_UNIT, stock_changed
 from heedful.core.promises.model import (
@@ -85,7 +85,7 @@ def _react(
     data = event.data
     cause = f"{event.source}/{event.id}"
     if event.type == "heedful.stock.changed":
-        location_id = _location(uow, str(data["location"]))
+        location_id = location_named(uow, str(data["location"]))
         if location_id is None:
             report.skipped.append(f"{cause}: no location {data['location']}")
             return
@@ -112,37 +112,13 @@ def _run_playbooks(
     report.skipped.extend(outcome.skipped)
 
 
-def _location(uow: UnitOfWork, ref: str) -> str | None:
-    location = uow.locations.get(ref) or uow.locations.get_by_code(ref.strip().lower())
-    return location.id if location is not None else None
-
-
-def find_customer_id(uow: UnitOfWork, ref: Mapping[str, Any]) -> str | None:
-    """The customer an event names by id, phone, e-mail or loyalty card."""
-    if ref.get("id"):
-        customer = uow.customers.get(str(ref["id"]))
-        return customer.id if customer is not None else None
-    for key, kind in (
-        ("phone", IdentityKind.PHONE),
-        ("email", IdentityKind.EMAIL),
-        ("loyalty_card", IdentityKind.LOYALTY_CARD),
-    ):
-        if ref.get(key):
-            try:
-                value = normalise_identity(kind, str(ref[key]))
-            except HeedfulError:
-                return None
-            customer = uow.customers.find_by_identity(kind, value)
-            return customer.id if customer is not None else None
-    return None
-
-
 def _keep_by_reference(
     uow: UnitOfWork, event_type: str, data: Mapping[str, Any], now: datetime, cause: str
 ) -> int:
-    customer_id = find_customer_id(uow, data["customer"])
-    if customer_id is None:
+    customer = customer_named(uow, data["customer"])
+    if customer is None:
         return 0
+    customer_id = customer.id
     reference = str(data["order_ref"]).strip()
     kept = 0
     for candidate in uow.promises.find(

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Protocol
 
 from heedful.core.access.model import SYSTEM
+from heedful.core.customers._common import load_customer
 from heedful.core.customers.model import Customer, CustomerStatus
 from heedful.core.outreach.envelope import Channel as EnvelopeChannel
 from heedful.core.outreach.envelope import Envelope, Sender, SendFailed
@@ -29,7 +30,7 @@ from heedful.core.outreach.policy import (
 )
 from heedful.core.promises.model import Evidence, EvidenceKind, Promise, PromiseKind, WantedItem
 from heedful.core.shared.clock import Clock
-from heedful.core.shared.errors import HeedfulError
+from heedful.core.shared.errors import HeedfulError, NotFound
 from heedful.core.shared.ports import UnitOfWork
 
 
@@ -211,12 +212,11 @@ def _record_sent(
 
 
 def _current(uow: UnitOfWork, customer_id: str) -> Customer | None:
-    customer = uow.customers.get(customer_id)
-    hops = 0
-    while customer is not None and customer.merged_into_id and hops < 20:
-        customer = uow.customers.get(customer.merged_into_id)
-        hops += 1
-    return customer
+    """The customer now (the survivor, if merged since the message was queued)."""
+    try:
+        return load_customer(uow, SYSTEM, customer_id)
+    except NotFound:
+        return None
 
 
 def _customer_context(customer: Customer) -> dict[str, str]:

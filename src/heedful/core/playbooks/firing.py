@@ -9,15 +9,14 @@ location) is reported and does not undo the others.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
-from heedful.core.customers.identities import IdentityKind, normalise_identity
 from heedful.core.customers.model import Customer
 from heedful.core.engine.index import InterestIndex
 from heedful.core.events.model import BusinessEvent, StoredEvent
+from heedful.core.events.references import customer_named, location_named
 from heedful.core.playbooks import actions
 from heedful.core.playbooks.conditions import (
     MISSING,
@@ -33,12 +32,6 @@ from heedful.core.playbooks.model import Firing, Playbook, PlaybookBody
 from heedful.core.shared.errors import HeedfulError
 from heedful.core.shared.ids import new_id
 from heedful.core.shared.ports import UnitOfWork
-
-_IDENTITY_KEYS = (
-    ("phone", IdentityKind.PHONE),
-    ("email", IdentityKind.EMAIL),
-    ("loyalty_card", IdentityKind.LOYALTY_CARD),
-)
 
 
 class PlaybookIndex:
@@ -61,30 +54,13 @@ class PlaybookIndex:
         return [self._by_id[interest.id] for interest in found]
 
 
-def customer_named(uow: UnitOfWork, ref: Any) -> Customer | None:
-    """The customer an event's ``data.customer`` names by id, phone, e-mail or loyalty card."""
-    if not isinstance(ref, Mapping):
-        return None
-    if ref.get("id"):
-        return uow.customers.get(str(ref["id"]))
-    for key, kind in _IDENTITY_KEYS:
-        if ref.get(key):
-            try:
-                value = normalise_identity(kind, str(ref[key]))
-            except HeedfulError:
-                return None
-            return uow.customers.find_by_identity(kind, value)
-    return None
-
-
 def event_location(
     uow: UnitOfWork, event: BusinessEvent, path: str = "data.location"
 ) -> str | None:
     ref = value_at(event, path)
     if ref is MISSING or not isinstance(ref, str):
         return None
-    location = uow.locations.get(ref) or uow.locations.get_by_code(ref.strip().lower())
-    return location.id if location is not None else None
+    return location_named(uow, ref)
 
 
 def _audience_ids(

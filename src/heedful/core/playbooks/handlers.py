@@ -22,8 +22,8 @@ from heedful.core.playbooks.model import (
     PlaybookBody,
     PlaybookVersion,
     SendMessage,
-    read_playbook,
 )
+from heedful.core.playbooks.reading import read_playbook
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import InvalidInput, NotFound
 from heedful.core.shared.ids import new_id

@@ -19,16 +19,13 @@ def calendar_of(
     spec = location.opening_hours if hours is None else hours
     if not spec:
         raise InvalidInput(f"{location.name} keeps no opening hours", field="hours")
-    try:
-        return BusinessCalendar(
-            location.time_zone,
-            weekly_hours(spec),
-            country=location.country,
-            subdivision=(location.subdivision if subdivision is None else subdivision) or None,
-        )
-    except (KeyError, NotImplementedError) as unknown:
-        # The holidays package knows no such region of this country.
-        raise InvalidInput(f"no public holidays known for {unknown}", field="subdivision") from None
+    # The calendar refuses an unknown country or region itself, naming the field.
+    return BusinessCalendar(
+        location.time_zone,
+        weekly_hours(spec),
+        country=location.country,
+        subdivision=(location.subdivision if subdivision is None else subdivision) or None,
+    )
 
 
 class LocationBusinessHours:

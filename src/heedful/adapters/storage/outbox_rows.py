@@ -1,0 +1,161 @@
+"""The outbox's messages, and the stock levels a back-in-stock message is checked against."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, RowMapping
+
+from heedful.adapters.storage.claiming import claimed
+from heedful.adapters.storage.promise_tables import messages, stock_levels
+from heedful.core.customers.consent import Purpose
+from heedful.core.outreach.outbox import Message, MessageStatus
+from heedful.core.promises.model import (
+    WantedItem,
+)
+
+
+class SqlStockLevels:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def _key(self, item: WantedItem) -> list[Any]:
+        return [
+            stock_levels.c.product == item.product,
+            stock_levels.c.variant == item.variant,
+            stock_levels.c.size == item.size,
+            stock_levels.c.location_id == item.location_id,
+        ]
+
+    def get(self, item: WantedItem) -> int | None:
+        return self._conn.scalar(sa.select(stock_levels.c.quantity).where(*self._key(item)))
+
+    def set(self, item: WantedItem, quantity: int, at: datetime) -> int | None:
+        query = sa.select(stock_levels.c.quantity).where(*self._key(item))
+        if self._conn.dialect.name == "postgresql":
+            query = query.with_for_update()
+        before = self._conn.scalar(query)
+        if before is None:
+            self._conn.execute(
+                stock_levels.insert().values(
+                    product=item.product,
+                    variant=item.variant,
+                    size=item.size,
+                    location_id=item.location_id,
+                    quantity=quantity,
+                    updated_at=at,
+                )
+            )
+        else:
+            self._conn.execute(
+                stock_levels.update()
+                .where(*self._key(item))
+                .values(quantity=quantity, updated_at=at)
+            )
+        return before
+
+
+def _message(row: RowMapping) -> Message:
+    return Message(
+        id=row["id"],
+        customer_id=row["customer_id"],
+        template_key=row["template_key"],
+        purpose=Purpose(row["purpose"]),
+        created_at=row["created_at"],
+        ready_at=row["ready_at"],
+        location_id=row["location_id"],
+        promise_id=row["promise_id"],
+        context=row["context"],
+        status=MessageStatus(row["status"]),
+        reason=row["reason"],
+        attempts=row["attempts"],
+        channel=row["channel"],
+        to=row["to_address"],
+        language=row["language"],
+        subject=row["subject"],
+        text=row["text"],
+        sent_at=row["sent_at"],
+        provider_ref=row["provider_ref"],
+    )
+
+
+def _message_values(m: Message) -> dict[str, Any]:
+    return {
+        "id": m.id,
+        "customer_id": m.customer_id,
+        "template_key": m.template_key,
+        "purpose": m.purpose.value,
+        "created_at": m.created_at,
+        "ready_at": m.ready_at,
+        "location_id": m.location_id,
+        "promise_id": m.promise_id,
+        "context": m.context,
+        "status": m.status.value,
+        "reason": m.reason[:500],
+        "attempts": m.attempts,
+        "channel": m.channel,
+        "to_address": m.to,
+        "language": m.language,
+        "subject": m.subject[:500],
+        "text": m.text,
+        "sent_at": m.sent_at,
+        "provider_ref": m.provider_ref[:500],
+    }
+
+
+_WAITING = [s.value for s in MessageStatus if s.is_waiting]
+
+
+class SqlOutbox:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def add(self, message: Message) -> None:
+        self._conn.execute(messages.insert().values(_message_values(message)))
+
+    def get(self, message_id: str) -> Message | None:
+        query = sa.select(messages).where(messages.c.id == message_id)
+        row = self._conn.execute(query).mappings().first()
+        return _message(row) if row else None
+
+    def update(self, message: Message) -> None:
+        values = _message_values(message)
+        self._conn.execute(messages.update().where(messages.c.id == message.id).values(values))
+
+    def ready(self, now: datetime, limit: int) -> list[Message]:
+        query = (
+            sa.select(messages)
+            .where(messages.c.status.in_(_WAITING), messages.c.ready_at <= now)
+            .order_by(messages.c.ready_at)
+            .limit(limit)
+        )
+        return [_message(row) for row in self._conn.execute(claimed(self._conn, query)).mappings()]
+
+    def list_for_customer(self, customer_id: str, limit: int) -> list[Message]:
+        query = (
+            sa.select(messages)
+            .where(messages.c.customer_id == customer_id)
+            .order_by(messages.c.created_at.desc(), messages.c.id)
+            .limit(limit)
+        )
+        return [_message(row) for row in self._conn.execute(query).mappings()]
+
+    def list_by_status(self, statuses: frozenset[MessageStatus], limit: int) -> list[Message]:
+        query = (
+            sa.select(messages)
+            .where(messages.c.status.in_(sorted(s.value for s in statuses)))
+            .order_by(messages.c.created_at.desc())
+            .limit(limit)
+        )
+        return [_message(row) for row in self._conn.execute(query).mappings()]
+
+    def sent_count(self, customer_id: str, purpose: str, since: datetime) -> int:
+        query = sa.select(sa.func.count()).where(
+            messages.c.customer_id == customer_id,
+            messages.c.purpose == purpose,
+            messages.c.status == MessageStatus.SENT.value,
+            messages.c.sent_at >= since,
+        )
+        return int(self._conn.scalar(query) or 0)

@@ -1,0 +1,131 @@
+"""Staff tasks and the durable timers that create many of them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, RowMapping
+
+from heedful.adapters.storage.claiming import claimed
+from heedful.adapters.storage.promise_tables import tasks, timers
+from heedful.core.access.model import Role
+from heedful.core.shared.timers import Timer, TimerKind
+from heedful.core.tasks.model import Task, TaskKind
+
+
+class SqlTimers:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def set(self, timer: Timer) -> None:
+        self._conn.execute(
+            timers.insert().values(
+                id=timer.id, kind=timer.kind.value, subject_id=timer.subject_id, due_at=timer.due_at
+            )
+        )
+
+    def due(self, now: datetime, limit: int) -> list[Timer]:
+        query = (
+            sa.select(timers).where(timers.c.due_at <= now).order_by(timers.c.due_at).limit(limit)
+        )
+        return [
+            Timer(row["id"], TimerKind(row["kind"]), row["subject_id"], row["due_at"])
+            for row in self._conn.execute(claimed(self._conn, query)).mappings()
+        ]
+
+    def remove(self, timer_id: str) -> None:
+        self._conn.execute(timers.delete().where(timers.c.id == timer_id))
+
+    def cancel(self, subject_id: str, kinds: Sequence[TimerKind] = ()) -> int:
+        statement = timers.delete().where(timers.c.subject_id == subject_id)
+        if kinds:
+            statement = statement.where(timers.c.kind.in_([k.value for k in kinds]))
+        return self._conn.execute(statement).rowcount
+
+
+def _task(row: RowMapping) -> Task:
+    amount = row["goodwill_amount"]
+    return Task(
+        id=row["id"],
+        kind=TaskKind(row["kind"]),
+        title=row["title"],
+        note=row["note"],
+        location_id=row["location_id"],
+        customer_id=row["customer_id"],
+        promise_id=row["promise_id"],
+        assignee_id=row["assignee_id"],
+        assignee_role=Role(row["assignee_role"]) if row["assignee_role"] else None,
+        due_at=row["due_at"],
+        goodwill_amount=Decimal(str(amount)) if amount is not None else None,
+        goodwill_currency=row["goodwill_currency"],
+        created_at=row["created_at"],
+        created_by_label=row["created_by_label"],
+        done_at=row["done_at"],
+        done_by_label=row["done_by_label"],
+    )
+
+
+def _task_values(t: Task) -> dict[str, Any]:
+    return {
+        "id": t.id,
+        "kind": t.kind.value,
+        "title": t.title[:1100],
+        "note": t.note,
+        "location_id": t.location_id,
+        "customer_id": t.customer_id,
+        "promise_id": t.promise_id,
+        "assignee_id": t.assignee_id,
+        "assignee_role": t.assignee_role.value if t.assignee_role else None,
+        "due_at": t.due_at,
+        "goodwill_amount": t.goodwill_amount,
+        "goodwill_currency": t.goodwill_currency,
+        "created_at": t.created_at,
+        "created_by_label": t.created_by_label,
+        "done_at": t.done_at,
+        "done_by_label": t.done_by_label,
+    }
+
+
+class SqlTasks:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def add(self, task: Task) -> None:
+        self._conn.execute(tasks.insert().values(_task_values(task)))
+
+    def get(self, task_id: str) -> Task | None:
+        row = self._conn.execute(sa.select(tasks).where(tasks.c.id == task_id)).mappings().first()
+        return _task(row) if row else None
+
+    def update(self, task: Task) -> None:
+        self._conn.execute(tasks.update().where(tasks.c.id == task.id).values(_task_values(task)))
+
+    def open_for(
+        self, *, assignee_id: str | None, location_ids: frozenset[str] | None, limit: int
+    ) -> list[Task]:
+        query = sa.select(tasks).where(tasks.c.done_at.is_(None))
+        if location_ids is not None:
+            query = query.where(tasks.c.location_id.in_(sorted(location_ids)))
+        if assignee_id is not None:
+            query = query.where(
+                sa.or_(tasks.c.assignee_id == assignee_id, tasks.c.assignee_id.is_(None))
+            )
+        query = query.order_by(tasks.c.due_at.is_(None), tasks.c.due_at, tasks.c.created_at)
+        return [_task(row) for row in self._conn.execute(query.limit(limit)).mappings()]
+
+    def open_for_promise(self, promise_id: str) -> list[Task]:
+        query = sa.select(tasks).where(tasks.c.promise_id == promise_id, tasks.c.done_at.is_(None))
+        return [_task(row) for row in self._conn.execute(query).mappings()]
+
+    def list_for_customer(self, customer_id: str, limit: int) -> list[Task]:
+        query = (
+            sa.select(tasks)
+            .where(tasks.c.customer_id == customer_id)
+            .order_by(tasks.c.created_at.desc())
+            .limit(limit)
+        )
+        return [_task(row) for row in self._conn.execute(query).mappings()]

@@ -1,0 +1,353 @@
+"""Reading a playbook's JSON is validating it: every refusal names the JSON path at fault.
+
+The result is the frozen ``PlaybookBody`` of ``model.py``; a playbook that was read will run.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Any
+
+from heedful.core.customers.consent import Channel, Purpose
+from heedful.core.customers.model import LANGUAGES, Segment
+from heedful.core.events.types import CUSTOMER, known_type
+from heedful.core.playbooks.model import (
+    COMPARISONS,
+    CURRENCY_PATTERN,
+    DEFAULT_AUDIENCE,
+    FIELD_PATTERN,
+    KNOWN_TEMPLATES,
+    MAX_ACTIONS,
+    MAX_AUDIENCE,
+    MAX_CONDITIONS,
+    MAX_NAME,
+    MAX_TITLE,
+    Action,
+    Audience,
+    ClosePromise,
+    Condition,
+    CreateTask,
+    CustomerRule,
+    HistoryRule,
+    Op,
+    OpenPromise,
+    PlaybookBody,
+    PreferenceRule,
+    SendMessage,
+    duration,
+)
+from heedful.core.preferences.model import Category, Polarity
+from heedful.core.promises.model import PromiseKind
+from heedful.core.shared.errors import InvalidInput
+from heedful.core.tasks.model import TaskKind
+
+
+class _Reader:
+    """Walks the JSON keeping the path, so that every refusal says where."""
+
+    def __init__(self, value: Any, path: str) -> None:
+        self.value, self.path = value, path
+
+    def fail(self, message: str, at: str | None = None) -> InvalidInput:
+        return InvalidInput(message, field=at or self.path or "body")
+
+    def at(self, key: str | int) -> str:
+        if isinstance(key, int):
+            return f"{self.path}[{key}]"
+        return f"{self.path}.{key}" if self.path else key
+
+    def obj(self, allowed: frozenset[str]) -> Mapping[str, Any]:
+        if not isinstance(self.value, Mapping):
+            raise self.fail("must be an object")
+        for key in self.value:
+            if key not in allowed:
+                raise self.fail(f"{key} is not a playbook setting here", self.at(key))
+        return self.value
+
+    def child(self, key: str | int) -> _Reader:
+        if isinstance(key, int):
+            return _Reader(self.value[key], self.at(key))
+        return _Reader(self.value.get(key), self.at(key))
+
+    def text(self, most: int = 200, *, required: bool = True) -> str:
+        if self.value is None and not required:
+            return ""
+        if not isinstance(self.value, str) or (required and not self.value.strip()):
+            raise self.fail("must be a non-empty string")
+        text = " ".join(self.value.split())
+        if len(text) > most:
+            raise self.fail(f"is at most {most} characters")
+        return text
+
+    def whole(self, least: int, most: int) -> int:
+        if type(self.value) is not int or not least <= self.value <= most:
+            raise self.fail(f"must be a whole number from {least} to {most}")
+        return self.value
+
+    def choice(self, enum: type[StrEnum]) -> Any:
+        allowed = [member.value for member in enum]
+        if self.value not in allowed:
+            raise self.fail(f"must be one of {', '.join(allowed)}")
+        return enum(self.value)
+
+    def field_path(self) -> str:
+        if not isinstance(self.value, str) or not FIELD_PATTERN.match(self.value):
+            raise self.fail("must name an event field: data.<name>, subject, source or type")
+        return self.value
+
+    def items(self, most: int) -> list[_Reader]:
+        if not isinstance(self.value, list):
+            raise self.fail("must be a list")
+        if len(self.value) > most:
+            raise self.fail(f"has at most {most} entries")
+        return [self.child(n) for n in range(len(self.value))]
+
+
+def _scalar(value: Any) -> bool:
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return isinstance(value, str | int | bool)
+
+
+def _condition(reader: _Reader) -> Condition:
+    raw = reader.obj(frozenset({"field", "op", "value", "value_of"}))
+    path = reader.child("field").field_path()
+    op = reader.child("op").choice(Op)
+    if "value" in raw and "value_of" in raw:
+        raise reader.fail("give a value or value_of, not both", reader.at("value_of"))
+    if "value_of" in raw:
+        if op in (Op.IN, Op.EXISTS):
+            raise reader.fail(f"{op.value} compares with a constant", reader.at("value_of"))
+        return Condition(path, op, value_of=reader.child("value_of").field_path())
+    value = raw.get("value", True if op is Op.EXISTS else None)
+    where = reader.at("value")
+    if op is Op.EXISTS and not isinstance(value, bool):
+        raise reader.fail("exists takes true or false", where)
+    if op is Op.IN and (not isinstance(value, list) or not value or len(value) > 500):
+        raise reader.fail("in takes a list of 1 to 500 values", where)
+    if op is Op.IN and not all(_scalar(item) for item in value):
+        raise reader.fail("in takes a list of strings and numbers", where)
+    if op in COMPARISONS and (isinstance(value, bool) or not isinstance(value, int | float)):
+        raise reader.fail(f"{op.value} compares with a number", where)
+    if op in (Op.EQUALS, Op.NOT_EQUALS) and not _scalar(value):
+        raise reader.fail("must be a string, number or boolean", where)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise reader.fail("must be a finite number", where)
+    return Condition(path, op, value=value)
+
+
+def _preference(reader: _Reader) -> PreferenceRule:
+    raw = reader.obj(
+        frozenset({"polarity", "category", "subject", "subject_contains", "subject_of"})
+    )
+    rule = PreferenceRule(
+        polarity=reader.child("polarity").choice(Polarity) if "polarity" in raw else Polarity.LIKE,
+        category=reader.child("category").choice(Category) if "category" in raw else None,
+        subject=reader.child("subject").text() if "subject" in raw else "",
+        subject_contains=(
+            reader.child("subject_contains").text() if "subject_contains" in raw else ""
+        ),
+        subject_of=reader.child("subject_of").field_path() if "subject_of" in raw else None,
+    )
+    if not (rule.category or rule.subject or rule.subject_contains or rule.subject_of):
+        raise reader.fail("say which preference: category, subject, subject_contains, subject_of")
+    return rule
+
+
+def _history(reader: _Reader) -> HistoryRule:
+    raw = reader.obj(
+        frozenset({"purchases_at_least", "visits_at_least", "within_days", "at_event_location"})
+    )
+    at_location = raw.get("at_event_location", False)
+    if not isinstance(at_location, bool):
+        raise reader.fail("must be true or false", reader.at("at_event_location"))
+    rule = HistoryRule(
+        purchases_at_least=reader.child("purchases_at_least").whole(0, 100_000)
+        if "purchases_at_least" in raw
+        else 0,
+        visits_at_least=reader.child("visits_at_least").whole(0, 100_000)
+        if "visits_at_least" in raw
+        else 0,
+        within_days=reader.child("within_days").whole(1, 36_500) if "within_days" in raw else None,
+        at_event_location=at_location,
+    )
+    if not (rule.purchases_at_least or rule.visits_at_least):
+        raise reader.fail("say purchases_at_least or visits_at_least")
+    return rule
+
+
+def _customer(reader: _Reader) -> CustomerRule:
+    if reader.value is None:
+        return CustomerRule()
+    raw = reader.obj(frozenset({"segment", "language", "consent", "preference", "history"}))
+    segments = (
+        frozenset(item.choice(Segment) for item in reader.child("segment").items(10))
+        if "segment" in raw
+        else frozenset()
+    )
+    languages: set[str] = set()
+    for item in reader.child("language").items(10) if "language" in raw else []:
+        if item.value not in LANGUAGES:
+            raise item.fail(f"must be one of {', '.join(LANGUAGES)}")
+        languages.add(item.value)
+    consent = None
+    if "consent" in raw:
+        part = reader.child("consent")
+        part.obj(frozenset({"channel", "purpose"}))
+        consent = (part.child("channel").choice(Channel), part.child("purpose").choice(Purpose))
+    preferences: tuple[PreferenceRule, ...] = ()
+    if "preference" in raw:
+        part = reader.child("preference")
+        listed = part.items(10) if isinstance(part.value, list) else [part]
+        preferences = tuple(_preference(item) for item in listed)
+    history = _history(reader.child("history")) if "history" in raw else None
+    return CustomerRule(frozenset(segments), frozenset(languages), consent, preferences, history)
+
+
+def _audience(reader: _Reader) -> Audience:
+    raw = reader.obj(frozenset({"history_at", "within_days", "preference", "limit"}))
+    audience = Audience(
+        history_at=reader.child("history_at").field_path() if "history_at" in raw else None,
+        within_days=reader.child("within_days").whole(1, 36_500) if "within_days" in raw else 730,
+        preference=_preference(reader.child("preference")) if "preference" in raw else None,
+        limit=reader.child("limit").whole(1, MAX_AUDIENCE) if "limit" in raw else DEFAULT_AUDIENCE,
+    )
+    if (audience.history_at is None) == (audience.preference is None):
+        raise reader.fail("choose customers by history_at or by preference (one of them)")
+    return audience
+
+
+def _goodwill(reader: _Reader) -> tuple[Decimal, str]:
+    reader.obj(frozenset({"amount", "currency"}))
+    amount = reader.child("amount")
+    if isinstance(amount.value, bool) or not isinstance(amount.value, int | float | str):
+        raise amount.fail("must be a number")
+    try:
+        value = Decimal(str(amount.value))
+    except InvalidOperation as exc:
+        raise amount.fail("must be a number") from exc
+    if not value.is_finite() or value <= 0 or value >= Decimal("1e10"):
+        raise amount.fail("must be a positive amount below 10 000 000 000")
+    if value != value.quantize(Decimal("0.01")):
+        raise amount.fail("has at most two decimal places")
+    currency = reader.child("currency")
+    if not isinstance(currency.value, str) or not CURRENCY_PATTERN.match(currency.value):
+        raise currency.fail("must be an ISO 4217 code such as UAH")
+    return value, currency.value
+
+
+def _assignee(reader: _Reader) -> str:
+    value = reader.value
+    if value in ("relationship_manager", "role:manager", "role:agent"):
+        return str(value)
+    if isinstance(value, str) and value.startswith("staff:") and 0 < len(value[6:]) <= 40:
+        return value
+    raise reader.fail("must be relationship_manager, role:manager, role:agent or staff:<id>")
+
+
+def _due(reader: _Reader, raw: Mapping[str, Any]) -> int | None:
+    if "due_in_minutes" not in raw:
+        return None
+    return reader.child("due_in_minutes").whole(1, 525_600)
+
+
+def _action(reader: _Reader) -> Action:
+    if not isinstance(reader.value, Mapping):
+        raise reader.fail("must be an object")
+    do = reader.value.get("do")
+    if do == "create_task":
+        raw = reader.obj(
+            frozenset({"do", "title", "assign_to", "kind", "due_in_minutes", "goodwill", "note"})
+        )
+        amount, currency = _goodwill(reader.child("goodwill")) if "goodwill" in raw else (None, "")
+        return CreateTask(
+            title=reader.child("title").text(MAX_TITLE),
+            assign_to=_assignee(reader.child("assign_to")),
+            kind=reader.child("kind").choice(TaskKind) if "kind" in raw else TaskKind.FOLLOW_UP,
+            due_in_minutes=_due(reader, raw),
+            goodwill_amount=amount,
+            goodwill_currency=currency,
+            note=reader.child("note").text(1000, required=False),
+        )
+    if do == "send_message":
+        raw = reader.obj(frozenset({"do", "template", "purpose"}))
+        template = reader.child("template")
+        if template.value not in KNOWN_TEMPLATES:
+            known = ", ".join(sorted(KNOWN_TEMPLATES))
+            raise template.fail(f"must be one of the templates: {known}")
+        purpose = reader.child("purpose").choice(Purpose) if "purpose" in raw else Purpose.SERVICE
+        return SendMessage(str(template.value), purpose)
+    if do == "open_promise":
+        raw = reader.obj(frozenset({"do", "kind", "text", "due_in_minutes", "reference_from"}))
+        kind = reader.child("kind").choice(PromiseKind)
+        if kind is PromiseKind.TELL_WHEN_AVAILABLE:
+            raise reader.fail("a playbook cannot wait for an item", reader.at("kind"))
+        return OpenPromise(
+            kind=kind,
+            text=reader.child("text").text(1000, required=False),
+            due_in_minutes=_due(reader, raw),
+            reference_from=(
+                reader.child("reference_from").field_path() if "reference_from" in raw else None
+            ),
+        )
+    if do == "close_promise":
+        reader.obj(frozenset({"do", "kind", "reference_from"}))
+        return ClosePromise(
+            kind=reader.child("kind").choice(PromiseKind),
+            reference_from=reader.child("reference_from").field_path(),
+        )
+    raise reader.fail(
+        "must be create_task, send_message, open_promise or close_promise", reader.at("do")
+    )
+
+
+_TOP = frozenset({"name", "trigger", "customer", "audience", "actions", "once_per_customer"})
+
+
+def read_playbook(source: Any) -> PlaybookBody:
+    """The playbook a JSON document describes, or InvalidInput naming the path at fault."""
+    reader = _Reader(source, "")
+    raw = reader.obj(_TOP)
+    name = reader.child("name").text(MAX_NAME)
+    trigger = reader.child("trigger")
+    trigger_raw = trigger.obj(frozenset({"event", "where"}))
+    event_type = trigger.child("event").text()
+    if known_type(event_type) is None:
+        raise trigger.fail(f"Heedful knows no event type {event_type}", trigger.at("event"))
+    where = (
+        tuple(_condition(item) for item in trigger.child("where").items(MAX_CONDITIONS))
+        if "where" in trigger_raw
+        else ()
+    )
+    audience = _audience(reader.child("audience")) if raw.get("audience") is not None else None
+    names_customer = _names_customer(event_type)
+    if audience is None and not names_customer:
+        raise reader.fail(f"{event_type} names no customer: say whom to consider", "audience")
+    if audience is not None and names_customer:
+        raise reader.fail(f"{event_type} names its customer: no audience is needed", "audience")
+    actions = tuple(_action(item) for item in reader.child("actions").items(MAX_ACTIONS))
+    if not actions:
+        raise reader.fail("a playbook does at least one thing", "actions")
+    once = raw.get("once_per_customer")
+    if once is not None and once != "ever" and (not isinstance(once, str) or not duration(once)):
+        raise reader.fail('must be "ever", a span such as "P30D", or null', "once_per_customer")
+    return PlaybookBody(
+        name=name,
+        event_type=event_type,
+        where=where,
+        customer=_customer(reader.child("customer")),
+        audience=audience,
+        actions=actions,
+        once_per_customer=once,
+        source=dict(raw),
+    )
+
+
+def _names_customer(event_type: str) -> bool:
+    known = known_type(event_type)
+    return known is not None and any(
+        f.kind is CUSTOMER and f.name == "customer" and f.required for f in known.fields
+    )
