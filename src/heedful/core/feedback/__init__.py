@@ -1,0 +1,1 @@
+"""Measuring the experience: surveys and their maths, free text read, the CX index, the loop."""
