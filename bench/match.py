@@ -18,6 +18,7 @@ import os
 import random
 import resource
 import time
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import count
@@ -248,24 +249,39 @@ def _build(
 
 
 def _measure(index: InterestIndex, events: list[tuple[str, dict[str, object]]]) -> dict[str, Any]:
-    """Each event timed on its own; the rates are over the whole loop, timing included."""
-    samples_ns: list[int] = []
-    met: list[int] = []
-    clock = time.perf_counter_ns
-    cpu_started, started = time.process_time(), clock()
+    """Two passes over the same events: one for the rate, one timing each event.
+
+    The rate is a plain loop, as a consumer runs it. Timing each event costs two clock reads and
+    a stored sample per event; kept in a list of Python ints, 200,000 samples would make the
+    collector walk the million interests again and again, and the rate would measure the
+    bookkeeping. So the samples go into a preallocated array of machine integers, and the rate
+    never includes them.
+    """
+    cpu_started, started = time.process_time(), time.perf_counter()
     for event_type, attributes in events:
+        index.match(event_type, attributes)
+    elapsed_s, cpu_s = time.perf_counter() - started, time.process_time() - cpu_started
+
+    samples_ns = array("q", bytes(8 * len(events)))
+    met = array("l", bytes(array("l").itemsize * len(events)))
+    clock = time.perf_counter_ns
+    timed_started = clock()
+    for n, (event_type, attributes) in enumerate(events):
         before = clock()
         found = index.match(event_type, attributes)
-        samples_ns.append(clock() - before)
-        met.append(len(found))
-    elapsed_s, cpu_s = (clock() - started) / 1e9, time.process_time() - cpu_started
-    latencies = Latencies([ns / 1e6 for ns in samples_ns], elapsed_s)
+        samples_ns[n] = clock() - before
+        met[n] = len(found)
+    latencies = Latencies([ns / 1e6 for ns in samples_ns], (clock() - timed_started) / 1e9)
     nobody = Latencies([ms for ms, n in zip(latencies.samples_ms, met, strict=True) if not n], 0)
-    print(latencies.line("match") + f"; {len(events) / cpu_s:,.0f}/s of CPU time")
+    print(
+        f"match: {len(events) / elapsed_s:,.0f} events/s, {len(events) / cpu_s:,.0f}/s of CPU"
+        f" time; each timed: {latencies.line('match')}"
+    )
     print(
         f"events that met nobody: n={len(nobody.samples_ms)} p50={nobody.percentile(50):.4f} ms"
         f" p99={nobody.percentile(99):.4f} ms"
     )
+    ordered_met = sorted(met)
     return {
         "events": len(events),
         "events_per_s": round(len(events) / elapsed_s),
@@ -274,7 +290,7 @@ def _measure(index: InterestIndex, events: list[tuple[str, dict[str, object]]]) 
         "p99_ms": round(latencies.percentile(99), 4),
         "max_ms": round(max(latencies.samples_ms), 3),
         "matches_per_event_mean": round(sum(met) / len(events), 2),
-        "matches_per_event_p99": sorted(met)[int(len(met) * 0.99)],
+        "matches_per_event_p99": ordered_met[int(len(met) * 0.99)],
         "met_nobody_share": round(len(nobody.samples_ms) / len(events), 3),
         "met_nobody_p50_ms": round(nobody.percentile(50), 4),
         "met_nobody_p99_ms": round(nobody.percentile(99), 4),
