@@ -33,6 +33,8 @@ class Permission(StrEnum):
     MANAGE_PLAYBOOKS = "manage_playbooks"
     MANAGE_OUTBOX = "manage_outbox"
     VIEW_REPORTS = "view_reports"
+    ANSWER_CONVERSATIONS = "answer_conversations"
+    MANAGE_SLA = "manage_sla"
 
 
 _GRANTS: dict[Role, frozenset[Permission]] = {
@@ -49,10 +51,17 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_PLAYBOOKS,
             Permission.MANAGE_OUTBOX,
             Permission.VIEW_REPORTS,
+            Permission.ANSWER_CONVERSATIONS,
+            Permission.MANAGE_SLA,
         }
     ),
     Role.AGENT: frozenset(
-        {Permission.VIEW_CUSTOMERS, Permission.EDIT_CUSTOMERS, Permission.MAKE_PROMISES}
+        {
+            Permission.VIEW_CUSTOMERS,
+            Permission.EDIT_CUSTOMERS,
+            Permission.MAKE_PROMISES,
+            Permission.ANSWER_CONVERSATIONS,
+        }
     ),
     Role.EVALUATOR: frozenset(),
 }

@@ -8,6 +8,12 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Generic, Protocol, Self, TypeVar
 
+from heedful.core.conversations.ports import (
+    SlaClockRepository,
+    SlaPolicyRepository,
+    TeamRepository,
+    ThreadRepository,
+)
 from heedful.core.customers.audit import AuditEntry
 from heedful.core.customers.consent import ConsentDecision
 from heedful.core.customers.identities import Identity, IdentityKind
@@ -183,6 +189,10 @@ class UnitOfWork(Protocol):
     stock: StockLevels
     outbox: Outbox
     playbooks: PlaybookRepository
+    threads: ThreadRepository
+    teams: TeamRepository
+    sla_policies: SlaPolicyRepository
+    sla_clocks: SlaClockRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -14,6 +14,8 @@ from enum import StrEnum
 class TimerKind(StrEnum):
     PROMISE_REMINDER = "promise.reminder"
     PROMISE_DEADLINE = "promise.deadline"
+    SLA_WARNING = "sla.warning"  # a conversation's clock is about to breach: warn its owner
+    SLA_BREACH = "sla.breach"  # the clock's due time: breached unless met meanwhile
 
 
 @dataclass(frozen=True)

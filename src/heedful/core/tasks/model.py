@@ -16,6 +16,8 @@ class TaskKind(StrEnum):
     PROMISE_ESCALATION = "promise_escalation"  # a promise was broken: the manager steps in
     CALL_CUSTOMER = "call_customer"
     FOLLOW_UP = "follow_up"
+    SLA_WARNING = "sla_warning"  # a conversation is about to breach its SLA: answer it
+    SLA_BREACH = "sla_breach"  # a conversation breached its SLA: the manager steps in
 
 
 @dataclass

@@ -1,0 +1,1 @@
+"""SLA policies and clocks: first response, next response and resolution in business time."""
