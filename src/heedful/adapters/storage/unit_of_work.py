@@ -16,8 +16,17 @@ from heedful.adapters.storage.admin_rows import (
     SqlStaff,
     SqlTokens,
 )
+from heedful.adapters.storage.canned_reply_rows import SqlCannedReplies
+from heedful.adapters.storage.conversation_rows import (
+    SqlSlaClocks,
+    SqlSlaPolicies,
+    SqlTeams,
+    SqlThreads,
+)
 from heedful.adapters.storage.customer_rows import SqlCustomers, SqlIdentities
+from heedful.adapters.storage.dashboard_rows import SqlDashboardReads
 from heedful.adapters.storage.event_rows import SqlEventInbox
+from heedful.adapters.storage.feedback_rows import SqlFeedbackStore
 from heedful.adapters.storage.outbox_rows import SqlOutbox, SqlStockLevels
 from heedful.adapters.storage.playbook_rows import SqlPlaybooks
 from heedful.adapters.storage.promise_rows import SqlPromises
@@ -28,7 +37,11 @@ from heedful.adapters.storage.record_rows import (
     SqlPreferences,
 )
 from heedful.adapters.storage.task_rows import SqlTasks, SqlTimers
+from heedful.core.conversations.canned_replies import CannedReplyRepository
+from heedful.core.conversations import ports as conversation_ports
 from heedful.core.events.model import EventInbox
+from heedful.core.feedback.dashboard_ports import DashboardReads
+from heedful.core.feedback.ports import FeedbackStore
 from heedful.core.playbooks.ports import PlaybookRepository
 from heedful.core.promises import ports as promise_ports
 from heedful.core.shared import ports
@@ -63,6 +76,13 @@ class SqlUnitOfWork:
     stock: promise_ports.StockLevels
     outbox: promise_ports.Outbox
     playbooks: PlaybookRepository
+    threads: conversation_ports.ThreadRepository
+    teams: conversation_ports.TeamRepository
+    sla_policies: conversation_ports.SlaPolicyRepository
+    sla_clocks: conversation_ports.SlaClockRepository
+    canned_replies: CannedReplyRepository
+    feedback: FeedbackStore
+    dashboard: DashboardReads
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -101,6 +121,13 @@ class SqlUnitOfWork:
         self.stock = SqlStockLevels(conn)
         self.outbox = SqlOutbox(conn)
         self.playbooks = SqlPlaybooks(conn)
+        self.threads = SqlThreads(conn)
+        self.teams = SqlTeams(conn)
+        self.sla_policies = SqlSlaPolicies(conn)
+        self.sla_clocks = SqlSlaClocks(conn)
+        self.canned_replies = SqlCannedReplies(conn)
+        self.feedback = SqlFeedbackStore(conn)
+        self.dashboard = SqlDashboardReads(conn)
 
     def __exit__(
         self,

@@ -8,6 +8,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Generic, Protocol, Self, TypeVar
 
+from heedful.core.conversations.canned_replies import CannedReplyRepository
 from heedful.core.conversations.ports import (
     SlaClockRepository,
     SlaPolicyRepository,
@@ -20,6 +21,8 @@ from heedful.core.customers.identities import Identity, IdentityKind
 from heedful.core.customers.merge import MergeRecord
 from heedful.core.customers.model import Customer
 from heedful.core.events.model import EventInbox
+from heedful.core.feedback.dashboard_ports import DashboardReads
+from heedful.core.feedback.ports import FeedbackStore
 from heedful.core.history.model import HistoryEntry, HistoryKind
 from heedful.core.playbooks.ports import PlaybookRepository
 from heedful.core.preferences.model import Preference
@@ -189,10 +192,13 @@ class UnitOfWork(Protocol):
     stock: StockLevels
     outbox: Outbox
     playbooks: PlaybookRepository
+    feedback: FeedbackStore
+    dashboard: DashboardReads
     threads: ThreadRepository
     teams: TeamRepository
     sla_policies: SlaPolicyRepository
     sla_clocks: SlaClockRepository
+    canned_replies: CannedReplyRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(
