@@ -18,6 +18,7 @@ from heedful.core.shared.clock import Clock
 from heedful.core.shared.ids import new_id
 from heedful.core.shared.ports import UnitOfWork
 from heedful.core.shared.timers import Timer, TimerKind
+from heedful.core.sla.timers import fire_sla_timer
 from heedful.core.tasks.model import Task, TaskKind
 
 
@@ -26,6 +27,7 @@ class TimerReport:
     reminded: int = 0
     broken: int = 0
     stale: int = 0  # the promise was already closed: nothing to do
+    sla: int = 0  # conversations' SLA warnings and breaches (core/sla/timers.py)
     promise_ids: list[str] = field(default_factory=list)
 
 
@@ -42,11 +44,18 @@ def fire_due_timers(
             _fire(uow, due[0], now, report)
             uow.timers.remove(due[0].id)
             uow.commit()
-        if report.reminded + report.broken + report.stale >= limit:
+        if report.reminded + report.broken + report.stale + report.sla >= limit:
             return report
 
 
 def _fire(uow: UnitOfWork, timer: Timer, now: datetime, report: TimerReport) -> None:
+    if timer.kind in (TimerKind.SLA_WARNING, TimerKind.SLA_BREACH):
+        # One table and one due scan for every timer; the SLA room decides what its timers do.
+        if fire_sla_timer(uow, timer, now):
+            report.sla += 1
+        else:
+            report.stale += 1
+        return
     promise = uow.promises.get(timer.subject_id, for_change=True)
     if promise is None or not promise.is_open:
         report.stale += 1

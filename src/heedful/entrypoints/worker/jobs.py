@@ -45,7 +45,7 @@ def react_to_events(container: Container) -> int:
 
 def fire_timers(container: Container) -> int:
     report = fire_due_timers(container.uow, container.clock)
-    return report.reminded + report.broken
+    return report.reminded + report.broken + report.sla
 
 
 def relay_messages(container: Container) -> int:

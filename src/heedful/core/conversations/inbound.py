@@ -1,0 +1,267 @@
+"""Customers writing in: an e-mail or a chat message lands in its thread, on its customer.
+
+An e-mail joins the thread that holds a message it answers (In-Reply-To, References), our own
+replies included; otherwise it opens a thread. The customer is found by the address (or phone)
+she wrote from, and created when unknown; the location is the one whose code is the local part
+of the address she wrote to ("podil@shop.example" reaches the location coded "podil"), else the
+configured default, else the first location.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from heedful.core.access.model import SYSTEM
+from heedful.core.conversations import threading
+from heedful.core.conversations.model import (
+    MAX_BODY,
+    MAX_SUBJECT,
+    Channel,
+    Direction,
+    Priority,
+    Thread,
+    ThreadMessage,
+    ThreadStatus,
+    preview,
+)
+from heedful.core.customers.commands import CreateCustomer, IdentifyCustomer, NewIdentity
+from heedful.core.customers.handlers import create_customer
+from heedful.core.customers.identities import IdentityKind
+from heedful.core.customers.merging import identify_customer
+from heedful.core.customers.model import Customer
+from heedful.core.shared.clock import Clock
+from heedful.core.shared.errors import InvalidInput, NotFound
+from heedful.core.shared.ids import new_id
+from heedful.core.shared.ports import UnitOfWork
+from heedful.core.sla.clocks import ThreadClocks
+from heedful.core.staff.model import Location
+
+LANGUAGES = ("uk", "ru", "en")
+MAX_CHAT_TEXT = 4000
+
+
+@dataclass(frozen=True)
+class InboundEmail:
+    from_address: str
+    to_addresses: tuple[str, ...]
+    subject: str
+    text: str
+    message_id: str = ""
+    in_reply_to: str = ""
+    references: tuple[str, ...] = ()
+    from_name: str = ""
+
+
+@dataclass(frozen=True)
+class ChatIn:
+    text: str
+    language: str = "en"
+    visitor_token: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    name: str | None = None
+    location_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Received:
+    thread: Thread
+    message: ThreadMessage
+    new_thread: bool
+
+
+def receive_email(
+    cmd: InboundEmail, uow: UnitOfWork, clock: Clock, *, default_location_id: str | None = None
+) -> Received:
+    now = clock.now()
+    body = _body(cmd.text, "text")
+    message_id = threading.normalise(cmd.message_id)
+    with uow:
+        repeat = uow.threads.find_message(message_id) if message_id else None
+        if repeat is not None:
+            # A mail server that did not hear our "250" delivers again: same message, once.
+            thread = uow.threads.get(repeat.thread_id)
+            assert thread is not None
+            return Received(thread, repeat, new_thread=False)
+        references = tuple(cmd.references)
+        known = uow.threads.thread_of_message_ids(threading.candidates(cmd.in_reply_to, references))
+        location = known_location(uow, known) or pick_location(
+            uow, cmd.to_addresses, default_location_id
+        )
+        customer = identify_customer(
+            IdentifyCustomer(
+                identities=(NewIdentity(IdentityKind.EMAIL, cmd.from_address),),
+                full_name=" ".join(cmd.from_name.split()) or None,
+                location_id=location.id,
+            ),
+            uow,
+            clock,
+            SYSTEM,
+        )
+        thread = known
+        new_thread = thread is None
+        if thread is None:
+            subject = " ".join(cmd.subject.split())[:MAX_SUBJECT] or preview(body)[:80]
+            thread = _open_thread(uow, customer, location.id, Channel.EMAIL, subject, now)
+        message = ThreadMessage(
+            id=new_id("tmg_"),
+            thread_id=thread.id,
+            direction=Direction.IN,
+            channel=Channel.EMAIL,
+            author_id=None,
+            author_label=" ".join(cmd.from_name.split()) or cmd.from_address,
+            body=body,
+            created_at=now,
+            message_id=message_id,
+            in_reply_to=threading.normalise(cmd.in_reply_to),
+            address=cmd.from_address.strip(),
+        )
+        _record(uow, thread, message, now)
+        uow.commit()
+    return Received(thread, message, new_thread)
+
+
+def receive_chat(
+    cmd: ChatIn, uow: UnitOfWork, clock: Clock, *, default_location_id: str | None = None
+) -> Received:
+    now = clock.now()
+    body = _body(cmd.text, "text", limit=MAX_CHAT_TEXT)
+    language = cmd.language.split("-")[0].lower() if cmd.language else "en"
+    if language not in LANGUAGES:
+        language = "en"
+    with uow:
+        if cmd.visitor_token:
+            thread = uow.threads.by_visitor_token(cmd.visitor_token)
+            if thread is None:
+                raise NotFound("this chat is not known; start a new one", field="visitor_token")
+            thread = uow.threads.get(thread.id, for_change=True) or thread
+            new_thread = False
+        else:
+            location = pick_location(uow, (), cmd.location_id or default_location_id)
+            customer = _chat_customer(uow, clock, cmd, language, location.id)
+            subject = preview(body)[:80]
+            thread = _open_thread(uow, customer, location.id, Channel.CHAT, subject, now)
+            thread.language = language
+            thread.visitor_token = secrets.token_urlsafe(32)
+            uow.threads.update(thread)
+            new_thread = True
+        message = ThreadMessage(
+            id=new_id("tmg_"),
+            thread_id=thread.id,
+            direction=Direction.IN,
+            channel=Channel.CHAT,
+            author_id=None,
+            author_label=(cmd.name or "").strip()[:200] or "Visitor",
+            body=body,
+            created_at=now,
+        )
+        _record(uow, thread, message, now)
+        uow.commit()
+    return Received(thread, message, new_thread)
+
+
+def chat_messages_after(
+    visitor_token: str, after: int, uow: UnitOfWork, limit: int = 100
+) -> tuple[Thread, list[ThreadMessage]]:
+    """What the chat page shows: the thread's messages after the cursor it last saw."""
+    with uow:
+        thread = uow.threads.by_visitor_token(visitor_token)
+        if thread is None:
+            raise NotFound("this chat is not known", field="visitor_token")
+        return thread, uow.threads.messages(thread.id, after=max(after, 0), limit=limit)
+
+
+def pick_location(
+    uow: UnitOfWork, to_addresses: tuple[str, ...], default_location_id: str | None
+) -> Location:
+    for address in to_addresses:
+        local = address.strip().split("@")[0].strip().lower()
+        if local:
+            found = uow.locations.get_by_code(local)
+            if found is not None:
+                return found
+    if default_location_id:
+        found = uow.locations.get(default_location_id) or uow.locations.get_by_code(
+            default_location_id
+        )
+        if found is None:
+            raise InvalidInput(f"no location {default_location_id}", field="location_id")
+        return found
+    every = uow.locations.list()
+    if not every:
+        raise InvalidInput("there is no location to receive conversations", field="location_id")
+    return min(every, key=lambda location: (location.created_at, location.id))
+
+
+def known_location(uow: UnitOfWork, thread: Thread | None) -> Location | None:
+    return uow.locations.get(thread.location_id) if thread is not None else None
+
+
+def _chat_customer(
+    uow: UnitOfWork, clock: Clock, cmd: ChatIn, language: str, location_id: str
+) -> Customer:
+    identities = tuple(
+        NewIdentity(kind, value.strip())
+        for kind, value in ((IdentityKind.EMAIL, cmd.email), (IdentityKind.PHONE, cmd.phone))
+        if value and value.strip()
+    )
+    name = " ".join((cmd.name or "").split())[:200] or None
+    if identities:
+        return identify_customer(
+            IdentifyCustomer(
+                identities=identities, full_name=name, language=language, location_id=location_id
+            ),
+            uow,
+            clock,
+            SYSTEM,
+        )
+    # A visitor who gives no address is still someone: a customer with no identity, whom
+    # staff can later merge with the record that has her e-mail.
+    return create_customer(
+        CreateCustomer(
+            full_name=name or "Chat visitor", language=language, home_location_id=location_id
+        ),
+        uow,
+        clock,
+        SYSTEM,
+    )
+
+
+def _open_thread(
+    uow: UnitOfWork,
+    customer: Customer,
+    location_id: str,
+    channel: Channel,
+    subject: str,
+    now: datetime,
+) -> Thread:
+    thread = Thread(
+        id=new_id("thr_"),
+        customer_id=customer.id,
+        location_id=location_id,
+        channel=channel,
+        subject=subject,
+        status=ThreadStatus.OPEN,
+        priority=Priority.NORMAL,
+        language=customer.language,
+        created_at=now,
+        updated_at=now,
+        segment=customer.segment.value,
+    )
+    uow.threads.add(thread)
+    return thread
+
+
+def _record(uow: UnitOfWork, thread: Thread, message: ThreadMessage, now: datetime) -> None:
+    uow.threads.add_message(message)
+    thread.last_message_preview = preview(message.body)
+    ThreadClocks(uow, thread).customer_wrote(now)
+
+
+def _body(text: str, field: str, limit: int = MAX_BODY) -> str:
+    body = text.replace("\x00", "").strip()
+    if not body:
+        raise InvalidInput("the message has no text", field=field)
+    return body[:limit]

@@ -1,0 +1,69 @@
+"""Teams: named groups of staff a conversation can be handed to ("returns", "VIP desk")."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from heedful.core.access.model import Actor, Permission
+from heedful.core.conversations.model import Team
+from heedful.core.shared.clock import Clock
+from heedful.core.shared.errors import Forbidden, InvalidInput, NotFound
+from heedful.core.shared.ids import new_id
+from heedful.core.shared.ports import UnitOfWork
+
+MAX_NAME = 200
+
+
+def create_team(
+    name: str,
+    uow: UnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    *,
+    location_id: str | None = None,
+    member_ids: Iterable[str] = (),
+) -> Team:
+    actor.require(Permission.MANAGE_SLA)
+    name = " ".join(name.split())
+    if not name or len(name) > MAX_NAME:
+        raise InvalidInput(f"a team has a name of 1 to {MAX_NAME} characters", field="name")
+    if location_id is None and not actor.sees_every_location:
+        raise InvalidInput("say at which of your locations the team works", field="location_id")
+    if not actor.may_act_at(location_id):
+        raise Forbidden("you do not work at that location", field="location_id")
+    with uow:
+        if location_id is not None and uow.locations.get(location_id) is None:
+            raise InvalidInput(f"no location {location_id}", field="location_id")
+        team = Team(new_id("tm_"), name, clock.now(), location_id, _members(uow, member_ids))
+        uow.teams.add(team)
+        uow.commit()
+    return team
+
+
+def set_team_members(
+    team_id: str, member_ids: Iterable[str], uow: UnitOfWork, clock: Clock, actor: Actor
+) -> Team:
+    actor.require(Permission.MANAGE_SLA)
+    del clock  # the members are the state; no time is kept with them
+    with uow:
+        team = uow.teams.get(team_id)
+        if team is None or not actor.may_act_at(team.location_id):
+            raise NotFound(f"no team {team_id}")
+        team.member_ids = _members(uow, member_ids)
+        uow.teams.update(team)
+        uow.commit()
+    return team
+
+
+def list_teams(uow: UnitOfWork, actor: Actor) -> list[Team]:
+    actor.require(Permission.ANSWER_CONVERSATIONS)
+    with uow:
+        return [team for team in uow.teams.list() if actor.may_act_at(team.location_id)]
+
+
+def _members(uow: UnitOfWork, member_ids: Iterable[str]) -> frozenset[str]:
+    members = frozenset(member_ids)
+    for index, staff_id in enumerate(sorted(members)):
+        if uow.staff.get(staff_id) is None:
+            raise InvalidInput(f"no staff member {staff_id}", field=f"member_ids[{index}]")
+    return members

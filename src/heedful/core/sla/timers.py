@@ -1,0 +1,90 @@
+"""An SLA clock's timers firing: warn the owner before the due time, tell the manager at it.
+
+Fired by the worker's timer job (core/promises/deadlines.fire_due_timers hands ``sla.*`` timers
+here) in the transaction that removes the timer, so a crash fires it again, never half-way.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from heedful.core.access.model import SYSTEM, Role
+from heedful.core.promises.model import Evidence, EvidenceKind
+from heedful.core.shared.ids import new_id
+from heedful.core.shared.ports import UnitOfWork
+from heedful.core.shared.timers import Timer, TimerKind
+from heedful.core.sla.clocks import ThreadClocks
+from heedful.core.sla.model import ClockKind, ClockState
+from heedful.core.tasks.model import Task, TaskKind
+
+_WHAT = {
+    ClockKind.FIRST_RESPONSE: "first reply",
+    ClockKind.NEXT_RESPONSE: "reply",
+    ClockKind.RESOLUTION: "resolution",
+}
+
+
+def fire_sla_timer(uow: UnitOfWork, timer: Timer, now: datetime) -> bool:
+    """True when the timer acted; False when the clock had moved on (met, paused, rescheduled)."""
+    clock = uow.sla_clocks.get(timer.subject_id, for_change=True)
+    if clock is None or clock.state is not ClockState.RUNNING or clock.due_at is None:
+        return False
+    thread = uow.threads.get(clock.thread_id, for_change=True)
+    if thread is None:
+        return False
+    clocks = ThreadClocks(uow, thread)
+    clock = next(c for c in clocks.clocks if c.id == clock.id)
+    what, due_at = _WHAT[clock.kind], clock.due_at
+    if due_at is None:
+        return False
+    if timer.kind is TimerKind.SLA_WARNING:
+        if clock.warned_at is not None or clock.warn_at is None or clock.warn_at > now:
+            return False
+        task = Task(
+            id=new_id("tsk_"),
+            kind=TaskKind.SLA_WARNING,
+            title=f"Answer soon ({what} due): {thread.subject}",
+            location_id=thread.location_id,
+            created_at=now,
+            created_by_label=SYSTEM.label,
+            customer_id=thread.customer_id,
+            promise_id=thread.reply_promise_id if clock.kind is ClockKind.FIRST_RESPONSE else None,
+            assignee_id=thread.assignee_id,
+            # Nobody holds the thread: every agent of the location sees the warning.
+            assignee_role=None if thread.assignee_id else Role.AGENT,
+            due_at=due_at,
+            note=f"conversation {thread.id}",
+        )
+        uow.tasks.add(task)
+        clock.warned_at, clock.warning_task_id = now, task.id
+    else:
+        if due_at > now:
+            return False
+        clock.breach(now)
+        uow.tasks.add(
+            Task(
+                id=new_id("tsk_"),
+                kind=TaskKind.SLA_BREACH,
+                title=f"SLA breached ({what}): {thread.subject}",
+                location_id=thread.location_id,
+                created_at=now,
+                created_by_label=SYSTEM.label,
+                customer_id=thread.customer_id,
+                assignee_role=Role.MANAGER,
+                note=f"conversation {thread.id}",
+            )
+        )
+        if clock.kind is ClockKind.FIRST_RESPONSE:
+            _break_reply_promise(uow, thread.reply_promise_id, now)
+        uow.timers.cancel(clock.id, (TimerKind.SLA_WARNING,))
+    clocks.save(now)
+    return True
+
+
+def _break_reply_promise(uow: UnitOfWork, promise_id: str | None, now: datetime) -> None:
+    promise = uow.promises.get(promise_id, for_change=True) if promise_id else None
+    if promise is None or not promise.is_open:
+        return
+    promise.note(Evidence(now, EvidenceKind.DEADLINE_PASSED, "no reply in time", SYSTEM.label))
+    promise.break_(now, SYSTEM.label, "the first reply was not sent in time")
+    uow.promises.update(promise)
