@@ -14,8 +14,11 @@ from heedful.adapters.clock import SystemClock
 from heedful.adapters.storage.engine import make_engine
 from heedful.adapters.storage.migrate import upgrade
 from heedful.adapters.storage.unit_of_work import SqlUnitOfWork
+from heedful.adapters.survey_links import SurveyLinkSigner
 from heedful.adapters.unsubscribe import UnsubscribeLinks
 from heedful.config import Settings
+from heedful.core.feedback.message_templates import SURVEY_TEMPLATES
+from heedful.core.feedback.reading import CommentReader
 from heedful.core.outreach.default_templates import DEFAULT_TEMPLATES
 from heedful.core.outreach.relay import Relay
 from heedful.core.playbooks.message_templates import PLAYBOOK_TEMPLATES
@@ -31,9 +34,12 @@ class Container:
     uow_factory: Callable[[], UnitOfWork] = field(repr=False)
     relay: Relay = field(repr=False)
     unsubscribe: UnsubscribeLinks = field(repr=False)
+    survey_links: SurveyLinkSigner = field(repr=False)
     # Set when new events are stored, so an in-process worker reacts now rather than at its
     # next poll.
     wake: threading.Event = field(default_factory=threading.Event, repr=False)
+    # Reads survey comments; None until the text model is wired: answers are stored unread.
+    comment_reader: CommentReader | None = field(default=None, repr=False)
 
     def uow(self) -> UnitOfWork:
         return self.uow_factory()
@@ -54,7 +60,7 @@ def build(
     unsubscribe = UnsubscribeLinks(settings.secret_key, settings.public_url)
     relay = Relay(
         senders=build_senders(_channel_settings(settings), clock),
-        composer=JinjaComposer((*DEFAULT_TEMPLATES, *PLAYBOOK_TEMPLATES)),
+        composer=JinjaComposer((*DEFAULT_TEMPLATES, *PLAYBOOK_TEMPLATES, *SURVEY_TEMPLATES)),
         unsubscribe_link=unsubscribe.link,
     )
     return Container(
@@ -64,6 +70,7 @@ def build(
         uow_factory=lambda: SqlUnitOfWork(engine),
         relay=relay,
         unsubscribe=unsubscribe,
+        survey_links=SurveyLinkSigner(settings.secret_key, settings.public_url),
     )
 
 

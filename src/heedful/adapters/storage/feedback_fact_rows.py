@@ -22,6 +22,7 @@ from heedful.core.feedback.loop import LoopReason, LoopState, RecoveryLoop
 from heedful.core.feedback.model import SurveyAnswer, SurveyKind, Touchpoint
 
 _CHUNK = 500
+_YES = ("true", "yes", "1")
 
 
 def _for_change(query: Any, conn: Connection) -> Any:
@@ -268,11 +269,11 @@ def _lines(row: RowMapping) -> list[PurchaseFact]:
             stars = int(rating) if rating not in (None, "") else None
         except (TypeError, ValueError):
             stars = None
-        facts.append(
-            PurchaseFact(
-                row["customer_id"], row["occurred_at"], int(item.get("quantity", 1)), stars
-            )
-        )
+        quantity = int(item.get("quantity", 1))
+        # A return is a receipt line marked "returned" (history keeps quantities positive).
+        if str(attributes.get("returned", "")).lower() in _YES:
+            quantity, stars = -abs(quantity), None
+        facts.append(PurchaseFact(row["customer_id"], row["occurred_at"], quantity, stars))
     return facts
 
 

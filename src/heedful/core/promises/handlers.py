@@ -20,7 +20,7 @@ from heedful.core.promises.model import (
 )
 from heedful.core.promises.ports import PromiseFilter
 from heedful.core.shared.clock import Clock
-from heedful.core.shared.errors import Forbidden, InvalidInput, NotFound
+from heedful.core.shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
 from heedful.core.shared.ports import UnitOfWork
 from heedful.core.shared.timers import Timer, TimerKind
@@ -35,6 +35,7 @@ REMINDER_LEAD: dict[PromiseKind, timedelta] = {
     PromiseKind.DELIVER_BY: timedelta(days=1),
     PromiseKind.OTHER: timedelta(hours=1),
     PromiseKind.TELL_WHEN_AVAILABLE: timedelta(days=1),
+    PromiseKind.RECOVER: timedelta(hours=2),
 }
 MAX_TEXT = 1000
 
@@ -218,6 +219,9 @@ def keep_promise(
     now = clock.now()
     with uow:
         promise = _load_open(uow, actor, promise_id)
+        if promise.kind is PromiseKind.RECOVER:
+            # Its loop closes it, with the root cause and the action the outer loop learns from.
+            raise Conflict("close a recovery from its loop, with a root cause", field="kind")
         promise.note(Evidence(now, EvidenceKind.STAFF_ACTION, note.strip() or "done", actor.label))
         promise.keep(now, actor.label, note.strip())
         _close(uow, actor, now, promise, "promise.kept")

@@ -21,6 +21,7 @@ class PromiseKind(StrEnum):
     REFUND_BY = "refund_by"
     DELIVER_BY = "deliver_by"
     OTHER = "other"
+    RECOVER = "recover"  # win back a customer who answered a survey unhappily (feedback loop)
 
 
 class PromiseState(StrEnum):

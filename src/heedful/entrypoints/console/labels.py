@@ -90,6 +90,7 @@ PROMISE_KIND: dict[str, str] = {
     PromiseKind.REFUND_BY: N_("Refund by a deadline"),
     PromiseKind.DELIVER_BY: N_("Deliver by a deadline"),
     PromiseKind.OTHER: N_("Another promise"),
+    PromiseKind.RECOVER: N_("Win the customer back"),
 }
 PROMISE_STATE: dict[str, str] = {
     PromiseState.OPEN: N_("Open"),

@@ -1,0 +1,31 @@
+"""Survey links: a signed token naming one invitation, so it cannot be made for anyone else.
+
+The signature (itsdangerous, the secret key, a salt of its own) only says the token is ours;
+whether it may still be answered (one answer, before it expires) is the invitation's row's to
+say, read against the injected clock, so a test can move time and a link expires on its date.
+"""
+
+from __future__ import annotations
+
+from itsdangerous import BadSignature, URLSafeSerializer
+
+_SALT = "heedful.survey"
+
+
+class SurveyLinkSigner:
+    def __init__(self, secret: str, public_url: str) -> None:
+        self._signer = URLSafeSerializer(secret, salt=_SALT)
+        self._base = public_url.rstrip("/")
+
+    def token(self, invitation_id: str) -> str:
+        return str(self._signer.dumps(invitation_id))
+
+    def link(self, invitation_id: str) -> str:
+        return f"{self._base}/s/{self.token(invitation_id)}"
+
+    def read(self, token: str) -> str | None:
+        try:
+            invitation_id = self._signer.loads(token)
+        except (BadSignature, ValueError, TypeError):
+            return None
+        return invitation_id if isinstance(invitation_id, str) else None

@@ -1,0 +1,180 @@
+"""Use cases of the CX index and of churn risk: compute, store, recompute, list for staff."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from heedful.core.access.model import Actor, Permission
+from heedful.core.customers._common import load_customer, scope_of
+from heedful.core.customers.model import Customer
+from heedful.core.feedback import churn, cx_index
+from heedful.core.feedback.cx_index import ALL, Cell, CxValue, Inputs
+from heedful.core.feedback.model import Touchpoint
+from heedful.core.feedback.ports import AnswerFilter
+from heedful.core.shared.clock import Clock
+from heedful.core.shared.errors import Forbidden, InvalidInput, NotFound
+from heedful.core.shared.ids import new_id
+from heedful.core.shared.ports import UnitOfWork
+
+_MOST_ANSWERS = 1_000_000
+
+
+def _inputs(uow: UnitOfWork, cell: Cell) -> Inputs:
+    where = AnswerFilter(
+        since=cell.period_start,
+        until=cell.period_end,
+        location_ids=frozenset({cell.location_id}) if cell.location_id else None,
+        touchpoint=Touchpoint(cell.touchpoint) if cell.touchpoint else None,
+        segment=cell.segment or None,
+    )
+    answers = uow.feedback.answers.find(where, _MOST_ANSWERS)
+    purchases = uow.feedback.facts.purchases(
+        cell.period_start,
+        cell.period_end,
+        location_id=cell.location_id or None,
+        segment=cell.segment or None,
+    )
+    buyers = sorted({p.customer_id for p in purchases if p.quantity > 0})
+    earlier = uow.feedback.facts.buyers_between(
+        buyers, cell.period_start - cx_index.REPEAT_LOOKBACK, cell.period_start
+    )
+    return cx_index.gather(answers, purchases, earlier)
+
+
+def _value(uow: UnitOfWork, cell: Cell, now: datetime) -> CxValue:
+    inputs = _inputs(uow, cell)
+    value, emotion, product = cx_index.from_inputs(inputs)
+    previous, _, _ = cx_index.from_inputs(_inputs(uow, cx_index.previous_cell(cell)))
+    return CxValue(
+        id=new_id("cxv_"),
+        cell=cell,
+        value=value,
+        emotion=emotion,
+        product_value=product,
+        formula_version=cx_index.FORMULA_VERSION,
+        inputs=inputs.as_json(),
+        computed_at=now,
+        previous_value=previous,
+    )
+
+
+def _check_cell(actor: Actor, cell: Cell) -> None:
+    if cell.period_end <= cell.period_start:
+        raise InvalidInput("the period ends after it starts", field="period_end")
+    if cell.touchpoint and cell.touchpoint not in {t.value for t in Touchpoint}:
+        raise InvalidInput(f"no touchpoint {cell.touchpoint}", field="touchpoint")
+    if cell.location_id == ALL and not actor.sees_every_location:
+        raise Forbidden("the index of every location is an admin's", field="location_id")
+    if cell.location_id and not actor.may_act_at(cell.location_id):
+        raise Forbidden("you do not work at that location", field="location_id")
+
+
+def compute_cx_index(
+    cells: list[Cell], uow: UnitOfWork, clock: Clock, actor: Actor
+) -> list[CxValue]:
+    """Computes and stores the index of each cell with its inputs and its trend."""
+    actor.require(Permission.VIEW_REPORTS)
+    for cell in cells:
+        _check_cell(actor, cell)
+    now = clock.now()
+    with uow:
+        values = [_value(uow, cell, now) for cell in cells]
+        for value in values:
+            uow.feedback.cx_values.put(value)
+        uow.commit()
+    return values
+
+
+@dataclass(frozen=True)
+class Recomputed:
+    stored: CxValue
+    from_inputs: float | None  # the formula over the stored inputs
+    from_data: float | None  # the formula over the answers and purchases as they are now
+    same_inputs: bool
+
+
+def recompute_cx_value(value_id: str, uow: UnitOfWork, actor: Actor) -> Recomputed:
+    """Shows that a stored value is reproducible: from its inputs, and from the data again."""
+    actor.require(Permission.VIEW_REPORTS)
+    with uow:
+        stored = uow.feedback.cx_values.get(value_id)
+        if stored is None:
+            raise NotFound(f"no CX index value {value_id}")
+        _check_cell(actor, stored.cell)
+        if stored.formula_version != cx_index.FORMULA_VERSION:
+            raise InvalidInput(
+                f"computed with {stored.formula_version}; this is {cx_index.FORMULA_VERSION}",
+                field="formula_version",
+            )
+        again = _inputs(uow, stored.cell)
+    by_inputs, _, _ = cx_index.from_inputs(Inputs.from_json(stored.inputs))
+    by_data, _, _ = cx_index.from_inputs(again)
+    return Recomputed(stored, by_inputs, by_data, again.as_json() == stored.inputs)
+
+
+def list_cx_values(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    location_id: str | None = None,
+    touchpoint: str | None = None,
+    segment: str | None = None,
+    limit: int = 500,
+) -> list[CxValue]:
+    actor.require(Permission.VIEW_REPORTS)
+    with uow:
+        found = uow.feedback.cx_values.find(
+            since=since,
+            until=until,
+            location_id=location_id,
+            touchpoint=touchpoint,
+            segment=segment,
+            limit=limit,
+        )
+    if actor.sees_every_location:
+        return found
+    return [v for v in found if v.cell.location_id and actor.may_act_at(v.cell.location_id)]
+
+
+def assess_churn(uow: UnitOfWork, clock: Clock, actor: Actor) -> int:
+    """Scores every customer with a purchase or visit; returns how many were scored."""
+    actor.require(Permission.VIEW_REPORTS)
+    now = clock.now()
+    with uow:
+        activity = uow.feedback.facts.activity(now, None)
+        spenders = [a.spend_365_minor for a in activity if a.spend_365_minor > 0]
+        median = churn.median(spenders)
+        for one in activity:
+            uow.feedback.churn.put(churn.assess(one, median, now))
+        uow.commit()
+    return len(activity)
+
+
+@dataclass(frozen=True)
+class AtRisk:
+    customer: Customer
+    risk: churn.ChurnRisk
+
+
+def list_churn_risks(uow: UnitOfWork, actor: Actor, limit: int = 50) -> list[AtRisk]:
+    """Customers most at risk first, those the actor may see."""
+    actor.require(Permission.VIEW_CUSTOMERS)
+    found: list[AtRisk] = []
+    with uow:
+        ids = None
+        if scope_of(actor).location_ids is not None:
+            page = uow.customers.list(scope_of(actor), 10_000, None)
+            ids = [c.id for c in page.items]
+        for risk in uow.feedback.churn.highest(ids, limit * 2):
+            try:
+                customer = load_customer(uow, actor, risk.customer_id, follow_merge=False)
+            except NotFound:
+                continue
+            if customer.status.value == "active":
+                found.append(AtRisk(customer, risk))
+            if len(found) >= limit:
+                break
+    return found
