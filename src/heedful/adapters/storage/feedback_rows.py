@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
+from heedful.adapters.storage.dashboard_rows import SqlAnswerRollups
 from heedful.adapters.storage.feedback_fact_rows import (
     SqlChurnRisks,
     SqlCxValues,

@@ -7,6 +7,7 @@ from alembic import context
 from heedful.adapters.storage import (
     canned_reply_tables,  # noqa: F401 - registers its tables
     conversation_tables,  # noqa: F401 - registers its tables
+    dashboard_tables,  # noqa: F401 - registers its tables
     feedback_tables,  # noqa: F401 - registers its tables
     playbook_tables,  # noqa: F401 - registers its tables
     promise_tables,  # noqa: F401 - registers its tables
