@@ -13,16 +13,13 @@ endpoint in the OpenAPI document. Requests on this path are logged and counted l
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import structlog
-from fastapi import FastAPI
 from starlette.datastructures import State
 from starlette.types import Receive, Scope, Send
 
 from heedful.core.access.model import Permission
 from heedful.core.events.cloudevents import storable_text_only
-from heedful.core.staff.handlers import hash_token
 from heedful.entrypoints.api.events import (
     BATCH,
     decode_events,
@@ -31,7 +28,7 @@ from heedful.entrypoints.api.events import (
 )
 from heedful.entrypoints.api.problems import problem
 from heedful.entrypoints.observability import ObserveRequests
-from heedful.entrypoints.token_cache import TokenCache
+from heedful.entrypoints.token_cache import cached_bearer
 
 EVENTS_PATH = "/api/v1/events"
 log = structlog.get_logger("heedful.events")
@@ -58,17 +55,10 @@ class EventIngest:
     def takes(self, scope: Scope) -> bool:
         """A cached token that may send events, and no Idempotency-Key: decided by headers alone,
         before the body is read, so the route can still take every other request whole."""
-        authorization = b""
-        for name, value in scope["headers"]:
-            if name == b"authorization":
-                authorization = value
-            elif name == b"idempotency-key":
+        for name, _ in scope["headers"]:
+            if name == b"idempotency-key":
                 return False  # its remembered answer commits with its events: the route's job
-        scheme, _, secret = authorization.decode("latin-1").partition(" ")
-        if scheme.lower() != "bearer" or not secret.strip():
-            return False
-        cache: TokenCache = self._state.token_cache
-        actor = cache.actor_for(hash_token(secret.strip()))
+        actor = cached_bearer(self._state.token_cache, scope["headers"])
         return actor is not None and actor.may(Permission.SEND_EVENTS)
 
     async def _answer(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -108,22 +98,3 @@ async def _read_body(receive: Receive) -> bytes | None:
         chunks.append(message.get("body", b""))
         if not message.get("more_body", False):
             return b"".join(chunks)
-
-
-class HeedfulApp(FastAPI):
-    """FastAPI, with the hot case of POST /api/v1/events served by ``EventIngest`` first."""
-
-    def __init__(self, **settings: Any) -> None:
-        super().__init__(**settings)
-        self.event_ingest = EventIngest(self.state)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] == "http"
-            and scope["path"] == EVENTS_PATH
-            and scope["method"] == "POST"
-            and self.event_ingest.takes(scope)
-        ):
-            await self.event_ingest.observed(scope, receive, send)
-            return
-        await super().__call__(scope, receive, send)

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from heedful.core.access.model import Actor
+from heedful.core.staff.handlers import hash_token
 
 TTL_SECONDS = 5.0
 MAX_TOKENS = 10_000
@@ -48,3 +50,21 @@ class TokenCache:
         with self._lock:
             for token_hash in [h for h, e in self._entries.items() if e.token_id == token_id]:
                 del self._entries[token_hash]
+
+
+def cached_bearer(cache: TokenCache, headers: Iterable[tuple[bytes, bytes]]) -> Actor | None:
+    """The actor behind the raw ASGI headers' bearer token, when the cache already knows it.
+
+    For the lean paths, which answer ahead of FastAPI: an unknown token goes the long way, where
+    it is checked against the database (and then cached).
+    """
+    authorization = b""
+    for name, value in headers:
+        if name == b"authorization":
+            authorization = value
+            break
+    scheme, _, secret = authorization.decode("latin-1").partition(" ")
+    secret = secret.strip()
+    if scheme.lower() != "bearer" or not secret:
+        return None
+    return cache.actor_for(hash_token(secret))

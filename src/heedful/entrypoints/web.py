@@ -11,14 +11,15 @@ from heedful import __version__
 from heedful.bootstrap import Container
 from heedful.entrypoints.api.app import install_api
 from heedful.entrypoints.console.app import install_console
-from heedful.entrypoints.fast_ingest import HeedfulApp
+from heedful.entrypoints.fast_paths import HeedfulApp
 from heedful.entrypoints.observability import ObserveRequests, metrics_response
+from heedful.entrypoints.public.chat import install_chat
 from heedful.entrypoints.public.unsubscribe import install_public
 from heedful.entrypoints.token_cache import TokenCache
 
 
 def create_app(container: Container) -> FastAPI:
-    # HeedfulApp is FastAPI with the hot case of POST /api/v1/events answered ahead of routing.
+    # HeedfulApp is FastAPI with the event ingest and the identity look-up answered ahead of it.
     app = HeedfulApp(
         title="Heedful API",
         version=__version__,
@@ -69,4 +70,5 @@ def create_app(container: Container) -> FastAPI:
     install_api(app, container)
     install_console(app, container)
     install_public(app, container)
+    install_chat(app, container)
     return app

@@ -88,15 +88,20 @@ def _field_path(loc: tuple[Any, ...] | list[Any]) -> str:
     return out or (str(loc[0]) if loc else "body")
 
 
+def domain_problem(exc: HeedfulError) -> JSONResponse:
+    """The answer to a refusal of the core: 422, 404, 409 or 403, naming the field."""
+    return problem(
+        _STATUS.get(type(exc), 400),
+        exc.message,
+        field=exc.field,
+        existing_id=getattr(exc, "existing_id", None),
+    )
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(HeedfulError)
     async def _domain(_request: Request, exc: HeedfulError) -> JSONResponse:
-        return problem(
-            _STATUS.get(type(exc), 400),
-            exc.message,
-            field=exc.field,
-            existing_id=getattr(exc, "existing_id", None),
-        )
+        return domain_problem(exc)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
