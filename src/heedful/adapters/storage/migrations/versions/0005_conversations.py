@@ -190,12 +190,34 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_thread_notes")),
     )
     op.create_index(op.f("ix_thread_notes_thread_id"), "thread_notes", ["thread_id"], unique=False)
+    _create_canned_replies()
 
 
 def downgrade() -> None:
+    op.drop_table("canned_replies")
     op.drop_table("thread_notes")
     op.drop_table("thread_messages")
     op.drop_table("sla_clocks")
     op.drop_table("threads")
     op.drop_table("teams")
     op.drop_table("sla_policies")
+
+
+def _create_canned_replies() -> None:
+    """The inbox's canned replies (adapters/storage/canned_reply_tables.py)."""
+    op.create_table(
+        "canned_replies",
+        _id("id"),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("texts", _json(), nullable=False),
+        _id("location_id", nullable=True),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        _at("created_at"),
+        _at("updated_at"),
+        sa.Column("updated_by_label", sa.String(length=200), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["location_id"], ["locations.id"], name=op.f("fk_canned_replies_location_id_locations")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_canned_replies")),
+    )
+    _partial("ix_canned_replies_active", "canned_replies", ["title"], "active")
