@@ -17,6 +17,7 @@ from heedful.adapters.storage.unit_of_work import SqlUnitOfWork
 from heedful.adapters.survey_links import SurveyLinkSigner
 from heedful.adapters.unsubscribe import UnsubscribeLinks
 from heedful.config import Settings
+from heedful.core.conversations.reply_templates import REPLY_TEMPLATES
 from heedful.core.feedback.message_templates import SURVEY_TEMPLATES
 from heedful.core.feedback.reading import CommentReader
 from heedful.core.outreach.default_templates import DEFAULT_TEMPLATES
@@ -60,7 +61,9 @@ def build(
     unsubscribe = UnsubscribeLinks(settings.secret_key, settings.public_url)
     relay = Relay(
         senders=build_senders(_channel_settings(settings), clock),
-        composer=JinjaComposer((*DEFAULT_TEMPLATES, *PLAYBOOK_TEMPLATES, *SURVEY_TEMPLATES)),
+        composer=JinjaComposer(
+            (*DEFAULT_TEMPLATES, *PLAYBOOK_TEMPLATES, *SURVEY_TEMPLATES, *REPLY_TEMPLATES)
+        ),
         unsubscribe_link=unsubscribe.link,
     )
     return Container(

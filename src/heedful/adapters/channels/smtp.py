@@ -87,8 +87,15 @@ class SmtpSender:
         email["From"] = self.from_address
         email["To"] = envelope.to
         email["Subject"] = envelope.subject
-        # RFC 3834: auto-responders must not answer, so no vacation-reply ping-pong.
-        email["Auto-Submitted"] = "auto-generated"
+        if envelope.in_reply_to:
+            # A person's reply in a conversation (RFC 5322 3.6.4): threaded under the customer's
+            # message, and not marked automatic, since an agent wrote it.
+            email["In-Reply-To"] = envelope.in_reply_to
+            if envelope.references:
+                email["References"] = " ".join(envelope.references)
+        else:
+            # RFC 3834: auto-responders must not answer, so no vacation-reply ping-pong.
+            email["Auto-Submitted"] = "auto-generated"
         if envelope.unsubscribe_url:
             # RFC 8058 one-click: mail clients show "Unsubscribe" and POST to the URL themselves.
             email["List-Unsubscribe"] = f"<{envelope.unsubscribe_url}>"

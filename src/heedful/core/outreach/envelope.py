@@ -32,6 +32,9 @@ class Envelope:
     unsubscribe_url: str | None
     customer_id: str
     purpose: str  # "service" | "marketing" | "surveys"
+    # An agent's reply in a conversation: the customer's mailer threads it under her message.
+    in_reply_to: str = ""
+    references: tuple[str, ...] = ()
 
 
 class SendFailed(Exception):

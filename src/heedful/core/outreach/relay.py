@@ -12,7 +12,7 @@ import copy
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from heedful.core.access.model import SYSTEM
 from heedful.core.customers._common import load_customer
@@ -102,6 +102,12 @@ class Relay:
             message.suppress("the customer was erased")
             return
         message.customer_id = customer.id
+        reply_to = _conversation_reply_address(message)
+        if reply_to:
+            # She wrote to us and waits for the answer: it goes to the address she wrote from,
+            # now, not through the consent routing and quiet hours of messages we start.
+            self._send(uow, message, customer, EnvelopeChannel.EMAIL.value, reply_to, None, now)
+            return
         promise = (
             uow.promises.get(message.promise_id, for_change=True) if message.promise_id else None
         )
@@ -174,6 +180,7 @@ class Relay:
             unsubscribe_url=unsubscribe,
             customer_id=customer.id,
             purpose=message.purpose.value,
+            **_threading_headers(message),
         )
         # What a successful send changes is written first, in a savepoint, so that after the
         # server's "250 OK" only the commit remains: the instant a crash could make us send the
@@ -197,6 +204,21 @@ class Relay:
                 _not_told(uow, promise, message, now, failure.reason)
             return
         message.sent(now, reference)
+
+
+def _conversation_reply_address(message: Message) -> str:
+    reply = message.context.get("reply")
+    return str(reply.get("to") or "") if isinstance(reply, dict) else ""
+
+
+def _threading_headers(message: Message) -> dict[str, Any]:
+    threading = message.context.get("threading")
+    if not isinstance(threading, dict):
+        return {}
+    return {
+        "in_reply_to": str(threading.get("in_reply_to") or ""),
+        "references": tuple(str(ref) for ref in threading.get("references") or ()),
+    }
 
 
 def _record_sent(
