@@ -521,6 +521,7 @@ class SqlSlaClocks:
                 met_at=row.met_at,
                 spent=None if row.spent_seconds is None else timedelta(seconds=row.spent_seconds),
                 breached=row.breached_at is not None,
+                breached_at=row.breached_at,
             )
             for row in self._conn.execute(query)
         ]

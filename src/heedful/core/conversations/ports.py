@@ -105,5 +105,9 @@ class SlaClockRepository(Protocol):
     def ended_between(
         self, since: datetime, until: datetime, location_ids: frozenset[str] | None
     ) -> list[ClockFact]:
-        """Clocks started in [since, until) that were met or breached: the report's facts."""
+        """Clocks started in [since, until) that were met or breached: the report's facts.
+
+        The window is on ``started_at`` (a clock counts in the week it started). A clock
+        breached and met later has ``breached`` True, ``breached_at``, ``met_at`` and ``spent``.
+        """
         ...

@@ -248,3 +248,4 @@ class ClockFact:
     met_at: datetime | None  # None: breached and still unanswered
     spent: timedelta | None  # business time to the answer
     breached: bool
+    breached_at: datetime | None = None
