@@ -14,6 +14,7 @@ from heedful.entrypoints.console.app import install_console
 from heedful.entrypoints.fast_paths import HeedfulApp
 from heedful.entrypoints.observability import ObserveRequests, metrics_response
 from heedful.entrypoints.public.chat import install_chat
+from heedful.entrypoints.public.survey import install_survey_pages
 from heedful.entrypoints.public.unsubscribe import install_public
 from heedful.entrypoints.token_cache import TokenCache
 
@@ -70,5 +71,6 @@ def create_app(container: Container) -> FastAPI:
     install_api(app, container)
     install_console(app, container)
     install_public(app, container)
+    install_survey_pages(app, container)
     install_chat(app, container)
     return app

@@ -8,7 +8,16 @@ from fastapi import APIRouter, FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from heedful.bootstrap import Container
-from heedful.entrypoints.api import admin, customers, events, playbooks, promises, records
+from heedful.entrypoints.api import (
+    admin,
+    customers,
+    events,
+    playbooks,
+    promises,
+    records,
+    responsiveness,
+)
+from heedful.entrypoints.api import feedback as feedback_api
 from heedful.entrypoints.api.idempotency import HEADER, MAX_KEY_LENGTH
 from heedful.entrypoints.api.problems import (
     PROBLEM_JSON,
@@ -29,6 +38,8 @@ def install_api(app: FastAPI, container: Container) -> None:
     api.include_router(events.router)
     api.include_router(promises.router)
     api.include_router(playbooks.router)
+    api.include_router(feedback_api.router)
+    api.include_router(responsiveness.router)
     app.include_router(api)
 
     def openapi() -> dict[str, Any]:
