@@ -91,9 +91,10 @@ class IdentityLookup:
 
 def _look_up(container: Container, asked: _Question) -> Response:
     try:
-        with container.uow() as uow:
-            found = customers.look_up(asked.kind, asked.value, uow, asked.actor)
-            out = customer_out(found, uow.identities.list_for(found.id))
+        found, identities = customers.look_up_with_identities(
+            asked.kind, asked.value, container.uow(), asked.actor
+        )
+        out = customer_out(found, identities)
     except HeedfulError as exc:
         return domain_problem(exc)
     return Response(out.model_dump_json(), media_type="application/json")

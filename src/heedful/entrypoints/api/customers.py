@@ -74,9 +74,10 @@ def look_up(
     value: Annotated[str, Query(min_length=1, max_length=254, pattern=NO_NUL)],
 ) -> Response:
     # One transaction for the look-up and the identities: this is the hottest read integrators make.
-    with ctx.container.uow() as uow:
-        found = customers.look_up(kind, value, uow, ctx.actor)
-        out = customer_out(found, uow.identities.list_for(found.id))
+    found, identities = customers.look_up_with_identities(
+        kind, value, ctx.container.uow(), ctx.actor
+    )
+    out = customer_out(found, identities)
     # Serialised once here; returning the model would have FastAPI validate it a second time.
     return Response(out.model_dump_json(), media_type="application/json")
 
