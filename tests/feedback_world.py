@@ -60,16 +60,6 @@ class WordReader:
         return [self.read(t, lang) for t, lang in zip(texts, langs, strict=True)]
 
 
-class Links:
-    """Unsigned links for core tests; the signed ones are tested through the public page."""
-
-    def link(self, invitation_id: str) -> str:
-        return f"https://heedful.test/s/{invitation_id}"
-
-    def read(self, token: str) -> str | None:
-        return token
-
-
 @dataclass
 class FeedbackWorld:
     base: PromiseWorld
@@ -107,7 +97,7 @@ class FeedbackWorld:
 
     def invite(self, survey: Survey, customer: Customer, **kw: object) -> SurveyInvitation | None:
         cmd = Invite(survey.id, customer.id, location_id=self.base.kyiv.id, **kw)  # type: ignore[arg-type]
-        return invite(cmd, self.base.uow, self.base.clock, self.base.admin, Links()).invitation
+        return invite(cmd, self.base.uow, self.base.clock, self.base.admin).invitation
 
     def answer(self, invitation: SurveyInvitation, score: int, comment: str = "") -> SurveyAnswer:
         form = AnswerForm(score, comment)

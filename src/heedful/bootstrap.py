@@ -14,7 +14,7 @@ from heedful.adapters.clock import SystemClock
 from heedful.adapters.storage.engine import make_engine
 from heedful.adapters.storage.migrate import upgrade
 from heedful.adapters.storage.unit_of_work import SqlUnitOfWork
-from heedful.adapters.survey_links import SurveyLinkSigner
+from heedful.adapters.survey_links import SurveyLinkSigner, WithSurveyLinks
 from heedful.adapters.unsubscribe import UnsubscribeLinks
 from heedful.config import Settings
 from heedful.core.conversations.reply_templates import REPLY_TEMPLATES
@@ -59,10 +59,14 @@ def build(
     engine = make_engine(settings.database_url)
     clock = clock or SystemClock()
     unsubscribe = UnsubscribeLinks(settings.secret_key, settings.public_url)
+    survey_links = SurveyLinkSigner(settings.secret_key, settings.public_url)
     relay = Relay(
         senders=build_senders(_channel_settings(settings), clock),
-        composer=JinjaComposer(
-            (*DEFAULT_TEMPLATES, *PLAYBOOK_TEMPLATES, *SURVEY_TEMPLATES, *REPLY_TEMPLATES)
+        composer=WithSurveyLinks(
+            JinjaComposer(
+                (*DEFAULT_TEMPLATES, *PLAYBOOK_TEMPLATES, *SURVEY_TEMPLATES, *REPLY_TEMPLATES)
+            ),
+            survey_links,
         ),
         unsubscribe_link=unsubscribe.link,
     )
@@ -73,7 +77,7 @@ def build(
         uow_factory=lambda: SqlUnitOfWork(engine),
         relay=relay,
         unsubscribe=unsubscribe,
-        survey_links=SurveyLinkSigner(settings.secret_key, settings.public_url),
+        survey_links=survey_links,
     )
 
 

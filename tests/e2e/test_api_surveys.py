@@ -51,7 +51,8 @@ def _invite(api_world: ApiWorld, api: Api, survey_id: str, customer_id: str) -> 
     with api_world.container.uow() as uow:
         message = uow.outbox.get(sent.json()["message_id"])
     assert message is not None
-    url: str = message.context["survey"]["url"]
+    # The relay signs the link into the message as it writes it; the same signer makes it here.
+    url = api_world.container.survey_links.link(message.context["survey"]["invitation_id"])
     return url[url.index("/s/") :]
 
 

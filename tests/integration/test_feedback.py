@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from builders import a_manager
-from feedback_world import FeedbackWorld, Links, WordReader
+from feedback_world import FeedbackWorld, WordReader
 from promise_world import build_world
 
 from heedful.bootstrap import Container
@@ -58,7 +58,7 @@ def test_a_survey_goes_out_once_a_week_at_most_however_many_touchpoints(
         [message] = uow.outbox.list_for_customer(olena.id, 5)
     assert message.purpose is Purpose.SURVEYS
     assert message.template_key == "survey_invitation"
-    assert message.context["survey"]["url"].endswith(first.id)
+    assert message.context["survey"]["invitation_id"] == first.id
     assert message.context["survey"]["question"] == "Чи порадили б ви нас друзям?"
 
     world.base.later(days=6, hours=23)
@@ -75,7 +75,6 @@ def test_no_survey_consent_means_no_invitation_and_no_cap_used(world: FeedbackWo
         world.base.uow,
         world.base.clock,
         world.base.admin,
-        Links(),
     )
     assert outcome.invitation is None
     assert "no surveys consent" in outcome.skipped

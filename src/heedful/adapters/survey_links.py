@@ -7,7 +7,11 @@ say, read against the injected clock, so a test can move time and a link expires
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from itsdangerous import BadSignature, URLSafeSerializer
+
+from heedful.core.outreach.relay import Composed, Composer
 
 _SALT = "heedful.survey"
 
@@ -29,3 +33,24 @@ class SurveyLinkSigner:
         except (BadSignature, ValueError, TypeError):
             return None
         return invitation_id if isinstance(invitation_id, str) else None
+
+
+class WithSurveyLinks:
+    """A composer that signs the survey link into an invitation's message as it is written.
+
+    The core queues the invitation's id; the signature is made here, at send time, so the core
+    never holds the secret and a playbook can send a survey with nothing but the outbox.
+    """
+
+    def __init__(self, inner: Composer, signer: SurveyLinkSigner) -> None:
+        self._inner = inner
+        self._signer = signer
+
+    def compose(
+        self, template_key: str, languages: Sequence[str], context: Mapping[str, object]
+    ) -> Composed:
+        survey = context.get("survey")
+        if isinstance(survey, Mapping) and survey.get("invitation_id"):
+            signed = {**survey, "url": self._signer.link(str(survey["invitation_id"]))}
+            context = {**context, "survey": signed}
+        return self._inner.compose(template_key, languages, context)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
 
 from heedful.core.access.model import SYSTEM, Actor, Permission
 from heedful.core.customers._common import audit, load_customer, scope_of
@@ -43,15 +42,6 @@ SURVEY_CAP = timedelta(days=7)
 TEMPLATE_KEY = "survey_invitation"
 
 
-class SurveyLinks(Protocol):
-    """Signed one-time links: the token names the invitation, so it cannot be made for another."""
-
-    def link(self, invitation_id: str) -> str: ...
-    def read(self, token: str) -> str | None:
-        """The invitation id the token was signed for; None when forged or damaged."""
-        ...
-
-
 @dataclass(frozen=True)
 class Invite:
     survey_id: str
@@ -73,7 +63,6 @@ def invite(
     uow: UnitOfWork,
     clock: Clock,
     actor: Actor,
-    links: SurveyLinks,
     *,
     cap: timedelta = SURVEY_CAP,
 ) -> Invited:
@@ -113,8 +102,10 @@ def invite(
             ready_at=now,
             location_id=location_id,
             context={
+                # The link is signed in when the message is written (adapters/survey_links.py).
                 "survey": {
-                    "url": links.link(invitation.id),
+                    "invitation_id": invitation.id,
+                    "url": "",
                     "question": text.question,
                     "language": language,
                     "expires": invitation.expires_at.date().isoformat(),

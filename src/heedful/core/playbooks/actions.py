@@ -15,6 +15,7 @@ from typing import Any
 from heedful.core.access.model import SYSTEM, Role
 from heedful.core.customers.model import Customer
 from heedful.core.events.model import BusinessEvent
+from heedful.core.feedback.handlers import Invite, invite
 from heedful.core.outreach.outbox import Message
 from heedful.core.playbooks.conditions import MISSING, value_at
 from heedful.core.playbooks.model import (
@@ -24,6 +25,7 @@ from heedful.core.playbooks.model import (
     OpenPromise,
     Playbook,
     SendMessage,
+    SendSurvey,
 )
 from heedful.core.promises.handlers import MakePromise, make_promise
 from heedful.core.promises.model import Evidence, EvidenceKind, PromiseState
@@ -184,7 +186,23 @@ def perform(action: Action, firing: Firing) -> str:
         )
         promise = make_promise(cmd, uow, FrozenClock(now), SYSTEM)
         return f"promise {promise.id} ({action.kind.value})"
+    if isinstance(action, SendSurvey):
+        return _send_survey(action, firing)
     return _close_promises(action, firing)
+
+
+def _send_survey(action: SendSurvey, firing: Firing) -> str:
+    cmd = Invite(
+        survey_id=action.survey_id,
+        customer_id=firing.customer.id,
+        location_id=firing.location_id,
+        staff_id=_reference(firing, action.staff_from) or None,
+        cause=firing.cause,
+    )
+    done = invite(cmd, firing.uow, FrozenClock(firing.now), SYSTEM)
+    if done.invitation is None:
+        return f"no survey: {done.skipped}"
+    return f"survey invitation {done.invitation.id}"
 
 
 def _close_promises(action: ClosePromise, firing: Firing) -> str:
@@ -223,5 +241,7 @@ def describe(action: Action, firing: Firing) -> str:
         return f"message {action.template} ({action.purpose.value})"
     if isinstance(action, OpenPromise):
         return f"open a {action.kind.value} promise"
+    if isinstance(action, SendSurvey):
+        return f"send survey {action.survey_id} (if consent and the weekly cap allow)"
     reference = _reference(firing, action.reference_from)
     return f"keep the open {action.kind.value} promise {reference or '(no reference)'}"

@@ -135,7 +135,15 @@ class ClosePromise:
     reference_from: str
 
 
-Action = CreateTask | SendMessage | OpenPromise | ClosePromise
+@dataclass(frozen=True)
+class SendSurvey:
+    """Invite the customer to a survey (core/feedback), within consent and the survey cap."""
+
+    survey_id: str
+    staff_from: str | None = None  # the event field naming who served her, e.g. "data.staff_id"
+
+
+Action = CreateTask | SendMessage | OpenPromise | ClosePromise | SendSurvey
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from heedful.core.playbooks.model import (
     PlaybookBody,
     PreferenceRule,
     SendMessage,
+    SendSurvey,
     duration,
 )
 from heedful.core.preferences.model import Category, Polarity
@@ -292,6 +293,12 @@ def _action(reader: _Reader) -> Action:
             reference_from=(
                 reader.child("reference_from").field_path() if "reference_from" in raw else None
             ),
+        )
+    if do == "send_survey":
+        raw = reader.obj(frozenset({"do", "survey", "staff_from"}))
+        return SendSurvey(
+            survey_id=reader.child("survey").text(40),
+            staff_from=reader.child("staff_from").field_path() if "staff_from" in raw else None,
         )
     if do == "close_promise":
         reader.obj(frozenset({"do", "kind", "reference_from"}))

@@ -147,7 +147,7 @@ def send(request: Request, ctx: Ctx, survey_id: AnId, body: InviteIn) -> Respons
             cause=body.cause,
             touchpoint=body.touchpoint,
         )
-        done = feedback.invite(cmd, uow, ctx.container.clock, ctx.actor, ctx.container.survey_links)
+        done = feedback.invite(cmd, uow, ctx.container.clock, ctx.actor)
         if done.invitation is None:
             return 200, InvitationOut(
                 id=None, survey_id=survey_id, customer_id=body.customer_id, skipped=done.skipped
