@@ -15,7 +15,15 @@ from types import ModuleType
 
 from bench.support import RESULTS, merge_results, postgres_server_url
 
-BENCHMARKS = ("customer_card", "ingest_http", "crash", "timers", "restock_to_smtp", "match")
+BENCHMARKS = (
+    "customer_card",
+    "ingest_http",
+    "crash",
+    "timers",
+    "restock_to_smtp",
+    "match",
+    "dashboard",
+)
 
 
 def _module(name: str) -> ModuleType:

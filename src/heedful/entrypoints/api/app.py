@@ -12,6 +12,7 @@ from heedful.entrypoints.api import (
     admin,
     customers,
     events,
+    experience,
     playbooks,
     promises,
     records,
@@ -38,6 +39,7 @@ def install_api(app: FastAPI, container: Container) -> None:
     api.include_router(promises.router)
     api.include_router(playbooks.router)
     api.include_router(feedback_api.router)
+    api.include_router(experience.router)
     app.include_router(api)
 
     def openapi() -> dict[str, Any]:

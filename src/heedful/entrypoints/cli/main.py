@@ -23,6 +23,7 @@ from heedful.core.staff.handlers import (
 )
 from heedful.core.staff.model import LocationKind
 from heedful.entrypoints.cli.db import db
+from heedful.entrypoints.cli.feedback import feedback
 from heedful.entrypoints.cli.imports import import_command
 from heedful.entrypoints.cli.ingest import ingest
 from heedful.entrypoints.cli.run import demo, serve, worker
@@ -48,6 +49,7 @@ def cli() -> None:
 
 
 cli.add_command(db)
+cli.add_command(feedback)
 cli.add_command(serve)
 cli.add_command(worker)
 cli.add_command(demo)

@@ -13,6 +13,7 @@ from heedful.entrypoints.console import (
     auth,
     contact,
     customers,
+    dashboard,
     playbooks,
     preferences,
     profile,
@@ -34,3 +35,4 @@ def install_console(app: FastAPI, container: Container) -> None:
         app.include_router(module.router)
     app.include_router(promise_report.router)
     app.include_router(playbooks.router)
+    app.include_router(dashboard.router)

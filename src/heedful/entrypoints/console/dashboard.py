@@ -1,0 +1,120 @@
+"""The experience dashboard at the console: NPS, CSAT and CES with their trends, distributions,
+the CX index by touchpoint and location, themes and emotions of comments, the closed-loop board.
+
+Filters live in the query string (a dashboard can be bookmarked and sent); every chart's numbers
+download as CSV from the same URL with ``format=csv&chart=<name>``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import urlencode
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from heedful.core.customers.model import Segment
+from heedful.core.feedback.dashboard import DashboardAsk, ExperienceReport, experience_report
+from heedful.core.feedback.dashboard_csv import Chart, chart_csv
+from heedful.core.feedback.maths import DEFINITIONS
+from heedful.core.feedback.model import Touchpoint
+from heedful.core.shared.errors import InvalidInput
+from heedful.core.staff.queries import locations_of
+from heedful.entrypoints.console.context import Console, ConsoleRoute, FormState, Staff, blank_form
+from heedful.entrypoints.console.dashboard_labels import labels_for
+from heedful.entrypoints.console.forms import choice
+from heedful.entrypoints.console.labels import N_
+
+router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
+_PERIOD_REFUSED = N_(
+    "Choose a period of at most two years, from 2000 on, whose first day is not after its last."
+)
+
+
+def _day(value: str, field: str) -> date | None:
+    if not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise InvalidInput("give the date as YYYY-MM-DD", field=field) from exc
+
+
+def _ask(since: str, until: str, location_id: str, segment: str, touchpoint: str) -> DashboardAsk:
+    if segment and segment not in {s.value for s in Segment}:
+        raise InvalidInput("no such segment", field="segment")
+    return DashboardAsk(
+        since=_day(since, "since"),
+        until=_day(until, "until"),
+        location_id=location_id or None,
+        segment=segment or None,
+        touchpoint=choice(Touchpoint, touchpoint, "touchpoint") if touchpoint else None,
+    )
+
+
+def _refused(console: Console, exc: InvalidInput) -> str:
+    if exc.field in ("since", "until") and not exc.message.startswith("give the date"):
+        return console.ui.gettext(_PERIOD_REFUSED)
+    return console.ui.error(exc)
+
+
+@router.get("/console/experience")
+def experience(
+    console: Staff,
+    since: str = "",
+    until: str = "",
+    location_id: str = "",
+    segment: str = "",
+    touchpoint: str = "",
+    format: str = "",  # "csv" for a chart's numbers
+    chart: str = "figures",
+) -> Response:
+    form = blank_form(
+        since=since, until=until, location_id=location_id, segment=segment, touchpoint=touchpoint
+    )
+    try:
+        ask = _ask(since, until, location_id, segment, touchpoint)
+        found = experience_report(
+            ask, console.container.uow(), console.container.clock, console.actor
+        )
+        wanted = choice(Chart, chart, "chart") if format == "csv" else None
+    except InvalidInput as exc:
+        failed = FormState(form.values, {exc.field or "form": _refused(console, exc)})
+        return _page(console, failed, None, status=422)
+    if wanted is not None:
+        name = f"experience-{wanted.value}-{found.since.isoformat()}-{found.until.isoformat()}.csv"
+        return Response(
+            chart_csv(found, wanted),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+    filters = {k: v for k, v in form.values.items() if v}
+    shown = blank_form(
+        **{**form.values, "since": found.since.isoformat(), "until": found.until.isoformat()}
+    )
+    csv_urls = {
+        c.value: "/console/experience?" + urlencode({**filters, "format": "csv", "chart": c.value})
+        for c in Chart
+    }
+    return _page(console, shown, found, csv_urls=csv_urls)
+
+
+def _page(
+    console: Console,
+    form: FormState,
+    found: ExperienceReport | None,
+    status: int = 200,
+    csv_urls: dict[str, str] | None = None,
+) -> Response:
+    return console.render(
+        "dashboard/experience.html",
+        status=status,
+        form=form,
+        report=found,
+        names=labels_for(console.ui),
+        definitions={m: console.ui.gettext(text) for m, text in DEFINITIONS.items()},
+        locations=locations_of(console.actor, console.container.uow()),
+        segments=[(s.value, console.ui.label(s)) for s in Segment],
+        touchpoints=[t.value for t in Touchpoint],
+        csv_urls=csv_urls or {},
+    )
