@@ -16,6 +16,7 @@ from heedful.entrypoints.api import (
     playbooks,
     promises,
     records,
+    responsiveness,
 )
 from heedful.entrypoints.api import feedback as feedback_api
 from heedful.entrypoints.api.idempotency import HEADER, MAX_KEY_LENGTH
@@ -38,6 +39,7 @@ def install_api(app: FastAPI, container: Container) -> None:
     api.include_router(events.router)
     api.include_router(promises.router)
     api.include_router(playbooks.router)
+    api.include_router(responsiveness.router)
     api.include_router(feedback_api.router)
     api.include_router(experience.router)
     app.include_router(api)

@@ -11,14 +11,17 @@ from heedful.bootstrap import Container
 from heedful.entrypoints.console import (
     admin,
     auth,
+    canned_replies,
     contact,
     customers,
     dashboard,
+    inbox,
     playbooks,
     preferences,
     profile,
     promise_report,
     promises,
+    responsiveness,
     stewardship,
 )
 from heedful.entrypoints.console.context import ConsoleState
@@ -35,4 +38,7 @@ def install_console(app: FastAPI, container: Container) -> None:
         app.include_router(module.router)
     app.include_router(promise_report.router)
     app.include_router(playbooks.router)
+    app.include_router(inbox.router)
+    app.include_router(canned_replies.router)
+    app.include_router(responsiveness.router)
     app.include_router(dashboard.router)

@@ -1,0 +1,250 @@
+"""The inbox at the console, in-process: what breaches first on top, scope, the thread page.
+
+Two shops (Kyiv, Lviv); an hour for the first response, warned 30 minutes ahead (inbox_world.py).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from console_world import log_in
+from fastapi.testclient import TestClient
+from httpx import Response
+from inbox_world import InboxWorld, build_inbox_world, front_desk
+
+from heedful.bootstrap import Container
+from heedful.core.conversations.canned_reply_handlers import CannedReplyIn, save_canned_reply
+from heedful.core.conversations.handlers import get_thread
+from heedful.core.outreach.outbox import MessageStatus
+from heedful.core.shared.clock import FrozenClock
+from heedful.core.sla.model import ClockKind, ClockState
+
+
+@pytest.fixture
+def world(container: Container, clock: FrozenClock) -> InboxWorld:
+    return build_inbox_world(container, clock)
+
+
+@pytest.fixture
+def client(console_client: TestClient) -> TestClient:
+    return console_client
+
+
+def post(client: TestClient, url: str, csrf: str, **data: str) -> Response:
+    return client.post(url, data={**data, "csrf_token": csrf}, headers={"HX-Request": "true"})
+
+
+def threads_in_order(page: str) -> list[str]:
+    return re.findall(r'data-thread="([^"]+)"', page)
+
+
+def line_of(page: str, thread_id: str) -> str:
+    start = page.index(f'data-thread="{thread_id}"')
+    return page[start : page.index("</li>", start)]
+
+
+def test_the_inbox_puts_what_breaches_first_on_top_with_its_badges(
+    world: InboxWorld, client: TestClient
+) -> None:
+    first = world.email(subject="Перше").thread
+    world.later(10)
+    second = world.email(subject="Друге", sender="bohdan@example.com", name="Богдан").thread
+    world.later(10)
+    third = world.chat("Чи є розмір M?").thread
+    answered = world.email(subject="Відповіли", sender="vira@example.com", name="Віра").thread
+    world.reply(answered.id)
+    # 35 minutes after the first: its warning (at 30) fired; nothing is late yet.
+    world.later(15)
+    log_in(client, "iryna")
+
+    page = client.get("/console/inbox").text
+
+    # The answered one still runs its resolution clock (a day): it comes last.
+    assert threads_in_order(page) == [first.id, second.id, third.id, answered.id]
+    assert "Near breach" in line_of(page, first.id)
+    assert "Near breach" not in line_of(page, second.id)
+    assert "Анна Петренко" in line_of(page, first.id)
+    assert client.get("/console/inbox/badge").text.strip().endswith(">1</span>")
+
+    world.later(30)  # 65 minutes: the first breached; the second (55) and third (45) are warned
+    page = client.get("/console/inbox").text
+    assert "Breached" in line_of(page, first.id)
+    assert "Near breach" in line_of(page, second.id)
+    assert "Near breach" in line_of(page, third.id)
+    assert ">2</span>" in client.get("/console/inbox/badge").text  # breached ones are not "near"
+
+
+def test_agents_see_their_shops_threads_and_filter_mine_team_unassigned_and_channel(
+    world: InboxWorld, client: TestClient
+) -> None:
+    in_kyiv = world.email(subject="Київ").thread
+    in_lviv = world.email(subject="Львів", to="lviv@shop.example", sender="o@example.com").thread
+    chat = world.chat("Привіт").thread
+    team_id = front_desk(world)
+    csrf = log_in(client, "iryna")
+    post(client, f"/console/inbox/{in_kyiv.id}/assign", csrf, assignee_id=world.iryna.id)
+    post(client, f"/console/inbox/{chat.id}/assign", csrf, team_id=team_id)
+
+    def shown(query: str = "") -> set[str]:
+        return set(threads_in_order(client.get(f"/console/inbox{query}").text))
+
+    assert shown() == {in_kyiv.id, chat.id}  # Lviv is not Iryna's shop
+    assert shown("?scope=mine") == {in_kyiv.id}
+    assert shown("?scope=team") == {chat.id}
+    assert shown("?scope=unassigned") == {chat.id}  # a team, but no agent yet
+    assert shown("?channel=chat") == {chat.id}
+    assert client.get(f"/console/inbox/{in_lviv.id}").status_code == 404
+
+    log_in(client, "olena")  # the manager of both shops
+    assert shown() == {in_kyiv.id, in_lviv.id, chat.id}
+    assert shown(f"?location_id={world.lviv.id}") == {in_lviv.id}
+
+
+def test_the_inbox_pages_by_cursor_without_losing_or_repeating_a_thread(
+    world: InboxWorld, client: TestClient
+) -> None:
+    made = []
+    for n in range(55):
+        made.append(world.email(subject=f"№{n}", sender=f"c{n}@example.com").thread.id)
+        world.clock.advance(timedelta(seconds=30))
+    log_in(client, "iryna")
+
+    first_page = client.get("/console/inbox").text
+    next_url = re.search(r'href="(/console/inbox\?[^"]*cursor=[^"]+)"', first_page)
+    assert next_url is not None
+    second_page = client.get(next_url.group(1).replace("&amp;", "&")).text
+
+    assert threads_in_order(first_page) + threads_in_order(second_page) == made
+    assert "First page" in second_page
+
+
+def test_an_agent_replies_notes_assigns_and_waits_on_the_customer_from_the_thread_page(
+    world: InboxWorld, client: TestClient
+) -> None:
+    thread = world.email("Де моє замовлення?").thread
+    team_id = front_desk(world)
+    world.later(20)
+    csrf = log_in(client, "iryna")
+
+    page = client.get(f"/console/inbox/{thread.id}").text
+    assert "Де моє замовлення?" in page
+    assert 'data-kind="first_response"' in page
+    assert "Анна Петренко" in page  # the customer card beside the thread
+
+    body = post(client, f"/console/inbox/{thread.id}/reply", csrf, body="Сьогодні відправимо.").text
+    assert "Сьогодні відправимо." in body
+    body = post(client, f"/console/inbox/{thread.id}/note", csrf, body="Перевірити склад").text
+    assert "Internal note" in body
+    assert "Перевірити склад" in body
+    post(
+        client,
+        f"/console/inbox/{thread.id}/assign",
+        csrf,
+        assignee_id=world.taras.id,
+        team_id=team_id,
+    )
+    body = post(
+        client, f"/console/inbox/{thread.id}/status", csrf, status="waiting_on_customer"
+    ).text
+    assert "Waiting on the customer" in body
+    assert "Taras Melnyk" in body
+
+    view = get_thread(thread.id, world.container.uow(), world.iryna.as_actor())
+    clocks = {clock.kind: clock for clock in view.clocks}
+    assert clocks[ClockKind.FIRST_RESPONSE].state is ClockState.MET
+    assert clocks[ClockKind.RESOLUTION].state is ClockState.PAUSED
+    assert view.thread.assignee_id == world.taras.id
+    assert view.thread.team_id == team_id
+    assert [n.body for n in view.notes] == ["Перевірити склад"]
+    with world.container.uow() as uow:
+        [sent] = list(uow.outbox.list_for_customer(thread.customer_id, 10))
+    assert sent.status is MessageStatus.QUEUED  # the relay sends it; notes never go out
+
+
+def test_an_empty_reply_is_refused_next_to_the_reply_box(
+    world: InboxWorld, client: TestClient
+) -> None:
+    thread = world.email().thread
+    csrf = log_in(client, "iryna")
+
+    answer = post(client, f"/console/inbox/{thread.id}/reply", csrf, body="   ")
+
+    assert answer.status_code == 422
+    assert 'id="body-error"' in answer.text
+
+
+def test_canned_replies_come_in_the_customers_language_or_english(
+    world: InboxWorld, client: TestClient
+) -> None:
+    canned = save_canned_reply(
+        CannedReplyIn(
+            title="Доставка",
+            texts={"uk": "Відправимо сьогодні до 18:00.", "en": "We ship today by 6 pm."},
+            location_id=world.kyiv.id,
+        ),
+        world.container.uow(),
+        world.clock,
+        world.olena.as_actor(),
+    )
+    in_ukrainian = world.chat("Коли доставка?", language="uk").thread
+    in_russian = world.chat("Когда доставка?", language="ru").thread
+    log_in(client, "iryna")
+
+    uk = client.get(f"/console/inbox/{in_ukrainian.id}?canned={canned.id}").text
+    ru = client.get(
+        f"/console/inbox/{in_russian.id}?canned={canned.id}", headers={"HX-Request": "true"}
+    ).text
+
+    assert "Відправимо сьогодні до 18:00.</textarea>" in uk
+    assert "We ship today by 6 pm.</textarea>" in ru  # no Russian text: English
+    assert 'id="reply-box"' in ru
+    assert "<html" not in ru
+
+
+def test_managers_keep_canned_replies_and_agents_may_not(
+    world: InboxWorld, client: TestClient
+) -> None:
+    csrf = log_in(client, "olena")
+    client.post(
+        "/console/canned-replies",
+        data={
+            "csrf_token": csrf,
+            "title": "Вітання",
+            "location_id": world.kyiv.id,
+            "text_uk": "Добрий день!",
+            "text_ru": "Добрый день!",
+            "text_en": "",
+        },
+    )
+    page = client.get("/console/canned-replies").text
+    assert "Вітання" in page
+    assert "Добрый день!" in page
+    assert "/chat/kyiv" in page  # the embed snippet of the shop's chat page
+    refused = client.post(
+        "/console/canned-replies",
+        data={"csrf_token": csrf, "title": "", "location_id": world.kyiv.id, "text_uk": "x"},
+    )
+    assert refused.status_code == 422
+    assert 'id="title-error"' in refused.text
+
+    log_in(client, "iryna")
+    assert client.get("/console/canned-replies").status_code == 403
+
+
+def test_the_customer_card_lists_her_conversations(world: InboxWorld, client: TestClient) -> None:
+    thread = world.email(subject="Повернення").thread
+    log_in(client, "iryna")
+
+    card = client.get(f"/customers/{thread.customer_id}").text
+    section = client.get(f"/console/customers/{thread.customer_id}/conversations").text
+
+    assert f'hx-get="/console/customers/{thread.customer_id}/conversations"' in card
+    assert "Повернення" in section
+    assert f"/console/inbox/{thread.id}" in section
+
+
+def test_the_nav_shows_the_inbox_to_those_who_answer(world: InboxWorld, client: TestClient) -> None:
+    log_in(client, "iryna")
+    assert 'id="nav-inbox"' in client.get("/customers").text
