@@ -7,6 +7,7 @@ HTTP API on PostgreSQL, with 1,000,000 customers and 5,000,000 preferences.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import tempfile
@@ -20,6 +21,7 @@ from bench.customer_data import customer_ids, load, phone_digits, stored_phone, 
 from bench.customer_import import run_imports
 from bench.support import (
     Latencies,
+    PlainClient,
     fresh_database,
     libpq_url,
     process_cpu_seconds,
@@ -33,7 +35,7 @@ from heedful.bootstrap import Container, build
 from heedful.config import Settings
 from heedful.core.access.model import SYSTEM, Role
 from heedful.core.customers.card import customer_card
-from heedful.core.customers.handlers import look_up
+from heedful.core.customers.handlers import look_up_with_identities
 from heedful.core.customers.identities import IdentityKind
 from heedful.core.staff.handlers import NewToken, authenticate_token, create_token
 
@@ -136,21 +138,18 @@ def _measure(url: str, ids: list[str], args: argparse.Namespace, work: Path) -> 
         NewToken(name="bench", role=Role.ADMIN), container.uow(), container.clock, SYSTEM
     )
     rng = random.Random(args.seed + 1)
-    metrics: dict[str, Any] = {}
-    with (
-        running_server(url, work / "server.log") as server,
-        httpx.Client(
-            base_url=server.base_url, headers={"Authorization": f"Bearer {secret}"}, timeout=30
-        ) as client,
-    ):
-        answers: list[httpx.Response] = []
+    metrics: dict[str, Any] = {"client": "http.client keep-alive, same machine"}
+    bearer = {"Authorization": f"Bearer {secret}"}
+    with running_server(url, work / "server.log") as server:
+        client = PlainClient(server.base_url, bearer)
+        answers: list[tuple[int, bytes]] = []
 
         def card(index: int) -> None:
             answers.append(client.get(f"/api/v1/customers/{ids[index]}/card"))
 
         def lookup(index: int) -> None:
             params = {"kind": "phone", "value": typed_phone(index)}
-            answers.append(client.get("/api/v1/customers/lookup", params=params))
+            answers.append(client.get("/api/v1/customers/lookup", params))
 
         for what, call in (("card", card), ("lookup", lookup)):
             picks = [rng.randrange(len(ids)) for _ in range(args.warmup + args.requests)]
@@ -163,13 +162,27 @@ def _measure(url: str, ids: list[str], args: argparse.Namespace, work: Path) -> 
             print(timed.line(f"{what} via HTTP") + f", server CPU {cpu_ms:.2f} ms per request")
             metrics |= timed.summary(what)
             metrics[f"{what}_server_cpu_ms_per_request"] = round(cpu_ms, 3)
+        client.close()
+        # The same look-ups from httpx, a common but heavier client, for comparison.
+        with httpx.Client(base_url=server.base_url, headers=bearer, timeout=30) as heavier:
+            picks = [rng.randrange(len(ids)) for _ in range(min(args.requests, 1000))]
+            via_httpx = time_each(
+                lambda i: heavier.get(
+                    "/api/v1/customers/lookup", params={"kind": "phone", "value": typed_phone(i)}
+                ),
+                picks,
+            )
+        print(via_httpx.line("lookup via HTTP from httpx"))
+        metrics["lookup_httpx_p50_ms"] = round(via_httpx.percentile(50), 3)
+        metrics["lookup_httpx_p95_ms"] = round(via_httpx.percentile(95), 3)
         # The floor under every API call: a request refused for want of a token (401) crosses
         # uvicorn, the middleware and one thread hop, and touches no database.
-        with httpx.Client(base_url=server.base_url, timeout=30) as anonymous:
-            floor = time_each(
-                lambda _: anonymous.get("/api/v1/customers/lookup?kind=phone&value=1"),
-                range(min(args.requests, 1000)),
-            )
+        anonymous = PlainClient(server.base_url)
+        floor = time_each(
+            lambda _: anonymous.get("/api/v1/customers/lookup?kind=phone&value=1"),
+            range(min(args.requests, 1000)),
+        )
+        anonymous.close()
         print(floor.line("refused request (401) via HTTP"))
         metrics["http_floor_p50_ms"] = round(floor.percentile(50), 3)
         metrics["http_floor_p95_ms"] = round(floor.percentile(95), 3)
@@ -180,11 +193,11 @@ def _measure(url: str, ids: list[str], args: argparse.Namespace, work: Path) -> 
     return metrics
 
 
-def _check(what: str, answers: list[httpx.Response], expected_ids: list[str]) -> None:
-    for answer, expected in zip(answers, expected_ids, strict=True):
-        if answer.status_code != 200:
-            raise RuntimeError(f"{what}: {answer.status_code} {answer.text[:300]}")
-        found = answer.json()
+def _check(what: str, answers: list[tuple[int, bytes]], expected_ids: list[str]) -> None:
+    for (status, body), expected in zip(answers, expected_ids, strict=True):
+        if status != 200:
+            raise RuntimeError(f"{what}: {status} {body[:300]!r}")
+        found = json.loads(body)
         found_id = found["customer"]["id"] if what == "card" else found["id"]
         if found_id != expected:
             raise RuntimeError(f"{what}: asked for {expected}, got {found_id}")
@@ -204,7 +217,10 @@ def _measure_in_process(
         lambda i: customer_card(ids[i], container.uow(), container.clock, SYSTEM), picks
     )
     lookups = time_each(
-        lambda i: look_up(IdentityKind.PHONE, typed_phone(i), container.uow(), SYSTEM), picks
+        lambda i: look_up_with_identities(
+            IdentityKind.PHONE, typed_phone(i), container.uow(), SYSTEM
+        ),
+        picks,
     )
     # Every API request first checks its token in a unit of work of its own.
     auths = time_each(lambda _: authenticate_token(secret, container.uow(), container.clock), picks)

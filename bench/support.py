@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import secrets
@@ -14,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 import psycopg
@@ -191,3 +193,26 @@ def merge_results(name: str, metrics: dict[str, Any], path: Path = RESULTS) -> N
     results: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
     results.setdefault(name, {}).update(metrics)
     path.write_text(json.dumps(results, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+
+
+class PlainClient:
+    """One keep-alive HTTP/1.1 connection from the standard library, for timing requests.
+
+    httpx costs about a millisecond of the client's CPU per request on this machine, which on two
+    cores shared with the server and PostgreSQL shows up in the server's own latency. A till's
+    integration is usually leaner than that; this is about as lean as Python gets.
+    """
+
+    def __init__(self, base_url: str, headers: dict[str, str] | None = None) -> None:
+        parts = urlsplit(base_url)
+        self._connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port)
+        self._headers = headers or {}
+
+    def get(self, path: str, params: dict[str, str] | None = None) -> tuple[int, bytes]:
+        target = f"{path}?{urlencode(params)}" if params else path
+        self._connection.request("GET", target, headers=self._headers)
+        answer = self._connection.getresponse()
+        return answer.status, answer.read()
+
+    def close(self) -> None:
+        self._connection.close()
