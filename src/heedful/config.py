@@ -52,6 +52,11 @@ class Settings(BaseSettings):
     sms_webhook_url: str = Field("", description="POST target for SMS; empty = channel off")
     messenger_webhook_url: str = Field("", description="POST target for messengers; empty = off")
     webhook_secret: str = Field(_PLACEHOLDER_SECRET, description="HMAC key signing webhooks")
+    inbound_smtp_host: str = Field("127.0.0.1", description="where Heedful listens for e-mail")
+    inbound_smtp_port: int = Field(0, description="inbound SMTP port (e.g. 2525); 0 = off")
+    conversations_location: str = Field(
+        "", description="location (id or code) of e-mail and chat no address points elsewhere"
+    )
 
     @model_validator(mode="before")
     @classmethod

@@ -18,7 +18,10 @@ from heedful.entrypoints.api import (
     records,
     responsiveness,
 )
+from heedful.entrypoints.api import chat as chat_api
+from heedful.entrypoints.api import conversations as conversations_api
 from heedful.entrypoints.api import feedback as feedback_api
+from heedful.entrypoints.api import sla_policies as sla_policies_api
 from heedful.entrypoints.api.idempotency import HEADER, MAX_KEY_LENGTH
 from heedful.entrypoints.api.problems import (
     PROBLEM_JSON,
@@ -39,6 +42,9 @@ def install_api(app: FastAPI, container: Container) -> None:
     api.include_router(events.router)
     api.include_router(promises.router)
     api.include_router(playbooks.router)
+    api.include_router(conversations_api.router)
+    api.include_router(chat_api.router)
+    api.include_router(sla_policies_api.router)
     api.include_router(responsiveness.router)
     api.include_router(feedback_api.router)
     api.include_router(experience.router)

@@ -1,0 +1,111 @@
+"""/api/v1 SLA policies and teams: managers say how fast each kind of conversation is answered."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Request, Response
+
+from heedful.core.conversations import handlers as conversations
+from heedful.core.shared.ports import UnitOfWork
+from heedful.core.sla import handlers as sla
+from heedful.entrypoints.api.auth import Context, get_context
+from heedful.entrypoints.api.conversation_schemas import (
+    MembersIn,
+    PolicyIn,
+    PolicyOut,
+    TeamIn,
+    TeamOut,
+    policy_out,
+    team_out,
+)
+from heedful.entrypoints.api.idempotency import write
+from heedful.entrypoints.api.schemas import NO_NUL
+
+router = APIRouter(tags=["SLA policies"])
+Ctx = Annotated[Context, Depends(get_context)]
+AnId = Annotated[str, Path(min_length=1, max_length=40, pattern=NO_NUL)]
+
+
+def _command(body: PolicyIn) -> sla.PolicyIn:
+    return sla.PolicyIn(**body.model_dump())
+
+
+@router.get("/sla-policies", response_model=list[PolicyOut])
+def policies(ctx: Ctx) -> list[PolicyOut]:
+    return [policy_out(p) for p in sla.list_policies(ctx.container.uow(), ctx.actor)]
+
+
+@router.post(
+    "/sla-policies",
+    status_code=201,
+    response_model=PolicyOut,
+    summary="A policy for a channel, priority and segment (blank: any); the most specific wins",
+)
+def create(request: Request, ctx: Ctx, body: PolicyIn) -> Response:
+    def action(uow: UnitOfWork) -> PolicyOut:
+        return policy_out(sla.create_policy(_command(body), uow, ctx.container.clock, ctx.actor))
+
+    return write(request, ctx, body, 201, action)
+
+
+@router.get("/sla-policies/{policy_id}", response_model=PolicyOut)
+def get(ctx: Ctx, policy_id: AnId) -> PolicyOut:
+    return policy_out(sla.get_policy(policy_id, ctx.container.uow(), ctx.actor))
+
+
+@router.put(
+    "/sla-policies/{policy_id}",
+    response_model=PolicyOut,
+    summary="Change a policy: clocks already counting take the new targets, time spent is kept",
+)
+def update(request: Request, ctx: Ctx, policy_id: AnId, body: PolicyIn) -> Response:
+    def action(uow: UnitOfWork) -> PolicyOut:
+        changed = sla.update_policy(policy_id, _command(body), uow, ctx.container.clock, ctx.actor)
+        return policy_out(changed)
+
+    return write(request, ctx, body, 200, action)
+
+
+@router.delete(
+    "/sla-policies/{policy_id}",
+    response_model=PolicyOut,
+    summary="Switch a policy off; it is kept, and clocks it started keep counting",
+)
+def deactivate(request: Request, ctx: Ctx, policy_id: AnId) -> Response:
+    def action(uow: UnitOfWork) -> PolicyOut:
+        return policy_out(sla.deactivate_policy(policy_id, uow, ctx.container.clock, ctx.actor))
+
+    return write(request, ctx, None, 200, action)
+
+
+@router.get("/teams", response_model=list[TeamOut], tags=["teams"])
+def teams(ctx: Ctx) -> list[TeamOut]:
+    return [team_out(t) for t in conversations.list_teams(ctx.container.uow(), ctx.actor)]
+
+
+@router.post("/teams", status_code=201, response_model=TeamOut, tags=["teams"])
+def create_team(request: Request, ctx: Ctx, body: TeamIn) -> Response:
+    def action(uow: UnitOfWork) -> TeamOut:
+        team = conversations.create_team(
+            body.name,
+            uow,
+            ctx.container.clock,
+            ctx.actor,
+            location_id=body.location_id,
+            member_ids=body.member_ids,
+        )
+        return team_out(team)
+
+    return write(request, ctx, body, 201, action)
+
+
+@router.put("/teams/{team_id}/members", response_model=TeamOut, tags=["teams"])
+def set_members(request: Request, ctx: Ctx, team_id: AnId, body: MembersIn) -> Response:
+    def action(uow: UnitOfWork) -> TeamOut:
+        team = conversations.set_team_members(
+            team_id, body.member_ids, uow, ctx.container.clock, ctx.actor
+        )
+        return team_out(team)
+
+    return write(request, ctx, body, 200, action)
