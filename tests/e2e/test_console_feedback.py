@@ -1,0 +1,100 @@
+"""The console's surveys, recoveries and churn pages, in-process, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from console_world import World, log_in
+from fastapi.testclient import TestClient
+from test_console_promises import boutique
+
+from heedful.bootstrap import Container
+from heedful.core.access.model import SYSTEM, Role
+from heedful.core.customers.commands import NewIdentity, RecordConsent
+from heedful.core.customers.consent import Channel, Purpose
+from heedful.core.customers.handlers import add_identity, record_consent
+from heedful.core.customers.identities import IdentityKind
+from heedful.core.feedback.handlers import AnswerForm, Invite, answer_survey, invite
+from heedful.core.feedback.surveys import list_surveys
+from heedful.core.history.handlers import RecordHistory, record_history
+from heedful.core.history.model import HistoryKind
+from heedful.core.shared.clock import FrozenClock
+
+
+def test_a_manager_defines_a_survey_closes_a_recovery_and_sees_who_may_leave(
+    console_client: TestClient, world: World, container: Container, clock: FrozenClock
+) -> None:
+    shop = boutique(world)
+    world.staff("taras", "Тарас Бондар", Role.MANAGER, language="uk", at=[shop])
+    csrf = log_in(console_client, "taras")
+
+    refused = console_client.post(
+        "/console/surveys",
+        data={
+            "csrf_token": csrf,
+            "name": "Після візиту",
+            "kind": "nps",
+            "touchpoint": "visit",
+            "location_id": shop.id,
+        },
+    )
+    assert refused.status_code == 422
+    assert "Опитування" in refused.text or "Surveys" in refused.text
+    saved = console_client.post(
+        "/console/surveys",
+        data={
+            "csrf_token": csrf,
+            "name": "Після візиту",
+            "kind": "nps",
+            "touchpoint": "visit",
+            "location_id": shop.id,
+            "question_uk": "Чи порадили б ви нас?",
+            "comment_uk": "Чому?",
+        },
+    )
+    assert saved.status_code == 200, saved.text
+    assert "Після візиту" in console_client.get("/console/surveys").text
+    [survey] = list_surveys(container.uow(), SYSTEM)
+
+    guest = world.customer("Марта Лис", at=shop, language="uk")
+    add_identity(
+        guest.id,
+        NewIdentity(IdentityKind.EMAIL, "marta@example.com"),
+        container.uow(),
+        clock,
+        SYSTEM,
+    )
+    record_consent(
+        RecordConsent(guest.id, Channel.EMAIL, Purpose.SURVEYS, True, "form"),
+        container.uow(),
+        clock,
+        SYSTEM,
+    )
+    made = invite(Invite(survey.id, guest.id, location_id=shop.id), container.uow(), clock, SYSTEM)
+    assert made.invitation is not None
+    answer_survey(made.invitation.id, AnswerForm(2, "Довго чекали"), container.uow(), clock)
+
+    board = console_client.get("/console/recoveries")
+    assert "Марта Лис" in board.text
+    loop_id = board.text.split('id="recovery-')[1].split('"')[0]
+    no_cause = console_client.post(
+        f"/console/recoveries/{loop_id}/close", data={"csrf_token": csrf, "action_taken": "дзвінок"}
+    )
+    assert no_cause.status_code == 422
+    closed = console_client.post(
+        f"/console/recoveries/{loop_id}/close",
+        data={"csrf_token": csrf, "root_cause": "waiting_time", "action_taken": "подзвонили"},
+    )
+    assert closed.status_code == 200
+    assert 'id="no-recoveries"' in closed.text
+
+    record_history(
+        RecordHistory(guest.id, HistoryKind.VISIT, clock.now(), location_id=shop.id),
+        container.uow(),
+        clock,
+        SYSTEM,
+    )
+    clock.advance(timedelta(days=120))
+    listed = console_client.post("/console/churn", data={"csrf_token": csrf})
+    assert listed.status_code == 200
+    assert "Марта Лис" in listed.text
