@@ -21,7 +21,7 @@ from heedful.adapters.storage.dashboard_rebuild import rebuild_rollups
 from heedful.adapters.storage.dashboard_tables import ROLLUP_TABLES
 from heedful.bootstrap import Container
 from heedful.core.access.model import SYSTEM
-from heedful.core.feedback.cx_index import answer_emotion
+from heedful.core.feedback.cx_index import Cell, CxValue, answer_emotion
 from heedful.core.feedback.dashboard import DashboardAsk, experience_report
 from heedful.core.feedback.loop import LoopReason, RecoveryLoop
 from heedful.core.feedback.maths import figures, histogram_of
@@ -286,3 +286,47 @@ def test_rebuilding_from_the_raw_rows_gives_the_rollups_kept_answer_by_answer(
     assert _rollup_rows(container) == kept
     assert kept["recovery_rollups"]
     assert kept["root_cause_rollups"]
+
+
+def _cx(location: Location, start: datetime, value: float) -> CxValue:
+    return CxValue(
+        id=new_id("cxv_"),
+        cell=Cell(start, start + timedelta(days=7), "stay", location.id, ""),
+        value=value,
+        emotion=0.8,
+        product_value=value / 80,
+        formula_version="cx-1",
+        inputs={},
+        computed_at=start + timedelta(days=7),
+        previous_value=value - 2,
+    )
+
+
+def test_the_heat_map_shows_the_latest_stored_cx_index_inside_the_period(
+    container: Container, shops: Shops, frozen: FrozenClock
+) -> None:
+    kyiv = ZoneInfo("Europe/Kyiv")
+    with container.uow() as uow:
+        for week, value in ((date(2026, 4, 6), 61.0), (date(2026, 4, 13), 64.5)):
+            start = datetime.combine(week, datetime.min.time(), tzinfo=kyiv).astimezone(UTC)
+            uow.feedback.cx_values.put(_cx(shops.kyiv, start, value))
+        uow.commit()
+
+    report = experience_report(
+        DashboardAsk(since=date(2026, 4, 1), until=date(2026, 4, 30), location_id=shops.kyiv.id),
+        container.uow(),
+        frozen,
+        an_admin(),
+    )
+    cell = next(c for c in report.heat if c.touchpoint == "stay")
+    assert cell.cx is not None
+    assert cell.cx.value == 64.5
+    assert cell.cx.trend == 2.0
+    before = experience_report(
+        DashboardAsk(since=date(2026, 4, 1), until=date(2026, 4, 15), location_id=shops.kyiv.id),
+        container.uow(),
+        frozen,
+        an_admin(),
+    )
+    # The second week ends after the 15th: only the first is inside.
+    assert next(c for c in before.heat if c.touchpoint == "stay").cx.value == 61.0  # type: ignore[union-attr]

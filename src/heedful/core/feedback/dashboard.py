@@ -313,13 +313,11 @@ def experience_report(
         overdue = reads.overdue_loops(now, where)
         causes = reads.root_causes(trend_blocks, where)
         segments = reads.segments()
+        # The index values whose whole period lies inside the dashboard's, on its clock.
         starts = datetime.combine(since, time(), tzinfo=ZoneInfo(zone)).astimezone(UTC)
         ends = datetime.combine(until + timedelta(days=1), time(), tzinfo=ZoneInfo(zone))
         values = uow.feedback.cx_values.find(
-            since=starts - timedelta(days=1),
-            until=ends.astimezone(UTC) + timedelta(days=1),
-            segment=ask.segment or "",
-            limit=2000,
+            since=starts, until=ends.astimezone(UTC), segment=ask.segment or "", limit=5000
         )
     if scope is not None:
         values = [v for v in values if v.cell.location_id in scope]
