@@ -12,6 +12,7 @@ from promise_world import build_world
 from heedful.bootstrap import Container
 from heedful.core.access.model import Role
 from heedful.core.customers.consent import Purpose
+from heedful.core.customers.privacy import erase_customer
 from heedful.core.feedback.cx_index import Cell
 from heedful.core.feedback.handlers import Invite, invite, measure
 from heedful.core.feedback.indices import (
@@ -272,3 +273,20 @@ def test_churn_lists_the_quiet_unhappy_customer_first_with_reasons(world: Feedba
     assert first.risk.score > second.risk.score
     assert [r.code for r in first.risk.reasons][:1] == ["not_seen"]
     assert {r.code for r in first.risk.reasons} >= {"not_seen", "rare"}
+
+
+def test_an_erased_customer_s_comment_goes_and_her_score_still_counts(
+    world: FeedbackWorld,
+) -> None:
+    survey = world.survey(kind=SurveyKind.CSAT)
+    guest = world.guest("Erased Emma")
+    invitation = world.invite(survey, guest)
+    assert invitation is not None
+    answer = world.answer(invitation, 1, "we waited, my name is Emma Example")
+    erase_customer(guest.id, "her request", world.base.uow, world.base.clock, world.base.admin)
+    with world.base.uow as uow:
+        stored = uow.feedback.answers.get(answer.id)
+    assert stored is not None
+    assert (stored.comment, stored.themes, stored.score) == ("", (), 1)
+    [figure] = measure(world.base.uow, world.base.admin, AnswerFilter(kind=SurveyKind.CSAT))
+    assert figure.sample_size == 1

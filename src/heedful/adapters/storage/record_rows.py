@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
+from heedful.adapters.storage.feedback_tables import recovery_loops, survey_answers
 from heedful.adapters.storage.promise_tables import messages, promises, tasks
 from heedful.adapters.storage.tables import (
     audit_log,
@@ -303,5 +304,16 @@ class SqlOwnedRows:
         removed["task_notes"] = self._conn.execute(
             tasks.update().where(tasks.c.customer_id == customer_id).values(title="", note="")
         ).rowcount
+        # Survey scores stay for the figures; her words, and what staff wrote about her, go.
+        removed["survey_comments"] = self._conn.execute(
+            survey_answers.update()
+            .where(survey_answers.c.customer_id == customer_id)
+            .values(comment="", themes=[])
+        ).rowcount
+        self._conn.execute(
+            recovery_loops.update()
+            .where(recovery_loops.c.customer_id == customer_id)
+            .values(root_cause_note="", action_taken="")
+        )
         # customer_locations stay: they say where the (now anonymous) history happened.
         return removed

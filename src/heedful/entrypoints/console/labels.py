@@ -219,6 +219,7 @@ _BY_KIND: dict[str, dict[str, str]] = {
         "promise_texts": N_("Promise texts cleared"),
         "message_contents": N_("Message contents cleared"),
         "task_notes": N_("Task notes cleared"),
+        "survey_comments": N_("Survey comments cleared"),
     },
 }
 
