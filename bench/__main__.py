@@ -23,6 +23,7 @@ BENCHMARKS = (
     "restock_to_smtp",
     "match",
     "dashboard",
+    "sla_clocks",
     "inbox",
 )
 

@@ -222,9 +222,7 @@ class SqlThreads:
         assert key is not None
         message.sequence = int(key[0])
 
-    def messages(
-        self, thread_id: str, *, after: int = 0, limit: int = 500
-    ) -> list[ThreadMessage]:
+    def messages(self, thread_id: str, *, after: int = 0, limit: int = 500) -> list[ThreadMessage]:
         query = (
             sa.select(thread_messages)
             .where(thread_messages.c.thread_id == thread_id, thread_messages.c.sequence > after)
@@ -466,7 +464,7 @@ class SqlSlaClocks:
 
     def counting_for_policy(self, policy_id: str) -> list[SlaClock]:
         query = sa.select(sla_clocks).where(
-            sla_clocks.c.policy_id == policy_id, sa.text("state IN ('running', 'paused')")
+            sla_clocks.c.policy_id == policy_id, sa.text("(state = 'running' OR state = 'paused')")
         )
         return [_clock(row) for row in self._conn.execute(query).mappings()]
 

@@ -14,7 +14,7 @@ from heedful.adapters.storage.tables import Id, Json, UtcDateTime, metadata
 
 _OPEN_THREADS = "status <> 'resolved'"
 _RUNNING = "state = 'running'"
-_COUNTING = "state IN ('running', 'paused')"
+_COUNTING = "state = 'running' OR state = 'paused'"
 _HAS_MESSAGE_ID = "message_id <> ''"
 
 threads = sa.Table(

@@ -18,7 +18,7 @@ depends_on: str | Sequence[str] | None = None
 
 _OPEN_THREADS = "status <> 'resolved'"
 _RUNNING = "state = 'running'"
-_COUNTING = "state IN ('running', 'paused')"
+_COUNTING = "state = 'running' OR state = 'paused'"
 _HAS_MESSAGE_ID = "message_id <> ''"
 
 
