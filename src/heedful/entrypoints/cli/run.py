@@ -9,9 +9,11 @@ from pathlib import Path
 
 import click
 import uvicorn
+from aiosmtpd.controller import Controller
 from fastapi import FastAPI
 
 from heedful.adapters.channels.demo_mailbox import start_demo_mailbox
+from heedful.adapters.channels.inbound_smtp import InboundHandler, start_inbound_smtp
 from heedful.adapters.storage import migrate
 from heedful.adapters.storage.wakeup import start_listener
 from heedful.adapters.stream.jetstream import StreamSettings, start_consumer
@@ -24,10 +26,24 @@ from heedful.entrypoints.worker.jobs import run_forever, start_in_background, st
 DEMO_DATABASE = "sqlite:///heedful-demo.db"
 
 
+def _inbound_smtp(container: Container) -> Controller | None:
+    """Customers' e-mail over SMTP, when HEEDFUL_INBOUND_SMTP_PORT is set."""
+    settings = container.settings
+    if not settings.inbound_smtp_port:
+        return None
+    handler = InboundHandler(
+        container.uow, container.clock, settings.conversations_location or None
+    )
+    listener = start_inbound_smtp(handler, settings.inbound_smtp_host, settings.inbound_smtp_port)
+    click.echo(f"Inbound e-mail: SMTP on {listener.hostname}:{listener.port}")
+    return listener
+
+
 def _serve(container: Container, host: str, port: int, *, with_worker: bool) -> None:
     stop: threading.Event | None = None
     if with_worker:
         _, stop = start_in_background(container)
+    listener = _inbound_smtp(container)
     try:
         uvicorn.run(
             create_app(container),
@@ -38,6 +54,8 @@ def _serve(container: Container, host: str, port: int, *, with_worker: bool) -> 
             proxy_headers=True,
         )
     finally:
+        if listener is not None:
+            listener.stop()
         if stop is not None:
             stop.set()
         container.close()
@@ -117,11 +135,14 @@ def worker() -> None:
         container.wake.set()
 
     signal.signal(signal.SIGTERM, finish)
+    listener = _inbound_smtp(container)
     try:
         run_forever(container, stop)
     except KeyboardInterrupt:
         stop.set()
     finally:
+        if listener is not None:
+            listener.stop()
         container.close()
 
 
@@ -136,6 +157,8 @@ def demo(port: int | None, customers: int, reset: bool, load_only: bool) -> None
 
     os.environ.setdefault("HEEDFUL_DATABASE_URL", DEMO_DATABASE)
     os.environ.setdefault("HEEDFUL_LOG_FORMAT", "console")
+    # Write to the demo shop: `swaks --server 127.0.0.1:2525 --to kyiv@shop.example`.
+    os.environ.setdefault("HEEDFUL_INBOUND_SMTP_PORT", "2525")
     settings = Settings()
     if reset and settings.is_sqlite:
         db_file = Path(settings.database_url.removeprefix("sqlite:///"))
