@@ -23,7 +23,7 @@ from heedful.core.conversations.handlers import (
     receive_email,
     reply,
 )
-from heedful.core.conversations.model import ThreadMessage
+from heedful.core.conversations.model import Thread, ThreadMessage
 from heedful.core.promises.deadlines import fire_due_timers
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.ids import new_id
@@ -75,6 +75,12 @@ class InboxWorld:
             ChatIn(text=text, language=language, location_id=(at or self.kyiv).id),
             self.container.uow(),
             self.clock,
+        )
+
+    def chat_more(self, thread: Thread, text: str) -> Received:
+        """The same visitor writes again (her page holds the thread's visitor token)."""
+        return receive_chat(
+            ChatIn(text=text, visitor_token=thread.visitor_token), self.container.uow(), self.clock
         )
 
     def reply(self, thread_id: str, body: str = "Відправили сьогодні.") -> ThreadMessage:

@@ -163,6 +163,20 @@ def test_an_agent_replies_notes_assigns_and_waits_on_the_customer_from_the_threa
     assert sent.status is MessageStatus.QUEUED  # the relay sends it; notes never go out
 
 
+def test_a_chat_threads_timeline_can_be_fetched_alone_for_its_live_updates(
+    world: InboxWorld, client: TestClient
+) -> None:
+    thread = world.chat("Чи є розмір M?").thread
+    log_in(client, "iryna")
+    assert 'hx-trigger="every 3s"' in client.get(f"/console/inbox/{thread.id}").text
+    world.chat_more(thread, "І розмір L?")
+
+    fragment = client.get(f"/console/inbox/{thread.id}/timeline").text
+
+    assert "І розмір L?" in fragment
+    assert fragment.lstrip().startswith("<ol")
+
+
 def test_an_empty_reply_is_refused_next_to_the_reply_box(
     world: InboxWorld, client: TestClient
 ) -> None:

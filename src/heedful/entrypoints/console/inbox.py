@@ -162,6 +162,15 @@ def thread(console: Staff, thread_id: str, canned: str = "") -> Response:
     return render(console, "inbox/thread.html", **context)
 
 
+@router.get("/console/inbox/{thread_id}/timeline")
+def timeline(console: Staff, thread_id: str) -> Response:
+    """The timeline alone: a chat thread's page polls it to show the customer's new messages."""
+    _may_answer(console)
+    page = thread_page(thread_id, console.container.uow(), console.actor)
+    location = all_locations(console.container.uow()).get(page.thread.location_id)
+    return render(console, "inbox/_timeline.html", page=page, thread=page.thread, location=location)
+
+
 def _after_change(console: Console, thread_id: str) -> Response:
     if console.is_htmx:
         return _thread(console, thread_id)
