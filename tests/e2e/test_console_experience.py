@@ -203,3 +203,25 @@ async def test_a_manager_filters_the_dashboard_in_the_browser_and_the_figures_ch
     await page.locator("#experience-location").select_option(hotels.podil.id)
     await page.locator("#experience-filters button[type=submit]").click()
     await expect(nps).to_have_text("75.0")
+
+
+def test_an_empty_dashboard_says_so_and_bad_filters_name_their_field(
+    world: World, console_client: TestClient
+) -> None:
+    world.staff("mykola", "Mykola Admin", Role.ADMIN)
+    log_in(console_client, "mykola")
+
+    empty = console_client.get("/console/experience")
+    assert empty.status_code == 200
+    assert _figure(empty.text, "nps") == "—"
+    assert "No answers in this period." in empty.text
+
+    bad_day = console_client.get("/console/experience?since=yesterday")
+    assert bad_day.status_code == 422
+    assert 'id="experience-since"' in bad_day.text
+    assert "YYYY-MM-DD" in bad_day.text
+    too_long = console_client.get("/console/experience?since=2020-01-01&until=2026-03-01")
+    assert too_long.status_code == 422
+    assert "at most two years" in too_long.text
+    assert console_client.get("/console/experience?touchpoint=moon").status_code == 422
+    assert console_client.get("/console/experience?format=csv&chart=pie").status_code == 422
