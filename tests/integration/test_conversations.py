@@ -473,3 +473,31 @@ def _email_kind():  # type: ignore[no-untyped-def]
 def _last_out(world: ConversationWorld, thread_id: str) -> str:
     view = get_thread(thread_id, world.uow(), world.agent)
     return next(m.message_id for m in reversed(view.messages) if m.direction is Direction.OUT)
+
+
+def test_a_merge_brings_her_threads_and_an_erasure_keeps_them_without_her_words(
+    world: ConversationWorld,
+) -> None:
+    from heedful.core.customers.merging import merge_customers
+    from heedful.core.customers.privacy import erase_customer
+
+    by_mail = world.email(sender="anna@example.com").thread
+    by_other_mail = world.email("Me again", sender="anna.work@example.com").thread
+    assert by_mail.customer_id != by_other_mail.customer_id
+
+    merge_customers(
+        by_mail.customer_id, by_other_mail.customer_id, "one person", world.uow(), world.clock,
+        world.admin,
+    )  # fmt: skip
+
+    threads = list_customer_threads(by_mail.customer_id, world.uow(), world.admin)
+    assert {t.id for t in threads} == {by_mail.id, by_other_mail.id}
+
+    erase_customer(
+        by_mail.customer_id, "asked to be forgotten", world.uow(), world.clock, world.admin
+    )
+
+    view = get_thread(by_other_mail.id, world.uow(), world.admin)
+    assert view.thread.subject == ""
+    assert [m.body for m in view.messages] == [""]
+    assert len(world.clocks(by_other_mail.id)) == 2  # the clocks still count in the report

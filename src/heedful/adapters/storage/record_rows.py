@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
+from heedful.adapters.storage.conversation_tables import thread_messages, thread_notes, threads
 from heedful.adapters.storage.feedback_tables import recovery_loops, survey_answers
 from heedful.adapters.storage.promise_tables import messages, promises, tasks
 from heedful.adapters.storage.tables import (
@@ -32,7 +33,24 @@ OWNED_TABLES: dict[str, sa.Table] = {
     "promise": promises,
     "message": messages,
     "task": tasks,
+    "thread": threads,  # her conversations follow her into the surviving record
 }
+
+
+def _erase_conversations(conn: Connection, customer_id: str) -> int:
+    """Threads stay for the response times; what she wrote, and what was written to her, goes."""
+    mine = sa.select(threads.c.id).where(threads.c.customer_id == customer_id)
+    conn.execute(
+        thread_messages.update()
+        .where(thread_messages.c.thread_id.in_(mine))
+        .values(body="", address="", author_label="")
+    )
+    conn.execute(thread_notes.update().where(thread_notes.c.thread_id.in_(mine)).values(body=""))
+    return conn.execute(
+        threads.update()
+        .where(threads.c.customer_id == customer_id)
+        .values(subject="", last_message_preview="", visitor_token=None)
+    ).rowcount
 
 
 def _preference(row: RowMapping) -> Preference:
@@ -315,5 +333,6 @@ class SqlOwnedRows:
             .where(recovery_loops.c.customer_id == customer_id)
             .values(root_cause_note="", action_taken="")
         )
+        removed["conversation_texts"] = _erase_conversations(self._conn, customer_id)
         # customer_locations stay: they say where the (now anonymous) history happened.
         return removed

@@ -14,7 +14,16 @@ from typing import Any
 from heedful.core.customers.model import PROFILE_FIELDS, Customer, CustomerStatus, Segment
 
 # Rows that belong to a customer and move with a merge, in the order they are moved.
-OWNED_ENTITIES = ("identity", "preference", "consent", "history", "promise", "message", "task")
+OWNED_ENTITIES = (
+    "identity",
+    "preference",
+    "consent",
+    "history",
+    "promise",
+    "message",
+    "task",
+    "thread",
+)
 
 _SEGMENT_RANK = {Segment.NEW: 0, Segment.REGULAR: 1, Segment.AT_RISK: 2, Segment.VIP: 3}
 
