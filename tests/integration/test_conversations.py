@@ -501,3 +501,24 @@ def test_a_merge_brings_her_threads_and_an_erasure_keeps_them_without_her_words(
     assert view.thread.subject == ""
     assert [m.body for m in view.messages] == [""]
     assert len(world.clocks(by_other_mail.id)) == 2  # the clocks still count in the report
+
+
+def test_new_opening_hours_keep_the_time_a_running_clock_has_spent(
+    world: ConversationWorld,
+) -> None:
+    from heedful.core.staff.handlers import set_opening_hours
+
+    thread = world.email().thread
+    world.clock.set(utc(2, 9))  # 10:00 Berlin: one of the two hours spent
+
+    set_opening_hours(
+        world.berlin.id, {"mon-fri": ["12:00-20:00"]}, "", world.uow(), world.clock, world.admin
+    )
+
+    first = world.clocks(thread.id)["first_response"]
+    assert first.spent_before == timedelta(hours=1)
+    assert first.due_at == utc(2, 12)  # the hour left, from the new opening at 12:00 Berlin
+    with world.uow() as uow:
+        promise = uow.promises.get(thread.reply_promise_id or "")
+    assert promise is not None
+    assert promise.due_at == utc(2, 12)

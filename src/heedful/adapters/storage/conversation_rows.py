@@ -468,6 +468,14 @@ class SqlSlaClocks:
         )
         return [_clock(row) for row in self._conn.execute(query).mappings()]
 
+    def counting_at_location(self, location_id: str) -> list[SlaClock]:
+        # A location changing its hours is rare: reading its open clocks once then is fine.
+        query = sa.select(sla_clocks).where(
+            sla_clocks.c.location_id == location_id,
+            sa.text("(state = 'running' OR state = 'paused')"),
+        )
+        return [_clock(row) for row in self._conn.execute(query).mappings()]
+
     def due_between(self, since: datetime, until: datetime, limit: int) -> list[SlaClock]:
         query = (
             sa.select(sla_clocks)

@@ -123,6 +123,14 @@ class ThreadClocks:
         self._promise_follows(at)
         self.save(at)
 
+    def hours_changed(self, old_calendar: BusinessCalendar, at: datetime) -> None:
+        for clock in self.counting():
+            clock.carry_over(old_calendar, at)
+            clock.reschedule(self.calendar)
+            set_timers(self.uow, clock)
+        self._promise_follows(at)
+        self.save(at)
+
     # -- bookkeeping --------------------------------------------------------------------------
 
     def save(self, at: datetime) -> None:

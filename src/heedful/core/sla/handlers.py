@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from heedful.core.access.model import Actor, Permission
+from heedful.core.calendar import BusinessCalendar
 from heedful.core.conversations.kinds import Channel, Priority
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import NotFound
@@ -95,6 +96,20 @@ def get_policy(policy_id: str, uow: UnitOfWork, actor: Actor) -> SlaPolicy:
     actor.require(Permission.ANSWER_CONVERSATIONS)
     with uow:
         return _get(uow, policy_id)
+
+
+def location_hours_changed(
+    uow: UnitOfWork, location_id: str, old_calendar: BusinessCalendar, now: datetime
+) -> int:
+    """After a location's hours change (in the same unit of work, the new hours stored): the
+    clocks counting there keep what they spent in the old hours and count the rest in the new."""
+    calendars = Calendars(uow)
+    thread_ids = sorted({c.thread_id for c in uow.sla_clocks.counting_at_location(location_id)})
+    for thread_id in thread_ids:
+        thread = uow.threads.get(thread_id, for_change=True)
+        if thread is not None:
+            ThreadClocks(uow, thread, calendars).hours_changed(old_calendar, now)
+    return len(thread_ids)
 
 
 def _get(uow: UnitOfWork, policy_id: str) -> SlaPolicy:

@@ -13,6 +13,8 @@ from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Conflict, InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
 from heedful.core.shared.ports import UnitOfWork
+from heedful.core.sla.calendars import calendar_for
+from heedful.core.sla.handlers import location_hours_changed
 from heedful.core.staff.calendar import calendar_of
 from heedful.core.staff.model import ApiToken, Location, LocationKind, StaffMember
 
@@ -96,16 +98,18 @@ def set_opening_hours(
 ) -> Location:
     """The hours a location's business time is counted in (promise deadlines, SLA clocks)."""
     actor.require(Permission.MANAGE_STAFF)
-    del clock  # the change itself needs no time; kept for the uniform use-case signature
     subdivision = subdivision.strip().upper()
     with uow:
         location = uow.locations.get(location_id)
         if location is None:
             raise NotFound(f"no location {location_id}")
         calendar_of(location, hours=hours, subdivision=subdivision)  # refuses what cannot be read
+        old_calendar = calendar_for(location)
         location.opening_hours = {days: list(spans) for days, spans in hours.items()}
         location.subdivision = subdivision
         uow.locations.update(location)
+        # SLA clocks running there keep the time they spent in the old hours.
+        location_hours_changed(uow, location.id, old_calendar, clock.now())
         uow.commit()
     return location
 
