@@ -95,6 +95,11 @@ def test_agents_see_their_shops_threads_and_filter_mine_team_unassigned_and_chan
     assert shown("?scope=team") == {chat.id}
     assert shown("?scope=unassigned") == {chat.id}  # a team, but no agent yet
     assert shown("?channel=chat") == {chat.id}
+    # The list refreshes itself with the same filters.
+    assert (
+        'hx-get="/console/inbox?channel=chat" hx-trigger="every 30s"'
+        in client.get("/console/inbox?channel=chat").text
+    )
     assert client.get(f"/console/inbox/{in_lviv.id}").status_code == 404
 
     log_in(client, "olena")  # the manager of both shops

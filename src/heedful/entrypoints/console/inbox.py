@@ -101,6 +101,8 @@ def inbox(
         next_url=next_url,
         first_url="/console/inbox?" + urlencode(kept) if cursor else "",
         has_team=bool(my_teams(console.container.uow(), console.actor)),
+        # The list refreshes itself: a new e-mail or a coming breach shows without a click.
+        refresh_url=str(console.request.url.replace(scheme="", netloc="")),
     )
 
 
