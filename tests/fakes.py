@@ -241,6 +241,10 @@ class FakeHistoryRepository(_Repository):
         return sum(1 for e in self._state.history.values() if e.customer_id == customer_id)
 
 
+# Surveys and recoveries live on real storage only (tests/integration/test_feedback_merges.py).
+_FEEDBACK_ROWS = ("survey_invitation", "survey_answer", "recovery_loop")
+
+
 class FakeOwnedRows(_Repository):
     """Identities, preferences, consent decisions and history, addressed by entity name."""
 
@@ -252,7 +256,7 @@ class FakeOwnedRows(_Repository):
             "consent": state.consents,
             "history": state.history,
         }
-        if entity in ("promise", "message", "task", "thread"):
+        if entity in ("promise", "message", "task", "thread") or entity in _FEEDBACK_ROWS:
             return {}  # the fakes keep no promises: the ledger's tests run on real storage
         if entity not in tables:
             raise FakeIntegrityError(f"{entity} rows do not belong to customers")
@@ -482,6 +486,28 @@ class FakeLedgerNone(_Repository):
         return []
 
 
+class FakeFeedbackNone(_Repository):
+    """The feedback room as the fakes see it: nobody asked, nobody answered, nobody assessed.
+
+    Merges, undos and exports read it; the room's own tests run on real storage."""
+
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        super().__init__(uow)
+        self.caps = self.invitations = self.answers = self.loops = self.churn = self
+
+    def next_allowed(self, customer_id: str, *, for_change: bool = False) -> None:  # noqa: ARG002
+        return None
+
+    def get(self, customer_id: str) -> None:  # noqa: ARG002 - the port's shape
+        return None
+
+    def find(self, *args: object, **kwargs: object) -> list[object]:  # noqa: ARG002
+        return []
+
+    def list_for_customer(self, customer_id: str, limit: int) -> list[object]:  # noqa: ARG002
+        return []
+
+
 @dataclass
 class _Savepoint:
     state: FakeState
@@ -512,6 +538,7 @@ class FakeUnitOfWork:
         self.promises: Any = FakeLedgerNone(self)
         self.outbox: Any = FakeLedgerNone(self)
         self.tasks: Any = FakeLedgerNone(self)
+        self.feedback: Any = FakeFeedbackNone(self)
         self.events: EventInbox = FakeEventInbox(self)
         self.seed(*rows)
 

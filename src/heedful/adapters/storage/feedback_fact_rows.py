@@ -247,6 +247,9 @@ class SqlChurnRisks:
         row = self._conn.execute(query).first()
         return _risk(row._mapping) if row else None
 
+    def delete(self, customer_id: str) -> None:
+        self._conn.execute(churn_risks.delete().where(churn_risks.c.customer_id == customer_id))
+
     def highest(self, customer_ids: Sequence[str] | None, limit: int) -> list[ChurnRisk]:
         query = sa.select(churn_risks).order_by(
             churn_risks.c.score.desc(), churn_risks.c.customer_id

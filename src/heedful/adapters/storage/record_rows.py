@@ -9,7 +9,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
 from heedful.adapters.storage.conversation_tables import thread_messages, thread_notes, threads
-from heedful.adapters.storage.feedback_tables import recovery_loops, survey_answers
+from heedful.adapters.storage.feedback_tables import (
+    recovery_loops,
+    survey_answers,
+    survey_invitations,
+)
 from heedful.adapters.storage.promise_tables import messages, promises, tasks
 from heedful.adapters.storage.tables import (
     audit_log,
@@ -34,6 +38,9 @@ OWNED_TABLES: dict[str, sa.Table] = {
     "message": messages,
     "task": tasks,
     "thread": threads,  # her conversations follow her into the surviving record
+    "survey_invitation": survey_invitations,
+    "survey_answer": survey_answers,
+    "recovery_loop": recovery_loops,
 }
 
 

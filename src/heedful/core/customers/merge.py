@@ -23,6 +23,10 @@ OWNED_ENTITIES = (
     "message",
     "task",
     "thread",
+    # Her surveys, answers and recoveries (see core/feedback/customer_records.py).
+    "survey_invitation",
+    "survey_answer",
+    "recovery_loop",
 )
 
 _SEGMENT_RANK = {Segment.NEW: 0, Segment.REGULAR: 1, Segment.AT_RISK: 2, Segment.VIP: 3}

@@ -21,6 +21,7 @@ from heedful.core.customers.merge import (
     plan_merge,
 )
 from heedful.core.customers.model import Customer, CustomerStatus
+from heedful.core.feedback.customer_records import follow_merge, follow_undo
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Conflict, InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
@@ -50,6 +51,7 @@ def _merge_in(
     )
     for entity, ids in owned.items():
         uow.owned.move(entity, ids, survivor.id)
+    follow_merge(uow, survivor.id, absorbed.id, now)  # her survey cap and churn risk
     for change in record.changes:
         if change.entity == "customer":
             target = survivor if change.entity_id == survivor.id else absorbed
@@ -160,6 +162,7 @@ def undo_merge(merge_id: str, uow: UnitOfWork, clock: Clock, actor: Actor) -> Me
                 record.notes.append(
                     f"{change.field} was changed after the merge and keeps its new value"
                 )
+        follow_undo(uow, survivor.id, absorbed.id, now)
         restored = Customer.from_snapshot(record.absorbed_before)
         survivor.updated_at = now
         uow.customers.update(survivor)

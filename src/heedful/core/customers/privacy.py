@@ -10,6 +10,7 @@ from typing import Any
 from heedful.core.access.model import Actor, Permission
 from heedful.core.customers._common import audit, load_customer
 from heedful.core.customers.model import Customer, CustomerStatus
+from heedful.core.feedback.customer_records import feedback_export
 from heedful.core.promises.ports import PromiseFilter
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Conflict, InvalidInput
@@ -58,6 +59,7 @@ def export_customer(
             ),
             "messages": _plain(uow.outbox.list_for_customer(customer.id, _EVERYTHING)),
             "tasks": _plain(uow.tasks.list_for_customer(customer.id, _EVERYTHING)),
+            **{key: _plain(rows) for key, rows in feedback_export(uow, customer.id).items()},
             "audit_log": _plain(uow.audit.list_for(customer.id, _EVERYTHING)),
         }
         audit(
