@@ -241,6 +241,23 @@ def test_managers_keep_canned_replies_and_agents_may_not(
     assert "Вітання" in page
     assert "Добрый день!" in page
     assert "/chat/kyiv" in page  # the embed snippet of the shop's chat page
+    reply_id = re.search(r'href="/console/canned-replies\?edit=([^"#]+)', page)
+    assert reply_id is not None
+    form = client.get(f"/console/canned-replies?edit={reply_id.group(1)}").text
+    assert "Добрий день!</textarea>" in form
+    client.post(
+        "/console/canned-replies",
+        data={
+            "csrf_token": csrf,
+            "reply_id": reply_id.group(1),
+            "title": "Вітання",
+            "location_id": world.kyiv.id,
+            "text_uk": "Вітаємо!",
+        },
+    )
+    page = client.get("/console/canned-replies").text
+    assert "Вітаємо!" in page
+    assert "Добрий день!" not in page
     refused = client.post(
         "/console/canned-replies",
         data={"csrf_token": csrf, "title": "", "location_id": world.kyiv.id, "text_uk": "x"},

@@ -15,7 +15,7 @@ from heedful.core.conversations.handlers import ThreadView, get_thread, list_inb
 from heedful.core.conversations.model import Note, Team, Thread, ThreadMessage
 from heedful.core.conversations.ports import InboxFilter
 from heedful.core.shared.ports import UnitOfWork
-from heedful.core.sla.model import ClockState, SlaClock
+from heedful.core.sla.model import ClockKind, ClockState, SlaClock
 from heedful.core.staff.model import StaffMember
 
 PAGE = 50
@@ -64,6 +64,12 @@ class ThreadPageView:
     @property
     def thread(self) -> Thread:
         return self.view.thread
+
+    @property
+    def clocks(self) -> list[SlaClock]:
+        """First response, next response, resolution: the order a conversation meets them."""
+        order = list(ClockKind)
+        return sorted(self.view.clocks, key=lambda c: (order.index(c.kind), c.started_at))
 
 
 def clock_is_warned(clock: SlaClock, now: datetime) -> bool:

@@ -46,8 +46,19 @@ def _page(console: Console, form: FormState | None = None, status: int = 200) ->
 
 
 @router.get(PAGE)
-def canned_replies(console: Staff) -> Response:
-    return _page(console)
+def canned_replies(console: Staff, edit: str = "") -> Response:
+    """The list and the form; ``edit`` puts that reply's words in the form to change them."""
+    chosen = next(
+        (r for r in list_canned_replies(console.container.uow(), console.actor) if r.id == edit),
+        None,
+    )
+    if chosen is None:
+        return _page(console)
+    texts = {f"text_{code}": chosen.texts.get(code, "") for code in LANGUAGES}
+    form = blank_form(
+        reply_id=chosen.id, title=chosen.title, location_id=chosen.location_id or "", **texts
+    )
+    return _page(console, form)
 
 
 @router.post(PAGE)
