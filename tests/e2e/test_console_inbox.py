@@ -284,3 +284,21 @@ def test_the_customer_card_lists_her_conversations(world: InboxWorld, client: Te
 def test_the_nav_shows_the_inbox_to_those_who_answer(world: InboxWorld, client: TestClient) -> None:
     log_in(client, "iryna")
     assert 'id="nav-inbox"' in client.get("/customers").text
+
+
+def test_a_due_time_on_a_calendar_the_country_has_not_published_is_marked_provisional(
+    world: InboxWorld, client: TestClient
+) -> None:
+    # Ukraine publishes no public holidays under martial law: its 2026 calendar is a guess.
+    with world.container.uow() as uow:
+        kyiv = uow.locations.get(world.kyiv.id)
+        assert kyiv is not None
+        kyiv.opening_hours = {"mon-fri": ["09:00-18:00"]}
+        uow.locations.update(kyiv)
+        uow.commit()
+    thread = world.email().thread
+    log_in(client, "iryna")
+
+    page = client.get(f"/console/inbox/{thread.id}").text
+
+    assert "provisional calendar" in page

@@ -15,6 +15,7 @@ from heedful.core.conversations.handlers import ThreadView, get_thread, list_inb
 from heedful.core.conversations.model import Note, Team, Thread, ThreadMessage
 from heedful.core.conversations.ports import InboxFilter
 from heedful.core.shared.ports import UnitOfWork
+from heedful.core.sla.calendars import calendar_for
 from heedful.core.sla.model import ClockKind, ClockState, SlaClock
 from heedful.core.staff.model import StaffMember
 
@@ -60,6 +61,12 @@ class ThreadPageView:
     teams: list[Team]
     assignee_name: str
     team_name: str
+    # Years whose public holidays the location's country has not published yet: a due time in
+    # one of them may move when the government publishes its calendar.
+    provisional_years: frozenset[int] = frozenset()
+
+    def is_provisional(self, clock: SlaClock) -> bool:
+        return clock.due_at is not None and clock.due_at.year in self.provisional_years
 
     @property
     def thread(self) -> Thread:
@@ -133,6 +140,10 @@ def thread_page(thread_id: str, uow: UnitOfWork, actor: Actor) -> ThreadPageView
     with uow:
         customer = _names(uow, actor, {thread.customer_id}).get(thread.customer_id, "")
         everyone = uow.staff.list()
+        location = uow.locations.get(thread.location_id)
+    years = {clock.due_at.year for clock in view.clocks if clock.due_at is not None}
+    calendar = calendar_for(location) if location is not None else None
+    provisional = frozenset(y for y in years if calendar is not None and calendar.is_provisional(y))
     staff = [
         member
         for member in everyone
@@ -150,4 +161,5 @@ def thread_page(thread_id: str, uow: UnitOfWork, actor: Actor) -> ThreadPageView
         teams=teams,
         assignee_name=names.get(thread.assignee_id or "", ""),
         team_name=next((t.name for t in teams if t.id == thread.team_id), ""),
+        provisional_years=provisional,
     )
