@@ -25,6 +25,7 @@ from heedful.adapters.storage.feedback_tables import (
     surveys,
 )
 from heedful.adapters.storage.promise_tables import messages
+from heedful.adapters.storage.schedule_rows import SqlScheduledRuns
 from heedful.core.feedback import ports
 from heedful.core.feedback.model import (
     Choice,
@@ -349,6 +350,7 @@ class SqlFeedbackStore:
     churn: ports.ChurnRisks
     facts: ports.FeedbackFacts
     rollups: ports.AnswerRollups
+    schedule: ports.ScheduledRuns
 
     def __init__(self, conn: Connection) -> None:
         self.surveys = SqlSurveys(conn)
@@ -360,3 +362,4 @@ class SqlFeedbackStore:
         self.churn = SqlChurnRisks(conn)
         self.facts = SqlFeedbackFacts(conn)
         self.rollups = SqlAnswerRollups(conn)
+        self.schedule = SqlScheduledRuns(conn)

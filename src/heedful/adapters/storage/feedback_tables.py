@@ -144,3 +144,17 @@ churn_risks = sa.Table(
     sa.Column("formula_version", sa.String(20), nullable=False),
     sa.Column("computed_at", UtcDateTime, nullable=False),
 )
+
+# Jobs that run on a schedule among any number of workers (the daily CX index and churn
+# recompute first): one row per job, claimed by a conditional UPDATE so that one worker runs it;
+# a run that crashes leaves a claim that lapses at ``claimed_until`` and is run again.
+scheduled_runs = sa.Table(
+    "scheduled_runs",
+    metadata,
+    sa.Column("name", sa.String(60), primary_key=True),
+    sa.Column("due_at", UtcDateTime, nullable=False),
+    sa.Column("claimed_until", UtcDateTime, nullable=True),
+    sa.Column("last_started_at", UtcDateTime, nullable=True),
+    sa.Column("last_finished_at", UtcDateTime, nullable=True),
+    sa.Column("last_result", Json, nullable=False),
+)

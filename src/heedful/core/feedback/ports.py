@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from heedful.core.feedback.churn import Activity, ChurnRisk
 from heedful.core.feedback.cx_index import CxValue, PurchaseFact
@@ -148,6 +148,32 @@ class AnswerRollups(Protocol):
     def add(self, answer: SurveyAnswer) -> None: ...
 
 
+@dataclass(frozen=True)
+class ScheduledRun:
+    name: str
+    due_at: datetime
+    claimed_until: datetime | None
+    last_started_at: datetime | None
+    last_finished_at: datetime | None
+    last_result: dict[str, Any]
+
+
+class ScheduledRuns(Protocol):
+    """Jobs on a schedule shared by every worker: one key per job, never a lock held for the run."""
+
+    def claim(self, name: str, now: datetime, until: datetime) -> bool:
+        """True for the one caller that runs the job now: it is due and nobody holds it.
+
+        The claim lasts until ``until``; a run that dies lets the next worker claim it after.
+        A job never seen before is due at once."""
+        ...
+
+    def finish(
+        self, name: str, now: datetime, next_due_at: datetime, result: dict[str, Any]
+    ) -> None: ...
+    def get(self, name: str) -> ScheduledRun | None: ...
+
+
 class FeedbackStore(Protocol):
     surveys: SurveyRepository
     invitations: InvitationRepository
@@ -158,3 +184,4 @@ class FeedbackStore(Protocol):
     churn: ChurnRisks
     facts: FeedbackFacts
     rollups: AnswerRollups
+    schedule: ScheduledRuns

@@ -20,6 +20,7 @@ import structlog
 from heedful.bootstrap import Container
 from heedful.core.engine.reactions import process_events
 from heedful.core.events.handlers import accept_events
+from heedful.core.feedback.recompute import recompute_when_due
 from heedful.core.promises.deadlines import fire_due_timers
 
 log = structlog.get_logger("heedful.worker")
@@ -58,7 +59,16 @@ PROMPT_JOBS: dict[str, Job] = {
     "fire_timers": fire_timers,
     "relay_messages": relay_messages,
 }
-JOBS: dict[str, Job] = {"purge_idempotency_keys": purge_idempotency_keys}
+def recompute_feedback(container: Container) -> int:
+    """Once a day, by whichever worker claims it first: the CX index and churn risk."""
+    report = recompute_when_due(container.uow, container.clock)
+    return 0 if report is None else report.values + report.churn_scored
+
+
+JOBS: dict[str, Job] = {
+    "purge_idempotency_keys": purge_idempotency_keys,
+    "recompute_feedback": recompute_feedback,
+}
 
 
 def run_once(container: Container, jobs: dict[str, Job] | None = None) -> dict[str, int]:
