@@ -194,3 +194,32 @@ def test_a_visitor_chats_without_a_token_and_polls_for_the_reply(api_world: ApiW
     assert polled.json()["cursor"] > after
     assert "author_id" not in polled.json()["items"][0]
     assert visitor.get("/conversations/chat/unknown/messages").status_code == 404
+
+
+def test_managers_close_a_day_and_the_calendar_says_when_a_year_is_provisional(
+    api_world: ApiWorld,
+) -> None:
+    manager = api_world.api(api_world.manager_a)
+    location = api_world.location_a.id
+
+    closed = manager.request(
+        "PUT",
+        f"/locations/{location}/calendar-days/2026-12-31",
+        json={"hours": [], "reason": "stocktaking"},
+    )
+    year = api_world.api(api_world.agent_a).get(f"/locations/{location}/calendar/2026")
+
+    assert closed.status_code == 200, closed.text
+    assert year.status_code == 200, year.text
+    assert year.json()["days"] == [{"day": "2026-12-31", "hours": [], "reason": "stocktaking"}]
+    # Ukraine's calendar has not been published since martial law began: every year is a guess.
+    assert year.json()["provisional"] is True
+    other = api_world.api(api_world.agent_b).get(f"/locations/{location}/calendar/2026")
+    assert other.status_code == 404
+    bad = manager.request(
+        "PUT", f"/locations/{location}/calendar-days/2026-12-30", json={"hours": ["9-5"]}
+    )
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["field"] == "hours[0]"
+    gone = manager.delete(f"/locations/{location}/calendar-days/2026-12-31")
+    assert gone.status_code == 204

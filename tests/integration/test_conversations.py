@@ -522,3 +522,33 @@ def test_new_opening_hours_keep_the_time_a_running_clock_has_spent(
         promise = uow.promises.get(thread.reply_promise_id or "")
     assert promise is not None
     assert promise.due_at == utc(2, 12)
+
+
+def test_a_shortened_day_moves_the_due_time_and_keeps_what_was_spent(
+    world: ConversationWorld,
+) -> None:
+    from datetime import date
+
+    from heedful.core.sla.calendar_days import calendar_year, set_calendar_day
+
+    thread = world.email().thread
+    world.clock.set(utc(2, 8, 30))  # 09:30 Berlin: half an hour spent
+
+    set_calendar_day(
+        world.berlin.id,
+        date(2026, 3, 2),
+        ["09:00-10:00"],
+        "inventory",
+        world.uow(),
+        world.clock,
+        world.manager,
+    )
+
+    # Half an hour more on Monday (to 10:00), the last hour on Tuesday from 09:00 Berlin.
+    assert world.clocks(thread.id)["first_response"].due_at == utc(3, 9)
+    year = calendar_year(world.berlin.id, 2026, world.uow(), world.agent)
+    assert [(d.day, d.reason) for d in year.days] == [(date(2026, 3, 2), "inventory")]
+    assert (date(2026, 4, 3), "Karfreitag") in year.holidays or any(
+        day == date(2026, 4, 3) for day, _ in year.holidays
+    )
+    assert not year.provisional

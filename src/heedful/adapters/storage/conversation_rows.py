@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
 from heedful.adapters.storage.conversation_tables import (
+    location_calendar_days,
     sla_clocks,
     sla_policies,
     teams,
@@ -18,6 +19,7 @@ from heedful.adapters.storage.conversation_tables import (
     thread_notes,
     threads,
 )
+from heedful.core.calendar import DateOverride, OpeningInterval
 from heedful.core.conversations.model import (
     Channel,
     Direction,
@@ -531,3 +533,38 @@ class SqlSlaClocks:
             )
             for row in self._conn.execute(query)
         ]
+
+
+class SqlCalendarDays:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def for_location(self, location_id: str) -> list[DateOverride]:
+        table = location_calendar_days
+        query = sa.select(table).where(table.c.location_id == location_id).order_by(table.c.day)
+        return [
+            DateOverride(
+                row["day"],
+                tuple(OpeningInterval.parse(text) for text in row["hours"]),
+                row["reason"],
+            )
+            for row in self._conn.execute(query).mappings()
+        ]
+
+    def put(self, location_id: str, override: DateOverride) -> None:
+        self.remove(location_id, override.day)
+        self._conn.execute(
+            location_calendar_days.insert().values(
+                location_id=location_id,
+                day=override.day,
+                hours=[str(interval) for interval in override.hours],
+                reason=override.reason,
+            )
+        )
+
+    def remove(self, location_id: str, day: date) -> bool:
+        table = location_calendar_days
+        removed = self._conn.execute(
+            table.delete().where(table.c.location_id == location_id, table.c.day == day)
+        )
+        return bool(removed.rowcount)

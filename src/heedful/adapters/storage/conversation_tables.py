@@ -124,6 +124,16 @@ sla_policies = sa.Table(
     sa.Column("updated_at", UtcDateTime, nullable=False),
 )
 
+# A location's own dates: an extra working day, a shortened day, a closure (no hours).
+location_calendar_days = sa.Table(
+    "location_calendar_days",
+    metadata,
+    sa.Column("location_id", Id, sa.ForeignKey("locations.id"), primary_key=True),
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("hours", Json, nullable=False),
+    sa.Column("reason", sa.String(200), nullable=False, server_default=""),
+)
+
 sla_clocks = sa.Table(
     "sla_clocks",
     metadata,

@@ -18,6 +18,7 @@ from heedful.adapters.storage.admin_rows import (
 )
 from heedful.adapters.storage.canned_reply_rows import SqlCannedReplies
 from heedful.adapters.storage.conversation_rows import (
+    SqlCalendarDays,
     SqlSlaClocks,
     SqlSlaPolicies,
     SqlTeams,
@@ -80,6 +81,7 @@ class SqlUnitOfWork:
     teams: conversation_ports.TeamRepository
     sla_policies: conversation_ports.SlaPolicyRepository
     sla_clocks: conversation_ports.SlaClockRepository
+    calendar_days: conversation_ports.CalendarDayRepository
     canned_replies: CannedReplyRepository
     feedback: FeedbackStore
     dashboard: DashboardReads
@@ -125,6 +127,7 @@ class SqlUnitOfWork:
         self.teams = SqlTeams(conn)
         self.sla_policies = SqlSlaPolicies(conn)
         self.sla_clocks = SqlSlaClocks(conn)
+        self.calendar_days = SqlCalendarDays(conn)
         self.canned_replies = SqlCannedReplies(conn)
         self.feedback = SqlFeedbackStore(conn)
         self.dashboard = SqlDashboardReads(conn)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
+from heedful.core.calendar import DateOverride
 from heedful.core.conversations.model import (
     Channel,
     Note,
@@ -89,6 +90,14 @@ class SlaPolicyRepository(Protocol):
     def get(self, policy_id: str) -> SlaPolicy | None: ...
     def update(self, policy: SlaPolicy) -> None: ...
     def list(self, *, active_only: bool = False) -> list[SlaPolicy]: ...
+
+
+class CalendarDayRepository(Protocol):
+    """A location's dated overrides of its weekly hours."""
+
+    def for_location(self, location_id: str) -> list[DateOverride]: ...
+    def put(self, location_id: str, override: DateOverride) -> None: ...
+    def remove(self, location_id: str, day: date) -> bool: ...
 
 
 class SlaClockRepository(Protocol):

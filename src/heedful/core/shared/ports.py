@@ -10,6 +10,7 @@ from typing import Any, Generic, Protocol, Self, TypeVar
 
 from heedful.core.conversations.canned_replies import CannedReplyRepository
 from heedful.core.conversations.ports import (
+    CalendarDayRepository,
     SlaClockRepository,
     SlaPolicyRepository,
     TeamRepository,
@@ -198,6 +199,7 @@ class UnitOfWork(Protocol):
     teams: TeamRepository
     sla_policies: SlaPolicyRepository
     sla_clocks: SlaClockRepository
+    calendar_days: CalendarDayRepository
     canned_replies: CannedReplyRepository
 
     def __enter__(self) -> Self: ...

@@ -104,7 +104,7 @@ def set_opening_hours(
         if location is None:
             raise NotFound(f"no location {location_id}")
         calendar_of(location, hours=hours, subdivision=subdivision)  # refuses what cannot be read
-        old_calendar = calendar_for(location)
+        old_calendar = calendar_for(location, uow.calendar_days.for_location(location.id))
         location.opening_hours = {days: list(spans) for days, spans in hours.items()}
         location.subdivision = subdivision
         uow.locations.update(location)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
 from pydantic import Field, StrictBool, StrictInt
 
+from heedful.core.calendar import DateOverride
 from heedful.core.conversations.model import (
     Channel,
     Direction,
@@ -233,3 +234,37 @@ def team_out(team: Team) -> TeamOut:
 
 def policy_out(policy: SlaPolicy) -> PolicyOut:
     return PolicyOut.model_validate(policy)
+
+
+class CalendarDayIn(In):
+    hours: Annotated[list[Annotated[str, Field(max_length=11)]], Field(max_length=6)] = Field(
+        description='That day\'s hours, e.g. ["10:00-14:00"]; empty: closed all day'
+    )
+    reason: Annotated[str, Field(max_length=200)] = ""
+
+
+class CalendarDayOut(Out):
+    day: date
+    hours: list[str]
+    reason: str
+
+
+class HolidayOut(Out):
+    day: date
+    name: str
+
+
+class CalendarYearOut(Out):
+    location_id: str
+    year: int
+    provisional: bool = Field(
+        description="The country's calendar for this year is not published yet: holidays may move"
+    )
+    holidays: list[HolidayOut]
+    days: list[CalendarDayOut] = Field(description="The location's own dates")
+
+
+def calendar_day_out(override: DateOverride) -> CalendarDayOut:
+    return CalendarDayOut(
+        day=override.day, hours=[str(i) for i in override.hours], reason=override.reason
+    )

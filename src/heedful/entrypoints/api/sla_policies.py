@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request, Response
 
 from heedful.core.conversations import handlers as conversations
 from heedful.core.shared.ports import UnitOfWork
+from heedful.core.sla import calendar_days
 from heedful.core.sla import handlers as sla
 from heedful.entrypoints.api.auth import Context, get_context
 from heedful.entrypoints.api.conversation_schemas import (
+    CalendarDayIn,
+    CalendarDayOut,
+    CalendarYearOut,
+    HolidayOut,
     MembersIn,
     PolicyIn,
     PolicyOut,
     TeamIn,
     TeamOut,
+    calendar_day_out,
     policy_out,
     team_out,
 )
@@ -109,3 +116,51 @@ def set_members(request: Request, ctx: Ctx, team_id: AnId, body: MembersIn) -> R
         return team_out(team)
 
     return write(request, ctx, body, 200, action)
+
+
+@router.get(
+    "/locations/{location_id}/calendar/{year}",
+    response_model=CalendarYearOut,
+    tags=["business calendar"],
+    summary="A location's public holidays and own dates for a year; provisional if unpublished",
+)
+def calendar(
+    ctx: Ctx, location_id: AnId, year: Annotated[int, Path(ge=1900, le=2200)]
+) -> CalendarYearOut:
+    found = calendar_days.calendar_year(location_id, year, ctx.container.uow(), ctx.actor)
+    return CalendarYearOut(
+        location_id=found.location_id,
+        year=found.year,
+        provisional=found.provisional,
+        holidays=[HolidayOut(day=day, name=name) for day, name in found.holidays],
+        days=[calendar_day_out(d) for d in found.days],
+    )
+
+
+@router.put(
+    "/locations/{location_id}/calendar-days/{day}",
+    response_model=CalendarDayOut,
+    tags=["business calendar"],
+    summary="An extra working day, a shortened day, or a closure (no hours) at one location",
+)
+def put_day(
+    request: Request, ctx: Ctx, location_id: AnId, day: date, body: CalendarDayIn
+) -> Response:
+    def action(uow: UnitOfWork) -> CalendarDayOut:
+        saved = calendar_days.set_calendar_day(
+            location_id, day, body.hours, body.reason, uow, ctx.container.clock, ctx.actor
+        )
+        return calendar_day_out(saved)
+
+    return write(request, ctx, body, 200, action)
+
+
+@router.delete(
+    "/locations/{location_id}/calendar-days/{day}", status_code=204, tags=["business calendar"]
+)
+def delete_day(request: Request, ctx: Ctx, location_id: AnId, day: date) -> Response:
+    def action(uow: UnitOfWork) -> tuple[int, None]:
+        calendar_days.remove_calendar_day(location_id, day, uow, ctx.container.clock, ctx.actor)
+        return 204, None
+
+    return write(request, ctx, None, 204, action)

@@ -191,9 +191,23 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_thread_notes_thread_id"), "thread_notes", ["thread_id"], unique=False)
     _create_canned_replies()
+    op.create_table(
+        "location_calendar_days",
+        _id("location_id"),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("hours", _json(), nullable=False),
+        sa.Column("reason", sa.String(length=200), server_default="", nullable=False),
+        sa.ForeignKeyConstraint(
+            ["location_id"],
+            ["locations.id"],
+            name=op.f("fk_location_calendar_days_location_id_locations"),
+        ),
+        sa.PrimaryKeyConstraint("location_id", "day", name=op.f("pk_location_calendar_days")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("location_calendar_days")
     op.drop_table("canned_replies")
     op.drop_table("thread_notes")
     op.drop_table("thread_messages")

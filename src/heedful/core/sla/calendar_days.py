@@ -1,0 +1,110 @@
+"""A location's own dates (an extra working day, a shortened day, a closure) and its calendar.
+
+Public holidays and the working days a government moves come from the `holidays` package; a
+location adds what only it knows. Clocks counting there keep what they spent before the change.
+A year the package does not publish for the country yet is flagged provisional.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from heedful.core.access.model import Actor, Permission
+from heedful.core.calendar import DateOverride, OpeningInterval
+from heedful.core.shared.clock import Clock
+from heedful.core.shared.errors import InvalidInput, NotFound
+from heedful.core.shared.ports import UnitOfWork
+from heedful.core.sla.calendars import Calendars, calendar_for
+from heedful.core.sla.handlers import location_hours_changed
+from heedful.core.staff.model import Location
+
+MAX_REASON = 200
+
+
+@dataclass(frozen=True)
+class CalendarYear:
+    location_id: str
+    year: int
+    provisional: bool  # the country's calendar for this year is not published (yet)
+    holidays: list[tuple[date, str]]
+    days: list[DateOverride]  # the location's own dates in this year
+
+
+def set_calendar_day(
+    location_id: str,
+    day: date,
+    hours: Sequence[str],
+    reason: str,
+    uow: UnitOfWork,
+    clock: Clock,
+    actor: Actor,
+) -> DateOverride:
+    """``hours`` empty: closed that day; otherwise that day's hours replace the week's."""
+    actor.require(Permission.MANAGE_SLA)
+    reason = " ".join(reason.split())
+    if len(reason) > MAX_REASON:
+        raise InvalidInput(f"a reason is at most {MAX_REASON} characters", field="reason")
+    override = DateOverride(day, tuple(_interval(text, i) for i, text in enumerate(hours)), reason)
+    with uow:
+        location = _location(uow, actor, location_id)
+        old = Calendars(uow).of(location.id)
+        uow.calendar_days.put(location.id, override)
+        location_hours_changed(uow, location.id, old, clock.now())
+        uow.commit()
+    return override
+
+
+def remove_calendar_day(
+    location_id: str, day: date, uow: UnitOfWork, clock: Clock, actor: Actor
+) -> None:
+    actor.require(Permission.MANAGE_SLA)
+    with uow:
+        location = _location(uow, actor, location_id)
+        old = Calendars(uow).of(location.id)
+        if not uow.calendar_days.remove(location.id, day):
+            raise NotFound(f"no own hours on {day.isoformat()}")
+        location_hours_changed(uow, location.id, old, clock.now())
+        uow.commit()
+
+
+def calendar_year(location_id: str, year: int, uow: UnitOfWork, actor: Actor) -> CalendarYear:
+    actor.require(Permission.ANSWER_CONVERSATIONS)
+    if not 1900 <= year <= 2200:
+        raise InvalidInput("a year from 1900 to 2200", field="year")
+    with uow:
+        location = _location(uow, actor, location_id)
+        days = uow.calendar_days.for_location(location.id)
+    calendar = calendar_for(location, days, holidays=True)
+    holidays = []
+    day, end = date(year, 1, 1), date(year + 1, 1, 1)
+    while day < end:
+        name = calendar.holiday_on(day)
+        if name is not None:
+            holidays.append((day, name))
+        day += timedelta(days=1)
+    return CalendarYear(
+        location_id=location.id,
+        year=year,
+        provisional=calendar.is_provisional(year),
+        holidays=holidays,
+        days=[d for d in days if d.day.year == year],
+    )
+
+
+def _location(uow: UnitOfWork, actor: Actor, location_id: str) -> Location:
+    location = uow.locations.get(location_id)
+    if location is None or not actor.may_act_at(location_id):
+        raise NotFound(f"no location {location_id}")
+    return location
+
+
+def _interval(text: str, index: int) -> OpeningInterval:
+    try:
+        return OpeningInterval.parse(text)
+    except InvalidInput as bad:
+        raise InvalidInput(bad.message, field=f"hours[{index}]") from None
+
+
+__all__ = ["CalendarYear", "calendar_year", "remove_calendar_day", "set_calendar_day"]
