@@ -107,6 +107,7 @@ async def inbound_email(request: Request, container: Box) -> Response:
         return problem(422, "the body is not JSON", field="body")
     if not isinstance(payload, dict):
         return problem(422, "the body is a JSON object", field="body")
+
     def action(uow: UnitOfWork) -> InboundEmailOut:
         received = conversations.receive_email(
             from_webhook(payload),
