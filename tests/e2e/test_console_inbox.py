@@ -15,10 +15,13 @@ from httpx import Response
 from inbox_world import InboxWorld, build_inbox_world, front_desk
 
 from heedful.bootstrap import Container
+from heedful.core.access.model import SYSTEM
 from heedful.core.conversations.canned_reply_handlers import CannedReplyIn, save_canned_reply
 from heedful.core.conversations.handlers import get_thread
+from heedful.core.conversations.model import Priority
 from heedful.core.outreach.outbox import MessageStatus
 from heedful.core.shared.clock import FrozenClock
+from heedful.core.sla.handlers import PolicyIn, create_policy
 from heedful.core.sla.model import ClockKind, ClockState
 
 
@@ -180,6 +183,29 @@ def test_a_chat_threads_timeline_can_be_fetched_alone_for_its_live_updates(
 
     assert "І розмір L?" in fragment
     assert fragment.lstrip().startswith("<ol")
+
+
+def test_a_higher_priority_brings_its_policys_tighter_target_counting_the_time_spent(
+    world: InboxWorld, client: TestClient
+) -> None:
+    create_policy(
+        PolicyIn(name="Urgent", priority=Priority.URGENT, first_response_minutes=15),
+        world.container.uow(),
+        world.clock,
+        SYSTEM,
+    )
+    thread = world.email().thread
+    world.later(10)
+    csrf = log_in(client, "iryna")
+
+    body = post(client, f"/console/inbox/{thread.id}/priority", csrf, priority="urgent").text
+    refused = post(client, f"/console/inbox/{thread.id}/priority", csrf, priority="sky-high")
+
+    assert "Urgent" in body
+    view = get_thread(thread.id, world.container.uow(), world.iryna.as_actor())
+    [first] = [c for c in view.clocks if c.kind is ClockKind.FIRST_RESPONSE]
+    assert first.due_at == thread.created_at + timedelta(minutes=15)  # 10 spent, 5 left
+    assert refused.status_code == 422
 
 
 def test_an_empty_reply_is_refused_next_to_the_reply_box(

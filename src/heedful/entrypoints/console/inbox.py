@@ -20,6 +20,7 @@ from heedful.core.conversations.handlers import (
     assign,
     list_customer_threads,
     reply,
+    set_priority,
     set_status,
 )
 from heedful.core.conversations.inbox_queries import (
@@ -30,7 +31,7 @@ from heedful.core.conversations.inbox_queries import (
     near_breach_count,
     thread_page,
 )
-from heedful.core.conversations.model import Channel, Direction, ThreadStatus
+from heedful.core.conversations.model import Channel, Direction, Priority, ThreadStatus
 from heedful.core.conversations.ports import InboxFilter
 from heedful.core.promises.queries import own_words
 from heedful.core.shared.errors import Conflict, Forbidden, InvalidInput
@@ -126,6 +127,7 @@ def _thread_context(console: Console, thread_id: str, **forms: FormState) -> dic
         "note": blank_form(body=""),
         "assign": blank_form(assignee_id=thread.assignee_id or "", team_id=thread.team_id or ""),
         "state": blank_form(status=thread.status.value),
+        "priority": blank_form(priority=thread.priority.value),
     }
     return {
         "page": page,
@@ -136,6 +138,7 @@ def _thread_context(console: Console, thread_id: str, **forms: FormState) -> dic
         "location": all_locations(console.container.uow()).get(thread.location_id),
         "Direction": Direction,
         "ThreadStatus": ThreadStatus,
+        "Priority": Priority,
         "Channel": Channel,
         "clock_is_warned": clock_is_warned,
         "clock_is_late": clock_is_late,
@@ -236,6 +239,20 @@ def change_status(console: Staff, thread_id: str, status: Text = "") -> Response
     except (InvalidInput, Conflict) as exc:
         failed = console.failed(exc, blank_form(status=status))
         return _thread(console, thread_id, status=422, state=failed)
+    return _after_change(console, thread_id)
+
+
+@router.post("/console/inbox/{thread_id}/priority")
+def change_priority(console: Staff, thread_id: str, priority: Text = "") -> Response:
+    """Another priority may bring another SLA policy: it counts from now, time spent kept."""
+    try:
+        chosen = choice(Priority, priority, "priority")
+        set_priority(
+            thread_id, chosen, console.container.uow(), console.container.clock, console.actor
+        )
+    except InvalidInput as exc:
+        failed = console.failed(exc, blank_form(priority=priority))
+        return _thread(console, thread_id, status=422, priority=failed)
     return _after_change(console, thread_id)
 
 
