@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 from builders import a_location, a_manager, an_admin
+from click.testing import CliRunner
 
 from heedful.adapters.storage.dashboard_rebuild import rebuild_rollups
 from heedful.adapters.storage.dashboard_tables import ROLLUP_TABLES
@@ -32,6 +33,7 @@ from heedful.core.shared.errors import Forbidden
 from heedful.core.shared.ids import new_id
 from heedful.core.staff.handlers import NewLocation, create_location
 from heedful.core.staff.model import Location
+from heedful.entrypoints.cli.main import cli
 
 SEGMENTS = ("regular", "vip", "new")
 TOUCHPOINTS = (Touchpoint.PURCHASE, Touchpoint.STAY, Touchpoint.CONVERSATION)
@@ -330,3 +332,19 @@ def test_the_heat_map_shows_the_latest_stored_cx_index_inside_the_period(
     )
     # The second week ends after the 15th: only the first is inside.
     assert next(c for c in before.heat if c.touchpoint == "stay").cx.value == 61.0  # type: ignore[union-attr]
+
+
+def test_the_cli_rebuilds_the_rollups_after_they_were_lost(
+    container: Container, shops: Shops, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kept = _rollup_rows(container)
+    with container.engine.begin() as conn:
+        for table in ROLLUP_TABLES:
+            conn.execute(table.delete())
+    monkeypatch.setenv("HEEDFUL_DATABASE_URL", database_url)
+
+    result = CliRunner().invoke(cli, ["feedback", "rebuild-rollups"])
+
+    assert result.exit_code == 0, result.output
+    assert "rollups rebuilt" in result.output
+    assert _rollup_rows(container) == kept
