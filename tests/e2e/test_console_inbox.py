@@ -9,6 +9,7 @@ import re
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 from console_world import log_in
 from fastapi.testclient import TestClient
 from httpx import Response
@@ -328,3 +329,29 @@ def test_a_due_time_on_a_calendar_the_country_has_not_published_is_marked_provis
     page = client.get(f"/console/inbox/{thread.id}").text
 
     assert "provisional calendar" in page
+
+
+def test_a_page_of_the_inbox_costs_the_same_few_queries_however_many_threads_it_shows(
+    world: InboxWorld, client: TestClient
+) -> None:
+    log_in(client, "iryna")
+
+    def queries_for_the_inbox() -> int:
+        counted: list[str] = []
+
+        def count(*args: object) -> None:
+            counted.append(str(args[2]))
+
+        sa.event.listen(world.container.engine, "before_cursor_execute", count)
+        try:
+            assert client.get("/console/inbox").status_code == 200
+        finally:
+            sa.event.remove(world.container.engine, "before_cursor_execute", count)
+        return len(counted)
+
+    world.email(sender="one@example.com")
+    one = queries_for_the_inbox()
+    for n in range(30):
+        world.email(sender=f"c{n}@example.com", name=f"Покупець {n}")
+
+    assert queries_for_the_inbox() == one  # names come in one query, not one per line

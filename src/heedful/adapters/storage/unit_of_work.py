@@ -24,6 +24,7 @@ from heedful.adapters.storage.conversation_rows import (
     SqlTeams,
     SqlThreads,
 )
+from heedful.adapters.storage.customer_name_rows import SqlCustomerNames
 from heedful.adapters.storage.customer_rows import SqlCustomers, SqlIdentities
 from heedful.adapters.storage.dashboard_rows import SqlDashboardReads
 from heedful.adapters.storage.event_rows import SqlEventInbox
@@ -38,8 +39,9 @@ from heedful.adapters.storage.record_rows import (
     SqlPreferences,
 )
 from heedful.adapters.storage.task_rows import SqlTasks, SqlTimers
-from heedful.core.conversations.canned_replies import CannedReplyRepository
 from heedful.core.conversations import ports as conversation_ports
+from heedful.core.conversations.canned_replies import CannedReplyRepository
+from heedful.core.conversations.customer_names import CustomerNames
 from heedful.core.events.model import EventInbox
 from heedful.core.feedback.dashboard_ports import DashboardReads
 from heedful.core.feedback.ports import FeedbackStore
@@ -83,6 +85,7 @@ class SqlUnitOfWork:
     sla_clocks: conversation_ports.SlaClockRepository
     calendar_days: conversation_ports.CalendarDayRepository
     canned_replies: CannedReplyRepository
+    customer_names: CustomerNames
     feedback: FeedbackStore
     dashboard: DashboardReads
 
@@ -129,6 +132,7 @@ class SqlUnitOfWork:
         self.sla_clocks = SqlSlaClocks(conn)
         self.calendar_days = SqlCalendarDays(conn)
         self.canned_replies = SqlCannedReplies(conn)
+        self.customer_names = SqlCustomerNames(conn)
         self.feedback = SqlFeedbackStore(conn)
         self.dashboard = SqlDashboardReads(conn)
 

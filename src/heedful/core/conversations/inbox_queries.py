@@ -91,12 +91,12 @@ def clock_is_late(clock: SlaClock, now: datetime) -> bool:
 
 
 def _names(uow: UnitOfWork, actor: Actor, customer_ids: set[str]) -> dict[str, str]:
-    names: dict[str, str] = {}
-    for customer_id in sorted(customer_ids):
-        customer = uow.customers.get(customer_id)
-        if customer is not None and actor.may_see_customer_at(customer.location_ids):
-            names[customer_id] = customer.full_name
-    return names
+    """Names of the customers this actor may see; one outside their scope has none."""
+    return {
+        customer.id: customer.full_name
+        for customer in uow.customer_names.of(sorted(customer_ids))
+        if actor.may_see_customer_at(customer.location_ids)
+    }
 
 
 def inbox_page(

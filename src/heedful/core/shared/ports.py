@@ -9,6 +9,7 @@ from types import TracebackType
 from typing import Any, Generic, Protocol, Self, TypeVar
 
 from heedful.core.conversations.canned_replies import CannedReplyRepository
+from heedful.core.conversations.customer_names import CustomerNames
 from heedful.core.conversations.ports import (
     CalendarDayRepository,
     SlaClockRepository,
@@ -201,6 +202,7 @@ class UnitOfWork(Protocol):
     sla_clocks: SlaClockRepository
     calendar_days: CalendarDayRepository
     canned_replies: CannedReplyRepository
+    customer_names: CustomerNames
 
     def __enter__(self) -> Self: ...
     def __exit__(
