@@ -59,9 +59,19 @@ def _value(uow: UnitOfWork, cell: Cell, now: datetime) -> CxValue:
     )
 
 
+_EARLIEST_YEAR, _LATEST_YEAR = 2000, 2199
+
+
 def _check_cell(actor: Actor, cell: Cell) -> None:
     if cell.period_end <= cell.period_start:
         raise InvalidInput("the period ends after it starts", field="period_end")
+    # The trend reads the period before and repeat purchases half a year back: a period near the
+    # ends of the calendar would run off it, and no business has feedback from then.
+    for name, at in (("period_start", cell.period_start), ("period_end", cell.period_end)):
+        if not _EARLIEST_YEAR <= at.year <= _LATEST_YEAR:
+            raise InvalidInput(
+                f"a period lies between {_EARLIEST_YEAR} and {_LATEST_YEAR}", field=name
+            )
     if cell.touchpoint and cell.touchpoint not in {t.value for t in Touchpoint}:
         raise InvalidInput(f"no touchpoint {cell.touchpoint}", field="touchpoint")
     if cell.location_id == ALL and not actor.sees_every_location:
