@@ -18,7 +18,7 @@ from inbox_world import InboxWorld, build_inbox_world, front_desk
 from heedful.bootstrap import Container
 from heedful.core.access.model import SYSTEM
 from heedful.core.conversations.canned_reply_handlers import CannedReplyIn, save_canned_reply
-from heedful.core.conversations.handlers import get_thread
+from heedful.core.conversations.handlers import create_team, get_thread
 from heedful.core.conversations.model import Priority
 from heedful.core.outreach.outbox import MessageStatus
 from heedful.core.shared.clock import FrozenClock
@@ -355,3 +355,30 @@ def test_a_page_of_the_inbox_costs_the_same_few_queries_however_many_threads_it_
         world.email(sender=f"c{n}@example.com", name=f"Покупець {n}")
 
     assert queries_for_the_inbox() == one  # names come in one query, not one per line
+
+
+def test_an_agent_in_two_teams_picks_which_teams_threads_to_see(
+    world: InboxWorld, client: TestClient
+) -> None:
+    front = front_desk(world)
+    returns = create_team(
+        "Returns",
+        world.container.uow(),
+        world.clock,
+        SYSTEM,
+        location_id=world.kyiv.id,
+        member_ids=(world.iryna.id,),
+    ).id
+    for_front = world.email(subject="Front").thread
+    for_returns = world.email(subject="Return", sender="r@example.com").thread
+    csrf = log_in(client, "iryna")
+    post(client, f"/console/inbox/{for_front.id}/assign", csrf, team_id=front)
+    post(client, f"/console/inbox/{for_returns.id}/assign", csrf, team_id=returns)
+
+    page = client.get(f"/console/inbox?scope=team&team_id={returns}").text
+
+    assert threads_in_order(page) == [for_returns.id]
+    assert 'id="inbox-team"' in page
+    assert threads_in_order(client.get("/console/inbox?scope=team&team_id=tm_not_hers").text) == [
+        for_front.id  # not her team: her first team instead
+    ]

@@ -31,7 +31,7 @@ from heedful.core.conversations.inbox_queries import (
     near_breach_count,
     thread_page,
 )
-from heedful.core.conversations.model import Channel, Direction, Priority, ThreadStatus
+from heedful.core.conversations.model import Channel, Direction, Priority, Team, ThreadStatus
 from heedful.core.conversations.ports import InboxFilter
 from heedful.core.promises.queries import own_words
 from heedful.core.shared.errors import Conflict, Forbidden, InvalidInput
@@ -58,17 +58,17 @@ def _may_answer(console: Console) -> None:
         raise Forbidden(f"the {console.actor.role.value} role may not answer conversations")
 
 
-def _filter(console: Console, scope: str, channel: str, location_id: str) -> InboxFilter:
-    actor = console.actor
+def _filter(
+    console: Console, scope: str, channel: str, location_id: str, team: Team | None
+) -> InboxFilter:
     where: dict[str, Any] = {}
     if scope == "mine":
-        where["assignee_id"] = actor.id
+        where["assignee_id"] = console.actor.id
     elif scope == "unassigned":
         where["unassigned"] = True
     elif scope == "team":
-        teams = my_teams(console.container.uow(), actor)
         # Nobody's team: a team id that matches no thread, rather than every thread.
-        where["team_id"] = teams[0].id if teams else "-"
+        where["team_id"] = team.id if team is not None else "-"
     if channel:
         where["channel"] = choice(Channel, channel, "channel")
     if location_id:
@@ -78,13 +78,26 @@ def _filter(console: Console, scope: str, channel: str, location_id: str) -> Inb
 
 @router.get("/console/inbox")
 def inbox(
-    console: Staff, scope: str = "all", channel: str = "", location_id: str = "", cursor: str = ""
+    console: Staff,
+    scope: str = "all",
+    channel: str = "",
+    location_id: str = "",
+    team_id: str = "",
+    cursor: str = "",
 ) -> Response:
     _may_answer(console)
     scope = scope if scope in SCOPES else "all"
-    where = _filter(console, scope, channel, location_id)
+    teams = my_teams(console.container.uow(), console.actor)
+    # One of her teams, the first by default; a team she is not in is not hers to filter on.
+    team = next((t for t in teams if t.id == team_id), teams[0] if teams else None)
+    where = _filter(console, scope, channel, location_id, team)
     page = inbox_page(console.container.uow(), console.actor, where, cursor or None)
-    filters = {"scope": scope, "channel": channel, "location_id": location_id}
+    filters = {
+        "scope": scope,
+        "channel": channel,
+        "location_id": location_id,
+        "team_id": team.id if team is not None and scope == "team" else "",
+    }
     kept = {name: value for name, value in filters.items() if value and value != "all"}
     next_url = ""
     if page.next_cursor:
@@ -101,7 +114,7 @@ def inbox(
         all_locations=all_locations(console.container.uow()),
         next_url=next_url,
         first_url="/console/inbox?" + urlencode(kept) if cursor else "",
-        has_team=bool(my_teams(console.container.uow(), console.actor)),
+        teams=teams,
         # The list refreshes itself: a new e-mail or a coming breach shows without a click.
         refresh_url=str(console.request.url.replace(scheme="", netloc="")),
     )
