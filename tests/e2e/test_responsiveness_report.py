@@ -126,6 +126,12 @@ def test_the_api_answers_the_same_report_by_channel(
     assert benchmarks["live_chat_12_07_min"]["first_response_median_minutes"] == 10.0
     assert "nearest rank" in found["definition"]
 
+    as_csv = console_client.get(
+        "/api/v1/reports/responsiveness", params={"format": "csv"}, headers=headers
+    )
+    assert as_csv.content.startswith(b"\xef\xbb\xbf")
+    assert as_csv.headers["content-type"].startswith("text/csv")
+
     refused = console_client.get(
         "/api/v1/reports/responsiveness", params={"channel": "fax"}, headers=headers
     )
