@@ -16,7 +16,7 @@ from httpx import Response
 from inbox_world import InboxWorld, build_inbox_world, front_desk
 
 from heedful.bootstrap import Container
-from heedful.core.access.model import SYSTEM
+from heedful.core.access.model import SYSTEM, Role
 from heedful.core.conversations.canned_reply_handlers import CannedReplyIn, save_canned_reply
 from heedful.core.conversations.handlers import create_team, get_thread
 from heedful.core.conversations.model import Priority
@@ -382,3 +382,25 @@ def test_an_agent_in_two_teams_picks_which_teams_threads_to_see(
     assert threads_in_order(client.get("/console/inbox?scope=team&team_id=tm_not_hers").text) == [
         for_front.id  # not her team: her first team instead
     ]
+
+
+@pytest.mark.parametrize("language", ["ru", "uk"])
+def test_the_pages_render_in_russian_and_ukrainian(
+    world: InboxWorld, client: TestClient, language: str
+) -> None:
+    world.people.staff("mykola", "Mykola", Role.MANAGER, language=language, at=[world.kyiv])
+    thread = world.email().thread
+    world.reply(thread.id)
+    world.later(90)
+    log_in(client, "mykola")
+
+    for url in (
+        "/console/inbox",
+        f"/console/inbox/{thread.id}",
+        "/console/responsiveness",
+        "/console/canned-replies",
+        f"/console/customers/{thread.customer_id}/conversations",
+    ):
+        answer = client.get(url)
+        assert answer.status_code == 200, url
+        assert f'<html lang="{language}">' in answer.text or url.endswith("conversations")
