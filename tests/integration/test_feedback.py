@@ -14,6 +14,7 @@ from heedful.core.access.model import Role
 from heedful.core.customers.consent import Purpose
 from heedful.core.customers.privacy import erase_customer
 from heedful.core.feedback.cx_index import Cell
+from heedful.core.feedback.dashboard import DashboardAsk, experience_report
 from heedful.core.feedback.handlers import Invite, invite, measure
 from heedful.core.feedback.indices import (
     assess_churn,
@@ -192,6 +193,9 @@ def test_a_detractor_opens_a_recovery_closed_only_with_a_root_cause_and_an_actio
     )
     assert (report.opened, report.closed_in_time, report.open_overdue) == (1, 1, 0)
     assert report.root_causes_by_week == {("2026-03-02", "waiting_time"): 1}
+    # The dashboard's closed-loop board counted the opening and the closing as they happened.
+    board = experience_report(DashboardAsk(), base.uow, base.clock, base.admin).loops
+    assert (board.opened, board.closed_in_time, board.closed_late) == (1, 1, 0)
 
 
 def test_a_happy_score_with_a_bitter_comment_still_opens_a_loop(world: FeedbackWorld) -> None:

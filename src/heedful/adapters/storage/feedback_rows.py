@@ -27,6 +27,7 @@ from heedful.adapters.storage.feedback_tables import (
 from heedful.adapters.storage.promise_tables import messages
 from heedful.adapters.storage.schedule_rows import SqlScheduledRuns
 from heedful.core.feedback import ports
+from heedful.core.feedback.loop import RecoveryLoop
 from heedful.core.feedback.model import (
     Choice,
     Survey,
@@ -336,6 +337,12 @@ class NoRollups:
 
     def add(self, answer: SurveyAnswer) -> None:
         del answer
+
+    def loop_opened(self, loop: RecoveryLoop) -> None:
+        del loop
+
+    def loop_closed(self, loop: RecoveryLoop) -> None:
+        del loop
 
 
 class SqlFeedbackStore:

@@ -146,6 +146,13 @@ class AnswerRollups(Protocol):
     """The dashboard's pre-aggregates, kept in the transaction that stores each answer."""
 
     def add(self, answer: SurveyAnswer) -> None: ...
+    def loop_opened(self, loop: RecoveryLoop) -> None:
+        """After ``loops.add``, in the same transaction."""
+        ...
+
+    def loop_closed(self, loop: RecoveryLoop) -> None:
+        """After the loop is closed with its root cause and updated, in the same transaction."""
+        ...
 
 
 @dataclass(frozen=True)

@@ -122,6 +122,7 @@ def open_recovery(
         due_at=due_at,
     )
     uow.feedback.loops.add(loop)
+    uow.feedback.rollups.loop_opened(loop)  # the closed-loop board counts it
     return loop
 
 
@@ -145,6 +146,7 @@ def close_recovery(cmd: CloseRecovery, uow: UnitOfWork, clock: Clock, actor: Act
             raise Forbidden("you do not work at that location", field="loop_id")
         loop.close(now, actor.label, cmd.root_cause, cmd.root_cause_note, cmd.action_taken)
         uow.feedback.loops.update(loop)
+        uow.feedback.rollups.loop_closed(loop)
         promise = uow.promises.get(loop.promise_id, for_change=True)
         if promise is not None and (promise.is_open or promise.state is PromiseState.BROKEN):
             note = f"{loop.root_cause}: {loop.action_taken}"
