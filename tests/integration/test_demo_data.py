@@ -14,6 +14,9 @@ from heedful.core.customers.commands import IdentifyCustomer
 from heedful.core.customers.handlers import list_customers, look_up
 from heedful.core.customers.merging import identify_customer, undo_merge
 from heedful.core.customers.model import Customer
+from heedful.core.feedback.loop import LoopState
+from heedful.core.feedback.ports import AnswerFilter
+from heedful.core.outreach.outbox import MessageStatus
 from heedful.core.preferences.model import Polarity
 from heedful.core.staff.handlers import authenticate_staff
 from heedful.core.staff.model import LocationKind
@@ -180,3 +183,27 @@ def test_the_same_seed_plans_the_same_people() -> None:
 
     assert people(7) == people(7)
     assert people(7) != people(8)
+
+
+def test_ten_weeks_of_survey_answers_fill_the_dashboards_and_the_closed_loop_board(
+    container: Container, demo: list[DemoLogin]
+) -> None:
+    now = container.clock.now()
+    with container.uow() as uow:
+        surveys = uow.feedback.surveys.list()
+        answers = uow.feedback.answers.find(AnswerFilter(), 10_000)
+        loops = uow.feedback.loops.find(location_ids=None, open_only=False, limit=1000)
+        values = uow.feedback.cx_values.find(limit=10_000)
+        waiting = uow.outbox.list_by_status(
+            frozenset({MessageStatus.QUEUED, MessageStatus.RETRYING}), 1000
+        )
+    assert {s.kind.value for s in surveys} == {"csat", "nps", "ces"}
+    assert all(set(s.texts) == {"ru", "uk", "en"} for s in surveys)
+    assert len(answers) >= 60
+    assert len({a.location_id for a in answers}) == 4
+    assert all(now - timedelta(weeks=10, days=1) <= a.answered_at <= now for a in answers)
+    assert {a.language for a in answers if a.comment} >= {"uk", "ru"}
+    assert {LoopState.OPEN, LoopState.CLOSED} <= {loop.state for loop in loops}
+    assert any(v.cell.touchpoint and v.cell.location_id for v in values)
+    # The past's invitations went out at the time: nothing stale waits for the relay.
+    assert not [m for m in waiting if m.template_key == "survey_invitation"]

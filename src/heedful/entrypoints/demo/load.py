@@ -43,6 +43,7 @@ from heedful.core.staff.handlers import (
 
 from .crowd import plan_crowd
 from .data import HISTORY_SPAN, LOCATION_CODES, LOCATIONS, STAFF
+from .feedback import play_feedback
 from .names import Registry
 from .plan import (
     CustomerPlan,
@@ -112,6 +113,7 @@ def load_demo(
             if progress is not None:
                 progress(done)
         play_promises(uow, clock, locations, now, seed)
+        play_feedback(uow, clock, locations, now, seed, container.comment_reader)
         for source in DEMO_PLAYBOOKS:
             playbook = create_playbook(source, uow, clock, SYSTEM)
             set_enabled(playbook.id, True, uow, clock, SYSTEM)
