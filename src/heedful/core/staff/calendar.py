@@ -1,13 +1,45 @@
-"""A location's business calendar, built from its opening hours, country and region."""
+"""A location's business calendar: the one source for every deadline said in business time.
+
+Its opening hours, its country's (and region's) public holidays and moved working days, and the
+dates the location gives itself (an extra working day, a shortened day, a closure) in
+``uow.calendar_days``. SLA clocks (``core/sla``) and promise deadlines in business time
+(``LocationBusinessHours``) both read ``Calendars(uow).of(location_id)``, so a closure set for a
+location moves a promise's deadline exactly as it moves a reply clock.
+
+The two differ on one thing only, on purpose: a location that keeps no hours answers round the
+clock for SLA clocks (a web shop still has reply targets), while a promise said "in 2 business
+hours" there is refused, because staff who said it meant hours that the location does not keep.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 
-from heedful.core.calendar import BusinessCalendar, add_business_time, weekly_hours
+from heedful.core.calendar import BusinessCalendar, DateOverride, add_business_time, weekly_hours
 from heedful.core.shared.errors import InvalidInput, NotFound
 from heedful.core.shared.ports import UnitOfWork
 from heedful.core.staff.model import Location
+
+_ROUND_THE_CLOCK = {"mon-sun": ["00:00-24:00"]}
+
+
+def calendar_for(
+    location: Location, overrides: Sequence[DateOverride] = (), *, holidays: bool | None = None
+) -> BusinessCalendar:
+    """``holidays``: whether the country's days off count (default: when the location keeps
+    hours; round the clock means every day, public holidays too)."""
+    spec = location.opening_hours or _ROUND_THE_CLOCK
+    with_holidays = bool(location.opening_hours) if holidays is None else holidays
+    # The calendar refuses an unknown country or region itself, naming the field.
+    return BusinessCalendar(
+        location.time_zone,
+        weekly_hours(spec),
+        country=location.country if with_holidays else None,
+        subdivision=(location.subdivision or None) if with_holidays else None,
+        overrides=tuple(overrides),
+    )
 
 
 def calendar_of(
@@ -16,26 +48,47 @@ def calendar_of(
     hours: dict[str, list[str]] | None = None,
     subdivision: str | None = None,
 ) -> BusinessCalendar:
-    spec = location.opening_hours if hours is None else hours
-    if not spec:
-        raise InvalidInput(f"{location.name} keeps no opening hours", field="hours")
-    # The calendar refuses an unknown country or region itself, naming the field.
-    return BusinessCalendar(
-        location.time_zone,
-        weekly_hours(spec),
-        country=location.country,
-        subdivision=(location.subdivision if subdivision is None else subdivision) or None,
+    """The calendar ``location`` would have with ``hours`` and ``subdivision`` (default: its
+    own); refuses a location without hours. Used to check new hours before they are kept."""
+    proposed = replace(
+        location,
+        opening_hours=location.opening_hours if hours is None else hours,
+        subdivision=location.subdivision if subdivision is None else subdivision,
     )
+    if not proposed.opening_hours:
+        raise InvalidInput(f"{location.name} keeps no opening hours", field="hours")
+    return calendar_for(proposed)
 
 
-class LocationBusinessHours:
-    """Deadlines said in business time ("within 4 business hours"), in the location's hours."""
+class Calendars:
+    """Calendars by location for one use case: built once, their day spans cached inside."""
 
     def __init__(self, uow: UnitOfWork) -> None:
         self._uow = uow
+        self._by_location: dict[str, BusinessCalendar] = {}
 
-    def add(self, location_id: str, start: datetime, duration: timedelta) -> datetime:
+    def location(self, location_id: str) -> Location:
         location = self._uow.locations.get(location_id)
         if location is None:
             raise NotFound(f"no location {location_id}")
-        return add_business_time(calendar_of(location), start, duration)
+        return location
+
+    def of(self, location_id: str) -> BusinessCalendar:
+        if location_id not in self._by_location:
+            location = self.location(location_id)
+            overrides = self._uow.calendar_days.for_location(location_id)
+            self._by_location[location_id] = calendar_for(location, overrides)
+        return self._by_location[location_id]
+
+
+class LocationBusinessHours:
+    """Deadlines said in business time ("within 4 business hours"), in the location's calendar."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._calendars = Calendars(uow)
+
+    def add(self, location_id: str, start: datetime, duration: timedelta) -> datetime:
+        location = self._calendars.location(location_id)
+        if not location.opening_hours:
+            raise InvalidInput(f"{location.name} keeps no opening hours", field="hours")
+        return add_business_time(self._calendars.of(location_id), start, duration)

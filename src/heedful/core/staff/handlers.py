@@ -13,9 +13,8 @@ from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Conflict, InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
 from heedful.core.shared.ports import UnitOfWork
-from heedful.core.sla.calendars import calendar_for
 from heedful.core.sla.handlers import location_hours_changed
-from heedful.core.staff.calendar import calendar_of
+from heedful.core.staff.calendar import calendar_for, calendar_of
 from heedful.core.staff.model import ApiToken, Location, LocationKind, StaffMember
 
 TOKEN_PREFIX = "hdf_"  # noqa: S105 - a prefix, not a secret
