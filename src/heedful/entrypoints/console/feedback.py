@@ -19,22 +19,12 @@ from heedful.core.staff.queries import locations_of
 from heedful.entrypoints.console.context import Console, ConsoleRoute, FormState, Staff, blank_form
 from heedful.entrypoints.console.forms import Text, choice
 from heedful.entrypoints.console.labels import N_
+from heedful.entrypoints.console.survey_editor import KIND_LABELS, TOUCHPOINT_LABELS
+from heedful.entrypoints.console.survey_editor import router as editor_router
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
+router.include_router(editor_router)  # /console/surveys/{id}: edit, switch on and off
 
-KIND_LABELS = {
-    "csat": N_("CSAT: satisfaction, 1–5"),
-    "nps": N_("NPS: would recommend, 0–10"),
-    "ces": N_("CES: effort, 1–7"),
-}
-TOUCHPOINT_LABELS = {
-    "stay": N_("After a stay"),
-    "visit": N_("After a visit"),
-    "purchase": N_("After a purchase"),
-    "conversation": N_("After a closed conversation"),
-    "delivery": N_("After a delivery"),
-    "other": N_("Another touchpoint"),
-}
 ROOT_CAUSE_LABELS = {
     "staff_behaviour": N_("Staff behaviour"),
     "waiting_time": N_("Waiting time"),
