@@ -292,6 +292,11 @@ class SqlAnswers:
         row = self._conn.execute(query).first()
         return _answer(row._mapping) if row else None
 
+    def answered_pairs(self, where: ports.AnswerFilter) -> set[tuple[str, str]]:
+        c = survey_answers.c
+        query = sa.select(c.touchpoint, c.segment).where(*_where(where)).distinct()
+        return {(touchpoint, segment or "") for touchpoint, segment in self._conn.execute(query)}
+
     def find(self, where: ports.AnswerFilter, limit: int) -> list[SurveyAnswer]:
         query = (
             sa.select(survey_answers)

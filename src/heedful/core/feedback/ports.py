@@ -58,6 +58,10 @@ class AnswerRepository(Protocol):
         """Newest first."""
         ...
 
+    def answered_pairs(self, where: AnswerFilter) -> set[tuple[str, str]]:
+        """The (touchpoint, segment) pairs that have answers: the CX index cells worth storing."""
+        ...
+
     def histogram(self, where: AnswerFilter) -> dict[int, int]:
         """Score -> number of answers, for the maths."""
         ...

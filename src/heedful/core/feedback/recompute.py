@@ -32,7 +32,6 @@ LEASE = timedelta(hours=2)
 # 01:00 UTC: Monday has begun in Europe and Asia, so their past week is complete by then;
 # zones further west see their week completed on the next day's run.
 RUN_AT = time(1, 0)
-_EVERY_ANSWER = 1_000_000
 
 UowFactory = Callable[[], UnitOfWork]
 
@@ -105,8 +104,7 @@ def _cells(uow: UnitOfWork, batch: Batch) -> list[Cell]:
         location_ids=frozenset({batch.location_id}) if batch.location_id else None,
     )
     seen: set[tuple[str, str]] = set()
-    for answer in uow.feedback.answers.find(where, _EVERY_ANSWER):
-        touchpoint, segment = answer.touchpoint.value, answer.segment or ALL
+    for touchpoint, segment in uow.feedback.answers.answered_pairs(where):
         seen |= {(touchpoint, segment), (touchpoint, ALL), (ALL, segment), (ALL, ALL)}
     return [
         Cell(batch.period_start, batch.period_end, touchpoint, batch.location_id, segment)
