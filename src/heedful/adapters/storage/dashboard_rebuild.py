@@ -14,6 +14,7 @@ to the second) and written into the statement as a CASE over the timestamp.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -23,6 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from heedful.adapters.storage.dashboard_tables import (
+    ALL,
     ROLLUP_TABLES,
     SCORES,
     SENTIMENTS,
@@ -33,12 +35,15 @@ STEPS = (
     "themes and emotions by day",
     "recovery loops by day",
     "root causes by day",
+    "every touchpoint and segment",
     "weeks and months",
 )
 _KEY = "grain, first_day, location_id, touchpoint, segment"
+_PLACE = ("location_id", "touchpoint", "segment")
 _SQLITE_STAMP = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores a DateTime on SQLite
 
 
+@functools.lru_cache(maxsize=64)
 def _transitions(zone: ZoneInfo, start: datetime, end: datetime) -> list[tuple[datetime, int]]:
     """(UTC instant from which, offset in seconds) over [start, end], found to the second."""
 
@@ -185,6 +190,33 @@ def _causes_by_day(conn: Connection) -> None:
     )
 
 
+def _columns(table: sa.Table) -> tuple[list[str], list[str]]:
+    """(key columns other than the block and place, count columns) of a rollup table."""
+    keys = [c.name for c in table.primary_key.columns]
+    extra = [name for name in keys if name not in ("grain", "first_day", *_PLACE)]
+    return extra, [c.name for c in table.columns if not c.primary_key]
+
+
+def _every_touchpoint_and_segment(conn: Connection) -> None:
+    """The "*" rows, summed from the day cells: every touchpoint, every segment, and both."""
+    every = f"'{ALL}'"
+    for table in ROLLUP_TABLES:
+        extra, counts = _columns(table)
+        sums = ", ".join(f"sum({name})" for name in counts)
+        for touchpoint, segment in ((every, "segment"), ("touchpoint", every), (every, every)):
+            grouped = ["first_day", "location_id", *extra]
+            grouped += [column for column in (touchpoint, segment) if column != every]
+            conn.execute(
+                sa.text(
+                    f"INSERT INTO {table.name} ({_KEY}, {', '.join([*extra, *counts])}) "
+                    f"SELECT 'day', first_day, location_id, {touchpoint}, {segment}, "
+                    f"{''.join(name + ', ' for name in extra)}{sums} FROM {table.name} "
+                    f"WHERE grain = 'day' AND touchpoint <> {every} AND segment <> {every} "
+                    f"GROUP BY {', '.join(grouped)}"
+                )
+            )
+
+
 def _weeks_and_months(conn: Connection) -> None:
     if conn.dialect.name == "postgresql":
         starts = {
@@ -197,14 +229,13 @@ def _weeks_and_months(conn: Connection) -> None:
             "month": "date(first_day, 'start of month')",
         }
     for table in ROLLUP_TABLES:
-        extra = [c.name for c in table.primary_key.columns][5:]  # kind, facet and name...
-        counts = [c.name for c in table.columns if not c.primary_key]
-        keys = ", ".join(["location_id", "touchpoint", "segment", *extra])
+        extra, counts = _columns(table)
+        keys = ", ".join([*_PLACE, *extra])
         sums = ", ".join(f"sum({name})" for name in counts)
         for grain, start in starts.items():
             conn.execute(
                 sa.text(
-                    f"INSERT INTO {table.name} ({_KEY}, {', '.join([*extra, *counts])}) "
+                    f"INSERT INTO {table.name} (grain, first_day, {keys}, {', '.join(counts)}) "
                     f"SELECT '{grain}', {start}, {keys}, {sums} FROM {table.name} "
                     f"WHERE grain = 'day' GROUP BY {start}, {keys}"
                 )
@@ -223,6 +254,7 @@ def rebuild_rollups(conn: Connection, progress: Callable[[str], object] = lambda
         _topics_by_day,
         _loops_by_day,
         _causes_by_day,
+        _every_touchpoint_and_segment,
         _weeks_and_months,
     ]
     for name, run in zip(STEPS, steps, strict=True):

@@ -20,6 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from heedful.adapters.storage.dashboard_tables import (
+    ALL,
     SCORES,
     SENTIMENTS,
     feedback_rollups,
@@ -36,9 +37,8 @@ from heedful.core.feedback.dashboard_ports import (
     ScoreCounts,
     TopicCounts,
 )
-from heedful.core.feedback.model import SurveyAnswer
+from heedful.core.feedback.model import SurveyAnswer, Touchpoint
 
-KEY = ("grain", "first_day", "location_id", "touchpoint", "segment")
 # The surveys' own tables, named here rather than imported: the dashboard reads two columns.
 _answers = sa.table(
     "survey_answers", sa.column("id"), sa.column("touchpoint"), sa.column("segment")
@@ -69,7 +69,9 @@ def _upsert(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]]) -
         index_elements=keys,
         set_={name: table.c[name] + insert.excluded[name] for name in counts},
     )
-    for row in rows:  # one statement each: a batch may not touch one row twice on PostgreSQL
+    # One statement each (a batch may not touch one row twice on PostgreSQL), in the key's
+    # order: concurrent answers then take their row locks in one order and cannot deadlock.
+    for row in sorted(rows, key=lambda r: tuple(str(r[k]) for k in keys)):
         conn.execute(statement, row)
 
 
@@ -95,10 +97,19 @@ class SqlAnswerRollups:
     def _keys(
         self, location_id: str | None, touchpoint: str, segment: str, at: datetime
     ) -> list[dict[str, Any]]:
-        place = {"location_id": location_id or "", "touchpoint": touchpoint, "segment": segment}
         day = self._day(location_id, at)
+        # The cell itself, and the rows for every touchpoint, every segment, and both.
         return [
-            {"grain": b.grain.value, "first_day": b.first_day, **place} for b in blocks_of_day(day)
+            {
+                "grain": block.grain.value,
+                "first_day": block.first_day,
+                "location_id": location_id or "",
+                "touchpoint": point,
+                "segment": group,
+            }
+            for block in blocks_of_day(day)
+            for point in (touchpoint, ALL)
+            for group in (segment, ALL)
         ]
 
     def add(self, answer: SurveyAnswer) -> None:
@@ -154,29 +165,36 @@ class SqlAnswerRollups:
         _upsert(self._conn, root_cause_rollups, [key | cause for key in closed])
 
 
-def _blocks_clause(table: sa.Table, blocks: Iterable[Block]) -> sa.ColumnElement[bool]:
+def _where(
+    table: sa.Table, blocks: Iterable[Block], where: RollupFilter, *, by_touchpoint: bool = False
+) -> sa.ColumnElement[bool]:
+    """Rows of the blocks, for the filter; no filter on a dimension reads its "every" rows.
+
+    One branch per grain with every condition inside it, so that each branch is a seek on the
+    primary key (grain, touchpoint, segment, first day, location) on both databases.
+    """
     days: dict[Grain, list[date]] = {}
     for block in blocks:
         days.setdefault(block.grain, []).append(block.first_day)
     if not days:
         return sa.false()
+    filters: list[Any] = []
+    if where.touchpoint is not None:
+        filters.append(table.c.touchpoint == where.touchpoint)
+    elif by_touchpoint:
+        # Each touchpoint by name (not "<> '*'"): a seek per touchpoint and block.
+        filters.append(table.c.touchpoint.in_([t.value for t in Touchpoint]))
+    else:
+        filters.append(table.c.touchpoint == ALL)
+    filters.append(table.c.segment == (where.segment if where.segment is not None else ALL))
+    if where.location_ids is not None:
+        filters.append(table.c.location_id.in_(sorted(where.location_ids)))
     return sa.or_(
         *(
-            sa.and_(table.c.grain == grain.value, table.c.first_day.in_(firsts))
+            sa.and_(table.c.grain == grain.value, *filters, table.c.first_day.in_(sorted(firsts)))
             for grain, firsts in sorted(days.items())
         )
     )
-
-
-def _where(table: sa.Table, blocks: Iterable[Block], where: RollupFilter) -> list[Any]:
-    clauses: list[Any] = [_blocks_clause(table, blocks)]
-    if where.location_ids is not None:
-        clauses.append(table.c.location_id.in_(sorted(where.location_ids)))
-    if where.segment is not None:
-        clauses.append(table.c.segment == where.segment)
-    if where.touchpoint is not None:
-        clauses.append(table.c.touchpoint == where.touchpoint)
-    return clauses
 
 
 def _block(row: sa.RowMapping) -> Block:
@@ -212,7 +230,8 @@ class SqlDashboardReads:
         sums += [sa.func.sum(t.c[f"comments_{s}"]).label(f"comments_{s}") for s in SENTIMENTS]
         sums += [sa.func.sum(t.c.sentiment_milli_sum).label("sentiment_milli_sum")]
         sums += [sa.func.sum(t.c.commented_score_sum).label("commented_score_sum")]
-        query = sa.select(*groups, *sums).where(*_where(t, blocks, where)).group_by(*groups)
+        filters = _where(t, blocks, where, by_touchpoint=by_place)
+        query = sa.select(*groups, *sums).where(filters).group_by(*groups)
         found = []
         for row in self._conn.execute(query).mappings():
             histogram = {s: int(row[f"score_{s}"]) for s in SCORES if row[f"score_{s}"]}
@@ -237,7 +256,7 @@ class SqlDashboardReads:
         groups = [t.c.grain, t.c.first_day, t.c.facet, t.c.name]
         sums = [sa.func.sum(t.c.mentions).label("mentions")]
         sums += [sa.func.sum(t.c[s]).label(s) for s in SENTIMENTS]
-        query = sa.select(*groups, *sums).where(*_where(t, blocks, where)).group_by(*groups)
+        query = sa.select(*groups, *sums).where(_where(t, blocks, where)).group_by(*groups)
         return [
             TopicCounts(
                 block=_block(row),
@@ -255,7 +274,7 @@ class SqlDashboardReads:
             sa.func.coalesce(sa.func.sum(t.c.opened), 0),
             sa.func.coalesce(sa.func.sum(t.c.closed_in_time), 0),
             sa.func.coalesce(sa.func.sum(t.c.closed_late), 0),
-        ).where(*_where(t, blocks, where))
+        ).where(_where(t, blocks, where))
         opened, in_time, late = self._conn.execute(query).one()
         return LoopCounts(int(opened), int(in_time), int(late))
 
@@ -264,7 +283,7 @@ class SqlDashboardReads:
         groups = [t.c.grain, t.c.first_day, t.c.root_cause]
         query = (
             sa.select(*groups, sa.func.sum(t.c.loops).label("loops"))
-            .where(*_where(t, blocks, where))
+            .where(_where(t, blocks, where))
             .group_by(*groups)
         )
         return [
@@ -287,7 +306,11 @@ class SqlDashboardReads:
         return int(self._conn.execute(query).scalar_one())
 
     def segments(self) -> list[str]:
-        # The month rows are the fewest that still name every segment ever answered in.
+        # The month rows for every touchpoint are the fewest that name every segment answered in.
         t = feedback_rollups
-        query = sa.select(t.c.segment).where(t.c.grain == Grain.MONTH.value).distinct()
-        return sorted(s for s in self._conn.execute(query).scalars() if s)
+        query = (
+            sa.select(t.c.segment)
+            .where(t.c.grain == Grain.MONTH.value, t.c.touchpoint == ALL)
+            .distinct()
+        )
+        return sorted(s for s in self._conn.execute(query).scalars() if s and s != ALL)

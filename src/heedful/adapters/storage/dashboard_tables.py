@@ -1,8 +1,9 @@
 """Rollups of the feedback answers, which every dashboard query reads instead of the answers.
 
-One row per block of days × location × touchpoint × segment (× survey kind for scores). A block
-is a local day, an ISO week (Monday to Sunday) or a calendar month at the answer's location, so a
-two-year period is read as about forty blocks rather than 730 days (docs/decisions/0020).
+One row per block of days × location × touchpoint × segment (× survey kind for scores), and rows
+for every touchpoint and every segment ("*"). A block is a local day, an ISO week (Monday to
+Sunday) or a calendar month at the answer's location, so a two-year period is read as about forty
+blocks rather than 730 days (docs/decisions/0020).
 
 Counts only, never a rate: rates are computed from the summed counts by core/feedback/maths.py,
 exactly as from the raw answers. The sentiment of comments is summed in thousandths as an
@@ -19,17 +20,21 @@ from heedful.adapters.storage.tables import Id, metadata
 
 SCORES = range(11)  # 0..10 covers every scale: CSAT 1-5, NPS 0-10, CES 1-7
 SENTIMENTS = ("positive", "neutral", "negative", "mixed")
+ALL = "*"
 
 
 def _key() -> list[sa.Column[Any]]:
     # "" rather than NULL for an answer with no location or segment: a primary key column
-    # cannot be NULL, and "" is a value a filter can name.
+    # cannot be NULL, and "" is a value a filter can name. ALL ("*") in touchpoint or segment
+    # is the row counted for every touchpoint or segment: a dashboard with no such filter reads
+    # those rows instead of summing the cells, and the key's order (touchpoint and segment
+    # before the day) makes either kind of read one index range per block.
     return [
         sa.Column("grain", sa.String(5), primary_key=True),  # "day" | "week" | "month"
-        sa.Column("first_day", sa.Date, primary_key=True),
-        sa.Column("location_id", Id, primary_key=True),
         sa.Column("touchpoint", sa.String(20), primary_key=True),
         sa.Column("segment", sa.String(30), primary_key=True),
+        sa.Column("first_day", sa.Date, primary_key=True),
+        sa.Column("location_id", Id, primary_key=True),
     ]
 
 

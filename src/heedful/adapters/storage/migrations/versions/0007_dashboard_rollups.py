@@ -1,5 +1,5 @@
 """Dashboard rollups: feedback answers, themes and emotions, recovery loops and root causes counted
-per day, ISO week and month × location × touchpoint × segment.
+per day, ISO week and month × location × touchpoint × segment, and for every touchpoint and segment.
 
 Revision ID: 0007
 Revises: 0006
@@ -23,10 +23,10 @@ SENTIMENTS = ("positive", "neutral", "negative", "mixed")
 def _key() -> list[Any]:
     return [
         sa.Column("grain", sa.String(length=5), nullable=False),
-        sa.Column("first_day", sa.Date(), nullable=False),
-        sa.Column("location_id", sa.String(length=40), nullable=False),
         sa.Column("touchpoint", sa.String(length=20), nullable=False),
         sa.Column("segment", sa.String(length=30), nullable=False),
+        sa.Column("first_day", sa.Date(), nullable=False),
+        sa.Column("location_id", sa.String(length=40), nullable=False),
     ]
 
 
@@ -34,7 +34,7 @@ def _count(name: str) -> sa.Column[Any]:
     return sa.Column(name, sa.BigInteger(), server_default="0", nullable=False)
 
 
-KEY = ["grain", "first_day", "location_id", "touchpoint", "segment"]
+KEY = ["grain", "touchpoint", "segment", "first_day", "location_id"]
 
 
 def upgrade() -> None:
