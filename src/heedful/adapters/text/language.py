@@ -1,0 +1,44 @@
+"""Which of Russian, Ukrainian or English a comment is written in, from its letters alone.
+
+No model: the alphabets differ where it matters. і ї є ґ (and an apostrophe inside a Cyrillic word,
+п'ять) are Ukrainian only; ы э ъ ё are Russian only. A short Cyrillic comment with none of them
+("Дякую" has є... "Смачно дуже" has none) is decided by a few common words, else read as Russian.
+"""
+
+from __future__ import annotations
+
+import re
+
+LANGUAGES = ("ru", "uk", "en")
+_UKRAINIAN_LETTERS = frozenset("іїєґ")
+_RUSSIAN_LETTERS = frozenset("ыэъё")
+_CYRILLIC = re.compile(r"[а-яёіїєґў]")
+_LATIN = re.compile(r"[a-z]")
+_APOSTROPHE_IN_CYRILLIC = re.compile(r"[а-яіїєґ]['’ʼ][а-яіїєґ]")
+_WORDS = re.compile(r"[а-яёіїєґ]+")
+# Frequent words spelled only one way: a tie-breaker when the letters say nothing.
+_UKRAINIAN_WORDS = frozenset(
+    "що як та але дуже це ще чи щоб ми ви вони було були зараз тут коли також лише теж навіть "
+    "смачно гарно швидко довго тому проте зате хоча".split()
+)
+_RUSSIAN_WORDS = frozenset(
+    "что как это но очень мы вы они еще когда тоже только даже вкусно хорошо быстро долго "
+    "потому однако зато хотя был была".split()
+)
+
+
+def detect_language(text: str) -> str:
+    """``"ru"``, ``"uk"`` or ``"en"``; text with no letters at all counts as English."""
+    lower = text.lower()
+    cyrillic = len(_CYRILLIC.findall(lower))
+    if cyrillic <= len(_LATIN.findall(lower)):
+        return "en"
+    ukrainian = sum(ch in _UKRAINIAN_LETTERS for ch in lower)
+    ukrainian += 2 * len(_APOSTROPHE_IN_CYRILLIC.findall(lower))
+    russian = sum(ch in _RUSSIAN_LETTERS for ch in lower)
+    if ukrainian != russian:
+        return "uk" if ukrainian > russian else "ru"
+    words = _WORDS.findall(lower)
+    ukrainian_words = sum(word in _UKRAINIAN_WORDS for word in words)
+    russian_words = sum(word in _RUSSIAN_WORDS for word in words)
+    return "uk" if ukrainian_words > russian_words else "ru"
