@@ -39,7 +39,7 @@ from bench.bulk_load import drop_keys_and_indexes, read_keys_and_indexes, restor
 from bench.support import libpq_url, step
 from heedful.adapters.clock import SystemClock
 from heedful.adapters.storage.dashboard_rebuild import STEPS, rebuild_rollups
-from heedful.adapters.storage.dashboard_rows import SqlDashboardReads
+from heedful.adapters.storage.dashboard_rows import SqlAnswerRollups, SqlDashboardReads
 from heedful.adapters.storage.dashboard_tables import ROLLUP_TABLES
 from heedful.adapters.storage.engine import make_engine
 from heedful.adapters.storage.migrate import downgrade, upgrade
@@ -48,7 +48,8 @@ from heedful.core.access.model import SYSTEM
 from heedful.core.feedback.blocks import Block, buckets, cover, step_for
 from heedful.core.feedback.dashboard import DashboardAsk, experience_report
 from heedful.core.feedback.dashboard_ports import RollupFilter
-from heedful.core.feedback.model import Touchpoint
+from heedful.core.feedback.model import SurveyAnswer, SurveyKind, Touchpoint
+from heedful.core.feedback.reading import Sentiment, ThemeReading
 from heedful.core.shared.clock import FrozenClock
 
 NAME = "dashboard"
@@ -468,6 +469,44 @@ def _raw(url: str, runs: int) -> dict[str, float]:
     return found
 
 
+def _hook_ms(url: str, count: int = 200) -> float:
+    """What keeping the rollups adds to storing one answer (with a theme and an emotion): the
+    hook's upserts, in a transaction rolled back so the cached database stays as loaded."""
+    engine = make_engine(url)
+    samples = []
+    try:
+        with engine.connect() as conn, conn.begin() as transaction:
+            hook = SqlAnswerRollups(conn)
+            for index, answer in enumerate(_answers(count, 7)):
+                stored = _as_answer(answer.values, index)
+                started = time.perf_counter()
+                hook.add(stored)
+                samples.append((time.perf_counter() - started) * 1000)
+            transaction.rollback()
+    finally:
+        engine.dispose()
+    return round(statistics.median(samples), 2)
+
+
+def _as_answer(values: tuple[Any, ...], index: int) -> SurveyAnswer:
+    return SurveyAnswer(
+        id=f"ans_hook_{index}",
+        invitation_id=f"inv_hook_{index}",
+        survey_id="srv_dash",
+        kind=SurveyKind(values[3]),
+        customer_id=values[4],
+        score=values[11],
+        answered_at=NOW - timedelta(days=1),
+        touchpoint=Touchpoint(values[8]),
+        location_id=values[5],
+        segment=values[9],
+        sentiment=Sentiment.NEGATIVE,
+        sentiment_score=-0.5,
+        emotions={"annoyance": 0.8},
+        themes=(ThemeReading("waiting", Sentiment.NEGATIVE, -0.5),),
+    )
+
+
 def _rollup_rows(url: str) -> int:
     engine = make_engine(url)
     try:
@@ -482,6 +521,7 @@ def _rollup_rows(url: str) -> int:
 
 def _measure(backend: str, url: str, args: argparse.Namespace) -> dict[str, Any]:
     metrics: dict[str, Any] = {f"{backend}_rollup_rows": _rollup_rows(url)}
+    metrics[f"{backend}_rollup_upserts_per_answer_ms"] = _hook_ms(url)
     with step(f"{backend}: dashboard queries, median of {args.dashboard_runs}"):
         queries = _queries(url, args.dashboard_runs)
     with step(f"{backend}: whole dashboard (experience_report)"):

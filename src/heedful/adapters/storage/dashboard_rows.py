@@ -8,6 +8,7 @@ same cell wait for each other's row lock, in the same order (day, week, month), 
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -57,22 +58,30 @@ def milli(score: float) -> int:
     return math.floor(score * 1000 + 0.5)
 
 
+@functools.cache
+def _upsert_statement(dialect_name: str, table: sa.Table, counts: tuple[str, ...]) -> Any:
+    """Built once per table: making the statement costs more than running it."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    insert = dialect.insert(table)
+    return insert.on_conflict_do_update(
+        index_elements=[c.name for c in table.primary_key.columns],
+        set_={name: table.c[name] + insert.excluded[name] for name in counts},
+    )
+
+
 def _upsert(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]]) -> None:
-    """Add each row's counts to the stored row with the same key, or store it."""
+    """Add each row's counts to the stored row with the same key, or store it.
+
+    The rows' keys are distinct (PostgreSQL refuses a batch that touches one row twice) and go in
+    the key's order: concurrent answers then take their row locks in one order and cannot
+    deadlock.
+    """
     if not rows:
         return
     keys = [c.name for c in table.primary_key.columns]
-    counts = [name for name in rows[0] if name not in keys]
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    insert = dialect.insert(table)
-    statement = insert.on_conflict_do_update(
-        index_elements=keys,
-        set_={name: table.c[name] + insert.excluded[name] for name in counts},
-    )
-    # One statement each (a batch may not touch one row twice on PostgreSQL), in the key's
-    # order: concurrent answers then take their row locks in one order and cannot deadlock.
-    for row in sorted(rows, key=lambda r: tuple(str(r[k]) for k in keys)):
-        conn.execute(statement, row)
+    counts = tuple(name for name in rows[0] if name not in keys)
+    statement = _upsert_statement(conn.dialect.name, table, counts)
+    conn.execute(statement, sorted(rows, key=lambda r: tuple(str(r[k]) for k in keys)))
 
 
 class SqlAnswerRollups:
