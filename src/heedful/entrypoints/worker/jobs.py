@@ -59,6 +59,8 @@ PROMPT_JOBS: dict[str, Job] = {
     "fire_timers": fire_timers,
     "relay_messages": relay_messages,
 }
+
+
 def recompute_feedback(container: Container) -> int:
     """Once a day, by whichever worker claims it first: the CX index and churn risk."""
     report = recompute_when_due(container.uow, container.clock)
