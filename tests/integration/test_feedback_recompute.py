@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -136,3 +137,26 @@ def test_heedful_feedback_recompute_fills_past_weeks_with_a_progress_bar(
         if v.cell.period_end - v.cell.period_start == timedelta(weeks=1)
     ]
     assert any(v.inputs["answers"] == 3 and v.cell.location_id for v in weeks)
+
+
+def test_of_eight_workers_asking_at_the_same_instant_exactly_one_runs_the_job(
+    container: Container, clock: FrozenClock
+) -> None:
+    now = clock.now()
+    start = threading.Barrier(8)
+    claimed: list[bool] = []
+
+    def ask() -> None:
+        uow = container.uow()
+        start.wait()
+        with uow:
+            got = uow.feedback.schedule.claim(JOB, now, now + LEASE)
+            uow.commit()
+        claimed.append(got)
+
+    workers = [threading.Thread(target=ask) for _ in range(8)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)
+    assert sorted(claimed) == [False] * 7 + [True]
