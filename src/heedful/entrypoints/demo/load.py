@@ -41,6 +41,7 @@ from heedful.core.staff.handlers import (
     set_opening_hours,
 )
 
+from .conversations import play_conversations
 from .crowd import plan_crowd
 from .data import HISTORY_SPAN, LOCATION_CODES, LOCATIONS, STAFF
 from .feedback import play_feedback
@@ -114,6 +115,7 @@ def load_demo(
                 progress(done)
         play_promises(uow, clock, locations, now, seed)
         play_feedback(uow, clock, locations, now, seed, container.comment_reader)
+        play_conversations(uow, clock, locations, now, container.settings.mail_domain)
         for source in DEMO_PLAYBOOKS:
             playbook = create_playbook(source, uow, clock, SYSTEM)
             set_enabled(playbook.id, True, uow, clock, SYSTEM)
