@@ -182,7 +182,22 @@ def test_the_api_gives_the_same_figures_as_json(
     nps = next(f for f in body["figures"] if f["measure"] == "nps")
     assert (nps["value"], nps["sample_size"]) == ("57.1", 7)
     assert "promoters" in nps["definition"]
-    assert api.get("/reports/experience?touchpoint=nowhere").status_code == 422
+    assert body["distributions"][1]["answers_by_score"]["10"] == 4
+    assert body["heat_map"][0]["touchpoint"] in {"stay", "purchase"}
+    assert body["themes"][0]["name"] == "waiting"
+    bad = api.get("/reports/experience?touchpoint=nowhere")
+    assert bad.status_code == 422
+    assert bad.headers["content-type"].startswith("application/problem+json")
+    trend = api.get("/reports/experience?format=csv&chart=trend")
+    assert trend.status_code == 200
+    assert _csv(trend.content)[0]["measure"] in {"csat", "nps", "ces", "ces_easy"}
+    only_podil = new_token(container, clock, "podil-bi", Role.MANAGER, hotels.podil)
+    assert (
+        Api(console_client, only_podil)
+        .get(f"/reports/experience?location_id={hotels.arbat.id}")
+        .status_code
+        == 403
+    )
 
 
 @pytest.mark.browser
