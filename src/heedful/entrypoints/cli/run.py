@@ -146,6 +146,20 @@ def worker() -> None:
         container.close()
 
 
+def _echo_where_customers_write(settings: Settings, port: int) -> None:
+    from heedful.entrypoints.demo.data import LOCATION_CODES
+
+    codes = list(LOCATION_CODES.values())
+    click.echo(f"Chat page:    http://{settings.host}:{port}/chat/{codes[0]}?lang=uk")
+    if settings.inbound_smtp_port:
+        # The part before "@" names the location; any domain will do.
+        click.echo(
+            f"Write in:     e-mail {codes[0]}@{settings.mail_domain} over SMTP "
+            f"{settings.inbound_smtp_host}:{settings.inbound_smtp_port} "
+            f"(or {', '.join(codes[1:])} @ the same)"
+        )
+
+
 @click.command()
 @click.option("--port", type=int, default=None)
 @click.option("--customers", type=int, default=300, show_default=True)
@@ -183,6 +197,7 @@ def demo(port: int | None, customers: int, reset: bool, load_only: bool) -> None
     click.echo("")
     click.secho(f"Heedful demo: open http://{settings.host}:{port}/", bold=True)
     click.echo(f"API docs:     http://{settings.host}:{port}/api/v1/docs")
+    _echo_where_customers_write(settings, port)
     click.echo("Log in as:")
     for login in logins:
         click.echo(f"  {login.login:16} {login.password:22} {login.role:10} {login.note}")
