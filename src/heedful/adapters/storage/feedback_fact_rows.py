@@ -17,9 +17,16 @@ from heedful.adapters.storage.feedback_tables import (
 )
 from heedful.adapters.storage.tables import customers, history
 from heedful.core.feedback.churn import Activity, ChurnRisk, Reason
-from heedful.core.feedback.cx_index import Cell, CxValue, PurchaseFact, answer_emotion
+from heedful.core.feedback.cx_index import (
+    Cell,
+    CxValue,
+    HistoryLine,
+    PurchaseFact,
+    answer_emotion,
+)
 from heedful.core.feedback.loop import LoopReason, LoopState, RecoveryLoop
 from heedful.core.feedback.model import SurveyAnswer, SurveyKind, Touchpoint
+from heedful.core.history.model import HistoryKind
 
 _CHUNK = 500
 _YES = ("true", "yes", "1")
@@ -325,6 +332,55 @@ class SqlFeedbackFacts:
                 .distinct()
             )
             found.update(self._conn.scalars(query))
+        return found
+
+    def history_lines(
+        self,
+        since: datetime,
+        until: datetime,
+        kinds: frozenset[HistoryKind],
+        *,
+        location_id: str | None = None,
+        segment: str | None = None,
+    ) -> list[HistoryLine]:
+        h = history.c
+        query = sa.select(
+            h.id, h.kind, h.customer_id, h.occurred_at, h["items"], h.amount_minor
+        ).where(h.kind.in_(sorted(kinds)), h.occurred_at >= since, h.occurred_at < until)
+        if location_id is not None:
+            query = query.where(h.location_id == location_id)
+        if segment is not None:
+            query = query.join(customers, customers.c.id == h.customer_id).where(
+                customers.c.segment == segment
+            )
+        found: list[HistoryLine] = []
+        for row in self._conn.execute(query.order_by(h.occurred_at, h.id)):
+            entry = row._mapping
+            kind = HistoryKind(entry["kind"])
+            found.extend(HistoryLine(entry["id"], kind, fact) for fact in _lines(entry))
+        return found
+
+    def seen_between(
+        self,
+        customer_ids: Sequence[str],
+        since: datetime,
+        until: datetime,
+        kinds: frozenset[HistoryKind],
+        *,
+        location_id: str | None = None,
+    ) -> set[str]:
+        h, found = history.c, set[str]()
+        wanted = sorted(set(customer_ids))
+        for start in range(0, len(wanted), _CHUNK):
+            query = sa.select(h.customer_id).where(
+                h.kind.in_(sorted(kinds)),
+                h.occurred_at >= since,
+                h.occurred_at < until,
+                h.customer_id.in_(wanted[start : start + _CHUNK]),
+            )
+            if location_id is not None:
+                query = query.where(h.location_id == location_id)
+            found.update(self._conn.scalars(query.distinct()))
         return found
 
     def activity(self, now: datetime, customer_ids: Sequence[str] | None) -> list[Activity]:

@@ -10,7 +10,7 @@ from heedful.core.customers._common import load_customer, scope_of
 from heedful.core.customers.model import Customer
 from heedful.core.feedback import churn, cx_index
 from heedful.core.feedback.cx_index import ALL, Cell, CxValue, Inputs
-from heedful.core.feedback.model import Touchpoint
+from heedful.core.feedback.model import SurveyAnswer, Touchpoint
 from heedful.core.feedback.ports import AnswerFilter
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Forbidden, InvalidInput, NotFound
@@ -20,7 +20,7 @@ from heedful.core.shared.ports import UnitOfWork
 _MOST_ANSWERS = 1_000_000
 
 
-def _inputs(uow: UnitOfWork, cell: Cell) -> Inputs:
+def _answers(uow: UnitOfWork, cell: Cell) -> list[SurveyAnswer]:
     where = AnswerFilter(
         since=cell.period_start,
         until=cell.period_end,
@@ -28,7 +28,11 @@ def _inputs(uow: UnitOfWork, cell: Cell) -> Inputs:
         touchpoint=Touchpoint(cell.touchpoint) if cell.touchpoint else None,
         segment=cell.segment or None,
     )
-    answers = uow.feedback.answers.find(where, _MOST_ANSWERS)
+    return uow.feedback.answers.find(where, _MOST_ANSWERS)
+
+
+def _purchase_inputs(uow: UnitOfWork, cell: Cell) -> Inputs:
+    """cx-1: purchases at the location; a buyer repeats with a purchase anywhere before."""
     purchases = uow.feedback.facts.purchases(
         cell.period_start,
         cell.period_end,
@@ -39,7 +43,35 @@ def _inputs(uow: UnitOfWork, cell: Cell) -> Inputs:
     earlier = uow.feedback.facts.buyers_between(
         buyers, cell.period_start - cx_index.REPEAT_LOOKBACK, cell.period_start
     )
-    return cx_index.gather(answers, purchases, earlier)
+    return cx_index.gather(_answers(uow, cell), purchases, earlier)
+
+
+def _history_inputs(uow: UnitOfWork, cell: Cell) -> Inputs:
+    """cx-2: the purchases and visits the touchpoint reads; coming back means to the same place."""
+    kinds = cx_index.history_read(cell.touchpoint)
+    location_id = cell.location_id or None
+    lines = uow.feedback.facts.history_lines(
+        cell.period_start,
+        cell.period_end,
+        kinds,
+        location_id=location_id,
+        segment=cell.segment or None,
+    )
+    earlier = uow.feedback.facts.seen_between(
+        sorted(cx_index.entries_of(lines)),
+        cell.period_start - cx_index.REPEAT_LOOKBACK,
+        cell.period_start,
+        kinds,
+        location_id=location_id,
+    )
+    return cx_index.gather_history(_answers(uow, cell), lines, earlier)
+
+
+_GATHER = {cx_index.CX_1: _purchase_inputs, cx_index.CX_2: _history_inputs}
+
+
+def _inputs(uow: UnitOfWork, cell: Cell, version: str = cx_index.FORMULA_VERSION) -> Inputs:
+    return _GATHER[version](uow, cell)
 
 
 def _value(uow: UnitOfWork, cell: Cell, now: datetime) -> CxValue:
@@ -100,7 +132,7 @@ def compute_cx_index(
 class Recomputed:
     stored: CxValue
     from_inputs: float | None  # the formula over the stored inputs
-    from_data: float | None  # the formula over the answers and purchases as they are now
+    from_data: float | None  # its formula over the answers and history as they are now
     same_inputs: bool
 
 
@@ -112,13 +144,15 @@ def recompute_cx_value(value_id: str, uow: UnitOfWork, actor: Actor) -> Recomput
         if stored is None:
             raise NotFound(f"no CX index value {value_id}")
         _check_cell(actor, stored.cell)
-        if stored.formula_version != cx_index.FORMULA_VERSION:
+        version = stored.formula_version
+        if version not in cx_index.FORMULAS:
             raise InvalidInput(
-                f"computed with {stored.formula_version}; this is {cx_index.FORMULA_VERSION}",
+                f"computed with {version}; this knows {', '.join(cx_index.FORMULAS)}",
                 field="formula_version",
             )
-        again = _inputs(uow, stored.cell)
-    by_inputs, _, _ = cx_index.from_inputs(Inputs.from_json(stored.inputs))
+        # Each value with its own formula: a cx-1 value read purchases only, and still does.
+        again = _inputs(uow, stored.cell, version)
+    by_inputs, _, _ = cx_index.from_inputs(Inputs.from_json(stored.inputs, version))
     by_data, _, _ = cx_index.from_inputs(again)
     return Recomputed(stored, by_inputs, by_data, again.as_json() == stored.inputs)
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from heedful.core.feedback.churn import Activity, ChurnRisk
-from heedful.core.feedback.cx_index import CxValue, PurchaseFact
+from heedful.core.feedback.cx_index import CxValue, HistoryLine, PurchaseFact
 from heedful.core.feedback.loop import RecoveryLoop
 from heedful.core.feedback.model import (
     Survey,
@@ -17,6 +17,7 @@ from heedful.core.feedback.model import (
     SurveyKind,
     Touchpoint,
 )
+from heedful.core.history.model import HistoryKind
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,30 @@ class FeedbackFacts(Protocol):
         self, customer_ids: Sequence[str], since: datetime, until: datetime
     ) -> set[str]:
         """Which of these customers bought anything in [since, until)."""
+        ...
+
+    def history_lines(
+        self,
+        since: datetime,
+        until: datetime,
+        kinds: frozenset[HistoryKind],
+        *,
+        location_id: str | None = None,
+        segment: str | None = None,
+    ) -> list[HistoryLine]:
+        """Lines of purchases and visits of these kinds in [since, until), as ``purchases``."""
+        ...
+
+    def seen_between(
+        self,
+        customer_ids: Sequence[str],
+        since: datetime,
+        until: datetime,
+        kinds: frozenset[HistoryKind],
+        *,
+        location_id: str | None = None,
+    ) -> set[str]:
+        """Which of these customers bought or visited (these kinds, at the location) then."""
         ...
 
     def activity(self, now: datetime, customer_ids: Sequence[str] | None) -> list[Activity]:
