@@ -25,6 +25,7 @@ BENCHMARKS = (
     "dashboard",
     "sla_clocks",
     "inbox",
+    "text_model",
 )
 
 

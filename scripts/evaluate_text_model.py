@@ -16,6 +16,8 @@ How the readers' answers are scored:
 Embeddings of the test texts are cached in ``.cache/text-model/`` (the speed figure is not).
 """
 
+# ruff: noqa: T201  (a command-line tool: it prints its report)
+
 from __future__ import annotations
 
 import argparse
@@ -31,7 +33,7 @@ import numpy as np
 from heedful.adapters.text.fallback import build_fallback_reader
 from heedful.adapters.text.heads import WEIGHTS, load_heads
 from heedful.adapters.text.reader import Heads, HeadsReader
-from heedful.core.feedback.reading import EMOTIONS, THEMES, CommentReading, Sentiment
+from heedful.core.feedback.reading import EMOTIONS, CommentReading, Sentiment
 from scripts.text_model_sets import CEDR_EMOTIONS, LabelledSet, cached, data_dir, test_sets
 
 THREE_WAY = ("negative", "neutral", "positive")
@@ -39,9 +41,15 @@ FOUR_WAY = ("negative", "neutral", "positive", "mixed")
 # The published reference points of ../shared/data/text/README.md, for the doc's tables.
 PUBLISHED = [
     ("GoEmotions, 28 labels, BERT fine-tuned on 43k (Demszky et al. 2020)", "macro-F1 0.46"),
-    ("English tweets, 3-class sentiment, fine-tuned XLM-R (Barbieri et al. 2022)", "macro-F1 0.68-0.71"),
+    (
+        "English tweets, 3-class sentiment, fine-tuned XLM-R (Barbieri et al. 2022)",
+        "macro-F1 0.68-0.71",
+    ),
     ("RuSentiment, fine-tuned BERT-class models (Smetanin's benchmark)", "weighted F1 0.74-0.78"),
-    ("Russian product reviews, frozen e5-small + logistic regression (ruMTEB 2024)", "accuracy 0.61"),
+    (
+        "Russian product reviews, frozen e5-small + logistic regression (ruMTEB 2024)",
+        "accuracy 0.61",
+    ),
 ]
 
 
@@ -180,8 +188,18 @@ def markdown(results: dict[str, Any]) -> str:
         ("cx-uk-test", "uk", "sentiment_macro_f1", "sentiment macro-F1, 4 classes (with mixed)"),
         ("cx-ru-test", "ru", "sentiment_macro_f1", "sentiment macro-F1, 4 classes (with mixed)"),
         ("cx-en-test", "en", "sentiment_macro_f1", "sentiment macro-F1, 4 classes (with mixed)"),
-        ("ru-goemotions-test", "ru", "sentiment_macro_f1", "sentiment macro-F1, GoEmotions grouping"),
-        ("en-goemotions-test", "en", "sentiment_macro_f1", "sentiment macro-F1, GoEmotions grouping"),
+        (
+            "ru-goemotions-test",
+            "ru",
+            "sentiment_macro_f1",
+            "sentiment macro-F1, GoEmotions grouping",
+        ),
+        (
+            "en-goemotions-test",
+            "en",
+            "sentiment_macro_f1",
+            "sentiment macro-F1, GoEmotions grouping",
+        ),
         ("ru-cedr-test", "ru", "emotion_macro_f1", "emotions macro-F1, CEDR's 5"),
         ("ru-goemotions-test", "ru", "emotion_macro_f1", "emotions macro-F1, our 8"),
         ("en-goemotions-test", "en", "emotion_macro_f1", "emotions macro-F1, our 8"),
@@ -199,12 +217,21 @@ def markdown(results: dict[str, Any]) -> str:
         values = [f"{results[r][set_name][key]:.3f}" for r in readers]
         lines.append(f"| {set_name} | {language} | {what} | " + " | ".join(values) + " |")
     values = [f"{results[r]['comments_per_s']:.0f}" for r in readers]
-    lines.append("| CX test comments | all | comments per second, batches of 64 | " + " | ".join(values) + " |")
-    per_label = ["", "| CEDR test, F1 per emotion | " + " | ".join(CEDR_EMOTIONS) + " |",
-                 "|---|" + "---|" * len(CEDR_EMOTIONS)]
+    lines.append(
+        "| CX test comments | all | comments per second, batches of 64 | "
+        + " | ".join(values)
+        + " |"
+    )
+    per_label = [
+        "",
+        "| CEDR test, F1 per emotion | " + " | ".join(CEDR_EMOTIONS) + " |",
+        "|---|" + "---|" * len(CEDR_EMOTIONS),
+    ]
     for r in readers:
         f1 = results[r]["ru-cedr-test"]["emotion_f1"]
-        per_label.append(f"| {names[r]} | " + " | ".join(f"{f1.get(e, 0):.3f}" for e in CEDR_EMOTIONS) + " |")
+        per_label.append(
+            f"| {names[r]} | " + " | ".join(f"{f1.get(e, 0):.3f}" for e in CEDR_EMOTIONS) + " |"
+        )
     published = ["", "| published reference (data README) | figure |", "|---|---|"]
     published += [f"| {what} | {figure} |" for what, figure in PUBLISHED]
     return "\n".join(lines + per_label + published)

@@ -1,10 +1,12 @@
 """The labelled sets the text model is trained and measured on, read into one shape.
 
-Used by ``scripts/train_text_model.py``, ``scripts/evaluate_text_model.py`` and ``bench/text_model``.
+Used by ``scripts/train_text_model.py``, ``scripts/evaluate_text_model.py`` and
+``bench/text_model``.
 Run them from the repository root as modules (``python -m scripts.train_text_model``).
 
-Public sets come from ``../shared/data/text/`` (``HEEDFUL_TEXT_DATA`` or ``--data``; never copied into
-the repository; licences in its README and in ``src/heedful/adapters/text/weights/ATTRIBUTION.md``).
+Public sets come from ``../shared/data/text/`` (``HEEDFUL_TEXT_DATA`` or ``--data``; never copied
+into the repository; licences in its README and in
+``src/heedful/adapters/text/weights/ATTRIBUTION.md``).
 The project's own CX comments are ``data/cx-comments/{ru,uk,en}.csv``.
 
 Training reads only ``*-train*`` files, GoEmotions' validation split and the CX ``train`` rows;
@@ -141,7 +143,10 @@ def goemotions(path: Path, data: Path, language: str, name: str) -> LabelledSet:
     names = goemotions_names(data)
     labels = [[names[i] for i in _ids(row["labels"])] for row in rows]
     column = "ru_text" if language == "ru" else "text"
-    ours = [{GOEMOTIONS_TO_OURS[label] for label in row if label in GOEMOTIONS_TO_OURS} for row in labels]
+    ours = [
+        {GOEMOTIONS_TO_OURS[label] for label in row if label in GOEMOTIONS_TO_OURS}
+        for row in labels
+    ]
     return LabelledSet(
         name,
         language,

@@ -1,6 +1,6 @@
 """Train the text model's heads and write them into the package.
 
-    .venv/bin/python -m scripts.train_text_model            # both readers, ~10 min cold, seconds warm
+    .venv/bin/python -m scripts.train_text_model           # both readers; ~15 min cold
     .venv/bin/python -m scripts.train_text_model --only ngrams
 
 Reads only training data (``scripts/text_model_sets.training_sets``): CEDR train, GoEmotions'
@@ -11,6 +11,8 @@ seconds. Deterministic: fixed seeds, fixed fold assignment, solvers without rand
 Writes ``src/heedful/adapters/text/weights/{encoder,ngrams}-heads.npz`` and ``training.json``
 (what was trained on, hyperparameters, cross-validated figures on the training data).
 """
+
+# ruff: noqa: T201  (a command-line tool: it prints its report)
 
 from __future__ import annotations
 
@@ -122,13 +124,15 @@ class Trainer:
         self.featurize = featurize
         self.c = C[kind, "sentiment"]
         self.c_many = C[kind, "many"]
-        self.report: dict[str, Any] = {"C": {"sentiment": self.c, "emotions_and_themes": self.c_many}}
+        self.report: dict[str, Any] = {
+            "C": {"sentiment": self.c, "emotions_and_themes": self.c_many}
+        }
         self._memo: dict[str, Any] = {}
 
     def stack(self, parts: list[Any]) -> Any:
         if self.kind == "encoder":
             return np.vstack(parts)
-        import scipy.sparse as sparse
+        from scipy import sparse
 
         return sparse.vstack(parts).tocsr()
 
@@ -153,7 +157,9 @@ class Trainer:
         oof = out_of_fold(rows, self.c, lambda m, x: m.predict_proba(x))
         fam = np.array([family(s) for s in sources])
         self.report["sentiment_cv_macro_f1"] = {
-            key: round(float(f1_score(rows.y[fam == key], oof[fam == key].argmax(1), average="macro")), 3)
+            key: round(
+                float(f1_score(rows.y[fam == key], oof[fam == key].argmax(1), average="macro")), 3
+            )
             for key in SENTIMENT_SHARES
         }
         model = fit(rows.x, rows.y, rows.weight, self.c)
@@ -178,7 +184,9 @@ class Trainer:
             rows = Rows(
                 self.stack(parts),
                 np.concatenate(ys).astype(np.int64),
-                shares_to_weights(sources, {k: v for k, v in shares.items() if k in {family(x) for x in sources}}),
+                shares_to_weights(
+                    sources, {k: v for k, v in shares.items() if k in {family(x) for x in sources}}
+                ),
                 folds_for(texts),
             )
             # One held-out fold, not all four: eighteen labels times four fits of the n-gram
@@ -187,7 +195,9 @@ class Trainer:
             model = fit(rows.x[~dev], rows.y[~dev], rows.weight[~dev], self.c_many)
             held_out = model.predict_proba(rows.x[dev])[:, 1]
             threshold = best_threshold(rows.y[dev], held_out)
-            cv[label] = round(float(f1_score(rows.y[dev], held_out >= threshold, zero_division=0)), 3)
+            cv[label] = round(
+                float(f1_score(rows.y[dev], held_out >= threshold, zero_division=0)), 3
+            )
             model = fit(rows.x, rows.y, rows.weight, self.c_many)
             weights.append(model.coef_[0])
             biases.append(model.intercept_[0])
@@ -254,7 +264,9 @@ class Trainer:
         return s.emotions_known if name == "emotions" else THEMES
 
 
-def _head(model: LogisticRegression, labels: Sequence[str], thresholds: np.ndarray, kind: str) -> LinearHead:
+def _head(
+    model: LogisticRegression, labels: Sequence[str], thresholds: np.ndarray, kind: str
+) -> LinearHead:
     del kind
     return LinearHead(
         tuple(labels),
@@ -297,10 +309,14 @@ def standardised(
 def fold(head: LinearHead, mean: np.ndarray, scale: np.ndarray) -> LinearHead:
     weights = head.weights / scale[:, None]
     bias = head.bias - mean @ weights
-    return LinearHead(head.labels, weights.astype(np.float32), bias.astype(np.float32), head.thresholds)
+    return LinearHead(
+        head.labels, weights.astype(np.float32), bias.astype(np.float32), head.thresholds
+    )
 
 
-def train(kind: str, sets: list[LabelledSet], featurize: Callable[[Sequence[str]], Any]) -> dict[str, Any]:
+def train(
+    kind: str, sets: list[LabelledSet], featurize: Callable[[Sequence[str]], Any]
+) -> dict[str, Any]:
     trainer = Trainer(kind, featurize)
     cx = [s for s in sets if s.name.startswith("cx-")]
     clauses = clause_rows(cx)
@@ -318,7 +334,9 @@ def train(kind: str, sets: list[LabelledSet], featurize: Callable[[Sequence[str]
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--data", help="folder of the public sets (default ../shared/data/text)")
     parser.add_argument("--only", choices=("encoder", "ngrams"))
     parser.add_argument("--out", default=str(WEIGHTS), help="where to write the weights")
@@ -339,10 +357,12 @@ def main(argv: list[str] | None = None) -> int:
         idf = fit_idf(all_texts)
 
         def ngram_features(texts: Sequence[str]) -> Any:
-            import scipy.sparse as sparse
+            from scipy import sparse
 
             rows = tfidf(texts, idf)
-            return sparse.csr_matrix((rows.data, rows.indices, rows.indptr), shape=(rows.rows, BUCKETS))
+            return sparse.csr_matrix(
+                (rows.data, rows.indices, rows.indptr), shape=(rows.rows, BUCKETS)
+            )
 
         result = train("ngrams", sets, ngram_features)
         save_heads(
@@ -359,9 +379,8 @@ def main(argv: list[str] | None = None) -> int:
         encoder = Encoder()
 
         def embed(texts: Sequence[str]) -> np.ndarray:
-            parts = []
-            for start in tqdm(range(0, len(texts), 256), desc="embedding", file=sys.stdout):
-                parts.append(encoder.embed(texts[start : start + 256]))
+            starts = tqdm(range(0, len(texts), 256), desc="embedding", file=sys.stdout)
+            parts = [encoder.embed(texts[start : start + 256]) for start in starts]
             return np.vstack(parts) if parts else np.zeros((0, encoder.dimension), np.float32)
 
         def encoder_features(texts: Sequence[str]) -> np.ndarray:

@@ -9,7 +9,9 @@ from heedful.core.feedback.reading import EMOTIONS, THEMES, CommentReader, Senti
 
 MIXED = {
     "en": "The staff were lovely, but we waited forty minutes.",
-    "ru": "Персонал был очень милый, но ждать пришлось сорок минут.",
+    # "Приятный", not "милый": the quantised encoder reads "был очень милый" as sad or angry
+    # (docs/text-model.md, limits).
+    "ru": "Персонал был очень приятный, но ждать пришлось сорок минут.",
     "uk": "Персонал був дуже привітний, але чекати довелося сорок хвилин.",
 }
 
@@ -125,3 +127,15 @@ def test_each_reading_names_the_model_that_made_it(reader: HeadsReader) -> None:
 def test_the_readers_satisfy_the_core_port(reader: HeadsReader) -> None:
     port: CommentReader = reader
     assert port.read("ok").model
+
+
+def test_a_lazy_reader_loads_the_model_on_its_first_comment() -> None:
+    from heedful.adapters.text import LazyReader
+
+    lazy = LazyReader(prefer_encoder=False)
+    assert lazy._reader is None  # nothing loaded at start-up
+
+    reading = lazy.read("Rude staff, dirty tables, never again.")
+
+    assert reading.sentiment is Sentiment.NEGATIVE
+    assert lazy.name.startswith("char-ngram-tfidf-heads/")

@@ -34,7 +34,7 @@ _MIN_LETTERS = 3
 
 
 def split_clauses(text: str) -> list[str]:
-    """The clauses of ``text`` in order, stripped; at least one (the text itself) if it has words."""
+    """The clauses of ``text`` in order, stripped; none for a blank text."""
     clauses: list[str] = []
     for sentence in _SENTENCE_END.split(text.strip()):
         for piece in _split_sentence(sentence.strip()):
@@ -58,4 +58,7 @@ def _split_sentence(sentence: str) -> list[str]:
 def _too_short(clause: str) -> bool:
     """A conjunction alone or a stray emoji is no clause: it stays with its neighbour."""
     bare = clause.strip(" .,!?…;:").lower()
-    return sum(ch.isalpha() for ch in bare) < _MIN_LETTERS or _CONJUNCTION_ONLY.fullmatch(bare) is not None
+    return (
+        sum(ch.isalpha() for ch in bare) < _MIN_LETTERS
+        or _CONJUNCTION_ONLY.fullmatch(bare) is not None
+    )

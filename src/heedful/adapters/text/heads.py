@@ -1,4 +1,4 @@
-"""Linear heads over a feature vector, stored as arrays in a ``.npz`` file: NumPy only at run time."""
+"""Linear heads over feature vectors, stored as arrays in ``.npz`` files: NumPy only at run time."""
 
 from __future__ import annotations
 

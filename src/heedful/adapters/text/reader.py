@@ -29,7 +29,7 @@ class Heads:
     sentiment: LinearHead
     emotions: LinearHead
     themes: LinearHead
-    # A clause counts as clearly positive (negative) for MIXED at a score of at least this (minus it).
+    # A clause is clearly positive (negative) for MIXED at a score of at least this (minus it).
     mixed_threshold: float
 
 
