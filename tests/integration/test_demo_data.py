@@ -205,5 +205,8 @@ def test_ten_weeks_of_survey_answers_fill_the_dashboards_and_the_closed_loop_boa
     assert {a.language for a in answers if a.comment} >= {"uk", "ru"}
     assert {LoopState.OPEN, LoopState.CLOSED} <= {loop.state for loop in loops}
     assert any(v.cell.touchpoint and v.cell.location_id for v in values)
+    # Every place's touchpoint has an index on the heat map: stays, dinners and bank visits too.
+    valued = {v.cell.location_id for v in values if v.value is not None and v.cell.touchpoint}
+    assert len(valued - {""}) == 4
     # The past's invitations went out at the time: nothing stale waits for the relay.
     assert not [m for m in waiting if m.template_key == "survey_invitation"]

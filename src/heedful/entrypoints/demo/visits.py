@@ -84,6 +84,20 @@ def _pick(
     return favourite if habitual and rng.random() < share else rng.choice(options)
 
 
+def _rated(step: RecordVisit, line: int, share: float) -> RecordVisit:
+    """The visit with a rating (1–5, mostly good) on one line, as some guests leave one.
+
+    Its own dice, seeded by the receipt: the demo's other draws stay what they were.
+    """
+    dice = random.Random(step.external_ref or "")
+    if dice.random() >= share:
+        return step
+    stars = dice.choices("54321", weights=(50, 30, 12, 5, 3))[0]
+    items = list(step.items)
+    items[line] = replace(items[line], attributes=items[line].attributes | {"rating": stars})
+    return replace(step, items=tuple(items))
+
+
 def _note(rng: random.Random, location: str, share: float = 0.08) -> str:
     return rng.choice(VISIT_NOTES[location]) if rng.random() < share else ""
 
@@ -118,6 +132,7 @@ def restaurant_visit(
         receipts.next(RESTAURANT),
         _note(rng, RESTAURANT),
     )
+    step = _rated(step, 1, 0.3)  # the dish, rated in the restaurant's app
     return occurred + timedelta(minutes=rng.randrange(40, 100)), step
 
 
@@ -149,6 +164,7 @@ def hotel_stay(
         receipts.next(HOTEL),
         _note(rng, HOTEL),
     )
+    step = _rated(step, 0, 0.4)  # the room, rated on the check-out tablet
     # The folio reaches us at check-out.
     return occurred + timedelta(days=nights, hours=-3), step
 
