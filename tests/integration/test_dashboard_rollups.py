@@ -11,12 +11,15 @@ import random
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
 from builders import a_location, a_manager, an_admin
 from click.testing import CliRunner
+from feedback_world import FeedbackWorld, WordReader
+from promise_world import build_world
 
 from heedful.adapters.storage.dashboard_rebuild import rebuild_rollups
 from heedful.adapters.storage.dashboard_tables import ROLLUP_TABLES
@@ -27,6 +30,7 @@ from heedful.core.feedback.dashboard import DashboardAsk, experience_report
 from heedful.core.feedback.loop import LoopReason, RecoveryLoop
 from heedful.core.feedback.maths import figures, histogram_of
 from heedful.core.feedback.model import SCALE, SurveyAnswer, SurveyKind, Touchpoint
+from heedful.core.feedback.ports import AnswerFilter
 from heedful.core.feedback.reading import Sentiment, ThemeReading
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.errors import Forbidden
@@ -348,3 +352,49 @@ def test_the_cli_rebuilds_the_rollups_after_they_were_lost(
     assert result.exit_code == 0, result.output
     assert "rollups rebuilt" in result.output
     assert _rollup_rows(container) == kept
+
+
+def test_answers_given_through_the_survey_page_reach_the_dashboard_as_the_raw_maths_says(
+    container: Container, clock: FrozenClock
+) -> None:
+    world = FeedbackWorld(build_world(container, clock), WordReader())
+    nps, csat = world.survey(SurveyKind.NPS), world.survey(SurveyKind.CSAT)
+    given = [(nps, 10, ""), (nps, 9, "lovely"), (nps, 4, "we waited an hour"), (csat, 5, "")]
+    given += [(csat, 2, "rude"), (nps, 7, "")]
+    for index, (survey, score, comment) in enumerate(given):
+        guest = world.guest(f"Guest{index} Test", surveys=True)
+        invitation = world.invite(survey, guest)
+        assert invitation is not None
+        world.answer(invitation, score, comment)
+        clock.advance(timedelta(hours=1))
+
+    report = experience_report(DashboardAsk(), container.uow(), clock, an_admin())
+
+    with container.uow() as uow:
+        for kind in (SurveyKind.NPS, SurveyKind.CSAT):
+            raw = uow.feedback.answers.histogram(AnswerFilter(kind=kind))
+            assert [f for k in report.kinds if k.kind is kind for f in k.figures] == figures(
+                kind, raw
+            )
+    assert report.figure("nps").value == Decimal("25.0")  # type: ignore[union-attr]
+    assert report.comments == 3
+    assert [t.name for t in report.themes] == ["waiting"]
+    assert report.loops.opened == 2  # the detractor and the CSAT of 2
+
+
+def test_the_dashboard_asks_the_database_the_same_few_questions_for_any_period(
+    container: Container, shops: Shops, frozen: FrozenClock
+) -> None:
+    def statements(ask: DashboardAsk) -> int:
+        sent: list[str] = []
+        listener = lambda *args: sent.append(args[2])  # noqa: E731 - (conn, cursor, statement, ...)
+        sa.event.listen(container.engine, "before_cursor_execute", listener)
+        try:
+            experience_report(ask, container.uow(), frozen, an_admin())
+        finally:
+            sa.event.remove(container.engine, "before_cursor_execute", listener)
+        return len([s for s in sent if s.lstrip().upper().startswith("SELECT")])
+
+    a_week = statements(DashboardAsk(since=date(2026, 4, 6), until=date(2026, 4, 12)))
+    two_years = statements(DashboardAsk(since=date(2024, 6, 1), until=date(2026, 5, 20)))
+    assert a_week == two_years <= 10
