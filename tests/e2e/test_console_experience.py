@@ -119,6 +119,8 @@ def test_a_manager_sees_nps_csat_and_ces_with_sample_and_definition_and_filters_
     assert _figure(page.text, "ces") == "2.00"
     assert 'id="trend-nps"' in page.text
     assert 'id="distribution-nps"' in page.text
+    assert 'id="themes-chart"' in page.text
+    assert 'data-theme="waiting"' in page.text
 
     arbat = console_client.get(f"/console/experience?location_id={hotels.arbat.id}")
     assert _figure(arbat.text, "nps") == "33.3"
