@@ -8,6 +8,7 @@ handler stores them (the answer, then the rollup hook, in one transaction).
 from __future__ import annotations
 
 import random
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -398,3 +399,37 @@ def test_the_dashboard_asks_the_database_the_same_few_questions_for_any_period(
     a_week = statements(DashboardAsk(since=date(2026, 4, 6), until=date(2026, 4, 12)))
     two_years = statements(DashboardAsk(since=date(2024, 6, 1), until=date(2026, 5, 20)))
     assert a_week == two_years <= 10
+
+
+def test_answers_stored_at_once_by_two_workers_are_all_counted_and_never_deadlock(
+    container: Container, shops: Shops, frozen: FrozenClock
+) -> None:
+    rng = random.Random(11)
+    at = datetime(2026, 5, 19, 10, 0, tzinfo=UTC)
+    batches = [[_answer(rng, shops.kyiv, at) for _ in range(40)] for _ in range(2)]
+    failures: list[BaseException] = []
+
+    def store(batch: list[SurveyAnswer]) -> None:
+        try:
+            for answer in batch:  # one transaction each, as answers arrive
+                _store(container, [answer])
+        except BaseException as exc:  # the test reports it below
+            failures.append(exc)
+
+    workers = [threading.Thread(target=store, args=(batch,)) for batch in batches]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    assert failures == []
+
+    day = date(2026, 5, 19)
+    report = experience_report(
+        DashboardAsk(since=day, until=day, location_id=shops.kyiv.id),
+        container.uow(),
+        frozen,
+        an_admin(),
+    )
+    stored = _raw(shops, day, day, location=shops.kyiv) + batches[0] + batches[1]
+    assert report.answers == len(stored)
+    assert _report_figures(report) == _raw_figures(stored)
