@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -26,7 +26,7 @@ from heedful.adapters.storage.dashboard_rebuild import rebuild_rollups
 from heedful.adapters.storage.dashboard_tables import ROLLUP_TABLES
 from heedful.bootstrap import Container
 from heedful.core.access.model import SYSTEM
-from heedful.core.feedback.cx_index import Cell, CxValue, answer_emotion
+from heedful.core.feedback.cx_index import FORMULA_VERSION, Cell, CxValue, answer_emotion
 from heedful.core.feedback.dashboard import DashboardAsk, experience_report
 from heedful.core.feedback.loop import LoopReason, RecoveryLoop
 from heedful.core.feedback.maths import figures, histogram_of
@@ -337,6 +337,35 @@ def test_the_heat_map_shows_the_latest_stored_cx_index_inside_the_period(
     )
     # The second week ends after the 15th: only the first is inside.
     assert next(c for c in before.heat if c.touchpoint == "stay").cx.value == 61.0  # type: ignore[union-attr]
+
+
+def test_after_a_formula_upgrade_the_heat_map_shows_the_current_formulas_value(
+    container: Container, shops: Shops, frozen: FrozenClock
+) -> None:
+    kyiv = ZoneInfo("Europe/Kyiv")
+    start = datetime.combine(date(2026, 4, 6), datetime.min.time(), tzinfo=kyiv).astimezone(UTC)
+    old = _cx(shops.kyiv, start, 70.0)
+    # The same week and cell, stored again by today's formula, but computed a moment *earlier*
+    # than the old one (two workers, clocks a little apart): the formula decides, not the time.
+    current = replace(
+        _cx(shops.kyiv, start, 55.0),
+        formula_version=FORMULA_VERSION,
+        computed_at=old.computed_at - timedelta(minutes=1),
+    )
+    with container.uow() as uow:
+        uow.feedback.cx_values.put(old)
+        uow.feedback.cx_values.put(current)
+        uow.commit()
+
+    report = experience_report(
+        DashboardAsk(since=date(2026, 4, 1), until=date(2026, 4, 30), location_id=shops.kyiv.id),
+        container.uow(),
+        frozen,
+        an_admin(),
+    )
+    cell = next(c for c in report.heat if c.touchpoint == "stay")
+    assert cell.cx is not None
+    assert (cell.cx.value, cell.cx.formula_version) == (55.0, FORMULA_VERSION)
 
 
 def test_the_cli_rebuilds_the_rollups_after_they_were_lost(

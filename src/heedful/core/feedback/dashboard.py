@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from heedful.core.access.model import Actor, Permission
 from heedful.core.customers._common import scope_of
 from heedful.core.feedback.blocks import Block, Bucket, Step, buckets, cover, step_for
-from heedful.core.feedback.cx_index import SCORE_WEIGHT, TEXT_WEIGHT, CxValue
+from heedful.core.feedback.cx_index import FORMULA_VERSION, SCORE_WEIGHT, TEXT_WEIGHT, CxValue
 from heedful.core.feedback.dashboard_ports import (
     SENTIMENTS,
     LoopCounts,
@@ -238,6 +238,12 @@ def _series(
     return sorted(series, key=lambda s: (-s.total, s.name))
 
 
+def _newer(value: CxValue) -> tuple[datetime, bool, datetime]:
+    """Which stored value of a cell the map shows: the latest period; for one period stored under
+    two formulas (after an upgrade), the current formula's; then the latest computed."""
+    return (value.cell.period_end, value.formula_version == FORMULA_VERSION, value.computed_at)
+
+
 def _heat(rows: Sequence[ScoreCounts], values: Sequence[CxValue]) -> list[HeatCell]:
     answers: dict[tuple[str, str], int] = {}
     emotions: dict[tuple[str, str], float] = {}
@@ -251,7 +257,7 @@ def _heat(rows: Sequence[ScoreCounts], values: Sequence[CxValue]) -> list[HeatCe
         if not cell[0] or not cell[1]:
             continue  # a marginal ("every touchpoint"): the map shows pairs
         was = latest.get(cell)
-        if was is None or value.cell.period_end > was.cell.period_end:
+        if was is None or _newer(value) > _newer(was):
             latest[cell] = value
     cells = set(answers) | set(latest)
     return [
