@@ -72,6 +72,8 @@ class LabelledSet:
     # CX comments only: the four-way label (with "mixed") and theme polarities.
     overall: list[str] = field(default_factory=list)
     themes: list[dict[str, str]] = field(default_factory=list)
+    # What decides a row's cross-validation fold, if not its own text (a clause: its comment).
+    fold_keys: list[str] = field(default_factory=list)
 
 
 def data_dir(given: str | None = None) -> Path:

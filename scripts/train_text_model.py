@@ -99,17 +99,20 @@ def fit(x: Any, y: np.ndarray, weight: np.ndarray, c: float) -> LogisticRegressi
     return model
 
 
-def out_of_fold(rows: Rows, c: float, proba: Callable[[LogisticRegression, Any], np.ndarray]):  # type: ignore[no-untyped-def]
+def out_of_fold(rows: Rows, c: float) -> tuple[np.ndarray, list[LogisticRegression]]:
+    """Each row's probabilities from the model of the fold it was left out of, and those models."""
     scores: np.ndarray | None = None
+    models = []
     for k in range(FOLDS):
         train, test = rows.fold != k, rows.fold == k
         model = fit(rows.x[train], rows.y[train], rows.weight[train], c)
-        p = proba(model, rows.x[test])
+        p = model.predict_proba(rows.x[test])
         if scores is None:
             scores = np.zeros((len(rows.y), p.shape[1]), dtype=np.float64)
         scores[test] = p
+        models.append(model)
     assert scores is not None
-    return scores
+    return scores, models
 
 
 def best_threshold(y: np.ndarray, p: np.ndarray) -> float:
@@ -147,14 +150,14 @@ class Trainer:
             parts.append(self.features(s)[keep])
             ys.append(s.sentiment[keep])
             sources += [s.name] * len(keep)
-            texts += [s.texts[i] for i in keep]
+            texts += [(s.fold_keys or s.texts)[i] for i in keep]
         rows = Rows(
             self.stack(parts),
             np.concatenate(ys),
             shares_to_weights(sources, SENTIMENT_SHARES),
             folds_for(texts),
         )
-        oof = out_of_fold(rows, self.c, lambda m, x: m.predict_proba(x))
+        oof, self.sentiment_folds = out_of_fold(rows, self.c)
         fam = np.array([family(s) for s in sources])
         self.report["sentiment_cv_macro_f1"] = {
             key: round(
@@ -163,7 +166,6 @@ class Trainer:
             for key in SENTIMENT_SHARES
         }
         model = fit(rows.x, rows.y, rows.weight, self.c)
-        self.sentiment_oof = (texts, oof)
         return _head(model, SENTIMENTS, np.zeros(len(SENTIMENTS)), self.kind)
 
     def many_of(
@@ -213,18 +215,20 @@ class Trainer:
     def mixed_threshold(self, cx: list[LabelledSet]) -> float:
         """The clause score beyond which a clause counts as clearly positive or negative: the one
         that reads the CX training comments best (four-way macro-F1, mean over languages), with
-        out-of-fold probabilities wherever the text was a training row of the sentiment head."""
-        head_texts, oof = self.sentiment_oof
-        by_text = dict(zip(head_texts, oof, strict=True))
-        needed = {t for s in cx for t in s.texts} | {
-            c for s in cx for t in s.texts for c in split_clauses(t)
-        }
-        # Mixed comments (whole) and clauses of plain comments were no rows: read them now.
-        missing = sorted(needed - set(by_text))
-        if missing:
-            by_text.update(
-                zip(missing, self.final_sentiment.softmax(self.featurize(missing)), strict=True)
-            )
+        each comment and its clauses read by the sentiment model of the fold that left it out."""
+        # Every comment and its clauses read by the fold model that never saw the comment (nor,
+        # through fold_keys, its clauses): read by the final model, a plain comment's clauses
+        # agree with it too well and the threshold comes out too low.
+        by_fold: dict[int, set[str]] = {}
+        for s in cx:
+            for text, k in zip(s.texts, folds_for(s.texts), strict=True):
+                by_fold.setdefault(int(k), set()).update([text, *split_clauses(text)])
+        by_text: dict[str, np.ndarray] = {}
+        for k, texts in sorted(by_fold.items()):
+            ordered = sorted(texts)
+            probabilities = self.sentiment_folds[k].predict_proba(self.featurize(ordered))
+            by_text.update(zip(ordered, probabilities, strict=True))
+        # The same text in two folds' comments (a repeated "Смачно!") keeps one reading: rare.
         best, best_f1 = 0.3, -1.0
         for threshold in np.linspace(0.02, 0.6, 30):
             per_language = []
@@ -281,7 +285,7 @@ def clause_rows(cx: list[LabelledSet]) -> LabelledSet:
 
     "The staff were lovely | but we waited forty minutes" with staff:positive and
     waiting:negative gives one positive and one negative clause: exactly what the reader meets."""
-    texts, labels = [], []
+    texts, labels, comments = [], [], []
     for s in cx:
         for text, overall, themes in zip(s.texts, s.overall, s.themes, strict=True):
             if overall != "mixed":
@@ -291,7 +295,14 @@ def clause_rows(cx: list[LabelledSet]) -> LabelledSet:
                 if len(polarities) == 1:
                     texts.append(clause)
                     labels.append(SENTIMENTS.index(polarities.pop()))
-    return LabelledSet("cx-clauses", "mixed", texts, sentiment=np.array(labels, dtype=np.int64))
+                    comments.append(text)
+    return LabelledSet(
+        "cx-clauses",
+        "mixed",
+        texts,
+        sentiment=np.array(labels, dtype=np.int64),
+        fold_keys=comments,
+    )
 
 
 def standardised(
@@ -322,7 +333,6 @@ def train(
     clauses = clause_rows(cx)
     trainer.report["clause_rows"] = len(clauses.texts)
     sentiment = trainer.sentiment(sets, clauses)
-    trainer.final_sentiment = sentiment
     emotions = trainer.many_of("emotions", EMOTIONS, sets, EMOTION_SHARES)
     themes = trainer.many_of("themes", THEMES, cx, {"cx": 1.0})
     mixed = trainer.mixed_threshold(cx)
