@@ -15,6 +15,7 @@ from heedful.adapters.storage.engine import make_engine
 from heedful.adapters.storage.migrate import upgrade
 from heedful.adapters.storage.unit_of_work import SqlUnitOfWork
 from heedful.adapters.survey_links import SurveyLinkSigner, WithSurveyLinks
+from heedful.adapters.text import LazyReader
 from heedful.adapters.unsubscribe import UnsubscribeLinks
 from heedful.config import Settings
 from heedful.core.conversations.reply_templates import REPLY_TEMPLATES
@@ -39,7 +40,7 @@ class Container:
     # Set when new events are stored, so an in-process worker reacts now rather than at its
     # next poll.
     wake: threading.Event = field(default_factory=threading.Event, repr=False)
-    # Reads survey comments; None until the text model is wired: answers are stored unread.
+    # Reads survey comments (the text model, loaded on the first); None: answers are stored unread.
     comment_reader: CommentReader | None = field(default=None, repr=False)
 
     def uow(self) -> UnitOfWork:
@@ -78,6 +79,8 @@ def build(
         relay=relay,
         unsubscribe=unsubscribe,
         survey_links=survey_links,
+        # Loads the text model on the first comment, not here: most processes never read one.
+        comment_reader=LazyReader(),
     )
 
 
