@@ -32,7 +32,7 @@ import numpy as np
 
 from heedful.adapters.text.fallback import build_fallback_reader
 from heedful.adapters.text.heads import WEIGHTS, load_heads
-from heedful.adapters.text.reader import Heads, HeadsReader
+from heedful.adapters.text.reader import HeadsReader
 from heedful.core.feedback.reading import EMOTIONS, CommentReading, Sentiment
 from scripts.text_model_sets import CEDR_EMOTIONS, LabelledSet, cached, data_dir, test_sets
 
@@ -128,18 +128,14 @@ def _themes(s: LabelledSet, readings: list[CommentReading]) -> dict[str, Any]:
 def cached_encoder_reader(weights: Path) -> HeadsReader:
     """The encoder reader with its embeddings cached per batch: same numbers, measured faster."""
     from heedful.adapters.text.encoder import Encoder
+    from heedful.adapters.text.encoder_reader import encoder_heads
 
     heads, arrays = load_heads(weights / "encoder-heads.npz")
     encoder = Encoder()
     return HeadsReader(
         str(arrays["version"]),
         lambda texts: cached("e5", list(texts), encoder.embed),
-        Heads(
-            heads["sentiment"],
-            heads["emotions"],
-            heads["themes"],
-            float(arrays["mixed_threshold"]),
-        ),
+        encoder_heads(heads, arrays, weights / "ngrams-heads.npz"),
     )
 
 
@@ -165,7 +161,9 @@ def evaluate(
             reader = cached_encoder_reader(weights)
             from heedful.adapters.text.encoder_reader import build_encoder_reader
 
-            speed_reader = build_encoder_reader(weights / "encoder-heads.npz")
+            speed_reader = build_encoder_reader(
+                weights / "encoder-heads.npz", weights / "ngrams-heads.npz"
+            )
         else:
             reader = speed_reader = build_fallback_reader(weights / "ngrams-heads.npz")
         figures: dict[str, Any] = {"model": reader.name}

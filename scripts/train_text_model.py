@@ -131,6 +131,9 @@ class Trainer:
             "C": {"sentiment": self.c, "emotions_and_themes": self.c_many}
         }
         self._memo: dict[str, Any] = {}
+        self.dev_probabilities: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        self.dev_languages: dict[tuple[str, str], np.ndarray] = {}
+        self.thresholds: dict[tuple[str, str], float] = {}
 
     def stack(self, parts: list[Any]) -> Any:
         if self.kind == "encoder":
@@ -174,7 +177,7 @@ class Trainer:
         """One binary model per label, each on the rows whose source labels it."""
         weights, biases, thresholds, cv = [], [], [], {}
         for j, label in enumerate(tqdm(labels, desc=f"{self.kind} {name}", file=sys.stdout)):
-            parts, ys, sources, texts = [], [], [], []
+            parts, ys, sources, texts, languages = [], [], [], [], []
             for s in sets:
                 matrix = self._labels(s, name)
                 if matrix is None or label not in self._known(s, name):
@@ -183,6 +186,7 @@ class Trainer:
                 ys.append(matrix[:, j])
                 sources += [s.name] * len(s.texts)
                 texts += s.texts
+                languages += [s.language] * len(s.texts)
             rows = Rows(
                 self.stack(parts),
                 np.concatenate(ys).astype(np.int64),
@@ -196,7 +200,10 @@ class Trainer:
             dev = rows.fold == 0
             model = fit(rows.x[~dev], rows.y[~dev], rows.weight[~dev], self.c_many)
             held_out = model.predict_proba(rows.x[dev])[:, 1]
+            self.dev_probabilities[name, label] = (rows.y[dev], held_out)
+            self.dev_languages[name, label] = np.array(languages)[dev]
             threshold = best_threshold(rows.y[dev], held_out)
+            self.thresholds[name, label] = threshold
             cv[label] = round(
                 float(f1_score(rows.y[dev], held_out >= threshold, zero_division=0)), 3
             )
@@ -340,7 +347,55 @@ def train(
         "heads": {"sentiment": sentiment, "emotions": emotions, "themes": themes},
         "mixed_threshold": mixed,
         "report": trainer.report,
+        "trainer": trainer,
     }
+
+
+def fused_emotions(
+    encoder: Trainer, ngrams: Trainer, report: dict[str, Any]
+) -> tuple[np.ndarray, list[str]] | None:
+    """Thresholds for the mean of both readers' emotion probabilities, and the languages where
+    that mean beats the encoder alone on the held-out training fold (None: nowhere).
+
+    Emotion labels hang on particular words ("ужас", "разозлил") that n-grams catch and a frozen
+    sentence embedding blurs; but n-grams only know the spellings they were trained on, and the
+    public emotion sets are Russian and English, so Ukrainian may be better without them."""
+    thresholds = []
+    fused: dict[str, dict[str, float]] = {}
+    alone: dict[str, dict[str, float]] = {}
+    for label in EMOTIONS:
+        y, p_encoder = encoder.dev_probabilities["emotions", label]
+        y_ngrams, p_ngrams = ngrams.dev_probabilities["emotions", label]
+        assert np.array_equal(y, y_ngrams), "both readers must be scored on the same rows"
+        languages = encoder.dev_languages["emotions", label]
+        mean = (p_encoder + p_ngrams) / 2
+        threshold = best_threshold(y, mean)
+        thresholds.append(threshold)
+        own = encoder.thresholds["emotions", label]
+        for language in ("ru", "uk", "en"):
+            here = languages == language
+            if y[here].sum() == 0:
+                continue
+            fused.setdefault(language, {})[label] = float(
+                f1_score(y[here], mean[here] >= threshold, zero_division=0)
+            )
+            alone.setdefault(language, {})[label] = float(
+                f1_score(y[here], p_encoder[here] >= own, zero_division=0)
+            )
+    chosen = [
+        language
+        for language in fused
+        if np.mean(list(fused[language].values())) > np.mean(list(alone[language].values()))
+    ]
+    report["emotions_dev_macro_f1_by_language"] = {
+        language: {
+            "encoder": round(float(np.mean(list(alone[language].values()))), 3),
+            "encoder_and_ngrams": round(float(np.mean(list(fused[language].values()))), 3),
+        }
+        for language in fused
+    }
+    report["emotions_fused_for"] = chosen
+    return (np.array(thresholds, dtype=np.float32), chosen) if chosen else None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -375,6 +430,7 @@ def main(argv: list[str] | None = None) -> int:
             )
 
         result = train("ngrams", sets, ngram_features)
+        ngram_trainer = result["trainer"]
         save_heads(
             out / "ngrams-heads.npz",
             result["heads"],
@@ -399,12 +455,19 @@ def main(argv: list[str] | None = None) -> int:
         scaled, mean, scale = standardised(encoder_features, sets)
         result = train("encoder", sets, scaled)
         result["heads"] = {name: fold(h, mean, scale) for name, h in result["heads"].items()}
+        extra: dict[str, np.ndarray] = {}
+        if args.only is None:
+            fused = fused_emotions(result["trainer"], ngram_trainer, result["report"])
+            if fused is not None:
+                extra["fused_emotion_thresholds"] = fused[0]
+                extra["fused_emotion_languages"] = np.array(fused[1])
         save_heads(
             out / "encoder-heads.npz",
             result["heads"],
             mixed_threshold=np.array(result["mixed_threshold"], dtype=np.float32),
             version=np.array(f"e5-small-heads/{VERSION}"),
             encoder=np.array(ENCODER_NAME),
+            **extra,
         )
         summary["encoder"] = result["report"]
     report = out / "training.json"

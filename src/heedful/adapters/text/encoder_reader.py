@@ -7,23 +7,43 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 from heedful.adapters.text.encoder import Encoder
-from heedful.adapters.text.heads import WEIGHTS, load_heads
-from heedful.adapters.text.reader import Heads, HeadsReader
+from heedful.adapters.text.fallback import NGRAM_WEIGHTS, ngram_featurizer
+from heedful.adapters.text.heads import WEIGHTS, LinearHead, load_heads
+from heedful.adapters.text.reader import EmotionPartner, Heads, HeadsReader
 
 ENCODER_WEIGHTS = WEIGHTS / "encoder-heads.npz"
 
 
-def build_encoder_reader(path: Path = ENCODER_WEIGHTS) -> HeadsReader:
+def build_encoder_reader(
+    path: Path = ENCODER_WEIGHTS, ngram_path: Path = NGRAM_WEIGHTS
+) -> HeadsReader:
     heads, arrays = load_heads(path)
-    encoder = Encoder()
     return HeadsReader(
-        str(arrays["version"]),
-        encoder.embed,
-        Heads(
-            sentiment=heads["sentiment"],
-            emotions=heads["emotions"],
-            themes=heads["themes"],
-            mixed_threshold=float(arrays["mixed_threshold"]),
-        ),
+        str(arrays["version"]), Encoder().embed, encoder_heads(heads, arrays, ngram_path)
+    )
+
+
+def encoder_heads(
+    heads: dict[str, LinearHead], arrays: dict[str, np.ndarray], ngram_path: Path = NGRAM_WEIGHTS
+) -> Heads:
+    """The encoder's heads; with the n-gram emotion head as partner when training found that
+    the mean of both reads emotions better (its thresholds are then stored with the encoder's)."""
+    partner = None
+    if "fused_emotion_thresholds" in arrays:
+        ngram_heads, ngram_arrays = load_heads(ngram_path)
+        partner = EmotionPartner(
+            ngram_featurizer(ngram_arrays),
+            ngram_heads["emotions"],
+            frozenset(str(language) for language in arrays["fused_emotion_languages"]),
+            arrays["fused_emotion_thresholds"].astype(np.float32),
+        )
+    return Heads(
+        sentiment=heads["sentiment"],
+        emotions=heads["emotions"],
+        themes=heads["themes"],
+        mixed_threshold=float(arrays["mixed_threshold"]),
+        emotion_partner=partner,
     )

@@ -6,8 +6,10 @@ less accurate on words it never saw, since it knows spellings, not meanings (doc
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+
+import numpy as np
 
 from heedful.adapters.text.heads import WEIGHTS, load_heads
 from heedful.adapters.text.ngrams import SparseRows, tfidf
@@ -16,13 +18,18 @@ from heedful.adapters.text.reader import Heads, HeadsReader
 NGRAM_WEIGHTS = WEIGHTS / "ngrams-heads.npz"
 
 
-def build_fallback_reader(path: Path = NGRAM_WEIGHTS) -> HeadsReader:
-    heads, arrays = load_heads(path)
-    idf = arrays["idf"].astype("float32")
+def ngram_featurizer(arrays: dict[str, np.ndarray]) -> Callable[[Sequence[str]], SparseRows]:
+    idf = arrays["idf"].astype(np.float32)
 
     def featurize(texts: Sequence[str]) -> SparseRows:
         return tfidf(texts, idf)
 
+    return featurize
+
+
+def build_fallback_reader(path: Path = NGRAM_WEIGHTS) -> HeadsReader:
+    heads, arrays = load_heads(path)
+    featurize = ngram_featurizer(arrays)
     return HeadsReader(
         str(arrays["version"]),
         featurize,

@@ -31,6 +31,19 @@ class Heads:
     themes: LinearHead
     # A clause is clearly positive (negative) for MIXED at a score of at least this (minus it).
     mixed_threshold: float
+    # A second opinion on emotions from other features (the encoder reader asks the n-gram
+    # heads): the two probabilities are averaged, for the languages where that reads better.
+    emotion_partner: EmotionPartner | None = None
+
+
+@dataclass(frozen=True)
+class EmotionPartner:
+    featurize: Callable[[Sequence[str]], Features]
+    emotions: LinearHead
+    # Only comments in these languages are read by both (training chose them) ...
+    languages: frozenset[str]
+    # ... and their mean probabilities are held to these thresholds, one per emotion.
+    thresholds: np.ndarray
 
 
 class HeadsReader:
@@ -57,14 +70,21 @@ class HeadsReader:
         if len(given) != len(texts):
             raise ValueError("one language (or None) per text")
         per_comment = [split_clauses(text) for text in texts]
+        spoken = [_language(text, language) for text, language in zip(texts, given, strict=True)]
         # The clauses, then each comment of more than one clause whole: one batch through the
         # featuriser and each head, since per-comment calls cost far more.
         clauses = [clause for parts in per_comment for clause in parts]
         wholes = [text for text, parts in zip(texts, per_comment, strict=True) if len(parts) > 1]
-        sentiment, emotions, themes = self._probabilities([*clauses, *wholes])
+        of_clauses = [lang for lang, parts in zip(spoken, per_comment, strict=True) for _ in parts]
+        of_wholes = [
+            lang for lang, parts in zip(spoken, per_comment, strict=True) if len(parts) > 1
+        ]
+        sentiment, emotions, themes = self._probabilities(
+            [*clauses, *wholes], [*of_clauses, *of_wholes]
+        )
         readings: list[CommentReading] = []
         start, whole = 0, len(clauses)
-        for text, parts, language in zip(texts, per_comment, given, strict=True):
+        for parts, language in zip(per_comment, spoken, strict=True):
             stop = start + len(parts)
             if len(parts) > 1:
                 overall, whole = sentiment[whole], whole + 1
@@ -72,7 +92,6 @@ class HeadsReader:
                 overall = sentiment[start] if parts else sentiment[:0].sum(axis=0)
             readings.append(
                 self._comment(
-                    text,
                     parts,
                     language,
                     overall,
@@ -84,7 +103,9 @@ class HeadsReader:
             start = stop
         return readings
 
-    def _probabilities(self, clauses: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _probabilities(
+        self, clauses: list[str], languages: list[str]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         heads = self._heads
         if not clauses:
             return (
@@ -93,23 +114,25 @@ class HeadsReader:
                 np.zeros((0, len(heads.themes.labels)), dtype=np.float32),
             )
         features = self._featurize(clauses)
-        return (
-            heads.sentiment.softmax(features),
-            heads.emotions.sigmoid(features),
-            heads.themes.sigmoid(features),
-        )
+        emotions = heads.emotions.sigmoid(features)
+        partner = heads.emotion_partner
+        both = [
+            i for i, language in enumerate(languages) if partner and language in partner.languages
+        ]
+        if partner is not None and both:
+            second = partner.emotions.sigmoid(partner.featurize([clauses[i] for i in both]))
+            emotions[both] = (emotions[both] + second) / 2
+        return heads.sentiment.softmax(features), emotions, heads.themes.sigmoid(features)
 
     def _comment(
         self,
-        text: str,
         clauses: list[str],
-        language: str | None,
+        language: str,
         overall: np.ndarray,
         sentiment: np.ndarray,
         emotions: np.ndarray,
         themes: np.ndarray,
     ) -> CommentReading:
-        language = language if language in LANGUAGES else detect_language(text)
         if not clauses:
             return CommentReading(language, Sentiment.NEUTRAL, 0.0, model=self._name)
         label, score = mixed_or_whole(
@@ -119,18 +142,21 @@ class HeadsReader:
             language=language,
             sentiment=label,
             score=score,
-            emotions=self._emotions(emotions),
+            emotions=self._emotions(emotions, language),
             themes=self._themes(clauses, sentiment, themes),
             model=self._name,
         )
 
-    def _emotions(self, per_clause: np.ndarray) -> dict[str, float]:
+    def _emotions(self, per_clause: np.ndarray, language: str) -> dict[str, float]:
         # A comment feels what its most feeling clause feels.
         strongest = per_clause.max(axis=0)
-        head = self._heads.emotions
+        head, partner = self._heads.emotions, self._heads.emotion_partner
+        floors = head.thresholds
+        if partner is not None and language in partner.languages:
+            floors = partner.thresholds
         return {
             label: round(float(p), 3)
-            for label, p, floor in zip(head.labels, strongest, head.thresholds, strict=True)
+            for label, p, floor in zip(head.labels, strongest, floors, strict=True)
             if p >= floor
         }
 
@@ -173,6 +199,10 @@ def mixed_or_whole(
         Sentiment(SENTIMENTS[int(overall.argmax())]),
         _clip(float(overall[_POSITIVE] - overall[_NEGATIVE])),
     )
+
+
+def _language(text: str, given: str | None) -> str:
+    return given if given is not None and given in LANGUAGES else detect_language(text)
 
 
 def _clip(score: float) -> float:
