@@ -139,3 +139,8 @@ def test_a_lazy_reader_loads_the_model_on_its_first_comment() -> None:
 
     assert reading.sentiment is Sentiment.NEGATIVE
     assert lazy.name.startswith("char-ngram-tfidf-heads/")
+
+
+def test_a_comment_without_words_speaks_of_no_theme(reader: HeadsReader) -> None:
+    for text in ("...", "👍👍👍", "!!!"):
+        assert reader.read(text).themes == ()

@@ -22,6 +22,8 @@ from heedful.adapters.text.themes import themes_named
 from heedful.core.feedback.reading import CommentReading, Sentiment, ThemeReading
 
 _NEGATIVE, _NEUTRAL, _POSITIVE = (SENTIMENTS.index(label) for label in SENTIMENTS)
+# A clause with fewer letters than this names no theme.
+_WORDLESS = 3
 
 
 @dataclass(frozen=True)
@@ -166,6 +168,8 @@ class HeadsReader:
         head = self._heads.themes
         spoken: dict[str, list[int]] = {}
         for i, clause in enumerate(clauses):
+            if sum(ch.isalpha() for ch in clause) < _WORDLESS:
+                continue  # "...", "👍": a tone, maybe, but no subject
             named = themes_named(clause)
             for j, theme in enumerate(head.labels):
                 if per_clause[i, j] >= head.thresholds[j] or theme in named:
