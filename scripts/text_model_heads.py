@@ -27,9 +27,9 @@ from scripts.text_model_sets import LabelledSet
 FOUR_WAY = ("negative", "neutral", "positive", "mixed")
 SEED = 20261124
 FOLDS = 4
-VERSION = "2026-11-24"
+VERSION = "2026-11-24.2"
 # Each family of sources gets this share of a head's training weight, whatever its size: the
-# 11,000 GoEmotions rows would otherwise drown the 470 Ukrainian and 630 CX ones, which are the
+# 11,000 GoEmotions rows would otherwise drown the 470 Ukrainian and 1,050 CX ones, which are the
 # language and domain the product reads.
 SENTIMENT_SHARES = {"goemotions": 1.0, "uk": 1.0, "cx": 2.0}
 EMOTION_SHARES = {"cedr": 1.0, "goemotions": 1.0, "cx": 0.6}

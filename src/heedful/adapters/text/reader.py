@@ -167,12 +167,17 @@ class HeadsReader:
     ) -> tuple[ThemeReading, ...]:
         head = self._heads.themes
         spoken: dict[str, list[int]] = {}
+        named = [themes_named(clause) for clause in clauses]
+        # A theme one clause names outright belongs to the clauses that name it: the head, trained
+        # on whole comments, also hears "waiting" in "The staff were lovely" because praise for
+        # the staff so often comes before a complaint about the wait.
+        named_anywhere = set().union(*named)
         for i, clause in enumerate(clauses):
             if sum(ch.isalpha() for ch in clause) < _WORDLESS:
                 continue  # "...", "👍": a tone, maybe, but no subject
-            named = themes_named(clause)
             for j, theme in enumerate(head.labels):
-                if per_clause[i, j] >= head.thresholds[j] or theme in named:
+                guessed = theme not in named_anywhere and per_clause[i, j] >= head.thresholds[j]
+                if guessed or theme in named[i]:
                     spoken.setdefault(theme, []).append(i)
         readings = []
         for theme, where in spoken.items():
