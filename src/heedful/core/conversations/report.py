@@ -30,10 +30,14 @@ from enum import StrEnum
 
 from heedful.core.access.model import Actor, Permission
 from heedful.core.conversations.kinds import Channel
-from heedful.core.customers._common import scope_of
-from heedful.core.promises.report import Period, report_period, report_zone
+from heedful.core.promises.report import (
+    Period,
+    report_period,
+    report_scope,
+    report_zone,
+    spreadsheet_safe,
+)
 from heedful.core.shared.clock import Clock
-from heedful.core.shared.errors import Forbidden, InvalidInput
 from heedful.core.shared.ports import UnitOfWork
 from heedful.core.sla.model import ClockFact, ClockKind
 
@@ -278,17 +282,11 @@ def responsiveness_report(
     actor.require(Permission.VIEW_REPORTS)
     now = clock.now()
     with uow:
-        every = uow.locations.list()
-        scope = scope_of(actor).location_ids
-        if ask.location_id is not None:
-            if not any(loc.id == ask.location_id for loc in every):
-                raise InvalidInput(f"no location {ask.location_id}", field="location_id")
-            if not actor.may_act_at(ask.location_id):
-                raise Forbidden("you do not work at that location", field="location_id")
-            scope = frozenset({ask.location_id})
-        in_report = [loc for loc in every if scope is None or loc.id in scope]
-        period = report_period(now, report_zone(in_report), ask.since, ask.until)
-        facts = uow.sla_clocks.ended_between(period.week_starts[0], period.ends_at, scope)
+        where = report_scope(uow, actor, ask.location_id)
+        period = report_period(now, report_zone(where.covered), ask.since, ask.until)
+        facts = uow.sla_clocks.ended_between(
+            period.week_starts[0], period.ends_at, where.location_ids
+        )
         teams = {team.id: team.name for team in uow.teams.list()}
         agents = {member.id: member.full_name for member in uow.staff.list()}
     return tally_responsiveness(facts, period, ask, teams, agents)
@@ -312,11 +310,6 @@ CSV_COLUMNS = (
 )
 
 
-def _cell(text: str) -> str:
-    # A name starting with = + - or @ is a formula to a spreadsheet: quoted, it stays a name.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def minutes(value: timedelta | None) -> float | None:
     return None if value is None else round(value.total_seconds() / 60, 2)
 
@@ -333,8 +326,8 @@ def _csv_rows(by: str, group: Group) -> list[list[str]]:
         rows.append(
             [
                 by,
-                _cell(group.key),
-                _cell(group.label),
+                spreadsheet_safe(group.key),
+                spreadsheet_safe(group.label),
                 first_day,
                 kind.value,
                 str(t.ended),

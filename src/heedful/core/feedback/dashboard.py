@@ -19,7 +19,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from heedful.core.access.model import Actor, Permission
-from heedful.core.customers._common import scope_of
 from heedful.core.feedback.blocks import Block, Bucket, Step, buckets, cover, step_for
 from heedful.core.feedback.cx_index import FORMULA_VERSION, SCORE_WEIGHT, TEXT_WEIGHT, CxValue
 from heedful.core.feedback.dashboard_ports import (
@@ -30,9 +29,14 @@ from heedful.core.feedback.dashboard_ports import (
 )
 from heedful.core.feedback.maths import Figure, figures
 from heedful.core.feedback.model import SCALE, SurveyKind, Touchpoint
-from heedful.core.promises.report import EARLIEST_DAY, LONGEST_PERIOD_DAYS, report_zone
+from heedful.core.promises.report import (
+    EARLIEST_DAY,
+    LONGEST_PERIOD_DAYS,
+    report_scope,
+    report_zone,
+)
 from heedful.core.shared.clock import Clock
-from heedful.core.shared.errors import Forbidden, InvalidInput
+from heedful.core.shared.errors import InvalidInput
 from heedful.core.shared.ports import UnitOfWork
 
 WEEKS_BY_DEFAULT = 12
@@ -294,16 +298,9 @@ def experience_report(
     actor.require(Permission.VIEW_REPORTS)
     now = clock.now()
     with uow:
-        every = uow.locations.list()
-        scope = scope_of(actor).location_ids
-        if ask.location_id is not None:
-            if not any(loc.id == ask.location_id for loc in every):
-                raise InvalidInput(f"no location {ask.location_id}", field="location_id")
-            if not actor.may_act_at(ask.location_id):
-                raise Forbidden("you do not work at that location", field="location_id")
-            scope = frozenset({ask.location_id})
-        in_report = [loc for loc in every if scope is None or loc.id in scope]
-        zone = report_zone(in_report)
+        covers = report_scope(uow, actor, ask.location_id)
+        scope = covers.location_ids
+        zone = report_zone(covers.covered)
         since, until = dashboard_period(now, zone, ask.since, ask.until)
         step = step_for(since, until)
         bucket_list = buckets(since, until, step)
@@ -354,6 +351,6 @@ def experience_report(
         ),
         loops=LoopBoard(loops.opened, loops.closed_in_time, loops.closed_late, overdue),
         root_causes=_series([(c.block, c.root_cause, c.loops, {}) for c in causes], bucket_list),
-        location_names={loc.id: loc.name for loc in every},
+        location_names={loc.id: loc.name for loc in covers.every},
         segments=segments,
     )

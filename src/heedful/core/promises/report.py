@@ -157,6 +157,38 @@ class PromiseReport:
         }[by]
 
 
+@dataclass(frozen=True)
+class ReportScope:
+    """Which locations a report covers, for whom."""
+
+    every: list[Location]  # every location, to name them
+    covered: list[Location]  # the locations the report counts
+    location_ids: frozenset[str] | None  # the same as ids; None: every location, for an admin
+
+
+def report_scope(uow: UnitOfWork, actor: Actor, location_id: str | None) -> ReportScope:
+    """A manager's locations, or the one she asked for if she works there; an admin's, all.
+
+    Shared by every report (promises, responsiveness, experience), inside its unit of work.
+    """
+    every = uow.locations.list()
+    scope = scope_of(actor).location_ids
+    if location_id is not None:
+        if not any(loc.id == location_id for loc in every):
+            raise InvalidInput(f"no location {location_id}", field="location_id")
+        if not actor.may_act_at(location_id):
+            raise Forbidden("you do not work at that location", field="location_id")
+        scope = frozenset({location_id})
+    covered = [loc for loc in every if scope is None or loc.id in scope]
+    return ReportScope(every, covered, scope)
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A cell of a CSV that a spreadsheet will not run: a name starting with = + - or @ is a
+    formula to it; quoted, it stays a name."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def report_zone(locations: Sequence[Location]) -> str:
     """The locations' zone when they share one, otherwise UTC (see the module's definition)."""
     zones = {location.time_zone for location in locations}
@@ -270,19 +302,13 @@ def promise_report(ask: ReportAsk, uow: UnitOfWork, clock: Clock, actor: Actor) 
     actor.require(Permission.VIEW_REPORTS)
     now = clock.now()
     with uow:
-        every = uow.locations.list()
-        scope = scope_of(actor).location_ids
-        mine = [loc for loc in every if scope is None or loc.id in scope]
-        if ask.location_id is not None:
-            if not any(loc.id == ask.location_id for loc in every):
-                raise InvalidInput(f"no location {ask.location_id}", field="location_id")
-            if not actor.may_act_at(ask.location_id):
-                raise Forbidden("you do not work at that location", field="location_id")
-            scope = frozenset({ask.location_id})
-        in_report = [loc for loc in mine if scope is None or loc.id in scope]
-        period = report_period(now, report_zone(in_report), ask.since, ask.until)
-        counts = uow.promises.count_outcomes(period.week_starts, period.ends_at, now, scope)
-    return tally_report(counts, period, ask, {location.id: location.name for location in every})
+        where = report_scope(uow, actor, ask.location_id)
+        period = report_period(now, report_zone(where.covered), ask.since, ask.until)
+        counts = uow.promises.count_outcomes(
+            period.week_starts, period.ends_at, now, where.location_ids
+        )
+    names = {location.id: location.name for location in where.every}
+    return tally_report(counts, period, ask, names)
 
 
 CSV_COLUMNS = (
@@ -306,11 +332,6 @@ CSV_COLUMNS = (
 )
 
 
-def _cell(text: str) -> str:
-    # A name starting with = + - or @ is a formula to a spreadsheet: quoted, it stays a name.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _share(value: float | None) -> str:
     return "" if value is None else f"{value:.4f}"
 
@@ -321,7 +342,7 @@ def _csv_row(by: str, group: Group) -> list[str]:
     counts += [t.cancelled, t.withdrawn]
     shares = [t.kept_rate, t.on_time_share, t.late_share, t.broken_share]
     first_day = group.first_day.isoformat() if group.first_day else ""
-    labels = [by, _cell(group.key), _cell(group.label), first_day]
+    labels = [by, spreadsheet_safe(group.key), spreadsheet_safe(group.label), first_day]
     return [*labels, *map(str, counts), *map(_share, shares)]
 
 

@@ -7,9 +7,6 @@ download as CSV from the same URL with ``format=csv&chart=<name>``.
 
 from __future__ import annotations
 
-from datetime import date
-from urllib.parse import urlencode
-
 from fastapi import APIRouter
 from fastapi.responses import Response
 
@@ -23,39 +20,21 @@ from heedful.core.staff.queries import locations_of
 from heedful.entrypoints.console.context import Console, ConsoleRoute, FormState, Staff, blank_form
 from heedful.entrypoints.console.dashboard_labels import labels_for
 from heedful.entrypoints.console.forms import choice
-from heedful.entrypoints.console.labels import N_
+from heedful.entrypoints.console.report_pages import csv_download, csv_url, day, refusal, shown_form
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
-_PERIOD_REFUSED = N_(
-    "Choose a period of at most two years, from 2000 on, whose first day is not after its last."
-)
-
-
-def _day(value: str, field: str) -> date | None:
-    if not value.strip():
-        return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError as exc:
-        raise InvalidInput("give the date as YYYY-MM-DD", field=field) from exc
 
 
 def _ask(since: str, until: str, location_id: str, segment: str, touchpoint: str) -> DashboardAsk:
     if segment and segment not in {s.value for s in Segment}:
         raise InvalidInput("no such segment", field="segment")
     return DashboardAsk(
-        since=_day(since, "since"),
-        until=_day(until, "until"),
+        since=day(since, "since"),
+        until=day(until, "until"),
         location_id=location_id or None,
         segment=segment or None,
         touchpoint=choice(Touchpoint, touchpoint, "touchpoint") if touchpoint else None,
     )
-
-
-def _refused(console: Console, exc: InvalidInput) -> str:
-    if exc.field in ("since", "until") and not exc.message.startswith("give the date"):
-        return console.ui.gettext(_PERIOD_REFUSED)
-    return console.ui.error(exc)
 
 
 @router.get("/console/experience")
@@ -79,23 +58,14 @@ def experience(
         )
         wanted = choice(Chart, chart, "chart") if format == "csv" else None
     except InvalidInput as exc:
-        failed = FormState(form.values, {exc.field or "form": _refused(console, exc)})
+        failed = FormState(form.values, {exc.field or "form": refusal(console, exc)})
         return _page(console, failed, None, status=422)
     if wanted is not None:
-        name = f"experience-{wanted.value}-{found.since.isoformat()}-{found.until.isoformat()}.csv"
-        return Response(
-            chart_csv(found, wanted),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        return csv_download(
+            f"experience-{wanted.value}", found.since, found.until, chart_csv(found, wanted)
         )
-    filters = {k: v for k, v in form.values.items() if v}
-    shown = blank_form(
-        **{**form.values, "since": found.since.isoformat(), "until": found.until.isoformat()}
-    )
-    csv_urls = {
-        c.value: "/console/experience?" + urlencode({**filters, "format": "csv", "chart": c.value})
-        for c in Chart
-    }
+    shown = shown_form(form.values, found.since, found.until)
+    csv_urls = {c.value: csv_url("/console/experience", form.values, chart=c.value) for c in Chart}
     return _page(console, shown, found, csv_urls=csv_urls)
 
 

@@ -6,9 +6,6 @@ numbers as CSV, and a one-line summary the promises board loads into its ``#prom
 
 from __future__ import annotations
 
-from datetime import date
-from urllib.parse import urlencode
-
 from fastapi import APIRouter
 from fastapi.responses import Response
 
@@ -30,39 +27,19 @@ from heedful.entrypoints.console.context import (
     blank_form,
 )
 from heedful.entrypoints.console.forms import choice
-from heedful.entrypoints.console.labels import N_
+from heedful.entrypoints.console.report_pages import csv_download, csv_url, day, refusal, shown_form
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
-
-# The core speaks English to integrators; staff read why a period was refused in their language.
-_PERIOD_REFUSED = N_(
-    "Choose a period of at most two years, from 2000 on, whose first day is not after its last."
-)
-
-
-def _day(value: str, field: str) -> date | None:
-    if not value.strip():
-        return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError as exc:
-        raise InvalidInput("give the date as YYYY-MM-DD", field=field) from exc
 
 
 def _ask(since: str, until: str, location_id: str, kind: str, made_by: str) -> ReportAsk:
     return ReportAsk(
-        since=_day(since, "since"),
-        until=_day(until, "until"),
+        since=day(since, "since"),
+        until=day(until, "until"),
         location_id=location_id or None,
         kind=choice(PromiseKind, kind, "kind") if kind else None,
         made_by=made_by or None,
     )
-
-
-def _refused(console: Console, exc: InvalidInput) -> str:
-    if exc.field in ("since", "until") and not exc.message.startswith("give the date"):
-        return console.ui.gettext(_PERIOD_REFUSED)
-    return console.ui.error(exc)
 
 
 @router.get("/console/promises/report")
@@ -80,26 +57,15 @@ def report(
         ask = _ask(since, until, location_id, kind, made_by)
         found = promise_report(ask, console.container.uow(), console.container.clock, console.actor)
     except InvalidInput as exc:
-        failed = FormState(form.values, {exc.field or "form": _refused(console, exc)})
+        failed = FormState(form.values, {exc.field or "form": refusal(console, exc)})
         return _page(console, failed, None, status=422)
+    period = found.period
     if format == "csv":
-        period = found.period
-        name = f"promise-report-{period.since.isoformat()}-{period.until.isoformat()}.csv"
-        return Response(
-            report_csv(found, list(GroupBy)),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        return csv_download(
+            "promise-report", period.since, period.until, report_csv(found, list(GroupBy))
         )
-    filters = {k: v for k, v in form.values.items() if v}
-    shown = blank_form(
-        **{
-            **form.values,
-            "since": found.period.since.isoformat(),
-            "until": found.period.until.isoformat(),
-        }
-    )
-    csv_url = "/console/promises/report?" + urlencode({**filters, "format": "csv"})
-    return _page(console, shown, found, csv_url=csv_url)
+    shown = shown_form(form.values, period.since, period.until)
+    return _page(console, shown, found, csv_url=csv_url("/console/promises/report", form.values))
 
 
 def _page(

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Literal
-from urllib.parse import urlencode
 
 from babel.dates import format_timedelta
 from fastapi import APIRouter
@@ -37,27 +36,16 @@ from heedful.entrypoints.console.context import (
 from heedful.entrypoints.console.forms import choice
 from heedful.entrypoints.console.inbox_labels import say
 from heedful.entrypoints.console.labels import N_
+from heedful.entrypoints.console.report_pages import csv_download, csv_url, day, refusal, shown_form
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 Unit = Literal["day", "hour", "minute", "second"]
 
-_PERIOD_REFUSED = N_(
-    "Choose a period of at most two years, from 2000 on, whose first day is not after its last."
-)
 BENCHMARK_NAMES = {
     "email_24h": N_("E-mail, at worst (24 h)"),
     "live_chat_12_07_min": N_("Live chat, average (12.07 min)"),
     "amazon_6_min": N_("Amazon (6 min)"),
 }
-
-
-def _day(value: str, field: str) -> date | None:
-    if not value.strip():
-        return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError as exc:
-        raise InvalidInput("give the date as YYYY-MM-DD", field=field) from exc
 
 
 # The benchmark chart's scale: a minute to two days, logarithmic, so that 6 minutes and 24 hours
@@ -149,8 +137,8 @@ def report(
     form = blank_form(since=since, until=until, location_id=location_id, channel=channel)
     try:
         ask = ResponsivenessAsk(
-            since=_day(since, "since"),
-            until=_day(until, "until"),
+            since=day(since, "since"),
+            until=day(until, "until"),
             location_id=location_id or None,
             channel=choice(Channel, channel, "channel") if channel else None,
         )
@@ -158,28 +146,15 @@ def report(
             ask, console.container.uow(), console.container.clock, console.actor
         )
     except InvalidInput as exc:
-        message = console.ui.error(exc)
-        if exc.field in ("since", "until") and not exc.message.startswith("give the date"):
-            message = console.ui.gettext(_PERIOD_REFUSED)
+        message = refusal(console, exc)
         return _page(console, FormState(form.values, {exc.field or "form": message}), None, 422)
+    period = found.period
     if format == "csv":
-        period = found.period
-        name = f"responsiveness-{period.since.isoformat()}-{period.until.isoformat()}.csv"
-        return Response(
-            report_csv(found, list(GroupBy)),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        return csv_download(
+            "responsiveness", period.since, period.until, report_csv(found, list(GroupBy))
         )
-    filters = {k: v for k, v in form.values.items() if v}
-    shown = blank_form(
-        **{
-            **form.values,
-            "since": found.period.since.isoformat(),
-            "until": found.period.until.isoformat(),
-        }
-    )
-    csv_url = "/console/responsiveness?" + urlencode({**filters, "format": "csv"})
-    return _page(console, shown, found, csv_url=csv_url)
+    shown = shown_form(form.values, period.since, period.until)
+    return _page(console, shown, found, csv_url=csv_url("/console/responsiveness", form.values))
 
 
 def _page(
