@@ -28,8 +28,8 @@ from tqdm import tqdm
 from bench.bulk_load import drop_keys_and_indexes, read_keys_and_indexes, restore_keys_and_indexes
 from bench.support import Latencies, fresh_database, libpq_url, step
 from heedful.adapters.clock import SystemClock
-from heedful.adapters.storage.conversation_rows import SqlSlaClocks
 from heedful.adapters.storage.migrate import upgrade
+from heedful.adapters.storage.sla_rows import SqlSlaClocks
 from heedful.core.calendar import BusinessCalendar, add_business_time, is_open, weekly_hours
 
 NAME = "sla_clocks"

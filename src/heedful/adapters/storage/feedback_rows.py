@@ -15,9 +15,9 @@ from heedful.adapters.storage.dashboard_rows import SqlAnswerRollups
 from heedful.adapters.storage.feedback_fact_rows import (
     SqlChurnRisks,
     SqlCxValues,
-    SqlFeedbackFacts,
     SqlRecoveryLoops,
 )
+from heedful.adapters.storage.feedback_history_rows import SqlFeedbackFacts
 from heedful.adapters.storage.feedback_tables import (
     survey_answers,
     survey_caps,

@@ -17,13 +17,7 @@ from heedful.adapters.storage.admin_rows import (
     SqlTokens,
 )
 from heedful.adapters.storage.canned_reply_rows import SqlCannedReplies
-from heedful.adapters.storage.conversation_rows import (
-    SqlCalendarDays,
-    SqlSlaClocks,
-    SqlSlaPolicies,
-    SqlTeams,
-    SqlThreads,
-)
+from heedful.adapters.storage.conversation_rows import SqlTeams, SqlThreads
 from heedful.adapters.storage.customer_name_rows import SqlCustomerNames
 from heedful.adapters.storage.customer_rows import SqlCustomers, SqlIdentities
 from heedful.adapters.storage.dashboard_rows import SqlDashboardReads
@@ -38,6 +32,7 @@ from heedful.adapters.storage.record_rows import (
     SqlOwnedRows,
     SqlPreferences,
 )
+from heedful.adapters.storage.sla_rows import SqlCalendarDays, SqlSlaClocks, SqlSlaPolicies
 from heedful.adapters.storage.task_rows import SqlTasks, SqlTimers
 from heedful.core.conversations import ports as conversation_ports
 from heedful.core.conversations.canned_replies import CannedReplyRepository
