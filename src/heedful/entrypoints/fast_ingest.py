@@ -12,8 +12,6 @@ endpoint in the OpenAPI document. Requests on this path are logged and counted l
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import structlog
 from starlette.datastructures import State
 from starlette.types import Receive, Scope, Send
@@ -27,22 +25,14 @@ from heedful.entrypoints.api.events import (
     store_decoded,
 )
 from heedful.entrypoints.api.problems import problem
-from heedful.entrypoints.observability import ObserveRequests
+from heedful.entrypoints.observability import FixedRoute, ObserveRequests
 from heedful.entrypoints.token_cache import cached_bearer
 
 EVENTS_PATH = "/api/v1/events"
 log = structlog.get_logger("heedful.events")
 
 
-@dataclass(frozen=True)
-class _Route:
-    """What request logs and metrics read from a matched route: its template."""
-
-    path: str
-    path_format: str
-
-
-_ROUTE = _Route(EVENTS_PATH, EVENTS_PATH)
+_ROUTE = FixedRoute.at(EVENTS_PATH)
 
 
 class EventIngest:

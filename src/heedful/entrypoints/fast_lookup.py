@@ -26,7 +26,7 @@ from heedful.core.customers.identities import IdentityKind
 from heedful.core.shared.errors import HeedfulError
 from heedful.entrypoints.api.present import customer_out
 from heedful.entrypoints.api.problems import domain_problem
-from heedful.entrypoints.observability import ObserveRequests
+from heedful.entrypoints.observability import FixedRoute, ObserveRequests
 from heedful.entrypoints.token_cache import TokenCache, cached_bearer
 
 LOOKUP_PATH = "/api/v1/customers/lookup"
@@ -35,15 +35,7 @@ _KINDS = {kind.value: kind for kind in IdentityKind}
 _MAX_VALUE = 254
 
 
-@dataclass(frozen=True)
-class _Route:
-    """What request logs and metrics read from a matched route: its template."""
-
-    path: str
-    path_format: str
-
-
-_ROUTE = _Route(LOOKUP_PATH, LOOKUP_PATH)
+_ROUTE = FixedRoute.at(LOOKUP_PATH)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import logging
 import sys
 import time
 import uuid
+from dataclasses import dataclass
 
 import structlog
 from prometheus_client import (
@@ -109,6 +110,19 @@ class ObserveRequests:
                 status=status,
                 ms=round(elapsed * 1000, 2),
             )
+
+
+@dataclass(frozen=True)
+class FixedRoute:
+    """The route a lean path (``fast_paths.py``) puts in the scope for ``route_template`` to read,
+    so its requests are logged and counted under their template like the routes'."""
+
+    path: str
+    path_format: str
+
+    @classmethod
+    def at(cls, path: str) -> FixedRoute:
+        return cls(path, path)
 
 
 def route_template(scope: Scope) -> str:
