@@ -279,7 +279,11 @@ class FakeOwnedRows(_Repository):
         table = self._table(self._state, entity)
         return {row_id: table[row_id].customer_id for row_id in entity_ids if row_id in table}
 
-    def erase_personal_data(self, customer_id: str) -> dict[str, int]:
+    def erase_personal_data(
+        self,
+        customer_id: str,
+        known_as: Sequence[str] = (),  # noqa: ARG002 - the fakes keep no events or answers
+    ) -> dict[str, int]:
         """Delete what describes the person; keep what counts what they did.
 
         Purchases and visits stay, without their free-text notes; audit entries keep who did what
@@ -485,6 +489,9 @@ class FakeLedgerNone(_Repository):
     def list_for_customer(self, customer_id: str, limit: int) -> list[object]:  # noqa: ARG002
         return []
 
+    def for_customer(self, customer_id: str, limit: int) -> list[object]:  # noqa: ARG002
+        return []  # threads: the conversations' tests run on real storage
+
 
 class FakeFeedbackNone(_Repository):
     """The feedback room as the fakes see it: nobody asked, nobody answered, nobody assessed.
@@ -540,6 +547,7 @@ class FakeUnitOfWork:
         self.tasks: Any = FakeLedgerNone(self)
         self.feedback: Any = FakeFeedbackNone(self)
         self.events: EventInbox = FakeEventInbox(self)
+        self.threads: Any = FakeLedgerNone(self)
         self.seed(*rows)
 
     def audit_entries(self) -> list[AuditEntry]:

@@ -12,6 +12,7 @@ from heedful.adapters.storage.tables import (
     api_tokens,
     audit_log,
     erasures,
+    idempotency_customers,
     idempotency_keys,
     locations,
     merges,
@@ -402,10 +403,31 @@ class SqlIdempotency:
                 created_at=record.created_at,
             )
         )
+        _record_customers(self._conn, record)
 
     def purge_older_than(self, cutoff: datetime) -> int:
+        self._conn.execute(
+            idempotency_customers.delete().where(idempotency_customers.c.created_at < cutoff)
+        )
         return int(
             self._conn.execute(
                 idempotency_keys.delete().where(idempotency_keys.c.created_at < cutoff)
             ).rowcount
+        )
+
+
+def _record_customers(conn: Connection, record: IdempotencyRecord) -> None:
+    """Which customers the answer names, so an erasure finds it by index (ADR 0026)."""
+    if record.customer_ids:
+        conn.execute(
+            idempotency_customers.insert(),
+            [
+                {
+                    "scope": record.scope,
+                    "key": record.key,
+                    "customer_id": customer_id,
+                    "created_at": record.created_at,
+                }
+                for customer_id in sorted(record.customer_ids)
+            ],
         )

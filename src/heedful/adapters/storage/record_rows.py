@@ -8,7 +8,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
-from heedful.adapters.storage.conversation_tables import thread_messages, thread_notes, threads
+from heedful.adapters.storage.conversation_tables import threads
+from heedful.adapters.storage.erasure_rows import erase_rows
 from heedful.adapters.storage.feedback_tables import (
     recovery_loops,
     survey_answers,
@@ -16,12 +17,9 @@ from heedful.adapters.storage.feedback_tables import (
 )
 from heedful.adapters.storage.promise_tables import messages, promises, tasks
 from heedful.adapters.storage.tables import (
-    audit_log,
     consents,
     history,
     identities,
-    merges,
-    name_terms,
     preferences,
 )
 from heedful.core.customers.consent import Channel, ConsentDecision, Purpose
@@ -42,22 +40,6 @@ OWNED_TABLES: dict[str, sa.Table] = {
     "survey_answer": survey_answers,
     "recovery_loop": recovery_loops,
 }
-
-
-def _erase_conversations(conn: Connection, customer_id: str) -> int:
-    """Threads stay for the response times; what she wrote, and what was written to her, goes."""
-    mine = sa.select(threads.c.id).where(threads.c.customer_id == customer_id)
-    conn.execute(
-        thread_messages.update()
-        .where(thread_messages.c.thread_id.in_(mine))
-        .values(body="", address="", author_label="")
-    )
-    conn.execute(thread_notes.update().where(thread_notes.c.thread_id.in_(mine)).values(body=""))
-    return conn.execute(
-        threads.update()
-        .where(threads.c.customer_id == customer_id)
-        .values(subject="", last_message_preview="", visitor_token=None)
-    ).rowcount
 
 
 def _preference(row: RowMapping) -> Preference:
@@ -290,56 +272,5 @@ class SqlOwnedRows:
             owners.update((row.id, row.customer_id) for row in rows)
         return owners
 
-    def erase_personal_data(self, customer_id: str) -> dict[str, int]:
-        removed = {}
-        for entity in ("identity", "preference", "consent"):
-            table = OWNED_TABLES[entity]
-            removed[entity] = self._conn.execute(
-                table.delete().where(table.c.customer_id == customer_id)
-            ).rowcount
-        self._conn.execute(name_terms.delete().where(name_terms.c.customer_id == customer_id))
-        # History stays for the aggregates; only its free text could name or describe the person.
-        removed["history_notes"] = self._conn.execute(
-            history.update()
-            .where(history.c.customer_id == customer_id, history.c.note != "")
-            .values(note="")
-        ).rowcount
-        removed["audit_values"] = self._conn.execute(
-            audit_log.update()
-            .where(audit_log.c.customer_id == customer_id)
-            .values(before=None, after={"erased": True})
-        ).rowcount
-        removed["merge_snapshots"] = self._conn.execute(
-            merges.update()
-            .where(sa.or_(merges.c.survivor_id == customer_id, merges.c.absorbed_id == customer_id))
-            .values(survivor_before={"erased": True}, absorbed_before={"erased": True}, changes=[])
-        ).rowcount
-        # Promises, messages and tasks stay as counts (the promise-kept rate must still add up);
-        # their words could describe the person and go.
-        removed["promise_texts"] = self._conn.execute(
-            promises.update()
-            .where(promises.c.customer_id == customer_id)
-            .values(text="", evidence=[], reference="")
-        ).rowcount
-        removed["message_contents"] = self._conn.execute(
-            messages.update()
-            .where(messages.c.customer_id == customer_id)
-            .values(to_address="", subject="", text="", context={})
-        ).rowcount
-        removed["task_notes"] = self._conn.execute(
-            tasks.update().where(tasks.c.customer_id == customer_id).values(title="", note="")
-        ).rowcount
-        # Survey scores stay for the figures; her words, and what staff wrote about her, go.
-        removed["survey_comments"] = self._conn.execute(
-            survey_answers.update()
-            .where(survey_answers.c.customer_id == customer_id)
-            .values(comment="", themes=[])
-        ).rowcount
-        self._conn.execute(
-            recovery_loops.update()
-            .where(recovery_loops.c.customer_id == customer_id)
-            .values(root_cause_note="", action_taken="")
-        )
-        removed["conversation_texts"] = _erase_conversations(self._conn, customer_id)
-        # customer_locations stay: they say where the (now anonymous) history happened.
-        return removed
+    def erase_personal_data(self, customer_id: str, known_as: Sequence[str] = ()) -> dict[str, int]:
+        return erase_rows(self._conn, customer_id, known_as)

@@ -290,3 +290,15 @@ events = sa.Table(
     # AUTOINCREMENT: never hand out a purged event's sequence again.
     sqlite_autoincrement=True,
 )
+
+# Which customers a stored idempotency answer names (ADR 0026): erasing one finds her answers by
+# this index, not by reading every answer. Purged with the answers, by ``created_at``.
+idempotency_customers = sa.Table(
+    "idempotency_customers",
+    metadata,
+    sa.Column("scope", Id, primary_key=True),
+    sa.Column("key", sa.String(200), primary_key=True),
+    sa.Column("customer_id", Id, primary_key=True),
+    sa.Column("created_at", UtcDateTime, nullable=False, index=True),
+    sa.Index(None, "customer_id"),
+)

@@ -8,8 +8,10 @@ from enum import Enum
 from typing import Any
 
 from heedful.core.access.model import Actor, Permission
+from heedful.core.conversations.customer_records import conversations_export
 from heedful.core.customers._common import audit, load_customer
 from heedful.core.customers.model import Customer, CustomerStatus
+from heedful.core.customers.redaction import ERASED_NAME, needles, redact_values
 from heedful.core.feedback.customer_records import feedback_export
 from heedful.core.promises.ports import PromiseFilter
 from heedful.core.shared.clock import Clock
@@ -17,7 +19,8 @@ from heedful.core.shared.errors import Conflict, InvalidInput
 from heedful.core.shared.ids import new_id
 from heedful.core.shared.ports import Erasure, UnitOfWork
 
-ERASED_NAME = "—"
+__all__ = ["ERASED_NAME", "erase_customer", "export_customer"]
+
 _PERSONAL_FIELDS = frozenset({"full_name", "birthday"})
 _EVERYTHING = 1_000_000
 
@@ -60,6 +63,7 @@ def export_customer(
             "messages": _plain(uow.outbox.list_for_customer(customer.id, _EVERYTHING)),
             "tasks": _plain(uow.tasks.list_for_customer(customer.id, _EVERYTHING)),
             **{key: _plain(rows) for key, rows in feedback_export(uow, customer.id).items()},
+            **{key: _plain(rows) for key, rows in conversations_export(uow, customer.id).items()},
             "audit_log": _plain(uow.audit.list_for(customer.id, _EVERYTHING)),
         }
         audit(
@@ -100,8 +104,12 @@ def erase_customer(
         removed: dict[str, int] = {}
         # Records merged into this one hold the person's old name and their own audit trail.
         people = [customer, *_records_merged_into(uow, customer.id)]
+        # Her values, read before they go: rows that hold no customer id (events, stored answers)
+        # are found by them, and the reason staff typed must not keep them either.
+        known_as = [value for person in people for value in _values_of(uow, person)]
         for person in people:
-            for key, count in uow.owned.erase_personal_data(person.id).items():
+            found = needles(person.id, known_as)[1:]
+            for key, count in uow.owned.erase_personal_data(person.id, found).items():
                 removed[key] = removed.get(key, 0) + count
             person.full_name = ERASED_NAME
             person.birthday = None
@@ -115,7 +123,7 @@ def erase_customer(
             erased_at=now,
             erased_by=actor.id,
             erased_by_label=actor.label,
-            reason=why[:500],
+            reason=redact_values(why, needles(customer.id, known_as))[:500],
             removed=removed,
         )
         uow.erasures.add(erasure)
@@ -131,6 +139,10 @@ def erase_customer(
         )
         uow.commit()
     return erasure
+
+
+def _values_of(uow: UnitOfWork, person: Customer) -> list[str]:
+    return [person.full_name, *(identity.value for identity in uow.identities.list_for(person.id))]
 
 
 def _records_merged_into(uow: UnitOfWork, survivor_id: str) -> list[Customer]:

@@ -14,6 +14,9 @@ class HistoryKind(StrEnum):
 
 # Attributes "the usual" looks at. Items carry free attributes; these are the ones a habit forms on.
 HABIT_ATTRIBUTES = ("item", "size", "brand", "drink", "dish", "room_type", "table", "colour")
+# What an erased customer's items keep: the marks the figures count (a star rating, a return).
+# Every other attribute is free text a till or a receptionist typed ("cake for Anna's birthday").
+KEPT_ON_ERASURE = frozenset({"rating", "returned"})
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,10 @@ class Erasure:
     removed: dict[str, int]
 
 
+# The fingerprint of a stored answer that named an erased customer: replays answer 410 Gone.
+ERASED_ANSWER = "erased"
+
+
 @dataclass(frozen=True)
 class IdempotencyRecord:
     scope: str  # the principal, so two integrators never collide on a key
@@ -72,6 +76,8 @@ class IdempotencyRecord:
     status_code: int
     response: Any
     created_at: datetime
+    # The customers the request or its answer names, so erasing one finds the answer (ADR 0026).
+    customer_ids: frozenset[str] = frozenset()
 
 
 class CustomerRepository(Protocol):
@@ -117,7 +123,11 @@ class OwnedRows(Protocol):
     def ids_for(self, entity: str, customer_id: str) -> list[str]: ...
     def move(self, entity: str, entity_ids: Sequence[str], to_customer_id: str) -> int: ...
     def owner_of(self, entity: str, entity_ids: Sequence[str]) -> dict[str, str]: ...
-    def erase_personal_data(self, customer_id: str) -> dict[str, int]: ...
+    def erase_personal_data(self, customer_id: str, known_as: Sequence[str] = ()) -> dict[str, int]:
+        """Clear her personal data in every room; ``known_as`` are values that name her
+        (identities, name) to look for where rows hold no customer id (events, stored answers).
+        """
+        ...
 
 
 class AuditLog(Protocol):

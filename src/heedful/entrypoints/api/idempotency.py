@@ -16,7 +16,8 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import IntegrityError
 
-from heedful.core.shared.ports import IdempotencyRecord, UnitOfWork
+from heedful.core.customers.redaction import customers_named
+from heedful.core.shared.ports import ERASED_ANSWER, IdempotencyRecord, UnitOfWork
 from heedful.entrypoints.api.auth import Context
 from heedful.entrypoints.api.problems import problem
 
@@ -65,6 +66,9 @@ def write(
                     status_code=status,
                     response=encoded,
                     created_at=ctx.container.clock.now(),
+                    customer_ids=customers_named(
+                        request.url.path, jsonable_encoder(payload), encoded
+                    ),
                 )
             )
             uow.commit()
@@ -91,6 +95,10 @@ def _respond(status: int, body: Any) -> Response:
 
 
 def _replay(prior: IdempotencyRecord, fingerprint: str) -> Response:
+    if prior.fingerprint == ERASED_ANSWER:
+        # The answer named a customer since erased (ADR 0026): neither it nor the request's hash
+        # is kept, and doing the request again would bring her back.
+        return problem(410, "the customer this request concerned was erased", field=HEADER)
     if prior.fingerprint != fingerprint:
         return problem(422, "this idempotency key was used for a different request", field=HEADER)
     response = _respond(prior.status_code, prior.response)

@@ -1,0 +1,320 @@
+"""Every text and JSON column, classified: cleared when a customer is erased, or free of her data.
+
+A test reads the tables' metadata and fails when a text or JSON column is in neither list, or in
+both: whoever adds a column says here what erasure does with it (ADR 0026). "Cleared" means
+``erasure_rows`` deletes her rows or blanks the column in them; "PII-free" says why the value can
+never name or describe a customer (an id, a code from a fixed list, staff's own words, a figure).
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+import sqlalchemy as sa
+
+from heedful.adapters import storage
+from heedful.adapters.storage.tables import metadata
+
+_IDS = "an id"
+_CODE = "a code from a fixed list"
+_STAFF = "staff's or the business's own data, never a customer's"
+_FIGURE = "an aggregate over many customers"
+_DELETED = "her rows are deleted"
+
+CLEARED_ON_ERASURE: dict[str, dict[str, str]] = {
+    "audit_log": {"before": "values recorded", "after": "values recorded"},
+    "churn_risks": {"reasons": _DELETED, "inputs": _DELETED},
+    "consents": {"how": _DELETED, "recorded_by": _DELETED, "recorded_by_label": _DELETED},
+    "customers": {"full_name": "set to a dash"},
+    "events": {
+        "subject": "strings naming her id or values",
+        "data": "strings naming her id or values",
+        "extensions": "strings naming her id or values",
+    },
+    "history": {"items": "attributes but the counted marks", "note": "blanked"},
+    "idempotency_keys": {"fingerprint": "a tombstone", "response": "a tombstone"},
+    "identities": {"value": _DELETED, "label": _DELETED, "added_by": _DELETED},
+    "merges": {
+        "reason": "names how she was matched",
+        "changes": "field values",
+        "survivor_before": "a snapshot of her",
+        "absorbed_before": "a snapshot of her",
+        "notes": "what undo found",
+    },
+    "messages": {
+        "context": "the template's values",
+        "reason": "a bounce quotes the address",
+        "to_address": "her address",
+        "subject": "words to her",
+        "text": "words to her",
+    },
+    "name_terms": {"term": _DELETED},
+    "playbook_firings": {"reasons": "quote the event and her preferences"},
+    "preferences": {"subject": _DELETED, "note": _DELETED, "recorded_by_label": _DELETED},
+    "promises": {"text": "words", "reference": "her order", "evidence": "what was said"},
+    "recovery_loops": {"root_cause_note": "staff's words on her", "action_taken": "likewise"},
+    "survey_answers": {"comment": "her words", "themes": "excerpts of her words"},
+    "tasks": {"title": "quotes her or her promise", "note": "likewise"},
+    "thread_messages": {
+        "author_label": "her name as sender",
+        "address": "her address",
+        "body": "the words",
+        "message_id": "mail Message-IDs carry names",
+        "in_reply_to": "likewise",
+    },
+    "thread_notes": {"body": "staff's words on her"},
+    "threads": {
+        "subject": "her words",
+        "last_message_preview": "her words",
+        "visitor_token": "lets a browser read the chat",
+    },
+}
+
+PII_FREE: dict[str, dict[str, str]] = {
+    "api_tokens": dict.fromkeys(
+        ("id", "name", "token_hash", "prefix", "role", "location_ids", "created_by"), _STAFF
+    ),
+    "audit_log": {
+        "id": _IDS,
+        "actor_id": _IDS,
+        "actor_label": "the staff member or token who acted",
+        "action": _CODE,
+        "customer_id": _IDS,
+        "entity": _CODE,
+        "entity_id": _IDS,
+    },
+    "canned_replies": dict.fromkeys(
+        ("id", "title", "texts", "location_id", "updated_by_label"), _STAFF
+    ),
+    "churn_risks": {"customer_id": _IDS, "formula_version": _CODE},
+    "consents": {"id": _IDS, "customer_id": _IDS, "channel": _CODE, "purpose": _CODE},
+    "customer_locations": {"customer_id": _IDS, "location_id": _IDS},
+    "customers": {
+        "id": _IDS,
+        "language": "kept for the figures by language",
+        "time_zone": "kept with the location's history",
+        "segment": "kept for the figures by segment",
+        "home_location_id": _IDS,
+        "status": _CODE,
+        "merged_into_id": _IDS,
+    },
+    "cx_index_values": dict.fromkeys(
+        ("id", "touchpoint", "location_id", "segment", "formula_version", "inputs"), _FIGURE
+    ),
+    "erasures": {
+        "id": _IDS,
+        "customer_id": _IDS,
+        "erased_by": _IDS,
+        "erased_by_label": _STAFF,
+        "reason": "staff's words, with her name and identities taken out as it is written",
+        "removed": "counts",
+    },
+    "events": {"source": _STAFF, "event_id": _IDS, "type": _CODE, "dataschema": _STAFF},
+    "feedback_rollups": dict.fromkeys(
+        ("grain", "touchpoint", "segment", "location_id", "kind"), _FIGURE
+    ),
+    "feedback_topic_rollups": dict.fromkeys(
+        ("grain", "touchpoint", "segment", "location_id", "facet", "name"), _FIGURE
+    ),
+    "history": {
+        "id": _IDS,
+        "customer_id": _IDS,
+        "kind": _CODE,
+        "location_id": _IDS,
+        "currency": _CODE,
+        "external_ref": "the till's receipt or booking number, kept so a repeat is recognised",
+    },
+    "idempotency_customers": {"scope": _IDS, "key": _IDS, "customer_id": _IDS},
+    "idempotency_keys": {
+        "scope": _IDS,
+        "key": "the integrator's random key (the API reference asks for a UUID)",
+    },
+    "identities": {"id": _IDS, "customer_id": _IDS, "kind": _CODE},
+    "location_calendar_days": dict.fromkeys(("location_id", "hours", "reason"), _STAFF),
+    "locations": dict.fromkeys(
+        (
+            "id",
+            "name",
+            "kind",
+            "city",
+            "country",
+            "time_zone",
+            "opening_hours",
+            "subdivision",
+            "code",
+        ),
+        _STAFF,
+    ),
+    "merges": {
+        "id": _IDS,
+        "survivor_id": _IDS,
+        "absorbed_id": _IDS,
+        "merged_by": _IDS,
+        "merged_by_label": _STAFF,
+        "undone_by": _IDS,
+    },
+    "messages": {
+        "id": _IDS,
+        "customer_id": _IDS,
+        "location_id": _IDS,
+        "promise_id": _IDS,
+        "template_key": _CODE,
+        "purpose": _CODE,
+        "status": _CODE,
+        "channel": _CODE,
+        "language": _CODE,
+        "provider_ref": "the mail server's id for the message",
+    },
+    "name_terms": {"customer_id": _IDS},
+    "playbook_firings": {
+        "id": _IDS,
+        "playbook_id": _IDS,
+        "customer_id": _IDS,
+        "once_key": "'ever', a time bucket or a hash of the event's id",
+        "event_ref": _IDS,
+        "event_type": _CODE,
+        "done": "ids of the tasks and messages made",
+    },
+    "playbook_versions": dict.fromkeys(("playbook_id", "source", "created_by_label"), _STAFF),
+    "playbooks": dict.fromkeys(
+        ("id", "name", "event_type", "created_by_label", "updated_by_label"), _STAFF
+    ),
+    "preferences": {
+        "id": _IDS,
+        "customer_id": _IDS,
+        "polarity": _CODE,
+        "category": _CODE,
+        "source": _CODE,
+        "location_id": _IDS,
+        "recorded_by": _IDS,
+        "retracted_by": _IDS,
+    },
+    "promises": {
+        "id": _IDS,
+        "customer_id": _IDS,
+        "location_id": _IDS,
+        "kind": _CODE,
+        "made_by": _IDS,
+        "made_by_label": _STAFF,
+        "state": _CODE,
+        "owner_id": _IDS,
+        "item_product": "the catalogue's product, kept for the restock figures",
+        "item_variant": "likewise",
+        "item_size": "likewise",
+        "closed_by_label": _STAFF,
+        "notice_message_id": _IDS,
+    },
+    "recovery_loops": {
+        "id": _IDS,
+        "answer_id": _IDS,
+        "customer_id": _IDS,
+        "location_id": _IDS,
+        "promise_id": _IDS,
+        "reasons": _CODE,
+        "state": _CODE,
+        "root_cause": _CODE,
+        "closed_by_label": _STAFF,
+    },
+    "recovery_rollups": dict.fromkeys(("grain", "touchpoint", "segment", "location_id"), _FIGURE),
+    "root_cause_rollups": dict.fromkeys(
+        ("grain", "touchpoint", "segment", "location_id", "root_cause"), _FIGURE
+    ),
+    "scheduled_runs": dict.fromkeys(("name", "last_result"), "a job's name and counts"),
+    "sla_clocks": dict.fromkeys(
+        ("id", "thread_id", "location_id", "kind", "policy_id", "state", "warning_task_id"),
+        _IDS,
+    ),
+    "sla_policies": dict.fromkeys(("id", "name", "channel", "priority", "segment"), _STAFF),
+    "staff": dict.fromkeys(
+        ("id", "login", "full_name", "role", "language", "password_hash", "location_ids"), _STAFF
+    ),
+    "stock_levels": dict.fromkeys(("product", "variant", "size", "location_id"), _STAFF),
+    "survey_answers": {
+        "id": _IDS,
+        "invitation_id": _IDS,
+        "survey_id": _IDS,
+        "kind": _CODE,
+        "customer_id": _IDS,
+        "location_id": _IDS,
+        "staff_id": _IDS,
+        "staff_label": _STAFF,
+        "touchpoint": _CODE,
+        "segment": _CODE,
+        "language": _CODE,
+        "choices": "keys of the survey's own choices",
+        "sentiment": "the text model's label, kept for the figures",
+        "emotions": "the text model's labels, kept for the CX index",
+        "reading_model": "the text model's version",
+    },
+    "survey_caps": {"customer_id": _IDS},
+    "survey_invitations": {
+        "id": _IDS,
+        "survey_id": _IDS,
+        "customer_id": _IDS,
+        "location_id": _IDS,
+        "staff_id": _IDS,
+        "touchpoint": _CODE,
+        "cause": "'api' or the event's source and id",
+        "message_id": _IDS,
+    },
+    "surveys": dict.fromkeys(
+        ("id", "name", "kind", "touchpoint", "texts", "choices", "location_id", "created_by_label"),
+        _STAFF,
+    ),
+    "tasks": {
+        "id": _IDS,
+        "kind": _CODE,
+        "location_id": _IDS,
+        "customer_id": _IDS,
+        "promise_id": _IDS,
+        "assignee_id": _IDS,
+        "assignee_role": _CODE,
+        "goodwill_currency": _CODE,
+        "created_by_label": _STAFF,
+        "done_by_label": _STAFF,
+    },
+    "teams": dict.fromkeys(("id", "name", "location_id", "member_ids"), _STAFF),
+    "thread_messages": {
+        "id": _IDS,
+        "thread_id": _IDS,
+        "direction": _CODE,
+        "channel": _CODE,
+        "author_id": _IDS,
+        "outbox_message_id": _IDS,
+    },
+    "thread_notes": {
+        "id": _IDS,
+        "thread_id": _IDS,
+        "author_id": _IDS,
+        "author_label": _STAFF,
+    },
+    "threads": {
+        "id": _IDS,
+        "customer_id": _IDS,
+        "location_id": _IDS,
+        "channel": _CODE,
+        "status": _CODE,
+        "priority": _CODE,
+        "language": _CODE,
+        "segment": _CODE,
+        "assignee_id": _IDS,
+        "team_id": _IDS,
+        "next_due_kind": _CODE,
+        "reply_promise_id": _IDS,
+    },
+    "timers": dict.fromkeys(("id", "kind", "subject_id"), _IDS),
+}
+
+
+def text_columns() -> dict[str, set[str]]:
+    """Each table's text and JSON columns, from every table module of the storage adapter."""
+    for module in pkgutil.iter_modules(storage.__path__):
+        if module.name.endswith("tables"):
+            importlib.import_module(f"{storage.__name__}.{module.name}")
+    return {
+        table.name: {
+            column.name for column in table.columns if isinstance(column.type, sa.String | sa.JSON)
+        }
+        for table in metadata.tables.values()
+    }
