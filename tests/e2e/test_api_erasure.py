@@ -48,6 +48,11 @@ CREATE = {
         {"kind": "loyalty_card", "value": CARD},
     ],
 }
+OTHER_KEY = "3f1d9a2c-5e7b-4d8f-a0c6-9b2e4f7a1c35"
+OTHER_RECORD = {
+    "full_name": "O. Zhuravska",
+    "identities": [{"kind": "phone", "value": "+380501234567"}],
+}
 SURVEY = {
     "name": "After the visit",
     "kind": "nps",
@@ -123,15 +128,7 @@ def _customer_side(world: ApiWorld, api: Api, oksana: str) -> None:
         )
     )
     # A second record of her, merged in: its name and phone sit in the merge's snapshots.
-    other = _ok(
-        api.post(
-            "/customers",
-            json={
-                "full_name": "O. Zhuravska",
-                "identities": [{"kind": "phone", "value": "+380501234567"}],
-            },
-        )
-    )
+    other = _ok(api.post("/customers", json=OTHER_RECORD, headers=_keyed(OTHER_KEY)))
     _ok(
         api.post(
             "/merges",
@@ -317,6 +314,17 @@ def test_after_erasure_no_column_of_any_table_holds_her(api_world: ApiWorld, api
     card = _ok(api.get(f"/customers/{oksana}/card"), 200)
     assert card["customer"]["status"] == "erased"
     assert card["history_count"] == 2  # the purchase and the visit still count
+    # The record merged into hers was erased with her: its stored answer is gone too.
+    replayed = api.post("/customers", json=OTHER_RECORD, headers=_keyed(OTHER_KEY))
+    assert replayed.status_code == 410, replayed.text
+    # The erasure's own answer is kept, with the reason as stored (her values taken out).
+    again = api.post(
+        f"/customers/{oksana}/erasure",
+        json={"reason": f"written request from {NAME}, {EMAIL}"},
+        headers=_keyed("c8e2a3f4-erasure"),
+    )
+    assert again.json() == erased.json()
+    assert NAME not in again.text
 
 
 def test_replaying_her_create_after_erasure_answers_gone(api_world: ApiWorld, api: Api) -> None:
