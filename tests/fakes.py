@@ -31,7 +31,7 @@ from heedful.core.customers.identities import Identity, IdentityKind
 from heedful.core.customers.merge import MergeRecord
 from heedful.core.customers.model import Customer, CustomerStatus, fold, search_terms
 from heedful.core.events.model import BusinessEvent, EventInbox, StoredEvent
-from heedful.core.history.model import HistoryEntry, HistoryKind
+from heedful.core.history.model import KEPT_ON_ERASURE, HistoryEntry, HistoryKind
 from heedful.core.preferences.model import Preference
 from heedful.core.shared.ports import (
     AuditLog,
@@ -301,6 +301,13 @@ class FakeOwnedRows(_Repository):
         for entry in notes:
             entry.note = ""
         removed["history_note"] = len(notes)
+        for entry in state.history.values():
+            if entry.customer_id == customer_id:
+                # As storage does: items keep their counts and the marks the figures count.
+                entry.items = [
+                    replace(item, attributes=_kept_on_erasure(item.attributes))
+                    for item in entry.items
+                ]
         scrubbed = 0
         for index, logged in enumerate(state.audit):
             if logged.customer_id == customer_id and (logged.before or logged.after):
@@ -308,6 +315,10 @@ class FakeOwnedRows(_Repository):
                 scrubbed += 1
         removed["audit_values"] = scrubbed
         return removed
+
+
+def _kept_on_erasure(attributes: dict[str, str]) -> dict[str, str]:
+    return {key: value for key, value in attributes.items() if key in KEPT_ON_ERASURE}
 
 
 class FakeAuditLog(_Repository):

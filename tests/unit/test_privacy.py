@@ -22,7 +22,7 @@ from heedful.core.customers.merging import merge_customers, undo_merge
 from heedful.core.customers.model import Customer, CustomerStatus
 from heedful.core.customers.privacy import ERASED_NAME, erase_customer, export_customer
 from heedful.core.history.handlers import RecordHistory, record_history
-from heedful.core.history.model import HistoryKind
+from heedful.core.history.model import HistoryKind, Item
 from heedful.core.preferences.model import Polarity
 from heedful.core.shared.errors import Conflict, InvalidInput, NotFound
 
@@ -126,6 +126,43 @@ def test_erasure_also_removes_the_records_merged_into_the_person(shop: Shop) -> 
     assert "1990-05-17" not in everything
     with pytest.raises(Conflict):
         undo_merge(merge.id, shop.uow, shop.clock, shop.admin)
+
+
+def test_a_reason_that_names_her_is_kept_without_her_values(shop: Shop) -> None:
+    anna = _anna_with_a_past(shop)
+
+    erasure = erase_customer(
+        anna.id,
+        "letter from Anna Kovalenko (ANNA@example.com) of 1 March",
+        shop.uow,
+        shop.clock,
+        shop.admin,
+    )
+
+    assert erasure.reason == f"letter from {ERASED_NAME} ({ERASED_NAME}) of 1 March"
+    assert shop.uow.erasures.list()[0].reason == erasure.reason
+
+
+def test_her_purchases_keep_their_counts_and_ratings_but_lose_their_words(shop: Shop) -> None:
+    anna = _anna_with_a_past(shop)
+    record_history(
+        RecordHistory(
+            anna.id,
+            HistoryKind.VISIT,
+            shop.clock.now(),
+            location_id=shop.kyiv.id,
+            items=(Item({"table": "by the window, for Anna", "rating": "4"}, quantity=2),),
+        ),
+        shop.uow,
+        shop.clock,
+        shop.admin,
+    )
+
+    erase_customer(anna.id, "her request", shop.uow, shop.clock, shop.admin)
+
+    items = [item for entry in shop.uow.history.list_for(anna.id, 10) for item in entry.items]
+    assert Item({"rating": "4"}, quantity=2) in items
+    assert all(set(item.attributes) <= {"rating", "returned"} for item in items)
 
 
 def test_an_erased_customer_cannot_be_erased_again_nor_edited(shop: Shop) -> None:

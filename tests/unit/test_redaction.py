@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from heedful.core.customers.redaction import ERASED_NAME, customers_named, needles, redact_values
+from heedful.core.customers.redaction import (
+    ERASED_NAME,
+    customers_named,
+    needles,
+    redact_values,
+    redact_within,
+)
 
 OKSANA = "cus_" + "a1" * 16
 BORYS = "cus_" + "b2" * 16
@@ -38,3 +44,11 @@ def test_a_string_holding_her_value_goes_whole_and_the_documents_shape_stays() -
         "order_ref": "ORD-77",
     }
     assert redact_values(None, ["x"]) is None
+
+
+def test_within_staffs_words_only_her_values_are_taken_out() -> None:
+    said = "letter from Oksana Zhuravska, signed OKSANA ZHURAVSKA, about Zhuravska's card"
+
+    assert redact_within(said, ["Oksana Zhuravska", "Zhuravska"]) == (
+        f"letter from {ERASED_NAME}, signed {ERASED_NAME}, about {ERASED_NAME}'s card"
+    )

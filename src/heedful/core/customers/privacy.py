@@ -11,7 +11,7 @@ from heedful.core.access.model import Actor, Permission
 from heedful.core.conversations.customer_records import conversations_export
 from heedful.core.customers._common import audit, load_customer
 from heedful.core.customers.model import Customer, CustomerStatus
-from heedful.core.customers.redaction import ERASED_NAME, needles, redact_values
+from heedful.core.customers.redaction import ERASED_NAME, needles, redact_within
 from heedful.core.feedback.customer_records import feedback_export
 from heedful.core.promises.ports import PromiseFilter
 from heedful.core.shared.clock import Clock
@@ -123,7 +123,7 @@ def erase_customer(
             erased_at=now,
             erased_by=actor.id,
             erased_by_label=actor.label,
-            reason=redact_values(why, needles(customer.id, known_as))[:500],
+            reason=redact_within(why, needles(customer.id, known_as))[:500],
             removed=removed,
         )
         uow.erasures.add(erasure)
