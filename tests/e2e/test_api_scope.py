@@ -93,7 +93,14 @@ def test_a_taken_identity_gets_one_answer_whoever_holds_it_elsewhere(api_world: 
             },
         )
 
-    for ask in (lambda email: _identify(agent_a, loc_a, "email", email), create_with):
+    anna = api_world.api(api_world.admin).create_customer("Anna", home_location_id=loc_a)
+
+    def add_to_anna(email: str) -> Response:
+        return agent_a.post(
+            f"/customers/{anna['id']}/identities", json={"kind": "email", "value": email}
+        )
+
+    for ask in (lambda email: _identify(agent_a, loc_a, "email", email), create_with, add_to_anna):
         first, second = ask(_identity(zora, "email")), ask(_identity(yana, "email"))
         assert first.status_code == second.status_code == 409
         assert first.json() == second.json()

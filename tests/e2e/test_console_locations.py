@@ -99,3 +99,32 @@ def test_a_name_with_a_direction_override_is_refused_next_to_the_field_in_ukrain
     assert 'aria-invalid="true" aria-describedby="full_name-error"' in refused.text
     with world.container.uow() as uow:
         assert load_customer(uow, SYSTEM, guest.id).full_name == "Анна Петрова"
+
+
+def test_a_receptionist_typing_a_phone_of_another_hotels_guest_learns_only_that_it_is_taken(
+    console_client: TestClient, world: World
+) -> None:
+    metropol, baltic = world.location("Hotel Metropol"), world.location("Baltic Inn")
+    guest = world.customer("Анна Петрова", at=baltic, phone="+7 916 123-45-67")
+    world.staff("irina", "Irina Sokolova", Role.AGENT, language="ru", at=[metropol])
+    csrf = log_in(console_client, "irina")
+
+    refused = console_client.post(
+        "/customers",
+        data={
+            "csrf_token": csrf,
+            "full_name": "Анна П.",
+            "phone": "+7 916 123-45-67",
+            "language": "ru",
+            "time_zone": "Europe/Moscow",
+            "segment": "new",
+            "home_location_id": metropol.id,
+        },
+    )
+
+    assert refused.status_code == 422
+    assert "Этот контакт уже принадлежит другому клиенту" in refused.text
+    assert guest.id not in refused.text
+    assert "Петрова" not in refused.text
+    with world.container.uow() as uow:
+        assert load_customer(uow, SYSTEM, guest.id).location_ids == {baltic.id}

@@ -124,6 +124,25 @@ def test_an_agent_who_identifies_a_guest_known_elsewhere_learns_nothing_and_link
         customer_card(anna.id, shop.uow, shop.clock, kyiv_agent)
 
 
+def test_identities_of_a_guest_here_and_a_guest_elsewhere_merge_nothing(shop: Shop) -> None:
+    anna = shop.customer("Anna Kovalenko", phone="+380671234567", at=shop.kyiv)
+    zora = shop.customer("Zora Lysenko", email="zora@example.com", at=shop.lviv)
+    cmd = IdentifyCustomer(
+        identities=(
+            NewIdentity(IdentityKind.PHONE, "+380671234567"),
+            NewIdentity(IdentityKind.EMAIL, "zora@example.com"),
+        ),
+        location_id=shop.kyiv.id,
+    )
+
+    with pytest.raises(Conflict) as raised:
+        identify_customer(cmd, shop.uow, shop.clock, an_agent(shop.kyiv))
+
+    assert (raised.value.field, raised.value.existing_id) == ("identities[1].value", None)
+    assert shop.uow.merges.list_for(anna.id) == []
+    assert shop.uow.customers.get(zora.id).is_active  # type: ignore[union-attr]
+
+
 def test_a_guest_known_elsewhere_reaches_an_agent_once_an_admin_links_her_on_the_record(
     shop: Shop,
 ) -> None:

@@ -323,3 +323,31 @@ def test_a_name_with_a_direction_override_is_rejected_naming_its_column(shop: Sh
 
     assert [(r.row, r.field) for r in report.rejected] == [(2, "full_name")]
     assert "U+202E" in report.rejected[0].reason
+
+
+def test_a_scoped_preference_import_finds_no_guest_of_another_location_by_id_or_identity(
+    shop: Shop,
+) -> None:
+    zora = shop.customer("Zora Lysenko", email="zora@example.com", at=shop.lviv)
+    kyiv_manager = a_manager(shop.kyiv)
+    rows = _rows(
+        {"customer": "zora@example.com", "polarity": "like", "subject": "tea"},
+        {"customer": zora.id, "polarity": "like", "subject": "tea"},
+        {"customer": "nora@example.com", "polarity": "like", "subject": "tea"},
+    )
+
+    report = import_preferences(rows, shop.uow, shop.clock, kyiv_manager)
+
+    reasons = [
+        r.reason.replace(v, "")
+        for r, v in zip(
+            report.rejected, ("zora@example.com", zora.id, "nora@example.com"), strict=True
+        )
+    ]
+    assert [(r.row, r.field) for r in report.rejected] == [
+        (2, "customer"),
+        (3, "customer"),
+        (4, "customer"),
+    ]
+    assert len(set(reasons)) == 1  # the same words for her and for nobody
+    assert shop.uow.preferences.list_for(zora.id) == []
