@@ -12,6 +12,7 @@ from heedful.core.conversations.teams import create_team
 from heedful.core.customers.commands import NewIdentity, UpdateCustomer
 from heedful.core.customers.handlers import add_identity, update_customer
 from heedful.core.customers.identities import IdentityKind
+from heedful.core.preferences.model import Polarity
 from heedful.core.shared.errors import InvalidInput
 from heedful.core.shared.text import hidden_character, without_hidden_characters
 from heedful.core.staff.handlers import (
@@ -76,6 +77,11 @@ def _email(shop: Shop, name: str) -> object:
     return add_identity(anna.id, new, shop.uow, shop.clock, shop.admin)
 
 
+def _preference(shop: Shop, name: str) -> object:
+    anna = shop.customer("Anna", at=shop.kyiv)
+    return shop.preference(anna, Polarity.NEVER, name)
+
+
 def _location(shop: Shop, name: str) -> object:
     where = NewLocation(name, LocationKind.BOUTIQUE, "Kyiv", "UA", "Europe/Kyiv")
     return create_location(where, shop.uow, shop.clock, shop.admin)
@@ -99,6 +105,7 @@ ENTRIES: dict[str, tuple[Callable[[Shop, str], object], str]] = {
     "rename": (_rename, "full_name"),
     "contact label": (_identity_label, "label"),
     "e-mail": (_email, "value"),
+    "preference": (_preference, "subject"),
     "location": (_location, "name"),
     "staff member": (_staff, "full_name"),
     "token": (_token, "name"),
