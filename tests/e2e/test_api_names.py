@@ -75,3 +75,15 @@ def test_a_rename_with_a_zero_width_space_leaves_the_name_as_it_was(api: Api) ->
     assert refused.status_code == 422
     assert refused.json()["field"] == "full_name"
     assert api.get(f"/customers/{anna['id']}").json()["full_name"] == "Anna"
+
+
+def test_a_lone_surrogate_in_a_name_is_a_422_not_a_database_error(api: Api) -> None:
+    # JSON may escape half of a UTF-16 pair ("\ud800"); no database can store it as text.
+    refused = api.post(
+        "/customers",
+        content='{"full_name": "Anna \\ud800"}',
+        headers={"Content-Type": "application/json"},
+    )
+
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["field"] == "full_name"
