@@ -4,18 +4,23 @@ Personas: an admin; a manager and an agent at location A; an agent and a manager
 an evaluator (a mystery shopper, who must never see customers). Anna, Boris and the rest are
 known only at A. Staff of another location get 404, not 403: they must not learn that a guest of
 another shop exists.
+
+Every operation of the OpenAPI document (and of the lean paths) has at least one row: a test walks
+the document and names each `METHOD path` that has none. A new endpoint adds its row here, with a
+placeholder method on ``Targets`` (``_name``) when it needs something made first.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from api_personas import make_world
+from api_personas import API, make_world
 from conftest_services import make_postgres_database
 from fastapi.testclient import TestClient
 
@@ -24,6 +29,8 @@ from heedful.bootstrap import build
 from heedful.config import Settings
 from heedful.core.access.model import Role
 from heedful.core.shared.clock import FrozenClock
+from heedful.entrypoints.fast_ingest import EVENTS_PATH
+from heedful.entrypoints.fast_lookup import LOOKUP_PATH
 from heedful.entrypoints.web import create_app
 
 if TYPE_CHECKING:
@@ -34,7 +41,46 @@ pytest_plugins = ["api_personas"]
 START = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)
 NOW = START.isoformat()
 
+LATER = (START + timedelta(days=1)).isoformat()
+
 PERSONAS = ("admin", "manager_a", "agent_a", "agent_b", "manager_b", "evaluator")
+
+PROMISE = {
+    "kind": "call_back",
+    "location_id": "{loc_a}",
+    "text": "Call Anna back about the alteration",
+    "due_at": (START + timedelta(hours=3)).isoformat(),
+}
+EVENT = {
+    "specversion": "1.0",
+    "id": "{unique}",
+    "source": "urn:shop:podil-stock",
+    "type": "heedful.stock.changed",
+    "data": {"product": "bag-noir", "size": "M", "location": "{loc_a}", "quantity": 2},
+}
+PLAYBOOK = {
+    "name": "VIP: call before a decline",
+    "trigger": {
+        "event": "heedful.charge.scheduled",
+        "where": [{"field": "data.amount", "op": ">", "value_of": "data.balance"}],
+    },
+    "customer": {"segment": ["vip"]},
+    "actions": [
+        {
+            "do": "create_task",
+            "kind": "call_customer",
+            "title": "Call the customer",
+            "assign_to": "role:manager",
+        }
+    ],
+}
+SURVEY = {
+    "name": "After the visit",
+    "kind": "nps",
+    "touchpoint": "visit",
+    "texts": {"en": {"question": "Would you recommend us to a friend?"}},
+    "location_id": "{loc_a}",
+}
 
 # fmt: off
 # Placeholders in braces are made on demand for each row: {anna} {phone} {email} {boris}
@@ -94,8 +140,123 @@ TABLE: list[tuple[str, str, dict[str, Any] | None, tuple[int, int, int, int, int
     ("POST", "/tokens", {"name": "till 2", "role": "agent", "location_ids": ["{loc_a}"]},
                                                     (201, 403, 403, 403, 403, 403)),
     ("DELETE", "/tokens/{token}", None,             (200, 403, 403, 403, 403, 403)),
+    # ---- scope on the identity paths (ADR 0024) ----
+    # Anna is known at A: B's staff get the answer any taken identity gets, never her record.
+    ("POST", "/customers/identify",
+     {"identities": [{"kind": "phone", "value": "{phone}"}], "location_id": "{loc_b}"},
+                                                    (200, 403, 403, 409, 409, 403)),
+    ("POST", "/customers",
+     {"full_name": "Vera", "home_location_id": "{loc_b}",
+      "identities": [{"kind": "phone", "value": "{phone}"}]},
+                                                    (409, 403, 403, 409, 409, 403)),
+    ("POST", "/customers/{anna}/locations", {"location_id": "{loc_a}"},
+                                                    (200, 200, 200, 404, 404, 403)),
+    ("POST", "/customers/{anna}/locations", {"location_id": "{loc_b}", "reason": "moved"},
+                                                    (200, 403, 403, 404, 404, 403)),
+    # ---- promises, tasks, messages ----
+    ("POST", "/customers/{anna}/promises", PROMISE, (201, 201, 201, 404, 404, 403)),
+    ("GET", "/customers/{anna}/promises", None,     (200, 200, 200, 404, 404, 403)),
+    ("GET", "/promises", None,                      (200, 200, 200, 200, 200, 403)),
+    ("GET", "/promises/{promise}", None,            (200, 200, 200, 404, 404, 403)),
+    ("POST", "/promises/{promise}/keep", {"note": "called"},
+                                                    (200, 200, 200, 404, 404, 403)),
+    ("POST", "/promises/{promise}/cancel", {"reason": "tailor ill"},
+                                                    (200, 200, 200, 404, 404, 403)),
+    ("POST", "/promises/{promise}/withdraw", {"note": "she came in"},
+                                                    (200, 200, 200, 404, 404, 403)),
+    ("GET", "/tasks", None,                         (200, 200, 200, 200, 200, 403)),
+    ("POST", "/tasks/{missing}/done", None,         (404, 404, 404, 404, 404, 403)),
+    ("GET", "/customers/{anna}/messages", None,     (200, 200, 200, 404, 404, 403)),
+    ("GET", "/messages", None,                      (200, 200, 403, 403, 200, 403)),
+    ("POST", "/messages/{missing}/retry", None,     (404, 404, 403, 403, 404, 403)),
+    ("GET", "/reports/promises", None,              (200, 200, 403, 403, 200, 403)),
+    # ---- events: the lean ingest path and the route ----
+    ("POST", "/events", EVENT,                      (202, 202, 403, 403, 202, 403)),
+    # ---- playbooks ----
+    ("GET", "/playbooks", None,                     (200, 200, 403, 403, 200, 403)),
+    ("POST", "/playbooks", PLAYBOOK,                (201, 201, 403, 403, 201, 403)),
+    ("POST", "/playbooks/dry-run", {"since": NOW, "until": LATER, "playbook": PLAYBOOK},
+                                                    (200, 200, 403, 403, 200, 403)),
+    ("GET", "/playbooks/{playbook}", None,          (200, 200, 403, 403, 200, 403)),
+    ("PUT", "/playbooks/{playbook}", PLAYBOOK,      (200, 200, 403, 403, 200, 403)),
+    ("POST", "/playbooks/{playbook}/enable", None,  (200, 200, 403, 403, 200, 403)),
+    ("POST", "/playbooks/{playbook}/disable", None, (200, 200, 403, 403, 200, 403)),
+    ("GET", "/playbooks/{playbook}/versions/1", None,
+                                                    (200, 200, 403, 403, 200, 403)),
+    ("POST", "/playbooks/{playbook}/dry-run", {"since": NOW, "until": LATER},
+                                                    (200, 200, 403, 403, 200, 403)),
+    ("GET", "/playbooks/{playbook}/firings", None,  (200, 200, 403, 403, 200, 403)),
+    # ---- conversations (the thread is a chat at A) ----
+    ("GET", "/conversations", None,                 (200, 200, 200, 200, 200, 403)),
+    ("GET", "/conversations/{thread}", None,        (200, 200, 200, 404, 404, 403)),
+    ("POST", "/conversations/{thread}/replies", {"body": "Yes, size 38."},
+                                                    (201, 201, 201, 404, 404, 403)),
+    ("POST", "/conversations/{thread}/notes", {"body": "VIP"},
+                                                    (201, 201, 201, 404, 404, 403)),
+    ("POST", "/conversations/{thread}/assignment", {},
+                                                    (200, 200, 200, 404, 404, 403)),
+    ("POST", "/conversations/{thread}/status", {"status": "waiting_on_customer"},
+                                                    (200, 200, 200, 404, 404, 403)),
+    ("POST", "/conversations/{thread}/priority", {"priority": "high"},
+                                                    (200, 200, 200, 404, 404, 403)),
+    ("GET", "/customers/{anna}/conversations", None,
+                                                    (200, 200, 200, 404, 404, 403)),
+    # The public chat and the mail webhook ignore the bearer: a visitor and a signed relay.
+    ("POST", "/conversations/chat", {"text": "Is size 38 in?", "location_id": "{loc_a}"},
+                                                    (201, 201, 201, 201, 201, 201)),
+    ("GET", "/conversations/chat/{visitor}/messages", None,
+                                                    (200, 200, 200, 200, 200, 200)),
+    ("POST", "/inbound/email", {"from": "x@example.com", "text": "hi"},
+                                                    (401, 401, 401, 401, 401, 401)),
+    # ---- SLA policies, teams, calendars ----
+    ("GET", "/sla-policies", None,                  (200, 200, 200, 200, 200, 403)),
+    ("POST", "/sla-policies", {"name": "Chat", "first_response_minutes": 5},
+                                                    (201, 201, 403, 403, 201, 403)),
+    ("GET", "/sla-policies/{policy}", None,         (200, 200, 200, 200, 200, 403)),
+    ("PUT", "/sla-policies/{policy}", {"name": "Chat", "first_response_minutes": 10},
+                                                    (200, 200, 403, 403, 200, 403)),
+    ("DELETE", "/sla-policies/{policy}", None,      (200, 200, 403, 403, 200, 403)),
+    ("GET", "/teams", None,                         (200, 200, 200, 200, 200, 403)),
+    ("POST", "/teams", {"name": "Returns", "location_id": "{loc_a}"},
+                                                    (201, 201, 403, 403, 403, 403)),
+    ("PUT", "/teams/{team}/members", {"member_ids": []},
+                                                    (200, 200, 403, 403, 404, 403)),
+    ("PUT", "/locations/{loc_a}/hours", {"opening_hours": {"mon-fri": ["09:00-18:00"]}},
+                                                    (200, 403, 403, 403, 403, 403)),
+    ("GET", "/locations/{loc_a}/calendar/2026", None,
+                                                    (200, 200, 200, 404, 404, 403)),
+    ("PUT", "/locations/{loc_a}/calendar-days/2026-12-31", {"hours": [], "reason": "holiday"},
+                                                    (200, 200, 403, 403, 404, 403)),
+    ("DELETE", "/locations/{loc_a}/calendar-days/{closed_day}", None,
+                                                    (204, 204, 403, 403, 404, 403)),
+    ("GET", "/reports/responsiveness", None,        (200, 200, 403, 403, 200, 403)),
+    # ---- surveys, answers, recoveries, CX index, churn ----
+    ("GET", "/surveys", None,                       (200, 200, 200, 200, 200, 403)),
+    ("POST", "/surveys", SURVEY,                    (201, 201, 403, 403, 403, 403)),
+    ("PUT", "/surveys/{survey}", SURVEY,            (200, 200, 403, 403, 404, 403)),
+    ("POST", "/surveys/{survey}/invitations", {"customer_id": "{anna}"},
+                                                    (200, 200, 403, 403, 404, 403)),
+    ("GET", "/answers", None,                       (200, 200, 403, 403, 200, 403)),
+    ("GET", "/answers/figures?kind=nps", None,      (200, 200, 403, 403, 200, 403)),
+    ("GET", "/recoveries", None,                    (200, 200, 200, 200, 200, 403)),
+    ("POST", "/recoveries/{missing}/close", {"root_cause": "waiting_time"},
+                                                    (404, 404, 404, 404, 404, 403)),
+    ("POST", "/cx-index", {"period_start": NOW, "period_end": LATER},
+                                                    (201, 403, 403, 403, 403, 403)),
+    ("POST", "/cx-index", {"period_start": NOW, "period_end": LATER, "location_id": "{loc_a}"},
+                                                    (201, 201, 403, 403, 403, 403)),
+    ("GET", "/cx-index", None,                      (200, 200, 403, 403, 200, 403)),
+    ("GET", "/cx-index/{cx_value}/recomputed", None,
+                                                    (200, 200, 403, 403, 403, 403)),
+    ("GET", "/churn", None,                         (200, 200, 200, 200, 200, 403)),
+    ("POST", "/churn/assessments", None,            (200, 200, 403, 403, 200, 403)),
+    ("GET", "/reports/experience", None,            (200, 200, 403, 403, 200, 403)),
 ]
 # fmt: on
+
+# Operations answered ahead of FastAPI's routing (entrypoints/fast_*.py). They are in the OpenAPI
+# document through their routes too; naming them here keeps the walk honest if one ever is not.
+FAST_PATH_OPERATIONS = {("POST", EVENTS_PATH), ("GET", LOOKUP_PATH)}
 
 CASES = [
     pytest.param(persona, method, path, body, status, id=f"{persona} {method} {path}")
@@ -160,6 +321,61 @@ class Targets(dict[str, str]):
     def _token(self) -> str:
         till = self.world.new_token("till", Role.AGENT, self.world.location_a)
         return till.token_id
+
+    def _unique(self) -> str:
+        return uuid.uuid4().hex
+
+    def _missing(self) -> str:
+        return "nothing_here"
+
+    def _made(self, path: str, body: dict[str, Any], field: str = "id") -> str:
+        response = self.admin.post(path, json=_filled(body, self))
+        assert response.status_code in (200, 201), f"{path}: {response.text}"
+        return str(response.json()[field])
+
+    def _promise(self) -> str:
+        return self._made(f"/customers/{self['anna']}/promises", PROMISE)
+
+    def _chat(self) -> dict[str, Any]:
+        started = self.world.api().post(
+            "/conversations/chat", json={"text": "Is size 38 in?", "location_id": self["loc_a"]}
+        )
+        assert started.status_code == 201, started.text
+        body: dict[str, Any] = started.json()
+        return body
+
+    def _thread(self) -> str:
+        chat = self._chat()
+        self["visitor"] = chat["visitor_token"]
+        return str(chat["thread_id"])
+
+    def _visitor(self) -> str:
+        self["thread"]
+        return self["visitor"]
+
+    def _policy(self) -> str:
+        return self._made("/sla-policies", {"name": "Everyone", "first_response_minutes": 60})
+
+    def _team(self) -> str:
+        return self._made("/teams", {"name": "Returns", "location_id": "{loc_a}"})
+
+    def _playbook(self) -> str:
+        return self._made("/playbooks", PLAYBOOK)
+
+    def _survey(self) -> str:
+        return self._made("/surveys", SURVEY)
+
+    def _cx_value(self) -> str:
+        cell = {"period_start": NOW, "period_end": LATER, "location_id": "{loc_a}"}
+        return self._made("/cx-index", cell)
+
+    def _closed_day(self) -> str:
+        day = "2026-12-30"
+        closed = self.admin.request(
+            "PUT", f"/locations/{self['loc_a']}/calendar-days/{day}", json={"hours": []}
+        )
+        assert closed.status_code == 200, closed.text
+        return day
 
 
 def _filled(value: Any, targets: Targets) -> Any:
@@ -251,3 +467,39 @@ def test_lists_and_search_show_each_agent_only_customers_of_their_locations(
         found = agent_a.get("/customers/search", params={"q": query}).json()
         assert [c["id"] for c in found] == [zlata]
         assert agent_b.get("/customers/search", params={"q": query}).json() == []
+
+
+def _operation(
+    documented: dict[str, dict[str, Any]], method: str, path: str
+) -> tuple[str, str] | None:
+    """The documented operation a row reaches, as (METHOD, /api/v1/template).
+
+    The document lists paths in the order FastAPI tries them, so the first template that fits is
+    the one routed to (`/customers/search` before `/customers/{customer_id}`).
+    """
+    concrete = API + re.sub(r"\{\w+\}", "x1", path.split("?", 1)[0])
+    for template, operations in documented.items():
+        pattern = re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(template))
+        if method.lower() in operations and re.fullmatch(pattern, concrete):
+            return method, template
+    return None
+
+
+def test_every_operation_in_the_openapi_document_has_a_row_in_the_table() -> None:
+    """A new endpoint is not done until the table says who may call it (issue 11).
+
+    Other branches add operations; their rows come with them. The message names each missing
+    operation as `METHOD path`, ready to copy into TABLE.
+    """
+    app = create_app(build(Settings(database_url="sqlite://", log_format="console")))
+    paths: dict[str, dict[str, Any]] = app.openapi()["paths"]
+    documented = {
+        (method.upper(), path) for path, operations in paths.items() for method in operations
+    } | FAST_PATH_OPERATIONS
+    rows = {(method, path): _operation(paths, method, path) for method, path, *_ in TABLE}
+
+    unrouted = sorted(f"{method} {path}" for (method, path), op in rows.items() if op is None)
+    missing = sorted(f"{m} {p}" for m, p in documented - set(rows.values()))
+
+    assert not unrouted, f"rows that reach no operation: {unrouted}"
+    assert not missing, "operations without a row in TABLE:\n" + "\n".join(missing)

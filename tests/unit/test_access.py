@@ -11,14 +11,20 @@ from builders import Shop, a_manager, an_agent, an_evaluator
 from heedful.core.access.model import Actor, Role
 from heedful.core.customers.card import customer_card
 from heedful.core.customers.commands import IdentifyCustomer, NewIdentity
-from heedful.core.customers.handlers import list_customers, look_up, search_customers
+from heedful.core.customers.handlers import (
+    link_to_location,
+    list_customers,
+    look_up,
+    search_customers,
+)
 from heedful.core.customers.identities import IdentityKind
 from heedful.core.customers.merging import identify_customer, merge_customers, undo_merge
+from heedful.core.customers.model import Customer
 from heedful.core.customers.privacy import erase_customer, export_customer
 from heedful.core.history.handlers import RecordHistory, record_history
 from heedful.core.history.model import HistoryKind
 from heedful.core.preferences.model import Polarity
-from heedful.core.shared.errors import Forbidden, InvalidInput, NotFound
+from heedful.core.shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from heedful.core.staff.handlers import NewToken, create_token
 
 
@@ -85,21 +91,99 @@ def test_an_agent_cannot_record_a_visit_at_a_location_they_do_not_work_at(shop: 
     assert shop.uow.history.count_for(anna.id) == 0
 
 
-def test_an_agent_who_identifies_a_guest_known_elsewhere_sees_them_from_then_on(shop: Shop) -> None:
-    anna = shop.customer("Anna Kovalenko", phone="+380671234567", at=shop.lviv)
-    kyiv_agent = an_agent(shop.kyiv)
-
-    found = identify_customer(
+def _identify(shop: Shop, actor: Actor, location_id: str | None, phone: str) -> Customer:
+    return identify_customer(
         IdentifyCustomer(
-            identities=(NewIdentity(IdentityKind.PHONE, "0671234567"),), location_id=shop.kyiv.id
+            identities=(NewIdentity(IdentityKind.PHONE, phone),), location_id=location_id
         ),
         shop.uow,
         shop.clock,
-        kyiv_agent,
+        actor,
     )
 
-    assert found.id == anna.id
-    assert customer_card(anna.id, shop.uow, shop.clock, kyiv_agent).customer.id == anna.id
+
+def test_an_agent_who_identifies_a_guest_known_elsewhere_learns_nothing_and_links_nothing(
+    shop: Shop,
+) -> None:
+    anna = shop.customer("Anna Kovalenko", phone="+380671234567", at=shop.lviv)
+    kyiv_agent = an_agent(shop.kyiv)
+    audit_before = shop.uow.audit.list_for(anna.id, 100)
+    customers_before = len(list_customers(shop.uow, shop.admin, 100, None).items)
+
+    with pytest.raises(Conflict) as raised:
+        _identify(shop, kyiv_agent, shop.kyiv.id, "0671234567")
+
+    # The answer a taken identity always gets, without her id or her name.
+    assert raised.value.field == "identities[0].value"
+    assert raised.value.existing_id is None
+    assert "Anna" not in raised.value.message
+    assert shop.uow.customers.get(anna.id).location_ids == {shop.lviv.id}  # type: ignore[union-attr]
+    assert shop.uow.audit.list_for(anna.id, 100) == audit_before
+    assert len(list_customers(shop.uow, shop.admin, 100, None).items) == customers_before
+    with pytest.raises(NotFound):
+        customer_card(anna.id, shop.uow, shop.clock, kyiv_agent)
+
+
+def test_identities_of_a_guest_here_and_a_guest_elsewhere_merge_nothing(shop: Shop) -> None:
+    anna = shop.customer("Anna Kovalenko", phone="+380671234567", at=shop.kyiv)
+    zora = shop.customer("Zora Lysenko", email="zora@example.com", at=shop.lviv)
+    cmd = IdentifyCustomer(
+        identities=(
+            NewIdentity(IdentityKind.PHONE, "+380671234567"),
+            NewIdentity(IdentityKind.EMAIL, "zora@example.com"),
+        ),
+        location_id=shop.kyiv.id,
+    )
+
+    with pytest.raises(Conflict) as raised:
+        identify_customer(cmd, shop.uow, shop.clock, an_agent(shop.kyiv))
+
+    assert (raised.value.field, raised.value.existing_id) == ("identities[1].value", None)
+    assert shop.uow.merges.list_for(anna.id) == []
+    assert shop.uow.customers.get(zora.id).is_active  # type: ignore[union-attr]
+
+
+def test_a_guest_known_elsewhere_reaches_an_agent_once_an_admin_links_her_on_the_record(
+    shop: Shop,
+) -> None:
+    anna = shop.customer("Anna Kovalenko", phone="+380671234567", at=shop.lviv)
+    kyiv_agent = an_agent(shop.kyiv)
+    admin = Actor(id="stf_olena", label="Olena (admin)", role=Role.ADMIN)
+
+    link_to_location(anna.id, shop.kyiv.id, "she moved to Kyiv", shop.uow, shop.clock, admin)
+
+    assert _identify(shop, kyiv_agent, shop.kyiv.id, "0671234567").id == anna.id
+    linked = [
+        e for e in shop.uow.audit.list_for(anna.id, 100) if e.action == "customer.location_linked"
+    ]
+    assert [(e.actor_id, e.after, e.at) for e in linked] == [
+        (
+            "stf_olena",
+            {"location_id": shop.kyiv.id, "reason": "she moved to Kyiv"},
+            shop.clock.now(),
+        )
+    ]
+
+
+def test_scoped_staff_cannot_link_a_customer_they_cannot_see(shop: Shop) -> None:
+    anna = shop.customer("Anna Kovalenko", at=shop.lviv)
+
+    with pytest.raises(NotFound):
+        link_to_location(anna.id, shop.kyiv.id, "", shop.uow, shop.clock, a_manager(shop.kyiv))
+    with pytest.raises(Forbidden):
+        link_to_location(anna.id, shop.kyiv.id, "", shop.uow, shop.clock, a_manager(shop.lviv))
+
+
+def test_an_admins_identify_across_locations_is_written_to_her_audit_log(shop: Shop) -> None:
+    anna = shop.customer("Anna Kovalenko", phone="+380671234567", at=shop.lviv)
+    till = Actor(id="tok_till", label="API token Kyiv till", role=Role.ADMIN)
+
+    assert _identify(shop, till, shop.kyiv.id, "0671234567").id == anna.id
+
+    linked = [
+        e for e in shop.uow.audit.list_for(anna.id, 100) if e.action == "customer.location_linked"
+    ]
+    assert [(e.actor_id, e.after) for e in linked] == [("tok_till", {"location_id": shop.kyiv.id})]
 
 
 def test_an_agent_must_say_at_which_of_their_locations_they_identify_a_guest(shop: Shop) -> None:

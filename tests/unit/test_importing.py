@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 
 import pytest
-from builders import Shop, a_location, an_agent
+from builders import Shop, a_location, a_manager, an_agent
 
 from heedful.core.customers.consent import Channel, Purpose, may_contact
 from heedful.core.customers.handlers import look_up, search_customers
@@ -294,3 +294,60 @@ def test_preference_cells_that_break_a_rule_name_their_column(shop: Shop) -> Non
         "customer",
     ]
     assert shop.uow.state.preferences == {}
+
+
+def test_a_scoped_import_refuses_a_row_naming_another_locations_guest_without_naming_her(
+    shop: Shop,
+) -> None:
+    zora = shop.customer("Zora Lysenko", email="zora@example.com", at=shop.lviv)
+    kyiv_manager = a_manager(shop.kyiv)
+
+    report = import_customers(
+        _rows({"full_name": "Z. L.", "email": "zora@example.com", "location": shop.kyiv.id}),
+        shop.uow,
+        shop.clock,
+        kyiv_manager,
+        how="import customers.csv",
+    )
+
+    assert [(r.row, r.field) for r in report.rejected] == [(2, "email")]
+    assert zora.id not in report.rejected[0].reason
+    assert "belongs to another customer" in report.rejected[0].reason
+    kept = shop.uow.customers.get(zora.id)
+    assert kept is not None
+    assert (kept.full_name, kept.location_ids) == ("Zora Lysenko", {shop.lviv.id})
+
+
+def test_a_name_with_a_direction_override_is_rejected_naming_its_column(shop: Shop) -> None:
+    report = _customers(shop, VERA | {"full_name": "Vera\u202etxt.exe"})
+
+    assert [(r.row, r.field) for r in report.rejected] == [(2, "full_name")]
+    assert "U+202E" in report.rejected[0].reason
+
+
+def test_a_scoped_preference_import_finds_no_guest_of_another_location_by_id_or_identity(
+    shop: Shop,
+) -> None:
+    zora = shop.customer("Zora Lysenko", email="zora@example.com", at=shop.lviv)
+    kyiv_manager = a_manager(shop.kyiv)
+    rows = _rows(
+        {"customer": "zora@example.com", "polarity": "like", "subject": "tea"},
+        {"customer": zora.id, "polarity": "like", "subject": "tea"},
+        {"customer": "nora@example.com", "polarity": "like", "subject": "tea"},
+    )
+
+    report = import_preferences(rows, shop.uow, shop.clock, kyiv_manager)
+
+    reasons = [
+        r.reason.replace(v, "")
+        for r, v in zip(
+            report.rejected, ("zora@example.com", zora.id, "nora@example.com"), strict=True
+        )
+    ]
+    assert [(r.row, r.field) for r in report.rejected] == [
+        (2, "customer"),
+        (3, "customer"),
+        (4, "customer"),
+    ]
+    assert len(set(reasons)) == 1  # the same words for her and for nobody
+    assert shop.uow.preferences.list_for(zora.id) == []

@@ -15,6 +15,7 @@ from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Forbidden, InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
 from heedful.core.shared.ports import UnitOfWork
+from heedful.core.shared.text import refuse_hidden_characters
 
 MAX_TITLE = 200
 MAX_TEXT = 5_000
@@ -30,7 +31,7 @@ class CannedReplyIn:
 
 
 def _checked(cmd: CannedReplyIn, uow: UnitOfWork, actor: Actor) -> tuple[str, dict[str, str]]:
-    title = " ".join(cmd.title.split())
+    title = refuse_hidden_characters(" ".join(cmd.title.split()), field="title")
     if not title or len(title) > MAX_TITLE:
         raise InvalidInput(f"a title has 1 to {MAX_TITLE} characters", field="title")
     texts: dict[str, str] = {}

@@ -35,6 +35,7 @@ from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
 from heedful.core.shared.ports import UnitOfWork
+from heedful.core.shared.text import without_hidden_characters
 from heedful.core.sla.clocks import ThreadClocks
 from heedful.core.staff.model import Location
 
@@ -90,10 +91,13 @@ def receive_email(
         location = known_location(uow, known) or pick_location(
             uow, cmd.to_addresses, default_location_id
         )
+        # A stranger's display name cannot be refused with her mail; what staff read must not
+        # lie either, so hidden characters go (ADR 0024), and it is cut to what a name holds.
+        sender_name = without_hidden_characters(" ".join(cmd.from_name.split()))[:200].strip()
         customer = identify_customer(
             IdentifyCustomer(
                 identities=(NewIdentity(IdentityKind.EMAIL, cmd.from_address),),
-                full_name=" ".join(cmd.from_name.split()) or None,
+                full_name=sender_name or None,
                 location_id=location.id,
             ),
             uow,
@@ -111,7 +115,7 @@ def receive_email(
             direction=Direction.IN,
             channel=Channel.EMAIL,
             author_id=None,
-            author_label=" ".join(cmd.from_name.split()) or cmd.from_address,
+            author_label=sender_name or cmd.from_address,
             body=body,
             created_at=now,
             message_id=message_id,
@@ -207,7 +211,7 @@ def _chat_customer(
         for kind, value in ((IdentityKind.EMAIL, cmd.email), (IdentityKind.PHONE, cmd.phone))
         if value and value.strip()
     )
-    name = " ".join((cmd.name or "").split())[:200] or None
+    name = without_hidden_characters(" ".join((cmd.name or "").split()))[:200] or None
     if identities:
         return identify_customer(
             IdentifyCustomer(

@@ -10,6 +10,7 @@ from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Forbidden, InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
 from heedful.core.shared.ports import UnitOfWork
+from heedful.core.shared.text import refuse_hidden_characters
 
 MAX_NAME = 200
 
@@ -24,7 +25,7 @@ def create_team(
     member_ids: Iterable[str] = (),
 ) -> Team:
     actor.require(Permission.MANAGE_SLA)
-    name = " ".join(name.split())
+    name = refuse_hidden_characters(" ".join(name.split()), field="name")
     if not name or len(name) > MAX_NAME:
         raise InvalidInput(f"a team has a name of 1 to {MAX_NAME} characters", field="name")
     if location_id is None and not actor.sees_every_location:

@@ -26,8 +26,10 @@ from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
 from heedful.core.shared.ports import Page, UnitOfWork
+from heedful.core.shared.text import refuse_hidden_characters
 
 SEARCH_LIMIT = 50
+REASON_LIMIT = 200
 
 
 def _check_location(uow: UnitOfWork, actor: Actor, location_id: str | None, field: str) -> None:
@@ -47,11 +49,7 @@ def _attach_identity(
     if existing is not None:
         if existing.customer_id == customer.id:
             return existing
-        raise Conflict(
-            f"this {new.kind.value} already belongs to another customer; merge the two records",
-            field=field,
-            existing_id=existing.customer_id,
-        )
+        raise identity_in_use(uow, actor, new.kind, existing.customer_id, field)
     identity = Identity(
         id=new_id("idn_"),
         customer_id=customer.id,
@@ -59,7 +57,10 @@ def _attach_identity(
         value=value,
         added_at=now,
         added_by=actor.id,
-        label=new.label.strip()[:60],
+        # The label sits beside the value: "identities[0].value" -> "identities[0].label".
+        label=refuse_hidden_characters(new.label.strip(), field=field[: -len("value")] + "label")[
+            :60
+        ],
     )
     uow.identities.add(identity)
     audit(
@@ -73,6 +74,25 @@ def _attach_identity(
         after={"kind": identity.kind.value, "value": identity.value},
     )
     return identity
+
+
+def identity_in_use(
+    uow: UnitOfWork, actor: Actor, kind: IdentityKind, owner_id: str, field: str
+) -> Conflict:
+    """The one answer when an identity is taken, whoever holds it (ADR 0024).
+
+    The words are the same whether the holder is at the actor's locations or not; only a holder
+    the actor may see is named, so that staff can open that record and merge. Staff of another
+    location learn that the identity cannot be used, never whose it is.
+    """
+    owner = uow.customers.get(owner_id)
+    visible = owner is not None and actor.may_see_customer_at(owner.location_ids)
+    return Conflict(
+        f"this {kind.value} already belongs to another customer; merge the two records, "
+        "or ask an administrator to link that customer to your location",
+        field=field,
+        existing_id=owner_id if visible else None,
+    )
 
 
 def _normalised(new: NewIdentity, field: str) -> str:
@@ -226,13 +246,19 @@ def look_up_with_identities(
 def _found_by_identity(
     uow: UnitOfWork, actor: Actor, kind: IdentityKind, normalised: str
 ) -> Customer:
+    # One answer for "nobody" and "somebody at another location": the words, the status and
+    # the headers must not tell staff that a guest of another shop exists (ADR 0024).
+    nobody = NotFound(f"nobody at your locations has the {kind.value} {normalised}")
     customer = uow.customers.find_by_identity(kind, normalised)
     if customer is None:
-        raise NotFound(f"nobody has the {kind.value} {normalised}")
+        raise nobody
     if customer.is_active and actor.may_see_customer_at(customer.location_ids):
         # The common case, answered from the one query above: tills ask this per receipt.
         return customer
-    return load_customer(uow, actor, customer.id)
+    try:
+        return load_customer(uow, actor, customer.id)
+    except NotFound:
+        raise nobody from None
 
 
 def search_customers(
@@ -313,8 +339,50 @@ def record_consent(
     return decision
 
 
-def note_location(uow: UnitOfWork, customer: Customer, location_id: str | None) -> None:
-    """Remember that the customer is known at a location: that is what scopes staff access."""
+def note_location(
+    uow: UnitOfWork,
+    actor: Actor,
+    now: datetime,
+    customer: Customer,
+    location_id: str | None,
+    reason: str = "",
+) -> None:
+    """Remember that the customer is known at a location: that is what scopes staff access.
+
+    Callers have checked that the actor may act at the location. Being known at one more
+    location lets its staff see the whole record, so it is written to her audit log (ADR 0024).
+    """
     if location_id and location_id not in customer.location_ids:
         customer.location_ids.add(location_id)
         uow.customers.update(customer)
+        audit(
+            uow,
+            actor,
+            now,
+            "customer.location_linked",
+            customer_id=customer.id,
+            entity="customer",
+            entity_id=customer.id,
+            after={"location_id": location_id, **({"reason": reason} if reason else {})},
+        )
+
+
+def link_to_location(
+    customer_id: str, location_id: str, reason: str, uow: UnitOfWork, clock: Clock, actor: Actor
+) -> Customer:
+    """Make a customer known at one more location, on purpose: the one way a record crosses.
+
+    The actor must see the customer and work at the location, so in practice an administrator
+    links a guest of one shop to another; identify and create never do it for scoped staff.
+    """
+    actor.require(Permission.EDIT_CUSTOMERS)
+    why = refuse_hidden_characters(" ".join(reason.split()), field="reason")
+    if len(why) > REASON_LIMIT:
+        raise InvalidInput(f"a reason is at most {REASON_LIMIT} characters", field="reason")
+    now = clock.now()
+    with uow:
+        customer = load_customer(uow, actor, customer_id, for_change=True)
+        _check_location(uow, actor, location_id, "location_id")
+        note_location(uow, actor, now, customer, location_id, why)
+        uow.commit()
+    return customer

@@ -12,6 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from heedful.core.shared.errors import InvalidInput
+from heedful.core.shared.text import refuse_hidden_characters
 
 
 class IdentityKind(StrEnum):
@@ -49,6 +50,8 @@ def normalise_identity(kind: IdentityKind, raw: str) -> str:
     value = raw.strip()
     if not value:
         raise InvalidInput("an identity needs a value", field="value")
+    # "anna@example.com" with a zero-width space in it is another identity that looks the same.
+    refuse_hidden_characters(value, field="value")
     if kind is IdentityKind.EMAIL:
         value = value.lower()
         if not _EMAIL.match(value) or len(value) > 254:

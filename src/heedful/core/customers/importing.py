@@ -23,6 +23,7 @@ from heedful.core.customers.consent import Channel, Purpose, current_consents
 from heedful.core.customers.handlers import (
     add_identity,
     create_customer,
+    identity_in_use,
     record_consent,
     update_customer,
 )
@@ -191,6 +192,12 @@ def _import_customer(
         column: uow.customers.find_by_identity(new.kind, new.value)
         for column, new in row.identities
     }
+    for column, new in row.identities:
+        owner = owners[column]
+        if owner is not None and not actor.may_see_customer_at(owner.location_ids):
+            # A guest of another location: the row is refused as a taken identity, never an
+            # update of her record nor a "no customer <id>" that would name her (ADR 0024).
+            raise identity_in_use(uow, actor, new.kind, owner.id, column)
     known = next((customer for customer in owners.values() if customer is not None), None)
     if known is None:
         customer = _create(row, uow, clock, actor)

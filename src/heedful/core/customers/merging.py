@@ -12,6 +12,7 @@ from heedful.core.customers.handlers import (
     _check_location,
     _normalised,
     create_customer,
+    identity_in_use,
     note_location,
 )
 from heedful.core.customers.merge import (
@@ -20,7 +21,7 @@ from heedful.core.customers.merge import (
     apply_profile_change,
     plan_merge,
 )
-from heedful.core.customers.model import Customer, CustomerStatus
+from heedful.core.customers.model import Customer, CustomerStatus, check_full_name
 from heedful.core.feedback.customer_records import follow_merge, follow_undo
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Conflict, InvalidInput, NotFound
@@ -200,6 +201,10 @@ def identify_customer(
         raise InvalidInput(
             "say at which of your locations the customer is known", field="location_id"
         )
+    if cmd.full_name is not None:
+        # Checked even when the person is found and the name is not used: a refused character
+        # is refused on every path, not only when it would be stored.
+        check_full_name(cmd.full_name)
     now = clock.now()
     # One transaction from look-up to decision: two channels identifying the same person at once
     # must not both find nobody and both create a customer.
@@ -207,11 +212,16 @@ def identify_customer(
         _check_location(uow, actor, cmd.location_id, "location_id")
         owners: dict[str, Customer] = {}
         for index, new in enumerate(cmd.identities):
-            existing = uow.customers.find_by_identity(
-                new.kind, _normalised(new, f"identities[{index}].value")
-            )
-            if existing is not None and existing.status is CustomerStatus.ACTIVE:
-                owners.setdefault(existing.id, existing)
+            field = f"identities[{index}].value"
+            existing = uow.customers.find_by_identity(new.kind, _normalised(new, field))
+            if existing is None or existing.status is not CustomerStatus.ACTIVE:
+                continue
+            if not actor.may_see_customer_at(existing.location_ids):
+                # A guest of another location: neither shown nor linked. The answer is the one
+                # a taken identity always gets, with no id (ADR 0024); an administrator links
+                # her on purpose when she is the same person.
+                raise identity_in_use(uow, actor, new.kind, existing.id, field)
+            owners.setdefault(existing.id, existing)
         if not owners:
             created = create_customer(
                 CreateCustomer(
@@ -228,8 +238,9 @@ def identify_customer(
             uow.commit()
             return created
         ranked = sorted(owners.values(), key=lambda c: (c.created_at, c.id))
-        # Identification crosses locations on purpose: one business, one person. Recording the
-        # location below is what then lets that location's staff see the customer.
+        # Only staff who already see every owner get here: admins and the system (the chat, the
+        # mail) across locations, scoped staff within theirs. Recording the location below,
+        # audited, is what then lets that location's staff see the customer.
         survivor = ranked[0]
         for absorbed in ranked[1:]:
             shared = ", ".join(f"{i.kind.value} {_normalised(i, 'value')}" for i in cmd.identities)
@@ -244,7 +255,7 @@ def identify_customer(
             )
         for index, new in enumerate(cmd.identities):
             _attach_identity(uow, actor, survivor, new, now, f"identities[{index}].value")
-        note_location(uow, survivor, cmd.location_id)
+        note_location(uow, actor, now, survivor, cmd.location_id)
         uow.commit()
     return survivor
 

@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from heedful.core.shared.errors import InvalidInput
+from heedful.core.shared.text import refuse_hidden_characters
 
 LANGUAGES = ("ru", "uk", "en")
 
@@ -124,7 +125,7 @@ def check_time_zone(value: str, *, field_name: str = "time_zone") -> str:
 
 
 def check_full_name(value: str) -> str:
-    name = " ".join(value.split())
+    name = refuse_hidden_characters(" ".join(value.split()), field="full_name")
     if not name:
         raise InvalidInput("a customer needs a name", field="full_name")
     if len(name) > 200:

@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from heedful.core.feedback.reading import CommentReading, Sentiment, ThemeReading
 from heedful.core.shared.errors import Conflict, InvalidInput
+from heedful.core.shared.text import refuse_hidden_characters
 
 
 class SurveyKind(StrEnum):
@@ -87,6 +88,7 @@ class Survey:
         self.check()
 
     def check(self) -> None:
+        refuse_hidden_characters(self.name, field="name")
         if not self.name.strip():
             raise InvalidInput("give the survey a name", field="name")
         if len(self.name) > MAX_NAME:

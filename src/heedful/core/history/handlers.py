@@ -81,7 +81,7 @@ def record_history(
             note=" ".join(cmd.note.split())[:1000],
         )
         uow.history.add(entry)
-        note_location(uow, customer, cmd.location_id)
+        note_location(uow, actor, now, customer, cmd.location_id)
         audit(
             uow,
             actor,

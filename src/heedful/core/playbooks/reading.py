@@ -43,6 +43,7 @@ from heedful.core.playbooks.model import (
 from heedful.core.preferences.model import Category, Polarity
 from heedful.core.promises.model import PromiseKind
 from heedful.core.shared.errors import InvalidInput
+from heedful.core.shared.text import refuse_hidden_characters
 from heedful.core.tasks.model import TaskKind
 
 
@@ -318,7 +319,7 @@ def read_playbook(source: Any) -> PlaybookBody:
     """The playbook a JSON document describes, or InvalidInput naming the path at fault."""
     reader = _Reader(source, "")
     raw = reader.obj(_TOP)
-    name = reader.child("name").text(MAX_NAME)
+    name = refuse_hidden_characters(reader.child("name").text(MAX_NAME), field="name")
     trigger = reader.child("trigger")
     trigger_raw = trigger.obj(frozenset({"event", "where"}))
     event_type = trigger.child("event").text()

@@ -83,7 +83,7 @@ def record_preference(
             location_id=cmd.location_id,
         )
         uow.preferences.add(preference)
-        note_location(uow, customer, cmd.location_id)
+        note_location(uow, actor, now, customer, cmd.location_id)
         audit(
             uow,
             actor,

@@ -71,7 +71,7 @@ def _import_preference(
     row: Mapping[str, str], locations: LocationNames, uow: UnitOfWork, clock: Clock, actor: Actor
 ) -> Outcome:
     cmd = RecordPreference(
-        customer_id=_find_customer(cell(row, "customer"), uow),
+        customer_id=_find_customer(cell(row, "customer"), uow, actor),
         polarity=_polarity(cell(row, "polarity")),
         subject=cell(row, "subject"),
         category=_choice(Category, cell(row, "category"), Category.OTHER, "category"),
@@ -87,11 +87,16 @@ def _import_preference(
     return Outcome.CREATED
 
 
-def _find_customer(value: str, uow: UnitOfWork) -> str:
-    """The id of the customer the cell names by id, e-mail, phone, loyalty card or external id."""
+def _find_customer(value: str, uow: UnitOfWork, actor: Actor) -> str:
+    """The id of the customer the cell names by id, e-mail, phone, loyalty card or external id.
+
+    Only customers the importer may see are found: a guest of another location is "no customer"
+    in the same words as nobody, so that the rejection names no one (ADR 0024).
+    """
     if not value:
         raise InvalidInput("say who the preference belongs to", field="customer")
-    if value.startswith(_CUSTOMER_ID_PREFIX) and uow.customers.get(value) is not None:
+    by_id = uow.customers.get(value) if value.startswith(_CUSTOMER_ID_PREFIX) else None
+    if by_id is not None and actor.may_see_customer_at(by_id.location_ids):
         return value
     guessed = guess_kind(value)
     for kind in ((guessed,) if guessed else ()) + _FALLBACK_KINDS:
@@ -100,7 +105,7 @@ def _find_customer(value: str, uow: UnitOfWork) -> str:
         except InvalidInput:
             continue
         customer = uow.customers.find_by_identity(kind, normalised)
-        if customer is not None:
+        if customer is not None and actor.may_see_customer_at(customer.location_ids):
             return customer.id
     raise NotFound(
         f"no customer has the id, e-mail, phone, loyalty card or external id {value!r}",

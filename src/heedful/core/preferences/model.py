@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from heedful.core.shared.errors import InvalidInput
+from heedful.core.shared.text import refuse_hidden_characters
 
 
 class Polarity(StrEnum):
@@ -63,7 +64,8 @@ class Preference:
 
 
 def check_subject(subject: str) -> str:
-    text = " ".join(subject.split())
+    # A subject is a label staff read on the card ("never: peanuts"): it must not hide anything.
+    text = refuse_hidden_characters(" ".join(subject.split()), field="subject")
     if not text:
         raise InvalidInput("say what the preference is about", field="subject")
     if len(text) > 200:

@@ -156,7 +156,7 @@ def make_promise(
         promise.note(Evidence(now, EvidenceKind.MADE, text, actor.label))
         uow.promises.add(promise)
         _set_timers(uow, promise, now)
-        note_location(uow, customer, cmd.location_id)
+        note_location(uow, actor, now, customer, cmd.location_id)
         audit(
             uow,
             actor,

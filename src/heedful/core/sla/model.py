@@ -17,6 +17,7 @@ from enum import StrEnum
 from heedful.core.calendar import BusinessCalendar, ClockPause, RunningClock
 from heedful.core.conversations.kinds import Channel, Priority
 from heedful.core.shared.errors import Conflict, InvalidInput
+from heedful.core.shared.text import refuse_hidden_characters
 
 MAX_TARGET_MINUTES = 60 * 24 * 365  # a year of business minutes: anything longer is a typo
 MAX_NAME = 200
@@ -56,6 +57,7 @@ class SlaPolicy:
     active: bool = True
 
     def __post_init__(self) -> None:
+        refuse_hidden_characters(self.name, field="name")
         if not self.name.strip() or len(self.name) > MAX_NAME:
             raise InvalidInput(f"a policy has a name of 1 to {MAX_NAME} characters", field="name")
         for kind in ClockKind:

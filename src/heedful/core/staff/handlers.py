@@ -13,6 +13,7 @@ from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Conflict, InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
 from heedful.core.shared.ports import UnitOfWork
+from heedful.core.shared.text import refuse_hidden_characters
 from heedful.core.sla.handlers import location_hours_changed
 from heedful.core.staff.calendar import calendar_for, calendar_of
 from heedful.core.staff.model import ApiToken, Location, LocationKind, StaffMember
@@ -56,6 +57,8 @@ class NewLocation:
 
 def create_location(cmd: NewLocation, uow: UnitOfWork, clock: Clock, actor: Actor) -> Location:
     actor.require(Permission.MANAGE_STAFF)
+    refuse_hidden_characters(cmd.name, field="name")
+    refuse_hidden_characters(cmd.city, field="city")
     if not cmd.name.strip():
         raise InvalidInput("a location needs a name", field="name")
     if len(cmd.country) != 2 or not cmd.country.isalpha():
@@ -127,7 +130,8 @@ def create_staff_member(
     cmd: NewStaffMember, uow: UnitOfWork, clock: Clock, actor: Actor
 ) -> StaffMember:
     actor.require(Permission.MANAGE_STAFF)
-    login = cmd.login.strip().lower()
+    login = refuse_hidden_characters(cmd.login.strip().lower(), field="login")
+    refuse_hidden_characters(cmd.full_name, field="full_name")
     if not login:
         raise InvalidInput("a staff member needs a login", field="login")
     if len(cmd.password) < 8:
@@ -190,7 +194,7 @@ def create_token(
 ) -> tuple[ApiToken, str]:
     """A new API token and its secret. The secret is returned once and only its hash is kept."""
     actor.require(Permission.MANAGE_TOKENS)
-    name = cmd.name.strip()
+    name = refuse_hidden_characters(cmd.name.strip(), field="name")
     if not name:
         raise InvalidInput("name the token after the system that will use it", field="name")
     if cmd.role in (Role.MANAGER, Role.AGENT) and not cmd.location_ids:

@@ -31,6 +31,7 @@ from heedful.entrypoints.api.schemas import (
     IdentifyIn,
     IdentityIn,
     IdentityOut,
+    LocationLinkIn,
 )
 
 router = APIRouter(prefix="/customers", tags=["customers"])
@@ -208,3 +209,26 @@ def remove_identity(
         return 204, None
 
     return write(request, ctx, None, 204, action)
+
+
+@router.post(
+    "/{customer_id}/locations",
+    response_model=CustomerOut,
+    summary="Make the customer known at one more location (audited)",
+    description=(
+        "The one way a customer's record reaches another location's staff: identify and create"
+        " never link a customer that the caller cannot already see. The caller must see the"
+        " customer and work at the location, so across locations this is an administrator's"
+        " step. Linking an already linked location changes nothing."
+    ),
+)
+def link_location(
+    request: Request, ctx: Ctx, customer_id: CustomerId, body: LocationLinkIn
+) -> Response:
+    def action(uow: UnitOfWork) -> CustomerOut:
+        linked = customers.link_to_location(
+            customer_id, body.location_id, body.reason, uow, ctx.container.clock, ctx.actor
+        )
+        return _with_identities(uow, linked.id, ctx)
+
+    return write(request, ctx, body, 200, action)

@@ -79,6 +79,11 @@ class CustomerPatch(In):
     birthday: date | None = None
 
 
+class LocationLinkIn(In):
+    location_id: Id
+    reason: Annotated[str, Field(max_length=200)] = ""
+
+
 class IdentifyIn(In):
     identities: Annotated[list[IdentityIn], Field(min_length=1, max_length=20)]
     full_name: Text200 | None = None

@@ -53,6 +53,22 @@ class CardView:
         location = self.locations.get(location_id or "")
         return location.time_zone if location else self.card.customer.time_zone
 
+    @property
+    def known_at(self) -> list[Location]:
+        """The locations whose staff see this customer, by name."""
+        ids = self.card.customer.location_ids
+        return sorted(
+            (loc for loc in self.locations.values() if loc.id in ids), key=lambda loc: loc.name
+        )
+
+    @property
+    def linkable_locations(self) -> list[Location]:
+        """Where the reader may make the customer known: their own locations she is not at."""
+        if not self.may_edit:
+            return []
+        ids = self.card.customer.location_ids
+        return [location for location in self.my_locations if location.id not in ids]
+
     def history_entry(self, entry_id: str) -> HistoryEntry | None:
         return next((entry for entry in self.card.recent_history if entry.id == entry_id), None)
 
@@ -132,6 +148,11 @@ def profile_form(view: CardView) -> FormState:
     )
 
 
+def location_link_form(view: CardView) -> FormState:
+    first = view.linkable_locations[0].id if view.linkable_locations else ""
+    return blank_form(location_id=first, reason="")
+
+
 def merge_form() -> FormState:
     return blank_form(absorbed_id="", reason="")
 
@@ -142,6 +163,7 @@ def blank_forms(view: CardView) -> dict[str, FormState]:
         "identity": identity_form(),
         "consent": consent_form(),
         "merge": merge_form(),
+        "locations": location_link_form(view),
         "profile": profile_form(view),
         "promise": promise_form(view),
         # Keep, cancel and withdraw: the promise's id says next to which promise an error goes.

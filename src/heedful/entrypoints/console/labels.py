@@ -159,6 +159,7 @@ _BY_KIND: dict[str, dict[str, str]] = {
     "action": {
         "customer.created": N_("Customer created"),
         "customer.updated": N_("Profile changed"),
+        "customer.location_linked": N_("Linked to a location"),
         "customer.exported": N_("Data exported"),
         "customer.erased": N_("Personal data erased"),
         "identity.added": N_("Contact added"),

@@ -31,6 +31,23 @@ _KNOWN: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"^say at which of your locations the customer is known$",
             N_("Choose the location where the customer is known."),
         ),
+        (
+            r"^this (?P<kind>\w+) already belongs to another customer; merge the two records, "
+            r"or ask an administrator to link that customer to your location$",
+            N_(
+                "This contact already belongs to another customer. Merge the two records, or ask"
+                " an administrator to link that customer to your location."
+            ),
+        ),
+        (
+            r"^\S+ contains an invisible or direction-changing character "
+            r"\((?P<code>U\+[0-9A-F]+)\); type it again without it$",
+            N_(
+                "This contains an invisible or direction-changing character (%(code)s). Type it"
+                " again without it."
+            ),
+        ),
+        (r"^a reason is at most 200 characters$", N_("At most 200 characters.")),
         (r"^an identity needs a value$", N_("Enter a value.")),
         (r"^give the date as YYYY-MM-DD$", N_("Give the date as YYYY-MM-DD.")),
         (r"^'(?P<value>.*)' is not an e-mail address$", N_("%(value)s is not an e-mail address.")),

@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from heedful.core.customers.commands import UpdateCustomer
-from heedful.core.customers.handlers import update_customer
+from heedful.core.customers.handlers import link_to_location, update_customer
 from heedful.core.customers.model import Segment
 from heedful.core.shared.errors import HeedfulError, InvalidInput
 from heedful.entrypoints.console.card_view import card_section
@@ -75,3 +75,25 @@ def edit_profile(
             console, customer_id, "profile", status=422, profile=console.failed(exc, form)
         )
     return card_section(console, customer_id, "profile")
+
+
+@router.post("/locations")
+def link_location(
+    console: Staff, customer_id: str, location_id: Text = "", reason: Text = ""
+) -> Response:
+    """The card's "Link to another location": the API's POST /customers/{id}/locations."""
+    form = blank_form(location_id=location_id, reason=reason)
+    try:
+        link_to_location(
+            customer_id,
+            location_id.strip(),
+            reason,
+            console.container.uow(),
+            console.container.clock,
+            console.actor,
+        )
+    except HeedfulError as exc:
+        return card_section(
+            console, customer_id, "locations", status=422, locations=console.failed(exc, form)
+        )
+    return card_section(console, customer_id, "locations")
