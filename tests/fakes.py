@@ -440,11 +440,15 @@ class FakeEventInbox(_Repository):
             answers.append(True)
         return answers
 
-    def unprocessed(self, limit: int, after_sequence: int | None = None) -> list[StoredEvent]:
+    def unprocessed(
+        self, limit: int, after_sequence: int | None = None, *, now: datetime | None = None
+    ) -> list[StoredEvent]:
         waiting = [
             stored
             for sequence, stored in sorted(self._state.events.items())
-            if stored.processed_at is None and (after_sequence is None or sequence > after_sequence)
+            if stored.processed_at is None
+            and (after_sequence is None or sequence > after_sequence)
+            and (now is None or stored.retry_at is None or stored.retry_at <= now)
         ]
         return _copy(waiting[:limit])
 
@@ -540,6 +544,7 @@ class FakeUnitOfWork:
         self.tasks: Any = FakeLedgerNone(self)
         self.feedback: Any = FakeFeedbackNone(self)
         self.events: EventInbox = FakeEventInbox(self)
+        self.dead_letters: Any = FakeLedgerNone(self)  # the worker's; tested on real storage
         self.seed(*rows)
 
     def audit_entries(self) -> list[AuditEntry]:
