@@ -81,7 +81,7 @@ class SqlDeadLetters:
                 dead_letters.delete().where(
                     _t.kind == kind.value,
                     _t.ref.in_(list(refs)),
-                    _t.state == LetterState.RETRYING.value,
+                    _t.state != LetterState.DISCARDED.value,
                 )
             )
 

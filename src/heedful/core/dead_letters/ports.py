@@ -15,7 +15,9 @@ class DeadLetters(Protocol):
         ...
 
     def forget(self, kind: LetterKind, refs: Sequence[str]) -> None:
-        """Drop the failure records of records that have since succeeded."""
+        """Drop the open letters of these records (they succeeded, or go back in the queue).
+
+        A discarded letter stays: it is the record of what an operator closed."""
         ...
 
     def list(
