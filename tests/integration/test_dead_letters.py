@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from promise_world import PromiseWorld, build_world
 from smtp_mailbox import Mailbox
+from structlog.testing import capture_logs
 
 from heedful.adapters.storage.promise_tables import promises
 from heedful.adapters.storage.tables import locations
@@ -32,7 +33,8 @@ from heedful.core.promises.model import PromiseKind, PromiseState, WantedItem
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.ids import new_id
 from heedful.core.shared.ports import UnitOfWork
-from heedful.entrypoints.worker.jobs import run_prompt_jobs
+from heedful.entrypoints.observability import REGISTRY
+from heedful.entrypoints.worker.jobs import count_dead_letters, run_prompt_jobs
 
 
 @pytest.fixture
@@ -284,3 +286,29 @@ def test_a_scheduled_job_that_fails_is_set_aside_and_not_run_again_until_retried
     assert not isinstance(report, DeadLetter)
     with world.uow as uow:
         assert uow.dead_letters.get(LetterKind.JOB, JOB) is None
+
+
+def test_a_dead_letter_is_logged_once_and_counted_and_the_gauge_shows_it(
+    container: Container, clock: FrozenClock
+) -> None:
+    world = build_world(container, clock)
+    store(world, stock_event(world, "stock-poison", 10**20))
+    counted = REGISTRY.get_sample_value("heedful_dead_letters_total", {"kind": "event"}) or 0
+
+    with capture_logs() as logs:
+        for _ in range(3):
+            run_prompt_jobs(container)
+            clock.advance(timedelta(hours=1))
+
+    set_aside = [e for e in logs if e["event"] == "record set aside as a dead letter"]
+    assert len(set_aside) == 1
+    assert set_aside[0]["log_level"] == "error"
+    assert set_aside[0]["kind"] == "event"
+    assert "exc_info" not in set_aside[0]  # one line, not a traceback
+    assert not [
+        e for e in logs if e["log_level"] in {"error", "critical"} and e is not set_aside[0]
+    ]
+    assert REGISTRY.get_sample_value("heedful_dead_letters_total", {"kind": "event"}) == counted + 1
+    count_dead_letters(container)
+    assert REGISTRY.get_sample_value("heedful_dead_letters_waiting", {"kind": "event"}) == 1
+    assert REGISTRY.get_sample_value("heedful_dead_letters_waiting", {"kind": "timer"}) == 0
