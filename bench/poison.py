@@ -44,7 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    metrics: dict[str, Any] = {"load_average_1m_at_start": round(os.getloadavg()[0], 2)}
+    metrics: dict[str, Any] = {"poison_load_average_1m_at_start": round(os.getloadavg()[0], 2)}
     clean = _scenario(args, poisoned=False)
     poisoned = _scenario(args, poisoned=True)
     print(clean.line("good events, clean"))
