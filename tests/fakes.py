@@ -458,6 +458,25 @@ class FakeEventInbox(_Repository):
             if sequence in table:
                 table[sequence] = replace(table[sequence], processed_at=at)
 
+    def try_again_at(self, sequence: int, at: datetime) -> None:
+        table = self._writing().events
+        table[sequence] = replace(table[sequence], retry_at=at)
+
+    def set_aside(self, sequence: int, at: datetime) -> None:
+        # The fake has no dead_at: a set-aside event simply never comes due again.
+        table = self._writing().events
+        table[sequence] = replace(table[sequence], retry_at=datetime.max.replace(tzinfo=at.tzinfo))
+
+    def put_back(self, sequence: int, at: datetime) -> bool:
+        table = self._writing().events
+        if sequence not in table or table[sequence].processed_at is not None:
+            return False
+        table[sequence] = replace(table[sequence], retry_at=at)
+        return True
+
+    def get(self, sequence: int) -> StoredEvent | None:
+        return _copy(self._state.events.get(sequence))
+
     def between(self, type: str, since: datetime, until: datetime, limit: int) -> list[StoredEvent]:
         found = [
             stored
