@@ -26,6 +26,7 @@ BENCHMARKS = (
     "sla_clocks",
     "inbox",
     "text_model",
+    "poison",
 )
 
 
@@ -67,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
         metrics = _module(name).run(args)
         print(json.dumps({name: metrics}, indent=2, ensure_ascii=False))
         if not args.no_results:
-            merge_results(name, metrics, args.results)
+            # A module may file its figures under a shared key (issue 11's "reliability").
+            merge_results(getattr(_module(name), "RESULTS_KEY", name), metrics, args.results)
             print(f"merged into {args.results}")
     return 0
 

@@ -455,11 +455,15 @@ class FakeEventInbox(_Repository):
             answers.append(True)
         return answers
 
-    def unprocessed(self, limit: int, after_sequence: int | None = None) -> list[StoredEvent]:
+    def unprocessed(
+        self, limit: int, after_sequence: int | None = None, *, now: datetime | None = None
+    ) -> list[StoredEvent]:
         waiting = [
             stored
             for sequence, stored in sorted(self._state.events.items())
-            if stored.processed_at is None and (after_sequence is None or sequence > after_sequence)
+            if stored.processed_at is None
+            and (after_sequence is None or sequence > after_sequence)
+            and (now is None or stored.retry_at is None or stored.retry_at <= now)
         ]
         return _copy(waiting[:limit])
 
@@ -468,6 +472,25 @@ class FakeEventInbox(_Repository):
         for sequence in sequences:
             if sequence in table:
                 table[sequence] = replace(table[sequence], processed_at=at)
+
+    def try_again_at(self, sequence: int, at: datetime) -> None:
+        table = self._writing().events
+        table[sequence] = replace(table[sequence], retry_at=at)
+
+    def set_aside(self, sequence: int, at: datetime) -> None:
+        # The fake has no dead_at: a set-aside event simply never comes due again.
+        table = self._writing().events
+        table[sequence] = replace(table[sequence], retry_at=datetime.max.replace(tzinfo=at.tzinfo))
+
+    def put_back(self, sequence: int, at: datetime) -> bool:
+        table = self._writing().events
+        if sequence not in table or table[sequence].processed_at is not None:
+            return False
+        table[sequence] = replace(table[sequence], retry_at=at)
+        return True
+
+    def get(self, sequence: int) -> StoredEvent | None:
+        return _copy(self._state.events.get(sequence))
 
     def between(self, type: str, since: datetime, until: datetime, limit: int) -> list[StoredEvent]:
         found = [
@@ -559,6 +582,7 @@ class FakeUnitOfWork:
         self.feedback: Any = FakeFeedbackNone(self)
         self.events: EventInbox = FakeEventInbox(self)
         self.threads: Any = FakeLedgerNone(self)
+        self.dead_letters: Any = FakeLedgerNone(self)  # the worker's; tested on real storage
         self.seed(*rows)
 
     def audit_entries(self) -> list[AuditEntry]:

@@ -57,6 +57,12 @@ class Settings(BaseSettings):
     conversations_location: str = Field(
         "", description="location (id or code) of e-mail and chat no address points elsewhere"
     )
+    dead_letter_tries: int = Field(
+        5,
+        ge=1,
+        le=100,
+        description="failed tries of an event, message, timer or job before it is set aside",
+    )
 
     @model_validator(mode="before")
     @classmethod

@@ -275,3 +275,20 @@ def test_an_idempotency_key_is_honoured_for_a_sender_seen_before(
     again = post(api, [stock("e-1")], key)
     assert again.headers["Idempotent-Replayed"] == "true"
     assert again.json() == first.json() == {"accepted": 1, "duplicates": 0, "rejected": []}
+
+
+def test_numbers_beyond_their_range_are_refused_by_the_route_and_the_lean_path_alike(
+    api: Api, api_world: ApiWorld
+) -> None:
+    # The first request takes the route; the sender is then known, and the next take the lean
+    # path (entrypoints/fast_ingest.py). Both parse in core/events, so both refuse alike.
+    answers = [post(api, stock(f"e-{n}", quantity=10**20), SINGLE) for n in range(2)]
+    for answer in answers:
+        assert answer.status_code == 422
+        assert answer.headers["content-type"] == "application/problem+json"
+        assert answer.json()["field"] == "data.quantity"
+    batch = post(api, [stock("e-3", quantity=1_000_000_001), stock("e-4", quantity=7)], BATCH)
+    assert batch.status_code == 202
+    assert batch.json()["accepted"] == 1
+    assert [(r["index"], r["field"]) for r in batch.json()["rejected"]] == [(0, "data.quantity")]
+    assert stored_ids(api_world) == ["e-4"]

@@ -83,3 +83,16 @@ def test_a_missing_file_is_an_error_of_its_own(run: CliRunner, tmp_path: Path) -
     result = ingest(run, tmp_path / "nowhere.jsonl")
     assert result.exit_code == 2
     assert "cannot read" in result.output
+
+
+def test_a_quantity_beyond_its_range_is_refused_on_its_line(
+    run: CliRunner, container: Container, tmp_path: Path
+) -> None:
+    path = tmp_path / "events.jsonl"
+    path.write_text(json.dumps(stock("e-1", quantity=10**20)) + "\n" + json.dumps(stock("e-2")))
+
+    result = ingest(run, path)
+
+    assert result.exit_code == 1, result.output
+    assert "line 1, data.quantity: quantity must be at most 1,000,000,000" in result.output
+    assert stored(container) == ["e-2"]

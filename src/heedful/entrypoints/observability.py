@@ -13,6 +13,7 @@ from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
     Counter,
+    Gauge,
     Histogram,
     generate_latest,
 )
@@ -32,6 +33,20 @@ LATENCY = Histogram(
     ["method", "route"],
     registry=REGISTRY,
     buckets=(0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+)
+# A record set aside after its tries ran out (or at once, on a permanent error), by kind:
+# event, message, timer, job. The gauge is how many wait for an operator now.
+DEAD_LETTERS = Counter(
+    "heedful_dead_letters_total",
+    "Records set aside as dead letters",
+    ["kind"],
+    registry=REGISTRY,
+)
+DEAD_LETTERS_WAITING = Gauge(
+    "heedful_dead_letters_waiting",
+    "Dead letters waiting for an operator to retry or discard them",
+    ["kind"],
+    registry=REGISTRY,
 )
 
 

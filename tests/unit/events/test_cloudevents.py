@@ -227,3 +227,53 @@ def test_a_body_with_a_nul_or_a_lone_surrogate_is_never_judged_free_of_bad_text(
             body = json.dumps(with_data(stock_changed(), product=bad), ensure_ascii=ascii_only)
             assert not storable_text_only(body.encode("utf-8", "surrogatepass"))
     assert storable_text_only(json.dumps(stock_changed(), ensure_ascii=False).encode())
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"quantity": 10**20}, "data.quantity"),
+        ({"quantity": 1_000_000_001}, "data.quantity"),
+        ({"quantity": 1e300}, "data.quantity"),
+        ({"price": 10**13}, "data.price"),
+        ({"price": -1e13}, "data.price"),
+        ({"product": "b" * 201}, "data.product"),
+        ({"size": "M" * 201}, "data.size"),
+    ],
+    ids=repr,
+)
+def test_numbers_and_texts_beyond_their_documented_range_are_refused_naming_the_field(
+    changes: dict[str, Any], field: str
+) -> None:
+    reason, named = refusal(with_data(stock_changed(), **changes))
+    assert named == field
+    assert field.removeprefix("data.") in reason
+
+
+def test_the_edges_of_each_range_are_accepted() -> None:
+    edge = with_data(stock_changed(), quantity=1_000_000_000, price=10**12, product="b" * 200)
+    assert parse_event(edge).data["quantity"] == 1_000_000_000
+    assert parse_event(with_data(stock_changed(), price=-(10**12))).data["price"] == -(10**12)
+
+
+def test_a_customer_named_by_too_long_an_identity_is_refused_naming_that_key() -> None:
+    charge = {
+        "specversion": "1.0",
+        "id": "chg-1",
+        "source": "urn:bank:core",
+        "type": "heedful.charge.scheduled",
+        "data": {
+            "customer": {"email": "a" * 300 + "@example.com"},
+            "account": "UA-1",
+            "amount": 10**15,
+            "balance": 10,
+            "currency": "UAH",
+            "due_at": "2026-03-05T09:00:00+02:00",
+        },
+    }
+    assert refusal(charge)[1] == "data.customer.email"
+    charge["data"]["customer"] = {"email": "olena@example.com"}
+    assert refusal(charge) == (
+        "amount must be between -1,000,000,000,000 and 1,000,000,000,000",
+        "data.amount",
+    )

@@ -27,6 +27,7 @@ CLEARED_ON_ERASURE: dict[str, dict[str, str]] = {
     "churn_risks": {"reasons": _DELETED, "inputs": _DELETED},
     "consents": {"how": _DELETED, "recorded_by": _DELETED, "recorded_by_label": _DELETED},
     "customers": {"full_name": "set to a dash"},
+    "dead_letters": {"error": "strings naming her id or values"},
     "events": {
         "subject": "strings naming her id or values",
         "data": "strings naming her id or values",
@@ -109,6 +110,14 @@ PII_FREE: dict[str, dict[str, str]] = {
         "erased_by_label": _STAFF,
         "reason": "staff's words, with her name and identities taken out as it is written",
         "removed": "counts",
+    },
+    "dead_letters": {
+        "kind": _CODE,
+        "ref": _IDS,
+        "what": "the record's type and ids (an event's type and source/id, a message's template)",
+        "state": _CODE,
+        "payload": "a timer's kind and subject id",
+        "closed_by": _STAFF,
     },
     "events": {"source": _STAFF, "event_id": _IDS, "type": _CODE, "dataschema": _STAFF},
     "feedback_rollups": dict.fromkeys(

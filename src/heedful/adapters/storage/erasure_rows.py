@@ -26,6 +26,7 @@ from heedful.adapters.storage.promise_tables import messages, promises, tasks
 from heedful.adapters.storage.tables import (
     audit_log,
     consents,
+    dead_letters,
     events,
     history,
     idempotency_customers,
@@ -225,6 +226,25 @@ def _event_records(conn: Connection, customer_id: str, known_as: Sequence[str]) 
     return {"event_mentions": len(rows)}
 
 
+def _dead_letter_records(
+    conn: Connection, customer_id: str, known_as: Sequence[str]
+) -> dict[str, int]:
+    """A failure's error line may quote what the record said (an address a rule refused)."""
+    needles = [customer_id, *known_as]
+    rows = conn.execute(
+        sa.select(dead_letters.c.kind, dead_letters.c.ref, dead_letters.c.error).where(
+            _mentioning(dead_letters.c.error, needles)
+        )
+    ).all()
+    for kind, ref, error in rows:
+        conn.execute(
+            dead_letters.update()
+            .where(dead_letters.c.kind == kind, dead_letters.c.ref == ref)
+            .values(error=redact_values(error, needles))
+        )
+    return {"dead_letter_mentions": len(rows)}
+
+
 def _idempotency_answers(
     conn: Connection, customer_id: str, known_as: Sequence[str]
 ) -> dict[str, int]:
@@ -258,6 +278,7 @@ ROOMS: tuple[Room, ...] = (
     _feedback_records,
     _playbook_records,
     _event_records,
+    _dead_letter_records,
     _idempotency_answers,
 )
 

@@ -67,6 +67,7 @@ def _stored(row: RowMapping) -> StoredEvent:
         ),
         received_at=row["received_at"],
         processed_at=row["processed_at"],
+        retry_at=row["retry_at"],
     )
 
 
@@ -133,16 +134,43 @@ class SqlEventInbox:
         )
         return {(source, event_id) for source, event_id in rows}
 
-    def unprocessed(self, limit: int, after_sequence: int | None = None) -> list[StoredEvent]:
+    def unprocessed(
+        self, limit: int, after_sequence: int | None = None, *, now: datetime | None = None
+    ) -> list[StoredEvent]:
+        # The partial index's own predicate, so that the planner walks only waiting events.
         query = (
             events.select()
-            .where(events.c.processed_at.is_(None))
+            .where(events.c.processed_at.is_(None), events.c.dead_at.is_(None))
             .order_by(events.c.sequence)
             .limit(limit)
         )
         if after_sequence is not None:
             query = query.where(events.c.sequence > after_sequence)
+        if now is not None:
+            # Failed events are few; this filter costs a look at each waiting row, not a scan.
+            query = query.where(sa.or_(events.c.retry_at.is_(None), events.c.retry_at <= now))
         return [_stored(row) for row in self._conn.execute(claimed(self._conn, query)).mappings()]
+
+    def try_again_at(self, sequence: int, at: datetime) -> None:
+        self._conn.execute(events.update().where(events.c.sequence == sequence).values(retry_at=at))
+
+    def set_aside(self, sequence: int, at: datetime) -> None:
+        self._conn.execute(
+            events.update().where(events.c.sequence == sequence).values(dead_at=at, retry_at=None)
+        )
+
+    def put_back(self, sequence: int, at: datetime) -> bool:
+        result = self._conn.execute(
+            events.update()
+            .where(events.c.sequence == sequence, events.c.processed_at.is_(None))
+            .values(dead_at=None, retry_at=at)
+        )
+        return bool(result.rowcount)
+
+    def get(self, sequence: int) -> StoredEvent | None:
+        row = self._conn.execute(events.select().where(events.c.sequence == sequence)).mappings()
+        found = row.first()
+        return _stored(found) if found is not None else None
 
     def mark_processed(self, sequences: Sequence[int], at: datetime) -> None:
         if sequences:

@@ -257,6 +257,8 @@ idempotency_keys = sa.Table(
     sa.Column("created_at", UtcDateTime, nullable=False, index=True),
 )
 
+EVENTS_WAITING = "processed_at IS NULL AND dead_at IS NULL"
+
 # Business events in (CloudEvents), in order of arrival. The engine works through the unprocessed
 # ones by ``sequence``; (source, event_id) is the CloudEvents identity that makes retries harmless.
 events = sa.Table(
@@ -278,14 +280,18 @@ events = sa.Table(
     sa.Column("extensions", Json, nullable=False),
     sa.Column("received_at", UtcDateTime, nullable=False),
     sa.Column("processed_at", UtcDateTime, nullable=True),
+    # A failed event waits until retry_at; a dead letter (dead_at) waits for an operator.
+    sa.Column("retry_at", UtcDateTime, nullable=True),
+    sa.Column("dead_at", UtcDateTime, nullable=True),
     sa.UniqueConstraint("source", "event_id"),
     sa.Index(None, "type", "received_at"),
-    # Only the waiting events: finding work costs what is waiting, not what was ever received.
+    # Only the waiting events: finding work costs what is waiting, not what was ever received
+    # nor what was set aside.
     sa.Index(
         "ix_events_unprocessed",
         "sequence",
-        postgresql_where=sa.text("processed_at IS NULL"),
-        sqlite_where=sa.text("processed_at IS NULL"),
+        postgresql_where=sa.text(EVENTS_WAITING),
+        sqlite_where=sa.text(EVENTS_WAITING),
     ),
     # AUTOINCREMENT: never hand out a purged event's sequence again.
     sqlite_autoincrement=True,
@@ -301,4 +307,30 @@ idempotency_customers = sa.Table(
     sa.Column("customer_id", Id, primary_key=True),
     sa.Column("created_at", UtcDateTime, nullable=False, index=True),
     sa.Index(None, "customer_id"),
+)
+
+# Records the worker failed on (events, outbox messages, timers, scheduled jobs), one row per
+# record while it is retried, set aside (dead) or discarded by an operator (kept for the record).
+dead_letters = sa.Table(
+    "dead_letters",
+    metadata,
+    sa.Column("kind", sa.String(10), primary_key=True),
+    sa.Column("ref", sa.String(200), primary_key=True),
+    sa.Column("what", sa.String(500), nullable=False),
+    sa.Column("state", sa.String(10), nullable=False),
+    sa.Column("error", sa.String(1000), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("first_failed_at", UtcDateTime, nullable=False),
+    sa.Column("last_failed_at", UtcDateTime, nullable=False),
+    sa.Column("next_try_at", UtcDateTime, nullable=True),
+    sa.Column("payload", Json, nullable=False),
+    sa.Column("closed_at", UtcDateTime, nullable=True),
+    sa.Column("closed_by", sa.String(200), nullable=False, server_default=""),
+    # The operators' list and the gauge read only the letters still open.
+    sa.Index(
+        "ix_dead_letters_open",
+        "last_failed_at",
+        postgresql_where=sa.text("state <> 'discarded'"),
+        sqlite_where=sa.text("state <> 'discarded'"),
+    ),
 )

@@ -46,6 +46,9 @@ class SqlTimers:
             statement = statement.where(timers.c.kind.in_([k.value for k in kinds]))
         return self._conn.execute(statement).rowcount
 
+    def postpone(self, timer_id: str, due_at: datetime) -> None:
+        self._conn.execute(timers.update().where(timers.c.id == timer_id).values(due_at=due_at))
+
 
 def _task(row: RowMapping) -> Task:
     amount = row["goodwill_amount"]

@@ -21,6 +21,7 @@ from heedful.adapters.storage.conversation_rows import SqlTeams, SqlThreads
 from heedful.adapters.storage.customer_name_rows import SqlCustomerNames
 from heedful.adapters.storage.customer_rows import SqlCustomers, SqlIdentities
 from heedful.adapters.storage.dashboard_rows import SqlDashboardReads
+from heedful.adapters.storage.dead_letter_rows import SqlDeadLetters
 from heedful.adapters.storage.event_rows import SqlEventInbox
 from heedful.adapters.storage.feedback_rows import SqlFeedbackStore
 from heedful.adapters.storage.outbox_rows import SqlOutbox, SqlStockLevels
@@ -37,6 +38,7 @@ from heedful.adapters.storage.task_rows import SqlTasks, SqlTimers
 from heedful.core.conversations import ports as conversation_ports
 from heedful.core.conversations.canned_replies import CannedReplyRepository
 from heedful.core.conversations.customer_names import CustomerNames
+from heedful.core.dead_letters.ports import DeadLetters
 from heedful.core.events.model import EventInbox
 from heedful.core.feedback.dashboard_ports import DashboardReads
 from heedful.core.feedback.ports import FeedbackStore
@@ -83,6 +85,7 @@ class SqlUnitOfWork:
     customer_names: CustomerNames
     feedback: FeedbackStore
     dashboard: DashboardReads
+    dead_letters: DeadLetters
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -130,6 +133,7 @@ class SqlUnitOfWork:
         self.customer_names = SqlCustomerNames(conn)
         self.feedback = SqlFeedbackStore(conn)
         self.dashboard = SqlDashboardReads(conn)
+        self.dead_letters = SqlDeadLetters(conn)
 
     def __exit__(
         self,

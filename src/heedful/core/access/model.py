@@ -35,6 +35,7 @@ class Permission(StrEnum):
     VIEW_REPORTS = "view_reports"
     ANSWER_CONVERSATIONS = "answer_conversations"
     MANAGE_SLA = "manage_sla"
+    MANAGE_DEAD_LETTERS = "manage_dead_letters"  # admins only: records across every location
 
 
 _GRANTS: dict[Role, frozenset[Permission]] = {

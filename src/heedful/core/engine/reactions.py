@@ -2,9 +2,12 @@
 
 A batch of events is claimed from the inbox and each event is handled in its own savepoint: one
 event that cannot be understood (a location Heedful does not know) is reported and passed over,
-and never holds up the ones behind it. The batch is marked processed in the same transaction as
-everything it caused, so a worker killed half-way leaves the whole batch to be done again and
-nothing done twice.
+and never holds up the ones behind it. An event whose handling fails (a number the database
+cannot hold, a bug) has only its savepoint undone: its failure is written down
+(``core/dead_letters``), it waits out a backoff, and after a few tries it is set aside as a dead
+letter, while the rest of the batch is marked processed. The batch is marked processed in the
+same transaction as everything it caused, so a worker killed half-way leaves the whole batch to
+be done again and nothing done twice.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from datetime import datetime
 from typing import Any
 
 from heedful.core.access.model import SYSTEM
+from heedful.core.dead_letters.model import DeadLetter, LetterKind, RetryPolicy
+from heedful.core.dead_letters.recording import note_failure
 from heedful.core.events.model import StoredEvent
 from heedful.core.events.references import customer_named, location_named
 from heedful.core.playbooks.firing import PlaybookIndex, fire_playbooks
@@ -28,7 +33,6 @@ from heedful.core.promises.model import (
 )
 from heedful.core.promises.ports import PromiseFilter
 from heedful.core.shared.clock import Clock
-from heedful.core.shared.errors import HeedfulError
 from heedful.core.shared.ports import UnitOfWork
 
 _CLOSES: dict[str, PromiseKind] = {
@@ -44,6 +48,7 @@ class EngineReport:
     kept: int = 0  # promises an event fulfilled
     fired: int = 0  # playbooks that acted for a customer
     skipped: list[str] = field(default_factory=list)  # "source/id: why"
+    failed: list[DeadLetter] = field(default_factory=list)  # to try again later, or set aside
     last_sequence: int | None = None
 
 
@@ -53,29 +58,53 @@ def process_events(
     *,
     batch: int = 200,
     tell_per_unit: int = DEFAULT_TELL_PER_UNIT,
+    retry: RetryPolicy = RetryPolicy(),  # noqa: B008 - frozen, shared safely
 ) -> EngineReport:
     """One batch of stored events, oldest first; returns what it did (events == 0: none left)."""
     report = EngineReport()
     with uow_factory() as uow:
-        stored = uow.events.unprocessed(batch)
+        now = clock.now()
+        stored = uow.events.unprocessed(batch, now=now)
         if not stored:
             return report
-        now = clock.now()
         # Built once per batch: each event then asks the interest index, not every playbook.
         playbooks = PlaybookIndex(uow.playbooks.enabled())
+        failed: list[tuple[StoredEvent, Exception]] = []
         for item in stored:
             try:
                 with uow:
                     _react(uow, item, now, report, tell_per_unit)
                     _run_playbooks(uow, item, now, report, playbooks)
                     uow.commit()
-            except HeedfulError as refused:
-                report.skipped.append(f"{item.event.source}/{item.event.id}: {refused}")
+            except Exception as error:
+                # Only this event's savepoint was undone (on PostgreSQL that also clears the
+                # aborted transaction): the events before and after it keep what they did.
+                failed.append((item, error))
             report.events += 1
-        uow.events.mark_processed([item.sequence for item in stored], now)
+        failed_sequences = {item.sequence for item, _ in failed}
+        done = [item for item in stored if item.sequence not in failed_sequences]
+        uow.events.mark_processed([item.sequence for item in done], now)
+        uow.dead_letters.forget(
+            LetterKind.EVENT, [str(item.sequence) for item in done if item.retry_at is not None]
+        )
+        for item, problem in failed:
+            report.failed.append(_set_back(uow, item, problem, now, retry))
         uow.commit()
         report.last_sequence = stored[-1].sequence
     return report
+
+
+def _set_back(
+    uow: UnitOfWork, item: StoredEvent, failure: Exception, now: datetime, retry: RetryPolicy
+) -> DeadLetter:
+    event = item.event
+    what = f"{event.type} {event.source}/{event.id}"
+    letter = note_failure(uow, LetterKind.EVENT, str(item.sequence), what, failure, now, retry)
+    if letter.is_dead:
+        uow.events.set_aside(item.sequence, now)
+    else:
+        uow.events.try_again_at(item.sequence, letter.next_try_at or now)
+    return letter
 
 
 def _react(

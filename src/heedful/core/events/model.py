@@ -42,6 +42,7 @@ class StoredEvent:
     event: BusinessEvent
     received_at: datetime
     processed_at: datetime | None = None
+    retry_at: datetime | None = None  # set after a failed try: not taken again before then
 
 
 class EventInbox(Protocol):
@@ -54,8 +55,12 @@ class EventInbox(Protocol):
         """
         ...
 
-    def unprocessed(self, limit: int, after_sequence: int | None = None) -> list[StoredEvent]:
-        """The oldest events not yet processed, in sequence order.
+    def unprocessed(
+        self, limit: int, after_sequence: int | None = None, *, now: datetime | None = None
+    ) -> list[StoredEvent]:
+        """The oldest events not yet processed, in sequence order; never a dead letter.
+
+        With ``now``, an event that failed and waits out its backoff is left for later.
 
         On PostgreSQL the rows are locked for this transaction and rows other workers hold are
         skipped, so several workers share the work without taking an event twice.
@@ -63,6 +68,19 @@ class EventInbox(Protocol):
         ...
 
     def mark_processed(self, sequences: Sequence[int], at: datetime) -> None: ...
+    def try_again_at(self, sequence: int, at: datetime) -> None:
+        """A failed event waits until ``at`` before it is taken again."""
+        ...
+
+    def set_aside(self, sequence: int, at: datetime) -> None:
+        """A dead letter: left out of ``unprocessed`` until ``put_back``."""
+        ...
+
+    def put_back(self, sequence: int, at: datetime) -> bool:
+        """An operator's retry: the event is due again at ``at``; False if there is none such."""
+        ...
+
+    def get(self, sequence: int) -> StoredEvent | None: ...
 
     def between(self, type: str, since: datetime, until: datetime, limit: int) -> list[StoredEvent]:
         """Events of one type received in [since, until), oldest first: replays and dry-runs."""

@@ -17,6 +17,15 @@ from typing import Any
 
 CUSTOMER_KEYS = ("id", "phone", "email", "loyalty_card")
 
+# The ranges of what the engine stores from an event, checked where events enter (the API, the
+# lean path, the stream and the CLI all parse here), so that no stored event can later fail for
+# a number or a text the database cannot hold. See docs/decisions/0022-dead-letters.md.
+MAX_QUANTITY = 1_000_000_000  # units on hand: the stock level is a 32-bit column
+MAX_AMOUNT = 1_000_000_000_000  # a price, total, amount or balance, either sign
+MAX_TEXT = 200  # product, variant, size, location, references: their columns are 200 wide
+MAX_LONG_TEXT = 1000  # an offer's title
+MAX_ITEMS = 1000  # lines of one purchase or visit
+
 
 class ValueKind(StrEnum):
     TEXT = "text"  # a non-empty string
@@ -32,6 +41,7 @@ class DataField:
     name: str
     kind: ValueKind
     required: bool = True
+    max_length: int = MAX_TEXT  # for text: longer is refused
 
 
 def optional(name: str, kind: ValueKind) -> DataField:
@@ -75,9 +85,11 @@ def parse_timestamp(value: object) -> datetime | None:
     return parsed if parsed.tzinfo is not None else None
 
 
-def _text(value: object) -> str | None:
+def _text(value: object, max_length: int = MAX_TEXT) -> str | None:
     if not isinstance(value, str) or not value.strip():
         return "must be a non-empty string"
+    if len(value) > max_length:
+        return f"must be at most {max_length} characters"
     return None
 
 
@@ -85,18 +97,22 @@ def _number(value: object) -> str | None:
     # bool is an int in Python but true is not a price.
     if isinstance(value, bool) or not isinstance(value, int | float):
         return "must be a JSON number"
-    if not math.isfinite(value):
+    if isinstance(value, float) and not math.isfinite(value):
         return "must be a finite number"
+    if not -MAX_AMOUNT <= value <= MAX_AMOUNT:
+        return f"must be between -{MAX_AMOUNT:,} and {MAX_AMOUNT:,}"
     return None
 
 
 def _quantity(value: object) -> str | None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        if isinstance(value, float) and value.is_integer() and value >= 0:
-            return None  # 3.0 is what some JSON writers make of 3
+    if isinstance(value, bool) or not isinstance(value, int | float):
         return "must be a whole number of units"
+    if isinstance(value, float) and not (math.isfinite(value) and value.is_integer()):
+        return "must be a whole number of units"  # 3.0 is what some JSON writers make of 3
     if value < 0:
         return "must not be negative"
+    if value > MAX_QUANTITY:
+        return f"must be at most {MAX_QUANTITY:,}"
     return None
 
 
@@ -113,14 +129,17 @@ def _customer(value: object) -> str | None:
     if not named:
         return "must name the customer by id, phone, email or loyalty_card"
     for key in named:
-        if _text(value[key]) is not None:
-            return f"{key} must be a non-empty string"
+        reason = _text(value[key])
+        if reason is not None:
+            return f"{key} {reason}"
     return None
 
 
 def _items(value: object) -> str | None:
     if not isinstance(value, list) or not all(isinstance(item, Mapping) for item in value):
         return "must be a list of objects"
+    if len(value) > MAX_ITEMS:
+        return f"must list at most {MAX_ITEMS} items"
     return None
 
 
@@ -134,6 +153,15 @@ _CHECKS: dict[ValueKind, Callable[[object], str | None]] = {
 }
 
 
+def _path(field: DataField, value: object, reason: str) -> str:
+    # A customer's bad key is named in full (data.customer.email), so a client knows which one.
+    if field.kind is ValueKind.CUSTOMER and isinstance(value, Mapping):
+        key = reason.split(" ", 1)[0]
+        if key in CUSTOMER_KEYS:
+            return f"data.{field.name}.{key}"
+    return f"data.{field.name}"
+
+
 def check_data(event_type: EventType, data: Mapping[str, Any]) -> None:
     """Raise ``DataProblem`` for the first field that is missing or of the wrong kind."""
     for field in event_type.fields:
@@ -142,9 +170,12 @@ def check_data(event_type: EventType, data: Mapping[str, Any]) -> None:
             if field.required:
                 raise DataProblem(f"{field.name} is required", f"data.{field.name}")
             continue
-        reason = _CHECKS[field.kind](value)
+        if field.kind is ValueKind.TEXT:
+            reason = _text(value, field.max_length)
+        else:
+            reason = _CHECKS[field.kind](value)
         if reason is not None:
-            raise DataProblem(f"{field.name} {reason}", f"data.{field.name}")
+            raise DataProblem(f"{field.name} {reason}", _path(field, value, reason))
 
 
 TEXT, NUMBER, QUANTITY = ValueKind.TEXT, ValueKind.NUMBER, ValueKind.QUANTITY
@@ -214,7 +245,7 @@ _BUILT_IN = (
         "heedful.offer.published",
         (
             DataField("location", TEXT),
-            DataField("title", TEXT),
+            DataField("title", TEXT, max_length=MAX_LONG_TEXT),
             optional("price", NUMBER),
             optional("currency", TEXT),
             optional("valid_until", TIMESTAMP),

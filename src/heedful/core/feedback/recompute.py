@@ -19,6 +19,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from heedful.core.access.model import SYSTEM
+from heedful.core.dead_letters.model import DeadLetter, LetterKind, RetryPolicy
+from heedful.core.dead_letters.recording import note_failure
 from heedful.core.feedback.cx_index import ALL, Cell
 from heedful.core.feedback.indices import assess_churn, compute_cx_index
 from heedful.core.feedback.ports import AnswerFilter
@@ -147,16 +149,45 @@ def next_run(now: datetime) -> datetime:
     return today if now < today else today + timedelta(days=1)
 
 
-def recompute_when_due(uow_factory: UowFactory, clock: Clock) -> RecomputeReport | None:
-    """Runs the daily recompute if it is due and no other worker has claimed it; else None."""
+def recompute_when_due(
+    uow_factory: UowFactory,
+    clock: Clock,
+    retry: RetryPolicy = RetryPolicy(),  # noqa: B008 - frozen, shared safely
+) -> RecomputeReport | DeadLetter | None:
+    """Runs the daily recompute if it is due and no other worker has claimed it; else None.
+
+    A run that raises gives its claim back and is tried again after a backoff; after a few tries
+    (or at once, for an error trying again cannot cure) it is a dead letter, skipped until an
+    operator retries it. Its failure is returned rather than raised: the caller logs it once.
+    """
     started = clock.now()
     with uow_factory() as uow:
+        letter = uow.dead_letters.get(LetterKind.JOB, JOB)
+        if letter is not None and letter.waits(started):
+            return None
         claimed = uow.feedback.schedule.claim(JOB, started, started + LEASE)
         uow.commit()
     if not claimed:
         return None
-    report = recompute_feedback(uow_factory, clock)
+    try:
+        report = recompute_feedback(uow_factory, clock)
+    except Exception as error:
+        return _set_back(uow_factory, clock, error, retry)
     with uow_factory() as uow:
         uow.feedback.schedule.finish(JOB, clock.now(), next_run(started), report.as_json())
+        uow.dead_letters.forget(LetterKind.JOB, [JOB])
         uow.commit()
     return report
+
+
+def _set_back(
+    uow_factory: UowFactory, clock: Clock, error: Exception, retry: RetryPolicy
+) -> DeadLetter:
+    now = clock.now()
+    with uow_factory() as uow:
+        what = "daily CX index and churn"
+        letter = note_failure(uow, LetterKind.JOB, JOB, what, error, now, retry)
+        # The claim is given back at once; the letter says when it may be claimed again.
+        uow.feedback.schedule.finish(JOB, now, now, {"failed": letter.error})
+        uow.commit()
+    return letter

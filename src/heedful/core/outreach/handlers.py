@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from heedful.core.access.model import Actor, Permission
 from heedful.core.customers._common import audit, load_customer
+from heedful.core.dead_letters.model import LetterKind
 from heedful.core.outreach.outbox import Message, MessageStatus
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Conflict, NotFound
@@ -68,6 +69,7 @@ def retry_message(message_id: str, uow: UnitOfWork, clock: Clock, actor: Actor) 
             )
         message.requeue(now)
         uow.outbox.update(message)
+        uow.dead_letters.forget(LetterKind.MESSAGE, [message.id])
         audit(
             uow,
             actor,

@@ -1,7 +1,10 @@
 """The relay: takes ready messages from the outbox one by one and ends each of them.
 
 Each message is claimed (locked), decided, sent and recorded in one transaction, so a worker
-killed half-way leaves the message waiting and another worker sends it. The channel sees the
+killed half-way leaves the message waiting and another worker sends it. A message whose handling
+raises (not a channel's refusal: a bug, data the template or the database cannot take) has its
+savepoint undone and its failure written down; it waits out a backoff and after a few tries is
+set aside as a dead letter, so the messages behind it still go. The channel sees the
 message's stable id (the e-mail's Message-ID, the webhook's Idempotency-Key), so in the one
 window a crash cannot close (sent, not yet recorded) the receiver can tell a repeat.
 """
@@ -17,6 +20,14 @@ from typing import Any, Protocol
 from heedful.core.access.model import SYSTEM
 from heedful.core.customers._common import load_customer
 from heedful.core.customers.model import Customer, CustomerStatus
+from heedful.core.dead_letters.model import (
+    DeadLetter,
+    LetterKind,
+    LetterState,
+    RetryPolicy,
+    first_failure,
+)
+from heedful.core.dead_letters.recording import note_failure
 from heedful.core.outreach.envelope import Channel as EnvelopeChannel
 from heedful.core.outreach.envelope import Envelope, Sender, SendFailed
 from heedful.core.outreach.outbox import Message, MessageStatus
@@ -61,6 +72,7 @@ class RelayReport:
     capped: int = 0
     retrying: int = 0
     dead: int = 0
+    failed: list[DeadLetter] = field(default_factory=list)  # crashed: tried later or set aside
 
     def count(self, status: MessageStatus) -> None:
         name = {MessageStatus.RETRYING: "retrying"}.get(status, status.value)
@@ -80,7 +92,12 @@ class Relay:
     unsubscribe_link: UnsubscribeLink = lambda _message, _channel: None
 
     def run(
-        self, uow_factory: Callable[[], UnitOfWork], clock: Clock, *, limit: int = 100
+        self,
+        uow_factory: Callable[[], UnitOfWork],
+        clock: Clock,
+        *,
+        limit: int = 100,
+        retry: RetryPolicy = RetryPolicy(),  # noqa: B008 - frozen, shared safely
     ) -> RelayReport:
         report = RelayReport()
         while report.total < limit:
@@ -90,11 +107,46 @@ class Relay:
                 if not ready:
                     break
                 message = ready[0]
-                self._deliver(uow, message, now)
-                uow.outbox.update(message)
+                failed_before = message.attempts > 0
+                try:
+                    with uow:
+                        self._deliver(uow, message, now)
+                        uow.outbox.update(message)
+                        if message.status is MessageStatus.DEAD:
+                            report.failed.append(_dead_on_the_channel(uow, message, now))
+                        elif failed_before and message.status is not MessageStatus.RETRYING:
+                            uow.dead_letters.forget(LetterKind.MESSAGE, [message.id])
+                        uow.commit()
+                except Exception as error:
+                    message = self._set_back(uow, message.id, error, now, retry, report)
                 uow.commit()
             report.count(message.status)
         return report
+
+    def _set_back(
+        self,
+        uow: UnitOfWork,
+        message_id: str,
+        error: Exception,
+        now: datetime,
+        retry: RetryPolicy,
+        report: RelayReport,
+    ) -> Message:
+        # The savepoint undid what the failed try changed; the message is read again as stored.
+        message = uow.outbox.get(message_id)
+        if message is None:  # it cannot vanish under our lock; tell the caller loudly if it did
+            raise error
+        what = f"{message.template_key} to {message.customer_id}"
+        letter = note_failure(uow, LetterKind.MESSAGE, message.id, what, error, now, retry)
+        message.attempts += 1
+        message.reason = letter.error[:500]
+        if letter.is_dead:
+            message.status = MessageStatus.DEAD
+        else:
+            message.status, message.ready_at = MessageStatus.RETRYING, letter.next_try_at or now
+        uow.outbox.update(message)
+        report.failed.append(letter)
+        return message
 
     def _deliver(self, uow: UnitOfWork, message: Message, now: datetime) -> None:
         customer = _current(uow, message.customer_id)
@@ -288,3 +340,15 @@ def _not_told(
         return
     promise.note(Evidence(now, EvidenceKind.MESSAGE_NOT_SENT, reason, SYSTEM.label, message.id))
     uow.promises.update(promise)
+
+
+def _dead_on_the_channel(uow: UnitOfWork, message: Message, now: datetime) -> DeadLetter:
+    """A channel's final refusal (or its tries ran out): listed with the other dead letters."""
+    what = f"{message.template_key} to {message.customer_id}"
+    letter = uow.dead_letters.get(LetterKind.MESSAGE, message.id) or first_failure(
+        LetterKind.MESSAGE, message.id, what, now
+    )
+    letter.attempts, letter.error, letter.last_failed_at = message.attempts, message.reason, now
+    letter.state, letter.next_try_at = LetterState.DEAD, None
+    uow.dead_letters.save(letter)
+    return letter

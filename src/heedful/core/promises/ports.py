@@ -86,6 +86,9 @@ class TimerRepository(Protocol):
 
     def remove(self, timer_id: str) -> None: ...
     def cancel(self, subject_id: str, kinds: Sequence[TimerKind] = ()) -> int: ...
+    def postpone(self, timer_id: str, due_at: datetime) -> None:
+        """A timer whose firing failed is due again at ``due_at``."""
+        ...
 
 
 class TaskRepository(Protocol):

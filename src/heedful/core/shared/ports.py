@@ -22,6 +22,7 @@ from heedful.core.customers.consent import ConsentDecision
 from heedful.core.customers.identities import Identity, IdentityKind
 from heedful.core.customers.merge import MergeRecord
 from heedful.core.customers.model import Customer
+from heedful.core.dead_letters.ports import DeadLetters
 from heedful.core.events.model import EventInbox
 from heedful.core.feedback.dashboard_ports import DashboardReads
 from heedful.core.feedback.ports import FeedbackStore
@@ -213,6 +214,7 @@ class UnitOfWork(Protocol):
     calendar_days: CalendarDayRepository
     canned_replies: CannedReplyRepository
     customer_names: CustomerNames
+    dead_letters: DeadLetters
 
     def __enter__(self) -> Self: ...
     def __exit__(

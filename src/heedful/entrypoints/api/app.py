@@ -20,6 +20,7 @@ from heedful.entrypoints.api import (
 )
 from heedful.entrypoints.api import chat as chat_api
 from heedful.entrypoints.api import conversations as conversations_api
+from heedful.entrypoints.api import dead_letters as dead_letters_api
 from heedful.entrypoints.api import feedback as feedback_api
 from heedful.entrypoints.api import sla_policies as sla_policies_api
 from heedful.entrypoints.api.idempotency import HEADER, MAX_KEY_LENGTH
@@ -48,6 +49,7 @@ def install_api(app: FastAPI, container: Container) -> None:
     api.include_router(responsiveness.router)
     api.include_router(feedback_api.router)
     api.include_router(experience.router)
+    api.include_router(dead_letters_api.router)
     app.include_router(api)
 
     def openapi() -> dict[str, Any]:

@@ -15,6 +15,7 @@ from heedful.entrypoints.console import (
     contact,
     customers,
     dashboard,
+    dead_letters,
     inbox,
     playbooks,
     preferences,
@@ -44,3 +45,4 @@ def install_console(app: FastAPI, container: Container) -> None:
     app.include_router(canned_replies.router)
     app.include_router(responsiveness.router)
     app.include_router(dashboard.router)
+    app.include_router(dead_letters.router)

@@ -13,6 +13,7 @@ from heedful.core.access.model import Role
 from heedful.core.customers.consent import Channel, Purpose
 from heedful.core.customers.identities import IdentityKind
 from heedful.core.customers.model import Segment
+from heedful.core.dead_letters.model import LetterKind, LetterState
 from heedful.core.history.model import HistoryKind
 from heedful.core.outreach.outbox import MessageStatus
 from heedful.core.preferences.model import Category, Polarity, Source
@@ -142,6 +143,17 @@ _BY_ENUM: dict[type[StrEnum], dict[str, str]] = {
     EvidenceKind: EVIDENCE_KIND,
     MessageStatus: MESSAGE_STATUS,
     TaskKind: TASK_KIND,
+    LetterKind: {
+        LetterKind.EVENT: N_("Business event"),
+        LetterKind.MESSAGE: N_("Outbox message"),
+        LetterKind.TIMER: N_("Timer"),
+        LetterKind.JOB: N_("Scheduled job"),
+    },
+    LetterState: {
+        LetterState.RETRYING: N_("Retrying"),
+        LetterState.DEAD: N_("Set aside"),
+        LetterState.DISCARDED: N_("Discarded"),
+    },
 }
 
 # Free-form codes: history item attributes that "the usual" forms on, and audit-log actions.
@@ -178,6 +190,8 @@ _BY_KIND: dict[str, dict[str, str]] = {
         "promise.withdrawn": N_("Promise withdrawn by the customer"),
         "task.done": N_("Task done"),
         "message.requeued": N_("Message sent again"),
+        "dead_letter.retried": N_("Failed record put back in the queue"),
+        "dead_letter.discarded": N_("Failed record discarded"),
     },
     # The outbox's channel, as the relay records it.
     "channel": {

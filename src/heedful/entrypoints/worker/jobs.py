@@ -18,10 +18,12 @@ from datetime import timedelta
 import structlog
 
 from heedful.bootstrap import Container
+from heedful.core.dead_letters.model import DeadLetter, LetterKind, RetryPolicy
 from heedful.core.engine.reactions import process_events
 from heedful.core.events.handlers import accept_events
 from heedful.core.feedback.recompute import recompute_when_due
 from heedful.core.promises.deadlines import fire_due_timers
+from heedful.entrypoints.observability import DEAD_LETTERS, DEAD_LETTERS_WAITING
 
 log = structlog.get_logger("heedful.worker")
 
@@ -37,20 +39,46 @@ def purge_idempotency_keys(container: Container) -> int:
     return purged
 
 
+def _retry(container: Container) -> RetryPolicy:
+    return RetryPolicy(tries=container.settings.dead_letter_tries)
+
+
+def tell_failures(letters: Sequence[DeadLetter]) -> None:
+    """One warning per failed try and one error when a record is set aside: never a traceback
+    per pass, and the counter moves once per dead letter."""
+    for letter in letters:
+        fields = {
+            "kind": letter.kind.value,
+            "ref": letter.ref,
+            "what": letter.what,
+            "error": letter.error,
+            "attempts": letter.attempts,
+        }
+        if letter.is_dead:
+            DEAD_LETTERS.labels(letter.kind.value).inc()
+            log.error("record set aside as a dead letter", **fields)
+        else:
+            log.warning("record failed; tried again later", next_try=letter.next_try_at, **fields)
+
+
 def react_to_events(container: Container) -> int:
-    report = process_events(container.uow, container.clock)
+    report = process_events(container.uow, container.clock, retry=_retry(container))
     for skipped in report.skipped:
         log.warning("event passed over", reason=skipped)
+    tell_failures(report.failed)
     return report.events
 
 
 def fire_timers(container: Container) -> int:
-    report = fire_due_timers(container.uow, container.clock)
-    return report.reminded + report.broken + report.sla
+    report = fire_due_timers(container.uow, container.clock, retry=_retry(container))
+    tell_failures(report.failed)
+    return report.reminded + report.broken + report.sla + len(report.failed)
 
 
 def relay_messages(container: Container) -> int:
-    return container.relay.run(container.uow, container.clock).total
+    report = container.relay.run(container.uow, container.clock, retry=_retry(container))
+    tell_failures(report.failed)
+    return report.total
 
 
 # In this order: an event's messages and a timer's escalations go out in the same pass.
@@ -63,13 +91,26 @@ PROMPT_JOBS: dict[str, Job] = {
 
 def recompute_feedback(container: Container) -> int:
     """Once a day, by whichever worker claims it first: the CX index and churn risk."""
-    report = recompute_when_due(container.uow, container.clock)
+    report = recompute_when_due(container.uow, container.clock, _retry(container))
+    if isinstance(report, DeadLetter):
+        tell_failures([report])
+        return 0
     return 0 if report is None else report.values + report.churn_scored
+
+
+def count_dead_letters(container: Container) -> int:
+    """The gauge of dead letters waiting for an operator, set on the housekeeping beat."""
+    with container.uow() as uow:
+        counts = uow.dead_letters.count_dead()
+    for kind in LetterKind:
+        DEAD_LETTERS_WAITING.labels(kind.value).set(counts.get(kind, 0))
+    return 0
 
 
 JOBS: dict[str, Job] = {
     "purge_idempotency_keys": purge_idempotency_keys,
     "recompute_feedback": recompute_feedback,
+    "count_dead_letters": count_dead_letters,
 }
 
 

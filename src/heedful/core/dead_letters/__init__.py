@@ -1,0 +1,1 @@
+"""Dead letters: records the engine could not process, set aside with their error for operators."""

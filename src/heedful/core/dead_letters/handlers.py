@@ -1,0 +1,114 @@
+"""Operators' use cases: see what was set aside, put it back in its queue, or close it.
+
+Only admins: a dead letter can be any location's event, message, timer or job, and putting one
+back acts for the whole installation. Both actions are audited.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from heedful.core.access.model import Actor, Permission
+from heedful.core.customers._common import audit
+from heedful.core.dead_letters.model import DeadLetter, LetterKind, LetterState
+from heedful.core.outreach.outbox import MessageStatus
+from heedful.core.shared.clock import Clock
+from heedful.core.shared.errors import Conflict, NotFound
+from heedful.core.shared.ports import UnitOfWork
+from heedful.core.shared.timers import Timer, TimerKind
+
+OPEN_STATES = frozenset({LetterState.DEAD, LetterState.RETRYING})
+
+
+def list_dead_letters(
+    uow: UnitOfWork,
+    actor: Actor,
+    kind: LetterKind | None = None,
+    states: frozenset[LetterState] = frozenset({LetterState.DEAD}),
+    limit: int = 100,
+) -> list[DeadLetter]:
+    """Newest failure first; by default only what waits for an operator."""
+    actor.require(Permission.MANAGE_DEAD_LETTERS)
+    with uow:
+        return uow.dead_letters.list(kind, states, limit)
+
+
+def _dead(uow: UnitOfWork, kind: LetterKind, ref: str) -> DeadLetter:
+    letter = uow.dead_letters.get(kind, ref)
+    if letter is None:
+        raise NotFound(f"no dead letter {kind.value}/{ref}")
+    if letter.state is not LetterState.DEAD:
+        raise Conflict(
+            f"only a dead letter can be retried or discarded; this one is {letter.state.value}",
+            field="state",
+        )
+    return letter
+
+
+def retry_dead_letter(
+    kind: LetterKind, ref: str, uow: UnitOfWork, clock: Clock, actor: Actor
+) -> DeadLetter:
+    """Put the record back in its queue, due now, its tries counted from zero again."""
+    actor.require(Permission.MANAGE_DEAD_LETTERS)
+    now = clock.now()
+    with uow:
+        letter = _dead(uow, kind, ref)
+        _put_back(uow, letter, now)
+        # Forgotten: if it fails again it starts a fresh count, as if it were new.
+        letter.state, letter.attempts, letter.next_try_at = LetterState.RETRYING, 0, now
+        uow.dead_letters.forget(kind, [ref])
+        audit(
+            uow,
+            actor,
+            now,
+            "dead_letter.retried",
+            customer_id=None,
+            entity=f"dead_letter.{kind.value}",
+            entity_id=ref,
+            before={"error": letter.error},
+        )
+        uow.commit()
+    return letter
+
+
+def _put_back(uow: UnitOfWork, letter: DeadLetter, now: datetime) -> None:
+    if letter.kind is LetterKind.EVENT:
+        if not uow.events.put_back(int(letter.ref), now):
+            raise NotFound(f"no event {letter.ref}")
+    elif letter.kind is LetterKind.MESSAGE:
+        message = uow.outbox.get(letter.ref)
+        if message is None:
+            raise NotFound(f"no message {letter.ref}")
+        if message.status is MessageStatus.DEAD:
+            message.requeue(now)
+            uow.outbox.update(message)
+    elif letter.kind is LetterKind.TIMER:
+        payload = letter.payload
+        uow.timers.set(
+            Timer(letter.ref, TimerKind(str(payload["kind"])), str(payload["subject_id"]), now)
+        )
+    # A job needs nothing more: with its letter gone, its next claim runs it.
+
+
+def discard_dead_letter(
+    kind: LetterKind, ref: str, uow: UnitOfWork, clock: Clock, actor: Actor
+) -> DeadLetter:
+    """Close it for good: the record stays set aside, the letter is kept for the record."""
+    actor.require(Permission.MANAGE_DEAD_LETTERS)
+    now = clock.now()
+    with uow:
+        letter = _dead(uow, kind, ref)
+        letter.state, letter.closed_at, letter.closed_by = LetterState.DISCARDED, now, actor.label
+        uow.dead_letters.save(letter)
+        audit(
+            uow,
+            actor,
+            now,
+            "dead_letter.discarded",
+            customer_id=None,
+            entity=f"dead_letter.{kind.value}",
+            entity_id=ref,
+            before={"error": letter.error},
+        )
+        uow.commit()
+    return letter

@@ -1,0 +1,82 @@
+"""The admin's page of failed records: what was set aside, put back in the queue or discarded."""
+
+from __future__ import annotations
+
+import re
+
+from console_world import World, log_in
+from fastapi.testclient import TestClient
+
+from heedful.bootstrap import Container
+from heedful.core.access.model import Role
+from heedful.core.engine.reactions import process_events
+from heedful.core.events.model import BusinessEvent
+
+
+def poison(container: Container, location_id: str, event_id: str) -> None:
+    """An event an older Heedful accepted: 10**20 units overflow the stock level."""
+    event = BusinessEvent(
+        source="urn:shop:kyiv-stock",
+        id=event_id,
+        type="heedful.stock.changed",
+        data={"product": "bag-noir", "location": location_id, "quantity": 10**20},
+    )
+    with container.uow() as uow:
+        uow.events.accept([event], received_at=container.clock.now())
+        uow.commit()
+    process_events(container.uow, container.clock)
+
+
+def test_an_admin_sees_a_failed_event_and_puts_it_back_or_discards_it(
+    console_client: TestClient, world: World, container: Container
+) -> None:
+    shop = world.location("Atelier Lypky")
+    poison(container, shop.id, "stock-poison")
+    poison(container, shop.id, "stock-poison-2")
+    world.staff("root", "Olena Admin", Role.ADMIN)
+    csrf = log_in(console_client, "root")
+
+    page = console_client.get("/admin/dead-letters")
+    assert page.status_code == 200
+    assert 'href="/admin/dead-letters"' in page.text  # in the admin's menu
+    assert "urn:shop:kyiv-stock/stock-poison" in page.text
+    assert "Business event" in page.text
+    assert re.search(r"(OverflowError|DataError)", page.text)
+    paths = re.findall(r'action="(/admin/dead-letters/event/\d+)/retry"', page.text)
+    assert len(paths) == 2
+
+    refused = console_client.post(f"{paths[0]}/retry", data={})
+    assert refused.status_code == 403  # no CSRF token, no action
+    retried = console_client.post(
+        f"{paths[0]}/retry", data={"csrf_token": csrf}, headers={"HX-Request": "true"}
+    )
+    assert retried.status_code == 200
+    assert "Back in the queue" in retried.text
+    assert len(re.findall(r'action="/admin/dead-letters/event/\d+/retry"', retried.text)) == 1
+
+    discarded = console_client.post(f"{paths[1]}/discard", data={"csrf_token": csrf})
+    assert discarded.status_code == 200  # followed the redirect back to the page
+    assert "Nothing is set aside." in discarded.text
+    with container.uow() as uow:
+        assert uow.events.unprocessed(10, now=container.clock.now())  # the retried one waits
+
+
+def test_the_page_speaks_the_admins_language(
+    console_client: TestClient, world: World, container: Container
+) -> None:
+    shop = world.location("Atelier Lypky")
+    poison(container, shop.id, "stock-poison")
+    world.staff("root", "Olena Admin", Role.ADMIN, language="uk")
+    log_in(console_client, "root")
+    page = console_client.get("/admin/dead-letters")
+    assert "Збійні записи" in page.text
+    assert "Бізнес-подія" in page.text
+
+
+def test_a_manager_has_no_failed_records_page(console_client: TestClient, world: World) -> None:
+    shop = world.location("Atelier Lypky")
+    world.staff("mila", "Mila Manager", Role.MANAGER, at=[shop])
+    log_in(console_client, "mila")
+    page = console_client.get("/admin/dead-letters")
+    assert page.status_code == 403
+    assert 'href="/admin/dead-letters"' not in console_client.get("/customers").text
