@@ -36,6 +36,7 @@ from heedful.core.promises.ports import (
     TimerRepository,
 )
 from heedful.core.staff.model import ApiToken, Location, StaffMember
+from heedful.core.staff.ports import LoginThrottles, SecurityEvents
 
 T = TypeVar("T")
 
@@ -203,6 +204,8 @@ class UnitOfWork(Protocol):
     calendar_days: CalendarDayRepository
     canned_replies: CannedReplyRepository
     customer_names: CustomerNames
+    login_throttles: LoginThrottles
+    security_events: SecurityEvents
 
     def __enter__(self) -> Self: ...
     def __exit__(
