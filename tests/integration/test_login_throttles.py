@@ -50,3 +50,23 @@ def test_the_wait_doubles_after_the_free_tries_up_to_the_longest() -> None:
     assert waits[:2] == [timedelta(0)] * 2
     assert waits[2:7] == [timedelta(seconds=s) for s in (1, 2, 4, 8, 16)]
     assert waits[-1] == timedelta(seconds=900)
+
+
+def test_housekeeping_forgets_names_that_stopped_failing_but_never_a_lock(
+    container: Container, clock: FrozenClock
+) -> None:
+    from heedful.entrypoints.worker.jobs import run_once
+
+    now = clock.now()
+    with container.uow() as uow:
+        uow.login_throttles.replace(None, LoginThrottle("login:sprayed", 2, now, now))
+        uow.login_throttles.replace(None, LoginThrottle("login:maria", 10, now, now, locked_at=now))
+        uow.commit()
+    clock.advance(timedelta(hours=23))
+    assert run_once(container)["forget_login_failures"] == 0
+    clock.advance(timedelta(hours=2))
+
+    assert run_once(container)["forget_login_failures"] == 1
+    with container.uow() as uow:
+        assert uow.login_throttles.get("login:sprayed") is None
+        assert uow.login_throttles.get("login:maria") is not None

@@ -89,3 +89,19 @@ def test_generated_secrets_live_beside_the_sqlite_file_unless_a_data_dir_is_set(
     assert data_dir_for("", url) == tmp_path / "shop"
     assert data_dir_for(str(tmp_path / "data"), url) == tmp_path / "data"
     assert data_dir_for("", "postgresql+psycopg://db/heedful") == Path.cwd()
+
+
+def test_the_cli_refuses_to_start_in_production_naming_the_missing_secret(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from click.testing import CliRunner
+
+    from heedful.entrypoints.cli.main import cli
+
+    monkeypatch.setenv("HEEDFUL_ENVIRONMENT", "production")
+    monkeypatch.delenv("HEEDFUL_SECRET_KEY", raising=False)
+    refused = CliRunner().invoke(cli, ["token", "list"])
+
+    assert refused.exit_code == 2
+    assert "error: HEEDFUL_SECRET_KEY is not set" in refused.output
+    assert "Traceback" not in refused.output

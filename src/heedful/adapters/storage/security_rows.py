@@ -58,6 +58,14 @@ class SqlLoginThrottles:
     def clear(self, key: str) -> None:
         self._conn.execute(login_throttles.delete().where(login_throttles.c.key == key))
 
+    def forget_unlocked_before(self, last_failure_before: datetime) -> int:
+        done = self._conn.execute(
+            login_throttles.delete()
+            .where(login_throttles.c.locked_at.is_(None))
+            .where(login_throttles.c.last_failure_at < last_failure_before)
+        )
+        return done.rowcount
+
 
 class SqlSecurityEvents:
     def __init__(self, conn: Connection) -> None:

@@ -28,6 +28,9 @@ from heedful.core.staff.model import LoginThrottle, SecurityEvent, SecurityEvent
 
 # An address is shared by everyone at a till or behind one office router: it gets more room.
 ADDRESS_ALLOWANCE_FACTOR = 5
+# A name or address that has not failed for this long starts afresh (unless locked): the table
+# stays the size of recent trouble, however many names a sprayer invents.
+FORGET_FAILURES_AFTER = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -192,6 +195,13 @@ def _record(
             detail=detail,
         )
     )
+
+
+def forget_old_failures(uow: UnitOfWork, clock: Clock) -> int:
+    with uow:
+        forgotten = uow.login_throttles.forget_unlocked_before(clock.now() - FORGET_FAILURES_AFTER)
+        uow.commit()
+    return forgotten
 
 
 def is_locked(member: StaffMember, uow: UnitOfWork) -> bool:

@@ -18,6 +18,9 @@ class LoginThrottles(Protocol):
         ...
 
     def clear(self, key: str) -> None: ...
+    def forget_unlocked_before(self, last_failure_before: datetime) -> int:
+        """Drop the rows of names and addresses that stopped failing, unless locked."""
+        ...
 
 
 class SecurityEvents(Protocol):

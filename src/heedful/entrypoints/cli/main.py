@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import click
+from pydantic import ValidationError
 
 from heedful.bootstrap import Container, build
 from heedful.config import Settings
@@ -48,6 +49,14 @@ def container() -> Iterator[Container]:
 @click.version_option(package_name="heedful")
 def cli() -> None:
     """Heedful: customer memory, kept promises, proactive service."""
+    # Refuse at once, in one line naming the variable, when a secret is unset or weak outside
+    # development, rather than with a traceback from whichever command built Settings first.
+    try:
+        Settings()
+    except ValidationError as exc:
+        for error in exc.errors():
+            click.echo(f"error: {error['msg'].removeprefix('Value error, ')}", err=True)
+        sys.exit(2)
 
 
 cli.add_command(db)

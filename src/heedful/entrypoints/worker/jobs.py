@@ -22,6 +22,7 @@ from heedful.core.engine.reactions import process_events
 from heedful.core.events.handlers import accept_events
 from heedful.core.feedback.recompute import recompute_when_due
 from heedful.core.promises.deadlines import fire_due_timers
+from heedful.core.staff.logins import forget_old_failures
 
 log = structlog.get_logger("heedful.worker")
 
@@ -67,9 +68,14 @@ def recompute_feedback(container: Container) -> int:
     return 0 if report is None else report.values + report.churn_scored
 
 
+def forget_login_failures(container: Container) -> int:
+    return forget_old_failures(container.uow(), container.clock)
+
+
 JOBS: dict[str, Job] = {
     "purge_idempotency_keys": purge_idempotency_keys,
     "recompute_feedback": recompute_feedback,
+    "forget_login_failures": forget_login_failures,
 }
 
 
