@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -16,6 +18,10 @@ from heedful.adapters.storage.migrate import upgrade
 from heedful.bootstrap import Container, build
 from heedful.config import Settings
 from heedful.core.shared.clock import FrozenClock
+
+# Development secrets left unset are generated into the data directory: in tests, a throwaway one,
+# never the checkout (an operator's HEEDFUL_DATA_DIR is not the tests' business either).
+os.environ["HEEDFUL_DATA_DIR"] = tempfile.mkdtemp(prefix="heedful-tests-")
 
 pytest_plugins = ["conftest_services", "smtp_mailbox", "webhook_receiver"]
 

@@ -53,7 +53,13 @@ from heedful.core.shared.ports import (
     TokenRepository,
     UnitOfWork,
 )
-from heedful.core.staff.model import ApiToken, Location, StaffMember
+from heedful.core.staff.model import (
+    ApiToken,
+    Location,
+    LoginThrottle,
+    SecurityEvent,
+    StaffMember,
+)
 
 T = TypeVar("T")
 
@@ -80,6 +86,8 @@ class FakeState:
     idempotency: dict[tuple[str, str], IdempotencyRecord] = field(default_factory=dict)
     events: dict[int, StoredEvent] = field(default_factory=dict)  # by sequence
     last_event_sequence: int = 0  # like an identity column: never reused, even after purge
+    login_throttles: dict[str, LoginThrottle] = field(default_factory=dict)
+    security_events: list[SecurityEvent] = field(default_factory=list)
 
 
 class _Repository:
@@ -555,6 +563,39 @@ class _Savepoint:
     dirty: bool = False
 
 
+class FakeLoginThrottles(_Repository):
+    def get(self, key: str) -> LoginThrottle | None:
+        return self._state.login_throttles.get(key)
+
+    def replace(self, before: LoginThrottle | None, after: LoginThrottle) -> bool:
+        if self._state.login_throttles.get(after.key) != before:
+            return False  # another attempt counted first, as the conditional UPDATE sees it
+        self._writing().login_throttles[after.key] = after
+        return True
+
+    def clear(self, key: str) -> None:
+        self._writing().login_throttles.pop(key, None)
+
+    def forget_unlocked_before(self, last_failure_before: datetime) -> int:
+        stale = [
+            key
+            for key, row in self._state.login_throttles.items()
+            if row.locked_at is None and row.last_failure_at < last_failure_before
+        ]
+        for key in stale:
+            del self._writing().login_throttles[key]
+        return len(stale)
+
+
+class FakeSecurityEvents(_Repository):
+    def add(self, event: SecurityEvent) -> None:
+        self._writing().security_events.append(event)
+
+    def list(self, *, since: datetime | None = None, limit: int = 100) -> list[SecurityEvent]:
+        rows = [e for e in self._state.security_events if since is None or e.at >= since]
+        return list(reversed(rows))[:limit]
+
+
 class FakeUnitOfWork:
     """A transaction over ``FakeState``; see the module docstring for the rules it keeps."""
 
@@ -583,6 +624,9 @@ class FakeUnitOfWork:
         self.events: EventInbox = FakeEventInbox(self)
         self.threads: Any = FakeLedgerNone(self)
         self.dead_letters: Any = FakeLedgerNone(self)  # the worker's; tested on real storage
+
+        self.login_throttles = FakeLoginThrottles(self)
+        self.security_events = FakeSecurityEvents(self)
         self.seed(*rows)
 
     def audit_entries(self) -> list[AuditEntry]:

@@ -11,13 +11,14 @@ from sqlalchemy.engine import Engine
 from heedful.adapters.channels.composer import JinjaComposer
 from heedful.adapters.channels.senders import ChannelSettings, build_senders, close_senders
 from heedful.adapters.clock import SystemClock
+from heedful.adapters.generated_secrets import data_dir_for, kept_secrets
 from heedful.adapters.storage.engine import make_engine
 from heedful.adapters.storage.migrate import upgrade
 from heedful.adapters.storage.unit_of_work import SqlUnitOfWork
 from heedful.adapters.survey_links import SurveyLinkSigner, WithSurveyLinks
 from heedful.adapters.text import LazyReader
 from heedful.adapters.unsubscribe import UnsubscribeLinks
-from heedful.config import Settings
+from heedful.config import SECRET_SETTINGS, Settings
 from heedful.core.conversations.reply_templates import REPLY_TEMPLATES
 from heedful.core.feedback.message_templates import SURVEY_TEMPLATES
 from heedful.core.feedback.reading import CommentReader
@@ -54,7 +55,7 @@ class Container:
 def build(
     settings: Settings | None = None, *, clock: Clock | None = None, migrate: bool = False
 ) -> Container:
-    settings = settings or Settings()
+    settings = with_secrets(settings or Settings())
     if migrate:
         upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
@@ -82,6 +83,16 @@ def build(
         # Loads the text model on the first comment, not here: most processes never read one.
         comment_reader=LazyReader(),
     )
+
+
+def with_secrets(settings: Settings) -> Settings:
+    """Settings whose secrets are all set: development ones left empty are generated and kept."""
+    unset = [name for name in SECRET_SETTINGS if not getattr(settings, name)]
+    if not unset:
+        return settings
+    # Settings refuses empty secrets outside development, so only development gets here.
+    directory = data_dir_for(settings.data_dir, settings.database_url)
+    return settings.model_copy(update=kept_secrets(directory, unset))
 
 
 def _channel_settings(settings: Settings) -> ChannelSettings:

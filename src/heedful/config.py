@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import math
 import os
+import string
 from pathlib import Path
 from typing import Any
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-_PLACEHOLDER_SECRET = "change-me-development-only"  # noqa: S105 - refused outside development
+# Secrets Heedful signs or checks with. Outside development each must be set and strong; in
+# development an unset one is generated on first start and kept in the data directory.
+SECRET_SETTINGS = ("secret_key", "webhook_secret")
+# Values published in docs, examples and earlier releases: never accepted, in any environment.
+_PUBLISHED = frozenset({"change-me-development-only", "changeme", "change-me", "secret"})
+MIN_SECRET_BITS = 256
 
 
 class Settings(BaseSettings):
@@ -19,7 +26,9 @@ class Settings(BaseSettings):
     database_url: str = Field(
         "sqlite:///heedful.db", description="SQLAlchemy URL; SQLite file by default"
     )
-    secret_key: str = Field(_PLACEHOLDER_SECRET, description="signs console sessions")
+    secret_key: str = Field(
+        "", description="signs console sessions and customers' links; empty: generated (dev only)"
+    )
     host: str = "127.0.0.1"
     port: int = 8000
     default_language: str = "en"
@@ -38,7 +47,9 @@ class Settings(BaseSettings):
         0.1, description="how often an idle worker looks for events, timers and messages"
     )
     session_max_age_seconds: int = 12 * 3600
-    secure_cookies: bool = False
+    secure_cookies: bool | None = Field(
+        None, description="Secure session cookie; unset: on everywhere but development"
+    )
     public_url: str = Field(
         "http://127.0.0.1:8000", description="where customers reach Heedful (unsubscribe links)"
     )
@@ -51,7 +62,9 @@ class Settings(BaseSettings):
     mail_domain: str = Field("heedful.localhost", description="right-hand side of Message-IDs")
     sms_webhook_url: str = Field("", description="POST target for SMS; empty = channel off")
     messenger_webhook_url: str = Field("", description="POST target for messengers; empty = off")
-    webhook_secret: str = Field(_PLACEHOLDER_SECRET, description="HMAC key signing webhooks")
+    webhook_secret: str = Field(
+        "", description="HMAC key signing webhooks; empty: generated (dev only)"
+    )
     inbound_smtp_host: str = Field("127.0.0.1", description="where Heedful listens for e-mail")
     inbound_smtp_port: int = Field(0, description="inbound SMTP port (e.g. 2525); 0 = off")
     conversations_location: str = Field(
@@ -64,25 +77,107 @@ class Settings(BaseSettings):
         description="failed tries of an event, message, timer or job before it is set aside",
     )
 
+    data_dir: str = Field(
+        "",
+        description="where generated development secrets are kept; empty: beside the SQLite "
+        "file, or the current directory",
+    )
+    login_delay_after_failures: int = Field(
+        3, ge=1, description="failed logins of one account before each try waits"
+    )
+    login_max_delay_seconds: int = Field(900, ge=1, description="the longest wait between tries")
+    login_lockout_failures: int = Field(
+        10, ge=2, description="failed logins that lock an account until an admin unlocks it"
+    )
+    metrics_token: str = Field("", description="bearer token /metrics asks for; empty: none")
+    public_metrics: bool | None = Field(
+        None, description="/metrics without a token; unset: only in development"
+    )
+    public_docs: bool | None = Field(
+        None, description="API docs and OpenAPI document without a token; unset: development only"
+    )
+
     @model_validator(mode="before")
     @classmethod
     def _read_secret_files(cls, values: Any) -> Any:
         # Docker and systemd hand secrets over as files: HEEDFUL_SECRET_KEY_FILE=/run/secrets/key.
         if isinstance(values, dict):
-            for name in ("secret_key", "database_url", "smtp_password", "webhook_secret"):
+            for name in (
+                "secret_key",
+                "database_url",
+                "smtp_password",
+                "webhook_secret",
+                "metrics_token",
+            ):
                 path = os.environ.get(f"HEEDFUL_{name.upper()}_FILE")
                 if path and name not in values:
                     values[name] = Path(path).read_text().strip()
         return values
 
     @model_validator(mode="after")
-    def _refuse_placeholders_in_production(self) -> Settings:
-        if self.environment != "development" and self.secret_key == _PLACEHOLDER_SECRET:
-            raise ValueError(
-                "set HEEDFUL_SECRET_KEY (or HEEDFUL_SECRET_KEY_FILE) outside development"
-            )
+    def _refuse_weak_secrets(self) -> Settings:
+        # Development may leave them empty (they are generated); a value given is always checked.
+        named = [(name, getattr(self, name)) for name in SECRET_SETTINGS]
+        if self.metrics_token:
+            named.append(("metrics_token", self.metrics_token))
+        for name, value in named:
+            if not value and self.is_development:
+                continue
+            problem = weak_secret(value)
+            if problem:
+                variable = f"HEEDFUL_{name.upper()}"
+                raise ValueError(
+                    f"{variable} {problem}: set it (or {variable}_FILE) to a random value, e.g. "
+                    'python -c "import secrets; print(secrets.token_urlsafe(32))"'
+                )
         return self
+
+    @property
+    def is_development(self) -> bool:
+        return self.environment == "development"
+
+    @property
+    def cookies_secure(self) -> bool:
+        # A production console is served over HTTPS; a session cookie must never travel in clear.
+        return self.secure_cookies if self.secure_cookies is not None else not self.is_development
+
+    @property
+    def metrics_public(self) -> bool:
+        return self.public_metrics if self.public_metrics is not None else self.is_development
+
+    @property
+    def docs_public(self) -> bool:
+        return self.public_docs if self.public_docs is not None else self.is_development
 
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+def secret_bits(value: str) -> float:
+    """A generous estimate of a secret's entropy, from its length and the alphabet it draws on.
+
+    Hex carries 4 bits a character, base64 6, anything else is counted as printable ASCII; a
+    value drawing on few distinct characters ("aaaa…", "abab…") is counted by those it uses.
+    """
+    used = set(value)
+    if used <= set(string.hexdigits):
+        per_char = 4.0
+    elif used <= set(string.ascii_letters + string.digits + "-_+/="):
+        per_char = 6.0
+    else:
+        per_char = math.log2(95)
+    if len(used) < 2**per_char / 4:
+        per_char = math.log2(max(len(used), 1))
+    return len(value) * per_char
+
+
+def weak_secret(value: str) -> str:
+    """Why a secret is unfit to sign with, or "" when it is fit."""
+    if not value:
+        return "is not set"
+    if value.strip().lower() in _PUBLISHED:
+        return "is a published placeholder"
+    if secret_bits(value) < MIN_SECRET_BITS:
+        return f"is too short or too plain (under {MIN_SECRET_BITS // 8} random bytes)"
+    return ""

@@ -170,6 +170,11 @@ TABLE: list[tuple[str, str, dict[str, Any] | None, tuple[int, int, int, int, int
     ("GET", "/messages", None,                      (200, 200, 403, 403, 200, 403)),
     ("POST", "/messages/{missing}/retry", None,     (404, 404, 403, 403, 404, 403)),
     ("GET", "/reports/promises", None,              (200, 200, 403, 403, 200, 403)),
+    # ---- staff accounts and their security events (admins only) ----
+    ("GET", "/staff", None,                         (200, 403, 403, 403, 403, 403)),
+    ("POST", "/staff/{missing}/deactivate", None,   (404, 403, 403, 403, 403, 403)),
+    ("POST", "/staff/{missing}/unlock", None,       (404, 403, 403, 403, 403, 403)),
+    ("GET", "/security-events", None,               (200, 403, 403, 403, 403, 403)),
     # ---- dead letters: records the worker set aside (admins only) ----
     ("GET", "/dead-letters", None,                  (200, 403, 403, 403, 403, 403)),
     ("POST", "/dead-letters/event/{missing}/retry", None,

@@ -156,3 +156,26 @@ def test_the_audit_log_is_shown_to_managers_and_not_to_front_line_staff(
     assert "Customer created" in as_manager
     assert "home_location_id: Hotel Moscow" in as_manager
     assert "Audit log" not in as_agent
+
+
+def test_an_admin_gives_a_token_an_expiry_day_and_a_past_one_is_refused_by_the_field(
+    console_client: TestClient, world: World
+) -> None:
+    world.staff("root", "Olena Admin", Role.ADMIN)
+    csrf = log_in(console_client, "root")
+
+    made = console_client.post(
+        "/admin/tokens",
+        data={"name": "nightly", "role": "admin", "expires_on": "2026-04-01", "csrf_token": csrf},
+    )
+    past = console_client.post(
+        "/admin/tokens",
+        data={"name": "late", "role": "admin", "expires_on": "2026-03-01", "csrf_token": csrf},
+    )
+
+    assert made.status_code == 200
+    assert "1 April 2026" in made.text  # the list's Expires column
+    assert past.status_code == 422
+    assert 'id="token-expires"' in past.text
+    assert "Choose a day still to come." in past.text
+    assert 'aria-invalid="true" aria-describedby="expires_on-error"' in past.text

@@ -115,6 +115,7 @@ class SqlStaff:
             created_at=r["created_at"],
             location_ids=_ids_in(r["location_ids"]),
             active=r["active"],
+            session_epoch=r["session_epoch"],
         )
 
     @staticmethod
@@ -128,6 +129,7 @@ class SqlStaff:
             "location_ids": _ids_out(m.location_ids),
             "active": m.active,
             "created_at": m.created_at,
+            "session_epoch": m.session_epoch,
         }
 
     def add(self, member: StaffMember) -> None:
@@ -170,6 +172,7 @@ class SqlTokens:
             location_ids=_ids_in(r["location_ids"]),
             last_used_at=r["last_used_at"],
             revoked_at=r["revoked_at"],
+            expires_at=r["expires_at"],
         )
 
     def add(self, token: ApiToken) -> None:
@@ -185,6 +188,7 @@ class SqlTokens:
                 created_at=token.created_at,
                 last_used_at=token.last_used_at,
                 revoked_at=token.revoked_at,
+                expires_at=token.expires_at,
             )
         )
 

@@ -235,6 +235,11 @@ PII_FREE: dict[str, dict[str, str]] = {
         _IDS,
     ),
     "sla_policies": dict.fromkeys(("id", "name", "channel", "priority", "segment"), _STAFF),
+    "login_throttles": {"key": "a staff login name or a client address that failed to log in"},
+    "security_events": dict.fromkeys(
+        ("id", "kind", "login", "staff_id", "address", "actor_id", "actor_label", "detail"),
+        "staff logins and where they came from; never a customer's data",
+    ),
     "staff": dict.fromkeys(
         ("id", "login", "full_name", "role", "language", "password_hash", "location_ids"), _STAFF
     ),

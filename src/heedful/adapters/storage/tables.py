@@ -83,6 +83,8 @@ staff = sa.Table(
     sa.Column("location_ids", Json, nullable=True),
     sa.Column("active", sa.Boolean, nullable=False, default=True),
     sa.Column("created_at", UtcDateTime, nullable=False),
+    # Raised by logout and deactivation: every session cookie carrying an older one is dead.
+    sa.Column("session_epoch", sa.Integer, nullable=False, server_default="0"),
 )
 
 api_tokens = sa.Table(
@@ -98,6 +100,7 @@ api_tokens = sa.Table(
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("last_used_at", UtcDateTime, nullable=True),
     sa.Column("revoked_at", UtcDateTime, nullable=True),
+    sa.Column("expires_at", UtcDateTime, nullable=True),
 )
 
 customers = sa.Table(

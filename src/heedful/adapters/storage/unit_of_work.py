@@ -33,6 +33,7 @@ from heedful.adapters.storage.record_rows import (
     SqlOwnedRows,
     SqlPreferences,
 )
+from heedful.adapters.storage.security_rows import SqlLoginThrottles, SqlSecurityEvents
 from heedful.adapters.storage.sla_rows import SqlCalendarDays, SqlSlaClocks, SqlSlaPolicies
 from heedful.adapters.storage.task_rows import SqlTasks, SqlTimers
 from heedful.core.conversations import ports as conversation_ports
@@ -45,6 +46,7 @@ from heedful.core.feedback.ports import FeedbackStore
 from heedful.core.playbooks.ports import PlaybookRepository
 from heedful.core.promises import ports as promise_ports
 from heedful.core.shared import ports
+from heedful.core.staff import ports as staff_ports
 
 
 class SqlUnitOfWork:
@@ -86,6 +88,9 @@ class SqlUnitOfWork:
     feedback: FeedbackStore
     dashboard: DashboardReads
     dead_letters: DeadLetters
+
+    login_throttles: staff_ports.LoginThrottles
+    security_events: staff_ports.SecurityEvents
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -134,6 +139,9 @@ class SqlUnitOfWork:
         self.feedback = SqlFeedbackStore(conn)
         self.dashboard = SqlDashboardReads(conn)
         self.dead_letters = SqlDeadLetters(conn)
+
+        self.login_throttles = SqlLoginThrottles(conn)
+        self.security_events = SqlSecurityEvents(conn)
 
     def __exit__(
         self,

@@ -37,6 +37,7 @@ from heedful.core.promises.ports import (
     TimerRepository,
 )
 from heedful.core.staff.model import ApiToken, Location, StaffMember
+from heedful.core.staff.ports import LoginThrottles, SecurityEvents
 
 T = TypeVar("T")
 
@@ -215,6 +216,9 @@ class UnitOfWork(Protocol):
     canned_replies: CannedReplyRepository
     customer_names: CustomerNames
     dead_letters: DeadLetters
+
+    login_throttles: LoginThrottles
+    security_events: SecurityEvents
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 
 from heedful.core.access.model import Actor, Permission, Role
 from heedful.core.customers.model import check_language, check_time_zone
@@ -187,6 +188,7 @@ class NewToken:
     name: str
     role: Role
     location_ids: frozenset[str] | None = None
+    expires_at: datetime | None = None  # None: until revoked
 
 
 def create_token(
@@ -199,6 +201,9 @@ def create_token(
         raise InvalidInput("name the token after the system that will use it", field="name")
     if cmd.role in (Role.MANAGER, Role.AGENT) and not cmd.location_ids:
         raise InvalidInput("a manager or agent token is scoped to locations", field="location_ids")
+    now = clock.now()
+    if cmd.expires_at is not None and (cmd.expires_at.tzinfo is None or cmd.expires_at <= now):
+        raise InvalidInput("a token expires at a time to come, with its zone", field="expires_at")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         id=new_id("tok_"),
@@ -206,9 +211,10 @@ def create_token(
         token_hash=hash_token(secret),
         prefix=secret[:10],
         role=cmd.role,
-        created_at=clock.now(),
+        created_at=now,
         created_by=actor.id,
         location_ids=None if cmd.role is Role.ADMIN else cmd.location_ids,
+        expires_at=cmd.expires_at,
     )
     with uow:
         for location_id in cmd.location_ids or ():
@@ -224,9 +230,9 @@ def authenticate_token(secret: str, uow: UnitOfWork, clock: Clock) -> ApiToken |
         return None
     with uow:
         token = uow.tokens.get_by_hash(hash_token(secret))
-        if token is None or not token.is_active:
-            return None
         now = clock.now()
+        if token is None or not token.works_at(now):
+            return None
         # Write "last used" at most once a minute: a busy integration must not write on every read.
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
             token.last_used_at = now

@@ -45,6 +45,9 @@ class StaffMember:
     created_at: datetime
     location_ids: frozenset[str] | None = None  # None: every location (admins)
     active: bool = True
+    # A console session carries the epoch it began in; logout and deactivation raise it, which
+    # ends every session of this member at once (the cookies themselves hold no server state).
+    session_epoch: int = 0
 
     def as_actor(self) -> Actor:
         return Actor(
@@ -64,6 +67,7 @@ class ApiToken:
     location_ids: frozenset[str] | None = None
     last_used_at: datetime | None = None
     revoked_at: datetime | None = None
+    expires_at: datetime | None = None  # None: until revoked
 
     def as_actor(self) -> Actor:
         return Actor(
@@ -76,3 +80,42 @@ class ApiToken:
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+    def works_at(self, now: datetime) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or now < self.expires_at)
+
+
+class SecurityEventKind(StrEnum):
+    LOGIN_SUCCEEDED = "login_succeeded"
+    LOGIN_FAILED = "login_failed"
+    LOGIN_REFUSED = "login_refused"  # throttled or locked: the password was not even checked
+    ACCOUNT_LOCKED = "account_locked"
+    ACCOUNT_UNLOCKED = "account_unlocked"
+    LOGGED_OUT = "logged_out"
+    STAFF_DEACTIVATED = "staff_deactivated"
+
+
+@dataclass(frozen=True)
+class SecurityEvent:
+    """A login, lockout, unlock, logout or deactivation; never holds a password."""
+
+    id: str
+    at: datetime
+    kind: SecurityEventKind
+    login: str
+    address: str
+    staff_id: str | None = None
+    actor_id: str | None = None  # who did it, when it is not the member themselves (an unlock)
+    actor_label: str = ""
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class LoginThrottle:
+    """Recent failed logins of one login name or one client address."""
+
+    key: str
+    failures: int
+    last_failure_at: datetime
+    retry_after: datetime
+    locked_at: datetime | None = None

@@ -174,7 +174,10 @@ def _token_out(token: Any) -> dict[str, Any]:
 
 
 @router.get(
-    "/tokens", response_model=list[TokenOut], tags=["tokens"], summary="API tokens (admins)"
+    "/tokens",
+    response_model=list[TokenOut],
+    tags=["tokens"],
+    summary="API tokens with their last use and expiry (admins)",
 )
 def list_tokens(ctx: Ctx) -> list[dict[str, Any]]:
     ctx.actor.require(Permission.MANAGE_TOKENS)
@@ -188,6 +191,11 @@ def list_tokens(ctx: Ctx) -> list[dict[str, Any]]:
     response_model=NewTokenOut,
     tags=["tokens"],
     summary="Create an API token; its secret is in this answer only (admins)",
+    description=(
+        "The secret is in this answer and nowhere else: only its SHA-256 is stored. A repeat "
+        "with the same Idempotency-Key answers the token again with `secret: null` and the "
+        "header `Heedful-Withheld: secret`; a lost secret is replaced by making a new token."
+    ),
 )
 def add_token(request: Request, ctx: Ctx, body: TokenIn) -> Response:
     def action(uow: UnitOfWork) -> dict[str, Any]:
@@ -198,6 +206,7 @@ def add_token(request: Request, ctx: Ctx, body: TokenIn) -> Response:
                 location_ids=frozenset(body.location_ids)
                 if body.location_ids is not None
                 else None,
+                expires_at=body.expires_at,
             ),
             uow,
             ctx.container.clock,

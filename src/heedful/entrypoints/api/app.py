@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from heedful.adapters.channels.webhook import SIGNATURE_HEADER
 from heedful.bootstrap import Container
 from heedful.entrypoints.api import (
     admin,
@@ -23,6 +24,7 @@ from heedful.entrypoints.api import conversations as conversations_api
 from heedful.entrypoints.api import dead_letters as dead_letters_api
 from heedful.entrypoints.api import feedback as feedback_api
 from heedful.entrypoints.api import sla_policies as sla_policies_api
+from heedful.entrypoints.api import staff as staff_api
 from heedful.entrypoints.api.idempotency import HEADER, MAX_KEY_LENGTH
 from heedful.entrypoints.api.problems import (
     PROBLEM_JSON,
@@ -31,6 +33,21 @@ from heedful.entrypoints.api.problems import (
 )
 
 API_PREFIX = "/api/v1"
+BEARER = "HTTPBearer"  # the scheme FastAPI names after ``HTTPBearer`` in api/auth.py
+WEBHOOK_SIGNATURE = "WebhookSignature"
+# Operations that read their credentials by hand (so FastAPI cannot see them) or take none. Every
+# other operation declares its security through its dependencies; a test walks the document and
+# fails on any operation declaring none, so a new public route must be written down here.
+SECURITY_BY_HAND: dict[tuple[str, str], list[dict[str, list[str]]]] = {
+    # The lean ingest path and its routed twin read the bearer token from the raw headers.
+    ("post", f"{API_PREFIX}/events"): [{BEARER: []}],
+    # A website visitor starts a chat and reads its answers: the visitor token in the path is
+    # the only credential, and the chat page has no other.
+    ("post", f"{API_PREFIX}/conversations/chat"): [],
+    ("get", f"{API_PREFIX}/conversations/chat/{{visitor_token}}/messages"): [],
+    # Mail gateways sign the request with the shared webhook secret (HMAC, with a timestamp).
+    ("post", f"{API_PREFIX}/inbound/email"): [{WEBHOOK_SIGNATURE: []}],
+}
 
 
 def install_api(app: FastAPI, container: Container) -> None:
@@ -50,6 +67,8 @@ def install_api(app: FastAPI, container: Container) -> None:
     api.include_router(feedback_api.router)
     api.include_router(experience.router)
     api.include_router(dead_letters_api.router)
+
+    api.include_router(staff_api.router)
     app.include_router(api)
 
     def openapi() -> dict[str, Any]:
@@ -60,10 +79,31 @@ def install_api(app: FastAPI, container: Container) -> None:
         )
         _errors_are_problems(schema)
         _writes_take_an_idempotency_key(schema)
+        _security_is_declared(schema)
         app.openapi_schema = schema
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _security_is_declared(schema: dict[str, Any]) -> None:
+    """Every operation says how it is authenticated, even when it reads credentials by hand."""
+    schemes = schema.setdefault("components", {}).setdefault("securitySchemes", {})
+    schemes.setdefault(
+        BEARER,
+        {"type": "http", "scheme": "bearer", "description": "An API token"},
+    )
+    schemes[WEBHOOK_SIGNATURE] = {
+        "type": "apiKey",
+        "in": "header",
+        "name": SIGNATURE_HEADER,
+        "description": "HMAC-SHA256 of the timestamp and body with HEEDFUL_WEBHOOK_SECRET",
+    }
+    for path, operations in schema.get("paths", {}).items():
+        for method, operation in operations.items():
+            declared = SECURITY_BY_HAND.get((method, path))
+            if declared is not None:
+                operation["security"] = declared
 
 
 def _writes_take_an_idempotency_key(schema: dict[str, Any]) -> None:

@@ -50,8 +50,10 @@ async def get_context(
         )
         if token is None:
             raise HTTPException(
-                401, "this token is unknown or revoked", headers={"WWW-Authenticate": "Bearer"}
+                401,
+                "this token is unknown, revoked or expired",
+                headers={"WWW-Authenticate": "Bearer"},
             )
         actor = token.as_actor()
-        cache.remember(token_hash, token.id, actor)
+        cache.remember(token_hash, token.id, actor, token.expires_at)
     return Context(container=container, actor=actor)

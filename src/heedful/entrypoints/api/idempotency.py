@@ -2,6 +2,10 @@
 
 The key's record is written in the same transaction as the use case's rows (the unit of work
 nests), so a crash leaves either both or neither.
+
+A remembered answer never holds a secret: fields named in ``WITHHELD_FIELDS`` (a new token's
+secret, any password) are stored as null, so a replay answers the rest and says the secret was
+shown once. Only hashes of secrets are kept anywhere (ADR 0023).
 """
 
 from __future__ import annotations
@@ -23,6 +27,9 @@ from heedful.entrypoints.api.problems import problem
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 200
+# Answer fields that carry a secret: shown in the first answer, never stored, null on a replay.
+WITHHELD_FIELDS = frozenset({"secret", "password", "token_secret", "api_key", "signing_secret"})
+WITHHELD_HEADER = "Heedful-Withheld"
 
 
 def _fingerprint(request: Request, payload: Any) -> str:
@@ -64,7 +71,7 @@ def write(
                     key=key,
                     fingerprint=fingerprint,
                     status_code=status,
-                    response=encoded,
+                    response=without_secrets(encoded),
                     created_at=ctx.container.clock.now(),
                     customer_ids=customers_named(
                         request.url.path, jsonable_encoder(payload), encoded
@@ -80,6 +87,27 @@ def write(
             raise
         return _replay(prior, fingerprint)
     return _respond(status, encoded)
+
+
+def without_secrets(body: Any) -> Any:
+    """``body`` with every secret-bearing field, at any depth, set to null."""
+    if isinstance(body, dict):
+        return {
+            name: None if name in WITHHELD_FIELDS and value is not None else without_secrets(value)
+            for name, value in body.items()
+        }
+    if isinstance(body, list):
+        return [without_secrets(item) for item in body]
+    return body
+
+
+def _withheld(body: Any) -> list[str]:
+    if isinstance(body, dict):
+        found = [n for n, v in body.items() if n in WITHHELD_FIELDS and v is None]
+        return found + [n for v in body.values() for n in _withheld(v)]
+    if isinstance(body, list):
+        return [n for item in body for n in _withheld(item)]
+    return []
 
 
 def _split(result: Any, default_status: int) -> tuple[int, Any]:
@@ -103,4 +131,8 @@ def _replay(prior: IdempotencyRecord, fingerprint: str) -> Response:
         return problem(422, "this idempotency key was used for a different request", field=HEADER)
     response = _respond(prior.status_code, prior.response)
     response.headers["Idempotent-Replayed"] = "true"
+    withheld = sorted(set(_withheld(prior.response)))
+    if withheld:
+        # The secret was in the first answer only; a lost one is replaced by a new token.
+        response.headers[WITHHELD_HEADER] = ", ".join(withheld)
     return response

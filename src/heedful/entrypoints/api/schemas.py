@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from pydantic import (
+    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -156,6 +157,9 @@ class TokenIn(In):
     name: Annotated[str, Field(min_length=1, max_length=100)]
     role: Role
     location_ids: Annotated[list[Id], Field(max_length=100)] | None = None
+    expires_at: AwareDatetime | None = Field(
+        None, description="When the token stops working (with its zone); none: until revoked"
+    )
 
 
 # ---- what the API answers ----
@@ -345,12 +349,47 @@ class TokenOut(Out):
     role: Role
     location_ids: list[str] | None
     created_at: datetime
-    last_used_at: datetime | None
+    last_used_at: datetime | None = Field(
+        description="Last request made with it, to the minute (written at most once a minute)"
+    )
     revoked_at: datetime | None
+    expires_at: datetime | None = None
 
 
 class NewTokenOut(TokenOut):
-    secret: str = Field(description="Shown once; only its hash is kept")
+    secret: str | None = Field(
+        description=(
+            "Shown once; only its hash is kept. Null when the answer is replayed for a repeated "
+            "Idempotency-Key (header `Heedful-Withheld: secret`): make a new token if it was lost"
+        )
+    )
+
+
+class StaffOut(Out):
+    id: str
+    login: str
+    full_name: str
+    role: Role
+    language: str
+    location_ids: list[str] | None
+    active: bool
+    locked: bool = Field(description="Locked after too many failed logins; an admin unlocks")
+    created_at: datetime
+
+
+class SecurityEventOut(Out):
+    id: str
+    at: datetime
+    kind: str = Field(
+        description="login_succeeded, login_failed, login_refused, account_locked, "
+        "account_unlocked, logged_out or staff_deactivated"
+    )
+    login: str
+    address: str
+    staff_id: str | None
+    actor_id: str | None
+    actor_label: str
+    detail: str
 
 
 class MeOut(Out):

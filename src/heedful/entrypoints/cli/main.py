@@ -5,8 +5,10 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 
 import click
+from pydantic import ValidationError
 
 from heedful.bootstrap import Container, build
 from heedful.config import Settings
@@ -21,6 +23,7 @@ from heedful.core.staff.handlers import (
     create_token,
     revoke_token,
 )
+from heedful.core.staff.logins import deactivate_staff_member, unlock_staff_member
 from heedful.core.staff.model import LocationKind
 from heedful.entrypoints.cli.db import db
 from heedful.entrypoints.cli.feedback import feedback
@@ -46,6 +49,14 @@ def container() -> Iterator[Container]:
 @click.version_option(package_name="heedful")
 def cli() -> None:
     """Heedful: customer memory, kept promises, proactive service."""
+    # Refuse at once, in one line naming the variable, when a secret is unset or weak outside
+    # development, rather than with a traceback from whichever command built Settings first.
+    try:
+        Settings()
+    except ValidationError as exc:
+        for error in exc.errors():
+            click.echo(f"error: {error['msg'].removeprefix('Value error, ')}", err=True)
+        sys.exit(2)
 
 
 cli.add_command(db)
@@ -73,11 +84,22 @@ def token() -> None:
 @click.option(
     "--location", "locations", multiple=True, help="Location id (repeat); needed for manager/agent."
 )
-def token_create(name: str, role: str, locations: tuple[str, ...]) -> None:
+@click.option(
+    "--expires",
+    default=None,
+    help="When it stops working: ISO 8601 (2027-01-31 or 2027-01-31T18:00+02:00; UTC if no zone).",
+)
+def token_create(name: str, role: str, locations: tuple[str, ...], expires: str | None) -> None:
     """Create a token and print its secret once."""
+    expires_at = _moment(expires) if expires else None
     with container() as c:
         made, secret = create_token(
-            NewToken(name=name, role=Role(role), location_ids=frozenset(locations) or None),
+            NewToken(
+                name=name,
+                role=Role(role),
+                location_ids=frozenset(locations) or None,
+                expires_at=expires_at,
+            ),
             c.uow(),
             c.clock,
             SYSTEM,
@@ -89,9 +111,23 @@ def token_create(name: str, role: str, locations: tuple[str, ...]) -> None:
 @token.command("list")
 def token_list() -> None:
     with container() as c, c.uow() as uow:
+        now = c.clock.now()
         for t in uow.tokens.list():
-            state = "revoked" if t.revoked_at else "active"
-            click.echo(f"{t.id}  {t.prefix}…  {t.role.value:9} {state:8} {t.name}")
+            state = "revoked" if t.revoked_at else "active" if t.works_at(now) else "expired"
+            used = t.last_used_at.isoformat(timespec="minutes") if t.last_used_at else "never"
+            ends = t.expires_at.isoformat(timespec="minutes") if t.expires_at else "never"
+            click.echo(
+                f"{t.id}  {t.prefix}…  {t.role.value:9} {state:8} used {used:22} "
+                f"expires {ends:22} {t.name}"
+            )
+
+
+def _moment(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise click.BadParameter("an ISO 8601 date or time", param_hint="--expires") from exc
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 @token.command("revoke")
@@ -132,6 +168,35 @@ def staff_create(
             SYSTEM,
         )
     click.echo(f"staff member {member.login} ({member.role.value}) created: {member.id}")
+
+
+@staff.command("deactivate")
+@click.argument("login")
+def staff_deactivate(login: str) -> None:
+    """No more logins; the member's sessions end and the API tokens they made are revoked."""
+    with container() as c:
+        member, revoked = deactivate_staff_member(
+            _staff_id(c, login), "cli", c.uow(), c.clock, SYSTEM
+        )
+    click.echo(f"staff member {member.login} deactivated; {len(revoked)} API tokens revoked")
+
+
+@staff.command("unlock")
+@click.argument("login")
+def staff_unlock(login: str) -> None:
+    """Let a member locked out after failed logins try again (recorded as a security event)."""
+    with container() as c:
+        member = unlock_staff_member(_staff_id(c, login), "cli", c.uow(), c.clock, SYSTEM)
+    click.echo(f"staff member {member.login} unlocked")
+
+
+def _staff_id(c: Container, login: str) -> str:
+    with c.uow() as uow:
+        member = uow.staff.get_by_login(login.strip().lower()) or uow.staff.get(login)
+    if member is None:
+        click.echo(f"error: no staff member {login}", err=True)
+        sys.exit(2)
+    return member.id
 
 
 @cli.group()

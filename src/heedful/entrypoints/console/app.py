@@ -23,6 +23,7 @@ from heedful.entrypoints.console import (
     promise_report,
     promises,
     responsiveness,
+    staff_admin,
     stewardship,
 )
 from heedful.entrypoints.console import feedback as feedback_pages
@@ -44,5 +45,6 @@ def install_console(app: FastAPI, container: Container) -> None:
     app.include_router(inbox.router)
     app.include_router(canned_replies.router)
     app.include_router(responsiveness.router)
+    app.include_router(staff_admin.router)
     app.include_router(dashboard.router)
     app.include_router(dead_letters.router)

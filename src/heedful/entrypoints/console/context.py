@@ -31,6 +31,7 @@ from heedful.entrypoints.console.i18n import Ui, negotiate
 from heedful.entrypoints.console.labels import N_
 
 SESSION_STAFF = "staff_id"
+SESSION_EPOCH = "epoch"
 SESSION_CSRF = "csrf"
 SESSION_LANGUAGE = "lang"
 CSRF_FIELD = "csrf_token"
@@ -176,10 +177,17 @@ def visitor(request: Request) -> Console:
     staff = (
         active_staff_member(staff_id, state.container.uow()) if isinstance(staff_id, str) else None
     )
-    if staff is None:
+    if staff is not None and request.session.get(SESSION_EPOCH) != staff.session_epoch:
+        staff = None  # logged out or deactivated since this session began
+    if staff is None and SESSION_STAFF in request.session:
         request.session.pop(SESSION_STAFF, None)
+        request.session.pop(SESSION_EPOCH, None)
     language = _language(request, staff, state.container.settings.default_language)
     return Console(request=request, container=state.container, ui=state.uis[language], staff=staff)
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client is not None else "unknown"
 
 
 def logged_in(request: Request) -> Console:
@@ -231,7 +239,13 @@ class ConsoleRoute(APIRoute):
 
         async def guarded(request: Request) -> Response:
             if request.method == "POST" and not await _csrf_ok(request):
+                # The refusal leaves the session as it found it: a forged cross-site POST
+                # (which arrives without the cookie) must not answer with a fresh cookie that
+                # would replace the victim's and log them out.
+                kept = dict(request.session)
                 response = await _csrf_refusal(request)
+                request.session.clear()
+                request.session.update(kept)
             else:
                 try:
                     response = await handler(request)

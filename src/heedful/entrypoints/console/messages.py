@@ -128,6 +128,7 @@ _KNOWN: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"^this task is in someone else's queue$",
             N_("This task is in someone else's queue."),
         ),
+        (r"^a token expires at a time to come, with its zone$", N_("Choose a day still to come.")),
     )
 )
 

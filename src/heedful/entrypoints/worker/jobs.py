@@ -23,6 +23,7 @@ from heedful.core.engine.reactions import process_events
 from heedful.core.events.handlers import accept_events
 from heedful.core.feedback.recompute import recompute_when_due
 from heedful.core.promises.deadlines import fire_due_timers
+from heedful.core.staff.logins import forget_old_failures
 from heedful.entrypoints.observability import DEAD_LETTERS, DEAD_LETTERS_WAITING
 
 log = structlog.get_logger("heedful.worker")
@@ -107,10 +108,15 @@ def count_dead_letters(container: Container) -> int:
     return 0
 
 
+def forget_login_failures(container: Container) -> int:
+    return forget_old_failures(container.uow(), container.clock)
+
+
 JOBS: dict[str, Job] = {
     "purge_idempotency_keys": purge_idempotency_keys,
     "recompute_feedback": recompute_feedback,
     "count_dead_letters": count_dead_letters,
+    "forget_login_failures": forget_login_failures,
 }
 
 
