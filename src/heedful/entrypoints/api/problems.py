@@ -24,6 +24,7 @@ _TITLES = {
     409: "Conflict",
     415: "Unsupported media type",
     422: "Invalid input",
+    429: "Too many requests",
     500: "Internal error",
 }
 
@@ -128,4 +129,12 @@ def install_problem_handlers(app: FastAPI) -> None:
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": Problem, "description": _TITLES[status], "content": {PROBLEM_JSON: {}}}
     for status in (400, 401, 403, 404, 409, 422)
+}
+# The public chat's rate limits (ADR 0025): the answer says when to try again.
+TOO_MANY_RESPONSES: dict[int | str, dict[str, Any]] = {
+    429: {
+        "model": Problem,
+        "description": "Too many requests; Retry-After says how many seconds to wait",
+        "content": {PROBLEM_JSON: {}},
+    }
 }

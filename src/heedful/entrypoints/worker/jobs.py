@@ -67,9 +67,15 @@ def recompute_feedback(container: Container) -> int:
     return 0 if report is None else report.values + report.churn_scored
 
 
+def forget_rate_limit_windows(container: Container) -> int:
+    """Ended rate-limit windows say nothing any more: dropped, so the table holds only the hour."""
+    return container.rate_limits().forget_ended(container.clock.now())
+
+
 JOBS: dict[str, Job] = {
     "purge_idempotency_keys": purge_idempotency_keys,
     "recompute_feedback": recompute_feedback,
+    "forget_rate_limit_windows": forget_rate_limit_windows,
 }
 
 
