@@ -111,8 +111,14 @@ def receive_email(
         proof = check.proof
         if answers_our_mail(cmd.from_address, uow.threads.sent_messages(named)):
             proof = SenderProof.REPLY
-        if proof is None and _owner(uow, IdentityKind.EMAIL, cmd.from_address) is None:
+        owner = _owner(uow, IdentityKind.EMAIL, cmd.from_address)
+        if proof is None and owner is None:
             proof = SenderProof.FIRST_CONTACT
+        another_voice = owner is None or (known is not None and owner.id != known.customer_id)
+        if known is not None and proof not in SHOWN_BY_MAIL and another_voice:
+            # Someone else wrote into her thread (knowing one of its Message-IDs), not shown to
+            # be her: staff see the badge again before trusting what it says.
+            known.sender_verified, known.sender_proof = False, ""
         customer = identify_customer(
             IdentifyCustomer(
                 identities=(NewIdentity(IdentityKind.EMAIL, cmd.from_address),),
