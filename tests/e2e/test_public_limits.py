@@ -174,3 +174,23 @@ def test_a_cursor_out_of_range_is_refused_by_name_not_a_500(
     largest = console_client.get(f"{CHAT}/{token}/messages", params={"after": str(2**63 - 1)})
     assert largest.status_code == 200
     assert largest.json()["items"] == []
+
+
+def test_a_visitor_reusing_another_visitors_idempotency_key_gets_her_own_chat(
+    world: InboxWorld, container: Container, request: pytest.FixtureRequest
+) -> None:
+    body = {"text": "Hello", "location_id": world.kyiv.id}
+    key = {"Idempotency-Key": "chat-1"}
+    clients = []
+    for address in ("203.0.113.10", "203.0.113.11"):
+        client = TestClient(create_app(container), client=(address, 40000))
+        client.__enter__()
+        request.addfinalizer(lambda c=client: c.__exit__(None, None, None))
+        clients.append(client)
+
+    first = clients[0].post(CHAT, json=body, headers=key).json()
+    retried = clients[0].post(CHAT, json=body, headers=key).json()
+    stranger = clients[1].post(CHAT, json=body, headers=key).json()
+
+    assert retried["visitor_token"] == first["visitor_token"]  # her own retry: the same chat
+    assert stranger["visitor_token"] != first["visitor_token"]

@@ -7,7 +7,9 @@ common JSON shape, signed with the shared secret the way Heedful signs its own w
 
 from __future__ import annotations
 
+import hashlib
 import json
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
@@ -102,7 +104,11 @@ def post_chat(request: Request, container: Box, body: ChatIn) -> Response:
             message=chat_message_out(received.message),
         )
 
-    return write(request, Context(container, _VISITOR), body, 201, action)
+    # Idempotency-Keys are remembered per visitor (her token, or her address before she has
+    # one): another visitor reusing a key must not be handed this chat's visitor_token.
+    scope = hashlib.sha256((body.visitor_token or address).encode()).hexdigest()[:32]
+    visitor = replace(_VISITOR, id=f"chv_{scope}")
+    return write(request, Context(container, visitor), body, 201, action)
 
 
 @router.get(
