@@ -194,3 +194,17 @@ def test_a_visitor_reusing_another_visitors_idempotency_key_gets_her_own_chat(
 
     assert retried["visitor_token"] == first["visitor_token"]  # her own retry: the same chat
     assert stranger["visitor_token"] != first["visitor_token"]
+
+
+def test_the_reported_flood_of_a_hundred_chats_makes_twenty_threads_and_no_promise(
+    world: InboxWorld, console_client: TestClient, container: Container
+) -> None:
+    # The defaults, as shipped: 20 new chats an hour from one address.
+    answers = [_start(console_client, world, text=f"spam {n}") for n in range(100)]
+
+    assert sum(a.status_code == 201 for a in answers) == 20
+    assert sum(a.status_code == 429 for a in answers) == 80
+    with container.uow() as uow:
+        threads = uow.threads.inbox(InboxFilter(), None, 200, None).items
+    assert len(threads) == 20
+    assert all(not t.sender_verified and t.reply_promise_id is None for t in threads)
