@@ -14,6 +14,7 @@ from heedful.adapters.clock import SystemClock
 from heedful.adapters.generated_secrets import data_dir_for, kept_secrets
 from heedful.adapters.storage.engine import make_engine
 from heedful.adapters.storage.migrate import upgrade
+from heedful.adapters.storage.throttle_rows import SqlRateLimits
 from heedful.adapters.storage.unit_of_work import SqlUnitOfWork
 from heedful.adapters.survey_links import SurveyLinkSigner, WithSurveyLinks
 from heedful.adapters.text import LazyReader
@@ -27,6 +28,7 @@ from heedful.core.outreach.relay import Relay
 from heedful.core.playbooks.message_templates import PLAYBOOK_TEMPLATES
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.ports import UnitOfWork
+from heedful.core.shared.throttle import RateLimits
 
 
 @dataclass
@@ -46,6 +48,10 @@ class Container:
 
     def uow(self) -> UnitOfWork:
         return self.uow_factory()
+
+    def rate_limits(self) -> RateLimits:
+        """The public faces' rate-limit windows, shared by every process through the database."""
+        return SqlRateLimits(self.engine)
 
     def close(self) -> None:
         close_senders(dict(self.relay.senders))

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import os
 import string
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Secrets Heedful signs or checks with. Outside development each must be set and strong; in
@@ -97,6 +98,25 @@ class Settings(BaseSettings):
         None, description="API docs and OpenAPI document without a token; unset: development only"
     )
 
+    # -- the public faces: who is believed, and how often anyone may knock (ADR 0025) --
+    inbound_authserv_id: str = Field(
+        "", description="the receiving mail server whose Authentication-Results are believed"
+    )
+    trusted_proxies: str = Field(
+        "", description="comma-separated proxy addresses/networks whose X-Forwarded-For counts"
+    )
+    chats_per_address_per_hour: int = Field(20, description="new chats from one address; 0 = off")
+    chats_per_identity_per_hour: int = Field(
+        5, description="new chats naming one e-mail or phone; 0 = off"
+    )
+    chat_messages_per_visitor_per_minute: int = Field(20, description="0 = off")
+    chat_messages_per_address_per_minute: int = Field(60, description="0 = off")
+    chat_reads_per_address_per_minute: int = Field(
+        600, description="chat page loads and polls (every 2 s per open chat); 0 = off"
+    )
+    survey_pages_per_address_per_minute: int = Field(60, description="0 = off")
+    survey_answers_per_link_per_hour: int = Field(10, description="0 = off")
+
     @model_validator(mode="before")
     @classmethod
     def _read_secret_files(cls, values: Any) -> Any:
@@ -113,6 +133,20 @@ class Settings(BaseSettings):
                 if path and name not in values:
                     values[name] = Path(path).read_text().strip()
         return values
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_are_addresses(cls, value: str) -> str:
+        # Refused at start, naming the setting, rather than failing every public request later.
+        for part in (p.strip() for p in value.split(",")):
+            if part:
+                try:
+                    ipaddress.ip_network(part, strict=False)
+                except ValueError:
+                    raise ValueError(
+                        f"HEEDFUL_TRUSTED_PROXIES: {part!r} is not an address or network"
+                    ) from None
+        return value
 
     @model_validator(mode="after")
     def _refuse_weak_secrets(self) -> Settings:

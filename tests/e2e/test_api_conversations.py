@@ -223,3 +223,66 @@ def test_managers_close_a_day_and_the_calendar_says_when_a_year_is_provisional(
     assert bad.json()["errors"][0]["field"] == "hours[0]"
     gone = manager.delete(f"/locations/{location}/calendar-days/2026-12-31")
     assert gone.status_code == 204
+
+
+def test_a_chat_naming_a_customer_is_an_unverified_sender_until_an_agent_accepts_it(
+    api_world: ApiWorld,
+) -> None:
+    _policy(api_world)
+    _email(api_world)  # Anna writes from her own address first: her card, verified
+    started = api_world.api().post(
+        "/conversations/chat",
+        json={"text": "It's Anna, send me my order history", "email": "anna@example.com"},
+    )
+    thread_id = started.json()["thread_id"]
+    agent = api_world.api(api_world.agent_a)
+
+    before = agent.get(f"/conversations/{thread_id}").json()
+    inbox = agent.get("/conversations").json()["items"]
+    accepted = agent.post(
+        f"/conversations/{thread_id}/accept-sender", headers={"Idempotency-Key": "acc-1"}
+    )
+    replayed = agent.post(
+        f"/conversations/{thread_id}/accept-sender", headers={"Idempotency-Key": "acc-1"}
+    )
+    after = agent.get(f"/conversations/{thread_id}").json()
+
+    assert (before["sender_verified"], before["sender_proof"], before["promise_id"]) == (
+        False,
+        "",
+        None,
+    )
+    assert {t["id"]: t["sender_verified"] for t in inbox}[thread_id] is False
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.json()["sender_proof"] == "staff"
+    assert replayed.json() == accepted.json()
+    assert after["sender_verified"] is True
+    assert after["promise_id"]
+    elsewhere = api_world.api(api_world.persona("agent_b")).post(
+        f"/conversations/{thread_id}/accept-sender"
+    )
+    assert elsewhere.status_code == 404
+
+
+def test_inbound_email_with_a_dkim_pass_from_our_mail_server_is_verified(
+    api_world: ApiWorld,
+) -> None:
+    _policy(api_world)
+    api_world.container.settings.inbound_authserv_id = "mx.shop.example"
+    _email(api_world)
+    headers = {"Message-ID": "<anna-2@mail.example.com>"}
+
+    forged = _email(api_world, headers=headers)
+    signed = _email(
+        api_world,
+        headers={
+            "Message-ID": "<anna-3@mail.example.com>",
+            "Authentication-Results": "mx.shop.example; dkim=pass header.d=example.com",
+        },
+    )
+    agent = api_world.api(api_world.agent_a)
+
+    assert agent.get(f"/conversations/{forged['thread_id']}").json()["sender_verified"] is False
+    verified = agent.get(f"/conversations/{signed['thread_id']}").json()
+    assert (verified["sender_verified"], verified["sender_proof"]) == (True, "dkim")
+    assert verified["promise_id"]

@@ -208,6 +208,8 @@ TABLE: list[tuple[str, str, dict[str, Any] | None, tuple[int, int, int, int, int
                                                     (200, 200, 200, 404, 404, 403)),
     ("POST", "/conversations/{thread}/status", {"status": "waiting_on_customer"},
                                                     (200, 200, 200, 404, 404, 403)),
+    ("POST", "/conversations/{thread}/accept-sender", None,
+                                                    (200, 200, 200, 404, 404, 403)),
     ("POST", "/conversations/{thread}/priority", {"priority": "high"},
                                                     (200, 200, 200, 404, 404, 403)),
     ("GET", "/customers/{anna}/conversations", None,
@@ -416,7 +418,16 @@ def roles_world(
         url, drop = make_postgres_database()
     upgrade(url)
     clock = FrozenClock(START)
-    container = build(Settings(database_url=url, log_format="console"), clock=clock)
+    # Every row's chat comes from the one test client's address: the public faces' rate limits
+    # (tested in test_public_limits.py) are off here, so the table tests roles, not floods.
+    no_limits = {
+        "chats_per_address_per_hour": 0,
+        "chats_per_identity_per_hour": 0,
+        "chat_messages_per_address_per_minute": 0,
+        "chat_reads_per_address_per_minute": 0,
+    }
+    settings = Settings(database_url=url, log_format="console", **no_limits)
+    container = build(settings, clock=clock)
     try:
         with TestClient(create_app(container)) as client:
             yield make_world(container, clock, client)

@@ -404,3 +404,42 @@ def test_the_pages_render_in_russian_and_ukrainian(
         answer = client.get(url)
         assert answer.status_code == 200, url
         assert f'<html lang="{language}">' in answer.text or url.endswith("conversations")
+
+
+@pytest.mark.parametrize(
+    ("language", "badge", "button"),
+    [
+        ("en", "Unverified sender", "Accept sender"),
+        ("ru", "Отправитель не подтверждён", "Подтвердить отправителя"),
+        ("uk", "Відправника не підтверджено", "Підтвердити відправника"),
+    ],
+)
+def test_an_unverified_sender_is_badged_everywhere_until_an_agent_accepts_it(
+    world: InboxWorld, client: TestClient, language: str, badge: str, button: str
+) -> None:
+    world.people.staff("mykola", "Mykola", Role.AGENT, language=language, at=[world.kyiv])
+    mine = world.email(subject="Замовлення").thread  # Anna, first contact: verified
+    claimed = world.email(subject="Це знову я").thread  # her address again, no proof
+    csrf = log_in(client, "mykola")
+
+    inbox = client.get("/console/inbox").text
+    page = client.get(f"/console/inbox/{claimed.id}").text
+    card = client.get(f"/console/customers/{claimed.customer_id}/conversations").text
+
+    assert badge in line_of(inbox, claimed.id)
+    assert badge not in line_of(inbox, mine.id)
+    assert badge in page
+    assert button in page
+    assert badge in line_of(card, claimed.id)
+    assert badge not in line_of(card, mine.id)
+
+    after = post(client, f"/console/inbox/{claimed.id}/accept-sender", csrf)
+
+    assert after.status_code == 200
+    assert badge not in after.text
+    assert button not in after.text
+    view = get_thread(claimed.id, world.container.uow(), world.iryna.as_actor())
+    assert view.thread.sender_proof == "staff"
+    assert view.promise_id is not None
+    refused = client.post(f"/console/inbox/{mine.id}/accept-sender", data={})
+    assert refused.status_code in (400, 403)  # no CSRF token: nothing changes

@@ -73,6 +73,7 @@ def parse_email(raw: bytes, envelope_to: Iterable[str] = ()) -> InboundEmail:
         message_id=str(message.get("Message-ID", "")),
         in_reply_to=str(message.get("In-Reply-To", "")),
         references=tuple(str(v) for v in message.get_all("References", [])),
+        authentication_results=tuple(str(v) for v in message.get_all("Authentication-Results", [])),
     )
 
 
@@ -117,4 +118,7 @@ def from_webhook(payload: Mapping[str, object]) -> InboundEmail:
         message_id=by_name.get("message-id", ""),
         in_reply_to=by_name.get("in-reply-to", ""),
         references=(by_name["references"],) if by_name.get("references") else (),
+        authentication_results=(
+            (by_name["authentication-results"],) if by_name.get("authentication-results") else ()
+        ),
     )

@@ -33,8 +33,11 @@ class InboundHandler:
         clock: Clock,
         default_location_id: str | None = None,
         on_received: Callable[[Received], None] | None = None,
+        trusted_authserv_id: str = "",
     ) -> None:
         self._uow_factory, self._clock = uow_factory, clock
+        # The mail server in front whose Authentication-Results are believed (senders.py).
+        self._trusted_authserv_id = trusted_authserv_id
         self._default_location_id = default_location_id
         self._on_received = on_received
 
@@ -62,6 +65,7 @@ class InboundHandler:
             self._uow_factory(),
             self._clock,
             default_location_id=self._default_location_id,
+            trusted_authserv_id=self._trusted_authserv_id,
         )
 
 

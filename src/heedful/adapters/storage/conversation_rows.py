@@ -61,6 +61,8 @@ def _thread(row: RowMapping) -> Thread:
         last_message_preview=row["last_message_preview"],
         segment=row["segment"],
         reply_promise_id=row["reply_promise_id"],
+        sender_verified=bool(row["sender_verified"]),
+        sender_proof=row["sender_proof"],
     )
 
 
@@ -89,6 +91,8 @@ def _thread_values(t: Thread) -> dict[str, Any]:
         "visitor_token": t.visitor_token,
         "last_message_preview": t.last_message_preview,
         "reply_promise_id": t.reply_promise_id,
+        "sender_verified": t.sender_verified,
+        "sender_proof": t.sender_proof,
     }
 
 
@@ -107,6 +111,7 @@ def _message(row: RowMapping) -> ThreadMessage:
         address=row["address"],
         outbox_message_id=row["outbox_message_id"],
         sequence=row["sequence"],
+        authentication=row["authentication"],
     )
 
 
@@ -217,6 +222,7 @@ class SqlThreads:
             "message_id": message.message_id,
             "in_reply_to": message.in_reply_to,
             "outbox_message_id": message.outbox_message_id,
+            "authentication": message.authentication,
         }
         result = self._conn.execute(thread_messages.insert().values(values))
         key = result.inserted_primary_key
@@ -255,6 +261,17 @@ class SqlThreads:
             if message_id in holders:
                 return self.get(holders[message_id], for_change=True)
         return None
+
+    def sent_messages(self, message_ids: Sequence[str]) -> list[ThreadMessage]:
+        wanted = [mid for mid in message_ids if mid]
+        if not wanted:
+            return []
+        query = sa.select(thread_messages).where(
+            thread_messages.c.message_id.in_(wanted),
+            sa.text("message_id <> ''"),
+            thread_messages.c.direction == Direction.OUT.value,
+        )
+        return [_message(row) for row in self._conn.execute(query.limit(50)).mappings()]
 
     def add_note(self, note: Note) -> None:
         self._conn.execute(

@@ -44,6 +44,10 @@ threads = sa.Table(
     sa.Column("visitor_token", sa.String(64), nullable=True, unique=True),
     sa.Column("last_message_preview", sa.String(200), nullable=False, server_default=""),
     sa.Column("reply_promise_id", Id, nullable=True),
+    # Whether the sender is known to be who the card says, and how that was shown
+    # (core/conversations/senders.py); threads from before the check count as verified.
+    sa.Column("sender_verified", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("sender_proof", sa.String(20), nullable=False, server_default=""),
     sa.Index(
         "ix_threads_inbox",
         "due_order",
@@ -77,6 +81,8 @@ thread_messages = sa.Table(
     sa.Column("message_id", sa.String(500), nullable=False, server_default=""),
     sa.Column("in_reply_to", sa.String(500), nullable=False, server_default=""),
     sa.Column("outbox_message_id", Id, nullable=True),
+    # What the receiving mail server said of the sender (its Authentication-Results), kept.
+    sa.Column("authentication", sa.String(500), nullable=False, server_default=""),
     sa.Index("ix_thread_messages_thread_id_sequence", "thread_id", "sequence"),
     sa.Index(
         "ix_thread_messages_message_id",

@@ -63,6 +63,7 @@ CLEARED_ON_ERASURE: dict[str, dict[str, str]] = {
         "body": "the words",
         "message_id": "mail Message-IDs carry names",
         "in_reply_to": "likewise",
+        "authentication": "the receiving server's verdict names her domain or address",
     },
     "thread_notes": {"body": "staff's words on her"},
     "threads": {
@@ -236,6 +237,7 @@ PII_FREE: dict[str, dict[str, str]] = {
     ),
     "sla_policies": dict.fromkeys(("id", "name", "channel", "priority", "segment"), _STAFF),
     "login_throttles": {"key": "a staff login name or a client address that failed to log in"},
+    "rate_limit_windows": {"key": "a rule's name and a hash of the address or visitor it counts"},
     "security_events": dict.fromkeys(
         ("id", "kind", "login", "staff_id", "address", "actor_id", "actor_label", "detail"),
         "staff logins and where they came from; never a customer's data",
@@ -304,6 +306,7 @@ PII_FREE: dict[str, dict[str, str]] = {
         "author_label": _STAFF,
     },
     "threads": {
+        "sender_proof": _CODE,
         "id": _IDS,
         "customer_id": _IDS,
         "location_id": _IDS,

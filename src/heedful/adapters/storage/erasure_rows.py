@@ -143,7 +143,9 @@ def _conversation_records(
         .where(thread_messages.c.thread_id.in_(mine))
         # Message-IDs often carry the sender's name or address; her later mail must not thread
         # into the erased conversation either.
-        .values(body="", address="", author_label="", message_id="", in_reply_to="")
+        .values(
+            body="", address="", author_label="", message_id="", in_reply_to="", authentication=""
+        )
     )
     conn.execute(thread_notes.update().where(thread_notes.c.thread_id.in_(mine)).values(body=""))
     return {

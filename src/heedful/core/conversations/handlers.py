@@ -29,6 +29,7 @@ from heedful.core.conversations.model import (
 )
 from heedful.core.conversations.ports import InboxFilter, ThreadPage
 from heedful.core.conversations.replies import add_note, reply
+from heedful.core.conversations.senders import accept_sender
 from heedful.core.conversations.teams import create_team, list_teams, set_team_members
 from heedful.core.customers._common import audit, load_customer, scope_of
 from heedful.core.shared.clock import Clock
@@ -43,6 +44,7 @@ __all__ = [
     "InboxFilter",
     "Received",
     "ThreadView",
+    "accept_sender",
     "add_note",
     "assign",
     "chat_messages_after",

@@ -4,7 +4,9 @@ An e-mail joins the thread that holds a message it answers (In-Reply-To, Referen
 replies included; otherwise it opens a thread. The customer is found by the address (or phone)
 she wrote from, and created when unknown; the location is the one whose code is the local part
 of the address she wrote to ("podil@shop.example" reaches the location coded "podil"), else the
-configured default, else the first location.
+configured default, else the first location. Whether the sender is who that customer's card
+says is decided in senders.py: a chat, or a mail naming a known address without proof, is
+filed as an unverified sender.
 """
 
 from __future__ import annotations
@@ -26,11 +28,17 @@ from heedful.core.conversations.model import (
     ThreadStatus,
     preview,
 )
+from heedful.core.conversations.senders import (
+    SenderProof,
+    answers_our_mail,
+    check_mail,
+    verify,
+)
 from heedful.core.customers.commands import CreateCustomer, IdentifyCustomer, NewIdentity
 from heedful.core.customers.handlers import create_customer
-from heedful.core.customers.identities import IdentityKind
+from heedful.core.customers.identities import IdentityKind, normalise_identity
 from heedful.core.customers.merging import identify_customer
-from heedful.core.customers.model import Customer
+from heedful.core.customers.model import Customer, CustomerStatus
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
@@ -40,6 +48,8 @@ from heedful.core.sla.clocks import ThreadClocks
 from heedful.core.staff.model import Location
 
 LANGUAGES = ("uk", "ru", "en")
+# What a later e-mail in an unverified thread can show; a first contact is only for new threads.
+SHOWN_BY_MAIL = frozenset({SenderProof.REPLY, SenderProof.DKIM, SenderProof.SPF})
 MAX_CHAT_TEXT = 4000
 
 
@@ -53,6 +63,8 @@ class InboundEmail:
     in_reply_to: str = ""
     references: tuple[str, ...] = ()
     from_name: str = ""
+    # Every Authentication-Results header, as received; only the trusted server's is believed.
+    authentication_results: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -74,7 +86,12 @@ class Received:
 
 
 def receive_email(
-    cmd: InboundEmail, uow: UnitOfWork, clock: Clock, *, default_location_id: str | None = None
+    cmd: InboundEmail,
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    default_location_id: str | None = None,
+    trusted_authserv_id: str = "",
 ) -> Received:
     now = clock.now()
     body = _body(cmd.text, "text")
@@ -86,14 +103,26 @@ def receive_email(
             thread = uow.threads.get(repeat.thread_id)
             assert thread is not None
             return Received(thread, repeat, new_thread=False)
-        references = tuple(cmd.references)
-        known = uow.threads.thread_of_message_ids(threading.candidates(cmd.in_reply_to, references))
+        named = threading.candidates(cmd.in_reply_to, tuple(cmd.references))
+        known = uow.threads.thread_of_message_ids(named)
         location = known_location(uow, known) or pick_location(
             uow, cmd.to_addresses, default_location_id
         )
         # A stranger's display name cannot be refused with her mail; what staff read must not
         # lie either, so hidden characters go (ADR 0024), and it is cut to what a name holds.
         sender_name = without_hidden_characters(" ".join(cmd.from_name.split()))[:200].strip()
+        check = check_mail(cmd.from_address, cmd.authentication_results, trusted_authserv_id)
+        proof = check.proof
+        if answers_our_mail(cmd.from_address, uow.threads.sent_messages(named)):
+            proof = SenderProof.REPLY
+        owner = _owner(uow, IdentityKind.EMAIL, cmd.from_address)
+        if proof is None and owner is None:
+            proof = SenderProof.FIRST_CONTACT
+        another_voice = owner is None or (known is not None and owner.id != known.customer_id)
+        if known is not None and proof not in SHOWN_BY_MAIL and another_voice:
+            # Someone else wrote into her thread (knowing one of its Message-IDs), not shown to
+            # be her: staff see the badge again before trusting what it says.
+            known.sender_verified, known.sender_proof = False, ""
         customer = identify_customer(
             IdentifyCustomer(
                 identities=(NewIdentity(IdentityKind.EMAIL, cmd.from_address),),
@@ -109,6 +138,8 @@ def receive_email(
         if thread is None:
             subject = " ".join(cmd.subject.split())[:MAX_SUBJECT] or preview(body)[:80]
             thread = _open_thread(uow, customer, location.id, Channel.EMAIL, subject, now)
+            thread.sender_verified = proof is not None
+            thread.sender_proof = proof.value if proof is not None else ""
         message = ThreadMessage(
             id=new_id("tmg_"),
             thread_id=thread.id,
@@ -121,8 +152,11 @@ def receive_email(
             message_id=message_id,
             in_reply_to=threading.normalise(cmd.in_reply_to),
             address=cmd.from_address.strip(),
+            authentication=check.authentication,
         )
         _record(uow, thread, message, now)
+        if not thread.sender_verified and proof in SHOWN_BY_MAIL:
+            verify(uow, thread, proof, now)  # a later message of the thread proved the sender
         uow.commit()
     return Received(thread, message, new_thread)
 
@@ -149,6 +183,8 @@ def receive_chat(
             thread = _open_thread(uow, customer, location.id, Channel.CHAT, subject, now)
             thread.language = language
             thread.visitor_token = secrets.token_urlsafe(32)
+            # A chat proves nothing about who is typing (core/conversations/senders.py).
+            thread.sender_verified = False
             uow.threads.update(thread)
             new_thread = True
         message = ThreadMessage(
@@ -206,23 +242,35 @@ def known_location(uow: UnitOfWork, thread: Thread | None) -> Location | None:
 def _chat_customer(
     uow: UnitOfWork, clock: Clock, cmd: ChatIn, language: str, location_id: str
 ) -> Customer:
-    identities = tuple(
+    """Whose card a new chat is filed on; nothing the visitor claims is written onto anyone's.
+
+    A visitor who names an address or phone of a customer is filed on her card as an unverified
+    sender: her record is not renamed, given the visitor's other identities, or merged with
+    another (two claimed identities of two customers prove nothing about either). A visitor
+    who names nobody known gets a card of her own with what she gave.
+    """
+    claimed = tuple(
         NewIdentity(kind, value.strip())
         for kind, value in ((IdentityKind.EMAIL, cmd.email), (IdentityKind.PHONE, cmd.phone))
         if value and value.strip()
     )
+    for identity in claimed:
+        owner = _owner(uow, identity.kind, identity.value)
+        if owner is not None:
+            return owner
     name = without_hidden_characters(" ".join((cmd.name or "").split()))[:200] or None
-    if identities:
+    if claimed:
         return identify_customer(
             IdentifyCustomer(
-                identities=identities, full_name=name, language=language, location_id=location_id
+                identities=claimed, full_name=name, language=language, location_id=location_id
             ),
             uow,
             clock,
             SYSTEM,
         )
     # A visitor who gives no address is still someone: a customer with no identity, whom
-    # staff can later merge with the record that has her e-mail.
+    # staff can later merge with the record that has her e-mail. The rate limits bound how
+    # many a flood can make; none of them has a counted reply promise (senders.py).
     return create_customer(
         CreateCustomer(
             full_name=name or "Chat visitor", language=language, home_location_id=location_id
@@ -231,6 +279,16 @@ def _chat_customer(
         clock,
         SYSTEM,
     )
+
+
+def _owner(uow: UnitOfWork, kind: IdentityKind, value: str) -> Customer | None:
+    """The active customer holding this identity, if any; a malformed one belongs to nobody."""
+    try:
+        normalised = normalise_identity(kind, value)
+    except InvalidInput:
+        return None
+    found = uow.customers.find_by_identity(kind, normalised)
+    return found if found is not None and found.status is CustomerStatus.ACTIVE else None
 
 
 def _open_thread(

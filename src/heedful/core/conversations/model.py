@@ -67,6 +67,10 @@ class Thread:
     segment: str = ""  # the customer's segment when the thread opened: SLA policies match on it
     # The first reply is a promise in the ledger (REPLY_BY), so it counts in the promise-kept rate.
     reply_promise_id: str | None = None
+    # False while the sender only claims to be this customer (senders.py): staff see a badge,
+    # and no reply promise counts until the sender is verified or staff accept the thread.
+    sender_verified: bool = True
+    sender_proof: str = ""  # how it was shown: a SenderProof value, "" for threads from before
 
     @property
     def is_open(self) -> bool:
@@ -88,6 +92,7 @@ class ThreadMessage:
     address: str = ""  # an e-mail from the customer: the address it came from, where replies go
     outbox_message_id: str | None = None  # an e-mail reply: the outbox row that sends it
     sequence: int = 0  # ascending across all messages: the chat page polls after it
+    authentication: str = ""  # an e-mail: the receiving server's Authentication-Results, kept
 
 
 @dataclass

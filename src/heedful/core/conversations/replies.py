@@ -85,6 +85,8 @@ def _queue_email(
     message.message_id = f"<{outbox_id}@{message_id_domain}>"
     message.in_reply_to = answered.message_id
     message.outbox_message_id = outbox_id
+    # Where it went: an answer naming this Message-ID from this address proves the sender.
+    message.address = answered.address
     references = threading.references_for_reply(
         [m.message_id for m in history if m.message_id], answered.message_id
     )

@@ -72,7 +72,8 @@ class ThreadClocks:
             thread.awaiting_reply_since = at
         if not any(c.kind is ClockKind.FIRST_RESPONSE for c in self.clocks):
             first = self._start(ClockKind.FIRST_RESPONSE, at)
-            if first is not None:
+            # An unverified sender (core/conversations/senders.py) gets its clock, not a promise.
+            if first is not None and self.thread.sender_verified:
                 self._promise_reply(first, at)
             if not self.unanswered(ClockKind.RESOLUTION):
                 self._start(ClockKind.RESOLUTION, at)
@@ -89,6 +90,15 @@ class ThreadClocks:
             if clock.kind is ClockKind.FIRST_RESPONSE:
                 self._keep_promise(at, by, ref)
         self.save(at)
+
+    def sender_verified(self, at: datetime) -> None:
+        """The sender was verified or accepted: the first reply still owed becomes a promise."""
+        if self.thread.reply_promise_id is not None:
+            return
+        first = next(iter(self.unanswered(ClockKind.FIRST_RESPONSE)), None)
+        if first is not None:
+            self._promise_reply(first, at)
+            self.save(at)
 
     def status_changed(self, old: ThreadStatus, new: ThreadStatus, at: datetime, by: str) -> None:
         if new is ThreadStatus.WAITING_ON_CUSTOMER:

@@ -68,6 +68,14 @@ class ThreadOut(Out):
     awaiting_reply_since: datetime | None
     resolved_at: datetime | None
     last_message_preview: str
+    sender_verified: bool = Field(
+        description="False: the sender only claims to be this customer (a chat, or an e-mail "
+        "naming her address without proof); no reply promise counts until staff accept it"
+    )
+    sender_proof: str = Field(
+        description="How the sender was shown: first_contact, reply, dkim, spf or staff; "
+        "empty while unverified or for threads from before the check"
+    )
 
 
 class ThreadPageOut(Out):

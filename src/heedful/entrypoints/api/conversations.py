@@ -168,6 +168,20 @@ def post_priority(request: Request, ctx: Ctx, thread_id: AnId, body: PriorityIn)
     return write(request, ctx, body, 200, action)
 
 
+@router.post(
+    "/conversations/{thread_id}/accept-sender",
+    response_model=ThreadOut,
+    summary="Vouch for an unverified sender: the thread counts like any other from now on, "
+    "and the reply still owed becomes a promise (audited)",
+)
+def post_accept_sender(request: Request, ctx: Ctx, thread_id: AnId) -> Response:
+    def action(uow: UnitOfWork) -> ThreadOut:
+        thread = conversations.accept_sender(thread_id, uow, ctx.container.clock, ctx.actor)
+        return thread_out(thread)
+
+    return write(request, ctx, {}, 200, action)
+
+
 @router.get("/customers/{customer_id}/conversations", response_model=list[ThreadOut])
 def customer_threads(
     ctx: Ctx, customer_id: AnId, limit: Annotated[int, Query(ge=1, le=200)] = 50

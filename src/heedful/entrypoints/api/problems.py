@@ -25,6 +25,7 @@ _TITLES = {
     410: "Gone",
     415: "Unsupported media type",
     422: "Invalid input",
+    429: "Too many requests",
     500: "Internal error",
 }
 
@@ -129,4 +130,18 @@ def install_problem_handlers(app: FastAPI) -> None:
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": Problem, "description": _TITLES[status], "content": {PROBLEM_JSON: {}}}
     for status in (400, 401, 403, 404, 409, 422)
+}
+# A write replayed under an Idempotency-Key whose customer has since been erased (ADR 0026).
+PROBLEM_RESPONSES[410] = {
+    "model": Problem,
+    "description": "Gone: this Idempotency-Key's answer named a customer who has been erased",
+    "content": {PROBLEM_JSON: {}},
+}
+# The public chat's rate limits (ADR 0025): the answer says when to try again.
+TOO_MANY_RESPONSES: dict[int | str, dict[str, Any]] = {
+    429: {
+        "model": Problem,
+        "description": "Too many requests; Retry-After says how many seconds to wait",
+        "content": {PROBLEM_JSON: {}},
+    }
 }

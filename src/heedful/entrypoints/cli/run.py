@@ -33,7 +33,10 @@ def _inbound_smtp(container: Container) -> Controller | None:
     if not settings.inbound_smtp_port:
         return None
     handler = InboundHandler(
-        container.uow, container.clock, settings.conversations_location or None
+        container.uow,
+        container.clock,
+        settings.conversations_location or None,
+        trusted_authserv_id=settings.inbound_authserv_id,
     )
     listener = start_inbound_smtp(handler, settings.inbound_smtp_host, settings.inbound_smtp_port)
     click.echo(f"Inbound e-mail: SMTP on {listener.hostname}:{listener.port}")

@@ -16,6 +16,7 @@ from fastapi.responses import Response
 from heedful.core.access.model import Permission
 from heedful.core.conversations.canned_reply_handlers import list_canned_replies
 from heedful.core.conversations.handlers import (
+    accept_sender,
     add_note,
     assign,
     list_customer_threads,
@@ -266,6 +267,13 @@ def change_priority(console: Staff, thread_id: str, priority: Text = "") -> Resp
     except InvalidInput as exc:
         failed = console.failed(exc, blank_form(priority=priority))
         return _thread(console, thread_id, status=422, priority=failed)
+    return _after_change(console, thread_id)
+
+
+@router.post("/console/inbox/{thread_id}/accept-sender")
+def accept_thread_sender(console: Staff, thread_id: str) -> Response:
+    """Vouching for the sender (audited): the reply still owed becomes a counted promise."""
+    accept_sender(thread_id, console.container.uow(), console.container.clock, console.actor)
     return _after_change(console, thread_id)
 
 

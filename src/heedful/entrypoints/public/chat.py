@@ -21,6 +21,7 @@ from heedful.core.conversations.model import Direction, ThreadMessage
 from heedful.core.customers.model import LANGUAGES
 from heedful.core.shared.errors import NotFound
 from heedful.entrypoints.console.i18n import negotiate
+from heedful.entrypoints.public.throttling import chat_read_rule, check, client_address
 
 HERE = Path(__file__).parent
 COOKIE = "heedful_chat"
@@ -51,6 +52,7 @@ WORDS = {
         "you": "You",
         "failed": "The message was not sent. Check the connection and try again.",
         "unknown": "This chat is not available.",
+        "busy": "Too many requests from here. Please try again in a few minutes.",
     },
     "uk": {
         "title": "Чат: {name}",
@@ -62,6 +64,7 @@ WORDS = {
         "you": "Ви",
         "failed": "Повідомлення не надіслано. Перевірте з'єднання і спробуйте ще раз.",
         "unknown": "Цей чат недоступний.",
+        "busy": "Забагато запитів звідси. Спробуйте ще раз за кілька хвилин.",
     },
     "ru": {
         "title": "Чат: {name}",
@@ -73,6 +76,7 @@ WORDS = {
         "you": "Вы",
         "failed": "Сообщение не отправлено. Проверьте соединение и попробуйте ещё раз.",
         "unknown": "Этот чат недоступен.",
+        "busy": "Слишком много запросов отсюда. Попробуйте ещё раз через несколько минут.",
     },
 }
 
@@ -120,6 +124,15 @@ def install_chat(app: FastAPI, container: Container) -> None:
     def page(code: str, request: Request) -> HTMLResponse:
         language = chat_language(request, container.settings.default_language)
         words = WORDS[language]
+        address = client_address(request, container.settings.trusted_proxies)
+        verdict = check(container, [(chat_read_rule(container.settings), address)])
+        if not verdict.allowed:
+            html = _pages.get_template("chat_unknown.html").render(
+                language=language, words={**words, "unknown": words["busy"]}
+            )
+            busy = _answer(html, 429)
+            busy.headers["Retry-After"] = str(verdict.retry_after)
+            return busy
         with container.uow() as uow:
             location = uow.locations.get_by_code(code)
         if location is None:

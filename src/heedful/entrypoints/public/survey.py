@@ -12,11 +12,14 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool
 
 from heedful.bootstrap import Container
 from heedful.core.feedback.handlers import AnswerForm, Opened, answer_survey, open_invitation
 from heedful.core.feedback.model import SCALE, InvitationState, SurveyKind
 from heedful.core.shared.errors import Conflict, InvalidInput, NotFound
+from heedful.entrypoints.console.i18n import negotiate
+from heedful.entrypoints.public.throttling import check, client_address, survey_rules
 
 _pages = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -31,6 +34,7 @@ _WORDS: dict[str, dict[str, object]] = {
         "expired": "This survey link has expired. Thank you for wanting to answer.",
         "bad": "This link is not valid.",
         "choose": "Please choose a score.",
+        "busy": "Too many attempts from here. Please try again in a few minutes.",
         "low": {"nps": "not at all likely", "csat": "very unhappy", "ces": "very hard"},
         "high": {"nps": "extremely likely", "csat": "very happy", "ces": "very easy"},
     },
@@ -41,6 +45,7 @@ _WORDS: dict[str, dict[str, object]] = {
         "expired": "Термін дії цього посилання минув. Дякуємо, що хотіли відповісти.",
         "bad": "Посилання недійсне.",
         "choose": "Будь ласка, оберіть оцінку.",
+        "busy": "Забагато спроб звідси. Спробуйте ще раз за кілька хвилин.",
         "low": {"nps": "зовсім ні", "csat": "дуже незадоволені", "ces": "дуже складно"},
         "high": {"nps": "неодмінно", "csat": "дуже задоволені", "ces": "дуже легко"},
     },
@@ -51,6 +56,7 @@ _WORDS: dict[str, dict[str, object]] = {
         "expired": "Срок действия этой ссылки истёк. Спасибо, что хотели ответить.",
         "bad": "Ссылка недействительна.",
         "choose": "Пожалуйста, выберите оценку.",
+        "busy": "Слишком много попыток отсюда. Попробуйте ещё раз через несколько минут.",
         "low": {"nps": "точно нет", "csat": "очень недовольны", "ces": "очень сложно"},
         "high": {"nps": "обязательно", "csat": "очень довольны", "ces": "очень легко"},
     },
@@ -100,8 +106,25 @@ def install_survey_pages(app: FastAPI, container: Container) -> None:
         except NotFound:
             return None
 
+    def throttled(request: Request, token: str, answering: bool) -> HTMLResponse | None:
+        """A page in her words with Retry-After when this address or link knocks too often."""
+        per_address, per_link = survey_rules(container.settings)
+        asks = [(per_address, client_address(request, container.settings.trusted_proxies))]
+        if answering:
+            asks.append((per_link, token))
+        verdict = check(container, asks)
+        if verdict.allowed:
+            return None
+        # Her language from the browser: a refused request reads nothing from the database.
+        busy = _message(negotiate(request.headers.get("Accept-Language"), "en"), "busy", 429)
+        busy.headers["Retry-After"] = str(verdict.retry_after)
+        return busy
+
     @router.get("/s/{token}")
-    def show(token: str) -> HTMLResponse:
+    def show(token: str, request: Request) -> HTMLResponse:
+        refused = throttled(request, token, answering=False)
+        if refused is not None:
+            return refused
         opened = opened_by(token)
         if opened is None:
             return _message("en", "bad", 404)
@@ -111,6 +134,9 @@ def install_survey_pages(app: FastAPI, container: Container) -> None:
 
     @router.post("/s/{token}")
     async def answer(token: str, request: Request) -> HTMLResponse:
+        refused = await run_in_threadpool(throttled, request, token, True)
+        if refused is not None:
+            return refused
         opened = opened_by(token)
         if opened is None:
             return _message("en", "bad", 404)

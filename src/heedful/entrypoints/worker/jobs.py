@@ -112,11 +112,17 @@ def forget_login_failures(container: Container) -> int:
     return forget_old_failures(container.uow(), container.clock)
 
 
+def forget_rate_limit_windows(container: Container) -> int:
+    """Ended rate-limit windows say nothing any more: dropped, so the table holds only the hour."""
+    return container.rate_limits().forget_ended(container.clock.now())
+
+
 JOBS: dict[str, Job] = {
     "purge_idempotency_keys": purge_idempotency_keys,
     "recompute_feedback": recompute_feedback,
     "count_dead_letters": count_dead_letters,
     "forget_login_failures": forget_login_failures,
+    "forget_rate_limit_windows": forget_rate_limit_windows,
 }
 
 
