@@ -26,6 +26,7 @@ BENCHMARKS = (
     "sla_clocks",
     "inbox",
     "text_model",
+    "reliability",
 )
 
 
