@@ -60,6 +60,8 @@ class KillTrial:
     victim: str
     killed_at_s: float
     events: int
+    accepted_before_kill: int  # where the kill landed: events answered 202 by then
+    mailed_before_kill: int  # and e-mails the server had received
     lost: int
     doubled: int
     stuck: int
@@ -282,6 +284,7 @@ def run_kill_trial(
     sender.start()
     sender.pause.wait(killed_at_s)
     cluster.kill(victim)
+    accepted_before_kill, mailed_before_kill = len(sender.accepted), sink.count() - before
     cluster.start(victim)
     sender.join(timeout=deadline_s)
     until = time.monotonic() + deadline_s
@@ -304,6 +307,8 @@ def run_kill_trial(
         victim=victim,
         killed_at_s=round(killed_at_s, 3),
         events=len(to_send),
+        accepted_before_kill=accepted_before_kill,
+        mailed_before_kill=mailed_before_kill,
         lost=sum(1 for event_id in sender.accepted if event_id not in stored)
         + len(waiting - told)
         + len(never_received),

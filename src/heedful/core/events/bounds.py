@@ -37,10 +37,10 @@ def check_data_bounds(data: dict[str, Any]) -> None:
             raise DataProblem(f"data nests deeper than {MAX_DATA_DEPTH} levels", "data")
         inner: list[Any] = []
         for container in level:
-            values = container.values() if type(container) is dict else container
             if type(container) is dict:
-                bound += sum(len(key) for key in container) * _WORST_PER_CHARACTER
-            for value in values:
+                bound += (sum(map(len, container)) + 4 * len(container)) * _WORST_PER_CHARACTER
+                container = container.values()  # noqa: PLW2901 - the keys are counted
+            for value in container:
                 kind = type(value)
                 if kind is str:
                     bound += len(value) * _WORST_PER_CHARACTER + 4
