@@ -16,19 +16,38 @@ MAX_DATA_BYTES = 64 * 1024  # of `data` as compact JSON (ASCII, `\\u` escapes)
 MAX_DATA_DEPTH = 32  # objects and arrays inside one another, `data` itself included
 
 # The compact ASCII JSON of one character of text is at most 12 bytes (an emoji is a surrogate
-# pair, `\\ud83d\\ude00`), of a float at most 24; keys and punctuation are counted generously.
+# pair, `\\ud83d\\ude00`), of a float at most 24 and its comma; keys and punctuation are counted
+# generously.
 _WORST_PER_CHARACTER = 12
-_SCALAR = 24
+_SCALAR = 26
 _ENCODE = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
 
 
 def check_data_bounds(data: dict[str, Any]) -> None:
     """Raise ``DataProblem`` (field ``data``) when the data nests or weighs more than allowed.
 
-    One walk gives the depth and an upper bound of the size; only data whose bound is over the
-    limit (over about 5,000 characters of text) is encoded to measure it exactly, so the common
-    small event costs a loop over its few values.
+    The usual event is flat and small: one loop over its values settles it. Nested data takes
+    ``_walk``. Either gives an upper bound of the size; only data whose bound is over the limit
+    (over about 5,000 characters of text) is encoded to measure it exactly.
     """
+    # Characters, each worth at most 12 bytes of JSON; 3 per value (36 bytes) cover quotes,
+    # separators and any float or integer up to 64 bits; a larger integer adds one per 32 bits.
+    characters = sum(map(len, data)) + 3 * len(data) + 1
+    for value in data.values():
+        kind = type(value)
+        if kind is str:
+            characters += len(value)
+        elif kind is dict or kind is list:
+            _walk(data)
+            return
+        elif kind is int:
+            characters += value.bit_length() >> 5
+    if characters * _WORST_PER_CHARACTER > MAX_DATA_BYTES:
+        _measure(data)
+
+
+def _walk(data: dict[str, Any]) -> None:
+    """Depth and an upper bound of the size in one breadth-first walk."""
     bound = 2
     depth = 1
     level: list[Any] = [data]
@@ -53,5 +72,10 @@ def check_data_bounds(data: dict[str, Any]) -> None:
                     bound += _SCALAR
         level = inner
         depth += 1
-    if bound > MAX_DATA_BYTES and len(_ENCODE(data)) > MAX_DATA_BYTES:
+    if bound > MAX_DATA_BYTES:
+        _measure(data)
+
+
+def _measure(data: dict[str, Any]) -> None:
+    if len(_ENCODE(data)) > MAX_DATA_BYTES:
         raise DataProblem(f"data is larger than {MAX_DATA_BYTES:,} bytes as JSON", "data")
