@@ -15,6 +15,7 @@ full size by `make reliability`:
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import tempfile
 from collections import Counter
@@ -123,6 +124,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> dict[str, float | str]:
     configure_logging("WARNING")  # the in-process fuzz would log each of its requests
+    load_at_start = round(os.getloadavg()[0], 2)
     log_dir = Path(tempfile.mkdtemp(prefix="heedful-reliability-"))
     with fresh_database(args.postgres_url, keep=args.keep, label="reliability_") as url:
         upgrade(url)
@@ -151,5 +153,6 @@ def run(args: argparse.Namespace) -> dict[str, float | str]:
         "fuzz_5xx": len(fuzz.server_errors),
         "fuzz_2xx": fuzz.statuses[200],
         "fuzz_4xx": fuzz.statuses[400],
+        "load_average_1m_at_start": load_at_start,
         "measured_at": SystemClock().now().replace(microsecond=0).isoformat(),
     }
