@@ -15,6 +15,7 @@ import os
 from pathlib import Path
 
 import pytest
+from structlog.testing import capture_logs
 
 from bench.reliability import fuzz_stateful, kill_trials
 from heedful.bootstrap import Container
@@ -27,7 +28,8 @@ SEED = int(os.environ.get("HEEDFUL_RELIABILITY_SEED", "20261206"))
 
 @pytest.mark.reliability
 def test_the_whole_api_driven_statefully_never_answers_5xx(container: Container) -> None:
-    report = fuzz_stateful(container, examples=EXAMPLES, steps=STEPS)
+    with capture_logs():  # a log line per request would bury `make reliability`'s summary
+        report = fuzz_stateful(container, examples=EXAMPLES, steps=STEPS)
     # `make reliability` shows these (-s): how many requests, by class of answer.
     print(f"stateful fuzz: {report.requests} requests, {dict(report.statuses)}")  # noqa: T201
     assert report.requests >= EXAMPLES  # every run sent at least one request

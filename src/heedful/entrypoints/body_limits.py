@@ -54,7 +54,8 @@ LIMITS: tuple[BodyLimit, ...] = (
     BodyLimit(
         "/api/v1/inbound/email",
         16 * MiB,
-        "a 10 MiB e-mail, the inbound SMTP server's limit, with base64 attachments in JSON",
+        "a mail provider posts the whole e-mail, attachments too (Heedful keeps only its text): "
+        "the inbound SMTP server's 10 MiB, base64 in JSON",
     ),
     BodyLimit(
         "/api/v1/conversations/chat",
