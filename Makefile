@@ -19,7 +19,7 @@ STAMP=.venv/.installed
 BIN=.venv/bin
 
 .PHONY: help venv lock system-deps services services-down test test-pg e2e lint fmt \
-	migrate demo bench translations dev clean
+	migrate demo bench translations dev clean reliability
 
 help:
 	@echo "make venv          create .venv from requirements.lock (+ editable heedful)"
@@ -29,6 +29,7 @@ help:
 	@echo "make test          lint + full test suite (what CI runs)"
 	@echo "make test-pg       PostgreSQL tests only (pytest -k postgres)"
 	@echo "make e2e           browser tests (tests/e2e)"
+	@echo "make reliability   stateful API fuzz + 20 kill -9 trials on PostgreSQL, at length"
 	@echo "make lint | fmt    ruff, mypy, import-linter | auto-format"
 	@echo "make migrate       heedful db upgrade"
 	@echo "make demo          migrate, load demo data and serve"
@@ -79,6 +80,14 @@ test-pg: venv system-deps
 
 e2e: venv system-deps
 	@MAKE="$(MAKE)" scripts/test.sh --no-lint tests/e2e
+
+# The reliability suite at length (make test runs it bounded: 3 trials, 25 fuzz runs per backend).
+RELIABILITY_TRIALS ?= 20
+RELIABILITY_EXAMPLES ?= 300
+reliability: venv system-deps
+	@HEEDFUL_RELIABILITY_TRIALS=$(RELIABILITY_TRIALS) \
+		HEEDFUL_RELIABILITY_EXAMPLES=$(RELIABILITY_EXAMPLES) \
+		MAKE="$(MAKE)" scripts/test.sh --no-lint -m reliability -s tests/e2e/test_reliability.py
 
 lint: venv
 	$(BIN)/ruff check src tests bench

@@ -27,6 +27,7 @@ BENCHMARKS = (
     "inbox",
     "text_model",
     "poison",
+    "reliability",
 )
 
 

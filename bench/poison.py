@@ -56,9 +56,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "good_event_delay_p50_ms_with_poison": round(poisoned["delays"].percentile(50), 2),
         "good_event_delay_p99_ms_with_poison": round(poisoned["delays"].percentile(99), 2),
         "poison_events_blocking": poisoned["blocking"],
-        "poison_dead_letter": poisoned["letter"],
+        # The poison itself: set aside after how many tries (its error is printed, not stored).
+        "poison_dead_letter_attempts": poisoned["letter"]["attempts"],
         "poison_measured_at": SystemClock().now().isoformat(timespec="seconds"),
     }
+    print(f"poison event: {poisoned['letter']}")
     verdict = "met" if poisoned["blocking"] == 0 else "MISSED"
     print(f"target poison_events_blocking == 0: {poisoned['blocking']}, {verdict}")
     return metrics

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import UTC
 from typing import Any
 
+from heedful.core.events.bounds import check_data_bounds
 from heedful.core.events.model import BusinessEvent
 from heedful.core.events.types import DataProblem, check_data, known_type, parse_timestamp
 from heedful.core.shared.errors import InvalidInput
@@ -182,6 +183,7 @@ def parse_event(raw: object, *, text_checked: bool = False) -> BusinessEvent:
         raise InvalidEvent(f"data must be a JSON object for {type_name}", "data")
     try:
         check_data(event_type, data)
+        check_data_bounds(data)
     except DataProblem as problem:
         raise InvalidEvent(problem.reason, problem.field) from None
     unstorable = None if text_checked or _storable(data) else _unstorable(data, "data")

@@ -31,6 +31,7 @@ from heedful.entrypoints.api.problems import (
     PROBLEM_RESPONSES,
     install_problem_handlers,
 )
+from heedful.entrypoints.body_limits import limit_for
 
 API_PREFIX = "/api/v1"
 BEARER = "HTTPBearer"  # the scheme FastAPI names after ``HTTPBearer`` in api/auth.py
@@ -80,6 +81,8 @@ def install_api(app: FastAPI, container: Container) -> None:
         _errors_are_problems(schema)
         _writes_take_an_idempotency_key(schema)
         _security_is_declared(schema)
+
+        _bodies_are_capped(schema)
         app.openapi_schema = schema
         return schema
 
@@ -136,3 +139,23 @@ def _errors_are_problems(schema: dict[str, Any]) -> None:
                     response["content"] = {PROBLEM_JSON: {"schema": problem_ref}}
     for name in ("HTTPValidationError", "ValidationError"):
         schema.get("components", {}).get("schemas", {}).pop(name, None)
+
+
+def _bodies_are_capped(schema: dict[str, Any]) -> None:
+    """Each request body's limit (``body_limits.py``) as ``x-body-limit`` in bytes, and its 413."""
+    problem_ref = {"$ref": "#/components/schemas/Problem"}
+    for path, operations in schema.get("paths", {}).items():
+        rule = limit_for(path)
+        for operation in operations.values():
+            if "requestBody" not in operation:
+                continue
+            operation["x-body-limit"] = rule.limit
+            operation["description"] = (
+                operation.get("description", "")
+                + f"\n\nThe body may be at most {rule.limit:,} bytes ({rule.why}); a larger "
+                "one is refused with 413 before it is read."
+            ).strip()
+            operation.setdefault("responses", {})["413"] = {
+                "description": "Content too large",
+                "content": {PROBLEM_JSON: {"schema": problem_ref}},
+            }

@@ -145,7 +145,7 @@ async def inbound_email(request: Request, container: Box) -> Response:
         return problem(401, "the Heedful-Signature does not sign this body", field=SIGNATURE_HEADER)
     try:
         payload: Any = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):  # too deep is refused before (body_limits.py); in case
         return problem(422, "the body is not JSON", field="body")
     if not isinstance(payload, dict):
         return problem(422, "the body is a JSON object", field="body")

@@ -22,6 +22,7 @@ from starlette.datastructures import State
 
 from heedful.bootstrap import Container
 from heedful.core.access.model import Permission
+from heedful.core.events.bounds import MAX_DATA_DEPTH
 from heedful.core.events.cloudevents import storable_text_only
 from heedful.core.events.handlers import (
     MAX_BATCH,
@@ -172,6 +173,9 @@ def decode_events(media_type: str, raw: bytes) -> tuple[Any, list[Any]] | Respon
         body = json.loads(raw, parse_constant=_refuse_constant)
     except (ValueError, UnicodeDecodeError):
         return problem(400, "the body is not valid JSON", field="body")
+    except RecursionError:
+        # Far past any bound (core/events/bounds.py): the decoder gave up before it could be asked.
+        return problem(400, f"the JSON nests deeper than {MAX_DATA_DEPTH} levels", field="body")
     if media_type == BATCH:
         if not isinstance(body, list):
             return problem(422, f"a {BATCH} body is a JSON array of events", field="body")

@@ -57,6 +57,8 @@ def _events(path: Path, report: FileReport) -> Iterator[tuple[int, Any]]:
                 yield number, json.loads(line, parse_constant=_refuse_constant)
             except ValueError:
                 report.rejected.append(RejectedLine(number, "the line is not valid JSON", "line"))
+            except RecursionError:  # nesting far past core/events/bounds.py: refused, not a crash
+                report.rejected.append(RejectedLine(number, "the line nests too deep", "line"))
 
 
 def ingest_file(
