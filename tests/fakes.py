@@ -509,6 +509,13 @@ class FakeEventInbox(_Repository):
         found.sort(key=lambda stored: (stored.received_at, stored.sequence))
         return _copy(found[:limit])
 
+    def purge_set_aside(self, sequences: Sequence[int]) -> int:
+        table = self._writing().events
+        gone = [s for s in sequences if s in table and table[s].processed_at is None]
+        for sequence in gone:
+            del table[sequence]
+        return len(gone)
+
     def purge(self, processed_before: datetime) -> int:
         table = self._writing().events
         old = [
@@ -591,8 +598,21 @@ class FakeSecurityEvents(_Repository):
     def add(self, event: SecurityEvent) -> None:
         self._writing().security_events.append(event)
 
-    def list(self, *, since: datetime | None = None, limit: int = 100) -> list[SecurityEvent]:
-        rows = [e for e in self._state.security_events if since is None or e.at >= since]
+    def list(
+        self,
+        *,
+        since: datetime | None = None,
+        limit: int = 100,
+        kinds: frozenset[Any] = frozenset(),
+        login: str = "",
+    ) -> list[SecurityEvent]:
+        rows = [
+            e
+            for e in self._state.security_events
+            if (since is None or e.at >= since)
+            and (not kinds or e.kind in kinds)
+            and (not login or e.login.lower() == login.lower())
+        ]
         return list(reversed(rows))[:limit]
 
 

@@ -77,6 +77,13 @@ class Settings(BaseSettings):
         le=100,
         description="failed tries of an event, message, timer or job before it is set aside",
     )
+    # At least the events' own 30 days: a purged event's key no longer recognises a retry.
+    discarded_retention_days: int = Field(
+        90,
+        ge=30,
+        le=3650,
+        description="days a discarded dead letter and its set-aside event are kept, then purged",
+    )
 
     data_dir: str = Field(
         "",

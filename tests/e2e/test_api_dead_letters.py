@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from heedful.adapters.storage.promise_tables import timers
 from heedful.core.engine.reactions import process_events
 from heedful.core.events.model import BusinessEvent
+from heedful.core.promises.deadlines import fire_due_timers
 
 if TYPE_CHECKING:
     from api_personas import ApiWorld
@@ -96,3 +98,26 @@ def test_the_endpoints_are_documented_with_their_answers(api_world: ApiWorld) ->
     retry = schema["paths"]["/api/v1/dead-letters/{kind}/{ref}/retry"]["post"]
     assert "DeadLetterOut" in str(retry["responses"]["200"])
     assert any(p["name"] == "Idempotency-Key" for p in retry["parameters"])
+
+
+def test_a_timer_a_newer_version_wrote_is_listed_and_can_only_be_discarded(
+    api_world: ApiWorld,
+) -> None:
+    admin = api_world.api(api_world.admin)
+    now = api_world.clock.now()
+    with api_world.container.engine.begin() as conn:
+        conn.execute(
+            timers.insert().values(
+                id="tmr_newer", kind="promise.teleport", subject_id="prm_x", due_at=now
+            )
+        )
+    assert fire_due_timers(api_world.container.uow, api_world.clock).failed == []
+
+    [letter] = admin.get("/dead-letters", params={"kind": "timer"}).json()
+    assert (letter["ref"], letter["state"]) == ("tmr_newer", "dead")
+    assert letter["what"].startswith("unreadable timer promise.teleport")
+    assert letter["error"].startswith("ValueError: 'promise.teleport'")
+    path = "/dead-letters/timer/tmr_newer"
+    refused = _problem(admin.post(f"{path}/retry", headers={"Idempotency-Key": "r-1"}), 409)
+    assert "cannot read timer" in refused["detail"]
+    assert admin.post(f"{path}/discard", headers={"Idempotency-Key": "d-1"}).status_code == 200

@@ -219,6 +219,11 @@ def test_deactivation_through_the_api_stops_logins_and_the_tokens_the_member_mad
     assert _guess(api_world, "boris", PASSWORD) == "wrong"
     kinds = [e["kind"] for e in api.get("/security-events").json()]
     assert "staff_deactivated" in kinds
+    [deactivated] = api.get(
+        "/security-events", params={"kind": "staff_deactivated", "login": "BORIS"}
+    ).json()
+    assert deactivated["login"] == "boris"
+    assert api.get("/security-events", params={"kind": "teleported"}).status_code == 422
 
 
 def test_the_cli_makes_expiring_tokens_and_unlocks_and_deactivates_staff(

@@ -7,10 +7,12 @@ import re
 from console_world import World, log_in
 from fastapi.testclient import TestClient
 
+from heedful.adapters.storage.promise_tables import timers
 from heedful.bootstrap import Container
 from heedful.core.access.model import Role
 from heedful.core.engine.reactions import process_events
 from heedful.core.events.model import BusinessEvent
+from heedful.core.promises.deadlines import fire_due_timers
 
 
 def poison(container: Container, location_id: str, event_id: str) -> None:
@@ -80,3 +82,28 @@ def test_a_manager_has_no_failed_records_page(console_client: TestClient, world:
     page = console_client.get("/admin/dead-letters")
     assert page.status_code == 403
     assert 'href="/admin/dead-letters"' not in console_client.get("/customers").text
+
+
+def test_a_record_this_version_cannot_read_is_listed_and_a_retry_says_why_not(
+    console_client: TestClient, world: World, container: Container
+) -> None:
+    now = container.clock.now()
+    with container.engine.begin() as conn:  # a newer Heedful's kind of timer
+        conn.execute(
+            timers.insert().values(
+                id="tmr_new", kind="promise.teleport", subject_id="p", due_at=now
+            )
+        )
+    fire_due_timers(container.uow, container.clock)
+    world.staff("root", "Olena Admin", Role.ADMIN, language="uk")
+    csrf = log_in(console_client, "root")
+
+    page = console_client.get("/admin/dead-letters")
+    assert "unreadable timer promise.teleport" in page.text
+    assert "ValueError: &#39;promise.teleport&#39;" in page.text
+
+    refused = console_client.post(
+        "/admin/dead-letters/timer/tmr_new/retry", data={"csrf_token": csrf}
+    )
+    assert refused.status_code == 409
+    assert "Ця версія Heedful не може прочитати цей запис" in refused.text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -97,6 +98,15 @@ class SqlDeadLetters:
         if kind is not None:
             query = query.where(_t.kind == kind.value)
         return [_letter(row) for row in self._conn.execute(query).mappings()]
+
+    def purge_discarded(self, closed_before: datetime) -> dict[LetterKind, tuple[str, ...]]:
+        gone = (_t.state == LetterState.DISCARDED.value, _t.closed_at < closed_before)
+        refs: dict[LetterKind, tuple[str, ...]] = {}
+        for kind, ref in self._conn.execute(sa.select(_t.kind, _t.ref).where(*gone)):
+            refs[LetterKind(kind)] = (*refs.get(LetterKind(kind), ()), ref)
+        if refs:
+            self._conn.execute(dead_letters.delete().where(*gone))
+        return refs
 
     def count_dead(self) -> dict[LetterKind, int]:
         rows = self._conn.execute(

@@ -11,9 +11,11 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, RowMapping
 
-from heedful.adapters.storage.claiming import claimed
+from heedful.adapters.clock import SystemClock
 from heedful.adapters.storage.tables import events
+from heedful.adapters.storage.unreadable import note_unreadable, read_queue, text
 from heedful.adapters.storage.wakeup import EVENTS_CHANNEL
+from heedful.core.dead_letters.model import LetterKind
 from heedful.core.events.model import BusinessEvent, StoredEvent
 
 # PostgreSQL: the whole batch as one JSON document, one array per event, unnested into one
@@ -53,6 +55,11 @@ def _row(event: BusinessEvent) -> list[Any]:
 
 
 def _stored(row: RowMapping) -> StoredEvent:
+    # Ingest keeps only objects (core/events/cloudevents.py); anything else was written by
+    # another hand and would fail deep in the engine instead of here, where it is set aside.
+    for column in ("data", "extensions"):
+        if not isinstance(row[column], dict):
+            raise TypeError(f"an event's {column} must be a JSON object, not {row[column]!r:.40}")
     return StoredEvent(
         sequence=row["sequence"],
         event=BusinessEvent(
@@ -149,7 +156,26 @@ class SqlEventInbox:
         if now is not None:
             # Failed events are few; this filter costs a look at each waiting row, not a scan.
             query = query.where(sa.or_(events.c.retry_at.is_(None), events.c.retry_at <= now))
-        return [_stored(row) for row in self._conn.execute(claimed(self._conn, query)).mappings()]
+        at = now if now is not None else SystemClock().now()
+
+        def set_aside(sequence: int, row: RowMapping | None, error: Exception) -> None:
+            what = f"event {text(row, 'type', 'source')}/{text(row, 'event_id')}"
+            note_unreadable(self._conn, LetterKind.EVENT, str(sequence), what, error, at)
+            self.set_aside(sequence, at)
+
+        return read_queue(self._conn, query, events.c.sequence, _stored, set_aside)
+
+    def purge_set_aside(self, sequences: Sequence[int]) -> int:
+        if not sequences:
+            return 0
+        result = self._conn.execute(
+            events.delete().where(
+                events.c.sequence.in_(list(sequences)),
+                events.c.processed_at.is_(None),
+                events.c.dead_at.is_not(None),
+            )
+        )
+        return int(result.rowcount)
 
     def try_again_at(self, sequence: int, at: datetime) -> None:
         self._conn.execute(events.update().where(events.c.sequence == sequence).values(retry_at=at))

@@ -8,9 +8,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
-from heedful.adapters.storage.claiming import claimed
 from heedful.adapters.storage.promise_tables import messages, stock_levels
+from heedful.adapters.storage.unreadable import note_unreadable, read_queue, text
 from heedful.core.customers.consent import Purpose
+from heedful.core.dead_letters.model import LetterKind
 from heedful.core.outreach.outbox import Message, MessageStatus
 from heedful.core.promises.model import (
     WantedItem,
@@ -131,7 +132,18 @@ class SqlOutbox:
             .order_by(messages.c.ready_at)
             .limit(limit)
         )
-        return [_message(row) for row in self._conn.execute(claimed(self._conn, query)).mappings()]
+
+        def set_aside(message_id: str, row: RowMapping | None, error: Exception) -> None:
+            what = f"{text(row, 'template_key')} message to {text(row, 'customer_id')}"
+            letter = note_unreadable(self._conn, LetterKind.MESSAGE, message_id, what, error, now)
+            # Out of the waiting statuses, so the claim hands out the messages behind it.
+            self._conn.execute(
+                messages.update()
+                .where(messages.c.id == message_id)
+                .values(status=MessageStatus.DEAD.value, reason=letter.error[:500])
+            )
+
+        return read_queue(self._conn, query, messages.c.id, _message, set_aside)
 
     def list_for_customer(self, customer_id: str, limit: int) -> list[Message]:
         query = (

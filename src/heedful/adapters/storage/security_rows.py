@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 from sqlalchemy.exc import IntegrityError
 
@@ -86,12 +87,24 @@ class SqlSecurityEvents:
             )
         )
 
-    def list(self, *, since: datetime | None = None, limit: int = 100) -> list[SecurityEvent]:
+    def list(
+        self,
+        *,
+        since: datetime | None = None,
+        limit: int = 100,
+        kinds: frozenset[SecurityEventKind] = frozenset(),
+        login: str = "",
+    ) -> list[SecurityEvent]:
         query = security_events.select().order_by(
             security_events.c.at.desc(), security_events.c.id.desc()
         )
         if since is not None:
             query = query.where(security_events.c.at >= since)
+        if kinds:
+            query = query.where(security_events.c.kind.in_(sorted(k.value for k in kinds)))
+        if login:
+            # As typed at the login form, in any case: "Olena" and "olena" are one person's tries.
+            query = query.where(sa.func.lower(security_events.c.login) == login.lower())
         rows = self._conn.execute(query.limit(limit)).mappings()
         return [_event(r) for r in rows]
 

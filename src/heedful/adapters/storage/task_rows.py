@@ -10,11 +10,16 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
-from heedful.adapters.storage.claiming import claimed
 from heedful.adapters.storage.promise_tables import tasks, timers
+from heedful.adapters.storage.unreadable import note_unreadable, read_queue, text
 from heedful.core.access.model import Role
+from heedful.core.dead_letters.model import LetterKind
 from heedful.core.shared.timers import Timer, TimerKind
 from heedful.core.tasks.model import Task, TaskKind
+
+
+def _timer(row: RowMapping) -> Timer:
+    return Timer(row["id"], TimerKind(row["kind"]), row["subject_id"], row["due_at"])
 
 
 class SqlTimers:
@@ -32,10 +37,23 @@ class SqlTimers:
         query = (
             sa.select(timers).where(timers.c.due_at <= now).order_by(timers.c.due_at).limit(limit)
         )
-        return [
-            Timer(row["id"], TimerKind(row["kind"]), row["subject_id"], row["due_at"])
-            for row in self._conn.execute(claimed(self._conn, query)).mappings()
-        ]
+
+        def set_aside(timer_id: str, row: RowMapping | None, error: Exception) -> None:
+            # As a dead timer (ADR 22): the row leaves the table, the letter keeps what it held.
+            payload = (
+                {}
+                if row is None
+                else {
+                    "kind": str(row["kind"]),
+                    "subject_id": str(row["subject_id"]),
+                    "due_at": str(row["due_at"]),
+                }
+            )
+            what = f"timer {text(row, 'kind', 'subject_id')}"
+            note_unreadable(self._conn, LetterKind.TIMER, timer_id, what, error, now, payload)
+            self.remove(timer_id)
+
+        return read_queue(self._conn, query, timers.c.id, _timer, set_aside)
 
     def remove(self, timer_id: str) -> None:
         self._conn.execute(timers.delete().where(timers.c.id == timer_id))

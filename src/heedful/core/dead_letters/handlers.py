@@ -6,7 +6,7 @@ back acts for the whole installation. Both actions are audited.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from heedful.core.access.model import Actor, Permission
 from heedful.core.customers._common import audit
@@ -72,6 +72,19 @@ def retry_dead_letter(
 
 
 def _put_back(uow: UnitOfWork, letter: DeadLetter, now: datetime) -> None:
+    try:
+        _put_back_readable(uow, letter, now)
+    except (KeyError, TypeError, ValueError) as error:
+        # A record another version of Heedful wrote (a timer kind, a purpose this one does not
+        # know): putting it back would only set it aside again. After an upgrade it works.
+        raise Conflict(
+            f"this version of Heedful cannot read {letter.kind.value} {letter.ref} ({error}); "
+            "discard it, or retry after upgrading",
+            field="ref",
+        ) from error
+
+
+def _put_back_readable(uow: UnitOfWork, letter: DeadLetter, now: datetime) -> None:
     if letter.kind is LetterKind.EVENT:
         if not uow.events.put_back(int(letter.ref), now):
             raise NotFound(f"no event {letter.ref}")
@@ -112,3 +125,18 @@ def discard_dead_letter(
         )
         uow.commit()
     return letter
+
+
+def purge_discarded(uow: UnitOfWork, clock: Clock, retention_days: int) -> int:
+    """Drop letters discarded more than ``retention_days`` ago, with the events they set aside.
+
+    A discarded event is never processed, so the events' own purge (by ``processed_at``) never
+    takes it; counted from the discard instead, it goes after the same kind of wait. Messages
+    stay (they are the customer's history); a dead timer's row is gone already.
+    """
+    with uow:
+        refs = uow.dead_letters.purge_discarded(clock.now() - timedelta(days=retention_days))
+        events = [int(ref) for ref in refs.get(LetterKind.EVENT, ()) if ref.isdigit()]
+        uow.events.purge_set_aside(events)
+        uow.commit()
+    return sum(len(r) for r in refs.values())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Protocol
 
 from heedful.core.dead_letters.model import DeadLetter, LetterKind, LetterState
@@ -27,3 +28,6 @@ class DeadLetters(Protocol):
         ...
 
     def count_dead(self) -> dict[LetterKind, int]: ...
+    def purge_discarded(self, closed_before: datetime) -> dict[LetterKind, tuple[str, ...]]:
+        """Drop the letters discarded before then; return their references by kind."""
+        ...

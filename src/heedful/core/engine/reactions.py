@@ -66,6 +66,7 @@ def process_events(
         now = clock.now()
         stored = uow.events.unprocessed(batch, now=now)
         if not stored:
+            uow.commit()  # keeps what the claim set aside as unreadable (no cost when nothing)
             return report
         # Built once per batch: each event then asks the interest index, not every playbook.
         playbooks = PlaybookIndex(uow.playbooks.enabled())

@@ -60,7 +60,9 @@ class EventInbox(Protocol):
     ) -> list[StoredEvent]:
         """The oldest events not yet processed, in sequence order; never a dead letter.
 
-        With ``now``, an event that failed and waits out its backoff is left for later.
+        With ``now``, an event that failed and waits out its backoff is left for later. A stored
+        event this version cannot read is set aside as a dead letter, and the ones behind it are
+        handed out instead.
 
         On PostgreSQL the rows are locked for this transaction and rows other workers hold are
         skipped, so several workers share the work without taking an event twice.
@@ -68,6 +70,10 @@ class EventInbox(Protocol):
         ...
 
     def mark_processed(self, sequences: Sequence[int], at: datetime) -> None: ...
+    def purge_set_aside(self, sequences: Sequence[int]) -> int:
+        """Drop these events if they are still set aside (dead, never processed)."""
+        ...
+
     def try_again_at(self, sequence: int, at: datetime) -> None:
         """A failed event waits until ``at`` before it is taken again."""
         ...

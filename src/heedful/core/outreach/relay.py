@@ -105,6 +105,7 @@ class Relay:
                 now = clock.now()
                 ready = uow.outbox.ready(now, 1)
                 if not ready:
+                    uow.commit()  # keeps what the claim set aside as unreadable
                     break
                 message = ready[0]
                 failed_before = message.attempts > 0

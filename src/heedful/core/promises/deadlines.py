@@ -50,6 +50,7 @@ def fire_due_timers(
         with uow_factory() as uow:
             due = uow.timers.due(now, 1)
             if not due:
+                uow.commit()  # keeps what the claim set aside as unreadable
                 return report
             timer = due[0]
             try:

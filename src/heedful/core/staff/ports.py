@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-from heedful.core.staff.model import LoginThrottle, SecurityEvent
+from heedful.core.staff.model import LoginThrottle, SecurityEvent, SecurityEventKind
 
 
 class LoginThrottles(Protocol):
@@ -25,6 +25,13 @@ class LoginThrottles(Protocol):
 
 class SecurityEvents(Protocol):
     def add(self, event: SecurityEvent) -> None: ...
-    def list(self, *, since: datetime | None = None, limit: int = 100) -> list[SecurityEvent]:
-        """Newest first."""
+    def list(
+        self,
+        *,
+        since: datetime | None = None,
+        limit: int = 100,
+        kinds: frozenset[SecurityEventKind] = frozenset(),
+        login: str = "",
+    ) -> list[SecurityEvent]:
+        """Newest first; only these kinds (all when empty), only this login name (any case)."""
         ...

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from heedful.core.access.model import Permission
 from heedful.core.shared.ports import UnitOfWork
 from heedful.core.staff.logins import deactivate_staff_member, is_locked, unlock_staff_member
-from heedful.core.staff.model import StaffMember
+from heedful.core.staff.model import SecurityEventKind, StaffMember
 from heedful.entrypoints.api.auth import Context, get_context
 from heedful.entrypoints.api.idempotency import write
 from heedful.entrypoints.api.schemas import NO_NUL, SecurityEventOut, StaffOut
@@ -91,10 +91,15 @@ def security_events(
     ctx: Ctx,
     since: Annotated[datetime | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    kind: Annotated[SecurityEventKind | None, Query()] = None,
+    login: Annotated[str, Query(max_length=100, pattern=NO_NUL)] = "",
 ) -> list[SecurityEventOut]:
     ctx.actor.require(Permission.MANAGE_STAFF)
+    kinds = frozenset({kind}) if kind is not None else frozenset()
     with ctx.container.uow() as uow:
         return [
             SecurityEventOut.model_validate(event)
-            for event in uow.security_events.list(since=since, limit=limit)
+            for event in uow.security_events.list(
+                since=since, limit=limit, kinds=kinds, login=login.strip()
+            )
         ]

@@ -23,6 +23,7 @@ from heedful.entrypoints.console import (
     promise_report,
     promises,
     responsiveness,
+    security_log,
     staff_admin,
     stewardship,
 )
@@ -48,3 +49,4 @@ def install_console(app: FastAPI, container: Container) -> None:
     app.include_router(staff_admin.router)
     app.include_router(dashboard.router)
     app.include_router(dead_letters.router)
+    app.include_router(security_log.router)

@@ -18,6 +18,7 @@ from heedful.core.history.model import HistoryKind
 from heedful.core.outreach.outbox import MessageStatus
 from heedful.core.preferences.model import Category, Polarity, Source
 from heedful.core.promises.model import EvidenceKind, PromiseKind, PromiseState
+from heedful.core.staff.model import SecurityEventKind
 from heedful.core.tasks.model import TaskKind
 
 
@@ -154,6 +155,15 @@ _BY_ENUM: dict[type[StrEnum], dict[str, str]] = {
         LetterState.DEAD: N_("Set aside"),
         LetterState.DISCARDED: N_("Discarded"),
     },
+    SecurityEventKind: {
+        SecurityEventKind.LOGIN_SUCCEEDED: N_("Logged in"),
+        SecurityEventKind.LOGIN_FAILED: N_("Wrong login or password"),
+        SecurityEventKind.LOGIN_REFUSED: N_("Login refused"),
+        SecurityEventKind.ACCOUNT_LOCKED: N_("Account locked"),
+        SecurityEventKind.ACCOUNT_UNLOCKED: N_("Account unlocked"),
+        SecurityEventKind.LOGGED_OUT: N_("Logged out"),
+        SecurityEventKind.STAFF_DEACTIVATED: N_("Account deactivated"),
+    },
 }
 
 # Free-form codes: history item attributes that "the usual" forms on, and audit-log actions.
@@ -221,6 +231,11 @@ _BY_KIND: dict[str, dict[str, str]] = {
         "the stock went before the customer could be told": N_(
             "the stock went before the customer could be told"
         ),
+    },
+    # Why a login was refused without checking the password (core/staff/logins.py).
+    "security_detail": {
+        "locked": N_("the account is locked"),
+        "throttled": N_("too many failed tries: waiting"),
     },
     # What an erasure reports it removed (heedful.core.customers.privacy.erase_customer).
     "removed": {

@@ -129,6 +129,14 @@ _KNOWN: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             N_("This task is in someone else's queue."),
         ),
         (r"^a token expires at a time to come, with its zone$", N_("Choose a day still to come.")),
+        (
+            r"^this version of Heedful cannot read \w+ \S+ \(.*\); discard it, or retry after "
+            r"upgrading$",
+            N_(
+                "This version of Heedful cannot read this record. Discard it, or retry it after"
+                " an upgrade."
+            ),
+        ),
     )
 )
 

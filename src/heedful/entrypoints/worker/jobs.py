@@ -18,6 +18,7 @@ from datetime import timedelta
 import structlog
 
 from heedful.bootstrap import Container
+from heedful.core.dead_letters.handlers import purge_discarded
 from heedful.core.dead_letters.model import DeadLetter, LetterKind, RetryPolicy
 from heedful.core.engine.reactions import process_events
 from heedful.core.events.handlers import accept_events
@@ -108,6 +109,11 @@ def count_dead_letters(container: Container) -> int:
     return 0
 
 
+def purge_discarded_letters(container: Container) -> int:
+    days = container.settings.discarded_retention_days
+    return purge_discarded(container.uow(), container.clock, days)
+
+
 def forget_login_failures(container: Container) -> int:
     return forget_old_failures(container.uow(), container.clock)
 
@@ -123,6 +129,7 @@ JOBS: dict[str, Job] = {
     "count_dead_letters": count_dead_letters,
     "forget_login_failures": forget_login_failures,
     "forget_rate_limit_windows": forget_rate_limit_windows,
+    "purge_discarded_letters": purge_discarded_letters,
 }
 
 
