@@ -174,3 +174,52 @@ def test_the_admins_event_acts_on_every_location(api_world: ApiWorld) -> None:
     _send(api_world, api_world.admin, _delivered("ORD-9", {"email": EMAIL}), "lean")
     assert _run(api_world).kept == 1
     assert _state(api_world.api(api_world.admin), promise) == "kept"
+
+
+def test_an_audience_playbook_run_by_bs_event_reaches_only_bs_customers(
+    api_world: ApiWorld,
+) -> None:
+    admin = api_world.api(api_world.admin)
+    liked = {"polarity": "like", "category": "brand", "subject": "Max Mara"}
+    guests = {}
+    for name, location in (("Anna A", api_world.location_a), ("Bohdana B", api_world.location_b)):
+        guest = admin.create_customer(name, home_location_id=location.id)["id"]
+        assert admin.post(f"/customers/{guest}/preferences", json=liked).status_code == 201
+        guests[name] = guest
+    playbook = {
+        "name": "Your brand is back",
+        "trigger": {"event": "heedful.stock.changed", "where": []},
+        "audience": {"preference": {"category": "brand", "subject_of": "data.brand"}},
+        "actions": [
+            {
+                "do": "create_task",
+                "kind": "call_customer",
+                "title": "Call {{customer.name}}",
+                "assign_to": "role:manager",
+            }
+        ],
+    }
+    made = admin.post("/playbooks", json=playbook)
+    assert made.status_code == 201, made.text
+    assert admin.post(f"/playbooks/{made.json()['id']}/enable").status_code == 200
+    event = {
+        "specversion": "1.0",
+        "id": "stock-brand-1",
+        "source": "urn:shop:lviv-stock",
+        "type": "heedful.stock.changed",
+        "data": {
+            "product": "coat",
+            "brand": "Max Mara",
+            "location": api_world.location_b.id,
+            "quantity": 1,
+        },
+    }
+
+    _send(api_world, api_world.manager_b, event, "lean")
+
+    assert _run(api_world).fired == 1
+    [task] = admin.get("/tasks").json()
+    assert (task["customer_id"], task["location_id"]) == (
+        guests["Bohdana B"],
+        api_world.location_b.id,
+    )
