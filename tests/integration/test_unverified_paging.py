@@ -111,3 +111,22 @@ def test_an_unverified_chat_staff_answered_counts_in_the_report(world: Conversat
 
     assert world.clocks(spam.thread.id)["first_response"].state is ClockState.BREACHED
     assert _first_responses_counted(world) == (1, 1)  # the answered one, inside its SLA
+
+
+def test_a_breach_already_told_is_not_told_again_when_the_sender_is_verified_again(
+    world: ConversationWorld,
+) -> None:
+    anna = world.email(sender="anna@example.com").thread  # a first contact: verified
+    world.later(hours=5)
+    fire_due_timers(world.uow, world.clock)
+    assert _sla_tasks(world) == [TaskKind.SLA_BREACH]
+    with world.uow() as uow:  # a stranger's e-mail into her thread made it unverified again
+        thread = uow.threads.get(anna.id, for_change=True)
+        assert thread is not None
+        thread.sender_verified, thread.sender_proof = False, ""
+        uow.threads.update(thread)
+        uow.commit()
+
+    accept_sender(anna.id, world.uow(), world.clock, world.agent)
+
+    assert _sla_tasks(world) == [TaskKind.SLA_BREACH]

@@ -95,10 +95,24 @@ def _breach_task(thread: Thread, clock: SlaClock, now: datetime) -> Task:
 
 def tell_breaches_on_acceptance(uow: UnitOfWork, clocks: ThreadClocks, now: datetime) -> None:
     """The sender was verified or accepted: a breach she already suffered, still unanswered,
-    makes the manager's task now, as it would have at its due time (the customer did wait)."""
-    for clock in clocks.unanswered():
-        if clock.state is ClockState.BREACHED:
-            uow.tasks.add(_breach_task(clocks.thread, clock, now))
+    makes the manager's task now, as it would have at its due time (the customer did wait).
+
+    A thread verified, then made unverified by a stranger's e-mail, then verified again may have
+    told its manager already: an open breach task for the thread is not made twice.
+    """
+    breached = [c for c in clocks.unanswered() if c.state is ClockState.BREACHED]
+    if not breached:
+        return
+    thread = clocks.thread
+    told = any(
+        task.kind is TaskKind.SLA_BREACH
+        and task.is_open
+        and task.note == f"conversation {thread.id}"
+        for task in uow.tasks.list_for_customer(thread.customer_id, 200)
+    )
+    if not told:
+        for clock in breached:
+            uow.tasks.add(_breach_task(thread, clock, now))
 
 
 def _break_reply_promise(uow: UnitOfWork, promise_id: str | None, now: datetime) -> None:
