@@ -119,7 +119,7 @@ def test_a_breach_already_told_is_not_told_again_when_the_sender_is_verified_aga
     anna = world.email(sender="anna@example.com").thread  # a first contact: verified
     world.later(hours=5)
     fire_due_timers(world.uow, world.clock)
-    assert _sla_tasks(world) == [TaskKind.SLA_BREACH]
+    assert _sla_tasks(world).count(TaskKind.SLA_BREACH) == 1
     with world.uow() as uow:  # a stranger's e-mail into her thread made it unverified again
         thread = uow.threads.get(anna.id, for_change=True)
         assert thread is not None
@@ -129,4 +129,4 @@ def test_a_breach_already_told_is_not_told_again_when_the_sender_is_verified_aga
 
     accept_sender(anna.id, world.uow(), world.clock, world.agent)
 
-    assert _sla_tasks(world) == [TaskKind.SLA_BREACH]
+    assert _sla_tasks(world).count(TaskKind.SLA_BREACH) == 1
