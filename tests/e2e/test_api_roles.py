@@ -7,7 +7,9 @@ another shop exists.
 
 Every operation of the OpenAPI document (and of the lean paths) has at least one row: a test walks
 the document and names each `METHOD path` that has none. A new endpoint adds its row here, with a
-placeholder method on ``Targets`` (``_name``) when it needs something made first.
+placeholder method on ``Targets`` (``_name``) when it needs something made first: a real one at
+location A wherever location scope decides (a task, a dead message, a recovery loop), so that
+B's staff are seen to get 404 for it, not only for an id that does not exist.
 """
 
 from __future__ import annotations
@@ -23,11 +25,14 @@ import pytest
 from api_personas import API, make_world
 from conftest_services import make_postgres_database
 from fastapi.testclient import TestClient
+from scope_world import dead_message_at, recovery_at, task_at
 
 from heedful.adapters.storage.migrate import upgrade
 from heedful.bootstrap import build
 from heedful.config import Settings
 from heedful.core.access.model import Role
+from heedful.core.engine.reactions import process_events
+from heedful.core.events.model import BusinessEvent
 from heedful.core.shared.clock import FrozenClock
 from heedful.entrypoints.fast_ingest import EVENTS_PATH
 from heedful.entrypoints.fast_lookup import LOOKUP_PATH
@@ -166,9 +171,13 @@ TABLE: list[tuple[str, str, dict[str, Any] | None, tuple[int, int, int, int, int
                                                     (200, 200, 200, 404, 404, 403)),
     ("GET", "/tasks", None,                         (200, 200, 200, 200, 200, 403)),
     ("POST", "/tasks/{missing}/done", None,         (404, 404, 404, 404, 404, 403)),
+    # A task for everyone at A: B's staff cannot reach it (ADR 0029)
+    ("POST", "/tasks/{task}/done", None,            (200, 200, 200, 404, 404, 403)),
     ("GET", "/customers/{anna}/messages", None,     (200, 200, 200, 404, 404, 403)),
     ("GET", "/messages", None,                      (200, 200, 403, 403, 200, 403)),
     ("POST", "/messages/{missing}/retry", None,     (404, 404, 403, 403, 404, 403)),
+    ("POST", "/messages/{dead_message}/retry", None,
+                                                    (200, 200, 403, 403, 404, 403)),
     ("GET", "/reports/promises", None,              (200, 200, 403, 403, 200, 403)),
     # ---- staff accounts and their security events (admins only) ----
     ("GET", "/staff", None,                         (200, 403, 403, 403, 403, 403)),
@@ -181,6 +190,10 @@ TABLE: list[tuple[str, str, dict[str, Any] | None, tuple[int, int, int, int, int
                                                     (404, 403, 403, 403, 403, 403)),
     ("POST", "/dead-letters/event/{missing}/discard", None,
                                                     (404, 403, 403, 403, 403, 403)),
+    ("POST", "/dead-letters/event/{dead_event}/retry", None,
+                                                    (200, 403, 403, 403, 403, 403)),
+    ("POST", "/dead-letters/event/{dead_event}/discard", None,
+                                                    (200, 403, 403, 403, 403, 403)),
     # ---- events: the lean ingest path and the route ----
     ("POST", "/events", EVENT,                      (202, 202, 403, 403, 202, 403)),
     # ---- playbooks ----
@@ -254,6 +267,9 @@ TABLE: list[tuple[str, str, dict[str, Any] | None, tuple[int, int, int, int, int
     ("GET", "/recoveries", None,                    (200, 200, 200, 200, 200, 403)),
     ("POST", "/recoveries/{missing}/close", {"root_cause": "waiting_time"},
                                                     (404, 404, 404, 404, 404, 403)),
+    ("POST", "/recoveries/{recovery}/close",
+     {"root_cause": "waiting_time", "action_taken": "called and apologised"},
+                                                    (200, 200, 200, 404, 404, 403)),
     ("POST", "/cx-index", {"period_start": NOW, "period_end": LATER},
                                                     (201, 403, 403, 403, 403, 403)),
     ("POST", "/cx-index", {"period_start": NOW, "period_end": LATER, "location_id": "{loc_a}"},
@@ -381,6 +397,38 @@ class Targets(dict[str, str]):
     def _cx_value(self) -> str:
         cell = {"period_start": NOW, "period_end": LATER, "location_id": "{loc_a}"}
         return self._made("/cx-index", cell)
+
+    # ---- things the engine, the relay or a customer make: through the core, as the system ----
+
+    def _task(self) -> str:
+        return task_at(self.world.container, self.world.clock, self["loc_a"], self["anna"])
+
+    def _dead_message(self) -> str:
+        world = self.world
+        return dead_message_at(world.container, world.clock, self["loc_a"], self["anna"])
+
+    def _recovery(self) -> str:
+        rita = self._customer("Rita", identities=[{"kind": "email", "value": self["email"]}])
+        return recovery_at(self.world.container, self.world.clock, self["loc_a"], rita)
+
+    def _dead_event(self) -> str:
+        """A stock event an older Heedful accepted: 10**20 units overflow the stock level."""
+        event = BusinessEvent(
+            source="urn:shop:podil-stock",
+            id=uuid.uuid4().hex,
+            type="heedful.stock.changed",
+            data={"product": "bag-noir", "location": self["loc_a"], "quantity": 10**20},
+        )
+        container, clock = self.world.container, self.world.clock
+        with container.uow() as uow:
+            uow.events.accept([event], received_at=clock.now())
+            uow.commit()
+        failed = []
+        while (report := process_events(container.uow, clock)).events:
+            failed += report.failed  # every waiting event of the shared database is done
+        [letter] = [letter for letter in failed if event.id in letter.what]
+        assert letter.is_dead
+        return letter.ref
 
     def _closed_day(self) -> str:
         day = "2026-12-30"

@@ -49,6 +49,7 @@ class EventIngest:
             if name == b"idempotency-key":
                 return False  # its remembered answer commits with its events: the route's job
         actor = cached_bearer(self._state.token_cache, scope["headers"])
+        scope["heedful.sender"] = actor  # its scope is stored with the events (ADR 0029)
         return actor is not None and actor.may(Permission.SEND_EVENTS)
 
     async def _answer(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -69,6 +70,7 @@ class EventIngest:
                     decoded[1],
                     single=media_type != BATCH,
                     text_checked=storable_text_only(body),
+                    sender_locations=scope["heedful.sender"].scope,
                 )
             except Exception:
                 # Nothing was acknowledged: the sender may retry the whole request safely.

@@ -120,7 +120,13 @@ PII_FREE: dict[str, dict[str, str]] = {
         "payload": "a timer's kind and subject id",
         "closed_by": _STAFF,
     },
-    "events": {"source": _STAFF, "event_id": _IDS, "type": _CODE, "dataschema": _STAFF},
+    "events": {
+        "source": _STAFF,
+        "event_id": _IDS,
+        "type": _CODE,
+        "dataschema": _STAFF,
+        "sender_locations": "the sending token's location ids (ADR 0029)",
+    },
     "feedback_rollups": dict.fromkeys(
         ("grain", "touchpoint", "segment", "location_id", "kind"), _FIGURE
     ),

@@ -25,9 +25,10 @@ from heedful.core.events.model import BusinessEvent, StoredEvent
 # ORDER BY the position hands out sequences in the order the sender listed the events.
 _INSERT_FROM_JSON = """
 INSERT INTO events
-    (source, event_id, type, subject, time, dataschema, data, extensions, received_at)
+    (source, event_id, type, subject, time, dataschema, data, extensions, received_at,
+     sender_locations)
 SELECT event->>0, event->>1, event->>2, event->>3, (event->>4)::timestamptz, event->>5,
-       event->6, event->7, %(received_at)s
+       event->6, event->7, %(received_at)s, NULLIF(event->8, 'null'::jsonb)
 FROM jsonb_array_elements(%(batch)s::jsonb) WITH ORDINALITY AS batch(event, position)
 ORDER BY position
 ON CONFLICT (source, event_id) DO NOTHING
@@ -51,7 +52,13 @@ def _row(event: BusinessEvent) -> list[Any]:
         event.dataschema,
         event.data,
         event.extensions,
+        _locations(event),
     ]
+
+
+def _locations(event: BusinessEvent) -> list[str] | None:
+    scope = event.sender_locations
+    return sorted(scope) if scope is not None else None
 
 
 def _stored(row: RowMapping) -> StoredEvent:
@@ -71,6 +78,9 @@ def _stored(row: RowMapping) -> StoredEvent:
             time=row["time"],
             dataschema=row["dataschema"],
             extensions=row["extensions"],
+            sender_locations=(
+                frozenset(row["sender_locations"]) if row["sender_locations"] is not None else None
+            ),
         ),
         received_at=row["received_at"],
         processed_at=row["processed_at"],
@@ -135,6 +145,7 @@ class SqlEventInbox:
                     "data": dict(e.data),
                     "extensions": dict(e.extensions),
                     "received_at": received_at,
+                    "sender_locations": _locations(e),
                 }
                 for e in batch
             ],

@@ -13,6 +13,7 @@ from heedful.adapters.storage.conversation_tables import (
     location_calendar_days,
     sla_clocks,
     sla_policies,
+    thread_messages,
     threads,
 )
 from heedful.core.calendar import DateOverride, OpeningInterval
@@ -210,6 +211,9 @@ class SqlSlaClocks:
                 k.started_at >= since,
                 k.started_at < until,
                 k.state.in_([ClockState.MET.value, ClockState.BREACHED.value]),
+                # An unverified sender's clocks count once staff accept or answer her: spam
+                # nobody answered breaches no one's figures (ADR 0029).
+                sa.or_(t.sender_verified == sa.true(), _answered_by_staff),
             )
         )
         if location_ids is not None:
@@ -230,6 +234,13 @@ class SqlSlaClocks:
             )
             for row in self._conn.execute(query)
         ]
+
+
+_answered_by_staff = (
+    sa.select(thread_messages.c.sequence)
+    .where(thread_messages.c.thread_id == threads.c.id, thread_messages.c.direction == "out")
+    .exists()
+)
 
 
 class SqlCalendarDays:

@@ -286,6 +286,9 @@ events = sa.Table(
     # A failed event waits until retry_at; a dead letter (dead_at) waits for an operator.
     sa.Column("retry_at", UtcDateTime, nullable=True),
     sa.Column("dead_at", UtcDateTime, nullable=True),
+    # The sending token's location ids (a JSON list), or NULL for admins and the system: the
+    # engine acts only within them (ADR 0029). Set by Heedful, never from the event.
+    sa.Column("sender_locations", Json, nullable=True),
     sa.UniqueConstraint("source", "event_id"),
     sa.Index(None, "type", "received_at"),
     # Only the waiting events: finding work costs what is waiting, not what was ever received

@@ -108,5 +108,10 @@ class Actor:
         assert self.location_ids is not None
         return location_id in self.location_ids
 
+    @property
+    def scope(self) -> frozenset[str] | None:
+        """The locations this actor's acts are bounded by; None: every location."""
+        return None if self.sees_every_location else self.location_ids
+
 
 SYSTEM = Actor(id="system", label="Heedful", role=Role.ADMIN, location_ids=None)

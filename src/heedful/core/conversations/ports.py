@@ -123,5 +123,6 @@ class SlaClockRepository(Protocol):
 
         The window is on ``started_at`` (a clock counts in the week it started). A clock
         breached and met later has ``breached`` True, ``breached_at``, ``met_at`` and ``spent``.
+        Threads of an unverified sender are left out until staff accept or answer her.
         """
         ...

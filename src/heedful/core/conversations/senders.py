@@ -17,7 +17,10 @@ to be, so it is filed as verified. A chat proves nothing: every new chat starts 
 
 An unverified thread has its SLA clocks (the inbox still sorts it by what is due) but no reply
 promise: flooding the chat must not drag the promise-kept rate down. Once verified or accepted,
-the reply still owed becomes a promise, due when the first-response clock is due.
+the reply still owed becomes a promise, due when the first-response clock is due. Its clocks
+warn and breach (the inbox shows it) without paging anyone until then, and the responsiveness
+report leaves them out until staff accept or answer her (ADR 0029); acceptance tells the
+manager of a breach she already suffered.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from heedful.core.customers._common import audit
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.ports import UnitOfWork
 from heedful.core.sla.clocks import ThreadClocks
+from heedful.core.sla.timers import tell_breaches_on_acceptance
 
 MAX_AUTHENTICATION = 500  # what is kept of the receiving server's header
 
@@ -113,7 +117,9 @@ def answers_our_mail(from_address: str, ours: Sequence[ThreadMessage]) -> bool:
 def verify(uow: UnitOfWork, thread: Thread, proof: SenderProof, at: datetime) -> None:
     """Marks the sender verified; the reply still owed becomes a promise in the ledger."""
     thread.sender_verified, thread.sender_proof = True, proof.value
-    ThreadClocks(uow, thread).sender_verified(at)
+    clocks = ThreadClocks(uow, thread)
+    clocks.sender_verified(at)
+    tell_breaches_on_acceptance(uow, clocks, at)
     uow.threads.update(thread)
 
 

@@ -12,16 +12,20 @@ be done again and nothing done twice.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from heedful.core.access.model import SYSTEM
 from heedful.core.dead_letters.model import DeadLetter, LetterKind, RetryPolicy
 from heedful.core.dead_letters.recording import note_failure
-from heedful.core.events.model import StoredEvent
-from heedful.core.events.references import customer_named, location_named
+from heedful.core.events.model import BusinessEvent, StoredEvent
+from heedful.core.events.references import (
+    OUTSIDE_SCOPE,
+    customer_named,
+    location_named,
+    sender_may_name,
+)
 from heedful.core.playbooks.firing import PlaybookIndex, fire_playbooks
 from heedful.core.promises.back_in_stock import DEFAULT_TELL_PER_UNIT, stock_changed
 from heedful.core.promises.model import (
@@ -115,7 +119,7 @@ def _react(
     data = event.data
     cause = f"{event.source}/{event.id}"
     if event.type == "heedful.stock.changed":
-        location_id = location_named(uow, str(data["location"]))
+        location_id = location_named(uow, str(data["location"]), event.sender_locations)
         if location_id is None:
             report.skipped.append(f"{cause}: no location {data['location']}")
             return
@@ -130,7 +134,7 @@ def _react(
         )
         report.told += len(restock.told)
     elif event.type in _CLOSES:
-        report.kept += _keep_by_reference(uow, event.type, data, now, cause)
+        report.kept += _keep_by_reference(uow, event, now, cause, report)
 
 
 def _run_playbooks(
@@ -143,10 +147,14 @@ def _run_playbooks(
 
 
 def _keep_by_reference(
-    uow: UnitOfWork, event_type: str, data: Mapping[str, Any], now: datetime, cause: str
+    uow: UnitOfWork, event: BusinessEvent, now: datetime, cause: str, report: EngineReport
 ) -> int:
+    event_type, data = event.type, event.data
     customer = customer_named(uow, data["customer"])
     if customer is None:
+        return 0
+    if not sender_may_name(event, customer):
+        report.skipped.append(f"{cause}: {OUTSIDE_SCOPE}")
         return 0
     customer_id = customer.id
     reference = str(data["order_ref"]).strip()

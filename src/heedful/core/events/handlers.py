@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
@@ -42,11 +42,16 @@ class IngestReport:
 
 
 def read_events(
-    raw_events: Sequence[object], *, text_checked: bool = False
+    raw_events: Sequence[object],
+    *,
+    text_checked: bool = False,
+    sender_locations: frozenset[str] | None = None,
 ) -> tuple[list[BusinessEvent], IngestReport]:
     """Parse each event; a bad one is reported by its index and never holds up the others.
 
     ``text_checked``: as for ``parse_event``, established once for the body they came in.
+    ``sender_locations``: the sending token's locations (None: it sees every location), kept
+    with each event so that the engine acts only within them.
     """
     events: list[BusinessEvent] = []
     report = IngestReport()
@@ -55,10 +60,18 @@ def read_events(
             events.append(parse_event(raw, text_checked=text_checked))
         except InvalidEvent as problem:
             report.rejected.append(Rejection(index, problem.reason, problem.field or "event"))
+    if sender_locations is not None:
+        events = [replace(event, sender_locations=sender_locations) for event in events]
     return events, report
 
 
-def accept_events(uow: UnitOfWork, clock: Clock, raw_events: Sequence[object]) -> IngestReport:
+def accept_events(
+    uow: UnitOfWork,
+    clock: Clock,
+    raw_events: Sequence[object],
+    *,
+    sender_locations: frozenset[str] | None = None,
+) -> IngestReport:
     """Store every valid event not seen before (by source and id), committed before returning.
 
     The caller answers the sender only after this returns: an acknowledged event survives a
@@ -66,7 +79,7 @@ def accept_events(uow: UnitOfWork, clock: Clock, raw_events: Sequence[object]) -
     """
     if len(raw_events) > MAX_BATCH:
         raise InvalidInput(f"send at most {MAX_BATCH} events per batch", field="body")
-    events, report = read_events(raw_events)
+    events, report = read_events(raw_events, sender_locations=sender_locations)
     new = store_events(uow, clock, events)
     report.accepted = sum(new)
     report.duplicates = len(new) - report.accepted

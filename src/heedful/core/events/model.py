@@ -28,6 +28,10 @@ class BusinessEvent:
     time: datetime | None = None  # when it happened, as the sender says; aware UTC
     dataschema: str | None = None
     extensions: Mapping[str, Any] = field(default_factory=dict)
+    # The locations of the token that sent it, set by Heedful at ingest and never read from the
+    # event's JSON: None for admins and the system (every location). The engine treats a
+    # customer or a location outside them as unknown (ADR 0029).
+    sender_locations: frozenset[str] | None = None
 
     @property
     def key(self) -> tuple[str, str]:

@@ -16,7 +16,12 @@ from datetime import datetime, timedelta
 from heedful.core.customers.model import Customer
 from heedful.core.engine.index import InterestIndex
 from heedful.core.events.model import BusinessEvent, StoredEvent
-from heedful.core.events.references import customer_named, location_named
+from heedful.core.events.references import (
+    OUTSIDE_SCOPE,
+    customer_named,
+    location_named,
+    sender_may_name,
+)
 from heedful.core.playbooks import actions
 from heedful.core.playbooks.conditions import (
     MISSING,
@@ -60,7 +65,7 @@ def event_location(
     ref = value_at(event, path)
     if ref is MISSING or not isinstance(ref, str):
         return None
-    return location_named(uow, ref)
+    return location_named(uow, ref, event.sender_locations)
 
 
 def _audience_ids(
@@ -88,17 +93,29 @@ def _audience_ids(
 
 
 def concerned(
-    uow: UnitOfWork, body: PlaybookBody, event: BusinessEvent, at: datetime
+    uow: UnitOfWork,
+    body: PlaybookBody,
+    event: BusinessEvent,
+    at: datetime,
+    passed_over: list[str] | None = None,
 ) -> Iterator[tuple[Customer, Place, list[str]]]:
-    """Each active customer the event concerns and meets the customer conditions, with why."""
+    """Each active customer the event concerns and meets the customer conditions, with why.
+
+    A scoped sender's event concerns only customers known at its locations: one it names
+    elsewhere is passed over (why, into ``passed_over``), an audience is cut to them silently.
+    """
     if body.audience is None:
         named = customer_named(uow, event.data.get("customer"))
+        if named is not None and not sender_may_name(event, named):
+            if passed_over is not None:
+                passed_over.append(OUTSIDE_SCOPE)
+            named = None
         customers: Iterable[Customer | None] = [named]
     else:
         customers = (uow.customers.get(cid) for cid in _audience_ids(uow, body, event, at))
     place = Place(event_location(uow, event), at)
     for customer in customers:
-        if customer is None or not customer.is_active:
+        if customer is None or not customer.is_active or not sender_may_name(event, customer):
             continue
         chosen = _why_chosen(uow, body, customer, event)
         reasons = customer_reasons(uow, body.customer, customer, event, place)
@@ -144,12 +161,18 @@ def once_key(body: PlaybookBody, stored: StoredEvent) -> str:
     return f"event:{digest}"
 
 
-def action_location(customer: Customer, place: Place) -> str | None:
+def action_location(
+    customer: Customer, place: Place, within: frozenset[str] | None = None
+) -> str | None:
+    """Where a playbook's task or message belongs; for a scoped sender, one of its locations."""
     if place.location_id is not None:
         return place.location_id
-    if customer.home_location_id is not None:
+    if customer.home_location_id is not None and (
+        within is None or customer.home_location_id in within
+    ):
         return customer.home_location_id
-    return min(customer.location_ids) if customer.location_ids else None
+    known = customer.location_ids if within is None else customer.location_ids & within
+    return min(known) if known else None
 
 
 @dataclass
@@ -169,15 +192,16 @@ def fire_playbooks(
         why = event_reasons(playbook.body.where, event)
         if why is None:
             continue
-        for customer, place, because in concerned(uow, playbook.body, event, now):
-            context = actions.Firing(
-                uow, now, playbook, customer, event, cause, action_location(customer, place)
-            )
+        passed_over: list[str] = []
+        for customer, place, because in concerned(uow, playbook.body, event, now, passed_over):
+            where = action_location(customer, place, event.sender_locations)
+            context = actions.Firing(uow, now, playbook, customer, event, cause, where)
             try:
                 if _fire_one(context, stored, [*why, *because]):
                     outcome.fired += 1
             except HeedfulError as refused:
                 outcome.skipped.append(f"{cause}: playbook {playbook.id}: {refused}")
+        outcome.skipped.extend(f"{cause}: playbook {playbook.id}: {r}" for r in passed_over)
     return outcome
 
 

@@ -251,9 +251,8 @@ def _replay(uow: UnitOfWork, actor: Actor, playbook: Playbook, report: DryRun) -
             if not actor.may_see_customer_at(customer.location_ids):
                 report.hidden += 1
                 continue
-            firing = actions.Firing(
-                uow, at, playbook, customer, event, cause, action_location(customer, place)
-            )
+            where = action_location(customer, place, event.sender_locations)
+            firing = actions.Firing(uow, at, playbook, customer, event, cause, where)
             report.would_fire.append(
                 WouldFire(
                     customer_id=customer.id,

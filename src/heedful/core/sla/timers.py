@@ -9,12 +9,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from heedful.core.access.model import SYSTEM, Role
+from heedful.core.conversations.model import Thread
 from heedful.core.promises.model import Evidence, EvidenceKind
 from heedful.core.shared.ids import new_id
 from heedful.core.shared.ports import UnitOfWork
 from heedful.core.shared.timers import Timer, TimerKind
 from heedful.core.sla.clocks import ThreadClocks
-from heedful.core.sla.model import ClockKind, ClockState
+from heedful.core.sla.model import ClockKind, ClockState, SlaClock
 from heedful.core.tasks.model import Task, TaskKind
 
 _WHAT = {
@@ -40,6 +41,12 @@ def fire_sla_timer(uow: UnitOfWork, timer: Timer, now: datetime) -> bool:
     if timer.kind is TimerKind.SLA_WARNING:
         if clock.warned_at is not None or clock.warn_at is None or clock.warn_at > now:
             return False
+        if not thread.sender_verified:
+            # The inbox still shows "near breach", but nobody is paged for an unverified sender
+            # (ADR 0029); whoever accepts her is looking at the thread already.
+            clock.warned_at = now
+            clocks.save(now)
+            return True
         task = Task(
             id=new_id("tsk_"),
             kind=TaskKind.SLA_WARNING,
@@ -61,24 +68,51 @@ def fire_sla_timer(uow: UnitOfWork, timer: Timer, now: datetime) -> bool:
         if due_at > now:
             return False
         clock.breach(now)
-        uow.tasks.add(
-            Task(
-                id=new_id("tsk_"),
-                kind=TaskKind.SLA_BREACH,
-                title=f"SLA breached ({what}): {thread.subject}",
-                location_id=thread.location_id,
-                created_at=now,
-                created_by_label=SYSTEM.label,
-                customer_id=thread.customer_id,
-                assignee_role=Role.MANAGER,
-                note=f"conversation {thread.id}",
-            )
-        )
+        # The clock breaches either way (the customer's wait is on record), but a manager is
+        # told only of a verified sender's; an accepted one's breach is told at acceptance.
+        if thread.sender_verified:
+            uow.tasks.add(_breach_task(thread, clock, now))
         if clock.kind is ClockKind.FIRST_RESPONSE:
             _break_reply_promise(uow, thread.reply_promise_id, now)
         uow.timers.cancel(clock.id, (TimerKind.SLA_WARNING,))
     clocks.save(now)
     return True
+
+
+def _breach_task(thread: Thread, clock: SlaClock, now: datetime) -> Task:
+    return Task(
+        id=new_id("tsk_"),
+        kind=TaskKind.SLA_BREACH,
+        title=f"SLA breached ({_WHAT[clock.kind]}): {thread.subject}",
+        location_id=thread.location_id,
+        created_at=now,
+        created_by_label=SYSTEM.label,
+        customer_id=thread.customer_id,
+        assignee_role=Role.MANAGER,
+        note=f"conversation {thread.id}",
+    )
+
+
+def tell_breaches_on_acceptance(uow: UnitOfWork, clocks: ThreadClocks, now: datetime) -> None:
+    """The sender was verified or accepted: a breach she already suffered, still unanswered,
+    makes the manager's task now, as it would have at its due time (the customer did wait).
+
+    A thread verified, then made unverified by a stranger's e-mail, then verified again may have
+    told its manager already: an open breach task for the thread is not made twice.
+    """
+    breached = [c for c in clocks.unanswered() if c.state is ClockState.BREACHED]
+    if not breached:
+        return
+    thread = clocks.thread
+    told = any(
+        task.kind is TaskKind.SLA_BREACH
+        and task.is_open
+        and task.note == f"conversation {thread.id}"
+        for task in uow.tasks.list_for_customer(thread.customer_id, 200)
+    )
+    if not told:
+        for clock in breached:
+            uow.tasks.add(_breach_task(thread, clock, now))
 
 
 def _break_reply_promise(uow: UnitOfWork, promise_id: str | None, now: datetime) -> None:

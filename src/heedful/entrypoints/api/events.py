@@ -150,7 +150,11 @@ async def send_events(request: Request) -> Response:
         return answer
     text_checked = storable_text_only(await request.body())
     return await store_decoded(
-        request.app.state, raw_events, single=single, text_checked=text_checked
+        request.app.state,
+        raw_events,
+        single=single,
+        text_checked=text_checked,
+        sender_locations=ctx.actor.scope,
     )
 
 
@@ -188,13 +192,21 @@ def decode_events(media_type: str, raw: bytes) -> tuple[Any, list[Any]] | Respon
 
 
 async def store_decoded(
-    state: State, raw_events: list[Any], *, single: bool, text_checked: bool
+    state: State,
+    raw_events: list[Any],
+    *,
+    single: bool,
+    text_checked: bool,
+    sender_locations: frozenset[str] | None,
 ) -> Response:
     """Validate, store through the group commit, and answer 202 once the events are committed.
 
-    ``text_checked``: ``storable_text_only`` said so of the body.
+    ``text_checked``: ``storable_text_only`` said so of the body. ``sender_locations``: the
+    sending token's scope (``Actor.scope``), stored with each event; never from the body.
     """
-    events, report = read_events(raw_events, text_checked=text_checked)
+    events, report = read_events(
+        raw_events, text_checked=text_checked, sender_locations=sender_locations
+    )
     if single and report.rejected:
         return _refused(report)
     new = await group_commit(state).store(events)
@@ -218,7 +230,9 @@ def _store_remembered(
     """With an Idempotency-Key: the events and the remembered answer in one transaction."""
 
     def action(uow: UnitOfWork) -> dict[str, Any]:
-        report = accept_events(uow, ctx.container.clock, raw_events)
+        report = accept_events(
+            uow, ctx.container.clock, raw_events, sender_locations=ctx.actor.scope
+        )
         if single and report.rejected:
             refused = report.rejected[0]
             raise InvalidInput(refused.reason, field=refused.field)
