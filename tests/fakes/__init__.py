@@ -25,14 +25,34 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
+from fakes._base import FakeIntegrityError, Repository, copy, insert, overwrite
+from fakes.ledger import (
+    FakeDeadLetters,
+    FakeOutbox,
+    FakePlaybookRepository,
+    FakePromiseRepository,
+    FakeStockLevels,
+    FakeTaskRepository,
+    FakeTimerRepository,
+    LedgerState,
+)
 from heedful.core.customers.audit import AuditEntry
 from heedful.core.customers.consent import ConsentDecision
 from heedful.core.customers.identities import Identity, IdentityKind
 from heedful.core.customers.merge import MergeRecord
 from heedful.core.customers.model import Customer, CustomerStatus, fold, search_terms
+from heedful.core.dead_letters.ports import DeadLetters
 from heedful.core.events.model import BusinessEvent, EventInbox, StoredEvent
 from heedful.core.history.model import KEPT_ON_ERASURE, HistoryEntry, HistoryKind
+from heedful.core.playbooks.ports import PlaybookRepository
 from heedful.core.preferences.model import Preference
+from heedful.core.promises.ports import (
+    Outbox,
+    PromiseRepository,
+    StockLevels,
+    TaskRepository,
+    TimerRepository,
+)
 from heedful.core.shared.ports import (
     AuditLog,
     ConsentRepository,
@@ -64,10 +84,6 @@ from heedful.core.staff.model import (
 T = TypeVar("T")
 
 
-class FakeIntegrityError(Exception):
-    """What the database would refuse: a duplicate unique key, an update of a missing row."""
-
-
 @dataclass
 class FakeState:
     """Every stored row. One object, so that a savepoint is one deepcopy."""
@@ -88,35 +104,13 @@ class FakeState:
     last_event_sequence: int = 0  # like an identity column: never reused, even after purge
     login_throttles: dict[str, LoginThrottle] = field(default_factory=dict)
     security_events: list[SecurityEvent] = field(default_factory=list)
+    ledger: LedgerState = field(default_factory=LedgerState)
 
 
-class _Repository:
-    def __init__(self, uow: FakeUnitOfWork) -> None:
-        self._uow = uow
-
-    @property
-    def _state(self) -> FakeState:
-        return self._uow.state
-
-    def _writing(self) -> FakeState:
-        self._uow.note_write()
-        return self._uow.state
-
-
-def _copy(value: T) -> T:
-    return deepcopy(value)
-
-
-def _insert(table: dict[str, T], key: str, row: T) -> None:
-    if key in table:
-        raise FakeIntegrityError(f"duplicate key {key}")
-    table[key] = _copy(row)
-
-
-def _replace(table: dict[str, T], key: str, row: T) -> None:
-    if key not in table:
-        raise FakeIntegrityError(f"update of a missing row {key}")
-    table[key] = _copy(row)
+_Repository = Repository
+_copy = copy
+_insert = insert
+_replace = overwrite
 
 
 class FakeCustomerRepository(_Repository):
@@ -264,8 +258,10 @@ class FakeOwnedRows(_Repository):
             "consent": state.consents,
             "history": state.history,
         }
-        if entity in ("promise", "message", "task", "thread") or entity in _FEEDBACK_ROWS:
-            return {}  # the fakes keep no promises: the ledger's tests run on real storage
+        ledger = state.ledger
+        tables.update(promise=ledger.promises, message=ledger.messages, task=ledger.tasks)
+        if entity == "thread" or entity in _FEEDBACK_ROWS:
+            return {}  # the fakes keep no threads or surveys yet
         if entity not in tables:
             raise FakeIntegrityError(f"{entity} rows do not belong to customers")
         return tables[entity]
@@ -637,13 +633,16 @@ class FakeUnitOfWork:
         self.staff: StaffRepository = FakeStaffRepository(self)
         self.tokens: TokenRepository = FakeTokenRepository(self)
         self.idempotency: IdempotencyStore = FakeIdempotencyStore(self)
-        self.promises: Any = FakeLedgerNone(self)
-        self.outbox: Any = FakeLedgerNone(self)
-        self.tasks: Any = FakeLedgerNone(self)
+        self.promises: PromiseRepository = FakePromiseRepository(self)
+        self.outbox: Outbox = FakeOutbox(self)
+        self.tasks: TaskRepository = FakeTaskRepository(self)
+        self.timers: TimerRepository = FakeTimerRepository(self)
+        self.stock: StockLevels = FakeStockLevels(self)
+        self.playbooks: PlaybookRepository = FakePlaybookRepository(self)
         self.feedback: Any = FakeFeedbackNone(self)
         self.events: EventInbox = FakeEventInbox(self)
         self.threads: Any = FakeLedgerNone(self)
-        self.dead_letters: Any = FakeLedgerNone(self)  # the worker's; tested on real storage
+        self.dead_letters: DeadLetters = FakeDeadLetters(self)
 
         self.login_throttles = FakeLoginThrottles(self)
         self.security_events = FakeSecurityEvents(self)
