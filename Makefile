@@ -89,10 +89,15 @@ reliability: venv system-deps
 		HEEDFUL_RELIABILITY_EXAMPLES=$(RELIABILITY_EXAMPLES) \
 		MAKE="$(MAKE)" scripts/test.sh --no-lint -m reliability -s tests/e2e/test_reliability.py
 
+# The tests mypy checks strictly: the fakes (proven against the ports), their builders and the
+# unit tests that drive use cases on them. Integration and e2e tests are not checked yet.
+MYPY_TESTS = tests/fakes tests/builders.py tests/unit
+
 lint: venv
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy src
+	$(BIN)/mypy $(MYPY_TESTS)
 	$(BIN)/lint-imports
 
 fmt: venv
