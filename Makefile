@@ -89,9 +89,10 @@ reliability: venv system-deps
 		HEEDFUL_RELIABILITY_EXAMPLES=$(RELIABILITY_EXAMPLES) \
 		MAKE="$(MAKE)" scripts/test.sh --no-lint -m reliability -s tests/e2e/test_reliability.py
 
-# The tests mypy checks strictly: the fakes (proven against the ports), their builders and the
-# unit tests that drive use cases on them. Integration and e2e tests are not checked yet.
-MYPY_TESTS = tests/fakes tests/builders.py tests/unit
+# The tests mypy checks strictly: the fakes (proven against the ports), the shared worlds and
+# helpers, the unit and the integration tests. tests/e2e is not checked yet (its helpers are
+# imported as top-level modules next to a second conftest.py).
+MYPY_TESTS = tests/fakes tests/*.py tests/unit tests/integration
 
 lint: venv
 	$(BIN)/ruff check src tests bench
