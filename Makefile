@@ -89,9 +89,9 @@ reliability: venv system-deps
 		HEEDFUL_RELIABILITY_EXAMPLES=$(RELIABILITY_EXAMPLES) \
 		MAKE="$(MAKE)" scripts/test.sh --no-lint -m reliability -s tests/e2e/test_reliability.py
 
-# The tests mypy checks strictly: the fakes (proven against the ports), the shared worlds and
-# helpers, the unit and the integration tests. tests/e2e is not checked yet (its helpers are
-# imported as top-level modules next to a second conftest.py).
+# mypy checks every test strictly, the fakes too (proven against the ports). tests/e2e is a
+# second run: its helpers are imported as top-level modules (api_personas, console_world) and
+# its conftest.py would clash with tests/conftest.py in one run.
 MYPY_TESTS = tests/fakes tests/*.py tests/unit tests/integration
 
 lint: venv
@@ -99,6 +99,7 @@ lint: venv
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy src
 	$(BIN)/mypy $(MYPY_TESTS)
+	MYPYPATH=tests/e2e $(BIN)/mypy tests/e2e
 	$(BIN)/lint-imports
 
 fmt: venv
