@@ -9,27 +9,41 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from builders import a_location, an_admin
 from fakes import FakeUnitOfWork
 
 from heedful.bootstrap import Container
-from heedful.core.customers.commands import CreateCustomer
-from heedful.core.customers.consent import Purpose
-from heedful.core.customers.handlers import create_customer
+from heedful.core.conversations.handlers import InboundEmail, receive_email, set_status
+from heedful.core.conversations.model import ThreadStatus
+from heedful.core.conversations.ports import InboxFilter
+from heedful.core.customers.commands import CreateCustomer, NewIdentity, RecordConsent
+from heedful.core.customers.consent import Channel, Purpose
+from heedful.core.customers.handlers import create_customer, record_consent
+from heedful.core.customers.identities import IdentityKind
 from heedful.core.customers.model import Customer
 from heedful.core.dead_letters.model import DeadLetter, LetterKind, LetterState
+from heedful.core.feedback.handlers import AnswerForm, Invite, answer_survey, invite
+from heedful.core.feedback.model import SurveyKind, SurveyText, Touchpoint
+from heedful.core.feedback.ports import AnswerFilter
+from heedful.core.feedback.surveys import DefineSurvey, define_survey
 from heedful.core.outreach.outbox import Message, MessageStatus
 from heedful.core.promises.model import Promise, PromiseKind, PromiseState, WantedItem
 from heedful.core.promises.ports import PromiseFilter
 from heedful.core.shared.clock import FrozenClock
+from heedful.core.shared.errors import Conflict
 from heedful.core.shared.ports import UnitOfWork
 from heedful.core.shared.timers import Timer, TimerKind
+from heedful.core.sla.handlers import PolicyIn, create_policy
 from heedful.core.staff.model import Location
 
 Factory = Callable[[], UnitOfWork]
+
+
+# Monday 2 March 2026, 08:00 in Berlin: the shop opens at 09:00.
+START = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)
 
 
 def _both(
@@ -216,3 +230,97 @@ def test_dead_letters_are_kept_listed_forgotten_and_purged_alike(
     container: Container, clock: FrozenClock
 ) -> None:
     _both(container, clock, _dead_letters)
+
+
+def _conversations(uow_factory: Factory, clock: FrozenClock) -> dict[str, Any]:
+    berlin = a_location("Berlin Mitte", city="Berlin", country="DE", time_zone="Europe/Berlin")
+    berlin.code, berlin.opening_hours = "berlin", {"mon-fri": ["09:00-18:00"]}
+    with uow_factory() as uow:
+        uow.locations.add(berlin)
+        uow.commit()
+    admin = an_admin()
+    policy = PolicyIn(name="E-mail", first_response_minutes=120, resolution_minutes=480)
+    create_policy(policy, uow_factory(), clock, admin)
+    subjects: dict[str, str] = {}
+    # In opening hours, so that each thread is due at its own time (ties go by random ids).
+    for number, minutes in enumerate((120, 170, 140, 125)):
+        clock.set(START + timedelta(minutes=minutes))
+        email = InboundEmail(
+            from_address=f"guest{number}@example.com",
+            from_name=f"Guest {number}",
+            to_addresses=("berlin@shop.example",),
+            subject=f"Question {number}",
+            text="Where is my order?",
+            message_id=f"<q{number}@mail.example.com>",
+            in_reply_to="",
+            references=(),
+        )
+        thread = receive_email(email, uow_factory(), clock).thread
+        subjects[thread.id] = thread.subject
+    waiting = next(t for t, s in subjects.items() if s == "Question 3")
+    set_status(waiting, ThreadStatus.WAITING_ON_CUSTOMER, uow_factory(), clock, admin)
+    with uow_factory() as uow:
+        page = uow.threads.inbox(InboxFilter(), None, 2, None)
+        rest = uow.threads.inbox(InboxFilter(), None, 2, page.next_cursor)
+        due = uow.sla_clocks.due_between(START, START + timedelta(days=2), 10)
+        return {
+            "inbox": [t.subject for t in page.items + rest.items],
+            "more after the second page": rest.next_cursor is not None,
+            "due": [(subjects[c.thread_id], c.kind.value, c.due_at) for c in due],
+        }
+
+
+def test_the_inbox_and_the_due_clocks_come_in_the_same_order(
+    container: Container, clock: FrozenClock
+) -> None:
+    _both(container, clock, _conversations)
+
+
+def _surveys(uow_factory: Factory, clock: FrozenClock) -> dict[str, Any]:
+    kyiv, _ = _shop(uow_factory, clock)
+    admin = an_admin()
+    guest = CreateCustomer(
+        full_name="Olena",
+        home_location_id=kyiv.id,
+        identities=(NewIdentity(IdentityKind.EMAIL, "olena@example.com"),),
+    )
+    olena = create_customer(guest, uow_factory(), clock, admin)
+    agreed = RecordConsent(olena.id, Channel.EMAIL, Purpose.SURVEYS, True, "at the till")
+    record_consent(agreed, uow_factory(), clock, admin)
+    survey = DefineSurvey(
+        name="After the visit",
+        kind=SurveyKind.NPS,
+        touchpoint=Touchpoint.VISIT,
+        texts={"en": SurveyText("Would you recommend us?")},
+    )
+    survey_id = define_survey(survey, uow_factory(), clock, admin).id
+    invited = invite(Invite(survey_id, olena.id), uow_factory(), clock, admin).invitation
+    assert invited is not None
+    again = invite(Invite(survey_id, olena.id), uow_factory(), clock, admin)
+    answer = answer_survey(invited.id, AnswerForm(4), uow_factory(), clock)
+    try:
+        answer_survey(invited.id, AnswerForm(10), uow_factory(), clock)
+        second = "taken"
+    except Conflict as refused:
+        second = str(refused)
+    with uow_factory() as uow:
+        stored = uow.feedback.invitations.get(invited.id)
+        loop = uow.feedback.loops.get_for_answer(answer.id)
+        open_loops = uow.feedback.loops.find(location_ids=None, open_only=True, limit=5)
+        histogram = uow.feedback.answers.histogram(AnswerFilter(survey_id=survey_id))
+    assert stored is not None
+    return {
+        "second invitation": again.skipped.split(":")[0],
+        "second answer": second,
+        "answered": stored.answered_at is not None,
+        "sent": stored.sent_at,
+        "loop": None if loop is None else (loop.state.value, [r.value for r in loop.reasons]),
+        "open loops": len(open_loops),
+        "histogram": histogram,
+    }
+
+
+def test_surveys_are_answered_once_and_a_detractor_opens_one_loop_alike(
+    container: Container, clock: FrozenClock
+) -> None:
+    _both(container, clock, _surveys)
