@@ -188,7 +188,8 @@ class FakeOwnedRows(_Repository):
         moved = 0
         for row_id in entity_ids:
             if row_id in table:
-                table[row_id].customer_id = to_customer_id
+                # replace(), not setattr: an answer is a frozen dataclass.
+                table[row_id] = replace(table[row_id], customer_id=to_customer_id)
                 moved += 1
         return moved
 

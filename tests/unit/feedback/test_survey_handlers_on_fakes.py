@@ -7,6 +7,7 @@ import pytest
 from unit.ledger_world import LedgerWorld, a_ledger_world
 
 from heedful.core.customers.consent import Purpose
+from heedful.core.customers.merging import merge_customers
 from heedful.core.customers.model import Customer
 from heedful.core.feedback.handlers import AnswerForm, Invite, Invited, answer_survey, invite
 from heedful.core.feedback.loop import LoopReason, LoopState
@@ -141,3 +142,26 @@ def test_a_promoter_opens_no_recovery() -> None:
         answered = uow.feedback.invitations.get(invitation.id)
     assert answered is not None
     assert answered.answered_at == world.shop.clock.now()
+
+
+def test_a_merge_brings_her_answer_her_recovery_and_her_promises_to_the_survivor() -> None:
+    world = a_ledger_world()
+    at_the_till = _guest(world, "Anna")
+    on_the_web = _guest(world, "Hanna")
+    invitation = _invite(world, _nps(world), on_the_web).invitation
+    assert invitation is not None
+    answer = answer_survey(invitation.id, AnswerForm(2), world.uow, world.shop.clock)
+
+    merge_customers(
+        at_the_till.id, on_the_web.id, "same guest", world.uow, world.shop.clock, world.shop.admin
+    )
+
+    with world.uow as uow:
+        moved = uow.feedback.answers.get(answer.id)
+        loop = uow.feedback.loops.get_for_answer(answer.id)
+        promises = uow.promises.find(PromiseFilter(customer_id=at_the_till.id), 10)
+    assert moved is not None
+    assert moved.customer_id == at_the_till.id
+    assert loop is not None
+    assert loop.customer_id == at_the_till.id
+    assert [p.kind for p in promises] == [PromiseKind.RECOVER]
