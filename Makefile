@@ -89,10 +89,17 @@ reliability: venv system-deps
 		HEEDFUL_RELIABILITY_EXAMPLES=$(RELIABILITY_EXAMPLES) \
 		MAKE="$(MAKE)" scripts/test.sh --no-lint -m reliability -s tests/e2e/test_reliability.py
 
+# mypy checks every test strictly, the fakes too (proven against the ports). tests/e2e is a
+# second run: its helpers are imported as top-level modules (api_personas, console_world) and
+# its conftest.py would clash with tests/conftest.py in one run.
+MYPY_TESTS = tests/fakes tests/*.py tests/unit tests/integration
+
 lint: venv
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy src
+	$(BIN)/mypy $(MYPY_TESTS)
+	MYPYPATH=tests/e2e $(BIN)/mypy tests/e2e
 	$(BIN)/lint-imports
 
 fmt: venv

@@ -13,6 +13,7 @@ from heedful.core.conversations.handlers import InboundEmail, Received, receive_
 from heedful.core.conversations.model import ThreadMessage
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.ids import new_id
+from heedful.core.shared.ports import UnitOfWork
 from heedful.core.sla.handlers import PolicyIn, create_policy
 from heedful.core.sla.model import SlaClock, SlaPolicy
 from heedful.core.staff.model import Location, StaffMember
@@ -32,7 +33,7 @@ class ConversationWorld:
     other_agent: Actor  # Lea, an agent in Munich only
     policy: SlaPolicy
 
-    def uow(self):  # type: ignore[no-untyped-def]
+    def uow(self) -> UnitOfWork:
         return self.container.uow()
 
     def email(

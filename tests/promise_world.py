@@ -19,6 +19,7 @@ from heedful.core.promises.handlers import MakePromise, make_promise
 from heedful.core.promises.model import Promise, PromiseKind, WantedItem
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.ids import new_id
+from heedful.core.shared.ports import UnitOfWork
 from heedful.core.staff.model import Location, StaffMember
 
 BAG = "bag-noir"
@@ -35,7 +36,7 @@ class PromiseWorld:
     assistant: Actor  # Iryna, a shop assistant in Kyiv with a staff record (she owns promises)
 
     @property
-    def uow(self):  # type: ignore[no-untyped-def]
+    def uow(self) -> UnitOfWork:
         return self.container.uow()
 
     def customer(

@@ -19,7 +19,7 @@ from datetime import timedelta
 
 import pytest
 from console_world import PASSWORD, World
-from playwright.async_api import BrowserContext, Page, expect
+from playwright.async_api import BrowserContext, Page, ViewportSize, expect
 from pytest_playwright_asyncio import CreateContextCallback
 
 from heedful.bootstrap import Container
@@ -34,8 +34,8 @@ WIDEST = """[...document.querySelectorAll('body *')]
   .filter(e => e.getBoundingClientRect().right > 390 && !e.closest('.table-scroll')
             && e.parentElement.getBoundingClientRect().right <= 390)
   .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + e.getBoundingClientRect().right)"""
-DESK = {"width": 1440, "height": 900}
-PHONE = {"width": 390, "height": 844}
+DESK: ViewportSize = {"width": 1440, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 # What the admin reads and clicks, in her language.
 WORDS = {

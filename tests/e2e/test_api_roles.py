@@ -468,7 +468,7 @@ def roles_world(
     clock = FrozenClock(START)
     # Every row's chat comes from the one test client's address: the public faces' rate limits
     # (tested in test_public_limits.py) are off here, so the table tests roles, not floods.
-    no_limits = {
+    no_limits: dict[str, Any] = {
         "chats_per_address_per_hour": 0,
         "chats_per_identity_per_hour": 0,
         "chat_messages_per_address_per_minute": 0,

@@ -37,7 +37,10 @@ def client(console_client: TestClient) -> TestClient:
 
 
 def post(client: TestClient, url: str, csrf: str, **data: str) -> Response:
-    return client.post(url, data={**data, "csrf_token": csrf}, headers={"HX-Request": "true"})
+    sent: Response = client.post(
+        url, data={**data, "csrf_token": csrf}, headers={"HX-Request": "true"}
+    )
+    return sent
 
 
 def threads_in_order(page: str) -> list[str]:

@@ -168,7 +168,7 @@ def _create(client: TestClient, csrf: str, example: int = 0) -> str:
         follow_redirects=False,
     )
     assert made.status_code == 303, made.text
-    return made.headers["location"].rsplit("/", 1)[1]
+    return str(made.headers["location"]).rsplit("/", 1)[1]
 
 
 def test_a_playbook_made_from_the_example_is_listed_switched_off_at_version_one(

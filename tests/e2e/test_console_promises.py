@@ -85,7 +85,10 @@ def section(page: str, element_id: str) -> str:
 
 
 def post(client: TestClient, url: str, csrf: str, **data: str) -> Response:
-    return client.post(url, data={**data, "csrf_token": csrf}, headers={"HX-Request": "true"})
+    sent: Response = client.post(
+        url, data={**data, "csrf_token": csrf}, headers={"HX-Request": "true"}
+    )
+    return sent
 
 
 # --- in the browser --------------------------------------------------------------------------

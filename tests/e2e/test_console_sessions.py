@@ -30,7 +30,7 @@ def _try(client: TestClient, login: str, password: str, **headers: str) -> int:
         headers=headers,
         follow_redirects=False,
     )
-    return response.status_code
+    return int(response.status_code)
 
 
 def _events(container: Container) -> list[SecurityEventKind]:

@@ -15,7 +15,7 @@ from email.message import EmailMessage
 import pytest
 from console_world import PASSWORD
 from inbox_world import InboxWorld, build_inbox_world
-from playwright.async_api import BrowserContext, Page, expect
+from playwright.async_api import BrowserContext, Page, ViewportSize, expect
 from pytest_playwright_asyncio import CreateContextCallback
 from smtp_mailbox import Mailbox
 
@@ -28,7 +28,7 @@ from heedful.core.customers.identities import IdentityKind
 from heedful.core.outreach.relay import Relay
 from heedful.core.shared.clock import FrozenClock
 
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 @pytest.fixture

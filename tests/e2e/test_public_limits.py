@@ -3,6 +3,7 @@ per survey link, on SQLite and PostgreSQL; time moves by a FrozenClock, never by
 
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 from typing import Any
 
@@ -93,7 +94,7 @@ def test_x_forwarded_for_is_ignored_unless_the_proxy_is_trusted(
     def start_from(address: str) -> int:
         headers = {"X-Forwarded-For": f"198.51.100.9, {address}"}
         body = {"text": "Hi", "location_id": world.kyiv.id}
-        return proxy.post(CHAT, json=body, headers=headers).status_code
+        return int(proxy.post(CHAT, json=body, headers=headers).status_code)
 
     # Not trusted: a made-up header does not make a new visitor; the peer is the one counted.
     assert [start_from("203.0.113.1"), start_from("203.0.113.2")] == [201, 429]
@@ -185,7 +186,7 @@ def test_a_visitor_reusing_another_visitors_idempotency_key_gets_her_own_chat(
     for address in ("203.0.113.10", "203.0.113.11"):
         client = TestClient(create_app(container), client=(address, 40000))
         client.__enter__()
-        request.addfinalizer(lambda c=client: c.__exit__(None, None, None))
+        request.addfinalizer(functools.partial(client.__exit__, None, None, None))
         clients.append(client)
 
     first = clients[0].post(CHAT, json=body, headers=key).json()

@@ -36,7 +36,7 @@ def _log_in(world: ApiWorld, login: str, password: str) -> int:
         data={"login": login, "password": password, "csrf_token": csrf_of(form.text)},
         follow_redirects=False,
     )
-    return answer.status_code
+    return int(answer.status_code)
 
 
 def _make_secrets(world: ApiWorld, runner: CliRunner) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from console_world import World
-from playwright.async_api import expect
+from playwright.async_api import ViewportSize, expect
 from pytest_playwright_asyncio import CreateContextCallback
 from test_console_promises import boutique
 
@@ -20,7 +20,7 @@ from heedful.core.feedback.ports import AnswerFilter
 from heedful.core.feedback.surveys import DefineSurvey, define_survey
 from heedful.core.shared.clock import FrozenClock
 
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 @pytest.mark.browser

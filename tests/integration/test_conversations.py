@@ -34,6 +34,7 @@ from heedful.core.conversations.handlers import (
 )
 from heedful.core.conversations.model import Direction, Priority, ThreadStatus
 from heedful.core.conversations.reply_templates import REPLY_TEMPLATES
+from heedful.core.customers.identities import IdentityKind
 from heedful.core.outreach.relay import Relay
 from heedful.core.promises.deadlines import fire_due_timers
 from heedful.core.promises.model import PromiseKind, PromiseState
@@ -236,8 +237,9 @@ def test_the_owner_is_warned_before_a_breach_and_the_manager_told_at_it(
         promise = uow.promises.get(thread.reply_promise_id or "")
         stored = uow.threads.get(thread.id)
     kinds = {t.kind: t for t in tasks}
-    assert kinds[TaskKind.SLA_BREACH].assignee_role is not None
-    assert kinds[TaskKind.SLA_BREACH].assignee_role.value == "manager"
+    breach_role = kinds[TaskKind.SLA_BREACH].assignee_role
+    assert breach_role is not None
+    assert breach_role.value == "manager"
     assert promise is not None
     assert promise.state is PromiseState.BROKEN
     assert stored is not None
@@ -464,9 +466,7 @@ def test_an_email_over_smtp_is_answered_with_the_right_threading_headers(
     assert sent["Message-ID"] == view.messages[-1].message_id
 
 
-def _email_kind():  # type: ignore[no-untyped-def]
-    from heedful.core.customers.identities import IdentityKind
-
+def _email_kind() -> IdentityKind:
     return IdentityKind.EMAIL
 
 

@@ -145,7 +145,7 @@ def _raw(
 
 
 def _raw_figures(answers: list[SurveyAnswer]) -> dict[str, object]:
-    found = {}
+    found: dict[str, object] = {}
     for kind in SurveyKind:
         histogram = histogram_of([a.score for a in answers if a.kind is kind])
         for figure in figures(kind, histogram):
@@ -281,10 +281,10 @@ def test_rebuilding_from_the_raw_rows_gives_the_rollups_kept_answer_by_answer(
     )
     with container.uow() as uow:
         uow.feedback.loops.add(loop)
-        uow.feedback.rollups.loop_opened(loop)  # type: ignore[attr-defined]
+        uow.feedback.rollups.loop_opened(loop)
         loop.close(answer.answered_at + timedelta(hours=3), "Olena", "waiting_time", "", "called")
         uow.feedback.loops.update(loop)
-        uow.feedback.rollups.loop_closed(loop)  # type: ignore[attr-defined]
+        uow.feedback.rollups.loop_closed(loop)
         uow.commit()
     kept = _rollup_rows(container)
 

@@ -7,7 +7,6 @@ exceeds her balance the engine asks him to call her first, with a goodwill allow
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -138,7 +137,7 @@ class Bank:
 
 
 @pytest.fixture
-def bank(container: Container, clock: FrozenClock) -> Iterator[Bank]:
+def bank(container: Container, clock: FrozenClock) -> Bank:
     world = build_world(container, clock)
     taras = StaffMember(
         id=new_id("stf_"),

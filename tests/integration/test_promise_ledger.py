@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -32,7 +31,7 @@ from heedful.core.tasks.model import TaskKind
 
 
 @pytest.fixture
-def world(container: Container, clock: FrozenClock) -> Iterator[PromiseWorld]:
+def world(container: Container, clock: FrozenClock) -> PromiseWorld:
     return build_world(container, clock)
 
 

@@ -73,7 +73,9 @@ def store_poison_then_restock(container: Container, world: PromiseWorld, data: o
     with container.engine.begin() as conn:
         row = events.c.event_id == "stock-poison"
         conn.execute(events.update().where(row).values(data=data))
-        return int(conn.scalar(events.select().with_only_columns(events.c.sequence).where(row)))
+        sequence = conn.scalar(events.select().with_only_columns(events.c.sequence).where(row))
+        assert sequence is not None
+        return int(sequence)
 
 
 def test_an_event_whose_data_is_not_an_object_is_set_aside_and_the_restock_goes_on(

@@ -83,7 +83,7 @@ def test_an_email_naming_her_address_without_proof_is_unverified_and_promises_no
     assert forged.thread.customer_id == _anna_id(world)  # filed on her card, marked
     assert not forged.thread.sender_verified
     assert forged.thread.reply_promise_id is None
-    assert world.clocks(forged.thread.id)["first_response"]  # the inbox still sorts it by due
+    assert "first_response" in world.clocks(forged.thread.id)  # the inbox still sorts it by due
 
 
 def test_a_dkim_or_spf_pass_said_by_our_mail_server_verifies_the_sender(

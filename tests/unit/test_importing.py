@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from builders import Shop, a_location, a_manager, an_agent
@@ -23,7 +24,7 @@ def _rows(*rows: Mapping[str, str]) -> list[Row]:
     return [(number, row) for number, row in enumerate(rows, start=2)]
 
 
-def _customers(shop: Shop, *rows: Mapping[str, str], **options: int) -> ImportReport:
+def _customers(shop: Shop, *rows: Mapping[str, str], **options: Any) -> ImportReport:
     return import_customers(
         _rows(*rows), shop.uow, shop.clock, shop.admin, how="import customers.csv", **options
     )

@@ -6,6 +6,7 @@ import os
 import secrets
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -18,9 +19,8 @@ GOOD = secrets.token_urlsafe(32)
 
 
 def production(**values: str) -> Settings:
-    return Settings(
-        environment="production", **{"secret_key": GOOD, "webhook_secret": GOOD, **values}
-    )  # type: ignore[arg-type]
+    settings: dict[str, Any] = {"secret_key": GOOD, "webhook_secret": GOOD, **values}
+    return Settings(environment="production", **settings)
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ Berlin, Mon-Fri 09:00-18:00 with German holidays. Due times are asserted as UTC 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -23,7 +24,7 @@ def utc(day: int, hour: int, minute: int = 0) -> datetime:
     return datetime(2026, 3, day, hour, minute, tzinfo=UTC)
 
 
-def policy(**targets: int) -> SlaPolicy:
+def policy(**targets: Any) -> SlaPolicy:
     return SlaPolicy(id="sla_1", name="E-mail", created_at=T, updated_at=T, **targets)
 
 

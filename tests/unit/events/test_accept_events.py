@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from event_samples import stock_changed, with_data
 from fakes import FakeUnitOfWork
+from unit.events.event_samples import stock_changed, with_data
 
 from heedful.core.events.handlers import MAX_BATCH, accept_events, purge_events
 from heedful.core.events.types import EVENT_TYPES, DataField, EventType, ValueKind, register

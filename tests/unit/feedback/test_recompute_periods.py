@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from heedful.core.feedback.recompute import completed_periods, next_run
 
 
-def _utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=UTC)
+def _utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def test_last_week_and_last_month_are_the_completed_ones_on_kyiv_s_clock() -> None:

@@ -24,7 +24,7 @@ from heedful.core.feedback.model import SurveyKind
 def test_nps_counts_passives_in_the_total() -> None:
     # 5 promoters, 3 passives, 2 detractors of 10: 50 % − 20 % = 30.
     figure = nps(histogram_of([10, 10, 9, 9, 9, 8, 7, 7, 6, 0]))
-    assert (figure.value, figure.sample_size, figure.exact) == (Decimal("30.0"), 10, 30)
+    assert (figure.value, figure.sample_size, figure.exact) == (Decimal("30.0"), 10, Fraction(30))
     # Variance (p + d − (p − d)²) / n = (0.7 − 0.09) / 10 = 0.061; 1.96 · √0.061 = 0.4841.
     assert (figure.low, figure.high) == (Decimal("-18.4"), Decimal("78.4"))
     assert figure.method == "multinomial-normal"
