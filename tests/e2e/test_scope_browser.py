@@ -15,15 +15,15 @@ from __future__ import annotations
 import pytest
 from console_world import PASSWORD, World
 from inbox_world import InboxWorld, build_inbox_world
-from playwright.async_api import BrowserContext, Locator, Page, expect
+from playwright.async_api import BrowserContext, Locator, Page, ViewportSize, expect
 from pytest_playwright_asyncio import CreateContextCallback
 
 from heedful.bootstrap import Container
 from heedful.core.access.model import Role
 from heedful.core.shared.clock import FrozenClock
 
-LAPTOP = {"width": 1440, "height": 900}
-PHONE = {"width": 390, "height": 844}
+LAPTOP: ViewportSize = {"width": 1440, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 WORDS = {
     "en": {
@@ -75,7 +75,7 @@ def world(container: Container, clock: FrozenClock) -> InboxWorld:
 
 
 async def _context(
-    new_context: CreateContextCallback, language: str, screen: dict[str, int]
+    new_context: CreateContextCallback, language: str, screen: ViewportSize
 ) -> BrowserContext:
     phone = screen is PHONE
     return await new_context(
@@ -94,7 +94,7 @@ async def _log_in(context: BrowserContext, base_url: str, login: str, language: 
     return page
 
 
-async def _fits(panel: Locator, screen: dict[str, int]) -> None:
+async def _fits(panel: Locator, screen: ViewportSize) -> None:
     """The panel, given the phone's width, shows everything in it without sideways scrolling.
 
     Its own width only: the console's top navigation is wider than a phone today, which
@@ -128,7 +128,7 @@ async def test_an_agent_accepts_an_unverified_chat_and_the_reply_promise_appears
     world: InboxWorld,
     new_context: CreateContextCallback,
     language: str,
-    screen: dict[str, int],
+    screen: ViewportSize,
 ) -> None:
     words = WORDS[language]
     World(world.container).staff(
@@ -167,7 +167,7 @@ async def test_a_manager_links_a_kyiv_guest_to_lviv_and_lvivs_agent_then_finds_h
     world: InboxWorld,
     new_context: CreateContextCallback,
     language: str,
-    screen: dict[str, int],
+    screen: ViewportSize,
 ) -> None:
     words = WORDS[language]
     people = World(world.container)
