@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from heedful.core.access.model import Actor, Permission
-from heedful.core.customers._common import audit
+from heedful.core.customers.audit import audit
 from heedful.core.dead_letters.model import DeadLetter, LetterKind, LetterState
 from heedful.core.outreach.outbox import MessageStatus
 from heedful.core.shared.clock import Clock

@@ -11,8 +11,9 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from heedful.core.access import load_customer, scope_of
 from heedful.core.access.model import SYSTEM, Actor, Permission, Role
-from heedful.core.customers._common import audit, load_customer, scope_of
+from heedful.core.customers.audit import audit
 from heedful.core.feedback.loop import LoopReason, LoopState, RecoveryLoop
 from heedful.core.feedback.model import SurveyAnswer
 from heedful.core.promises.model import (

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from heedful.core.access import load_customer
 from heedful.core.access.model import SYSTEM
-from heedful.core.customers._common import load_customer
 from heedful.core.customers.model import Customer, CustomerStatus
 from heedful.core.dead_letters.model import (
     DeadLetter,

@@ -23,8 +23,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from heedful.core.access import scope_of
 from heedful.core.access.model import Actor, Permission
-from heedful.core.customers._common import scope_of
 from heedful.core.promises.model import PromiseKind
 from heedful.core.promises.ports import Outcome, OutcomeCount
 from heedful.core.shared.clock import Clock

@@ -8,6 +8,8 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Generic, Protocol, Self, TypeVar
 
+# CustomerScope is the access room's; named here too, where the repositories take it.
+from heedful.core.access.model import CustomerScope
 from heedful.core.conversations.canned_replies import CannedReplyRepository
 from heedful.core.conversations.customer_names import CustomerNames
 from heedful.core.conversations.ports import (
@@ -46,13 +48,6 @@ T = TypeVar("T")
 class Page(Generic[T]):
     items: list[T]
     next_cursor: str | None
-
-
-@dataclass(frozen=True)
-class CustomerScope:
-    """Which customers a query may return: all, or those known at some locations."""
-
-    location_ids: frozenset[str] | None
 
 
 @dataclass(frozen=True)
