@@ -34,7 +34,7 @@ LAYERS: list[set[str]] = [
     {"shared"},
     {"calendar", "access"},
     {"customers", "staff"},
-    {"preferences", "history", "events", "dead_letters", "tasks"},
+    {"preferences", "history", "events", "dead_letters", "tasks", "reports"},
     {"promises", "sla"},
     {"outreach", "conversations"},
     {"feedback", "playbooks"},
