@@ -8,8 +8,9 @@ import pytest
 from builders import Shop
 
 from heedful.core.customers.card import customer_card
+from heedful.core.customers.channels import Channel
 from heedful.core.customers.commands import NewIdentity, RecordConsent, UpdateCustomer
-from heedful.core.customers.consent import Channel, Purpose
+from heedful.core.customers.consent import Purpose
 from heedful.core.customers.handlers import (
     add_identity,
     look_up,

@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 from heedful.core.access import load_customer
 from heedful.core.access.model import SYSTEM
+from heedful.core.customers.channels import Channel
 from heedful.core.customers.model import Customer, CustomerStatus
 from heedful.core.dead_letters.model import (
     DeadLetter,
@@ -28,7 +29,6 @@ from heedful.core.dead_letters.model import (
     first_failure,
 )
 from heedful.core.dead_letters.recording import note_failure
-from heedful.core.outreach.envelope import Channel as EnvelopeChannel
 from heedful.core.outreach.envelope import Envelope, Sender, SendFailed
 from heedful.core.outreach.outbox import Message, MessageStatus
 from heedful.core.outreach.policy import (
@@ -160,7 +160,7 @@ class Relay:
         if reply_to:
             # She wrote to us and waits for the answer: it goes to the address she wrote from,
             # now, not through the consent routing and quiet hours of messages we start.
-            self._send(uow, message, customer, EnvelopeChannel.EMAIL.value, reply_to, None, now)
+            self._send(uow, message, customer, Channel.EMAIL.value, reply_to, None, now)
             return
         promise = (
             uow.promises.get(message.promise_id, for_change=True) if message.promise_id else None
@@ -225,7 +225,7 @@ class Relay:
         message.subject, message.text = composed.subject, composed.text
         envelope = Envelope(
             message_id=message.id,
-            channel=EnvelopeChannel(channel),
+            channel=Channel(channel),
             to=to,
             language=composed.language,
             subject=composed.subject,

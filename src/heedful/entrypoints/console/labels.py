@@ -10,7 +10,8 @@ from __future__ import annotations
 from enum import StrEnum
 
 from heedful.core.access.model import Role
-from heedful.core.customers.consent import Channel, Purpose
+from heedful.core.customers.channels import Channel
+from heedful.core.customers.consent import Purpose
 from heedful.core.customers.identities import IdentityKind
 from heedful.core.customers.model import Segment
 from heedful.core.dead_letters.model import LetterKind, LetterState

@@ -17,8 +17,9 @@ from datetime import datetime, timedelta
 
 from heedful.core.access import CustomerScope
 from heedful.core.access.model import SYSTEM, Actor, Role
+from heedful.core.customers.channels import Channel
 from heedful.core.customers.commands import RecordConsent
-from heedful.core.customers.consent import Channel, Purpose
+from heedful.core.customers.consent import Purpose
 from heedful.core.customers.handlers import record_consent
 from heedful.core.customers.identities import IdentityKind
 from heedful.core.customers.model import Customer
