@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from heedful.core.access import CustomerScope
 from heedful.core.access.model import SYSTEM, Actor
 from heedful.core.calendar import add_business_time
+from heedful.core.calendar.locations import Calendars
 from heedful.core.conversations.handlers import accept_sender, add_note, assign, set_status
 from heedful.core.conversations.inbound import ChatIn, InboundEmail, receive_chat, receive_email
 from heedful.core.conversations.model import Channel, Direction, Priority
@@ -29,7 +30,6 @@ from heedful.core.promises.deadlines import fire_due_timers
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.ports import UnitOfWork
 from heedful.core.sla.calendar_days import calendar_year, set_calendar_day
-from heedful.core.sla.calendars import Calendars
 from heedful.core.sla.handlers import PolicyIn, create_policy
 from heedful.core.sla.model import ClockKind, policy_for
 
