@@ -32,7 +32,7 @@ PACKAGE = "heedful.core"
 # Keep in step with the `layers` contract in pyproject.toml.
 LAYERS: list[set[str]] = [
     {"shared"},
-    {"access", "calendar"},
+    {"access", "calendar", "interests"},
     {"customers"},
     {"staff", "history", "events", "tasks", "dead_letters"},
     {"preferences", "reports", "outreach"},

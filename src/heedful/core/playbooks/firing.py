@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from heedful.core.customers.model import Customer
-from heedful.core.engine.index import InterestIndex
 from heedful.core.events.model import BusinessEvent, StoredEvent
 from heedful.core.events.references import customer_named, location_named
+from heedful.core.interests.index import InterestIndex
 from heedful.core.playbooks import actions
 from heedful.core.playbooks.conditions import (
     MISSING,
