@@ -36,7 +36,7 @@ LAYERS: list[set[str]] = [
     {"customers"},
     {"staff", "history", "events", "tasks", "dead_letters"},
     {"preferences", "reports", "outreach"},
-    {"promises"},
+    {"promises", "card"},
     {"sla"},
     {"conversations", "feedback"},
     {"playbooks"},

@@ -9,7 +9,7 @@ import pytest
 from builders import Shop, a_manager, an_agent, an_evaluator
 
 from heedful.core.access.model import Actor, Role
-from heedful.core.customers.card import customer_card
+from heedful.core.card import customer_card
 from heedful.core.customers.commands import IdentifyCustomer, NewIdentity
 from heedful.core.customers.handlers import (
     link_to_location,

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from builders import Shop
 
-from heedful.core.customers.card import customer_card
+from heedful.core.card import customer_card
 from heedful.core.customers.channels import Channel
 from heedful.core.customers.commands import (
     IdentifyCustomer,

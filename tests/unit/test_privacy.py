@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from builders import Shop
 
-from heedful.core.customers.card import customer_card
+from heedful.core.card import customer_card
 from heedful.core.customers.channels import Channel
 from heedful.core.customers.commands import NewIdentity, RecordConsent, UpdateCustomer
 from heedful.core.customers.consent import Purpose
