@@ -39,7 +39,7 @@ LAYERS: list[set[str]] = [
     {"promises", "card"},
     {"sla"},
     {"conversations", "feedback"},
-    {"playbooks"},
+    {"playbooks", "privacy"},
     {"engine"},
 ]
 

@@ -21,10 +21,11 @@ from heedful.core.customers.handlers import (
 from heedful.core.customers.identities import IdentityKind
 from heedful.core.customers.merging import merge_customers, undo_merge
 from heedful.core.customers.model import Customer, CustomerStatus
-from heedful.core.customers.privacy import ERASED_NAME, erase_customer, export_customer
+from heedful.core.customers.redaction import ERASED_NAME
 from heedful.core.history.handlers import RecordHistory, record_history
 from heedful.core.history.model import HistoryKind, Item
 from heedful.core.preferences.model import Polarity
+from heedful.core.privacy import erase_customer, export_customer
 from heedful.core.shared.errors import Conflict, InvalidInput, NotFound
 
 

@@ -238,7 +238,7 @@ _BY_KIND: dict[str, dict[str, str]] = {
         "locked": N_("the account is locked"),
         "throttled": N_("too many failed tries: waiting"),
     },
-    # What an erasure reports it removed (heedful.core.customers.privacy.erase_customer).
+    # What an erasure reports it removed (heedful.core.privacy.erase_customer).
     "removed": {
         "identity": N_("Contacts removed"),
         "preference": N_("Preferences removed"),
