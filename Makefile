@@ -90,7 +90,7 @@ reliability: venv system-deps
 		MAKE="$(MAKE)" scripts/test.sh --no-lint -m reliability -s tests/e2e/test_reliability.py
 
 # The core's room-to-room imports may only fall: lower these figures when a change lowers them.
-CORE_IMPORTS_CEILING=arrows=107,back=16,mutual=16,private=0
+CORE_IMPORTS_CEILING=arrows=106,back=15,mutual=15,private=0
 
 lint: venv
 	$(BIN)/ruff check src tests bench

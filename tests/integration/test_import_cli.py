@@ -9,12 +9,12 @@ import pytest
 from click.testing import CliRunner, Result
 
 from heedful.bootstrap import Container
-from heedful.core.access import CustomerScope
 from heedful.core.access.model import SYSTEM
 from heedful.core.customers.handlers import look_up
 from heedful.core.customers.identities import IdentityKind
 from heedful.core.customers.model import Customer
 from heedful.core.preferences.model import Polarity
+from heedful.core.shared.scope import CustomerScope
 from heedful.core.staff.handlers import NewLocation, create_location
 from heedful.core.staff.model import LocationKind
 from heedful.entrypoints.cli.main import cli

@@ -10,11 +10,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
 from heedful.adapters.storage.tables import customer_locations, customers, identities, name_terms
-from heedful.core.access import CustomerScope
 from heedful.core.customers.identities import Identity, IdentityKind
 from heedful.core.customers.model import Customer, CustomerStatus, Segment, fold, search_terms
 from heedful.core.shared.errors import InvalidInput
 from heedful.core.shared.ports import Page
+from heedful.core.shared.scope import CustomerScope
 
 _PREFIX_END = "\U0010ffff"
 

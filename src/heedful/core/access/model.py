@@ -109,11 +109,4 @@ class Actor:
         return location_id in self.location_ids
 
 
-@dataclass(frozen=True)
-class CustomerScope:
-    """Which customers a query may return: all, or those known at some locations."""
-
-    location_ids: frozenset[str] | None
-
-
 SYSTEM = Actor(id="system", label="Heedful", role=Role.ADMIN, location_ids=None)

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Set
 from typing import Protocol, TypeVar
 
-from heedful.core.access.model import Actor, CustomerScope, Permission
+from heedful.core.access.model import Actor, Permission
 from heedful.core.shared.errors import Conflict, NotFound
+from heedful.core.shared.scope import CustomerScope
 
 _MAX_MERGE_HOPS = 20
 

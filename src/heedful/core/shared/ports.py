@@ -8,8 +8,6 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Generic, Protocol, Self, TypeVar
 
-# CustomerScope is the access room's; named here too, where the repositories take it.
-from heedful.core.access.model import CustomerScope
 from heedful.core.conversations.canned_replies import CannedReplyRepository
 from heedful.core.conversations.customer_names import CustomerNames
 from heedful.core.conversations.ports import (
@@ -38,6 +36,7 @@ from heedful.core.promises.ports import (
     TaskRepository,
     TimerRepository,
 )
+from heedful.core.shared.scope import CustomerScope
 from heedful.core.staff.model import ApiToken, Location, StaffMember
 from heedful.core.staff.ports import LoginThrottles, SecurityEvents
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from heedful.core.access import CustomerScope
 from heedful.core.access.model import SYSTEM, Actor
 from heedful.core.calendar import add_business_time
 from heedful.core.calendar.locations import Calendars
@@ -29,6 +28,7 @@ from heedful.core.customers.model import Customer, Segment
 from heedful.core.promises.deadlines import fire_due_timers
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.ports import UnitOfWork
+from heedful.core.shared.scope import CustomerScope
 from heedful.core.sla.calendar_days import calendar_year, set_calendar_day
 from heedful.core.sla.handlers import PolicyIn, create_policy
 from heedful.core.sla.model import ClockKind, policy_for

@@ -15,7 +15,6 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from heedful.core.access import CustomerScope
 from heedful.core.access.model import SYSTEM, Actor, Role
 from heedful.core.customers.channels import Channel
 from heedful.core.customers.commands import RecordConsent
@@ -32,6 +31,7 @@ from heedful.core.feedback.surveys import DefineSurvey, define_survey
 from heedful.core.promises.deadlines import fire_due_timers
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.ports import UnitOfWork
+from heedful.core.shared.scope import CustomerScope
 
 from .data import BANK, BOUTIQUE, HOTEL, RESTAURANT
 from .feedback_comments import BAD, CODE_SWITCHED, COMMENTS, GOOD, MIXED

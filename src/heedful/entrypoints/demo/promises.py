@@ -10,7 +10,6 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from heedful.core.access import CustomerScope
 from heedful.core.access.model import Actor
 from heedful.core.customers.identities import IdentityKind, normalise_identity
 from heedful.core.promises.deadlines import fire_due_timers
@@ -24,6 +23,7 @@ from heedful.core.promises.handlers import (
 from heedful.core.promises.model import PromiseKind, WantedItem
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.ports import UnitOfWork
+from heedful.core.shared.scope import CustomerScope
 
 from .data import BOUTIQUE
 from .stories import HANDBAG_CLIENT
