@@ -36,7 +36,9 @@ from heedful.core.promises.ports import (
     TaskRepository,
     TimerRepository,
 )
-from heedful.core.shared.scope import CustomerScope
+
+# Re-exported: tests/fakes.py and others import it from here, where it used to live.
+from heedful.core.shared.scope import CustomerScope as CustomerScope  # noqa: PLC0414
 from heedful.core.staff.model import ApiToken, Location, StaffMember
 from heedful.core.staff.ports import LoginThrottles, SecurityEvents
 
