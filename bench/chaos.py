@@ -40,8 +40,9 @@ from heedful.adapters.storage.promise_tables import messages
 from heedful.adapters.storage.tables import events
 from heedful.bootstrap import Container
 from heedful.core.access.model import SYSTEM, Role
+from heedful.core.customers.channels import Channel
 from heedful.core.customers.commands import CreateCustomer, NewIdentity, RecordConsent
-from heedful.core.customers.consent import Channel, Purpose
+from heedful.core.customers.consent import Purpose
 from heedful.core.customers.handlers import create_customer, record_consent
 from heedful.core.customers.identities import IdentityKind
 from heedful.core.promises.handlers import MakePromise, make_promise

@@ -34,7 +34,7 @@ from heedful.adapters.storage.migrate import upgrade
 from heedful.bootstrap import Container, build
 from heedful.config import Settings
 from heedful.core.access.model import SYSTEM, Role
-from heedful.core.customers.card import customer_card
+from heedful.core.card import customer_card
 from heedful.core.customers.handlers import look_up_with_identities
 from heedful.core.customers.identities import IdentityKind
 from heedful.core.staff.handlers import NewToken, authenticate_token, create_token

@@ -26,7 +26,7 @@ from typing import Any
 
 from bench.support import Latencies, step
 from heedful.adapters.clock import SystemClock
-from heedful.core.engine import Bound, Interest, InterestIndex, naive_match
+from heedful.core.interests import Bound, Interest, InterestIndex, naive_match
 
 NAME = "match"
 TARGETS = {"events_per_s": 100_000, "p99_ms": 1.0}

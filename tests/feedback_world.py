@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from promise_world import PromiseWorld
 
+from heedful.core.customers.channels import Channel
 from heedful.core.customers.commands import RecordConsent
-from heedful.core.customers.consent import Channel, Purpose
+from heedful.core.customers.consent import Purpose
 from heedful.core.customers.handlers import record_consent
 from heedful.core.customers.model import Customer
 from heedful.core.feedback.handlers import AnswerForm, Invite, answer_survey, invite

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from heedful.bootstrap import Container
 from heedful.core.access.model import SYSTEM
+from heedful.core.customers.channels import Channel
 from heedful.core.customers.commands import RecordConsent
-from heedful.core.customers.consent import Channel, Purpose
+from heedful.core.customers.consent import Purpose
 from heedful.core.customers.handlers import record_consent
 from heedful.core.feedback.handlers import AnswerForm, Invite, answer_survey, invite
 from heedful.core.feedback.model import SurveyKind, SurveyText, Touchpoint

@@ -19,8 +19,9 @@ from heedful.adapters.channels.webhook import sign
 from heedful.adapters.storage.erasure_registry import text_columns
 from heedful.adapters.storage.tables import metadata
 from heedful.core.access.model import SYSTEM
+from heedful.core.customers.channels import Channel
 from heedful.core.customers.commands import RecordConsent
-from heedful.core.customers.consent import Channel, Purpose
+from heedful.core.customers.consent import Purpose
 from heedful.core.customers.handlers import record_consent
 from heedful.core.engine.reactions import process_events
 from heedful.core.promises.deadlines import fire_due_timers

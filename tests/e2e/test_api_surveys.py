@@ -6,8 +6,9 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from heedful.core.access.model import SYSTEM
+from heedful.core.customers.channels import Channel
 from heedful.core.customers.commands import RecordConsent
-from heedful.core.customers.consent import Channel, Purpose
+from heedful.core.customers.consent import Purpose
 from heedful.core.customers.handlers import record_consent
 
 if TYPE_CHECKING:

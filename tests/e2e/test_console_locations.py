@@ -8,8 +8,8 @@ from __future__ import annotations
 from console_world import World, log_in
 from fastapi.testclient import TestClient
 
+from heedful.core.access import load_customer
 from heedful.core.access.model import SYSTEM, Role
-from heedful.core.customers._common import load_customer
 
 
 def test_an_admin_links_a_guest_to_another_hotel_and_the_card_says_who_and_when(

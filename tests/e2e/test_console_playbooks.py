@@ -22,8 +22,9 @@ from pytest_playwright_asyncio import CreateContextCallback
 from test_console_promises import log_in_browser
 
 from heedful.core.access.model import SYSTEM, Role
+from heedful.core.customers.channels import Channel
 from heedful.core.customers.commands import CreateCustomer, RecordConsent
-from heedful.core.customers.consent import Channel, Purpose
+from heedful.core.customers.consent import Purpose
 from heedful.core.customers.handlers import create_customer, record_consent
 from heedful.core.customers.model import Customer, Segment
 from heedful.core.engine.reactions import process_events

@@ -20,8 +20,9 @@ from heedful.adapters.channels.composer import JinjaComposer
 from heedful.adapters.channels.smtp import SmtpSender
 from heedful.bootstrap import Container
 from heedful.core.access.model import SYSTEM, Role
+from heedful.core.customers.channels import Channel
 from heedful.core.customers.commands import NewIdentity, RecordConsent
-from heedful.core.customers.consent import Channel, Purpose
+from heedful.core.customers.consent import Purpose
 from heedful.core.customers.handlers import add_identity, record_consent
 from heedful.core.customers.identities import IdentityKind
 from heedful.core.engine.reactions import process_events

@@ -10,8 +10,9 @@ from test_console_promises import boutique
 
 from heedful.bootstrap import Container
 from heedful.core.access.model import SYSTEM
+from heedful.core.customers.channels import Channel
 from heedful.core.customers.commands import NewIdentity, RecordConsent
-from heedful.core.customers.consent import Channel, Purpose
+from heedful.core.customers.consent import Purpose
 from heedful.core.customers.handlers import add_identity, record_consent
 from heedful.core.customers.identities import IdentityKind
 from heedful.core.feedback.handlers import Invite, invite

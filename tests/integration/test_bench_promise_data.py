@@ -15,7 +15,8 @@ from bench.support import libpq_url
 from heedful.adapters.storage.migrate import upgrade
 from heedful.bootstrap import Container, build
 from heedful.config import Settings
-from heedful.core.customers.consent import Channel, Purpose
+from heedful.core.customers.channels import Channel
+from heedful.core.customers.consent import Purpose
 from heedful.core.outreach.policy import ContactRules, Send, decide
 from heedful.core.promises.deadlines import fire_due_timers
 from heedful.core.promises.model import PromiseKind, PromiseState, WantedItem

@@ -479,7 +479,7 @@ def test_a_merge_brings_her_threads_and_an_erasure_keeps_them_without_her_words(
     world: ConversationWorld,
 ) -> None:
     from heedful.core.customers.merging import merge_customers
-    from heedful.core.customers.privacy import erase_customer
+    from heedful.core.privacy import erase_customer
 
     by_mail = world.email(sender="anna@example.com").thread
     by_other_mail = world.email("Me again", sender="anna.work@example.com").thread

@@ -9,7 +9,7 @@ import pytest
 
 from heedful.bootstrap import Container
 from heedful.core.access.model import SYSTEM
-from heedful.core.customers.card import customer_card
+from heedful.core.card import customer_card
 from heedful.core.customers.commands import IdentifyCustomer
 from heedful.core.customers.handlers import list_customers, look_up
 from heedful.core.customers.merging import identify_customer, undo_merge

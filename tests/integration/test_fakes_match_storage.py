@@ -19,8 +19,9 @@ from heedful.bootstrap import Container
 from heedful.core.conversations.handlers import InboundEmail, receive_email, set_status
 from heedful.core.conversations.model import ThreadStatus
 from heedful.core.conversations.ports import InboxFilter
+from heedful.core.customers.channels import Channel
 from heedful.core.customers.commands import CreateCustomer, NewIdentity, RecordConsent
-from heedful.core.customers.consent import Channel, Purpose
+from heedful.core.customers.consent import Purpose
 from heedful.core.customers.handlers import create_customer, record_consent
 from heedful.core.customers.identities import IdentityKind
 from heedful.core.customers.model import Customer

@@ -12,7 +12,6 @@ from promise_world import build_world
 from heedful.bootstrap import Container
 from heedful.core.access.model import Role
 from heedful.core.customers.consent import Purpose
-from heedful.core.customers.privacy import erase_customer
 from heedful.core.feedback.cx_index import Cell
 from heedful.core.feedback.dashboard import DashboardAsk, experience_report
 from heedful.core.feedback.handlers import Invite, invite, measure
@@ -33,6 +32,7 @@ from heedful.core.feedback.recovery import (
 )
 from heedful.core.history.handlers import RecordHistory, record_history
 from heedful.core.history.model import HistoryKind, Item
+from heedful.core.privacy import erase_customer
 from heedful.core.promises.handlers import keep_promise, list_promises
 from heedful.core.promises.model import PromiseKind, PromiseState
 from heedful.core.shared.clock import FrozenClock

@@ -9,13 +9,13 @@ from promise_world import build_world
 from heedful.bootstrap import Container
 from heedful.core.customers.merging import merge_customers, undo_merge
 from heedful.core.customers.model import Customer
-from heedful.core.customers.privacy import export_customer
 from heedful.core.feedback.handlers import measure
 from heedful.core.feedback.indices import assess_churn, list_churn_risks
 from heedful.core.feedback.model import SurveyKind
 from heedful.core.feedback.ports import AnswerFilter
 from heedful.core.history.handlers import RecordHistory, record_history
 from heedful.core.history.model import HistoryKind
+from heedful.core.privacy import export_customer
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.ids import new_id
 

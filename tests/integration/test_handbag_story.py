@@ -18,7 +18,8 @@ from smtp_mailbox import Mailbox
 from heedful.bootstrap import Container, build
 from heedful.config import Settings
 from heedful.core.access.model import SYSTEM, Role
-from heedful.core.customers.consent import Channel, Purpose, may_contact
+from heedful.core.customers.channels import Channel
+from heedful.core.customers.consent import Purpose, may_contact
 from heedful.core.promises.model import PromiseState
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.staff.handlers import NewToken, create_token

@@ -14,7 +14,7 @@ from heedful.core.customers.handlers import look_up
 from heedful.core.customers.identities import IdentityKind
 from heedful.core.customers.model import Customer
 from heedful.core.preferences.model import Polarity
-from heedful.core.shared.ports import CustomerScope
+from heedful.core.shared.scope import CustomerScope
 from heedful.core.staff.handlers import NewLocation, create_location
 from heedful.core.staff.model import LocationKind
 from heedful.entrypoints.cli.main import cli

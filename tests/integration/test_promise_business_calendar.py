@@ -13,12 +13,12 @@ from promise_world import PromiseWorld, build_world
 
 from heedful.bootstrap import Container
 from heedful.core.calendar import add_business_time
+from heedful.core.calendar.locations import Calendars
 from heedful.core.promises.handlers import MakePromise, make_promise
 from heedful.core.promises.model import Promise, PromiseKind
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.ids import new_id
 from heedful.core.sla.calendar_days import set_calendar_day
-from heedful.core.sla.calendars import Calendars
 from heedful.core.staff.handlers import set_opening_hours
 
 MONDAY_EVENING = datetime(2026, 3, 9, 17, 0, tzinfo=UTC)  # Mon 19:00 in Kyiv, after closing

@@ -15,8 +15,9 @@ from heedful.adapters.channels.smtp import SmtpSender
 from heedful.adapters.channels.webhook import WebhookSender, verify_signature
 from heedful.adapters.unsubscribe import UnsubscribeLinks
 from heedful.bootstrap import Container
+from heedful.core.customers.channels import Channel
 from heedful.core.customers.commands import NewIdentity, RecordConsent
-from heedful.core.customers.consent import Channel, Purpose
+from heedful.core.customers.consent import Purpose
 from heedful.core.customers.handlers import add_identity, record_consent
 from heedful.core.customers.identities import IdentityKind
 from heedful.core.outreach.default_templates import DEFAULT_TEMPLATES

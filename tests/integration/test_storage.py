@@ -15,7 +15,7 @@ from heedful.adapters.storage.unit_of_work import SqlUnitOfWork
 from heedful.bootstrap import Container
 from heedful.core.customers.model import Customer, Segment
 from heedful.core.shared.ids import new_id
-from heedful.core.shared.ports import CustomerScope
+from heedful.core.shared.scope import CustomerScope
 from heedful.core.staff.model import Location, LocationKind
 
 EVERYONE = CustomerScope(None)

@@ -14,8 +14,9 @@ from typing import Any
 from builders import Shop, a_shop
 
 from heedful.core.access.model import Actor, Role
+from heedful.core.customers.channels import Channel
 from heedful.core.customers.commands import CreateCustomer, NewIdentity, RecordConsent
-from heedful.core.customers.consent import Channel, Purpose
+from heedful.core.customers.consent import Purpose
 from heedful.core.customers.handlers import create_customer, record_consent
 from heedful.core.customers.identities import IdentityKind
 from heedful.core.customers.model import Customer

@@ -9,7 +9,7 @@ import pytest
 from builders import Shop, a_manager, an_agent, an_evaluator
 
 from heedful.core.access.model import Actor, Role
-from heedful.core.customers.card import customer_card
+from heedful.core.card import customer_card
 from heedful.core.customers.commands import IdentifyCustomer, NewIdentity
 from heedful.core.customers.handlers import (
     link_to_location,
@@ -20,10 +20,10 @@ from heedful.core.customers.handlers import (
 from heedful.core.customers.identities import IdentityKind
 from heedful.core.customers.merging import identify_customer, merge_customers, undo_merge
 from heedful.core.customers.model import Customer
-from heedful.core.customers.privacy import erase_customer, export_customer
 from heedful.core.history.handlers import RecordHistory, record_history
 from heedful.core.history.model import HistoryKind
 from heedful.core.preferences.model import Polarity
+from heedful.core.privacy import erase_customer, export_customer
 from heedful.core.shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from heedful.core.staff.handlers import NewToken, create_token
 

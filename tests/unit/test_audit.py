@@ -6,8 +6,9 @@ from datetime import timedelta
 
 from builders import Shop, an_agent
 
+from heedful.core.customers.channels import Channel
 from heedful.core.customers.commands import NewIdentity, RecordConsent, UpdateCustomer
-from heedful.core.customers.consent import Channel, Purpose
+from heedful.core.customers.consent import Purpose
 from heedful.core.customers.handlers import (
     add_identity,
     record_consent,

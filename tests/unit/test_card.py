@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from builders import Shop, a_manager, an_agent
 
-from heedful.core.customers.card import customer_card
+from heedful.core.card import customer_card
 from heedful.core.preferences.model import Polarity
 
 

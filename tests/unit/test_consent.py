@@ -7,9 +7,10 @@ from datetime import timedelta
 import pytest
 from builders import Shop
 
-from heedful.core.customers.card import customer_card
+from heedful.core.card import customer_card
+from heedful.core.customers.channels import Channel
 from heedful.core.customers.commands import RecordConsent
-from heedful.core.customers.consent import Channel, Purpose, may_contact
+from heedful.core.customers.consent import Purpose, may_contact
 from heedful.core.customers.handlers import record_consent
 from heedful.core.shared.errors import InvalidInput
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 from builders import Shop
 
-from heedful.core.customers.card import customer_card
+from heedful.core.card import customer_card
 from heedful.core.history.handlers import RecordHistory, record_history
 from heedful.core.history.model import HistoryKind, Item
 from heedful.core.shared.errors import Conflict, InvalidInput

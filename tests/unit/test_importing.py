@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from builders import Shop, a_location, a_manager, an_agent
 
-from heedful.core.customers.consent import Channel, Purpose, may_contact
+from heedful.core.customers.channels import Channel
+from heedful.core.customers.consent import Purpose, may_contact
 from heedful.core.customers.handlers import look_up, search_customers
 from heedful.core.customers.identities import IdentityKind
 from heedful.core.customers.importing import import_customers

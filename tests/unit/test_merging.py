@@ -9,14 +9,15 @@ from typing import Any
 import pytest
 from builders import Shop
 
-from heedful.core.customers.card import customer_card
+from heedful.core.card import customer_card
+from heedful.core.customers.channels import Channel
 from heedful.core.customers.commands import (
     IdentifyCustomer,
     NewIdentity,
     RecordConsent,
     UpdateCustomer,
 )
-from heedful.core.customers.consent import Channel, Purpose
+from heedful.core.customers.consent import Purpose
 from heedful.core.customers.handlers import look_up, record_consent, update_customer
 from heedful.core.customers.identities import IdentityKind
 from heedful.core.customers.merging import identify_customer, merge_customers, undo_merge

@@ -7,9 +7,10 @@ from datetime import date, timedelta
 import pytest
 from builders import Shop
 
-from heedful.core.customers.card import customer_card
+from heedful.core.card import customer_card
+from heedful.core.customers.channels import Channel
 from heedful.core.customers.commands import NewIdentity, RecordConsent, UpdateCustomer
-from heedful.core.customers.consent import Channel, Purpose
+from heedful.core.customers.consent import Purpose
 from heedful.core.customers.handlers import (
     add_identity,
     look_up,
@@ -20,10 +21,11 @@ from heedful.core.customers.handlers import (
 from heedful.core.customers.identities import IdentityKind
 from heedful.core.customers.merging import merge_customers, undo_merge
 from heedful.core.customers.model import Customer, CustomerStatus
-from heedful.core.customers.privacy import ERASED_NAME, erase_customer, export_customer
+from heedful.core.customers.redaction import ERASED_NAME
 from heedful.core.history.handlers import RecordHistory, record_history
 from heedful.core.history.model import HistoryKind, Item
 from heedful.core.preferences.model import Polarity
+from heedful.core.privacy import erase_customer, export_customer
 from heedful.core.shared.errors import Conflict, InvalidInput, NotFound
 
 

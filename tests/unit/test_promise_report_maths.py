@@ -18,10 +18,9 @@ from heedful.core.promises.report import (
     ReportAsk,
     Tally,
     report_csv,
-    report_period,
-    report_zone,
     tally_report,
 )
+from heedful.core.reports import report_period, report_zone
 from heedful.core.shared.errors import InvalidInput
 from heedful.core.staff.model import Location, LocationKind
 

@@ -21,7 +21,7 @@ from heedful.core.conversations.report import (
     report_csv,
     tally_responsiveness,
 )
-from heedful.core.promises.report import report_period
+from heedful.core.reports import report_period
 from heedful.core.sla.model import ClockFact, ClockKind
 
 # Wednesday 11 March 2026, 10:00 in Kyiv; the default period is the last twelve ISO weeks.

@@ -12,7 +12,7 @@ from heedful.core.customers.handlers import create_customer
 from heedful.core.preferences.handlers import RecordPreference, record_preference
 from heedful.core.preferences.model import Polarity
 from heedful.core.shared.errors import InvalidInput
-from heedful.core.shared.ports import CustomerScope
+from heedful.core.shared.scope import CustomerScope
 
 
 def test_record_preference_rolls_back_everything_if_it_raises(shop: Shop) -> None:

@@ -8,7 +8,7 @@ from builders import T0, Shop, a_history_entry, a_stated_preference
 from hypothesis import given
 from hypothesis import strategies as st
 
-from heedful.core.customers.card import customer_card
+from heedful.core.card import customer_card
 from heedful.core.history.model import HistoryEntry
 from heedful.core.preferences.model import Polarity
 from heedful.core.preferences.usual import infer_usual

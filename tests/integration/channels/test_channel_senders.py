@@ -7,7 +7,8 @@ from smtp_mailbox import Mailbox
 from webhook_receiver import WebhookReceiver
 
 from heedful.adapters.channels.senders import ChannelSettings, build_senders, close_senders
-from heedful.core.outreach.envelope import Channel, Envelope
+from heedful.core.customers.channels import Channel
+from heedful.core.outreach.envelope import Envelope
 from heedful.core.shared.clock import FrozenClock
 
 

@@ -9,7 +9,8 @@ import pytest
 from smtp_mailbox import Mailbox, free_port
 
 from heedful.adapters.channels.smtp import SmtpSender
-from heedful.core.outreach.envelope import Channel, Envelope, SendFailed
+from heedful.core.customers.channels import Channel
+from heedful.core.outreach.envelope import Envelope, SendFailed
 from heedful.core.shared.clock import FrozenClock
 
 SENT_AT = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)

@@ -11,7 +11,8 @@ from smtp_mailbox import free_port
 from webhook_receiver import ReceivedRequest, WebhookReceiver
 
 from heedful.adapters.channels.webhook import WebhookSender, sign, verify_signature
-from heedful.core.outreach.envelope import Channel, Envelope, SendFailed
+from heedful.core.customers.channels import Channel
+from heedful.core.outreach.envelope import Envelope, SendFailed
 from heedful.core.shared.clock import FrozenClock
 
 SECRET = "whsec_test_3f9a"

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from heedful.core.engine import Bound, Interest, InterestIndex, naive_match
+from heedful.core.interests import Bound, Interest, InterestIndex, naive_match
 from heedful.core.shared.errors import Conflict, InvalidInput, NotFound
 
 STOCK = "heedful.stock.changed"

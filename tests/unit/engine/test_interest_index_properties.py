@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from heedful.core.engine import Bound, Interest, InterestIndex, naive_match
+from heedful.core.interests import Bound, Interest, InterestIndex, naive_match
 
 EVENT_TYPES = ("heedful.stock.changed", "heedful.price.changed")
 EQUAL_FIELDS = ("product", "size", "location")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime, time
 
-from heedful.core.customers.consent import Channel, ConsentDecision, Purpose
+from heedful.core.customers.channels import Channel
+from heedful.core.customers.consent import ConsentDecision, Purpose
 from heedful.core.customers.identities import Identity, IdentityKind
 from heedful.core.outreach.policy import (
     Cap,

@@ -9,9 +9,9 @@ from unit.ledger_world import LedgerWorld, a_ledger_world
 
 from heedful.core.customers.consent import Purpose
 from heedful.core.customers.model import Customer
-from heedful.core.customers.privacy import erase_customer
 from heedful.core.outreach.envelope import SendFailed
 from heedful.core.outreach.outbox import MAX_ATTEMPTS, Message, MessageStatus
+from heedful.core.privacy.erasure import erase_customer
 from heedful.core.promises.model import EvidenceKind
 from heedful.core.shared.ids import new_id
 

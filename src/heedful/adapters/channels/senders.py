@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from heedful.adapters.channels.smtp import SmtpSender
 from heedful.adapters.channels.webhook import WebhookSender
-from heedful.core.outreach.envelope import Channel, Sender
+from heedful.core.customers.channels import Channel
+from heedful.core.outreach.envelope import Sender
 from heedful.core.shared.clock import Clock
 
 

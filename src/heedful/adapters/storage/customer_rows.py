@@ -13,7 +13,8 @@ from heedful.adapters.storage.tables import customer_locations, customers, ident
 from heedful.core.customers.identities import Identity, IdentityKind
 from heedful.core.customers.model import Customer, CustomerStatus, Segment, fold, search_terms
 from heedful.core.shared.errors import InvalidInput
-from heedful.core.shared.ports import CustomerScope, Page
+from heedful.core.shared.ports import Page
+from heedful.core.shared.scope import CustomerScope
 
 _PREFIX_END = "\U0010ffff"
 

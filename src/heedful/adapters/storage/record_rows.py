@@ -22,7 +22,8 @@ from heedful.adapters.storage.tables import (
     identities,
     preferences,
 )
-from heedful.core.customers.consent import Channel, ConsentDecision, Purpose
+from heedful.core.customers.channels import Channel
+from heedful.core.customers.consent import ConsentDecision, Purpose
 from heedful.core.history.model import HistoryEntry, HistoryKind, Item
 from heedful.core.preferences.model import Category, Polarity, Preference, Source
 

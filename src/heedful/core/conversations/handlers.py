@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from heedful.core.access import load_customer, scope_of
 from heedful.core.access.model import Actor, Permission
 from heedful.core.conversations.access import load_thread
 from heedful.core.conversations.inbound import (
@@ -31,7 +32,7 @@ from heedful.core.conversations.ports import InboxFilter, ThreadPage
 from heedful.core.conversations.replies import add_note, reply
 from heedful.core.conversations.senders import accept_sender
 from heedful.core.conversations.teams import create_team, list_teams, set_team_members
-from heedful.core.customers._common import audit, load_customer, scope_of
+from heedful.core.customers.audit import audit
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Forbidden, InvalidInput
 from heedful.core.shared.ports import UnitOfWork

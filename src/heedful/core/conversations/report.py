@@ -30,15 +30,10 @@ from enum import StrEnum
 
 from heedful.core.access.model import Actor, Permission
 from heedful.core.conversations.kinds import Channel
-from heedful.core.promises.report import (
-    Period,
-    report_period,
-    report_scope,
-    report_zone,
-    spreadsheet_safe,
-)
+from heedful.core.reports import Period, report_period, report_scope, report_zone
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.ports import UnitOfWork
+from heedful.core.shared.text import spreadsheet_safe
 from heedful.core.sla.model import ClockFact, ClockKind
 
 # What the API says next to the numbers; the console says it in the reader's language.

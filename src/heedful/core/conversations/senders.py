@@ -34,7 +34,7 @@ from enum import StrEnum
 from heedful.core.access.model import Actor, Permission
 from heedful.core.conversations.access import load_thread
 from heedful.core.conversations.model import Direction, Thread, ThreadMessage
-from heedful.core.customers._common import audit
+from heedful.core.customers.audit import audit
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.ports import UnitOfWork
 from heedful.core.sla.clocks import ThreadClocks

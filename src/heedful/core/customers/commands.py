@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from heedful.core.customers.consent import Channel, Purpose
+from heedful.core.customers.channels import Channel
+from heedful.core.customers.consent import Purpose
 from heedful.core.customers.identities import IdentityKind
 from heedful.core.customers.model import Segment
 

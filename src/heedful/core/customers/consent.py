@@ -11,12 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-
-class Channel(StrEnum):
-    EMAIL = "email"
-    SMS = "sms"
-    MESSENGER = "messenger"
-    PHONE = "phone"
+from heedful.core.customers.channels import Channel
 
 
 class Purpose(StrEnum):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from heedful.core.access import load_customer, scope_of
 from heedful.core.access.model import Actor, Permission
-from heedful.core.customers._common import audit, load_customer, scope_of
-from heedful.core.customers.audit import changed_fields
+from heedful.core.customers.audit import audit, changed_fields
 from heedful.core.customers.commands import (
     CreateCustomer,
     NewIdentity,

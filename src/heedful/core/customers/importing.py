@@ -13,13 +13,14 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from heedful.core.access.model import Actor, Permission
+from heedful.core.customers.channels import Channel
 from heedful.core.customers.commands import (
     CreateCustomer,
     NewIdentity,
     RecordConsent,
     UpdateCustomer,
 )
-from heedful.core.customers.consent import Channel, Purpose, current_consents
+from heedful.core.customers.consent import Purpose, current_consents
 from heedful.core.customers.handlers import (
     add_identity,
     create_customer,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from heedful.core.access import load_customer
 from heedful.core.access.model import SYSTEM, Actor, Permission
-from heedful.core.customers._common import audit, load_customer
+from heedful.core.customers.audit import audit
 from heedful.core.customers.commands import CreateCustomer, IdentifyCustomer
 from heedful.core.customers.handlers import (
     _attach_identity,

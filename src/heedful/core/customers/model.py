@@ -48,6 +48,14 @@ class Customer:
     erased_at: datetime | None = None
     location_ids: set[str] = field(default_factory=set)  # where the customer is known
 
+    @property
+    def is_merged(self) -> bool:
+        return self.status is CustomerStatus.MERGED
+
+    @property
+    def is_erased(self) -> bool:
+        return self.status is CustomerStatus.ERASED
+
     def profile(self) -> dict[str, Any]:
         """The editable fields as plain values: what the audit log and merges record."""
         values: dict[str, Any] = {}

@@ -9,9 +9,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from heedful.core.access.model import Actor, Permission
-from heedful.core.customers._common import audit
+from heedful.core.customers.audit import audit
 from heedful.core.dead_letters.model import DeadLetter, LetterKind, LetterState
-from heedful.core.outreach.outbox import MessageStatus
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Conflict, NotFound
 from heedful.core.shared.ports import UnitOfWork
@@ -92,7 +91,7 @@ def _put_back_readable(uow: UnitOfWork, letter: DeadLetter, now: datetime) -> No
         message = uow.outbox.get(letter.ref)
         if message is None:
             raise NotFound(f"no message {letter.ref}")
-        if message.status is MessageStatus.DEAD:
+        if message.is_dead:
             message.requeue(now)
             uow.outbox.update(message)
     elif letter.kind is LetterKind.TIMER:

@@ -1,6 +1,1 @@
-"""The proactive engine: standing interests and the index that matches events against them."""
-
-from heedful.core.engine.index import InterestIndex, naive_match
-from heedful.core.engine.interests import Bound, Interest
-
-__all__ = ["Bound", "Interest", "InterestIndex", "naive_match"]
+"""The proactive engine: reacts to each stored business event, in order (``reactions.py``)."""

@@ -29,9 +29,10 @@ from heedful.core.feedback.dashboard_ports import (
 )
 from heedful.core.feedback.maths import Figure, figures
 from heedful.core.feedback.model import SCALE, SurveyKind, Touchpoint
-from heedful.core.promises.report import (
+from heedful.core.reports import (
     EARLIEST_DAY,
     LONGEST_PERIOD_DAYS,
+    WEEKS_BY_DEFAULT,
     report_scope,
     report_zone,
 )
@@ -39,7 +40,6 @@ from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import InvalidInput
 from heedful.core.shared.ports import UnitOfWork
 
-WEEKS_BY_DEFAULT = 12
 MEASURES = ("nps", "csat", "ces", "ces_easy")
 KIND_OF = {"nps": SurveyKind.NPS, "csat": SurveyKind.CSAT, "ces": SurveyKind.CES}
 KIND_OF["ces_easy"] = SurveyKind.CES

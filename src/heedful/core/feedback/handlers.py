@@ -11,8 +11,9 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from heedful.core.access import load_customer, scope_of
 from heedful.core.access.model import SYSTEM, Actor, Permission
-from heedful.core.customers._common import audit, load_customer, scope_of
+from heedful.core.customers.audit import audit
 from heedful.core.customers.consent import Purpose
 from heedful.core.feedback.loop import reasons_to_recover
 from heedful.core.feedback.maths import Figure, figures

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from heedful.core.access import load_customer, scope_of
 from heedful.core.access.model import Actor, Permission
-from heedful.core.customers._common import load_customer, scope_of
 from heedful.core.customers.model import Customer
 from heedful.core.feedback import churn, cx_index
 from heedful.core.feedback.cx_index import ALL, Cell, CxValue, Inputs

@@ -24,7 +24,7 @@ from heedful.core.dead_letters.recording import note_failure
 from heedful.core.feedback.cx_index import ALL, Cell
 from heedful.core.feedback.indices import assess_churn, compute_cx_index
 from heedful.core.feedback.ports import AnswerFilter
-from heedful.core.promises.report import report_zone
+from heedful.core.reports import report_zone
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.ports import UnitOfWork
 

@@ -11,8 +11,10 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from heedful.core.access import load_customer, scope_of
 from heedful.core.access.model import SYSTEM, Actor, Permission, Role
-from heedful.core.customers._common import audit, load_customer, scope_of
+from heedful.core.calendar.locations import LocationBusinessHours
+from heedful.core.customers.audit import audit
 from heedful.core.feedback.loop import LoopReason, LoopState, RecoveryLoop
 from heedful.core.feedback.model import SurveyAnswer
 from heedful.core.promises.model import (
@@ -27,7 +29,6 @@ from heedful.core.shared.errors import Forbidden, HeedfulError, NotFound
 from heedful.core.shared.ids import new_id
 from heedful.core.shared.ports import UnitOfWork
 from heedful.core.shared.timers import Timer, TimerKind
-from heedful.core.staff.calendar import LocationBusinessHours
 from heedful.core.tasks.model import Task, TaskKind
 
 RECOVERY_SPAN = timedelta(hours=8)  # business time: one working day

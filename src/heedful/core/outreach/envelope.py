@@ -8,14 +8,9 @@ later could help; the relay, not the channel, decides when and how often to try 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Protocol
 
-
-class Channel(StrEnum):
-    EMAIL = "email"
-    SMS = "sms"
-    MESSENGER = "messenger"
+from heedful.core.customers.channels import Channel
 
 
 @dataclass(frozen=True)

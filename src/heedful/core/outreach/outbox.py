@@ -91,6 +91,11 @@ class Message:
         else:
             self.status = MessageStatus.DEAD
 
+    @property
+    def is_dead(self) -> bool:
+        """Set aside after its last try: only a person puts it back (``requeue``)."""
+        return self.status is MessageStatus.DEAD
+
     def requeue(self, at: datetime) -> None:
         """An operator sends a dead message again from the console."""
         self.status, self.ready_at, self.attempts, self.reason = MessageStatus.QUEUED, at, 0, ""

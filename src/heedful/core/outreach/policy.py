@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from heedful.core.customers.consent import Channel, ConsentDecision, Purpose, may_contact
+from heedful.core.customers.channels import Channel
+from heedful.core.customers.consent import ConsentDecision, Purpose, may_contact
 from heedful.core.customers.identities import Identity, IdentityKind
 
 # The channels a message can be written on, in the order Heedful tries them when the customer

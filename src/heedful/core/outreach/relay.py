@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from heedful.core.access import load_customer
 from heedful.core.access.model import SYSTEM
-from heedful.core.customers._common import load_customer
+from heedful.core.customers.channels import Channel
 from heedful.core.customers.model import Customer, CustomerStatus
 from heedful.core.dead_letters.model import (
     DeadLetter,
@@ -28,7 +29,6 @@ from heedful.core.dead_letters.model import (
     first_failure,
 )
 from heedful.core.dead_letters.recording import note_failure
-from heedful.core.outreach.envelope import Channel as EnvelopeChannel
 from heedful.core.outreach.envelope import Envelope, Sender, SendFailed
 from heedful.core.outreach.outbox import Message, MessageStatus
 from heedful.core.outreach.policy import (
@@ -39,7 +39,8 @@ from heedful.core.outreach.policy import (
     Suppress,
     decide,
 )
-from heedful.core.promises.model import Evidence, EvidenceKind, Promise, PromiseKind, WantedItem
+from heedful.core.promises.back_in_stock import still_wanted
+from heedful.core.promises.model import Evidence, EvidenceKind, Promise, PromiseKind
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import HeedfulError, NotFound
 from heedful.core.shared.ports import UnitOfWork
@@ -159,12 +160,12 @@ class Relay:
         if reply_to:
             # She wrote to us and waits for the answer: it goes to the address she wrote from,
             # now, not through the consent routing and quiet hours of messages we start.
-            self._send(uow, message, customer, EnvelopeChannel.EMAIL.value, reply_to, None, now)
+            self._send(uow, message, customer, Channel.EMAIL.value, reply_to, None, now)
             return
         promise = (
             uow.promises.get(message.promise_id, for_change=True) if message.promise_id else None
         )
-        if promise is not None and not _still_wanted(uow, message, promise, now):
+        if promise is not None and not still_wanted(uow, message, promise, now):
             return
         channels = [c for c in WRITTEN_CHANNELS if c.value in self.senders]
         identities = uow.identities.list_for(customer.id)
@@ -224,7 +225,7 @@ class Relay:
         message.subject, message.text = composed.subject, composed.text
         envelope = Envelope(
             message_id=message.id,
-            channel=EnvelopeChannel(channel),
+            channel=Channel(channel),
             to=to,
             language=composed.language,
             subject=composed.subject,
@@ -306,32 +307,6 @@ def _preferences_context(uow: UnitOfWork, customer_id: str) -> dict[str, list[st
         name: [p.subject for p in standing if p.polarity.value == polarity]
         for name, polarity in by_polarity.items()
     }
-
-
-def _still_wanted(uow: UnitOfWork, message: Message, promise: Promise, now: datetime) -> bool:
-    """A back-in-stock notice goes only while she still waits and the stock is still there."""
-    if message.template_key != "back_in_stock":
-        return True
-    if not promise.is_open:
-        message.suppress(f"the promise is {promise.state.value}")
-        return False
-    wanted = message.context.get("item", {})
-    item = WantedItem(
-        product=str(wanted.get("product") or (promise.item.product if promise.item else "?")),
-        location_id=promise.location_id,
-        variant=str(wanted.get("variant", "")),
-        size=str(wanted.get("size", "")),
-    )
-    if (uow.stock.get(item) or 0) > 0:
-        return True
-    message.suppress("the stock went before the customer could be told")
-    # Back in line at her old place: the next delivery is hers.
-    promise.notice_message_id = None
-    promise.note(
-        Evidence(now, EvidenceKind.MESSAGE_NOT_SENT, message.reason, SYSTEM.label, message.id)
-    )
-    uow.promises.update(promise)
-    return False
 
 
 def _not_told(

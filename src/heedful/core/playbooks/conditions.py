@@ -14,9 +14,9 @@ from typing import Any
 
 from heedful.core.customers.consent import may_contact
 from heedful.core.customers.model import Customer
-from heedful.core.engine.interests import Bound, Interest, is_number
 from heedful.core.events.model import BusinessEvent
 from heedful.core.history.model import HistoryKind
+from heedful.core.interests.model import Bound, Interest, is_number
 from heedful.core.playbooks.model import (
     COMPARISONS,
     Condition,

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from heedful.core.customers.model import Customer
-from heedful.core.engine.index import InterestIndex
 from heedful.core.events.model import BusinessEvent, StoredEvent
 from heedful.core.events.references import (
     OUTSIDE_SCOPE,
@@ -22,6 +21,7 @@ from heedful.core.events.references import (
     location_named,
     sender_may_name,
 )
+from heedful.core.interests.index import InterestIndex
 from heedful.core.playbooks import actions
 from heedful.core.playbooks.conditions import (
     MISSING,

@@ -16,7 +16,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from heedful.core.customers.consent import Channel, Purpose
+from heedful.core.customers.channels import Channel
+from heedful.core.customers.consent import Purpose
 from heedful.core.customers.model import Segment
 from heedful.core.outreach.default_templates import DEFAULT_TEMPLATES
 from heedful.core.playbooks.message_templates import PLAYBOOK_TEMPLATES

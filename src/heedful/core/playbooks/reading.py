@@ -11,7 +11,8 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
-from heedful.core.customers.consent import Channel, Purpose
+from heedful.core.customers.channels import Channel
+from heedful.core.customers.consent import Purpose
 from heedful.core.customers.model import LANGUAGES, Segment
 from heedful.core.events.types import CUSTOMER, known_type
 from heedful.core.playbooks.model import (

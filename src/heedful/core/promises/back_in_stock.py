@@ -3,7 +3,7 @@
 Seed 000: the boutique promised to tell her when the handbag was back, and nobody did. Here a
 restock tells the first customers in line (``tell_per_unit`` for each unit that arrived), each in
 their own language through the outbox; the others keep their place for the next delivery. The
-relay checks the stock again just before sending, so nobody is told about stock already gone.
+relay asks `still_wanted` just before sending, so nobody is told about stock already gone.
 """
 
 from __future__ import annotations
@@ -73,3 +73,32 @@ def _tell(
     )
     uow.promises.update(promise)
     return promise
+
+
+def still_wanted(uow: UnitOfWork, message: Message, promise: Promise, now: datetime) -> bool:
+    """A back-in-stock notice goes only while she still waits and the stock is still there.
+
+    The relay asks just before sending; any other message is always still wanted.
+    """
+    if message.template_key != "back_in_stock":
+        return True
+    if not promise.is_open:
+        message.suppress(f"the promise is {promise.state.value}")
+        return False
+    wanted = message.context.get("item", {})
+    item = WantedItem(
+        product=str(wanted.get("product") or (promise.item.product if promise.item else "?")),
+        location_id=promise.location_id,
+        variant=str(wanted.get("variant", "")),
+        size=str(wanted.get("size", "")),
+    )
+    if (uow.stock.get(item) or 0) > 0:
+        return True
+    message.suppress("the stock went before the customer could be told")
+    # Back in line at her old place: the next delivery is hers.
+    promise.notice_message_id = None
+    promise.note(
+        Evidence(now, EvidenceKind.MESSAGE_NOT_SENT, message.reason, SYSTEM.label, message.id)
+    )
+    uow.promises.update(promise)
+    return False

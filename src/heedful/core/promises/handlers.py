@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+from heedful.core.access import load_customer, scope_of
 from heedful.core.access.model import Actor, Permission
-from heedful.core.customers._common import audit, load_customer, scope_of
+from heedful.core.calendar.locations import LocationBusinessHours
+from heedful.core.customers.audit import audit
 from heedful.core.customers.handlers import note_location
 from heedful.core.promises.model import (
     NEEDS_DEADLINE,
@@ -24,7 +26,6 @@ from heedful.core.shared.errors import Conflict, Forbidden, InvalidInput, NotFou
 from heedful.core.shared.ids import new_id
 from heedful.core.shared.ports import UnitOfWork
 from heedful.core.shared.timers import Timer, TimerKind
-from heedful.core.staff.calendar import LocationBusinessHours
 
 # How long before the deadline the owner is reminded: a call-back needs a nudge minutes ahead,
 # a refund a day ahead, so that there is still time to act.

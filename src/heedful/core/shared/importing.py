@@ -12,10 +12,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from itertools import islice
+from typing import Protocol
 
 from heedful.core.shared.errors import HeedfulError, InvalidInput
 from heedful.core.shared.ports import UnitOfWork
-from heedful.core.staff.model import Location
 
 # Rows as the entry point reads them: the row number the operator sees in the spreadsheet, and the
 # cells keyed by column name.
@@ -134,10 +134,19 @@ def cell(row: Mapping[str, str], column: str) -> str:
     return value
 
 
+class NamedPlace(Protocol):
+    """What a file's location column is matched on (``staff.model.Location`` has both)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+
+
 class LocationNames:
     """Locations as a file names them: by id, or by their exact name (what staff know)."""
 
-    def __init__(self, locations: Iterable[Location]) -> None:
+    def __init__(self, locations: Iterable[NamedPlace]) -> None:
         self._ids: set[str] = set()
         self._by_name: dict[str, list[str]] = {}
         for location in locations:

@@ -36,6 +36,9 @@ from heedful.core.promises.ports import (
     TaskRepository,
     TimerRepository,
 )
+
+# Re-exported: tests/fakes.py and others import it from here, where it used to live.
+from heedful.core.shared.scope import CustomerScope as CustomerScope  # noqa: PLC0414
 from heedful.core.staff.model import ApiToken, Location, StaffMember
 from heedful.core.staff.ports import LoginThrottles, SecurityEvents
 
@@ -46,13 +49,6 @@ T = TypeVar("T")
 class Page(Generic[T]):
     items: list[T]
     next_cursor: str | None
-
-
-@dataclass(frozen=True)
-class CustomerScope:
-    """Which customers a query may return: all, or those known at some locations."""
-
-    location_ids: frozenset[str] | None
 
 
 @dataclass(frozen=True)

@@ -51,3 +51,9 @@ def without_hidden_characters(text: str) -> str:
     be told to type it again; what staff then read must still not lie.
     """
     return "".join(ch for ch in text if unicodedata.category(ch) not in _REFUSED_CATEGORIES)
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A cell of a CSV that a spreadsheet will not run: a name starting with = + - or @ is a
+    formula to it; quoted, it stays a name."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -13,10 +13,10 @@ from datetime import date, timedelta
 
 from heedful.core.access.model import Actor, Permission
 from heedful.core.calendar import DateOverride, OpeningInterval
+from heedful.core.calendar.locations import Calendars, calendar_for
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import InvalidInput, NotFound
 from heedful.core.shared.ports import UnitOfWork
-from heedful.core.sla.calendars import Calendars, calendar_for
 from heedful.core.sla.handlers import location_hours_changed
 from heedful.core.staff.model import Location
 

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from heedful.core.access.model import SYSTEM
 from heedful.core.calendar import BusinessCalendar
+from heedful.core.calendar.locations import Calendars
 from heedful.core.conversations.model import Thread, ThreadStatus
 from heedful.core.promises.model import (
     Evidence,
@@ -22,7 +23,6 @@ from heedful.core.promises.model import (
 from heedful.core.shared.ids import new_id
 from heedful.core.shared.ports import UnitOfWork
 from heedful.core.shared.timers import Timer, TimerKind
-from heedful.core.sla.calendars import Calendars
 from heedful.core.sla.model import ClockKind, ClockState, SlaClock, SlaPolicy, policy_for
 
 RESPONSES = (ClockKind.FIRST_RESPONSE, ClockKind.NEXT_RESPONSE)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from heedful.core.access.model import Actor, Permission, Role
+from heedful.core.calendar.locations import calendar_for, calendar_of
 from heedful.core.customers.model import check_language, check_time_zone
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Conflict, InvalidInput, NotFound
@@ -16,7 +17,6 @@ from heedful.core.shared.ids import new_id
 from heedful.core.shared.ports import UnitOfWork
 from heedful.core.shared.text import refuse_hidden_characters
 from heedful.core.sla.handlers import location_hours_changed
-from heedful.core.staff.calendar import calendar_for, calendar_of
 from heedful.core.staff.model import ApiToken, Location, LocationKind, StaffMember
 
 TOKEN_PREFIX = "hdf_"  # noqa: S105 - a prefix, not a secret

@@ -13,8 +13,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from heedful.core.access.model import Actor, Permission
-from heedful.core.promises.report import spreadsheet_safe
 from heedful.core.shared.ports import UnitOfWork
+from heedful.core.shared.text import spreadsheet_safe
 from heedful.core.staff.model import SecurityEvent, SecurityEventKind
 
 # What a page shows and a download holds: enough for a morning's look at a week of attempts.

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from heedful.core.access import scope_of
 from heedful.core.access.model import Actor, Permission, Role
-from heedful.core.customers._common import audit, scope_of
+from heedful.core.customers.audit import audit
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Forbidden, NotFound
 from heedful.core.shared.ports import UnitOfWork

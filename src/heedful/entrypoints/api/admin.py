@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Path, Request, Response
 
 from heedful.core.access.model import Permission
 from heedful.core.customers.merging import merge_customers, merge_record, undo_merge
-from heedful.core.customers.privacy import erase_customer, export_customer
+from heedful.core.privacy import erase_customer, export_customer
 from heedful.core.shared.ports import UnitOfWork
 from heedful.core.staff.handlers import (
     NewLocation,

@@ -6,11 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
+from heedful.core.calendar.locations import Calendars
 from heedful.core.conversations import handlers as conversations
 from heedful.core.conversations.model import Channel, Priority, ThreadStatus
 from heedful.core.conversations.ports import OPEN_STATUSES, InboxFilter
 from heedful.core.shared.ports import UnitOfWork
-from heedful.core.sla.calendars import Calendars
 from heedful.entrypoints.api.auth import Context, get_context
 from heedful.entrypoints.api.conversation_schemas import (
     AssignIn,

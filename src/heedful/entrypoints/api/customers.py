@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
+from heedful.core.access import load_customer
+from heedful.core.card import customer_card
 from heedful.core.customers import handlers as customers
-from heedful.core.customers._common import load_customer
-from heedful.core.customers.card import customer_card
 from heedful.core.customers.commands import (
     CreateCustomer,
     IdentifyCustomer,

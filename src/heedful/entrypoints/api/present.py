@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from heedful.core.customers.card import CustomerCard
+from heedful.core.card import CustomerCard
 from heedful.core.customers.identities import Identity
 from heedful.core.customers.merge import MergeRecord
 from heedful.core.customers.model import Customer

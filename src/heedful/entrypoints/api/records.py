@@ -6,8 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
+from heedful.core.access import load_customer
 from heedful.core.access.model import Permission
-from heedful.core.customers._common import load_customer
 from heedful.core.customers.commands import RecordConsent
 from heedful.core.customers.handlers import record_consent
 from heedful.core.history.handlers import RecordHistory, record_history

@@ -17,7 +17,8 @@ from pydantic import (
 )
 
 from heedful.core.access.model import Role
-from heedful.core.customers.consent import Channel, Purpose
+from heedful.core.customers.channels import Channel
+from heedful.core.customers.consent import Purpose
 from heedful.core.customers.identities import IdentityKind
 from heedful.core.customers.model import CustomerStatus, Segment
 from heedful.core.history.model import HistoryKind

@@ -9,8 +9,9 @@ from typing import Any
 from fastapi.responses import RedirectResponse, Response
 
 from heedful.core.access.model import Permission
-from heedful.core.customers.card import CustomerCard, customer_card
-from heedful.core.customers.consent import Channel, Purpose
+from heedful.core.card import CustomerCard, customer_card
+from heedful.core.customers.channels import Channel
+from heedful.core.customers.consent import Purpose
 from heedful.core.customers.identities import IdentityKind
 from heedful.core.customers.model import LANGUAGES, Segment
 from heedful.core.history.model import HistoryEntry, Item

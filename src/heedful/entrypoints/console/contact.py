@@ -5,8 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from heedful.core.customers.channels import Channel
 from heedful.core.customers.commands import NewIdentity, RecordConsent
-from heedful.core.customers.consent import Channel, Purpose
+from heedful.core.customers.consent import Purpose
 from heedful.core.customers.handlers import add_identity, record_consent, remove_identity
 from heedful.core.customers.identities import IdentityKind
 from heedful.core.shared.errors import HeedfulError

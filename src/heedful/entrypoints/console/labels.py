@@ -10,7 +10,8 @@ from __future__ import annotations
 from enum import StrEnum
 
 from heedful.core.access.model import Role
-from heedful.core.customers.consent import Channel, Purpose
+from heedful.core.customers.channels import Channel
+from heedful.core.customers.consent import Purpose
 from heedful.core.customers.identities import IdentityKind
 from heedful.core.customers.model import Segment
 from heedful.core.dead_letters.model import LetterKind, LetterState
@@ -237,7 +238,7 @@ _BY_KIND: dict[str, dict[str, str]] = {
         "locked": N_("the account is locked"),
         "throttled": N_("too many failed tries: waiting"),
     },
-    # What an erasure reports it removed (heedful.core.customers.privacy.erase_customer).
+    # What an erasure reports it removed (heedful.core.privacy.erase_customer).
     "removed": {
         "identity": N_("Contacts removed"),
         "preference": N_("Preferences removed"),

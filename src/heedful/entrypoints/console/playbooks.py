@@ -21,7 +21,8 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from heedful.core.access.model import Permission
-from heedful.core.customers.consent import Channel, Purpose
+from heedful.core.customers.channels import Channel
+from heedful.core.customers.consent import Purpose
 from heedful.core.customers.model import LANGUAGES, Segment
 from heedful.core.events.types import EVENT_TYPES
 from heedful.core.playbooks import handlers as playbooks

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from heedful.core.promises.report import report_zone
+from heedful.core.reports import report_zone
 from heedful.core.staff.model import SecurityEventKind
 from heedful.core.staff.security_log import security_log, security_log_csv
 from heedful.entrypoints.console.context import ConsoleRoute, Staff

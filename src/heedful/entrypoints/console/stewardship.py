@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from heedful.core.access.model import Permission
 from heedful.core.customers.merging import merge_customers, undo_merge
-from heedful.core.customers.privacy import erase_customer, export_customer
+from heedful.core.privacy import erase_customer, export_customer
 from heedful.core.shared.errors import Forbidden, HeedfulError
 from heedful.entrypoints.console.card_view import card_section, load_card
 from heedful.entrypoints.console.context import ConsoleRoute, Staff, blank_form

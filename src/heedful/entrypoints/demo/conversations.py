@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from heedful.core.access.model import SYSTEM, Actor
 from heedful.core.calendar import add_business_time
+from heedful.core.calendar.locations import Calendars
 from heedful.core.conversations.handlers import accept_sender, add_note, assign, set_status
 from heedful.core.conversations.inbound import ChatIn, InboundEmail, receive_chat, receive_email
 from heedful.core.conversations.model import Channel, Direction, Priority
@@ -26,9 +27,9 @@ from heedful.core.customers.identities import IdentityKind, normalise_identity
 from heedful.core.customers.model import Customer, Segment
 from heedful.core.promises.deadlines import fire_due_timers
 from heedful.core.shared.clock import FrozenClock
-from heedful.core.shared.ports import CustomerScope, UnitOfWork
+from heedful.core.shared.ports import UnitOfWork
+from heedful.core.shared.scope import CustomerScope
 from heedful.core.sla.calendar_days import calendar_year, set_calendar_day
-from heedful.core.sla.calendars import Calendars
 from heedful.core.sla.handlers import PolicyIn, create_policy
 from heedful.core.sla.model import ClockKind, policy_for
 

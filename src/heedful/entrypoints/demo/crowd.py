@@ -11,8 +11,9 @@ import random
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
+from heedful.core.customers.channels import Channel
 from heedful.core.customers.commands import NewIdentity
-from heedful.core.customers.consent import Channel, Purpose
+from heedful.core.customers.consent import Purpose
 from heedful.core.customers.identities import IdentityKind
 from heedful.core.customers.model import Segment
 from heedful.core.preferences.model import Category, Polarity, Source

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from heedful.core.access.model import SYSTEM, Actor, Role
+from heedful.core.customers.channels import Channel
 from heedful.core.customers.commands import RecordConsent
-from heedful.core.customers.consent import Channel, Purpose
+from heedful.core.customers.consent import Purpose
 from heedful.core.customers.handlers import record_consent
 from heedful.core.customers.identities import IdentityKind
 from heedful.core.customers.model import Customer
@@ -29,7 +30,8 @@ from heedful.core.feedback.recovery import CloseRecovery, close_recovery
 from heedful.core.feedback.surveys import DefineSurvey, define_survey
 from heedful.core.promises.deadlines import fire_due_timers
 from heedful.core.shared.clock import FrozenClock
-from heedful.core.shared.ports import CustomerScope, UnitOfWork
+from heedful.core.shared.ports import UnitOfWork
+from heedful.core.shared.scope import CustomerScope
 
 from .data import BANK, BOUTIQUE, HOTEL, RESTAURANT
 from .feedback_comments import BAD, CODE_SWITCHED, COMMENTS, GOOD, MIXED

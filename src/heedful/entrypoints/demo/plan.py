@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from heedful.core.customers.channels import Channel
 from heedful.core.customers.commands import NewIdentity
-from heedful.core.customers.consent import Channel, Purpose
+from heedful.core.customers.consent import Purpose
 from heedful.core.customers.model import Segment
 from heedful.core.history.model import HistoryKind, Item
 from heedful.core.preferences.model import Category, Polarity, Source

@@ -22,7 +22,8 @@ from heedful.core.promises.handlers import (
 )
 from heedful.core.promises.model import PromiseKind, WantedItem
 from heedful.core.shared.clock import FrozenClock
-from heedful.core.shared.ports import CustomerScope, UnitOfWork
+from heedful.core.shared.ports import UnitOfWork
+from heedful.core.shared.scope import CustomerScope
 
 from .data import BOUTIQUE
 from .stories import HANDBAG_CLIENT

@@ -15,8 +15,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from heedful.bootstrap import Container
 from heedful.core.access.model import Actor, Role
+from heedful.core.customers.channels import Channel
 from heedful.core.customers.commands import RecordConsent
-from heedful.core.customers.consent import Channel, Purpose
+from heedful.core.customers.consent import Purpose
 from heedful.core.customers.handlers import record_consent
 from heedful.core.shared.errors import HeedfulError
 

@@ -1,18 +1,45 @@
-"""Steps every customer use case shares: finding a visible record and writing the audit log."""
+"""The access check every room makes before touching a customer: visible to the actor, or not found.
+
+It lives in `access`, below the customers room, so it names the customer only by the few
+properties it reads (`VisibleCustomer`); whatever record the unit of work returns comes back.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from collections.abc import Set
+from typing import Protocol, TypeVar
 
 from heedful.core.access.model import Actor, Permission
-from heedful.core.customers.audit import AuditEntry
-from heedful.core.customers.model import Customer, CustomerStatus
 from heedful.core.shared.errors import Conflict, NotFound
-from heedful.core.shared.ids import new_id
-from heedful.core.shared.ports import CustomerScope, UnitOfWork
+from heedful.core.shared.scope import CustomerScope
 
 _MAX_MERGE_HOPS = 20
+
+
+class VisibleCustomer(Protocol):
+    """What the check reads of a customer record."""
+
+    @property
+    def is_merged(self) -> bool: ...
+    @property
+    def is_erased(self) -> bool: ...
+    @property
+    def merged_into_id(self) -> str | None: ...
+    @property
+    def location_ids(self) -> Set[str]: ...
+
+
+_Record = TypeVar("_Record", bound=VisibleCustomer)
+_Record_co = TypeVar("_Record_co", bound=VisibleCustomer, covariant=True)
+
+
+class _CustomerLookup(Protocol[_Record_co]):
+    def get(self, customer_id: str) -> _Record_co | None: ...
+
+
+class _WithCustomers(Protocol[_Record_co]):
+    @property
+    def customers(self) -> _CustomerLookup[_Record_co]: ...
 
 
 def scope_of(actor: Actor) -> CustomerScope:
@@ -20,13 +47,13 @@ def scope_of(actor: Actor) -> CustomerScope:
 
 
 def load_customer(
-    uow: UnitOfWork,
+    uow: _WithCustomers[_Record],
     actor: Actor,
     customer_id: str,
     *,
     follow_merge: bool = True,
     for_change: bool = False,
-) -> Customer:
+) -> _Record:
     """The customer as this actor may see it.
 
     A record merged into another answers with the survivor, so that old links keep working. A
@@ -39,7 +66,7 @@ def load_customer(
     while (
         follow_merge
         and customer is not None
-        and customer.status is CustomerStatus.MERGED
+        and customer.is_merged
         and customer.merged_into_id
         and hops < _MAX_MERGE_HOPS
     ):
@@ -47,35 +74,7 @@ def load_customer(
         hops += 1
     if customer is None or not actor.may_see_customer_at(customer.location_ids):
         raise NotFound(f"no customer {customer_id}")
-    if for_change and customer.status is CustomerStatus.ERASED:
+    if for_change and customer.is_erased:
         # An erased record keeps only numbers; writing to it would start a profile again.
         raise Conflict("this customer was erased", field="customer_id")
     return customer
-
-
-def audit(
-    uow: UnitOfWork,
-    actor: Actor,
-    now: datetime,
-    action: str,
-    *,
-    customer_id: str | None,
-    entity: str,
-    entity_id: str,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-) -> None:
-    uow.audit.add(
-        AuditEntry(
-            id=new_id("aud_"),
-            at=now,
-            actor_id=actor.id,
-            actor_label=actor.label,
-            action=action,
-            customer_id=customer_id,
-            entity=entity,
-            entity_id=entity_id,
-            before=before,
-            after=after,
-        )
-    )

@@ -7,9 +7,10 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
+from heedful.core.access import load_customer
 from heedful.core.access.model import Actor, Permission
 from heedful.core.conversations.customer_records import conversations_export
-from heedful.core.customers._common import audit, load_customer
+from heedful.core.customers.audit import audit
 from heedful.core.customers.model import Customer, CustomerStatus
 from heedful.core.customers.redaction import ERASED_NAME, needles, redact_within
 from heedful.core.feedback.customer_records import feedback_export

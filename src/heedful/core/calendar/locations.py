@@ -3,8 +3,8 @@
 Its opening hours, its country's (and region's) public holidays and moved working days, and the
 dates the location gives itself (an extra working day, a shortened day, a closure) in
 ``uow.calendar_days``. SLA clocks (``core/sla``) and promise deadlines in business time
-(``LocationBusinessHours``) both read ``Calendars(uow).of(location_id)``, so a closure set for a
-location moves a promise's deadline exactly as it moves a reply clock.
+(``LocationBusinessHours``) both read ``Calendars(uow).of(location_id)`` here, so a closure
+set for a location moves a promise's deadline exactly as it moves a reply clock.
 
 The two differ on one thing only, on purpose: a location that keeps no hours answers round the
 clock for SLA clocks (a web shop still has reply targets), while a promise said "in 2 business
@@ -14,50 +14,79 @@ hours" there is refused, because staff who said it meant hours that the location
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Protocol
 
-from heedful.core.calendar import BusinessCalendar, DateOverride, add_business_time, weekly_hours
+from heedful.core.calendar.arithmetic import add_business_time
+from heedful.core.calendar.model import BusinessCalendar, DateOverride, weekly_hours
 from heedful.core.shared.errors import InvalidInput, NotFound
-from heedful.core.shared.ports import UnitOfWork
-from heedful.core.staff.model import Location
+
+if TYPE_CHECKING:  # the unit of work names the calendar room's records: named for mypy only
+    from heedful.core.shared.ports import UnitOfWork
 
 _ROUND_THE_CLOCK = {"mon-sun": ["00:00-24:00"]}
 
 
+class Place(Protocol):
+    """What a calendar reads of a location (``staff.model.Location``): the calendar room sits
+    below staff, so it names the location by these properties only."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def country(self) -> str: ...
+    @property
+    def time_zone(self) -> str: ...
+    @property
+    def opening_hours(self) -> dict[str, list[str]]: ...
+    @property
+    def subdivision(self) -> str: ...
+
+
 def calendar_for(
-    location: Location, overrides: Sequence[DateOverride] = (), *, holidays: bool | None = None
+    location: Place, overrides: Sequence[DateOverride] = (), *, holidays: bool | None = None
 ) -> BusinessCalendar:
     """``holidays``: whether the country's days off count (default: when the location keeps
     hours; round the clock means every day, public holidays too)."""
-    spec = location.opening_hours or _ROUND_THE_CLOCK
-    with_holidays = bool(location.opening_hours) if holidays is None else holidays
+    return _calendar(
+        location, location.opening_hours, location.subdivision, overrides, holidays=holidays
+    )
+
+
+def _calendar(
+    location: Place,
+    opening_hours: dict[str, list[str]],
+    subdivision: str,
+    overrides: Sequence[DateOverride] = (),
+    *,
+    holidays: bool | None = None,
+) -> BusinessCalendar:
+    spec = opening_hours or _ROUND_THE_CLOCK
+    with_holidays = bool(opening_hours) if holidays is None else holidays
     # The calendar refuses an unknown country or region itself, naming the field.
     return BusinessCalendar(
         location.time_zone,
         weekly_hours(spec),
         country=location.country if with_holidays else None,
-        subdivision=(location.subdivision or None) if with_holidays else None,
+        subdivision=(subdivision or None) if with_holidays else None,
         overrides=tuple(overrides),
     )
 
 
 def calendar_of(
-    location: Location,
+    location: Place,
     *,
     hours: dict[str, list[str]] | None = None,
     subdivision: str | None = None,
 ) -> BusinessCalendar:
     """The calendar ``location`` would have with ``hours`` and ``subdivision`` (default: its
     own); refuses a location without hours. Used to check new hours before they are kept."""
-    proposed = replace(
-        location,
-        opening_hours=location.opening_hours if hours is None else hours,
-        subdivision=location.subdivision if subdivision is None else subdivision,
-    )
-    if not proposed.opening_hours:
+    opening_hours = location.opening_hours if hours is None else hours
+    if not opening_hours:
         raise InvalidInput(f"{location.name} keeps no opening hours", field="hours")
-    return calendar_for(proposed)
+    return _calendar(
+        location, opening_hours, location.subdivision if subdivision is None else subdivision
+    )
 
 
 class Calendars:
@@ -67,7 +96,7 @@ class Calendars:
         self._uow = uow
         self._by_location: dict[str, BusinessCalendar] = {}
 
-    def location(self, location_id: str) -> Location:
+    def location(self, location_id: str) -> Place:
         location = self._uow.locations.get(location_id)
         if location is None:
             raise NotFound(f"no location {location_id}")

@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 from sortedcontainers import SortedList  # type: ignore[import-untyped]
 
-from heedful.core.engine.interests import Interest, arrival, is_number
+from heedful.core.interests.model import Interest, arrival, is_number
 from heedful.core.shared.errors import Conflict, NotFound
 
 # Where a bound equal to the event's value sorts: among upper bounds "<" (0) is not met by it

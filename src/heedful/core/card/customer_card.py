@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from heedful.core.access import load_customer
 from heedful.core.access.model import Actor, Permission
-from heedful.core.customers._common import load_customer
 from heedful.core.customers.audit import AuditEntry
-from heedful.core.customers.consent import Channel, ConsentDecision, Purpose, current_consents
+from heedful.core.customers.channels import Channel
+from heedful.core.customers.consent import ConsentDecision, Purpose, current_consents
 from heedful.core.customers.identities import Identity
 from heedful.core.customers.merge import MergeRecord
 from heedful.core.customers.model import Customer

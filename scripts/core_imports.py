@@ -1,0 +1,175 @@
+#!/usr/bin/env python3
+"""Count the imports between the rooms of `heedful.core`, so the mesh can only shrink.
+
+A room is the first package under `src/heedful/core` (customers, promises, ...); `shared` is the
+floor every room may stand on. The script reads the source with `ast` (stdlib only, nothing is
+imported or run) and prints, per room pair, the modules that import across, then four figures:
+
+- arrows: room-to-room arrows (distinct ordered pairs of rooms, "a imports b");
+- back-edges: arrows against LAYERS below (a lower room importing a higher one);
+- mutual pairs: pairs of rooms that import each other;
+- private imports: a module of one room importing a private module (`_name`) of another.
+
+With `--ceiling arrows=N,back=N,mutual=N,private=N` it exits 1 when a figure rises above its ceiling
+(`make lint` runs it so); with `--verbose` it names every importing module.
+"""
+
+# ruff: noqa: T201  (a script: printing is its output)
+from __future__ import annotations
+
+import argparse
+import ast
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+CORE = Path(__file__).resolve().parent.parent / "src" / "heedful" / "core"
+PACKAGE = "heedful.core"
+
+# The intended order, lowest first: a room may import rooms on its own level or below, never
+# above. Rooms on one level should not know each other (import-linter `independence` says which
+# must not); an import between two rooms of one level is not counted as a back-edge here.
+# Keep in step with the `layers` contract in pyproject.toml.
+LAYERS: list[set[str]] = [
+    {"shared"},
+    {"access", "calendar", "interests"},
+    {"customers"},
+    {"staff", "history", "events", "tasks", "dead_letters"},
+    {"preferences", "reports", "outreach"},
+    {"promises", "card"},
+    {"sla"},
+    {"conversations", "feedback"},
+    {"playbooks", "privacy"},
+    {"engine"},
+]
+
+
+def level_of(room: str) -> int:
+    for index, level in enumerate(LAYERS):
+        if room in level:
+            return index
+    # A room nobody placed yet sits on top, so that its imports never count as back-edges
+    # but every import of it does: placing it is the fix.
+    return len(LAYERS)
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(CORE).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join([PACKAGE, *parts])
+
+
+def imported_modules(tree: ast.AST, this_module: str, is_package: bool) -> list[str]:
+    """Every `heedful.core...` module this file imports, wherever the import statement sits."""
+    found: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.extend(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = this_module.split(".")
+                if not is_package:
+                    base = base[:-1]
+                base = base[: len(base) - (node.level - 1)]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            # `from heedful.core.customers import _common` names a module too.
+            found.append(target)
+            found.extend(f"{target}.{alias.name}" for alias in node.names if alias.name != "*")
+    return [name for name in found if name.startswith(PACKAGE + ".")]
+
+
+def room_of(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[2] if len(parts) > 2 else None
+
+
+def is_private(module: str) -> bool:
+    return any(part.startswith("_") and not part.startswith("__") for part in module.split(".")[3:])
+
+
+def collect() -> tuple[dict[tuple[str, str], set[str]], list[tuple[str, str]]]:
+    """(room pair -> importing modules, [(importer, private module)])."""
+    arrows: dict[tuple[str, str], set[str]] = defaultdict(set)
+    private: set[tuple[str, str]] = set()
+    known = {path.with_suffix("").name for path in CORE.iterdir()}
+    for path in sorted(CORE.rglob("*.py")):
+        name = module_name(path)
+        source_room = room_of(name)
+        if source_room is None:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for target in imported_modules(tree, name, path.name == "__init__.py"):
+            target_room = room_of(target)
+            if target_room is None or target_room == source_room or target_room not in known:
+                continue
+            arrows[(source_room, target_room)].add(name)
+            if (
+                is_private(target)
+                and (CORE.parent / Path(*target.split(".")[1:])).with_suffix(".py").exists()
+            ):
+                private.add((name, target))
+    return arrows, sorted(private)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--ceiling", default="", help="arrows=N,back=N,mutual=N,private=N")
+    parser.add_argument("--verbose", action="store_true", help="name every importing module")
+    parser.add_argument("--quiet", action="store_true", help="print only the figures")
+    args = parser.parse_args()
+
+    arrows, private = collect()
+    back = sorted(pair for pair in arrows if level_of(pair[0]) < level_of(pair[1]))
+    mutual = sorted({tuple(sorted(pair)) for pair in arrows if (pair[1], pair[0]) in arrows})
+
+    if not args.quiet:
+        print("room -> room: importing modules")
+        for (source, target), modules in sorted(arrows.items()):
+            mark = "  BACK" if (source, target) in back else ""
+            print(f"  {source} -> {target}: {len(modules)}{mark}")
+            if args.verbose:
+                for module in sorted(modules):
+                    print(f"      {module}")
+        print("back-edges (a lower room imports a higher one):")
+        for source, target in back:
+            print(f"  {source} -> {target}")
+        print("mutual pairs:")
+        for first, second in mutual:
+            print(f"  {first} <-> {second}")
+        print("cross-room imports of private modules:")
+        for importer, target in private:
+            print(f"  {importer} -> {target}")
+
+    figures = {
+        "arrows": len(arrows),
+        "back": len(back),
+        "mutual": len(mutual),
+        "private": len(private),
+    }
+    print(
+        f"arrows={figures['arrows']} back-edges={figures['back']} "
+        f"mutual-pairs={figures['mutual']} private-imports={figures['private']}"
+    )
+
+    # The same without the floor: shared/ports.py naming every room weighs on every figure above.
+    rooms_only = {pair for pair in arrows if "shared" not in pair}
+    print(
+        f"without shared: arrows={len(rooms_only)} "
+        f"back-edges={sum(1 for pair in back if 'shared' not in pair)} "
+        f"mutual-pairs={sum(1 for pair in mutual if 'shared' not in pair)}"
+    )
+
+    failed = False
+    for item in filter(None, args.ceiling.split(",")):
+        key, _, value = item.partition("=")
+        if figures[key.strip()] > int(value):
+            print(f"core_imports: {key} is {figures[key.strip()]}, above its ceiling {value}")
+            failed = True
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

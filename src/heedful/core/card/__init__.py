@@ -1,0 +1,8 @@
+"""The customer card: one customer as staff see her, gathered from the rooms that keep her records.
+
+A composition above customers, preferences and history, so none of them needs to know the others.
+"""
+
+from heedful.core.card.customer_card import CustomerCard, customer_card
+
+__all__ = ["CustomerCard", "customer_card"]
