@@ -3,6 +3,8 @@
 The hottest write Heedful has (a shop's stock system may send every change), so the route reads the
 body itself rather than through a pydantic model, and checks a token the cache already knows
 without a hop to a worker thread. The answer is sent only after the events are committed.
+Reading and answering are ``entrypoints/event_requests.py``'s, shared with the lean path; this
+route adds what only it does: any token, an Idempotency-Key, and the OpenAPI document.
 """
 
 from __future__ import annotations
