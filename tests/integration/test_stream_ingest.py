@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+from collections.abc import Sequence
 
 import nats
 import sqlalchemy as sa
@@ -54,7 +55,7 @@ def test_unreadable_messages_are_refused_and_the_consumer_goes_on(
     refused: list[int] = []
     stored = threading.Event()
 
-    def store_and_note(raw: list[object]) -> int:
+    def store_and_note(raw: Sequence[object]) -> int:
         count = store(raw)
         refused.append(count)
         if count == 0:
