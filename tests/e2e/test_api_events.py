@@ -13,6 +13,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from structlog.testing import capture_logs
 
 from heedful.adapters.storage.tables import events
+from heedful.core.access.model import Role
+from heedful.core.staff.handlers import hash_token
 
 if TYPE_CHECKING:
     from api_personas import Api, ApiWorld
@@ -292,3 +294,57 @@ def test_numbers_beyond_their_range_are_refused_by_the_route_and_the_lean_path_a
     assert batch.json()["accepted"] == 1
     assert [(r["index"], r["field"]) for r in batch.json()["rejected"]] == [(0, "data.quantity")]
     assert stored_ids(api_world) == ["e-4"]
+
+
+def _nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+# Every way a request of events is refused, as (body, media type); each is asked of the route and
+# of the lean path, which read and answer through the one module entrypoints/event_requests.py.
+REFUSALS: dict[str, tuple[bytes, str]] = {
+    "media-type": (b"<event/>", "application/xml"),
+    "not-json": (b"{not json", BATCH["Content-Type"]),
+    "nan": (b'{"specversion": NaN}', SINGLE["Content-Type"]),
+    "not-utf8": (b"\xff\xfe", SINGLE["Content-Type"]),
+    "empty": (b"", SINGLE["Content-Type"]),
+    "nests-past-the-decoder": (_nested(100_000).encode(), BATCH["Content-Type"]),
+    "batch-not-a-list": (json.dumps(stock("e-1")).encode(), BATCH["Content-Type"]),
+    "one-as-a-list": (json.dumps([stock("e-1")]).encode(), SINGLE["Content-Type"]),
+    "plain-json-list": (json.dumps([stock("e-1")]).encode(), "application/json"),
+    "batch-too-large": (
+        json.dumps([stock(f"e-{n}") for n in range(1001)]).encode(),
+        BATCH["Content-Type"],
+    ),
+    "unknown-type": (json.dumps(stock("e-1", type="x.y")).encode(), SINGLE["Content-Type"]),
+    "missing-attribute": (json.dumps({"specversion": "1.0"}).encode(), SINGLE["Content-Type"]),
+    "nul-in-text": (json.dumps(stock("e-1", subject="a\x00")).encode(), SINGLE["Content-Type"]),
+    "data-too-deep": (
+        json.dumps(stock("e-1", data={"x": json.loads(_nested(40))})).encode(),
+        SINGLE["Content-Type"],
+    ),
+    "number-out-of-range": (
+        json.dumps(stock("e-1", quantity=10**20)).encode(),
+        "application/cloudevents+json; charset=utf-8",
+    ),
+    "body-over-its-limit": (b" " * (4 * 1024 * 1024 + 1), SINGLE["Content-Type"]),
+}
+
+
+@pytest.mark.parametrize("kind", list(REFUSALS))
+def test_the_route_and_the_lean_path_refuse_alike(api_world: ApiWorld, kind: str) -> None:
+    body, media_type = REFUSALS[kind]
+    sender = api_world.new_token(f"sender-{kind}", Role.ADMIN)
+    api = api_world.api(sender)
+    cache = api_world.client.app.state.token_cache  # type: ignore[attr-defined]
+    assert cache.actor_for(hash_token(sender.secret)) is None  # so the first takes the route
+    routed = api.post("/events", content=body, headers={"Content-Type": media_type})
+    assert post(api, [], BATCH).status_code == 202  # the sender is known now, if not before
+    assert cache.actor_for(hash_token(sender.secret)) is not None  # so the next is lean
+    lean = api.post("/events", content=body, headers={"Content-Type": media_type})
+    assert routed.status_code == lean.status_code
+    assert routed.status_code in (400, 413, 415, 422)
+    assert routed.headers["content-type"] == lean.headers["content-type"]
+    assert routed.headers["content-type"] == "application/problem+json"
+    assert routed.json() == lean.json()
+    assert stored_ids(api_world) == []

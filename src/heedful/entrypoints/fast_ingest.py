@@ -4,34 +4,23 @@ A stock system sending every change one by one makes this the busiest request He
 and most of its cost was the HTTP stack, not the events: matching the path against every API and
 console route, solving dependencies, the session middleware (which an API token never uses), and
 telemetry hooks. Here a plain ASGI handler answers the common case, a token the cache already
-knows that may send events and no Idempotency-Key, with the same decoding, validation, group
-commit and answers as the route in ``api/events.py``. Everything else (an unknown or uncached
-token, a role that may not send, an Idempotency-Key) goes to that route, which also keeps the
-endpoint in the OpenAPI document. Requests on this path are logged and counted like any other.
+knows that may send events and no Idempotency-Key. Reading, storing and answering are
+``event_requests.py``'s, which the route in ``api/events.py`` calls too: this path only gets the
+bytes. Everything else (an unknown or uncached token, a role that may not send, an
+Idempotency-Key) goes to that route, which also keeps the endpoint in the OpenAPI document.
+Requests on this path are logged and counted like any other.
 """
 
 from __future__ import annotations
 
-import structlog
 from starlette.datastructures import State
 from starlette.types import Receive, Scope, Send
 
-from heedful.core.access.model import Permission
-from heedful.core.events.cloudevents import storable_text_only
-from heedful.entrypoints.api.events import (
-    BATCH,
-    decode_events,
-    media_type_of,
-    store_decoded,
-)
-from heedful.entrypoints.api.problems import problem
+from heedful.entrypoints.event_requests import answer_events, may_send
 from heedful.entrypoints.observability import FixedRoute, ObserveRequests
 from heedful.entrypoints.token_cache import cached_bearer
 
 EVENTS_PATH = "/api/v1/events"
-log = structlog.get_logger("heedful.events")
-
-
 _ROUTE = FixedRoute.at(EVENTS_PATH)
 
 
@@ -50,7 +39,7 @@ class EventIngest:
                 return False  # its remembered answer commits with its events: the route's job
         actor = cached_bearer(self._state.token_cache, scope["headers"])
         scope["heedful.sender"] = actor  # its scope is stored with the events (ADR 0029)
-        return actor is not None and actor.may(Permission.SEND_EVENTS)
+        return may_send(actor)
 
     async def _answer(self, scope: Scope, receive: Receive, send: Send) -> None:
         scope["route"] = _ROUTE
@@ -58,26 +47,13 @@ class EventIngest:
         for name, value in scope["headers"]:
             if name == b"content-type":
                 content_type = value
-        media_type = media_type_of(content_type.decode("latin-1"))
         body = await _read_body(receive)
         if body is None:
             return  # the sender hung up; nothing was stored and nobody is listening
-        decoded = decode_events(media_type, body)
-        if isinstance(decoded, tuple):
-            try:
-                response = await store_decoded(
-                    self._state,
-                    decoded[1],
-                    single=media_type != BATCH,
-                    text_checked=storable_text_only(body),
-                    sender_locations=scope["heedful.sender"].scope,
-                )
-            except Exception:
-                # Nothing was acknowledged: the sender may retry the whole request safely.
-                log.exception("events_not_stored")
-                response = problem(500, "the events could not be stored; send them again")
-        else:
-            response = decoded
+        sender = scope["heedful.sender"]
+        response = await answer_events(
+            self._state, content_type.decode("latin-1"), body, sender.scope
+        )
         await response(scope, receive, send)
 
 

@@ -16,6 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from fastapi.security.utils import get_authorization_scheme_param
+
 from heedful.core.access.model import Actor
 from heedful.core.shared.clock import Clock
 from heedful.core.staff.handlers import hash_token
@@ -81,8 +83,8 @@ def cached_bearer(cache: TokenCache, headers: Iterable[tuple[bytes, bytes]]) -> 
         if name == b"authorization":
             authorization = value
             break
-    scheme, _, secret = authorization.decode("latin-1").partition(" ")
-    secret = secret.strip()
+    # FastAPI's own reading of the header (HTTPBearer's): the route and the lean path agree.
+    scheme, secret = get_authorization_scheme_param(authorization.decode("latin-1"))
     if scheme.lower() != "bearer" or not secret:
         return None
     return cache.actor_for(hash_token(secret))

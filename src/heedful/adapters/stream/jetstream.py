@@ -23,6 +23,8 @@ from nats.errors import TimeoutError as NoMessages
 from nats.js.api import AckPolicy, ConsumerConfig, StorageType, StreamConfig
 from nats.js.errors import NotFoundError
 
+from heedful.core.events.intake import UnreadableJson, decode_json
+
 log = structlog.get_logger("heedful.stream")
 
 STREAM = "HEEDFUL_EVENTS"
@@ -69,10 +71,12 @@ async def publish(settings: StreamSettings, events: Sequence[dict[str, Any]], su
 
 
 def _decode(data: bytes) -> object:
+    # The same reading as HTTP and files (core/events/intake.py): NaN and nesting past any bound
+    # are refused too, rather than stored or crashing this thread.
     try:
-        return json.loads(data)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return data.decode("utf-8", "replace")  # stored as rejected by the parser
+        return decode_json(data)
+    except UnreadableJson:
+        return data.decode("utf-8", "replace")  # refused by the parser: not a JSON object
 
 
 async def consume(settings: StreamSettings, store: StoreBatch, stop: threading.Event) -> None:

@@ -8,18 +8,32 @@ cannot hold, a bug) has only its savepoint undone: its failure is written down
 letter, while the rest of the batch is marked processed. The batch is marked processed in the
 same transaction as everything it caused, so a worker killed half-way leaves the whole batch to
 be done again and nothing done twice.
+
+What each event type sets off is one table, ``REACTIONS``: event type -> its reactions, in the
+order they run; the playbooks (``AFTER_EVERY_EVENT``) run after them for every type, so a playbook
+sees the promise a delivery just kept. A type with no entry reaches only the playbooks.
+
+To add an event type's reaction:
+1. register the type and its data fields in ``core/events/types.py`` (ingest refuses unknown
+   types), and
+2. write its reaction here, ``def on_x(moment: Reacting) -> None`` (it may write through
+   ``moment.uow`` and count in ``moment.report``; it never commits: the engine's savepoint does),
+3. add one line to ``REACTIONS``: ``"heedful.x.happened": (on_x,)``.
+A reaction that raises has only its event's savepoint undone and goes to the dead letters (ADR 22).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
+from types import MappingProxyType
 
 from heedful.core.access.model import SYSTEM
 from heedful.core.dead_letters.model import DeadLetter, LetterKind, RetryPolicy
 from heedful.core.dead_letters.recording import note_failure
-from heedful.core.events.model import BusinessEvent, StoredEvent
+from heedful.core.events.model import StoredEvent
 from heedful.core.events.references import (
     OUTSIDE_SCOPE,
     customer_named,
@@ -39,11 +53,6 @@ from heedful.core.promises.ports import PromiseFilter
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.ports import UnitOfWork
 
-_CLOSES: dict[str, PromiseKind] = {
-    "heedful.order.delivered": PromiseKind.DELIVER_BY,
-    "heedful.refund.issued": PromiseKind.REFUND_BY,
-}
-
 
 @dataclass
 class EngineReport:
@@ -54,6 +63,25 @@ class EngineReport:
     skipped: list[str] = field(default_factory=list)  # "source/id: why"
     failed: list[DeadLetter] = field(default_factory=list)  # to try again later, or set aside
     last_sequence: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reacting:
+    """One stored event being handled, inside its own savepoint: what every reaction is given."""
+
+    uow: UnitOfWork
+    stored: StoredEvent
+    now: datetime
+    report: EngineReport
+    playbooks: PlaybookIndex  # built once per batch: each event asks the index, not every playbook
+    tell_per_unit: int = DEFAULT_TELL_PER_UNIT
+
+    @property
+    def cause(self) -> str:
+        return f"{self.stored.event.source}/{self.stored.event.id}"
+
+
+Reaction = Callable[[Reacting], None]
 
 
 def process_events(
@@ -76,10 +104,11 @@ def process_events(
         playbooks = PlaybookIndex(uow.playbooks.enabled())
         failed: list[tuple[StoredEvent, Exception]] = []
         for item in stored:
+            moment = Reacting(uow, item, now, report, playbooks, tell_per_unit)
             try:
                 with uow:
-                    _react(uow, item, now, report, tell_per_unit)
-                    _run_playbooks(uow, item, now, report, playbooks)
+                    for reaction in reactions_for(item.event.type):
+                        reaction(moment)
                     uow.commit()
             except Exception as error:
                 # Only this event's savepoint was undone (on PostgreSQL that also clears the
@@ -112,62 +141,74 @@ def _set_back(
     return letter
 
 
-def _react(
-    uow: UnitOfWork, stored: StoredEvent, now: datetime, report: EngineReport, per_unit: int
-) -> None:
-    event = stored.event
+def tell_waiting_customers(moment: Reacting) -> None:
+    """Stock changed: the customers waiting for the item there are told, first come first served."""
+    event = moment.stored.event
     data = event.data
-    cause = f"{event.source}/{event.id}"
-    if event.type == "heedful.stock.changed":
-        location_id = location_named(uow, str(data["location"]), event.sender_locations)
-        if location_id is None:
-            report.skipped.append(f"{cause}: no location {data['location']}")
-            return
-        item = WantedItem(
-            product=str(data["product"]),
-            location_id=location_id,
-            variant=str(data.get("variant") or ""),
-            size=str(data.get("size") or ""),
-        )
-        restock = stock_changed(
-            uow, now, item, int(data["quantity"]), tell_per_unit=per_unit, cause=cause
-        )
-        report.told += len(restock.told)
-    elif event.type in _CLOSES:
-        report.kept += _keep_by_reference(uow, event, now, cause, report)
+    # A location-scoped sender's stock lands only at its own locations (ADR 0029).
+    location_id = location_named(moment.uow, str(data["location"]), event.sender_locations)
+    if location_id is None:
+        moment.report.skipped.append(f"{moment.cause}: no location {data['location']}")
+        return
+    item = WantedItem(
+        product=str(data["product"]),
+        location_id=location_id,
+        variant=str(data.get("variant") or ""),
+        size=str(data.get("size") or ""),
+    )
+    restock = stock_changed(
+        moment.uow,
+        moment.now,
+        item,
+        int(data["quantity"]),
+        tell_per_unit=moment.tell_per_unit,
+        cause=moment.cause,
+    )
+    moment.report.told += len(restock.told)
 
 
-def _run_playbooks(
-    uow: UnitOfWork, stored: StoredEvent, now: datetime, report: EngineReport, index: PlaybookIndex
-) -> None:
-    # After the built-in reactions, so a playbook sees the promise a delivery just kept.
-    outcome = fire_playbooks(uow, stored, now, index)
-    report.fired += outcome.fired
-    report.skipped.extend(outcome.skipped)
-
-
-def _keep_by_reference(
-    uow: UnitOfWork, event: BusinessEvent, now: datetime, cause: str, report: EngineReport
-) -> int:
-    event_type, data = event.type, event.data
+def keep_promises_by_reference(kind: PromiseKind, moment: Reacting) -> None:
+    """The customer's open promises of this kind with the event's ``order_ref`` are kept."""
+    uow, now, cause = moment.uow, moment.now, moment.cause
+    event_type, data = moment.stored.event.type, moment.stored.event.data
     customer = customer_named(uow, data["customer"])
     if customer is None:
-        return 0
-    if not sender_may_name(event, customer):
-        report.skipped.append(f"{cause}: {OUTSIDE_SCOPE}")
-        return 0
-    customer_id = customer.id
+        return
+    if not sender_may_name(moment.stored.event, customer):
+        moment.report.skipped.append(f"{cause}: {OUTSIDE_SCOPE}")
+        return
     reference = str(data["order_ref"]).strip()
-    kept = 0
     for candidate in uow.promises.find(
-        PromiseFilter(customer_id=customer_id, states=frozenset({PromiseState.OPEN})), 500
+        PromiseFilter(customer_id=customer.id, states=frozenset({PromiseState.OPEN})), 500
     ):
-        if candidate.kind is not _CLOSES[event_type] or candidate.reference != reference:
+        if candidate.kind is not kind or candidate.reference != reference:
             continue
         promise = uow.promises.get(candidate.id, for_change=True) or candidate
         promise.note(Evidence(now, EvidenceKind.EVENT, event_type, SYSTEM.label, cause))
         promise.keep(now, SYSTEM.label, f"{event_type} {reference}", cause)
         uow.promises.update(promise)
         uow.timers.cancel(promise.id)
-        kept += 1
-    return kept
+        moment.report.kept += 1
+
+
+def run_playbooks(moment: Reacting) -> None:
+    outcome = fire_playbooks(moment.uow, moment.stored, moment.now, moment.playbooks)
+    moment.report.fired += outcome.fired
+    moment.report.skipped.extend(outcome.skipped)
+
+
+# Event type -> its built-in reactions, in order. One line per type (see the recipe above).
+REACTIONS: Mapping[str, tuple[Reaction, ...]] = MappingProxyType(
+    {
+        "heedful.stock.changed": (tell_waiting_customers,),
+        "heedful.order.delivered": (partial(keep_promises_by_reference, PromiseKind.DELIVER_BY),),
+        "heedful.refund.issued": (partial(keep_promises_by_reference, PromiseKind.REFUND_BY),),
+    }
+)
+# For every event, after its built-in reactions: a playbook sees the promise a delivery just kept.
+AFTER_EVERY_EVENT: tuple[Reaction, ...] = (run_playbooks,)
+
+
+def reactions_for(event_type: str) -> tuple[Reaction, ...]:
+    """What an event of this type sets off, in order; an unknown type reaches only the playbooks."""
+    return (*REACTIONS.get(event_type, ()), *AFTER_EVERY_EVENT)

@@ -3,66 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
 from datetime import timedelta
-from typing import Any
 
-from heedful.core.events.cloudevents import InvalidEvent, parse_event
+from heedful.core.events.intake import (
+    MAX_BATCH,
+    IngestReport,
+    Rejection,
+    check_batch_size,
+    read_events,
+)
 from heedful.core.events.model import MIN_RETENTION_DAYS, BusinessEvent
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import InvalidInput
 from heedful.core.shared.ports import UnitOfWork
 
-# One batch is one transaction and one INSERT; a thousand events keep that statement well under
-# a megabyte of parameters and a request under a few tens of milliseconds.
-MAX_BATCH = 1000
-
-
-@dataclass(frozen=True, slots=True)
-class Rejection:
-    index: int  # the event's position in the batch, from 0
-    reason: str
-    field: str
-
-
-@dataclass
-class IngestReport:
-    accepted: int = 0
-    duplicates: int = 0
-    rejected: list[Rejection] = field(default_factory=list)
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "accepted": self.accepted,
-            "duplicates": self.duplicates,
-            "rejected": [
-                {"index": r.index, "reason": r.reason, "field": r.field} for r in self.rejected
-            ],
-        }
-
-
-def read_events(
-    raw_events: Sequence[object],
-    *,
-    text_checked: bool = False,
-    sender_locations: frozenset[str] | None = None,
-) -> tuple[list[BusinessEvent], IngestReport]:
-    """Parse each event; a bad one is reported by its index and never holds up the others.
-
-    ``text_checked``: as for ``parse_event``, established once for the body they came in.
-    ``sender_locations``: the sending token's locations (None: it sees every location), kept
-    with each event so that the engine acts only within them.
-    """
-    events: list[BusinessEvent] = []
-    report = IngestReport()
-    for index, raw in enumerate(raw_events):
-        try:
-            events.append(parse_event(raw, text_checked=text_checked))
-        except InvalidEvent as problem:
-            report.rejected.append(Rejection(index, problem.reason, problem.field or "event"))
-    if sender_locations is not None:
-        events = [replace(event, sender_locations=sender_locations) for event in events]
-    return events, report
+# The reading and counting every way in shares live in intake.py; named here too for callers.
+__all__ = [
+    "MAX_BATCH",
+    "IngestReport",
+    "Rejection",
+    "accept_events",
+    "purge_events",
+    "read_events",
+    "store_events",
+]
 
 
 def accept_events(
@@ -77,12 +41,9 @@ def accept_events(
     The caller answers the sender only after this returns: an acknowledged event survives a
     crash, and a retried one is counted as a duplicate rather than stored twice.
     """
-    if len(raw_events) > MAX_BATCH:
-        raise InvalidInput(f"send at most {MAX_BATCH} events per batch", field="body")
+    check_batch_size(len(raw_events))
     events, report = read_events(raw_events, sender_locations=sender_locations)
-    new = store_events(uow, clock, events)
-    report.accepted = sum(new)
-    report.duplicates = len(new) - report.accepted
+    report.count_stored(store_events(uow, clock, events))
     return report
 
 

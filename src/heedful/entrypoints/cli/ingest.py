@@ -7,7 +7,6 @@ an interrupted run is finished by running it again: nothing is stored twice.
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -21,6 +20,7 @@ from tqdm import tqdm
 from heedful.bootstrap import Container, build
 from heedful.config import Settings
 from heedful.core.events.handlers import MAX_BATCH, accept_events
+from heedful.core.events.intake import UnreadableJson, decode_json
 
 EXIT_ALL_ACCEPTED: Final = 0
 EXIT_SOME_REJECTED: Final = 1
@@ -42,10 +42,6 @@ class FileReport:
     rejected: list[RejectedLine] = field(default_factory=list)
 
 
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
 def _events(path: Path, report: FileReport) -> Iterator[tuple[int, Any]]:
     """(line number, decoded JSON) for every line that holds JSON; the others go to the report."""
     with path.open(encoding="utf-8-sig") as lines:
@@ -54,11 +50,9 @@ def _events(path: Path, report: FileReport) -> Iterator[tuple[int, Any]]:
                 continue  # a trailing newline or a blank separator is not an event
             report.lines += 1
             try:
-                yield number, json.loads(line, parse_constant=_refuse_constant)
-            except ValueError:
-                report.rejected.append(RejectedLine(number, "the line is not valid JSON", "line"))
-            except RecursionError:  # nesting far past core/events/bounds.py: refused, not a crash
-                report.rejected.append(RejectedLine(number, "the line nests too deep", "line"))
+                yield number, decode_json(line)
+            except UnreadableJson as unreadable:
+                report.rejected.append(RejectedLine(number, unreadable.reason("the line"), "line"))
 
 
 def ingest_file(
@@ -72,6 +66,7 @@ def ingest_file(
     def send(up_to_line: int) -> None:
         nonlocal lines_done
         outcome = accept_events(container.uow(), container.clock, [raw for _, raw in batch])
+        # Counted by the core, per batch; the file's totals are their sums.
         report.accepted += outcome.accepted
         report.duplicates += outcome.duplicates
         report.rejected += [
