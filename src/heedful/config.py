@@ -77,6 +77,14 @@ class Settings(BaseSettings):
         le=100,
         description="failed tries of an event, message, timer or job before it is set aside",
     )
+    # A year and a month by default, so a playbook's dry-run (at most 366 days) can replay the
+    # year; never under 30 days, the span in which a sender's retry is recognised by its key.
+    event_retention_days: int = Field(
+        400,
+        ge=30,
+        le=3650,
+        description="days a processed event is kept in the inbox, then purged",
+    )
     # At least the events' own 30 days: a purged event's key no longer recognises a retry.
     discarded_retention_days: int = Field(
         90,

@@ -14,6 +14,7 @@ from heedful.bootstrap import Container
 from heedful.core.events.cloudevents import parse_event
 from heedful.core.events.handlers import accept_events, purge_events
 from heedful.core.shared.clock import FrozenClock
+from heedful.entrypoints.worker.jobs import run_once
 
 
 def stock(event_id: str, quantity: int = 2, **extra: Any) -> dict[str, Any]:
@@ -157,3 +158,21 @@ def test_two_workers_never_take_the_same_event(
         taken_second = second.events.unprocessed(limit=3)
     assert [s.event.id for s in taken_first] == ["e-0", "e-1", "e-2"]
     assert [s.event.id for s in taken_second] == ["e-3", "e-4"]
+
+
+def test_the_worker_purges_processed_events_after_their_retention_and_keeps_the_rest(
+    container: Container, clock: FrozenClock
+) -> None:
+    # The housekeeping beat keeps the inbox from growing forever: processed events go after
+    # HEEDFUL_EVENT_RETENTION_DAYS (400 by default), unprocessed ones never.
+    accept_events(container.uow(), clock, [stock("old-1"), stock("old-2")])
+    with container.uow() as uow:
+        (first, _second) = uow.events.unprocessed(limit=2)
+        uow.events.mark_processed([first.sequence], at=clock.now())
+        uow.commit()
+    clock.advance(timedelta(days=399))
+    assert run_once(container)["purge_old_events"] == 0
+    clock.advance(timedelta(days=2))
+    assert run_once(container)["purge_old_events"] == 1
+    with container.uow() as uow:
+        assert [s.event.id for s in uow.events.unprocessed(limit=10)] == ["old-2"]

@@ -21,7 +21,7 @@ from heedful.bootstrap import Container
 from heedful.core.dead_letters.handlers import purge_discarded
 from heedful.core.dead_letters.model import DeadLetter, LetterKind, RetryPolicy
 from heedful.core.engine.reactions import process_events
-from heedful.core.events.handlers import accept_events
+from heedful.core.events.handlers import accept_events, purge_events
 from heedful.core.feedback.recompute import recompute_when_due
 from heedful.core.promises.deadlines import fire_due_timers
 from heedful.core.staff.logins import forget_old_failures
@@ -114,6 +114,11 @@ def purge_discarded_letters(container: Container) -> int:
     return purge_discarded(container.uow(), container.clock, days)
 
 
+def purge_old_events(container: Container) -> int:
+    """Processed events past their retention go; set-aside ones wait for an operator."""
+    return purge_events(container.uow(), container.clock, container.settings.event_retention_days)
+
+
 def forget_login_failures(container: Container) -> int:
     return forget_old_failures(container.uow(), container.clock)
 
@@ -130,6 +135,7 @@ JOBS: dict[str, Job] = {
     "forget_login_failures": forget_login_failures,
     "forget_rate_limit_windows": forget_rate_limit_windows,
     "purge_discarded_letters": purge_discarded_letters,
+    "purge_old_events": purge_old_events,
 }
 
 
