@@ -32,7 +32,7 @@ from heedful.core.promises.handlers import MakePromise, make_promise
 from heedful.core.promises.model import PromiseKind, PromiseState, WantedItem
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.ids import new_id
-from heedful.core.shared.ports import UnitOfWork
+from heedful.core.unit_of_work import UnitOfWork
 from heedful.entrypoints.observability import REGISTRY
 from heedful.entrypoints.worker.jobs import count_dead_letters, run_prompt_jobs
 

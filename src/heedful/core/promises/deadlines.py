@@ -21,10 +21,10 @@ from heedful.core.outreach.outbox import Message
 from heedful.core.promises.model import Evidence, EvidenceKind, Promise, PromiseKind
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.ids import new_id
-from heedful.core.shared.ports import UnitOfWork
 from heedful.core.shared.timers import Timer, TimerKind
 from heedful.core.sla.timers import fire_sla_timer
 from heedful.core.tasks.model import Task, TaskKind
+from heedful.core.unit_of_work import UnitOfWork
 
 
 @dataclass

@@ -16,9 +16,9 @@ from heedful.core.calendar import DateOverride, OpeningInterval
 from heedful.core.calendar.locations import Calendars, calendar_for
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import InvalidInput, NotFound
-from heedful.core.shared.ports import UnitOfWork
 from heedful.core.sla.handlers import location_hours_changed
 from heedful.core.staff.model import Location
+from heedful.core.unit_of_work import UnitOfWork
 
 MAX_REASON = 200
 

@@ -21,9 +21,9 @@ from heedful.core.promises.model import (
     PromiseState,
 )
 from heedful.core.shared.ids import new_id
-from heedful.core.shared.ports import UnitOfWork
 from heedful.core.shared.timers import Timer, TimerKind
 from heedful.core.sla.model import ClockKind, ClockState, SlaClock, SlaPolicy, policy_for
+from heedful.core.unit_of_work import UnitOfWork
 
 RESPONSES = (ClockKind.FIRST_RESPONSE, ClockKind.NEXT_RESPONSE)
 SLA_TIMERS = (TimerKind.SLA_WARNING, TimerKind.SLA_BREACH)

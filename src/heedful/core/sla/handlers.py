@@ -12,9 +12,9 @@ from heedful.core.conversations.kinds import Channel, Priority
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import NotFound
 from heedful.core.shared.ids import new_id
-from heedful.core.shared.ports import UnitOfWork
 from heedful.core.sla.clocks import ThreadClocks
 from heedful.core.sla.model import SlaPolicy
+from heedful.core.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)

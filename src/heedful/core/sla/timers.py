@@ -12,11 +12,11 @@ from heedful.core.access.model import SYSTEM, Role
 from heedful.core.conversations.model import Thread
 from heedful.core.promises.model import Evidence, EvidenceKind
 from heedful.core.shared.ids import new_id
-from heedful.core.shared.ports import UnitOfWork
 from heedful.core.shared.timers import Timer, TimerKind
 from heedful.core.sla.clocks import ThreadClocks
 from heedful.core.sla.model import ClockKind, ClockState, SlaClock
 from heedful.core.tasks.model import Task, TaskKind
+from heedful.core.unit_of_work import UnitOfWork
 
 _WHAT = {
     ClockKind.FIRST_RESPONSE: "first reply",

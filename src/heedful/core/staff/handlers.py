@@ -14,10 +14,10 @@ from heedful.core.customers.model import check_language, check_time_zone
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Conflict, InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
-from heedful.core.shared.ports import UnitOfWork
 from heedful.core.shared.text import refuse_hidden_characters
 from heedful.core.sla.handlers import location_hours_changed
 from heedful.core.staff.model import ApiToken, Location, LocationKind, StaffMember
+from heedful.core.unit_of_work import UnitOfWork
 
 TOKEN_PREFIX = "hdf_"  # noqa: S105 - a prefix, not a secret
 # scrypt parameters: ~50 ms on these machines, 16 MiB of memory per guess.

@@ -30,8 +30,8 @@ from heedful.core.feedback.recovery import CloseRecovery, close_recovery
 from heedful.core.feedback.surveys import DefineSurvey, define_survey
 from heedful.core.promises.deadlines import fire_due_timers
 from heedful.core.shared.clock import FrozenClock
-from heedful.core.shared.ports import UnitOfWork
 from heedful.core.shared.scope import CustomerScope
+from heedful.core.unit_of_work import UnitOfWork
 
 from .data import BANK, BOUTIQUE, HOTEL, RESTAURANT
 from .feedback_comments import BAD, CODE_SWITCHED, COMMENTS, GOOD, MIXED
