@@ -506,7 +506,7 @@ def test_a_merge_brings_her_threads_and_an_erasure_keeps_them_without_her_words(
 def test_new_opening_hours_keep_the_time_a_running_clock_has_spent(
     world: ConversationWorld,
 ) -> None:
-    from heedful.core.staff.handlers import set_opening_hours
+    from heedful.core.sla.calendar_days import set_opening_hours
 
     thread = world.email().thread
     world.clock.set(utc(2, 9))  # 10:00 Berlin: one of the two hours spent

@@ -26,7 +26,7 @@ from heedful.core.promises.handlers import (
 from heedful.core.promises.model import PromiseKind, PromiseState, WantedItem
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.errors import Conflict, InvalidInput, NotFound
-from heedful.core.staff.handlers import set_opening_hours
+from heedful.core.sla.calendar_days import set_opening_hours
 from heedful.core.tasks.model import TaskKind
 
 
