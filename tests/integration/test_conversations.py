@@ -35,8 +35,8 @@ from heedful.core.conversations.handlers import (
 from heedful.core.conversations.model import Direction, Priority, ThreadStatus
 from heedful.core.conversations.reply_templates import REPLY_TEMPLATES
 from heedful.core.customers.identities import IdentityKind
+from heedful.core.engine.timers import fire_due_timers
 from heedful.core.outreach.relay import Relay
-from heedful.core.promises.deadlines import fire_due_timers
 from heedful.core.promises.model import PromiseKind, PromiseState
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.errors import NotFound

@@ -12,9 +12,9 @@ from heedful.bootstrap import Container
 from heedful.core.access.model import Role
 from heedful.core.customers.consent import Purpose
 from heedful.core.customers.merging import merge_customers, undo_merge
+from heedful.core.engine.timers import fire_due_timers
 from heedful.core.outreach.outbox import MessageStatus
 from heedful.core.privacy import erase_customer, export_customer
-from heedful.core.promises.deadlines import fire_due_timers
 from heedful.core.promises.handlers import (
     MakePromise,
     cancel_promise,

@@ -1,6 +1,6 @@
 """An SLA clock's timers firing: warn the owner before the due time, tell the manager at it.
 
-Fired by the worker's timer job (core/promises/deadlines.fire_due_timers hands ``sla.*`` timers
+Fired by the worker's timer job (core/engine/timers.fire_due_timers hands ``sla.*`` timers
 here) in the transaction that removes the timer, so a crash fires it again, never half-way.
 """
 

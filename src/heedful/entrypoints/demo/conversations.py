@@ -25,7 +25,7 @@ from heedful.core.customers.commands import NewIdentity
 from heedful.core.customers.handlers import add_identity
 from heedful.core.customers.identities import IdentityKind, normalise_identity
 from heedful.core.customers.model import Customer, Segment
-from heedful.core.promises.deadlines import fire_due_timers
+from heedful.core.engine.timers import fire_due_timers
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.scope import CustomerScope
 from heedful.core.sla.calendar_days import calendar_year, set_calendar_day

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from heedful.core.access.model import Actor
 from heedful.core.customers.identities import IdentityKind, normalise_identity
-from heedful.core.promises.deadlines import fire_due_timers
+from heedful.core.engine.timers import fire_due_timers
 from heedful.core.promises.handlers import (
     MakePromise,
     cancel_promise,
