@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from heedful.core.conversations.kinds import Channel, Priority
+from heedful.core.sla.kinds import Channel, Priority
 from heedful.core.sla.model import ClockKind
 
 __all__ = [
