@@ -74,16 +74,11 @@ from fakes.staff import (
     FakeStaffRepository,
     FakeTokenRepository,
 )
+from heedful.core.calendar.ports import CalendarDayRepository
 from heedful.core.conversations.canned_replies import CannedReply, CannedReplyRepository
 from heedful.core.conversations.customer_names import CustomerNames
 from heedful.core.conversations.model import Team, Thread
-from heedful.core.conversations.ports import (
-    CalendarDayRepository,
-    SlaClockRepository,
-    SlaPolicyRepository,
-    TeamRepository,
-    ThreadRepository,
-)
+from heedful.core.conversations.ports import TeamRepository, ThreadRepository
 from heedful.core.customers.audit import AuditEntry
 from heedful.core.customers.consent import ConsentDecision
 from heedful.core.customers.identities import Identity
@@ -120,6 +115,7 @@ from heedful.core.promises.ports import (
 from heedful.core.shared.ports import IdempotencyRecord, IdempotencyStore
 from heedful.core.shared.timers import Timer
 from heedful.core.sla.model import SlaClock, SlaPolicy
+from heedful.core.sla.ports import SlaClockRepository, SlaPolicyRepository
 from heedful.core.staff.model import (
     ApiToken,
     Location,

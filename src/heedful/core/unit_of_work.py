@@ -12,15 +12,10 @@ from heedful.core.shared.ports import UnitOfWorkShape
 # For the type checker only: at run time a Protocol's annotations stay strings, and importing every
 # room here would make a cycle of any room whose handlers take the whole unit of work.
 if TYPE_CHECKING:
+    from heedful.core.calendar.ports import CalendarDayRepository
     from heedful.core.conversations.canned_replies import CannedReplyRepository
     from heedful.core.conversations.customer_names import CustomerNames
-    from heedful.core.conversations.ports import (
-        CalendarDayRepository,
-        SlaClockRepository,
-        SlaPolicyRepository,
-        TeamRepository,
-        ThreadRepository,
-    )
+    from heedful.core.conversations.ports import TeamRepository, ThreadRepository
     from heedful.core.customers.ports import (
         AuditLog,
         ConsentRepository,
@@ -45,6 +40,7 @@ if TYPE_CHECKING:
         TimerRepository,
     )
     from heedful.core.shared.ports import IdempotencyStore, UnitOfWorkShape
+    from heedful.core.sla.ports import SlaClockRepository, SlaPolicyRepository
     from heedful.core.staff.ports import (
         LocationRepository,
         LoginThrottles,

@@ -36,6 +36,7 @@ from heedful.adapters.storage.record_rows import (
 from heedful.adapters.storage.security_rows import SqlLoginThrottles, SqlSecurityEvents
 from heedful.adapters.storage.sla_rows import SqlCalendarDays, SqlSlaClocks, SqlSlaPolicies
 from heedful.adapters.storage.task_rows import SqlTasks, SqlTimers
+from heedful.core.calendar import ports as calendar_ports
 from heedful.core.conversations import ports as conversation_ports
 from heedful.core.conversations.canned_replies import CannedReplyRepository
 from heedful.core.conversations.customer_names import CustomerNames
@@ -50,6 +51,7 @@ from heedful.core.preferences import ports as preference_ports
 from heedful.core.privacy import ports as privacy_ports
 from heedful.core.promises import ports as promise_ports
 from heedful.core.shared import ports
+from heedful.core.sla import ports as sla_ports
 from heedful.core.staff import ports as staff_ports
 
 
@@ -84,9 +86,9 @@ class SqlUnitOfWork:
     playbooks: PlaybookRepository
     threads: conversation_ports.ThreadRepository
     teams: conversation_ports.TeamRepository
-    sla_policies: conversation_ports.SlaPolicyRepository
-    sla_clocks: conversation_ports.SlaClockRepository
-    calendar_days: conversation_ports.CalendarDayRepository
+    sla_policies: sla_ports.SlaPolicyRepository
+    sla_clocks: sla_ports.SlaClockRepository
+    calendar_days: calendar_ports.CalendarDayRepository
     canned_replies: CannedReplyRepository
     customer_names: CustomerNames
     feedback: FeedbackStore
