@@ -1,7 +1,7 @@
-"""The words a thread and an SLA policy share: its channel and its priority.
+"""The words a thread and an SLA policy share: its channel, its priority, its status.
 
-In the SLA room, below conversations, so that policies match on them without importing threads
-(ADR 0030); conversations take them from here.
+In the SLA room, below conversations, so that policies match on them and clocks stop and start
+on a thread's status without importing threads (ADR 0030); conversations take them from here.
 """
 
 from __future__ import annotations
@@ -19,3 +19,9 @@ class Priority(StrEnum):
     NORMAL = "normal"
     HIGH = "high"
     URGENT = "urgent"
+
+
+class ThreadStatus(StrEnum):
+    OPEN = "open"
+    WAITING_ON_CUSTOMER = "waiting_on_customer"  # the clocks stop: the ball is in her court
+    RESOLVED = "resolved"
