@@ -8,10 +8,13 @@ imported or run) and prints, per room pair, the modules that import across, then
 - arrows: room-to-room arrows (distinct ordered pairs of rooms, "a imports b");
 - back-edges: arrows against LAYERS below (a lower room importing a higher one);
 - mutual pairs: pairs of rooms that import each other;
-- private imports: a module of one room importing a private module (`_name`) of another.
+- private imports: a module of one room importing a private module (`_name`) of another;
+- whole: rooms whose handlers take the whole unit of work (`heedful.core.unit_of_work`, ADR 0030).
+  It names every room's repositories for a type only, so it sits above all rooms and its arrows
+  are counted here, not among the rooms': each room that narrows to its own protocol lowers it.
 
-With `--ceiling arrows=N,back=N,mutual=N,private=N` it exits 1 when a figure rises above its ceiling
-(`make lint` runs it so); with `--verbose` it names every importing module.
+With `--ceiling arrows=N,back=N,mutual=N,private=N,whole=N` it exits 1 when a figure rises
+above its ceiling (`make lint` runs it so); with `--verbose` it names every importing module.
 """
 
 # ruff: noqa: T201  (a script: printing is its output)
@@ -42,6 +45,10 @@ LAYERS: list[set[str]] = [
     {"playbooks", "privacy"},
     {"engine"},
 ]
+
+
+# The whole unit of work: every room's repositories composed for the handlers' type (ADR 0030).
+WHOLE = "unit_of_work"
 
 
 def level_of(room: str) -> int:
@@ -90,9 +97,10 @@ def is_private(module: str) -> bool:
     return any(part.startswith("_") and not part.startswith("__") for part in module.split(".")[3:])
 
 
-def collect() -> tuple[dict[tuple[str, str], set[str]], list[tuple[str, str]]]:
-    """(room pair -> importing modules, [(importer, private module)])."""
+def collect() -> tuple[dict[tuple[str, str], set[str]], list[tuple[str, str]], set[str]]:
+    """(room pair -> importing modules, [(importer, private module)], rooms taking the whole)."""
     arrows: dict[tuple[str, str], set[str]] = defaultdict(set)
+    whole: set[str] = set()
     private: set[tuple[str, str]] = set()
     known = {path.with_suffix("").name for path in CORE.iterdir()}
     for path in sorted(CORE.rglob("*.py")):
@@ -105,23 +113,27 @@ def collect() -> tuple[dict[tuple[str, str], set[str]], list[tuple[str, str]]]:
             target_room = room_of(target)
             if target_room is None or target_room == source_room or target_room not in known:
                 continue
+            if WHOLE in (source_room, target_room):
+                if target_room == WHOLE:
+                    whole.add(source_room)
+                continue
             arrows[(source_room, target_room)].add(name)
             if (
                 is_private(target)
                 and (CORE.parent / Path(*target.split(".")[1:])).with_suffix(".py").exists()
             ):
                 private.add((name, target))
-    return arrows, sorted(private)
+    return arrows, sorted(private), whole
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--ceiling", default="", help="arrows=N,back=N,mutual=N,private=N")
+    parser.add_argument("--ceiling", default="", help="arrows=N,back=N,mutual=N,private=N,whole=N")
     parser.add_argument("--verbose", action="store_true", help="name every importing module")
     parser.add_argument("--quiet", action="store_true", help="print only the figures")
     args = parser.parse_args()
 
-    arrows, private = collect()
+    arrows, private, whole = collect()
     back = sorted(pair for pair in arrows if level_of(pair[0]) < level_of(pair[1]))
     mutual = sorted({tuple(sorted(pair)) for pair in arrows if (pair[1], pair[0]) in arrows})
 
@@ -142,19 +154,22 @@ def main() -> int:
         print("cross-room imports of private modules:")
         for importer, target in private:
             print(f"  {importer} -> {target}")
+        print(f"rooms that take the whole unit of work: {', '.join(sorted(whole))}")
 
     figures = {
         "arrows": len(arrows),
         "back": len(back),
         "mutual": len(mutual),
         "private": len(private),
+        "whole": len(whole),
     }
     print(
         f"arrows={figures['arrows']} back-edges={figures['back']} "
-        f"mutual-pairs={figures['mutual']} private-imports={figures['private']}"
+        f"mutual-pairs={figures['mutual']} private-imports={figures['private']} "
+        f"whole-unit-of-work={figures['whole']}"
     )
 
-    # The same without the floor: shared/ports.py naming every room weighs on every figure above.
+    # The same without the floor, comparable with the figures from before ADR 0030.
     rooms_only = {pair for pair in arrows if "shared" not in pair}
     print(
         f"without shared: arrows={len(rooms_only)} "

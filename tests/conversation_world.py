@@ -13,10 +13,10 @@ from heedful.core.conversations.handlers import InboundEmail, Received, receive_
 from heedful.core.conversations.model import ThreadMessage
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.ids import new_id
-from heedful.core.shared.ports import UnitOfWork
 from heedful.core.sla.handlers import PolicyIn, create_policy
 from heedful.core.sla.model import SlaClock, SlaPolicy
 from heedful.core.staff.model import Location, StaffMember
+from heedful.core.unit_of_work import UnitOfWork
 
 DOMAIN = "heedful.test"
 

@@ -20,8 +20,8 @@ from heedful.core.promises.handlers import MakePromise, make_promise
 from heedful.core.promises.model import Promise, PromiseKind, WantedItem
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.ids import new_id
-from heedful.core.shared.ports import UnitOfWork
 from heedful.core.staff.model import Location, StaffMember
+from heedful.core.unit_of_work import UnitOfWork
 
 BAG = "bag-noir"
 

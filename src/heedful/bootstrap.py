@@ -27,8 +27,8 @@ from heedful.core.outreach.default_templates import DEFAULT_TEMPLATES
 from heedful.core.outreach.relay import Relay
 from heedful.core.playbooks.message_templates import PLAYBOOK_TEMPLATES
 from heedful.core.shared.clock import Clock
-from heedful.core.shared.ports import UnitOfWork
 from heedful.core.shared.throttle import RateLimits
+from heedful.core.unit_of_work import UnitOfWork
 
 
 @dataclass

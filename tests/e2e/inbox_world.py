@@ -24,7 +24,7 @@ from heedful.core.conversations.handlers import (
     reply,
 )
 from heedful.core.conversations.model import Thread, ThreadMessage
-from heedful.core.promises.deadlines import fire_due_timers
+from heedful.core.engine.timers import fire_due_timers
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.ids import new_id
 from heedful.core.sla.handlers import PolicyIn, create_policy

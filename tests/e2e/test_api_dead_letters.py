@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from heedful.adapters.storage.promise_tables import timers
 from heedful.core.engine.reactions import process_events
+from heedful.core.engine.timers import fire_due_timers
 from heedful.core.events.model import BusinessEvent
-from heedful.core.promises.deadlines import fire_due_timers
 
 if TYPE_CHECKING:
     from api_personas import ApiWorld

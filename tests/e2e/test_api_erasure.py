@@ -24,7 +24,7 @@ from heedful.core.customers.commands import RecordConsent
 from heedful.core.customers.consent import Purpose
 from heedful.core.customers.handlers import record_consent
 from heedful.core.engine.reactions import process_events
-from heedful.core.promises.deadlines import fire_due_timers
+from heedful.core.engine.timers import fire_due_timers
 
 if TYPE_CHECKING:
     from api_personas import Api, ApiWorld

@@ -21,8 +21,8 @@ from heedful.bootstrap import build
 from heedful.config import Settings
 from heedful.core.access.model import Role
 from heedful.core.customers.consent import Purpose
+from heedful.core.engine.timers import fire_due_timers
 from heedful.core.outreach.outbox import Message, MessageStatus
-from heedful.core.promises.deadlines import fire_due_timers
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.ids import new_id
 from heedful.core.tasks.model import Task, TaskKind

@@ -11,8 +11,8 @@ from heedful.adapters.storage.promise_tables import timers
 from heedful.bootstrap import Container
 from heedful.core.access.model import Role
 from heedful.core.engine.reactions import process_events
+from heedful.core.engine.timers import fire_due_timers
 from heedful.core.events.model import BusinessEvent
-from heedful.core.promises.deadlines import fire_due_timers
 
 
 def poison(container: Container, location_id: str, event_id: str) -> None:

@@ -20,8 +20,8 @@ from heedful.bootstrap import Container
 from heedful.core.access.model import SYSTEM, Role
 from heedful.core.customers.consent import Purpose
 from heedful.core.customers.model import Customer
+from heedful.core.engine.timers import fire_due_timers
 from heedful.core.outreach.outbox import Message, MessageStatus
-from heedful.core.promises.deadlines import fire_due_timers
 from heedful.core.promises.handlers import MakePromise, list_promises, make_promise
 from heedful.core.promises.model import Promise, PromiseKind, PromiseState
 from heedful.core.shared.clock import FrozenClock

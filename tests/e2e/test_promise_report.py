@@ -19,7 +19,7 @@ from console_world import World, log_in
 from fastapi.testclient import TestClient
 
 from heedful.core.access.model import Role
-from heedful.core.promises.deadlines import fire_due_timers
+from heedful.core.engine.timers import fire_due_timers
 from heedful.core.promises.handlers import (
     MakePromise,
     cancel_promise,

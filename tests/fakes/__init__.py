@@ -74,30 +74,36 @@ from fakes.staff import (
     FakeStaffRepository,
     FakeTokenRepository,
 )
+from heedful.core.calendar.ports import CalendarDayRepository
 from heedful.core.conversations.canned_replies import CannedReply, CannedReplyRepository
 from heedful.core.conversations.customer_names import CustomerNames
 from heedful.core.conversations.model import Team, Thread
-from heedful.core.conversations.ports import (
-    CalendarDayRepository,
-    SlaClockRepository,
-    SlaPolicyRepository,
-    TeamRepository,
-    ThreadRepository,
-)
+from heedful.core.conversations.ports import TeamRepository, ThreadRepository
 from heedful.core.customers.audit import AuditEntry
 from heedful.core.customers.consent import ConsentDecision
 from heedful.core.customers.identities import Identity
 from heedful.core.customers.merge import MergeRecord
 from heedful.core.customers.model import Customer
+from heedful.core.customers.ports import (
+    AuditLog,
+    ConsentRepository,
+    CustomerRepository,
+    IdentityRepository,
+    MergeRepository,
+    OwnedRows,
+)
 from heedful.core.dead_letters.ports import DeadLetters
 from heedful.core.events.model import EventInbox, StoredEvent
 from heedful.core.feedback.dashboard_ports import DashboardReads
 from heedful.core.feedback.model import Survey, SurveyInvitation
 from heedful.core.feedback.ports import FeedbackStore
 from heedful.core.history.model import HistoryEntry
+from heedful.core.history.ports import HistoryRepository
 from heedful.core.outreach.outbox import Message
 from heedful.core.playbooks.ports import PlaybookRepository
 from heedful.core.preferences.model import Preference
+from heedful.core.preferences.ports import PreferenceRepository
+from heedful.core.privacy.ports import Erasure, ErasureRepository
 from heedful.core.promises.model import Promise
 from heedful.core.promises.ports import (
     Outbox,
@@ -106,26 +112,10 @@ from heedful.core.promises.ports import (
     TaskRepository,
     TimerRepository,
 )
-from heedful.core.shared.ports import (
-    AuditLog,
-    ConsentRepository,
-    CustomerRepository,
-    Erasure,
-    ErasureRepository,
-    HistoryRepository,
-    IdempotencyRecord,
-    IdempotencyStore,
-    IdentityRepository,
-    LocationRepository,
-    MergeRepository,
-    OwnedRows,
-    PreferenceRepository,
-    StaffRepository,
-    TokenRepository,
-    UnitOfWork,
-)
+from heedful.core.shared.ports import IdempotencyRecord, IdempotencyStore
 from heedful.core.shared.timers import Timer
 from heedful.core.sla.model import SlaClock, SlaPolicy
+from heedful.core.sla.ports import SlaClockRepository, SlaPolicyRepository
 from heedful.core.staff.model import (
     ApiToken,
     Location,
@@ -133,8 +123,15 @@ from heedful.core.staff.model import (
     SecurityEvent,
     StaffMember,
 )
-from heedful.core.staff.ports import LoginThrottles, SecurityEvents
+from heedful.core.staff.ports import (
+    LocationRepository,
+    LoginThrottles,
+    SecurityEvents,
+    StaffRepository,
+    TokenRepository,
+)
 from heedful.core.tasks.model import Task
+from heedful.core.unit_of_work import UnitOfWork
 
 T = TypeVar("T")
 

@@ -20,11 +20,8 @@ from heedful.core.customers.merge import MergeRecord
 from heedful.core.customers.model import Customer, CustomerStatus, fold, search_terms
 from heedful.core.history.model import KEPT_ON_ERASURE, HistoryEntry, HistoryKind
 from heedful.core.preferences.model import Preference
-from heedful.core.shared.ports import (
-    CustomerScope,
-    Erasure,
-    Page,
-)
+from heedful.core.privacy.ports import Erasure
+from heedful.core.shared.ports import CustomerScope, Page
 
 if TYPE_CHECKING:
     from fakes import FakeState

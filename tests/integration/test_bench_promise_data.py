@@ -17,8 +17,8 @@ from heedful.bootstrap import Container, build
 from heedful.config import Settings
 from heedful.core.customers.channels import Channel
 from heedful.core.customers.consent import Purpose
+from heedful.core.engine.timers import fire_due_timers
 from heedful.core.outreach.policy import ContactRules, Send, decide
-from heedful.core.promises.deadlines import fire_due_timers
 from heedful.core.promises.model import PromiseKind, PromiseState, WantedItem
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.timers import TimerKind

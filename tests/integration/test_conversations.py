@@ -35,8 +35,8 @@ from heedful.core.conversations.handlers import (
 from heedful.core.conversations.model import Direction, Priority, ThreadStatus
 from heedful.core.conversations.reply_templates import REPLY_TEMPLATES
 from heedful.core.customers.identities import IdentityKind
+from heedful.core.engine.timers import fire_due_timers
 from heedful.core.outreach.relay import Relay
-from heedful.core.promises.deadlines import fire_due_timers
 from heedful.core.promises.model import PromiseKind, PromiseState
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.errors import NotFound
@@ -506,7 +506,7 @@ def test_a_merge_brings_her_threads_and_an_erasure_keeps_them_without_her_words(
 def test_new_opening_hours_keep_the_time_a_running_clock_has_spent(
     world: ConversationWorld,
 ) -> None:
-    from heedful.core.staff.handlers import set_opening_hours
+    from heedful.core.sla.calendar_days import set_opening_hours
 
     thread = world.email().thread
     world.clock.set(utc(2, 9))  # 10:00 Berlin: one of the two hours spent

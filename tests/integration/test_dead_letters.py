@@ -24,15 +24,15 @@ from heedful.core.customers.consent import Purpose
 from heedful.core.dead_letters.handlers import retry_dead_letter
 from heedful.core.dead_letters.model import DeadLetter, LetterKind, LetterState
 from heedful.core.engine.reactions import process_events
+from heedful.core.engine.timers import fire_due_timers
 from heedful.core.events.model import BusinessEvent
 from heedful.core.feedback.recompute import JOB, recompute_when_due
 from heedful.core.outreach.outbox import Message, MessageStatus
-from heedful.core.promises.deadlines import fire_due_timers
 from heedful.core.promises.handlers import MakePromise, make_promise
 from heedful.core.promises.model import PromiseKind, PromiseState, WantedItem
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.ids import new_id
-from heedful.core.shared.ports import UnitOfWork
+from heedful.core.unit_of_work import UnitOfWork
 from heedful.entrypoints.observability import REGISTRY
 from heedful.entrypoints.worker.jobs import count_dead_letters, run_prompt_jobs
 

@@ -35,10 +35,10 @@ from heedful.core.promises.model import Promise, PromiseKind, PromiseState, Want
 from heedful.core.promises.ports import PromiseFilter
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.errors import Conflict
-from heedful.core.shared.ports import UnitOfWork
 from heedful.core.shared.timers import Timer, TimerKind
 from heedful.core.sla.handlers import PolicyIn, create_policy
 from heedful.core.staff.model import Location
+from heedful.core.unit_of_work import UnitOfWork
 
 Factory = Callable[[], UnitOfWork]
 

@@ -38,7 +38,7 @@ from heedful.core.promises.model import PromiseKind, PromiseState
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.errors import Conflict, InvalidInput
 from heedful.core.shared.ids import new_id
-from heedful.core.staff.handlers import set_opening_hours
+from heedful.core.sla.calendar_days import set_opening_hours
 from heedful.core.staff.model import StaffMember
 from heedful.core.tasks.model import TaskKind
 

@@ -18,8 +18,7 @@ from heedful.core.promises.handlers import MakePromise, make_promise
 from heedful.core.promises.model import Promise, PromiseKind
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.ids import new_id
-from heedful.core.sla.calendar_days import set_calendar_day
-from heedful.core.staff.handlers import set_opening_hours
+from heedful.core.sla.calendar_days import set_calendar_day, set_opening_hours
 
 MONDAY_EVENING = datetime(2026, 3, 9, 17, 0, tzinfo=UTC)  # Mon 19:00 in Kyiv, after closing
 TUESDAY = date(2026, 3, 10)

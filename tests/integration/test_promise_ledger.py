@@ -12,9 +12,9 @@ from heedful.bootstrap import Container
 from heedful.core.access.model import Role
 from heedful.core.customers.consent import Purpose
 from heedful.core.customers.merging import merge_customers, undo_merge
+from heedful.core.engine.timers import fire_due_timers
 from heedful.core.outreach.outbox import MessageStatus
 from heedful.core.privacy import erase_customer, export_customer
-from heedful.core.promises.deadlines import fire_due_timers
 from heedful.core.promises.handlers import (
     MakePromise,
     cancel_promise,
@@ -26,7 +26,7 @@ from heedful.core.promises.handlers import (
 from heedful.core.promises.model import PromiseKind, PromiseState, WantedItem
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.errors import Conflict, InvalidInput, NotFound
-from heedful.core.staff.handlers import set_opening_hours
+from heedful.core.sla.calendar_days import set_opening_hours
 from heedful.core.tasks.model import TaskKind
 
 

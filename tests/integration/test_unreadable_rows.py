@@ -24,9 +24,9 @@ from heedful.core.access.model import SYSTEM
 from heedful.core.customers.consent import Purpose
 from heedful.core.dead_letters.handlers import discard_dead_letter, retry_dead_letter
 from heedful.core.dead_letters.model import DeadLetter, LetterKind, LetterState
+from heedful.core.engine.timers import fire_due_timers
 from heedful.core.events.model import BusinessEvent
 from heedful.core.outreach.outbox import Message, MessageStatus
-from heedful.core.promises.deadlines import fire_due_timers
 from heedful.core.promises.handlers import MakePromise, make_promise
 from heedful.core.promises.model import PromiseKind, PromiseState
 from heedful.core.shared.clock import FrozenClock

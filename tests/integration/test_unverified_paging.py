@@ -18,7 +18,7 @@ from conversation_world import ConversationWorld, build_conversation_world
 from heedful.bootstrap import Container
 from heedful.core.conversations.handlers import ChatIn, Received, accept_sender, receive_chat
 from heedful.core.conversations.report import ResponsivenessAsk, responsiveness_report
-from heedful.core.promises.deadlines import fire_due_timers
+from heedful.core.engine.timers import fire_due_timers
 from heedful.core.promises.model import PromiseState
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.sla.model import ClockKind, ClockState

@@ -22,7 +22,7 @@ from heedful.core.conversations.handlers import (
     receive_email,
 )
 from heedful.core.customers.identities import IdentityKind
-from heedful.core.promises.deadlines import fire_due_timers
+from heedful.core.engine.timers import fire_due_timers
 from heedful.core.promises.model import PromiseState
 from heedful.core.promises.report import ReportAsk, promise_report
 from heedful.core.shared.clock import FrozenClock

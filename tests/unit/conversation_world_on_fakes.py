@@ -12,7 +12,7 @@ from fakes import FakeUnitOfWork
 from heedful.core.access.model import Actor, Role
 from heedful.core.conversations.handlers import InboundEmail, Received, receive_email, reply
 from heedful.core.conversations.model import ThreadMessage
-from heedful.core.promises.deadlines import TimerReport, fire_due_timers
+from heedful.core.engine.timers import TimerReport, fire_due_timers
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.ids import new_id
 from heedful.core.sla.handlers import PolicyIn, create_policy

@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from heedful.core.conversations.kinds import Channel, Priority
 from heedful.core.conversations.report import (
     BENCHMARKS,
     CSV_COLUMNS,
@@ -22,6 +21,7 @@ from heedful.core.conversations.report import (
     tally_responsiveness,
 )
 from heedful.core.reports import report_period
+from heedful.core.sla.kinds import Channel, Priority
 from heedful.core.sla.model import ClockFact, ClockKind
 
 # Wednesday 11 March 2026, 10:00 in Kyiv; the default period is the last twelve ISO weeks.

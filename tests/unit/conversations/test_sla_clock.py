@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from heedful.core.calendar import BusinessCalendar, weekly_hours
-from heedful.core.conversations.kinds import Channel, Priority
 from heedful.core.shared.errors import Conflict, InvalidInput
+from heedful.core.sla.kinds import Channel, Priority
 from heedful.core.sla.model import ClockKind, ClockState, SlaClock, SlaPolicy, policy_for
 
 BERLIN = BusinessCalendar("Europe/Berlin", weekly_hours({"mon-fri": "09:00-18:00"}), "DE")

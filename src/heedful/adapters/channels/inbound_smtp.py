@@ -20,7 +20,7 @@ from heedful.adapters.channels.inbound_mail import parse_email
 from heedful.core.conversations.inbound import Received, receive_email
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import HeedfulError
-from heedful.core.shared.ports import UnitOfWork
+from heedful.core.unit_of_work import UnitOfWork
 
 log = structlog.get_logger("heedful.inbound_smtp")
 MAX_MESSAGE_BYTES = 10 * 1024 * 1024

@@ -21,7 +21,8 @@ from heedful.adapters.storage.tables import (
 from heedful.core.access.model import Role
 from heedful.core.customers.audit import AuditEntry
 from heedful.core.customers.merge import FieldChange, MergeRecord
-from heedful.core.shared.ports import Erasure, IdempotencyRecord
+from heedful.core.privacy.ports import Erasure
+from heedful.core.shared.ports import IdempotencyRecord
 from heedful.core.staff.model import ApiToken, Location, LocationKind, StaffMember
 
 

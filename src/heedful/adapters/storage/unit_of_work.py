@@ -36,21 +36,27 @@ from heedful.adapters.storage.record_rows import (
 from heedful.adapters.storage.security_rows import SqlLoginThrottles, SqlSecurityEvents
 from heedful.adapters.storage.sla_rows import SqlCalendarDays, SqlSlaClocks, SqlSlaPolicies
 from heedful.adapters.storage.task_rows import SqlTasks, SqlTimers
+from heedful.core.calendar import ports as calendar_ports
 from heedful.core.conversations import ports as conversation_ports
 from heedful.core.conversations.canned_replies import CannedReplyRepository
 from heedful.core.conversations.customer_names import CustomerNames
+from heedful.core.customers import ports as customer_ports
 from heedful.core.dead_letters.ports import DeadLetters
 from heedful.core.events.model import EventInbox
 from heedful.core.feedback.dashboard_ports import DashboardReads
 from heedful.core.feedback.ports import FeedbackStore
+from heedful.core.history import ports as history_ports
 from heedful.core.playbooks.ports import PlaybookRepository
+from heedful.core.preferences import ports as preference_ports
+from heedful.core.privacy import ports as privacy_ports
 from heedful.core.promises import ports as promise_ports
 from heedful.core.shared import ports
+from heedful.core.sla import ports as sla_ports
 from heedful.core.staff import ports as staff_ports
 
 
 class SqlUnitOfWork:
-    """Implements ``heedful.core.shared.ports.UnitOfWork``.
+    """Implements ``heedful.core.unit_of_work.UnitOfWork``.
 
     The outermost block owns a connection and its transaction. A nested block is a SAVEPOINT: its
     ``commit()`` releases the savepoint (the outer block still decides), and leaving it without a
@@ -58,18 +64,18 @@ class SqlUnitOfWork:
     """
 
     # Declared as the ports' types: the Protocol's attributes are what callers may rely on.
-    customers: ports.CustomerRepository
-    identities: ports.IdentityRepository
-    preferences: ports.PreferenceRepository
-    consents: ports.ConsentRepository
-    history: ports.HistoryRepository
-    owned: ports.OwnedRows
-    audit: ports.AuditLog
-    merges: ports.MergeRepository
-    erasures: ports.ErasureRepository
-    locations: ports.LocationRepository
-    staff: ports.StaffRepository
-    tokens: ports.TokenRepository
+    customers: customer_ports.CustomerRepository
+    identities: customer_ports.IdentityRepository
+    preferences: preference_ports.PreferenceRepository
+    consents: customer_ports.ConsentRepository
+    history: history_ports.HistoryRepository
+    owned: customer_ports.OwnedRows
+    audit: customer_ports.AuditLog
+    merges: customer_ports.MergeRepository
+    erasures: privacy_ports.ErasureRepository
+    locations: staff_ports.LocationRepository
+    staff: staff_ports.StaffRepository
+    tokens: staff_ports.TokenRepository
     idempotency: ports.IdempotencyStore
     events: EventInbox
     promises: promise_ports.PromiseRepository
@@ -80,9 +86,9 @@ class SqlUnitOfWork:
     playbooks: PlaybookRepository
     threads: conversation_ports.ThreadRepository
     teams: conversation_ports.TeamRepository
-    sla_policies: conversation_ports.SlaPolicyRepository
-    sla_clocks: conversation_ports.SlaClockRepository
-    calendar_days: conversation_ports.CalendarDayRepository
+    sla_policies: sla_ports.SlaPolicyRepository
+    sla_clocks: sla_ports.SlaClockRepository
+    calendar_days: calendar_ports.CalendarDayRepository
     canned_replies: CannedReplyRepository
     customer_names: CustomerNames
     feedback: FeedbackStore

@@ -15,14 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from heedful.core.calendar.arithmetic import add_business_time
 from heedful.core.calendar.model import BusinessCalendar, DateOverride, weekly_hours
 from heedful.core.shared.errors import InvalidInput, NotFound
-
-if TYPE_CHECKING:  # the unit of work names the calendar room's records: named for mypy only
-    from heedful.core.shared.ports import UnitOfWork
 
 _ROUND_THE_CLOCK = {"mon-sun": ["00:00-24:00"]}
 
@@ -89,10 +86,28 @@ def calendar_of(
     )
 
 
+class _Places(Protocol):
+    def get(self, location_id: str) -> Place | None: ...
+
+
+class _DatedHours(Protocol):
+    def for_location(self, location_id: str) -> list[DateOverride]: ...
+
+
+class CalendarWork(Protocol):
+    """The part of the unit of work a calendar reads (ADR 0030): named here, below the rooms
+    that store locations and dated hours, so the calendar room imports none of them."""
+
+    @property
+    def locations(self) -> _Places: ...
+    @property
+    def calendar_days(self) -> _DatedHours: ...
+
+
 class Calendars:
     """Calendars by location for one use case: built once, their day spans cached inside."""
 
-    def __init__(self, uow: UnitOfWork) -> None:
+    def __init__(self, uow: CalendarWork) -> None:
         self._uow = uow
         self._by_location: dict[str, BusinessCalendar] = {}
 
@@ -113,7 +128,7 @@ class Calendars:
 class LocationBusinessHours:
     """Deadlines said in business time ("within 4 business hours"), in the location's calendar."""
 
-    def __init__(self, uow: UnitOfWork) -> None:
+    def __init__(self, uow: CalendarWork) -> None:
         self._calendars = Calendars(uow)
 
     def add(self, location_id: str, start: datetime, duration: timedelta) -> datetime:

@@ -16,7 +16,7 @@ from heedful.core.history.model import HistoryEntry
 from heedful.core.preferences.model import Polarity, Preference, grouped
 from heedful.core.preferences.usual import Usual, infer_usual
 from heedful.core.shared.clock import Clock
-from heedful.core.shared.ports import UnitOfWork
+from heedful.core.unit_of_work import UnitOfWork
 
 RECENT_HISTORY = 20
 # "The usual" looks further back than the card shows: a habit needs its history.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from heedful.core.access.model import Actor
 from heedful.core.conversations.model import Thread
 from heedful.core.shared.errors import NotFound
-from heedful.core.shared.ports import UnitOfWork
+from heedful.core.unit_of_work import UnitOfWork
 
 
 def load_thread(

@@ -14,8 +14,8 @@ from heedful.core.customers.model import LANGUAGES
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Forbidden, InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
-from heedful.core.shared.ports import UnitOfWork
 from heedful.core.shared.text import refuse_hidden_characters
+from heedful.core.unit_of_work import UnitOfWork
 
 MAX_TITLE = 200
 MAX_TEXT = 5_000

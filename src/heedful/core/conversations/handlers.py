@@ -35,9 +35,9 @@ from heedful.core.conversations.teams import create_team, list_teams, set_team_m
 from heedful.core.customers.audit import audit
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Forbidden, InvalidInput
-from heedful.core.shared.ports import UnitOfWork
 from heedful.core.sla.clocks import ThreadClocks
 from heedful.core.sla.model import SlaClock
+from heedful.core.unit_of_work import UnitOfWork
 
 __all__ = [
     "ChatIn",

@@ -42,10 +42,10 @@ from heedful.core.customers.model import Customer, CustomerStatus
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
-from heedful.core.shared.ports import UnitOfWork
 from heedful.core.shared.text import without_hidden_characters
 from heedful.core.sla.clocks import ThreadClocks
 from heedful.core.staff.model import Location
+from heedful.core.unit_of_work import UnitOfWork
 
 LANGUAGES = ("uk", "ru", "en")
 # What a later e-mail in an unverified thread can show; a first contact is only for new threads.

@@ -15,9 +15,9 @@ from heedful.core.calendar.locations import calendar_for
 from heedful.core.conversations.handlers import ThreadView, get_thread, list_inbox, list_teams
 from heedful.core.conversations.model import Note, Team, Thread, ThreadMessage
 from heedful.core.conversations.ports import InboxFilter
-from heedful.core.shared.ports import UnitOfWork
 from heedful.core.sla.model import ClockKind, ClockState, SlaClock
 from heedful.core.staff.model import StaffMember
+from heedful.core.unit_of_work import UnitOfWork
 
 PAGE = 50
 # The nav badge counts the threads about to breach among the first this many of the inbox, which

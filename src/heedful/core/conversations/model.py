@@ -10,7 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from heedful.core.conversations.kinds import Channel, Priority
+from heedful.core.sla.kinds import Channel, Priority
+
+# Re-exported: its home is sla/kinds.py, beside the clocks a status stops and starts.
+from heedful.core.sla.kinds import ThreadStatus as ThreadStatus  # noqa: PLC0414
 from heedful.core.sla.model import ClockKind
 
 __all__ = [
@@ -32,12 +35,6 @@ PREVIEW_CHARS = 200
 class Direction(StrEnum):
     IN = "in"  # from the customer
     OUT = "out"  # from staff
-
-
-class ThreadStatus(StrEnum):
-    OPEN = "open"
-    WAITING_ON_CUSTOMER = "waiting_on_customer"  # the clocks stop: the ball is in her court
-    RESOLVED = "resolved"
 
 
 @dataclass

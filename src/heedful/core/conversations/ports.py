@@ -1,13 +1,11 @@
-"""What conversations and their SLA clocks need from storage."""
+"""What conversations need from storage: threads, messages, notes, teams."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import Protocol
 
-from heedful.core.calendar import DateOverride
 from heedful.core.conversations.model import (
     Channel,
     Note,
@@ -17,7 +15,6 @@ from heedful.core.conversations.model import (
     ThreadMessage,
     ThreadStatus,
 )
-from heedful.core.sla.model import ClockFact, SlaClock, SlaPolicy
 
 OPEN_STATUSES = frozenset({ThreadStatus.OPEN, ThreadStatus.WAITING_ON_CUSTOMER})
 
@@ -87,42 +84,3 @@ class TeamRepository(Protocol):
     def get(self, team_id: str) -> Team | None: ...
     def update(self, team: Team) -> None: ...
     def list(self) -> list[Team]: ...
-
-
-class SlaPolicyRepository(Protocol):
-    def add(self, policy: SlaPolicy) -> None: ...
-    def get(self, policy_id: str) -> SlaPolicy | None: ...
-    def update(self, policy: SlaPolicy) -> None: ...
-    def list(self, *, active_only: bool = False) -> list[SlaPolicy]: ...
-
-
-class CalendarDayRepository(Protocol):
-    """A location's dated overrides of its weekly hours."""
-
-    def for_location(self, location_id: str) -> list[DateOverride]: ...
-    def put(self, location_id: str, override: DateOverride) -> None: ...
-    def remove(self, location_id: str, day: date) -> bool: ...
-
-
-class SlaClockRepository(Protocol):
-    def add(self, clock: SlaClock) -> None: ...
-    def get(self, clock_id: str, *, for_change: bool = False) -> SlaClock | None: ...
-    def update(self, clock: SlaClock) -> None: ...
-    def for_thread(self, thread_id: str) -> list[SlaClock]: ...
-    def counting_for_policy(self, policy_id: str) -> list[SlaClock]: ...
-    def counting_at_location(self, location_id: str) -> list[SlaClock]: ...
-
-    def due_between(self, since: datetime, until: datetime, limit: int) -> list[SlaClock]:
-        """Running clocks due in [since, until), earliest first: an index range, not a scan."""
-        ...
-
-    def ended_between(
-        self, since: datetime, until: datetime, location_ids: frozenset[str] | None
-    ) -> list[ClockFact]:
-        """Clocks started in [since, until) that were met or breached: the report's facts.
-
-        The window is on ``started_at`` (a clock counts in the week it started). A clock
-        breached and met later has ``breached`` True, ``breached_at``, ``met_at`` and ``spent``.
-        Threads of an unverified sender are left out until staff accept or answer her.
-        """
-        ...

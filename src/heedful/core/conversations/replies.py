@@ -25,8 +25,8 @@ from heedful.core.outreach.outbox import Message
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import InvalidInput
 from heedful.core.shared.ids import new_id
-from heedful.core.shared.ports import UnitOfWork
 from heedful.core.sla.clocks import ThreadClocks
+from heedful.core.unit_of_work import UnitOfWork
 
 # The outbox template of an e-mail reply (core/conversations/reply_templates.py).
 REPLY_TEMPLATE = "conversation_reply"

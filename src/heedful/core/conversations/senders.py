@@ -36,9 +36,9 @@ from heedful.core.conversations.access import load_thread
 from heedful.core.conversations.model import Direction, Thread, ThreadMessage
 from heedful.core.customers.audit import audit
 from heedful.core.shared.clock import Clock
-from heedful.core.shared.ports import UnitOfWork
 from heedful.core.sla.clocks import ThreadClocks
 from heedful.core.sla.timers import tell_breaches_on_acceptance
+from heedful.core.unit_of_work import UnitOfWork
 
 MAX_AUTHENTICATION = 500  # what is kept of the receiving server's header
 

@@ -9,8 +9,8 @@ from heedful.core.conversations.model import Team
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Forbidden, InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
-from heedful.core.shared.ports import UnitOfWork
 from heedful.core.shared.text import refuse_hidden_characters
+from heedful.core.unit_of_work import UnitOfWork
 
 MAX_NAME = 200
 

@@ -10,7 +10,7 @@ from heedful.core.shared.ids import new_id
 
 if TYPE_CHECKING:  # shared.ports imports this module: the unit of work is named for mypy only
     from heedful.core.access.model import Actor
-    from heedful.core.shared.ports import UnitOfWork
+    from heedful.core.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)

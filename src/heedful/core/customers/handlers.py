@@ -25,8 +25,9 @@ from heedful.core.customers.model import (
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
-from heedful.core.shared.ports import Page, UnitOfWork
+from heedful.core.shared.ports import Page
 from heedful.core.shared.text import refuse_hidden_characters
+from heedful.core.unit_of_work import UnitOfWork
 
 SEARCH_LIMIT = 50
 REASON_LIMIT = 200

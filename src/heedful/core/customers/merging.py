@@ -27,7 +27,7 @@ from heedful.core.feedback.customer_records import follow_merge, follow_undo
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Conflict, InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
-from heedful.core.shared.ports import UnitOfWork
+from heedful.core.unit_of_work import UnitOfWork
 
 
 def _merge_in(

@@ -13,8 +13,8 @@ from heedful.core.customers.audit import audit
 from heedful.core.dead_letters.model import DeadLetter, LetterKind, LetterState
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Conflict, NotFound
-from heedful.core.shared.ports import UnitOfWork
 from heedful.core.shared.timers import Timer, TimerKind
+from heedful.core.unit_of_work import UnitOfWork
 
 OPEN_STATES = frozenset({LetterState.DEAD, LetterState.RETRYING})
 

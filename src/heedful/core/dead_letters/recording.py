@@ -14,7 +14,7 @@ from heedful.core.dead_letters.model import (
     first_failure,
     is_permanent,
 )
-from heedful.core.shared.ports import UnitOfWork
+from heedful.core.unit_of_work import UnitOfWork
 
 
 def note_failure(

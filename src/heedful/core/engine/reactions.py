@@ -51,7 +51,7 @@ from heedful.core.promises.model import (
 )
 from heedful.core.promises.ports import PromiseFilter
 from heedful.core.shared.clock import Clock
-from heedful.core.shared.ports import UnitOfWork
+from heedful.core.unit_of_work import UnitOfWork
 
 
 @dataclass

@@ -15,7 +15,7 @@ from heedful.core.events.intake import (
 from heedful.core.events.model import MIN_RETENTION_DAYS, BusinessEvent
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import InvalidInput
-from heedful.core.shared.ports import UnitOfWork
+from heedful.core.unit_of_work import UnitOfWork
 
 # The reading and counting every way in shares live in intake.py; named here too for callers.
 __all__ = [

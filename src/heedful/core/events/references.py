@@ -9,7 +9,7 @@ from heedful.core.customers.identities import IdentityKind, normalise_identity
 from heedful.core.customers.model import Customer
 from heedful.core.events.model import BusinessEvent
 from heedful.core.shared.errors import HeedfulError
-from heedful.core.shared.ports import UnitOfWork
+from heedful.core.unit_of_work import UnitOfWork
 
 _IDENTITY_KEYS = (
     ("phone", IdentityKind.PHONE),

@@ -22,7 +22,7 @@ from typing import Any
 
 from heedful.core.feedback import churn
 from heedful.core.feedback.ports import AnswerFilter
-from heedful.core.shared.ports import UnitOfWork
+from heedful.core.unit_of_work import UnitOfWork
 
 _EVERYTHING = 1_000_000
 

@@ -38,7 +38,7 @@ from heedful.core.reports import (
 )
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import InvalidInput
-from heedful.core.shared.ports import UnitOfWork
+from heedful.core.unit_of_work import UnitOfWork
 
 MEASURES = ("nps", "csat", "ces", "ces_easy")
 KIND_OF = {"nps": SurveyKind.NPS, "csat": SurveyKind.CSAT, "ces": SurveyKind.CES}

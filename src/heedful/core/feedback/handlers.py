@@ -33,7 +33,7 @@ from heedful.core.outreach.policy import Suppress, choose_channel
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
-from heedful.core.shared.ports import UnitOfWork
+from heedful.core.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 

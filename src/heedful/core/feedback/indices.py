@@ -15,7 +15,7 @@ from heedful.core.feedback.ports import AnswerFilter
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Forbidden, InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
-from heedful.core.shared.ports import UnitOfWork
+from heedful.core.unit_of_work import UnitOfWork
 
 _MOST_ANSWERS = 1_000_000
 

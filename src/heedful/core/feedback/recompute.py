@@ -26,7 +26,7 @@ from heedful.core.feedback.indices import assess_churn, compute_cx_index
 from heedful.core.feedback.ports import AnswerFilter
 from heedful.core.reports import report_zone
 from heedful.core.shared.clock import Clock
-from heedful.core.shared.ports import UnitOfWork
+from heedful.core.unit_of_work import UnitOfWork
 
 JOB = "feedback.recompute"
 # Long enough for a big recompute to finish; a worker that dies mid-run is replaced after it.

@@ -27,9 +27,9 @@ from heedful.core.promises.model import (
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Forbidden, HeedfulError, NotFound
 from heedful.core.shared.ids import new_id
-from heedful.core.shared.ports import UnitOfWork
 from heedful.core.shared.timers import Timer, TimerKind
 from heedful.core.tasks.model import Task, TaskKind
+from heedful.core.unit_of_work import UnitOfWork
 
 RECOVERY_SPAN = timedelta(hours=8)  # business time: one working day
 WITHOUT_HOURS = timedelta(days=2)

@@ -17,7 +17,7 @@ from heedful.core.feedback.model import (
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Forbidden, InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
-from heedful.core.shared.ports import UnitOfWork
+from heedful.core.unit_of_work import UnitOfWork
 
 # Defining what customers are asked is a manager's call, like writing a playbook.
 DEFINE = Permission.MANAGE_PLAYBOOKS

@@ -13,7 +13,7 @@ from heedful.core.history.model import HistoryEntry, HistoryKind, Item
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Conflict, Forbidden, InvalidInput
 from heedful.core.shared.ids import new_id
-from heedful.core.shared.ports import UnitOfWork
+from heedful.core.unit_of_work import UnitOfWork
 
 # A till clock a few minutes fast is normal; a purchase dated next week is a bug upstream.
 FUTURE_TOLERANCE = timedelta(minutes=10)

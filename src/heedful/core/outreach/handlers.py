@@ -9,7 +9,7 @@ from heedful.core.dead_letters.model import LetterKind
 from heedful.core.outreach.outbox import Message, MessageStatus
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Conflict, NotFound
-from heedful.core.shared.ports import UnitOfWork
+from heedful.core.unit_of_work import UnitOfWork
 
 # Messages are filtered by location after they are read: read ahead so that a manager of one
 # shop still gets a full page when other shops' letters come first.

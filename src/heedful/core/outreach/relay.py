@@ -43,7 +43,7 @@ from heedful.core.promises.back_in_stock import still_wanted
 from heedful.core.promises.model import Evidence, EvidenceKind, Promise, PromiseKind
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import HeedfulError, NotFound
-from heedful.core.shared.ports import UnitOfWork
+from heedful.core.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)

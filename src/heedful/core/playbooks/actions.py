@@ -33,8 +33,8 @@ from heedful.core.promises.ports import PromiseFilter
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.errors import InvalidInput
 from heedful.core.shared.ids import new_id
-from heedful.core.shared.ports import UnitOfWork
 from heedful.core.tasks.model import Task
+from heedful.core.unit_of_work import UnitOfWork
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_.\-]+)\s*\}\}")
 # How far back the customer's record is read to find who looks after them.

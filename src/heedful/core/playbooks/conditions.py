@@ -27,7 +27,7 @@ from heedful.core.playbooks.model import (
     PreferenceRule,
 )
 from heedful.core.preferences.model import Preference
-from heedful.core.shared.ports import UnitOfWork
+from heedful.core.unit_of_work import UnitOfWork
 
 MISSING: Any = object()
 _HISTORY_READ = 1000  # entries read per customer: a history rule counts at most this far back

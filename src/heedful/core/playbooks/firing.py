@@ -36,7 +36,7 @@ from heedful.core.playbooks.conditions import (
 from heedful.core.playbooks.model import Firing, Playbook, PlaybookBody
 from heedful.core.shared.errors import HeedfulError
 from heedful.core.shared.ids import new_id
-from heedful.core.shared.ports import UnitOfWork
+from heedful.core.unit_of_work import UnitOfWork
 
 
 class PlaybookIndex:

@@ -27,7 +27,7 @@ from heedful.core.playbooks.reading import read_playbook
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
-from heedful.core.shared.ports import UnitOfWork
+from heedful.core.unit_of_work import UnitOfWork
 
 # A dry-run reads at most this many past events: enough for a month of a busy shop's charges,
 # and an answer within seconds rather than a report that never comes back.

@@ -19,7 +19,7 @@ from heedful.core.preferences.model import (
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
-from heedful.core.shared.ports import UnitOfWork
+from heedful.core.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)

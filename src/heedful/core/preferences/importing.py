@@ -26,7 +26,7 @@ from heedful.core.shared.importing import (
     fields_as_columns,
     import_in_batches,
 )
-from heedful.core.shared.ports import UnitOfWork
+from heedful.core.unit_of_work import UnitOfWork
 
 COLUMNS = ("customer", "polarity", "subject", "category", "note", "source", "location")
 REQUIRED_COLUMNS = ("customer", "polarity", "subject")

@@ -14,11 +14,12 @@ from heedful.core.customers.audit import audit
 from heedful.core.customers.model import Customer, CustomerStatus
 from heedful.core.customers.redaction import ERASED_NAME, needles, redact_within
 from heedful.core.feedback.customer_records import feedback_export
+from heedful.core.privacy.ports import Erasure
 from heedful.core.promises.ports import PromiseFilter
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Conflict, InvalidInput
 from heedful.core.shared.ids import new_id
-from heedful.core.shared.ports import Erasure, UnitOfWork
+from heedful.core.unit_of_work import UnitOfWork
 
 __all__ = ["ERASED_NAME", "erase_customer", "export_customer"]
 

@@ -16,7 +16,7 @@ from heedful.core.customers.consent import Purpose
 from heedful.core.outreach.outbox import Message
 from heedful.core.promises.model import Evidence, EvidenceKind, Promise, WantedItem
 from heedful.core.shared.ids import new_id
-from heedful.core.shared.ports import UnitOfWork
+from heedful.core.unit_of_work import UnitOfWork
 
 DEFAULT_TELL_PER_UNIT = 1
 

@@ -24,8 +24,8 @@ from heedful.core.promises.ports import PromiseFilter
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
-from heedful.core.shared.ports import UnitOfWork
 from heedful.core.shared.timers import Timer, TimerKind
+from heedful.core.unit_of_work import UnitOfWork
 
 # How long before the deadline the owner is reminded: a call-back needs a nudge minutes ahead,
 # a refund a day ahead, so that there is still time to act.

@@ -17,9 +17,9 @@ from heedful.core.outreach.outbox import Message, MessageStatus
 from heedful.core.promises.handlers import MakePromise, _default_text, list_promises
 from heedful.core.promises.model import Promise, PromiseState
 from heedful.core.shared.clock import Clock
-from heedful.core.shared.ports import UnitOfWork
 from heedful.core.tasks.handlers import list_open_tasks
 from heedful.core.tasks.model import Task
+from heedful.core.unit_of_work import UnitOfWork
 
 # "Due soon" is two days: a refund due the day after tomorrow still needs someone today.
 DUE_SOON = timedelta(hours=48)

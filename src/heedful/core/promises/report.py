@@ -27,8 +27,8 @@ from heedful.core.promises.model import PromiseKind
 from heedful.core.promises.ports import Outcome, OutcomeCount
 from heedful.core.reports import Period, report_period, report_scope, report_zone
 from heedful.core.shared.clock import Clock
-from heedful.core.shared.ports import UnitOfWork
 from heedful.core.shared.text import spreadsheet_safe
+from heedful.core.unit_of_work import UnitOfWork
 
 # What the API says next to the numbers; the console says it in the reader's language.
 DEFINITION = (

@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from heedful.core.access import scope_of
 from heedful.core.access.model import Actor
 from heedful.core.shared.errors import Forbidden, InvalidInput
-from heedful.core.shared.ports import UnitOfWork
 from heedful.core.staff.model import Location
+from heedful.core.staff.ports import LocationRepository
 
 WEEKS_BY_DEFAULT = 12
 # Two years side by side is the longest comparison anyone asked for; it also keeps the week
@@ -52,7 +53,14 @@ class ReportScope:
     location_ids: frozenset[str] | None  # the same as ids; None: every location, for an admin
 
 
-def report_scope(uow: UnitOfWork, actor: Actor, location_id: str | None) -> ReportScope:
+class LocationsWork(Protocol):
+    """The part of the unit of work a report's scope reads (ADR 0030)."""
+
+    @property
+    def locations(self) -> LocationRepository: ...
+
+
+def report_scope(uow: LocationsWork, actor: Actor, location_id: str | None) -> ReportScope:
     """A manager's locations, or the one she asked for if she works there; an admin's, all.
 
     Shared by every report (promises, responsiveness, experience), inside its unit of work.

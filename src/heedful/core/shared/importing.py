@@ -15,7 +15,7 @@ from itertools import islice
 from typing import Protocol
 
 from heedful.core.shared.errors import HeedfulError, InvalidInput
-from heedful.core.shared.ports import UnitOfWork
+from heedful.core.shared.ports import UnitOfWorkShape
 
 # Rows as the entry point reads them: the row number the operator sees in the spreadsheet, and the
 # cells keyed by column name.
@@ -64,7 +64,7 @@ class ImportReport:
 
 def import_in_batches(
     rows: Iterable[Row],
-    uow: UnitOfWork,
+    uow: UnitOfWorkShape,
     import_row: Callable[[Mapping[str, str]], Outcome],
     *,
     batch_size: int,
@@ -92,7 +92,7 @@ def _batches(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
 
 
 def _import_batch(
-    batch: Sequence[Row], uow: UnitOfWork, import_row: Callable[[Mapping[str, str]], Outcome]
+    batch: Sequence[Row], uow: UnitOfWorkShape, import_row: Callable[[Mapping[str, str]], Outcome]
 ) -> ImportReport:
     # Counted apart and added only after the commit, so the report never claims a row that a
     # failed commit threw away.
@@ -143,6 +143,17 @@ class NamedPlace(Protocol):
     def name(self) -> str: ...
 
 
+class _Places(Protocol):
+    def list(self) -> Sequence[NamedPlace]: ...
+
+
+class PlacesWork(UnitOfWorkShape, Protocol):
+    """The part of the unit of work that names locations (ADR 0030)."""
+
+    @property
+    def locations(self) -> _Places: ...
+
+
 class LocationNames:
     """Locations as a file names them: by id, or by their exact name (what staff know)."""
 
@@ -154,7 +165,7 @@ class LocationNames:
             self._by_name.setdefault(location.name, []).append(location.id)
 
     @classmethod
-    def load(cls, uow: UnitOfWork) -> LocationNames:
+    def load(cls, uow: PlacesWork) -> LocationNames:
         with uow:
             return cls(uow.locations.list())
 

@@ -13,14 +13,43 @@ from datetime import date, timedelta
 
 from heedful.core.access.model import Actor, Permission
 from heedful.core.calendar import DateOverride, OpeningInterval
-from heedful.core.calendar.locations import Calendars, calendar_for
+from heedful.core.calendar.locations import Calendars, calendar_for, calendar_of
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import InvalidInput, NotFound
-from heedful.core.shared.ports import UnitOfWork
 from heedful.core.sla.handlers import location_hours_changed
 from heedful.core.staff.model import Location
+from heedful.core.unit_of_work import UnitOfWork
 
 MAX_REASON = 200
+
+
+def set_opening_hours(
+    location_id: str,
+    hours: dict[str, list[str]],
+    subdivision: str,
+    uow: UnitOfWork,
+    clock: Clock,
+    actor: Actor,
+) -> Location:
+    """The hours a location's business time is counted in (promise deadlines, SLA clocks).
+
+    Here rather than with the other location use cases in core/staff: changing them moves the SLA
+    clocks counting there, and the staff room sits below SLA (ADR 0030)."""
+    actor.require(Permission.MANAGE_STAFF)
+    subdivision = subdivision.strip().upper()
+    with uow:
+        location = uow.locations.get(location_id)
+        if location is None:
+            raise NotFound(f"no location {location_id}")
+        calendar_of(location, hours=hours, subdivision=subdivision)  # refuses what cannot be read
+        old_calendar = calendar_for(location, uow.calendar_days.for_location(location.id))
+        location.opening_hours = {days: list(spans) for days, spans in hours.items()}
+        location.subdivision = subdivision
+        uow.locations.update(location)
+        # SLA clocks running there keep the time they spent in the old hours.
+        location_hours_changed(uow, location.id, old_calendar, clock.now())
+        uow.commit()
+    return location
 
 
 @dataclass(frozen=True)

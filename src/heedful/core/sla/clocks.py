@@ -8,11 +8,12 @@ its next due time, so the inbox and the timer scan stay in step with the clocks.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Generic, Protocol, TypeVar
 
 from heedful.core.access.model import SYSTEM
 from heedful.core.calendar import BusinessCalendar
 from heedful.core.calendar.locations import Calendars
-from heedful.core.conversations.model import Thread, ThreadStatus
+from heedful.core.calendar.ports import CalendarDayRepository
 from heedful.core.promises.model import (
     Evidence,
     EvidenceKind,
@@ -20,19 +21,89 @@ from heedful.core.promises.model import (
     PromiseKind,
     PromiseState,
 )
+from heedful.core.promises.ports import PromiseRepository, TaskRepository, TimerRepository
 from heedful.core.shared.ids import new_id
-from heedful.core.shared.ports import UnitOfWork
 from heedful.core.shared.timers import Timer, TimerKind
+from heedful.core.sla.kinds import Channel, Priority, ThreadStatus
 from heedful.core.sla.model import ClockKind, ClockState, SlaClock, SlaPolicy, policy_for
+from heedful.core.sla.ports import SlaClockRepository, SlaPolicyRepository
+from heedful.core.staff.ports import LocationRepository
 
 RESPONSES = (ClockKind.FIRST_RESPONSE, ClockKind.NEXT_RESPONSE)
 SLA_TIMERS = (TimerKind.SLA_WARNING, TimerKind.SLA_BREACH)
 
 
-class ThreadClocks:
+class Thread(Protocol):
+    """What the clocks read and write of a conversation (``conversations.model.Thread``): the SLA
+    room sits below conversations, so it names the thread by these attributes only (ADR 0030)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def customer_id(self) -> str: ...
+    @property
+    def location_id(self) -> str: ...
+    @property
+    def channel(self) -> Channel: ...
+    @property
+    def priority(self) -> Priority: ...
+    @property
+    def segment(self) -> str: ...
+    @property
+    def subject(self) -> str: ...
+    @property
+    def assignee_id(self) -> str | None: ...
+    @property
+    def sender_verified(self) -> bool: ...
+
+    status: ThreadStatus
+    resolved_at: datetime | None
+    updated_at: datetime
+    awaiting_reply_since: datetime | None
+    reply_promise_id: str | None
+    next_due_at: datetime | None
+    next_due_kind: ClockKind | None
+    warned: bool
+    breached: bool
+
+
+T = TypeVar("T", bound=Thread)
+
+
+class Threads(Protocol[T]):
+    def get(self, thread_id: str, *, for_change: bool = False) -> T | None: ...
+    def update(self, thread: T) -> None: ...
+
+
+class TimersWork(Protocol):
+    @property
+    def timers(self) -> TimerRepository: ...
+
+
+class ClockWork(TimersWork, Protocol[T]):
+    """The part of the unit of work a thread's clocks use (ADR 0030), the thread's type left to
+    the conversations room that stores it."""
+
+    @property
+    def threads(self) -> Threads[T]: ...
+    @property
+    def sla_clocks(self) -> SlaClockRepository: ...
+    @property
+    def sla_policies(self) -> SlaPolicyRepository: ...
+    @property
+    def promises(self) -> PromiseRepository: ...
+    @property
+    def tasks(self) -> TaskRepository: ...
+    @property
+    def locations(self) -> LocationRepository: ...
+    @property
+    def calendar_days(self) -> CalendarDayRepository: ...
+
+
+class ThreadClocks(Generic[T]):
     """The clocks of one thread within one unit of work."""
 
-    def __init__(self, uow: UnitOfWork, thread: Thread, calendars: Calendars | None = None) -> None:
+    def __init__(self, uow: ClockWork[T], thread: T, calendars: Calendars | None = None) -> None:
         self.uow, self.thread = uow, thread
         self.calendars = calendars or Calendars(uow)
         self.clocks = uow.sla_clocks.for_thread(thread.id)
@@ -257,7 +328,7 @@ class ThreadClocks:
             self.uow.promises.update(promise)
 
 
-def set_timers(uow: UnitOfWork, clock: SlaClock) -> None:
+def set_timers(uow: TimersWork, clock: SlaClock) -> None:
     """The clock's warning and breach timers, replacing any it had (none while paused)."""
     uow.timers.cancel(clock.id, SLA_TIMERS)
     if clock.state is not ClockState.RUNNING or clock.due_at is None:

@@ -8,13 +8,13 @@ from datetime import datetime
 from heedful.core.access.model import Actor, Permission
 from heedful.core.calendar import BusinessCalendar
 from heedful.core.calendar.locations import Calendars
-from heedful.core.conversations.kinds import Channel, Priority
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import NotFound
 from heedful.core.shared.ids import new_id
-from heedful.core.shared.ports import UnitOfWork
 from heedful.core.sla.clocks import ThreadClocks
+from heedful.core.sla.kinds import Channel, Priority
 from heedful.core.sla.model import SlaPolicy
+from heedful.core.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from heedful.core.calendar import BusinessCalendar, ClockPause, RunningClock
-from heedful.core.conversations.kinds import Channel, Priority
 from heedful.core.shared.errors import Conflict, InvalidInput
 from heedful.core.shared.text import refuse_hidden_characters
+from heedful.core.sla.kinds import Channel, Priority
 
 MAX_TARGET_MINUTES = 60 * 24 * 365  # a year of business minutes: anything longer is a typo
 MAX_NAME = 200

@@ -1,6 +1,6 @@
 """An SLA clock's timers firing: warn the owner before the due time, tell the manager at it.
 
-Fired by the worker's timer job (core/promises/deadlines.fire_due_timers hands ``sla.*`` timers
+Fired by the worker's timer job (core/engine/timers.fire_due_timers hands ``sla.*`` timers
 here) in the transaction that removes the timer, so a crash fires it again, never half-way.
 """
 
@@ -9,14 +9,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from heedful.core.access.model import SYSTEM, Role
-from heedful.core.conversations.model import Thread
 from heedful.core.promises.model import Evidence, EvidenceKind
 from heedful.core.shared.ids import new_id
-from heedful.core.shared.ports import UnitOfWork
 from heedful.core.shared.timers import Timer, TimerKind
-from heedful.core.sla.clocks import ThreadClocks
+from heedful.core.sla.clocks import T, Thread, ThreadClocks
 from heedful.core.sla.model import ClockKind, ClockState, SlaClock
 from heedful.core.tasks.model import Task, TaskKind
+from heedful.core.unit_of_work import UnitOfWork
 
 _WHAT = {
     ClockKind.FIRST_RESPONSE: "first reply",
@@ -93,7 +92,7 @@ def _breach_task(thread: Thread, clock: SlaClock, now: datetime) -> Task:
     )
 
 
-def tell_breaches_on_acceptance(uow: UnitOfWork, clocks: ThreadClocks, now: datetime) -> None:
+def tell_breaches_on_acceptance(uow: UnitOfWork, clocks: ThreadClocks[T], now: datetime) -> None:
     """The sender was verified or accepted: a breach she already suffered, still unanswered,
     makes the manager's task now, as it would have at its due time (the customer did wait).
 

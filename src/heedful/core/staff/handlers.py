@@ -9,15 +9,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from heedful.core.access.model import Actor, Permission, Role
-from heedful.core.calendar.locations import calendar_for, calendar_of
 from heedful.core.customers.model import check_language, check_time_zone
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Conflict, InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
-from heedful.core.shared.ports import UnitOfWork
 from heedful.core.shared.text import refuse_hidden_characters
-from heedful.core.sla.handlers import location_hours_changed
 from heedful.core.staff.model import ApiToken, Location, LocationKind, StaffMember
+from heedful.core.unit_of_work import UnitOfWork
 
 TOKEN_PREFIX = "hdf_"  # noqa: S105 - a prefix, not a secret
 # scrypt parameters: ~50 ms on these machines, 16 MiB of memory per guess.
@@ -89,32 +87,6 @@ def _check_code(code: str | None) -> str | None:
     if len(code) > 40 or not all(c.isalnum() or c in "-_." for c in code):
         raise InvalidInput("a code is up to 40 letters, digits, - _ or .", field="code")
     return code
-
-
-def set_opening_hours(
-    location_id: str,
-    hours: dict[str, list[str]],
-    subdivision: str,
-    uow: UnitOfWork,
-    clock: Clock,
-    actor: Actor,
-) -> Location:
-    """The hours a location's business time is counted in (promise deadlines, SLA clocks)."""
-    actor.require(Permission.MANAGE_STAFF)
-    subdivision = subdivision.strip().upper()
-    with uow:
-        location = uow.locations.get(location_id)
-        if location is None:
-            raise NotFound(f"no location {location_id}")
-        calendar_of(location, hours=hours, subdivision=subdivision)  # refuses what cannot be read
-        old_calendar = calendar_for(location, uow.calendar_days.for_location(location.id))
-        location.opening_hours = {days: list(spans) for days, spans in hours.items()}
-        location.subdivision = subdivision
-        uow.locations.update(location)
-        # SLA clocks running there keep the time they spent in the old hours.
-        location_hours_changed(uow, location.id, old_calendar, clock.now())
-        uow.commit()
-    return location
 
 
 @dataclass(frozen=True)

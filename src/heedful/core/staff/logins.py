@@ -22,9 +22,9 @@ from heedful.core.access.model import Actor, Permission
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import NotFound
 from heedful.core.shared.ids import new_id
-from heedful.core.shared.ports import UnitOfWork
 from heedful.core.staff.handlers import authenticate_staff
 from heedful.core.staff.model import LoginThrottle, SecurityEvent, SecurityEventKind, StaffMember
+from heedful.core.unit_of_work import UnitOfWork
 
 # An address is shared by everyone at a till or behind one office router: it gets more room.
 ADDRESS_ALLOWANCE_FACTOR = 5

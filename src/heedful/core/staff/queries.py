@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from heedful.core.access.model import Actor, Permission
-from heedful.core.shared.ports import UnitOfWork
 from heedful.core.staff.model import ApiToken, Location, StaffMember
+from heedful.core.unit_of_work import UnitOfWork
 
 
 def active_staff_member(staff_id: str, uow: UnitOfWork) -> StaffMember | None:

@@ -13,9 +13,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from heedful.core.access.model import Actor, Permission
-from heedful.core.shared.ports import UnitOfWork
 from heedful.core.shared.text import spreadsheet_safe
 from heedful.core.staff.model import SecurityEvent, SecurityEventKind
+from heedful.core.unit_of_work import UnitOfWork
 
 # What a page shows and a download holds: enough for a morning's look at a week of attempts.
 MAX_ROWS = 1000

@@ -7,8 +7,8 @@ from heedful.core.access.model import Actor, Permission, Role
 from heedful.core.customers.audit import audit
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Forbidden, NotFound
-from heedful.core.shared.ports import UnitOfWork
 from heedful.core.tasks.model import Task
+from heedful.core.unit_of_work import UnitOfWork
 
 # The repository answers "mine or nobody's in particular" and the role is sorted out here, so a
 # manager's few escalations must not drown under the agents' reminders: read a few times more

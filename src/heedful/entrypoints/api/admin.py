@@ -9,15 +9,15 @@ from fastapi import APIRouter, Depends, Path, Request, Response
 from heedful.core.access.model import Permission
 from heedful.core.customers.merging import merge_customers, merge_record, undo_merge
 from heedful.core.privacy import erase_customer, export_customer
-from heedful.core.shared.ports import UnitOfWork
+from heedful.core.sla.calendar_days import set_opening_hours
 from heedful.core.staff.handlers import (
     NewLocation,
     NewToken,
     create_location,
     create_token,
     revoke_token,
-    set_opening_hours,
 )
+from heedful.core.unit_of_work import UnitOfWork
 from heedful.entrypoints.api.auth import Context, get_context
 from heedful.entrypoints.api.idempotency import write
 from heedful.entrypoints.api.present import merge_out

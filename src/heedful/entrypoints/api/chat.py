@@ -20,7 +20,7 @@ from heedful.adapters.channels.webhook import SIGNATURE_HEADER, verify_signature
 from heedful.bootstrap import Container
 from heedful.core.access.model import Actor, Role
 from heedful.core.conversations import handlers as conversations
-from heedful.core.shared.ports import UnitOfWork
+from heedful.core.unit_of_work import UnitOfWork
 from heedful.entrypoints.api.auth import Context, get_container
 from heedful.entrypoints.api.conversation_schemas import (
     ChatIn,

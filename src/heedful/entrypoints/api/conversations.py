@@ -10,7 +10,7 @@ from heedful.core.calendar.locations import Calendars
 from heedful.core.conversations import handlers as conversations
 from heedful.core.conversations.model import Channel, Priority, ThreadStatus
 from heedful.core.conversations.ports import OPEN_STATUSES, InboxFilter
-from heedful.core.shared.ports import UnitOfWork
+from heedful.core.unit_of_work import UnitOfWork
 from heedful.entrypoints.api.auth import Context, get_context
 from heedful.entrypoints.api.conversation_schemas import (
     AssignIn,

@@ -17,7 +17,7 @@ from heedful.core.customers.commands import (
 )
 from heedful.core.customers.identities import IdentityKind
 from heedful.core.customers.merging import identify_customer
-from heedful.core.shared.ports import UnitOfWork
+from heedful.core.unit_of_work import UnitOfWork
 from heedful.entrypoints.api.auth import Context, get_context
 from heedful.entrypoints.api.idempotency import write
 from heedful.entrypoints.api.present import card_out, customer_out

@@ -14,7 +14,7 @@ from heedful.core.dead_letters.handlers import (
     retry_dead_letter,
 )
 from heedful.core.dead_letters.model import DeadLetter, LetterKind, LetterState
-from heedful.core.shared.ports import UnitOfWork
+from heedful.core.unit_of_work import UnitOfWork
 from heedful.entrypoints.api.auth import Context, get_context
 from heedful.entrypoints.api.idempotency import write
 from heedful.entrypoints.api.schemas import NO_NUL, Out

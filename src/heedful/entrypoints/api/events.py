@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from heedful.core.events.handlers import MAX_BATCH, accept_events
-from heedful.core.shared.ports import UnitOfWork
+from heedful.core.unit_of_work import UnitOfWork
 from heedful.entrypoints.api.auth import Context, sender
 from heedful.entrypoints.api.idempotency import HEADER, write
 from heedful.entrypoints.event_requests import (

@@ -21,7 +21,7 @@ from heedful.core.feedback.model import (
     Touchpoint,
 )
 from heedful.core.feedback.ports import AnswerFilter
-from heedful.core.shared.ports import UnitOfWork
+from heedful.core.unit_of_work import UnitOfWork
 from heedful.entrypoints.api.auth import Context, get_context
 from heedful.entrypoints.api.feedback_schemas import (
     AnswerOut,

@@ -21,7 +21,8 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import IntegrityError
 
 from heedful.core.customers.redaction import customers_named
-from heedful.core.shared.ports import ERASED_ANSWER, IdempotencyRecord, UnitOfWork
+from heedful.core.shared.ports import ERASED_ANSWER, IdempotencyRecord
+from heedful.core.unit_of_work import UnitOfWork
 from heedful.entrypoints.api.auth import Context
 from heedful.entrypoints.api.problems import problem
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
 
 from heedful.core.playbooks import handlers as playbooks
 from heedful.core.playbooks.model import Firing, Playbook, PlaybookVersion
-from heedful.core.shared.ports import UnitOfWork
+from heedful.core.unit_of_work import UnitOfWork
 from heedful.entrypoints.api.auth import Context, get_context
 from heedful.entrypoints.api.idempotency import write
 from heedful.entrypoints.api.playbook_schemas import (

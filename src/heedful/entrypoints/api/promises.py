@@ -20,8 +20,8 @@ from heedful.core.promises.report import (
     promise_report,
     report_csv,
 )
-from heedful.core.shared.ports import UnitOfWork
 from heedful.core.tasks.handlers import complete_task, list_open_tasks
+from heedful.core.unit_of_work import UnitOfWork
 from heedful.entrypoints.api.auth import Context, get_context
 from heedful.entrypoints.api.idempotency import write
 from heedful.entrypoints.api.promise_present import message_out, promise_out, task_out

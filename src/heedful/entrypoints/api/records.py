@@ -18,7 +18,7 @@ from heedful.core.preferences.handlers import (
     retract_preference,
 )
 from heedful.core.shared.errors import Forbidden
-from heedful.core.shared.ports import UnitOfWork
+from heedful.core.unit_of_work import UnitOfWork
 from heedful.entrypoints.api.auth import Context, get_context
 from heedful.entrypoints.api.idempotency import write
 from heedful.entrypoints.api.schemas import (

@@ -8,7 +8,6 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import Field
 
-from heedful.core.conversations.kinds import Channel
 from heedful.core.conversations.report import (
     BENCHMARKS,
     DEFINITION,
@@ -20,6 +19,7 @@ from heedful.core.conversations.report import (
     report_csv,
     responsiveness_report,
 )
+from heedful.core.sla.kinds import Channel
 from heedful.core.sla.model import ClockKind
 from heedful.entrypoints.api.auth import Context, get_context
 from heedful.entrypoints.api.schemas import NO_NUL, Out

@@ -8,9 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Request, Response
 
 from heedful.core.conversations import handlers as conversations
-from heedful.core.shared.ports import UnitOfWork
 from heedful.core.sla import calendar_days
 from heedful.core.sla import handlers as sla
+from heedful.core.unit_of_work import UnitOfWork
 from heedful.entrypoints.api.auth import Context, get_context
 from heedful.entrypoints.api.conversation_schemas import (
     CalendarDayIn,

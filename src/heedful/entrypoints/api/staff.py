@@ -8,9 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from heedful.core.access.model import Permission
-from heedful.core.shared.ports import UnitOfWork
 from heedful.core.staff.logins import deactivate_staff_member, is_locked, unlock_staff_member
 from heedful.core.staff.model import SecurityEventKind, StaffMember
+from heedful.core.unit_of_work import UnitOfWork
 from heedful.entrypoints.api.auth import Context, get_context
 from heedful.entrypoints.api.idempotency import write
 from heedful.entrypoints.api.schemas import NO_NUL, SecurityEventOut, StaffOut

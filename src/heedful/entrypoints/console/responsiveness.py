@@ -14,7 +14,6 @@ from babel.dates import format_timedelta
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from heedful.core.conversations.kinds import Channel
 from heedful.core.conversations.report import (
     BENCHMARKS,
     GroupBy,
@@ -24,6 +23,7 @@ from heedful.core.conversations.report import (
     responsiveness_report,
 )
 from heedful.core.shared.errors import InvalidInput
+from heedful.core.sla.kinds import Channel
 from heedful.core.sla.model import ClockKind
 from heedful.core.staff.queries import locations_of
 from heedful.entrypoints.console.context import (

@@ -25,13 +25,13 @@ from heedful.core.customers.commands import NewIdentity
 from heedful.core.customers.handlers import add_identity
 from heedful.core.customers.identities import IdentityKind, normalise_identity
 from heedful.core.customers.model import Customer, Segment
-from heedful.core.promises.deadlines import fire_due_timers
+from heedful.core.engine.timers import fire_due_timers
 from heedful.core.shared.clock import FrozenClock
-from heedful.core.shared.ports import UnitOfWork
 from heedful.core.shared.scope import CustomerScope
 from heedful.core.sla.calendar_days import calendar_year, set_calendar_day
 from heedful.core.sla.handlers import PolicyIn, create_policy
 from heedful.core.sla.model import ClockKind, policy_for
+from heedful.core.unit_of_work import UnitOfWork
 
 from .conversation_scripts import (
     SCRIPTS,

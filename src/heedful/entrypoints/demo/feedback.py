@@ -22,16 +22,16 @@ from heedful.core.customers.consent import Purpose
 from heedful.core.customers.handlers import record_consent
 from heedful.core.customers.identities import IdentityKind
 from heedful.core.customers.model import Customer
+from heedful.core.engine.timers import fire_due_timers
 from heedful.core.feedback.handlers import AnswerForm, Invite, answer_survey, invite
 from heedful.core.feedback.model import Choice, Survey, SurveyKind, SurveyText, Touchpoint
 from heedful.core.feedback.reading import CommentReader
 from heedful.core.feedback.recompute import recompute_feedback
 from heedful.core.feedback.recovery import CloseRecovery, close_recovery
 from heedful.core.feedback.surveys import DefineSurvey, define_survey
-from heedful.core.promises.deadlines import fire_due_timers
 from heedful.core.shared.clock import FrozenClock
-from heedful.core.shared.ports import UnitOfWork
 from heedful.core.shared.scope import CustomerScope
+from heedful.core.unit_of_work import UnitOfWork
 
 from .data import BANK, BOUTIQUE, HOTEL, RESTAURANT
 from .feedback_comments import BAD, CODE_SWITCHED, COMMENTS, GOOD, MIXED

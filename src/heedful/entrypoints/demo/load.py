@@ -31,15 +31,15 @@ from heedful.core.preferences.handlers import (
     retract_preference,
 )
 from heedful.core.shared.clock import FrozenClock
-from heedful.core.shared.ports import UnitOfWork
+from heedful.core.sla.calendar_days import set_opening_hours
 from heedful.core.staff.handlers import (
     NewLocation,
     NewStaffMember,
     authenticate_staff,
     create_location,
     create_staff_member,
-    set_opening_hours,
 )
+from heedful.core.unit_of_work import UnitOfWork
 
 from .conversations import play_conversations
 from .crowd import plan_crowd

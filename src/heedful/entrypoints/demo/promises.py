@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from heedful.core.access.model import Actor
 from heedful.core.customers.identities import IdentityKind, normalise_identity
-from heedful.core.promises.deadlines import fire_due_timers
+from heedful.core.engine.timers import fire_due_timers
 from heedful.core.promises.handlers import (
     MakePromise,
     cancel_promise,
@@ -22,8 +22,8 @@ from heedful.core.promises.handlers import (
 )
 from heedful.core.promises.model import PromiseKind, WantedItem
 from heedful.core.shared.clock import FrozenClock
-from heedful.core.shared.ports import UnitOfWork
 from heedful.core.shared.scope import CustomerScope
+from heedful.core.unit_of_work import UnitOfWork
 
 from .data import BOUTIQUE
 from .stories import HANDBAG_CLIENT

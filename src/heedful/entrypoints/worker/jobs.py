@@ -21,9 +21,9 @@ from heedful.bootstrap import Container
 from heedful.core.dead_letters.handlers import purge_discarded
 from heedful.core.dead_letters.model import DeadLetter, LetterKind, RetryPolicy
 from heedful.core.engine.reactions import process_events
+from heedful.core.engine.timers import fire_due_timers
 from heedful.core.events.handlers import accept_events, purge_events
 from heedful.core.feedback.recompute import recompute_when_due
-from heedful.core.promises.deadlines import fire_due_timers
 from heedful.core.staff.logins import forget_old_failures
 from heedful.entrypoints.observability import DEAD_LETTERS, DEAD_LETTERS_WAITING
 

@@ -1,0 +1,16 @@
+"""What the preferences room needs stored: a customer's preferences."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from heedful.core.preferences.model import Preference
+
+
+class PreferenceRepository(Protocol):
+    def add(self, preference: Preference) -> None: ...
+    def get(self, preference_id: str) -> Preference | None: ...
+    def update(self, preference: Preference) -> None: ...
+    def list_for(
+        self, customer_id: str, *, include_retracted: bool = False
+    ) -> list[Preference]: ...

@@ -1,0 +1,39 @@
+"""What the SLA room needs from storage: the policies and the clocks that run on them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from heedful.core.sla.model import ClockFact, SlaClock, SlaPolicy
+
+
+class SlaPolicyRepository(Protocol):
+    def add(self, policy: SlaPolicy) -> None: ...
+    def get(self, policy_id: str) -> SlaPolicy | None: ...
+    def update(self, policy: SlaPolicy) -> None: ...
+    def list(self, *, active_only: bool = False) -> list[SlaPolicy]: ...
+
+
+class SlaClockRepository(Protocol):
+    def add(self, clock: SlaClock) -> None: ...
+    def get(self, clock_id: str, *, for_change: bool = False) -> SlaClock | None: ...
+    def update(self, clock: SlaClock) -> None: ...
+    def for_thread(self, thread_id: str) -> list[SlaClock]: ...
+    def counting_for_policy(self, policy_id: str) -> list[SlaClock]: ...
+    def counting_at_location(self, location_id: str) -> list[SlaClock]: ...
+
+    def due_between(self, since: datetime, until: datetime, limit: int) -> list[SlaClock]:
+        """Running clocks due in [since, until), earliest first: an index range, not a scan."""
+        ...
+
+    def ended_between(
+        self, since: datetime, until: datetime, location_ids: frozenset[str] | None
+    ) -> list[ClockFact]:
+        """Clocks started in [since, until) that were met or breached: the report's facts.
+
+        The window is on ``started_at`` (a clock counts in the week it started). A clock
+        breached and met later has ``breached`` True, ``breached_at``, ``met_at`` and ``spent``.
+        Threads of an unverified sender are left out until staff accept or answer her.
+        """
+        ...
