@@ -34,22 +34,14 @@ from pathlib import Path
 import httpx
 import sqlalchemy as sa
 
-from bench.crash import CountingSink, daytime_zone
+from bench.crash import CountingSink, exited, line_up
 from bench.support import HEEDFUL, free_port
 from heedful.adapters.storage.promise_tables import messages
 from heedful.adapters.storage.tables import events
 from heedful.bootstrap import Container
 from heedful.core.access.model import SYSTEM, Role
-from heedful.core.customers.channels import Channel
-from heedful.core.customers.commands import CreateCustomer, NewIdentity, RecordConsent
-from heedful.core.customers.consent import Purpose
-from heedful.core.customers.handlers import create_customer, record_consent
-from heedful.core.customers.identities import IdentityKind
-from heedful.core.promises.handlers import MakePromise, make_promise
-from heedful.core.promises.model import PromiseKind, WantedItem
 from heedful.core.shared.ids import new_id
 from heedful.core.staff.handlers import NewToken, create_token
-from heedful.core.staff.model import Location, LocationKind
 
 VICTIMS = ("api", "worker-1", "worker-2")
 _ENDED = ("sent", "suppressed", "capped", "dead")
@@ -126,18 +118,9 @@ class Cluster:
                         return
                 except httpx.TransportError:
                     pass
-                if _exited(self.processes["api"], 0.05):
+                if exited(self.processes["api"], 0.05):
                     raise RuntimeError(f"the API exited; see {self.log_dir / 'api.log'}")
         raise RuntimeError(f"the API did not start; see {self.log_dir / 'api.log'}")
-
-
-def _exited(process: subprocess.Popen[bytes], pause: float) -> bool:
-    """Waits on the process for ``pause`` seconds: the poll's pause is the process's own wait."""
-    try:
-        process.wait(timeout=pause)
-    except subprocess.TimeoutExpired:
-        return False
-    return True
 
 
 @contextmanager
@@ -163,52 +146,7 @@ def admin_secret(container: Container) -> str:
 
 def wait_in_line(container: Container, customers: int) -> tuple[str, set[str]]:
     """A new location and ``customers`` waiting for the bag there, each with e-mail consent."""
-    now = container.clock.now()
-    location = Location(
-        new_id("loc_"),
-        "Kill-test boutique",
-        LocationKind.BOUTIQUE,
-        "Kyiv",
-        "UA",
-        "Europe/Kyiv",
-        now,
-    )
-    with container.uow() as uow:
-        uow.locations.add(location)
-        uow.commit()
-    zone = daytime_zone(now)  # quiet hours never hold a trial back, whatever the hour
-    promise_ids = set()
-    for n in range(customers):
-        customer = create_customer(
-            CreateCustomer(
-                full_name=f"Klientka {n}",
-                language="uk",
-                time_zone=zone,
-                home_location_id=location.id,
-                identities=(NewIdentity(IdentityKind.EMAIL, f"k{n}.{location.id}@example.com"),),
-            ),
-            container.uow(),
-            container.clock,
-            SYSTEM,
-        )
-        record_consent(
-            RecordConsent(customer.id, Channel.EMAIL, Purpose.SERVICE, True, "in person"),
-            container.uow(),
-            container.clock,
-            SYSTEM,
-        )
-        promise = make_promise(
-            MakePromise(
-                customer.id,
-                PromiseKind.TELL_WHEN_AVAILABLE,
-                location.id,
-                item=WantedItem("bag-noir", location.id, "black", "M"),
-            ),
-            container.uow(),
-            container.clock,
-            SYSTEM,
-        )
-        promise_ids.add(promise.id)
+    location, promise_ids = line_up(container, "Kill-test boutique", customers, ("uk",))
     return location.id, promise_ids
 
 
