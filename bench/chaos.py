@@ -34,8 +34,8 @@ from pathlib import Path
 import httpx
 import sqlalchemy as sa
 
-from bench.crash import CountingSink, exited, line_up
-from bench.support import HEEDFUL, free_port
+from bench.crash import CountingSink, line_up
+from bench.support import HEEDFUL, free_port, stop_all, wait_until_healthy
 from heedful.adapters.storage.promise_tables import messages
 from heedful.adapters.storage.tables import events
 from heedful.bootstrap import Container
@@ -92,7 +92,7 @@ class Cluster:
                 [str(HEEDFUL), *command], env=env, stdout=log, stderr=log
             )
         if name == "api":
-            self._wait_for_api()
+            wait_until_healthy(self.base_url, self.processes["api"], self.log_dir / "api.log", 60.0)
 
     def kill(self, name: str) -> None:
         process = self.processes[name]
@@ -100,27 +100,7 @@ class Cluster:
         process.wait()
 
     def stop(self) -> None:
-        for process in self.processes.values():
-            process.terminate()
-        for process in self.processes.values():
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-    def _wait_for_api(self, timeout_s: float = 60.0) -> None:
-        deadline = time.monotonic() + timeout_s
-        with httpx.Client(base_url=self.base_url, timeout=2.0) as client:
-            while time.monotonic() < deadline:
-                try:
-                    if client.get("/healthz").status_code == 200:
-                        return
-                except httpx.TransportError:
-                    pass
-                if exited(self.processes["api"], 0.05):
-                    raise RuntimeError(f"the API exited; see {self.log_dir / 'api.log'}")
-        raise RuntimeError(f"the API did not start; see {self.log_dir / 'api.log'}")
+        stop_all(self.processes.values())
 
 
 @contextmanager
