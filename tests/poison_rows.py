@@ -10,6 +10,8 @@ from promise_world import PromiseWorld
 from heedful.core.customers.consent import Purpose
 from heedful.core.events.model import BusinessEvent
 from heedful.core.outreach.outbox import Message
+from heedful.core.promises.handlers import MakePromise
+from heedful.core.promises.model import PromiseKind
 from heedful.core.shared.ids import new_id
 
 
@@ -47,3 +49,14 @@ def queue_first(
         uow.outbox.add(message)
         uow.commit()
     return message
+
+
+def call_anna_back(world: PromiseWorld) -> MakePromise:
+    """A promise to call Anna back, due in three hours: a deadline behind a poison timer."""
+    return MakePromise(
+        customer_id=world.customer("Anna Kovalenko").id,
+        kind=PromiseKind.CALL_BACK,
+        location_id=world.kyiv.id,
+        text="Call Anna back about the alteration",
+        due_at=world.clock.now() + timedelta(hours=3),
+    )

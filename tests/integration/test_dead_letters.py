@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from poison_rows import queue_first, stock_event
+from poison_rows import call_anna_back, queue_first, stock_event
 from promise_world import PromiseWorld, build_world
 from smtp_mailbox import Mailbox
 from structlog.testing import capture_logs
@@ -26,8 +26,8 @@ from heedful.core.events.model import BusinessEvent
 from heedful.core.feedback.recompute import JOB, recompute_when_due
 from heedful.core.outreach.outbox import MessageStatus
 from heedful.core.promises.deadlines import fire_due_timers
-from heedful.core.promises.handlers import MakePromise, make_promise
-from heedful.core.promises.model import PromiseKind, PromiseState, WantedItem
+from heedful.core.promises.handlers import make_promise
+from heedful.core.promises.model import PromiseState, WantedItem
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.ports import UnitOfWork
 from heedful.entrypoints.observability import REGISTRY
@@ -185,13 +185,7 @@ def test_a_poison_timer_is_set_aside_and_the_deadline_behind_it_still_breaks(
     container: Container, clock: FrozenClock
 ) -> None:
     world = build_world(container, clock)
-    call = MakePromise(
-        customer_id=world.customer("Anna Kovalenko").id,
-        kind=PromiseKind.CALL_BACK,
-        location_id=world.kyiv.id,
-        text="Call Anna back about the alteration",
-        due_at=clock.now() + timedelta(hours=3),
-    )
+    call = call_anna_back(world)
     broken = make_promise(call, world.uow, clock, world.assistant)
     poisoned = make_promise(
         replace(call, due_at=clock.now() + timedelta(hours=2)), world.uow, clock, world.assistant

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from poison_rows import queue_first, stock_event
+from poison_rows import call_anna_back, queue_first, stock_event
 from promise_world import PromiseWorld, build_world
 from smtp_mailbox import Mailbox
 from structlog.testing import capture_logs
@@ -23,8 +23,8 @@ from heedful.core.dead_letters.handlers import discard_dead_letter, retry_dead_l
 from heedful.core.dead_letters.model import DeadLetter, LetterKind, LetterState
 from heedful.core.outreach.outbox import MessageStatus
 from heedful.core.promises.deadlines import fire_due_timers
-from heedful.core.promises.handlers import MakePromise, make_promise
-from heedful.core.promises.model import PromiseKind, PromiseState
+from heedful.core.promises.handlers import make_promise
+from heedful.core.promises.model import PromiseState
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.errors import Conflict
 from heedful.entrypoints.worker.jobs import run_once, run_prompt_jobs
@@ -126,13 +126,7 @@ def test_a_timer_of_an_unknown_kind_is_set_aside_and_the_deadline_behind_it_brea
     container: Container, clock: FrozenClock
 ) -> None:
     world = build_world(container, clock)
-    call = MakePromise(
-        customer_id=world.customer("Anna Kovalenko").id,
-        kind=PromiseKind.CALL_BACK,
-        location_id=world.kyiv.id,
-        text="Call Anna back about the alteration",
-        due_at=clock.now() + timedelta(hours=3),
-    )
+    call = call_anna_back(world)
     broken = make_promise(call, world.uow, clock, world.assistant)
     with container.engine.begin() as conn:  # a newer version's kind of timer, due first
         conn.execute(
