@@ -34,22 +34,14 @@ from pathlib import Path
 import httpx
 import sqlalchemy as sa
 
-from bench.crash import CountingSink, daytime_zone
-from bench.support import HEEDFUL, free_port
+from bench.crash import CountingSink, line_up
+from bench.support import HEEDFUL, free_port, stop_all, wait_until_healthy
 from heedful.adapters.storage.promise_tables import messages
 from heedful.adapters.storage.tables import events
 from heedful.bootstrap import Container
 from heedful.core.access.model import SYSTEM, Role
-from heedful.core.customers.channels import Channel
-from heedful.core.customers.commands import CreateCustomer, NewIdentity, RecordConsent
-from heedful.core.customers.consent import Purpose
-from heedful.core.customers.handlers import create_customer, record_consent
-from heedful.core.customers.identities import IdentityKind
-from heedful.core.promises.handlers import MakePromise, make_promise
-from heedful.core.promises.model import PromiseKind, WantedItem
 from heedful.core.shared.ids import new_id
 from heedful.core.staff.handlers import NewToken, create_token
-from heedful.core.staff.model import Location, LocationKind
 
 VICTIMS = ("api", "worker-1", "worker-2")
 _ENDED = ("sent", "suppressed", "capped", "dead")
@@ -100,7 +92,7 @@ class Cluster:
                 [str(HEEDFUL), *command], env=env, stdout=log, stderr=log
             )
         if name == "api":
-            self._wait_for_api()
+            wait_until_healthy(self.base_url, self.processes["api"], self.log_dir / "api.log", 60.0)
 
     def kill(self, name: str) -> None:
         process = self.processes[name]
@@ -108,36 +100,7 @@ class Cluster:
         process.wait()
 
     def stop(self) -> None:
-        for process in self.processes.values():
-            process.terminate()
-        for process in self.processes.values():
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-    def _wait_for_api(self, timeout_s: float = 60.0) -> None:
-        deadline = time.monotonic() + timeout_s
-        with httpx.Client(base_url=self.base_url, timeout=2.0) as client:
-            while time.monotonic() < deadline:
-                try:
-                    if client.get("/healthz").status_code == 200:
-                        return
-                except httpx.TransportError:
-                    pass
-                if _exited(self.processes["api"], 0.05):
-                    raise RuntimeError(f"the API exited; see {self.log_dir / 'api.log'}")
-        raise RuntimeError(f"the API did not start; see {self.log_dir / 'api.log'}")
-
-
-def _exited(process: subprocess.Popen[bytes], pause: float) -> bool:
-    """Waits on the process for ``pause`` seconds: the poll's pause is the process's own wait."""
-    try:
-        process.wait(timeout=pause)
-    except subprocess.TimeoutExpired:
-        return False
-    return True
+        stop_all(self.processes.values())
 
 
 @contextmanager
@@ -163,52 +126,7 @@ def admin_secret(container: Container) -> str:
 
 def wait_in_line(container: Container, customers: int) -> tuple[str, set[str]]:
     """A new location and ``customers`` waiting for the bag there, each with e-mail consent."""
-    now = container.clock.now()
-    location = Location(
-        new_id("loc_"),
-        "Kill-test boutique",
-        LocationKind.BOUTIQUE,
-        "Kyiv",
-        "UA",
-        "Europe/Kyiv",
-        now,
-    )
-    with container.uow() as uow:
-        uow.locations.add(location)
-        uow.commit()
-    zone = daytime_zone(now)  # quiet hours never hold a trial back, whatever the hour
-    promise_ids = set()
-    for n in range(customers):
-        customer = create_customer(
-            CreateCustomer(
-                full_name=f"Klientka {n}",
-                language="uk",
-                time_zone=zone,
-                home_location_id=location.id,
-                identities=(NewIdentity(IdentityKind.EMAIL, f"k{n}.{location.id}@example.com"),),
-            ),
-            container.uow(),
-            container.clock,
-            SYSTEM,
-        )
-        record_consent(
-            RecordConsent(customer.id, Channel.EMAIL, Purpose.SERVICE, True, "in person"),
-            container.uow(),
-            container.clock,
-            SYSTEM,
-        )
-        promise = make_promise(
-            MakePromise(
-                customer.id,
-                PromiseKind.TELL_WHEN_AVAILABLE,
-                location.id,
-                item=WantedItem("bag-noir", location.id, "black", "M"),
-            ),
-            container.uow(),
-            container.clock,
-            SYSTEM,
-        )
-        promise_ids.add(promise.id)
+    location, promise_ids = line_up(container, "Kill-test boutique", customers, ("uk",))
     return location.id, promise_ids
 
 

@@ -26,7 +26,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -42,7 +42,7 @@ from bench.support import HEEDFUL, free_port, fresh_database
 from heedful.adapters.clock import SystemClock
 from heedful.adapters.storage.migrate import upgrade
 from heedful.adapters.storage.promise_tables import messages
-from heedful.bootstrap import build
+from heedful.bootstrap import Container, build
 from heedful.config import Settings
 from heedful.core.access.model import SYSTEM
 from heedful.core.customers.channels import Channel
@@ -125,54 +125,56 @@ class Trial:
     resent_same_id: int
 
 
+def line_up(
+    container: Container, name: str, customers: int, languages: Sequence[str]
+) -> tuple[Location, set[str]]:
+    """A new location and ``customers`` waiting for the bag there, each with e-mail consent."""
+    now = container.clock.now()
+    location = Location(
+        new_id("loc_"), name, LocationKind.BOUTIQUE, "Kyiv", "UA", "Europe/Kyiv", now
+    )
+    with container.uow() as uow:
+        uow.locations.add(location)
+        uow.commit()
+    zone = daytime_zone(now)  # quiet hours never hold a trial back, whatever the hour
+    promise_ids = set()
+    for n in range(customers):
+        customer = create_customer(
+            CreateCustomer(
+                full_name=f"Klientka {n}",
+                language=random.choice(languages),
+                time_zone=zone,
+                home_location_id=location.id,
+                identities=(NewIdentity(IdentityKind.EMAIL, f"k{n}.{location.id}@example.com"),),
+            ),
+            container.uow(),
+            container.clock,
+            SYSTEM,
+        )
+        record_consent(
+            RecordConsent(customer.id, Channel.EMAIL, Purpose.SERVICE, True, "in person"),
+            container.uow(),
+            container.clock,
+            SYSTEM,
+        )
+        item = WantedItem("bag-noir", location.id, "black", "M")
+        promise = make_promise(
+            MakePromise(customer.id, PromiseKind.TELL_WHEN_AVAILABLE, location.id, item=item),
+            container.uow(),
+            container.clock,
+            SYSTEM,
+        )
+        promise_ids.add(promise.id)
+    return location, promise_ids
+
+
 def prepare_line(database_url: str, customers: int) -> set[str]:
     """A location, ``customers`` waiting for the bag, and the stored event that tells them all."""
     container = build(Settings(database_url=database_url, log_format="console"))
     try:
-        now = container.clock.now()
-        location = Location(
-            new_id("loc_"),
-            "Crash-test boutique",
-            LocationKind.BOUTIQUE,
-            "Kyiv",
-            "UA",
-            "Europe/Kyiv",
-            now,
+        location, promise_ids = line_up(
+            container, "Crash-test boutique", customers, ("uk", "ru", "en")
         )
-        with container.uow() as uow:
-            uow.locations.add(location)
-            uow.commit()
-        promise_ids = set()
-        zone = daytime_zone(now)
-        for n in range(customers):
-            customer = create_customer(
-                CreateCustomer(
-                    full_name=f"Klientka {n}",
-                    language=random.choice(["uk", "ru", "en"]),
-                    time_zone=zone,  # quiet hours never hold a trial, whatever the hour
-                    home_location_id=location.id,
-                    identities=(
-                        NewIdentity(IdentityKind.EMAIL, f"k{n}.{location.id}@example.com"),
-                    ),
-                ),
-                container.uow(),
-                container.clock,
-                SYSTEM,
-            )
-            record_consent(
-                RecordConsent(customer.id, Channel.EMAIL, Purpose.SERVICE, True, "in person"),
-                container.uow(),
-                container.clock,
-                SYSTEM,
-            )
-            item = WantedItem("bag-noir", location.id, "black", "M")
-            promise = make_promise(
-                MakePromise(customer.id, PromiseKind.TELL_WHEN_AVAILABLE, location.id, item=item),
-                container.uow(),
-                container.clock,
-                SYSTEM,
-            )
-            promise_ids.add(promise.id)
         event = BusinessEvent(
             source="urn:bench:stock",
             id=new_id("evt_"),
@@ -186,7 +188,7 @@ def prepare_line(database_url: str, customers: int) -> set[str]:
             },
         )
         with container.uow() as uow:
-            uow.events.accept([event], received_at=now)
+            uow.events.accept([event], received_at=location.created_at)
             uow.commit()
         return promise_ids
     finally:
@@ -220,7 +222,7 @@ def _outbox(database_url: str, promise_ids: set[str]) -> list[tuple[str, str, st
         engine.dispose()
 
 
-def _exited(worker: subprocess.Popen[bytes], pause: float) -> bool:
+def exited(worker: subprocess.Popen[bytes], pause: float) -> bool:
     """Waits on the worker for ``pause`` seconds: the poll's pause is the process's own wait."""
     try:
         worker.wait(timeout=pause)
@@ -245,12 +247,12 @@ def run_trial(
     worker = _start_worker(database_url, port, log)
     deadline = time.monotonic() + timeout_s
     while sink.count() - before < kill_after:
-        if time.monotonic() > deadline or _exited(worker, 0.002):
+        if time.monotonic() > deadline or exited(worker, 0.002):
             raise RuntimeError(f"the worker stopped or stalled before the kill; see {log}")
     # Killing the moment an e-mail lands would aim at the one instant SMTP cannot cover (the
     # server has it, the worker has not yet recorded it); a random pause lands anywhere in the
     # cycle, as a real crash would.
-    if _exited(worker, jitter_s):
+    if exited(worker, jitter_s):
         raise RuntimeError(f"the worker stopped before the kill; see {log}")
     worker.send_signal(signal.SIGKILL)
     worker.wait()
@@ -261,7 +263,7 @@ def run_trial(
             rows = _outbox(database_url, promise_ids)
             if len(rows) == customers and all(status == "sent" for _, _, status in rows):
                 break
-            if time.monotonic() > deadline or _exited(worker, 0.05):
+            if time.monotonic() > deadline or exited(worker, 0.05):
                 raise RuntimeError(f"the worker did not finish after the restart; see {log}")
     finally:
         worker.terminate()

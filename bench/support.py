@@ -10,7 +10,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,10 +91,18 @@ def running_server(
         )
     server = Server(f"http://127.0.0.1:{port}", process)
     try:
-        _wait_until_healthy(server, log_path, startup_s)
+        wait_until_healthy(server.base_url, process, log_path, startup_s)
         yield server
     finally:
+        stop_all([process])
+
+
+def stop_all(processes: Iterable[subprocess.Popen[bytes]]) -> None:
+    """Ask each to stop, all at once, then wait; one that will not stop in 10 s is killed."""
+    processes = list(processes)
+    for process in processes:
         process.terminate()
+    for process in processes:
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -102,9 +110,11 @@ def running_server(
             process.wait()
 
 
-def _wait_until_healthy(server: Server, log_path: Path, timeout_s: float = 30.0) -> None:
+def wait_until_healthy(
+    base_url: str, process: subprocess.Popen[bytes], log_path: Path, timeout_s: float = 30.0
+) -> None:
     deadline = time.monotonic() + timeout_s
-    with httpx.Client(base_url=server.base_url, timeout=2.0) as client:
+    with httpx.Client(base_url=base_url, timeout=2.0) as client:
         while time.monotonic() < deadline:
             try:
                 if client.get("/healthz").status_code == 200:
@@ -113,7 +123,7 @@ def _wait_until_healthy(server: Server, log_path: Path, timeout_s: float = 30.0)
                 pass
             try:
                 # Waiting on the process doubles as the pause between polls.
-                server.process.wait(timeout=0.1)
+                process.wait(timeout=0.1)
             except subprocess.TimeoutExpired:
                 continue
             raise RuntimeError(f"the server exited; see {log_path}")

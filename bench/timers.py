@@ -29,7 +29,7 @@ from heedful.adapters.storage.migrate import upgrade
 from heedful.adapters.storage.task_rows import SqlTimers
 from heedful.bootstrap import build
 from heedful.config import Settings
-from heedful.core.promises.deadlines import fire_due_timers
+from heedful.core.engine.timers import fire_due_timers
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.timers import TimerKind
 

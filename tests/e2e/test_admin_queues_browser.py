@@ -20,12 +20,11 @@ from datetime import timedelta
 import pytest
 from console_world import PASSWORD, World
 from playwright.async_api import BrowserContext, Page, ViewportSize, expect
+from poison_events import poison
 from pytest_playwright_asyncio import CreateContextCallback
 
 from heedful.bootstrap import Container
 from heedful.core.access.model import Role
-from heedful.core.engine.reactions import process_events
-from heedful.core.events.model import BusinessEvent
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.staff.logins import LoginPolicy, log_in
 
@@ -105,19 +104,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.parametrize("database_url", ["sqlite"], indirect=True),
 ]
-
-
-def poison(container: Container, location_id: str, event_id: str) -> None:
-    event = BusinessEvent(
-        source="urn:shop:kyiv-stock",
-        id=event_id,
-        type="heedful.stock.changed",
-        data={"product": "bag-noir", "location": location_id, "quantity": 10**20},
-    )
-    with container.uow() as uow:
-        uow.events.accept([event], received_at=container.clock.now())
-        uow.commit()
-    process_events(container.uow, container.clock)
 
 
 def lock_out(container: Container, clock: FrozenClock, login: str) -> None:

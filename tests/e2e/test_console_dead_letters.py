@@ -6,27 +6,12 @@ import re
 
 from console_world import World, log_in
 from fastapi.testclient import TestClient
+from poison_events import poison
 
 from heedful.adapters.storage.promise_tables import timers
 from heedful.bootstrap import Container
 from heedful.core.access.model import Role
-from heedful.core.engine.reactions import process_events
 from heedful.core.engine.timers import fire_due_timers
-from heedful.core.events.model import BusinessEvent
-
-
-def poison(container: Container, location_id: str, event_id: str) -> None:
-    """An event an older Heedful accepted: 10**20 units overflow the stock level."""
-    event = BusinessEvent(
-        source="urn:shop:kyiv-stock",
-        id=event_id,
-        type="heedful.stock.changed",
-        data={"product": "bag-noir", "location": location_id, "quantity": 10**20},
-    )
-    with container.uow() as uow:
-        uow.events.accept([event], received_at=container.clock.now())
-        uow.commit()
-    process_events(container.uow, container.clock)
 
 
 def test_an_admin_sees_a_failed_event_and_puts_it_back_or_discards_it(

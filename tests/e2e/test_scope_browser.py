@@ -67,6 +67,12 @@ WORDS = {
     },
 }
 SCREENS = [pytest.param(LAPTOP, id="1440x900"), pytest.param(PHONE, id="390x844")]
+# Every test here runs in each language, on a laptop and on a phone.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.parametrize("language", ["ru", "uk", "en"]),
+    pytest.mark.parametrize("screen", SCREENS),
+]
 
 
 @pytest.fixture
@@ -120,9 +126,6 @@ async def _fits(panel: Locator, screen: ViewportSize) -> None:
     assert overflow <= 0, f"{overflow}px wider than {width}px"
 
 
-@pytest.mark.browser
-@pytest.mark.parametrize("screen", SCREENS)
-@pytest.mark.parametrize("language", ["ru", "uk", "en"])
 async def test_an_agent_accepts_an_unverified_chat_and_the_reply_promise_appears(
     live_server: str,
     world: InboxWorld,
@@ -159,9 +162,6 @@ async def test_an_agent_accepts_an_unverified_chat_and_the_reply_promise_appears
     await expect(page.get_by_role("heading", name=words["open_promises"])).to_be_visible()
 
 
-@pytest.mark.browser
-@pytest.mark.parametrize("screen", SCREENS)
-@pytest.mark.parametrize("language", ["ru", "uk", "en"])
 async def test_a_manager_links_a_kyiv_guest_to_lviv_and_lvivs_agent_then_finds_her(
     live_server: str,
     world: InboxWorld,

@@ -6,64 +6,32 @@ overflow the stock level's column on both databases), written straight into the 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-import pytest
+from poison_rows import call_anna_back, queue_first, stock_event
 from promise_world import PromiseWorld, build_world
 from smtp_mailbox import Mailbox
 from structlog.testing import capture_logs
 
 from heedful.adapters.storage.promise_tables import promises
 from heedful.adapters.storage.tables import locations
-from heedful.bootstrap import Container, build
-from heedful.config import Settings
-from heedful.core.customers.consent import Purpose
+from heedful.bootstrap import Container
 from heedful.core.dead_letters.handlers import retry_dead_letter
 from heedful.core.dead_letters.model import DeadLetter, LetterKind, LetterState
 from heedful.core.engine.reactions import process_events
 from heedful.core.engine.timers import fire_due_timers
 from heedful.core.events.model import BusinessEvent
 from heedful.core.feedback.recompute import JOB, recompute_when_due
-from heedful.core.outreach.outbox import Message, MessageStatus
-from heedful.core.promises.handlers import MakePromise, make_promise
-from heedful.core.promises.model import PromiseKind, PromiseState, WantedItem
+from heedful.core.outreach.outbox import MessageStatus
+from heedful.core.promises.handlers import make_promise
+from heedful.core.promises.model import PromiseState, WantedItem
 from heedful.core.shared.clock import FrozenClock
-from heedful.core.shared.ids import new_id
 from heedful.core.unit_of_work import UnitOfWork
 from heedful.entrypoints.observability import REGISTRY
 from heedful.entrypoints.worker.jobs import count_dead_letters, run_prompt_jobs
-
-
-@pytest.fixture
-def shop_container(database_url: str, clock: FrozenClock, mailbox: Mailbox) -> Iterator[Container]:
-    settings = Settings(
-        database_url=database_url,
-        log_format="console",
-        smtp_host=mailbox.host,
-        smtp_port=mailbox.port,
-        mail_domain="lypky.example",
-    )
-    container = build(settings, clock=clock)
-    yield container
-    container.close()
-
-
-def stock_event(world: PromiseWorld, event_id: str, quantity: int) -> BusinessEvent:
-    return BusinessEvent(
-        source="urn:atelier-lypky:stock",
-        id=event_id,
-        type="heedful.stock.changed",
-        data={
-            "product": "bag-noir",
-            "variant": "black",
-            "size": "M",
-            "location": world.kyiv.id,
-            "quantity": quantity,
-        },
-    )
 
 
 def store(world: PromiseWorld, *events: BusinessEvent) -> None:
@@ -192,19 +160,9 @@ def test_a_poison_message_is_set_aside_and_the_notice_behind_it_still_goes(
     marta = world.customer("Марта Коваль", email="marta@example.com", language="uk")
     kept = world.wait_for(marta)
     # A reply queued by a bug (or an older version): its threading references are not a list.
-    poison = Message(
-        id=new_id("msg_"),
-        customer_id=marta.id,
-        template_key="back_in_stock",
-        purpose=Purpose.SERVICE,
-        created_at=clock.now(),
-        ready_at=clock.now() - timedelta(minutes=1),  # first in line
-        location_id=world.kyiv.id,
-        context={"reply": {"to": "marta@example.com"}, "threading": {"references": 5}},
+    poison = queue_first(
+        world, marta.id, {"reply": {"to": "marta@example.com"}, "threading": {"references": 5}}
     )
-    with world.uow as uow:
-        uow.outbox.add(poison)
-        uow.commit()
     world.restock(1)
 
     report = shop_container.relay.run(shop_container.uow, clock)
@@ -227,13 +185,7 @@ def test_a_poison_timer_is_set_aside_and_the_deadline_behind_it_still_breaks(
     container: Container, clock: FrozenClock
 ) -> None:
     world = build_world(container, clock)
-    call = MakePromise(
-        customer_id=world.customer("Anna Kovalenko").id,
-        kind=PromiseKind.CALL_BACK,
-        location_id=world.kyiv.id,
-        text="Call Anna back about the alteration",
-        due_at=clock.now() + timedelta(hours=3),
-    )
+    call = call_anna_back(world)
     broken = make_promise(call, world.uow, clock, world.assistant)
     poisoned = make_promise(
         replace(call, due_at=clock.now() + timedelta(hours=2)), world.uow, clock, world.assistant

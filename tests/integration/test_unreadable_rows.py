@@ -7,46 +7,27 @@ not an object, on SQLite a column that does not even decode), ahead of good rows
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+from poison_rows import call_anna_back, queue_first, stock_event
 from promise_world import PromiseWorld, build_world
 from smtp_mailbox import Mailbox
 from structlog.testing import capture_logs
 
 from heedful.adapters.storage.promise_tables import messages, timers
 from heedful.adapters.storage.tables import events
-from heedful.bootstrap import Container, build
-from heedful.config import Settings
+from heedful.bootstrap import Container
 from heedful.core.access.model import SYSTEM
-from heedful.core.customers.consent import Purpose
 from heedful.core.dead_letters.handlers import discard_dead_letter, retry_dead_letter
 from heedful.core.dead_letters.model import DeadLetter, LetterKind, LetterState
 from heedful.core.engine.timers import fire_due_timers
-from heedful.core.events.model import BusinessEvent
-from heedful.core.outreach.outbox import Message, MessageStatus
-from heedful.core.promises.handlers import MakePromise, make_promise
-from heedful.core.promises.model import PromiseKind, PromiseState
+from heedful.core.outreach.outbox import MessageStatus
+from heedful.core.promises.handlers import make_promise
+from heedful.core.promises.model import PromiseState
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.errors import Conflict
-from heedful.core.shared.ids import new_id
 from heedful.entrypoints.worker.jobs import run_once, run_prompt_jobs
-
-
-@pytest.fixture
-def shop_container(database_url: str, clock: FrozenClock, mailbox: Mailbox) -> Iterator[Container]:
-    settings = Settings(
-        database_url=database_url,
-        log_format="console",
-        smtp_host=mailbox.host,
-        smtp_port=mailbox.port,
-        mail_domain="lypky.example",
-    )
-    container = build(settings, clock=clock)
-    yield container
-    container.close()
 
 
 def letters(world: PromiseWorld, kind: LetterKind) -> list[DeadLetter]:
@@ -55,18 +36,8 @@ def letters(world: PromiseWorld, kind: LetterKind) -> list[DeadLetter]:
     return found
 
 
-def stock_event(world: PromiseWorld, event_id: str) -> BusinessEvent:
-    return BusinessEvent(
-        source="urn:atelier-lypky:stock",
-        id=event_id,
-        type="heedful.stock.changed",
-        data={"product": "bag-noir", "variant": "black", "size": "M", "location": world.kyiv.id},
-    )
-
-
 def store_poison_then_restock(container: Container, world: PromiseWorld, data: object) -> int:
-    poison, restock = stock_event(world, "stock-poison"), stock_event(world, "stock-7781")
-    restock = replace(restock, data={**restock.data, "quantity": 1})
+    poison, restock = stock_event(world, "stock-poison"), stock_event(world, "stock-7781", 1)
     with world.uow as uow:
         uow.events.accept([poison, restock], received_at=world.clock.now())
         uow.commit()
@@ -127,18 +98,7 @@ def test_a_message_with_a_purpose_this_version_does_not_know_is_set_aside(
     world = build_world(shop_container, clock)
     marta = world.customer("Марта Коваль", email="marta@example.com", language="uk")
     kept = world.wait_for(marta)
-    poison = Message(
-        id=new_id("msg_"),
-        customer_id=marta.id,
-        template_key="back_in_stock",
-        purpose=Purpose.SERVICE,
-        created_at=clock.now(),
-        ready_at=clock.now() - timedelta(minutes=1),  # first in line
-        location_id=world.kyiv.id,
-    )
-    with world.uow as uow:
-        uow.outbox.add(poison)
-        uow.commit()
+    poison = queue_first(world, marta.id)
     with shop_container.engine.begin() as conn:
         mark = messages.c.id == poison.id
         conn.execute(messages.update().where(mark).values(purpose="carrier-pigeon"))
@@ -166,13 +126,7 @@ def test_a_timer_of_an_unknown_kind_is_set_aside_and_the_deadline_behind_it_brea
     container: Container, clock: FrozenClock
 ) -> None:
     world = build_world(container, clock)
-    call = MakePromise(
-        customer_id=world.customer("Anna Kovalenko").id,
-        kind=PromiseKind.CALL_BACK,
-        location_id=world.kyiv.id,
-        text="Call Anna back about the alteration",
-        due_at=clock.now() + timedelta(hours=3),
-    )
+    call = call_anna_back(world)
     broken = make_promise(call, world.uow, clock, world.assistant)
     with container.engine.begin() as conn:  # a newer version's kind of timer, due first
         conn.execute(

@@ -12,8 +12,9 @@ asks again so that the rows behind it are handed out in the same pass.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
 import structlog
@@ -44,57 +45,54 @@ def read_queue(
     ``set_aside`` must take the row out of ``query``'s predicate, so that asking again hands
     out the rows behind it: this loop ends because every round removes at least one row.
     """
+    queue = _Queue(conn, query, key, read, set_aside)
     while True:
-        readable, unreadable = _read_once(conn, query, key, read, set_aside)
+        readable, unreadable = queue.read_once()
         if not unreadable:
             return readable
 
 
-def _read_once(
-    conn: Connection,
-    query: sa.Select[Any],
-    key: sa.Column[Any],
-    read: Callable[[RowMapping], T],
-    set_aside: SetAside,
-) -> tuple[list[T], int]:
-    try:
-        rows = conn.execute(claimed(conn, query)).mappings().all()
-    except SQLAlchemyError:
-        raise  # the database's own trouble is for the caller's retries, not a bad row
-    except Exception:  # a column's value could not even be decoded
-        return _read_one_by_one(conn, query, key, read, set_aside)
-    readable: list[T] = []
-    unreadable = 0
-    for row in rows:
-        try:
-            readable.append(read(row))
-        except Exception as error:  # any row this version cannot map
-            set_aside(row[key.key], row, error)
-            unreadable += 1
-    return readable, unreadable
+@dataclass(frozen=True)
+class _Queue(Generic[T]):
+    conn: Connection
+    query: sa.Select[Any]
+    key: sa.Column[Any]
+    read: Callable[[RowMapping], T]
+    set_aside: SetAside
 
-
-def _read_one_by_one(
-    conn: Connection,
-    query: sa.Select[Any],
-    key: sa.Column[Any],
-    read: Callable[[RowMapping], T],
-    set_aside: SetAside,
-) -> tuple[list[T], int]:
-    # Rare: only after a batch failed to decode. The keys alone always decode.
-    keys = conn.execute(claimed(conn, query.with_only_columns(key))).scalars().all()
-    readable: list[T] = []
-    unreadable = 0
-    for value in keys:
+    def read_once(self) -> tuple[list[T], int]:
         try:
-            row = conn.execute(query.where(key == value)).mappings().one()
-            readable.append(read(row))
+            rows = self.conn.execute(claimed(self.conn, self.query)).mappings().all()
         except SQLAlchemyError:
-            raise
-        except Exception as error:
-            set_aside(value, None, error)
-            unreadable += 1
-    return readable, unreadable
+            raise  # the database's own trouble is for the caller's retries, not a bad row
+        except Exception:  # a column's value could not even be decoded
+            return self._read_one_by_one()
+        readable: list[T] = []
+        unreadable = 0
+        for row in rows:
+            try:
+                readable.append(self.read(row))
+            except Exception as error:  # any row this version cannot map
+                self.set_aside(row[self.key.key], row, error)
+                unreadable += 1
+        return readable, unreadable
+
+    def _read_one_by_one(self) -> tuple[list[T], int]:
+        # Rare: only after a batch failed to decode. The keys alone always decode.
+        only_keys = self.query.with_only_columns(self.key)
+        keys = self.conn.execute(claimed(self.conn, only_keys)).scalars().all()
+        readable: list[T] = []
+        unreadable = 0
+        for value in keys:
+            try:
+                row = self.conn.execute(self.query.where(self.key == value)).mappings().one()
+                readable.append(self.read(row))
+            except SQLAlchemyError:
+                raise
+            except Exception as error:
+                self.set_aside(value, None, error)
+                unreadable += 1
+        return readable, unreadable
 
 
 def note_unreadable(

@@ -6,6 +6,7 @@ back acts for the whole installation. Both actions are audited.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from heedful.core.access.model import Actor, Permission
@@ -17,6 +18,9 @@ from heedful.core.shared.timers import Timer, TimerKind
 from heedful.core.unit_of_work import UnitOfWork
 
 OPEN_STATES = frozenset({LetterState.DEAD, LetterState.RETRYING})
+
+# retry_dead_letter or discard_dead_letter: what the entry points' two buttons differ by.
+LetterAction = Callable[[LetterKind, str, UnitOfWork, Clock, Actor], DeadLetter]
 
 
 def list_dead_letters(
@@ -56,16 +60,7 @@ def retry_dead_letter(
         # Forgotten: if it fails again it starts a fresh count, as if it were new.
         letter.state, letter.attempts, letter.next_try_at = LetterState.RETRYING, 0, now
         uow.dead_letters.forget(kind, [ref])
-        audit(
-            uow,
-            actor,
-            now,
-            "dead_letter.retried",
-            customer_id=None,
-            entity=f"dead_letter.{kind.value}",
-            entity_id=ref,
-            before={"error": letter.error},
-        )
+        _audit(uow, actor, now, "dead_letter.retried", letter)
         uow.commit()
     return letter
 
@@ -112,18 +107,22 @@ def discard_dead_letter(
         letter = _dead(uow, kind, ref)
         letter.state, letter.closed_at, letter.closed_by = LetterState.DISCARDED, now, actor.label
         uow.dead_letters.save(letter)
-        audit(
-            uow,
-            actor,
-            now,
-            "dead_letter.discarded",
-            customer_id=None,
-            entity=f"dead_letter.{kind.value}",
-            entity_id=ref,
-            before={"error": letter.error},
-        )
+        _audit(uow, actor, now, "dead_letter.discarded", letter)
         uow.commit()
     return letter
+
+
+def _audit(uow: UnitOfWork, actor: Actor, now: datetime, action: str, letter: DeadLetter) -> None:
+    audit(
+        uow,
+        actor,
+        now,
+        action,
+        customer_id=None,
+        entity=f"dead_letter.{letter.kind.value}",
+        entity_id=letter.ref,
+        before={"error": letter.error},
+    )
 
 
 def purge_discarded(uow: UnitOfWork, clock: Clock, retention_days: int) -> int:

@@ -14,7 +14,7 @@ from heedful.core.outreach.outbox import Message
 from heedful.core.promises.model import Evidence, EvidenceKind, Promise, PromiseKind
 from heedful.core.shared.ids import new_id
 from heedful.core.shared.timers import Timer, TimerKind
-from heedful.core.tasks.model import Task, TaskKind
+from heedful.core.tasks.model import Task, TaskKind, reminder
 from heedful.core.unit_of_work import UnitOfWork
 
 
@@ -31,18 +31,14 @@ def fire_promise_timer(uow: UnitOfWork, timer: Timer, now: datetime) -> str | No
 
 
 def _remind(uow: UnitOfWork, promise: Promise, now: datetime) -> None:
-    task = Task(
-        id=new_id("tsk_"),
-        kind=TaskKind.PROMISE_REMINDER,
-        title=f"Due soon: {promise.text}",
-        location_id=promise.location_id,
-        created_at=now,
-        created_by_label=SYSTEM.label,
+    task = reminder(
+        TaskKind.PROMISE_REMINDER,
+        f"Due soon: {promise.text}",
+        promise.location_id,
+        now,
         customer_id=promise.customer_id,
         promise_id=promise.id,
-        assignee_id=promise.owner_id,
-        # Nobody owns it (made through the API): the location's agents see the reminder.
-        assignee_role=None if promise.owner_id else Role.AGENT,
+        holder_id=promise.owner_id,
         due_at=promise.due_at,
     )
     uow.tasks.add(task)

@@ -14,7 +14,7 @@ from heedful.core.shared.ids import new_id
 from heedful.core.shared.timers import Timer, TimerKind
 from heedful.core.sla.clocks import T, Thread, ThreadClocks
 from heedful.core.sla.model import ClockKind, ClockState, SlaClock
-from heedful.core.tasks.model import Task, TaskKind
+from heedful.core.tasks.model import Task, TaskKind, reminder
 from heedful.core.unit_of_work import UnitOfWork
 
 _WHAT = {
@@ -46,18 +46,14 @@ def fire_sla_timer(uow: UnitOfWork, timer: Timer, now: datetime) -> bool:
             clock.warned_at = now
             clocks.save(now)
             return True
-        task = Task(
-            id=new_id("tsk_"),
-            kind=TaskKind.SLA_WARNING,
-            title=f"Answer soon ({what} due): {thread.subject}",
-            location_id=thread.location_id,
-            created_at=now,
-            created_by_label=SYSTEM.label,
+        task = reminder(
+            TaskKind.SLA_WARNING,
+            f"Answer soon ({what} due): {thread.subject}",
+            thread.location_id,
+            now,
             customer_id=thread.customer_id,
             promise_id=thread.reply_promise_id if clock.kind is ClockKind.FIRST_RESPONSE else None,
-            assignee_id=thread.assignee_id,
-            # Nobody holds the thread: every agent of the location sees the warning.
-            assignee_role=None if thread.assignee_id else Role.AGENT,
+            holder_id=thread.assignee_id,
             due_at=due_at,
             note=f"conversation {thread.id}",
         )

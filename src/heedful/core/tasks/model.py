@@ -7,8 +7,9 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from heedful.core.access.model import Role
+from heedful.core.access.model import SYSTEM, Role
 from heedful.core.shared.errors import Conflict
+from heedful.core.shared.ids import new_id
 
 
 class TaskKind(StrEnum):
@@ -49,3 +50,33 @@ class Task:
     @property
     def is_open(self) -> bool:
         return self.done_at is None
+
+
+def reminder(
+    kind: TaskKind,
+    title: str,
+    location_id: str,
+    now: datetime,
+    *,
+    customer_id: str,
+    promise_id: str | None,
+    holder_id: str | None,
+    due_at: datetime | None,
+    note: str = "",
+) -> Task:
+    """The system's reminder to whoever holds the work; when nobody does (made through the API,
+    a thread nobody took), every agent of the location sees it."""
+    return Task(
+        id=new_id("tsk_"),
+        kind=kind,
+        title=title,
+        location_id=location_id,
+        created_at=now,
+        created_by_label=SYSTEM.label,
+        customer_id=customer_id,
+        promise_id=promise_id,
+        assignee_id=holder_id,
+        assignee_role=None if holder_id else Role.AGENT,
+        due_at=due_at,
+        note=note,
+    )

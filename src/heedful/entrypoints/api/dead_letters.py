@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import Field
 
 from heedful.core.dead_letters.handlers import (
+    LetterAction,
     discard_dead_letter,
     list_dead_letters,
     retry_dead_letter,
@@ -71,10 +72,7 @@ def dead_letters(
     summary="Put a dead letter back in its queue, due now, its tries counted from zero",
 )
 def retry(request: Request, ctx: Ctx, kind: LetterKind, ref: Ref) -> Response:
-    def action(uow: UnitOfWork) -> DeadLetterOut:
-        return _out(retry_dead_letter(kind, ref, uow, ctx.container.clock, ctx.actor))
-
-    return write(request, ctx, None, 200, action)
+    return _act(request, ctx, retry_dead_letter, kind, ref)
 
 
 @router.post(
@@ -83,7 +81,13 @@ def retry(request: Request, ctx: Ctx, kind: LetterKind, ref: Ref) -> Response:
     summary="Close a dead letter for good; the record stays set aside and the letter is kept",
 )
 def discard(request: Request, ctx: Ctx, kind: LetterKind, ref: Ref) -> Response:
+    return _act(request, ctx, discard_dead_letter, kind, ref)
+
+
+def _act(
+    request: Request, ctx: Context, use_case: LetterAction, kind: LetterKind, ref: str
+) -> Response:
     def action(uow: UnitOfWork) -> DeadLetterOut:
-        return _out(discard_dead_letter(kind, ref, uow, ctx.container.clock, ctx.actor))
+        return _out(use_case(kind, ref, uow, ctx.container.clock, ctx.actor))
 
     return write(request, ctx, None, 200, action)

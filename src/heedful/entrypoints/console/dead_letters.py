@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from heedful.core.dead_letters.handlers import (
+    LetterAction,
     discard_dead_letter,
     list_dead_letters,
     retry_dead_letter,
@@ -38,23 +39,20 @@ def _answer(console: Console, msgid: str, what: str) -> Response:
 
 @router.post("/dead-letters/{kind}/{ref}/retry")
 def retry(console: Staff, kind: str, ref: str) -> Response:
-    letter = retry_dead_letter(
-        choice(LetterKind, kind, "kind"),
-        ref,
-        console.container.uow(),
-        console.container.clock,
-        console.actor,
-    )
-    return _answer(console, N_("Back in the queue: %(what)s"), letter.what)
+    return _act(console, retry_dead_letter, kind, ref, N_("Back in the queue: %(what)s"))
 
 
 @router.post("/dead-letters/{kind}/{ref}/discard")
 def discard(console: Staff, kind: str, ref: str) -> Response:
-    letter = discard_dead_letter(
+    return _act(console, discard_dead_letter, kind, ref, N_("Discarded: %(what)s"))
+
+
+def _act(console: Console, use_case: LetterAction, kind: str, ref: str, msgid: str) -> Response:
+    letter = use_case(
         choice(LetterKind, kind, "kind"),
         ref,
         console.container.uow(),
         console.container.clock,
         console.actor,
     )
-    return _answer(console, N_("Discarded: %(what)s"), letter.what)
+    return _answer(console, msgid, letter.what)
