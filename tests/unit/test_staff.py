@@ -57,7 +57,8 @@ def test_a_token_authenticates_until_it_is_revoked(shop: Shop) -> None:
     revoke_token(token_id, shop.uow, shop.clock, shop.admin)
 
     assert authenticate_token(secret, shop.uow, shop.clock) is None
-    assert authenticate_token(secret[:-1] + "x", shop.uow, shop.clock) is None
+    altered = secret[:-1] + ("y" if secret.endswith("x") else "x")  # the secret is random
+    assert authenticate_token(altered, shop.uow, shop.clock) is None
     assert authenticate_token("not-even-a-token", shop.uow, shop.clock) is None
 
 
