@@ -26,7 +26,7 @@ satisfies its port (``make lint`` checks ``tests/fakes``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from copy import deepcopy
 from dataclasses import dataclass, field, fields
 from types import TracebackType
@@ -89,11 +89,13 @@ from heedful.core.customers.ports import (
     ConsentRepository,
     CustomerRepository,
     IdentityRepository,
+    MergeFollower,
     MergeRepository,
     OwnedRows,
 )
 from heedful.core.dead_letters.ports import DeadLetters
 from heedful.core.events.model import EventInbox, StoredEvent
+from heedful.core.feedback.customer_records import SurveyCapAndChurnFollow
 from heedful.core.feedback.dashboard_ports import DashboardReads
 from heedful.core.feedback.model import Survey, SurveyInvitation
 from heedful.core.feedback.ports import FeedbackStore
@@ -205,6 +207,7 @@ class FakeUnitOfWork:
         self.canned_replies: CannedReplyRepository = FakeCannedReplies(self)
         self.customer_names: CustomerNames = FakeCustomerNames(self)
         self.dead_letters: DeadLetters = FakeDeadLetters(self)
+        self.merge_followers: Sequence[MergeFollower] = (SurveyCapAndChurnFollow(self.feedback),)
 
         self.login_throttles: LoginThrottles = FakeLoginThrottles(self)
         self.security_events: SecurityEvents = FakeSecurityEvents(self)

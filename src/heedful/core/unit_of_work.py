@@ -5,6 +5,7 @@ It sits above every room because it names them all; `core/shared` keeps only its
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from heedful.core.shared.ports import UnitOfWorkShape
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
         ConsentRepository,
         CustomerRepository,
         IdentityRepository,
+        MergeFollower,
         MergeRepository,
         OwnedRows,
     )
@@ -87,6 +89,8 @@ class UnitOfWork(UnitOfWorkShape, Protocol):
     canned_replies: CannedReplyRepository
     customer_names: CustomerNames
     dead_letters: DeadLetters
+    # Rooms above customers that keep a key per customer follow her merges (customers' port).
+    merge_followers: Sequence[MergeFollower]
 
     login_throttles: LoginThrottles
     security_events: SecurityEvents

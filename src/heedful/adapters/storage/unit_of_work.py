@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from types import TracebackType
 from typing import Self
 
@@ -43,6 +44,7 @@ from heedful.core.conversations.customer_names import CustomerNames
 from heedful.core.customers import ports as customer_ports
 from heedful.core.dead_letters.ports import DeadLetters
 from heedful.core.events.model import EventInbox
+from heedful.core.feedback.customer_records import SurveyCapAndChurnFollow
 from heedful.core.feedback.dashboard_ports import DashboardReads
 from heedful.core.feedback.ports import FeedbackStore
 from heedful.core.history import ports as history_ports
@@ -94,6 +96,7 @@ class SqlUnitOfWork:
     feedback: FeedbackStore
     dashboard: DashboardReads
     dead_letters: DeadLetters
+    merge_followers: Sequence[customer_ports.MergeFollower]
 
     login_throttles: staff_ports.LoginThrottles
     security_events: staff_ports.SecurityEvents
@@ -145,6 +148,7 @@ class SqlUnitOfWork:
         self.feedback = SqlFeedbackStore(conn)
         self.dashboard = SqlDashboardReads(conn)
         self.dead_letters = SqlDeadLetters(conn)
+        self.merge_followers = (SurveyCapAndChurnFollow(self.feedback),)
 
         self.login_throttles = SqlLoginThrottles(conn)
         self.security_events = SqlSecurityEvents(conn)

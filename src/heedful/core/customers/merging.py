@@ -23,7 +23,6 @@ from heedful.core.customers.merge import (
     plan_merge,
 )
 from heedful.core.customers.model import Customer, CustomerStatus, check_full_name
-from heedful.core.feedback.customer_records import follow_merge, follow_undo
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Conflict, InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
@@ -53,7 +52,8 @@ def _merge_in(
     )
     for entity, ids in owned.items():
         uow.owned.move(entity, ids, survivor.id)
-    follow_merge(uow, survivor.id, absorbed.id, now)  # her survey cap and churn risk
+    for follower in uow.merge_followers:  # her survey cap and churn risk, for one
+        follower.follow_merge(survivor.id, absorbed.id, now)
     for change in record.changes:
         if change.entity == "customer":
             target = survivor if change.entity_id == survivor.id else absorbed
@@ -164,7 +164,8 @@ def undo_merge(merge_id: str, uow: UnitOfWork, clock: Clock, actor: Actor) -> Me
                 record.notes.append(
                     f"{change.field} was changed after the merge and keeps its new value"
                 )
-        follow_undo(uow, survivor.id, absorbed.id, now)
+        for follower in uow.merge_followers:
+            follower.follow_undo(survivor.id, absorbed.id, now)
         restored = Customer.from_snapshot(record.absorbed_before)
         survivor.updated_at = now
         uow.customers.update(survivor)

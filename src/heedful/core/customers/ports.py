@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Protocol
 
 from heedful.core.customers.audit import AuditEntry
@@ -58,3 +59,16 @@ class MergeRepository(Protocol):
     def get(self, merge_id: str) -> MergeRecord | None: ...
     def update(self, record: MergeRecord) -> None: ...
     def list_for(self, customer_id: str) -> list[MergeRecord]: ...
+
+
+class MergeFollower(Protocol):
+    """What another room keeps per customer that cannot simply move with her rows.
+
+    Owned rows move on merge (``OWNED_ENTITIES``); a key per customer (a survey cap, a churn
+    score) must be decided again. The room that owns it follows the merge here, inside the same
+    transaction, so this room never needs to know the rooms above it.
+    """
+
+    def follow_merge(self, survivor_id: str, absorbed_id: str, now: datetime) -> None: ...
+
+    def follow_undo(self, survivor_id: str, restored_id: str, now: datetime) -> None: ...

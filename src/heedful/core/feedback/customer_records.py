@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from heedful.core.feedback import churn
-from heedful.core.feedback.ports import AnswerFilter
+from heedful.core.feedback.ports import AnswerFilter, FeedbackStore
 from heedful.core.unit_of_work import UnitOfWork
 
 _EVERYTHING = 1_000_000
@@ -41,26 +41,33 @@ def feedback_export(uow: UnitOfWork, customer_id: str) -> dict[str, Any]:
     }
 
 
-def follow_merge(uow: UnitOfWork, survivor_id: str, absorbed_id: str, now: datetime) -> None:
-    caps = uow.feedback.caps
-    mine = caps.next_allowed(survivor_id, for_change=True)
-    theirs = caps.next_allowed(absorbed_id)
-    if theirs is not None and (mine is None or theirs > mine):
-        caps.set_next_allowed(survivor_id, theirs)
-    _reassess(uow, (survivor_id, absorbed_id), now, keep=(survivor_id,))
+class SurveyCapAndChurnFollow:
+    """The feedback room's part of a merge and its undo (a ``MergeFollower``)."""
+
+    def __init__(self, feedback: FeedbackStore) -> None:
+        self._feedback = feedback
+
+    def follow_merge(self, survivor_id: str, absorbed_id: str, now: datetime) -> None:
+        caps = self._feedback.caps
+        mine = caps.next_allowed(survivor_id, for_change=True)
+        theirs = caps.next_allowed(absorbed_id)
+        if theirs is not None and (mine is None or theirs > mine):
+            caps.set_next_allowed(survivor_id, theirs)
+        _reassess(self._feedback, (survivor_id, absorbed_id), now, keep=(survivor_id,))
+
+    def follow_undo(self, survivor_id: str, restored_id: str, now: datetime) -> None:
+        _reassess(self._feedback, (survivor_id, restored_id), now, keep=(survivor_id, restored_id))
 
 
-def follow_undo(uow: UnitOfWork, survivor_id: str, restored_id: str, now: datetime) -> None:
-    _reassess(uow, (survivor_id, restored_id), now, keep=(survivor_id, restored_id))
-
-
-def _reassess(uow: UnitOfWork, involved: Sequence[str], now: datetime, keep: Sequence[str]) -> None:
-    risks = uow.feedback.churn
+def _reassess(
+    feedback: FeedbackStore, involved: Sequence[str], now: datetime, keep: Sequence[str]
+) -> None:
+    risks = feedback.churn
     before = [risk for risk in map(risks.get, involved) if risk is not None]
     if not before:
         return
     median = max(int(risk.inputs.get("median_spend_minor") or 0) for risk in before)
     for customer_id in involved:
         risks.delete(customer_id)
-    for activity in uow.feedback.facts.activity(now, list(keep)):
+    for activity in feedback.facts.activity(now, list(keep)):
         risks.put(churn.assess(activity, median, now))
