@@ -8,7 +8,10 @@ imported or run) and prints, per room pair, the modules that import across, then
 - arrows: room-to-room arrows (distinct ordered pairs of rooms, "a imports b");
 - back-edges: arrows against LAYERS below (a lower room importing a higher one);
 - mutual pairs: pairs of rooms that import each other;
-- private imports: a module of one room importing a private module (`_name`) of another;
+- private imports: a module of one room importing a module inside another room. A room's
+  modules are its own; other rooms use its face, the names its `__init__.py` exports
+  (`from heedful.core.customers import Customer`). The floor, `shared`, has no face to pass:
+  its modules are what every room stands on;
 - whole: rooms whose handlers take the whole unit of work (`heedful.core.unit_of_work`, ADR 0030).
   It names every room's repositories for a type only, so it sits above all rooms and its arrows
   are counted here, not among the rooms': each room that narrows to its own protocol lowers it.
@@ -93,8 +96,31 @@ def room_of(module: str) -> str | None:
     return parts[2] if len(parts) > 2 else None
 
 
+def face_names(room: str) -> set[str]:
+    """The names a room's `__init__.py` binds: what other rooms may import from it."""
+    face = CORE / room / "__init__.py"
+    if not face.exists():
+        return set()
+    names: set[str] = set()
+    for node in ast.parse(face.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.ImportFrom):
+            names.update(alias.asname or alias.name for alias in node.names)
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+    return names
+
+
 def is_private(module: str) -> bool:
-    return any(part.startswith("_") and not part.startswith("__") for part in module.split(".")[3:])
+    """A module inside a room (not the room's face), e.g. `heedful.core.customers.model`."""
+    parts = module.split(".")
+    if len(parts) < 4 or parts[2] == "shared":
+        return False
+    if len(parts) == 4 and parts[3] in face_names(parts[2]):
+        return False  # `from heedful.core.customers import audit`: the face's function
+    path = CORE.joinpath(*parts[2:])
+    return path.with_suffix(".py").exists() or (path / "__init__.py").exists()
 
 
 def collect() -> tuple[dict[tuple[str, str], set[str]], list[tuple[str, str]], set[str]]:
@@ -118,10 +144,7 @@ def collect() -> tuple[dict[tuple[str, str], set[str]], list[tuple[str, str]], s
                     whole.add(source_room)
                 continue
             arrows[(source_room, target_room)].add(name)
-            if (
-                is_private(target)
-                and (CORE.parent / Path(*target.split(".")[1:])).with_suffix(".py").exists()
-            ):
+            if is_private(target):
                 private.add((name, target))
     return arrows, sorted(private), whole
 
@@ -151,7 +174,7 @@ def main() -> int:
         print("mutual pairs:")
         for first, second in mutual:
             print(f"  {first} <-> {second}")
-        print("cross-room imports of private modules:")
+        print("cross-room imports of private modules (past the room's face):")
         for importer, target in private:
             print(f"  {importer} -> {target}")
         print(f"rooms that take the whole unit of work: {', '.join(sorted(whole))}")
@@ -178,6 +201,9 @@ def main() -> int:
     )
 
     failed = False
+    for importer, target in private if args.quiet else ():
+        face = ".".join(target.split(".")[:3])
+        print(f"core_imports: {importer} imports {target}, inside another room: import it from {face}")
     for item in filter(None, args.ceiling.split(",")):
         key, _, value = item.partition("=")
         if figures[key.strip()] > int(value):

@@ -11,6 +11,12 @@ from heedful.core.calendar.arithmetic import (
     is_open,
     next_opening,
 )
+from heedful.core.calendar.locations import (
+    Calendars,
+    LocationBusinessHours,
+    calendar_for,
+    calendar_of,
+)
 from heedful.core.calendar.model import (
     BusinessCalendar,
     DateOverride,
@@ -19,12 +25,16 @@ from heedful.core.calendar.model import (
     override,
     weekly_hours,
 )
+from heedful.core.calendar.ports import CalendarDayRepository
 from heedful.core.calendar.running_clock import ClockPause, RunningClock
 
 __all__ = [
     "BusinessCalendar",
+    "CalendarDayRepository",
+    "Calendars",
     "ClockPause",
     "DateOverride",
+    "LocationBusinessHours",
     "NeverOpens",
     "OpeningInterval",
     "RunningClock",
@@ -32,6 +42,8 @@ __all__ = [
     "add_business_time_with_pauses",
     "business_time_between",
     "business_time_between_with_pauses",
+    "calendar_for",
+    "calendar_of",
     "is_open",
     "next_opening",
     "override",

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from heedful.core.access import load_customer
-from heedful.core.access.model import Actor, Permission
-from heedful.core.customers.audit import AuditEntry
-from heedful.core.customers.channels import Channel
-from heedful.core.customers.consent import ConsentDecision, Purpose, current_consents
-from heedful.core.customers.identities import Identity
-from heedful.core.customers.merge import MergeRecord
-from heedful.core.customers.model import Customer
-from heedful.core.history.model import HistoryEntry
-from heedful.core.preferences.model import Polarity, Preference, grouped
-from heedful.core.preferences.usual import Usual, infer_usual
+from heedful.core.access import Actor, Permission, load_customer
+from heedful.core.customers import (
+    AuditEntry,
+    Channel,
+    ConsentDecision,
+    Customer,
+    Identity,
+    MergeRecord,
+    Purpose,
+    current_consents,
+)
+from heedful.core.history import HistoryEntry
+from heedful.core.preferences import Polarity, Preference, Usual, grouped, infer_usual
 from heedful.core.shared.clock import Clock
 from heedful.core.unit_of_work import UnitOfWork
 

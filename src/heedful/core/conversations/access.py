@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from heedful.core.access.model import Actor
+from heedful.core.access import Actor
 from heedful.core.conversations.model import Thread
 from heedful.core.shared.errors import NotFound
 from heedful.core.unit_of_work import UnitOfWork

@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from heedful.core.access.model import Actor, Permission
+from heedful.core.access import Actor, Permission
 from heedful.core.conversations.canned_replies import CannedReply
-from heedful.core.customers.model import LANGUAGES
+from heedful.core.customers import LANGUAGES
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Forbidden, InvalidInput, NotFound
 from heedful.core.shared.ids import new_id

@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from heedful.core.access import load_customer, scope_of
-from heedful.core.access.model import Actor, Permission
+from heedful.core.access import Actor, Permission, load_customer, scope_of
 from heedful.core.conversations.access import load_thread
 from heedful.core.conversations.inbound import (
     ChatIn,
@@ -32,11 +31,10 @@ from heedful.core.conversations.ports import InboxFilter, ThreadPage
 from heedful.core.conversations.replies import add_note, reply
 from heedful.core.conversations.senders import accept_sender
 from heedful.core.conversations.teams import create_team, list_teams, set_team_members
-from heedful.core.customers.audit import audit
+from heedful.core.customers import audit
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Forbidden, InvalidInput
-from heedful.core.sla.clocks import ThreadClocks
-from heedful.core.sla.model import SlaClock
+from heedful.core.sla import SlaClock, ThreadClocks
 from heedful.core.unit_of_work import UnitOfWork
 
 __all__ = [

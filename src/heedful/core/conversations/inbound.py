@@ -15,7 +15,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from heedful.core.access.model import SYSTEM
+from heedful.core.access import SYSTEM
 from heedful.core.conversations import threading
 from heedful.core.conversations.model import (
     MAX_BODY,
@@ -34,17 +34,23 @@ from heedful.core.conversations.senders import (
     check_mail,
     verify,
 )
-from heedful.core.customers.commands import CreateCustomer, IdentifyCustomer, NewIdentity
-from heedful.core.customers.handlers import create_customer
-from heedful.core.customers.identities import IdentityKind, normalise_identity
-from heedful.core.customers.merging import identify_customer
-from heedful.core.customers.model import Customer, CustomerStatus
+from heedful.core.customers import (
+    CreateCustomer,
+    Customer,
+    CustomerStatus,
+    IdentifyCustomer,
+    IdentityKind,
+    NewIdentity,
+    create_customer,
+    identify_customer,
+    normalise_identity,
+)
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
 from heedful.core.shared.text import without_hidden_characters
-from heedful.core.sla.clocks import ThreadClocks
-from heedful.core.staff.model import Location
+from heedful.core.sla import ThreadClocks
+from heedful.core.staff import Location
 from heedful.core.unit_of_work import UnitOfWork
 
 LANGUAGES = ("uk", "ru", "en")

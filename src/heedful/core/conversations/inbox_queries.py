@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from heedful.core.access.model import Actor, Permission
-from heedful.core.calendar.locations import calendar_for
+from heedful.core.access import Actor, Permission
+from heedful.core.calendar import calendar_for
 from heedful.core.conversations.handlers import ThreadView, get_thread, list_inbox, list_teams
 from heedful.core.conversations.model import Note, Team, Thread, ThreadMessage
 from heedful.core.conversations.ports import InboxFilter
-from heedful.core.sla.model import ClockKind, ClockState, SlaClock
-from heedful.core.staff.model import StaffMember
+from heedful.core.sla import ClockKind, ClockState, SlaClock
+from heedful.core.staff import StaffMember
 from heedful.core.unit_of_work import UnitOfWork
 
 PAGE = 50

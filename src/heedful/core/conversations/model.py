@@ -10,11 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from heedful.core.sla.kinds import Channel, Priority
-
-# Re-exported: its home is sla/kinds.py, beside the clocks a status stops and starts.
-from heedful.core.sla.kinds import ThreadStatus as ThreadStatus  # noqa: PLC0414
-from heedful.core.sla.model import ClockKind
+# ThreadStatus is re-exported: its home is sla/kinds.py, beside the clocks it stops and starts.
+from heedful.core.sla import Channel, ClockKind, Priority, ThreadStatus
 
 __all__ = [
     "Channel",

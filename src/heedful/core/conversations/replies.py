@@ -8,7 +8,7 @@ page picks it up at its next poll.
 
 from __future__ import annotations
 
-from heedful.core.access.model import Actor, Permission
+from heedful.core.access import Actor, Permission
 from heedful.core.conversations import threading
 from heedful.core.conversations.access import load_thread
 from heedful.core.conversations.model import (
@@ -20,12 +20,12 @@ from heedful.core.conversations.model import (
     ThreadMessage,
     preview,
 )
-from heedful.core.customers.consent import Purpose
-from heedful.core.outreach.outbox import Message
+from heedful.core.customers import Purpose
+from heedful.core.outreach import Message
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import InvalidInput
 from heedful.core.shared.ids import new_id
-from heedful.core.sla.clocks import ThreadClocks
+from heedful.core.sla import ThreadClocks
 from heedful.core.unit_of_work import UnitOfWork
 
 # The outbox template of an e-mail reply (core/conversations/reply_templates.py).

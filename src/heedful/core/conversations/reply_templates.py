@@ -6,7 +6,7 @@ thread's with one "Re:". The same in every language, since the words are the age
 
 from __future__ import annotations
 
-from heedful.core.outreach.templates import MessageTemplate
+from heedful.core.outreach import MessageTemplate
 
 _TEXT = (
     "{{ reply.body }}{% if location.name %}\n\n{{ reply.author }}\n{{ location.name }}{% endif %}"

@@ -28,12 +28,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from heedful.core.access.model import Actor, Permission
+from heedful.core.access import Actor, Permission
 from heedful.core.reports import Period, report_period, report_scope, report_zone
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.text import spreadsheet_safe
-from heedful.core.sla.kinds import Channel
-from heedful.core.sla.model import ClockFact, ClockKind
+from heedful.core.sla import Channel, ClockFact, ClockKind
 from heedful.core.unit_of_work import UnitOfWork
 
 # What the API says next to the numbers; the console says it in the reader's language.

@@ -31,13 +31,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from heedful.core.access.model import Actor, Permission
+from heedful.core.access import Actor, Permission
 from heedful.core.conversations.access import load_thread
 from heedful.core.conversations.model import Direction, Thread, ThreadMessage
-from heedful.core.customers.audit import audit
+from heedful.core.customers import audit
 from heedful.core.shared.clock import Clock
-from heedful.core.sla.clocks import ThreadClocks
-from heedful.core.sla.timers import tell_breaches_on_acceptance
+from heedful.core.sla import ThreadClocks, tell_breaches_on_acceptance
 from heedful.core.unit_of_work import UnitOfWork
 
 MAX_AUTHENTICATION = 500  # what is kept of the receiving server's header

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from heedful.core.shared.ids import new_id
 
 if TYPE_CHECKING:  # shared.ports imports this module: the unit of work is named for mypy only
-    from heedful.core.access.model import Actor
+    from heedful.core.access import Actor
     from heedful.core.unit_of_work import UnitOfWork
 
 

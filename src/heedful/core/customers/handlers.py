@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from heedful.core.access import load_customer, scope_of
-from heedful.core.access.model import Actor, Permission
+from heedful.core.access import Actor, Permission, load_customer, scope_of
 from heedful.core.customers.audit import audit, changed_fields
 from heedful.core.customers.commands import (
     CreateCustomer,

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 
-from heedful.core.access.model import Actor, Permission
+from heedful.core.access import Actor, Permission
 from heedful.core.customers.channels import Channel
 from heedful.core.customers.commands import (
     CreateCustomer,

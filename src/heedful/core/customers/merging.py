@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from heedful.core.access import load_customer
-from heedful.core.access.model import SYSTEM, Actor, Permission
+from heedful.core.access import SYSTEM, Actor, Permission, load_customer
 from heedful.core.customers.audit import audit
 from heedful.core.customers.commands import CreateCustomer, IdentifyCustomer
 from heedful.core.customers.handlers import (

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from heedful.core.access.model import Actor, Permission
-from heedful.core.customers.audit import audit
+from heedful.core.access import Actor, Permission
+from heedful.core.customers import audit
 from heedful.core.dead_letters.model import DeadLetter, LetterKind, LetterState
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Conflict, NotFound

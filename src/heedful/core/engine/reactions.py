@@ -30,26 +30,26 @@ from datetime import datetime
 from functools import partial
 from types import MappingProxyType
 
-from heedful.core.access.model import SYSTEM
-from heedful.core.dead_letters.model import DeadLetter, LetterKind, RetryPolicy
-from heedful.core.dead_letters.recording import note_failure
-from heedful.core.events.model import StoredEvent
-from heedful.core.events.references import (
+from heedful.core.access import SYSTEM
+from heedful.core.dead_letters import DeadLetter, LetterKind, RetryPolicy, note_failure
+from heedful.core.events import (
     OUTSIDE_SCOPE,
+    StoredEvent,
     customer_named,
     location_named,
     sender_may_name,
 )
-from heedful.core.playbooks.firing import PlaybookIndex, fire_playbooks
-from heedful.core.promises.back_in_stock import DEFAULT_TELL_PER_UNIT, stock_changed
-from heedful.core.promises.model import (
+from heedful.core.playbooks import PlaybookIndex, fire_playbooks
+from heedful.core.promises import (
+    DEFAULT_TELL_PER_UNIT,
     Evidence,
     EvidenceKind,
+    PromiseFilter,
     PromiseKind,
     PromiseState,
     WantedItem,
+    stock_changed,
 )
-from heedful.core.promises.ports import PromiseFilter
 from heedful.core.shared.clock import Clock
 from heedful.core.unit_of_work import UnitOfWork
 

@@ -15,12 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from heedful.core.dead_letters.model import DeadLetter, LetterKind, RetryPolicy
-from heedful.core.dead_letters.recording import note_failure
-from heedful.core.promises.deadlines import fire_promise_timer
+from heedful.core.dead_letters import DeadLetter, LetterKind, RetryPolicy, note_failure
+from heedful.core.promises import fire_promise_timer
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.timers import Timer, TimerKind
-from heedful.core.sla.timers import fire_sla_timer
+from heedful.core.sla import fire_sla_timer
 from heedful.core.unit_of_work import UnitOfWork
 
 

@@ -1,1 +1,21 @@
 """Business events in: CloudEvents from shops, hotels and banks, stored once, in arrival order."""
+
+from heedful.core.events.model import BusinessEvent, StoredEvent
+from heedful.core.events.references import (
+    OUTSIDE_SCOPE,
+    customer_named,
+    location_named,
+    sender_may_name,
+)
+from heedful.core.events.types import CUSTOMER, known_type
+
+__all__ = [
+    "CUSTOMER",
+    "OUTSIDE_SCOPE",
+    "BusinessEvent",
+    "StoredEvent",
+    "customer_named",
+    "known_type",
+    "location_named",
+    "sender_may_name",
+]

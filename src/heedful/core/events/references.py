@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from heedful.core.customers.identities import IdentityKind, normalise_identity
-from heedful.core.customers.model import Customer
+from heedful.core.customers import Customer, IdentityKind, normalise_identity
 from heedful.core.events.model import BusinessEvent
 from heedful.core.shared.errors import HeedfulError
 from heedful.core.unit_of_work import UnitOfWork

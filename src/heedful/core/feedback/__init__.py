@@ -1,1 +1,6 @@
 """Measuring the experience: surveys and their maths, free text read, the CX index, the loop."""
+
+from heedful.core.feedback.customer_records import feedback_export
+from heedful.core.feedback.handlers import Invite, invite
+
+__all__ = ["Invite", "feedback_export", "invite"]

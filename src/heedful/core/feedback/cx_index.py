@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from heedful.core.feedback.model import SCALE, SurveyAnswer, Touchpoint
-from heedful.core.history.model import HistoryKind
+from heedful.core.history import HistoryKind
 
 CX_1, CX_2 = "cx-1", "cx-2"
 FORMULA_VERSION = CX_2  # what is stored from now on

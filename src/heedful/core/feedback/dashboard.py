@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from heedful.core.access.model import Actor, Permission
+from heedful.core.access import Actor, Permission
 from heedful.core.feedback.blocks import Block, Bucket, Step, buckets, cover, step_for
 from heedful.core.feedback.cx_index import FORMULA_VERSION, SCORE_WEIGHT, TEXT_WEIGHT, CxValue
 from heedful.core.feedback.dashboard_ports import (

@@ -11,10 +11,8 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from heedful.core.access import load_customer, scope_of
-from heedful.core.access.model import SYSTEM, Actor, Permission
-from heedful.core.customers.audit import audit
-from heedful.core.customers.consent import Purpose
+from heedful.core.access import SYSTEM, Actor, Permission, load_customer, scope_of
+from heedful.core.customers import Purpose, audit
 from heedful.core.feedback.loop import reasons_to_recover
 from heedful.core.feedback.maths import Figure, figures
 from heedful.core.feedback.model import (
@@ -28,8 +26,7 @@ from heedful.core.feedback.model import (
 from heedful.core.feedback.ports import AnswerFilter
 from heedful.core.feedback.reading import CommentReader
 from heedful.core.feedback.recovery import open_recovery
-from heedful.core.outreach.outbox import Message
-from heedful.core.outreach.policy import Suppress, choose_channel
+from heedful.core.outreach import Message, Suppress, choose_channel
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import InvalidInput, NotFound
 from heedful.core.shared.ids import new_id

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from heedful.core.access import load_customer, scope_of
-from heedful.core.access.model import Actor, Permission
-from heedful.core.customers.model import Customer
+from heedful.core.access import Actor, Permission, load_customer, scope_of
+from heedful.core.customers import Customer
 from heedful.core.feedback import churn, cx_index
 from heedful.core.feedback.cx_index import ALL, Cell, CxValue, Inputs
 from heedful.core.feedback.model import SurveyAnswer, Touchpoint

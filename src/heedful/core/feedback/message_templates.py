@@ -6,7 +6,7 @@ language, so she sees what she is asked before she opens it.
 
 from __future__ import annotations
 
-from heedful.core.outreach.templates import MessageTemplate
+from heedful.core.outreach import MessageTemplate
 
 _GREETING = {
     "uk": (

@@ -17,7 +17,7 @@ from heedful.core.feedback.model import (
     SurveyKind,
     Touchpoint,
 )
-from heedful.core.history.model import HistoryKind
+from heedful.core.history import HistoryKind
 
 
 @dataclass(frozen=True)

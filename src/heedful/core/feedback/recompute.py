@@ -18,9 +18,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from heedful.core.access.model import SYSTEM
-from heedful.core.dead_letters.model import DeadLetter, LetterKind, RetryPolicy
-from heedful.core.dead_letters.recording import note_failure
+from heedful.core.access import SYSTEM
+from heedful.core.dead_letters import DeadLetter, LetterKind, RetryPolicy, note_failure
 from heedful.core.feedback.cx_index import ALL, Cell
 from heedful.core.feedback.indices import assess_churn, compute_cx_index
 from heedful.core.feedback.ports import AnswerFilter

@@ -11,24 +11,17 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from heedful.core.access import load_customer, scope_of
-from heedful.core.access.model import SYSTEM, Actor, Permission, Role
-from heedful.core.calendar.locations import LocationBusinessHours
-from heedful.core.customers.audit import audit
+from heedful.core.access import SYSTEM, Actor, Permission, Role, load_customer, scope_of
+from heedful.core.calendar import LocationBusinessHours
+from heedful.core.customers import audit
 from heedful.core.feedback.loop import LoopReason, LoopState, RecoveryLoop
 from heedful.core.feedback.model import SurveyAnswer
-from heedful.core.promises.model import (
-    Evidence,
-    EvidenceKind,
-    Promise,
-    PromiseKind,
-    PromiseState,
-)
+from heedful.core.promises import Evidence, EvidenceKind, Promise, PromiseKind, PromiseState
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Forbidden, HeedfulError, NotFound
 from heedful.core.shared.ids import new_id
 from heedful.core.shared.timers import Timer, TimerKind
-from heedful.core.tasks.model import Task, TaskKind
+from heedful.core.tasks import Task, TaskKind
 from heedful.core.unit_of_work import UnitOfWork
 
 RECOVERY_SPAN = timedelta(hours=8)  # business time: one working day

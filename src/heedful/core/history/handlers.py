@@ -5,10 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from heedful.core.access import load_customer
-from heedful.core.access.model import Actor, Permission
-from heedful.core.customers.audit import audit
-from heedful.core.customers.handlers import note_location
+from heedful.core.access import Actor, Permission, load_customer
+from heedful.core.customers import audit, note_location
 from heedful.core.history.model import HistoryEntry, HistoryKind, Item
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Conflict, Forbidden, InvalidInput

@@ -5,6 +5,6 @@ triggers) and below the engine that reacts to what matched.
 """
 
 from heedful.core.interests.index import InterestIndex, naive_match
-from heedful.core.interests.model import Bound, Interest
+from heedful.core.interests.model import Bound, Interest, is_number
 
-__all__ = ["Bound", "Interest", "InterestIndex", "naive_match"]
+__all__ = ["Bound", "Interest", "InterestIndex", "is_number", "naive_match"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from heedful.core.customers.channels import Channel
+from heedful.core.customers import Channel
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from heedful.core.access import load_customer
-from heedful.core.access.model import Actor, Permission
-from heedful.core.customers.audit import audit
-from heedful.core.dead_letters.model import LetterKind
+from heedful.core.access import Actor, Permission, load_customer
+from heedful.core.customers import audit
+from heedful.core.dead_letters import LetterKind
 from heedful.core.outreach.outbox import Message, MessageStatus
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Conflict, NotFound

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from heedful.core.customers.consent import Purpose
+from heedful.core.customers import Purpose
 
 
 class MessageStatus(StrEnum):

@@ -12,9 +12,14 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from heedful.core.customers.channels import Channel
-from heedful.core.customers.consent import ConsentDecision, Purpose, may_contact
-from heedful.core.customers.identities import Identity, IdentityKind
+from heedful.core.customers import (
+    Channel,
+    ConsentDecision,
+    Identity,
+    IdentityKind,
+    Purpose,
+    may_contact,
+)
 
 # The channels a message can be written on, in the order Heedful tries them when the customer
 # has no preference: e-mail carries the most and interrupts the least.

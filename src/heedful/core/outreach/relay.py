@@ -17,18 +17,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from heedful.core.access import load_customer
-from heedful.core.access.model import SYSTEM
-from heedful.core.customers.channels import Channel
-from heedful.core.customers.model import Customer, CustomerStatus
-from heedful.core.dead_letters.model import (
+from heedful.core.access import SYSTEM, load_customer
+from heedful.core.customers import Channel, Customer, CustomerStatus
+from heedful.core.dead_letters import (
     DeadLetter,
     LetterKind,
     LetterState,
     RetryPolicy,
     first_failure,
+    note_failure,
 )
-from heedful.core.dead_letters.recording import note_failure
 from heedful.core.outreach.envelope import Envelope, Sender, SendFailed
 from heedful.core.outreach.outbox import Message, MessageStatus
 from heedful.core.outreach.policy import (
@@ -39,8 +37,7 @@ from heedful.core.outreach.policy import (
     Suppress,
     decide,
 )
-from heedful.core.promises.back_in_stock import still_wanted
-from heedful.core.promises.model import Evidence, EvidenceKind, Promise, PromiseKind
+from heedful.core.promises import Evidence, EvidenceKind, Promise, PromiseKind, still_wanted
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import HeedfulError, NotFound
 from heedful.core.unit_of_work import UnitOfWork

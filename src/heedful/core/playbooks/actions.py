@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from heedful.core.access.model import SYSTEM, Role
-from heedful.core.customers.model import Customer
-from heedful.core.events.model import BusinessEvent
-from heedful.core.feedback.handlers import Invite, invite
-from heedful.core.outreach.outbox import Message
+from heedful.core.access import SYSTEM, Role
+from heedful.core.customers import Customer
+from heedful.core.events import BusinessEvent
+from heedful.core.feedback import Invite, invite
+from heedful.core.outreach import Message
 from heedful.core.playbooks.conditions import MISSING, value_at
 from heedful.core.playbooks.model import (
     Action,
@@ -27,13 +27,18 @@ from heedful.core.playbooks.model import (
     SendMessage,
     SendSurvey,
 )
-from heedful.core.promises.handlers import MakePromise, make_promise
-from heedful.core.promises.model import Evidence, EvidenceKind, PromiseState
-from heedful.core.promises.ports import PromiseFilter
+from heedful.core.promises import (
+    Evidence,
+    EvidenceKind,
+    MakePromise,
+    PromiseFilter,
+    PromiseState,
+    make_promise,
+)
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.errors import InvalidInput
 from heedful.core.shared.ids import new_id
-from heedful.core.tasks.model import Task
+from heedful.core.tasks import Task
 from heedful.core.unit_of_work import UnitOfWork
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_.\-]+)\s*\}\}")

@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from heedful.core.customers.consent import may_contact
-from heedful.core.customers.model import Customer
-from heedful.core.events.model import BusinessEvent
-from heedful.core.history.model import HistoryKind
-from heedful.core.interests.model import Bound, Interest, is_number
+from heedful.core.customers import Customer, may_contact
+from heedful.core.events import BusinessEvent
+from heedful.core.history import HistoryKind
+from heedful.core.interests import Bound, Interest, is_number
 from heedful.core.playbooks.model import (
     COMPARISONS,
     Condition,
@@ -26,7 +25,7 @@ from heedful.core.playbooks.model import (
     Playbook,
     PreferenceRule,
 )
-from heedful.core.preferences.model import Preference
+from heedful.core.preferences import Preference
 from heedful.core.unit_of_work import UnitOfWork
 
 MISSING: Any = object()

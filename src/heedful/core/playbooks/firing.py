@@ -13,15 +13,16 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from heedful.core.customers.model import Customer
-from heedful.core.events.model import BusinessEvent, StoredEvent
-from heedful.core.events.references import (
+from heedful.core.customers import Customer
+from heedful.core.events import (
     OUTSIDE_SCOPE,
+    BusinessEvent,
+    StoredEvent,
     customer_named,
     location_named,
     sender_may_name,
 )
-from heedful.core.interests.index import InterestIndex
+from heedful.core.interests import InterestIndex
 from heedful.core.playbooks import actions
 from heedful.core.playbooks.conditions import (
     MISSING,

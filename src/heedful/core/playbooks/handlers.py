@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from heedful.core.access.model import Actor, Permission
-from heedful.core.customers.audit import audit
+from heedful.core.access import Actor, Permission
+from heedful.core.customers import audit
 from heedful.core.playbooks import actions
 from heedful.core.playbooks.conditions import event_reasons
 from heedful.core.playbooks.firing import action_location, concerned, happened_at, once_key

@@ -7,7 +7,7 @@ type requires it), and optional fields are tested with ``is defined``.
 
 from __future__ import annotations
 
-from heedful.core.outreach.templates import MessageTemplate
+from heedful.core.outreach import MessageTemplate
 
 _GREETING = {
     "uk": (

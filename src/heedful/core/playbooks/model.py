@@ -16,14 +16,12 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from heedful.core.customers.channels import Channel
-from heedful.core.customers.consent import Purpose
-from heedful.core.customers.model import Segment
-from heedful.core.outreach.default_templates import DEFAULT_TEMPLATES
+from heedful.core.customers import Channel, Purpose, Segment
+from heedful.core.outreach import DEFAULT_TEMPLATES
 from heedful.core.playbooks.message_templates import PLAYBOOK_TEMPLATES
-from heedful.core.preferences.model import Category, Polarity
-from heedful.core.promises.model import PromiseKind
-from heedful.core.tasks.model import TaskKind
+from heedful.core.preferences import Category, Polarity
+from heedful.core.promises import PromiseKind
+from heedful.core.tasks import TaskKind
 
 KNOWN_TEMPLATES = frozenset(t.key for t in (*DEFAULT_TEMPLATES, *PLAYBOOK_TEMPLATES))
 MAX_NAME = 200

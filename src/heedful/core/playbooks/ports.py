@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Protocol
 
 from heedful.core.playbooks.model import Firing, Playbook, PlaybookVersion
-from heedful.core.preferences.model import Category, Polarity
+from heedful.core.preferences import Category, Polarity
 
 
 class PlaybookRepository(Protocol):

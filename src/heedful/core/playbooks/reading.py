@@ -11,10 +11,8 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
-from heedful.core.customers.channels import Channel
-from heedful.core.customers.consent import Purpose
-from heedful.core.customers.model import LANGUAGES, Segment
-from heedful.core.events.types import CUSTOMER, known_type
+from heedful.core.customers import LANGUAGES, Channel, Purpose, Segment
+from heedful.core.events import CUSTOMER, known_type
 from heedful.core.playbooks.model import (
     COMPARISONS,
     CURRENCY_PATTERN,
@@ -41,11 +39,11 @@ from heedful.core.playbooks.model import (
     SendSurvey,
     duration,
 )
-from heedful.core.preferences.model import Category, Polarity
-from heedful.core.promises.model import PromiseKind
+from heedful.core.preferences import Category, Polarity
+from heedful.core.promises import PromiseKind
 from heedful.core.shared.errors import InvalidInput
 from heedful.core.shared.text import refuse_hidden_characters
-from heedful.core.tasks.model import TaskKind
+from heedful.core.tasks import TaskKind
 
 
 class _Reader:

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from heedful.core.access import load_customer
-from heedful.core.access.model import Actor, Permission
-from heedful.core.customers.audit import audit
-from heedful.core.customers.handlers import note_location
+from heedful.core.access import Actor, Permission, load_customer
+from heedful.core.customers import audit, note_location
 from heedful.core.preferences.model import (
     Category,
     Polarity,

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TypeVar
 
-from heedful.core.access.model import Actor, Permission
-from heedful.core.customers.identities import IdentityKind, guess_kind, normalise_identity
+from heedful.core.access import Actor, Permission
+from heedful.core.customers import IdentityKind, guess_kind, normalise_identity
 from heedful.core.preferences.handlers import RecordPreference, record_preference
 from heedful.core.preferences.model import Category, Polarity, Source
 from heedful.core.shared.clock import Clock

@@ -15,8 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from heedful.core.customers.model import fold
-from heedful.core.history.model import HABIT_ATTRIBUTES, HistoryEntry
+from heedful.core.customers import fold
+from heedful.core.history import HABIT_ATTRIBUTES, HistoryEntry
 from heedful.core.preferences.model import Polarity, Preference
 
 HALF_LIFE_DAYS = 365.0

@@ -7,15 +7,19 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
-from heedful.core.access import load_customer
-from heedful.core.access.model import Actor, Permission
-from heedful.core.conversations.customer_records import conversations_export
-from heedful.core.customers.audit import audit
-from heedful.core.customers.model import Customer, CustomerStatus
-from heedful.core.customers.redaction import ERASED_NAME, needles, redact_within
-from heedful.core.feedback.customer_records import feedback_export
+from heedful.core.access import Actor, Permission, load_customer
+from heedful.core.conversations import conversations_export
+from heedful.core.customers import (
+    ERASED_NAME,
+    Customer,
+    CustomerStatus,
+    audit,
+    needles,
+    redact_within,
+)
+from heedful.core.feedback import feedback_export
 from heedful.core.privacy.ports import Erasure
-from heedful.core.promises.ports import PromiseFilter
+from heedful.core.promises import PromiseFilter
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Conflict, InvalidInput
 from heedful.core.shared.ids import new_id

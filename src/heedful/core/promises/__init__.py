@@ -1,1 +1,38 @@
 """The promise ledger: every promise made to a customer, kept or not, with its evidence."""
+
+from heedful.core.promises.back_in_stock import DEFAULT_TELL_PER_UNIT, still_wanted, stock_changed
+from heedful.core.promises.deadlines import fire_promise_timer
+from heedful.core.promises.handlers import MakePromise, make_promise
+from heedful.core.promises.model import (
+    Evidence,
+    EvidenceKind,
+    Promise,
+    PromiseKind,
+    PromiseState,
+    WantedItem,
+)
+from heedful.core.promises.ports import (
+    PromiseFilter,
+    PromiseRepository,
+    TaskRepository,
+    TimerRepository,
+)
+
+__all__ = [
+    "DEFAULT_TELL_PER_UNIT",
+    "Evidence",
+    "EvidenceKind",
+    "MakePromise",
+    "Promise",
+    "PromiseFilter",
+    "PromiseKind",
+    "PromiseRepository",
+    "PromiseState",
+    "TaskRepository",
+    "TimerRepository",
+    "WantedItem",
+    "fire_promise_timer",
+    "make_promise",
+    "still_wanted",
+    "stock_changed",
+]

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from heedful.core.access.model import SYSTEM
-from heedful.core.customers.consent import Purpose
-from heedful.core.outreach.outbox import Message
+from heedful.core.access import SYSTEM
+from heedful.core.customers import Purpose
+from heedful.core.outreach import Message
 from heedful.core.promises.model import Evidence, EvidenceKind, Promise, WantedItem
 from heedful.core.shared.ids import new_id
 from heedful.core.unit_of_work import UnitOfWork

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from heedful.core.access.model import SYSTEM, Role
-from heedful.core.customers.consent import Purpose
-from heedful.core.outreach.outbox import Message
+from heedful.core.access import SYSTEM, Role
+from heedful.core.customers import Purpose
+from heedful.core.outreach import Message
 from heedful.core.promises.model import Evidence, EvidenceKind, Promise, PromiseKind
 from heedful.core.shared.ids import new_id
 from heedful.core.shared.timers import Timer, TimerKind
-from heedful.core.tasks.model import Task, TaskKind, reminder
+from heedful.core.tasks import Task, TaskKind, reminder
 from heedful.core.unit_of_work import UnitOfWork
 
 

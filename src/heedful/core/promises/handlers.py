@@ -6,11 +6,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from heedful.core.access import load_customer, scope_of
-from heedful.core.access.model import Actor, Permission
-from heedful.core.calendar.locations import LocationBusinessHours
-from heedful.core.customers.audit import audit
-from heedful.core.customers.handlers import note_location
+from heedful.core.access import Actor, Permission, load_customer, scope_of
+from heedful.core.calendar import LocationBusinessHours
+from heedful.core.customers import audit, note_location
 from heedful.core.promises.model import (
     NEEDS_DEADLINE,
     Evidence,

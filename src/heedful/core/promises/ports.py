@@ -8,10 +8,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
-from heedful.core.outreach.outbox import Message, MessageStatus
+from heedful.core.outreach import Message, MessageStatus
 from heedful.core.promises.model import Promise, PromiseState, WantedItem
 from heedful.core.shared.timers import Timer, TimerKind
-from heedful.core.tasks.model import Task
+from heedful.core.tasks import Task
 
 
 @dataclass(frozen=True)

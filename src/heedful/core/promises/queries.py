@@ -10,15 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from heedful.core.access.model import Actor
-from heedful.core.customers.model import Customer
-from heedful.core.outreach.handlers import list_messages
-from heedful.core.outreach.outbox import Message, MessageStatus
+from heedful.core.access import Actor
+from heedful.core.customers import Customer
+from heedful.core.outreach import Message, MessageStatus, list_messages
 from heedful.core.promises.handlers import MakePromise, _default_text, list_promises
 from heedful.core.promises.model import Promise, PromiseState
 from heedful.core.shared.clock import Clock
-from heedful.core.tasks.handlers import list_open_tasks
-from heedful.core.tasks.model import Task
+from heedful.core.tasks import Task, list_open_tasks
 from heedful.core.unit_of_work import UnitOfWork
 
 # "Due soon" is two days: a refund due the day after tomorrow still needs someone today.

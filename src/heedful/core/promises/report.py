@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
-from heedful.core.access.model import Actor, Permission
+from heedful.core.access import Actor, Permission
 from heedful.core.promises.model import PromiseKind
 from heedful.core.promises.ports import Outcome, OutcomeCount
 from heedful.core.reports import Period, report_period, report_scope, report_zone

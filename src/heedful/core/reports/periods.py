@@ -13,11 +13,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from heedful.core.access import scope_of
-from heedful.core.access.model import Actor
+from heedful.core.access import Actor, scope_of
 from heedful.core.shared.errors import Forbidden, InvalidInput
-from heedful.core.staff.model import Location
-from heedful.core.staff.ports import LocationRepository
+from heedful.core.staff import Location, LocationRepository
 
 WEEKS_BY_DEFAULT = 12
 # Two years side by side is the longest comparison anyone asked for; it also keeps the week

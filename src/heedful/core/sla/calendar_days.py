@@ -11,13 +11,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from heedful.core.access.model import Actor, Permission
-from heedful.core.calendar import DateOverride, OpeningInterval
-from heedful.core.calendar.locations import Calendars, calendar_for, calendar_of
+from heedful.core.access import Actor, Permission
+from heedful.core.calendar import (
+    Calendars,
+    DateOverride,
+    OpeningInterval,
+    calendar_for,
+    calendar_of,
+)
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import InvalidInput, NotFound
 from heedful.core.sla.handlers import location_hours_changed
-from heedful.core.staff.model import Location
+from heedful.core.staff import Location
 from heedful.core.unit_of_work import UnitOfWork
 
 MAX_REASON = 200

@@ -10,24 +10,24 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Generic, Protocol, TypeVar
 
-from heedful.core.access.model import SYSTEM
-from heedful.core.calendar import BusinessCalendar
-from heedful.core.calendar.locations import Calendars
-from heedful.core.calendar.ports import CalendarDayRepository
-from heedful.core.promises.model import (
+from heedful.core.access import SYSTEM
+from heedful.core.calendar import BusinessCalendar, CalendarDayRepository, Calendars
+from heedful.core.promises import (
     Evidence,
     EvidenceKind,
     Promise,
     PromiseKind,
+    PromiseRepository,
     PromiseState,
+    TaskRepository,
+    TimerRepository,
 )
-from heedful.core.promises.ports import PromiseRepository, TaskRepository, TimerRepository
 from heedful.core.shared.ids import new_id
 from heedful.core.shared.timers import Timer, TimerKind
 from heedful.core.sla.kinds import Channel, Priority, ThreadStatus
 from heedful.core.sla.model import ClockKind, ClockState, SlaClock, SlaPolicy, policy_for
 from heedful.core.sla.ports import SlaClockRepository, SlaPolicyRepository
-from heedful.core.staff.ports import LocationRepository
+from heedful.core.staff import LocationRepository
 
 RESPONSES = (ClockKind.FIRST_RESPONSE, ClockKind.NEXT_RESPONSE)
 SLA_TIMERS = (TimerKind.SLA_WARNING, TimerKind.SLA_BREACH)

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from heedful.core.access.model import Actor, Permission
-from heedful.core.calendar import BusinessCalendar
-from heedful.core.calendar.locations import Calendars
+from heedful.core.access import Actor, Permission
+from heedful.core.calendar import BusinessCalendar, Calendars
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import NotFound
 from heedful.core.shared.ids import new_id

@@ -8,8 +8,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from heedful.core.access.model import Actor, Permission, Role
-from heedful.core.customers.model import check_language, check_time_zone
+from heedful.core.access import Actor, Permission, Role
+from heedful.core.customers import check_language, check_time_zone
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Conflict, InvalidInput, NotFound
 from heedful.core.shared.ids import new_id

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from heedful.core.access.model import Actor, Role
+from heedful.core.access import Actor, Role
 
 
 class LocationKind(StrEnum):

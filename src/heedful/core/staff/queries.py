@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from heedful.core.access.model import Actor, Permission
+from heedful.core.access import Actor, Permission
 from heedful.core.staff.model import ApiToken, Location, StaffMember
 from heedful.core.unit_of_work import UnitOfWork
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from heedful.core.access.model import Actor, Permission
+from heedful.core.access import Actor, Permission
 from heedful.core.shared.text import spreadsheet_safe
 from heedful.core.staff.model import SecurityEvent, SecurityEventKind
 from heedful.core.unit_of_work import UnitOfWork

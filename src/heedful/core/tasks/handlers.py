@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from heedful.core.access import scope_of
-from heedful.core.access.model import Actor, Permission, Role
-from heedful.core.customers.audit import audit
+from heedful.core.access import Actor, Permission, Role, scope_of
+from heedful.core.customers import audit
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Forbidden, NotFound
 from heedful.core.tasks.model import Task

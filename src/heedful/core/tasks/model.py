@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from heedful.core.access.model import SYSTEM, Role
+from heedful.core.access import SYSTEM, Role
 from heedful.core.shared.errors import Conflict
 from heedful.core.shared.ids import new_id
 
