@@ -112,5 +112,6 @@ def _channel_settings(settings: Settings) -> ChannelSettings:
         mail_domain=settings.mail_domain,
         sms_webhook_url=settings.sms_webhook_url,
         messenger_webhook_url=settings.messenger_webhook_url,
+        webhooks=settings.webhook_channels,
         webhook_secret=settings.webhook_secret,
     )

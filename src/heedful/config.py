@@ -63,6 +63,10 @@ class Settings(BaseSettings):
     mail_domain: str = Field("heedful.localhost", description="right-hand side of Message-IDs")
     sms_webhook_url: str = Field("", description="POST target for SMS; empty = channel off")
     messenger_webhook_url: str = Field("", description="POST target for messengers; empty = off")
+    webhook_channels: dict[str, str] = Field(
+        default_factory=dict,
+        description='channel -> POST target, JSON: {"sms": "https://..."}; wins over the two above',
+    )
     webhook_secret: str = Field(
         "", description="HMAC key signing webhooks; empty: generated (dev only)"
     )

@@ -103,6 +103,7 @@ def test_the_stock_system_says_the_bag_is_back_and_the_first_in_line_hears_it(
     page = client.get(path)
     assert page.status_code == 200
     assert "Відписатися" in page.text
+    assert "сервісні повідомлення через e-mail?" in page.text  # the channel, named in Ukrainian
     with world.uow as uow:
         assert may_contact(uow.consents.list_for(marta.id), Channel.EMAIL, Purpose.SERVICE)
     clock.advance(timedelta(hours=1))  # she reads the e-mail later and has had enough

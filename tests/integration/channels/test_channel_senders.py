@@ -6,7 +6,12 @@ import pytest
 from smtp_mailbox import Mailbox
 from webhook_receiver import WebhookReceiver
 
-from heedful.adapters.channels.senders import ChannelSettings, build_senders, close_senders
+from heedful.adapters.channels.senders import (
+    ChannelSettings,
+    build_senders,
+    close_senders,
+    webhook_channels,
+)
 from heedful.core.customers.channels import Channel
 from heedful.core.outreach.envelope import Envelope
 from heedful.core.shared.clock import FrozenClock
@@ -64,3 +69,24 @@ def test_a_channel_without_an_address_is_off(clock: FrozenClock) -> None:
 def test_a_webhook_without_a_signing_secret_is_refused(clock: FrozenClock) -> None:
     with pytest.raises(ValueError, match="messenger webhook needs a signing secret"):
         build_senders(ChannelSettings(messenger_webhook_url="http://127.0.0.1:9/m"), clock)
+
+
+def test_a_webhook_channel_is_switched_on_from_the_one_table(clock: FrozenClock) -> None:
+    # HEEDFUL_WEBHOOK_CHANNELS: a channel needs no setting of its own, and the table wins.
+    settings = ChannelSettings(
+        sms_webhook_url="http://127.0.0.1:9/old-sms",
+        webhooks={"sms": "http://127.0.0.1:9/sms", "messenger": "http://127.0.0.1:9/m"},
+        webhook_secret="s",
+    )
+    assert webhook_channels(settings) == {
+        Channel.SMS: "http://127.0.0.1:9/sms",
+        Channel.MESSENGER: "http://127.0.0.1:9/m",
+    }
+    assert set(build_senders(settings, clock)) == {"sms", "messenger"}
+
+
+def test_a_webhook_for_a_channel_nobody_writes_on_stops_the_start(clock: FrozenClock) -> None:
+    for name in ("whatsapp", "phone", "email"):
+        settings = ChannelSettings(webhooks={name: "http://127.0.0.1:9/x"}, webhook_secret="s")
+        with pytest.raises(ValueError, match=f"No written channel is called {name}"):
+            build_senders(settings, clock)

@@ -7,11 +7,12 @@ address is blank is off: it gets no sender, and the relay routes to the channels
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from heedful.adapters.channels.smtp import SmtpSender
 from heedful.adapters.channels.webhook import WebhookSender
-from heedful.core.customers.channels import Channel
+from heedful.core.customers.channels import SENT_TO, Channel
 from heedful.core.outreach.envelope import Sender
 from heedful.core.shared.clock import Clock
 
@@ -27,6 +28,9 @@ class ChannelSettings:
     mail_domain: str = "heedful.localhost"
     sms_webhook_url: str = ""  # blank: no SMS
     messenger_webhook_url: str = ""  # blank: no messengers
+    # Any written channel sent by signed webhook, channel -> URL: a new channel needs no new
+    # setting (``HEEDFUL_WEBHOOK_CHANNELS``). Wins over the two URLs above for the same channel.
+    webhooks: Mapping[str, str] = field(default_factory=dict)
     webhook_secret: str = ""
     timeout_seconds: float = 10
 
@@ -46,11 +50,7 @@ def build_senders(settings: ChannelSettings, clock: Clock) -> dict[str, Sender]:
             timeout=settings.timeout_seconds,
             clock=clock,
         )
-    webhooks = {
-        Channel.SMS: settings.sms_webhook_url,
-        Channel.MESSENGER: settings.messenger_webhook_url,
-    }
-    for channel, url in webhooks.items():
+    for channel, url in webhook_channels(settings).items():
         if not url:
             continue
         if not settings.webhook_secret:
@@ -60,6 +60,23 @@ def build_senders(settings: ChannelSettings, clock: Clock) -> dict[str, Sender]:
             url, settings.webhook_secret, clock, timeout=settings.timeout_seconds
         )
     return senders
+
+
+def webhook_channels(settings: ChannelSettings) -> dict[Channel, str]:
+    """The channels sent by signed webhook and their URLs; an unknown channel stops the start."""
+    urls: dict[str, str] = {
+        Channel.SMS.value: settings.sms_webhook_url,
+        Channel.MESSENGER.value: settings.messenger_webhook_url,
+        **settings.webhooks,
+    }
+    written = {channel.value: channel for channel in SENT_TO if channel is not Channel.EMAIL}
+    unknown = sorted(set(urls) - set(written))
+    if unknown:
+        raise ValueError(
+            f"No written channel is called {', '.join(unknown)}: "
+            f"webhook channels are {', '.join(sorted(written))}."
+        )
+    return {written[name]: url for name, url in urls.items()}
 
 
 def close_senders(senders: dict[str, Sender]) -> None:

@@ -4,7 +4,7 @@ Other rooms use only the names exported here (ADR 0031).
 """
 
 from heedful.core.customers.audit import AuditEntry, audit
-from heedful.core.customers.channels import Channel
+from heedful.core.customers.channels import SENT_TO, Channel
 from heedful.core.customers.commands import CreateCustomer, IdentifyCustomer, NewIdentity
 from heedful.core.customers.consent import ConsentDecision, Purpose, current_consents, may_contact
 from heedful.core.customers.handlers import create_customer, note_location
@@ -25,6 +25,7 @@ from heedful.core.customers.redaction import ERASED_NAME, needles, redact_within
 __all__ = [
     "ERASED_NAME",
     "LANGUAGES",
+    "SENT_TO",
     "AuditEntry",
     "Channel",
     "ConsentDecision",

@@ -13,22 +13,16 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from heedful.core.customers import (
+    SENT_TO,
     Channel,
     ConsentDecision,
     Identity,
-    IdentityKind,
     Purpose,
     may_contact,
 )
 
-# The channels a message can be written on, in the order Heedful tries them when the customer
-# has no preference: e-mail carries the most and interrupts the least.
-WRITTEN_CHANNELS: tuple[Channel, ...] = (Channel.EMAIL, Channel.SMS, Channel.MESSENGER)
-_ADDRESS_OF: dict[Channel, IdentityKind] = {
-    Channel.EMAIL: IdentityKind.EMAIL,
-    Channel.SMS: IdentityKind.PHONE,
-    Channel.MESSENGER: IdentityKind.MESSENGER,
-}
+# The channels a message can be written on, in the order Heedful tries them (customers room).
+WRITTEN_CHANNELS: tuple[Channel, ...] = tuple(SENT_TO)
 
 
 @dataclass(frozen=True)
@@ -95,7 +89,7 @@ def choose_channel(
 ) -> Send | Suppress:
     addresses: dict[Channel, str] = {}
     for identity in identities:
-        for channel, kind in _ADDRESS_OF.items():
+        for channel, kind in SENT_TO.items():
             if identity.kind is kind and channel not in addresses:
                 addresses[channel] = identity.value
     reachable = [channel for channel in preferred if channel in addresses]

@@ -58,6 +58,12 @@ CHANNEL: dict[str, str] = {
     Channel.MESSENGER: N_("Messenger"),
     Channel.PHONE: N_("Phone calls"),
 }
+CHANNEL_IN_TEXT: dict[str, str] = {
+    Channel.EMAIL: N_("e-mail"),
+    Channel.SMS: N_("SMS"),
+    Channel.MESSENGER: N_("messenger"),
+    Channel.PHONE: N_("phone calls"),
+}
 PURPOSE: dict[str, str] = {
     Purpose.SERVICE: N_("Service messages"),
     Purpose.MARKETING: N_("Marketing"),
@@ -205,12 +211,9 @@ _BY_KIND: dict[str, dict[str, str]] = {
         "dead_letter.discarded": N_("Failed record discarded"),
     },
     # The outbox's channel, as the relay records it.
-    "channel": {
-        "email": N_("E-mail"),
-        "sms": N_("SMS"),
-        "messenger": N_("Messenger"),
-        "webhook": N_("Webhook"),
-    },
+    "channel": {**CHANNEL, "webhook": N_("Webhook")},
+    # A channel inside a sentence ("Stop marketing messages by e-mail?"): the unsubscribe page.
+    "channel_in_text": CHANNEL_IN_TEXT,
     # A promise's evidence notes that are the core's own words, not what staff typed.
     "evidence": {
         PromiseState.KEPT: N_("Kept"),

@@ -7,6 +7,7 @@ channel, that purpose. The withdrawal is a consent decision like any other, on t
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI, Request
@@ -20,6 +21,7 @@ from heedful.core.customers.commands import RecordConsent
 from heedful.core.customers.consent import Purpose
 from heedful.core.customers.handlers import record_consent
 from heedful.core.shared.errors import HeedfulError
+from heedful.entrypoints.console.i18n import build_uis
 
 _pages = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -56,17 +58,15 @@ _PURPOSES = {
     "uk": {"service": "сервісні", "marketing": "рекламні", "surveys": "опитувальні"},
     "ru": {"service": "сервисные", "marketing": "рекламные", "surveys": "опросные"},
 }
-_CHANNELS = {
-    "en": {"email": "e-mail", "sms": "SMS", "messenger": "messenger"},
-    "uk": {"email": "e-mail", "sms": "SMS", "messenger": "месенджер"},
-    "ru": {"email": "e-mail", "sms": "SMS", "messenger": "мессенджер"},
-}
+# Channel names come from the message catalogs, as on the console: a new channel is named once.
+_uis = cache(build_uis)
 
 
 def _page(language: str, key: str, status: int = 200, **values: str) -> HTMLResponse:
     words = _WORDS.get(language, _WORDS["en"])
     purpose = _PURPOSES.get(language, _PURPOSES["en"]).get(values.get("purpose", ""), "")
-    channel = _CHANNELS.get(language, _CHANNELS["en"]).get(values.get("channel", ""), "")
+    ui = _uis().get(language) or _uis()["en"]
+    channel = ui.label(values["channel"], "channel_in_text") if values.get("channel") else ""
     html = _pages.get_template("unsubscribe.html").render(
         language=language,
         title=words["title"],
