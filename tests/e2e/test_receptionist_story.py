@@ -74,7 +74,8 @@ async def test_a_never_said_at_the_front_desk_is_there_for_the_next_receptionist
     clock.advance(timedelta(days=91))
     world.visit(anna, hotel, items=[{"room_type": "deluxe"}])
 
-    # John reads the console in English. He searches by her surname.
+    # John reads the console in English. He types her surname as he hears it, in Latin letters,
+    # and tells her from any namesake by the phone the results show.
     english = await new_context(locale="en-GB")
     page = await log_in(
         english,
@@ -82,7 +83,8 @@ async def test_a_never_said_at_the_front_desk_is_there_for_the_next_receptionist
         "john",
         labels={"login": "Login", "password": "Password", "submit": "Log in"},
     )
-    await page.get_by_label("Name, phone, e-mail or loyalty card").fill("Петрова")
+    await page.get_by_label("Name, phone, e-mail or loyalty card").fill("petrova")
+    await expect(page.locator(".results li")).to_contain_text("+79161234567")
     await page.get_by_role("link", name="Анна Петрова").click()
 
     never = page.locator("#preferences-never")

@@ -17,7 +17,8 @@ from heedful.core.customers.audit import AuditEntry
 from heedful.core.customers.consent import ConsentDecision
 from heedful.core.customers.identities import Identity, IdentityKind
 from heedful.core.customers.merge import MergeRecord
-from heedful.core.customers.model import Customer, CustomerStatus, fold, search_terms
+from heedful.core.customers.model import Customer, CustomerStatus, fold, query_words, search_terms
+from heedful.core.customers.spelling import identity_prefix, sound_key
 from heedful.core.history.model import KEPT_ON_ERASURE, HistoryEntry, HistoryKind
 from heedful.core.preferences.model import Preference
 from heedful.core.privacy.ports import Erasure
@@ -44,18 +45,35 @@ class FakeCustomerRepository(_Repository):
         return None
 
     def search(self, text: str, scope: CustomerScope, limit: int) -> list[Customer]:
-        """Active customers whose name has a word starting with each word of the query."""
-        wanted = search_terms(text)
+        """Each query word starts a word of the name or its sound key; or the query starts an
+        e-mail address or card number of hers (as the SQL repository)."""
+        wanted = query_words(text)
         if not wanted:
             return []
-        found = [
-            customer
-            for customer in self._in_scope(scope)
-            if all(
-                any(term.startswith(word) for term in search_terms(customer.full_name))
+        starts = identity_prefix(text)
+
+        def named(customer: Customer) -> bool:
+            terms = search_terms(customer.full_name)
+            return all(
+                any(
+                    term.startswith(prefix)
+                    for term in terms
+                    for prefix in (word, sound_key(word))
+                    if prefix
+                )
                 for word in wanted
             )
-        ]
+
+        def reached(customer: Customer) -> bool:
+            return any(
+                identity.customer_id == customer.id
+                and identity.kind is kind
+                and identity.value.startswith(start)
+                for identity in self._state.identities.values()
+                for kind, start in starts
+            )
+
+        found = [c for c in self._in_scope(scope) if named(c) or reached(c)]
         found.sort(key=lambda c: (fold(c.full_name), c.id))
         return [_copy(c) for c in found[:limit]]
 

@@ -13,6 +13,7 @@ from heedful.adapters.storage.migrate import alembic_config, current, downgrade,
 from heedful.adapters.storage.tables import metadata
 from heedful.adapters.storage.unit_of_work import SqlUnitOfWork
 from heedful.bootstrap import Container
+from heedful.core.customers.identities import Identity, IdentityKind
 from heedful.core.customers.model import Customer, Segment
 from heedful.core.shared.ids import new_id
 from heedful.core.shared.scope import CustomerScope
@@ -182,3 +183,56 @@ def test_name_search_ignores_case_accents_and_the_letter_yo(container: Container
         assert found("dupont chlo") == [chloe.id]
         assert found("орлов") == [other.id]
         assert found("ёлкина") == []
+
+
+def test_a_name_is_found_in_either_alphabet_and_by_part_of_an_email(container: Container) -> None:
+    now = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    marina, olha, smith = (
+        _customer(name, now) for name in ("Марина Морозова", "Ольга Петренко", "John Smith")
+    )
+    with container.uow() as uow:
+        for customer in (marina, olha, smith):
+            uow.customers.add(customer)
+        uow.identities.add(
+            Identity(new_id("idn_"), smith.id, IdentityKind.EMAIL, "j.smith@example.com", now, "t")
+        )
+        uow.commit()
+
+    with container.uow() as uow:
+
+        def found(text: str) -> list[str]:
+            return [c.id for c in uow.customers.search(text, EVERYONE, 10)]
+
+        assert found("morozova") == found("Морозова") == [marina.id]
+        assert found("olga") == found("Olha") == [olha.id]
+        assert found("Смит") == [smith.id]
+        assert found("j.smi") == [smith.id]
+        assert found("x.smi") == []
+
+
+def test_an_upgrade_gives_the_customers_already_there_their_sound_keys(database_url: str) -> None:
+    downgrade(database_url, "0015")
+    engine = make_engine(database_url)
+    now = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO customers (id, full_name, language, time_zone, segment,"
+                    " status, created_at, updated_at)"
+                    " VALUES ('cus_m', 'Марина Морозова', 'uk', 'Europe/Kyiv', 'new', 'active',"
+                    " :at, :at)"
+                ),
+                {"at": now},
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO name_terms (term, customer_id)"
+                    " VALUES ('марина', 'cus_m'), ('морозова', 'cus_m')"
+                )
+            )
+        upgrade(database_url)
+        with SqlUnitOfWork(engine) as uow:
+            assert [c.id for c in uow.customers.search("morozova", EVERYONE, 10)] == ["cus_m"]
+    finally:
+        engine.dispose()

@@ -11,7 +11,14 @@ from sqlalchemy.engine import Connection, RowMapping
 
 from heedful.adapters.storage.tables import customer_locations, customers, identities, name_terms
 from heedful.core.customers.identities import Identity, IdentityKind
-from heedful.core.customers.model import Customer, CustomerStatus, Segment, fold, search_terms
+from heedful.core.customers.model import (
+    Customer,
+    CustomerStatus,
+    Segment,
+    query_words,
+    search_terms,
+)
+from heedful.core.customers.spelling import identity_prefix, sound_key
 from heedful.core.shared.errors import InvalidInput
 from heedful.core.shared.ports import Page
 from heedful.core.shared.scope import CustomerScope
@@ -158,19 +165,49 @@ class SqlCustomers:
         return _customer(rows[0], {r["_location_id"] for r in rows if r["_location_id"]})
 
     def search(self, text: str, scope: CustomerScope, limit: int) -> list[Customer]:
-        words = sorted(
-            {w[:100] for w in fold(text).replace("-", " ").split()}, key=len, reverse=True
-        )[:4]
+        """Every word starts a word of the name (as typed or as it sounds), or the whole query
+        starts an e-mail address or a card number she gave."""
+        words = sorted({w[:100] for w in query_words(text)}, key=len, reverse=True)[:4]
         if not words:
             return []
         query = sa.select(customers).where(customers.c.status == CustomerStatus.ACTIVE.value)
         for word in words:
+            prefixes = [prefix for prefix in (word, sound_key(word)) if prefix]
             query = query.where(
                 customers.c.id.in_(
                     sa.select(name_terms.c.customer_id).where(
-                        name_terms.c.term >= word, name_terms.c.term < word + _PREFIX_END
+                        sa.or_(
+                            *(
+                                sa.and_(
+                                    name_terms.c.term >= prefix,
+                                    name_terms.c.term < prefix + _PREFIX_END,
+                                )
+                                for prefix in prefixes
+                            )
+                        )
                     )
                 )
+            )
+        starts = identity_prefix(text)
+        if starts:
+            by_identity = sa.select(identities.c.customer_id).where(
+                sa.or_(
+                    *(
+                        sa.and_(
+                            identities.c.kind == kind.value,
+                            identities.c.value >= start,
+                            identities.c.value < start + _PREFIX_END,
+                        )
+                        for kind, start in starts
+                    )
+                )
+            )
+            query = sa.select(customers).where(
+                customers.c.status == CustomerStatus.ACTIVE.value,
+                sa.or_(
+                    customers.c.id.in_(query.with_only_columns(customers.c.id)),
+                    customers.c.id.in_(by_identity),
+                ),
             )
         query = _scoped(query, scope).order_by(customers.c.full_name, customers.c.id).limit(limit)
         return self._with_locations(list(self._conn.execute(query).mappings().all()))

@@ -21,6 +21,7 @@ from heedful.core.customers.model import (
     check_language,
     check_time_zone,
 )
+from heedful.core.customers.spelling import phone_candidates
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
@@ -275,11 +276,17 @@ def search_customers(
         guessed = guess_kind(query)
         kinds = [guessed] if guessed else []
         kinds += [IdentityKind.LOYALTY_CARD, IdentityKind.EXTERNAL]
+        wanted: list[tuple[IdentityKind, str]] = []
         for kind in kinds:
             try:
-                value = normalise_identity(kind, query)
+                wanted.append((kind, normalise_identity(kind, query)))
             except InvalidInput:
                 continue
+        if guessed is IdentityKind.PHONE and not query.startswith("+"):
+            # A number typed without its country code: each country it may be from.
+            digits = "".join(ch for ch in query if ch.isdigit())
+            wanted += [(IdentityKind.PHONE, number) for number in phone_candidates(digits)]
+        for kind, value in wanted:
             customer = uow.customers.find_by_identity(kind, value)
             if (
                 customer is not None

@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from heedful.core.customers.spelling import sound_key
 from heedful.core.shared.errors import InvalidInput
 from heedful.core.shared.text import refuse_hidden_characters
 
@@ -142,9 +143,17 @@ def check_full_name(value: str) -> str:
 
 
 def search_terms(full_name: str) -> set[str]:
-    """Words of a name as the search box matches them: case- and accent-folded, ё as е."""
-    folded = fold(full_name)
-    return {word for word in folded.replace("-", " ").split() if word}
+    """Words of a name as the search box matches them: case- and accent-folded, ё as е.
+
+    Each word is also kept under its sound key (``spelling.py``), so "morozova" finds Морозова.
+    """
+    words = query_words(full_name)
+    return words | {key for key in map(sound_key, words) if key}
+
+
+def query_words(text: str) -> set[str]:
+    """The folded words of a name or of what was typed in the search box."""
+    return {word for word in fold(text).replace("-", " ").split() if word}
 
 
 def fold(text: str) -> str:

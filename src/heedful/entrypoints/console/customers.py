@@ -10,8 +10,8 @@ from fastapi.responses import RedirectResponse, Response
 from heedful.core.access.model import Permission
 from heedful.core.customers.commands import CreateCustomer, NewIdentity
 from heedful.core.customers.handlers import create_customer, search_customers
-from heedful.core.customers.identities import IdentityKind
-from heedful.core.customers.model import LANGUAGES, Segment
+from heedful.core.customers.identities import Identity, IdentityKind
+from heedful.core.customers.model import LANGUAGES, Customer, Segment
 from heedful.core.shared.errors import HeedfulError
 from heedful.core.staff.queries import all_locations, locations_of
 from heedful.entrypoints.console.card_view import card_context, load_card
@@ -36,10 +36,30 @@ def _new_customer_form(console: Console) -> FormState:
     )
 
 
+def _how_to_reach(console: Console, results: list[Customer]) -> dict[str, list[Identity]]:
+    """Each result's phones and e-mails: what tells two Anna Kovalenkos apart at the desk."""
+    if not results:
+        return {}
+    with console.container.uow() as uow:
+        return {
+            customer.id: [
+                identity
+                for identity in uow.identities.list_for(customer.id)
+                if identity.kind in (IdentityKind.PHONE, IdentityKind.EMAIL)
+            ][:3]
+            for customer in results
+        }
+
+
 def _search_page(console: Console, q: str, form: FormState, status: int = 200) -> Response:
     results = search_customers(q, console.container.uow(), console.actor) if q else []
     locations = all_locations(console.container.uow())
-    context: dict[str, Any] = {"q": q, "results": results, "locations": locations}
+    context: dict[str, Any] = {
+        "q": q,
+        "results": results,
+        "locations": locations,
+        "reach": _how_to_reach(console, results),
+    }
     if console.is_htmx and console.request.method == "GET":
         return console.render("customers/_results.html", **context)
     return console.render(
