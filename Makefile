@@ -105,6 +105,7 @@ lint: venv
 	MYPYPATH=tests/e2e $(BIN)/mypy tests/e2e
 	$(BIN)/lint-imports
 	$(PY) scripts/core_imports.py --quiet --ceiling $(CORE_IMPORTS_CEILING)
+	$(PY) scripts/check_translations.py
 
 fmt: venv
 	$(BIN)/ruff format src tests bench

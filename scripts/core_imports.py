@@ -203,7 +203,9 @@ def main() -> int:
     failed = False
     for importer, target in private if args.quiet else ():
         face = ".".join(target.split(".")[:3])
-        print(f"core_imports: {importer} imports {target}, inside another room: import it from {face}")
+        print(
+            f"core_imports: {importer} imports {target}, inside another room: import it from {face}"
+        )
     for item in filter(None, args.ceiling.split(",")):
         key, _, value = item.partition("=")
         if figures[key.strip()] > int(value):
