@@ -63,7 +63,7 @@ def test_an_admin_merges_two_records_of_one_guest_and_undoes_it(
     )
     merged = console_client.get(f"/customers/{anna.id}").text
     assert "+79030000000" in merged
-    assert f"Record {twin.id} was merged into this one by Olena Admin" in merged
+    assert "The record of Anna Petrova was merged into this one by Olena Admin" in merged
 
     merge_id = re.search(r'/merges/(mrg_\w+)/undo"', merged)
     assert merge_id is not None
@@ -73,6 +73,67 @@ def test_an_admin_merges_two_records_of_one_guest_and_undoes_it(
     undone = console_client.get(f"/customers/{anna.id}").text
     assert "+79030000000" not in undone
     assert "Undone 2 March 2026" in undone
+
+
+def test_the_other_record_is_found_by_what_the_desk_knows_and_the_card_changes_at_once(
+    console_client: TestClient, world: World
+) -> None:
+    hotel = world.location("Hotel Moscow")
+    anna = world.customer("Anna Petrova", at=hotel, phone="+7 916 123-45-67")
+    by_phone = world.customer("Анна Петрова", at=hotel, phone="+7 903 000-00-00")
+    world.customer("Boris Orlov", at=hotel)
+    world.customer("Boris Orlovsky", at=hotel)
+    world.staff("root", "Olena Admin", Role.ADMIN)
+    csrf = log_in(console_client, "root")
+    htmx = {"HX-Request": "true"}
+
+    # Typed as the guest says it: her other phone finds the one record, and the card reloads.
+    merged = console_client.post(
+        f"/customers/{anna.id}/merge",
+        data={"absorbed_id": "903 000 00 00", "reason": "", "csrf_token": csrf},
+        headers=htmx,
+    )
+    assert merged.headers["HX-Refresh"] == "true"
+    card = console_client.get(f"/customers/{anna.id}").text
+    assert "The record of Анна Петрова was merged into this one by Olena Admin" in card
+    assert by_phone.id not in console_client.get("/customers", params={"q": "Петрова"}).text
+
+    # Two records answer to "Orlov": the form asks which, and nothing is merged yet.
+    several = console_client.post(
+        f"/customers/{anna.id}/merge",
+        data={"absorbed_id": "Orlov", "reason": "", "csrf_token": csrf},
+        headers=htmx,
+    )
+    assert several.status_code == 422
+    assert "Several customers match: choose one below." in several.text
+    assert "Boris Orlovsky" in several.text
+    chosen = re.search(r'name="chosen_id" value="(cus_\w+)"> Boris Orlovsky', several.text)
+    assert chosen is not None
+    console_client.post(
+        f"/customers/{anna.id}/merge",
+        data={"absorbed_id": "Orlov", "chosen_id": chosen.group(1), "csrf_token": csrf},
+    )
+    assert (
+        "The record of Boris Orlovsky was merged"
+        in console_client.get(f"/customers/{anna.id}").text
+    )
+
+
+def test_a_record_with_her_phone_in_another_form_is_offered_for_merging(
+    console_client: TestClient, world: World
+) -> None:
+    hotel = world.location("Hotel Moscow")
+    anna = world.customer("Anna Petrova", at=hotel, phone="+7 916 123-45-67")
+    # Typed at a till without the country code: stored as another number.
+    till = world.customer("A. Petrova", at=hotel, phone="9161234567")
+    world.staff("root", "Olena Admin", Role.ADMIN)
+    log_in(console_client, "root")
+
+    card = console_client.get(f"/customers/{anna.id}").text
+
+    assert "Possibly the same person" in card
+    assert f'href="/customers/{till.id}">A. Petrova</a>' in card
+    assert "Same phone in another form" in card
 
 
 def test_merging_with_an_unknown_id_is_refused_next_to_the_field(

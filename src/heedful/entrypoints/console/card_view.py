@@ -12,6 +12,7 @@ from heedful.core.access.model import Permission
 from heedful.core.card import CustomerCard, customer_card
 from heedful.core.customers.channels import Channel
 from heedful.core.customers.consent import Purpose
+from heedful.core.customers.duplicates import Duplicate, likely_duplicates
 from heedful.core.customers.identities import IdentityKind
 from heedful.core.customers.model import LANGUAGES, Segment
 from heedful.core.history.model import HistoryEntry, Item
@@ -40,6 +41,8 @@ class CardView:
     may_promise: bool
     promises: CustomerPromises
     messages: list[Message]
+    # Other records that look like her (same phone in another form, same name and birthday).
+    duplicates: list[Duplicate]
 
     @property
     def customer_id(self) -> str:
@@ -99,6 +102,11 @@ def load_card(console: Console, customer_id: str) -> CardView:
         may_promise=actor.may(Permission.MAKE_PROMISES),
         promises=customer_promises(card.customer.id, console.container.uow(), actor),
         messages=list_customer_messages(card.customer.id, console.container.uow(), actor),
+        duplicates=(
+            likely_duplicates(card.customer.id, console.container.uow(), actor)
+            if actor.may(Permission.MERGE_CUSTOMERS) and card.customer.is_active
+            else []
+        ),
     )
 
 

@@ -12,6 +12,7 @@ from enum import StrEnum
 from heedful.core.access.model import Role
 from heedful.core.customers.channels import Channel
 from heedful.core.customers.consent import Purpose
+from heedful.core.customers.duplicates import Likeness
 from heedful.core.customers.identities import IdentityKind
 from heedful.core.customers.model import Segment
 from heedful.core.dead_letters.model import LetterKind, LetterState
@@ -161,6 +162,10 @@ _BY_ENUM: dict[type[StrEnum], dict[str, str]] = {
         LetterState.RETRYING: N_("Retrying"),
         LetterState.DEAD: N_("Set aside"),
         LetterState.DISCARDED: N_("Discarded"),
+    },
+    Likeness: {
+        Likeness.SAME_PHONE: N_("Same phone in another form"),
+        Likeness.SAME_NAME_AND_BIRTHDAY: N_("Same name and birthday"),
     },
     SecurityEventKind: {
         SecurityEventKind.LOGIN_SUCCEEDED: N_("Logged in"),

@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 from fastapi import APIRouter
 from fastapi.responses import Response
 
 from heedful.core.access.model import Permission
+from heedful.core.customers.duplicates import merge_candidates
 from heedful.core.customers.merging import merge_customers, undo_merge
+from heedful.core.customers.model import Customer
 from heedful.core.privacy import erase_customer, export_customer
 from heedful.core.shared.errors import Forbidden, HeedfulError
 from heedful.entrypoints.console.card_view import card_section, load_card
-from heedful.entrypoints.console.context import ConsoleRoute, Staff, blank_form
+from heedful.entrypoints.console.context import (
+    Console,
+    ConsoleRoute,
+    FormState,
+    Staff,
+    blank_form,
+)
 from heedful.entrypoints.console.forms import Text
 from heedful.entrypoints.console.labels import N_
 
@@ -22,12 +31,31 @@ router = APIRouter(
 
 
 @router.post("/merge")
-def merge(console: Staff, customer_id: str, absorbed_id: Text = "", reason: Text = "") -> Response:
+def merge(
+    console: Staff,
+    customer_id: str,
+    absorbed_id: Text = "",
+    reason: Text = "",
+    chosen_id: Text = "",
+) -> Response:
     form = blank_form(absorbed_id=absorbed_id, reason=reason)
+    typed = chosen_id.strip() or absorbed_id.strip()  # a pick among several wins over the text
+    if typed and not typed.startswith("cus_"):
+        # A name, phone or e-mail: the one record it finds, or a choice among several.
+        found = merge_candidates(customer_id, typed, console.container.uow(), console.actor)
+        if len(found) != 1:
+            picking = MergePick(values=form.values, errors=form.errors, choices=tuple(found[:10]))
+            picking.errors["absorbed_id"] = console.ui.gettext(
+                N_("Several customers match: choose one below.")
+                if found
+                else N_("Nobody found: type a name, phone, e-mail or the record's ID.")
+            )
+            return card_section(console, customer_id, "merges", status=422, merge=picking)
+        typed = found[0].id
     try:
         merge_customers(
             customer_id,
-            absorbed_id.strip(),
+            typed,
             reason,
             console.container.uow(),
             console.container.clock,
@@ -37,12 +65,30 @@ def merge(console: Staff, customer_id: str, absorbed_id: Text = "", reason: Text
         # The other record being out of sight is also a complaint about the id typed.
         failed = console.failed(exc, form, {"survivor_id": "form", "": "absorbed_id"})
         return card_section(console, customer_id, "merges", status=422, merge=failed)
-    return console.redirect(f"/customers/{customer_id}#merges")
+    return _card_again(console, customer_id)
 
 
 @router.post("/merges/{merge_id}/undo")
 def undo(console: Staff, customer_id: str, merge_id: str) -> Response:
     undo_merge(merge_id, console.container.uow(), console.container.clock, console.actor)
+    return _card_again(console, customer_id)
+
+
+@dataclass(frozen=True)
+class MergePick(FormState):
+    """The merge form when what was typed found several records (or none): pick one."""
+
+    choices: tuple[Customer, ...] = ()
+
+
+def _card_again(console: Console, customer_id: str) -> Response:
+    """The whole card, read again: a merge or its undo changes every section, not one.
+
+    HTMX is told to reload, not to go to the card's URL: the same URL with only a new "#merges"
+    would not load anything, and the card would go on saying "never merged".
+    """
+    if console.is_htmx:
+        return Response(status_code=200, headers={"HX-Refresh": "true"})
     return console.redirect(f"/customers/{customer_id}#merges")
 
 
