@@ -6,7 +6,8 @@ each language it opens every page the menu offers (and a customer's card, a thre
 playbook where the role reaches them) and checks that:
 
 - no page is wider than the screen (the document's scrollWidth against the viewport's width), and
-  at the desk no table is wider than its panel;
+  no table is wider than its panel (on a phone tables are stacked rows: nothing is cut off, such
+  as the thread page's "time left");
 - the menu holds exactly the entries the role may open (menu.py), each visible, on a phone once
   the "Menu" button has opened it, and the current page is marked;
 - at the desk, no menu entry is broken across lines.
@@ -49,10 +50,14 @@ WIDEST = """(width) => [...document.querySelectorAll('body *')]
             && e.parentElement.getBoundingClientRect().right <= width + 0.5)
   .slice(0, 4)
   .map(e => `${e.tagName}#${e.id}.${e.getAttribute('class')} ${e.getBoundingClientRect().right}`)"""
-# Tables that scroll inside their panel: at the desk, every report table fits its panel.
+# Tables that would scroll inside their panel: every one must fit it, at the desk and on a phone.
 SCROLLING = """() => [...document.querySelectorAll('.table-scroll')]
   .filter(e => e.scrollWidth > e.clientWidth + 1)
   .map(e => `${(e.closest('[id]') || {id: '?'}).id} ${e.scrollWidth}px > ${e.clientWidth}px`)"""
+# What must be read whole on the screen, not cut off at its edge: the thread's clocks and time left.
+WHOLE = """(width) => [...document.querySelectorAll('#clocks tbody td, #clocks tbody th')]
+  .filter(e => e.getBoundingClientRect().right > width + 0.5 || !e.checkVisibility())
+  .map(e => e.textContent.trim())"""
 # A menu entry whose text takes more than one line box.
 BROKEN = """() => [...document.querySelectorAll('nav.menu a')].filter(a => {
   const range = document.createRange(); range.selectNodeContents(a.firstChild);
@@ -84,10 +89,12 @@ async def _check_page(page: Page, url: str, screen: ViewportSize, where: str) ->
     if width > screen["width"]:
         widest = await page.evaluate(WIDEST, screen["width"])
         problems.append(f"{where} {url}: {width}px wide > {screen['width']}px: {widest}")
-    if screen is DESK:
-        scrolling = await page.evaluate(SCROLLING)
-        if scrolling:
-            problems.append(f"{where} {url}: tables wider than their panel: {scrolling}")
+    cut = await page.evaluate(WHOLE, screen["width"])
+    if cut:
+        problems.append(f"{where} {url}: cut off at the screen's edge: {cut}")
+    scrolling = await page.evaluate(SCROLLING)
+    if scrolling:
+        problems.append(f"{where} {url}: tables wider than their panel: {scrolling}")
     return problems
 
 
