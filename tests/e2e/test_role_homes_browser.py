@@ -7,7 +7,8 @@
 - an admin of a new install lands on the setup checklist, which says what is missing and where
   (or by which command) it is done, and ticks an item once it is done.
 
-The menu marks the page each one lands on (ADR 0033). One run on SQLite.
+The menu marks the page each one lands on, and opens on a phone with JavaScript off (ADR 0033).
+One run on SQLite.
 """
 
 from __future__ import annotations
@@ -145,3 +146,27 @@ async def test_an_admin_of_a_new_install_lands_on_what_is_left_to_set_up(
     await expect(hours).to_contain_text("Не задано години роботи: Atelier Lypky")
     await checklist.get_by_role("link", name="Шаблони відповідей").click()
     await expect(page).to_have_url(re.compile(r"/console/canned-replies$"))
+
+
+async def test_the_menu_opens_and_closes_on_a_phone_with_javascript_off(
+    live_server: str, world: World, new_context: CreateContextCallback
+) -> None:
+    hotel = world.location("Ostozhenka Grand Hotel")
+    world.staff("elena", "Elena Vorontsova", Role.MANAGER, language="en", at=[hotel])
+    context = await new_context(
+        viewport=PHONE, is_mobile=True, has_touch=True, java_script_enabled=False
+    )
+    page = await context.new_page()
+    await page.goto(f"{live_server}/login?lang=en")
+    await page.locator("#login").fill("elena")
+    await page.locator("#password").fill(PASSWORD)
+    await page.get_by_role("button", name=LOG_IN["en"], exact=True).click()
+    await expect(page).to_have_url(re.compile(r"/console/experience$"))
+
+    report = page.locator("nav.menu").get_by_role("link", name="Promise report")
+    await expect(report).to_be_hidden()
+    await page.get_by_text(MENU["en"], exact=True).click()
+    await report.click()
+    await expect(page).to_have_url(re.compile(r"/console/promises/report$"))
+    await expect(page.locator('nav.menu a[aria-current="page"]')).to_have_text("Promise report")
+    await expect(report).to_be_hidden()  # a new page starts with the menu folded
