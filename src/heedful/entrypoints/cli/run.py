@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import sys
 import threading
 from pathlib import Path
@@ -25,6 +26,48 @@ from heedful.entrypoints.web import create_app
 from heedful.entrypoints.worker.jobs import run_forever, start_in_background, store_streamed_events
 
 DEMO_DATABASE = "sqlite:///heedful-demo.db"
+DEMO_INBOUND_SMTP_PORT = 2525
+
+
+def port_or_free(host: str, wanted: int) -> int:
+    """``wanted`` when it can be listened on, else a free port the system picks.
+
+    The demo must start on any laptop: another Heedful, a mail catcher or a dev server already
+    on 8000 or 2525 gets a free port instead of a traceback. (A port may still be taken between
+    this check and the server's bind; for a demo, a rare race beats a certain failure.)
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        # As uvicorn and asyncio bind: a port in TIME_WAIT after a restart is not "taken".
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, wanted))
+            return wanted
+        except OSError:
+            pass
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.bind((host, 0))
+        return int(probe.getsockname()[1])
+
+
+def _demo_ports(port: int | None) -> int:
+    """The demo's HTTP and inbound SMTP ports, free ones when the defaults are taken (said so).
+
+    Chosen before the settings are read, so the links the demo prints and sends (survey,
+    unsubscribe) name the port it really serves on.
+    """
+    wanted = Settings()
+    http = port_or_free(wanted.host, port or wanted.port)
+    if http != (port or wanted.port):
+        click.secho(f"Port {port or wanted.port} is taken: the demo serves on {http}.", fg="yellow")
+    os.environ.setdefault("HEEDFUL_PUBLIC_URL", f"http://{wanted.host}:{http}")
+    smtp = int(os.environ.get("HEEDFUL_INBOUND_SMTP_PORT", DEMO_INBOUND_SMTP_PORT))
+    if smtp:
+        free = port_or_free(wanted.inbound_smtp_host, smtp)
+        if free != smtp:
+            click.secho(f"Port {smtp} is taken: the demo takes e-mail in on {free}.", fg="yellow")
+        os.environ["HEEDFUL_INBOUND_SMTP_PORT"] = str(free)
+    return http
 
 
 def _inbound_smtp(container: Container) -> Controller | None:
@@ -178,6 +221,16 @@ def _echo_where_customers_write(settings: Settings, port: int) -> None:
         )
 
 
+def _echo_links_to_try(container: Container) -> None:
+    from heedful.entrypoints.demo.try_links import links_to_try
+
+    links = links_to_try(container)
+    if links.survey:
+        click.echo(f"A survey:     {links.survey}  (as a customer received it by e-mail)")
+    if links.unsubscribe:
+        click.echo(f"Unsubscribe:  {links.unsubscribe}  (the link at the foot of that e-mail)")
+
+
 @click.command()
 @click.option("--port", type=int, default=None)
 @click.option("--customers", type=int, default=300, show_default=True)
@@ -190,7 +243,7 @@ def demo(port: int | None, customers: int, reset: bool, load_only: bool) -> None
     os.environ.setdefault("HEEDFUL_DATABASE_URL", DEMO_DATABASE)
     os.environ.setdefault("HEEDFUL_LOG_FORMAT", "console")
     # Write to the demo shop: `swaks --server 127.0.0.1:2525 --to kyiv@shop.example`.
-    os.environ.setdefault("HEEDFUL_INBOUND_SMTP_PORT", "2525")
+    port = _demo_ports(port)
     settings = Settings()
     if reset and settings.is_sqlite:
         db_file = Path(settings.database_url.removeprefix("sqlite:///"))
@@ -211,11 +264,11 @@ def demo(port: int | None, customers: int, reset: bool, load_only: bool) -> None
                 loaded = done
 
             logins = load_demo(container, customers=customers, progress=advance)
-    port = port or settings.port
     click.echo("")
     click.secho(f"Heedful demo: open http://{settings.host}:{port}/", bold=True)
     click.echo(f"API docs:     http://{settings.host}:{port}/api/v1/docs")
     _echo_where_customers_write(settings, port)
+    _echo_links_to_try(container)
     click.echo("Log in as:")
     for login in logins:
         click.echo(f"  {login.login:16} {login.password:22} {login.role:10} {login.note}")

@@ -16,6 +16,7 @@ from heedful.entrypoints.console import (
     customers,
     dashboard,
     dead_letters,
+    home,
     inbox,
     playbooks,
     preferences,
@@ -50,3 +51,4 @@ def install_console(app: FastAPI, container: Container) -> None:
     app.include_router(dashboard.router)
     app.include_router(dead_letters.router)
     app.include_router(security_log.router)
+    app.include_router(home.router)

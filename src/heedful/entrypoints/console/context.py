@@ -29,6 +29,7 @@ from heedful.core.staff.model import StaffMember
 from heedful.core.staff.queries import active_staff_member
 from heedful.entrypoints.console.i18n import Ui, negotiate
 from heedful.entrypoints.console.labels import N_
+from heedful.entrypoints.console.menu import ShownGroup, menu_for
 
 SESSION_STAFF = "staff_id"
 SESSION_EPOCH = "epoch"
@@ -90,6 +91,10 @@ class Console:
 
     def may(self, permission: Permission) -> bool:
         return self.staff is not None and self.actor.may(permission)
+
+    def menu(self) -> list[ShownGroup]:
+        """The menu entries this staff member may open, the current page's marked."""
+        return menu_for(self.actor, self.request.url.path) if self.staff is not None else []
 
     @property
     def is_htmx(self) -> bool:

@@ -18,6 +18,31 @@
   });
   document.addEventListener("htmx:sendError", function () { tell(document.body.dataset.failure); });
 
+  // On a phone, tables become stacked rows (console.css): each cell is labelled with the heading
+  // of its column. Tables whose rows carry their own headings, or that have none, are left alone.
+  function stack(root) {
+    root.querySelectorAll("table:not([data-stacked])").forEach(function (table) {
+      var head = table.tHead && table.tHead.rows[table.tHead.rows.length - 1];
+      if (!head || table.classList.contains("keep-table")) { return; }
+      var names = [];
+      Array.prototype.forEach.call(head.cells, function (cell) {
+        for (var i = 0; i < (cell.colSpan || 1); i += 1) { names.push(cell.textContent.trim()); }
+      });
+      Array.prototype.forEach.call(table.tBodies, function (body) {
+        Array.prototype.forEach.call(body.rows, function (row) {
+          var column = 0;
+          Array.prototype.forEach.call(row.cells, function (cell) {
+            if (!cell.hasAttribute("data-label")) { cell.setAttribute("data-label", names[column] || ""); }
+            column += cell.colSpan || 1;
+          });
+        });
+      });
+      table.setAttribute("data-stacked", "");
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { stack(document); });
+  document.addEventListener("htmx:load", function (event) { stack(event.detail.elt.parentNode || document); });
+
   // A successful swap clears an old notice, so it never describes a problem that is gone.
   document.addEventListener("htmx:afterSwap", function (event) {
     var area = document.getElementById("notice");

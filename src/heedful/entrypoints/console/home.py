@@ -1,0 +1,151 @@
+"""Each role's first page: "/" sends staff where their day starts (menu.home_of, ADR 0033).
+
+Today's page is the front desk's: the tasks waiting for this person and the search box. The setup
+checklist is the admin's: what is not configured yet, each item saying where it is done.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import APIRouter
+from fastapi.responses import RedirectResponse, Response
+
+from heedful.core.access.model import Permission
+from heedful.core.promises.queries import open_tasks
+from heedful.core.shared.errors import Forbidden
+from heedful.core.staff.queries import all_locations
+from heedful.entrypoints.console.context import Console, ConsoleRoute, Staff
+from heedful.entrypoints.console.labels import N_
+from heedful.entrypoints.console.menu import TODAY, home_of
+
+router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
+
+
+def _in_a_team(console: Console) -> bool:
+    staff_id = console.actor.id
+    with console.container.uow() as uow:
+        return any(staff_id in team.member_ids for team in uow.teams.list())
+
+
+@router.get("/")
+def home(console: Staff) -> Response:
+    target = home_of(console.actor, in_a_team=_in_a_team(console))
+    if target is None:
+        # Evaluators (mystery shoppers) have no pages yet: a page that says so, never a 403.
+        return console.render("home/evaluator.html")
+    return RedirectResponse(target, status_code=303)
+
+
+@router.get(TODAY)
+def today(console: Staff) -> Response:
+    console.actor.require(Permission.VIEW_CUSTOMERS)
+    return console.render(
+        "home/today.html",
+        q="",
+        results=[],
+        lines=open_tasks(console.container.uow(), console.actor),
+        locations=all_locations(console.container.uow()),
+        notice="",
+    )
+
+
+@dataclass(frozen=True)
+class SetupItem:
+    """One thing a business sets up; ``done`` or not, with where (or how) it is done."""
+
+    title: str
+    done: bool
+    detail: str = ""  # what is missing, or what is there
+    link: str = ""  # the console page where it is done
+    command: str = ""  # when no console page exists yet: the CLI or API call that does it
+
+
+def setup_items(console: Console) -> list[SetupItem]:
+    ui = console.ui
+    with console.container.uow() as uow:
+        locations = uow.locations.list()
+        staff = [m for m in uow.staff.list() if m.active and m.id != console.actor.id]
+        policies = uow.sla_policies.list(active_only=True)
+        teams = uow.teams.list()
+        canned = uow.canned_replies.list()
+        surveys = uow.feedback.surveys.list()
+        playbooks = uow.playbooks.enabled()
+        tokens = [t for t in uow.tokens.list() if t.works_at(console.now())]
+    without_hours = [location.name for location in locations if not location.opening_hours]
+    return [
+        SetupItem(
+            ui.gettext(N_("Locations")),
+            bool(locations),
+            ui.gettext(N_("None yet.")) if not locations else ", ".join(x.name for x in locations),
+            command=(
+                "heedful location create --name … --kind shop --country UA --time-zone Europe/Kyiv"
+            ),
+        ),
+        SetupItem(
+            ui.gettext(N_("Opening hours")),
+            bool(locations) and not without_hours,
+            (ui.gettext(N_("No opening hours: %(names)s")) % {"names": ", ".join(without_hours)})
+            if without_hours
+            else "",
+            command="PUT /api/v1/locations/{location_id}/hours",
+        ),
+        SetupItem(
+            ui.gettext(N_("Staff besides you")),
+            bool(staff),
+            ui.gettext(N_("Nobody yet.")) if not staff else str(len(staff)),
+            link="/admin/staff",
+            command="heedful staff create --login … --name … --role agent --location …",
+        ),
+        SetupItem(
+            ui.gettext(N_("SLA policies")),
+            bool(policies),
+            ui.gettext(N_("None yet.")) if not policies else str(len(policies)),
+            command="POST /api/v1/sla-policies",
+        ),
+        SetupItem(
+            ui.gettext(N_("Teams")),
+            bool(teams),
+            ui.gettext(N_("None yet.")) if not teams else ", ".join(t.name for t in teams),
+            command="POST /api/v1/teams",
+        ),
+        SetupItem(
+            ui.gettext(N_("Message templates")),
+            False,
+            ui.gettext(N_("Heedful sends its built-in texts; your own cannot be set up yet.")),
+        ),
+        SetupItem(
+            ui.gettext(N_("Canned replies")),
+            bool(canned),
+            ui.gettext(N_("None yet.")) if not canned else str(len(canned)),
+            link="/console/canned-replies",
+        ),
+        SetupItem(
+            ui.gettext(N_("Surveys")),
+            bool(surveys),
+            ui.gettext(N_("None yet.")) if not surveys else str(len(surveys)),
+            link="/console/surveys",
+        ),
+        SetupItem(
+            ui.gettext(N_("Playbooks switched on")),
+            bool(playbooks),
+            ui.gettext(N_("None yet.")) if not playbooks else str(len(playbooks)),
+            link="/console/playbooks",
+        ),
+        SetupItem(
+            ui.gettext(N_("API tokens for your systems' events")),
+            bool(tokens),
+            ui.gettext(N_("None yet.")) if not tokens else str(len(tokens)),
+            link="/admin/tokens",
+        ),
+    ]
+
+
+@router.get("/admin/setup")
+def setup(console: Staff) -> Response:
+    if not console.may(Permission.MANAGE_STAFF):
+        raise Forbidden("only admins set the business up")
+    items = setup_items(console)
+    return console.render(
+        "home/setup.html", items=items, missing=sum(1 for item in items if not item.done)
+    )
