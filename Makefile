@@ -94,8 +94,9 @@ reliability: venv system-deps
 # its conftest.py would clash with tests/conftest.py in one run.
 MYPY_TESTS = tests/fakes tests/*.py tests/unit tests/integration
 
-# The core's room-to-room imports may only fall: lower these figures when a change lowers them.
-CORE_IMPORTS_CEILING=arrows=91,back=1,mutual=1,private=0,whole=16
+# Back-edges, mutual pairs and imports past a face may only fall. Arrows rise only with a new
+# downward use a change explains (e.g. ADR 38); lower any figure when a change lowers it.
+CORE_IMPORTS_CEILING=arrows=93,back=1,mutual=1,private=0,whole=16
 
 lint: venv
 	$(BIN)/ruff check src tests bench

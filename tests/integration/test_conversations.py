@@ -34,8 +34,15 @@ from heedful.core.conversations.handlers import (
 )
 from heedful.core.conversations.model import Direction, Priority, ThreadStatus
 from heedful.core.conversations.reply_templates import REPLY_TEMPLATES
+from heedful.core.customers.channels import Channel
+from heedful.core.customers.commands import RecordConsent
+from heedful.core.customers.consent import Purpose
+from heedful.core.customers.handlers import record_consent
 from heedful.core.customers.identities import IdentityKind
+from heedful.core.engine.reactions import process_events
 from heedful.core.engine.timers import fire_due_timers
+from heedful.core.feedback.model import SurveyKind, SurveyText, Touchpoint
+from heedful.core.feedback.surveys import DefineSurvey, define_survey
 from heedful.core.outreach.relay import Relay
 from heedful.core.promises.model import PromiseKind, PromiseState
 from heedful.core.shared.clock import FrozenClock
@@ -552,3 +559,51 @@ def test_a_shortened_day_moves_the_due_time_and_keeps_what_was_spent(
         day == date(2026, 4, 3) for day, _ in year.holidays
     )
     assert not year.provisional
+
+
+def _conversation_survey(world: ConversationWorld) -> str:
+    survey = define_survey(
+        DefineSurvey(
+            name="After a conversation",
+            kind=SurveyKind.CSAT,
+            touchpoint=Touchpoint.CONVERSATION,
+            texts={"en": SurveyText("How did we do?", "What could we do better?")},
+            location_id=world.berlin.id,
+        ),
+        world.uow(),
+        world.clock,
+        world.admin,
+    )
+    return survey.id
+
+
+def test_resolving_a_conversation_offers_its_survey_within_her_consent(
+    world: ConversationWorld,
+) -> None:
+    survey_id = _conversation_survey(world)
+    asked = world.email(message_id="<s1@mail.example.com>")
+    record_consent(
+        RecordConsent(asked.thread.customer_id, Channel.EMAIL, Purpose.SURVEYS, True, "web form"),
+        world.uow(),
+        world.clock,
+        world.admin,
+    )
+    world.reply(asked.thread.id)
+    set_status(asked.thread.id, ThreadStatus.RESOLVED, world.uow(), world.clock, world.agent)
+    # Resolving twice in a row changes nothing and offers nothing more.
+    set_status(asked.thread.id, ThreadStatus.RESOLVED, world.uow(), world.clock, world.agent)
+
+    # Another customer, who never agreed to surveys, is not asked.
+    world.clock.set(utc(2, 9, 30))
+    silent = world.email("Opening hours?", sender="max@example.com", subject="Hours")
+    set_status(silent.thread.id, ThreadStatus.RESOLVED, world.uow(), world.clock, world.agent)
+
+    report = process_events(world.uow, world.clock)
+
+    assert report.events == 2
+    with world.uow() as uow:
+        [invitation] = uow.feedback.invitations.list_for_customer(asked.thread.customer_id, 10)
+        assert uow.feedback.invitations.list_for_customer(silent.thread.customer_id, 10) == []
+    assert invitation.survey_id == survey_id
+    assert invitation.staff_id == world.agent.id  # the answer is credited to who resolved it
+    assert any("no survey" in skipped for skipped in report.skipped)

@@ -193,6 +193,7 @@ def test_every_type_heedful_knows_is_registered() -> None:
         "heedful.offer.published",
         "heedful.order.delivered",
         "heedful.refund.issued",
+        "heedful.conversation.resolved",
     }
 
 

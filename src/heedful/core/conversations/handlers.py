@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from heedful.core.access import Actor, Permission, load_customer, scope_of
+from heedful.core.access import SYSTEM, Actor, Permission, load_customer, scope_of
 from heedful.core.conversations.access import load_thread
 from heedful.core.conversations.inbound import (
     ChatIn,
@@ -32,6 +32,7 @@ from heedful.core.conversations.replies import add_note, reply
 from heedful.core.conversations.senders import accept_sender
 from heedful.core.conversations.teams import create_team, list_teams, set_team_members
 from heedful.core.customers import audit
+from heedful.core.events import CONVERSATION_RESOLVED, BusinessEvent
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Forbidden, InvalidInput
 from heedful.core.sla import SlaClock, ThreadClocks
@@ -165,8 +166,31 @@ def set_status(
         thread.resolved_at = now if status is ThreadStatus.RESOLVED else None
         ThreadClocks(uow, thread).status_changed(old, status, now, actor.label)
         _audit(uow, actor, thread, "conversation.status", {"status": old.value}, now)
+        if status is ThreadStatus.RESOLVED:
+            _tell_the_engine(uow, thread, actor, now)
         uow.commit()
     return thread
+
+
+def _tell_the_engine(uow: UnitOfWork, thread: Thread, actor: Actor, now: datetime) -> None:
+    """A resolved conversation is an event like a stay or a purchase: playbooks and the survey
+    that follows a conversation see it through the same inbox, in order, exactly once."""
+    data: dict[str, Any] = {
+        "customer": {"id": thread.customer_id},
+        "location": thread.location_id,
+        "thread_id": thread.id,
+    }
+    if actor.id != SYSTEM.id:
+        data["staff_id"] = actor.id
+    resolved = BusinessEvent(
+        source="heedful/conversations",
+        id=f"{thread.id}/resolved/{now.isoformat()}",
+        type=CONVERSATION_RESOLVED,
+        data=data,
+        subject=thread.id,
+        time=now,
+    )
+    uow.events.accept([resolved], received_at=now)
 
 
 def set_priority(

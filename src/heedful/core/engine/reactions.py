@@ -33,12 +33,14 @@ from types import MappingProxyType
 from heedful.core.access import SYSTEM
 from heedful.core.dead_letters import DeadLetter, LetterKind, RetryPolicy, note_failure
 from heedful.core.events import (
+    CONVERSATION_RESOLVED,
     OUTSIDE_SCOPE,
     StoredEvent,
     customer_named,
     location_named,
     sender_may_name,
 )
+from heedful.core.feedback import Invite, Touchpoint, invite
 from heedful.core.playbooks import PlaybookIndex, fire_playbooks
 from heedful.core.promises import (
     DEFAULT_TELL_PER_UNIT,
@@ -50,7 +52,7 @@ from heedful.core.promises import (
     WantedItem,
     stock_changed,
 )
-from heedful.core.shared.clock import Clock
+from heedful.core.shared.clock import Clock, FrozenClock
 from heedful.core.unit_of_work import UnitOfWork
 
 
@@ -191,6 +193,34 @@ def keep_promises_by_reference(kind: PromiseKind, moment: Reacting) -> None:
         moment.report.kept += 1
 
 
+def offer_the_conversation_survey(moment: Reacting) -> None:
+    """A resolved conversation is followed by the location's conversation survey, if it has one
+    (else one for every location), within her consent and the survey cap."""
+    uow, data = moment.uow, moment.stored.event.data
+    customer = customer_named(uow, data["customer"])
+    location_id = str(data["location"])
+    if customer is None or not customer.is_active:
+        return
+    surveys = [
+        survey
+        for survey in uow.feedback.surveys.list()
+        if survey.touchpoint is Touchpoint.CONVERSATION
+        and survey.location_id in (location_id, None)
+    ]
+    if not surveys:
+        return
+    survey = min(surveys, key=lambda s: (s.location_id is None, s.created_at, s.id))
+    staff_id = str(data.get("staff_id") or "") or None
+    offered = invite(
+        Invite(survey.id, customer.id, location_id, staff_id, cause=moment.cause),
+        uow,
+        FrozenClock(moment.now),
+        SYSTEM,
+    )
+    if offered.invitation is None:
+        moment.report.skipped.append(f"{moment.cause}: no survey: {offered.skipped}")
+
+
 def run_playbooks(moment: Reacting) -> None:
     outcome = fire_playbooks(moment.uow, moment.stored, moment.now, moment.playbooks)
     moment.report.fired += outcome.fired
@@ -203,6 +233,7 @@ REACTIONS: Mapping[str, tuple[Reaction, ...]] = MappingProxyType(
         "heedful.stock.changed": (tell_waiting_customers,),
         "heedful.order.delivered": (partial(keep_promises_by_reference, PromiseKind.DELIVER_BY),),
         "heedful.refund.issued": (partial(keep_promises_by_reference, PromiseKind.REFUND_BY),),
+        CONVERSATION_RESOLVED: (offer_the_conversation_survey,),
     }
 )
 # For every event, after its built-in reactions: a playbook sees the promise a delivery just kept.

@@ -7,9 +7,10 @@ from heedful.core.events.references import (
     location_named,
     sender_may_name,
 )
-from heedful.core.events.types import CUSTOMER, known_type
+from heedful.core.events.types import CONVERSATION_RESOLVED, CUSTOMER, known_type
 
 __all__ = [
+    "CONVERSATION_RESOLVED",
     "CUSTOMER",
     "OUTSIDE_SCOPE",
     "BusinessEvent",

@@ -181,6 +181,8 @@ def check_data(event_type: EventType, data: Mapping[str, Any]) -> None:
 TEXT, NUMBER, QUANTITY = ValueKind.TEXT, ValueKind.NUMBER, ValueKind.QUANTITY
 TIMESTAMP, CUSTOMER, ITEMS = ValueKind.TIMESTAMP, ValueKind.CUSTOMER, ValueKind.ITEMS
 
+CONVERSATION_RESOLVED = "heedful.conversation.resolved"
+
 _BUILT_IN = (
     EventType(
         "heedful.stock.changed",
@@ -261,6 +263,17 @@ _BUILT_IN = (
         "heedful.refund.issued",
         (DataField("customer", CUSTOMER), DataField("order_ref", TEXT)),
         matching=("customer", "order_ref"),
+    ),
+    EventType(
+        # Heedful's own: staff resolved a conversation (the engine offers its survey).
+        CONVERSATION_RESOLVED,
+        (
+            DataField("customer", CUSTOMER),
+            DataField("location", TEXT),
+            DataField("thread_id", TEXT),
+            optional("staff_id", TEXT),
+        ),
+        matching=("customer", "location"),
     ),
 )
 

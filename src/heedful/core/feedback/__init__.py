@@ -2,5 +2,6 @@
 
 from heedful.core.feedback.customer_records import feedback_export
 from heedful.core.feedback.handlers import Invite, invite
+from heedful.core.feedback.model import Touchpoint
 
-__all__ = ["Invite", "feedback_export", "invite"]
+__all__ = ["Invite", "Touchpoint", "feedback_export", "invite"]
