@@ -236,3 +236,46 @@ def test_an_upgrade_gives_the_customers_already_there_their_sound_keys(database_
             assert [c.id for c in uow.customers.search("morozova", EVERYONE, 10)] == ["cus_m"]
     finally:
         engine.dispose()
+
+
+def test_an_upgrade_closes_the_due_soon_tasks_of_promises_that_had_ended(
+    database_url: str,
+) -> None:
+    downgrade(database_url, "0020")
+    engine = make_engine(database_url)
+    now = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    try:
+        with SqlUnitOfWork(engine) as uow:
+            location = _location(now)
+            uow.locations.add(location)
+            anna = _customer("Anna Kovalenko", now)
+            uow.customers.add(anna)
+            uow.commit()
+        with engine.begin() as conn:
+            for promise_id, state in (("prm_kept", "kept"), ("prm_open", "open")):
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO promises (id, customer_id, location_id, kind, text, state,"
+                        " made_at, made_by, made_by_label, evidence)"
+                        " VALUES (:id, :c, :l, 'call_back', 'call her', :s, :at, 'stf', 'Olena',"
+                        " '[]')"
+                    ),
+                    {"id": promise_id, "c": anna.id, "l": location.id, "s": state, "at": now},
+                )
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO tasks (id, kind, title, location_id, promise_id, created_at,"
+                        " created_by_label) VALUES (:id, 'promise_reminder', 'Due soon', :l, :p,"
+                        " :at, 'Heedful')"
+                    ),
+                    {"id": f"tsk_{promise_id}", "l": location.id, "p": promise_id, "at": now},
+                )
+        upgrade(database_url)
+        with SqlUnitOfWork(engine) as uow:
+            stale, current = uow.tasks.get("tsk_prm_kept"), uow.tasks.get("tsk_prm_open")
+        assert stale is not None
+        assert not stale.is_open
+        assert current is not None
+        assert current.is_open
+    finally:
+        engine.dispose()

@@ -156,3 +156,24 @@ def test_a_failed_event_undoes_only_its_own_changes() -> None:
     assert len(report.failed) == 1
     assert world.promise(waiting.id).notice_message_id is None
     assert world.messages(anna) == []
+
+
+def test_a_delivery_after_the_reminder_closes_the_due_soon_task() -> None:
+    world = _world()
+    anna = world.customer("Anna", email="anna@example.com")
+    promised = world.promise_to(
+        anna, PromiseKind.DELIVER_BY, due_in=timedelta(days=3), reference="A-1"
+    )
+    world.later(days=3, minutes=-10)
+    assert world.timers().reminded == 1
+    with world.uow as uow:
+        [due_soon] = uow.tasks.open_for_promise(promised.id)
+
+    world.event("heedful.order.delivered", customer={"id": anna.id}, order_ref="A-1")
+    world.engine()
+
+    with world.uow as uow:
+        assert uow.tasks.open_for_promise(promised.id) == []
+        closed = uow.tasks.get(due_soon.id)
+    assert closed is not None
+    assert closed.done_by_label.endswith("(kept)")

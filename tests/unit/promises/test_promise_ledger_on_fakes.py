@@ -53,6 +53,12 @@ def test_a_deadline_that_passes_breaks_the_promise_and_the_managers_step_in() ->
     assert escalation.kind is TaskKind.PROMISE_ESCALATION
     assert escalation.assignee_role is Role.MANAGER
     assert world.timers().broken == 0  # the deadline fires once
+    # The "due soon" is closed by the breach: one task per promise on the lists, not two.
+    reminder = _tasks(world, refund.id)[0]
+    assert reminder.kind is TaskKind.PROMISE_REMINDER
+    assert not reminder.is_open
+    assert reminder.done_by_label.endswith("(broken)")
+    assert escalation.is_open
 
 
 def test_a_promise_done_after_its_deadline_is_kept_late_and_its_tasks_close() -> None:

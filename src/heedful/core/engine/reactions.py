@@ -50,6 +50,7 @@ from heedful.core.promises import (
     PromiseKind,
     PromiseState,
     WantedItem,
+    settle_tasks,
     stock_changed,
 )
 from heedful.core.shared.clock import Clock, FrozenClock
@@ -188,6 +189,7 @@ def keep_promises_by_reference(kind: PromiseKind, moment: Reacting) -> None:
         promise = uow.promises.get(candidate.id, for_change=True) or candidate
         promise.note(Evidence(now, EvidenceKind.EVENT, event_type, SYSTEM.label, cause))
         promise.keep(now, SYSTEM.label, f"{event_type} {reference}", cause)
+        settle_tasks(uow, promise, now)
         uow.promises.update(promise)
         uow.timers.cancel(promise.id)
         moment.report.kept += 1

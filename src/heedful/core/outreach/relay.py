@@ -37,7 +37,14 @@ from heedful.core.outreach.policy import (
     Suppress,
     decide,
 )
-from heedful.core.promises import Evidence, EvidenceKind, Promise, PromiseKind, still_wanted
+from heedful.core.promises import (
+    Evidence,
+    EvidenceKind,
+    Promise,
+    PromiseKind,
+    settle_tasks,
+    still_wanted,
+)
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import HeedfulError, NotFound
 from heedful.core.unit_of_work import UnitOfWork
@@ -280,6 +287,7 @@ def _record_sent(
     )
     if promise.is_open and promise.kind is PromiseKind.TELL_WHEN_AVAILABLE:
         promise.keep(now, SYSTEM.label, "the customer was told", message.id)
+        settle_tasks(uow, promise, now)
         uow.timers.cancel(promise.id)
     uow.promises.update(promise)
 

@@ -34,6 +34,7 @@ from heedful.core.promises import (
     PromiseFilter,
     PromiseState,
     make_promise,
+    settle_tasks,
 )
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.errors import InvalidInput
@@ -224,6 +225,7 @@ def _close_promises(action: ClosePromise, firing: Firing) -> str:
             Evidence(firing.now, EvidenceKind.EVENT, firing.event.type, SYSTEM.label, firing.cause)
         )
         promise.keep(firing.now, SYSTEM.label, f"{firing.playbook.name}: {reference}", firing.cause)
+        settle_tasks(firing.uow, promise, firing.now)
         firing.uow.promises.update(promise)
         firing.uow.timers.cancel(promise.id)
         kept.append(promise.id)

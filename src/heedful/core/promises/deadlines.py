@@ -46,6 +46,19 @@ def _remind(uow: UnitOfWork, promise: Promise, now: datetime) -> None:
     uow.promises.update(promise)
 
 
+def settle_tasks(
+    uow: UnitOfWork, promise: Promise, now: datetime, *, keep: TaskKind | None = None
+) -> None:
+    """Close the open tasks about a promise that has ended: a "due soon" for a promise already
+    kept or broken would only sit on someone's list. ``keep`` spares the kind that is about the
+    ending itself (the manager's escalation of a broken promise)."""
+    by = f"{SYSTEM.label} ({promise.state.value.replace('_', ' ')})"
+    for task in uow.tasks.open_for_promise(promise.id):
+        if task.kind is not keep:
+            task.complete(now, by)
+            uow.tasks.update(task)
+
+
 def _break(uow: UnitOfWork, promise: Promise, now: datetime) -> None:
     if promise.kind is PromiseKind.TELL_WHEN_AVAILABLE:
         if promise.notice_message_id is not None:
@@ -84,6 +97,7 @@ def _break(uow: UnitOfWork, promise: Promise, now: datetime) -> None:
                 note=f"made by {promise.made_by_label}",
             )
         )
+    settle_tasks(uow, promise, now, keep=TaskKind.PROMISE_ESCALATION)
     uow.promises.update(promise)
     uow.timers.cancel(promise.id)
 
