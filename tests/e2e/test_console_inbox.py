@@ -80,7 +80,8 @@ def test_the_inbox_puts_what_breaches_first_on_top_with_its_badges(
     assert "Breached" in line_of(page, first.id)
     assert "Near breach" in line_of(page, second.id)
     assert "Near breach" in line_of(page, third.id)
-    assert ">2</span>" in client.get("/console/inbox/badge").text  # breached ones are not "near"
+    # The breached one needs an answer most of all: the badge counts it with the warned ones.
+    assert ">3</span>" in client.get("/console/inbox/badge").text
 
 
 def test_agents_see_their_shops_threads_and_filter_mine_team_unassigned_and_channel(
@@ -102,6 +103,22 @@ def test_agents_see_their_shops_threads_and_filter_mine_team_unassigned_and_chan
     assert shown("?scope=team") == {chat.id}
     assert shown("?scope=unassigned") == {chat.id}  # a team, but no agent yet
     assert shown("?channel=chat") == {chat.id}
+    # Each view says how many threads it holds.
+    page = client.get("/console/inbox").text
+    assert 'id="count-all" class="count">2<' in page
+    assert 'id="count-mine" class="count">1<' in page
+    assert 'id="count-unassigned" class="count">1<' in page
+    assert 'id="count-resolved" class="count">0<' in page
+    # Waiting on the customer and resolved threads have views of their own.
+    post(client, f"/console/inbox/{chat.id}/status", csrf, status="waiting_on_customer")
+    post(client, f"/console/inbox/{in_kyiv.id}/status", csrf, status="resolved")
+    assert shown() == {chat.id}  # waiting on her is still open: it stays in "everything open"
+    assert shown("?scope=waiting") == {chat.id}
+    assert shown("?scope=resolved") == {in_kyiv.id}
+    filtered = client.get("/console/inbox?scope=resolved", headers={"HX-Request": "true"}).text
+    assert 'id="count-waiting" class="count" hx-swap-oob="true">1<' in filtered
+    post(client, f"/console/inbox/{chat.id}/status", csrf, status="open")
+    post(client, f"/console/inbox/{in_kyiv.id}/status", csrf, status="open")
     # The list refreshes itself with the same filters.
     assert (
         'hx-get="/console/inbox?channel=chat" hx-trigger="every 30s"'

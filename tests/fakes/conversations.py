@@ -70,7 +70,21 @@ class FakeThreadRepository(Repository):
         limit: int,
         cursor: str | None,
     ) -> ThreadPage:
-        rows = [
+        rows = self._found(where, location_ids)
+        if cursor is not None:
+            after = _after(cursor)
+            rows = [t for t in rows if (_due_order(t), t.id) > after]
+        rows.sort(key=lambda t: (_due_order(t), t.id))
+        items = rows[:limit]
+        more = len(rows) > limit
+        next_cursor = _cursor(_due_order(items[-1]), items[-1].id) if more else None
+        return ThreadPage(copy(items), next_cursor)
+
+    def count(self, where: InboxFilter, location_ids: frozenset[str] | None) -> int:
+        return len(self._found(where, location_ids))
+
+    def _found(self, where: InboxFilter, location_ids: frozenset[str] | None) -> list[Thread]:
+        return [
             t
             for t in self._state.talk.threads.values()
             if t.status in where.statuses
@@ -83,14 +97,6 @@ class FakeThreadRepository(Repository):
             and (where.priority is None or t.priority is where.priority)
             and (where.customer_id is None or t.customer_id == where.customer_id)
         ]
-        if cursor is not None:
-            after = _after(cursor)
-            rows = [t for t in rows if (_due_order(t), t.id) > after]
-        rows.sort(key=lambda t: (_due_order(t), t.id))
-        items = rows[:limit]
-        more = len(rows) > limit
-        next_cursor = _cursor(_due_order(items[-1]), items[-1].id) if more else None
-        return ThreadPage(copy(items), next_cursor)
 
     def for_customer(self, customer_id: str, limit: int) -> list[Thread]:
         rows = [t for t in self._state.talk.threads.values() if t.customer_id == customer_id]

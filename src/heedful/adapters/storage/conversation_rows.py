@@ -131,6 +131,35 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
     return at, thread_id
 
 
+def _filtered(
+    query: sa.Select[Any], where: InboxFilter, location_ids: frozenset[str] | None
+) -> sa.Select[Any]:
+    c = threads.c
+    statuses = sorted(s.value for s in where.statuses)
+    if set(statuses) == {ThreadStatus.OPEN.value, ThreadStatus.WAITING_ON_CUSTOMER.value}:
+        # Said as the partial index says it, so the planner uses the index.
+        query = query.where(sa.text("threads.status <> 'resolved'"))
+    else:
+        query = query.where(c.status.in_(statuses))
+    if location_ids is not None:
+        query = query.where(c.location_id.in_(sorted(location_ids)))
+    if where.location_id is not None:
+        query = query.where(c.location_id == where.location_id)
+    if where.assignee_id is not None:
+        query = query.where(c.assignee_id == where.assignee_id)
+    if where.unassigned:
+        query = query.where(c.assignee_id.is_(None))
+    if where.team_id is not None:
+        query = query.where(c.team_id == where.team_id)
+    if where.channel is not None:
+        query = query.where(c.channel == where.channel.value)
+    if where.priority is not None:
+        query = query.where(c.priority == where.priority.value)
+    if where.customer_id is not None:
+        query = query.where(c.customer_id == where.customer_id)
+    return query
+
+
 class SqlThreads:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
@@ -157,29 +186,7 @@ class SqlThreads:
         cursor: str | None,
     ) -> ThreadPage:
         c = threads.c
-        query = sa.select(threads)
-        statuses = sorted(s.value for s in where.statuses)
-        if set(statuses) == {ThreadStatus.OPEN.value, ThreadStatus.WAITING_ON_CUSTOMER.value}:
-            # Said as the partial index says it, so the planner uses the index.
-            query = query.where(sa.text("threads.status <> 'resolved'"))
-        else:
-            query = query.where(c.status.in_(statuses))
-        if location_ids is not None:
-            query = query.where(c.location_id.in_(sorted(location_ids)))
-        if where.location_id is not None:
-            query = query.where(c.location_id == where.location_id)
-        if where.assignee_id is not None:
-            query = query.where(c.assignee_id == where.assignee_id)
-        if where.unassigned:
-            query = query.where(c.assignee_id.is_(None))
-        if where.team_id is not None:
-            query = query.where(c.team_id == where.team_id)
-        if where.channel is not None:
-            query = query.where(c.channel == where.channel.value)
-        if where.priority is not None:
-            query = query.where(c.priority == where.priority.value)
-        if where.customer_id is not None:
-            query = query.where(c.customer_id == where.customer_id)
+        query = _filtered(sa.select(threads), where, location_ids)
         if cursor is not None:
             after_due, after_id = decode_cursor(cursor)
             query = query.where(
@@ -193,6 +200,10 @@ class SqlThreads:
             last = rows[limit - 1]
             next_cursor = encode_cursor(last["due_order"], last["id"])
         return ThreadPage(items, next_cursor)
+
+    def count(self, where: InboxFilter, location_ids: frozenset[str] | None) -> int:
+        query = _filtered(sa.select(sa.func.count()).select_from(threads), where, location_ids)
+        return int(self._conn.execute(query).scalar_one())
 
     def for_customer(self, customer_id: str, limit: int) -> list[Thread]:
         query = (

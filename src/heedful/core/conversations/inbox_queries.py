@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from heedful.core.access import Actor, Permission
+from heedful.core.access import Actor, Permission, scope_of
 from heedful.core.calendar import calendar_for
 from heedful.core.conversations.handlers import ThreadView, get_thread, list_inbox, list_teams
 from heedful.core.conversations.model import Note, Team, Thread, ThreadMessage
@@ -120,9 +120,18 @@ def inbox_page(
 
 
 def near_breach_count(uow: UnitOfWork, actor: Actor) -> int:
-    """Open threads at the actor's locations warned of a coming breach (at most BADGE_WINDOW)."""
+    """Open threads at the actor's locations about to breach or past it (at most BADGE_WINDOW):
+    a breached thread needs an answer even more than one that is only warned."""
     found = list_inbox(uow, actor, InboxFilter(), limit=BADGE_WINDOW, cursor=None)
-    return sum(1 for thread in found.items if thread.warned and not thread.breached)
+    return sum(1 for thread in found.items if thread.warned or thread.breached)
+
+
+def inbox_counts(uow: UnitOfWork, actor: Actor, views: dict[str, InboxFilter]) -> dict[str, int]:
+    """How many threads each view of the inbox holds, within the actor's locations."""
+    actor.require(Permission.ANSWER_CONVERSATIONS)
+    location_ids = scope_of(actor).location_ids
+    with uow:
+        return {name: uow.threads.count(where, location_ids) for name, where in views.items()}
 
 
 def my_teams(uow: UnitOfWork, actor: Actor) -> list[Team]:

@@ -27,6 +27,7 @@ from heedful.core.conversations.handlers import (
 from heedful.core.conversations.inbox_queries import (
     clock_is_late,
     clock_is_warned,
+    inbox_counts,
     inbox_page,
     my_teams,
     near_breach_count,
@@ -43,7 +44,13 @@ from heedful.entrypoints.console.forms import Text, choice
 from heedful.entrypoints.console.inbox_labels import say
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
-SCOPES = ("all", "mine", "team", "unassigned")
+# Views of the inbox: open threads by who holds them, then those waiting on the customer and the
+# resolved ones (the statuses an agent otherwise loses sight of), each shown with its count.
+SCOPES = ("all", "mine", "team", "unassigned", "waiting", "resolved")
+_STATUSES = {
+    "waiting": frozenset({ThreadStatus.WAITING_ON_CUSTOMER}),
+    "resolved": frozenset({ThreadStatus.RESOLVED}),
+}
 BADGE_MAX = 99
 
 
@@ -70,6 +77,8 @@ def _filter(
     elif scope == "team":
         # Nobody's team: a team id that matches no thread, rather than every thread.
         where["team_id"] = team.id if team is not None else "-"
+    elif scope in _STATUSES:
+        where["statuses"] = _STATUSES[scope]
     if channel:
         where["channel"] = choice(Channel, channel, "channel")
     if location_id:
@@ -93,6 +102,11 @@ def inbox(
     team = next((t for t in teams if t.id == team_id), teams[0] if teams else None)
     where = _filter(console, scope, channel, location_id, team)
     page = inbox_page(console.container.uow(), console.actor, where, cursor or None)
+    counts = inbox_counts(
+        console.container.uow(),
+        console.actor,
+        {name: _filter(console, name, channel, location_id, team) for name in SCOPES},
+    )
     filters = {
         "scope": scope,
         "channel": channel,
@@ -110,6 +124,8 @@ def inbox(
         page=page,
         form=blank_form(**filters),
         scopes=SCOPES,
+        counts=counts,
+        oob_counts=console.is_htmx,
         channels=list(Channel),
         locations=locations_of(console.actor, console.container.uow()),
         all_locations=all_locations(console.container.uow()),
