@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import re
 import smtplib
 from email.message import EmailMessage
 
@@ -23,6 +24,7 @@ from heedful.adapters.channels.composer import JinjaComposer
 from heedful.adapters.channels.inbound_smtp import InboundHandler, start_inbound_smtp
 from heedful.adapters.channels.smtp import SmtpSender
 from heedful.bootstrap import Container
+from heedful.core.conversations.canned_reply_handlers import CannedReplyIn, save_canned_reply
 from heedful.core.conversations.reply_templates import REPLY_TEMPLATES
 from heedful.core.customers.identities import IdentityKind
 from heedful.core.outreach.relay import Relay
@@ -139,3 +141,49 @@ async def test_a_visitor_chats_from_a_phone_and_sees_the_agents_answer_appear(
     await expect(visitor.locator(".message.mine")).to_have_count(2)
     # The agent's page shows it without a reload too: a chat's timeline polls.
     await expect(agent.locator("#timeline")).to_contain_text("Так, дякую!", timeout=10_000)
+
+
+@pytest.mark.browser
+async def test_an_agent_works_the_inbox_from_the_keyboard(
+    live_server: str, world: InboxWorld, new_context: CreateContextCallback
+) -> None:
+    save_canned_reply(
+        CannedReplyIn(
+            title="Доставка", texts={"uk": "Відправимо сьогодні."}, location_id=world.kyiv.id
+        ),
+        world.container.uow(),
+        world.clock,
+        world.olena.as_actor(),
+    )
+    first = world.email(subject="Перше").thread
+    world.later(10)
+    second = world.email(subject="Друге", sender="bohdan@example.com", name="Богдан").thread
+
+    page = await log_in_as(await new_context(locale="en-US"), live_server, "iryna")
+    await page.goto(f"{live_server}/console/inbox")
+    await expect(page.locator("#threads .thread-line")).to_have_count(2)
+    await page.keyboard.press("j")
+    await expect(page.locator(f'[data-thread="{first.id}"]')).to_have_class(
+        re.compile("is-current")
+    )
+    await page.keyboard.press("j")
+    await expect(page.locator(f'[data-thread="{second.id}"]')).to_have_class(
+        re.compile("is-current")
+    )
+    await page.keyboard.press("k")
+    await page.keyboard.press("j")
+    await page.keyboard.press("Enter")
+    await expect(page.locator("#thread-title")).to_have_text("Друге")
+
+    await page.keyboard.press("r")
+    await expect(page.locator("#reply-body")).to_be_focused()
+    await page.keyboard.type("Так, є.")  # typed into the reply: "e" here is a letter, not resolve
+    await expect(page.locator("#reply-body")).to_have_value("Так, є.")
+    await page.locator("#reply-body").blur()
+    await page.keyboard.press("/")
+    await expect(page.locator("#canned-choice")).to_be_focused()
+    await page.locator("#canned-choice").blur()
+    await page.keyboard.press("e")
+    await expect(page.locator("#thread-status")).to_have_text("Resolved")
+    await page.keyboard.press("u")
+    await expect(page).to_have_url(re.compile(r"/console/inbox$"))

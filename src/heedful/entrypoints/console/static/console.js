@@ -48,4 +48,52 @@
     var area = document.getElementById("notice");
     if (area && event.detail.target !== area) { area.replaceChildren(); }
   });
+
+  // The inbox by keyboard, as agents know it from help desks: j / k move through the threads and
+  // Enter opens one; on a thread r replies, n writes a note, a assigns, e resolves, / picks a
+  // canned reply, u goes back to the inbox. Keys typed into a field are the field's.
+  function typing(target) {
+    var tag = target && target.tagName;
+    return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (target && target.isContentEditable);
+  }
+  function lines() { return Array.prototype.slice.call(document.querySelectorAll("#threads .thread-line")); }
+  function move(step) {
+    var all = lines();
+    if (!all.length) { return; }
+    var at = all.findIndex(function (line) { return line.classList.contains("is-current"); });
+    var next = Math.max(0, Math.min(all.length - 1, at < 0 ? 0 : at + step));
+    all.forEach(function (line) { line.classList.remove("is-current"); line.removeAttribute("aria-current"); });
+    all[next].classList.add("is-current");
+    all[next].setAttribute("aria-current", "true");
+    var link = all[next].querySelector("a");
+    if (link) { link.focus(); }
+  }
+  function focus(id) {
+    var field = document.getElementById(id);
+    if (!field) { return false; }
+    field.focus();
+    return true;
+  }
+  function resolve() {
+    var status = document.getElementById("thread-status-select");
+    if (!status || !status.form) { return; }
+    status.value = "resolved";
+    status.form.requestSubmit();
+  }
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) { return; }
+    var handled = true;
+    switch (event.key) {
+      case "j": move(1); break;
+      case "k": move(-1); break;
+      case "r": handled = focus("reply-body"); break;
+      case "n": handled = focus("note-body"); break;
+      case "a": handled = focus("assign-agent"); break;
+      case "/": handled = focus("canned-choice"); break;
+      case "e": resolve(); break;
+      case "u": if (document.getElementById("thread-body")) { window.location.href = "/console/inbox"; } else { handled = false; } break;
+      default: handled = false;
+    }
+    if (handled) { event.preventDefault(); }
+  });
 })();
