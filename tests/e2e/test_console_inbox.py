@@ -463,3 +463,22 @@ def test_an_unverified_sender_is_badged_everywhere_until_an_agent_accepts_it(
     assert view.promise_id is not None
     refused = client.post(f"/console/inbox/{mine.id}/accept-sender", data={})
     assert refused.status_code in (400, 403)  # no CSRF token: nothing changes
+
+
+def test_an_agent_finds_a_thread_by_its_subject_or_the_customers_name(
+    world: InboxWorld, client: TestClient
+) -> None:
+    dress = world.email(subject="Повернення сукні").thread  # from Анна Петренко
+    delivery = world.email(subject="Доставка", sender="bohdan@example.com", name="Богдан").thread
+    log_in(client, "iryna")
+
+    def found(text: str) -> set[str]:
+        return set(threads_in_order(client.get("/console/inbox", params={"q": text}).text))
+
+    assert found("сукн") == {dress.id}
+    assert found("petrenko") == {dress.id}  # her name typed in Latin letters
+    assert found("Bohdan") == {delivery.id}
+    assert found("Богдан доставка") == {delivery.id}
+    assert found("сукні Богдан") == set()
+    page = client.get("/console/inbox", params={"q": "сукн"}).text
+    assert 'id="count-all" class="count">1<' in page

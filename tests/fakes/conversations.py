@@ -20,6 +20,8 @@ from heedful.core.conversations.canned_replies import CannedReply
 from heedful.core.conversations.customer_names import NamedCustomer
 from heedful.core.conversations.model import Direction, Note, Team, Thread, ThreadMessage
 from heedful.core.conversations.ports import InboxFilter, ThreadPage
+from heedful.core.customers.model import query_words, search_terms
+from heedful.core.customers.spelling import sound_key
 from heedful.core.sla.model import ClockFact, ClockState, SlaClock, SlaPolicy
 
 # Where a thread with no running clock sorts in the inbox, as the stored ``due_order`` does.
@@ -96,7 +98,18 @@ class FakeThreadRepository(Repository):
             and (where.channel is None or t.channel is where.channel)
             and (where.priority is None or t.priority is where.priority)
             and (where.customer_id is None or t.customer_id == where.customer_id)
+            and self._says(t, where.text)
         ]
+
+    def _says(self, thread: Thread, text: str | None) -> bool:
+        """Every word is in the subject, or starts a word of the customer's name (as SQL)."""
+        customer = self._state.customers.get(thread.customer_id)
+        terms = search_terms(customer.full_name) if customer is not None else set()
+        return all(
+            word in thread.subject.lower()
+            or any(t.startswith(p) for t in terms for p in (word, sound_key(word)) if p)
+            for word in query_words(text or "")
+        )
 
     def for_customer(self, customer_id: str, limit: int) -> list[Thread]:
         rows = [t for t in self._state.talk.threads.values() if t.customer_id == customer_id]

@@ -19,6 +19,8 @@ from heedful.adapters.storage.conversation_tables import (
     thread_notes,
     threads,
 )
+from heedful.adapters.storage.tables import name_terms
+from heedful.adapters.storage.text_folding import folded
 from heedful.core.conversations.model import (
     Channel,
     Direction,
@@ -30,6 +32,8 @@ from heedful.core.conversations.model import (
     ThreadStatus,
 )
 from heedful.core.conversations.ports import InboxFilter, ThreadPage
+from heedful.core.customers.model import query_words
+from heedful.core.customers.spelling import sound_key
 from heedful.core.shared.errors import InvalidInput
 from heedful.core.sla.model import ClockKind
 
@@ -157,7 +161,24 @@ def _filtered(
         query = query.where(c.priority == where.priority.value)
     if where.customer_id is not None:
         query = query.where(c.customer_id == where.customer_id)
+    for word in sorted(query_words(where.text or ""), key=len, reverse=True)[:4]:
+        query = query.where(_subject_or_name(word[:100]))
     return query
+
+
+def _subject_or_name(word: str) -> sa.ColumnElement[bool]:
+    """The subject holds the word (case-folded on both databases), or a word of the
+    customer's name starts with it, as typed or as it sounds (``customers.spelling``)."""
+    prefixes = [prefix for prefix in (word, sound_key(word)) if prefix]
+    named = sa.select(name_terms.c.customer_id).where(
+        sa.or_(
+            *(
+                sa.and_(name_terms.c.term >= p, name_terms.c.term < p + "\U0010ffff")
+                for p in prefixes
+            )
+        )
+    )
+    return sa.or_(folded(threads.c.subject).contains(word), threads.c.customer_id.in_(named))
 
 
 class SqlThreads:

@@ -8,6 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from heedful.adapters.storage import text_folding
+
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
     if url.startswith("sqlite"):
@@ -34,6 +36,7 @@ def _sqlite_engine(url: str, *, echo: bool) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
+        text_folding.register(dbapi_connection)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:

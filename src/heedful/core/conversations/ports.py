@@ -29,6 +29,9 @@ class InboxFilter:
     channel: Channel | None = None
     priority: Priority | None = None
     customer_id: str | None = None
+    # What an agent typed in the inbox's search box: words of the subject or of the customer's
+    # name (either alphabet, as the customer search), all of them.
+    text: str | None = None
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,7 @@ _STATUSES = {
     "resolved": frozenset({ThreadStatus.RESOLVED}),
 }
 BADGE_MAX = 99
+QUERY_LIMIT = 200  # a search longer than a subject line is not a search
 
 
 def render(console: Console, template: str, status: int = 200, **context: Any) -> Response:
@@ -67,9 +68,9 @@ def _may_answer(console: Console) -> None:
 
 
 def _filter(
-    console: Console, scope: str, channel: str, location_id: str, team: Team | None
+    console: Console, scope: str, channel: str, location_id: str, team: Team | None, q: str = ""
 ) -> InboxFilter:
-    where: dict[str, Any] = {}
+    where: dict[str, Any] = {"text": q or None}
     if scope == "mine":
         where["assignee_id"] = console.actor.id
     elif scope == "unassigned":
@@ -94,20 +95,23 @@ def inbox(
     location_id: str = "",
     team_id: str = "",
     cursor: str = "",
+    q: str = "",
 ) -> Response:
     _may_answer(console)
     scope = scope if scope in SCOPES else "all"
+    q = " ".join(q.split())[:QUERY_LIMIT]
     teams = my_teams(console.container.uow(), console.actor)
     # One of her teams, the first by default; a team she is not in is not hers to filter on.
     team = next((t for t in teams if t.id == team_id), teams[0] if teams else None)
-    where = _filter(console, scope, channel, location_id, team)
+    where = _filter(console, scope, channel, location_id, team, q)
     page = inbox_page(console.container.uow(), console.actor, where, cursor or None)
     counts = inbox_counts(
         console.container.uow(),
         console.actor,
-        {name: _filter(console, name, channel, location_id, team) for name in SCOPES},
+        {name: _filter(console, name, channel, location_id, team, q) for name in SCOPES},
     )
     filters = {
+        "q": q,
         "scope": scope,
         "channel": channel,
         "location_id": location_id,
