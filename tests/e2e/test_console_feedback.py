@@ -77,6 +77,9 @@ def test_a_manager_defines_a_survey_closes_a_recovery_and_sees_who_may_leave(
 
     board = console_client.get("/console/recoveries")
     assert "Марта Лис" in board.text
+    # The deadline in the shop's own clock and the staff's words, not a raw UTC stamp.
+    assert " UTC</time>" not in board.text
+    assert f"({shop.time_zone})" in board.text
     loop_id = board.text.split('id="recovery-')[1].split('"')[0]
     no_cause = console_client.post(
         f"/console/recoveries/{loop_id}/close", data={"csrf_token": csrf, "action_taken": "дзвінок"}

@@ -15,7 +15,7 @@ from heedful.core.feedback.loop import ROOT_CAUSES
 from heedful.core.feedback.maths import DEFINITIONS
 from heedful.core.feedback.model import LANGUAGES, SurveyKind, SurveyText, Touchpoint
 from heedful.core.shared.errors import HeedfulError
-from heedful.core.staff.queries import locations_of
+from heedful.core.staff.queries import all_locations, locations_of
 from heedful.entrypoints.console.context import Console, ConsoleRoute, FormState, Staff, blank_form
 from heedful.entrypoints.console.forms import Text, choice
 from heedful.entrypoints.console.labels import N_
@@ -105,11 +105,16 @@ def _recoveries_page(console: Console, errors: dict[str, str], status: int = 200
         for loop in found:
             customer = uow.customers.get(loop.customer_id)
             names[loop.customer_id] = customer.full_name if customer else loop.customer_id
+    zones = {
+        location.id: location.time_zone
+        for location in all_locations(console.container.uow()).values()
+    }
     return console.render(
         "feedback/recoveries.html",
         status=status,
         loops=found,
         names=names,
+        zones=zones,
         errors=errors,
         root_causes={key: ROOT_CAUSE_LABELS[key] for key in ROOT_CAUSES},
         reasons=REASON_LABELS,
