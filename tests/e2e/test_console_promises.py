@@ -376,6 +376,9 @@ def test_an_assistant_sees_her_reminder_task_not_a_colleagues_and_marks_it_done(
     assert page.status_code == 200
     assert "Due soon: call Anna about the dress" in page.text
     assert "call Anna about shoes" not in page.text
+    # Grouped as the desk reads them: due in ten minutes is today's, and nothing is overdue yet.
+    assert '<h3 class="task-group">Due today <span class="count">1</span></h3>' in page.text
+    assert 'task-group">Overdue' not in page.text
     assert f'<a href="/customers/{anna.id}">Anna Petrenko</a>' in page.text
     assert task_id
     done = post(console_client, f"/console/tasks/{task_id.group(1)}/done", csrf)

@@ -18,6 +18,7 @@ from heedful.core.staff.queries import all_locations
 from heedful.entrypoints.console.context import Console, ConsoleRoute, Staff
 from heedful.entrypoints.console.labels import N_
 from heedful.entrypoints.console.menu import TODAY, home_of
+from heedful.entrypoints.console.promises import task_groups
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 
@@ -40,12 +41,15 @@ def home(console: Staff) -> Response:
 @router.get(TODAY)
 def today(console: Staff) -> Response:
     console.actor.require(Permission.VIEW_CUSTOMERS)
+    lines = open_tasks(console.container.uow(), console.actor)
+    locations = all_locations(console.container.uow())
     return console.render(
         "home/today.html",
         q="",
         results=[],
-        lines=open_tasks(console.container.uow(), console.actor),
-        locations=all_locations(console.container.uow()),
+        lines=lines,
+        groups=task_groups(lines, locations, console.container.clock.now()),
+        locations=locations,
         notice="",
     )
 

@@ -6,6 +6,7 @@ as the preference form does; the board, the task list and the dead letters are p
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -21,8 +22,15 @@ from heedful.core.promises.handlers import (
     withdraw_promise,
 )
 from heedful.core.promises.model import PromiseKind, WantedItem
-from heedful.core.promises.queries import dead_letters, open_tasks, own_words, promise_board
+from heedful.core.promises.queries import (
+    TaskLine,
+    dead_letters,
+    open_tasks,
+    own_words,
+    promise_board,
+)
 from heedful.core.shared.errors import Conflict, InvalidInput
+from heedful.core.staff.model import Location
 from heedful.core.staff.queries import all_locations
 from heedful.core.tasks.handlers import complete_task
 from heedful.entrypoints.console.card_view import card_section
@@ -163,11 +171,47 @@ def board(console: Staff) -> Response:
     )
 
 
+def task_groups(
+    lines: Sequence[TaskLine], locations: Mapping[str, Location], now: datetime
+) -> list[tuple[str, list[TaskLine]]]:
+    """Open tasks as a desk reads them: overdue first, then due today (the location's day),
+    later, and those with no deadline. Empty groups are left out."""
+    overdue: list[TaskLine] = []
+    today: list[TaskLine] = []
+    later: list[TaskLine] = []
+    undated: list[TaskLine] = []
+    for line in lines:
+        due = line.task.due_at
+        location = locations.get(line.task.location_id)
+        zone = ZoneInfo(location.time_zone if location else "UTC")
+        if due is None:
+            undated.append(line)
+        elif due < now:
+            overdue.append(line)
+        elif due.astimezone(zone).date() == now.astimezone(zone).date():
+            today.append(line)
+        else:
+            later.append(line)
+    groups = [
+        (N_("Overdue"), overdue),
+        (N_("Due today"), today),
+        (N_("Later"), later),
+        (N_("No deadline"), undated),
+    ]
+    return [(title, found) for title, found in groups if found]
+
+
 def _tasks_page(console: Console, notice: str = "") -> Response:
     lines = open_tasks(console.container.uow(), console.actor)
     locations = all_locations(console.container.uow())
     template = "promises/_tasks.html" if console.is_htmx else "promises/tasks.html"
-    return console.render(template, lines=lines, locations=locations, notice=notice)
+    return console.render(
+        template,
+        lines=lines,
+        groups=task_groups(lines, locations, console.container.clock.now()),
+        locations=locations,
+        notice=notice,
+    )
 
 
 @router.get("/console/tasks")
