@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from console_world import World, log_in
@@ -102,3 +103,18 @@ def test_a_manager_defines_a_survey_closes_a_recovery_and_sees_who_may_leave(
     listed = console_client.post("/console/churn", data={"csrf_token": csrf})
     assert listed.status_code == 200
     assert "Марта Лис" in listed.text
+    # The score reads on its scale, the list narrows and downloads, and a row opens a call.
+    assert "/100 · " in listed.text
+    row = listed.text.split('href="/customers/' + guest.id)[1].split("</tr>")[0]
+    assert re.search(r"<strong>\d+</strong>/100 · (Високий|Середній|Низький)", row)
+    assert "Марта Лис" not in console_client.get("/console/churn?min_score=101").text
+    assert "Марта Лис" not in console_client.get("/console/churn?segment=vip").text
+    exported = console_client.get("/console/churn?format=csv")
+    assert exported.headers["content-type"].startswith("text/csv")
+    assert f"Марта Лис,{guest.id}," in exported.text
+    called = console_client.post(
+        f"/console/churn/{guest.id}/win-back", data={"csrf_token": csrf}, follow_redirects=False
+    )
+    assert called.headers["location"] == f"/customers/{guest.id}#promises"
+    card = console_client.get(f"/customers/{guest.id}").text
+    assert "Повернути клієнта: зателефонувати Марта Лис (ризик відходу" in card

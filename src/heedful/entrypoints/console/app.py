@@ -12,6 +12,7 @@ from heedful.entrypoints.console import (
     admin,
     auth,
     canned_replies,
+    churn,
     contact,
     customers,
     dashboard,
@@ -43,6 +44,7 @@ def install_console(app: FastAPI, container: Container) -> None:
         app.include_router(module.router)
     app.include_router(promise_report.router)
     app.include_router(feedback_pages.router)
+    app.include_router(churn.router)
     app.include_router(playbooks.router)
     app.include_router(inbox.router)
     app.include_router(canned_replies.router)

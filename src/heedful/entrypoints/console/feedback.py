@@ -10,7 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from heedful.core.feedback import indices, recovery, surveys
+from heedful.core.feedback import recovery, surveys
 from heedful.core.feedback.loop import ROOT_CAUSES
 from heedful.core.feedback.maths import DEFINITIONS
 from heedful.core.feedback.model import LANGUAGES, SurveyKind, SurveyText, Touchpoint
@@ -142,15 +142,3 @@ def close(
     except HeedfulError as exc:
         return _recoveries_page(console, {loop_id: console.ui.error(exc)}, 422)
     return console.redirect("/console/recoveries")
-
-
-@router.get("/console/churn")
-def churn(console: Staff) -> Response:
-    found = indices.list_churn_risks(console.container.uow(), console.actor, 100)
-    return console.render("feedback/churn.html", at_risk=found, reasons=REASON_LABELS)
-
-
-@router.post("/console/churn")
-def assess(console: Staff) -> Response:
-    indices.assess_churn(console.container.uow(), console.container.clock, console.actor)
-    return console.redirect("/console/churn")
