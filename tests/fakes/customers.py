@@ -229,6 +229,12 @@ class FakeOwnedRows(_Repository):
                 state.audit[index] = replace(logged, before=None, after=None)
                 scrubbed += 1
         removed["audit_values"] = scrubbed
+        for name in ("bookings", "orders", "accounts"):
+            rows = getattr(state.dealings, name)
+            doomed = [row_id for row_id, row in rows.items() if row.customer_id == customer_id]
+            for row_id in doomed:
+                del rows[row_id]
+            removed[name] = len(doomed)
         return removed
 
 

@@ -7,7 +7,7 @@ from heedful.core.events.references import (
     location_named,
     sender_may_name,
 )
-from heedful.core.events.types import CUSTOMER, known_type
+from heedful.core.events.types import CUSTOMER, known_type, parse_timestamp
 
 __all__ = [
     "CUSTOMER",
@@ -17,5 +17,6 @@ __all__ = [
     "customer_named",
     "known_type",
     "location_named",
+    "parse_timestamp",
     "sender_may_name",
 ]
