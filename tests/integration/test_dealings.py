@@ -231,3 +231,29 @@ def test_her_export_holds_her_bookings_and_erasure_removes_them(
     erase_customer(anna.id, "her request", world.uow, world.clock, world.admin)
     exported = export_customer(anna.id, world.uow, world.clock, world.admin)
     assert exported["bookings"] == []
+
+
+def test_a_tills_receipt_and_a_visit_feed_her_history_once(
+    world: PromiseWorld, pms: Systems
+) -> None:
+    anna = world.customer("Anna Koval")
+    receipt = pms.send(
+        "heedful.purchase.made",
+        _at(0),
+        customer={"id": anna.id},
+        location=world.kyiv.id,
+        items=[{"drink": "flat white", "size": "M", "quantity": 2, "amount": 95}],
+        total=190,
+        currency="UAH",
+        external_ref="R-555",
+    )
+    pms.replay(receipt, as_new=True)  # the till sent it twice
+    pms.send("heedful.visit.recorded", _at(1), customer={"id": anna.id}, location=world.kyiv.id)
+
+    with world.uow as uow:
+        history = uow.history.list_for(anna.id, 10)
+    assert [(h.kind, h.amount_minor, [i.quantity for i in h.items]) for h in history] == [
+        (HistoryKind.VISIT, None, []),
+        (HistoryKind.PURCHASE, 19000, [2]),
+    ]
+    assert history[1].items[0].attributes == {"drink": "flat white", "size": "M"}

@@ -37,7 +37,7 @@ def test_a_delivery_and_a_refund_keep_their_own_kind_of_promise() -> None:
 
 
 def test_a_type_with_no_reaction_reaches_only_the_playbooks() -> None:
-    assert reactions_for("heedful.purchase.made") == (run_playbooks,)
+    assert reactions_for("heedful.offer.published") == (run_playbooks,)
     assert reactions_for("com.example.never.heard.of") == AFTER_EVERY_EVENT == (run_playbooks,)
 
 
@@ -47,6 +47,6 @@ def test_every_type_in_the_table_is_one_ingest_takes() -> None:
 
 
 def test_every_booking_order_and_account_type_keeps_its_state_then_runs_the_playbooks() -> None:
-    assert len(DEALING_EVENT_TYPES) == 7
+    assert len(DEALING_EVENT_TYPES) == 9
     for event_type in DEALING_EVENT_TYPES:
         assert reactions_for(event_type) == (keep_dealings, run_playbooks)

@@ -7,7 +7,7 @@ read into the room's versions. Free text is trimmed and bounded as the columns a
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from heedful.core.dealings.model import (
@@ -30,7 +30,8 @@ from heedful.core.dealings.versions import (
     stay_completed,
 )
 from heedful.core.events import parse_timestamp
-from heedful.core.history import Item
+from heedful.core.history import HistoryEntry, HistoryKind, Item
+from heedful.core.shared.ids import new_id
 
 BOOKING_UPSERTED = "heedful.booking.upserted"
 BOOKING_CANCELLED = "heedful.booking.cancelled"
@@ -39,6 +40,8 @@ RESERVATION_UPSERTED = "heedful.reservation.upserted"
 RESERVATION_CANCELLED = "heedful.reservation.cancelled"
 ORDER_UPSERTED = "heedful.order.upserted"
 ACCOUNT_UPSERTED = "heedful.account.upserted"
+PURCHASE_MADE = "heedful.purchase.made"
+VISIT_RECORDED = "heedful.visit.recorded"
 # The types whose events set a booking, order or account; the engine reacts to each.
 DEALING_EVENT_TYPES = frozenset(
     {
@@ -49,6 +52,9 @@ DEALING_EVENT_TYPES = frozenset(
         RESERVATION_CANCELLED,
         ORDER_UPSERTED,
         ACCOUNT_UPSERTED,
+        # A till's receipt and a visit go straight to her history (the usual, CX index, churn).
+        PURCHASE_MADE,
+        VISIT_RECORDED,
     }
 )
 _SHORT = 100  # room, table, carrier, tracking number: their columns are this wide
@@ -121,6 +127,9 @@ def apply_dealing(
         return _close(work, event_type, data, customer_id, location_id, as_of, now)
     if customer_id is None:
         raise ValueError(f"{event_type} names its customer")  # checked at ingest: a bug
+    if event_type in (PURCHASE_MADE, VISIT_RECORDED):
+        kind = HistoryKind.PURCHASE if event_type == PURCHASE_MADE else HistoryKind.VISIT
+        return _history(work, kind, data, customer_id, location_id, as_of, now)
     if event_type in (BOOKING_UPSERTED, RESERVATION_UPSERTED):
         stay = event_type == BOOKING_UPSERTED
         starts_at = _time(data, "arrival" if stay else "at")
@@ -198,3 +207,33 @@ def _close(
             now,
         )
     return Applied.UPDATED
+
+
+def _history(
+    work: DealingsWork,
+    kind: HistoryKind,
+    data: Mapping[str, Any],
+    customer_id: str,
+    location_id: str,
+    as_of: datetime,
+    now: datetime,
+) -> Applied:
+    """One receipt or visit into her history; the same ``external_ref`` again is a repeat."""
+    reference = _text(data, "external_ref") or None
+    if reference is not None and work.history.find_by_ref(kind, reference) is not None:
+        return Applied.UNCHANGED
+    work.history.add(
+        HistoryEntry(
+            id=new_id("his_"),
+            customer_id=customer_id,
+            kind=kind,
+            occurred_at=min(as_of, now).astimezone(UTC),  # a till clock ahead is not the future
+            recorded_at=now,
+            location_id=location_id,
+            items=list(read_items(data.get("items"))),
+            amount_minor=_amount(data, "total"),
+            currency=_currency(data),
+            external_ref=reference,
+        )
+    )
+    return Applied.CREATED

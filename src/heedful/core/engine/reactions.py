@@ -212,6 +212,8 @@ REACTIONS: Mapping[str, tuple[Reaction, ...]] = MappingProxyType(
         "heedful.reservation.cancelled": (keep_dealings,),
         "heedful.order.upserted": (keep_dealings,),
         "heedful.account.upserted": (keep_dealings,),
+        "heedful.purchase.made": (keep_dealings,),
+        "heedful.visit.recorded": (keep_dealings,),
     }
 )
 # For every event, after its built-in reactions: a playbook sees the promise a delivery just kept.
