@@ -7,7 +7,7 @@ from heedful.core.events.references import (
     location_named,
     sender_may_name,
 )
-from heedful.core.events.types import CUSTOMER, known_type, parse_timestamp
+from heedful.core.events.types import CUSTOMER, data_problem, known_type, parse_timestamp
 
 __all__ = [
     "CUSTOMER",
@@ -15,6 +15,7 @@ __all__ = [
     "BusinessEvent",
     "StoredEvent",
     "customer_named",
+    "data_problem",
     "known_type",
     "location_named",
     "parse_timestamp",

@@ -194,6 +194,23 @@ def check_data(event_type: EventType, data: Mapping[str, Any]) -> None:
             raise DataProblem(f"{field.name} {reason}", _path(field, value, reason))
 
 
+def data_problem(type_name: str, data: Mapping[str, Any]) -> DataProblem | None:
+    """What is wrong with ``data`` for a known type, ignoring ``customer`` and ``location``.
+
+    For callers that build an event's data themselves (an import) and name who and where by id.
+    """
+    event_type = EVENT_TYPES[type_name]
+    shape = EventType(
+        event_type.name,
+        tuple(f for f in event_type.fields if f.name not in ("customer", "location")),
+    )
+    try:
+        check_data(shape, data)
+    except DataProblem as problem:
+        return problem
+    return None
+
+
 TEXT, NUMBER, QUANTITY = ValueKind.TEXT, ValueKind.NUMBER, ValueKind.QUANTITY
 TIMESTAMP, CUSTOMER, ITEMS = ValueKind.TIMESTAMP, ValueKind.CUSTOMER, ValueKind.ITEMS
 DATE = ValueKind.DATE
