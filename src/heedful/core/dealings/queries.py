@@ -12,10 +12,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from heedful.core.access import Actor, Permission
+from heedful.core.access import Actor, Permission, load_customer
+from heedful.core.customers import Customer
 from heedful.core.dealings.model import Account, Booking, BookingKind, BookingStatus, Order
 from heedful.core.dealings.versions import DealingsWork
-from heedful.core.shared.errors import InvalidInput
+from heedful.core.shared.errors import InvalidInput, NotFound
 
 TODAY, TOMORROW = "today", "tomorrow"
 LIST_LIMIT = 500
@@ -33,12 +34,18 @@ class _Places(Protocol):
     def list(self) -> Sequence[Place]: ...
 
 
+class _Customers(Protocol):
+    def get(self, customer_id: str) -> Customer | None: ...
+
+
 class ReadingWork(DealingsWork, Protocol):
     @property
     def locations(self) -> _Places: ...
+    @property
+    def customers(self) -> _Customers: ...
 
 
-def read_day(value: str) -> str | date:
+def read_day(value: str, field: str = "day") -> str | date:
     """``today``, ``tomorrow`` (each location's own) or a day written YYYY-MM-DD."""
     word = value.strip().casefold()
     if word in (TODAY, TOMORROW):
@@ -46,7 +53,7 @@ def read_day(value: str) -> str | date:
     try:
         return date.fromisoformat(word)
     except ValueError:
-        raise InvalidInput("say today, tomorrow or a day as YYYY-MM-DD", field="day") from None
+        raise InvalidInput("say today, tomorrow or a day as YYYY-MM-DD", field=field) from None
 
 
 def local_day(day: str | date, zone: ZoneInfo, now: datetime) -> date:
@@ -65,7 +72,7 @@ def _window(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
 def _places(work: ReadingWork, actor: Actor, location_id: str | None) -> list[Place]:
     actor.require(Permission.VIEW_CUSTOMERS)
     if location_id is not None and not actor.may_act_at(location_id):
-        raise InvalidInput(f"no location {location_id}", field="location_id")
+        raise NotFound(f"no location {location_id}", field="location_id")
     return [
         place
         for place in work.locations.list()
@@ -109,6 +116,15 @@ def late_orders(
     ][:LIST_LIMIT]
 
 
+def orders_on_their_way(
+    work: ReadingWork, actor: Actor, location_id: str | None = None
+) -> list[Order]:
+    """Orders not yet delivered that carry a promised day, the earliest promise first."""
+    with work:
+        places = [place.id for place in _places(work, actor, location_id)]
+        return work.orders.open_with_promise(places, LIST_LIMIT)
+
+
 @dataclass(frozen=True)
 class CustomerDealings:
     bookings: list[Booking]  # still to come or under way, the soonest first
@@ -117,11 +133,11 @@ class CustomerDealings:
 
 
 def customer_dealings(
-    work: DealingsWork, actor: Actor, customer_id: str, now: datetime
+    work: ReadingWork, actor: Actor, customer_id: str, now: datetime
 ) -> CustomerDealings:
-    """Hers, at the reader's locations. The caller has checked that the reader may see her."""
-    actor.require(Permission.VIEW_CUSTOMERS)
+    """Hers, at the reader's locations; a customer the reader may not see is not found."""
     with work:
+        customer_id = load_customer(work, actor, customer_id).id
         bookings = [
             booking
             for booking in work.bookings.list_for_customer(customer_id, ON_THE_CARD * 5)
