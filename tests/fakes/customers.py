@@ -172,6 +172,8 @@ class FakeOwnedRows(_Repository):
         tables.update(promise=ledger.promises, message=ledger.messages, task=ledger.tasks)
         tables.update(thread=state.talk.threads, survey_invitation=state.feedback.invitations)
         tables.update(survey_answer=state.feedback.answers, recovery_loop=state.feedback.loops)
+        tables.update(booking=state.dealings.bookings, order=state.dealings.orders)
+        tables.update(account=state.dealings.accounts)
         if entity not in tables:
             raise FakeIntegrityError(f"{entity} rows do not belong to customers")
         return tables[entity]

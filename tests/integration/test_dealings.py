@@ -14,6 +14,7 @@ from dealings_world import Systems
 from promise_world import PromiseWorld, build_world
 
 from heedful.bootstrap import Container
+from heedful.core.customers.merging import merge_customers, undo_merge
 from heedful.core.dealings import (
     BookingKind,
     BookingStatus,
@@ -257,3 +258,17 @@ def test_a_tills_receipt_and_a_visit_feed_her_history_once(
         (HistoryKind.PURCHASE, 19000, [2]),
     ]
     assert history[1].items[0].attributes == {"drink": "flat white", "size": "M"}
+
+
+def test_her_bookings_follow_her_into_the_surviving_record_and_back_on_undo(
+    world: PromiseWorld, pms: Systems
+) -> None:
+    anna, twin = world.customer("Anna Koval"), world.customer("Anna K.")
+    pms.booking(twin.id, "B-3", at=_at(0), arrival=KYIV_NOON_TOMORROW)
+    record = merge_customers(anna.id, twin.id, "same guest", world.uow, world.clock, world.admin)
+    now = world.clock.now()
+    assert [
+        b.reference for b in customer_dealings(world.uow, world.admin, anna.id, now).bookings
+    ] == ["B-3"]
+    undo_merge(record.id, world.uow, world.clock, world.admin)
+    assert customer_dealings(world.uow, world.admin, anna.id, now).bookings == []
