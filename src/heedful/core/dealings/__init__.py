@@ -21,9 +21,12 @@ from heedful.core.dealings.queries import (
     late_orders,
     read_day,
 )
-from heedful.core.dealings.reading import DEALING_EVENT_TYPES, apply_dealing
+from heedful.core.dealings.reading import ACCOUNT_UPSERTED, DEALING_EVENT_TYPES, apply_dealing
+from heedful.core.dealings.warnings import ACCOUNT_AT_RISK, Warning, account_warnings
 
 __all__ = [
+    "ACCOUNT_AT_RISK",
+    "ACCOUNT_UPSERTED",
     "DEALING_EVENT_TYPES",
     "Account",
     "Applied",
@@ -34,6 +37,8 @@ __all__ = [
     "Order",
     "OrderLine",
     "OrderStatus",
+    "Warning",
+    "account_warnings",
     "apply_dealing",
     "bookings_starting",
     "customer_dealings",

@@ -371,6 +371,23 @@ _BUILT_IN = (
         matching=("customer", "location", "status"),
     ),
     EventType(
+        # Told by Heedful itself when an account it keeps is at risk (core/dealings/warnings.py).
+        "heedful.account.at_risk",
+        (
+            DataField("customer", CUSTOMER),
+            DataField("location", TEXT),
+            DataField("account", TEXT),
+            DataField("reason", TEXT, choices=("charge_uncovered", "card_expiring")),
+            DataField("currency", TEXT),
+            optional("balance", NUMBER),
+            optional("amount", NUMBER),
+            optional("limit", NUMBER),
+            optional("due_at", TIMESTAMP),
+            optional("card_expires", DATE),
+        ),
+        matching=("customer", "account", "reason"),
+    ),
+    EventType(
         "heedful.account.upserted",
         (
             DataField("customer", CUSTOMER),
