@@ -23,6 +23,8 @@ from heedful.core.dealings import (
     customer_dealings,
     late_orders,
 )
+from heedful.core.events import OUTSIDE_SCOPE
+from heedful.core.events.model import BusinessEvent
 from heedful.core.history.model import HistoryKind
 from heedful.core.privacy import erase_customer, export_customer
 from heedful.core.shared.clock import FrozenClock
@@ -272,3 +274,27 @@ def test_her_bookings_follow_her_into_the_surviving_record_and_back_on_undo(
     ] == ["B-3"]
     undo_merge(record.id, world.uow, world.clock, world.admin)
     assert customer_dealings(world.uow, world.admin, anna.id, now).bookings == []
+
+
+def test_a_sender_of_another_location_cannot_book_a_guest_it_does_not_know(
+    world: PromiseWorld, pms: Systems
+) -> None:
+    anna = world.customer("Anna Koval")  # known at Kyiv only
+    lviv_pms = BusinessEvent(
+        "lviv-pms",
+        "b-1",
+        "heedful.booking.upserted",
+        {
+            "customer": {"id": anna.id},
+            "location": world.lviv.id,
+            "booking": "L-1",
+            "arrival": KYIV_NOON_TOMORROW.isoformat(),
+            "departure": (KYIV_NOON_TOMORROW + timedelta(days=1)).isoformat(),
+        },
+        time=_at(0),
+        sender_locations=frozenset({world.lviv.id}),
+    )
+    pms.replay(lviv_pms)
+
+    assert pms.reports[-1].skipped == [f"lviv-pms/b-1: {OUTSIDE_SCOPE}"]
+    assert customer_dealings(world.uow, world.admin, anna.id, world.clock.now()).bookings == []
