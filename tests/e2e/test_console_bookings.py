@@ -13,10 +13,12 @@ import pytest
 from console_world import World, log_in
 from fastapi.testclient import TestClient
 
-from heedful.core.access.model import Role
+from heedful.core.access.model import SYSTEM, Role
 from heedful.core.customers.model import Customer
 from heedful.core.engine.reactions import process_events
 from heedful.core.events.model import BusinessEvent
+from heedful.core.preferences.handlers import RecordPreference, record_preference
+from heedful.core.preferences.model import Polarity
 from heedful.core.staff.model import Location
 
 
@@ -92,6 +94,12 @@ def test_tomorrows_arrivals_and_the_late_deliveries_name_her_only_to_her_hotels_
     world: World, console_client: TestClient
 ) -> None:
     hotel, guest = _her_booking_and_order(world)
+    record_preference(
+        RecordPreference(guest.id, Polarity.NEVER, "sparkling water in the minibar"),
+        world.container.uow(),
+        world.container.clock,
+        SYSTEM,
+    )
     elsewhere = world.location("Astoria", city="Saint Petersburg")
     world.staff("desk", "Olga Desk", Role.AGENT, at=[hotel])
     world.staff("other", "Ivan Other", Role.AGENT, at=[elsewhere])
@@ -102,6 +110,8 @@ def test_tomorrows_arrivals_and_the_late_deliveries_name_her_only_to_her_hotels_
     assert page.count("Anna Koval") == 2  # arriving tomorrow, and her order running late
     assert 'data-reference="B-512"' in page
     assert 'data-reference="1042"' in page
+    # Seed 004: housekeeping reads her "never" before she arrives.
+    assert "sparkling water in the minibar" in page
 
     log_in(console_client, "other")
     assert "Anna Koval" not in console_client.get("/console/bookings").text

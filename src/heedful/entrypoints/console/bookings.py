@@ -16,12 +16,12 @@ from babel.dates import format_date, format_datetime
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from heedful.core.card import arrivals
 from heedful.core.dealings import (
     Booking,
     BookingKind,
     Order,
     OrderStatus,
-    bookings_starting,
     customer_dealings,
     late_orders,
     read_day,
@@ -114,18 +114,16 @@ def _names(console: Console, customer_ids: set[str | None]) -> dict[str, str]:
 def lists(console: Staff, day: str = "tomorrow") -> Response:
     """Tomorrow's arrivals, tonight's tables and the deliveries running late, at my locations."""
     now, uow, actor = console.now(), console.container.uow(), console.actor
-    arriving = read_day(day)
-    arrivals = bookings_starting(uow, actor, BookingKind.STAY, arriving, now)
-    tables = bookings_starting(uow, actor, BookingKind.TABLE, "today", now)
+    guests = arrivals(uow, actor, BookingKind.STAY, read_day(day), now)
+    tables = arrivals(uow, actor, BookingKind.TABLE, "today", now)
     late: list[Order] = late_orders(uow, actor, now)
-    people = {b.customer_id for b in (*arrivals, *tables)} | {o.customer_id for o in late}
     return console.render(
         "bookings/lists.html",
         day=day,
-        arrivals=arrivals,
+        arrivals=guests,
         tables=tables,
         late=late,
-        names=_names(console, people),
+        names=_names(console, {o.customer_id for o in late}),
         cal=_calendar(console),
         status_label=lambda status: console.ui.gettext(ORDER_STATUS[status]),
     )
