@@ -51,7 +51,14 @@ class FakeBookingRepository(_Repository):
 
     def list_for_customer(self, customer_id: str, limit: int) -> list[Booking]:
         rows = [b for b in self._state.dealings.bookings.values() if b.customer_id == customer_id]
-        rows.sort(key=lambda b: (b.starts_at is not None, b.starts_at), reverse=True)
+        # As storage: the latest start first, ties by id, a booking with no start last.
+        rows.sort(
+            key=lambda b: (
+                b.starts_at is None,
+                -b.starts_at.timestamp() if b.starts_at else 0,
+                b.id,
+            )
+        )
         return [_copy(b) for b in rows[:limit]]
 
     def starting_between(

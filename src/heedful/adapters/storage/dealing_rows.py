@@ -93,7 +93,7 @@ class SqlBookings:
         rows = self._conn.execute(
             bookings.select()
             .where(c.customer_id == customer_id)
-            .order_by(c.starts_at.desc(), c.id)
+            .order_by(c.starts_at.desc().nulls_last(), c.id)
             .limit(limit)
         ).mappings()
         return [_booking(row) for row in rows]
