@@ -41,7 +41,7 @@ LAYERS: list[set[str]] = [
     {"access", "calendar", "interests"},
     {"customers"},
     {"staff", "history", "events", "tasks", "dead_letters"},
-    {"preferences", "reports", "outreach"},
+    {"preferences", "reports", "outreach", "dealings"},
     {"promises", "card"},
     {"sla"},
     {"conversations", "feedback"},

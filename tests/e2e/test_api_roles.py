@@ -280,6 +280,11 @@ TABLE: list[tuple[str, str, dict[str, Any] | None, tuple[int, int, int, int, int
     ("GET", "/churn", None,                         (200, 200, 200, 200, 200, 403)),
     ("POST", "/churn/assessments", None,            (200, 200, 403, 403, 200, 403)),
     ("GET", "/reports/experience", None,            (200, 200, 403, 403, 200, 403)),
+    ("GET", "/bookings?arriving=tomorrow", None,    (200, 200, 200, 200, 200, 403)),
+    ("GET", "/bookings?arriving=today&kind=table&location_id={loc_a}", None,
+                                                    (200, 200, 200, 404, 404, 403)),
+    ("GET", "/orders?late=true", None,              (200, 200, 200, 200, 200, 403)),
+    ("GET", "/customers/{anna}/dealings", None,     (200, 200, 200, 404, 404, 403)),
 ]
 # fmt: on
 

@@ -54,6 +54,12 @@ from fakes.customers import (
     FakeOwnedRows,
     FakePreferenceRepository,
 )
+from fakes.dealings import (
+    DealingsState,
+    FakeAccountRepository,
+    FakeBookingRepository,
+    FakeOrderRepository,
+)
 from fakes.events import FakeEventInbox
 from fakes.feedback import FakeDashboardReads, FakeFeedbackStore, FeedbackState
 from fakes.ledger import (
@@ -94,6 +100,7 @@ from heedful.core.customers.ports import (
     OwnedRows,
 )
 from heedful.core.dead_letters.ports import DeadLetters
+from heedful.core.dealings.ports import AccountRepository, BookingRepository, OrderRepository
 from heedful.core.events.model import EventInbox, StoredEvent
 from heedful.core.feedback.customer_records import SurveyCapAndChurnFollow
 from heedful.core.feedback.dashboard_ports import DashboardReads
@@ -161,6 +168,7 @@ class FakeState:
     ledger: LedgerState = field(default_factory=LedgerState)
     talk: ConversationState = field(default_factory=ConversationState)
     feedback: FeedbackState = field(default_factory=FeedbackState)
+    dealings: DealingsState = field(default_factory=DealingsState)
 
 
 @dataclass
@@ -207,6 +215,9 @@ class FakeUnitOfWork:
         self.canned_replies: CannedReplyRepository = FakeCannedReplies(self)
         self.customer_names: CustomerNames = FakeCustomerNames(self)
         self.dead_letters: DeadLetters = FakeDeadLetters(self)
+        self.bookings: BookingRepository = FakeBookingRepository(self)
+        self.orders: OrderRepository = FakeOrderRepository(self)
+        self.accounts: AccountRepository = FakeAccountRepository(self)
         self.merge_followers: Sequence[MergeFollower] = (SurveyCapAndChurnFollow(self.feedback),)
 
         self.login_throttles: LoginThrottles = FakeLoginThrottles(self)

@@ -190,6 +190,8 @@ class FakeOwnedRows(_Repository):
         tables.update(promise=ledger.promises, message=ledger.messages, task=ledger.tasks)
         tables.update(thread=state.talk.threads, survey_invitation=state.feedback.invitations)
         tables.update(survey_answer=state.feedback.answers, recovery_loop=state.feedback.loops)
+        tables.update(booking=state.dealings.bookings, order=state.dealings.orders)
+        tables.update(account=state.dealings.accounts)
         if entity not in tables:
             raise FakeIntegrityError(f"{entity} rows do not belong to customers")
         return tables[entity]
@@ -247,6 +249,12 @@ class FakeOwnedRows(_Repository):
                 state.audit[index] = replace(logged, before=None, after=None)
                 scrubbed += 1
         removed["audit_values"] = scrubbed
+        for name in ("bookings", "orders", "accounts"):
+            rows = getattr(state.dealings, name)
+            doomed = [row_id for row_id, row in rows.items() if row.customer_id == customer_id]
+            for row_id in doomed:
+                del rows[row_id]
+            removed[name] = len(doomed)
         return removed
 
 

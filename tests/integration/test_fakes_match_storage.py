@@ -325,3 +325,54 @@ def test_surveys_are_answered_once_and_a_detractor_opens_one_loop_alike(
     container: Container, clock: FrozenClock
 ) -> None:
     _both(container, clock, _surveys)
+
+
+def _bookings_and_orders(uow_factory: Factory, clock: FrozenClock) -> dict[str, list[str]]:
+    from heedful.core.dealings import BookingKind, apply_dealing
+
+    _, anna = _shop(uow_factory, clock)
+    now = clock.now()
+    day = timedelta(days=1)
+    stays = [
+        ("B-2", now + 2 * day, "booked"),
+        ("B-1", now + day, "booked"),
+        ("B-3", now + day * 1.5, "cancelled"),
+        ("B-4", now + 5 * day, "booked"),
+    ]
+    with uow_factory() as uow:
+        for reference, arrival, status in stays:
+            data = {
+                "booking": reference,
+                "arrival": arrival.isoformat(),
+                "departure": (arrival + day).isoformat(),
+            }
+            apply_dealing(uow, "heedful.booking.upserted", data, anna.id, "loc_kyiv", now, now)
+            if status == "cancelled":
+                apply_dealing(
+                    uow, "heedful.booking.cancelled", data, None, "loc_kyiv", now + day, now
+                )
+        for reference, status, promised in (
+            ("1", "shipped", "2026-03-09"),
+            ("2", "delivered", "2026-03-03"),
+            ("3", "new", "2026-03-04"),
+            ("4", "processing", None),
+        ):
+            order = {"order": reference, "status": status, "promised": promised}
+            apply_dealing(uow, "heedful.order.upserted", order, anna.id, "loc_kyiv", now, now)
+        uow.commit()
+    with uow_factory() as uow:
+        return {
+            "starting": [
+                b.reference
+                for b in uow.bookings.starting_between(
+                    BookingKind.STAY, ["loc_kyiv"], now, now + 3 * day
+                )
+            ],
+            "hers": [b.reference for b in uow.bookings.list_for_customer(anna.id, 10)],
+            "on their way": [o.reference for o in uow.orders.open_with_promise(None, 10)],
+            "purchases": [h.external_ref or "" for h in uow.history.list_for(anna.id, 10)],
+        }
+
+
+def test_bookings_and_orders_are_listed_alike(container: Container, clock: FrozenClock) -> None:
+    _both(container, clock, _bookings_and_orders)

@@ -27,6 +27,11 @@ if TYPE_CHECKING:
         OwnedRows,
     )
     from heedful.core.dead_letters.ports import DeadLetters
+    from heedful.core.dealings.ports import (
+        AccountRepository,
+        BookingRepository,
+        OrderRepository,
+    )
     from heedful.core.events.model import EventInbox
     from heedful.core.feedback.dashboard_ports import DashboardReads
     from heedful.core.feedback.ports import FeedbackStore
@@ -89,6 +94,9 @@ class UnitOfWork(UnitOfWorkShape, Protocol):
     canned_replies: CannedReplyRepository
     customer_names: CustomerNames
     dead_letters: DeadLetters
+    bookings: BookingRepository
+    orders: OrderRepository
+    accounts: AccountRepository
     # Rooms above customers that keep a key per customer follow her merges (customers' port).
     merge_followers: Sequence[MergeFollower]
 

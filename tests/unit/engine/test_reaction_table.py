@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from functools import partial
 
+from heedful.core.dealings import DEALING_EVENT_TYPES
+from heedful.core.engine.dealing_reactions import keep_dealings
 from heedful.core.engine.reactions import (
     AFTER_EVERY_EVENT,
     REACTIONS,
@@ -35,10 +37,16 @@ def test_a_delivery_and_a_refund_keep_their_own_kind_of_promise() -> None:
 
 
 def test_a_type_with_no_reaction_reaches_only_the_playbooks() -> None:
-    assert reactions_for("heedful.purchase.made") == (run_playbooks,)
+    assert reactions_for("heedful.offer.published") == (run_playbooks,)
     assert reactions_for("com.example.never.heard.of") == AFTER_EVERY_EVENT == (run_playbooks,)
 
 
 def test_every_type_in_the_table_is_one_ingest_takes() -> None:
     # A reaction to a type that ingest refuses could never run.
     assert all(known_type(event_type) is not None for event_type in REACTIONS)
+
+
+def test_every_booking_order_and_account_type_keeps_its_state_then_runs_the_playbooks() -> None:
+    assert len(DEALING_EVENT_TYPES) == 9
+    for event_type in DEALING_EVENT_TYPES:
+        assert reactions_for(event_type) == (keep_dealings, run_playbooks)

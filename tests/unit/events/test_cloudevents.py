@@ -194,6 +194,14 @@ def test_every_type_heedful_knows_is_registered() -> None:
         "heedful.order.delivered",
         "heedful.refund.issued",
         "heedful.conversation.resolved",
+        "heedful.booking.upserted",
+        "heedful.booking.cancelled",
+        "heedful.stay.completed",
+        "heedful.reservation.upserted",
+        "heedful.reservation.cancelled",
+        "heedful.order.upserted",
+        "heedful.account.upserted",
+        "heedful.account.at_risk",
     }
 
 
@@ -283,3 +291,31 @@ def test_a_customer_named_by_too_long_an_identity_is_refused_naming_that_key() -
         "amount must be between -1,000,000,000,000 and 1,000,000,000,000",
         "data.amount",
     )
+
+
+def test_an_order_names_a_known_status_and_its_days_as_dates() -> None:
+    order: dict[str, Any] = {
+        "specversion": "1.0",
+        "id": "ord-1",
+        "source": "urn:shop:web",
+        "type": "heedful.order.upserted",
+        "data": {
+            "customer": {"email": "anna@example.com"},
+            "location": "web",
+            "order": "1042",
+            "status": "shipped",
+            "promised": "2026-02-13",
+            "expected": "2026-02-16",
+        },
+    }
+    assert isinstance(parse_event(order), BusinessEvent)
+    order["data"]["status"] = "lost"
+    assert refusal(order) == (
+        "status must be one of new, processing, shipped, delivered, completed, cancelled, returned",
+        "data.status",
+    )
+    order["data"]["status"] = "new"
+    order["data"]["promised"] = "13.02.2026"
+    assert refusal(order)[1] == "data.promised"
+    order["data"]["promised"] = "2026-02-30"
+    assert refusal(order)[1] == "data.promised"

@@ -23,6 +23,37 @@ _FIGURE = "an aggregate over many customers"
 _DELETED = "her rows are deleted"
 
 CLEARED_ON_ERASURE: dict[str, dict[str, str]] = {
+    "accounts": dict.fromkeys(
+        ("id", "location_id", "reference", "customer_id", "currency"), _DELETED
+    ),
+    "bookings": dict.fromkeys(
+        (
+            "id",
+            "kind",
+            "location_id",
+            "reference",
+            "customer_id",
+            "status",
+            "room_type",
+            "room",
+            "table_name",
+        ),
+        _DELETED,
+    ),
+    "orders": dict.fromkeys(
+        (
+            "id",
+            "location_id",
+            "reference",
+            "customer_id",
+            "status",
+            "lines",
+            "carrier",
+            "tracking_number",
+            "currency",
+        ),
+        _DELETED,
+    ),
     "audit_log": {"before": "values recorded", "after": "values recorded"},
     "churn_risks": {"reasons": _DELETED, "inputs": _DELETED},
     "consents": {"how": _DELETED, "recorded_by": _DELETED, "recorded_by_label": _DELETED},

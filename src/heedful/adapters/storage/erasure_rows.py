@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from heedful.adapters.storage.conversation_tables import thread_messages, thread_notes, threads
+from heedful.adapters.storage.dealing_tables import accounts, bookings, orders
 from heedful.adapters.storage.feedback_tables import (
     churn_risks,
     recovery_loops,
@@ -273,6 +274,17 @@ def _idempotency_answers(
     }
 
 
+def _dealing_records(
+    conn: Connection, customer_id: str, _known_as: Sequence[str]
+) -> dict[str, int]:
+    # Her bookings, orders and accounts say where she sleeps, what she bought and what she has;
+    # what counts (a stay, a delivered order) is already in her anonymous history.
+    return {
+        name: conn.execute(table.delete().where(table.c.customer_id == customer_id)).rowcount
+        for name, table in (("bookings", bookings), ("orders", orders), ("accounts", accounts))
+    }
+
+
 ROOMS: tuple[Room, ...] = (
     _customer_records,
     _promise_records,
@@ -282,6 +294,7 @@ ROOMS: tuple[Room, ...] = (
     _event_records,
     _dead_letter_records,
     _idempotency_answers,
+    _dealing_records,
 )
 
 

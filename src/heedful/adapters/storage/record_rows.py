@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
 from heedful.adapters.storage.conversation_tables import threads
+from heedful.adapters.storage.dealing_tables import accounts, bookings, orders
 from heedful.adapters.storage.erasure_rows import erase_rows
 from heedful.adapters.storage.feedback_tables import (
     recovery_loops,
@@ -40,6 +41,9 @@ OWNED_TABLES: dict[str, sa.Table] = {
     "survey_invitation": survey_invitations,
     "survey_answer": survey_answers,
     "recovery_loop": recovery_loops,
+    "booking": bookings,
+    "order": orders,
+    "account": accounts,
 }
 
 

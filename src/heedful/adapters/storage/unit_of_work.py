@@ -23,6 +23,7 @@ from heedful.adapters.storage.customer_name_rows import SqlCustomerNames
 from heedful.adapters.storage.customer_rows import SqlCustomers, SqlIdentities
 from heedful.adapters.storage.dashboard_rows import SqlDashboardReads
 from heedful.adapters.storage.dead_letter_rows import SqlDeadLetters
+from heedful.adapters.storage.dealing_rows import SqlAccounts, SqlBookings, SqlOrders
 from heedful.adapters.storage.event_rows import SqlEventInbox
 from heedful.adapters.storage.feedback_rows import SqlFeedbackStore
 from heedful.adapters.storage.outbox_rows import SqlOutbox, SqlStockLevels
@@ -43,6 +44,7 @@ from heedful.core.conversations.canned_replies import CannedReplyRepository
 from heedful.core.conversations.customer_names import CustomerNames
 from heedful.core.customers import ports as customer_ports
 from heedful.core.dead_letters.ports import DeadLetters
+from heedful.core.dealings import ports as dealing_ports
 from heedful.core.events.model import EventInbox
 from heedful.core.feedback.customer_records import SurveyCapAndChurnFollow
 from heedful.core.feedback.dashboard_ports import DashboardReads
@@ -96,6 +98,9 @@ class SqlUnitOfWork:
     feedback: FeedbackStore
     dashboard: DashboardReads
     dead_letters: DeadLetters
+    bookings: dealing_ports.BookingRepository
+    orders: dealing_ports.OrderRepository
+    accounts: dealing_ports.AccountRepository
     merge_followers: Sequence[customer_ports.MergeFollower]
 
     login_throttles: staff_ports.LoginThrottles
@@ -148,6 +153,9 @@ class SqlUnitOfWork:
         self.feedback = SqlFeedbackStore(conn)
         self.dashboard = SqlDashboardReads(conn)
         self.dead_letters = SqlDeadLetters(conn)
+        self.bookings = SqlBookings(conn)
+        self.orders = SqlOrders(conn)
+        self.accounts = SqlAccounts(conn)
         self.merge_followers = (SurveyCapAndChurnFollow(self.feedback),)
 
         self.login_throttles = SqlLoginThrottles(conn)

@@ -27,6 +27,10 @@ OWNED_ENTITIES = (
     "survey_invitation",
     "survey_answer",
     "recovery_loop",
+    # Her bookings, orders and accounts (core/dealings, ADR 0036).
+    "booking",
+    "order",
+    "account",
 )
 
 _SEGMENT_RANK = {Segment.NEW: 0, Segment.REGULAR: 1, Segment.AT_RISK: 2, Segment.VIP: 3}

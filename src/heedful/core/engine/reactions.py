@@ -32,6 +32,7 @@ from types import MappingProxyType
 
 from heedful.core.access import SYSTEM
 from heedful.core.dead_letters import DeadLetter, LetterKind, RetryPolicy, note_failure
+from heedful.core.engine.dealing_reactions import keep_dealings
 from heedful.core.events import (
     CONVERSATION_RESOLVED,
     OUTSIDE_SCOPE,
@@ -236,6 +237,16 @@ REACTIONS: Mapping[str, tuple[Reaction, ...]] = MappingProxyType(
         "heedful.order.delivered": (partial(keep_promises_by_reference, PromiseKind.DELIVER_BY),),
         "heedful.refund.issued": (partial(keep_promises_by_reference, PromiseKind.REFUND_BY),),
         CONVERSATION_RESOLVED: (offer_the_conversation_survey,),
+        # Bookings, reservations, orders and accounts as state (ADR 0036), one line per type.
+        "heedful.booking.upserted": (keep_dealings,),
+        "heedful.booking.cancelled": (keep_dealings,),
+        "heedful.stay.completed": (keep_dealings,),
+        "heedful.reservation.upserted": (keep_dealings,),
+        "heedful.reservation.cancelled": (keep_dealings,),
+        "heedful.order.upserted": (keep_dealings,),
+        "heedful.account.upserted": (keep_dealings,),
+        "heedful.purchase.made": (keep_dealings,),
+        "heedful.visit.recorded": (keep_dealings,),
     }
 )
 # For every event, after its built-in reactions: a playbook sees the promise a delivery just kept.

@@ -7,7 +7,13 @@ from heedful.core.events.references import (
     location_named,
     sender_may_name,
 )
-from heedful.core.events.types import CONVERSATION_RESOLVED, CUSTOMER, known_type
+from heedful.core.events.types import (
+    CONVERSATION_RESOLVED,
+    CUSTOMER,
+    data_problem,
+    known_type,
+    parse_timestamp,
+)
 
 __all__ = [
     "CONVERSATION_RESOLVED",
@@ -16,7 +22,9 @@ __all__ = [
     "BusinessEvent",
     "StoredEvent",
     "customer_named",
+    "data_problem",
     "known_type",
     "location_named",
+    "parse_timestamp",
     "sender_may_name",
 ]

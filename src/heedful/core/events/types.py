@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -34,6 +34,7 @@ class ValueKind(StrEnum):
     TIMESTAMP = "timestamp"  # RFC 3339 with an offset
     CUSTOMER = "customer"  # an object naming the customer by id, phone, e-mail or loyalty card
     ITEMS = "items"  # a list of objects (what was bought, ordered, used)
+    DATE = "date"  # a calendar day, YYYY-MM-DD (a promised delivery day, a card's expiry)
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class DataField:
     kind: ValueKind
     required: bool = True
     max_length: int = MAX_TEXT  # for text: longer is refused
+    choices: tuple[str, ...] = ()  # for text: when given, the only values accepted
 
 
 def optional(name: str, kind: ValueKind) -> DataField:
@@ -143,6 +145,17 @@ def _items(value: object) -> str | None:
     return None
 
 
+def _date(value: object) -> str | None:
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            return None
+    return "must be a day written YYYY-MM-DD, e.g. 2026-02-12"
+
+
 _CHECKS: dict[ValueKind, Callable[[object], str | None]] = {
     ValueKind.TEXT: _text,
     ValueKind.NUMBER: _number,
@@ -150,6 +163,7 @@ _CHECKS: dict[ValueKind, Callable[[object], str | None]] = {
     ValueKind.TIMESTAMP: _timestamp,
     ValueKind.CUSTOMER: _customer,
     ValueKind.ITEMS: _items,
+    ValueKind.DATE: _date,
 }
 
 
@@ -172,14 +186,36 @@ def check_data(event_type: EventType, data: Mapping[str, Any]) -> None:
             continue
         if field.kind is ValueKind.TEXT:
             reason = _text(value, field.max_length)
+            if reason is None and field.choices and value not in field.choices:
+                reason = f"must be one of {', '.join(field.choices)}"
         else:
             reason = _CHECKS[field.kind](value)
         if reason is not None:
             raise DataProblem(f"{field.name} {reason}", _path(field, value, reason))
 
 
+def data_problem(type_name: str, data: Mapping[str, Any]) -> DataProblem | None:
+    """What is wrong with ``data`` for a known type, ignoring ``customer`` and ``location``.
+
+    For callers that build an event's data themselves (an import) and name who and where by id.
+    """
+    event_type = EVENT_TYPES[type_name]
+    shape = EventType(
+        event_type.name,
+        tuple(f for f in event_type.fields if f.name not in ("customer", "location")),
+    )
+    try:
+        check_data(shape, data)
+    except DataProblem as problem:
+        return problem
+    return None
+
+
 TEXT, NUMBER, QUANTITY = ValueKind.TEXT, ValueKind.NUMBER, ValueKind.QUANTITY
 TIMESTAMP, CUSTOMER, ITEMS = ValueKind.TIMESTAMP, ValueKind.CUSTOMER, ValueKind.ITEMS
+DATE = ValueKind.DATE
+# The common states of an order, as web shops and their carriers name them (ADR 0036).
+ORDER_STATUSES = ("new", "processing", "shipped", "delivered", "completed", "cancelled", "returned")
 
 CONVERSATION_RESOLVED = "heedful.conversation.resolved"
 
@@ -274,6 +310,110 @@ _BUILT_IN = (
             optional("staff_id", TEXT),
         ),
         matching=("customer", "location"),
+    ),
+    # Bookings, reservations, orders and accounts: state kept per customer and location, each
+    # event carrying it whole; the event's own time decides which version stands (ADR 0036).
+    EventType(
+        "heedful.booking.upserted",
+        (
+            DataField("customer", CUSTOMER),
+            DataField("location", TEXT),
+            DataField("booking", TEXT),  # the hotel's own booking number
+            DataField("arrival", TIMESTAMP),
+            DataField("departure", TIMESTAMP),
+            optional("room_type", TEXT),
+            optional("room", TEXT),
+            optional("guests", QUANTITY),
+        ),
+        matching=("customer", "location", "room_type"),
+    ),
+    EventType(
+        "heedful.booking.cancelled",
+        (DataField("location", TEXT), DataField("booking", TEXT), optional("customer", CUSTOMER)),
+        matching=("customer", "location"),
+    ),
+    EventType(
+        # The guest checked out: the booking is done and the stay joins her visits.
+        "heedful.stay.completed",
+        (
+            DataField("location", TEXT),
+            DataField("booking", TEXT),
+            optional("customer", CUSTOMER),
+            optional("items", ITEMS),
+            optional("total", NUMBER),
+            optional("currency", TEXT),
+        ),
+        matching=("customer", "location"),
+    ),
+    EventType(
+        "heedful.reservation.upserted",
+        (
+            DataField("customer", CUSTOMER),
+            DataField("location", TEXT),
+            DataField("reservation", TEXT),
+            DataField("at", TIMESTAMP),
+            DataField("party_size", QUANTITY),
+            optional("table", TEXT),
+        ),
+        matching=("customer", "location"),
+    ),
+    EventType(
+        "heedful.reservation.cancelled",
+        (
+            DataField("location", TEXT),
+            DataField("reservation", TEXT),
+            optional("customer", CUSTOMER),
+        ),
+        matching=("customer", "location"),
+    ),
+    EventType(
+        "heedful.order.upserted",
+        (
+            DataField("customer", CUSTOMER),
+            DataField("location", TEXT),
+            DataField("order", TEXT),
+            DataField("status", TEXT, choices=ORDER_STATUSES),
+            optional("lines", ITEMS),
+            optional("promised", DATE),
+            optional("expected", DATE),
+            optional("carrier", TEXT),
+            optional("tracking_number", TEXT),
+            optional("total", NUMBER),
+            optional("currency", TEXT),
+        ),
+        matching=("customer", "location", "status"),
+    ),
+    EventType(
+        # Told by Heedful itself when an account it keeps is at risk (core/dealings/warnings.py).
+        "heedful.account.at_risk",
+        (
+            DataField("customer", CUSTOMER),
+            DataField("location", TEXT),
+            DataField("account", TEXT),
+            DataField("reason", TEXT, choices=("charge_uncovered", "card_expiring")),
+            DataField("currency", TEXT),
+            optional("balance", NUMBER),
+            optional("amount", NUMBER),
+            optional("limit", NUMBER),
+            optional("due_at", TIMESTAMP),
+            optional("card_expires", DATE),
+        ),
+        matching=("customer", "account", "reason"),
+    ),
+    EventType(
+        "heedful.account.upserted",
+        (
+            DataField("customer", CUSTOMER),
+            DataField("location", TEXT),
+            DataField("account", TEXT),
+            DataField("balance", NUMBER),
+            DataField("currency", TEXT),
+            optional("limit", NUMBER),
+            optional("next_charge_at", TIMESTAMP),
+            optional("next_charge_amount", NUMBER),
+            optional("card_expires", DATE),
+        ),
+        matching=("customer", "account"),
     ),
 )
 

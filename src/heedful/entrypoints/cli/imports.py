@@ -1,12 +1,15 @@
-"""`heedful import FILE`: customers or preferences from a CSV file.
+"""`heedful import [KIND] FILE`: customers, preferences, bookings, orders, accounts or history.
 
-Good rows are stored and bad rows listed with the reason, on screen and in ``<name>.rejected.csv``
-next to the file, so that the operator fixes only those rows and imports that file.
+CSV, or JSON Lines (one object per line, ``.jsonl``) for bookings, orders, accounts and history.
+Good rows are stored and bad rows listed with the reason, on screen and in
+``<name>.rejected.csv`` (or ``.rejected.jsonl``) next to the file, so that the operator fixes
+only those rows and imports that file.
 """
 
 from __future__ import annotations
 
 import csv
+import json
 import sys
 import time
 import traceback
@@ -23,6 +26,7 @@ from heedful.bootstrap import Container, build
 from heedful.config import Settings
 from heedful.core.access.model import SYSTEM
 from heedful.core.customers import importing as customers
+from heedful.core.dealings import importing as dealings
 from heedful.core.preferences import importing as preferences
 from heedful.core.shared.errors import HeedfulError
 from heedful.core.shared.importing import ImportReport, ProgressCallback, Rejection, Row
@@ -45,7 +49,10 @@ class Kind:
 KINDS: Final = {
     "customers": Kind("customers", customers.COLUMNS, customers.REQUIRED_COLUMNS),
     "preferences": Kind("preferences", preferences.COLUMNS, preferences.REQUIRED_COLUMNS),
+    **{name: Kind(name, kind.columns, kind.required) for name, kind in dealings.FILE_KINDS.items()},
 }
+# What a JSON Lines file may hold: the state and history a PMS, POS, shop or bank exports.
+JSONL_KINDS: Final = frozenset(dealings.FILE_KINDS)
 
 
 class UnreadableFile(Exception):
@@ -142,7 +149,78 @@ class CsvFile:
                     writer.writerow([*row, number, rejection.field, rejection.reason])
 
 
+@dataclass(frozen=True)
+class JsonlFile:
+    """One JSON object a line; values become the cells a CSV row would hold."""
+
+    path: Path
+    header: list[str]
+    columns: list[str]
+
+    @classmethod
+    def open(cls, path: Path) -> JsonlFile:
+        names: dict[str, None] = {}
+        probe = cls(path, [], [])
+        for _, record in probe.objects():
+            names.update(dict.fromkeys(record))
+        if not names:
+            raise UnreadableFile(f"{path.name} holds no JSON object")
+        return cls(path, list(names), list(names))
+
+    def objects(self) -> Iterator[tuple[int, dict[str, object]]]:
+        with _reading(self.path) as text:
+            try:
+                for number, line in enumerate(text, start=1):
+                    if not line.strip():
+                        continue
+                    try:
+                        record = json.loads(line)
+                    except ValueError as exc:
+                        raise UnreadableFile(f"{self.path.name}, line {number}: {exc}") from exc
+                    if not isinstance(record, dict):
+                        raise UnreadableFile(f"{self.path.name}, line {number}: not a JSON object")
+                    yield number, record
+            except UnicodeDecodeError as exc:
+                raise _not_utf8(self.path, exc) from exc
+
+    def count(self) -> int:
+        return sum(1 for _ in self.objects())
+
+    def rows(self, refused: list[Rejection]) -> Iterator[Row]:  # noqa: ARG002 - as CsvFile
+        for number, record in self.objects():
+            yield number, {str(key): _as_cell(value) for key, value in record.items()}
+
+    def write_rejects(self, rejected: list[Rejection], target: Path) -> None:
+        by_row = {rejection.row: rejection for rejection in rejected}
+        with target.open("w", encoding="utf-8") as out:
+            for number, record in self.objects():
+                rejection = by_row.get(number)
+                if rejection is not None:
+                    record["_rejected"] = {
+                        "line": number,
+                        "field": rejection.field,
+                        "reason": rejection.reason,
+                    }
+                    out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def _as_cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)  # numbers as written, lists as JSON text
+
+
+def open_source(path: Path) -> CsvFile | JsonlFile:
+    if path.suffix.casefold() in (".jsonl", ".ndjson"):
+        return JsonlFile.open(path)
+    return CsvFile.open(path)
+
+
 def rejects_path(path: Path) -> Path:
+    if path.suffix.casefold() in (".jsonl", ".ndjson"):
+        return path.with_name(f"{path.stem}.rejected.jsonl")
     return path.with_name(f"{path.stem}.rejected.csv")
 
 
@@ -157,12 +235,12 @@ def infer_kind(path: Path, columns: Iterable[str]) -> Kind:
     if len(fitting) == 1:
         return fitting[0]
     raise UnreadableFile(
-        f"cannot tell whether {path.name} holds customers or preferences; "
-        "name it customers.csv or preferences.csv, or pass --kind"
+        f"cannot tell what {path.name} holds; name it after its kind ({', '.join(KINDS)}) "
+        "or say it: heedful import bookings FILE"
     )
 
 
-def check_columns(source: CsvFile, kind: Kind) -> list[str]:
+def check_columns(source: CsvFile | JsonlFile, kind: Kind) -> list[str]:
     """Refuse a file without the required columns; return the columns that will be ignored."""
     missing = [column for column in kind.required if column not in source.columns]
     if missing:
@@ -176,7 +254,7 @@ def check_columns(source: CsvFile, kind: Kind) -> list[str]:
 
 def run_import(
     container: Container,
-    source: CsvFile,
+    source: CsvFile | JsonlFile,
     kind: Kind,
     *,
     batch_size: int,
@@ -184,7 +262,17 @@ def run_import(
 ) -> ImportReport:
     refused: list[Rejection] = []
     rows = source.rows(refused)
-    if kind.name == "customers":
+    if kind.name in dealings.FILE_KINDS:
+        report = dealings.import_dealings(
+            dealings.FILE_KINDS[kind.name],
+            rows,
+            container.uow(),
+            container.clock,
+            SYSTEM,
+            batch_size=batch_size,
+            on_progress=on_progress,
+        )
+    elif kind.name == "customers":
         report = customers.import_customers(
             rows,
             container.uow(),
@@ -210,7 +298,8 @@ def run_import(
 
 
 @click.command("import")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("kind_or_file")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--kind",
     "kind_name",
@@ -224,17 +313,39 @@ def run_import(
     show_default=True,
     help="Rows per transaction.",
 )
-def import_command(file: Path, kind_name: str | None, batch_size: int) -> None:
-    """Import customers or preferences from a CSV FILE (UTF-8, ',' or ';').
+def import_command(
+    kind_or_file: str, file: Path | None, kind_name: str | None, batch_size: int
+) -> None:
+    """Import customers, preferences, bookings, orders, accounts or history from FILE.
 
+    \b
+    heedful import customers.csv
+    heedful import bookings pms-export.jsonl
+    heedful import history pos-2026.csv
+
+    CSV (UTF-8, ',' or ';'), or JSON Lines (.jsonl) for bookings, orders, accounts and history.
     Rows already known by e-mail, phone, loyalty card or external id update that customer, so a
-    file can be imported again. Rejected rows are listed and written to NAME.rejected.csv.
+    file can be imported again; bookings, orders, accounts and history rows become the events
+    their systems would send, and a row imported again is recognised. Rejected rows are listed
+    and written to NAME.rejected.csv (.jsonl).
     Exit status: 0 all rows accepted, 1 some rejected, 2 the file cannot be read, 3 the import
     stopped on an unexpected error (batches committed before it stay).
     """
+    if file is None:
+        file = Path(kind_or_file)
+    elif kind_or_file in KINDS:
+        kind_name = kind_name or kind_or_file
+    else:
+        click.echo(f"error: {kind_or_file} is not a kind: say one of {', '.join(KINDS)}", err=True)
+        sys.exit(EXIT_UNREADABLE)
     try:
-        source = CsvFile.open(file)
+        source = open_source(file)
         kind = KINDS[kind_name] if kind_name else infer_kind(file, source.columns)
+        if isinstance(source, JsonlFile) and kind.name not in JSONL_KINDS:
+            raise UnreadableFile(
+                f"{kind.name} are imported from CSV; JSON Lines hold "
+                f"{', '.join(sorted(JSONL_KINDS))}"
+            )
         ignored = check_columns(source, kind)
         total = source.count()
     except UnreadableFile as exc:
@@ -272,7 +383,7 @@ def import_command(file: Path, kind_name: str | None, batch_size: int) -> None:
     sys.exit(EXIT_SOME_REJECTED if report.rejected else EXIT_ALL_ACCEPTED)
 
 
-def _summarise(source: CsvFile, report: ImportReport, seconds: float) -> None:
+def _summarise(source: CsvFile | JsonlFile, report: ImportReport, seconds: float) -> None:
     rate = report.rows / seconds if seconds > 0 else 0.0
     click.echo(f"{source.path.name}: {report.rows:,} rows in {seconds:.1f} s ({rate:,.0f} rows/s)")
     click.echo(

@@ -11,6 +11,7 @@ from heedful.bootstrap import Container
 from heedful.entrypoints.console import (
     admin,
     auth,
+    bookings,
     canned_replies,
     churn,
     contact,
@@ -54,3 +55,4 @@ def install_console(app: FastAPI, container: Container) -> None:
     app.include_router(dead_letters.router)
     app.include_router(security_log.router)
     app.include_router(home.router)
+    app.include_router(bookings.router)

@@ -8,6 +8,7 @@ from heedful.adapters.storage import (
     canned_reply_tables,  # noqa: F401 - registers its tables
     conversation_tables,  # noqa: F401 - registers its tables
     dashboard_tables,  # noqa: F401 - registers its tables
+    dealing_tables,  # noqa: F401 - registers its tables
     feedback_tables,  # noqa: F401 - registers its tables
     playbook_tables,  # noqa: F401 - registers its tables
     promise_tables,  # noqa: F401 - registers its tables

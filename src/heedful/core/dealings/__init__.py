@@ -1,0 +1,47 @@
+"""Bookings and stays, reservations, orders and deliveries, accounts and scheduled charges.
+
+The business's own records of what a customer has booked, ordered and holds, kept as state from
+its systems' events (ADR 0036): what the card shows and the playbooks read.
+"""
+
+from heedful.core.dealings.model import (
+    Account,
+    Applied,
+    Booking,
+    BookingKind,
+    BookingStatus,
+    Order,
+    OrderLine,
+    OrderStatus,
+)
+from heedful.core.dealings.queries import (
+    CustomerDealings,
+    bookings_starting,
+    customer_dealings,
+    late_orders,
+    read_day,
+)
+from heedful.core.dealings.reading import ACCOUNT_UPSERTED, DEALING_EVENT_TYPES, apply_dealing
+from heedful.core.dealings.warnings import ACCOUNT_AT_RISK, Warning, account_warnings
+
+__all__ = [
+    "ACCOUNT_AT_RISK",
+    "ACCOUNT_UPSERTED",
+    "DEALING_EVENT_TYPES",
+    "Account",
+    "Applied",
+    "Booking",
+    "BookingKind",
+    "BookingStatus",
+    "CustomerDealings",
+    "Order",
+    "OrderLine",
+    "OrderStatus",
+    "Warning",
+    "account_warnings",
+    "apply_dealing",
+    "bookings_starting",
+    "customer_dealings",
+    "late_orders",
+    "read_day",
+]

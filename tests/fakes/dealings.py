@@ -1,0 +1,130 @@
+"""Bookings, orders and accounts in memory, unique on their location and reference as in storage."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from fakes._base import FakeIntegrityError
+from fakes._base import Repository as _Repository
+from fakes._base import copy as _copy
+from fakes._base import insert as _insert
+from fakes._base import overwrite as _replace
+from heedful.core.dealings.model import (
+    OPEN_ORDER_STATUSES,
+    Account,
+    Booking,
+    BookingKind,
+    BookingStatus,
+    Order,
+)
+
+
+@dataclass
+class DealingsState:
+    bookings: dict[str, Booking] = field(default_factory=dict)
+    orders: dict[str, Order] = field(default_factory=dict)
+    accounts: dict[str, Account] = field(default_factory=dict)
+
+
+class FakeBookingRepository(_Repository):
+    def get_by_reference(
+        self, kind: BookingKind, location_id: str, reference: str
+    ) -> Booking | None:
+        for booking in self._state.dealings.bookings.values():
+            if (booking.kind, booking.location_id, booking.reference) == (
+                kind,
+                location_id,
+                reference,
+            ):
+                return _copy(booking)
+        return None
+
+    def add(self, booking: Booking) -> None:
+        if self.get_by_reference(booking.kind, booking.location_id, booking.reference):
+            raise FakeIntegrityError(f"booking {booking.reference} is stored")
+        _insert(self._writing().dealings.bookings, booking.id, booking)
+
+    def update(self, booking: Booking) -> None:
+        _replace(self._writing().dealings.bookings, booking.id, booking)
+
+    def list_for_customer(self, customer_id: str, limit: int) -> list[Booking]:
+        rows = [b for b in self._state.dealings.bookings.values() if b.customer_id == customer_id]
+        # As storage: the latest start first, ties by id, a booking with no start last.
+        rows.sort(
+            key=lambda b: (
+                b.starts_at is None,
+                -b.starts_at.timestamp() if b.starts_at else 0,
+                b.id,
+            )
+        )
+        return [_copy(b) for b in rows[:limit]]
+
+    def starting_between(
+        self, kind: BookingKind, location_ids: Collection[str], start: datetime, end: datetime
+    ) -> list[Booking]:
+        rows = [
+            b
+            for b in self._state.dealings.bookings.values()
+            if b.kind is kind
+            and b.location_id in location_ids
+            and b.status is BookingStatus.BOOKED
+            and b.starts_at is not None
+            and start <= b.starts_at < end
+        ]
+        rows.sort(key=lambda b: (b.starts_at, b.id))
+        return [_copy(b) for b in rows]
+
+
+class FakeOrderRepository(_Repository):
+    def get_by_reference(self, location_id: str, reference: str) -> Order | None:
+        for order in self._state.dealings.orders.values():
+            if (order.location_id, order.reference) == (location_id, reference):
+                return _copy(order)
+        return None
+
+    def add(self, order: Order) -> None:
+        if self.get_by_reference(order.location_id, order.reference):
+            raise FakeIntegrityError(f"order {order.reference} is stored")
+        _insert(self._writing().dealings.orders, order.id, order)
+
+    def update(self, order: Order) -> None:
+        _replace(self._writing().dealings.orders, order.id, order)
+
+    def list_for_customer(self, customer_id: str, limit: int) -> list[Order]:
+        rows = [o for o in self._state.dealings.orders.values() if o.customer_id == customer_id]
+        rows.sort(key=lambda o: (o.as_of, o.id), reverse=True)
+        return [_copy(o) for o in rows[:limit]]
+
+    def open_with_promise(self, location_ids: Collection[str] | None, limit: int) -> list[Order]:
+        rows = [
+            o
+            for o in self._state.dealings.orders.values()
+            if o.status in OPEN_ORDER_STATUSES
+            and o.promised_on is not None
+            and (location_ids is None or o.location_id in location_ids)
+        ]
+        rows.sort(key=lambda o: (o.promised_on, o.id))
+        return [_copy(o) for o in rows[:limit]]
+
+
+class FakeAccountRepository(_Repository):
+    def get_by_reference(self, location_id: str, reference: str) -> Account | None:
+        for account in self._state.dealings.accounts.values():
+            if (account.location_id, account.reference) == (location_id, reference):
+                return _copy(account)
+        return None
+
+    def add(self, account: Account) -> None:
+        if self.get_by_reference(account.location_id, account.reference):
+            raise FakeIntegrityError(f"account {account.reference} is stored")
+        _insert(self._writing().dealings.accounts, account.id, account)
+
+    def update(self, account: Account) -> None:
+        _replace(self._writing().dealings.accounts, account.id, account)
+
+    def list_for_customer(self, customer_id: str, limit: int) -> list[Account]:
+        rows = [a for a in self._state.dealings.accounts.values() if a.customer_id == customer_id]
+        rows.sort(key=lambda a: a.reference)
+        return [_copy(a) for a in rows[:limit]]
