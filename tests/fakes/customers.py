@@ -34,6 +34,10 @@ class FakeCustomerRepository(_Repository):
     def get(self, customer_id: str) -> Customer | None:
         return _copy(self._state.customers.get(customer_id))
 
+    def get_many(self, customer_ids: Sequence[str]) -> list[Customer]:
+        found = (self.get(i) for i in customer_ids)
+        return [c for c in found if c is not None]
+
     def update(self, customer: Customer) -> None:
         _replace(self._writing().customers, customer.id, customer)
 
@@ -123,6 +127,10 @@ class FakePreferenceRepository(_Repository):
             if p.customer_id == customer_id and (include_retracted or p.is_standing)
         ]
         return [_copy(p) for p in sorted(rows, key=lambda p: (p.recorded_at, p.id))]
+
+    def standing_for_many(self, customer_ids: Sequence[str]) -> dict[str, list[Preference]]:
+        found = {i: self.list_for(i) for i in customer_ids}
+        return {i: standing for i, standing in found.items() if standing}
 
 
 class FakeConsentRepository(_Repository):

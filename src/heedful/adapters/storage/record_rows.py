@@ -81,6 +81,17 @@ def _preference_values(p: Preference) -> dict[str, Any]:
     }
 
 
+# A page of an audience's customers at once (the playbook engine), as list_for orders each.
+_STANDING_OF = (
+    preferences.select()
+    .where(
+        preferences.c.customer_id.in_(sa.bindparam("customer_ids", expanding=True)),
+        preferences.c.retracted_at.is_(None),
+    )
+    .order_by(preferences.c.customer_id, preferences.c.recorded_at.desc(), preferences.c.id)
+)
+
+
 class SqlPreferences:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
@@ -111,6 +122,15 @@ class SqlPreferences:
             query.order_by(preferences.c.recorded_at.desc(), preferences.c.id)
         ).mappings()
         return [_preference(r) for r in rows]
+
+    def standing_for_many(self, customer_ids: Sequence[str]) -> dict[str, list[Preference]]:
+        found: dict[str, list[Preference]] = {}
+        if not customer_ids:
+            return found
+        rows = self._conn.execute(_STANDING_OF, {"customer_ids": list(customer_ids)}).mappings()
+        for row in rows:
+            found.setdefault(row["customer_id"], []).append(_preference(row))
+        return found
 
 
 class SqlConsents:
