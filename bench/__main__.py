@@ -21,6 +21,7 @@ BENCHMARKS = (
     "crash",
     "timers",
     "restock_to_smtp",
+    "relay_throughput",
     "match",
     "dashboard",
     "sla_clocks",

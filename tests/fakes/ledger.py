@@ -209,6 +209,12 @@ class FakeOutbox(Repository):
         ]
         return copy(sorted(rows, key=lambda m: m.ready_at)[:limit])
 
+    def claim(self, message_id: str, now: datetime) -> Message | None:
+        message = self._state.ledger.messages.get(message_id)
+        if message is None or not message.status.is_waiting or message.ready_at > now:
+            return None
+        return copy(message)
+
     def list_for_customer(self, customer_id: str, limit: int) -> list[Message]:
         rows = [m for m in self._state.ledger.messages.values() if m.customer_id == customer_id]
         rows.sort(key=lambda m: m.id)

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from heedful.core.access import load_customer
 from heedful.core.access.model import SYSTEM
 from heedful.core.customers.channels import Channel
+from heedful.core.customers.consent import Purpose
 from heedful.core.customers.model import Customer, CustomerStatus
 from heedful.core.dead_letters.model import (
     DeadLetter,
@@ -62,6 +63,10 @@ class Composer(Protocol):
     ) -> Composed: ...
 
 
+# Messages claimed per read of the outbox. Each is still decided, sent and recorded in its own
+# transaction (one failing is set aside alone); the batch shares the claim and the disk flush.
+RELAY_BATCH = 100
+
 UnsubscribeLink = Callable[[Message, str], str | None]  # (message, channel) -> URL
 
 
@@ -98,32 +103,67 @@ class Relay:
         clock: Clock,
         *,
         limit: int = 100,
+        batch: int = RELAY_BATCH,
         retry: RetryPolicy = RetryPolicy(),  # noqa: B008 - frozen, shared safely
     ) -> RelayReport:
+        """Ends up to ``limit`` ready messages, claimed ``batch`` at a time."""
         report = RelayReport()
         while report.total < limit:
             with uow_factory() as uow:
-                now = clock.now()
-                ready = uow.outbox.ready(now, 1)
-                if not ready:
-                    uow.commit()  # keeps what the claim set aside as unreadable
-                    break
-                message = ready[0]
-                failed_before = message.attempts > 0
-                try:
-                    with uow:
-                        self._deliver(uow, message, now)
-                        uow.outbox.update(message)
-                        if message.status is MessageStatus.DEAD:
-                            report.failed.append(_dead_on_the_channel(uow, message, now))
-                        elif failed_before and message.status is not MessageStatus.RETRYING:
-                            uow.dead_letters.forget(LetterKind.MESSAGE, [message.id])
-                        uow.commit()
-                except Exception as error:
-                    message = self._set_back(uow, message.id, error, now, retry, report)
-                uow.commit()
-            report.count(message.status)
+                ready = [
+                    m.id for m in uow.outbox.ready(clock.now(), min(batch, limit - report.total))
+                ]
+                uow.commit()  # keeps what the claim set aside as unreadable
+            ended = 0
+            for position, message_id in enumerate(ready):
+                # Each e-mail's record waits only for the process, the batch's last for the
+                # disk too: a kill resends at most the one message in flight (ADR 34).
+                last = position == len(ready) - 1
+                status = self._one(uow_factory, clock, message_id, retry, report, durable=last)
+                if status is not None:
+                    report.count(status)
+                    ended += 1
+            if not ended:
+                break
         return report
+
+    def _one(
+        self,
+        uow_factory: Callable[[], UnitOfWork],
+        clock: Clock,
+        message_id: str,
+        retry: RetryPolicy,
+        report: RelayReport,
+        *,
+        durable: bool,
+    ) -> MessageStatus | None:
+        """One claimed message decided, sent and recorded in its own transaction.
+
+        None when another relay took it since the batch was read (it is theirs now).
+        """
+        uow = uow_factory()
+        if not durable:
+            uow.defer_durability()
+        with uow:
+            now = clock.now()
+            message = uow.outbox.claim(message_id, now)
+            if message is None:
+                uow.commit()
+                return None
+            failed_before = message.attempts > 0
+            try:
+                with uow:
+                    self._deliver(uow, message, now)
+                    uow.outbox.update(message)
+                    if message.status is MessageStatus.DEAD:
+                        report.failed.append(_dead_on_the_channel(uow, message, now))
+                    elif failed_before and message.status is not MessageStatus.RETRYING:
+                        uow.dead_letters.forget(LetterKind.MESSAGE, [message.id])
+                    uow.commit()
+            except Exception as error:
+                message = self._set_back(uow, message.id, error, now, retry, report)
+            uow.commit()
+        return message.status
 
     def _set_back(
         self,
@@ -170,8 +210,11 @@ class Relay:
         channels = [c for c in WRITTEN_CHANNELS if c.value in self.senders]
         identities = uow.identities.list_for(customer.id)
         consents = uow.consents.list_for(customer.id)
-        sent_recently = uow.outbox.sent_count(
-            customer.id, message.purpose.value, now - self.rules.cap_window
+        # Only marketing has a frequency cap: no other message needs the count.
+        sent_recently = (
+            uow.outbox.sent_count(customer.id, message.purpose.value, now - self.rules.cap_window)
+            if message.purpose is Purpose.MARKETING
+            else 0
         )
         decision = decide(
             purpose=message.purpose,
