@@ -26,7 +26,7 @@ from heedful.core.customers.model import Customer, Segment
 from heedful.core.engine.reactions import process_events
 from heedful.core.events.model import BusinessEvent
 from heedful.core.history.handlers import RecordHistory, record_history
-from heedful.core.history.model import HistoryKind
+from heedful.core.history.model import HistoryEntry, HistoryKind
 from heedful.core.playbooks import handlers as playbooks
 from heedful.core.playbooks.demo import (
     BANK_CALL_BEFORE_DECLINE,
@@ -564,6 +564,40 @@ def test_a_stated_audience_cap_reports_whom_it_left_out(bank: Bank) -> None:
     assert said.endswith(f"audience capped at 3: 2 more left out ({', '.join(left_out)})")
     assert [len(bank.messages_for_id(customer_id)) for customer_id in first] == [1, 1, 1]
     assert [len(bank.messages_for_id(customer_id)) for customer_id in left_out] == [0, 0]
+
+
+def test_every_past_guest_is_told_and_a_cap_keeps_the_most_recent_ones(bank: Bank) -> None:
+    hotel, now = bank.world.lviv, bank.clock.now()
+    guests = _many_who_like(bank, 520, ())
+    with bank.world.uow as uow:
+        for number, guest in enumerate(guests):
+            # Ten guests share each day's stay: the pages break the ties by customer id.
+            uow.history.add(
+                HistoryEntry(
+                    id=new_id("his_"),
+                    customer_id=guest,
+                    kind=HistoryKind.VISIT,
+                    occurred_at=now - timedelta(days=1 + number // 10),
+                    recorded_at=now,
+                    location_id=hotel.id,
+                )
+            )
+        uow.commit()
+    offer = {**HOTEL_DEAL_AT_FAVOURITE_HOTEL, "customer": None, "once_per_customer": None}
+    everyone = bank.playbook({**offer, "audience": {"history_at": "data.location"}})
+    bank.send("heedful.offer.published", location=hotel.id, title="Spa weekend -30%")
+    report = process_events(bank.world.container.uow, bank.clock)
+    assert (report.fired, report.skipped) == (520, [])
+
+    playbooks.set_enabled(everyone.id, False, bank.world.uow, bank.clock, bank.world.admin)
+    capped = bank.playbook({**offer, "audience": {"history_at": "data.location", "limit": 15}})
+    bank.send("heedful.offer.published", location=hotel.id, title="Spa weekend -35%")
+    report = process_events(bank.world.container.uow, bank.clock)
+    assert report.fired == 15
+    [said] = report.skipped
+    assert "audience capped at 15: 505 more left out (" in said
+    told = {firing.customer_id for firing in bank.firings(capped)}
+    assert told == {*guests[:10], *sorted(guests[10:20])[:5]}
 
 
 def test_a_playbook_that_cannot_be_run_is_refused_naming_the_path(bank: Bank) -> None:
