@@ -22,6 +22,7 @@ BENCHMARKS = (
     "timers",
     "restock_to_smtp",
     "relay_throughput",
+    "playbook_audience",
     "match",
     "dashboard",
     "sla_clocks",

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import subprocess
 import sys
 import tempfile
@@ -159,5 +160,6 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             print(f"{backend}: {found['emails_per_s']:,.0f} e-mails/s accepted")
     metrics["backends"] = ",".join(backends)
     metrics["target_emails_per_s"] = TARGET_EMAILS_PER_S
+    metrics["load_average_1m_at_end"] = round(os.getloadavg()[0], 2)
     metrics["measured_at"] = SystemClock().now().isoformat(timespec="seconds")
     return metrics

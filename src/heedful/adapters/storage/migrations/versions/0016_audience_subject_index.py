@@ -19,6 +19,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 _NAME = "ix_preferences_standing_subject"
+_STATISTICS = "preferences_subject_stats"
 
 
 def upgrade() -> None:
@@ -29,7 +30,17 @@ def upgrade() -> None:
         sqlite_where=sa.text("retracted_at IS NULL"),
         postgresql_where=sa.text("retracted_at IS NULL"),
     )
+    if op.get_bind().dialect.name == "postgresql":
+        # The category follows from the subject ("Max Mara" is a brand): without statistics that
+        # say so, PostgreSQL multiplies the selectivities, expects 234 rows of 33,000, and sorts
+        # every matching row for each page (150 ms) instead of walking the index (1 ms).
+        op.execute(
+            f"CREATE STATISTICS {_STATISTICS} (dependencies, mcv)"
+            " ON (lower(subject)), category, polarity FROM preferences"
+        )
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(f"DROP STATISTICS IF EXISTS {_STATISTICS}")
     op.drop_index(_NAME, table_name="preferences")
