@@ -104,6 +104,10 @@ class FakeIdentityRepository(_Repository):
         rows = [i for i in self._state.identities.values() if i.customer_id == customer_id]
         return [_copy(i) for i in sorted(rows, key=lambda i: (i.added_at, i.id))]
 
+    def list_for_many(self, customer_ids: Sequence[str]) -> dict[str, list[Identity]]:
+        found = {i: self.list_for(i) for i in customer_ids}
+        return {i: rows for i, rows in found.items() if rows}
+
     def remove(self, identity_id: str) -> None:
         state = self._writing()
         if state.identities.pop(identity_id, None) is None:
@@ -140,6 +144,10 @@ class FakeConsentRepository(_Repository):
     def list_for(self, customer_id: str) -> list[ConsentDecision]:
         rows = [d for d in self._state.consents.values() if d.customer_id == customer_id]
         return [_copy(d) for d in sorted(rows, key=lambda d: (d.decided_at, d.id))]
+
+    def list_for_many(self, customer_ids: Sequence[str]) -> dict[str, list[ConsentDecision]]:
+        found = {i: self.list_for(i) for i in customer_ids}
+        return {i: rows for i, rows in found.items() if rows}
 
 
 class FakeHistoryRepository(_Repository):

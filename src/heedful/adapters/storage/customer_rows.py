@@ -37,6 +37,11 @@ _BY_IDENTITY = (
     .where(*_IDENTITY_MATCH)
 )
 _IDENTITY = identities.select().where(*_IDENTITY_MATCH)
+_IDENTITIES_OF = (
+    identities.select()
+    .where(identities.c.customer_id.in_(sa.bindparam("customer_ids", expanding=True)))
+    .order_by(identities.c.customer_id, identities.c.added_at, identities.c.id)
+)
 _LOCATIONS_OF = sa.select(customer_locations.c.customer_id, customer_locations.c.location_id).where(
     customer_locations.c.customer_id.in_(sa.bindparam("customer_ids", expanding=True))
 )
@@ -261,6 +266,14 @@ class SqlIdentities:
             .order_by(identities.c.added_at, identities.c.id)
         ).mappings()
         return [_identity(r) for r in rows]
+
+    def list_for_many(self, customer_ids: Sequence[str]) -> dict[str, list[Identity]]:
+        found: dict[str, list[Identity]] = {}
+        if customer_ids:
+            rows = self._conn.execute(_IDENTITIES_OF, {"customer_ids": list(customer_ids)})
+            for row in rows.mappings():
+                found.setdefault(row["customer_id"], []).append(_identity(row))
+        return found
 
     def remove(self, identity_id: str) -> None:
         self._conn.execute(identities.delete().where(identities.c.id == identity_id))

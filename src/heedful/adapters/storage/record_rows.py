@@ -159,20 +159,36 @@ class SqlConsents:
             .where(consents.c.customer_id == customer_id)
             .order_by(consents.c.decided_at, consents.c.id)
         ).mappings()
-        return [
-            ConsentDecision(
-                id=r["id"],
-                customer_id=r["customer_id"],
-                channel=Channel(r["channel"]),
-                purpose=Purpose(r["purpose"]),
-                granted=r["granted"],
-                decided_at=r["decided_at"],
-                how=r["how"],
-                recorded_by=r["recorded_by"],
-                recorded_by_label=r["recorded_by_label"],
-            )
-            for r in rows
-        ]
+        return [_consent(r) for r in rows]
+
+    def list_for_many(self, customer_ids: Sequence[str]) -> dict[str, list[ConsentDecision]]:
+        found: dict[str, list[ConsentDecision]] = {}
+        if customer_ids:
+            rows = self._conn.execute(_CONSENTS_OF, {"customer_ids": list(customer_ids)})
+            for row in rows.mappings():
+                found.setdefault(row["customer_id"], []).append(_consent(row))
+        return found
+
+
+_CONSENTS_OF = (
+    consents.select()
+    .where(consents.c.customer_id.in_(sa.bindparam("customer_ids", expanding=True)))
+    .order_by(consents.c.customer_id, consents.c.decided_at, consents.c.id)
+)
+
+
+def _consent(r: RowMapping) -> ConsentDecision:
+    return ConsentDecision(
+        id=r["id"],
+        customer_id=r["customer_id"],
+        channel=Channel(r["channel"]),
+        purpose=Purpose(r["purpose"]),
+        granted=r["granted"],
+        decided_at=r["decided_at"],
+        how=r["how"],
+        recorded_by=r["recorded_by"],
+        recorded_by_label=r["recorded_by_label"],
+    )
 
 
 def _items_out(items: Sequence[Item]) -> list[dict[str, Any]]:
