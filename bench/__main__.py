@@ -21,6 +21,8 @@ BENCHMARKS = (
     "crash",
     "timers",
     "restock_to_smtp",
+    "relay_throughput",
+    "playbook_audience",
     "match",
     "dashboard",
     "sla_clocks",

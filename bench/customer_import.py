@@ -27,6 +27,9 @@ COLUMNS = (
     "loyalty_card",
 )
 _SEGMENTS = ("new", "regular", "regular", "vip", "at_risk")
+# Named, since the table has grown columns (opening hours, subdivision, code) the file leaves at
+# their defaults: a positional insert broke when they were added.
+_LOCATION_COLUMNS = "id, name, kind, city, country, time_zone, created_at"
 
 
 def write_csv(path: Path, rows: int, seed: int) -> None:
@@ -59,13 +62,13 @@ def _add_locations(database_url: str) -> None:
 
         with sqlite3.connect(database_url.removeprefix("sqlite:///")) as lite:
             lite.executemany(
-                "INSERT INTO locations VALUES (?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO locations ({_LOCATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [(*loc, created.replace(tzinfo=None).isoformat(" ")) for loc in LOCATIONS],
             )
         return
     with psycopg.connect(libpq_url(database_url)) as db:
         db.cursor().executemany(
-            "INSERT INTO locations VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            f"INSERT INTO locations ({_LOCATION_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s)",
             [(*loc, created) for loc in LOCATIONS],
         )
 

@@ -248,6 +248,9 @@ class FakeUnitOfWork:
         # Restoring a clean savepoint changes nothing; the popped copy is no longer shared.
         self._restore(savepoint.state)
 
+    def defer_durability(self) -> None:
+        """Memory has no disk to wait for."""
+
     def commit(self) -> None:
         if not self._savepoints:
             raise RuntimeError("commit() outside a unit-of-work block")

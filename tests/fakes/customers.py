@@ -35,6 +35,10 @@ class FakeCustomerRepository(_Repository):
     def get(self, customer_id: str) -> Customer | None:
         return _copy(self._state.customers.get(customer_id))
 
+    def get_many(self, customer_ids: Sequence[str]) -> list[Customer]:
+        found = (self.get(i) for i in customer_ids)
+        return [c for c in found if c is not None]
+
     def update(self, customer: Customer) -> None:
         _replace(self._writing().customers, customer.id, customer)
 
@@ -118,6 +122,10 @@ class FakeIdentityRepository(_Repository):
         rows = [i for i in self._state.identities.values() if i.customer_id == customer_id]
         return [_copy(i) for i in sorted(rows, key=lambda i: (i.added_at, i.id))]
 
+    def list_for_many(self, customer_ids: Sequence[str]) -> dict[str, list[Identity]]:
+        found = {i: self.list_for(i) for i in customer_ids}
+        return {i: rows for i, rows in found.items() if rows}
+
     def remove(self, identity_id: str) -> None:
         state = self._writing()
         if state.identities.pop(identity_id, None) is None:
@@ -142,6 +150,10 @@ class FakePreferenceRepository(_Repository):
         ]
         return [_copy(p) for p in sorted(rows, key=lambda p: (p.recorded_at, p.id))]
 
+    def standing_for_many(self, customer_ids: Sequence[str]) -> dict[str, list[Preference]]:
+        found = {i: self.list_for(i) for i in customer_ids}
+        return {i: standing for i, standing in found.items() if standing}
+
 
 class FakeConsentRepository(_Repository):
     def add(self, decision: ConsentDecision) -> None:
@@ -150,6 +162,10 @@ class FakeConsentRepository(_Repository):
     def list_for(self, customer_id: str) -> list[ConsentDecision]:
         rows = [d for d in self._state.consents.values() if d.customer_id == customer_id]
         return [_copy(d) for d in sorted(rows, key=lambda d: (d.decided_at, d.id))]
+
+    def list_for_many(self, customer_ids: Sequence[str]) -> dict[str, list[ConsentDecision]]:
+        found = {i: self.list_for(i) for i in customer_ids}
+        return {i: rows for i, rows in found.items() if rows}
 
 
 class FakeHistoryRepository(_Repository):

@@ -209,6 +209,12 @@ class FakeOutbox(Repository):
         ]
         return copy(sorted(rows, key=lambda m: m.ready_at)[:limit])
 
+    def claim(self, message_id: str, now: datetime) -> Message | None:
+        message = self._state.ledger.messages.get(message_id)
+        if message is None or not message.status.is_waiting or message.ready_at > now:
+            return None
+        return copy(message)
+
     def list_for_customer(self, customer_id: str, limit: int) -> list[Message]:
         rows = [m for m in self._state.ledger.messages.values() if m.customer_id == customer_id]
         rows.sort(key=lambda m: m.id)
@@ -335,18 +341,26 @@ class FakePlaybookRepository(Repository):
         rows = [f for f in self._state.ledger.firings.values() if f.playbook_id == playbook_id]
         return copy(sorted(rows, key=lambda f: f.fired_at, reverse=True)[:limit])
 
-    def customers_with_history_at(self, location_id: str, since: datetime, limit: int) -> list[str]:
+    def customers_with_history_at(
+        self, location_id: str, since: datetime, after: str | None, limit: int
+    ) -> list[str]:
         latest: dict[str, datetime] = {}
         for entry in self._state.history.values():
             if entry.location_id == location_id and entry.occurred_at >= since:
                 latest[entry.customer_id] = max(
                     entry.occurred_at, latest.get(entry.customer_id, since)
                 )
-        ordered = sorted(latest, key=lambda c: latest[c], reverse=True)
-        return ordered[:limit]
+        ordered = sorted(latest, key=lambda c: (-latest[c].timestamp(), c))
+        start = ordered.index(after) + 1 if after in latest else 0
+        return ordered[start : start + limit]
 
     def customers_with_preference(
-        self, polarity: Polarity, category: Category | None, subject: str, limit: int
+        self,
+        polarity: Polarity,
+        category: Category | None,
+        subject: str,
+        after: str | None,
+        limit: int,
     ) -> list[str]:
         found = sorted(
             {
@@ -356,6 +370,7 @@ class FakePlaybookRepository(Repository):
                 and p.polarity is polarity
                 and (category is None or p.category is category)
                 and p.subject.casefold() == subject.casefold()
+                and (after is None or p.customer_id > after)
             }
         )
         return found[:limit]

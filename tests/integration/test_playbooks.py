@@ -26,7 +26,7 @@ from heedful.core.customers.model import Customer, Segment
 from heedful.core.engine.reactions import process_events
 from heedful.core.events.model import BusinessEvent
 from heedful.core.history.handlers import RecordHistory, record_history
-from heedful.core.history.model import HistoryKind
+from heedful.core.history.model import HistoryEntry, HistoryKind
 from heedful.core.playbooks import handlers as playbooks
 from heedful.core.playbooks.demo import (
     BANK_CALL_BEFORE_DECLINE,
@@ -35,7 +35,7 @@ from heedful.core.playbooks.demo import (
 )
 from heedful.core.playbooks.model import Firing, Playbook
 from heedful.core.preferences.handlers import RecordPreference, record_preference
-from heedful.core.preferences.model import Category, Polarity
+from heedful.core.preferences.model import Category, Polarity, Preference, Source
 from heedful.core.promises.handlers import MakePromise, make_promise
 from heedful.core.promises.model import PromiseKind, PromiseState
 from heedful.core.promises.ports import PromiseFilter
@@ -133,8 +133,11 @@ class Bank:
             return uow.tasks.list_for_customer(customer.id, 50)
 
     def messages_for(self, customer: Customer) -> list[Any]:
+        return self.messages_for_id(customer.id)
+
+    def messages_for_id(self, customer_id: str) -> list[Any]:
         with self.world.uow as uow:
-            return uow.outbox.list_for_customer(customer.id, 50)
+            return uow.outbox.list_for_customer(customer_id, 50)
 
 
 @pytest.fixture
@@ -481,6 +484,120 @@ def test_brand_x_in_size_m_tells_those_who_like_both(bank: Bank) -> None:
     assert message.template_key == "liked_item_in_stock"
     assert message.context["item"] == {"product": "trousers", "variant": "", "size": "M"}
     assert bank.messages_for(brand_only) == []
+
+
+def _many_who_like(bank: Bank, count: int, likes: tuple[tuple[Category, str], ...]) -> list[str]:
+    """``count`` customers at Kyiv with these standing likes, written in one transaction."""
+    now = bank.clock.now()
+    ids = [new_id("cus_") for _ in range(count)]
+    with bank.world.uow as uow:
+        for number, customer_id in enumerate(ids):
+            uow.customers.add(
+                Customer(
+                    id=customer_id,
+                    full_name=f"Client {number}",
+                    language="uk",
+                    time_zone="Europe/Kyiv",
+                    segment=Segment.REGULAR,
+                    created_at=now,
+                    updated_at=now,
+                    home_location_id=bank.world.kyiv.id,
+                    location_ids={bank.world.kyiv.id},
+                )
+            )
+            for category, subject in likes:
+                uow.preferences.add(
+                    Preference(
+                        id=new_id("prf_"),
+                        customer_id=customer_id,
+                        polarity=Polarity.LIKE,
+                        category=category,
+                        subject=subject,
+                        note="",
+                        source=Source.OBSERVED,
+                        confidence=1.0,
+                        recorded_at=now,
+                        recorded_by=bank.world.admin.id,
+                        recorded_by_label="admin",
+                    )
+                )
+        uow.commit()
+    return ids
+
+
+def test_every_customer_who_likes_the_brand_is_told_past_the_first_500(bank: Bank) -> None:
+    # Of 1,201 who like Max Mara (written in any case) and wear M, every one hears of it, not the
+    # first 500 ids; those who like only the brand, or another brand, hear nothing.
+    fans = _many_who_like(bank, 1201, ((Category.BRAND, "MAX MARA"), (Category.SIZE, "M")))
+    others = _many_who_like(bank, 30, ((Category.BRAND, "Max Mara"), (Category.SIZE, "L")))
+    others += _many_who_like(bank, 30, ((Category.BRAND, "Max"), (Category.SIZE, "M")))
+    bank.playbook(BRAND_IN_YOUR_SIZE)
+    bank.send(
+        "heedful.stock.changed",
+        product="coat",
+        size="M",
+        location=bank.world.kyiv.id,
+        quantity=40,
+        brand="Max Mara",
+    )
+    report = process_events(bank.world.container.uow, bank.clock)
+    assert (report.fired, report.skipped) == (1201, [])
+    told = {customer_id for customer_id in fans + others if bank.messages_for_id(customer_id)}
+    assert told == set(fans)
+
+
+def test_a_stated_audience_cap_reports_whom_it_left_out(bank: Bank) -> None:
+    fans = _many_who_like(bank, 5, ((Category.BRAND, "Brand X"),))
+    bank.playbook(
+        {
+            **BRAND_IN_YOUR_SIZE,
+            "audience": {**BRAND_IN_YOUR_SIZE["audience"], "limit": 3},
+            "customer": None,
+        }
+    )
+    bank.send("heedful.stock.changed", product="bag", location=bank.world.kyiv.id, quantity=1,
+              brand="brand x")  # fmt: skip
+    report = process_events(bank.world.container.uow, bank.clock)
+    first, left_out = sorted(fans)[:3], sorted(fans)[3:]
+    assert report.fired == 3
+    [said] = report.skipped
+    assert said.endswith(f"audience capped at 3: 2 more left out ({', '.join(left_out)})")
+    assert [len(bank.messages_for_id(customer_id)) for customer_id in first] == [1, 1, 1]
+    assert [len(bank.messages_for_id(customer_id)) for customer_id in left_out] == [0, 0]
+
+
+def test_every_past_guest_is_told_and_a_cap_keeps_the_most_recent_ones(bank: Bank) -> None:
+    hotel, now = bank.world.lviv, bank.clock.now()
+    guests = _many_who_like(bank, 520, ())
+    with bank.world.uow as uow:
+        for number, guest in enumerate(guests):
+            # Ten guests share each day's stay: the pages break the ties by customer id.
+            uow.history.add(
+                HistoryEntry(
+                    id=new_id("his_"),
+                    customer_id=guest,
+                    kind=HistoryKind.VISIT,
+                    occurred_at=now - timedelta(days=1 + number // 10),
+                    recorded_at=now,
+                    location_id=hotel.id,
+                )
+            )
+        uow.commit()
+    offer = {**HOTEL_DEAL_AT_FAVOURITE_HOTEL, "customer": None, "once_per_customer": None}
+    everyone = bank.playbook({**offer, "audience": {"history_at": "data.location"}})
+    bank.send("heedful.offer.published", location=hotel.id, title="Spa weekend -30%")
+    report = process_events(bank.world.container.uow, bank.clock)
+    assert (report.fired, report.skipped) == (520, [])
+
+    playbooks.set_enabled(everyone.id, False, bank.world.uow, bank.clock, bank.world.admin)
+    capped = bank.playbook({**offer, "audience": {"history_at": "data.location", "limit": 15}})
+    bank.send("heedful.offer.published", location=hotel.id, title="Spa weekend -35%")
+    report = process_events(bank.world.container.uow, bank.clock)
+    assert report.fired == 15
+    [said] = report.skipped
+    assert "audience capped at 15: 505 more left out (" in said
+    told = {firing.customer_id for firing in bank.firings(capped)}
+    assert told == {*guests[:10], *sorted(guests[10:20])[:5]}
 
 
 def test_a_playbook_that_cannot_be_run_is_refused_naming_the_path(bank: Bank) -> None:

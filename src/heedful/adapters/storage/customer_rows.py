@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -29,6 +30,7 @@ _PREFIX_END = "\U0010ffff"
 # parameters: building a statement with its values inside costs about three times as much CPU
 # as running it on SQLite, and imports run these a few times per row.
 _BY_ID = customers.select().where(customers.c.id == sa.bindparam("customer_id"))
+_BY_IDS = customers.select().where(customers.c.id.in_(sa.bindparam("customer_ids", expanding=True)))
 _IDENTITY_MATCH = (
     identities.c.kind == sa.bindparam("identity_kind"),
     identities.c.value == sa.bindparam("identity_value"),
@@ -42,6 +44,11 @@ _BY_IDENTITY = (
     .where(*_IDENTITY_MATCH)
 )
 _IDENTITY = identities.select().where(*_IDENTITY_MATCH)
+_IDENTITIES_OF = (
+    identities.select()
+    .where(identities.c.customer_id.in_(sa.bindparam("customer_ids", expanding=True)))
+    .order_by(identities.c.customer_id, identities.c.added_at, identities.c.id)
+)
 _LOCATIONS_OF = sa.select(customer_locations.c.customer_id, customer_locations.c.location_id).where(
     customer_locations.c.customer_id.in_(sa.bindparam("customer_ids", expanding=True))
 )
@@ -115,6 +122,13 @@ class SqlCustomers:
         rows = self._conn.execute(_BY_ID, {"customer_id": customer_id}).mappings().all()
         found = self._with_locations(list(rows))
         return found[0] if found else None
+
+    def get_many(self, customer_ids: Sequence[str]) -> list[Customer]:
+        if not customer_ids:
+            return []
+        rows = self._conn.execute(_BY_IDS, {"customer_ids": list(customer_ids)}).mappings().all()
+        by_id = {c.id: c for c in self._with_locations(list(rows))}
+        return [by_id[i] for i in customer_ids if i in by_id]
 
     def update(self, customer: Customer) -> None:
         old = self.get(customer.id)
@@ -289,6 +303,14 @@ class SqlIdentities:
             .order_by(identities.c.added_at, identities.c.id)
         ).mappings()
         return [_identity(r) for r in rows]
+
+    def list_for_many(self, customer_ids: Sequence[str]) -> dict[str, list[Identity]]:
+        found: dict[str, list[Identity]] = {}
+        if customer_ids:
+            rows = self._conn.execute(_IDENTITIES_OF, {"customer_ids": list(customer_ids)})
+            for row in rows.mappings():
+                found.setdefault(row["customer_id"], []).append(_identity(row))
+        return found
 
     def remove(self, identity_id: str) -> None:
         self._conn.execute(identities.delete().where(identities.c.id == identity_id))

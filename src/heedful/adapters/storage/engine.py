@@ -46,3 +46,28 @@ def _sqlite_engine(url: str, *, echo: bool) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+# A unit of work that defers durability (the relay's record of each e-mail sent, ADR 34): its
+# commit returns without waiting for the disk; the next ordinary commit on the database writes
+# it there with its own (SQLite's WAL and PostgreSQL's log are written in order). A process
+# killed at any moment loses none of it; only a machine failing in between can, and then a
+# message is sent again under its own Message-ID, never lost.
+
+
+def relax_durability(conn: sa.Connection) -> None:
+    """Before the transaction begins (SQLite refuses to change it inside one)."""
+    if conn.dialect.name == "sqlite":
+        conn.connection.dbapi_connection.execute("PRAGMA synchronous=NORMAL")  # type: ignore[union-attr]
+
+
+def relax_transaction(conn: sa.Connection) -> None:
+    """Once the transaction has begun (PostgreSQL's setting holds for this transaction only)."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+
+
+def restore_durability(conn: sa.Connection) -> None:
+    """After the transaction ended, before the connection goes back to the pool."""
+    if conn.dialect.name == "sqlite":
+        conn.connection.dbapi_connection.execute("PRAGMA synchronous=FULL")  # type: ignore[union-attr]

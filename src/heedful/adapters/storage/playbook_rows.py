@@ -171,28 +171,45 @@ class SqlPlaybooks:
         )
         return [_firing(row) for row in self._conn.execute(query).mappings()]
 
-    def customers_with_history_at(self, location_id: str, since: datetime, limit: int) -> list[str]:
+    def customers_with_history_at(
+        self, location_id: str, since: datetime, after: str | None, limit: int
+    ) -> list[str]:
+        where = (history.c.location_id == location_id, history.c.occurred_at >= since)
         latest = sa.func.max(history.c.occurred_at)
-        query = (
-            sa.select(history.c.customer_id)
-            .where(history.c.location_id == location_id, history.c.occurred_at >= since)
-            .group_by(history.c.customer_id)
-            .order_by(latest.desc(), history.c.customer_id)
-            .limit(limit)
-        )
+        query = sa.select(history.c.customer_id).where(*where).group_by(history.c.customer_id)
+        if after is not None:
+            # Keyset on (latest visit descending, id): the mark is the last customer's latest.
+            mark = (
+                sa.select(sa.func.max(history.c.occurred_at))
+                .where(*where, history.c.customer_id == after)
+                .scalar_subquery()
+            )
+            query = query.having(
+                sa.or_(latest < mark, sa.and_(latest == mark, history.c.customer_id > after))
+            )
+        query = query.order_by(latest.desc(), history.c.customer_id).limit(limit)
         return [row.customer_id for row in self._conn.execute(query)]
 
     def customers_with_preference(
-        self, polarity: Polarity, category: Category | None, subject: str, limit: int
+        self,
+        polarity: Polarity,
+        category: Category | None,
+        subject: str,
+        after: str | None,
+        limit: int,
     ) -> list[str]:
         # lower() folds ASCII on SQLite and everything on PostgreSQL; the engine checks each
         # customer's preference again with casefold, so SQLite can miss, never wrongly include.
+        # The expression index ix_preferences_standing_subject (migration 0016) serves it: an
+        # index range in customer id order, whatever the number of preferences that do not match.
         query = sa.select(preferences.c.customer_id).where(
+            sa.func.lower(preferences.c.subject) == subject.lower(),
             preferences.c.polarity == polarity.value,
             preferences.c.retracted_at.is_(None),
-            sa.func.lower(preferences.c.subject) == subject.lower(),
         )
         if category is not None:
             query = query.where(preferences.c.category == category.value)
+        if after is not None:
+            query = query.where(preferences.c.customer_id > after)
         query = query.group_by(preferences.c.customer_id).order_by(preferences.c.customer_id)
         return [row.customer_id for row in self._conn.execute(query.limit(limit))]

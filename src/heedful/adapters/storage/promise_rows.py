@@ -95,6 +95,10 @@ def _promise_values(p: Promise) -> dict[str, Any]:
     }
 
 
+# Built once, with bound parameters (a promise is updated with each message sent about it).
+_UPDATE = promises.update().where(promises.c.id == sa.bindparam("promise_id"))
+
+
 class SqlPromises:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
@@ -114,7 +118,8 @@ class SqlPromises:
 
     def update(self, promise: Promise) -> None:
         values = _promise_values(promise)
-        self._conn.execute(promises.update().where(promises.c.id == promise.id).values(values))
+        values["promise_id"] = values.pop("id")
+        self._conn.execute(_UPDATE, values)
 
     def find(self, where: PromiseFilter, limit: int) -> list[Promise]:
         query = sa.select(promises)

@@ -85,6 +85,17 @@ def _preference_values(p: Preference) -> dict[str, Any]:
     }
 
 
+# A page of an audience's customers at once (the playbook engine), as list_for orders each.
+_STANDING_OF = (
+    preferences.select()
+    .where(
+        preferences.c.customer_id.in_(sa.bindparam("customer_ids", expanding=True)),
+        preferences.c.retracted_at.is_(None),
+    )
+    .order_by(preferences.c.customer_id, preferences.c.recorded_at.desc(), preferences.c.id)
+)
+
+
 class SqlPreferences:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
@@ -116,6 +127,15 @@ class SqlPreferences:
         ).mappings()
         return [_preference(r) for r in rows]
 
+    def standing_for_many(self, customer_ids: Sequence[str]) -> dict[str, list[Preference]]:
+        found: dict[str, list[Preference]] = {}
+        if not customer_ids:
+            return found
+        rows = self._conn.execute(_STANDING_OF, {"customer_ids": list(customer_ids)}).mappings()
+        for row in rows:
+            found.setdefault(row["customer_id"], []).append(_preference(row))
+        return found
+
 
 class SqlConsents:
     def __init__(self, conn: Connection) -> None:
@@ -143,20 +163,36 @@ class SqlConsents:
             .where(consents.c.customer_id == customer_id)
             .order_by(consents.c.decided_at, consents.c.id)
         ).mappings()
-        return [
-            ConsentDecision(
-                id=r["id"],
-                customer_id=r["customer_id"],
-                channel=Channel(r["channel"]),
-                purpose=Purpose(r["purpose"]),
-                granted=r["granted"],
-                decided_at=r["decided_at"],
-                how=r["how"],
-                recorded_by=r["recorded_by"],
-                recorded_by_label=r["recorded_by_label"],
-            )
-            for r in rows
-        ]
+        return [_consent(r) for r in rows]
+
+    def list_for_many(self, customer_ids: Sequence[str]) -> dict[str, list[ConsentDecision]]:
+        found: dict[str, list[ConsentDecision]] = {}
+        if customer_ids:
+            rows = self._conn.execute(_CONSENTS_OF, {"customer_ids": list(customer_ids)})
+            for row in rows.mappings():
+                found.setdefault(row["customer_id"], []).append(_consent(row))
+        return found
+
+
+_CONSENTS_OF = (
+    consents.select()
+    .where(consents.c.customer_id.in_(sa.bindparam("customer_ids", expanding=True)))
+    .order_by(consents.c.customer_id, consents.c.decided_at, consents.c.id)
+)
+
+
+def _consent(r: RowMapping) -> ConsentDecision:
+    return ConsentDecision(
+        id=r["id"],
+        customer_id=r["customer_id"],
+        channel=Channel(r["channel"]),
+        purpose=Purpose(r["purpose"]),
+        granted=r["granted"],
+        decided_at=r["decided_at"],
+        how=r["how"],
+        recorded_by=r["recorded_by"],
+        recorded_by_label=r["recorded_by_label"],
+    )
 
 
 def _items_out(items: Sequence[Item]) -> list[dict[str, Any]]:

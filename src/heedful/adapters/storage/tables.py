@@ -170,6 +170,19 @@ preferences = sa.Table(
     sa.Column("retracted_at", UtcDateTime, nullable=True),
     sa.Column("retracted_by", Id, nullable=True),
 )
+# A playbook audience ("customers who like brand X"): standing preferences by folded subject, in
+# customer id order, so a page of the audience is an index range (migration 0016, ADR 34; on
+# PostgreSQL the migration also creates statistics preferences_subject_stats, which keep the
+# planner on that range: SQLAlchemy cannot declare them).
+sa.Index(
+    "ix_preferences_standing_subject",
+    sa.func.lower(preferences.c.subject),
+    preferences.c.polarity,
+    preferences.c.customer_id,
+    preferences.c.category,
+    sqlite_where=preferences.c.retracted_at.is_(None),
+    postgresql_where=preferences.c.retracted_at.is_(None),
+)
 
 consents = sa.Table(
     "consents",

@@ -24,6 +24,11 @@ from heedful.adapters.storage.customer_rows import SqlCustomers, SqlIdentities
 from heedful.adapters.storage.dashboard_rows import SqlDashboardReads
 from heedful.adapters.storage.dead_letter_rows import SqlDeadLetters
 from heedful.adapters.storage.dealing_rows import SqlAccounts, SqlBookings, SqlOrders
+from heedful.adapters.storage.engine import (
+    relax_durability,
+    relax_transaction,
+    restore_durability,
+)
 from heedful.adapters.storage.event_rows import SqlEventInbox
 from heedful.adapters.storage.feedback_rows import SqlFeedbackStore
 from heedful.adapters.storage.outbox_rows import SqlOutbox, SqlStockLevels
@@ -108,14 +113,22 @@ class SqlUnitOfWork:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        self._deferred = False
         self._conn: Connection | None = None
         self._stack: list[Transaction] = []
         self._done: list[bool] = []
 
+    def defer_durability(self) -> None:
+        self._deferred = True
+
     def __enter__(self) -> Self:
         if self._conn is None:
             self._conn = self._engine.connect()
+            if self._deferred:
+                relax_durability(self._conn)
             self._stack.append(self._conn.begin())
+            if self._deferred:
+                relax_transaction(self._conn)
             self._bind(self._conn)
         else:
             self._stack.append(self._conn.begin_nested())
@@ -174,6 +187,9 @@ class SqlUnitOfWork:
                 transaction.rollback()
         finally:
             if not self._stack and self._conn is not None:
+                if self._deferred:
+                    self._deferred = False
+                    restore_durability(self._conn)
                 self._conn.close()
                 self._conn = None
 

@@ -14,11 +14,18 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from heedful.core.access import SYSTEM, load_customer
-from heedful.core.customers import Channel, Customer, CustomerStatus
+from heedful.core.customers import (
+    Channel,
+    ConsentDecision,
+    Customer,
+    CustomerStatus,
+    Identity,
+    Purpose,
+)
 from heedful.core.dead_letters import (
     DeadLetter,
     LetterKind,
@@ -66,6 +73,13 @@ class Composer(Protocol):
     ) -> Composed: ...
 
 
+# Messages claimed per read of the outbox. Each is still decided, sent and recorded in its own
+# transaction (one failing is set aside alone); the batch shares the claim and the disk flush.
+RELAY_BATCH = 100
+# How long what the batch read of its customers (consent, addresses, erasure) is gone by; past
+# it, a message reads them again in its own transaction (a slow mail server, ADR 34).
+KNOWN_FOR = timedelta(seconds=5)
+
 UnsubscribeLink = Callable[[Message, str], str | None]  # (message, channel) -> URL
 
 
@@ -89,6 +103,72 @@ class RelayReport:
         return self.sent + self.held + self.suppressed + self.capped + self.retrying + self.dead
 
 
+@dataclass
+class _Known:
+    """What the batch's read found for its messages, so that each message does not ask again.
+
+    Read with the batch, in one query each; a customer not among them (merged or erased since,
+    or never found) is read afresh by her message. Consent read with the batch can be older
+    than the send by the batch's duration, as a read in the message's transaction is older
+    than the send by the SMTP dialogue: neither is locked against a withdrawal (ADR 34). So
+    that a slow server cannot stretch that, what was read is used for KNOWN_FOR only.
+    """
+
+    customers: dict[str, Customer] = field(default_factory=dict)
+    identities: Mapping[str, list[Identity]] = field(default_factory=dict)
+    consents: Mapping[str, list[ConsentDecision]] = field(default_factory=dict)
+    likes: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    place_names: dict[str, str] = field(default_factory=dict)
+
+    def fresh(self, now: datetime, read_at: datetime) -> _Known:
+        """Itself while it is recent enough to go by, else nothing known (each message reads)."""
+        return self if now - read_at <= KNOWN_FOR else _Known()
+
+    @classmethod
+    def read(cls, uow: UnitOfWork, batch: Sequence[Message]) -> _Known:
+        ids = sorted({m.customer_id for m in batch})
+        customers = {
+            c.id: c for c in uow.customers.get_many(ids) if c.status is CustomerStatus.ACTIVE
+        }
+        active = sorted(customers)
+        standing = uow.preferences.standing_for_many(active)
+        places = {m.location_id for m in batch if m.location_id}
+        names = {}
+        for location_id in sorted(places):
+            location = uow.locations.get(location_id)
+            names[location_id] = location.name if location else ""
+        return cls(
+            customers=customers,
+            identities=uow.identities.list_for_many(active),
+            consents=uow.consents.list_for_many(active),
+            likes={cid: _likes(standing.get(cid, [])) for cid in active},
+            place_names=names,
+        )
+
+    def identities_of(self, uow: UnitOfWork, customer_id: str) -> list[Identity]:
+        if customer_id in self.customers:
+            return self.identities.get(customer_id, [])
+        return uow.identities.list_for(customer_id)
+
+    def consents_of(self, uow: UnitOfWork, customer_id: str) -> list[ConsentDecision]:
+        if customer_id in self.customers:
+            return self.consents.get(customer_id, [])
+        return uow.consents.list_for(customer_id)
+
+    def likes_of(self, uow: UnitOfWork, customer_id: str) -> dict[str, list[str]]:
+        if customer_id in self.likes:
+            return self.likes[customer_id]
+        return _likes(uow.preferences.list_for(customer_id))
+
+    def place_name(self, uow: UnitOfWork, location_id: str | None) -> str:
+        if not location_id:
+            return ""
+        if location_id not in self.place_names:
+            location = uow.locations.get(location_id)
+            self.place_names[location_id] = location.name if location else ""
+        return self.place_names[location_id]
+
+
 @dataclass(frozen=True)
 class Relay:
     senders: Mapping[str, Sender]  # by channel: "email", "sms", "messenger"
@@ -102,32 +182,72 @@ class Relay:
         clock: Clock,
         *,
         limit: int = 100,
+        batch: int = RELAY_BATCH,
         retry: RetryPolicy = RetryPolicy(),  # noqa: B008 - frozen, shared safely
     ) -> RelayReport:
+        """Ends up to ``limit`` ready messages, claimed ``batch`` at a time."""
         report = RelayReport()
         while report.total < limit:
             with uow_factory() as uow:
-                now = clock.now()
-                ready = uow.outbox.ready(now, 1)
-                if not ready:
-                    uow.commit()  # keeps what the claim set aside as unreadable
-                    break
-                message = ready[0]
-                failed_before = message.attempts > 0
-                try:
-                    with uow:
-                        self._deliver(uow, message, now)
-                        uow.outbox.update(message)
-                        if message.status is MessageStatus.DEAD:
-                            report.failed.append(_dead_on_the_channel(uow, message, now))
-                        elif failed_before and message.status is not MessageStatus.RETRYING:
-                            uow.dead_letters.forget(LetterKind.MESSAGE, [message.id])
-                        uow.commit()
-                except Exception as error:
-                    message = self._set_back(uow, message.id, error, now, retry, report)
-                uow.commit()
-            report.count(message.status)
+                read_at = clock.now()
+                messages = uow.outbox.ready(read_at, min(batch, limit - report.total))
+                known = _Known.read(uow, messages)
+                uow.commit()  # keeps what the claim set aside as unreadable
+            ready = [m.id for m in messages]
+            ended = 0
+            for position, message_id in enumerate(ready):
+                # Each e-mail's record waits only for the process, the batch's last for the
+                # disk too: a kill resends at most the one message in flight (ADR 34).
+                last = position == len(ready) - 1
+                status = self._one(
+                    uow_factory, clock, message_id, retry, report, (known, read_at), durable=last
+                )
+                if status is not None:
+                    report.count(status)
+                    ended += 1
+            if not ended:
+                break
         return report
+
+    def _one(
+        self,
+        uow_factory: Callable[[], UnitOfWork],
+        clock: Clock,
+        message_id: str,
+        retry: RetryPolicy,
+        report: RelayReport,
+        batch_read: tuple[_Known, datetime],
+        *,
+        durable: bool,
+    ) -> MessageStatus | None:
+        """One claimed message decided, sent and recorded in its own transaction.
+
+        None when another relay took it since the batch was read (it is theirs now).
+        """
+        uow = uow_factory()
+        if not durable:
+            uow.defer_durability()
+        with uow:
+            now = clock.now()
+            known = batch_read[0].fresh(now, batch_read[1])
+            message = uow.outbox.claim(message_id, now)
+            if message is None:
+                uow.commit()
+                return None
+            failed_before = message.attempts > 0
+            try:
+                with uow:
+                    self._deliver(uow, message, now, known)
+                    uow.outbox.update(message)
+                    if message.status is MessageStatus.DEAD:
+                        report.failed.append(_dead_on_the_channel(uow, message, now))
+                    elif failed_before and message.status is not MessageStatus.RETRYING:
+                        uow.dead_letters.forget(LetterKind.MESSAGE, [message.id])
+                    uow.commit()
+            except Exception as error:
+                message = self._set_back(uow, message.id, error, now, retry, report)
+            uow.commit()
+        return message.status
 
     def _set_back(
         self,
@@ -154,8 +274,8 @@ class Relay:
         report.failed.append(letter)
         return message
 
-    def _deliver(self, uow: UnitOfWork, message: Message, now: datetime) -> None:
-        customer = _current(uow, message.customer_id)
+    def _deliver(self, uow: UnitOfWork, message: Message, now: datetime, known: _Known) -> None:
+        customer = known.customers.get(message.customer_id) or _current(uow, message.customer_id)
         if customer is None or customer.status is CustomerStatus.ERASED:
             message.suppress("the customer was erased")
             return
@@ -164,7 +284,7 @@ class Relay:
         if reply_to:
             # She wrote to us and waits for the answer: it goes to the address she wrote from,
             # now, not through the consent routing and quiet hours of messages we start.
-            self._send(uow, message, customer, Channel.EMAIL.value, reply_to, None, now)
+            self._send(uow, message, customer, Channel.EMAIL.value, reply_to, None, now, known)
             return
         promise = (
             uow.promises.get(message.promise_id, for_change=True) if message.promise_id else None
@@ -172,10 +292,13 @@ class Relay:
         if promise is not None and not still_wanted(uow, message, promise, now):
             return
         channels = [c for c in WRITTEN_CHANNELS if c.value in self.senders]
-        identities = uow.identities.list_for(customer.id)
-        consents = uow.consents.list_for(customer.id)
-        sent_recently = uow.outbox.sent_count(
-            customer.id, message.purpose.value, now - self.rules.cap_window
+        identities = known.identities_of(uow, customer.id)
+        consents = known.consents_of(uow, customer.id)
+        # Only marketing has a frequency cap: no other message needs the count.
+        sent_recently = (
+            uow.outbox.sent_count(customer.id, message.purpose.value, now - self.rules.cap_window)
+            if message.purpose is Purpose.MARKETING
+            else 0
         )
         decision = decide(
             purpose=message.purpose,
@@ -195,7 +318,9 @@ class Relay:
         elif isinstance(decision, Hold):
             message.hold_until(decision.until, decision.reason)
         else:
-            self._send(uow, message, customer, decision.channel.value, decision.to, promise, now)
+            self._send(
+                uow, message, customer, decision.channel.value, decision.to, promise, now, known
+            )
 
     def _send(
         self,
@@ -206,13 +331,13 @@ class Relay:
         to: str,
         promise: Promise | None,
         now: datetime,
+        known: _Known,
     ) -> None:
         context = dict(message.context)
         context.setdefault("customer", _customer_context(customer))
         # What she likes, so a template can speak to it ("in your size S", "your usual table").
-        context.setdefault("preferences", _preferences_context(uow, customer.id))
-        location = uow.locations.get(message.location_id) if message.location_id else None
-        context.setdefault("location", {"name": location.name if location else ""})
+        context.setdefault("preferences", known.likes_of(uow, customer.id))
+        context.setdefault("location", {"name": known.place_name(uow, message.location_id)})
         unsubscribe = self.unsubscribe_link(message, channel)
         context["unsubscribe_url"] = unsubscribe or ""
         try:
@@ -305,8 +430,8 @@ def _customer_context(customer: Customer) -> dict[str, str]:
     return {"name": customer.full_name, "first_name": first, "language": customer.language}
 
 
-def _preferences_context(uow: UnitOfWork, customer_id: str) -> dict[str, list[str]]:
-    standing = uow.preferences.list_for(customer_id)
+def _likes(standing: Sequence[Any]) -> dict[str, list[str]]:
+    """Her standing preferences as a template reads them: likes, dislikes, never."""
     by_polarity = {"likes": "like", "dislikes": "dislike", "never": "never"}
     return {
         name: [p.subject for p in standing if p.polarity.value == polarity]

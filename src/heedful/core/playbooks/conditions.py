@@ -195,9 +195,17 @@ def _history_reason(
 
 
 def customer_reasons(
-    uow: UnitOfWork, rule: CustomerRule, customer: Customer, event: BusinessEvent, place: Place
+    uow: UnitOfWork,
+    rule: CustomerRule,
+    customer: Customer,
+    event: BusinessEvent,
+    place: Place,
+    standing: list[Preference] | None = None,
 ) -> list[str] | None:
-    """Each customer condition in words when all hold; None as soon as one does not."""
+    """Each customer condition in words when all hold; None as soon as one does not.
+
+    ``standing``: her standing preferences when the caller read them already (a page at once).
+    """
     reasons: list[str] = []
     if rule.segments:
         if customer.segment not in rule.segments:
@@ -213,7 +221,8 @@ def customer_reasons(
             return None
         reasons.append(f"agreed to {purpose.value} by {channel.value}")
     if rule.preferences:
-        standing = uow.preferences.list_for(customer.id)
+        if standing is None:
+            standing = uow.preferences.list_for(customer.id)
         for preference_rule in rule.preferences:
             found = preference_met(preference_rule, standing, event)
             if found is None:

@@ -35,7 +35,8 @@ BANK_CALL_BEFORE_DECLINE: dict[str, Any] = {
 }
 
 # Seed 004: the travel agent who sees a good price at a client's favourite hotel tells them.
-# The offer names no customer, so the guests are chosen by their stays there, at most 500.
+# The offer names no customer, so the guests are chosen by their stays there: the 500 most recent
+# (a stated cap; the guests it leaves out are reported with the event).
 HOTEL_DEAL_AT_FAVOURITE_HOTEL: dict[str, Any] = {
     "name": "A deal at the guest's favourite hotel",
     "trigger": {"event": "heedful.offer.published", "where": []},
@@ -61,7 +62,7 @@ BRAND_IN_YOUR_SIZE: dict[str, Any] = {
             {"field": "data.quantity", "op": ">", "value": 0},
         ],
     },
-    "audience": {"preference": {"category": "brand", "subject_of": "data.brand"}, "limit": 500},
+    "audience": {"preference": {"category": "brand", "subject_of": "data.brand"}},
     "customer": {"preference": {"category": "size", "subject_of": "data.size"}},
     "actions": [{"do": "send_message", "template": "liked_item_in_stock", "purpose": "service"}],
     "once_per_customer": "P30D",

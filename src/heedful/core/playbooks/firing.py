@@ -9,9 +9,10 @@ location) is reported and does not undo the others.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 
 from heedful.core.customers import Customer
 from heedful.core.events import (
@@ -34,7 +35,8 @@ from heedful.core.playbooks.conditions import (
     preference_met,
     value_at,
 )
-from heedful.core.playbooks.model import Firing, Playbook, PlaybookBody
+from heedful.core.playbooks.model import AUDIENCE_PAGE, Firing, Playbook, PlaybookBody
+from heedful.core.preferences import Preference
 from heedful.core.shared.errors import HeedfulError
 from heedful.core.shared.ids import new_id
 from heedful.core.unit_of_work import UnitOfWork
@@ -69,17 +71,22 @@ def event_location(
     return location_named(uow, ref, event.sender_locations)
 
 
-def _audience_ids(
+PageReader = Callable[[str | None, int], list[str]]
+LEFT_OUT_NAMED = 20  # customer ids named in a report of those a stated cap left out
+
+
+def _audience_reader(
     uow: UnitOfWork, body: PlaybookBody, event: BusinessEvent, at: datetime
-) -> list[str]:
+) -> PageReader | None:
+    """Reads the audience one page at a time (after the last id of the page before)."""
     audience = body.audience
     assert audience is not None
     if audience.history_at is not None:
         location_id = event_location(uow, event, audience.history_at)
         if location_id is None:
-            return []
+            return None
         since = at - timedelta(days=audience.within_days)
-        return uow.playbooks.customers_with_history_at(location_id, since, audience.limit)
+        return partial(uow.playbooks.customers_with_history_at, location_id, since)
     rule = audience.preference
     assert rule is not None
     subject = rule.subject
@@ -87,10 +94,50 @@ def _audience_ids(
         value = value_at(event, rule.subject_of)
         subject = "" if value is MISSING else str(value).strip()
     if not subject:
-        return []
-    return uow.playbooks.customers_with_preference(
-        rule.polarity, rule.category, subject, audience.limit
-    )
+        return None
+    return partial(uow.playbooks.customers_with_preference, rule.polarity, rule.category, subject)
+
+
+def audience_pages(
+    uow: UnitOfWork,
+    body: PlaybookBody,
+    event: BusinessEvent,
+    at: datetime,
+    left_out: list[str] | None = None,
+) -> Iterator[list[str]]:
+    """Every customer of the audience, a page at a time; never silently fewer.
+
+    Under a stated cap (``limit``) the pages stop there, and the customers after it are counted
+    and named (the first LEFT_OUT_NAMED, in the audience's order) into ``left_out``.
+    """
+    audience = body.audience
+    assert audience is not None
+    read = _audience_reader(uow, body, event, at)
+    if read is None:
+        return
+    cap, taken, after = audience.limit, 0, None
+    while cap is None or taken < cap:
+        size = AUDIENCE_PAGE if cap is None else min(AUDIENCE_PAGE, cap - taken)
+        page = read(after, size)
+        if page:
+            yield page
+        if len(page) < size:
+            return
+        taken, after = taken + len(page), page[-1]
+    named: list[str] = []
+    count = 0
+    while True:
+        page = read(after, AUDIENCE_PAGE)
+        count += len(page)
+        named.extend(page[: LEFT_OUT_NAMED - len(named)])
+        if len(page) < AUDIENCE_PAGE:
+            break
+        after = page[-1]
+    if count and left_out is not None:
+        more = ", ..." if count > len(named) else ""
+        left_out.append(
+            f"audience capped at {cap}: {count} more left out ({', '.join(named)}{more})"
+        )
 
 
 def concerned(
@@ -104,28 +151,49 @@ def concerned(
 
     A scoped sender's event concerns only customers known at its locations: one it names
     elsewhere is passed over (why, into ``passed_over``), an audience is cut to them silently.
+    An audience is read a page at a time, each page's customers and preferences in one read each.
     """
+    place = Place(event_location(uow, event), at)
     if body.audience is None:
         named = customer_named(uow, event.data.get("customer"))
         if named is not None and not sender_may_name(event, named):
             if passed_over is not None:
                 passed_over.append(OUTSIDE_SCOPE)
             named = None
-        customers: Iterable[Customer | None] = [named]
-    else:
-        customers = (uow.customers.get(cid) for cid in _audience_ids(uow, body, event, at))
-    place = Place(event_location(uow, event), at)
+        if named is not None:
+            yield from _chosen(uow, body, [named], event, place, None)
+        return
+    for page in audience_pages(uow, body, event, at, passed_over):
+        standing = uow.preferences.standing_for_many(page)
+        yield from _chosen(uow, body, uow.customers.get_many(page), event, place, standing)
+
+
+def _chosen(
+    uow: UnitOfWork,
+    body: PlaybookBody,
+    customers: Iterable[Customer],
+    event: BusinessEvent,
+    place: Place,
+    standing: Mapping[str, list[Preference]] | None,
+) -> Iterator[tuple[Customer, Place, list[str]]]:
     for customer in customers:
-        if customer is None or not customer.is_active or not sender_may_name(event, customer):
+        if not customer.is_active or not sender_may_name(event, customer):
             continue
-        chosen = _why_chosen(uow, body, customer, event)
-        reasons = customer_reasons(uow, body.customer, customer, event, place)
-        if chosen is not None and reasons is not None:
+        held = None if standing is None else standing.get(customer.id, [])
+        chosen = _why_chosen(uow, body, customer, event, held)
+        if chosen is None:
+            continue
+        reasons = customer_reasons(uow, body.customer, customer, event, place, held)
+        if reasons is not None:
             yield customer, place, [*chosen, *reasons]
 
 
 def _why_chosen(
-    uow: UnitOfWork, body: PlaybookBody, customer: Customer, event: BusinessEvent
+    uow: UnitOfWork,
+    body: PlaybookBody,
+    customer: Customer,
+    event: BusinessEvent,
+    standing: list[Preference] | None,
 ) -> list[str] | None:
     audience = body.audience
     if audience is None:
@@ -134,7 +202,9 @@ def _why_chosen(
         days = audience.within_days
         return [f"bought or stayed at {audience.history_at} in the last {days} days"]
     # The query folds case only roughly (SQLite's lower() is ASCII): the rule decides here.
-    found = preference_met(audience.preference, uow.preferences.list_for(customer.id), event)
+    if standing is None:
+        standing = uow.preferences.list_for(customer.id)
+    found = preference_met(audience.preference, standing, event)
     if found is None:
         return None
     return [f"{found.polarity.value}s {found.category.value} {found.subject!r}"]

@@ -28,10 +28,11 @@ MAX_NAME = 200
 MAX_TITLE = 1000
 MAX_CONDITIONS = 50
 MAX_ACTIONS = 20
-# A playbook without a customer in its event writes to a chosen set of customers; the set is
-# bounded so that one offer can never queue a whole customer base in one transaction.
+# A playbook without a customer in its event writes to a chosen set of customers: all of them,
+# read a page at a time, unless the playbook states a cap (at most MAX_AUDIENCE); then those left
+# out are reported with the event's outcome, never dropped silently (ADR 34).
 MAX_AUDIENCE = 5000
-DEFAULT_AUDIENCE = 500
+AUDIENCE_PAGE = 500
 FIELD_PATTERN = re.compile(r"^(data(\.[A-Za-z0-9_\-]+)+|subject|source|type)$")
 _DURATION = re.compile(r"^P(?:(\d+)W|(\d+)D|T(\d+)H)$")
 CURRENCY_PATTERN = re.compile(r"^[A-Z]{3}$")
@@ -91,16 +92,18 @@ class CustomerRule:
 
 @dataclass(frozen=True)
 class Audience:
-    """For events that name no customer (an offer, a delivery): whom to consider, at most ``limit``.
+    """For events that name no customer (an offer, a delivery): whom to consider.
 
     ``history_at`` names the event field holding a location: customers who bought or stayed
-    there. ``preference``: customers with that standing preference.
+    there. ``preference``: customers with that standing preference. Every one of them, unless
+    ``limit`` states a cap: then the first ``limit`` (most recent guests; by customer id for a
+    preference), and the rest are reported as left out.
     """
 
     history_at: str | None = None
     within_days: int = 730
     preference: PreferenceRule | None = None
-    limit: int = DEFAULT_AUDIENCE
+    limit: int | None = None
 
 
 @dataclass(frozen=True)

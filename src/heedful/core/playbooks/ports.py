@@ -35,12 +35,25 @@ class PlaybookRepository(Protocol):
 
     def firings(self, playbook_id: str, limit: int) -> list[Firing]: ...
 
-    def customers_with_history_at(self, location_id: str, since: datetime, limit: int) -> list[str]:
-        """Customers with a purchase or visit at the location since then, most recent first."""
+    def customers_with_history_at(
+        self, location_id: str, since: datetime, after: str | None, limit: int
+    ) -> list[str]:
+        """A page of the customers with a purchase or visit at the location since then.
+
+        Most recent first (then by id); ``after`` is the last customer of the page before.
+        """
         ...
 
     def customers_with_preference(
-        self, polarity: Polarity, category: Category | None, subject: str, limit: int
+        self,
+        polarity: Polarity,
+        category: Category | None,
+        subject: str,
+        after: str | None,
+        limit: int,
     ) -> list[str]:
-        """Customers with a standing preference whose subject is this one, ignoring case."""
+        """A page of the customers with a standing preference of this subject, ignoring case.
+
+        In customer id order; ``after`` is the last customer of the page before.
+        """
         ...

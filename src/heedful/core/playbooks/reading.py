@@ -16,7 +16,6 @@ from heedful.core.events import CUSTOMER, known_type
 from heedful.core.playbooks.model import (
     COMPARISONS,
     CURRENCY_PATTERN,
-    DEFAULT_AUDIENCE,
     FIELD_PATTERN,
     KNOWN_TEMPLATES,
     MAX_ACTIONS,
@@ -214,7 +213,7 @@ def _audience(reader: _Reader) -> Audience:
         history_at=reader.child("history_at").field_path() if "history_at" in raw else None,
         within_days=reader.child("within_days").whole(1, 36_500) if "within_days" in raw else 730,
         preference=_preference(reader.child("preference")) if "preference" in raw else None,
-        limit=reader.child("limit").whole(1, MAX_AUDIENCE) if "limit" in raw else DEFAULT_AUDIENCE,
+        limit=reader.child("limit").whole(1, MAX_AUDIENCE) if "limit" in raw else None,
     )
     if (audience.history_at is None) == (audience.preference is None):
         raise reader.fail("choose customers by history_at or by preference (one of them)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from heedful.core.preferences.model import Preference
@@ -14,3 +15,6 @@ class PreferenceRepository(Protocol):
     def list_for(
         self, customer_id: str, *, include_retracted: bool = False
     ) -> list[Preference]: ...
+    def standing_for_many(self, customer_ids: Sequence[str]) -> dict[str, list[Preference]]:
+        """Each customer's standing preferences, in one read (a customer with none is absent)."""
+        ...
