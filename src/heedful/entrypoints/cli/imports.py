@@ -210,7 +210,8 @@ def run_import(
 
 
 @click.command("import")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("what_or_file", metavar="[catalog] FILE")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--kind",
     "kind_name",
@@ -224,14 +225,30 @@ def run_import(
     show_default=True,
     help="Rows per transaction.",
 )
-def import_command(file: Path, kind_name: str | None, batch_size: int) -> None:
-    """Import customers or preferences from a CSV FILE (UTF-8, ',' or ';').
+def import_command(
+    what_or_file: str, file: Path | None, kind_name: str | None, batch_size: int
+) -> None:
+    """Import customers or preferences from a CSV FILE (UTF-8, ',' or ';'), or the catalog.
+
+    `heedful import catalog FILE` imports items from CSV or JSONL (one object a line).
 
     Rows already known by e-mail, phone, loyalty card or external id update that customer, so a
     file can be imported again. Rejected rows are listed and written to NAME.rejected.csv.
     Exit status: 0 all rows accepted, 1 some rejected, 2 the file cannot be read, 3 the import
     stopped on an unexpected error (batches committed before it stay).
     """
+    if file is None:
+        file = Path(what_or_file)
+    elif what_or_file == "catalog":
+        from heedful.entrypoints.cli.catalog_import import import_catalog_file
+
+        import_catalog_file(file, batch_size)
+        return
+    elif what_or_file in KINDS:
+        kind_name = kind_name or what_or_file
+    else:
+        click.echo(f"error: import catalog, customers or preferences, not {what_or_file}", err=True)
+        sys.exit(EXIT_UNREADABLE)
     try:
         source = CsvFile.open(file)
         kind = KINDS[kind_name] if kind_name else infer_kind(file, source.columns)
