@@ -14,7 +14,8 @@ from datetime import datetime
 from heedful.core.access import SYSTEM
 from heedful.core.customers import Purpose
 from heedful.core.outreach import Message
-from heedful.core.promises.model import Evidence, EvidenceKind, Promise, WantedItem
+from heedful.core.promises.model import Evidence, EvidenceKind, Promise, PromiseState, WantedItem
+from heedful.core.promises.ports import PromiseFilter
 from heedful.core.shared.ids import new_id
 from heedful.core.unit_of_work import UnitOfWork
 
@@ -73,6 +74,47 @@ def _tell(
     )
     uow.promises.update(promise)
     return promise
+
+
+def tell_at_once(uow: UnitOfWork, promise: Promise, now: datetime) -> bool:
+    """She asked while units were already on the shelf, unclaimed: she is told now.
+
+    Units on hand minus those already promised to customers told before her (their message on
+    its way, their promise still open). Waiting for the next delivery would tell her about a
+    restock that already happened. True when she was told.
+    """
+    if promise.item is None or promise.notice_message_id is not None:
+        return False
+    stocked = _as_stocked(uow, promise.item)
+    on_hand = uow.stock.get(stocked) or 0
+    if on_hand <= 0:
+        return False
+    where = PromiseFilter(
+        location_ids=frozenset({promise.location_id}),
+        states=frozenset({PromiseState.OPEN}),
+        item_products=frozenset({stocked.product}),
+    )
+    claimed = sum(
+        1
+        for other in uow.promises.find(where, 1000)
+        if other.id != promise.id
+        and other.notice_message_id is not None
+        and other.item is not None
+        and other.item.variant in ("", stocked.variant)
+        and other.item.size in ("", stocked.size)
+    )
+    if on_hand <= claimed:
+        return False
+    _tell(uow, promise, stocked, now, "already in stock when she asked")
+    return True
+
+
+def _as_stocked(uow: UnitOfWork, wanted: WantedItem) -> WantedItem:
+    """The item as stock reports name it: a catalog variant carries its own size."""
+    variant = uow.catalog.get(wanted.variant) if wanted.variant else None
+    if variant is None or wanted.size:
+        return wanted
+    return WantedItem(wanted.product, wanted.location_id, wanted.variant, variant.size)
 
 
 def still_wanted(uow: UnitOfWork, message: Message, promise: Promise, now: datetime) -> bool:
