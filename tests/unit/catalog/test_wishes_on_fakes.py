@@ -9,6 +9,7 @@ from heedful.core.catalog import CatalogItem, ItemKind, find_item, upsert_item
 from heedful.core.customers.model import Customer
 from heedful.core.promises.handlers import MakePromise, make_promise
 from heedful.core.promises.model import Promise, PromiseKind, WantedItem
+from heedful.core.promises.waiting_line import PlaceState, standings, waiting_lines
 from heedful.core.promises.wishes import link_wish, unlinked_wishes
 
 
@@ -83,3 +84,29 @@ def test_a_customer_who_asks_while_units_are_unclaimed_is_told_at_once() -> None
     second = _wish(world, world.customer("Lev", email="lev@example.com"), "selene-black")
     assert world.promise(first.id).notice_message_id is not None  # the unit was on the shelf
     assert world.promise(second.id).notice_message_id is None  # that one unit is hers
+
+
+def test_the_item_page_shows_the_line_and_the_card_says_where_she_stands() -> None:
+    world = a_ledger_world()
+    _selene(world)
+    anna, lev = (world.customer(n, email=f"{n}@example.com") for n in ("anna", "lev"))
+    marta = world.customer("marta", email="marta@example.com", consent=None)
+    first = _wish(world, anna, "selene-black")
+    _wish(world, lev, "selene")  # any variant of the bag: in the same line
+    third = _wish(world, marta, "SELENE-BLACK")
+    world.event(
+        "heedful.stock.changed", code="selene-black", location=world.shop.kyiv.id, quantity=1
+    )
+    world.engine()
+
+    item, [line] = waiting_lines(world.uow, world.shop.admin, "Selene-Black")
+
+    assert item.code == "selene-black"
+    assert [p.position for p in line.places] == [1, 2, 3]
+    told, waiting = PlaceState.TOLD, PlaceState.WAITING
+    assert [p.state for p in line.places] == [told, waiting, waiting]
+    assert line.places[0].promise.id == first.id
+    assert [p.channel for p in line.places] == ["email", "email", ""]  # marta: no consent
+    [standing] = standings(world.uow, world.shop.admin, marta.id, "en")
+    assert (standing.promise_id, standing.position) == (third.id, 3)
+    assert standing.item_name == "Selene, black"
