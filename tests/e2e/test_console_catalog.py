@@ -57,7 +57,7 @@ def test_a_wish_picked_from_the_catalog_shows_her_place_on_the_card_and_the_item
     assert "2nd in line for Selene, black at Podil boutique" in card
     page = console_client.get("/console/items/SELENE-BLACK").text
     assert page.index("Anna Petrenko") < page.index("Olha Bondar")
-    assert page.count(">waiting<") == 2
+    assert page.count(">waiting in line<") == 2
     assert console_client.get("/console/items/no-such-bag").status_code == 404
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from unit.ledger_world import LedgerWorld, a_ledger_world
 
 from heedful.core.catalog import CatalogItem, ItemKind, find_item, upsert_item
+from heedful.core.customers.consent import Purpose
 from heedful.core.customers.model import Customer
 from heedful.core.promises.handlers import MakePromise, make_promise
 from heedful.core.promises.model import Promise, PromiseKind, WantedItem
@@ -91,6 +92,7 @@ def test_the_item_page_shows_the_line_and_the_card_says_where_she_stands() -> No
     _selene(world)
     anna, lev = (world.customer(n, email=f"{n}@example.com") for n in ("anna", "lev"))
     marta = world.customer("marta", email="marta@example.com", consent=None)
+    world.consent(marta, Purpose.SERVICE, granted=False)  # asking later does not overrule it
     first = _wish(world, anna, "selene-black")
     _wish(world, lev, "selene")  # any variant of the bag: in the same line
     third = _wish(world, marta, "SELENE-BLACK")
@@ -110,3 +112,38 @@ def test_the_item_page_shows_the_line_and_the_card_says_where_she_stands() -> No
     [standing] = standings(world.uow, world.shop.admin, marta.id, "en")
     assert (standing.promise_id, standing.position) == (third.id, 3)
     assert standing.item_name == "Selene, black"
+
+
+def test_asking_to_be_told_records_the_service_consent_it_implies_with_its_source() -> None:
+    world = a_ledger_world()
+    _selene(world)
+    anna = world.customer("anna", email="anna@example.com", consent=None)
+    promise = _wish(world, anna, "selene-black")
+    with world.uow as uow:
+        [decision] = uow.consents.list_for(anna.id)
+    assert (decision.purpose, decision.granted) == (Purpose.SERVICE, True)
+    assert promise.id in decision.how
+    assert "selene" in decision.how
+
+
+def test_a_customer_no_channel_reaches_is_passed_over_and_turned_into_a_call() -> None:
+    world = a_ledger_world()
+    _selene(world)
+    silent = world.customer("silent", email="silent@example.com", consent=None)
+    world.consent(silent, Purpose.SERVICE, granted=False)
+    olha = world.customer("olha", email="olha@example.com")
+    passed = _wish(world, silent, "selene-black")
+    next_in_line = _wish(world, olha, "selene-black")
+    world.event(
+        "heedful.stock.changed", code="selene-black", location=world.shop.kyiv.id, quantity=1
+    )
+    world.engine()
+
+    called = world.promise(passed.id)
+    assert called.kind is PromiseKind.CALL_BACK
+    assert called.due_at is not None
+    assert called.is_open
+    assert world.promise(next_in_line.id).notice_message_id is not None  # the unit went to her
+    with world.uow as uow:
+        [task] = uow.tasks.open_for_promise(passed.id)
+    assert task.customer_id == silent.id

@@ -20,7 +20,7 @@ from heedful.core.promises.model import (
     WantedItem,
 )
 from heedful.core.promises.ports import PromiseFilter
-from heedful.core.promises.wishes import bind_item
+from heedful.core.promises.wishes import bind_item, record_implied_consent
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
@@ -161,6 +161,7 @@ def make_promise(
         uow.promises.add(promise)
         _set_timers(uow, promise, now)
         if item is not None:
+            record_implied_consent(uow, actor, now, promise)
             tell_at_once(uow, promise, now)
         note_location(uow, actor, now, customer, cmd.location_id)
         audit(

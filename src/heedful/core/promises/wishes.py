@@ -11,7 +11,7 @@ from datetime import datetime
 
 from heedful.core.access import Actor, Permission, load_customer, scope_of
 from heedful.core.catalog import CatalogItem, ItemKind, normalise, provisional_item
-from heedful.core.customers import audit
+from heedful.core.customers import SENT_TO, ConsentDecision, Purpose, audit, current_consents
 from heedful.core.promises.back_in_stock import tell_at_once
 from heedful.core.promises.model import (
     Evidence,
@@ -24,6 +24,7 @@ from heedful.core.promises.model import (
 from heedful.core.promises.ports import PromiseFilter
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Conflict, Forbidden, InvalidInput, NotFound
+from heedful.core.shared.ids import new_id
 from heedful.core.unit_of_work import UnitOfWork
 
 _PARENTED = frozenset({ItemKind.VARIANT, ItemKind.ROOM})
@@ -52,6 +53,53 @@ def bind_item(uow: UnitOfWork, wanted: WantedItem, now: datetime, words: str = "
         uow.catalog.put(_provisional(wanted.product, now, words))
         return wanted
     return as_wanted(known, wanted.location_id, wanted.size)
+
+
+def record_implied_consent(
+    uow: UnitOfWork, actor: Actor, now: datetime, promise: Promise
+) -> list[ConsentDecision]:
+    """Asking to be told is consent to be told: service messages on the addresses she gave.
+
+    Recorded with its source (the promise), only where she has not decided already: a "no" she
+    said before is hers to change, not ours to assume away.
+    """
+    identities = uow.identities.list_for(promise.customer_id)
+    decided = current_consents(uow.consents.list_for(promise.customer_id))
+    kinds = {identity.kind for identity in identities}
+    what = promise.item.label() if promise.item else ""
+    recorded: list[ConsentDecision] = []
+    for channel, kind in SENT_TO.items():
+        if kind not in kinds or (channel, Purpose.SERVICE) in decided:
+            continue
+        decision = ConsentDecision(
+            id=new_id("cns_"),
+            customer_id=promise.customer_id,
+            channel=channel,
+            purpose=Purpose.SERVICE,
+            granted=True,
+            decided_at=now,
+            how=f"asked to be told when {what} is back ({promise.id})"[:200],
+            recorded_by=actor.id,
+            recorded_by_label=actor.label,
+        )
+        uow.consents.add(decision)
+        recorded.append(decision)
+        audit(
+            uow,
+            actor,
+            now,
+            "consent.granted",
+            customer_id=promise.customer_id,
+            entity="consent",
+            entity_id=decision.id,
+            after={
+                "channel": channel.value,
+                "purpose": "service",
+                "granted": True,
+                "how": decision.how,
+            },
+        )
+    return recorded
 
 
 def _provisional(code: str, now: datetime, words: str) -> CatalogItem:

@@ -19,7 +19,7 @@ from heedful.entrypoints.console.labels import N_
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 
 PLACE_STATES = {
-    PlaceState.WAITING: N_("waiting"),
+    PlaceState.WAITING: N_("waiting in line"),
     PlaceState.TOLD: N_("told"),
     PlaceState.HELD: N_("held until %(time)s"),
     PlaceState.BOUGHT: N_("bought"),
