@@ -207,3 +207,49 @@ def test_heedful_import_catalog_reads_csv_and_jsonl_and_lists_every_reason(
     assert variant is not None
     assert variant.attributes == {"strap": "long"}
     assert find_item(container.uow(), "lb-205") is not None
+
+
+def test_migration_0018_normalises_the_codes_already_stored(
+    database_url: str, clock: FrozenClock
+) -> None:
+    import sqlalchemy as sa
+
+    from heedful.adapters.storage.migrate import downgrade, upgrade
+    from heedful.bootstrap import build
+    from heedful.config import Settings
+
+    made = build(Settings(database_url=database_url, log_format="console"), clock=clock)
+    world = build_world(made, clock)
+    marta = world.customer("Marta", email="marta@example.com")
+    kyiv = world.kyiv.id
+    made.close()
+    downgrade(database_url, "0015")
+    engine = sa.create_engine(database_url)
+    values = {"customer": marta.id, "location": kyiv, "now": clock.now()}
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO promises (id, customer_id, location_id, kind, text, made_by,"
+                " made_by_label, made_at, state, item_product, item_variant, item_size, evidence)"
+                " VALUES ('prm_1', :customer, :location, 'tell_when_available', 'x', 'stf', 'S',"
+                " :now, 'open', ' LB-205 ', 'Black ', 'M', '[]')"
+            ),
+            values,
+        )
+        for variant, quantity in (("Black ", 1), ("black", 2)):
+            conn.execute(
+                sa.text(
+                    "INSERT INTO stock_levels (product, variant, size, location_id, quantity,"
+                    " updated_at) VALUES ('LB-205', :variant, 'M', :location, :quantity, :now)"
+                ),
+                {**values, "variant": variant, "quantity": quantity},
+            )
+    upgrade(database_url)
+    with engine.begin() as conn:
+        promise = conn.execute(
+            sa.text("SELECT item_product, item_variant, item_size FROM promises")
+        ).one()
+        stock = conn.execute(sa.text("SELECT product, variant, size FROM stock_levels")).all()
+    engine.dispose()
+    assert tuple(promise) == ("lb-205", "black", "m")
+    assert [tuple(row) for row in stock] == [("lb-205", "black", "m")]
