@@ -48,6 +48,10 @@ def test_a_wish_picked_from_the_catalog_shows_her_place_on_the_card_and_the_item
 
     choices = console_client.get("/console/items/pick", params={"product": "чорна"})
     assert 'value="SELENE-BLACK"' in choices.text
+    for_preference = console_client.get("/console/items/pick", params={"subject": "lypky"})
+    assert 'value="SELENE-BLACK"' in for_preference.text
+    card_before = console_client.get(f"/customers/{anna.id}").text
+    assert 'list="preference-item-choices"' in card_before
     plain = console_client.get("/console/items", params={"q": "selene black"})
     assert "/console/items/selene-black" in plain.text
     _wish(console_client, csrf, anna.id, shop, "SELENE-BLACK")

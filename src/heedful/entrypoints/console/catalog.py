@@ -55,9 +55,16 @@ def items(console: Staff, q: str = Query("", max_length=200), linked: str = "") 
 
 
 @router.get("/console/items/pick")
-def pick(console: Staff, product: str = Query("", max_length=200)) -> Response:
-    """The picker's choices as the staff member types, for the card's datalist."""
-    found = search_items(console.container.uow(), product, 10)
+def pick(
+    console: Staff,
+    product: str = Query("", max_length=200),
+    subject: str = Query("", max_length=200),
+) -> Response:
+    """The picker's choices as the staff member types, for the card's datalists.
+
+    The promise form's field is ``product``, the preference form's ``subject``.
+    """
+    found = search_items(console.container.uow(), product or subject, 10)
     return console.render("items/_choices.html", found=found)
 
 
