@@ -40,7 +40,7 @@ LAYERS: list[set[str]] = [
     {"shared"},
     {"access", "calendar", "interests"},
     {"customers"},
-    {"staff", "history", "events", "tasks", "dead_letters"},
+    {"staff", "history", "events", "tasks", "dead_letters", "catalog"},
     {"preferences", "reports", "outreach", "dealings"},
     {"promises", "card"},
     {"sla"},

@@ -31,6 +31,7 @@ from heedful.adapters.storage.migrate import upgrade
 from heedful.bootstrap import build
 from heedful.config import Settings
 from heedful.core.access.model import Role
+from heedful.core.catalog import CatalogItem, ItemKind, upsert_item
 from heedful.core.engine.reactions import process_events
 from heedful.core.events.model import BusinessEvent
 from heedful.core.shared.clock import FrozenClock
@@ -179,6 +180,14 @@ TABLE: list[tuple[str, str, dict[str, Any] | None, tuple[int, int, int, int, int
     ("POST", "/messages/{dead_message}/retry", None,
                                                     (200, 200, 403, 403, 404, 403)),
     ("GET", "/reports/promises", None,              (200, 200, 403, 403, 200, 403)),
+    # ---- the catalog and wishes bound to it ----
+    ("GET", "/items?q=selene", None,                (200, 200, 200, 200, 200, 403)),
+    ("GET", "/items/{item}", None,                  (200, 200, 200, 200, 200, 403)),
+    ("GET", "/items/{missing}", None,               (404, 404, 404, 404, 404, 403)),
+    ("GET", "/wishes/unlinked", None,               (200, 200, 200, 200, 200, 403)),
+    # A wish at A for an item the catalog did not know: B's staff cannot reach it
+    ("POST", "/promises/{wish}/link", {"code": "{item}"},
+                                                    (200, 200, 200, 404, 404, 403)),
     # ---- staff accounts and their security events (admins only) ----
     ("GET", "/staff", None,                         (200, 403, 403, 403, 403, 403)),
     ("POST", "/staff/{missing}/deactivate", None,   (404, 403, 403, 403, 403, 403)),
@@ -369,6 +378,20 @@ class Targets(dict[str, str]):
 
     def _promise(self) -> str:
         return self._made(f"/customers/{self['anna']}/promises", PROMISE)
+
+    def _item(self) -> str:
+        code = f"selene-{uuid.uuid4().hex[:8]}"
+        item = CatalogItem(code, ItemKind.PRODUCT, START, names={"en": "Selene"})
+        upsert_item(self.world.container.uow(), item)
+        return code
+
+    def _wish(self) -> str:
+        wish = {
+            "kind": "tell_when_available",
+            "location_id": "{loc_a}",
+            "item": {"product": f"the bag she saw {uuid.uuid4().hex[:6]}"},
+        }
+        return self._made(f"/customers/{self['anna']}/promises", wish)
 
     def _chat(self) -> dict[str, Any]:
         started = self.world.api().post(

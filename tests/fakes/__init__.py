@@ -33,6 +33,7 @@ from types import TracebackType
 from typing import Any, Self, TypeVar
 
 from fakes._base import FakeIntegrityError
+from fakes.catalog import CatalogState, FakeCatalog, FakeCatalogStock
 from fakes.conversations import (
     ConversationState,
     FakeCalendarDays,
@@ -81,6 +82,8 @@ from fakes.staff import (
     FakeTokenRepository,
 )
 from heedful.core.calendar.ports import CalendarDayRepository
+from heedful.core.catalog.model import CatalogItem
+from heedful.core.catalog.ports import CatalogRepository, StockRepository
 from heedful.core.conversations.canned_replies import CannedReply, CannedReplyRepository
 from heedful.core.conversations.customer_names import CustomerNames
 from heedful.core.conversations.model import Team, Thread
@@ -166,6 +169,7 @@ class FakeState:
     login_throttles: dict[str, LoginThrottle] = field(default_factory=dict)
     security_events: list[SecurityEvent] = field(default_factory=list)
     ledger: LedgerState = field(default_factory=LedgerState)
+    catalog: CatalogState = field(default_factory=CatalogState)
     talk: ConversationState = field(default_factory=ConversationState)
     feedback: FeedbackState = field(default_factory=FeedbackState)
     dealings: DealingsState = field(default_factory=DealingsState)
@@ -203,6 +207,8 @@ class FakeUnitOfWork:
         self.tasks: TaskRepository = FakeTaskRepository(self)
         self.timers: TimerRepository = FakeTimerRepository(self)
         self.stock: StockLevels = FakeStockLevels(self)
+        self.catalog: CatalogRepository = FakeCatalog(self)
+        self.catalog_stock: StockRepository = FakeCatalogStock(self)
         self.playbooks: PlaybookRepository = FakePlaybookRepository(self)
         self.feedback: FeedbackStore = FakeFeedbackStore(self)
         self.dashboard: DashboardReads = FakeDashboardReads()
@@ -301,6 +307,7 @@ class FakeUnitOfWork:
             (ApiToken, self.tokens.add),
             (IdempotencyRecord, self.idempotency.add),
             (Promise, self.promises.add),
+            (CatalogItem, self.catalog.put),
             (Task, self.tasks.add),
             (Timer, self.timers.set),
             (Message, self.outbox.add),

@@ -58,6 +58,10 @@ class FakePromiseRepository(Repository):
             and (where.location_ids is None or p.location_id in where.location_ids)
             and (where.states is None or p.state in where.states)
             and (
+                where.item_products is None
+                or (p.item is not None and p.item.product in where.item_products)
+            )
+            and (
                 where.due_before is None or (p.due_at is not None and p.due_at <= where.due_before)
             )
         ]

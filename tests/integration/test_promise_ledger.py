@@ -64,7 +64,11 @@ def test_two_units_tell_the_first_two_of_five_in_the_order_they_asked(
     assert [len(q) for q in queued] == [1, 1, 0, 0, 0]
     assert queued[0][0].template_key == "back_in_stock"
     assert queued[0][0].purpose is Purpose.SERVICE
-    assert queued[0][0].context["item"] == {"product": BAG, "variant": "black", "size": "M"}
+    assert queued[0][0].context["item"] == {
+        "product": BAG,
+        "variant": "black",
+        "size": "m",
+    }  # normalised
 
     # The next delivery is for the next two in line, not for those already told.
     world.restock(1)  # one sold...

@@ -140,14 +140,19 @@ def test_a_withdrawn_consent_stops_even_the_message_she_asked_for(
         world.clock,
         world.admin,
     )
-    world.restock(1)
+    restock = world.restock(1)
     relay.run(world.container.uow, world.clock)
     assert mailbox.messages == []
     with world.uow as uow:
-        [message] = uow.outbox.list_for_customer(iryna.id, 5)
-    assert message.status is MessageStatus.SUPPRESSED
-    assert "consent" in message.reason
-    assert world.promise(promise.id).evidence[-1].kind.value == "message_not_sent"
+        assert uow.outbox.list_for_customer(iryna.id, 5) == []
+        [call] = uow.tasks.open_for_promise(promise.id)
+    # Passed over for this unit, not left holding it: her promise became a call for staff.
+    assert restock.passed_over == [promise.id]
+    called = world.promise(promise.id)
+    assert called.kind.value == "call_back"
+    assert "consent" in called.evidence[-1].note
+    assert called.evidence[-1].kind.value == "message_not_sent"
+    assert call.customer_id == iryna.id
 
 
 def test_marketing_is_capped_but_a_service_message_passes_the_cap(

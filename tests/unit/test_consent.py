@@ -64,3 +64,16 @@ def test_a_consent_decision_must_say_how_it_was_given(shop: Shop) -> None:
 
     assert raised.value.field == "how"
     assert shop.uow.consents.list_for(anna.id) == []
+
+
+def test_a_withdrawal_in_the_same_second_as_a_consent_wins(shop: Shop) -> None:
+    anna = shop.customer("Anna Kovalenko", email="anna@example.com", at=shop.kyiv)
+    for granted in (True, False, True, False):  # recorded in this order, all in one instant
+        record_consent(
+            RecordConsent(anna.id, Channel.EMAIL, Purpose.SERVICE, granted, "desk"),
+            shop.uow,
+            shop.clock,
+            shop.admin,
+        )
+    with shop.uow as uow:
+        assert not may_contact(uow.consents.list_for(anna.id), Channel.EMAIL, Purpose.SERVICE)

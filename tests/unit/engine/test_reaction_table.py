@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 from heedful.core.dealings import DEALING_EVENT_TYPES
+from heedful.core.engine.catalog_reactions import keep_item, retire, tell_waiting_customers
 from heedful.core.engine.dealing_reactions import keep_dealings
 from heedful.core.engine.reactions import (
     AFTER_EVERY_EVENT,
@@ -12,7 +13,6 @@ from heedful.core.engine.reactions import (
     keep_promises_by_reference,
     reactions_for,
     run_playbooks,
-    tell_waiting_customers,
 )
 from heedful.core.events.types import known_type
 from heedful.core.promises.model import PromiseKind
@@ -20,6 +20,11 @@ from heedful.core.promises.model import PromiseKind
 
 def test_a_stock_change_tells_the_waiting_customers_then_runs_the_playbooks() -> None:
     assert reactions_for("heedful.stock.changed") == (tell_waiting_customers, run_playbooks)
+
+
+def test_item_events_keep_the_catalog_then_run_the_playbooks() -> None:
+    assert reactions_for("heedful.item.upserted") == (keep_item, run_playbooks)
+    assert reactions_for("heedful.item.retired") == (retire, run_playbooks)
 
 
 def test_a_delivery_and_a_refund_keep_their_own_kind_of_promise() -> None:

@@ -186,6 +186,8 @@ def test_a_scheduled_charge_needs_a_due_time_with_an_offset() -> None:
 def test_every_type_heedful_knows_is_registered() -> None:
     assert set(EVENT_TYPES) == {
         "heedful.stock.changed",
+        "heedful.item.upserted",
+        "heedful.item.retired",
         "heedful.price.changed",
         "heedful.purchase.made",
         "heedful.visit.recorded",
@@ -319,3 +321,27 @@ def test_an_order_names_a_known_status_and_its_days_as_dates() -> None:
     assert refusal(order)[1] == "data.promised"
     order["data"]["promised"] = "2026-02-30"
     assert refusal(order)[1] == "data.promised"
+
+
+def test_a_stock_change_names_a_code_or_a_product_and_a_level_or_a_delta() -> None:
+    by_code = with_data(stock_changed(), product=..., variant=..., size=..., code="SELENE-BLACK")
+    assert isinstance(parse_event(by_code), BusinessEvent)
+    sold = with_data(by_code, quantity=..., delta=-1)
+    assert parse_event(sold).data["delta"] == -1
+    assert refusal(with_data(by_code, delta=2))[1] == "data.delta"  # a level and a delta
+    assert refusal(with_data(by_code, quantity=...))[1] == "data.quantity"  # neither
+    assert refusal(with_data(by_code, quantity=..., delta=1.5))[1] == "data.delta"
+    assert refusal(with_data(stock_changed(), product=...))[1] == "data.code"
+
+
+def test_an_item_upserted_carries_its_code_and_attributes_as_an_object() -> None:
+    item: dict[str, Any] = {
+        "specversion": "1.0",
+        "id": "item-1",
+        "source": "urn:shop:catalog",
+        "type": "heedful.item.upserted",
+        "data": {"code": "SELENE-BLACK", "kind": "variant", "attributes": {"material": "calf"}},
+    }
+    assert isinstance(parse_event(item), BusinessEvent)
+    item["data"]["attributes"] = ["calf"]
+    assert refusal(item)[1] == "data.attributes"

@@ -98,6 +98,8 @@ def test_without_consent_the_message_is_suppressed_with_the_reason() -> None:
     world = _world()
     anna = world.customer("Anna", email="anna@example.com", consent=None)
     _told_back_in_stock(world, anna)
+    # Asking to be told was her consent; she withdrew it before the message went.
+    world.consent(anna, Purpose.SERVICE, granted=False)
 
     report = world.relay()
 

@@ -283,6 +283,23 @@ PII_FREE: dict[str, dict[str, str]] = {
         ("id", "login", "full_name", "role", "language", "password_hash", "location_ids"), _STAFF
     ),
     "stock_levels": dict.fromkeys(("product", "variant", "size", "location_id"), _STAFF),
+    "catalog_items": dict.fromkeys(
+        (
+            "code",
+            "kind",
+            "shown_code",
+            "parent_code",
+            "names",
+            "brand",
+            "size",
+            "colour",
+            "attributes",
+            "search_text",
+        ),
+        _STAFF,
+    ),
+    "catalog_stock": dict.fromkeys(("code", "location_id"), _STAFF),
+    "catalog_stock_moves": dict.fromkeys(("code", "location_id", "key"), _STAFF),
     "survey_answers": {
         "id": _IDS,
         "invitation_id": _IDS,

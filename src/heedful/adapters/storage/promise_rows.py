@@ -129,6 +129,8 @@ class SqlPromises:
             query = query.where(promises.c.location_id.in_(sorted(where.location_ids)))
         if where.states is not None:
             query = query.where(promises.c.state.in_(sorted(s.value for s in where.states)))
+        if where.item_products is not None:
+            query = query.where(promises.c.item_product.in_(sorted(where.item_products)))
         if where.due_before is not None:
             query = query.where(promises.c.due_at <= where.due_before)
             order: list[Any] = [promises.c.due_at, promises.c.sequence]

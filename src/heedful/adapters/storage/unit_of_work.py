@@ -18,6 +18,7 @@ from heedful.adapters.storage.admin_rows import (
     SqlTokens,
 )
 from heedful.adapters.storage.canned_reply_rows import SqlCannedReplies
+from heedful.adapters.storage.catalog_rows import SqlCatalog, SqlCatalogStock
 from heedful.adapters.storage.conversation_rows import SqlTeams, SqlThreads
 from heedful.adapters.storage.customer_name_rows import SqlCustomerNames
 from heedful.adapters.storage.customer_rows import SqlCustomers, SqlIdentities
@@ -44,6 +45,7 @@ from heedful.adapters.storage.security_rows import SqlLoginThrottles, SqlSecurit
 from heedful.adapters.storage.sla_rows import SqlCalendarDays, SqlSlaClocks, SqlSlaPolicies
 from heedful.adapters.storage.task_rows import SqlTasks, SqlTimers
 from heedful.core.calendar import ports as calendar_ports
+from heedful.core.catalog import ports as catalog_ports
 from heedful.core.conversations import ports as conversation_ports
 from heedful.core.conversations.canned_replies import CannedReplyRepository
 from heedful.core.conversations.customer_names import CustomerNames
@@ -91,6 +93,8 @@ class SqlUnitOfWork:
     timers: promise_ports.TimerRepository
     tasks: promise_ports.TaskRepository
     stock: promise_ports.StockLevels
+    catalog: catalog_ports.CatalogRepository
+    catalog_stock: catalog_ports.StockRepository
     outbox: promise_ports.Outbox
     playbooks: PlaybookRepository
     threads: conversation_ports.ThreadRepository
@@ -154,6 +158,8 @@ class SqlUnitOfWork:
         self.timers = SqlTimers(conn)
         self.tasks = SqlTasks(conn)
         self.stock = SqlStockLevels(conn)
+        self.catalog = SqlCatalog(conn)
+        self.catalog_stock = SqlCatalogStock(conn)
         self.outbox = SqlOutbox(conn)
         self.playbooks = SqlPlaybooks(conn)
         self.threads = SqlThreads(conn)

@@ -36,9 +36,10 @@ class ConsentDecision:
 def current_consents(
     decisions: Iterable[ConsentDecision],
 ) -> dict[tuple[Channel, Purpose], ConsentDecision]:
-    """The latest decision for each channel and purpose."""
+    """The latest decision for each channel and purpose; at the same instant a "no" wins (a
+    withdrawal recorded in the same second as the consent a request implied must hold)."""
     latest: dict[tuple[Channel, Purpose], ConsentDecision] = {}
-    for decision in sorted(decisions, key=lambda d: (d.decided_at, d.id)):
+    for decision in sorted(decisions, key=lambda d: (d.decided_at, not d.granted, d.id)):
         latest[(decision.channel, decision.purpose)] = decision
     return latest
 

@@ -32,13 +32,13 @@ from types import MappingProxyType
 
 from heedful.core.access import SYSTEM
 from heedful.core.dead_letters import DeadLetter, LetterKind, RetryPolicy, note_failure
+from heedful.core.engine import catalog_reactions
 from heedful.core.engine.dealing_reactions import keep_dealings
 from heedful.core.events import (
     CONVERSATION_RESOLVED,
     OUTSIDE_SCOPE,
     StoredEvent,
     customer_named,
-    location_named,
     sender_may_name,
 )
 from heedful.core.feedback import Invite, Touchpoint, invite
@@ -50,9 +50,7 @@ from heedful.core.promises import (
     PromiseFilter,
     PromiseKind,
     PromiseState,
-    WantedItem,
     settle_tasks,
-    stock_changed,
 )
 from heedful.core.shared.clock import Clock, FrozenClock
 from heedful.core.unit_of_work import UnitOfWork
@@ -145,32 +143,6 @@ def _set_back(
     return letter
 
 
-def tell_waiting_customers(moment: Reacting) -> None:
-    """Stock changed: the customers waiting for the item there are told, first come first served."""
-    event = moment.stored.event
-    data = event.data
-    # A location-scoped sender's stock lands only at its own locations (ADR 0029).
-    location_id = location_named(moment.uow, str(data["location"]), event.sender_locations)
-    if location_id is None:
-        moment.report.skipped.append(f"{moment.cause}: no location {data['location']}")
-        return
-    item = WantedItem(
-        product=str(data["product"]),
-        location_id=location_id,
-        variant=str(data.get("variant") or ""),
-        size=str(data.get("size") or ""),
-    )
-    restock = stock_changed(
-        moment.uow,
-        moment.now,
-        item,
-        int(data["quantity"]),
-        tell_per_unit=moment.tell_per_unit,
-        cause=moment.cause,
-    )
-    moment.report.told += len(restock.told)
-
-
 def keep_promises_by_reference(kind: PromiseKind, moment: Reacting) -> None:
     """The customer's open promises of this kind with the event's ``order_ref`` are kept."""
     uow, now, cause = moment.uow, moment.now, moment.cause
@@ -233,7 +205,9 @@ def run_playbooks(moment: Reacting) -> None:
 # Event type -> its built-in reactions, in order. One line per type (see the recipe above).
 REACTIONS: Mapping[str, tuple[Reaction, ...]] = MappingProxyType(
     {
-        "heedful.stock.changed": (tell_waiting_customers,),
+        "heedful.stock.changed": (catalog_reactions.tell_waiting_customers,),
+        "heedful.item.upserted": (catalog_reactions.keep_item,),
+        "heedful.item.retired": (catalog_reactions.retire,),
         "heedful.order.delivered": (partial(keep_promises_by_reference, PromiseKind.DELIVER_BY),),
         "heedful.refund.issued": (partial(keep_promises_by_reference, PromiseKind.REFUND_BY),),
         CONVERSATION_RESOLVED: (offer_the_conversation_survey,),

@@ -35,6 +35,8 @@ class ValueKind(StrEnum):
     CUSTOMER = "customer"  # an object naming the customer by id, phone, e-mail or loyalty card
     ITEMS = "items"  # a list of objects (what was bought, ordered, used)
     DATE = "date"  # a calendar day, YYYY-MM-DD (a promised delivery day, a card's expiry)
+    CHANGE = "change"  # a whole number of units either way (a stock movement: -1, +3)
+    OBJECT = "object"  # an object of names and text values (an item's attributes)
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,8 @@ class EventType:
     name: str
     fields: tuple[DataField, ...]
     matching: tuple[str, ...] = ()
+    # Groups of fields of which exactly one must be given ("quantity" or "delta").
+    one_of: tuple[tuple[str, ...], ...] = ()
 
 
 class DataProblem(Exception):
@@ -118,6 +122,27 @@ def _quantity(value: object) -> str | None:
     return None
 
 
+def _change(value: object) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return "must be a whole number of units"
+    if isinstance(value, float) and not (math.isfinite(value) and value.is_integer()):
+        return "must be a whole number of units"
+    if abs(value) > MAX_QUANTITY:
+        return f"must be at most {MAX_QUANTITY:,} either way"
+    return None
+
+
+def _object(value: object) -> str | None:
+    if not isinstance(value, Mapping):
+        return "must be an object of names and values"
+    for key, item in value.items():
+        if not isinstance(item, str | int | float) or isinstance(item, bool):
+            return f"{key} must be text or a number"
+        if len(str(key)) > MAX_TEXT or len(str(item)) > MAX_TEXT:
+            return f"{str(key)[:40]} is longer than {MAX_TEXT} characters"
+    return None
+
+
 def _timestamp(value: object) -> str | None:
     if parse_timestamp(value) is None:
         return "must be an RFC 3339 timestamp with an offset, e.g. 2026-03-02T09:00:00+02:00"
@@ -164,6 +189,8 @@ _CHECKS: dict[ValueKind, Callable[[object], str | None]] = {
     ValueKind.CUSTOMER: _customer,
     ValueKind.ITEMS: _items,
     ValueKind.DATE: _date,
+    ValueKind.CHANGE: _change,
+    ValueKind.OBJECT: _object,
 }
 
 
@@ -192,6 +219,12 @@ def check_data(event_type: EventType, data: Mapping[str, Any]) -> None:
             reason = _CHECKS[field.kind](value)
         if reason is not None:
             raise DataProblem(f"{field.name} {reason}", _path(field, value, reason))
+    for group in event_type.one_of:
+        given = [name for name in group if data.get(name) is not None]
+        if len(given) != 1:
+            names = " or ".join(group)
+            where = f"data.{given[-1] if given else group[0]}"
+            raise DataProblem(f"give exactly one of {names}", where)
 
 
 def data_problem(type_name: str, data: Mapping[str, Any]) -> DataProblem | None:
@@ -218,21 +251,45 @@ DATE = ValueKind.DATE
 ORDER_STATUSES = ("new", "processing", "shipped", "delivered", "completed", "cancelled", "returned")
 
 CONVERSATION_RESOLVED = "heedful.conversation.resolved"
+CHANGE, OBJECT = ValueKind.CHANGE, ValueKind.OBJECT
 
 _BUILT_IN = (
     EventType(
         "heedful.stock.changed",
         (
-            DataField("product", TEXT),
+            # The catalog's variant code (``selene-black``); or, for systems without one, the
+            # product with its variant and size as free text.
+            optional("code", TEXT),
+            optional("product", TEXT),
             optional("variant", TEXT),
             optional("size", TEXT),
             DataField("location", TEXT),  # a location id or the business's own code for it
-            DataField("quantity", QUANTITY),  # units on hand after the change, not the change
+            optional("quantity", QUANTITY),  # units on hand after the change, not the change
+            optional("delta", CHANGE),  # or the change itself (+3 delivered, -1 sold)
             optional("price", NUMBER),
             optional("currency", TEXT),
         ),
-        matching=("product", "variant", "size", "location", "quantity", "price"),
+        matching=("code", "product", "variant", "size", "location", "quantity", "price"),
+        one_of=(("code", "product"), ("quantity", "delta")),
     ),
+    EventType(
+        # An item of the catalog created or changed; the event's time orders the changes.
+        "heedful.item.upserted",
+        (
+            DataField("code", TEXT),
+            optional("kind", TEXT),  # product (default), variant, room_type, room, menu_item...
+            optional("parent_code", TEXT),  # a variant's product, a room's room type
+            optional("name_ru", TEXT),
+            optional("name_uk", TEXT),
+            optional("name_en", TEXT),
+            optional("brand", TEXT),
+            optional("size", TEXT),
+            optional("colour", TEXT),
+            optional("attributes", OBJECT),
+        ),
+        matching=("code", "kind", "parent_code", "brand", "size", "colour"),
+    ),
+    EventType("heedful.item.retired", (DataField("code", TEXT),), matching=("code",)),
     EventType(
         "heedful.price.changed",
         (

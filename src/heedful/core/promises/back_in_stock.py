@@ -9,22 +9,35 @@ relay asks `still_wanted` just before sending, so nobody is told about stock alr
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from heedful.core.access import SYSTEM
+from heedful.core.access import SYSTEM, Role
 from heedful.core.customers import Purpose
-from heedful.core.outreach import Message
-from heedful.core.promises.model import Evidence, EvidenceKind, Promise, WantedItem
+from heedful.core.outreach import Message, Suppress, choose_channel
+from heedful.core.promises.model import (
+    Evidence,
+    EvidenceKind,
+    Promise,
+    PromiseKind,
+    PromiseState,
+    WantedItem,
+)
+from heedful.core.promises.ports import PromiseFilter
 from heedful.core.shared.ids import new_id
+from heedful.core.shared.timers import Timer, TimerKind
+from heedful.core.tasks import Task, TaskKind
 from heedful.core.unit_of_work import UnitOfWork
 
 DEFAULT_TELL_PER_UNIT = 1
+# A customer no message may reach is called instead: by the next day, or the call is overdue.
+CALL_WITHIN = timedelta(days=1)
 
 
 @dataclass
 class Restock:
     arrived: int
     told: list[str] = field(default_factory=list)  # promise ids, in the order they waited
+    passed_over: list[str] = field(default_factory=list)  # no channel she consented to: a call
 
 
 def stock_changed(
@@ -46,9 +59,55 @@ def stock_changed(
     restock = Restock(arrived=max(arrived, 0))
     if arrived <= 0:
         return restock
-    for promise in uow.promises.waiting_for(item, limit=arrived * tell_per_unit):
-        restock.told.append(_tell(uow, promise, item, now, cause).id)
+    wanted = arrived * tell_per_unit
+    # The line never stalls: a customer no consented channel reaches is passed over for this
+    # unit (her promise becomes a call for staff) and the next in line is told in her stead.
+    while len(restock.told) < wanted:
+        batch = uow.promises.waiting_for(item, limit=wanted - len(restock.told))
+        if not batch:
+            break
+        for promise in batch:
+            unreachable = _unreachable(uow, promise.customer_id)
+            if unreachable is not None:
+                _pass_over(uow, promise, item, now, cause, unreachable.reason)
+                restock.passed_over.append(promise.id)
+            else:
+                restock.told.append(_tell(uow, promise, item, now, cause).id)
     return restock
+
+
+def _unreachable(uow: UnitOfWork, customer_id: str) -> Suppress | None:
+    decision = choose_channel(
+        uow.identities.list_for(customer_id), uow.consents.list_for(customer_id), Purpose.SERVICE
+    )
+    return decision if isinstance(decision, Suppress) else None
+
+
+def _pass_over(
+    uow: UnitOfWork, promise: Promise, item: WantedItem, now: datetime, cause: str, why: str
+) -> None:
+    """Her promise turns into a call for staff, kept or broken by its deadline like any other."""
+    promise.kind = PromiseKind.CALL_BACK
+    promise.due_at = now + CALL_WITHIN
+    promise.text = f"Call the customer: {item.label()} is back and no message can reach her ({why})"
+    promise.note(Evidence(now, EvidenceKind.MESSAGE_NOT_SENT, why, SYSTEM.label, cause))
+    uow.promises.update(promise)
+    uow.tasks.add(
+        Task(
+            id=new_id("tsk_"),
+            kind=TaskKind.CALL_CUSTOMER,
+            title=promise.text,
+            location_id=promise.location_id,
+            created_at=now,
+            created_by_label=SYSTEM.label,
+            customer_id=promise.customer_id,
+            promise_id=promise.id,
+            assignee_id=promise.owner_id,
+            assignee_role=None if promise.owner_id else Role.AGENT,
+            due_at=promise.due_at,
+        )
+    )
+    uow.timers.set(Timer(new_id("tmr_"), TimerKind.PROMISE_DEADLINE, promise.id, promise.due_at))
 
 
 def _tell(
@@ -73,6 +132,51 @@ def _tell(
     )
     uow.promises.update(promise)
     return promise
+
+
+def tell_at_once(uow: UnitOfWork, promise: Promise, now: datetime) -> bool:
+    """She asked while units were already on the shelf, unclaimed: she is told now.
+
+    Units on hand minus those already promised to customers told before her (their message on
+    its way, their promise still open). Waiting for the next delivery would tell her about a
+    restock that already happened. True when she was told.
+    """
+    if promise.item is None or promise.notice_message_id is not None:
+        return False
+    stocked = _as_stocked(uow, promise.item)
+    on_hand = uow.stock.get(stocked) or 0
+    if on_hand <= 0:
+        return False
+    where = PromiseFilter(
+        location_ids=frozenset({promise.location_id}),
+        states=frozenset({PromiseState.OPEN}),
+        item_products=frozenset({stocked.product}),
+    )
+    claimed = sum(
+        1
+        for other in uow.promises.find(where, 1000)
+        if other.id != promise.id
+        and other.notice_message_id is not None
+        and other.item is not None
+        and other.item.variant in ("", stocked.variant)
+        and other.item.size in ("", stocked.size)
+    )
+    if on_hand <= claimed:
+        return False
+    unreachable = _unreachable(uow, promise.customer_id)
+    if unreachable is not None:
+        _pass_over(uow, promise, stocked, now, "", unreachable.reason)
+        return False
+    _tell(uow, promise, stocked, now, "already in stock when she asked")
+    return True
+
+
+def _as_stocked(uow: UnitOfWork, wanted: WantedItem) -> WantedItem:
+    """The item as stock reports name it: a catalog variant carries its own size."""
+    variant = uow.catalog.get(wanted.variant) if wanted.variant else None
+    if variant is None or wanted.size:
+        return wanted
+    return WantedItem(wanted.product, wanted.location_id, wanted.variant, variant.size)
 
 
 def still_wanted(uow: UnitOfWork, message: Message, promise: Promise, now: datetime) -> bool:

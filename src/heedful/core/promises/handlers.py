@@ -9,6 +9,7 @@ from typing import Protocol
 from heedful.core.access import Actor, Permission, load_customer, scope_of
 from heedful.core.calendar import LocationBusinessHours
 from heedful.core.customers import audit, note_location
+from heedful.core.promises.back_in_stock import tell_at_once
 from heedful.core.promises.model import (
     NEEDS_DEADLINE,
     Evidence,
@@ -19,6 +20,7 @@ from heedful.core.promises.model import (
     WantedItem,
 )
 from heedful.core.promises.ports import PromiseFilter
+from heedful.core.promises.wishes import bind_item, record_implied_consent
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
@@ -137,6 +139,9 @@ def make_promise(
             raise InvalidInput(f"no staff member {owner_id}", field="owner_id")
         if owner_id is None and uow.staff.get(actor.id) is not None:
             owner_id = actor.id  # whoever made it keeps it, unless they hand it over
+        item = cmd.item
+        if item is not None:
+            item = bind_item(uow, item, now)
         promise = Promise(
             id=new_id("prm_"),
             customer_id=customer.id,
@@ -148,13 +153,16 @@ def make_promise(
             made_at=now,
             due_at=due_at,
             owner_id=owner_id,
-            item=cmd.item,
+            item=item,
             due_in_business_minutes=cmd.due_in_business_minutes,
             reference=cmd.reference.strip(),
         )
         promise.note(Evidence(now, EvidenceKind.MADE, text, actor.label))
         uow.promises.add(promise)
         _set_timers(uow, promise, now)
+        if item is not None:
+            record_implied_consent(uow, actor, now, promise)
+            tell_at_once(uow, promise, now)
         note_location(uow, actor, now, customer, cmd.location_id)
         audit(
             uow,

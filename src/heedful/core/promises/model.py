@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from heedful.core.catalog import normalise
 from heedful.core.shared.errors import Conflict, InvalidInput
 
 
@@ -61,6 +62,8 @@ class WantedItem:
     """What fulfils a "tell me when it is available" promise: one variant at one location.
 
     Blank ``variant`` or ``size`` means any: "tell me when any size of this bag is back".
+    Codes are normalised as the catalog does (case, spaces) the moment one is made, so the
+    promise for ``LB-205``, ``Black `` matches the stock system's ``lb-205``, ``black``.
     """
 
     product: str
@@ -69,6 +72,8 @@ class WantedItem:
     size: str = ""
 
     def __post_init__(self) -> None:
+        for name in ("product", "variant", "size"):
+            object.__setattr__(self, name, normalise(getattr(self, name)))
         if not self.product.strip():
             raise InvalidInput("say which product the customer waits for", field="item.product")
         for name in ("product", "variant", "size"):

@@ -20,6 +20,7 @@ class PromiseFilter:
     location_ids: frozenset[str] | None = None  # None: every location
     states: frozenset[PromiseState] | None = None
     due_before: datetime | None = None
+    item_products: frozenset[str] | None = None  # waits for these products (normalised codes)
 
 
 class Outcome(StrEnum):

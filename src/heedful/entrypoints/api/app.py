@@ -19,6 +19,7 @@ from heedful.entrypoints.api import (
     records,
     responsiveness,
 )
+from heedful.entrypoints.api import catalog as catalog_api
 from heedful.entrypoints.api import chat as chat_api
 from heedful.entrypoints.api import conversations as conversations_api
 from heedful.entrypoints.api import dead_letters as dead_letters_api
@@ -61,6 +62,7 @@ def install_api(app: FastAPI, container: Container) -> None:
     api.include_router(admin.router)
     api.include_router(events.router)
     api.include_router(promises.router)
+    api.include_router(catalog_api.router)
     api.include_router(playbooks.router)
     api.include_router(conversations_api.router)
     api.include_router(chat_api.router)

@@ -298,7 +298,7 @@ def run_import(
 
 
 @click.command("import")
-@click.argument("kind_or_file")
+@click.argument("kind_or_file", metavar="[KIND] FILE")
 @click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--kind",
@@ -316,10 +316,11 @@ def run_import(
 def import_command(
     kind_or_file: str, file: Path | None, kind_name: str | None, batch_size: int
 ) -> None:
-    """Import customers, preferences, bookings, orders, accounts or history from FILE.
+    """Import customers, preferences, bookings, orders, accounts, history or the catalog from FILE.
 
     \b
     heedful import customers.csv
+    heedful import catalog items.jsonl
     heedful import bookings pms-export.jsonl
     heedful import history pos-2026.csv
 
@@ -333,10 +334,16 @@ def import_command(
     """
     if file is None:
         file = Path(kind_or_file)
+    elif kind_or_file == "catalog":
+        from heedful.entrypoints.cli.catalog_import import import_catalog_file
+
+        import_catalog_file(file, batch_size)
+        return
     elif kind_or_file in KINDS:
         kind_name = kind_name or kind_or_file
     else:
-        click.echo(f"error: {kind_or_file} is not a kind: say one of {', '.join(KINDS)}", err=True)
+        kinds = ", ".join(("catalog", *KINDS))
+        click.echo(f"error: {kind_or_file} is not a kind: say one of {kinds}", err=True)
         sys.exit(EXIT_UNREADABLE)
     try:
         source = open_source(file)

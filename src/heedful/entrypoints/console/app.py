@@ -30,6 +30,7 @@ from heedful.entrypoints.console import (
     staff_admin,
     stewardship,
 )
+from heedful.entrypoints.console import catalog as catalog_pages
 from heedful.entrypoints.console import feedback as feedback_pages
 from heedful.entrypoints.console.context import ConsoleState
 from heedful.entrypoints.console.i18n import build_uis
@@ -44,6 +45,7 @@ def install_console(app: FastAPI, container: Container) -> None:
     for module in (auth, customers, preferences, contact, profile, promises, stewardship, admin):
         app.include_router(module.router)
     app.include_router(promise_report.router)
+    app.include_router(catalog_pages.router)
     app.include_router(feedback_pages.router)
     app.include_router(churn.router)
     app.include_router(playbooks.router)

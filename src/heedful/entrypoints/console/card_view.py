@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
 
@@ -21,8 +21,10 @@ from heedful.core.outreach.outbox import Message, MessageStatus
 from heedful.core.preferences.model import Category, Polarity, Source
 from heedful.core.promises.model import PromiseKind
 from heedful.core.promises.queries import CustomerPromises, customer_promises, own_words
+from heedful.core.promises.waiting_line import Standing, standings
 from heedful.core.staff.model import Location
 from heedful.core.staff.queries import all_locations, locations_of
+from heedful.entrypoints.console.catalog import ordinal
 from heedful.entrypoints.console.context import Console, FormState, blank_form
 
 POLARITIES = (Polarity.NEVER, Polarity.DISLIKE, Polarity.LIKE)
@@ -43,6 +45,8 @@ class CardView:
     messages: list[Message]
     # Other records that look like her (same phone in another form, same name and birthday).
     duplicates: list[Duplicate]
+    # Where she stands in each line she waits in, by promise id ("3rd in line for Selene").
+    standings: dict[str, Standing] = field(default_factory=dict)
 
     @property
     def customer_id(self) -> str:
@@ -107,6 +111,12 @@ def load_card(console: Console, customer_id: str) -> CardView:
             if actor.may(Permission.MERGE_CUSTOMERS) and card.customer.is_active
             else []
         ),
+        standings={
+            standing.promise_id: standing
+            for standing in standings(
+                console.container.uow(), actor, card.customer.id, console.ui.language
+            )
+        },
     )
 
 
@@ -201,6 +211,7 @@ def card_context(view: CardView, *, oob: bool = False, **forms: FormState) -> di
         "PromiseKind": PromiseKind,
         "MessageStatus": MessageStatus,
         "own_words": own_words,
+        "ordinal": ordinal,
     }
 
 

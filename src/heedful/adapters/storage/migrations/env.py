@@ -6,6 +6,7 @@ from alembic import context
 
 from heedful.adapters.storage import (
     canned_reply_tables,  # noqa: F401 - registers its tables
+    catalog_tables,  # noqa: F401 - registers its tables
     conversation_tables,  # noqa: F401 - registers its tables
     dashboard_tables,  # noqa: F401 - registers its tables
     dealing_tables,  # noqa: F401 - registers its tables

@@ -1,0 +1,49 @@
+"""The business's catalog: items per business and their stock per location, kept by events."""
+
+from heedful.core.catalog.handlers import (
+    Stale,
+    StockChange,
+    find_item,
+    item_stock,
+    provisional_item,
+    record_stock,
+    retire_item,
+    search_items,
+    upsert_item,
+)
+from heedful.core.catalog.model import (
+    NAME_LANGUAGES,
+    CatalogItem,
+    ItemKind,
+    check_item,
+    item_kind,
+    names_from,
+    normalise,
+)
+from heedful.core.catalog.ports import CatalogRepository, CatalogWork, StockRepository
+from heedful.core.catalog.stock import StockLevel, StockMove, level_from
+
+__all__ = [
+    "NAME_LANGUAGES",
+    "CatalogItem",
+    "CatalogRepository",
+    "CatalogWork",
+    "ItemKind",
+    "Stale",
+    "StockChange",
+    "StockLevel",
+    "StockMove",
+    "StockRepository",
+    "check_item",
+    "find_item",
+    "item_kind",
+    "item_stock",
+    "level_from",
+    "names_from",
+    "normalise",
+    "provisional_item",
+    "record_stock",
+    "retire_item",
+    "search_items",
+    "upsert_item",
+]

@@ -1,0 +1,83 @@
+"""Fakes for the catalog's storage: items and stock, answering as ``catalog_rows.py`` does."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from fakes._base import Repository, copy
+from heedful.core.catalog.model import CatalogItem
+from heedful.core.catalog.stock import StockLevel, StockMove
+
+Place = tuple[str, str]  # code, location
+
+
+@dataclass
+class CatalogState:
+    items: dict[str, CatalogItem] = field(default_factory=dict)
+    levels: dict[Place, StockLevel] = field(default_factory=dict)
+    moves: dict[Place, dict[str, StockMove]] = field(default_factory=dict)
+
+
+class FakeCatalog(Repository):
+    def get(self, code: str) -> CatalogItem | None:
+        return copy(self._state.catalog.items.get(code))
+
+    def put(self, item: CatalogItem) -> None:
+        self._writing().catalog.items[item.code] = copy(item)
+
+    def search(
+        self, words: Sequence[str], limit: int, *, kinds: Sequence[str] = ()
+    ) -> list[CatalogItem]:
+        found = [
+            item
+            for item in self._state.catalog.items.values()
+            if item.retired_at is None
+            and all(word in item.search_text() for word in words)
+            and (not kinds or item.kind.value in kinds)
+        ]
+        exact = " ".join(words)
+        found.sort(key=lambda item: (item.code != exact, item.code))
+        return copy(found[:limit])
+
+    def children(self, parent_code: str, limit: int) -> list[CatalogItem]:
+        found = [i for i in self._state.catalog.items.values() if i.parent_code == parent_code]
+        return copy(sorted(found, key=lambda item: item.code)[:limit])
+
+    def provisional(self, limit: int) -> list[CatalogItem]:
+        found = [i for i in self._state.catalog.items.values() if i.provisional]
+        return copy(sorted(found, key=lambda item: item.code)[:limit])
+
+
+class FakeCatalogStock(Repository):
+    def moves(
+        self,
+        code: str,
+        location_id: str,
+        *,
+        for_change: bool = False,  # noqa: ARG002 - locking is the database's
+    ) -> list[StockMove]:
+        return list(self._state.catalog.moves.get((code, location_id), {}).values())
+
+    def add_move(self, move: StockMove) -> bool:
+        place = self._state.catalog.moves.get((move.code, move.location_id), {})
+        if move.key in place:
+            return False
+        self._writing().catalog.moves.setdefault((move.code, move.location_id), {})[move.key] = move
+        return True
+
+    def forget_moves(self, code: str, location_id: str, keys: Sequence[str]) -> None:
+        if keys:
+            place = self._writing().catalog.moves.get((code, location_id), {})
+            for key in keys:
+                place.pop(key, None)
+
+    def level(self, code: str, location_id: str) -> StockLevel | None:
+        return self._state.catalog.levels.get((code, location_id))
+
+    def set_level(self, level: StockLevel) -> None:
+        self._writing().catalog.levels[(level.code, level.location_id)] = level
+
+    def levels(self, code: str) -> list[StockLevel]:
+        found = [level for (c, _), level in self._state.catalog.levels.items() if c == code]
+        return sorted(found, key=lambda level: level.location_id)
