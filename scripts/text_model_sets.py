@@ -173,6 +173,15 @@ def ukrainian(path: Path, name: str) -> LabelledSet:
     )
 
 
+def uci_reviews(path: Path, name: str) -> LabelledSet:
+    """UCI review sentences (Yelp and Amazon): ``negative`` or ``positive``, one sentence a row."""
+    rows = _rows(path)
+    sentiment = [SENTIMENTS.index(row["label"]) for row in rows]
+    return LabelledSet(
+        name, "en", [row["text"] for row in rows], sentiment=np.array(sentiment, dtype=np.int64)
+    )
+
+
 def parse_themes(cell: str) -> dict[str, str]:
     themes: dict[str, str] = {}
     for part in filter(None, (piece.strip() for piece in cell.split(";"))):
@@ -211,6 +220,7 @@ def training_sets(data: Path) -> list[LabelledSet]:
         goemotions(validation, data, "en", "en-goemotions-validation"),
         ukrainian(data / "uk-multi-train.csv", "uk-multi-train"),
         ukrainian(data / "uk-manual-binary.csv", "uk-manual-binary"),
+        uci_reviews(data / "en-uci-reviews-train.csv", "en-uci-reviews-train"),
         *(cx_comments(language, "train") for language in ("ru", "uk", "en")),
     ]
 
@@ -223,6 +233,7 @@ def test_sets(data: Path) -> list[LabelledSet]:
         goemotions(test, data, "ru", "ru-goemotions-test"),
         goemotions(test, data, "en", "en-goemotions-test"),
         ukrainian(data / "uk-multi-test.csv", "uk-multi-test"),
+        uci_reviews(data / "en-uci-reviews-test.csv", "en-uci-reviews-test"),
         *(cx_comments(language, "test") for language in ("ru", "uk", "en")),
     ]
 

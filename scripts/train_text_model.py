@@ -67,7 +67,8 @@ def main(argv: list[str] | None = None) -> int:
             out / "ngrams-heads.npz",
             result["heads"],
             idf=idf.astype(np.float16),
-            mixed_threshold=np.array(result["mixed_threshold"], dtype=np.float32),
+            mixed_threshold=np.array(result["mixed_threshold"][0], dtype=np.float32),
+            neutral_band=np.array(result["mixed_threshold"][1], dtype=np.float32),
             version=np.array(f"char-ngram-tfidf-heads/{VERSION}"),
         )
         summary["ngrams"] = result["report"]
@@ -96,7 +97,8 @@ def main(argv: list[str] | None = None) -> int:
         save_heads(
             out / "encoder-heads.npz",
             result["heads"],
-            mixed_threshold=np.array(result["mixed_threshold"], dtype=np.float32),
+            mixed_threshold=np.array(result["mixed_threshold"][0], dtype=np.float32),
+            neutral_band=np.array(result["mixed_threshold"][1], dtype=np.float32),
             version=np.array(f"e5-small-heads/{VERSION}"),
             encoder=np.array(ENCODER_NAME),
             **extra,
