@@ -238,15 +238,51 @@ def test_sets(data: Path) -> list[LabelledSet]:
     ]
 
 
+_STORES: dict[str, dict[str, np.ndarray]] = {}
+
+
+def _store(kind: str) -> dict[str, np.ndarray]:
+    """Every text this machine has embedded, by text: a clause met in two lists is embedded once."""
+    if kind not in _STORES:
+        path = CACHE / f"{kind}-by-text.npz"
+        store: dict[str, np.ndarray] = {}
+        if path.exists():
+            with np.load(path, allow_pickle=False) as saved:
+                store = dict(zip(saved["texts"].tolist(), saved["vectors"], strict=True))
+        _STORES[kind] = store
+    return _STORES[kind]
+
+
+def _save_store(kind: str) -> None:
+    store = _STORES[kind]
+    CACHE.mkdir(parents=True, exist_ok=True)
+    texts = list(store)
+    np.savez(
+        CACHE / f"{kind}-by-text.npz",
+        texts=np.array(texts),
+        vectors=np.vstack([store[t] for t in texts]) if texts else np.zeros((0, 0), np.float32),
+    )
+
+
 def cached(
     kind: str, texts: Sequence[str], embed: Callable[[Sequence[str]], np.ndarray]
 ) -> np.ndarray:
-    """Features of ``texts`` from the gitignored cache, computed once per distinct text list."""
+    """Features of ``texts`` from the gitignored cache: a list seen before at once, else each text
+    from the by-text store, embedding only those never seen."""
     digest = hashlib.sha256("\x1e".join([kind, *texts]).encode()).hexdigest()[:24]
     path = CACHE / f"{kind}-{digest}.npy"
+    store = _store(kind)
     if path.exists():
-        return np.load(path)
-    features = embed(texts)
+        features = np.load(path)
+        if any(t not in store for t in texts):
+            store.update(zip(texts, features, strict=True))
+            _save_store(kind)
+        return features
+    missing = sorted({t for t in texts if t not in store})
+    if missing:
+        store.update(zip(missing, embed(missing), strict=True))
+        _save_store(kind)
+    features = np.vstack([store[t] for t in texts]) if texts else embed(texts)
     CACHE.mkdir(parents=True, exist_ok=True)
     np.save(path, features)
     return features
