@@ -24,7 +24,7 @@ from heedful.adapters.text.clauses import split_clauses
 from heedful.adapters.text.decision import Rule, decide, words
 from heedful.adapters.text.heads import SENTIMENTS, Features, LinearHead
 from heedful.adapters.text.language import LANGUAGES, detect_language
-from heedful.adapters.text.themes import themes_named
+from heedful.adapters.text.themes import themes_named, themes_not_guessed
 from heedful.core.feedback.reading import CommentReading, Sentiment, ThemeReading
 
 _NEGATIVE, _NEUTRAL, _POSITIVE = (SENTIMENTS.index(label) for label in SENTIMENTS)
@@ -201,8 +201,13 @@ class HeadsReader:
         for i, clause in enumerate(clauses):
             if sum(ch.isalpha() for ch in clause) < _WORDLESS:
                 continue  # "...", "👍": a tone, maybe, but no subject
+            barred = themes_not_guessed(clause)
             for j, theme in enumerate(head.labels):
-                guessed = theme not in named_anywhere and per_clause[i, j] >= head.thresholds[j]
+                guessed = (
+                    theme not in named_anywhere
+                    and theme not in barred
+                    and per_clause[i, j] >= head.thresholds[j]
+                )
                 if guessed or theme in named[i]:
                     spoken.setdefault(theme, []).append(i)
         readings = []
