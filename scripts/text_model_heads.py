@@ -29,7 +29,7 @@ from scripts.text_model_sets import LabelledSet
 FOUR_WAY = ("negative", "neutral", "positive", "mixed")
 SEED = 20261124
 FOLDS = 4
-VERSION = "2026-11-24.2"
+VERSION = "2026-12-06"
 # Each family of sources gets this share of a head's training weight, whatever its size: the
 # 11,000 GoEmotions rows would otherwise drown the 470 Ukrainian and 1,050 CX ones, which are the
 # language and domain the product reads.

@@ -4,7 +4,8 @@
     .venv/bin/python -m scripts.train_text_model --only ngrams
 
 Reads only training data (``scripts/text_model_sets.training_sets``): CEDR train, GoEmotions'
-validation split (ru + en), the two Ukrainian training files and the ``train`` rows of the CX
+validation split (ru + en), the two Ukrainian training files, the UCI review sentences
+(``en-uci-reviews-train``) and the ``train`` rows of the CX
 comments. Embeddings are cached in ``.cache/text-model/`` (gitignored), so a second run takes
 seconds. Deterministic: fixed seeds, fixed fold assignment, solvers without randomness.
 

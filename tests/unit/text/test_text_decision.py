@@ -84,3 +84,16 @@ def test_courtesy_is_greeting_or_thanks_alone() -> None:
     assert is_courtesy("Thank you")
     assert not is_courtesy("Спасибо, всё было отлично")
     assert not is_courtesy("")
+
+
+def test_a_long_comment_is_read_by_its_first_and_last_clauses_and_not_whole() -> None:
+    from heedful.adapters.text.reader import kept_clauses, reads_whole
+
+    clauses = [f"clause number {i}" for i in range(20)]
+
+    kept = kept_clauses(clauses)
+
+    assert kept == clauses[:4] + clauses[-12:]
+    assert not reads_whole(kept)
+    assert reads_whole(["The staff were lovely", "but we waited forty minutes."])
+    assert not reads_whole(["One clause only."])
