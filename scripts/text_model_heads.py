@@ -17,9 +17,11 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from tqdm import tqdm
 
+from heedful.adapters.text import cues
 from heedful.adapters.text.clauses import split_clauses
+from heedful.adapters.text.decision import Rule, decide
 from heedful.adapters.text.heads import SENTIMENTS, LinearHead
-from heedful.adapters.text.reader import mixed_or_whole
+from heedful.adapters.text.reader import kept_clauses, reads_whole
 from heedful.adapters.text.themes import themes_named
 from heedful.core.feedback.reading import EMOTIONS, THEMES
 from scripts.text_model_sets import LabelledSet
@@ -27,11 +29,11 @@ from scripts.text_model_sets import LabelledSet
 FOUR_WAY = ("negative", "neutral", "positive", "mixed")
 SEED = 20261124
 FOLDS = 4
-VERSION = "2026-11-24.2"
+VERSION = "2026-12-06"
 # Each family of sources gets this share of a head's training weight, whatever its size: the
 # 11,000 GoEmotions rows would otherwise drown the 470 Ukrainian and 1,050 CX ones, which are the
 # language and domain the product reads.
-SENTIMENT_SHARES = {"goemotions": 1.0, "uk": 1.0, "cx": 2.0}
+SENTIMENT_SHARES = {"goemotions": 1.0, "uk": 1.0, "uci": 1.0, "cx": 2.0}
 EMOTION_SHARES = {"cedr": 1.0, "goemotions": 1.0, "cx": 0.6}
 # Inverse regularisation per reader and head, chosen by the cross-validated figures on the
 # training data (training.json), never on a test set: on standardised e5 vectors strong
@@ -55,7 +57,7 @@ class Rows:
 
 
 def family(name: str) -> str:
-    for key in ("goemotions", "cedr", "cx", "uk"):
+    for key in ("goemotions", "cedr", "cx", "uci", "uk"):
         if key in name:
             return key
     raise ValueError(name)
@@ -205,10 +207,11 @@ class Trainer:
             np.array(thresholds, dtype=np.float32),
         )
 
-    def mixed_threshold(self, cx: list[LabelledSet]) -> float:
-        """The clause score beyond which a clause counts as clearly positive or negative: the one
-        that reads the CX training comments best (four-way macro-F1, mean over languages), with
-        each comment and its clauses read by the sentiment model of the fold that left it out."""
+    def mixed_threshold(self, cx: list[LabelledSet]) -> tuple[float, float]:
+        """τ (a clause at |score| ≥ τ is a judgement) and θ (the neutral band of the overall
+        score) of the decision rule (``decision.py``): the pair that reads the CX training comments
+        best (four-way macro-F1, mean over languages), each comment and its clauses read by the
+        sentiment model of the fold that left it out, through the same cues as the reader."""
         # Every comment and its clauses read by the fold model that never saw the comment (nor,
         # through fold_keys, its clauses): read by the final model, a plain comment's clauses
         # agree with it too well and the threshold comes out too low.
@@ -222,25 +225,33 @@ class Trainer:
             probabilities = self.sentiment_folds[k].predict_proba(self.featurize(ordered))
             by_text.update(zip(ordered, probabilities, strict=True))
         # The same text in two folds' comments (a repeated "Смачно!") keeps one reading: rare.
-        best, best_f1 = 0.3, -1.0
-        for threshold in np.linspace(0.02, 0.6, 30):
-            per_language = []
-            for s in cx:
-                guess = []
-                for text in s.texts:
-                    parts = split_clauses(text)
-                    clauses = np.array([by_text[c] for c in parts])
-                    label, _ = mixed_or_whole(
-                        by_text[text], clauses, [len(c) for c in parts], float(threshold)
+        prepared = []
+        for s in cx:
+            rows = []
+            for text in s.texts:
+                parts = kept_clauses(split_clauses(text))
+                clauses = cues.pull(parts, text, np.array([by_text[c] for c in parts]))
+                whole = cues.pull_whole(text, by_text[text]) if reads_whole(parts) else None
+                rows.append((whole, clauses, parts))
+            prepared.append((s.overall, rows))
+        best, best_f1 = (0.3, 0.2), -1.0
+        for polar in np.linspace(0.1, 0.6, 11):
+            for band in (0.1, 0.15, 0.2, 0.25, 0.3, 0.4):
+                rule = Rule(float(polar), band)
+                per_language = []
+                for overall, rows in prepared:
+                    guess = [decide(w, c, p, rule)[0].value for w, c, p in rows]
+                    per_language.append(
+                        f1_score(overall, guess, labels=list(FOUR_WAY), average="macro")
                     )
-                    guess.append(label.value)
-                per_language.append(
-                    f1_score(s.overall, guess, labels=list(FOUR_WAY), average="macro")
-                )
-            f1 = float(np.mean(per_language))
-            if f1 > best_f1:
-                best, best_f1 = float(threshold), f1
-        self.report["mixed_threshold"] = {"value": best, "cv_four_way_macro_f1": round(best_f1, 3)}
+                f1 = float(np.mean(per_language))
+                if f1 > best_f1:
+                    best, best_f1 = (round(float(polar), 3), band), f1
+        self.report["mixed_threshold"] = {
+            "value": best[0],
+            "neutral_band": best[1],
+            "cv_four_way_macro_f1": round(best_f1, 3),
+        }
         return best
 
     def features(self, s: LabelledSet) -> Any:

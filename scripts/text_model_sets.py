@@ -173,6 +173,15 @@ def ukrainian(path: Path, name: str) -> LabelledSet:
     )
 
 
+def uci_reviews(path: Path, name: str) -> LabelledSet:
+    """UCI review sentences (Yelp and Amazon): ``negative`` or ``positive``, one sentence a row."""
+    rows = _rows(path)
+    sentiment = [SENTIMENTS.index(row["label"]) for row in rows]
+    return LabelledSet(
+        name, "en", [row["text"] for row in rows], sentiment=np.array(sentiment, dtype=np.int64)
+    )
+
+
 def parse_themes(cell: str) -> dict[str, str]:
     themes: dict[str, str] = {}
     for part in filter(None, (piece.strip() for piece in cell.split(";"))):
@@ -211,6 +220,7 @@ def training_sets(data: Path) -> list[LabelledSet]:
         goemotions(validation, data, "en", "en-goemotions-validation"),
         ukrainian(data / "uk-multi-train.csv", "uk-multi-train"),
         ukrainian(data / "uk-manual-binary.csv", "uk-manual-binary"),
+        uci_reviews(data / "en-uci-reviews-train.csv", "en-uci-reviews-train"),
         *(cx_comments(language, "train") for language in ("ru", "uk", "en")),
     ]
 
@@ -223,19 +233,56 @@ def test_sets(data: Path) -> list[LabelledSet]:
         goemotions(test, data, "ru", "ru-goemotions-test"),
         goemotions(test, data, "en", "en-goemotions-test"),
         ukrainian(data / "uk-multi-test.csv", "uk-multi-test"),
+        uci_reviews(data / "en-uci-reviews-test.csv", "en-uci-reviews-test"),
         *(cx_comments(language, "test") for language in ("ru", "uk", "en")),
     ]
+
+
+_STORES: dict[str, dict[str, np.ndarray]] = {}
+
+
+def _store(kind: str) -> dict[str, np.ndarray]:
+    """Every text this machine has embedded, by text: a clause met in two lists is embedded once."""
+    if kind not in _STORES:
+        path = CACHE / f"{kind}-by-text.npz"
+        store: dict[str, np.ndarray] = {}
+        if path.exists():
+            with np.load(path, allow_pickle=False) as saved:
+                store = dict(zip(saved["texts"].tolist(), saved["vectors"], strict=True))
+        _STORES[kind] = store
+    return _STORES[kind]
+
+
+def _save_store(kind: str) -> None:
+    store = _STORES[kind]
+    CACHE.mkdir(parents=True, exist_ok=True)
+    texts = list(store)
+    np.savez(
+        CACHE / f"{kind}-by-text.npz",
+        texts=np.array(texts),
+        vectors=np.vstack([store[t] for t in texts]) if texts else np.zeros((0, 0), np.float32),
+    )
 
 
 def cached(
     kind: str, texts: Sequence[str], embed: Callable[[Sequence[str]], np.ndarray]
 ) -> np.ndarray:
-    """Features of ``texts`` from the gitignored cache, computed once per distinct text list."""
+    """Features of ``texts`` from the gitignored cache: a list seen before at once, else each text
+    from the by-text store, embedding only those never seen."""
     digest = hashlib.sha256("\x1e".join([kind, *texts]).encode()).hexdigest()[:24]
     path = CACHE / f"{kind}-{digest}.npy"
+    store = _store(kind)
     if path.exists():
-        return np.load(path)
-    features = embed(texts)
+        features = np.load(path)
+        if any(t not in store for t in texts):
+            store.update(zip(texts, features, strict=True))
+            _save_store(kind)
+        return features
+    missing = sorted({t for t in texts if t not in store})
+    if missing:
+        store.update(zip(missing, embed(missing), strict=True))
+        _save_store(kind)
+    features = np.vstack([store[t] for t in texts]) if texts else embed(texts)
     CACHE.mkdir(parents=True, exist_ok=True)
     np.save(path, features)
     return features

@@ -4,7 +4,8 @@
     .venv/bin/python -m scripts.train_text_model --only ngrams
 
 Reads only training data (``scripts/text_model_sets.training_sets``): CEDR train, GoEmotions'
-validation split (ru + en), the two Ukrainian training files and the ``train`` rows of the CX
+validation split (ru + en), the two Ukrainian training files, the UCI review sentences
+(``en-uci-reviews-train``) and the ``train`` rows of the CX
 comments. Embeddings are cached in ``.cache/text-model/`` (gitignored), so a second run takes
 seconds. Deterministic: fixed seeds, fixed fold assignment, solvers without randomness.
 
@@ -67,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
             out / "ngrams-heads.npz",
             result["heads"],
             idf=idf.astype(np.float16),
-            mixed_threshold=np.array(result["mixed_threshold"], dtype=np.float32),
+            mixed_threshold=np.array(result["mixed_threshold"][0], dtype=np.float32),
+            neutral_band=np.array(result["mixed_threshold"][1], dtype=np.float32),
             version=np.array(f"char-ngram-tfidf-heads/{VERSION}"),
         )
         summary["ngrams"] = result["report"]
@@ -96,7 +98,8 @@ def main(argv: list[str] | None = None) -> int:
         save_heads(
             out / "encoder-heads.npz",
             result["heads"],
-            mixed_threshold=np.array(result["mixed_threshold"], dtype=np.float32),
+            mixed_threshold=np.array(result["mixed_threshold"][0], dtype=np.float32),
+            neutral_band=np.array(result["mixed_threshold"][1], dtype=np.float32),
             version=np.array(f"e5-small-heads/{VERSION}"),
             encoder=np.array(ENCODER_NAME),
             **extra,

@@ -121,7 +121,7 @@ def test_each_reading_names_the_model_that_made_it(reader: HeadsReader) -> None:
     reading = reader.read("Fine.")
 
     assert reading.model == reader.name
-    assert reader.name.endswith("2026-11-24.2")
+    assert reader.name.endswith("2026-12-06")
 
 
 def test_the_readers_satisfy_the_core_port(reader: HeadsReader) -> None:
@@ -144,3 +144,11 @@ def test_a_lazy_reader_loads_the_model_on_its_first_comment() -> None:
 def test_a_comment_without_words_speaks_of_no_theme(reader: HeadsReader) -> None:
     for text in ("...", "👍👍👍", "!!!"):
         assert reader.read(text).themes == ()
+
+
+def test_a_restaurant_hall_is_not_a_hotel_room(reader: HeadsReader) -> None:
+    for text in ("В зале было шумно и душно.", "The dining room was noisy.", "У залі було шумно."):
+        themes = {t.theme for t in reader.read(text).themes}
+
+        assert "room" not in themes
+        assert "atmosphere" in themes

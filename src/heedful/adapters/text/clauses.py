@@ -24,6 +24,18 @@ _SPLIT = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?…;])\s+|\n+")
+# A period after these is no sentence end when the text goes on in lower case or with a digit:
+# "Т. к. номер не был готов", "и т. д. и т. п.", "e.g. the pool", "ждали 2 ч. потом ушли".
+# A one-letter word before a period ("т.", "к.", "e.", "g.") counts as an abbreviation too.
+_ABBREVIATIONS = frozenset(
+    str.split(
+        "т тк те тд тп тч тн др пр см напр стр ул пл г гг руб коп мин макс тыс млн ч шт кв "
+        "зв ін вул грн тис хв год див напр прибл "
+        "eg ie etc vs mr mrs ms dr st no approx min max incl esp"
+    )
+)
+_ABBREVIATION_BEFORE = re.compile(r"(?:^|[^\w.])((?:\w\.\s?){0,3}\w+)\.$")
+_GOES_ON = re.compile(r"\s+(?:[a-zа-яёіїєґ0-9]|\w\.)")
 _LEADING_CONTRAST = re.compile(
     r"^(although|though|while|even though|хотя|хоча|несмотря на то,? что|незважаючи на те,? що)\b",
     re.IGNORECASE,
@@ -36,7 +48,7 @@ _MIN_LETTERS = 3
 def split_clauses(text: str) -> list[str]:
     """The clauses of ``text`` in order, stripped; none for a blank text."""
     clauses: list[str] = []
-    for sentence in _SENTENCE_END.split(text.strip()):
+    for sentence in sentences(text.strip()):
         for piece in _split_sentence(sentence.strip()):
             part = piece.strip(" ,;:—–-")
             if not part:
@@ -46,6 +58,28 @@ def split_clauses(text: str) -> list[str]:
             else:
                 clauses.append(part)
     return clauses or ([text.strip()] if text.strip() else [])
+
+
+def sentences(text: str) -> list[str]:
+    """``text`` cut at its sentence ends, not after an abbreviation the sentence goes on from."""
+    out: list[str] = []
+    start = 0
+    for end in _SENTENCE_END.finditer(text):
+        if _abbreviation_ends(text[start : end.start()]) and _GOES_ON.match(text, end.start()):
+            continue
+        out.append(text[start : end.start()])
+        start = end.end()
+    out.append(text[start:])
+    return [sentence for sentence in out if sentence.strip()]
+
+
+def _abbreviation_ends(before: str) -> bool:
+    match = _ABBREVIATION_BEFORE.search(before)
+    if match is None:
+        return False
+    word = re.sub(r"[\s.]", "", match.group(1)).lower()
+    last = match.group(1).split(".")[-1].strip().lower()
+    return len(last) == 1 or word in _ABBREVIATIONS or last in _ABBREVIATIONS
 
 
 def _split_sentence(sentence: str) -> list[str]:

@@ -45,5 +45,6 @@ def encoder_heads(
         emotions=heads["emotions"],
         themes=heads["themes"],
         mixed_threshold=float(arrays["mixed_threshold"]),
+        neutral_band=float(arrays.get("neutral_band", 0.2)),
         emotion_partner=partner,
     )

@@ -38,5 +38,6 @@ def build_fallback_reader(path: Path = NGRAM_WEIGHTS) -> HeadsReader:
             emotions=heads["emotions"],
             themes=heads["themes"],
             mixed_threshold=float(arrays["mixed_threshold"]),
+            neutral_band=float(arrays.get("neutral_band", 0.2)),
         ),
     )

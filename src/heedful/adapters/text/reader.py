@@ -1,11 +1,15 @@
 """One comment's reading from its clauses: the part both readers share, whatever their features.
 
 Each clause gets sentiment probabilities (negative, neutral, positive), emotion and theme
-probabilities from linear heads. The comment is MIXED when one clause is clearly positive and
-another clearly negative; otherwise its sentiment is that of the whole comment read at once (in
-cross-validation on the CX training comments this beat averaging the clauses by 5 points of
-macro-F1: "Not bad at all, but" reads better whole). Each theme takes the sentiment of the clauses
-that speak of it.
+probabilities from linear heads; a comment of a few clauses is also read whole. A few set phrases
+the encoder misreads pull the clauses they are in (``cues.py``); the label and score then follow
+the rule of ``decision.py`` (ADR 0032): "mixed" only for two substantive opposite judgements, an
+overall score for the rest. Each theme takes the sentiment of the clauses that speak of it.
+
+Long comments are read by their clauses only (the whole, past ``_WHOLE_WORDS`` words or
+``_WHOLE_CLAUSES`` clauses, would cost as much again and says little the clauses do not), and of
+a comment of more than ``_MAX_CLAUSES`` clauses the first ``_HEAD_CLAUSES`` and the last ones are
+read: a review's verdict is at its start and, above all, its end.
 """
 
 from __future__ import annotations
@@ -15,15 +19,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from heedful.adapters.text import cues
 from heedful.adapters.text.clauses import split_clauses
+from heedful.adapters.text.decision import Rule, decide, words
 from heedful.adapters.text.heads import SENTIMENTS, Features, LinearHead
 from heedful.adapters.text.language import LANGUAGES, detect_language
-from heedful.adapters.text.themes import themes_named
+from heedful.adapters.text.themes import themes_named, themes_not_guessed
 from heedful.core.feedback.reading import CommentReading, Sentiment, ThemeReading
 
 _NEGATIVE, _NEUTRAL, _POSITIVE = (SENTIMENTS.index(label) for label in SENTIMENTS)
 # A clause with fewer letters than this names no theme.
 _WORDLESS = 3
+_WHOLE_CLAUSES = 4
+_WHOLE_WORDS = 80
+_MAX_CLAUSES = 16
+_HEAD_CLAUSES = 4
 
 
 @dataclass(frozen=True)
@@ -33,6 +43,8 @@ class Heads:
     themes: LinearHead
     # A clause is clearly positive (negative) for MIXED at a score of at least this (minus it).
     mixed_threshold: float
+    # |overall score| below which a comment that is not mixed is neutral (ADR 0032).
+    neutral_band: float = 0.2
     # A second opinion on emotions from other features (the encoder reader asks the n-gram
     # heads): the two probabilities are averaged, for the languages where that reads better.
     emotion_partner: EmotionPartner | None = None
@@ -71,33 +83,34 @@ class HeadsReader:
         given = list(languages) if languages is not None else [None] * len(texts)
         if len(given) != len(texts):
             raise ValueError("one language (or None) per text")
-        per_comment = [split_clauses(text) for text in texts]
+        per_comment = [kept_clauses(split_clauses(text)) for text in texts]
         spoken = [_language(text, language) for text, language in zip(texts, given, strict=True)]
         # The clauses, then each comment of more than one clause whole: one batch through the
         # featuriser and each head, since per-comment calls cost far more.
         clauses = [clause for parts in per_comment for clause in parts]
-        wholes = [text for text, parts in zip(texts, per_comment, strict=True) if len(parts) > 1]
+        wholes = [
+            text for text, parts in zip(texts, per_comment, strict=True) if reads_whole(parts)
+        ]
         of_clauses = [lang for lang, parts in zip(spoken, per_comment, strict=True) for _ in parts]
         of_wholes = [
-            lang for lang, parts in zip(spoken, per_comment, strict=True) if len(parts) > 1
+            lang for lang, parts in zip(spoken, per_comment, strict=True) if reads_whole(parts)
         ]
         sentiment, emotions, themes = self._probabilities(
             [*clauses, *wholes], [*of_clauses, *of_wholes]
         )
         readings: list[CommentReading] = []
         start, whole = 0, len(clauses)
-        for parts, language in zip(per_comment, spoken, strict=True):
+        for text, parts, language in zip(texts, per_comment, spoken, strict=True):
             stop = start + len(parts)
-            if len(parts) > 1:
-                overall, whole = sentiment[whole], whole + 1
-            else:
-                overall = sentiment[start] if parts else sentiment[:0].sum(axis=0)
+            overall = None
+            if reads_whole(parts):
+                overall, whole = cues.pull_whole(text, sentiment[whole]), whole + 1
             readings.append(
                 self._comment(
                     parts,
                     language,
                     overall,
-                    sentiment[start:stop],
+                    cues.pull(parts, text, sentiment[start:stop]),
                     emotions[start:stop],
                     themes[start:stop],
                 )
@@ -130,37 +143,50 @@ class HeadsReader:
         self,
         clauses: list[str],
         language: str,
-        overall: np.ndarray,
+        overall: np.ndarray | None,
         sentiment: np.ndarray,
         emotions: np.ndarray,
         themes: np.ndarray,
     ) -> CommentReading:
         if not clauses:
             return CommentReading(language, Sentiment.NEUTRAL, 0.0, model=self._name)
-        label, score = mixed_or_whole(
-            overall, sentiment, [len(c) for c in clauses], self._heads.mixed_threshold
+        heads = self._heads
+        label, score = decide(
+            overall, sentiment, clauses, Rule(heads.mixed_threshold, heads.neutral_band)
         )
         return CommentReading(
             language=language,
             sentiment=label,
             score=score,
-            emotions=self._emotions(emotions, language),
+            emotions=self._emotions(emotions, language, " ".join(clauses), score),
             themes=self._themes(clauses, sentiment, themes),
             model=self._name,
         )
 
-    def _emotions(self, per_clause: np.ndarray, language: str) -> dict[str, float]:
-        # A comment feels what its most feeling clause feels.
+    def _emotions(
+        self, per_clause: np.ndarray, language: str, text: str, score: float
+    ) -> dict[str, float]:
+        # A comment feels what its most feeling clause feels ...
         strongest = per_clause.max(axis=0)
         head, partner = self._heads.emotions, self._heads.emotion_partner
         floors = head.thresholds
         if partner is not None and language in partner.languages:
             floors = partner.thresholds
-        return {
+        named = {
             label: round(float(p), 3)
             for label, p, floor in zip(head.labels, strongest, floors, strict=True)
             if p >= floor
         }
+        # ... unless its words say otherwise: rudeness is anger, fear needs a word of fear, and a
+        # comment that is clearly unhappy (happy) shows no joy (no anger, annoyance, letdown).
+        for label, least in cues.emotion_floors(text).items():
+            named[label] = max(named.get(label, 0.0), least)
+        unfelt = {label for label in named if cues.needs_word(label, text)}
+        if score <= -self._heads.neutral_band:
+            unfelt |= {"joy", "gratitude"}
+        elif score >= self._heads.neutral_band:
+            unfelt |= {"anger", "annoyance", "disappointment"}
+        return {label: p for label, p in named.items() if label not in unfelt}
 
     def _themes(
         self, clauses: list[str], sentiment: np.ndarray, per_clause: np.ndarray
@@ -175,8 +201,13 @@ class HeadsReader:
         for i, clause in enumerate(clauses):
             if sum(ch.isalpha() for ch in clause) < _WORDLESS:
                 continue  # "...", "👍": a tone, maybe, but no subject
+            barred = themes_not_guessed(clause)
             for j, theme in enumerate(head.labels):
-                guessed = theme not in named_anywhere and per_clause[i, j] >= head.thresholds[j]
+                guessed = (
+                    theme not in named_anywhere
+                    and theme not in barred
+                    and per_clause[i, j] >= head.thresholds[j]
+                )
                 if guessed or theme in named[i]:
                     spoken.setdefault(theme, []).append(i)
         readings = []
@@ -193,21 +224,17 @@ class HeadsReader:
         return tuple(readings)
 
 
-def mixed_or_whole(
-    overall: np.ndarray, clauses: np.ndarray, lengths: Sequence[int], threshold: float
-) -> tuple[Sentiment, float]:
-    """The comment's sentiment and score from the whole comment's and its clauses' probabilities.
+def kept_clauses(clauses: list[str]) -> list[str]:
+    """The clauses read of a very long comment: its first few and its last ones."""
+    if len(clauses) <= _MAX_CLAUSES:
+        return clauses
+    tail = _MAX_CLAUSES - _HEAD_CLAUSES
+    return [*clauses[:_HEAD_CLAUSES], *clauses[-tail:]]
 
-    MIXED when one clause scores at least ``threshold`` and another at most ``-threshold``; its
-    score is then the clauses' scores averaged by length. Otherwise the whole comment decides."""
-    scores = clauses[:, _POSITIVE] - clauses[:, _NEGATIVE]
-    if len(scores) > 1 and scores.max() >= threshold and scores.min() <= -threshold:
-        weights = np.maximum(np.asarray(lengths, dtype=np.float32), 1.0)
-        return Sentiment.MIXED, _clip(float((scores * weights).sum() / weights.sum()))
-    return (
-        Sentiment(SENTIMENTS[int(overall.argmax())]),
-        _clip(float(overall[_POSITIVE] - overall[_NEGATIVE])),
-    )
+
+def reads_whole(clauses: list[str]) -> bool:
+    """Whether a comment is also read whole: when it has a few clauses, not one or many."""
+    return 1 < len(clauses) <= _WHOLE_CLAUSES and sum(words(c) for c in clauses) <= _WHOLE_WORDS
 
 
 def _language(text: str, given: str | None) -> str:
