@@ -21,10 +21,10 @@ from heedful.adapters.text import LazyReader
 from heedful.adapters.unsubscribe import UnsubscribeLinks
 from heedful.config import SECRET_SETTINGS, Settings
 from heedful.core.conversations.reply_templates import REPLY_TEMPLATES
+from heedful.core.engine.relay import Relay
 from heedful.core.feedback.message_templates import SURVEY_TEMPLATES
 from heedful.core.feedback.reading import CommentReader
 from heedful.core.outreach.default_templates import DEFAULT_TEMPLATES
-from heedful.core.outreach.relay import Relay
 from heedful.core.playbooks.message_templates import PLAYBOOK_TEMPLATES
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.throttle import RateLimits

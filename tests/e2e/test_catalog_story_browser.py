@@ -22,9 +22,9 @@ from heedful.core.customers.commands import NewIdentity
 from heedful.core.customers.handlers import add_identity
 from heedful.core.customers.identities import IdentityKind
 from heedful.core.engine.reactions import process_events
+from heedful.core.engine.relay import Relay
 from heedful.core.events.handlers import accept_events
 from heedful.core.outreach.default_templates import DEFAULT_TEMPLATES
-from heedful.core.outreach.relay import Relay
 from heedful.core.shared.clock import FrozenClock
 
 

@@ -27,7 +27,7 @@ from heedful.bootstrap import Container
 from heedful.core.conversations.canned_reply_handlers import CannedReplyIn, save_canned_reply
 from heedful.core.conversations.reply_templates import REPLY_TEMPLATES
 from heedful.core.customers.identities import IdentityKind
-from heedful.core.outreach.relay import Relay
+from heedful.core.engine.relay import Relay
 from heedful.core.shared.clock import FrozenClock
 
 PHONE: ViewportSize = {"width": 390, "height": 844}

@@ -40,10 +40,10 @@ from heedful.core.customers.consent import Purpose
 from heedful.core.customers.handlers import record_consent
 from heedful.core.customers.identities import IdentityKind
 from heedful.core.engine.reactions import process_events
+from heedful.core.engine.relay import Relay
 from heedful.core.engine.timers import fire_due_timers
 from heedful.core.feedback.model import SurveyKind, SurveyText, Touchpoint
 from heedful.core.feedback.surveys import DefineSurvey, define_survey
-from heedful.core.outreach.relay import Relay
 from heedful.core.promises.model import PromiseKind, PromiseState
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.errors import NotFound

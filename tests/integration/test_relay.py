@@ -20,9 +20,9 @@ from heedful.core.customers.commands import NewIdentity, RecordConsent
 from heedful.core.customers.consent import Purpose
 from heedful.core.customers.handlers import add_identity, record_consent
 from heedful.core.customers.identities import IdentityKind
+from heedful.core.engine.relay import Relay
 from heedful.core.outreach.default_templates import DEFAULT_TEMPLATES
 from heedful.core.outreach.outbox import Message, MessageStatus
-from heedful.core.outreach.relay import Relay
 from heedful.core.promises.model import PromiseState
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.ids import new_id

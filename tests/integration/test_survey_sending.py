@@ -14,11 +14,11 @@ from heedful.adapters.channels.smtp import SmtpSender
 from heedful.adapters.survey_links import SurveyLinkSigner, WithSurveyLinks
 from heedful.bootstrap import Container
 from heedful.core.engine.reactions import process_events
+from heedful.core.engine.relay import Relay
 from heedful.core.events.model import BusinessEvent
 from heedful.core.feedback.message_templates import SURVEY_TEMPLATES
 from heedful.core.feedback.model import SurveyKind
 from heedful.core.outreach.outbox import MessageStatus
-from heedful.core.outreach.relay import Relay
 from heedful.core.playbooks import handlers as playbooks
 from heedful.core.shared.clock import FrozenClock
 

@@ -21,12 +21,12 @@ from heedful.core.customers.handlers import create_customer, record_consent
 from heedful.core.customers.identities import IdentityKind
 from heedful.core.customers.model import Customer
 from heedful.core.engine.reactions import EngineReport, process_events
+from heedful.core.engine.relay import Relay, RelayReport
 from heedful.core.engine.timers import TimerReport, fire_due_timers
 from heedful.core.events.model import BusinessEvent
-from heedful.core.outreach.envelope import Envelope, SendFailed
+from heedful.core.outreach.envelope import Composed, Envelope, SendFailed
 from heedful.core.outreach.outbox import Message
 from heedful.core.outreach.policy import ContactRules
-from heedful.core.outreach.relay import Composed, Relay, RelayReport
 from heedful.core.promises.handlers import MakePromise, make_promise
 from heedful.core.promises.model import Promise, PromiseKind, WantedItem
 from heedful.core.shared.ids import new_id

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from heedful.core.outreach.relay import Composed, Composer
+from heedful.core.outreach.envelope import Composed, Composer
 
 _SALT = "heedful.survey"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from heedful.adapters.channels.rendering import TemplateComposer
-from heedful.core.outreach.relay import Composed
+from heedful.core.outreach.envelope import Composed
 from heedful.core.outreach.templates import MessageTemplate
 
 

@@ -1,17 +1,36 @@
 """Outreach: what Heedful tells customers, through which channel, and when it may."""
 
 from heedful.core.outreach.default_templates import DEFAULT_TEMPLATES
+from heedful.core.outreach.envelope import Composed, Composer, Envelope, Sender, SendFailed
 from heedful.core.outreach.handlers import list_messages
 from heedful.core.outreach.outbox import Message, MessageStatus
-from heedful.core.outreach.policy import Suppress, choose_channel
+from heedful.core.outreach.policy import (
+    WRITTEN_CHANNELS,
+    Cap,
+    ContactRules,
+    Hold,
+    Suppress,
+    choose_channel,
+    decide,
+)
 from heedful.core.outreach.templates import MessageTemplate
 
 __all__ = [
     "DEFAULT_TEMPLATES",
+    "WRITTEN_CHANNELS",
+    "Cap",
+    "Composed",
+    "Composer",
+    "ContactRules",
+    "Envelope",
+    "Hold",
     "Message",
     "MessageStatus",
     "MessageTemplate",
+    "SendFailed",
+    "Sender",
     "Suppress",
     "choose_channel",
+    "decide",
     "list_messages",
 ]

@@ -7,6 +7,7 @@ later could help; the relay, not the channel, decides when and how often to try 
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -52,3 +53,20 @@ class Sender(Protocol):
     def send(self, envelope: Envelope) -> str:
         """Send one message; return the provider's reference or raise SendFailed."""
         ...
+
+
+# The composing port: a message's template filled in, in the first language that has it.
+@dataclass(frozen=True)
+class Composed:
+    language: str
+    subject: str
+    text: str
+    html: str | None
+
+
+class Composer(Protocol):
+    """Chooses the template in the first language that has it and fills it in."""
+
+    def compose(
+        self, template_key: str, languages: Sequence[str], context: Mapping[str, object]
+    ) -> Composed: ...

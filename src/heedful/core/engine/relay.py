@@ -1,5 +1,8 @@
 """The relay: takes ready messages from the outbox one by one and ends each of them.
 
+It is the engine's third loop (events, timers, messages): what a message was sent for (a
+promise kept by telling her) is written here, above both the outreach and promises rooms.
+
 Each message is claimed (locked), decided, sent and recorded in one transaction, so a worker
 killed half-way leaves the message waiting and another worker sends it. A message whose handling
 raises (not a channel's refusal: a bug, data the template or the database cannot take) has its
@@ -15,7 +18,7 @@ import copy
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from heedful.core.access import SYSTEM, load_customer
 from heedful.core.customers import (
@@ -34,13 +37,17 @@ from heedful.core.dead_letters import (
     first_failure,
     note_failure,
 )
-from heedful.core.outreach.envelope import Envelope, Sender, SendFailed
-from heedful.core.outreach.outbox import Message, MessageStatus
-from heedful.core.outreach.policy import (
+from heedful.core.outreach import (
     WRITTEN_CHANNELS,
     Cap,
+    Composer,
     ContactRules,
+    Envelope,
     Hold,
+    Message,
+    MessageStatus,
+    Sender,
+    SendFailed,
     Suppress,
     decide,
 )
@@ -55,23 +62,6 @@ from heedful.core.promises import (
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import HeedfulError, NotFound
 from heedful.core.unit_of_work import UnitOfWork
-
-
-@dataclass(frozen=True)
-class Composed:
-    language: str
-    subject: str
-    text: str
-    html: str | None
-
-
-class Composer(Protocol):
-    """Chooses the template in the first language that has it and fills it in."""
-
-    def compose(
-        self, template_key: str, languages: Sequence[str], context: Mapping[str, object]
-    ) -> Composed: ...
-
 
 # Messages claimed per read of the outbox. Each is still decided, sent and recorded in its own
 # transaction (one failing is set aside alone); the batch shares the claim and the disk flush.
