@@ -9,8 +9,9 @@ import pytest
 from fakes import FakeUnitOfWork
 from unit.events.event_samples import stock_changed, with_data
 
+from heedful.core.events.fields import DataField, EventType, ValueKind
 from heedful.core.events.handlers import MAX_BATCH, accept_events, purge_events
-from heedful.core.events.types import EVENT_TYPES, DataField, EventType, ValueKind, register
+from heedful.core.events.types import EVENT_TYPES, register
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.errors import InvalidInput
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from heedful.core.events.bounds import MAX_DATA_BYTES, MAX_DATA_DEPTH, check_data_bounds
 from heedful.core.events.cloudevents import InvalidEvent, parse_event
-from heedful.core.events.types import DataProblem
+from heedful.core.events.fields import DataProblem
 from heedful.entrypoints.body_limits import MAX_JSON_DEPTH, too_deep
 
 

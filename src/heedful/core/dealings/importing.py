@@ -13,16 +13,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from heedful.core.access import Actor, Permission
 from heedful.core.customers import Customer, IdentityKind, guess_kind, normalise_identity
 from heedful.core.dealings.model import BookingStatus, OrderStatus
+from heedful.core.dealings.row_cells import Problems, Reading
 from heedful.core.events import BusinessEvent, data_problem, parse_timestamp
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import InvalidInput
@@ -38,7 +38,6 @@ from heedful.core.shared.ports import UnitOfWorkShape
 
 _CUSTOMER_ID_PREFIX = "cus_"
 _FALLBACK_KINDS = (IdentityKind.LOYALTY_CARD, IdentityKind.EXTERNAL)
-_TEXT_WIDTH = 200
 
 
 class _Customers(Protocol):
@@ -145,116 +144,6 @@ HISTORY = FileKind(
 FILE_KINDS = {kind.name: kind for kind in (BOOKINGS, ORDERS, ACCOUNTS, HISTORY)}
 
 
-class _Problems:
-    """Every reason a row is refused, gathered before it is refused once."""
-
-    def __init__(self) -> None:
-        self.found: list[tuple[str, str]] = []
-
-    def add(self, column: str, reason: str) -> None:
-        self.found.append((column, reason))
-
-    def raise_any(self) -> None:
-        if self.found:
-            columns = ", ".join(dict.fromkeys(column for column, _ in self.found))
-            reasons = "; ".join(f"{column}: {reason}" for column, reason in self.found)
-            raise InvalidInput(reasons, field=columns)
-
-
-@dataclass
-class _Reading:
-    row: Mapping[str, str]
-    zone: ZoneInfo | None
-    problems: _Problems
-
-    def text(self, column: str, *, required: bool = False) -> str:
-        try:
-            value = cell(self.row, column)
-        except InvalidInput as exc:
-            self.problems.add(column, exc.message)
-            return ""
-        if required and not value:
-            self.problems.add(column, "is required")
-        if len(value) > _TEXT_WIDTH:
-            self.problems.add(column, f"is longer than {_TEXT_WIDTH} characters")
-        return value[:_TEXT_WIDTH]
-
-    def time(self, column: str, *, required: bool = False) -> str | None:
-        """An RFC 3339 time, or a local 'YYYY-MM-DD HH:MM' in the location's zone (PMS exports)."""
-        value = self.text(column, required=required)
-        if not value:
-            return None
-        parsed = parse_timestamp(value)
-        if parsed is None:
-            try:
-                local = datetime.fromisoformat(value)
-            except ValueError:
-                local = None
-            if local is not None and local.tzinfo is None:
-                if self.zone is None:
-                    return None  # local to a location the row does not name: said there
-                parsed = local.replace(tzinfo=self.zone)
-        if parsed is None:
-            self.problems.add(column, "must be a time such as 2026-02-12T14:00:00+02:00")
-            return None
-        return parsed.isoformat()
-
-    def day(self, column: str) -> str | None:
-        value = self.text(column)
-        if not value:
-            return None
-        try:
-            return date.fromisoformat(value).isoformat()
-        except ValueError:
-            self.problems.add(column, "must be a day written YYYY-MM-DD")
-            return None
-
-    def number(self, column: str, *, required: bool = False, whole: bool = False) -> Any:
-        value = self.text(column, required=required).replace(" ", "").replace(",", ".")
-        if not value:
-            return None
-        try:
-            number = float(value)
-        except ValueError:
-            number = math.nan
-        if whole:
-            if not number.is_integer() or number < 0:
-                self.problems.add(column, "must be a whole number, 0 or more")
-                return None
-            return int(number)
-        if not math.isfinite(number):
-            self.problems.add(column, "must be a number such as 12.50")
-            return None
-        return int(number) if number.is_integer() else number
-
-    def items(self, column: str) -> list[Any] | None:
-        value = self.text_long(column)
-        if not value:
-            return None
-        try:
-            items = json.loads(value)
-        except ValueError:
-            items = None
-        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-            self.problems.add(column, 'must be a JSON list of objects, e.g. [{"item": "latte"}]')
-            return None
-        return items
-
-    def text_long(self, column: str) -> str:
-        try:
-            return cell(self.row, column)
-        except InvalidInput as exc:
-            self.problems.add(column, exc.message)
-            return ""
-
-    def choice(self, column: str, allowed: Iterable[str], default: str | None = None) -> str:
-        value = self.text(column).casefold() or (default or "")
-        allowed = tuple(allowed)
-        if value not in allowed:
-            self.problems.add(column, f"must be one of {', '.join(allowed)}")
-        return value
-
-
 def import_dealings(
     kind: FileKind,
     rows: Iterable[Row],
@@ -272,10 +161,10 @@ def import_dealings(
     reader = _ROWS[kind.name]
 
     def import_row(row: Mapping[str, str]) -> Outcome:
-        problems = _Problems()
+        problems = Problems()
         customer_id = _customer(cell(row, "customer"), uow, actor, problems)
         place = _place(cell(row, "location"), places, problems)
-        reading = _Reading(row, ZoneInfo(place.time_zone) if place else None, problems)
+        reading = Reading(row, ZoneInfo(place.time_zone) if place else None, problems)
         made = reader(reading)
         for event_type, _, data in made:
             # The event's own check, as at the API: a row can never store what ingest refuses.
@@ -309,7 +198,7 @@ def _row_id(event_type: str, row: Mapping[str, str], index: int) -> str:
     return hashlib.sha256(f"{event_type}|{index}|{content}".encode()).hexdigest()[:40]
 
 
-def _customer(value: str, uow: ImportWork, actor: Actor, problems: _Problems) -> str | None:
+def _customer(value: str, uow: ImportWork, actor: Actor, problems: Problems) -> str | None:
     """Found by id, e-mail, phone, card or external id, among the customers the importer sees."""
     if not value:
         problems.add("customer", "say whose it is: an id, e-mail, phone or card")
@@ -331,7 +220,7 @@ def _customer(value: str, uow: ImportWork, actor: Actor, problems: _Problems) ->
     return None
 
 
-def _place(value: str, places: Sequence[_Place], problems: _Problems) -> _Place | None:
+def _place(value: str, places: Sequence[_Place], problems: Problems) -> _Place | None:
     if not value:
         problems.add("location", "is required")
         return None
@@ -354,7 +243,7 @@ def _given(**values: Any) -> dict[str, Any]:
     return {key: value for key, value in values.items() if value not in (None, "")}
 
 
-def _booking_rows(r: _Reading) -> Made:
+def _booking_rows(r: Reading) -> Made:
     kind = r.choice("kind", ("stay", "table"), default="stay")
     status = r.choice("status", [s.value for s in BookingStatus], default="booked")
     reference, stamp = r.text("booking", required=True), r.time("updated_at")
@@ -405,7 +294,7 @@ def _booking_rows(r: _Reading) -> Made:
     return made
 
 
-def _order_rows(r: _Reading) -> Made:
+def _order_rows(r: Reading) -> Made:
     data = _given(
         order=r.text("order", required=True),
         status=r.choice("status", [s.value for s in OrderStatus]),
@@ -420,7 +309,7 @@ def _order_rows(r: _Reading) -> Made:
     return [("heedful.order.upserted", r.time("updated_at"), data)]
 
 
-def _account_rows(r: _Reading) -> Made:
+def _account_rows(r: Reading) -> Made:
     data = _given(
         account=r.text("account", required=True),
         balance=r.number("balance", required=True),
@@ -433,7 +322,7 @@ def _account_rows(r: _Reading) -> Made:
     return [("heedful.account.upserted", r.time("updated_at"), data)]
 
 
-def _history_rows(r: _Reading) -> Made:
+def _history_rows(r: Reading) -> Made:
     kind = r.choice("kind", ("purchase", "visit"))
     occurred = r.time("occurred_at", required=True)
     data = _given(
@@ -446,7 +335,7 @@ def _history_rows(r: _Reading) -> Made:
     return [(event_type, occurred, data)]
 
 
-_ROWS: dict[str, Callable[[_Reading], Made]] = {
+_ROWS: dict[str, Callable[[Reading], Made]] = {
     "bookings": _booking_rows,
     "orders": _order_rows,
     "accounts": _account_rows,

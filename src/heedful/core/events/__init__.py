@@ -1,5 +1,6 @@
 """Business events in: CloudEvents from shops, hotels and banks, stored once, in arrival order."""
 
+from heedful.core.events.fields import parse_timestamp
 from heedful.core.events.model import BusinessEvent, StoredEvent
 from heedful.core.events.references import (
     OUTSIDE_SCOPE,
@@ -7,13 +8,7 @@ from heedful.core.events.references import (
     location_named,
     sender_may_name,
 )
-from heedful.core.events.types import (
-    CONVERSATION_RESOLVED,
-    CUSTOMER,
-    data_problem,
-    known_type,
-    parse_timestamp,
-)
+from heedful.core.events.types import CONVERSATION_RESOLVED, CUSTOMER, data_problem, known_type
 
 __all__ = [
     "CONVERSATION_RESOLVED",

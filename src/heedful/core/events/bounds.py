@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from heedful.core.events.types import DataProblem
+from heedful.core.events.fields import DataProblem
 
 MAX_DATA_BYTES = 64 * 1024  # of `data` as compact JSON (ASCII, `\\u` escapes)
 MAX_DATA_DEPTH = 32  # objects and arrays inside one another, `data` itself included

@@ -12,8 +12,9 @@ from datetime import UTC
 from typing import Any
 
 from heedful.core.events.bounds import check_data_bounds
+from heedful.core.events.fields import DataProblem, check_data, parse_timestamp
 from heedful.core.events.model import BusinessEvent
-from heedful.core.events.types import DataProblem, check_data, known_type, parse_timestamp
+from heedful.core.events.types import known_type
 from heedful.core.shared.errors import InvalidInput
 
 SPEC_VERSION = "1.0"

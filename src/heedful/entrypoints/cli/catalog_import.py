@@ -9,26 +9,24 @@ from __future__ import annotations
 import json
 import sys
 import time
-import traceback
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import click
-from tqdm import tqdm
 
 from heedful.bootstrap import build
 from heedful.config import Settings
 from heedful.core.catalog.importing import COLUMNS, REQUIRED_COLUMNS, CatalogRow, import_catalog
-from heedful.core.shared.importing import ImportReport, Rejection
+from heedful.core.shared.importing import Rejection
 from heedful.entrypoints.cli.imports import (
     EXIT_ALL_ACCEPTED,
     EXIT_SOME_REJECTED,
-    EXIT_STOPPED,
     EXIT_UNREADABLE,
-    SHOWN_REJECTIONS,
     CsvFile,
     UnreadableFile,
     rejects_path,
+    summarise,
+    with_progress,
 )
 
 
@@ -97,61 +95,28 @@ def import_catalog_file(file: Path, batch_size: int) -> None:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_UNREADABLE)
     container = build(Settings())
-    bar = tqdm(total=total, desc=file.name, unit=" rows", file=sys.stderr, disable=None)
-    started = time.perf_counter()
     try:
-        report = import_catalog(
-            rows,
-            container.uow(),
-            container.clock.now(),
-            batch_size=batch_size,
-            on_progress=bar.update,
+        report, bar, started = with_progress(
+            file.name,
+            total,
+            lambda progress: import_catalog(
+                rows,
+                container.uow(),
+                container.clock.now(),
+                batch_size=batch_size,
+                on_progress=progress,
+            ),
+            refused=UnreadableFile,
         )
-    except UnreadableFile as exc:
-        bar.close()
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_UNREADABLE)
-    except Exception:
-        bar.close()
-        click.echo(traceback.format_exc(), err=True)
-        click.echo(
-            f"error: the import stopped after {bar.n:,} rows; those are stored, the rest are not. "
-            "Importing the file again updates rather than duplicates.",
-            err=True,
-        )
-        sys.exit(EXIT_STOPPED)
     finally:
         container.close()
     bar.update(len(refused))
     bar.close()
     report.rejected = sorted([*report.rejected, *refused], key=lambda r: r.row)
-    _summarise(file, report, time.perf_counter() - started)
-    sys.exit(EXIT_SOME_REJECTED if report.rejected else EXIT_ALL_ACCEPTED)
-
-
-def _summarise(file: Path, report: ImportReport, seconds: float) -> None:
-    rate = report.rows / seconds if seconds > 0 else 0.0
-    click.echo(f"{file.name}: {report.rows:,} rows in {seconds:.1f} s ({rate:,.0f} rows/s)")
-    click.echo(
-        f"  accepted {report.accepted:,} (created {report.created:,}, updated {report.updated:,}, "
-        f"unchanged {report.unchanged:,})"
-    )
-    target = (
-        file.with_name(f"{file.stem}.rejected.jsonl") if _is_jsonl(file) else rejects_path(file)
-    )
-    if not report.rejected:
-        if target.exists():
-            target.unlink()
-            click.echo(f"  removed {target.name} left by an earlier run")
-        return
     if _is_jsonl(file):
-        JsonLines(file).write_rejects(report.rejected, target)
+        target = file.with_name(f"{file.stem}.rejected.jsonl")
+        write = JsonLines(file).write_rejects
     else:
-        CsvFile.open(file).write_rejects(report.rejected, target)
-    click.echo(f"  rejected {len(report.rejected):,}, written with the reasons to {target}:")
-    for rejection in report.rejected[:SHOWN_REJECTIONS]:
-        where = f", {rejection.field}" if rejection.field else ""
-        click.echo(f"    row {rejection.row}{where}: {rejection.reason}")
-    more = len(report.rejected) - SHOWN_REJECTIONS
-    if more > 0:
-        click.echo(f"    … and {more:,} more in {target.name}")
+        target, write = rejects_path(file), CsvFile.open(file).write_rejects
+    summarise(file, report, time.perf_counter() - started, target, write)
+    sys.exit(EXIT_SOME_REJECTED if report.rejected else EXIT_ALL_ACCEPTED)

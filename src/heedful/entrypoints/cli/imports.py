@@ -13,11 +13,11 @@ import json
 import sys
 import time
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from io import TextIOWrapper
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import click
 from tqdm import tqdm
@@ -364,14 +364,42 @@ def import_command(
         )
 
     container = build(Settings())
+    try:
+        report, bar, started = with_progress(
+            file.name,
+            total,
+            lambda progress: run_import(
+                container, source, kind, batch_size=batch_size, on_progress=progress
+            ),
+            refused=HeedfulError,
+        )
+    finally:
+        container.close()
+    bar.close()
+    summarise(file, report, time.perf_counter() - started, rejects_path(file), source.write_rejects)
+    sys.exit(EXIT_SOME_REJECTED if report.rejected else EXIT_ALL_ACCEPTED)
+
+
+def with_progress(
+    name: str,
+    total: int,
+    work: Callable[[Callable[[int], object]], ImportReport],
+    *,
+    refused: type[Exception],
+) -> tuple[ImportReport, tqdm[Any], float]:
+    """Run an import under a progress bar: the report, the bar (still open) and when it began.
+
+    A ``refused`` error (the file cannot be read) exits 2 with its message; anything else exits
+    3 saying how many rows were stored before it, since batches committed before it stay.
+    """
     # disable=None: no bar when stderr is not a terminal (cron, CI logs), where it is noise.
-    bar = tqdm(total=total, desc=file.name, unit=" rows", file=sys.stderr, disable=None)
+    bar = tqdm(total=total, desc=name, unit=" rows", file=sys.stderr, disable=None)
     started = time.perf_counter()
     try:
-        report = run_import(container, source, kind, batch_size=batch_size, on_progress=bar.update)
-    except HeedfulError as exc:
+        return work(bar.update), bar, started
+    except refused as exc:
         bar.close()
-        click.echo(f"error: {exc.message}", err=True)
+        click.echo(f"error: {getattr(exc, 'message', exc)}", err=True)
         sys.exit(EXIT_UNREADABLE)
     except Exception:
         bar.close()
@@ -382,29 +410,29 @@ def import_command(
             err=True,
         )
         sys.exit(EXIT_STOPPED)
-    finally:
-        container.close()
-    bar.close()
-    seconds = time.perf_counter() - started
-    _summarise(source, report, seconds)
-    sys.exit(EXIT_SOME_REJECTED if report.rejected else EXIT_ALL_ACCEPTED)
 
 
-def _summarise(source: CsvFile | JsonlFile, report: ImportReport, seconds: float) -> None:
+def summarise(
+    file: Path,
+    report: ImportReport,
+    seconds: float,
+    target: Path,
+    write_rejects: Callable[[list[Rejection], Path], None],
+) -> None:
+    """What was stored and what was refused, with the refused rows written to ``target``."""
     rate = report.rows / seconds if seconds > 0 else 0.0
-    click.echo(f"{source.path.name}: {report.rows:,} rows in {seconds:.1f} s ({rate:,.0f} rows/s)")
+    click.echo(f"{file.name}: {report.rows:,} rows in {seconds:.1f} s ({rate:,.0f} rows/s)")
     click.echo(
         f"  accepted {report.accepted:,} (created {report.created:,}, updated {report.updated:,}, "
         f"unchanged {report.unchanged:,})"
     )
-    target = rejects_path(source.path)
     if not report.rejected:
         if target.exists():
             # A rejects file from an earlier run would now describe rows that are fixed.
             target.unlink()
             click.echo(f"  removed {target.name} left by an earlier run")
         return
-    source.write_rejects(report.rejected, target)
+    write_rejects(report.rejected, target)
     click.echo(f"  rejected {len(report.rejected):,}, written with the reasons to {target}:")
     for rejection in report.rejected[:SHOWN_REJECTIONS]:
         where = f", {rejection.field}" if rejection.field else ""
