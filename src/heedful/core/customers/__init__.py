@@ -7,6 +7,7 @@ from heedful.core.customers.audit import AuditEntry, audit
 from heedful.core.customers.channels import SENT_TO, Channel
 from heedful.core.customers.commands import CreateCustomer, IdentifyCustomer, NewIdentity
 from heedful.core.customers.consent import ConsentDecision, Purpose, current_consents, may_contact
+from heedful.core.customers.file_names import FindsCustomers, customer_in_file
 from heedful.core.customers.handlers import create_customer, note_location
 from heedful.core.customers.identities import Identity, IdentityKind, guess_kind, normalise_identity
 from heedful.core.customers.merge import MergeRecord
@@ -32,6 +33,7 @@ __all__ = [
     "CreateCustomer",
     "Customer",
     "CustomerStatus",
+    "FindsCustomers",
     "IdentifyCustomer",
     "Identity",
     "IdentityKind",
@@ -44,6 +46,7 @@ __all__ = [
     "check_time_zone",
     "create_customer",
     "current_consents",
+    "customer_in_file",
     "fold",
     "guess_kind",
     "identify_customer",

@@ -20,12 +20,11 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from heedful.core.access import Actor, Permission
-from heedful.core.customers import Customer, IdentityKind, guess_kind, normalise_identity
+from heedful.core.customers import FindsCustomers, customer_in_file
 from heedful.core.dealings.model import BookingStatus, OrderStatus
 from heedful.core.dealings.row_cells import Problems, Reading
 from heedful.core.events import BusinessEvent, data_problem, parse_timestamp
 from heedful.core.shared.clock import Clock
-from heedful.core.shared.errors import InvalidInput
 from heedful.core.shared.importing import (
     ImportReport,
     Outcome,
@@ -35,14 +34,6 @@ from heedful.core.shared.importing import (
     import_in_batches,
 )
 from heedful.core.shared.ports import UnitOfWorkShape
-
-_CUSTOMER_ID_PREFIX = "cus_"
-_FALLBACK_KINDS = (IdentityKind.LOYALTY_CARD, IdentityKind.EXTERNAL)
-
-
-class _Customers(Protocol):
-    def get(self, customer_id: str) -> Customer | None: ...
-    def find_by_identity(self, kind: IdentityKind, value: str) -> Customer | None: ...
 
 
 class _Place(Protocol):
@@ -68,7 +59,7 @@ class ImportWork(UnitOfWorkShape, Protocol):
     """What an import reads and writes (ADR 0030): it finds who and where, and stores events."""
 
     @property
-    def customers(self) -> _Customers: ...
+    def customers(self) -> FindsCustomers: ...
     @property
     def locations(self) -> _Places: ...
     @property
@@ -203,19 +194,9 @@ def _customer(value: str, uow: ImportWork, actor: Actor, problems: Problems) -> 
     if not value:
         problems.add("customer", "say whose it is: an id, e-mail, phone or card")
         return None
-    if value.startswith(_CUSTOMER_ID_PREFIX):
-        found = uow.customers.get(value)
-        if found is not None and actor.may_see_customer_at(found.location_ids):
-            return found.id
-    guessed = guess_kind(value)
-    for kind in ((guessed,) if guessed else ()) + _FALLBACK_KINDS:
-        try:
-            normalised = normalise_identity(kind, value)
-        except InvalidInput:
-            continue
-        found = uow.customers.find_by_identity(kind, normalised)
-        if found is not None and actor.may_see_customer_at(found.location_ids):
-            return found.id
+    found = customer_in_file(value, uow.customers, actor)
+    if found is not None:
+        return found.id
     problems.add("customer", f"no customer has the id, e-mail, phone or card {value!r}")
     return None
 

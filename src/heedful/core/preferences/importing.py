@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import TypeVar
 
 from heedful.core.access import Actor, Permission
-from heedful.core.customers import IdentityKind, guess_kind, normalise_identity
+from heedful.core.customers import customer_in_file
 from heedful.core.preferences.handlers import RecordPreference, record_preference
 from heedful.core.preferences.model import Category, Polarity, Source
 from heedful.core.shared.clock import Clock
@@ -43,10 +43,7 @@ _POLARITY_WORDS = {
     "никогда": Polarity.NEVER,
     "ніколи": Polarity.NEVER,
 }
-_CUSTOMER_ID_PREFIX = "cus_"
 _Choice = TypeVar("_Choice", Category, Source)
-# Where a value could be several kinds (digits are a phone or a card), the first match wins.
-_FALLBACK_KINDS = (IdentityKind.LOYALTY_CARD, IdentityKind.EXTERNAL)
 
 
 def import_preferences(
@@ -95,18 +92,9 @@ def _find_customer(value: str, uow: UnitOfWork, actor: Actor) -> str:
     """
     if not value:
         raise InvalidInput("say who the preference belongs to", field="customer")
-    by_id = uow.customers.get(value) if value.startswith(_CUSTOMER_ID_PREFIX) else None
-    if by_id is not None and actor.may_see_customer_at(by_id.location_ids):
-        return value
-    guessed = guess_kind(value)
-    for kind in ((guessed,) if guessed else ()) + _FALLBACK_KINDS:
-        try:
-            normalised = normalise_identity(kind, value)
-        except InvalidInput:
-            continue
-        customer = uow.customers.find_by_identity(kind, normalised)
-        if customer is not None and actor.may_see_customer_at(customer.location_ids):
-            return customer.id
+    found = customer_in_file(value, uow.customers, actor)
+    if found is not None:
+        return found.id
     raise NotFound(
         f"no customer has the id, e-mail, phone, loyalty card or external id {value!r}",
         field="customer",
