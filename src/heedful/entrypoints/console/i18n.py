@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -103,6 +104,7 @@ def _environment(translations: Translations) -> Environment:
     return env
 
 
+@cache  # the catalogs and templates are read once per process, by the console and public pages
 def build_uis() -> dict[str, Ui]:
     uis: dict[str, Ui] = {}
     for language in LANGUAGES:

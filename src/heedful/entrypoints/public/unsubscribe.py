@@ -7,7 +7,6 @@ channel, that purpose. The withdrawal is a consent decision like any other, on t
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI, Request
@@ -58,14 +57,13 @@ _PURPOSES = {
     "uk": {"service": "сервісні", "marketing": "рекламні", "surveys": "опитувальні"},
     "ru": {"service": "сервисные", "marketing": "рекламные", "surveys": "опросные"},
 }
-# Channel names come from the message catalogs, as on the console: a new channel is named once.
-_uis = cache(build_uis)
 
 
 def _page(language: str, key: str, status: int = 200, **values: str) -> HTMLResponse:
     words = _WORDS.get(language, _WORDS["en"])
     purpose = _PURPOSES.get(language, _PURPOSES["en"]).get(values.get("purpose", ""), "")
-    ui = _uis().get(language) or _uis()["en"]
+    # Channel names come from the message catalogs, as on the console: a channel is named once.
+    ui = build_uis().get(language) or build_uis()["en"]
     channel = ui.label(values["channel"], "channel_in_text") if values.get("channel") else ""
     html = _pages.get_template("unsubscribe.html").render(
         language=language,
