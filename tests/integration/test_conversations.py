@@ -408,7 +408,7 @@ def test_notes_stay_inside_and_assignment_moves_the_reply_promise(
 
 def test_a_chat_visitor_writes_and_polls_for_the_agents_reply(world: ConversationWorld) -> None:
     started = receive_chat(
-        ChatIn(text="Do you have it in size 38?", language="uk", name="Olha"),
+        ChatIn(text="Чи є вона у розмірі 38?", language="uk", name="Olha"),
         world.uow(),
         world.clock,
         default_location_id=world.berlin.id,

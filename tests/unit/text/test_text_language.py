@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from heedful.adapters.text import detect_language
+from heedful.core.shared.language import language_written_in
 
 
 @pytest.mark.parametrize(
@@ -25,3 +26,19 @@ from heedful.adapters.text import detect_language
 )
 def test_the_language_of_a_comment_is_read_from_its_letters(text: str, language: str) -> None:
     assert detect_language(text) == language
+
+
+@pytest.mark.parametrize(
+    ("text", "otherwise", "expected"),
+    [
+        ("ok", "uk", "uk"),
+        ("?!", "ru", "ru"),
+        ("Дякую", "en", "uk"),
+        ("Thanks a lot", "uk", "en"),
+        ("Спасибо!", "en", "ru"),
+    ],
+)
+def test_too_short_to_tell_leaves_the_channels_hint(
+    text: str, otherwise: str, expected: str
+) -> None:
+    assert language_written_in(text, otherwise) == expected

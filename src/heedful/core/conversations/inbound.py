@@ -48,6 +48,7 @@ from heedful.core.customers import (
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
+from heedful.core.shared.language import language_written_in
 from heedful.core.shared.text import without_hidden_characters
 from heedful.core.sla import ThreadClocks
 from heedful.core.staff import Location
@@ -76,7 +77,7 @@ class InboundEmail:
 @dataclass(frozen=True)
 class ChatIn:
     text: str
-    language: str = "en"
+    language: str | None = None  # the browser's language: a hint that what she writes outranks
     visitor_token: str | None = None
     email: str | None = None
     phone: str | None = None
@@ -133,6 +134,8 @@ def receive_email(
             IdentifyCustomer(
                 identities=(NewIdentity(IdentityKind.EMAIL, cmd.from_address),),
                 full_name=sender_name or None,
+                # Used only when she is new: a known customer keeps the language on her card.
+                language=language_written_in(f"{cmd.subject}\n{body}"),
                 location_id=location.id,
             ),
             uow,
@@ -172,9 +175,8 @@ def receive_chat(
 ) -> Received:
     now = clock.now()
     body = _body(cmd.text, "text", limit=MAX_CHAT_TEXT)
-    language = cmd.language.split("-")[0].lower() if cmd.language else "en"
-    if language not in LANGUAGES:
-        language = "en"
+    hint = cmd.language.split("-")[0].lower() if cmd.language else "en"
+    language = language_written_in(body, otherwise=hint if hint in LANGUAGES else "en")
     with uow:
         if cmd.visitor_token:
             thread = uow.threads.by_visitor_token(cmd.visitor_token)
@@ -268,7 +270,10 @@ def _chat_customer(
     if claimed:
         return identify_customer(
             IdentifyCustomer(
-                identities=claimed, full_name=name, language=language, location_id=location_id
+                identities=claimed,
+                full_name=name,
+                language=language,
+                location_id=location_id,
             ),
             uow,
             clock,
@@ -279,7 +284,9 @@ def _chat_customer(
     # many a flood can make; none of them has a counted reply promise (senders.py).
     return create_customer(
         CreateCustomer(
-            full_name=name or "Chat visitor", language=language, home_location_id=location_id
+            full_name=name or "Chat visitor",
+            language=language,
+            home_location_id=location_id,
         ),
         uow,
         clock,

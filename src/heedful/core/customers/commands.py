@@ -22,7 +22,7 @@ class NewIdentity:
 class CreateCustomer:
     full_name: str
     language: str = "en"
-    time_zone: str = "UTC"
+    time_zone: str | None = None  # None: her home location's, else UTC
     segment: Segment = Segment.NEW
     home_location_id: str | None = None
     birthday: date | None = None

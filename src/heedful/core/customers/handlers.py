@@ -33,13 +33,16 @@ SEARCH_LIMIT = 50
 REASON_LIMIT = 200
 
 
-def _check_location(uow: UnitOfWork, actor: Actor, location_id: str | None, field: str) -> None:
+def _check_location(uow: UnitOfWork, actor: Actor, location_id: str | None, field: str) -> str:
+    """Refuse a location that is unknown or not the actor's; answer its time zone (UTC if none)."""
     if location_id is None:
-        return
-    if uow.locations.get(location_id) is None:
+        return "UTC"
+    location = uow.locations.get(location_id)
+    if location is None:
         raise InvalidInput(f"no location {location_id}", field=field)
     if not actor.may_act_at(location_id):
         raise Forbidden("you do not work at that location", field=field)
+    return location.time_zone
 
 
 def _attach_identity(
@@ -107,12 +110,15 @@ def create_customer(cmd: CreateCustomer, uow: UnitOfWork, clock: Clock, actor: A
     actor.require(Permission.EDIT_CUSTOMERS)
     now = clock.now()
     with uow:
-        _check_location(uow, actor, cmd.home_location_id, "home_location_id")
+        home_time_zone = _check_location(uow, actor, cmd.home_location_id, "home_location_id")
+        # A customer of the Kyiv shop lives on Kyiv's clock unless told otherwise: her quiet
+        # hours and "tomorrow" are then right from the first message.
+        time_zone = cmd.time_zone or home_time_zone
         customer = Customer(
             id=new_id("cus_"),
             full_name=check_full_name(cmd.full_name),
             language=check_language(cmd.language),
-            time_zone=check_time_zone(cmd.time_zone),
+            time_zone=check_time_zone(time_zone),
             segment=cmd.segment,
             created_at=now,
             updated_at=now,

@@ -218,7 +218,8 @@ def _import_customer(
 
 
 def _create(row: _CustomerRow, uow: UnitOfWork, clock: Clock, actor: Actor) -> Customer:
-    # The use case's own defaults (English, UTC, a new customer) where the file is silent.
+    # The use case's own defaults (English, the location's time zone, a new customer) where the
+    # file is silent.
     defaults = CreateCustomer(full_name=row.full_name)
     cmd = replace(
         defaults,

@@ -228,7 +228,7 @@ def identify_customer(
                 CreateCustomer(
                     full_name=cmd.full_name or _name_from(cmd),
                     language=cmd.language or "en",
-                    time_zone=cmd.time_zone or "UTC",
+                    time_zone=cmd.time_zone,
                     home_location_id=cmd.location_id,
                     identities=cmd.identities,
                 ),

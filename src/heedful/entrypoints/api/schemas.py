@@ -65,7 +65,10 @@ class IdentityIn(In):
 class CustomerIn(In):
     full_name: Text200
     language: Annotated[str, Field(pattern="^(ru|uk|en)$")] = "en"
-    time_zone: Annotated[str, Field(min_length=1, max_length=64, examples=["Europe/Kyiv"])] = "UTC"
+    # Left out: the home location's time zone, else UTC.
+    time_zone: (
+        Annotated[str, Field(min_length=1, max_length=64, examples=["Europe/Kyiv"])] | None
+    ) = None
     segment: Segment = Segment.NEW
     home_location_id: Id | None = None
     birthday: date | None = None
