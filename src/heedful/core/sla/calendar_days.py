@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from heedful.core.access import Actor, Permission
 from heedful.core.calendar import (
@@ -19,6 +20,7 @@ from heedful.core.calendar import (
     calendar_for,
     calendar_of,
 )
+from heedful.core.customers import audit
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import InvalidInput, NotFound
 from heedful.core.sla.handlers import location_hours_changed
@@ -53,6 +55,8 @@ def set_opening_hours(
         uow.locations.update(location)
         # SLA clocks running there keep the time they spent in the old hours.
         location_hours_changed(uow, location.id, old_calendar, clock.now())
+        after = {"opening_hours": location.opening_hours, "subdivision": subdivision}
+        _audit(uow, actor, clock.now(), "location.hours_changed", location.id, after)
         uow.commit()
     return location
 
@@ -86,6 +90,9 @@ def set_calendar_day(
         old = Calendars(uow).of(location.id)
         uow.calendar_days.put(location.id, override)
         location_hours_changed(uow, location.id, old, clock.now())
+        hours_that_day = [str(interval) for interval in override.hours]
+        after = {"day": day.isoformat(), "hours": hours_that_day, "reason": reason}
+        _audit(uow, actor, clock.now(), "location.day_set", location.id, after)
         uow.commit()
     return override
 
@@ -100,6 +107,7 @@ def remove_calendar_day(
         if not uow.calendar_days.remove(location.id, day):
             raise NotFound(f"no own hours on {day.isoformat()}")
         location_hours_changed(uow, location.id, old, clock.now())
+        _audit(uow, actor, clock.now(), "location.day_removed", location.id, {"day": str(day)})
         uow.commit()
 
 
@@ -132,6 +140,26 @@ def _location(uow: UnitOfWork, actor: Actor, location_id: str) -> Location:
     if location is None or not actor.may_act_at(location_id):
         raise NotFound(f"no location {location_id}")
     return location
+
+
+def _audit(
+    uow: UnitOfWork,
+    actor: Actor,
+    now: datetime,
+    action: str,
+    location_id: str,
+    after: dict[str, Any],
+) -> None:
+    audit(
+        uow,
+        actor,
+        now,
+        action,
+        customer_id=None,
+        entity="location",
+        entity_id=location_id,
+        after=after,
+    )
 
 
 def _interval(text: str, index: int) -> OpeningInterval:
