@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from heedful.core.access import Actor, Permission
-from heedful.core.customers import LANGUAGES, audit
+from heedful.core.access import Actor, Permission, load_customer
+from heedful.core.customers import LANGUAGES, Channel, Purpose, audit
+from heedful.core.outreach.envelope import Composed, Envelope, Sender
 from heedful.core.outreach.templates import MessageTemplate
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import InvalidInput, NotFound
+from heedful.core.shared.ids import new_id
 from heedful.core.unit_of_work import UnitOfWork
 
 MAX_SUBJECT = 300
@@ -165,3 +167,64 @@ def with_own(
 
 def _plain(template: MessageTemplate) -> dict[str, object]:
     return {"subject": template.subject, "text": template.text}
+
+
+def preview_context(customer_id: str, uow: UnitOfWork, actor: Actor) -> dict[str, object]:
+    """A real customer's values as the relay fills them in: to preview a template with."""
+    actor.require(Permission.MANAGE_PLAYBOOKS)
+    with uow:
+        customer = load_customer(uow, actor, customer_id)
+        home = uow.locations.get(customer.home_location_id) if customer.home_location_id else None
+    words = customer.full_name.split()
+    return {
+        "customer": {
+            "name": customer.full_name,
+            "first_name": words[0] if words else "",
+            "language": customer.language,
+        },
+        "location": {"name": home.name if home else ""},
+    }
+
+
+def send_test(
+    composed: Composed,
+    to: str,
+    sender: Sender,
+    uow: UnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    *,
+    key: str,
+) -> str:
+    """A template filled in and sent to a staff member's own address, now, outside the outbox:
+    nobody's message, so no consent, quiet hours or cap applies; it is audited."""
+    actor.require(Permission.MANAGE_PLAYBOOKS)
+    address = to.strip()
+    if "@" not in address or len(address) > MAX_SUBJECT:
+        raise InvalidInput(f"'{address}' is not an e-mail address", field="to")
+    envelope = Envelope(
+        message_id=new_id("msg_"),
+        channel=Channel.EMAIL,
+        to=address,
+        language=composed.language,
+        subject=composed.subject,
+        text=composed.text,
+        html=composed.html,
+        unsubscribe_url=None,
+        customer_id="",
+        purpose=Purpose.SERVICE.value,
+    )
+    reference = sender.send(envelope)  # SendFailed says why, to the one who pressed the button
+    with uow:
+        audit(
+            uow,
+            actor,
+            clock.now(),
+            "message_template.test_sent",
+            customer_id=None,
+            entity="message_template",
+            entity_id=f"{key}:{composed.language}"[:40],
+            after={"to": address},
+        )
+        uow.commit()
+    return reference
