@@ -223,3 +223,26 @@ def test_a_template_is_previewed_checked_and_saved(
         },
     )
     assert "Own" in console_client.get("/admin/templates").text
+
+
+def test_her_own_quiet_hours_are_shown_on_her_card(
+    console_client: TestClient, world: World
+) -> None:
+    shop = world.location("Lypky", city="Kyiv", country="UA", time_zone="Europe/Kyiv")
+    anna = world.customer("Anna Koval", at=shop)
+    world.staff("root", "Olena Admin", Role.ADMIN)
+    csrf = log_in(console_client, "root")
+    console_client.post(
+        f"/customers/{anna.id}/reach",
+        data={
+            "quiet_from": "23:00",
+            "quiet_until": "07:30",
+            "channel": ["sms", "email"],
+            "csrf_token": csrf,
+        },
+    )
+
+    card = console_client.get(f"/customers/{anna.id}").text
+
+    assert "Her own quiet hours: 23:00–07:30." in card
+    assert "Her channels, in order: SMS, E-mail." in card
