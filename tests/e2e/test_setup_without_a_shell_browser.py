@@ -87,6 +87,7 @@ async def test_an_admin_sets_a_new_location_up_and_lets_a_leaver_go_in_ukrainian
     # The country's holidays are there; a closure of her own is added.
     calendar = admin.locator("#calendar")
     await expect(calendar).to_contain_text("6 квітня 2026")  # Easter Monday in Poland
+    await expect(calendar).to_contain_text("Великодній понеділок")  # named in her language
     await admin.locator("#day-date").fill("2026-03-20")
     await admin.locator("#day-reason").fill("Інвентаризація")
     await admin.get_by_role("button", name="Додати дату").click()

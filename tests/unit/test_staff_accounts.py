@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from builders import Shop
 
 from heedful.core.access.model import Role
 from heedful.core.shared.errors import InvalidInput
+from heedful.core.sla.calendar_days import calendar_year
 from heedful.core.staff.accounts import (
     LocationDetails,
     change_location,
@@ -14,10 +17,13 @@ from heedful.core.staff.accounts import (
     reset_staff_password,
 )
 from heedful.core.staff.handlers import (
+    NewLocation,
     NewStaffMember,
     authenticate_staff,
+    create_location,
     create_staff_member,
 )
+from heedful.core.staff.model import LocationKind
 
 
 def _agent(shop: Shop) -> str:
@@ -99,3 +105,24 @@ def test_a_location_s_address_country_and_zone_change(shop: Shop) -> None:
             shop.admin,
         )
     assert refused.value.field == "time_zone"
+
+
+def test_a_location_s_holidays_are_named_in_the_reader_s_language_where_known(
+    shop: Shop,
+) -> None:
+    warsaw = create_location(
+        NewLocation("Nowy Świat", LocationKind.SHOP, "Warsaw", "PL", "Europe/Warsaw"),
+        shop.uow,
+        shop.clock,
+        shop.admin,
+    )
+
+    in_ukrainian = dict(calendar_year(warsaw.id, 2026, shop.uow, shop.admin, "uk").holidays)
+    in_english = dict(calendar_year(warsaw.id, 2026, shop.uow, shop.admin, "en").holidays)
+    # Russian the package does not speak for Poland: the country's own names, never nothing.
+    in_russian = dict(calendar_year(warsaw.id, 2026, shop.uow, shop.admin, "ru").holidays)
+
+    easter_monday = date(2026, 4, 6)
+    assert in_ukrainian[easter_monday] == "Великодній понеділок"
+    assert in_english[easter_monday] == "Easter Monday"
+    assert in_russian[easter_monday] == "Poniedziałek Wielkanocny"

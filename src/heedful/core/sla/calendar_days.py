@@ -19,6 +19,7 @@ from heedful.core.calendar import (
     OpeningInterval,
     calendar_for,
     calendar_of,
+    holiday_names,
 )
 from heedful.core.customers import audit
 from heedful.core.shared.clock import Clock
@@ -111,7 +112,11 @@ def remove_calendar_day(
         uow.commit()
 
 
-def calendar_year(location_id: str, year: int, uow: UnitOfWork, actor: Actor) -> CalendarYear:
+def calendar_year(
+    location_id: str, year: int, uow: UnitOfWork, actor: Actor, language: str = ""
+) -> CalendarYear:
+    """The year's public holidays and the location's own dates; ``language``: the reader's, for
+    the holidays' names (default: as the calendar names them)."""
     actor.require(Permission.ANSWER_CONVERSATIONS)
     if not 1900 <= year <= 2200:
         raise InvalidInput("a year from 1900 to 2200", field="year")
@@ -119,12 +124,17 @@ def calendar_year(location_id: str, year: int, uow: UnitOfWork, actor: Actor) ->
         location = _location(uow, actor, location_id)
         days = uow.calendar_days.for_location(location.id)
     calendar = calendar_for(location, days, holidays=True)
+    names = (
+        holiday_names(location.country, location.subdivision or None, year, language)
+        if language
+        else {}
+    )
     holidays = []
     day, end = date(year, 1, 1), date(year + 1, 1, 1)
     while day < end:
         name = calendar.holiday_on(day)
         if name is not None:
-            holidays.append((day, name))
+            holidays.append((day, names.get(day, name)))
         day += timedelta(days=1)
     return CalendarYear(
         location_id=location.id,

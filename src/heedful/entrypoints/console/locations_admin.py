@@ -128,7 +128,13 @@ def _location_page(
         values.update(form.values)
     local_year = year or console.now().year
     try:
-        calendar = calendar_year(location.id, local_year, console.container.uow(), console.actor)
+        calendar = calendar_year(
+            location.id,
+            local_year,
+            console.container.uow(),
+            console.actor,
+            console.ui.language,
+        )
     except InvalidInput:
         calendar = None  # a country the holidays package does not know: the page still opens
     return console.render(
