@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import pytest
 from builders import Shop
+from unit.ledger_world import Mailbox
 
 from heedful.adapters.channels.composer import JinjaComposer
 from heedful.adapters.channels.rendering import JinjaTemplateChecker
 from heedful.core.outreach import DEFAULT_TEMPLATES, MessageTemplate
+from heedful.core.outreach.envelope import Composed
 from heedful.core.outreach.own_templates import (
+    preview_context,
     remove_template,
     save_template,
+    send_test,
     templates_in_use,
     variables_of,
 )
@@ -90,3 +94,31 @@ def test_only_known_keys_and_languages_are_kept(shop: Shop) -> None:
             shop.clock,
             shop.admin,
         )
+
+
+def test_a_test_goes_to_the_address_given_now_and_is_audited(shop: Shop) -> None:
+    mailbox = Mailbox()
+    composed = Composed("uk", "Є! сумка", "Олена, сумка чекає.", None)
+
+    send_test(composed, "olena@lypky.example", mailbox, shop.uow, shop.clock, shop.admin, key="k")
+
+    [sent] = mailbox.received
+    assert (sent.to, sent.subject, sent.customer_id) == ("olena@lypky.example", "Є! сумка", "")
+    [entry] = [e for e in shop.uow.audit_entries() if e.action == "message_template.test_sent"]
+    assert entry.after == {"to": "olena@lypky.example"}
+    with pytest.raises(InvalidInput) as refused:
+        send_test(composed, "olena", mailbox, shop.uow, shop.clock, shop.admin, key="k")
+    assert refused.value.field == "to"
+
+
+def test_a_preview_is_filled_in_with_a_real_customer(shop: Shop) -> None:
+    anna = shop.customer("Anna Kovalenko", at=shop.kyiv)
+
+    context = preview_context(anna.id, shop.uow, shop.admin)
+
+    assert context["customer"] == {
+        "name": "Anna Kovalenko",
+        "first_name": "Anna",
+        "language": anna.language,
+    }
+    assert context["location"] == {"name": shop.kyiv.name}
