@@ -25,6 +25,7 @@ from heedful.core.engine.relay import Relay
 from heedful.core.feedback.message_templates import SURVEY_TEMPLATES
 from heedful.core.feedback.reading import CommentReader
 from heedful.core.outreach.default_templates import DEFAULT_TEMPLATES
+from heedful.core.outreach.templates import MessageTemplate
 from heedful.core.playbooks.message_templates import PLAYBOOK_TEMPLATES
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.throttle import RateLimits
@@ -45,6 +46,8 @@ class Container:
     wake: threading.Event = field(default_factory=threading.Event, repr=False)
     # Reads survey comments (the text model, loaded on the first); None: answers are stored unread.
     comment_reader: CommentReader | None = field(default=None, repr=False)
+    # The built-in message templates, which a business's own wording replaces per language.
+    built_in_templates: tuple[MessageTemplate, ...] = field(default=(), repr=False)
 
     def uow(self) -> UnitOfWork:
         return self.uow_factory()
@@ -68,14 +71,10 @@ def build(
     clock = clock or SystemClock()
     unsubscribe = UnsubscribeLinks(settings.secret_key, settings.public_url)
     survey_links = SurveyLinkSigner(settings.secret_key, settings.public_url)
+    templates = (*DEFAULT_TEMPLATES, *PLAYBOOK_TEMPLATES, *SURVEY_TEMPLATES, *REPLY_TEMPLATES)
     relay = Relay(
         senders=build_senders(_channel_settings(settings), clock),
-        composer=WithSurveyLinks(
-            JinjaComposer(
-                (*DEFAULT_TEMPLATES, *PLAYBOOK_TEMPLATES, *SURVEY_TEMPLATES, *REPLY_TEMPLATES)
-            ),
-            survey_links,
-        ),
+        composer=WithSurveyLinks(JinjaComposer(templates), survey_links),
         unsubscribe_link=unsubscribe.link,
     )
     return Container(
@@ -88,6 +87,7 @@ def build(
         survey_links=survey_links,
         # Loads the text model on the first comment, not here: most processes never read one.
         comment_reader=LazyReader(),
+        built_in_templates=templates,
     )
 
 

@@ -74,9 +74,11 @@ from fakes.ledger import (
     LedgerState,
 )
 from fakes.staff import (
+    FakeContactSettings,
     FakeIdempotencyStore,
     FakeLocationRepository,
     FakeLoginThrottles,
+    FakeOwnTemplates,
     FakeSecurityEvents,
     FakeStaffRepository,
     FakeTokenRepository,
@@ -111,7 +113,9 @@ from heedful.core.feedback.model import Survey, SurveyInvitation
 from heedful.core.feedback.ports import FeedbackStore
 from heedful.core.history.model import HistoryEntry
 from heedful.core.history.ports import HistoryRepository
+from heedful.core.outreach import ContactSettings, OwnContactRules, PurposeRules
 from heedful.core.outreach.outbox import Message
+from heedful.core.outreach.own_templates import OwnTemplate, OwnTemplates
 from heedful.core.playbooks.ports import PlaybookRepository
 from heedful.core.preferences.model import Preference
 from heedful.core.preferences.ports import PreferenceRepository
@@ -168,6 +172,9 @@ class FakeState:
     last_event_sequence: int = 0  # like an identity column: never reused, even after purge
     login_throttles: dict[str, LoginThrottle] = field(default_factory=dict)
     security_events: list[SecurityEvent] = field(default_factory=list)
+    contact_rules: dict[str, PurposeRules] = field(default_factory=dict)
+    customer_contact_rules: dict[str, OwnContactRules] = field(default_factory=dict)
+    own_templates: dict[tuple[str, str], OwnTemplate] = field(default_factory=dict)
     ledger: LedgerState = field(default_factory=LedgerState)
     catalog: CatalogState = field(default_factory=CatalogState)
     talk: ConversationState = field(default_factory=ConversationState)
@@ -228,6 +235,8 @@ class FakeUnitOfWork:
 
         self.login_throttles: LoginThrottles = FakeLoginThrottles(self)
         self.security_events: SecurityEvents = FakeSecurityEvents(self)
+        self.contact_rules: ContactSettings = FakeContactSettings(self)
+        self.message_templates: OwnTemplates = FakeOwnTemplates(self)
         self.seed(*rows)
 
     def audit_entries(self) -> list[AuditEntry]:

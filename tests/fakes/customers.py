@@ -282,7 +282,7 @@ class FakeAuditLog(_Repository):
     def add(self, entry: AuditEntry) -> None:
         self._writing().audit.append(_copy(entry))
 
-    def list_for(self, customer_id: str, limit: int) -> list[AuditEntry]:
+    def list_for(self, customer_id: str | None, limit: int) -> list[AuditEntry]:
         """Most recent first; entries written in the same instant keep their written order."""
         rows = [e for e in self._state.audit if e.customer_id == customer_id]
         return [_copy(e) for e in reversed(rows)][:limit]

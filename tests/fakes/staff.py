@@ -4,6 +4,7 @@ throttles and security events.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +13,8 @@ from fakes._base import Repository as _Repository
 from fakes._base import copy as _copy
 from fakes._base import insert as _insert
 from fakes._base import overwrite as _replace
+from heedful.core.outreach import MessageTemplate, OwnContactRules, PurposeRules
+from heedful.core.outreach.own_templates import OwnTemplate
 from heedful.core.shared.ports import (
     IdempotencyRecord,
 )
@@ -149,3 +152,40 @@ class FakeSecurityEvents(_Repository):
             and (not login or e.login.lower() == login.lower())
         ]
         return list(reversed(rows))[:limit]
+
+
+class FakeContactSettings(_Repository):
+    def business(self) -> list[PurposeRules]:
+        return [_copy(r) for _, r in sorted(self._state.contact_rules.items())]
+
+    def put_business(self, rules: PurposeRules, at: datetime) -> None:
+        del at
+        self._writing().contact_rules[rules.purpose.value] = _copy(rules)
+
+    def of_customers(self, customer_ids: Sequence[str]) -> dict[str, OwnContactRules]:
+        own = self._state.customer_contact_rules
+        return {cid: _copy(own[cid]) for cid in customer_ids if cid in own}
+
+    def put_customer(self, rules: OwnContactRules, at: datetime) -> None:
+        del at
+        self._writing().customer_contact_rules[rules.customer_id] = _copy(rules)
+
+    def clear_customer(self, customer_id: str) -> None:
+        self._writing().customer_contact_rules.pop(customer_id, None)
+
+
+class FakeOwnTemplates(_Repository):
+    def every(self) -> list[OwnTemplate]:
+        return [_copy(t) for _, t in sorted(self._state.own_templates.items())]
+
+    def for_key(self, key: str) -> list[MessageTemplate]:
+        return [
+            _copy(t.template) for (k, _), t in sorted(self._state.own_templates.items()) if k == key
+        ]
+
+    def put(self, template: MessageTemplate, at: datetime, by: str) -> None:
+        key = (template.key, template.language)
+        self._writing().own_templates[key] = OwnTemplate(_copy(template), at, by)
+
+    def remove(self, key: str, language: str) -> bool:
+        return self._writing().own_templates.pop((key, language), None) is not None

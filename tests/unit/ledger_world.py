@@ -27,6 +27,7 @@ from heedful.core.events.model import BusinessEvent
 from heedful.core.outreach.envelope import Composed, Envelope, SendFailed
 from heedful.core.outreach.outbox import Message
 from heedful.core.outreach.policy import ContactRules
+from heedful.core.outreach.templates import MessageTemplate
 from heedful.core.promises.handlers import MakePromise, make_promise
 from heedful.core.promises.model import Promise, PromiseKind, WantedItem
 from heedful.core.shared.ids import new_id
@@ -40,8 +41,13 @@ class PlainComposer:
     """Fills in nothing: the relay's decisions, not the templates, are under test here."""
 
     def compose(
-        self, template_key: str, languages: Sequence[str], context: Mapping[str, object]
+        self,
+        template_key: str,
+        languages: Sequence[str],
+        context: Mapping[str, object],
+        own: Sequence[MessageTemplate] = (),
     ) -> Composed:
+        del own
         return Composed(
             languages[0], template_key, f"{template_key} for {context['customer']}", None
         )
@@ -66,6 +72,7 @@ class LedgerWorld:
     shop: Shop
     assistant: Actor  # Iryna, a Kyiv shop assistant with a staff record: she owns promises
     mailbox: Mailbox = field(default_factory=Mailbox)
+    sms: Mailbox = field(default_factory=Mailbox)
     rules: ContactRules = field(default_factory=ContactRules)
     events_sent: int = 0
 
@@ -80,8 +87,13 @@ class LedgerWorld:
         email: str | None = None,
         consent: Purpose | None = Purpose.SERVICE,
         time_zone: str = "Europe/Kyiv",
+        phone: str | None = None,
     ) -> Customer:
-        identities = (NewIdentity(IdentityKind.EMAIL, email),) if email else ()
+        identities = tuple(
+            NewIdentity(kind, value)
+            for kind, value in ((IdentityKind.EMAIL, email), (IdentityKind.PHONE, phone))
+            if value
+        )
         cmd = CreateCustomer(
             full_name=name,
             language="uk",
@@ -92,12 +104,21 @@ class LedgerWorld:
         customer = create_customer(cmd, self.uow, self.shop.clock, self.shop.admin)
         if email and consent is not None:
             self.consent(customer, consent)
+        if phone and consent is not None:
+            self.consent(customer, consent, channel=Channel.SMS)
         return customer
 
-    def consent(self, customer: Customer, purpose: Purpose, *, granted: bool = True) -> None:
+    def consent(
+        self,
+        customer: Customer,
+        purpose: Purpose,
+        *,
+        granted: bool = True,
+        channel: Channel = Channel.EMAIL,
+    ) -> None:
         cmd = RecordConsent(
             customer_id=customer.id,
-            channel=Channel.EMAIL,
+            channel=channel,
             purpose=purpose,
             granted=granted,
             how="in person",
@@ -157,7 +178,8 @@ class LedgerWorld:
         return fire_due_timers(lambda: self.uow, self.shop.clock)
 
     def relay(self) -> RelayReport:
-        relay = Relay(senders={"email": self.mailbox}, composer=PlainComposer(), rules=self.rules)
+        senders = {"email": self.mailbox, "sms": self.sms}
+        relay = Relay(senders=senders, composer=PlainComposer(), rules=self.rules)
         return relay.run(lambda: self.uow, self.shop.clock)
 
     def promise(self, promise_id: str) -> Promise:

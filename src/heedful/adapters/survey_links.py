@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from heedful.core.outreach.envelope import Composed, Composer
+from heedful.core.outreach.templates import MessageTemplate
 
 _SALT = "heedful.survey"
 
@@ -47,10 +48,14 @@ class WithSurveyLinks:
         self._signer = signer
 
     def compose(
-        self, template_key: str, languages: Sequence[str], context: Mapping[str, object]
+        self,
+        template_key: str,
+        languages: Sequence[str],
+        context: Mapping[str, object],
+        own: Sequence[MessageTemplate] = (),
     ) -> Composed:
         survey = context.get("survey")
         if isinstance(survey, Mapping) and survey.get("invitation_id"):
             signed = {**survey, "url": self._signer.link(str(survey["invitation_id"]))}
             context = {**context, "survey": signed}
-        return self._inner.compose(template_key, languages, context)
+        return self._inner.compose(template_key, languages, context, own)

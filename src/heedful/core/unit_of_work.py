@@ -37,6 +37,8 @@ if TYPE_CHECKING:
     from heedful.core.feedback.dashboard_ports import DashboardReads
     from heedful.core.feedback.ports import FeedbackStore
     from heedful.core.history.ports import HistoryRepository
+    from heedful.core.outreach.contact_settings import ContactSettings
+    from heedful.core.outreach.own_templates import OwnTemplates
     from heedful.core.playbooks.ports import PlaybookRepository
     from heedful.core.preferences.ports import PreferenceRepository
     from heedful.core.privacy.ports import ErasureRepository
@@ -105,3 +107,6 @@ class UnitOfWork(UnitOfWorkShape, Protocol):
 
     login_throttles: LoginThrottles
     security_events: SecurityEvents
+    # What an admin set up in the console (outreach room, ADR 0043).
+    contact_rules: ContactSettings
+    message_templates: OwnTemplates

@@ -6,15 +6,22 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from heedful.adapters.channels.rendering import TemplateComposer
 from heedful.core.outreach.envelope import Composed
+from heedful.core.outreach.own_templates import with_own
 from heedful.core.outreach.templates import MessageTemplate
 
 
 class JinjaComposer:
     def __init__(self, templates: Iterable[MessageTemplate]) -> None:
-        self._templates = TemplateComposer(templates)
+        self._built_in = tuple(templates)
+        self._templates = TemplateComposer(self._built_in)
 
     def compose(
-        self, template_key: str, languages: Sequence[str], context: Mapping[str, object]
+        self,
+        template_key: str,
+        languages: Sequence[str],
+        context: Mapping[str, object],
+        own: Sequence[MessageTemplate] = (),
     ) -> Composed:
-        template, rendered = self._templates.render(template_key, languages, context)
+        chooser = TemplateComposer(with_own(self._built_in, own)) if own else self._templates
+        template, rendered = chooser.render(template_key, languages, context)
         return Composed(template.language, rendered.subject, rendered.text, rendered.html)

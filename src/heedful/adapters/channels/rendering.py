@@ -16,7 +16,15 @@ import functools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2 import (
+    StrictUndefined,
+    Template,
+    TemplateError,
+    TemplateSyntaxError,
+    UndefinedError,
+    meta,
+    nodes,
+)
 from jinja2.sandbox import SandboxedEnvironment
 
 from heedful.core.outreach.templates import MessageTemplate, choose_template
@@ -132,3 +140,45 @@ def _render_part(
 @functools.lru_cache(maxsize=512)
 def _compiled(environment: SandboxedEnvironment, source: str) -> Template:
     return environment.from_string(source)
+
+
+class JinjaTemplateChecker:
+    """The names a template reads, and whether it fills in: for the console's template editor."""
+
+    def names_in(self, source: str) -> set[str]:
+        try:
+            parsed = _TEXT.parse(source)
+        except TemplateSyntaxError:
+            return set()  # check() names the syntax error, with its line
+        free = meta.find_undeclared_variables(parsed)
+        names: set[str] = set()
+        with_attributes: set[str] = set()
+        for node in parsed.find_all(nodes.Getattr):
+            if isinstance(node.node, nodes.Name) and node.node.name in free:
+                names.add(f"{node.node.name}.{node.attr}")
+                with_attributes.add(node.node.name)
+        bare = {
+            node.name
+            for node in parsed.find_all(nodes.Name)
+            if node.name in free and node.ctx == "load"
+        }
+        # "customer" read whole only where it never has an attribute read ("{{ customer }}").
+        return names | (bare - with_attributes)
+
+    def check(self, template: MessageTemplate, names: Iterable[str]) -> None:
+        validate(template, sample_for(names))
+
+
+def sample_for(names: Iterable[str]) -> dict[str, object]:
+    """Example values for names beyond the documented ones ("survey.url", "offer.text")."""
+    sample: dict[str, dict[str, object]] = {}
+    plain: dict[str, object] = {}
+    for name in names:
+        root, _, attribute = name.partition(".")
+        if root in SAMPLE_CONTEXT:
+            continue
+        if attribute:
+            sample.setdefault(root, {})[attribute] = "…"
+        else:
+            plain[root] = "…"
+    return {**plain, **sample}

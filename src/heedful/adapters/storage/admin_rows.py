@@ -55,6 +55,7 @@ class SqlLocations:
             opening_hours=r["opening_hours"] or {},
             subdivision=r["subdivision"],
             code=r["code"],
+            address=r["address"],
         )
 
     def add(self, location: Location) -> None:
@@ -70,6 +71,7 @@ class SqlLocations:
                 opening_hours=location.opening_hours or None,
                 subdivision=location.subdivision,
                 code=location.code,
+                address=location.address,
             )
         )
 
@@ -85,6 +87,8 @@ class SqlLocations:
             .values(
                 name=location.name,
                 city=location.city,
+                address=location.address,
+                country=location.country,
                 time_zone=location.time_zone,
                 opening_hours=location.opening_hours or None,
                 subdivision=location.subdivision,
@@ -242,10 +246,15 @@ class SqlAuditLog:
             },
         )
 
-    def list_for(self, customer_id: str, limit: int) -> list[AuditEntry]:
+    def list_for(self, customer_id: str | None, limit: int) -> list[AuditEntry]:
+        whose = (
+            audit_log.c.customer_id.is_(None)
+            if customer_id is None
+            else audit_log.c.customer_id == customer_id
+        )
         rows = self._conn.execute(
             audit_log.select()
-            .where(audit_log.c.customer_id == customer_id)
+            .where(whose)
             .order_by(audit_log.c.at.desc(), audit_log.c.id)
             .limit(limit)
         ).mappings()

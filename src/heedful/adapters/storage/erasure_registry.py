@@ -56,6 +56,9 @@ CLEARED_ON_ERASURE: dict[str, dict[str, str]] = {
     ),
     "audit_log": {"before": "values recorded", "after": "values recorded"},
     "churn_risks": {"reasons": _DELETED, "inputs": _DELETED},
+    "customer_contact_rules": dict.fromkeys(
+        ("customer_id", "quiet_from", "quiet_until", "channels"), _DELETED
+    ),
     "consents": {"how": _DELETED, "recorded_by": _DELETED, "recorded_by_label": _DELETED},
     "customers": {"full_name": "set to a dash"},
     "dead_letters": {"error": "strings naming her id or values"},
@@ -190,8 +193,13 @@ PII_FREE: dict[str, dict[str, str]] = {
             "opening_hours",
             "subdivision",
             "code",
+            "address",
         ),
         _STAFF,
+    ),
+    "contact_rules": dict.fromkeys(("purpose", "quiet_from", "quiet_until"), _STAFF),
+    "message_templates": dict.fromkeys(
+        ("key", "language", "subject", "text", "changed_by"), _STAFF
     ),
     "merges": {
         "id": _IDS,

@@ -24,6 +24,7 @@ from heedful.adapters.storage.feedback_tables import (
 )
 from heedful.adapters.storage.playbook_tables import playbook_firings
 from heedful.adapters.storage.promise_tables import messages, promises, tasks
+from heedful.adapters.storage.setup_tables import customer_contact_rules
 from heedful.adapters.storage.tables import (
     audit_log,
     consents,
@@ -281,7 +282,13 @@ def _dealing_records(
     # what counts (a stay, a delivered order) is already in her anonymous history.
     return {
         name: conn.execute(table.delete().where(table.c.customer_id == customer_id)).rowcount
-        for name, table in (("bookings", bookings), ("orders", orders), ("accounts", accounts))
+        for name, table in (
+            ("bookings", bookings),
+            ("orders", orders),
+            ("accounts", accounts),
+            # Her own quiet hours and channel order say when she sleeps and how she is reached.
+            ("contact_rules", customer_contact_rules),
+        )
     }
 
 

@@ -69,6 +69,7 @@ locations = sa.Table(
     sa.Column("opening_hours", Json, nullable=True),
     sa.Column("subdivision", sa.String(10), nullable=False, server_default=""),
     sa.Column("code", sa.String(40), nullable=True, unique=True),
+    sa.Column("address", sa.String(300), nullable=False, server_default=""),
 )
 
 staff = sa.Table(

@@ -42,6 +42,7 @@ from heedful.adapters.storage.record_rows import (
     SqlPreferences,
 )
 from heedful.adapters.storage.security_rows import SqlLoginThrottles, SqlSecurityEvents
+from heedful.adapters.storage.setup_rows import SqlContactSettings, SqlOwnTemplates
 from heedful.adapters.storage.sla_rows import SqlCalendarDays, SqlSlaClocks, SqlSlaPolicies
 from heedful.adapters.storage.task_rows import SqlTasks, SqlTimers
 from heedful.core.calendar import ports as calendar_ports
@@ -57,6 +58,8 @@ from heedful.core.feedback.customer_records import SurveyCapAndChurnFollow
 from heedful.core.feedback.dashboard_ports import DashboardReads
 from heedful.core.feedback.ports import FeedbackStore
 from heedful.core.history import ports as history_ports
+from heedful.core.outreach import ContactSettings
+from heedful.core.outreach.own_templates import OwnTemplates
 from heedful.core.playbooks.ports import PlaybookRepository
 from heedful.core.preferences import ports as preference_ports
 from heedful.core.privacy import ports as privacy_ports
@@ -114,6 +117,8 @@ class SqlUnitOfWork:
 
     login_throttles: staff_ports.LoginThrottles
     security_events: staff_ports.SecurityEvents
+    contact_rules: ContactSettings
+    message_templates: OwnTemplates
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -168,6 +173,8 @@ class SqlUnitOfWork:
         self.sla_clocks = SqlSlaClocks(conn)
         self.calendar_days = SqlCalendarDays(conn)
         self.canned_replies = SqlCannedReplies(conn)
+        self.contact_rules = SqlContactSettings(conn)
+        self.message_templates = SqlOwnTemplates(conn)
         self.customer_names = SqlCustomerNames(conn)
         self.feedback = SqlFeedbackStore(conn)
         self.dashboard = SqlDashboardReads(conn)

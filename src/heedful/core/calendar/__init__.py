@@ -26,6 +26,7 @@ from heedful.core.calendar.model import (
     weekly_hours,
 )
 from heedful.core.calendar.ports import CalendarDayRepository
+from heedful.core.calendar.public_holidays import holiday_names
 from heedful.core.calendar.running_clock import ClockPause, RunningClock
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "business_time_between_with_pauses",
     "calendar_for",
     "calendar_of",
+    "holiday_names",
     "is_open",
     "next_opening",
     "override",

@@ -77,3 +77,19 @@ class PublicHolidays:
         return holidays.country_holidays(
             self.country, subdiv=self.subdivision, years=year, expand=False
         )
+
+
+def holiday_names(
+    country: str, subdivision: str | None, year: int, language: str
+) -> dict[date, str]:
+    """The year's public holidays named in the reader's language where the package has it,
+    else in the country's own (what its calendars print), never a guess."""
+    table = holidays.country_holidays(country, subdiv=subdivision, years=year)
+    supported = getattr(table, "supported_languages", ())
+    wanted = {"en": "en_US"}.get(language, language)
+    if wanted not in supported:
+        # Asked for nothing, the package names holidays in English: ask for the country's own.
+        wanted = getattr(table, "default_language", None) or ""
+    if wanted in supported:
+        table = holidays.country_holidays(country, subdiv=subdivision, years=year, language=wanted)
+    return dict(table.items())

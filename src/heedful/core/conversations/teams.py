@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from heedful.core.access import Actor, Permission
 from heedful.core.conversations.model import Team
+from heedful.core.customers import audit
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Forbidden, InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
@@ -37,6 +39,7 @@ def create_team(
             raise InvalidInput(f"no location {location_id}", field="location_id")
         team = Team(new_id("tm_"), name, clock.now(), location_id, _members(uow, member_ids))
         uow.teams.add(team)
+        _audit(uow, actor, team.created_at, "team.created", team)
         uow.commit()
     return team
 
@@ -45,13 +48,13 @@ def set_team_members(
     team_id: str, member_ids: Iterable[str], uow: UnitOfWork, clock: Clock, actor: Actor
 ) -> Team:
     actor.require(Permission.MANAGE_SLA)
-    del clock  # the members are the state; no time is kept with them
     with uow:
         team = uow.teams.get(team_id)
         if team is None or not actor.may_act_at(team.location_id):
             raise NotFound(f"no team {team_id}")
         team.member_ids = _members(uow, member_ids)
         uow.teams.update(team)
+        _audit(uow, actor, clock.now(), "team.members_changed", team)
         uow.commit()
     return team
 
@@ -68,3 +71,8 @@ def _members(uow: UnitOfWork, member_ids: Iterable[str]) -> frozenset[str]:
         if uow.staff.get(staff_id) is None:
             raise InvalidInput(f"no staff member {staff_id}", field=f"member_ids[{index}]")
     return members
+
+
+def _audit(uow: UnitOfWork, actor: Actor, now: datetime, action: str, team: Team) -> None:
+    after = {"name": team.name, "location_id": team.location_id, "members": sorted(team.member_ids)}
+    audit(uow, actor, now, action, customer_id=None, entity="team", entity_id=team.id, after=after)

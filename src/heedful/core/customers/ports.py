@@ -62,7 +62,9 @@ class OwnedRows(Protocol):
 
 class AuditLog(Protocol):
     def add(self, entry: AuditEntry) -> None: ...
-    def list_for(self, customer_id: str, limit: int) -> list[AuditEntry]: ...
+    def list_for(self, customer_id: str | None, limit: int) -> list[AuditEntry]:
+        """Newest first; ``None``: the entries about no customer (staff, locations, setup)."""
+        ...
 
 
 class MergeRepository(Protocol):

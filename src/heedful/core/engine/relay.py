@@ -46,10 +46,16 @@ from heedful.core.outreach import (
     Hold,
     Message,
     MessageStatus,
+    MessageTemplate,
+    OwnContactRules,
+    PurposeRules,
     Sender,
     SendFailed,
     Suppress,
+    business_rules,
+    channels_for,
     decide,
+    rules_for,
 )
 from heedful.core.promises import (
     Evidence,
@@ -109,6 +115,10 @@ class _Known:
     consents: Mapping[str, list[ConsentDecision]] = field(default_factory=dict)
     likes: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     place_names: dict[str, str] = field(default_factory=dict)
+    # The business's contact rules (None: not read yet) and customers' own, set in the console.
+    business: Mapping[Purpose, PurposeRules] | None = None
+    own: Mapping[str, OwnContactRules] = field(default_factory=dict)
+    own_templates: dict[str, list[MessageTemplate]] = field(default_factory=dict)
 
     def fresh(self, now: datetime, read_at: datetime) -> _Known:
         """Itself while it is recent enough to go by, else nothing known (each message reads)."""
@@ -133,7 +143,25 @@ class _Known:
             consents=uow.consents.list_for_many(active),
             likes={cid: _likes(standing.get(cid, [])) for cid in active},
             place_names=names,
+            business=business_rules(uow.contact_rules.business()),
+            own=uow.contact_rules.of_customers(active),
         )
+
+    def business_of(self, uow: UnitOfWork) -> Mapping[Purpose, PurposeRules]:
+        if self.business is None:
+            self.business = business_rules(uow.contact_rules.business())
+        return self.business
+
+    def templates_of(self, uow: UnitOfWork, key: str) -> list[MessageTemplate]:
+        """The business's own wording of ``key``: read once per batch and key."""
+        if key not in self.own_templates:
+            self.own_templates[key] = uow.message_templates.for_key(key)
+        return self.own_templates[key]
+
+    def own_of(self, uow: UnitOfWork, customer_id: str) -> OwnContactRules | None:
+        if customer_id in self.customers:
+            return self.own.get(customer_id)
+        return uow.contact_rules.of_customers([customer_id]).get(customer_id)
 
     def identities_of(self, uow: UnitOfWork, customer_id: str) -> list[Identity]:
         if customer_id in self.customers:
@@ -281,13 +309,15 @@ class Relay:
         )
         if promise is not None and not still_wanted(uow, message, promise, now):
             return
-        channels = [c for c in WRITTEN_CHANNELS if c.value in self.senders]
+        own = known.own_of(uow, customer.id)
+        rules = rules_for(message.purpose, known.business_of(uow), own, self.rules)
+        channels = channels_for(own, [c for c in WRITTEN_CHANNELS if c.value in self.senders])
         identities = known.identities_of(uow, customer.id)
         consents = known.consents_of(uow, customer.id)
-        # Only marketing has a frequency cap: no other message needs the count.
+        # Only a capped purpose (by default marketing alone) needs the count.
         sent_recently = (
-            uow.outbox.sent_count(customer.id, message.purpose.value, now - self.rules.cap_window)
-            if message.purpose is Purpose.MARKETING
+            uow.outbox.sent_count(customer.id, message.purpose.value, now - rules.cap_window)
+            if rules.cap_on(message.purpose) is not None
             else 0
         )
         decision = decide(
@@ -297,7 +327,7 @@ class Relay:
             sent_in_window=sent_recently,
             now=now,
             time_zone=customer.time_zone,
-            rules=self.rules,
+            rules=rules,
             channels=channels,
         )
         if isinstance(decision, Suppress):
@@ -332,7 +362,10 @@ class Relay:
         context["unsubscribe_url"] = unsubscribe or ""
         try:
             composed = self.composer.compose(
-                message.template_key, [customer.language, "en"], context
+                message.template_key,
+                [customer.language, "en"],
+                context,
+                known.templates_of(uow, message.template_key),
             )
         except HeedfulError as broken:
             # A template that cannot be filled in will not heal by itself: dead-letter this

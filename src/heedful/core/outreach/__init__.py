@@ -1,5 +1,13 @@
 """Outreach: what Heedful tells customers, through which channel, and when it may."""
 
+from heedful.core.outreach.contact_settings import (
+    ContactSettings,
+    OwnContactRules,
+    PurposeRules,
+    business_rules,
+    channels_for,
+    rules_for,
+)
 from heedful.core.outreach.default_templates import DEFAULT_TEMPLATES
 from heedful.core.outreach.envelope import Composed, Composer, Envelope, Sender, SendFailed
 from heedful.core.outreach.handlers import list_messages
@@ -22,15 +30,21 @@ __all__ = [
     "Composed",
     "Composer",
     "ContactRules",
+    "ContactSettings",
     "Envelope",
     "Hold",
     "Message",
     "MessageStatus",
     "MessageTemplate",
+    "OwnContactRules",
+    "PurposeRules",
     "SendFailed",
     "Sender",
     "Suppress",
+    "business_rules",
+    "channels_for",
     "choose_channel",
     "decide",
     "list_messages",
+    "rules_for",
 ]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from heedful.core.customers import Channel
+from heedful.core.outreach.templates import MessageTemplate
 
 
 @dataclass(frozen=True)
@@ -65,8 +66,15 @@ class Composed:
 
 
 class Composer(Protocol):
-    """Chooses the template in the first language that has it and fills it in."""
+    """Chooses the template in the first language that has it and fills it in.
+
+    ``own``: the business's own templates of this key (own_templates.py), which replace the
+    built-in ones of their language."""
 
     def compose(
-        self, template_key: str, languages: Sequence[str], context: Mapping[str, object]
+        self,
+        template_key: str,
+        languages: Sequence[str],
+        context: Mapping[str, object],
+        own: Sequence[MessageTemplate] = (),
     ) -> Composed: ...

@@ -29,8 +29,14 @@ WRITTEN_CHANNELS: tuple[Channel, ...] = tuple(SENT_TO)
 class ContactRules:
     quiet_from: time = time(21, 0)
     quiet_until: time = time(9, 0)
-    marketing_cap: int = 2  # marketing messages per customer per window
+    marketing_cap: int | None = 2  # marketing messages per customer per window; None: no cap
     cap_window: timedelta = timedelta(days=7)
+    # The cap on a message of another purpose, when the business set one (contact_settings.py):
+    # by default a message she asked for is never held back by a count.
+    other_cap: int | None = None
+
+    def cap_on(self, purpose: Purpose) -> int | None:
+        return self.marketing_cap if purpose is Purpose.MARKETING else self.other_cap
 
 
 @dataclass(frozen=True)
@@ -116,8 +122,10 @@ def decide(
     route = choose_channel(identities, consents, purpose, channels)
     if isinstance(route, Suppress):
         return route
-    if purpose is Purpose.MARKETING and sent_in_window >= rules.marketing_cap:
-        return Cap(f"{sent_in_window} marketing messages in the last {rules.cap_window.days} days")
+    cap = rules.cap_on(purpose)
+    if cap is not None and sent_in_window >= cap:
+        days = rules.cap_window.days
+        return Cap(f"{sent_in_window} {purpose.value} messages in the last {days} days")
     until = quiet_hours_end(now, zone_of(time_zone), rules)
     if until is not None:
         return Hold(until, "quiet hours in the customer's time zone")

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from heedful.core.access import Actor, Permission
 from heedful.core.calendar import (
@@ -18,7 +19,9 @@ from heedful.core.calendar import (
     OpeningInterval,
     calendar_for,
     calendar_of,
+    holiday_names,
 )
+from heedful.core.customers import audit
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import InvalidInput, NotFound
 from heedful.core.sla.handlers import location_hours_changed
@@ -53,6 +56,8 @@ def set_opening_hours(
         uow.locations.update(location)
         # SLA clocks running there keep the time they spent in the old hours.
         location_hours_changed(uow, location.id, old_calendar, clock.now())
+        after = {"opening_hours": location.opening_hours, "subdivision": subdivision}
+        _audit(uow, actor, clock.now(), "location.hours_changed", location.id, after)
         uow.commit()
     return location
 
@@ -86,6 +91,9 @@ def set_calendar_day(
         old = Calendars(uow).of(location.id)
         uow.calendar_days.put(location.id, override)
         location_hours_changed(uow, location.id, old, clock.now())
+        hours_that_day = [str(interval) for interval in override.hours]
+        after = {"day": day.isoformat(), "hours": hours_that_day, "reason": reason}
+        _audit(uow, actor, clock.now(), "location.day_set", location.id, after)
         uow.commit()
     return override
 
@@ -100,10 +108,15 @@ def remove_calendar_day(
         if not uow.calendar_days.remove(location.id, day):
             raise NotFound(f"no own hours on {day.isoformat()}")
         location_hours_changed(uow, location.id, old, clock.now())
+        _audit(uow, actor, clock.now(), "location.day_removed", location.id, {"day": str(day)})
         uow.commit()
 
 
-def calendar_year(location_id: str, year: int, uow: UnitOfWork, actor: Actor) -> CalendarYear:
+def calendar_year(
+    location_id: str, year: int, uow: UnitOfWork, actor: Actor, language: str = ""
+) -> CalendarYear:
+    """The year's public holidays and the location's own dates; ``language``: the reader's, for
+    the holidays' names (default: as the calendar names them)."""
     actor.require(Permission.ANSWER_CONVERSATIONS)
     if not 1900 <= year <= 2200:
         raise InvalidInput("a year from 1900 to 2200", field="year")
@@ -111,12 +124,17 @@ def calendar_year(location_id: str, year: int, uow: UnitOfWork, actor: Actor) ->
         location = _location(uow, actor, location_id)
         days = uow.calendar_days.for_location(location.id)
     calendar = calendar_for(location, days, holidays=True)
+    names = (
+        holiday_names(location.country, location.subdivision or None, year, language)
+        if language
+        else {}
+    )
     holidays = []
     day, end = date(year, 1, 1), date(year + 1, 1, 1)
     while day < end:
         name = calendar.holiday_on(day)
         if name is not None:
-            holidays.append((day, name))
+            holidays.append((day, names.get(day, name)))
         day += timedelta(days=1)
     return CalendarYear(
         location_id=location.id,
@@ -132,6 +150,26 @@ def _location(uow: UnitOfWork, actor: Actor, location_id: str) -> Location:
     if location is None or not actor.may_act_at(location_id):
         raise NotFound(f"no location {location_id}")
     return location
+
+
+def _audit(
+    uow: UnitOfWork,
+    actor: Actor,
+    now: datetime,
+    action: str,
+    location_id: str,
+    after: dict[str, Any],
+) -> None:
+    audit(
+        uow,
+        actor,
+        now,
+        action,
+        customer_id=None,
+        entity="location",
+        entity_id=location_id,
+        after=after,
+    )
 
 
 def _interval(text: str, index: int) -> OpeningInterval:

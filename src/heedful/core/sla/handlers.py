@@ -7,6 +7,7 @@ from datetime import datetime
 
 from heedful.core.access import Actor, Permission
 from heedful.core.calendar import BusinessCalendar, Calendars
+from heedful.core.customers import audit
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import NotFound
 from heedful.core.shared.ids import new_id
@@ -52,6 +53,7 @@ def create_policy(cmd: PolicyIn, uow: UnitOfWork, clock: Clock, actor: Actor) ->
     policy = _policy(new_id("sla_"), cmd, now, now)
     with uow:
         uow.sla_policies.add(policy)
+        _audit(uow, actor, now, "sla_policy.created", policy)
         uow.commit()
     # Threads already open keep the clocks they have; the new policy applies to what comes.
     return policy
@@ -67,6 +69,7 @@ def update_policy(
         policy = _policy(old.id, cmd, old.created_at, now)
         uow.sla_policies.update(policy)
         _retarget_counting_clocks(uow, policy_id, now)
+        _audit(uow, actor, now, "sla_policy.changed", policy)
         uow.commit()
     return policy
 
@@ -81,6 +84,7 @@ def deactivate_policy(policy_id: str, uow: UnitOfWork, clock: Clock, actor: Acto
         # Clocks already counting keep this policy's targets (or the next fitting one's): a
         # promise made to a customer is not withdrawn by a change of rules.
         _retarget_counting_clocks(uow, policy_id, now)
+        _audit(uow, actor, now, "sla_policy.deactivated", policy)
         uow.commit()
     return policy
 
@@ -125,3 +129,24 @@ def _retarget_counting_clocks(uow: UnitOfWork, policy_id: str, now: datetime) ->
         thread = uow.threads.get(thread_id, for_change=True)
         if thread is not None:
             ThreadClocks(uow, thread, calendars).retarget(now)
+
+
+def _audit(uow: UnitOfWork, actor: Actor, now: datetime, action: str, policy: SlaPolicy) -> None:
+    audit(
+        uow,
+        actor,
+        now,
+        action,
+        customer_id=None,
+        entity="sla_policy",
+        entity_id=policy.id,
+        after={
+            "name": policy.name,
+            "channel": policy.channel.value if policy.channel else None,
+            "priority": policy.priority.value if policy.priority else None,
+            "first_response_minutes": policy.first_response_minutes,
+            "next_response_minutes": policy.next_response_minutes,
+            "resolution_minutes": policy.resolution_minutes,
+            "active": policy.active,
+        },
+    )

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from heedful.core.access import Actor, Permission, Role
-from heedful.core.customers import check_language, check_time_zone
+from heedful.core.customers import audit, check_language, check_time_zone
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Conflict, InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
@@ -76,6 +76,20 @@ def create_location(cmd: NewLocation, uow: UnitOfWork, clock: Clock, actor: Acto
         if location.code and uow.locations.get_by_code(location.code) is not None:
             raise Conflict(f"another location has the code {location.code}", field="code")
         uow.locations.add(location)
+        audit(
+            uow,
+            actor,
+            location.created_at,
+            "location.created",
+            customer_id=None,
+            entity="location",
+            entity_id=location.id,
+            after={
+                "name": location.name,
+                "country": location.country,
+                "time_zone": location.time_zone,
+            },
+        )
         uow.commit()
     return location
 
@@ -130,6 +144,20 @@ def create_staff_member(
             location_ids=None if cmd.role is Role.ADMIN else frozenset(cmd.location_ids or ()),
         )
         uow.staff.add(member)
+        audit(
+            uow,
+            actor,
+            member.created_at,
+            "staff.created",
+            customer_id=None,
+            entity="staff",
+            entity_id=member.id,
+            after={
+                "login": member.login,
+                "role": member.role.value,
+                "location_ids": sorted(member.location_ids or ()) or None,
+            },
+        )
         uow.commit()
     return member
 

@@ -32,6 +32,7 @@ class Location:
     subdivision: str = ""  # the region whose public holidays apply too (e.g. "BE" in Germany)
     # The business's own short name for it ("lypky"), which its systems put in events.
     code: str | None = None
+    address: str = ""  # street and number, as the business writes it
 
 
 @dataclass

@@ -15,11 +15,15 @@ from heedful.entrypoints.console import (
     canned_replies,
     churn,
     contact,
+    contact_rules_admin,
+    conversation_setup,
     customers,
     dashboard,
     dead_letters,
     home,
     inbox,
+    locations_admin,
+    message_templates,
     playbooks,
     preferences,
     profile,
@@ -58,3 +62,10 @@ def install_console(app: FastAPI, container: Container) -> None:
     app.include_router(security_log.router)
     app.include_router(home.router)
     app.include_router(bookings.router)
+    for setup_pages in (
+        locations_admin,
+        conversation_setup,
+        contact_rules_admin,
+        message_templates,
+    ):
+        app.include_router(setup_pages.router)

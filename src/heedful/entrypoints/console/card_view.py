@@ -16,6 +16,7 @@ from heedful.core.customers.duplicates import Duplicate, likely_duplicates
 from heedful.core.customers.identities import IdentityKind
 from heedful.core.customers.model import LANGUAGES, Segment
 from heedful.core.history.model import HistoryEntry, Item
+from heedful.core.outreach.contact_settings import OwnContactRules, customer_rules
 from heedful.core.outreach.handlers import list_customer_messages
 from heedful.core.outreach.outbox import Message, MessageStatus
 from heedful.core.preferences.model import Category, Polarity, Source
@@ -47,6 +48,8 @@ class CardView:
     duplicates: list[Duplicate]
     # Where she stands in each line she waits in, by promise id ("3rd in line for Selene").
     standings: dict[str, Standing] = field(default_factory=dict)
+    # Her own quiet hours and channel order, which win over the business's (ADR 0043).
+    own_rules: OwnContactRules | None = None
 
     @property
     def customer_id(self) -> str:
@@ -117,6 +120,7 @@ def load_card(console: Console, customer_id: str) -> CardView:
                 console.container.uow(), actor, card.customer.id, console.ui.language
             )
         },
+        own_rules=customer_rules(card.customer.id, console.container.uow()),
     )
 
 

@@ -21,6 +21,7 @@ from heedful.entrypoints.console.menu import TODAY, home_of
 from heedful.entrypoints.console.promises import task_groups
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
+RECENT_CHANGES = 10  # the setup's latest changes under the checklist; the rest in the audit log
 
 
 def _in_a_team(console: Console) -> bool:
@@ -76,15 +77,25 @@ def setup_items(console: Console) -> list[SetupItem]:
         surveys = uow.feedback.surveys.list()
         playbooks = uow.playbooks.enabled()
         tokens = [t for t in uow.tokens.list() if t.works_at(console.now())]
+        own_templates = uow.message_templates.every()
+        contact_rules = uow.contact_rules.business()
+        dated = [x.name for x in locations if uow.calendar_days.for_location(x.id)]
     without_hours = [location.name for location in locations if not location.opening_hours]
+    without_address = [location.name for location in locations if not location.address]
     return [
         SetupItem(
             ui.gettext(N_("Locations")),
             bool(locations),
             ui.gettext(N_("None yet.")) if not locations else ", ".join(x.name for x in locations),
-            command=(
-                "heedful location create --name … --kind shop --country UA --time-zone Europe/Kyiv"
-            ),
+            link="/admin/locations",
+        ),
+        SetupItem(
+            ui.gettext(N_("Addresses")),
+            bool(locations) and not without_address,
+            (ui.gettext(N_("No address: %(names)s")) % {"names": ", ".join(without_address)})
+            if without_address
+            else "",
+            link="/admin/locations",
         ),
         SetupItem(
             ui.gettext(N_("Opening hours")),
@@ -92,31 +103,49 @@ def setup_items(console: Console) -> list[SetupItem]:
             (ui.gettext(N_("No opening hours: %(names)s")) % {"names": ", ".join(without_hours)})
             if without_hours
             else "",
-            command="PUT /api/v1/locations/{location_id}/hours",
+            link="/admin/locations",
+        ),
+        SetupItem(
+            ui.gettext(N_("Closures and own dates")),
+            bool(dated),
+            ui.gettext(N_("No location has its own dates yet (closures, extra working days)."))
+            if not dated
+            else ", ".join(dated),
+            link="/admin/locations",
         ),
         SetupItem(
             ui.gettext(N_("Staff besides you")),
             bool(staff),
             ui.gettext(N_("Nobody yet.")) if not staff else str(len(staff)),
             link="/admin/staff",
-            command="heedful staff create --login … --name … --role agent --location …",
         ),
         SetupItem(
             ui.gettext(N_("SLA policies")),
             bool(policies),
             ui.gettext(N_("None yet.")) if not policies else str(len(policies)),
-            command="POST /api/v1/sla-policies",
+            link="/admin/sla-policies",
         ),
         SetupItem(
             ui.gettext(N_("Teams")),
             bool(teams),
             ui.gettext(N_("None yet.")) if not teams else ", ".join(t.name for t in teams),
-            command="POST /api/v1/teams",
+            link="/admin/teams",
+        ),
+        SetupItem(
+            ui.gettext(N_("Quiet hours and caps")),
+            bool(contact_rules),
+            ui.gettext(N_("The built-in ones: quiet 21:00-09:00, two marketing messages a week."))
+            if not contact_rules
+            else "",
+            link="/admin/contact-rules",
         ),
         SetupItem(
             ui.gettext(N_("Message templates")),
-            False,
-            ui.gettext(N_("Heedful sends its built-in texts; your own cannot be set up yet.")),
+            bool(own_templates),
+            ui.gettext(N_("Heedful sends its built-in texts; none is in your own words yet."))
+            if not own_templates
+            else str(len(own_templates)),
+            link="/admin/templates",
         ),
         SetupItem(
             ui.gettext(N_("Canned replies")),
@@ -150,6 +179,11 @@ def setup(console: Staff) -> Response:
     if not console.may(Permission.MANAGE_STAFF):
         raise Forbidden("only admins set the business up")
     items = setup_items(console)
+    with console.container.uow() as uow:
+        changes = uow.audit.list_for(None, RECENT_CHANGES)
     return console.render(
-        "home/setup.html", items=items, missing=sum(1 for item in items if not item.done)
+        "home/setup.html",
+        items=items,
+        missing=sum(1 for item in items if not item.done),
+        changes=changes,
     )

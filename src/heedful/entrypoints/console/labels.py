@@ -20,7 +20,7 @@ from heedful.core.history.model import HistoryKind
 from heedful.core.outreach.outbox import MessageStatus
 from heedful.core.preferences.model import Category, Polarity, Source
 from heedful.core.promises.model import EvidenceKind, PromiseKind, PromiseState
-from heedful.core.staff.model import SecurityEventKind
+from heedful.core.staff.model import LocationKind, SecurityEventKind
 from heedful.core.tasks.model import TaskKind
 
 
@@ -152,6 +152,13 @@ _BY_ENUM: dict[type[StrEnum], dict[str, str]] = {
     EvidenceKind: EVIDENCE_KIND,
     MessageStatus: MESSAGE_STATUS,
     TaskKind: TASK_KIND,
+    LocationKind: {
+        LocationKind.BOUTIQUE: N_("Boutique"),
+        LocationKind.SHOP: N_("Shop"),
+        LocationKind.HOTEL: N_("Hotel"),
+        LocationKind.RESTAURANT: N_("Restaurant"),
+        LocationKind.BANK_BRANCH: N_("Bank branch"),
+    },
     LetterKind: {
         LetterKind.EVENT: N_("Business event"),
         LetterKind.MESSAGE: N_("Outbox message"),
@@ -214,6 +221,44 @@ _BY_KIND: dict[str, dict[str, str]] = {
         "message.requeued": N_("Message sent again"),
         "dead_letter.retried": N_("Failed record put back in the queue"),
         "dead_letter.discarded": N_("Failed record discarded"),
+        "customer.contact_rules": N_("Her own quiet hours or channels changed"),
+        # What an admin set up (the setup checklist's recent changes).
+        "staff.created": N_("Staff member invited"),
+        "staff.access_changed": N_("Role or locations changed"),
+        "staff.password_reset": N_("Password reset"),
+        "location.created": N_("Location added"),
+        "location.changed": N_("Location details changed"),
+        "location.hours_changed": N_("Opening hours changed"),
+        "location.day_set": N_("Own date set"),
+        "location.day_removed": N_("Own date removed"),
+        "team.created": N_("Team created"),
+        "team.members_changed": N_("Team members changed"),
+        "sla_policy.created": N_("SLA policy created"),
+        "sla_policy.changed": N_("SLA policy changed"),
+        "sla_policy.deactivated": N_("SLA policy switched off"),
+        "contact_rules.changed": N_("Quiet hours or caps changed"),
+        "message_template.saved": N_("Message template saved"),
+        "message_template.removed": N_("Own message template removed"),
+        "message_template.test_sent": N_("Message template sent as a test"),
+    },
+    # What each message template is for (the outbox's template key).
+    "template": {
+        "back_in_stock": N_("Back in stock"),
+        "conversation_reply": N_("Reply in a conversation"),
+        "liked_item_in_stock": N_("Something she likes is in stock"),
+        "offer_at_favourite_place": N_("Offer at her favourite place"),
+        "promise_reminder": N_("Promise reminder"),
+        "survey_invitation": N_("Survey invitation"),
+        "wait_expired": N_("The wait is over"),
+    },
+    "weekday": {
+        "mon": N_("Monday"),
+        "tue": N_("Tuesday"),
+        "wed": N_("Wednesday"),
+        "thu": N_("Thursday"),
+        "fri": N_("Friday"),
+        "sat": N_("Saturday"),
+        "sun": N_("Sunday"),
     },
     # The outbox's channel, as the relay records it.
     "channel": {**CHANNEL, "webhook": N_("Webhook")},
@@ -259,6 +304,7 @@ _BY_KIND: dict[str, dict[str, str]] = {
         "message_contents": N_("Message contents cleared"),
         "task_notes": N_("Task notes cleared"),
         "survey_comments": N_("Survey comments cleared"),
+        "contact_rules": N_("Her own quiet hours and channel order removed"),
     },
 }
 

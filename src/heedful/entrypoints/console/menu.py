@@ -92,6 +92,11 @@ MENU: tuple[Group, ...] = (
         (
             Entry(N_("Setup checklist"), SETUP, P.MANAGE_STAFF),
             Entry(N_("Staff accounts"), "/admin/staff", P.MANAGE_STAFF),
+            Entry(N_("Locations"), "/admin/locations", P.MANAGE_STAFF),
+            Entry(N_("Teams"), "/admin/teams", P.MANAGE_SLA),
+            Entry(N_("SLA policies"), "/admin/sla-policies", P.MANAGE_SLA),
+            Entry(N_("Quiet hours"), "/admin/contact-rules", P.MANAGE_STAFF),
+            Entry(N_("Message templates"), "/admin/templates", P.MANAGE_PLAYBOOKS),
             Entry(N_("API tokens"), "/admin/tokens", P.MANAGE_TOKENS),
             Entry(N_("Playbooks"), "/console/playbooks", P.MANAGE_PLAYBOOKS),
             Entry(N_("Failed records"), "/admin/dead-letters", P.MANAGE_DEAD_LETTERS),

@@ -14,6 +14,7 @@ from heedful.adapters.storage import (
     playbook_tables,  # noqa: F401 - registers its tables
     promise_tables,  # noqa: F401 - registers its tables
     security_tables,  # noqa: F401 - registers its tables
+    setup_tables,  # noqa: F401 - registers its tables
     throttle_rows,  # noqa: F401 - registers its tables
 )
 from heedful.adapters.storage.engine import make_engine
