@@ -61,7 +61,7 @@ from fakes.dealings import (
     FakeBookingRepository,
     FakeOrderRepository,
 )
-from fakes.events import FakeEventInbox
+from fakes.events import FakeEventInbox, FakeEventTypes
 from fakes.feedback import FakeDashboardReads, FakeFeedbackStore, FeedbackState
 from fakes.ledger import (
     FakeDeadLetters,
@@ -105,6 +105,7 @@ from heedful.core.customers.ports import (
 from heedful.core.dead_letters.ports import DeadLetters
 from heedful.core.dealings.ports import AccountRepository, BookingRepository, OrderRepository
 from heedful.core.events.model import EventInbox, StoredEvent
+from heedful.core.events.vocabulary import CustomEventType, EventTypeRepository
 from heedful.core.feedback.customer_records import SurveyCapAndChurnFollow
 from heedful.core.feedback.dashboard_ports import DashboardReads
 from heedful.core.feedback.model import Survey, SurveyInvitation
@@ -173,6 +174,7 @@ class FakeState:
     talk: ConversationState = field(default_factory=ConversationState)
     feedback: FeedbackState = field(default_factory=FeedbackState)
     dealings: DealingsState = field(default_factory=DealingsState)
+    event_types: dict[str, CustomEventType] = field(default_factory=dict)
 
 
 @dataclass
@@ -224,6 +226,7 @@ class FakeUnitOfWork:
         self.bookings: BookingRepository = FakeBookingRepository(self)
         self.orders: OrderRepository = FakeOrderRepository(self)
         self.accounts: AccountRepository = FakeAccountRepository(self)
+        self.event_types: EventTypeRepository = FakeEventTypes(self)
         self.merge_followers: Sequence[MergeFollower] = (SurveyCapAndChurnFollow(self.feedback),)
 
         self.login_throttles: LoginThrottles = FakeLoginThrottles(self)

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
         OrderRepository,
     )
     from heedful.core.events.model import EventInbox
+    from heedful.core.events.vocabulary import EventTypeRepository
     from heedful.core.feedback.dashboard_ports import DashboardReads
     from heedful.core.feedback.ports import FeedbackStore
     from heedful.core.history.ports import HistoryRepository
@@ -100,6 +101,7 @@ class UnitOfWork(UnitOfWorkShape, Protocol):
     bookings: BookingRepository
     orders: OrderRepository
     accounts: AccountRepository
+    event_types: EventTypeRepository
     # Rooms above customers that keep a key per customer follow her merges (customers' port).
     merge_followers: Sequence[MergeFollower]
 

@@ -31,6 +31,7 @@ from heedful.adapters.storage.engine import (
     restore_durability,
 )
 from heedful.adapters.storage.event_rows import SqlEventInbox
+from heedful.adapters.storage.event_type_rows import SqlEventTypes
 from heedful.adapters.storage.feedback_rows import SqlFeedbackStore
 from heedful.adapters.storage.outbox_rows import SqlOutbox, SqlStockLevels
 from heedful.adapters.storage.playbook_rows import SqlPlaybooks
@@ -53,6 +54,7 @@ from heedful.core.customers import ports as customer_ports
 from heedful.core.dead_letters.ports import DeadLetters
 from heedful.core.dealings import ports as dealing_ports
 from heedful.core.events.model import EventInbox
+from heedful.core.events.vocabulary import EventTypeRepository
 from heedful.core.feedback.customer_records import SurveyCapAndChurnFollow
 from heedful.core.feedback.dashboard_ports import DashboardReads
 from heedful.core.feedback.ports import FeedbackStore
@@ -108,6 +110,7 @@ class SqlUnitOfWork:
     dashboard: DashboardReads
     dead_letters: DeadLetters
     bookings: dealing_ports.BookingRepository
+    event_types: EventTypeRepository
     orders: dealing_ports.OrderRepository
     accounts: dealing_ports.AccountRepository
     merge_followers: Sequence[customer_ports.MergeFollower]
@@ -175,6 +178,7 @@ class SqlUnitOfWork:
         self.bookings = SqlBookings(conn)
         self.orders = SqlOrders(conn)
         self.accounts = SqlAccounts(conn)
+        self.event_types = SqlEventTypes(conn)
         self.merge_followers = (SurveyCapAndChurnFollow(self.feedback),)
 
         self.login_throttles = SqlLoginThrottles(conn)
