@@ -33,7 +33,7 @@ from types import TracebackType
 from typing import Any, Self, TypeVar
 
 from fakes._base import FakeIntegrityError
-from fakes.catalog import CatalogState, FakeCatalog, FakeCatalogStock
+from fakes.catalog import CatalogState, FakeCatalog, FakeCatalogBulk, FakeCatalogStock
 from fakes.conversations import (
     ConversationState,
     FakeCalendarDays,
@@ -82,6 +82,7 @@ from fakes.staff import (
     FakeTokenRepository,
 )
 from heedful.core.calendar.ports import CalendarDayRepository
+from heedful.core.catalog.bulk import CatalogBulkLoad
 from heedful.core.catalog.model import CatalogItem
 from heedful.core.catalog.ports import CatalogRepository, StockRepository
 from heedful.core.conversations.canned_replies import CannedReply, CannedReplyRepository
@@ -211,6 +212,7 @@ class FakeUnitOfWork:
         self.stock: StockLevels = FakeStockLevels(self)
         self.catalog: CatalogRepository = FakeCatalog(self)
         self.catalog_stock: StockRepository = FakeCatalogStock(self)
+        self.catalog_bulk: CatalogBulkLoad = FakeCatalogBulk(self)
         self.playbooks: PlaybookRepository = FakePlaybookRepository(self)
         self.feedback: FeedbackStore = FakeFeedbackStore(self)
         self.dashboard: DashboardReads = FakeDashboardReads()

@@ -14,6 +14,7 @@ from heedful.core.shared.ports import UnitOfWorkShape
 # room here would make a cycle of any room whose handlers take the whole unit of work.
 if TYPE_CHECKING:
     from heedful.core.calendar.ports import CalendarDayRepository
+    from heedful.core.catalog.bulk import CatalogBulkLoad
     from heedful.core.catalog.ports import CatalogRepository, StockRepository
     from heedful.core.conversations.canned_replies import CannedReplyRepository
     from heedful.core.conversations.customer_names import CustomerNames
@@ -86,6 +87,7 @@ class UnitOfWork(UnitOfWorkShape, Protocol):
     stock: StockLevels
     catalog: CatalogRepository
     catalog_stock: StockRepository
+    catalog_bulk: CatalogBulkLoad
     outbox: Outbox
     playbooks: PlaybookRepository
     feedback: FeedbackStore

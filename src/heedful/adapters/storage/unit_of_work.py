@@ -18,6 +18,7 @@ from heedful.adapters.storage.admin_rows import (
     SqlTokens,
 )
 from heedful.adapters.storage.canned_reply_rows import SqlCannedReplies
+from heedful.adapters.storage.catalog_bulk import SqlCatalogBulk
 from heedful.adapters.storage.catalog_rows import SqlCatalog, SqlCatalogStock
 from heedful.adapters.storage.conversation_rows import SqlTeams, SqlThreads
 from heedful.adapters.storage.customer_name_rows import SqlCustomerNames
@@ -47,6 +48,7 @@ from heedful.adapters.storage.sla_rows import SqlCalendarDays, SqlSlaClocks, Sql
 from heedful.adapters.storage.task_rows import SqlTasks, SqlTimers
 from heedful.core.calendar import ports as calendar_ports
 from heedful.core.catalog import ports as catalog_ports
+from heedful.core.catalog.bulk import CatalogBulkLoad
 from heedful.core.conversations import ports as conversation_ports
 from heedful.core.conversations.canned_replies import CannedReplyRepository
 from heedful.core.conversations.customer_names import CustomerNames
@@ -97,6 +99,7 @@ class SqlUnitOfWork:
     stock: promise_ports.StockLevels
     catalog: catalog_ports.CatalogRepository
     catalog_stock: catalog_ports.StockRepository
+    catalog_bulk: CatalogBulkLoad
     outbox: promise_ports.Outbox
     playbooks: PlaybookRepository
     threads: conversation_ports.ThreadRepository
@@ -163,6 +166,7 @@ class SqlUnitOfWork:
         self.stock = SqlStockLevels(conn)
         self.catalog = SqlCatalog(conn)
         self.catalog_stock = SqlCatalogStock(conn)
+        self.catalog_bulk = SqlCatalogBulk(conn)
         self.outbox = SqlOutbox(conn)
         self.playbooks = SqlPlaybooks(conn)
         self.threads = SqlThreads(conn)
