@@ -104,7 +104,7 @@ class FakeCatalogBulk(Repository):
             state.items[item.code] = copy(replace(item, shown_code=shown))
         return created, updated
 
-    def set_stock(self, counts: Sequence[StockCount], at: datetime, key: str) -> list[CameBack]:
+    def set_stock(self, counts: Sequence[StockCount], at: datetime) -> list[CameBack]:
         state = self._writing()
         came_back: list[CameBack] = []
         for count in counts:
@@ -115,10 +115,6 @@ class FakeCatalogBulk(Repository):
                     code=count.code, kind=ItemKind.PRODUCT, changed_at=at, provisional=True
                 ),
             )
-            moves = state.catalog.moves.setdefault(place, {})
-            for old in [k for k, m in moves.items() if m.at < at]:
-                del moves[old]
-            moves.setdefault(key, StockMove(count.code, count.location_id, key, at, count.quantity))
             level = state.catalog.levels.get(place)
             if level is None or level.as_of <= at:
                 state.catalog.levels[place] = StockLevel(*place, count.quantity, at)

@@ -58,6 +58,11 @@ _STAGE_ITEMS_PG = (
 # What waiting promises call a variant: its product (the parent, or itself) and the variant.
 _PRODUCT = "CASE WHEN i.parent_code <> '' THEN i.parent_code ELSE i.code END"
 _VARIANT = "CASE WHEN i.parent_code <> '' THEN i.code ELSE '' END"
+# One look at the partial index of open waits: most imports find none and skip the join.
+_ANYONE_WAITING = (
+    "SELECT 1 FROM promises WHERE state = 'open' AND kind = 'tell_when_available'"
+    " AND notice_message_id IS NULL LIMIT 1"
+)
 _WAITING = f"""
     SELECT DISTINCT s.code, s.location_id, s.quantity, {_PRODUCT} AS product,
            {_VARIANT} AS variant, i.size AS size
@@ -147,6 +152,9 @@ class SqlCatalogBulk:
             with cursor.copy("COPY bulk_stock (code, location_id, quantity) FROM STDIN") as copy:
                 for count in counts:
                     copy.write_row((count.code, count.location_id, count.quantity))
+            # A temporary table is never analysed by autovacuum: without it the joins below
+            # are planned for an empty table.
+            self._conn.exec_driver_sql("ANALYZE bulk_stock")
             return
         self._conn.exec_driver_sql(_STAGE_STOCK_SQLITE)
         self._conn.exec_driver_sql("DELETE FROM bulk_stock")
@@ -155,22 +163,21 @@ class SqlCatalogBulk:
             [(count.code, count.location_id, count.quantity) for count in counts],
         )
 
-    def set_stock(self, counts: Sequence[StockCount], at: datetime, key: str) -> list[CameBack]:
+    def set_stock(self, counts: Sequence[StockCount], at: datetime) -> list[CameBack]:
         if not counts:
             return []
         self._stage_stock(counts)
         true, json_empty = ("true", "'{}'::jsonb") if self._pg else ("1", "'{}'")
         where_true = "" if self._pg else " WHERE true"  # SQLite's parser needs it before ON
-        params = {"at": at, "key": key}
+        params = {"at": at}
         at_type = sa.bindparam("at", type_=UtcDateTime)
 
-        def run(sql: str) -> Any:
+        def run(sql: str, **more: str) -> Any:
             statement = sa.text(sql)
             if ":at" in sql:
                 statement = statement.bindparams(at_type)
-            return self._conn.execute(
-                statement, {k: v for k, v in params.items() if f":{k}" in sql}
-            )
+            values = {k: v for k, v in params.items() if f":{k}" in sql}
+            return self._conn.execute(statement, values | more)
 
         # A code the catalog does not know yet is kept against a provisional item (ADR 0035).
         run(
@@ -179,34 +186,33 @@ class SqlCatalogBulk:
             f" SELECT DISTINCT code, 'product', code, '', {json_empty}, '', '', '', {json_empty},"
             f" code, {true}, :at FROM bulk_stock{where_true} ON CONFLICT (code) DO NOTHING"
         )
-        # The import is a count as of ``at``: the moves before it are in it (stock.py).
-        run(
-            "DELETE FROM catalog_stock_moves WHERE at < :at AND EXISTS (SELECT 1 FROM bulk_stock s"
-            " WHERE s.code = catalog_stock_moves.code"
-            " AND s.location_id = catalog_stock_moves.location_id)"
-        )
-        run(
-            "INSERT INTO catalog_stock_moves (code, location_id, key, at, level, delta)"
-            f" SELECT code, location_id, :key, :at, quantity, NULL FROM bulk_stock{where_true}"
-            " ON CONFLICT (code, location_id, key) DO NOTHING"
-        )
+        # The level is a count as of ``at``; no move is kept for it (a move per row would double
+        # the writes): ``record_stock`` reads a level newer than every move as that count.
         run(
             "INSERT INTO catalog_stock (code, location_id, quantity, as_of)"
             f" SELECT code, location_id, quantity, :at FROM bulk_stock{where_true}"
             " ON CONFLICT (code, location_id) DO UPDATE SET quantity = excluded.quantity,"
             " as_of = excluded.as_of WHERE catalog_stock.as_of <= excluded.as_of"
         )
-        came_back = [
-            CameBack(row.code, row.location_id, row.quantity, row.product, row.variant, row.size)
-            for row in run(_WAITING)
-        ]
+        came_back: list[CameBack] = []
+        if self._conn.scalar(sa.text(_ANYONE_WAITING)):
+            came_back = [
+                CameBack(
+                    row.code, row.location_id, row.quantity, row.product, row.variant, row.size
+                )
+                for row in run(_WAITING)
+            ]
         # Every other pair's back-in-stock level; the woken ones are set by who tells them.
+        for back in came_back:
+            run(
+                "DELETE FROM bulk_stock WHERE code = :code AND location_id = :location",
+                code=back.code,
+                location=back.location_id,
+            )
         run(
             "INSERT INTO stock_levels (product, variant, size, location_id, quantity, updated_at)"
             f" SELECT {_PRODUCT}, {_VARIANT}, i.size, s.location_id, max(s.quantity), :at"
             " FROM bulk_stock s JOIN catalog_items i ON i.code = s.code"
-            f" WHERE NOT EXISTS (SELECT 1 FROM ({_WAITING}) w"
-            "   WHERE w.code = s.code AND w.location_id = s.location_id)"
             f" GROUP BY {_PRODUCT}, {_VARIANT}, i.size, s.location_id"
             " ON CONFLICT (product, variant, size, location_id) DO UPDATE"
             " SET quantity = excluded.quantity, updated_at = excluded.updated_at"

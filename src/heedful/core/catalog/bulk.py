@@ -60,9 +60,10 @@ class CatalogBulkLoad(Protocol):
         """
         ...
 
-    def set_stock(self, counts: Sequence[StockCount], at: datetime, key: str) -> list[CameBack]:
-        """Set each level to its count as of ``at`` (a count move under ``key``), making
+    def set_stock(self, counts: Sequence[StockCount], at: datetime) -> list[CameBack]:
+        """Set each level to its count as of ``at`` (unless a newer level is kept), making
         provisional items for unknown codes; (code, location) pairs unique within the call.
+        No move is kept: ``record_stock`` reads a level newer than every move as a count.
 
         Returns the pairs whose customers may now be told: in stock now, and someone waits.
         Their back-in-stock level (``StockLevels``) is left for the caller, which tells them
@@ -116,6 +117,8 @@ def import_items_in_bulk(
 
 
 def _quantity(value: object) -> int | None:
+    if type(value) is str and value.isdigit():
+        return int(value)  # nearly every cell of a stock file: the quick way first
     if isinstance(value, str):
         try:
             value = float(value.strip().replace(",", "."))
@@ -169,12 +172,11 @@ def import_stock_in_bulk(
     at: datetime,
     locations: Mapping[str, str],
     *,
-    key: str,
     batch_size: int = BULK_BATCH,
     on_progress: ProgressCallback | None = None,
     woken: Callable[[list[CameBack]], None] | None = None,
 ) -> StockImport:
-    """The stock file's counts, batch by batch; ``key`` names this import's count moves.
+    """The stock file's counts, batch by batch, each a count as of ``at``.
 
     The waiting lines are not told here (the catalog sits below promises): the pairs that came
     back are returned for ``engine.stock_imports`` to tell, batch by batch, in the batch's
@@ -192,7 +194,7 @@ def import_stock_in_bulk(
             accepted += 1
             good[(count.code, count.location_id)] = count  # said twice: the later row stands
         with uow:
-            came_back = uow.catalog_bulk.set_stock(list(good.values()), at, key)
+            came_back = uow.catalog_bulk.set_stock(list(good.values()), at)
             if woken is not None:
                 woken(came_back)  # in this batch's transaction: the level and who is told
             uow.commit()

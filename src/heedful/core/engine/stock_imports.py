@@ -43,14 +43,14 @@ def import_stock(
 ) -> StockFileImport:
     """Every row a count as of now; the lines of variants back in stock are told at once."""
     now = clock.now()
-    key = f"import:{now.isoformat()}"  # the count moves of this import, one per variant and place
+    cause = f"import:{now.isoformat()}"
     told: list[str] = []
 
     def wake(came_back: list[CameBack]) -> None:
         for back in came_back:
             wanted = WantedItem(back.product, back.location_id, back.variant, back.size)
             restock = stock_changed(
-                uow, now, wanted, back.quantity, tell_per_unit=tell_per_unit, cause=key
+                uow, now, wanted, back.quantity, tell_per_unit=tell_per_unit, cause=cause
             )
             told.extend(restock.told)
 
@@ -59,7 +59,6 @@ def import_stock(
         uow,
         now,
         location_keys(uow),
-        key=key,
         batch_size=batch_size,
         on_progress=on_progress,
         woken=wake,
