@@ -196,3 +196,19 @@ def test_a_changed_schema_checks_new_events_and_a_removed_type_is_refused(
     remove_event_type("acme.x.happened", uow, admin)
     report = accept_events(uow, clock, [event("e-2", "acme.x.happened", {})])
     assert [r.field for r in report.rejected] == ["type"]
+
+
+def test_the_docs_page_lists_every_type_as_the_registry_describes_it() -> None:
+    import importlib.util
+    from pathlib import Path
+
+    script = Path(__file__).parents[3] / "scripts" / "event_vocabulary_doc.py"
+    spec = importlib.util.spec_from_file_location("event_vocabulary_doc", script)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    page = module.PAGE.read_text(encoding="utf-8")
+    assert module.rewritten(page) == page, "run python scripts/event_vocabulary_doc.py"
+    for name in EVENT_TYPES:
+        assert f"### {name}" in page
