@@ -23,6 +23,7 @@ from tempfile import TemporaryDirectory
 from typing import Any
 
 from bench.support import HEEDFUL, fresh_database, step
+from heedful.adapters.clock import SystemClock
 from heedful.adapters.storage.migrate import upgrade
 from heedful.bootstrap import build
 from heedful.config import Settings
@@ -169,6 +170,7 @@ def _one_database(url: str, args: Any, work: Path, label: str) -> dict[str, floa
 
 def run(args: Any) -> dict[str, Any]:
     metrics: dict[str, Any] = {
+        "load_average_1m_at_start": round(os.getloadavg()[0], 2),
         "variants": args.catalog_variants,
         "locations": args.catalog_locations,
         "baseline_sample_rows": args.catalog_baseline_rows,
@@ -189,4 +191,6 @@ def run(args: Any) -> dict[str, Any]:
         metrics |= {f"{key}_pg": value for key, value in pg.items()}
         metrics["per_row_items_rows_per_s_pg"] = base["items"]
         metrics["per_row_stock_rows_per_s_pg"] = base["stock"]
+    metrics["load_average_1m_at_end"] = round(os.getloadavg()[0], 2)
+    metrics["measured_at"] = SystemClock().now().isoformat(timespec="seconds")
     return metrics

@@ -38,7 +38,7 @@ def test_an_admin_registers_changes_and_removes_a_type(
         data={
             "csrf_token": csrf,
             "name": "acme.table.turned",
-            "schema": json.dumps({"type": "object", "properties": {"n": {"type": "integr"}}}),
+            "data_schema": json.dumps({"type": "object", "properties": {"n": {"type": "integr"}}}),
         },
     )
     assert broken.status_code == 422
@@ -50,7 +50,7 @@ def test_an_admin_registers_changes_and_removes_a_type(
             "csrf_token": csrf,
             "name": "acme.table.turned",
             "description": "A table turned",
-            "schema": json.dumps(SCHEMA),
+            "data_schema": json.dumps(SCHEMA),
             "acts_as": "",
         },
     )
@@ -67,7 +67,7 @@ def test_an_admin_registers_changes_and_removes_a_type(
             "editing": "acme.table.turned",
             "name": "acme.table.turned",
             "description": "Paid and cleared",
-            "schema": json.dumps(SCHEMA),
+            "data_schema": json.dumps(SCHEMA),
             "acts_as": "",
         },
     )

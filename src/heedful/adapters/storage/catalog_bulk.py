@@ -211,9 +211,10 @@ class SqlCatalogBulk:
             )
         run(
             "INSERT INTO stock_levels (product, variant, size, location_id, quantity, updated_at)"
-            f" SELECT {_PRODUCT}, {_VARIANT}, i.size, s.location_id, max(s.quantity), :at"
+            # One row per pair: a variant's code is its own, a product's is its own too.
+            f" SELECT {_PRODUCT}, {_VARIANT}, i.size, s.location_id, s.quantity, :at"
             " FROM bulk_stock s JOIN catalog_items i ON i.code = s.code"
-            f" GROUP BY {_PRODUCT}, {_VARIANT}, i.size, s.location_id"
+            f"{'' if self._pg else ' WHERE true'}"
             " ON CONFLICT (product, variant, size, location_id) DO UPDATE"
             " SET quantity = excluded.quantity, updated_at = excluded.updated_at"
         )

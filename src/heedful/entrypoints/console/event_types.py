@@ -56,16 +56,16 @@ def save(
     editing: Text = "",
     name: Text = "",
     description: Text = "",
-    schema: Text = "",
+    data_schema: Text = "",
     acts_as: Text = "",
 ) -> Response:
     form = blank_form(
-        editing=editing, name=name, description=description, schema=schema, acts_as=acts_as
+        editing=editing, name=name, description=description, schema=data_schema, acts_as=acts_as
     )
     uow, clock = console.container.uow(), console.container.clock
     try:
         try:
-            parsed = json.loads(schema)
+            parsed = json.loads(data_schema)
         except ValueError as exc:
             raise InvalidInput(f"the schema is not JSON: {exc}", field="schema") from None
         command = registering.EventTypeIn(description, parsed, acts_as or None)
