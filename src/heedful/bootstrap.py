@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import structlog
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from heedful.adapters.channels.composer import JinjaComposer
 from heedful.adapters.channels.senders import ChannelSettings, build_senders, close_senders
@@ -22,6 +25,7 @@ from heedful.adapters.unsubscribe import UnsubscribeLinks
 from heedful.config import SECRET_SETTINGS, Settings
 from heedful.core.conversations.reply_templates import REPLY_TEMPLATES
 from heedful.core.engine.relay import Relay
+from heedful.core.events.registering import refresh_custom_types
 from heedful.core.feedback.message_templates import SURVEY_TEMPLATES
 from heedful.core.feedback.reading import CommentReader
 from heedful.core.outreach.default_templates import DEFAULT_TEMPLATES
@@ -30,6 +34,10 @@ from heedful.core.playbooks.message_templates import PLAYBOOK_TEMPLATES
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.throttle import RateLimits
 from heedful.core.unit_of_work import UnitOfWork
+
+log = structlog.get_logger("heedful.bootstrap")
+# How stale another process's view of the event vocabulary may be after a change (ADR 0042).
+EVENT_TYPES_CHECK_SECONDS = 5.0
 
 
 @dataclass
@@ -49,8 +57,27 @@ class Container:
     # The built-in message templates, which a business's own wording replaces per language.
     built_in_templates: tuple[MessageTemplate, ...] = field(default=(), repr=False)
 
+    # When this process last asked whether the business's event types changed (monotonic s).
+    event_types_checked: float | None = field(default=None, repr=False)
+
     def uow(self) -> UnitOfWork:
         return self.uow_factory()
+
+    def know_event_types(self) -> None:
+        """Hold the business's own event types as stored (ADR 0042); asked at most every few
+        seconds, one small query, so a type registered by another process is known soon after.
+
+        A database not migrated yet has no such table: its types are simply none yet.
+        """
+        now = time.monotonic()
+        checked = self.event_types_checked
+        if checked is not None and now - checked < EVENT_TYPES_CHECK_SECONDS:
+            return
+        self.event_types_checked = now
+        try:
+            refresh_custom_types(self.uow())
+        except SQLAlchemyError:
+            log.warning("event types not read", exc_info=True)
 
     def rate_limits(self) -> RateLimits:
         """The public faces' rate-limit windows, shared by every process through the database."""

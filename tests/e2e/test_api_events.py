@@ -76,7 +76,11 @@ def test_a_batch_stores_the_good_events_and_reports_the_bad_ones_by_index(
         "accepted": 2,
         "duplicates": 0,
         "rejected": [
-            {"index": 1, "reason": "unknown event type", "field": "type"},
+            {
+                "index": 1,
+                "reason": "unknown event type: register it at /api/v1/event-types",
+                "field": "type",
+            },
             {"index": 2, "reason": "quantity must not be negative", "field": "data.quantity"},
             {
                 "index": 3,
@@ -105,7 +109,7 @@ def test_one_invalid_event_is_a_problem_naming_the_field(api: Api, api_world: Ap
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["field"] == "type"
-    assert response.json()["detail"] == "unknown event type"
+    assert response.json()["detail"] == "unknown event type: register it at /api/v1/event-types"
     missing_id = stock("e-2")
     del missing_id["id"]
     assert post(api, missing_id, SINGLE).json()["field"] == "id"

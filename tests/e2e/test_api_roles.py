@@ -64,6 +64,10 @@ EVENT = {
     "type": "heedful.stock.changed",
     "data": {"product": "bag-noir", "size": "M", "location": "{loc_a}", "quantity": 2},
 }
+EVENT_TYPE = {
+    "name": "acme.t{unique}.turned",
+    "schema": {"type": "object", "properties": {"table": {"type": "string"}}},
+}
 PLAYBOOK = {
     "name": "VIP: call before a decline",
     "trigger": {
@@ -188,6 +192,14 @@ TABLE: list[tuple[str, str, dict[str, Any] | None, tuple[int, int, int, int, int
     # A wish at A for an item the catalog did not know: B's staff cannot reach it
     ("POST", "/promises/{wish}/link", {"code": "{item}"},
                                                     (200, 200, 200, 404, 404, 403)),
+    # ---- the event vocabulary: read by every token, a business's own types by admins ----
+    ("GET", "/event-types", None,                   (200, 200, 200, 200, 200, 200)),
+    ("GET", "/event-types/heedful.stock.changed", None,
+                                                    (200, 200, 200, 200, 200, 200)),
+    ("POST", "/event-types", EVENT_TYPE,            (201, 403, 403, 403, 403, 403)),
+    ("PUT", "/event-types/{event_type}", {"schema": {"type": "object"}},
+                                                    (200, 403, 403, 403, 403, 403)),
+    ("DELETE", "/event-types/{event_type}", None,   (204, 403, 403, 403, 403, 403)),
     # ---- staff accounts and their security events (admins only) ----
     ("GET", "/staff", None,                         (200, 403, 403, 403, 403, 403)),
     ("POST", "/staff/{missing}/deactivate", None,   (404, 403, 403, 403, 403, 403)),
@@ -415,6 +427,9 @@ class Targets(dict[str, str]):
 
     def _team(self) -> str:
         return self._made("/teams", {"name": "Returns", "location_id": "{loc_a}"})
+
+    def _event_type(self) -> str:
+        return self._made("/event-types", EVENT_TYPE, field="name")
 
     def _playbook(self) -> str:
         return self._made("/playbooks", PLAYBOOK)

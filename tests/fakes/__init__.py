@@ -33,7 +33,7 @@ from types import TracebackType
 from typing import Any, Self, TypeVar
 
 from fakes._base import FakeIntegrityError
-from fakes.catalog import CatalogState, FakeCatalog, FakeCatalogStock
+from fakes.catalog import CatalogState, FakeCatalog, FakeCatalogBulk, FakeCatalogStock
 from fakes.conversations import (
     ConversationState,
     FakeCalendarDays,
@@ -61,7 +61,7 @@ from fakes.dealings import (
     FakeBookingRepository,
     FakeOrderRepository,
 )
-from fakes.events import FakeEventInbox
+from fakes.events import FakeEventInbox, FakeEventTypes
 from fakes.feedback import FakeDashboardReads, FakeFeedbackStore, FeedbackState
 from fakes.ledger import (
     FakeDeadLetters,
@@ -84,6 +84,7 @@ from fakes.staff import (
     FakeTokenRepository,
 )
 from heedful.core.calendar.ports import CalendarDayRepository
+from heedful.core.catalog.bulk import CatalogBulkLoad
 from heedful.core.catalog.model import CatalogItem
 from heedful.core.catalog.ports import CatalogRepository, StockRepository
 from heedful.core.conversations.canned_replies import CannedReply, CannedReplyRepository
@@ -107,6 +108,7 @@ from heedful.core.customers.ports import (
 from heedful.core.dead_letters.ports import DeadLetters
 from heedful.core.dealings.ports import AccountRepository, BookingRepository, OrderRepository
 from heedful.core.events.model import EventInbox, StoredEvent
+from heedful.core.events.vocabulary import CustomEventType, EventTypeRepository
 from heedful.core.feedback.customer_records import SurveyCapAndChurnFollow
 from heedful.core.feedback.dashboard_ports import DashboardReads
 from heedful.core.feedback.model import Survey, SurveyInvitation
@@ -180,6 +182,7 @@ class FakeState:
     talk: ConversationState = field(default_factory=ConversationState)
     feedback: FeedbackState = field(default_factory=FeedbackState)
     dealings: DealingsState = field(default_factory=DealingsState)
+    event_types: dict[str, CustomEventType] = field(default_factory=dict)
 
 
 @dataclass
@@ -216,6 +219,7 @@ class FakeUnitOfWork:
         self.stock: StockLevels = FakeStockLevels(self)
         self.catalog: CatalogRepository = FakeCatalog(self)
         self.catalog_stock: StockRepository = FakeCatalogStock(self)
+        self.catalog_bulk: CatalogBulkLoad = FakeCatalogBulk(self)
         self.playbooks: PlaybookRepository = FakePlaybookRepository(self)
         self.feedback: FeedbackStore = FakeFeedbackStore(self)
         self.dashboard: DashboardReads = FakeDashboardReads()
@@ -231,6 +235,7 @@ class FakeUnitOfWork:
         self.bookings: BookingRepository = FakeBookingRepository(self)
         self.orders: OrderRepository = FakeOrderRepository(self)
         self.accounts: AccountRepository = FakeAccountRepository(self)
+        self.event_types: EventTypeRepository = FakeEventTypes(self)
         self.merge_followers: Sequence[MergeFollower] = (SurveyCapAndChurnFollow(self.feedback),)
 
         self.login_throttles: LoginThrottles = FakeLoginThrottles(self)

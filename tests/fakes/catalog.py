@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from fakes._base import Repository, copy
-from heedful.core.catalog.model import CatalogItem
+from heedful.core.catalog.bulk import CameBack, StockCount
+from heedful.core.catalog.model import CatalogItem, ItemKind
 from heedful.core.catalog.stock import StockLevel, StockMove
+from heedful.core.promises import WantedItem
 
 Place = tuple[str, str]  # code, location
 
@@ -81,3 +84,46 @@ class FakeCatalogStock(Repository):
     def levels(self, code: str) -> list[StockLevel]:
         found = [level for (c, _), level in self._state.catalog.levels.items() if c == code]
         return sorted(found, key=lambda level: level.location_id)
+
+
+class FakeCatalogBulk(Repository):
+    """The bulk path row by row, answering as ``catalog_bulk.py`` does."""
+
+    def upsert_items(self, items: Sequence[CatalogItem]) -> tuple[int, int]:
+        created = updated = 0
+        state = self._writing().catalog
+        for item in items:
+            stored = state.items.get(item.code)
+            if stored is None:
+                created += 1
+            elif stored.provisional or stored.changed_at <= item.changed_at:
+                updated += 1
+            else:
+                continue
+            shown = stored.shown_code if stored is not None else item.shown_code
+            state.items[item.code] = copy(replace(item, shown_code=shown))
+        return created, updated
+
+    def set_stock(self, counts: Sequence[StockCount], at: datetime) -> list[CameBack]:
+        state = self._writing()
+        came_back: list[CameBack] = []
+        for count in counts:
+            place = (count.code, count.location_id)
+            item = state.catalog.items.setdefault(
+                count.code,
+                CatalogItem(
+                    code=count.code, kind=ItemKind.PRODUCT, changed_at=at, provisional=True
+                ),
+            )
+            level = state.catalog.levels.get(place)
+            if level is None or level.as_of <= at:
+                state.catalog.levels[place] = StockLevel(*place, count.quantity, at)
+            product, variant = (
+                (item.parent_code, item.code) if item.parent_code else (item.code, "")
+            )
+            wanted = WantedItem(product, count.location_id, variant, item.size)
+            if count.quantity > 0 and self._uow.promises.waiting_for(wanted, limit=1):
+                came_back.append(CameBack(*place, count.quantity, product, variant, item.size))
+            else:
+                self._uow.stock.set(wanted, count.quantity, at)
+        return came_back

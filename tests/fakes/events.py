@@ -8,7 +8,9 @@ from datetime import datetime
 
 from fakes._base import Repository as _Repository
 from fakes._base import copy as _copy
+from fakes._base import insert, overwrite
 from heedful.core.events.model import BusinessEvent, StoredEvent
+from heedful.core.events.vocabulary import CustomEventType
 
 
 class FakeEventInbox(_Repository):
@@ -92,3 +94,26 @@ class FakeEventInbox(_Repository):
         for sequence in old:
             del table[sequence]
         return len(old)
+
+
+class FakeEventTypes(_Repository):
+    """A business's own event types by name, as ``event_type_rows.py`` keeps them."""
+
+    def all(self) -> list[CustomEventType]:
+        return _copy(sorted(self._state.event_types.values(), key=lambda t: t.name))
+
+    def get(self, name: str) -> CustomEventType | None:
+        return _copy(self._state.event_types.get(name))
+
+    def add(self, event_type: CustomEventType) -> None:
+        insert(self._writing().event_types, event_type.name, event_type)
+
+    def update(self, event_type: CustomEventType) -> None:
+        overwrite(self._writing().event_types, event_type.name, event_type)
+
+    def remove(self, name: str) -> bool:
+        return self._writing().event_types.pop(name, None) is not None
+
+    def last_changed(self) -> tuple[int, datetime | None]:
+        held = [t.changed_at for t in self._state.event_types.values()]
+        return len(held), max(held, default=None)

@@ -14,6 +14,7 @@ from heedful.core.shared.ports import UnitOfWorkShape
 # room here would make a cycle of any room whose handlers take the whole unit of work.
 if TYPE_CHECKING:
     from heedful.core.calendar.ports import CalendarDayRepository
+    from heedful.core.catalog.bulk import CatalogBulkLoad
     from heedful.core.catalog.ports import CatalogRepository, StockRepository
     from heedful.core.conversations.canned_replies import CannedReplyRepository
     from heedful.core.conversations.customer_names import CustomerNames
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
         OrderRepository,
     )
     from heedful.core.events.model import EventInbox
+    from heedful.core.events.vocabulary import EventTypeRepository
     from heedful.core.feedback.dashboard_ports import DashboardReads
     from heedful.core.feedback.ports import FeedbackStore
     from heedful.core.history.ports import HistoryRepository
@@ -87,6 +89,7 @@ class UnitOfWork(UnitOfWorkShape, Protocol):
     stock: StockLevels
     catalog: CatalogRepository
     catalog_stock: StockRepository
+    catalog_bulk: CatalogBulkLoad
     outbox: Outbox
     playbooks: PlaybookRepository
     feedback: FeedbackStore
@@ -102,6 +105,7 @@ class UnitOfWork(UnitOfWorkShape, Protocol):
     bookings: BookingRepository
     orders: OrderRepository
     accounts: AccountRepository
+    event_types: EventTypeRepository
     # Rooms above customers that keep a key per customer follow her merges (customers' port).
     merge_followers: Sequence[MergeFollower]
 

@@ -84,6 +84,7 @@ async def answer_events(
     decoded = decode_events(media_type, raw)
     if isinstance(decoded, Response):
         return decoded
+    state.container.know_event_types()  # the business's own types: a query every few seconds
     events, report = read_events(
         decoded[1], text_checked=storable_text_only(raw), sender_locations=sender_locations
     )

@@ -70,7 +70,11 @@ def test_bad_events_are_reported_by_index_and_never_hold_up_the_good_ones(
     )
     assert report.accepted == 2
     assert report.as_json()["rejected"] == [
-        {"index": 1, "reason": "unknown event type", "field": "type"},
+        {
+            "index": 1,
+            "reason": "unknown event type: register it at /api/v1/event-types",
+            "field": "type",
+        },
         {"index": 2, "reason": "quantity must not be negative", "field": "data.quantity"},
         {"index": 3, "reason": "an event must be a JSON object", "field": "event"},
     ]

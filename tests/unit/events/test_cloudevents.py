@@ -65,7 +65,7 @@ def test_only_cloudevents_1_0_is_read() -> None:
 
 def test_an_unknown_type_is_refused_naming_the_type() -> None:
     assert refusal(stock_changed(type="com.example.stock.changed")) == (
-        "unknown event type",
+        "unknown event type: register it at /api/v1/event-types",
         "type",
     )
 

@@ -58,11 +58,11 @@ def test_bad_events_are_reported_by_index_and_the_good_ones_read() -> None:
     assert [event.id for event in events] == ["evt-1"]
     assert report.rejected == [
         Rejection(0, "an event must be a JSON object", "event"),
-        Rejection(2, "unknown event type", "type"),
+        Rejection(2, "unknown event type: register it at /api/v1/event-types", "type"),
     ]
     assert report.as_json()["rejected"][1] == {
         "index": 2,
-        "reason": "unknown event type",
+        "reason": "unknown event type: register it at /api/v1/event-types",
         "field": "type",
     }
 
@@ -71,6 +71,9 @@ def test_one_event_that_cannot_be_stored_refuses_the_request_naming_its_field() 
     _, report = read_events([{**stock_changed("evt-1"), "type": "x.y"}])
     with pytest.raises(InvalidInput) as refused:
         report.refuse_one()
-    assert (refused.value.message, refused.value.field) == ("unknown event type", "type")
+    assert (refused.value.message, refused.value.field) == (
+        "unknown event type: register it at /api/v1/event-types",
+        "type",
+    )
     _, fine = read_events([stock_changed("evt-2")])
     fine.refuse_one()  # nothing to refuse

@@ -291,6 +291,9 @@ PII_FREE: dict[str, dict[str, str]] = {
         ("id", "login", "full_name", "role", "language", "password_hash", "location_ids"), _STAFF
     ),
     "stock_levels": dict.fromkeys(("product", "variant", "size", "location_id"), _STAFF),
+    "event_types": dict.fromkeys(
+        ("name", "description", "schema", "acts_as", "changed_by_label"), _STAFF
+    ),
     "catalog_items": dict.fromkeys(
         (
             "code",

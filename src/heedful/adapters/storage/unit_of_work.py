@@ -18,6 +18,7 @@ from heedful.adapters.storage.admin_rows import (
     SqlTokens,
 )
 from heedful.adapters.storage.canned_reply_rows import SqlCannedReplies
+from heedful.adapters.storage.catalog_bulk import SqlCatalogBulk
 from heedful.adapters.storage.catalog_rows import SqlCatalog, SqlCatalogStock
 from heedful.adapters.storage.conversation_rows import SqlTeams, SqlThreads
 from heedful.adapters.storage.customer_name_rows import SqlCustomerNames
@@ -31,6 +32,7 @@ from heedful.adapters.storage.engine import (
     restore_durability,
 )
 from heedful.adapters.storage.event_rows import SqlEventInbox
+from heedful.adapters.storage.event_type_rows import SqlEventTypes
 from heedful.adapters.storage.feedback_rows import SqlFeedbackStore
 from heedful.adapters.storage.outbox_rows import SqlOutbox, SqlStockLevels
 from heedful.adapters.storage.playbook_rows import SqlPlaybooks
@@ -47,6 +49,7 @@ from heedful.adapters.storage.sla_rows import SqlCalendarDays, SqlSlaClocks, Sql
 from heedful.adapters.storage.task_rows import SqlTasks, SqlTimers
 from heedful.core.calendar import ports as calendar_ports
 from heedful.core.catalog import ports as catalog_ports
+from heedful.core.catalog.bulk import CatalogBulkLoad
 from heedful.core.conversations import ports as conversation_ports
 from heedful.core.conversations.canned_replies import CannedReplyRepository
 from heedful.core.conversations.customer_names import CustomerNames
@@ -54,6 +57,7 @@ from heedful.core.customers import ports as customer_ports
 from heedful.core.dead_letters.ports import DeadLetters
 from heedful.core.dealings import ports as dealing_ports
 from heedful.core.events.model import EventInbox
+from heedful.core.events.vocabulary import EventTypeRepository
 from heedful.core.feedback.customer_records import SurveyCapAndChurnFollow
 from heedful.core.feedback.dashboard_ports import DashboardReads
 from heedful.core.feedback.ports import FeedbackStore
@@ -98,6 +102,7 @@ class SqlUnitOfWork:
     stock: promise_ports.StockLevels
     catalog: catalog_ports.CatalogRepository
     catalog_stock: catalog_ports.StockRepository
+    catalog_bulk: CatalogBulkLoad
     outbox: promise_ports.Outbox
     playbooks: PlaybookRepository
     threads: conversation_ports.ThreadRepository
@@ -111,6 +116,7 @@ class SqlUnitOfWork:
     dashboard: DashboardReads
     dead_letters: DeadLetters
     bookings: dealing_ports.BookingRepository
+    event_types: EventTypeRepository
     orders: dealing_ports.OrderRepository
     accounts: dealing_ports.AccountRepository
     merge_followers: Sequence[customer_ports.MergeFollower]
@@ -165,6 +171,7 @@ class SqlUnitOfWork:
         self.stock = SqlStockLevels(conn)
         self.catalog = SqlCatalog(conn)
         self.catalog_stock = SqlCatalogStock(conn)
+        self.catalog_bulk = SqlCatalogBulk(conn)
         self.outbox = SqlOutbox(conn)
         self.playbooks = SqlPlaybooks(conn)
         self.threads = SqlThreads(conn)
@@ -182,6 +189,7 @@ class SqlUnitOfWork:
         self.bookings = SqlBookings(conn)
         self.orders = SqlOrders(conn)
         self.accounts = SqlAccounts(conn)
+        self.event_types = SqlEventTypes(conn)
         self.merge_followers = (SurveyCapAndChurnFollow(self.feedback),)
 
         self.login_throttles = SqlLoginThrottles(conn)

@@ -36,6 +36,7 @@ class Permission(StrEnum):
     ANSWER_CONVERSATIONS = "answer_conversations"
     MANAGE_SLA = "manage_sla"
     MANAGE_DEAD_LETTERS = "manage_dead_letters"  # admins only: records across every location
+    MANAGE_EVENT_TYPES = "manage_event_types"  # admins only: what every sender may send
 
 
 _GRANTS: dict[Role, frozenset[Permission]] = {

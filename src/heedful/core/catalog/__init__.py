@@ -1,5 +1,14 @@
 """The business's catalog: items per business and their stock per location, kept by events."""
 
+from heedful.core.catalog.bulk import (
+    BULK_BATCH,
+    CameBack,
+    CatalogBulkLoad,
+    StockCount,
+    StockImport,
+    import_items_in_bulk,
+    import_stock_in_bulk,
+)
 from heedful.core.catalog.handlers import (
     Stale,
     StockChange,
@@ -24,18 +33,25 @@ from heedful.core.catalog.ports import CatalogRepository, CatalogWork, StockRepo
 from heedful.core.catalog.stock import StockLevel, StockMove, level_from
 
 __all__ = [
+    "BULK_BATCH",
     "NAME_LANGUAGES",
+    "CameBack",
+    "CatalogBulkLoad",
     "CatalogItem",
     "CatalogRepository",
     "CatalogWork",
     "ItemKind",
     "Stale",
     "StockChange",
+    "StockCount",
+    "StockImport",
     "StockLevel",
     "StockMove",
     "StockRepository",
     "check_item",
     "find_item",
+    "import_items_in_bulk",
+    "import_stock_in_bulk",
     "item_kind",
     "item_stock",
     "level_from",

@@ -16,6 +16,7 @@ from heedful.core.shared.errors import InvalidInput
 from heedful.core.shared.importing import Outcome
 
 MAX_RESULTS = 50
+IMPORTED = "import"  # the key of the count an imported level stands for
 MIN_QUERY = 1
 
 
@@ -102,6 +103,10 @@ def record_stock(uow: CatalogWork, move: StockMove) -> StockChange | None:
         current = uow.catalog_stock.level(code, move.location_id)
         before = current.quantity if current is not None else 0
         kept = [*moves, move]
+        if current is not None and (not moves or current.as_of > max(m.at for m in moves)):
+            # A level newer than every move kept was set by an import (``bulk.py``), which
+            # keeps no moves: it stands as a count at its time, so later moves add to it.
+            kept.append(StockMove(code, move.location_id, IMPORTED, current.as_of, before))
         after = level_from(kept) or 0
         as_of = max(m.at for m in kept)
         uow.catalog_stock.set_level(StockLevel(code, move.location_id, after, as_of))

@@ -25,7 +25,7 @@ A reaction that raises has only its event's savepoint undone and goes to the dea
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 from types import MappingProxyType
@@ -38,6 +38,7 @@ from heedful.core.events import (
     CONVERSATION_RESOLVED,
     OUTSIDE_SCOPE,
     StoredEvent,
+    acts_as,
     customer_named,
     sender_may_name,
 )
@@ -109,8 +110,8 @@ def process_events(
             moment = Reacting(uow, item, now, report, playbooks, tell_per_unit)
             try:
                 with uow:
-                    for reaction in reactions_for(item.event.type):
-                        reaction(moment)
+                    for reaction, given in _reactions_with_moments(moment):
+                        reaction(given)
                     uow.commit()
             except Exception as error:
                 # Only this event's savepoint was undone (on PostgreSQL that also clears the
@@ -225,6 +226,24 @@ REACTIONS: Mapping[str, tuple[Reaction, ...]] = MappingProxyType(
 )
 # For every event, after its built-in reactions: a playbook sees the promise a delivery just kept.
 AFTER_EVERY_EVENT: tuple[Reaction, ...] = (run_playbooks,)
+
+
+def _reactions_with_moments(moment: Reacting) -> list[tuple[Reaction, Reacting]]:
+    """Each reaction with the moment it is given.
+
+    A business's own type that updates the state of one of Heedful's types (ADR 0042) is applied
+    by that type's reactions, given the event under that type's name; the playbooks still see it
+    under its own name, since that is what their triggers say.
+    """
+    event = moment.stored.event
+    state_type = acts_as(event.type)
+    if state_type is None:
+        return [(reaction, moment) for reaction in reactions_for(event.type)]
+    stored = replace(moment.stored, event=replace(event, type=state_type))
+    as_state = replace(moment, stored=stored)
+    return [(reaction, as_state) for reaction in REACTIONS.get(state_type, ())] + [
+        (reaction, moment) for reaction in AFTER_EVERY_EVENT
+    ]
 
 
 def reactions_for(event_type: str) -> tuple[Reaction, ...]:

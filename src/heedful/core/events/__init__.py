@@ -9,6 +9,7 @@ from heedful.core.events.references import (
     sender_may_name,
 )
 from heedful.core.events.types import CONVERSATION_RESOLVED, CUSTOMER, data_problem, known_type
+from heedful.core.events.vocabulary import acts_as, custom_type
 
 __all__ = [
     "CONVERSATION_RESOLVED",
@@ -16,6 +17,8 @@ __all__ = [
     "OUTSIDE_SCOPE",
     "BusinessEvent",
     "StoredEvent",
+    "acts_as",
+    "custom_type",
     "customer_named",
     "data_problem",
     "known_type",

@@ -15,6 +15,7 @@ from heedful.core.events.bounds import check_data_bounds
 from heedful.core.events.fields import DataProblem, check_data, parse_timestamp
 from heedful.core.events.model import BusinessEvent
 from heedful.core.events.types import known_type
+from heedful.core.events.vocabulary import check_custom_data, custom_type
 from heedful.core.shared.errors import InvalidInput
 
 SPEC_VERSION = "1.0"
@@ -161,8 +162,8 @@ def parse_event(raw: object, *, text_checked: bool = False) -> BusinessEvent:
     source = _required(raw, "source", text_checked)
     type_name = _required(raw, "type", text_checked)
     event_type = known_type(type_name)
-    if event_type is None:
-        raise InvalidEvent("unknown event type", "type")
+    if event_type is None and custom_type(type_name) is None:
+        raise InvalidEvent("unknown event type: register it at /api/v1/event-types", "type")
     subject = _attribute(raw, "subject", required=False, text_checked=text_checked)
     dataschema = _attribute(raw, "dataschema", required=False, text_checked=text_checked)
     time = None
@@ -183,7 +184,10 @@ def parse_event(raw: object, *, text_checked: bool = False) -> BusinessEvent:
     if not isinstance(data, dict):
         raise InvalidEvent(f"data must be a JSON object for {type_name}", "data")
     try:
-        check_data(event_type, data)
+        if event_type is not None:
+            check_data(event_type, data)
+        else:
+            check_custom_data(type_name, data)  # the business's own schema (ADR 0042)
         check_data_bounds(data)
     except DataProblem as problem:
         raise InvalidEvent(problem.reason, problem.field) from None

@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from heedful.core.customers import LANGUAGES, Channel, Purpose, Segment
-from heedful.core.events import CUSTOMER, known_type
+from heedful.core.events import CUSTOMER, custom_type, known_type
 from heedful.core.playbooks.model import (
     COMPARISONS,
     CURRENCY_PATTERN,
@@ -321,7 +321,7 @@ def read_playbook(source: Any) -> PlaybookBody:
     trigger = reader.child("trigger")
     trigger_raw = trigger.obj(frozenset({"event", "where"}))
     event_type = trigger.child("event").text()
-    if known_type(event_type) is None:
+    if known_type(event_type) is None and custom_type(event_type) is None:
         raise trigger.fail(f"Heedful knows no event type {event_type}", trigger.at("event"))
     where = (
         tuple(_condition(item) for item in trigger.child("where").items(MAX_CONDITIONS))
@@ -354,6 +354,9 @@ def read_playbook(source: Any) -> PlaybookBody:
 
 def _names_customer(event_type: str) -> bool:
     known = known_type(event_type)
-    return known is not None and any(
-        f.kind is CUSTOMER and f.name == "customer" and f.required for f in known.fields
-    )
+    if known is None:
+        # A business's own type names its customer when its schema requires a ``customer``.
+        custom = custom_type(event_type)
+        required = custom.schema.get("required", ()) if custom is not None else ()
+        return isinstance(required, list) and "customer" in required
+    return any(f.kind is CUSTOMER and f.name == "customer" and f.required for f in known.fields)

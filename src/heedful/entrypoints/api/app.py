@@ -24,6 +24,7 @@ from heedful.entrypoints.api import chat as chat_api
 from heedful.entrypoints.api import conversations as conversations_api
 from heedful.entrypoints.api import dead_letters as dead_letters_api
 from heedful.entrypoints.api import dealings as dealings_api
+from heedful.entrypoints.api import event_types as event_types_api
 from heedful.entrypoints.api import feedback as feedback_api
 from heedful.entrypoints.api import sla_policies as sla_policies_api
 from heedful.entrypoints.api import staff as staff_api
@@ -61,6 +62,7 @@ def install_api(app: FastAPI, container: Container) -> None:
     api.include_router(records.router)
     api.include_router(admin.router)
     api.include_router(events.router)
+    api.include_router(event_types_api.router)
     api.include_router(promises.router)
     api.include_router(catalog_api.router)
     api.include_router(playbooks.router)

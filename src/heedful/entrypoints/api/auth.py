@@ -56,6 +56,7 @@ async def get_context(
             )
         actor = token.as_actor()
         cache.remember(token_hash, token.id, actor, token.expires_at)
+    container.know_event_types()  # playbooks and events name them; a query every few seconds
     return Context(container=container, actor=actor)
 
 

@@ -1,7 +1,10 @@
-"""`heedful import catalog FILE`: items from a CSV or JSONL export, with a progress bar.
+"""`heedful import catalog FILE` and `heedful import stock FILE`, with a progress bar.
 
-Good rows are kept in batches; every bad row is listed with all its reasons, on screen and in
-``<name>.rejected.csv`` (or ``.rejected.jsonl``) beside the file, so the operator fixes only those.
+Items (code, kind, parent_code, names, brand, size, colour, attr_*) or stock counts (code,
+location, quantity) from a CSV or JSONL export, through the bulk path (``catalog.bulk``): rows
+checked one by one, stored thousands at a time. Every bad row is listed with all its reasons, on
+screen and in ``<name>.rejected.csv`` (or ``.rejected.jsonl``) beside the file, so the operator
+fixes only those; a variant back in stock tells the customers waiting for it.
 """
 
 from __future__ import annotations
@@ -9,15 +12,18 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import click
 
 from heedful.bootstrap import build
 from heedful.config import Settings
-from heedful.core.catalog.importing import COLUMNS, REQUIRED_COLUMNS, CatalogRow, import_catalog
-from heedful.core.shared.importing import Rejection
+from heedful.core.catalog import BULK_BATCH, import_items_in_bulk
+from heedful.core.catalog.bulk import STOCK_COLUMNS
+from heedful.core.catalog.importing import COLUMNS, REQUIRED_COLUMNS, CatalogRow
+from heedful.core.engine.stock_imports import import_stock
+from heedful.core.shared.importing import ImportReport, Rejection
 from heedful.entrypoints.cli.imports import (
     EXIT_ALL_ACCEPTED,
     EXIT_SOME_REJECTED,
@@ -74,7 +80,11 @@ def _csv_rows(source: CsvFile, refused: list[Rejection]) -> Iterator[CatalogRow]
     yield from source.rows(refused)
 
 
-def import_catalog_file(file: Path, batch_size: int) -> None:
+def import_catalog_file(file: Path, batch_size: int, *, stock: bool = False) -> None:
+    """``stock``: the file holds counts (code, location, quantity), not items."""
+    columns, required = (STOCK_COLUMNS, STOCK_COLUMNS) if stock else (COLUMNS, REQUIRED_COLUMNS)
+    # Thousands of rows per statement: a smaller batch would be the old path's round trips.
+    batch_size = max(batch_size, BULK_BATCH)
     refused: list[Rejection] = []
     try:
         if _is_jsonl(file):
@@ -83,11 +93,12 @@ def import_catalog_file(file: Path, batch_size: int) -> None:
             rows: Iterator[CatalogRow] = lines.records(refused)
         else:
             source = CsvFile.open(file)
-            missing = [c for c in REQUIRED_COLUMNS if c not in source.columns]
+            missing = [c for c in required if c not in source.columns]
             if missing:
+                extra = "" if stock else " and attr_<name> for any attribute"
                 raise UnreadableFile(
-                    f"{file.name} has no column {', '.join(missing)}; catalog files have "
-                    f"{', '.join(COLUMNS)} and attr_<name> for any attribute"
+                    f"{file.name} has no column {', '.join(missing)}; these files have "
+                    f"{', '.join(columns)}{extra}"
                 )
             total = source.count()
             rows = _csv_rows(source, refused)
@@ -95,19 +106,25 @@ def import_catalog_file(file: Path, batch_size: int) -> None:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_UNREADABLE)
     container = build(Settings())
-    try:
-        report, bar, started = with_progress(
-            file.name,
-            total,
-            lambda progress: import_catalog(
+    told: list[str] = []
+
+    def work(progress: Callable[[int], object]) -> ImportReport:
+        if not stock:
+            return import_items_in_bulk(
                 rows,
                 container.uow(),
                 container.clock.now(),
                 batch_size=batch_size,
                 on_progress=progress,
-            ),
-            refused=UnreadableFile,
+            )
+        done = import_stock(
+            rows, container.uow(), container.clock, batch_size=batch_size, on_progress=progress
         )
+        told.extend(done.told)
+        return done.imported.report
+
+    try:
+        report, bar, started = with_progress(file.name, total, work, refused=UnreadableFile)
     finally:
         container.close()
     bar.update(len(refused))
@@ -119,4 +136,6 @@ def import_catalog_file(file: Path, batch_size: int) -> None:
     else:
         target, write = rejects_path(file), CsvFile.open(file).write_rejects
     summarise(file, report, time.perf_counter() - started, target, write)
+    if stock:
+        click.echo(f"  customers told their item is back: {len(told):,}")
     sys.exit(EXIT_SOME_REJECTED if report.rejected else EXIT_ALL_ACCEPTED)

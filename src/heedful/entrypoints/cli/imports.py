@@ -321,6 +321,7 @@ def import_command(
     \b
     heedful import customers.csv
     heedful import catalog items.jsonl
+    heedful import stock stock-counts.csv
     heedful import bookings pms-export.jsonl
     heedful import history pos-2026.csv
 
@@ -334,15 +335,15 @@ def import_command(
     """
     if file is None:
         file = Path(kind_or_file)
-    elif kind_or_file == "catalog":
+    elif kind_or_file in ("catalog", "stock"):
         from heedful.entrypoints.cli.catalog_import import import_catalog_file
 
-        import_catalog_file(file, batch_size)
+        import_catalog_file(file, batch_size, stock=kind_or_file == "stock")
         return
     elif kind_or_file in KINDS:
         kind_name = kind_name or kind_or_file
     else:
-        kinds = ", ".join(("catalog", *KINDS))
+        kinds = ", ".join(("catalog", "stock", *KINDS))
         click.echo(f"error: {kind_or_file} is not a kind: say one of {kinds}", err=True)
         sys.exit(EXIT_UNREADABLE)
     try:

@@ -62,6 +62,7 @@ def ingest_file(
     report = FileReport()
     batch: list[tuple[int, Any]] = []
     lines_done = 0
+    container.know_event_types()
 
     def send(up_to_line: int) -> None:
         nonlocal lines_done

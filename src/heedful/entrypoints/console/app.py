@@ -20,6 +20,7 @@ from heedful.entrypoints.console import (
     customers,
     dashboard,
     dead_letters,
+    event_types,
     home,
     inbox,
     locations_admin,
@@ -59,6 +60,7 @@ def install_console(app: FastAPI, container: Container) -> None:
     app.include_router(staff_admin.router)
     app.include_router(dashboard.router)
     app.include_router(dead_letters.router)
+    app.include_router(event_types.router)
     app.include_router(security_log.router)
     app.include_router(home.router)
     app.include_router(bookings.router)

@@ -100,6 +100,7 @@ MENU: tuple[Group, ...] = (
             Entry(N_("API tokens"), "/admin/tokens", P.MANAGE_TOKENS),
             Entry(N_("Playbooks"), "/console/playbooks", P.MANAGE_PLAYBOOKS),
             Entry(N_("Failed records"), "/admin/dead-letters", P.MANAGE_DEAD_LETTERS),
+            Entry(N_("Event types"), "/admin/event-types", P.MANAGE_EVENT_TYPES),
             Entry(N_("Security events"), "/admin/security-events", P.MANAGE_STAFF),
         ),
     ),

@@ -64,6 +64,7 @@ def tell_failures(letters: Sequence[DeadLetter]) -> None:
 
 
 def react_to_events(container: Container) -> int:
+    container.know_event_types()  # which of the business's types update which state
     report = process_events(container.uow, container.clock, retry=_retry(container))
     for skipped in report.skipped:
         log.warning("event passed over", reason=skipped)
@@ -180,6 +181,7 @@ def store_streamed_events(container: Container) -> Callable[[Sequence[object]], 
     """What the JetStream consumer does with a batch: commit it to the inbox, wake the loop."""
 
     def store(raw_events: Sequence[object]) -> int:
+        container.know_event_types()
         report = accept_events(container.uow(), container.clock, raw_events)
         if report.accepted:
             container.wake.set()
