@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from heedful.adapters.storage.conversation_tables import thread_messages, thread_notes, threads
-from heedful.adapters.storage.dealing_tables import accounts, bookings, orders
+from heedful.adapters.storage.dealing_tables import accounts, bookings, customer_owners, orders
 from heedful.adapters.storage.feedback_tables import (
     churn_risks,
     recovery_loops,
@@ -281,7 +281,12 @@ def _dealing_records(
     # what counts (a stay, a delivered order) is already in her anonymous history.
     return {
         name: conn.execute(table.delete().where(table.c.customer_id == customer_id)).rowcount
-        for name, table in (("bookings", bookings), ("orders", orders), ("accounts", accounts))
+        for name, table in (
+            ("bookings", bookings),
+            ("orders", orders),
+            ("accounts", accounts),
+            ("customer_owners", customer_owners),
+        )
     }
 
 
