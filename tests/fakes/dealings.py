@@ -110,7 +110,9 @@ class FakeOrderRepository(_Repository):
         rows.sort(key=lambda o: (o.promised_on, o.id))
         return [_copy(o) for o in rows[:limit]]
 
-    def promised_between(self, location_id: str, first: date, last: date) -> list[Order]:
+    def promised_between(
+        self, location_id: str, first: date, last: date, *, late_only: bool = False
+    ) -> list[Order]:
         rows = [
             o
             for o in self._state.dealings.orders.values()
@@ -118,6 +120,7 @@ class FakeOrderRepository(_Repository):
             and o.status in OPEN_ORDER_STATUSES
             and o.promised_on is not None
             and first <= o.promised_on <= last
+            and (not late_only or (o.expected_on is not None and o.expected_on > o.promised_on))
         ]
         rows.sort(key=lambda o: (o.promised_on, o.id))
         return [_copy(o) for o in rows]
@@ -143,13 +146,26 @@ class FakeAccountRepository(_Repository):
         rows.sort(key=lambda a: a.reference)
         return [_copy(a) for a in rows[:limit]]
 
-    def charging_between(self, location_id: str, start: datetime, end: datetime) -> list[Account]:
+    def charging_between(
+        self,
+        location_id: str,
+        start: datetime,
+        end: datetime,
+        *,
+        uncovered_only: bool = False,
+        card_expiring_by: date | None = None,
+    ) -> list[Account]:
         rows = [
             a
             for a in self._state.dealings.accounts.values()
             if a.location_id == location_id
             and a.next_charge_at is not None
             and start <= a.next_charge_at < end
+            and (not uncovered_only or a.charge_uncovered)
+            and (
+                card_expiring_by is None
+                or (a.card_expires_on is not None and a.card_expires_on <= card_expiring_by)
+            )
         ]
         rows.sort(key=lambda a: (a.next_charge_at, a.id))
         return [_copy(a) for a in rows]

@@ -209,18 +209,19 @@ class SqlOrders:
         rows = self._conn.execute(query.order_by(c.promised_on, c.id).limit(limit)).mappings()
         return [_order(row) for row in rows]
 
-    def promised_between(self, location_id: str, first: date, last: date) -> list[Order]:
+    def promised_between(
+        self, location_id: str, first: date, last: date, *, late_only: bool = False
+    ) -> list[Order]:
         c = orders.c
-        rows = self._conn.execute(
-            orders.select()
-            .where(
-                c.location_id == location_id,
-                c.promised_on >= first,
-                c.promised_on <= last,
-                c.status.in_(sorted(status.value for status in OPEN_ORDER_STATUSES)),
-            )
-            .order_by(c.promised_on, c.id)
-        ).mappings()
+        query = orders.select().where(
+            c.location_id == location_id,
+            c.promised_on >= first,
+            c.promised_on <= last,
+            c.status.in_(sorted(status.value for status in OPEN_ORDER_STATUSES)),
+        )
+        if late_only:
+            query = query.where(c.expected_on > c.promised_on)
+        rows = self._conn.execute(query.order_by(c.promised_on, c.id)).mappings()
         return [_order(row) for row in rows]
 
 
@@ -270,13 +271,25 @@ class SqlAccounts:
         del values["id"]
         self._conn.execute(accounts.update().where(accounts.c.id == account.id).values(**values))
 
-    def charging_between(self, location_id: str, start: datetime, end: datetime) -> list[Account]:
+    def charging_between(
+        self,
+        location_id: str,
+        start: datetime,
+        end: datetime,
+        *,
+        uncovered_only: bool = False,
+        card_expiring_by: date | None = None,
+    ) -> list[Account]:
         c = accounts.c
-        rows = self._conn.execute(
-            accounts.select()
-            .where(c.location_id == location_id, c.next_charge_at >= start, c.next_charge_at < end)
-            .order_by(c.next_charge_at, c.id)
-        ).mappings()
+        query = accounts.select().where(
+            c.location_id == location_id, c.next_charge_at >= start, c.next_charge_at < end
+        )
+        if uncovered_only:
+            available = c.balance_minor + sa.func.coalesce(c.limit_minor, 0)
+            query = query.where(c.next_charge_minor > available)
+        if card_expiring_by is not None:
+            query = query.where(c.card_expires_on <= card_expiring_by)
+        rows = self._conn.execute(query.order_by(c.next_charge_at, c.id)).mappings()
         return [_account(row) for row in rows]
 
     def list_for_customer(self, customer_id: str, limit: int) -> list[Account]:

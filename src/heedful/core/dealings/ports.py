@@ -35,8 +35,13 @@ class OrderRepository(Protocol):
         """Orders still on their way that carry a promised day, the earliest promise first."""
         ...
 
-    def promised_between(self, location_id: str, first: date, last: date) -> list[Order]:
-        """Orders still on their way promised for a day in [first, last], by an index range."""
+    def promised_between(
+        self, location_id: str, first: date, last: date, *, late_only: bool = False
+    ) -> list[Order]:
+        """Orders still on their way promised for a day in [first, last], by an index range.
+
+        ``late_only``: only those whose carrier's day is after the promised day.
+        """
         ...
 
 
@@ -45,6 +50,18 @@ class AccountRepository(Protocol):
     def add(self, account: Account) -> None: ...
     def update(self, account: Account) -> None: ...
     def list_for_customer(self, customer_id: str, limit: int) -> list[Account]: ...
-    def charging_between(self, location_id: str, start: datetime, end: datetime) -> list[Account]:
-        """Accounts whose next charge falls in [start, end), by an index range."""
+    def charging_between(
+        self,
+        location_id: str,
+        start: datetime,
+        end: datetime,
+        *,
+        uncovered_only: bool = False,
+        card_expiring_by: date | None = None,
+    ) -> list[Account]:
+        """Accounts whose next charge falls in [start, end), by an index range.
+
+        ``uncovered_only``: the charge is above balance and limit. ``card_expiring_by``: the
+        card expires on or before that day.
+        """
         ...

@@ -33,7 +33,7 @@ from heedful.core.playbooks.model import (
     SendMessage,
 )
 from heedful.core.playbooks.reading import read_playbook
-from heedful.core.playbooks.state import read_window, window
+from heedful.core.playbooks.state import narrowing, read_window, window
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
@@ -301,11 +301,13 @@ def _replay_state(uow: UnitOfWork, actor: Actor, playbook: Playbook, report: Dry
     places = [(place.id, place.time_zone) for place in uow.locations.list()]
     read: set[str] = set()
     customers: set[str] = set()
+    narrowed = narrowing(playbook.body)
     at = report.since
     while at <= report.until and not report.truncated:
         for location_id, zone in places:
             tz = ZoneInfo(zone)
-            found = read_window(uow, look.subject, location_id, tz, window(look.horizon, tz, at))
+            span = window(look.horizon, tz, at)
+            found = read_window(uow, look.subject, location_id, tz, span, narrowed)
             fresh = [obj for obj in found if obj.key not in read]
             read.update(obj.key for obj in fresh)
             report.events += len(fresh)

@@ -29,6 +29,7 @@ from heedful.core.playbooks.model import Action, DueBy, Playbook, PlaybookBody, 
 from heedful.core.playbooks.state import (
     STATE_SOURCE,
     StateObject,
+    narrowing,
     read_window,
     window,
     wishes_added,
@@ -123,21 +124,27 @@ def consider(
     assert look is not None
     if not objects:
         return []
-    keys = [(o.customer_id, once_key(playbook, o)) for o in objects]
+    # The object's own conditions first: customers, preferences and keys are then read only
+    # for the objects that meet them (a few queries per window, never one per object).
+    met = []
+    for obj in objects:
+        event = obj.as_event()
+        why = event_reasons(body.where, event)
+        if why is not None:
+            met.append((obj, event, why))
+    if not met:
+        return []
+    keys = [(obj.customer_id, once_key(playbook, obj)) for obj, _, _ in met]
     taken = uow.playbooks.taken(playbook.id, keys)
-    ids = sorted({o.customer_id for o in objects})
+    ids = sorted({obj.customer_id for obj, _, _ in met})
     customers = {c.id: c for c in uow.customers.get_many(ids)}
     standing: Mapping[str, list[Preference]] | None = None
     if needs_preferences(body):
         standing = uow.preferences.standing_for_many(ids)
     found: list[Considered] = []
-    for obj, (customer_id, key) in zip(objects, keys, strict=True):
+    for (obj, event, why), (customer_id, key) in zip(met, keys, strict=True):
         customer = customers.get(customer_id)
         if customer is None or not customer.is_active:
-            continue
-        event = obj.as_event()
-        why = event_reasons(body.where, event)
-        if why is None:
             continue
         place = Place(obj.location_id, now)
         held = None if standing is None else standing.get(customer.id, [])
@@ -195,7 +202,8 @@ def evaluate_location(
     for playbook in playbooks:
         look = playbook.body.look_ahead
         assert look is not None
-        objects = read_window(uow, look.subject, location_id, tz, window(look.horizon, tz, now))
+        span = window(look.horizon, tz, now)
+        objects = read_window(uow, look.subject, location_id, tz, span, narrowing(playbook.body))
         report.objects += len(objects)
         _fire(playbook, consider(uow, playbook, objects, now, calendars, zone), report)
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from heedful.core.dealings import Account, Booking, BookingKind, Order
 from heedful.core.events import BusinessEvent
-from heedful.core.playbooks.model import LOOK_AHEAD_PREFIX, Horizon, Subject
+from heedful.core.playbooks.model import LOOK_AHEAD_PREFIX, Horizon, Op, PlaybookBody, Subject
 from heedful.core.preferences import Category, Polarity, Preference
 from heedful.core.unit_of_work import UnitOfWork
 
@@ -55,24 +56,61 @@ def _local(day: date, at: time, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, at, zone).astimezone(UTC)
 
 
+class Narrowing(StrEnum):
+    """A condition the database can check too, so rows that cannot meet it are never loaded.
+
+    Only a superset is read this way: the condition is still checked on every object, in words.
+    """
+
+    UNCOVERED = "uncovered"  # data.charge_uncovered = true
+    CARD_EXPIRING = "card_expiring"  # data.card_expires_before_charge = true
+    LATE = "late"  # data.late = true
+
+
+_NARROWED_BY = {
+    "data.charge_uncovered": Narrowing.UNCOVERED,
+    "data.card_expires_before_charge": Narrowing.CARD_EXPIRING,
+    "data.late": Narrowing.LATE,
+}
+
+
+def narrowing(body: PlaybookBody) -> frozenset[Narrowing]:
+    """What of the playbook's own conditions the index range may also ask the database."""
+    return frozenset(
+        _NARROWED_BY[c.field]
+        for c in body.where
+        if c.field in _NARROWED_BY and c.op is Op.EQUALS and c.value is True
+    )
+
+
 def read_window(
     uow: UnitOfWork,
     subject: Subject,
     location_id: str,
     zone: ZoneInfo,
     span: tuple[datetime, datetime],
+    narrowed: frozenset[Narrowing] = frozenset(),
 ) -> list[StateObject]:
     """The location's objects of this subject inside [start, end), by an index range."""
     start, end = span
+    last = (end - timedelta(microseconds=1)).astimezone(zone).date()
     if subject in _KINDS:
         found = uow.bookings.starting_between(_KINDS[subject], (location_id,), start, end)
         return wishes_added(uow, [booking_object(b, subject, zone) for b in found])
     if subject is Subject.ORDERS:
         first = start.astimezone(zone).date()
-        last = (end - timedelta(microseconds=1)).astimezone(zone).date()
-        orders = uow.orders.promised_between(location_id, first, last)
+        late = Narrowing.LATE in narrowed
+        orders = uow.orders.promised_between(location_id, first, last, late_only=late)
         return [order_object(o, zone) for o in orders if start <= order_at(o, zone) < end]
-    return [account_object(a, zone) for a in uow.accounts.charging_between(location_id, start, end)]
+    found_accounts = uow.accounts.charging_between(
+        location_id,
+        start,
+        end,
+        uncovered_only=Narrowing.UNCOVERED in narrowed,
+        # A card that expires before a charge inside the window expires by its last day.
+        card_expiring_by=last if Narrowing.CARD_EXPIRING in narrowed else None,
+    )
+    return [account_object(a, zone) for a in found_accounts]
 
 
 def booking_object(booking: Booking, subject: Subject, zone: ZoneInfo) -> StateObject:
