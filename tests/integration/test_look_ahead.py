@@ -368,3 +368,86 @@ def test_reading_refuses_a_look_ahead_without_a_horizon_naming_the_path() -> Non
     with pytest.raises(InvalidInput) as refused:
         read_playbook(branch)
     assert refused.value.field == "branches[0].when.customer.segment[0]"
+
+
+def test_the_worker_takes_each_location_at_the_top_of_its_own_hour(business: Business) -> None:
+    olha = business.guest("Olha Bondarenko")
+    business.wish(olha, Polarity.NEVER, "sparkling water", Category.DRINK)
+    _second_stay(business, olha)  # before the playbook: only a pass can find it
+    business.playbook(PREPARE_ROOMS_FOR_TOMORROW)
+    uow_factory = business.world.container.uow
+
+    first = evaluate_all(uow_factory, business.clock, only_when_due=True)
+    assert (first.locations, first.fired) == (3, 1)  # Kyiv, Lviv and the hotel, each claimed
+    assert evaluate_all(uow_factory, business.clock, only_when_due=True).locations == 0
+    business.clock.advance(timedelta(minutes=59, seconds=59))  # 09:59:59 in Kyiv
+    assert evaluate_all(uow_factory, business.clock, only_when_due=True).locations == 0
+    business.clock.advance(timedelta(seconds=1))
+    assert evaluate_all(uow_factory, business.clock, only_when_due=True).locations == 3
+    assert len(business.tasks(olha)) == 1
+
+
+def test_a_task_for_her_owner_goes_to_the_managers_once_the_owner_has_left(
+    business: Business,
+) -> None:
+    world = business.world
+    anna = business.guest("Anna Kovalenko", Segment.VIP)
+    set_owner(anna.id, world.kyiv.id, world.assistant.id, world.uow, business.clock, world.admin)
+    with world.uow as uow:
+        member = uow.staff.get(world.assistant.id)
+        assert member is not None
+        member.active = False
+        uow.staff.update(member)
+        uow.commit()
+    business.playbook(CALL_BEFORE_THE_CHARGE)
+    business.account(
+        anna,
+        "UA-1",
+        balance=0,
+        next_charge_at=TOMORROW_07_KYIV.isoformat(),
+        next_charge_amount=1200,
+    )
+    [task] = business.tasks(anna)
+    assert (task.assignee_id, task.assignee_role.value) == (None, "manager")
+
+
+def test_an_owner_must_work_at_the_location(business: Business) -> None:
+    world = business.world
+    anna = business.guest("Anna Kovalenko")
+    with pytest.raises(InvalidInput) as refused:
+        set_owner(
+            anna.id, world.lviv.id, world.assistant.id, world.uow, business.clock, world.admin
+        )
+    assert refused.value.field == "staff_id"
+
+
+def test_the_crm_names_her_owner_by_event_and_the_call_goes_to_him(business: Business) -> None:
+    world = business.world
+    anna = business.guest("Anna Kovalenko", Segment.VIP)
+    with world.uow as uow:
+        iryna = uow.staff.get(world.assistant.id)
+    assert iryna is not None
+    business.systems.send(
+        "heedful.owner.assigned",
+        business.clock.now(),
+        customer={"id": anna.id},
+        location=world.kyiv.id,
+        staff=iryna.login,
+    )
+    business.systems.send(
+        "heedful.owner.assigned",
+        business.clock.now(),
+        customer={"id": anna.id},
+        location=world.kyiv.id,
+        staff="nobody-here",
+    )
+    business.playbook(CALL_BEFORE_THE_CHARGE)
+    business.account(
+        anna, "UA-1", balance=0, next_charge_at=TOMORROW_07_KYIV.isoformat(), next_charge_amount=900
+    )
+
+    [task] = business.tasks(anna)
+    assert task.assignee_id == iryna.id
+    assert any(
+        "no active staff member nobody-here" in s for s in business.systems.reports[1].skipped
+    )

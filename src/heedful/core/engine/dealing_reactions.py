@@ -35,6 +35,8 @@ from heedful.core.playbooks import (
     order_object,
     reconsider,
 )
+from heedful.core.shared.errors import InvalidInput
+from heedful.core.staff import assign_owner
 
 if TYPE_CHECKING:
     from heedful.core.engine.reactions import Reacting
@@ -133,3 +135,21 @@ def _look_ahead(moment: Reacting, event_type: str, data: Any, location_id: str) 
     moment.report.fired += reconsider(
         uow, moment.playbooks, obj_of, subject, location_id, moment.now
     )
+
+
+def keep_owner(moment: Reacting) -> None:
+    """``heedful.owner.assigned``: her owner at the location, as the business's CRM says."""
+    uow, event = moment.uow, moment.stored.event
+    location_id = location_named(uow, str(event.data["location"]), event.sender_locations)
+    customer = customer_named(uow, event.data["customer"])
+    if location_id is None or customer is None:
+        moment.report.skipped.append(f"{moment.cause}: no such customer or location")
+        return
+    if not sender_may_name(event, customer):
+        moment.report.skipped.append(f"{moment.cause}: {OUTSIDE_SCOPE}")
+        return
+    staff = " ".join(str(event.data["staff"]).split())
+    try:
+        assign_owner(uow, customer.id, location_id, staff, moment.now, event.source[:200])
+    except InvalidInput as refused:
+        moment.report.skipped.append(f"{moment.cause}: {refused}")

@@ -4,6 +4,7 @@ from heedful.core.staff.model import Location, StaffMember
 from heedful.core.staff.owners import (
     Owner,
     OwnerRepository,
+    assign_owner,
     owners_of,
     remove_owner,
     set_owner,
@@ -16,6 +17,7 @@ __all__ = [
     "Owner",
     "OwnerRepository",
     "StaffMember",
+    "assign_owner",
     "owners_of",
     "remove_owner",
     "set_owner",

@@ -56,16 +56,7 @@ def set_owner(
         customer = load_customer(uow, actor, customer_id)
         if uow.locations.get(location_id) is None or not actor.may_act_at(location_id):
             raise NotFound(f"no location {location_id}", field="location_id")
-        member = uow.staff.get(staff_id)
-        if member is None or not member.active:
-            raise InvalidInput(f"no active staff member {staff_id}", field="staff_id")
-        if member.role not in OWNER_ROLES:
-            raise InvalidInput("an owner is a manager or an agent", field="staff_id")
-        if member.location_ids is not None and location_id not in member.location_ids:
-            raise InvalidInput(f"{member.full_name} does not work there", field="staff_id")
-        before = uow.owners.get(customer.id, location_id)
-        owner = Owner(customer.id, location_id, member.id, member.full_name, now, actor.label)
-        uow.owners.put(owner)
+        owner, before = assign_owner(uow, customer.id, location_id, staff_id, now, actor.label)
         audit(
             uow,
             actor,
@@ -75,10 +66,30 @@ def set_owner(
             entity="owner",
             entity_id=location_id,
             before=None if before is None else {"staff_id": before.staff_id},
-            after={"staff_id": member.id, "location_id": location_id},
+            after={"staff_id": owner.staff_id, "location_id": location_id},
         )
         uow.commit()
     return owner
+
+
+def assign_owner(
+    uow: UnitOfWork, customer_id: str, location_id: str, staff_ref: str, now: datetime, by: str
+) -> tuple[Owner, Owner | None]:
+    """Stores the owner (a staff member by id, or by login from a business system's event).
+
+    Returns the new owner and the one before; refuses anyone who could not take her tasks.
+    """
+    member = uow.staff.get(staff_ref) or uow.staff.get_by_login(staff_ref)
+    if member is None or not member.active:
+        raise InvalidInput(f"no active staff member {staff_ref}", field="staff_id")
+    if member.role not in OWNER_ROLES:
+        raise InvalidInput("an owner is a manager or an agent", field="staff_id")
+    if member.location_ids is not None and location_id not in member.location_ids:
+        raise InvalidInput(f"{member.full_name} does not work there", field="staff_id")
+    before = uow.owners.get(customer_id, location_id)
+    owner = Owner(customer_id, location_id, member.id, member.full_name, now, by)
+    uow.owners.put(owner)
+    return owner, before
 
 
 def remove_owner(
