@@ -31,6 +31,7 @@ BENCHMARKS = (
     "poison",
     "reliability",
     "catalog_import",
+    "lookahead",
 )
 
 

@@ -30,11 +30,13 @@ from scope_world import dead_message_at, recovery_at, task_at
 from heedful.adapters.storage.migrate import upgrade
 from heedful.bootstrap import build
 from heedful.config import Settings
+from heedful.core.access import SYSTEM
 from heedful.core.access.model import Role
 from heedful.core.catalog import CatalogItem, ItemKind, upsert_item
 from heedful.core.engine.reactions import process_events
 from heedful.core.events.model import BusinessEvent
 from heedful.core.shared.clock import FrozenClock
+from heedful.core.staff.handlers import NewStaffMember, create_staff_member
 from heedful.entrypoints.fast_ingest import EVENTS_PATH
 from heedful.entrypoints.fast_lookup import LOOKUP_PATH
 from heedful.entrypoints.web import create_app
@@ -306,6 +308,14 @@ TABLE: list[tuple[str, str, dict[str, Any] | None, tuple[int, int, int, int, int
                                                     (200, 200, 200, 404, 404, 403)),
     ("GET", "/orders?late=true", None,              (200, 200, 200, 200, 200, 403)),
     ("GET", "/customers/{anna}/dealings", None,     (200, 200, 200, 404, 404, 403)),
+    # ---- relationship owners (ADR 0040): a staff member at A looks after Anna there ----
+    ("GET", "/customers/{anna}/owners", None,       (200, 200, 200, 404, 404, 403)),
+    ("PUT", "/customers/{anna}/owners/{loc_a}", {"staff_id": "{owner_a}"},
+                                                    (200, 200, 200, 404, 404, 403)),
+    ("PUT", "/customers/{anna}/owners/{loc_a}", {"staff_id": "{missing}"},
+                                                    (422, 422, 422, 404, 404, 403)),
+    ("DELETE", "/customers/{anna}/owners/{loc_a}", None,
+                                                    (204, 204, 204, 404, 404, 403)),
 ]
 # fmt: on
 
@@ -433,6 +443,21 @@ class Targets(dict[str, str]):
 
     def _playbook(self) -> str:
         return self._made("/playbooks", PLAYBOOK)
+
+    def _owner_a(self) -> str:
+        member = create_staff_member(
+            NewStaffMember(
+                login=f"olena.{uuid.uuid4().hex[:8]}",
+                full_name="Olena Shevchenko",
+                role=Role.MANAGER,
+                password=uuid.uuid4().hex,
+                location_ids=frozenset({self["loc_a"]}),
+            ),
+            self.world.container.uow(),
+            self.world.clock,
+            SYSTEM,
+        )
+        return member.id
 
     def _survey(self) -> str:
         return self._made("/surveys", SURVEY)

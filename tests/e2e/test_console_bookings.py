@@ -19,6 +19,7 @@ from heedful.core.engine.reactions import process_events
 from heedful.core.events.model import BusinessEvent
 from heedful.core.preferences.handlers import RecordPreference, record_preference
 from heedful.core.preferences.model import Polarity
+from heedful.core.staff import set_owner
 from heedful.core.staff.model import Location
 
 
@@ -69,18 +70,40 @@ def _her_booking_and_order(world: World) -> tuple[Location, Customer]:
 
 
 @pytest.mark.parametrize(
-    ("language", "booking", "order"),
+    ("language", "booking", "order", "owner"),
     [
-        ("en", "Arrives Tue 3 Mar, room 512, 2 nights", "Order 1042: promised Fri 6 Mar"),
-        ("ru", "Заезд вт 3 мар., номер 512, 2 ночи", "Заказ 1042: обещан пт 6 мар."),
-        ("uk", "Заїзд вт 3 бер., номер 512, 2 ночі", "Замовлення 1042: обіцяно пт 6 бер."),
+        (
+            "en",
+            "Arrives Tue 3 Mar, room 512, 2 nights",
+            "Order 1042: promised Fri 6 Mar",
+            "Looked after at Metropol by Olga Desk",
+        ),
+        (
+            "ru",
+            "Заезд вт 3 мар., номер 512, 2 ночи",
+            "Заказ 1042: обещан пт 6 мар.",
+            "Ответственный в Metropol: Olga Desk",
+        ),
+        (
+            "uk",
+            "Заїзд вт 3 бер., номер 512, 2 ночі",
+            "Замовлення 1042: обіцяно пт 6 бер.",
+            "Відповідальний у Metropol: Olga Desk",
+        ),
     ],
 )
 def test_the_card_says_when_she_arrives_and_when_her_order_comes(
-    world: World, console_client: TestClient, language: str, booking: str, order: str
+    world: World,
+    console_client: TestClient,
+    language: str,
+    booking: str,
+    order: str,
+    owner: str,
 ) -> None:
     hotel, guest = _her_booking_and_order(world)
-    world.staff("desk", "Olga Desk", Role.AGENT, language=language, at=[hotel])
+    desk = world.staff("desk", "Olga Desk", Role.AGENT, language=language, at=[hotel])
+    clock = world.container.clock
+    set_owner(guest.id, hotel.id, desk.id, world.container.uow(), clock, SYSTEM)
     log_in(console_client, "desk")
 
     card = console_client.get(f"/customers/{guest.id}")
@@ -88,6 +111,7 @@ def test_the_card_says_when_she_arrives_and_when_her_order_comes(
     section = " ".join(console_client.get(f"/console/customers/{guest.id}/dealings").text.split())
     assert booking in section
     assert order in section
+    assert owner in section
 
 
 def test_tomorrows_arrivals_and_the_late_deliveries_name_her_only_to_her_hotels_staff(

@@ -60,6 +60,7 @@ from fakes.dealings import (
     FakeAccountRepository,
     FakeBookingRepository,
     FakeOrderRepository,
+    FakeOwnerRepository,
 )
 from fakes.events import FakeEventInbox, FakeEventTypes
 from fakes.feedback import FakeDashboardReads, FakeFeedbackStore, FeedbackState
@@ -134,6 +135,7 @@ from heedful.core.shared.ports import IdempotencyRecord, IdempotencyStore
 from heedful.core.shared.timers import Timer
 from heedful.core.sla.model import SlaClock, SlaPolicy
 from heedful.core.sla.ports import SlaClockRepository, SlaPolicyRepository
+from heedful.core.staff import OwnerRepository
 from heedful.core.staff.model import (
     ApiToken,
     Location,
@@ -236,6 +238,7 @@ class FakeUnitOfWork:
         self.orders: OrderRepository = FakeOrderRepository(self)
         self.accounts: AccountRepository = FakeAccountRepository(self)
         self.event_types: EventTypeRepository = FakeEventTypes(self)
+        self.owners: OwnerRepository = FakeOwnerRepository(self)
         self.merge_followers: Sequence[MergeFollower] = (SurveyCapAndChurnFollow(self.feedback),)
 
         self.login_throttles: LoginThrottles = FakeLoginThrottles(self)

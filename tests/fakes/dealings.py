@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from fakes._base import FakeIntegrityError
 from fakes._base import Repository as _Repository
@@ -19,6 +19,7 @@ from heedful.core.dealings.model import (
     BookingStatus,
     Order,
 )
+from heedful.core.staff import Owner
 
 
 @dataclass
@@ -26,6 +27,7 @@ class DealingsState:
     bookings: dict[str, Booking] = field(default_factory=dict)
     orders: dict[str, Order] = field(default_factory=dict)
     accounts: dict[str, Account] = field(default_factory=dict)
+    owners: dict[tuple[str, str], Owner] = field(default_factory=dict)
 
 
 class FakeBookingRepository(_Repository):
@@ -108,6 +110,21 @@ class FakeOrderRepository(_Repository):
         rows.sort(key=lambda o: (o.promised_on, o.id))
         return [_copy(o) for o in rows[:limit]]
 
+    def promised_between(
+        self, location_id: str, first: date, last: date, *, late_only: bool = False
+    ) -> list[Order]:
+        rows = [
+            o
+            for o in self._state.dealings.orders.values()
+            if o.location_id == location_id
+            and o.status in OPEN_ORDER_STATUSES
+            and o.promised_on is not None
+            and first <= o.promised_on <= last
+            and (not late_only or (o.expected_on is not None and o.expected_on > o.promised_on))
+        ]
+        rows.sort(key=lambda o: (o.promised_on, o.id))
+        return [_copy(o) for o in rows]
+
 
 class FakeAccountRepository(_Repository):
     def get_by_reference(self, location_id: str, reference: str) -> Account | None:
@@ -128,3 +145,47 @@ class FakeAccountRepository(_Repository):
         rows = [a for a in self._state.dealings.accounts.values() if a.customer_id == customer_id]
         rows.sort(key=lambda a: a.reference)
         return [_copy(a) for a in rows[:limit]]
+
+    def charging_between(
+        self,
+        location_id: str,
+        start: datetime,
+        end: datetime,
+        *,
+        uncovered_only: bool = False,
+        card_expiring_by: date | None = None,
+    ) -> list[Account]:
+        rows = [
+            a
+            for a in self._state.dealings.accounts.values()
+            if a.location_id == location_id
+            and a.next_charge_at is not None
+            and start <= a.next_charge_at < end
+            and (not uncovered_only or a.charge_uncovered)
+            and (
+                card_expiring_by is None
+                or (a.card_expires_on is not None and a.card_expires_on <= card_expiring_by)
+            )
+        ]
+        rows.sort(key=lambda a: (a.next_charge_at, a.id))
+        return [_copy(a) for a in rows]
+
+
+class FakeOwnerRepository(_Repository):
+    """One owner per customer and location, as the table's primary key keeps it."""
+
+    def get(self, customer_id: str, location_id: str) -> Owner | None:
+        return _copy(self._state.dealings.owners.get((customer_id, location_id)))
+
+    def put(self, owner: Owner) -> None:
+        self._writing().dealings.owners[(owner.customer_id, owner.location_id)] = _copy(owner)
+
+    def remove(self, customer_id: str, location_id: str) -> bool:
+        if (customer_id, location_id) not in self._state.dealings.owners:
+            return False
+        del self._writing().dealings.owners[(customer_id, location_id)]
+        return True
+
+    def list_for(self, customer_id: str) -> list[Owner]:
+        rows = [o for o in self._state.dealings.owners.values() if o.customer_id == customer_id]
+        return [_copy(o) for o in sorted(rows, key=lambda o: o.location_id)]

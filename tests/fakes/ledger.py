@@ -5,7 +5,7 @@ the same order, the same unique keys; what is due is what the SQL would find due
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -344,6 +344,10 @@ class FakePlaybookRepository(Repository):
     def firings(self, playbook_id: str, limit: int) -> list[Firing]:
         rows = [f for f in self._state.ledger.firings.values() if f.playbook_id == playbook_id]
         return copy(sorted(rows, key=lambda f: f.fired_at, reverse=True)[:limit])
+
+    def taken(self, playbook_id: str, keys: Collection[tuple[str, str]]) -> set[tuple[str, str]]:
+        stored = self._state.ledger.firings
+        return {(customer, key) for customer, key in keys if (playbook_id, customer, key) in stored}
 
     def customers_with_history_at(
         self, location_id: str, since: datetime, after: str | None, limit: int

@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     )
     from heedful.core.shared.ports import IdempotencyStore, UnitOfWorkShape
     from heedful.core.sla.ports import SlaClockRepository, SlaPolicyRepository
+    from heedful.core.staff.owners import OwnerRepository
     from heedful.core.staff.ports import (
         LocationRepository,
         LoginThrottles,
@@ -80,6 +81,7 @@ class UnitOfWork(UnitOfWorkShape, Protocol):
     erasures: ErasureRepository
     locations: LocationRepository
     staff: StaffRepository
+    owners: OwnerRepository
     tokens: TokenRepository
     idempotency: IdempotencyStore
     events: EventInbox

@@ -203,6 +203,7 @@ def test_every_type_heedful_knows_is_registered() -> None:
         "heedful.reservation.cancelled",
         "heedful.order.upserted",
         "heedful.account.upserted",
+        "heedful.owner.assigned",
         "heedful.account.at_risk",
     }
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
-from heedful.adapters.storage.dealing_tables import accounts, bookings, orders
+from heedful.adapters.storage.dealing_tables import accounts, bookings, customer_owners, orders
+from heedful.adapters.storage.tables import staff
 from heedful.core.dealings.model import (
     OPEN_ORDER_STATUSES,
     Account,
@@ -19,6 +21,7 @@ from heedful.core.dealings.model import (
     OrderLine,
     OrderStatus,
 )
+from heedful.core.staff import Owner
 
 
 def _booking_values(b: Booking) -> dict[str, Any]:
@@ -206,6 +209,21 @@ class SqlOrders:
         rows = self._conn.execute(query.order_by(c.promised_on, c.id).limit(limit)).mappings()
         return [_order(row) for row in rows]
 
+    def promised_between(
+        self, location_id: str, first: date, last: date, *, late_only: bool = False
+    ) -> list[Order]:
+        c = orders.c
+        query = orders.select().where(
+            c.location_id == location_id,
+            c.promised_on >= first,
+            c.promised_on <= last,
+            c.status.in_(sorted(status.value for status in OPEN_ORDER_STATUSES)),
+        )
+        if late_only:
+            query = query.where(c.expected_on > c.promised_on)
+        rows = self._conn.execute(query.order_by(c.promised_on, c.id)).mappings()
+        return [_order(row) for row in rows]
+
 
 def _account_values(a: Account) -> dict[str, Any]:
     return {
@@ -253,9 +271,93 @@ class SqlAccounts:
         del values["id"]
         self._conn.execute(accounts.update().where(accounts.c.id == account.id).values(**values))
 
+    def charging_between(
+        self,
+        location_id: str,
+        start: datetime,
+        end: datetime,
+        *,
+        uncovered_only: bool = False,
+        card_expiring_by: date | None = None,
+    ) -> list[Account]:
+        c = accounts.c
+        query = accounts.select().where(
+            c.location_id == location_id, c.next_charge_at >= start, c.next_charge_at < end
+        )
+        if uncovered_only:
+            available = c.balance_minor + sa.func.coalesce(c.limit_minor, 0)
+            query = query.where(c.next_charge_minor > available)
+        if card_expiring_by is not None:
+            query = query.where(c.card_expires_on <= card_expiring_by)
+        rows = self._conn.execute(query.order_by(c.next_charge_at, c.id)).mappings()
+        return [_account(row) for row in rows]
+
     def list_for_customer(self, customer_id: str, limit: int) -> list[Account]:
         c = accounts.c
         rows = self._conn.execute(
             accounts.select().where(c.customer_id == customer_id).order_by(c.reference).limit(limit)
         ).mappings()
         return [_account(row) for row in rows]
+
+
+class SqlOwners:
+    """Implements ``heedful.core.staff.OwnerRepository``."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def _select(self) -> Any:
+        c = customer_owners.c
+        return sa.select(
+            c.customer_id, c.location_id, c.staff_id, staff.c.full_name, c.set_at, c.set_by_label
+        ).join(staff, staff.c.id == c.staff_id)
+
+    @staticmethod
+    def _owner(row: RowMapping) -> Owner:
+        return Owner(
+            row["customer_id"],
+            row["location_id"],
+            row["staff_id"],
+            row["full_name"],
+            row["set_at"],
+            row["set_by_label"],
+        )
+
+    def get(self, customer_id: str, location_id: str) -> Owner | None:
+        c = customer_owners.c
+        row = (
+            self._conn.execute(
+                self._select().where(c.customer_id == customer_id, c.location_id == location_id)
+            )
+            .mappings()
+            .first()
+        )
+        return self._owner(row) if row else None
+
+    def put(self, owner: Owner) -> None:
+        self.remove(owner.customer_id, owner.location_id)
+        self._conn.execute(
+            customer_owners.insert().values(
+                customer_id=owner.customer_id,
+                location_id=owner.location_id,
+                staff_id=owner.staff_id,
+                set_at=owner.set_at,
+                set_by_label=owner.set_by_label,
+            )
+        )
+
+    def remove(self, customer_id: str, location_id: str) -> bool:
+        c = customer_owners.c
+        done = self._conn.execute(
+            customer_owners.delete().where(
+                c.customer_id == customer_id, c.location_id == location_id
+            )
+        )
+        return done.rowcount > 0
+
+    def list_for(self, customer_id: str) -> list[Owner]:
+        c = customer_owners.c
+        rows = self._conn.execute(
+            self._select().where(c.customer_id == customer_id).order_by(c.location_id)
+        ).mappings()
+        return [self._owner(row) for row in rows]

@@ -53,6 +53,8 @@ orders = sa.Table(
     sa.Index(None, "customer_id", "as_of"),
     # Deliveries running late: open orders with a promised day, the earliest first.
     sa.Index(None, "status", "promised_on"),
+    # Look-ahead playbooks read the orders promised in a window per location (ADR 0040).
+    sa.Index(None, "location_id", "promised_on"),
 )
 
 accounts = sa.Table(
@@ -73,4 +75,18 @@ accounts = sa.Table(
     sa.Column("updated_at", UtcDateTime, nullable=False),
     sa.UniqueConstraint("location_id", "reference"),
     sa.Index(None, "customer_id"),
+    # Look-ahead playbooks read the charges due in a window per location (ADR 0040).
+    sa.Index(None, "location_id", "next_charge_at"),
+)
+
+# The staff member who looks after a customer at a location: "the customer's owner" (ADR 0040).
+customer_owners = sa.Table(
+    "customer_owners",
+    metadata,
+    sa.Column("customer_id", Id, sa.ForeignKey("customers.id"), primary_key=True),
+    sa.Column("location_id", Id, sa.ForeignKey("locations.id"), primary_key=True),
+    sa.Column("staff_id", Id, sa.ForeignKey("staff.id"), nullable=False),
+    sa.Column("set_at", UtcDateTime, nullable=False),
+    sa.Column("set_by_label", sa.String(200), nullable=False),
+    sa.Index(None, "staff_id"),
 )

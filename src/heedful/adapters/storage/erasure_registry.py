@@ -54,6 +54,9 @@ CLEARED_ON_ERASURE: dict[str, dict[str, str]] = {
         ),
         _DELETED,
     ),
+    "customer_owners": dict.fromkeys(
+        ("customer_id", "location_id", "staff_id", "set_by_label"), _DELETED
+    ),
     "audit_log": {"before": "values recorded", "after": "values recorded"},
     "churn_risks": {"reasons": _DELETED, "inputs": _DELETED},
     "customer_contact_rules": dict.fromkeys(

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from heedful.adapters.storage.conversation_tables import thread_messages, thread_notes, threads
-from heedful.adapters.storage.dealing_tables import accounts, bookings, orders
+from heedful.adapters.storage.dealing_tables import accounts, bookings, customer_owners, orders
 from heedful.adapters.storage.feedback_tables import (
     churn_risks,
     recovery_loops,
@@ -288,6 +288,7 @@ def _dealing_records(
             ("accounts", accounts),
             # Her own quiet hours and channel order say when she sleeps and how she is reached.
             ("contact_rules", customer_contact_rules),
+            ("customer_owners", customer_owners),
         )
     }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +16,8 @@ from heedful.adapters.storage.tables import history, preferences
 from heedful.core.playbooks.model import Firing, Playbook, PlaybookVersion
 from heedful.core.playbooks.reading import read_playbook
 from heedful.core.preferences.model import Category, Polarity
+
+_TAKEN_CHUNK = 400  # pairs per query: well under SQLite's and psycopg's parameter limits
 
 
 def _values(playbook: Playbook) -> dict[str, Any]:
@@ -170,6 +173,23 @@ class SqlPlaybooks:
             .limit(limit)
         )
         return [_firing(row) for row in self._conn.execute(query).mappings()]
+
+    def taken(self, playbook_id: str, keys: Collection[tuple[str, str]]) -> set[tuple[str, str]]:
+        c = playbook_firings.c
+        found: set[tuple[str, str]] = set()
+        wanted = sorted(set(keys))
+        # By once key, a chunk at a time: the unique index (playbook, customer, key) answers.
+        for start in range(0, len(wanted), _TAKEN_CHUNK):
+            chunk = wanted[start : start + _TAKEN_CHUNK]
+            rows = self._conn.execute(
+                sa.select(c.customer_id, c.once_key).where(
+                    c.playbook_id == playbook_id,
+                    c.customer_id.in_(sorted({customer for customer, _ in chunk})),
+                    c.once_key.in_(sorted({key for _, key in chunk})),
+                )
+            )
+            found.update((row.customer_id, row.once_key) for row in rows)
+        return found & set(wanted)
 
     def customers_with_history_at(
         self, location_id: str, since: datetime, after: str | None, limit: int

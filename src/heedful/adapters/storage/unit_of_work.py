@@ -25,7 +25,7 @@ from heedful.adapters.storage.customer_name_rows import SqlCustomerNames
 from heedful.adapters.storage.customer_rows import SqlCustomers, SqlIdentities
 from heedful.adapters.storage.dashboard_rows import SqlDashboardReads
 from heedful.adapters.storage.dead_letter_rows import SqlDeadLetters
-from heedful.adapters.storage.dealing_rows import SqlAccounts, SqlBookings, SqlOrders
+from heedful.adapters.storage.dealing_rows import SqlAccounts, SqlBookings, SqlOrders, SqlOwners
 from heedful.adapters.storage.engine import (
     relax_durability,
     relax_transaction,
@@ -70,6 +70,7 @@ from heedful.core.privacy import ports as privacy_ports
 from heedful.core.promises import ports as promise_ports
 from heedful.core.shared import ports
 from heedful.core.sla import ports as sla_ports
+from heedful.core.staff import OwnerRepository
 from heedful.core.staff import ports as staff_ports
 
 
@@ -93,6 +94,7 @@ class SqlUnitOfWork:
     erasures: privacy_ports.ErasureRepository
     locations: staff_ports.LocationRepository
     staff: staff_ports.StaffRepository
+    owners: OwnerRepository
     tokens: staff_ports.TokenRepository
     idempotency: ports.IdempotencyStore
     events: EventInbox
@@ -162,6 +164,7 @@ class SqlUnitOfWork:
         self.erasures = SqlErasures(conn)
         self.locations = SqlLocations(conn)
         self.staff = SqlStaff(conn)
+        self.owners = SqlOwners(conn)
         self.tokens = SqlTokens(conn)
         self.idempotency = SqlIdempotency(conn)
         self.events = SqlEventInbox(conn)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from heedful.core.dealings.model import Account, Booking, BookingKind, Order
@@ -35,9 +35,33 @@ class OrderRepository(Protocol):
         """Orders still on their way that carry a promised day, the earliest promise first."""
         ...
 
+    def promised_between(
+        self, location_id: str, first: date, last: date, *, late_only: bool = False
+    ) -> list[Order]:
+        """Orders still on their way promised for a day in [first, last], by an index range.
+
+        ``late_only``: only those whose carrier's day is after the promised day.
+        """
+        ...
+
 
 class AccountRepository(Protocol):
     def get_by_reference(self, location_id: str, reference: str) -> Account | None: ...
     def add(self, account: Account) -> None: ...
     def update(self, account: Account) -> None: ...
     def list_for_customer(self, customer_id: str, limit: int) -> list[Account]: ...
+    def charging_between(
+        self,
+        location_id: str,
+        start: datetime,
+        end: datetime,
+        *,
+        uncovered_only: bool = False,
+        card_expiring_by: date | None = None,
+    ) -> list[Account]:
+        """Accounts whose next charge falls in [start, end), by an index range.
+
+        ``uncovered_only``: the charge is above balance and limit. ``card_expiring_by``: the
+        card expires on or before that day.
+        """
+        ...

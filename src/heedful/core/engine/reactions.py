@@ -33,7 +33,7 @@ from types import MappingProxyType
 from heedful.core.access import SYSTEM
 from heedful.core.dead_letters import DeadLetter, LetterKind, RetryPolicy, note_failure
 from heedful.core.engine import catalog_reactions
-from heedful.core.engine.dealing_reactions import keep_dealings
+from heedful.core.engine.dealing_reactions import keep_dealings, keep_owner
 from heedful.core.events import (
     CONVERSATION_RESOLVED,
     OUTSIDE_SCOPE,
@@ -207,6 +207,7 @@ def run_playbooks(moment: Reacting) -> None:
 REACTIONS: Mapping[str, tuple[Reaction, ...]] = MappingProxyType(
     {
         "heedful.stock.changed": (catalog_reactions.tell_waiting_customers,),
+        "heedful.owner.assigned": (keep_owner,),
         "heedful.item.upserted": (catalog_reactions.keep_item,),
         "heedful.item.retired": (catalog_reactions.retire,),
         "heedful.order.delivered": (partial(keep_promises_by_reference, PromiseKind.DELIVER_BY),),

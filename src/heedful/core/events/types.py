@@ -163,6 +163,17 @@ _BUILT_IN = (
         ),
         matching=("customer", "location"),
     ),
+    EventType(
+        # A business system (the bank's CRM) says who looks after her at a location (ADR 0040):
+        # the staff member by Heedful id or login.
+        "heedful.owner.assigned",
+        (
+            DataField("customer", CUSTOMER),
+            DataField("location", TEXT),
+            DataField("staff", TEXT),
+        ),
+        matching=("customer", "location"),
+    ),
     # Bookings, reservations, orders and accounts: state kept per customer and location, each
     # event carrying it whole; the event's own time decides which version stands (ADR 0036).
     EventType(

@@ -8,9 +8,11 @@ what ``perform`` would do, without doing it: the dry-run's answer.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from heedful.core.access import SYSTEM, Role
 from heedful.core.customers import Customer
@@ -22,6 +24,7 @@ from heedful.core.playbooks.model import (
     Action,
     ClosePromise,
     CreateTask,
+    DueBy,
     OpenPromise,
     Playbook,
     SendMessage,
@@ -59,6 +62,9 @@ class Firing:
     event: BusinessEvent
     cause: str  # "source/id" of the event
     location_id: str | None  # the event's location, else where the customer is known
+    # A look-ahead's object: the instants its tasks may be due by, and its location's zone.
+    due_by: Mapping[DueBy, datetime] = field(default_factory=dict)
+    zone: str = "UTC"
 
 
 def fill(text: str, firing: Firing) -> str:
@@ -88,24 +94,44 @@ class Assignee:
     label: str
 
 
+_MANAGERS = Assignee(None, Role.MANAGER, "the location's managers")
+
+
+def owner(uow: UnitOfWork, customer: Customer, location_id: str) -> Assignee | None:
+    """Her owner at the location (ADR 0040), while that staff member is active."""
+    found = uow.owners.get(customer.id, location_id)
+    if found is None:
+        return None
+    member = uow.staff.get(found.staff_id)
+    if member is None or not member.active:
+        return None
+    return Assignee(member.id, None, member.full_name)
+
+
 def relationship_manager(uow: UnitOfWork, customer: Customer, location_id: str) -> Assignee:
     """Who looks after this customer at this location.
 
-    Heedful has no account-manager field: the relationship manager is the active staff member
-    who most recently changed something on the customer's record (a preference, a promise, a
-    consent) and works at the location; failing that, the location's managers as a role, so
-    that the task never goes to nobody.
+    Her owner at the location when one is set (ADR 0040). Failing that, as before owners
+    existed: the active staff member who most recently changed something on the customer's
+    record (a preference, a promise, a consent) and works at the location; failing that, the
+    location's managers as a role, so that the task never goes to nobody.
     """
+    named = owner(uow, customer, location_id)
+    if named is not None:
+        return named
     for entry in uow.audit.list_for(customer.id, _AUDIT_READ):
         member = uow.staff.get(entry.actor_id)
         if member is None or not member.active or member.role not in (Role.MANAGER, Role.AGENT):
             continue
         if member.location_ids is None or location_id in member.location_ids:
             return Assignee(member.id, None, member.full_name)
-    return Assignee(None, Role.MANAGER, "the location's managers")
+    return _MANAGERS
 
 
 def _assignee(action: CreateTask, firing: Firing, location_id: str) -> Assignee:
+    if action.assign_to == "owner":
+        # "The customer's owner", and where nobody owns her, the location's managers.
+        return owner(firing.uow, firing.customer, location_id) or _MANAGERS
     if action.assign_to == "relationship_manager":
         return relationship_manager(firing.uow, firing.customer, location_id)
     if action.assign_to.startswith("role:"):
@@ -130,6 +156,31 @@ def _reference(firing: Firing, path: str | None) -> str:
     return "" if value is MISSING else str(value).strip()
 
 
+def _task_due(action: CreateTask, firing: Firing) -> datetime | None:
+    if action.due_by is not None:
+        return firing.due_by.get(action.due_by)
+    if action.due_in_minutes:
+        return firing.now + timedelta(minutes=action.due_in_minutes)
+    return None
+
+
+def _promise_due(action: OpenPromise, firing: Firing) -> datetime | None:
+    """A fixed delay, or the end of the day a field names (the carrier's new day)."""
+    if action.due_on_from is not None:
+        value = value_at(firing.event, action.due_on_from)
+        try:
+            day = date.fromisoformat(str(value)) if value is not MISSING else None
+        except ValueError:
+            day = None
+        if day is None:
+            raise InvalidInput(f"{action.due_on_from} holds no day", field="due_on_from")
+        end = datetime.combine(day + timedelta(days=1), time(), ZoneInfo(firing.zone))
+        return end.astimezone(firing.now.tzinfo)
+    if action.due_in_minutes:
+        return firing.now + timedelta(minutes=action.due_in_minutes)
+    return None
+
+
 def _context(firing: Firing) -> dict[str, Any]:
     data = {k: v for k, v in firing.event.data.items() if isinstance(v, str | int | float | bool)}
     context: dict[str, Any] = {"event": {"type": firing.event.type, **data}}
@@ -148,7 +199,7 @@ def perform(action: Action, firing: Firing) -> str:
     if isinstance(action, CreateTask):
         location_id = _location(firing, "a task")
         who = _assignee(action, firing, location_id)
-        due = now + timedelta(minutes=action.due_in_minutes) if action.due_in_minutes else None
+        due = _task_due(action, firing)
         task = Task(
             id=new_id("tsk_"),
             kind=action.kind,
@@ -185,9 +236,7 @@ def perform(action: Action, firing: Firing) -> str:
             kind=action.kind,
             location_id=_location(firing, "a promise"),
             text=fill(action.text, firing),
-            due_at=now + timedelta(minutes=action.due_in_minutes)
-            if action.due_in_minutes
-            else None,
+            due_at=_promise_due(action, firing),
             reference=_reference(firing, action.reference_from),
         )
         promise = make_promise(cmd, uow, FrozenClock(now), SYSTEM)
@@ -243,11 +292,15 @@ def describe(action: Action, firing: Firing) -> str:
             if action.goodwill_amount is not None
             else ""
         )
-        return f"task {fill(action.title, firing)!r} for {who.label}{goodwill}"
+        due = _task_due(action, firing)
+        by = f", due {due:%Y-%m-%d %H:%M} UTC" if due is not None else ""
+        return f"task {fill(action.title, firing)!r} for {who.label}{goodwill}{by}"
     if isinstance(action, SendMessage):
         return f"message {action.template} ({action.purpose.value})"
     if isinstance(action, OpenPromise):
-        return f"open a {action.kind.value} promise"
+        due_at = _promise_due(action, firing)
+        by = f" due {due_at:%Y-%m-%d %H:%M} UTC" if due_at is not None else ""
+        return f"open a {action.kind.value} promise{by}"
     if isinstance(action, SendSurvey):
         return f"send survey {action.survey_id} (if consent and the weekly cap allow)"
     reference = _reference(firing, action.reference_from)

@@ -35,7 +35,14 @@ from heedful.core.playbooks.conditions import (
     preference_met,
     value_at,
 )
-from heedful.core.playbooks.model import AUDIENCE_PAGE, Firing, Playbook, PlaybookBody
+from heedful.core.playbooks.model import (
+    AUDIENCE_PAGE,
+    Action,
+    Firing,
+    Playbook,
+    PlaybookBody,
+    Subject,
+)
 from heedful.core.preferences import Preference
 from heedful.core.shared.errors import HeedfulError
 from heedful.core.shared.ids import new_id
@@ -46,7 +53,10 @@ class PlaybookIndex:
     """The enabled playbooks, answered by event through the interest index."""
 
     def __init__(self, playbooks: Iterable[Playbook]) -> None:
-        self._by_id = {playbook.id: playbook for playbook in playbooks}
+        every = list(playbooks)
+        # Look-ahead playbooks read the state, not events: kept aside for the dealings' changes.
+        self._by_id = {p.id: p for p in every if p.body.look_ahead is None}
+        self._looking_ahead = [p for p in every if p.body.look_ahead is not None]
         self._index = InterestIndex(
             interest_of(playbook, order) for order, playbook in enumerate(self._by_id.values())
         )
@@ -60,6 +70,14 @@ class PlaybookIndex:
             return []
         found = self._index.match(event.type, flatten(event))
         return [self._by_id[interest.id] for interest in found]
+
+    def looking_ahead(self, subject: Subject) -> list[Playbook]:
+        """The enabled look-ahead playbooks reading this kind of state."""
+        return [
+            p
+            for p in self._looking_ahead
+            if p.body.look_ahead is not None and p.body.look_ahead.subject is subject
+        ]
 
 
 def event_location(
@@ -246,6 +264,31 @@ def action_location(
     return min(known) if known else None
 
 
+def chosen_actions(
+    uow: UnitOfWork,
+    body: PlaybookBody,
+    customer: Customer,
+    event: BusinessEvent,
+    place: Place,
+    standing: list[Preference] | None = None,
+) -> tuple[tuple[Action, ...], list[str]] | None:
+    """The first branch whose conditions hold, else the playbook's own actions; with why.
+
+    None when no branch holds and the playbook has nothing else to do.
+    """
+    for number, branch in enumerate(body.branches, start=1):
+        why = event_reasons(branch.where, event)
+        if why is None:
+            continue
+        because = customer_reasons(uow, branch.customer, customer, event, place, standing)
+        if because is None:
+            continue
+        return branch.actions, [f"branch {branch.name or number}", *why, *because]
+    if not body.actions:
+        return None
+    return body.actions, (["no branch held"] if body.branches else [])
+
+
 @dataclass
 class PlaybookOutcome:
     fired: int = 0
@@ -267,8 +310,13 @@ def fire_playbooks(
         for customer, place, because in concerned(uow, playbook.body, event, now, passed_over):
             where = action_location(customer, place, event.sender_locations)
             context = actions.Firing(uow, now, playbook, customer, event, cause, where)
+            chosen = chosen_actions(uow, playbook.body, customer, event, place)
+            if chosen is None:
+                continue
+            todo, branch = chosen
             try:
-                if _fire_one(context, stored, [*why, *because]):
+                key = once_key(playbook.body, stored)
+                if fire_one(context, todo, key, [*why, *because, *branch]):
                     outcome.fired += 1
             except HeedfulError as refused:
                 outcome.skipped.append(f"{cause}: playbook {playbook.id}: {refused}")
@@ -276,18 +324,19 @@ def fire_playbooks(
     return outcome
 
 
-def _fire_one(context: actions.Firing, stored: StoredEvent, reasons: list[str]) -> bool:
+def fire_one(context: actions.Firing, todo: Iterable[Action], key: str, reasons: list[str]) -> bool:
+    """Does the actions and stores the firing under its key, or nothing if the key is taken."""
     uow, playbook = context.uow, context.playbook
     with uow:
-        done = [actions.perform(action, context) for action in playbook.body.actions]
+        done = [actions.perform(action, context) for action in todo]
         firing = Firing(
             id=new_id("fir_"),
             playbook_id=playbook.id,
             version=playbook.version,
             customer_id=context.customer.id,
-            once_key=once_key(playbook.body, stored),
+            once_key=key,
             event_ref=context.cause,
-            event_type=stored.event.type,
+            event_type=context.event.type,
             fired_at=context.now,
             reasons=tuple(reasons),
             done=tuple(done),

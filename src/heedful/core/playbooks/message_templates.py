@@ -56,6 +56,50 @@ _LIKED_SUBJECT = {
     "en": "In your size: {{ item.product }}",
 }
 
+# Look-ahead playbooks (ADR 0040): the customer hears it from us first, before she feels it.
+_CHARGE_BODY = {
+    "uk": "Завтрашнє списання {{ event.charge }} {{ event.currency }} ({{ event.charge_at }}) "
+    "більше за доступні кошти. Поповніть рахунок або зателефонуйте нам: ми допоможемо.",
+    "ru": "Завтрашнее списание {{ event.charge }} {{ event.currency }} ({{ event.charge_at }}) "
+    "больше доступных средств. Пополните счёт или позвоните нам: мы поможем.",
+    "en": "Tomorrow's charge of {{ event.charge }} {{ event.currency }} ({{ event.charge_at }}) "
+    "is more than is available. Top up, or call us and we will help.",
+}
+_CHARGE_SUBJECT = {
+    "uk": "Завтрашнє списання не пройде",
+    "ru": "Завтрашнее списание не пройдёт",
+    "en": "Tomorrow's charge will not go through",
+}
+_LATE_BODY = {
+    "uk": "Замовлення {{ event.reference }} приїде пізніше, ніж ми обіцяли "
+    "({{ event.promised_on }}): перевізник тепер називає {{ event.expected_on }}. "
+    "Вибачте нам. Ми стежимо за ним і скажемо, щойно воно буде у вас.",
+    "ru": "Заказ {{ event.reference }} приедет позже, чем мы обещали "
+    "({{ event.promised_on }}): перевозчик теперь называет {{ event.expected_on }}. "
+    "Простите нас. Мы следим за ним и скажем, как только он будет у вас.",
+    "en": "Order {{ event.reference }} will arrive later than we promised "
+    "({{ event.promised_on }}): the carrier now says {{ event.expected_on }}. "
+    "We are sorry. We are watching it and will tell you when it is with you.",
+}
+_LATE_SUBJECT = {
+    "uk": "Замовлення {{ event.reference }}: нова дата {{ event.expected_on }}",
+    "ru": "Заказ {{ event.reference }}: новая дата {{ event.expected_on }}",
+    "en": "Order {{ event.reference }}: new date {{ event.expected_on }}",
+}
+_CARD_BODY = {
+    "uk": "Термін дії вашої картки закінчується {{ event.card_expires_on }}, раніше за наступне "
+    "списання ({{ event.charge_at }}). Додайте нову картку, щоб усе пройшло вчасно.",
+    "ru": "Срок действия вашей карты заканчивается {{ event.card_expires_on }}, раньше "
+    "следующего списания ({{ event.charge_at }}). Добавьте новую карту, чтобы всё прошло вовремя.",
+    "en": "Your card expires on {{ event.card_expires_on }}, before your next charge "
+    "({{ event.charge_at }}). Add a new card so that it goes through on time.",
+}
+_CARD_SUBJECT = {
+    "uk": "Картка закінчується до наступного списання",
+    "ru": "Карта заканчивается до следующего списания",
+    "en": "Your card expires before the next charge",
+}
+
 
 def _template(key: str, language: str, subject: str, body: str) -> MessageTemplate:
     text = f"{_GREETING[language]}\n\n{body}{_SIGN_OFF}{_UNSUBSCRIBE[language]}"
@@ -67,6 +111,9 @@ PLAYBOOK_TEMPLATES: tuple[MessageTemplate, ...] = tuple(
     for key, subjects, bodies in (
         ("offer_at_favourite_place", _OFFER_SUBJECT, _OFFER_BODY),
         ("liked_item_in_stock", _LIKED_SUBJECT, _LIKED_BODY),
+        ("charge_will_fail", _CHARGE_SUBJECT, _CHARGE_BODY),
+        ("delivery_late", _LATE_SUBJECT, _LATE_BODY),
+        ("card_expiring", _CARD_SUBJECT, _CARD_BODY),
     )
     for language in ("uk", "ru", "en")
 )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -106,12 +106,22 @@ class Audience:
     limit: int | None = None
 
 
+class DueBy(StrEnum):
+    """A look-ahead task's deadline, told by the object it is about (ADR 0040)."""
+
+    # The end of the location's last open hours before the object's own day (the arrival
+    # day, the charge's day): housekeeping prepares the room the day before, in business time.
+    DAY_BEFORE = "day_before"
+    OBJECT_TIME = "object_time"  # the arrival, the reservation, the charge itself
+
+
 @dataclass(frozen=True)
 class CreateTask:
     title: str
-    assign_to: str  # "relationship_manager" | "role:manager" | "role:agent" | "staff:<id>"
+    assign_to: str  # relationship_manager, owner, role:manager, role:agent or staff:<id>
     kind: TaskKind = TaskKind.FOLLOW_UP
     due_in_minutes: int | None = None
+    due_by: DueBy | None = None  # look-ahead playbooks only
     goodwill_amount: Decimal | None = None
     goodwill_currency: str = ""
     note: str = ""
@@ -129,6 +139,9 @@ class OpenPromise:
     text: str = ""
     due_in_minutes: int | None = None
     reference_from: str | None = None
+    # A field holding the promise's new day (``data.expected_on``: the carrier's day): the
+    # promise is due at the end of that day in the location's zone.
+    due_on_from: str | None = None
 
 
 @dataclass(frozen=True)
@@ -149,6 +162,54 @@ Action = CreateTask | SendMessage | OpenPromise | ClosePromise | SendSurvey
 
 
 @dataclass(frozen=True)
+class Branch:
+    """One way a playbook may go: its conditions and what it then does (the first that holds)."""
+
+    name: str
+    where: tuple[Condition, ...]
+    customer: CustomerRule
+    actions: tuple[Action, ...]
+
+
+class Subject(StrEnum):
+    """What a look-ahead playbook reads instead of an event (ADR 0040)."""
+
+    STAYS = "stays"  # hotel bookings, by arrival
+    TABLES = "tables"  # restaurant reservations, by their time
+    ORDERS = "orders"  # orders on their way, by the promised day
+    CHARGES = "charges"  # accounts, by the next scheduled charge
+
+
+@dataclass(frozen=True)
+class Horizon:
+    """How far ahead, in each location's own calendar.
+
+    ``within``: from now on for that long ("arrivals within 36 h"). ``days_ahead`` alone: the
+    whole local day that many days on ("tomorrow's arrivals"). ``days_ahead`` with ``before``:
+    from now until that local time of that day ("charges before 08:00 tomorrow").
+    """
+
+    within: timedelta | None = None
+    days_ahead: int | None = None
+    before: time | None = None
+
+    def words(self) -> str:
+        if self.within is not None:
+            return f"within {int(self.within.total_seconds() // 3600)} h"
+        day = {0: "today", 1: "tomorrow"}.get(self.days_ahead or 0, f"in {self.days_ahead} days")
+        return f"before {self.before:%H:%M} {day}" if self.before else day
+
+
+@dataclass(frozen=True)
+class LookAhead:
+    subject: Subject
+    horizon: Horizon
+
+
+LOOK_AHEAD_PREFIX = "lookahead."  # the stored event_type of a look-ahead playbook
+
+
+@dataclass(frozen=True)
 class PlaybookBody:
     name: str
     event_type: str
@@ -158,6 +219,10 @@ class PlaybookBody:
     actions: tuple[Action, ...]
     once_per_customer: str | None  # "ever", an ISO 8601 span ("P30D"), or None: once per event
     source: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    # The first branch whose conditions hold does its actions; when none does, ``actions``.
+    branches: tuple[Branch, ...] = ()
+    # Reads the business's state instead of an event: fires once per customer, object, version.
+    look_ahead: LookAhead | None = None
 
     @property
     def once_span(self) -> timedelta | None:

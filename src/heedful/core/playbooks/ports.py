@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Protocol
 
@@ -34,6 +35,12 @@ class PlaybookRepository(Protocol):
         ...
 
     def firings(self, playbook_id: str, limit: int) -> list[Firing]: ...
+    def taken(self, playbook_id: str, keys: Collection[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Which of these (customer, once key) pairs the playbook has already fired for.
+
+        A read to spare the work, never the decision: ``claim`` decides under a race.
+        """
+        ...
 
     def customers_with_history_at(
         self, location_id: str, since: datetime, after: str | None, limit: int

@@ -6,7 +6,9 @@ The result is the frozen ``PlaybookBody`` of ``model.py``; a playbook that was r
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
+from datetime import time, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
@@ -18,6 +20,7 @@ from heedful.core.playbooks.model import (
     CURRENCY_PATTERN,
     FIELD_PATTERN,
     KNOWN_TEMPLATES,
+    LOOK_AHEAD_PREFIX,
     MAX_ACTIONS,
     MAX_AUDIENCE,
     MAX_CONDITIONS,
@@ -25,17 +28,22 @@ from heedful.core.playbooks.model import (
     MAX_TITLE,
     Action,
     Audience,
+    Branch,
     ClosePromise,
     Condition,
     CreateTask,
     CustomerRule,
+    DueBy,
     HistoryRule,
+    Horizon,
+    LookAhead,
     Op,
     OpenPromise,
     PlaybookBody,
     PreferenceRule,
     SendMessage,
     SendSurvey,
+    Subject,
     duration,
 )
 from heedful.core.preferences import Category, Polarity
@@ -43,6 +51,11 @@ from heedful.core.promises import PromiseKind
 from heedful.core.shared.errors import InvalidInput
 from heedful.core.shared.text import refuse_hidden_characters
 from heedful.core.tasks import TaskKind
+
+_CLOCK_TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+MAX_BRANCHES = 10
+MAX_HORIZON_HOURS = 24 * 31
+MAX_DAYS_AHEAD = 31
 
 
 class _Reader:
@@ -241,11 +254,11 @@ def _goodwill(reader: _Reader) -> tuple[Decimal, str]:
 
 def _assignee(reader: _Reader) -> str:
     value = reader.value
-    if value in ("relationship_manager", "role:manager", "role:agent"):
+    if value in ("relationship_manager", "owner", "role:manager", "role:agent"):
         return str(value)
     if isinstance(value, str) and value.startswith("staff:") and 0 < len(value[6:]) <= 40:
         return value
-    raise reader.fail("must be relationship_manager, role:manager, role:agent or staff:<id>")
+    raise reader.fail("must be relationship_manager, owner, role:manager, role:agent or staff:<id>")
 
 
 def _due(reader: _Reader, raw: Mapping[str, Any]) -> int | None:
@@ -254,20 +267,31 @@ def _due(reader: _Reader, raw: Mapping[str, Any]) -> int | None:
     return reader.child("due_in_minutes").whole(1, 525_600)
 
 
-def _action(reader: _Reader) -> Action:
+def _due_by(reader: _Reader, raw: Mapping[str, Any], looks_ahead: bool) -> DueBy | None:
+    if "due_by" not in raw:
+        return None
+    if not looks_ahead:
+        raise reader.fail("only a look-ahead playbook has an object to be due by", "due_by")
+    if "due_in_minutes" in raw:
+        raise reader.fail("give due_by or due_in_minutes, not both", reader.at("due_by"))
+    return DueBy(reader.child("due_by").choice(DueBy))
+
+
+def _action(reader: _Reader, looks_ahead: bool = False) -> Action:
     if not isinstance(reader.value, Mapping):
         raise reader.fail("must be an object")
     do = reader.value.get("do")
     if do == "create_task":
-        raw = reader.obj(
-            frozenset({"do", "title", "assign_to", "kind", "due_in_minutes", "goodwill", "note"})
-        )
+        allowed = {"do", "title", "assign_to", "kind", "due_in_minutes", "due_by", "goodwill"}
+        raw = reader.obj(frozenset({*allowed, "note"}))
         amount, currency = _goodwill(reader.child("goodwill")) if "goodwill" in raw else (None, "")
+        due_by = _due_by(reader, raw, looks_ahead)
         return CreateTask(
             title=reader.child("title").text(MAX_TITLE),
             assign_to=_assignee(reader.child("assign_to")),
             kind=reader.child("kind").choice(TaskKind) if "kind" in raw else TaskKind.FOLLOW_UP,
             due_in_minutes=_due(reader, raw),
+            due_by=due_by,
             goodwill_amount=amount,
             goodwill_currency=currency,
             note=reader.child("note").text(1000, required=False),
@@ -281,8 +305,12 @@ def _action(reader: _Reader) -> Action:
         purpose = reader.child("purpose").choice(Purpose) if "purpose" in raw else Purpose.SERVICE
         return SendMessage(str(template.value), purpose)
     if do == "open_promise":
-        raw = reader.obj(frozenset({"do", "kind", "text", "due_in_minutes", "reference_from"}))
+        raw = reader.obj(
+            frozenset({"do", "kind", "text", "due_in_minutes", "reference_from", "due_on_from"})
+        )
         kind = reader.child("kind").choice(PromiseKind)
+        if "due_on_from" in raw and "due_in_minutes" in raw:
+            raise reader.fail("give due_on_from or due_in_minutes, not both", reader.at("kind"))
         if kind is PromiseKind.TELL_WHEN_AVAILABLE:
             raise reader.fail("a playbook cannot wait for an item", reader.at("kind"))
         return OpenPromise(
@@ -291,6 +319,9 @@ def _action(reader: _Reader) -> Action:
             due_in_minutes=_due(reader, raw),
             reference_from=(
                 reader.child("reference_from").field_path() if "reference_from" in raw else None
+            ),
+            due_on_from=(
+                reader.child("due_on_from").field_path() if "due_on_from" in raw else None
             ),
         )
     if do == "send_survey":
@@ -310,7 +341,75 @@ def _action(reader: _Reader) -> Action:
     )
 
 
-_TOP = frozenset({"name", "trigger", "customer", "audience", "actions", "once_per_customer"})
+_TOP = frozenset(
+    {"name", "trigger", "customer", "audience", "actions", "branches", "once_per_customer"}
+)
+
+
+def _horizon(reader: _Reader) -> Horizon:
+    raw = reader.obj(frozenset({"within_hours", "days_ahead", "before"}))
+    if "within_hours" in raw:
+        if len(raw) > 1:
+            raise reader.fail("give within_hours, or days_ahead (with before), not both")
+        hours = reader.child("within_hours").whole(1, MAX_HORIZON_HOURS)
+        return Horizon(within=timedelta(hours=hours))
+    if "days_ahead" not in raw:
+        raise reader.fail("say how far ahead: within_hours, or days_ahead (with before)")
+    days = reader.child("days_ahead").whole(0, MAX_DAYS_AHEAD)
+    before = None
+    if "before" in raw:
+        part = reader.child("before")
+        found = _CLOCK_TIME.match(part.value) if isinstance(part.value, str) else None
+        if found is None:
+            raise part.fail("must be a local time such as 08:00")
+        before = time(int(found.group(1)), int(found.group(2)))
+    return Horizon(days_ahead=days, before=before)
+
+
+def _trigger(reader: _Reader) -> tuple[str, LookAhead | None, tuple[Condition, ...]]:
+    """An event type, or a look-ahead's state and horizon; with the conditions on either."""
+    raw = reader.obj(frozenset({"event", "where", "state", "horizon"}))
+    where = (
+        tuple(_condition(item) for item in reader.child("where").items(MAX_CONDITIONS))
+        if "where" in raw
+        else ()
+    )
+    if "state" in raw:
+        if "event" in raw:
+            raise reader.fail(
+                "a playbook reads an event or the state, not both", reader.at("event")
+            )
+        subject = Subject(reader.child("state").choice(Subject))
+        if "horizon" not in raw:
+            raise reader.fail("say how far ahead to look", reader.at("horizon"))
+        look_ahead = LookAhead(subject, _horizon(reader.child("horizon")))
+        return f"{LOOK_AHEAD_PREFIX}{subject.value}", look_ahead, where
+    if "horizon" in raw:
+        raise reader.fail("only a playbook reading the state has a horizon", reader.at("horizon"))
+    event_type = reader.child("event").text()
+    if known_type(event_type) is None and custom_type(event_type) is None:
+        raise reader.fail(f"Heedful knows no event type {event_type}", reader.at("event"))
+    return event_type, None, where
+
+
+def _branch(reader: _Reader, looks_ahead: bool) -> Branch:
+    raw = reader.obj(frozenset({"name", "when", "actions"}))
+    where: tuple[Condition, ...] = ()
+    customer = CustomerRule()
+    if "when" in raw:
+        when = reader.child("when")
+        when_raw = when.obj(frozenset({"where", "customer"}))
+        if "where" in when_raw:
+            items = when.child("where").items(MAX_CONDITIONS)
+            where = tuple(_condition(item) for item in items)
+        customer = _customer(when.child("customer"))
+    actions = tuple(
+        _action(item, looks_ahead) for item in reader.child("actions").items(MAX_ACTIONS)
+    )
+    if not actions:
+        raise reader.fail("a branch does at least one thing", reader.at("actions"))
+    name = reader.child("name").text(MAX_NAME) if "name" in raw else ""
+    return Branch(name, where, customer, actions)
 
 
 def read_playbook(source: Any) -> PlaybookBody:
@@ -318,26 +417,32 @@ def read_playbook(source: Any) -> PlaybookBody:
     reader = _Reader(source, "")
     raw = reader.obj(_TOP)
     name = refuse_hidden_characters(reader.child("name").text(MAX_NAME), field="name")
-    trigger = reader.child("trigger")
-    trigger_raw = trigger.obj(frozenset({"event", "where"}))
-    event_type = trigger.child("event").text()
-    if known_type(event_type) is None and custom_type(event_type) is None:
-        raise trigger.fail(f"Heedful knows no event type {event_type}", trigger.at("event"))
-    where = (
-        tuple(_condition(item) for item in trigger.child("where").items(MAX_CONDITIONS))
-        if "where" in trigger_raw
-        else ()
-    )
+    event_type, look_ahead, where = _trigger(reader.child("trigger"))
     audience = _audience(reader.child("audience")) if raw.get("audience") is not None else None
-    names_customer = _names_customer(event_type)
+    # A look-ahead's object names its customer (the guest, the account holder).
+    names_customer = look_ahead is not None or _names_customer(event_type)
     if audience is None and not names_customer:
         raise reader.fail(f"{event_type} names no customer: say whom to consider", "audience")
     if audience is not None and names_customer:
         raise reader.fail(f"{event_type} names its customer: no audience is needed", "audience")
-    actions = tuple(_action(item) for item in reader.child("actions").items(MAX_ACTIONS))
-    if not actions:
+    looks_ahead = look_ahead is not None
+    branches = (
+        tuple(_branch(item, looks_ahead) for item in reader.child("branches").items(MAX_BRANCHES))
+        if raw.get("branches") is not None
+        else ()
+    )
+    # With branches, "actions" is what is done when no branch holds, and may be left out.
+    actions: tuple[Action, ...] = ()
+    if "actions" in raw or not branches:
+        items = reader.child("actions").items(MAX_ACTIONS)
+        actions = tuple(_action(item, looks_ahead) for item in items)
+    if not actions and not branches:
         raise reader.fail("a playbook does at least one thing", "actions")
     once = raw.get("once_per_customer")
+    if once is not None and look_ahead is not None:
+        raise reader.fail(
+            "a look-ahead playbook fires once per customer, object and version", "once_per_customer"
+        )
     if once is not None and once != "ever" and (not isinstance(once, str) or not duration(once)):
         raise reader.fail('must be "ever", a span such as "P30D", or null', "once_per_customer")
     return PlaybookBody(
@@ -349,6 +454,8 @@ def read_playbook(source: Any) -> PlaybookBody:
         actions=actions,
         once_per_customer=once,
         source=dict(raw),
+        branches=branches,
+        look_ahead=look_ahead,
     )
 
 

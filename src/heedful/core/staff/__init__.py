@@ -1,6 +1,24 @@
 """Staff and locations: who works where, their logins, tokens and the security log."""
 
 from heedful.core.staff.model import Location, StaffMember
+from heedful.core.staff.owners import (
+    Owner,
+    OwnerRepository,
+    assign_owner,
+    owners_of,
+    remove_owner,
+    set_owner,
+)
 from heedful.core.staff.ports import LocationRepository
 
-__all__ = ["Location", "LocationRepository", "StaffMember"]
+__all__ = [
+    "Location",
+    "LocationRepository",
+    "Owner",
+    "OwnerRepository",
+    "StaffMember",
+    "assign_owner",
+    "owners_of",
+    "remove_owner",
+    "set_owner",
+]

@@ -26,6 +26,7 @@ from heedful.core.dealings import (
     late_orders,
     read_day,
 )
+from heedful.core.staff import owners_of
 from heedful.core.staff.model import Location
 from heedful.core.staff.queries import all_locations
 from heedful.entrypoints.console.context import Console, ConsoleRoute, Staff
@@ -89,9 +90,12 @@ def card_section(console: Staff, customer_id: str) -> Response:
     """The card's Bookings and orders section, loaded after the card."""
     now = console.now()
     found = customer_dealings(console.container.uow(), console.actor, customer_id, now)
+    # Who looks after her at each of the reader's locations (ADR 0040): her tasks go to them.
+    owners = owners_of(customer_id, console.container.uow(), console.actor)
     return console.render(
         "customers/_dealings.html",
         dealings=found,
+        owners=owners,
         cal=_calendar(console),
         staying=_staying,
         status_label=lambda status: console.ui.gettext(ORDER_STATUS[status]),

@@ -24,6 +24,7 @@ from heedful.core.engine.reactions import process_events
 from heedful.core.engine.timers import fire_due_timers
 from heedful.core.events.handlers import accept_events, purge_events
 from heedful.core.feedback.recompute import recompute_when_due
+from heedful.core.playbooks import evaluate_all
 from heedful.core.staff.logins import forget_old_failures
 from heedful.entrypoints.observability import DEAD_LETTERS, DEAD_LETTERS_WAITING
 
@@ -101,6 +102,14 @@ def recompute_feedback(container: Container) -> int:
     return 0 if report is None else report.values + report.churn_scored
 
 
+def look_ahead(container: Container) -> int:
+    """Each location's look-ahead playbooks at the top of its local hour (ADR 0040)."""
+    report = evaluate_all(container.uow, container.clock, only_when_due=True)
+    for skipped in report.skipped:
+        log.warning("look-ahead passed over", reason=skipped)
+    return report.fired
+
+
 def count_dead_letters(container: Container) -> int:
     """The gauge of dead letters waiting for an operator, set on the housekeeping beat."""
     with container.uow() as uow:
@@ -132,6 +141,7 @@ def forget_rate_limit_windows(container: Container) -> int:
 JOBS: dict[str, Job] = {
     "purge_idempotency_keys": purge_idempotency_keys,
     "recompute_feedback": recompute_feedback,
+    "look_ahead": look_ahead,
     "count_dead_letters": count_dead_letters,
     "forget_login_failures": forget_login_failures,
     "forget_rate_limit_windows": forget_rate_limit_windows,
