@@ -63,6 +63,7 @@ from fakes.dealings import (
 )
 from fakes.events import FakeEventInbox
 from fakes.feedback import FakeDashboardReads, FakeFeedbackStore, FeedbackState
+from fakes.goodwill import FakeGoodwill, GoodwillState
 from fakes.ledger import (
     FakeDeadLetters,
     FakeOutbox,
@@ -109,6 +110,7 @@ from heedful.core.feedback.customer_records import SurveyCapAndChurnFollow
 from heedful.core.feedback.dashboard_ports import DashboardReads
 from heedful.core.feedback.model import Survey, SurveyInvitation
 from heedful.core.feedback.ports import FeedbackStore
+from heedful.core.goodwill.ports import GoodwillRepository
 from heedful.core.history.model import HistoryEntry
 from heedful.core.history.ports import HistoryRepository
 from heedful.core.outreach.outbox import Message
@@ -173,6 +175,7 @@ class FakeState:
     talk: ConversationState = field(default_factory=ConversationState)
     feedback: FeedbackState = field(default_factory=FeedbackState)
     dealings: DealingsState = field(default_factory=DealingsState)
+    goodwill: GoodwillState = field(default_factory=GoodwillState)
 
 
 @dataclass
@@ -224,6 +227,7 @@ class FakeUnitOfWork:
         self.bookings: BookingRepository = FakeBookingRepository(self)
         self.orders: OrderRepository = FakeOrderRepository(self)
         self.accounts: AccountRepository = FakeAccountRepository(self)
+        self.goodwill: GoodwillRepository = FakeGoodwill(self)
         self.merge_followers: Sequence[MergeFollower] = (SurveyCapAndChurnFollow(self.feedback),)
 
         self.login_throttles: LoginThrottles = FakeLoginThrottles(self)

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from heedful.core.events.model import EventInbox
     from heedful.core.feedback.dashboard_ports import DashboardReads
     from heedful.core.feedback.ports import FeedbackStore
+    from heedful.core.goodwill.ports import GoodwillRepository
     from heedful.core.history.ports import HistoryRepository
     from heedful.core.playbooks.ports import PlaybookRepository
     from heedful.core.preferences.ports import PreferenceRepository
@@ -100,6 +101,7 @@ class UnitOfWork(UnitOfWorkShape, Protocol):
     bookings: BookingRepository
     orders: OrderRepository
     accounts: AccountRepository
+    goodwill: GoodwillRepository
     # Rooms above customers that keep a key per customer follow her merges (customers' port).
     merge_followers: Sequence[MergeFollower]
 

@@ -32,6 +32,7 @@ from heedful.adapters.storage.engine import (
 )
 from heedful.adapters.storage.event_rows import SqlEventInbox
 from heedful.adapters.storage.feedback_rows import SqlFeedbackStore
+from heedful.adapters.storage.goodwill_rows import SqlGoodwill
 from heedful.adapters.storage.outbox_rows import SqlOutbox, SqlStockLevels
 from heedful.adapters.storage.playbook_rows import SqlPlaybooks
 from heedful.adapters.storage.promise_rows import SqlPromises
@@ -56,6 +57,7 @@ from heedful.core.events.model import EventInbox
 from heedful.core.feedback.customer_records import SurveyCapAndChurnFollow
 from heedful.core.feedback.dashboard_ports import DashboardReads
 from heedful.core.feedback.ports import FeedbackStore
+from heedful.core.goodwill.ports import GoodwillRepository
 from heedful.core.history import ports as history_ports
 from heedful.core.playbooks.ports import PlaybookRepository
 from heedful.core.preferences import ports as preference_ports
@@ -110,6 +112,7 @@ class SqlUnitOfWork:
     bookings: dealing_ports.BookingRepository
     orders: dealing_ports.OrderRepository
     accounts: dealing_ports.AccountRepository
+    goodwill: GoodwillRepository
     merge_followers: Sequence[customer_ports.MergeFollower]
 
     login_throttles: staff_ports.LoginThrottles
@@ -175,6 +178,7 @@ class SqlUnitOfWork:
         self.bookings = SqlBookings(conn)
         self.orders = SqlOrders(conn)
         self.accounts = SqlAccounts(conn)
+        self.goodwill = SqlGoodwill(conn)
         self.merge_followers = (SurveyCapAndChurnFollow(self.feedback),)
 
         self.login_throttles = SqlLoginThrottles(conn)
