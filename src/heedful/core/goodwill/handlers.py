@@ -267,9 +267,10 @@ def give_goodwill(cmd: GiveGoodwill, uow: GoodwillWork, clock: Clock, actor: Act
             since = period_start(allowance.period, now, location.time_zone)
             left = allowance.amount - uow.goodwill.spent(allowance.id, actor.id, since)
             if amount > left:
+                left = max(left, Decimal(0))
+                shown = f"{left} {currency}" if currency else f"{left:.0f} × {kind}"
                 raise InvalidInput(
-                    f"your allowance has {max(left, Decimal(0))} {currency or kind} left "
-                    f"this {allowance.period.value}",
+                    f"your allowance has {shown} left this {allowance.period.value}",
                     field="amount",
                 )
             if allowance.approval_above is not None and amount > allowance.approval_above:

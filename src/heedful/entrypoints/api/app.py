@@ -25,6 +25,7 @@ from heedful.entrypoints.api import conversations as conversations_api
 from heedful.entrypoints.api import dead_letters as dead_letters_api
 from heedful.entrypoints.api import dealings as dealings_api
 from heedful.entrypoints.api import feedback as feedback_api
+from heedful.entrypoints.api import goodwill as goodwill_api
 from heedful.entrypoints.api import sla_policies as sla_policies_api
 from heedful.entrypoints.api import staff as staff_api
 from heedful.entrypoints.api.idempotency import HEADER, MAX_KEY_LENGTH
@@ -72,6 +73,7 @@ def install_api(app: FastAPI, container: Container) -> None:
     api.include_router(experience.router)
     api.include_router(dead_letters_api.router)
     api.include_router(dealings_api.router)
+    api.include_router(goodwill_api.router)
 
     api.include_router(staff_api.router)
     app.include_router(api)

@@ -262,6 +262,13 @@ class ReportGroupOut(TallyOut):
     first_day: date | None = Field(description="Weeks: the week's first day in the period")
 
 
+class TimeToKeepOut(Out):
+    kind: PromiseKind
+    kept: int = Field(description="Promises of this kind kept (on time or late) in the period")
+    median_minutes: float = Field(description="From made to kept; a refund_by is time-to-refund")
+    p90_minutes: float
+
+
 class PromiseReportOut(Out):
     since: date
     until: date
@@ -270,6 +277,9 @@ class PromiseReportOut(Out):
     group_by: GroupBy
     total: TallyOut
     groups: list[ReportGroupOut]
+    time_to_keep: list[TimeToKeepOut] = Field(
+        default_factory=list, description="By kind: how long the kept ones took (ADR 0041)"
+    )
 
 
 def _tally(t: Tally) -> dict[str, int | float | None]:
@@ -318,4 +328,13 @@ def promise_rates(
         group_by=group_by,
         total=TallyOut(**_tally(found.total)),
         groups=groups,
+        time_to_keep=[
+            TimeToKeepOut(
+                kind=t.kind,
+                kept=t.kept,
+                median_minutes=t.median_minutes,
+                p90_minutes=t.p90_minutes,
+            )
+            for t in found.time_to_keep
+        ],
     )

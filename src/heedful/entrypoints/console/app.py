@@ -18,6 +18,7 @@ from heedful.entrypoints.console import (
     customers,
     dashboard,
     dead_letters,
+    goodwill,
     home,
     inbox,
     playbooks,
@@ -58,3 +59,4 @@ def install_console(app: FastAPI, container: Container) -> None:
     app.include_router(security_log.router)
     app.include_router(home.router)
     app.include_router(bookings.router)
+    app.include_router(goodwill.router)
