@@ -192,6 +192,12 @@ TABLE: list[tuple[str, str, dict[str, Any] | None, tuple[int, int, int, int, int
     ("POST", "/tasks/{missing}/done", None,         (404, 404, 404, 404, 404, 403)),
     # A task for everyone at A: B's staff cannot reach it (ADR 0029)
     ("POST", "/tasks/{task}/done", None,            (200, 200, 200, 404, 404, 403)),
+    ("POST", "/tasks/{task}/done", {"outcome": "called, she comes Friday"},
+                                                    (200, 200, 200, 404, 404, 403)),
+    ("POST", "/tasks", {"title": "Set the birthday table", "location_id": "{loc_a}"},
+                                                    (201, 201, 201, 403, 403, 403)),
+    ("POST", "/tasks/{task}/assignment", {"assignee_role": "manager"},
+                                                    (200, 200, 200, 404, 404, 403)),
     ("GET", "/customers/{anna}/messages", None,     (200, 200, 200, 404, 404, 403)),
     ("GET", "/messages", None,                      (200, 200, 403, 403, 200, 403)),
     ("POST", "/messages/{missing}/retry", None,     (404, 404, 403, 403, 404, 403)),

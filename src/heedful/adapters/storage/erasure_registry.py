@@ -91,7 +91,7 @@ CLEARED_ON_ERASURE: dict[str, dict[str, str]] = {
     "promises": {"text": "words", "reference": "her order", "evidence": "what was said"},
     "recovery_loops": {"root_cause_note": "staff's words on her", "action_taken": "likewise"},
     "survey_answers": {"comment": "her words", "themes": "excerpts of her words"},
-    "tasks": {"title": "quotes her or her promise", "note": "likewise"},
+    "tasks": {"title": "quotes her or her promise", "note": "likewise", "outcome": "likewise"},
     "thread_messages": {
         "author_label": "her name as sender",
         "address": "her address",

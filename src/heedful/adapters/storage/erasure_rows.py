@@ -130,7 +130,7 @@ def _promise_records(
         "task_notes": conn.execute(
             tasks.update()
             .where(sa.or_(tasks.c.customer_id == customer_id, tasks.c.promise_id.in_(hers)))
-            .values(title="", note="")
+            .values(title="", note="", outcome="")
         ).rowcount,
     }
 

@@ -1,4 +1,5 @@
-"""Goodwill: allowances staff give from at their discretion, and every spend drawn on them.
+"""Goodwill: allowances staff give from at their discretion, every spend drawn on them; a task's
+outcome note.
 
 Revision ID: 0024
 Revises: 0018
@@ -92,6 +93,13 @@ def upgrade() -> None:
         )
 
 
+    # A task is closed with what was done (issue 15's task queue).
+    with op.batch_alter_table("tasks", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("outcome", sa.Text(), server_default="", nullable=False))
+
+
 def downgrade() -> None:
+    with op.batch_alter_table("tasks", schema=None) as batch_op:
+        batch_op.drop_column("outcome")
     op.drop_table("goodwill_spends")
     op.drop_table("goodwill_allowances")
