@@ -45,7 +45,7 @@ LAYERS: list[set[str]] = [
     {"promises", "card"},
     {"sla"},
     {"conversations", "feedback"},
-    {"playbooks", "privacy"},
+    {"playbooks", "privacy", "goodwill"},
     {"engine"},
 ]
 

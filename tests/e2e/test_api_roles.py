@@ -17,7 +17,9 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,11 +33,13 @@ from heedful.adapters.storage.migrate import upgrade
 from heedful.bootstrap import build
 from heedful.config import Settings
 from heedful.core.access import SYSTEM
-from heedful.core.access.model import Role
+from heedful.core.access.model import Actor, Role
 from heedful.core.catalog import CatalogItem, ItemKind, upsert_item
 from heedful.core.engine.reactions import process_events
 from heedful.core.events.model import BusinessEvent
+from heedful.core.goodwill import GiveGoodwill, Period, SetAllowance, give_goodwill, set_allowance
 from heedful.core.shared.clock import FrozenClock
+from heedful.core.shared.ids import new_id
 from heedful.core.staff.handlers import NewStaffMember, create_staff_member
 from heedful.entrypoints.fast_ingest import EVENTS_PATH
 from heedful.entrypoints.fast_lookup import LOOKUP_PATH
@@ -85,6 +89,20 @@ PLAYBOOK = {
             "assign_to": "role:manager",
         }
     ],
+}
+ALLOWANCE = {
+    "location_id": "{loc_a}",
+    "kind": "dessert",
+    "amount": "5",
+    "period": "month",
+    "role": "agent",
+    "approval_above": "2",
+}
+GESTURE = {
+    "location_id": "{loc_a}",
+    "kind": "gesture",
+    "reason": "a hand-written card for her anniversary",
+    "surprise": True,
 }
 SURVEY = {
     "name": "After the visit",
@@ -180,6 +198,12 @@ TABLE: list[tuple[str, str, dict[str, Any] | None, tuple[int, int, int, int, int
     ("POST", "/tasks/{missing}/done", None,         (404, 404, 404, 404, 404, 403)),
     # A task for everyone at A: B's staff cannot reach it (ADR 0029)
     ("POST", "/tasks/{task}/done", None,            (200, 200, 200, 404, 404, 403)),
+    ("POST", "/tasks/{task}/done", {"outcome": "called, she comes Friday"},
+                                                    (200, 200, 200, 404, 404, 403)),
+    ("POST", "/tasks", {"title": "Set the birthday table", "location_id": "{loc_a}"},
+                                                    (201, 201, 201, 403, 403, 403)),
+    ("POST", "/tasks/{task}/assignment", {"assignee_role": "manager"},
+                                                    (200, 200, 200, 404, 404, 403)),
     ("GET", "/customers/{anna}/messages", None,     (200, 200, 200, 404, 404, 403)),
     ("GET", "/messages", None,                      (200, 200, 403, 403, 200, 403)),
     ("POST", "/messages/{missing}/retry", None,     (404, 404, 403, 403, 404, 403)),
@@ -316,6 +340,23 @@ TABLE: list[tuple[str, str, dict[str, Any] | None, tuple[int, int, int, int, int
                                                     (422, 422, 422, 404, 404, 403)),
     ("DELETE", "/customers/{anna}/owners/{loc_a}", None,
                                                     (204, 204, 204, 404, 404, 403)),
+    # ---- goodwill: allowances, spends, approvals (ADR 0041) ----
+    ("GET", "/goodwill/allowances", None,           (200, 200, 200, 200, 200, 403)),
+    ("POST", "/goodwill/allowances", ALLOWANCE,     (201, 201, 403, 403, 403, 403)),
+    ("DELETE", "/goodwill/allowances/{allowance}", None,
+                                                    (204, 204, 403, 403, 404, 403)),
+    ("GET", "/goodwill/allowances/mine?location_id={loc_a}", None,
+                                                    (200, 200, 200, 200, 200, 403)),
+    # A gesture costs nothing and needs no allowance: what decides here is who sees Anna.
+    ("POST", "/customers/{anna}/goodwill", GESTURE, (201, 201, 201, 404, 404, 403)),
+    ("GET", "/customers/{anna}/goodwill", None,     (200, 200, 200, 404, 404, 403)),
+    ("GET", "/goodwill/approvals", None,            (200, 200, 403, 403, 200, 403)),
+    # An agent's spend at A above the threshold: B's manager cannot reach it.
+    ("POST", "/goodwill/spends/{waiting_spend}/approve", {"note": "yes"},
+                                                    (200, 200, 403, 403, 404, 403)),
+    ("POST", "/goodwill/spends/{waiting_spend}/decline", None,
+                                                    (200, 200, 403, 403, 404, 403)),
+    ("GET", "/reports/goodwill", None,              (200, 200, 403, 403, 200, 403)),
 ]
 # fmt: on
 
@@ -470,6 +511,25 @@ class Targets(dict[str, str]):
 
     def _task(self) -> str:
         return task_at(self.world.container, self.world.clock, self["loc_a"], self["anna"])
+
+    def _allowance(self) -> str:
+        return self._made("/goodwill/allowances", ALLOWANCE)
+
+    def _waiting_spend(self) -> str:
+        """Two desserts by an agent of A whose allowance asks a manager above one."""
+        world = self.world
+        cmd = SetAllowance(self["loc_a"], "dessert", Decimal(5), Period.MONTH, role=Role.AGENT)
+        set_allowance(
+            replace(cmd, approval_above=Decimal(1)), world.container.uow(), world.clock, SYSTEM
+        )
+        agent = Actor(new_id("stf_"), "Iryna", Role.AGENT, frozenset({self["loc_a"]}))
+        spend = give_goodwill(
+            GiveGoodwill(self["anna"], self["loc_a"], "dessert", Decimal(2), "a long wait"),
+            world.container.uow(),
+            world.clock,
+            agent,
+        )
+        return spend.id
 
     def _dead_message(self) -> str:
         world = self.world

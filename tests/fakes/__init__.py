@@ -64,6 +64,7 @@ from fakes.dealings import (
 )
 from fakes.events import FakeEventInbox, FakeEventTypes
 from fakes.feedback import FakeDashboardReads, FakeFeedbackStore, FeedbackState
+from fakes.goodwill import FakeGoodwill, GoodwillState
 from fakes.ledger import (
     FakeDeadLetters,
     FakeOutbox,
@@ -114,6 +115,7 @@ from heedful.core.feedback.customer_records import SurveyCapAndChurnFollow
 from heedful.core.feedback.dashboard_ports import DashboardReads
 from heedful.core.feedback.model import Survey, SurveyInvitation
 from heedful.core.feedback.ports import FeedbackStore
+from heedful.core.goodwill.ports import GoodwillRepository
 from heedful.core.history.model import HistoryEntry
 from heedful.core.history.ports import HistoryRepository
 from heedful.core.outreach import ContactSettings, OwnContactRules, PurposeRules
@@ -185,6 +187,7 @@ class FakeState:
     feedback: FeedbackState = field(default_factory=FeedbackState)
     dealings: DealingsState = field(default_factory=DealingsState)
     event_types: dict[str, CustomEventType] = field(default_factory=dict)
+    goodwill: GoodwillState = field(default_factory=GoodwillState)
 
 
 @dataclass
@@ -239,6 +242,7 @@ class FakeUnitOfWork:
         self.accounts: AccountRepository = FakeAccountRepository(self)
         self.event_types: EventTypeRepository = FakeEventTypes(self)
         self.owners: OwnerRepository = FakeOwnerRepository(self)
+        self.goodwill: GoodwillRepository = FakeGoodwill(self)
         self.merge_followers: Sequence[MergeFollower] = (SurveyCapAndChurnFollow(self.feedback),)
 
         self.login_throttles: LoginThrottles = FakeLoginThrottles(self)

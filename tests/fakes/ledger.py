@@ -15,7 +15,7 @@ from heedful.core.outreach.outbox import Message, MessageStatus
 from heedful.core.playbooks.model import Firing, Playbook, PlaybookVersion
 from heedful.core.preferences.model import Category, Polarity
 from heedful.core.promises.model import Promise, PromiseKind, PromiseState, WantedItem
-from heedful.core.promises.ports import Outcome, OutcomeCount, PromiseFilter
+from heedful.core.promises.ports import KeepTime, Outcome, OutcomeCount, PromiseFilter
 from heedful.core.shared.timers import Timer, TimerKind
 from heedful.core.tasks.model import Task
 
@@ -86,6 +86,35 @@ class FakePromiseRepository(Repository):
         ]
         rows.sort(key=lambda p: p.sequence)
         return copy(rows[:limit])
+
+    def keep_times(
+        self,
+        since: datetime,
+        until: datetime,
+        location_ids: frozenset[str] | None,
+        limit: int,
+    ) -> list[KeepTime]:
+        kept = (PromiseState.KEPT, PromiseState.KEPT_LATE)
+        found = sorted(
+            (
+                p
+                for p in self._state.ledger.promises.values()
+                if since <= p.made_at < until
+                and p.state in kept
+                and p.closed_at is not None
+                and (location_ids is None or p.location_id in location_ids)
+            ),
+            key=lambda p: p.made_at,
+        )[:limit]
+        return [
+            KeepTime(
+                p.kind.value,
+                p.location_id,
+                p.made_by,
+                max(0.0, (p.closed_at - p.made_at).total_seconds()) if p.closed_at else 0.0,
+            )
+            for p in found
+        ]
 
     def count_outcomes(
         self,

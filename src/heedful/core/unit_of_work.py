@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from heedful.core.events.vocabulary import EventTypeRepository
     from heedful.core.feedback.dashboard_ports import DashboardReads
     from heedful.core.feedback.ports import FeedbackStore
+    from heedful.core.goodwill.ports import GoodwillRepository
     from heedful.core.history.ports import HistoryRepository
     from heedful.core.outreach.contact_settings import ContactSettings
     from heedful.core.outreach.own_templates import OwnTemplates
@@ -108,6 +109,7 @@ class UnitOfWork(UnitOfWorkShape, Protocol):
     orders: OrderRepository
     accounts: AccountRepository
     event_types: EventTypeRepository
+    goodwill: GoodwillRepository
     # Rooms above customers that keep a key per customer follow her merges (customers' port).
     merge_followers: Sequence[MergeFollower]
 

@@ -14,6 +14,7 @@ from heedful.core.engine.reactions import (
     reactions_for,
     run_playbooks,
 )
+from heedful.core.engine.refund_reactions import open_refund_promise
 from heedful.core.events.types import known_type
 from heedful.core.promises.model import PromiseKind
 
@@ -55,3 +56,7 @@ def test_every_booking_order_and_account_type_keeps_its_state_then_runs_the_play
     assert len(DEALING_EVENT_TYPES) == 9
     for event_type in DEALING_EVENT_TYPES:
         assert reactions_for(event_type) == (keep_dealings, run_playbooks)
+
+
+def test_a_refund_asked_for_opens_its_minute_promise_then_runs_the_playbooks() -> None:
+    assert reactions_for("heedful.refund.requested") == (open_refund_promise, run_playbooks)

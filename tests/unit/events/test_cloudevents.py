@@ -194,6 +194,7 @@ def test_every_type_heedful_knows_is_registered() -> None:
         "heedful.charge.scheduled",
         "heedful.offer.published",
         "heedful.order.delivered",
+        "heedful.refund.requested",
         "heedful.refund.issued",
         "heedful.conversation.resolved",
         "heedful.booking.upserted",

@@ -70,6 +70,10 @@ CLEARED_ON_ERASURE: dict[str, dict[str, str]] = {
         "data": "strings naming her id or values",
         "extensions": "strings naming her id or values",
     },
+    "goodwill_spends": {
+        "reason": "blanked: staff's words on her",
+        "decision_note": "blanked: the manager's words on her",
+    },
     "history": {"items": "attributes but the counted marks", "note": "blanked"},
     "idempotency_keys": {"fingerprint": "a tombstone", "response": "a tombstone"},
     "identities": {"value": _DELETED, "label": _DELETED, "added_by": _DELETED},
@@ -93,7 +97,7 @@ CLEARED_ON_ERASURE: dict[str, dict[str, str]] = {
     "promises": {"text": "words", "reference": "her order", "evidence": "what was said"},
     "recovery_loops": {"root_cause_note": "staff's words on her", "action_taken": "likewise"},
     "survey_answers": {"comment": "her words", "themes": "excerpts of her words"},
-    "tasks": {"title": "quotes her or her promise", "note": "likewise"},
+    "tasks": {"title": "quotes her or her promise", "note": "likewise", "outcome": "likewise"},
     "thread_messages": {
         "author_label": "her name as sender",
         "address": "her address",
@@ -170,6 +174,33 @@ PII_FREE: dict[str, dict[str, str]] = {
     "feedback_topic_rollups": dict.fromkeys(
         ("grain", "touchpoint", "segment", "location_id", "facet", "name"), _FIGURE
     ),
+    "goodwill_allowances": dict.fromkeys(
+        (
+            "id",
+            "location_id",
+            "staff_id",
+            "role",
+            "kind",
+            "label",
+            "currency",
+            "period",
+            "set_by_label",
+        ),
+        _STAFF,
+    ),
+    "goodwill_spends": {
+        "id": _IDS,
+        "customer_id": _IDS,
+        "location_id": _IDS,
+        "allowance_id": _IDS,
+        "task_id": _IDS,
+        "kind": _CODE,
+        "currency": _CODE,
+        "staff_id": _IDS,
+        "staff_label": "the staff member who gave it",
+        "state": _CODE,
+        "decided_by_label": "the manager who decided",
+    },
     "history": {
         "id": _IDS,
         "customer_id": _IDS,

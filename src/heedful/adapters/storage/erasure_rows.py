@@ -22,6 +22,7 @@ from heedful.adapters.storage.feedback_tables import (
     survey_answers,
     survey_caps,
 )
+from heedful.adapters.storage.goodwill_tables import goodwill_spends
 from heedful.adapters.storage.playbook_tables import playbook_firings
 from heedful.adapters.storage.promise_tables import messages, promises, tasks
 from heedful.adapters.storage.setup_tables import customer_contact_rules
@@ -130,7 +131,7 @@ def _promise_records(
         "task_notes": conn.execute(
             tasks.update()
             .where(sa.or_(tasks.c.customer_id == customer_id, tasks.c.promise_id.in_(hers)))
-            .values(title="", note="")
+            .values(title="", note="", outcome="")
         ).rowcount,
     }
 
@@ -293,6 +294,20 @@ def _dealing_records(
     }
 
 
+def _goodwill_records(
+    conn: Connection, customer_id: str, _known_as: Sequence[str]
+) -> dict[str, int]:
+    # What was given stays (the report counts it); why, in staff's words, could describe her.
+    spends = goodwill_spends
+    return {
+        "goodwill_reasons": conn.execute(
+            spends.update()
+            .where(spends.c.customer_id == customer_id)
+            .values(reason="", decision_note="")
+        ).rowcount
+    }
+
+
 ROOMS: tuple[Room, ...] = (
     _customer_records,
     _promise_records,
@@ -303,6 +318,7 @@ ROOMS: tuple[Room, ...] = (
     _dead_letter_records,
     _idempotency_answers,
     _dealing_records,
+    _goodwill_records,
 )
 
 

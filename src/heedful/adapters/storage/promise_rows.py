@@ -19,7 +19,7 @@ from heedful.core.promises.model import (
     PromiseState,
     WantedItem,
 )
-from heedful.core.promises.ports import Outcome, OutcomeCount, PromiseFilter
+from heedful.core.promises.ports import KeepTime, Outcome, OutcomeCount, PromiseFilter
 
 
 def _evidence(raw: list[dict[str, Any]]) -> list[Evidence]:
@@ -215,6 +215,39 @@ class SqlPromises:
                 outcome=Outcome(row.outcome),
                 week=int(row.week),
                 count=int(row.promises),
+            )
+            for row in self._conn.execute(query)
+        ]
+
+    def keep_times(
+        self,
+        since: datetime,
+        until: datetime,
+        location_ids: frozenset[str] | None,
+        limit: int,
+    ) -> list[KeepTime]:
+        # Two timestamps a kept promise; subtracted here, not in SQL, where SQLite and PostgreSQL
+        # disagree on date arithmetic.
+        p = promises.c
+        query = (
+            sa.select(p.kind, p.location_id, p.made_by, p.made_at, p.closed_at)
+            .where(
+                p.made_at >= since,
+                p.made_at < until,
+                p.state.in_([PromiseState.KEPT.value, PromiseState.KEPT_LATE.value]),
+                p.closed_at.is_not(None),
+            )
+            .order_by(p.made_at)
+            .limit(limit)
+        )
+        if location_ids is not None:
+            query = query.where(p.location_id.in_(sorted(location_ids)))
+        return [
+            KeepTime(
+                row.kind,
+                row.location_id,
+                row.made_by,
+                max(0.0, (row.closed_at - row.made_at).total_seconds()),
             )
             for row in self._conn.execute(query)
         ]

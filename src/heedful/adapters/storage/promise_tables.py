@@ -83,6 +83,8 @@ tasks = sa.Table(
     sa.Column("created_by_label", sa.String(200), nullable=False),
     sa.Column("done_at", UtcDateTime, nullable=True),
     sa.Column("done_by_label", sa.String(200), nullable=False, server_default=""),
+    # What was done, in the words of whoever closed it ("called, refunded 950 UAH").
+    sa.Column("outcome", sa.Text, nullable=False, server_default=""),
     sa.Index("ix_tasks_location_id_done_at", "location_id", "done_at"),
 )
 

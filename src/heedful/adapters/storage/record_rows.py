@@ -16,6 +16,7 @@ from heedful.adapters.storage.feedback_tables import (
     survey_answers,
     survey_invitations,
 )
+from heedful.adapters.storage.goodwill_tables import goodwill_spends
 from heedful.adapters.storage.promise_tables import messages, promises, tasks
 from heedful.adapters.storage.tables import (
     consents,
@@ -44,6 +45,7 @@ OWNED_TABLES: dict[str, sa.Table] = {
     "booking": bookings,
     "order": orders,
     "account": accounts,
+    "goodwill_spend": goodwill_spends,  # what staff gave her follows her into the survivor
 }
 
 

@@ -87,6 +87,7 @@ def _task(row: RowMapping) -> Task:
         created_by_label=row["created_by_label"],
         done_at=row["done_at"],
         done_by_label=row["done_by_label"],
+        outcome=row["outcome"],
     )
 
 
@@ -108,6 +109,7 @@ def _task_values(t: Task) -> dict[str, Any]:
         "created_by_label": t.created_by_label,
         "done_at": t.done_at,
         "done_by_label": t.done_by_label,
+        "outcome": t.outcome,
     }
 
 

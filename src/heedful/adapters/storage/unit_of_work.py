@@ -34,6 +34,7 @@ from heedful.adapters.storage.engine import (
 from heedful.adapters.storage.event_rows import SqlEventInbox
 from heedful.adapters.storage.event_type_rows import SqlEventTypes
 from heedful.adapters.storage.feedback_rows import SqlFeedbackStore
+from heedful.adapters.storage.goodwill_rows import SqlGoodwill
 from heedful.adapters.storage.outbox_rows import SqlOutbox, SqlStockLevels
 from heedful.adapters.storage.playbook_rows import SqlPlaybooks
 from heedful.adapters.storage.promise_rows import SqlPromises
@@ -61,6 +62,7 @@ from heedful.core.events.vocabulary import EventTypeRepository
 from heedful.core.feedback.customer_records import SurveyCapAndChurnFollow
 from heedful.core.feedback.dashboard_ports import DashboardReads
 from heedful.core.feedback.ports import FeedbackStore
+from heedful.core.goodwill.ports import GoodwillRepository
 from heedful.core.history import ports as history_ports
 from heedful.core.outreach import ContactSettings
 from heedful.core.outreach.own_templates import OwnTemplates
@@ -121,6 +123,7 @@ class SqlUnitOfWork:
     event_types: EventTypeRepository
     orders: dealing_ports.OrderRepository
     accounts: dealing_ports.AccountRepository
+    goodwill: GoodwillRepository
     merge_followers: Sequence[customer_ports.MergeFollower]
 
     login_throttles: staff_ports.LoginThrottles
@@ -193,6 +196,7 @@ class SqlUnitOfWork:
         self.orders = SqlOrders(conn)
         self.accounts = SqlAccounts(conn)
         self.event_types = SqlEventTypes(conn)
+        self.goodwill = SqlGoodwill(conn)
         self.merge_followers = (SurveyCapAndChurnFollow(self.feedback),)
 
         self.login_throttles = SqlLoginThrottles(conn)

@@ -37,6 +37,9 @@ class Permission(StrEnum):
     MANAGE_SLA = "manage_sla"
     MANAGE_DEAD_LETTERS = "manage_dead_letters"  # admins only: records across every location
     MANAGE_EVENT_TYPES = "manage_event_types"  # admins only: what every sender may send
+    GIVE_GOODWILL = "give_goodwill"  # a dessert on the house, from one's own allowance
+    APPROVE_GOODWILL = "approve_goodwill"  # a spend above the threshold waits for a manager
+    MANAGE_GOODWILL = "manage_goodwill"  # set who may give what, where, per week or month
 
 
 _GRANTS: dict[Role, frozenset[Permission]] = {
@@ -55,6 +58,9 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_REPORTS,
             Permission.ANSWER_CONVERSATIONS,
             Permission.MANAGE_SLA,
+            Permission.GIVE_GOODWILL,
+            Permission.APPROVE_GOODWILL,
+            Permission.MANAGE_GOODWILL,
         }
     ),
     Role.AGENT: frozenset(
@@ -63,6 +69,7 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.EDIT_CUSTOMERS,
             Permission.MAKE_PROMISES,
             Permission.ANSWER_CONVERSATIONS,
+            Permission.GIVE_GOODWILL,
         }
     ),
     Role.EVALUATOR: frozenset(),

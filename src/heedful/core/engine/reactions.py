@@ -34,6 +34,7 @@ from heedful.core.access import SYSTEM
 from heedful.core.dead_letters import DeadLetter, LetterKind, RetryPolicy, note_failure
 from heedful.core.engine import catalog_reactions
 from heedful.core.engine.dealing_reactions import keep_dealings, keep_owner
+from heedful.core.engine.refund_reactions import open_refund_promise
 from heedful.core.events import (
     CONVERSATION_RESOLVED,
     OUTSIDE_SCOPE,
@@ -211,6 +212,7 @@ REACTIONS: Mapping[str, tuple[Reaction, ...]] = MappingProxyType(
         "heedful.item.upserted": (catalog_reactions.keep_item,),
         "heedful.item.retired": (catalog_reactions.retire,),
         "heedful.order.delivered": (partial(keep_promises_by_reference, PromiseKind.DELIVER_BY),),
+        "heedful.refund.requested": (open_refund_promise,),
         "heedful.refund.issued": (partial(keep_promises_by_reference, PromiseKind.REFUND_BY),),
         CONVERSATION_RESOLVED: (offer_the_conversation_survey,),
         # Bookings, reservations, orders and accounts as state (ADR 0036), one line per type.

@@ -148,6 +148,20 @@ _BUILT_IN = (
         matching=("customer", "order_ref"),
     ),
     EventType(
+        # A refund asked for: a promise due within minutes (ADR 0041); refund.issued keeps it.
+        "heedful.refund.requested",
+        (
+            DataField("customer", CUSTOMER),
+            DataField("location", TEXT),
+            DataField("order_ref", TEXT),
+            optional("within_minutes", NUMBER),
+            optional("amount", NUMBER),
+            optional("currency", TEXT),
+            optional("reason", TEXT),
+        ),
+        matching=("customer", "location", "order_ref", "amount"),
+    ),
+    EventType(
         "heedful.refund.issued",
         (DataField("customer", CUSTOMER), DataField("order_ref", TEXT)),
         matching=("customer", "order_ref"),

@@ -46,6 +46,16 @@ class OutcomeCount:
     count: int
 
 
+@dataclass(frozen=True)
+class KeepTime:
+    """One promise kept (on time or late): how long it took from the word to the deed."""
+
+    kind: str
+    location_id: str
+    made_by: str
+    seconds: float
+
+
 class PromiseRepository(Protocol):
     def add(self, promise: Promise) -> None:
         """Stores the promise and gives it its place in line (``promise.sequence``)."""
@@ -61,6 +71,16 @@ class PromiseRepository(Protocol):
         message to go) are not in line. Locks the rows on PostgreSQL so two workers never tell
         the same customer twice.
         """
+        ...
+
+    def keep_times(
+        self,
+        since: datetime,
+        until: datetime,
+        location_ids: frozenset[str] | None,
+        limit: int,
+    ) -> list[KeepTime]:
+        """Promises made in [since, until) and kept (on time or late), with the time it took."""
         ...
 
     def count_outcomes(

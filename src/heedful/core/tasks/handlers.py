@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from heedful.core.access import Actor, Permission, Role, scope_of
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+from heedful.core.access import Actor, Permission, Role, load_customer, scope_of
 from heedful.core.customers import audit
 from heedful.core.shared.clock import Clock
-from heedful.core.shared.errors import Forbidden, NotFound
-from heedful.core.tasks.model import Task
+from heedful.core.shared.errors import Conflict, Forbidden, InvalidInput, NotFound
+from heedful.core.shared.ids import new_id
+from heedful.core.tasks.model import Task, TaskKind
 from heedful.core.unit_of_work import UnitOfWork
 
 # The repository answers "mine or nobody's in particular" and the role is sorted out here, so a
@@ -40,8 +45,14 @@ def list_open_tasks(uow: UnitOfWork, actor: Actor, limit: int = 100) -> list[Tas
     return [task for task in found if is_for(actor, task)][:limit]
 
 
-def complete_task(task_id: str, uow: UnitOfWork, clock: Clock, actor: Actor) -> Task:
+def complete_task(
+    task_id: str, uow: UnitOfWork, clock: Clock, actor: Actor, outcome: str = ""
+) -> Task:
+    """Done, with what was done in a line ("called, she will come on Friday"), if said."""
     actor.require(Permission.VIEW_CUSTOMERS)
+    outcome = " ".join(outcome.split())
+    if len(outcome) > MAX_TEXT:
+        raise InvalidInput(f"an outcome is at most {MAX_TEXT} characters", field="outcome")
     now = clock.now()
     with uow:
         task = uow.tasks.get(task_id)
@@ -50,7 +61,7 @@ def complete_task(task_id: str, uow: UnitOfWork, clock: Clock, actor: Actor) -> 
             raise NotFound(f"no task {task_id}")
         if not is_for(actor, task):
             raise Forbidden("this task is in someone else's queue", field="task_id")
-        task.complete(now, actor.label)
+        task.complete(now, actor.label, outcome)
         uow.tasks.update(task)
         audit(
             uow,
@@ -60,7 +71,157 @@ def complete_task(task_id: str, uow: UnitOfWork, clock: Clock, actor: Actor) -> 
             customer_id=task.customer_id,
             entity="task",
             entity_id=task.id,
-            after={"kind": task.kind.value, "title": task.title, "promise_id": task.promise_id},
+            after={
+                "kind": task.kind.value,
+                "title": task.title,
+                "promise_id": task.promise_id,
+                "outcome": outcome,
+            },
+        )
+        uow.commit()
+    return task
+
+
+MAX_TEXT = 1000
+
+
+class BusinessHours(Protocol):
+    """The location's business calendar (``calendar.LocationBusinessHours``), given by the caller:
+    the tasks room does not know the calendar room."""
+
+    def add(self, location_id: str, start: datetime, duration: timedelta) -> datetime: ...
+
+
+@dataclass(frozen=True)
+class NewTask:
+    title: str
+    location_id: str
+    customer_id: str | None = None
+    note: str = ""
+    # One person, or everyone of a role at the location; neither: the agents there.
+    assignee_id: str | None = None
+    assignee_role: Role | None = None
+    due_at: datetime | None = None
+    due_in_business_minutes: int | None = None
+
+
+def _due(cmd: NewTask, now: datetime, hours: BusinessHours | None) -> datetime | None:
+    if cmd.due_at is not None and cmd.due_in_business_minutes is not None:
+        raise InvalidInput("give a deadline or a business-time span, not both", field="due_at")
+    if cmd.due_in_business_minutes is not None:
+        if cmd.due_in_business_minutes <= 0 or hours is None:
+            raise InvalidInput("a span must be positive", field="due_in_business_minutes")
+        try:
+            span = timedelta(minutes=cmd.due_in_business_minutes)
+            return hours.add(cmd.location_id, now, span)
+        except InvalidInput as unusable:
+            raise InvalidInput(str(unusable), field="due_in_business_minutes") from None
+    if cmd.due_at is not None:
+        if cmd.due_at.tzinfo is None:
+            raise InvalidInput("a deadline needs its time zone or offset", field="due_at")
+        return cmd.due_at.astimezone(UTC)
+    return None
+
+
+def _check_assignee(uow: UnitOfWork, location_id: str, staff_id: str | None) -> None:
+    if staff_id is None:
+        return
+    member = uow.staff.get(staff_id)
+    works_there = member is not None and (
+        member.location_ids is None or location_id in member.location_ids
+    )
+    if member is None or not member.active or not works_there:
+        raise InvalidInput("nobody by that id works at that location", field="assignee_id")
+
+
+def create_task(
+    cmd: NewTask, uow: UnitOfWork, clock: Clock, actor: Actor, hours: BusinessHours | None = None
+) -> Task:
+    """A task made by hand: for a person or a role at the location, due in business time or at
+    a set time, about a customer or not."""
+    actor.require(Permission.EDIT_CUSTOMERS)
+    title = " ".join(cmd.title.split())
+    if not title:
+        raise InvalidInput("say what is to be done", field="title")
+    if len(title) > MAX_TEXT or len(cmd.note) > MAX_TEXT:
+        raise InvalidInput(f"at most {MAX_TEXT} characters", field="title")
+    if cmd.assignee_id is not None and cmd.assignee_role is not None:
+        raise InvalidInput("a person or a role, not both", field="assignee_id")
+    now = clock.now()
+    with uow:
+        if uow.locations.get(cmd.location_id) is None:
+            raise InvalidInput(f"no location {cmd.location_id}", field="location_id")
+        if not actor.may_act_at(cmd.location_id):
+            raise Forbidden("you do not work at that location", field="location_id")
+        customer_id = None
+        if cmd.customer_id is not None:
+            customer_id = load_customer(uow, actor, cmd.customer_id).id
+        _check_assignee(uow, cmd.location_id, cmd.assignee_id)
+        task = Task(
+            id=new_id("tsk_"),
+            kind=TaskKind.BY_HAND,
+            title=title,
+            location_id=cmd.location_id,
+            created_at=now,
+            created_by_label=actor.label,
+            note=cmd.note.strip(),
+            customer_id=customer_id,
+            assignee_id=cmd.assignee_id,
+            assignee_role=(None if cmd.assignee_id else cmd.assignee_role or Role.AGENT),
+            due_at=_due(cmd, now, hours),
+        )
+        uow.tasks.add(task)
+        audit(
+            uow,
+            actor,
+            now,
+            "task.created",
+            customer_id=customer_id,
+            entity="task",
+            entity_id=task.id,
+            after={"title": title, "assignee_id": task.assignee_id, "due_at": str(task.due_at)},
+        )
+        uow.commit()
+    return task
+
+
+def reassign_task(
+    task_id: str,
+    uow: UnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    *,
+    assignee_id: str | None = None,
+    assignee_role: Role | None = None,
+) -> Task:
+    """Hand the task to a person, or back to everyone of a role at its location."""
+    actor.require(Permission.VIEW_CUSTOMERS)
+    if (assignee_id is None) == (assignee_role is None):
+        raise InvalidInput("give it to a person or to a role", field="assignee_id")
+    now = clock.now()
+    with uow:
+        task = uow.tasks.get(task_id)
+        if task is None or not actor.may_act_at(task.location_id):
+            raise NotFound(f"no task {task_id}")
+        if not task.is_open:
+            raise Conflict("this task is already done", field="task_id")
+        # Managers hand out any task at their locations; others only what is in their queue.
+        if actor.role not in (Role.ADMIN, Role.MANAGER) and not is_for(actor, task):
+            raise Forbidden("this task is in someone else's queue", field="task_id")
+        _check_assignee(uow, task.location_id, assignee_id)
+        before = {"assignee_id": task.assignee_id, "assignee_role": str(task.assignee_role)}
+        task.assignee_id, task.assignee_role = assignee_id, assignee_role
+        uow.tasks.update(task)
+        audit(
+            uow,
+            actor,
+            now,
+            "task.reassigned",
+            customer_id=task.customer_id,
+            entity="task",
+            entity_id=task.id,
+            before=before,
+            after={"assignee_id": assignee_id, "assignee_role": str(assignee_role)},
         )
         uow.commit()
     return task

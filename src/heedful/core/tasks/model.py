@@ -17,6 +17,7 @@ class TaskKind(StrEnum):
     PROMISE_ESCALATION = "promise_escalation"  # a promise was broken: the manager steps in
     CALL_CUSTOMER = "call_customer"
     FOLLOW_UP = "follow_up"
+    BY_HAND = "by_hand"  # made by a person at the console or through the API
     SLA_WARNING = "sla_warning"  # a conversation is about to breach its SLA: answer it
     SLA_BREACH = "sla_breach"  # a conversation breached its SLA: the manager steps in
 
@@ -41,11 +42,12 @@ class Task:
     goodwill_currency: str = ""
     done_at: datetime | None = None
     done_by_label: str = ""
+    outcome: str = ""  # what was done, in the words of whoever closed it
 
-    def complete(self, at: datetime, by: str) -> None:
+    def complete(self, at: datetime, by: str, outcome: str = "") -> None:
         if self.done_at is not None:
             raise Conflict("this task is already done", field="task_id")
-        self.done_at, self.done_by_label = at, by
+        self.done_at, self.done_by_label, self.outcome = at, by, outcome
 
     @property
     def is_open(self) -> bool:

@@ -62,6 +62,7 @@ def task_out(task: Task) -> TaskOut:
         created_by_label=task.created_by_label,
         done_at=task.done_at,
         done_by_label=task.done_by_label,
+        outcome=task.outcome,
     )
 
 

@@ -72,6 +72,30 @@ class KeepIn(In):
     note: Note = Field("", description="What was done: called back, refunded, delivered")
 
 
+class TaskDoneIn(In):
+    outcome: Note = Field("", description="What was done: called, refunded, she will come Friday")
+
+
+class TaskIn(In):
+    title: Annotated[str, Field(min_length=1, max_length=1000)]
+    location_id: Annotated[str, Field(min_length=1, max_length=40)]
+    customer_id: Annotated[str, Field(min_length=1, max_length=40)] | None = None
+    note: Note = ""
+    assignee_id: Annotated[str, Field(min_length=1, max_length=40)] | None = Field(
+        None, description="One staff member; or leave it out and name a role (agents by default)"
+    )
+    assignee_role: Role | None = None
+    due_at: Instant | None = None
+    due_in_business_minutes: Annotated[StrictInt, Field(ge=1, le=60 * 24 * 60)] | None = Field(
+        None, description="Due after this many minutes of the location's opening hours"
+    )
+
+
+class TaskAssignmentIn(In):
+    assignee_id: Annotated[str, Field(min_length=1, max_length=40)] | None = None
+    assignee_role: Role | None = None
+
+
 class CancelIn(In):
     reason: Note = Field(description="Why the business calls it off (required)")
 
@@ -134,6 +158,7 @@ class TaskOut(Out):
     created_by_label: str
     done_at: datetime | None
     done_by_label: str
+    outcome: str = Field(default="", description="What was done, said when it was closed")
 
 
 class MessageOut(Out):

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import Field
 
+from heedful.core.calendar import LocationBusinessHours
 from heedful.core.outreach.handlers import list_customer_messages, list_messages, retry_message
 from heedful.core.outreach.outbox import MessageStatus
 from heedful.core.promises import handlers as promises
@@ -20,7 +21,13 @@ from heedful.core.promises.report import (
     promise_report,
     report_csv,
 )
-from heedful.core.tasks.handlers import complete_task, list_open_tasks
+from heedful.core.tasks.handlers import (
+    NewTask,
+    complete_task,
+    create_task,
+    list_open_tasks,
+    reassign_task,
+)
 from heedful.core.unit_of_work import UnitOfWork
 from heedful.entrypoints.api.auth import Context, get_context
 from heedful.entrypoints.api.idempotency import write
@@ -32,6 +39,9 @@ from heedful.entrypoints.api.promise_schemas import (
     MessageOut,
     PromiseIn,
     PromiseOut,
+    TaskAssignmentIn,
+    TaskDoneIn,
+    TaskIn,
     TaskOut,
     WithdrawIn,
 )
@@ -196,11 +206,59 @@ def tasks(ctx: Ctx, limit: Limit = 100) -> list[TaskOut]:
 @router.post(
     "/tasks/{task_id}/done", response_model=TaskOut, tags=["tasks"], summary="Mark a task done"
 )
-def done(request: Request, ctx: Ctx, task_id: AnId) -> Response:
+def done(request: Request, ctx: Ctx, task_id: AnId, body: TaskDoneIn | None = None) -> Response:
     def action(uow: UnitOfWork) -> TaskOut:
-        return task_out(complete_task(task_id, uow, ctx.container.clock, ctx.actor))
+        outcome = body.outcome if body else ""
+        return task_out(complete_task(task_id, uow, ctx.container.clock, ctx.actor, outcome))
 
-    return write(request, ctx, None, 200, action)
+    return write(request, ctx, body, 200, action)
+
+
+@router.post(
+    "/tasks",
+    status_code=201,
+    response_model=TaskOut,
+    tags=["tasks"],
+    summary="Make a task by hand: for a person or a role, due at a time or in business minutes",
+)
+def create(request: Request, ctx: Ctx, body: TaskIn) -> Response:
+    def action(uow: UnitOfWork) -> TaskOut:
+        cmd = NewTask(
+            title=body.title,
+            location_id=body.location_id,
+            customer_id=body.customer_id,
+            note=body.note,
+            assignee_id=body.assignee_id,
+            assignee_role=body.assignee_role,
+            due_at=body.due_at,
+            due_in_business_minutes=body.due_in_business_minutes,
+        )
+        hours = LocationBusinessHours(uow)
+        return task_out(create_task(cmd, uow, ctx.container.clock, ctx.actor, hours))
+
+    return write(request, ctx, body, 201, action)
+
+
+@router.post(
+    "/tasks/{task_id}/assignment",
+    response_model=TaskOut,
+    tags=["tasks"],
+    summary="Hand the task to a person, or to everyone of a role at its location",
+)
+def reassign(request: Request, ctx: Ctx, task_id: AnId, body: TaskAssignmentIn) -> Response:
+    def action(uow: UnitOfWork) -> TaskOut:
+        clock = ctx.container.clock
+        moved = reassign_task(
+            task_id,
+            uow,
+            clock,
+            ctx.actor,
+            assignee_id=body.assignee_id,
+            assignee_role=body.assignee_role,
+        )
+        return task_out(moved)
+
+    return write(request, ctx, body, 200, action)
 
 
 @router.get(
@@ -262,6 +320,13 @@ class ReportGroupOut(TallyOut):
     first_day: date | None = Field(description="Weeks: the week's first day in the period")
 
 
+class TimeToKeepOut(Out):
+    kind: PromiseKind
+    kept: int = Field(description="Promises of this kind kept (on time or late) in the period")
+    median_minutes: float = Field(description="From made to kept; a refund_by is time-to-refund")
+    p90_minutes: float
+
+
 class PromiseReportOut(Out):
     since: date
     until: date
@@ -270,6 +335,9 @@ class PromiseReportOut(Out):
     group_by: GroupBy
     total: TallyOut
     groups: list[ReportGroupOut]
+    time_to_keep: list[TimeToKeepOut] = Field(
+        default_factory=list, description="By kind: how long the kept ones took (ADR 0041)"
+    )
 
 
 def _tally(t: Tally) -> dict[str, int | float | None]:
@@ -318,4 +386,13 @@ def promise_rates(
         group_by=group_by,
         total=TallyOut(**_tally(found.total)),
         groups=groups,
+        time_to_keep=[
+            TimeToKeepOut(
+                kind=t.kind,
+                kept=t.kept,
+                median_minutes=t.median_minutes,
+                p90_minutes=t.p90_minutes,
+            )
+            for t in found.time_to_keep
+        ],
     )

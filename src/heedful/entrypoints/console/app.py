@@ -21,6 +21,7 @@ from heedful.entrypoints.console import (
     dashboard,
     dead_letters,
     event_types,
+    goodwill,
     home,
     inbox,
     locations_admin,
@@ -71,3 +72,4 @@ def install_console(app: FastAPI, container: Container) -> None:
         message_templates,
     ):
         app.include_router(setup_pages.router)
+    app.include_router(goodwill.router)

@@ -12,13 +12,11 @@ from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response
 
 from heedful.core.access.model import Permission
-from heedful.core.promises.queries import open_tasks
 from heedful.core.shared.errors import Forbidden
-from heedful.core.staff.queries import all_locations
 from heedful.entrypoints.console.context import Console, ConsoleRoute, Staff
 from heedful.entrypoints.console.labels import N_
 from heedful.entrypoints.console.menu import TODAY, home_of
-from heedful.entrypoints.console.promises import task_groups
+from heedful.entrypoints.console.promises import task_queue
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 RECENT_CHANGES = 10  # the setup's latest changes under the checklist; the rest in the audit log
@@ -42,17 +40,7 @@ def home(console: Staff) -> Response:
 @router.get(TODAY)
 def today(console: Staff) -> Response:
     console.actor.require(Permission.VIEW_CUSTOMERS)
-    lines = open_tasks(console.container.uow(), console.actor)
-    locations = all_locations(console.container.uow())
-    return console.render(
-        "home/today.html",
-        q="",
-        results=[],
-        lines=lines,
-        groups=task_groups(lines, locations, console.container.clock.now()),
-        locations=locations,
-        notice="",
-    )
+    return console.render("home/today.html", q="", results=[], **task_queue(console))
 
 
 @dataclass(frozen=True)

@@ -135,6 +135,7 @@ TASK_KIND: dict[str, str] = {
     TaskKind.PROMISE_ESCALATION: N_("Broken promise"),
     TaskKind.CALL_CUSTOMER: N_("Call the customer"),
     TaskKind.FOLLOW_UP: N_("Follow up"),
+    TaskKind.BY_HAND: N_("Task"),
 }
 
 _BY_ENUM: dict[type[StrEnum], dict[str, str]] = {

@@ -73,6 +73,7 @@ MENU: tuple[Group, ...] = (
         (
             Entry(N_("Promises"), "/console/promises", P.VIEW_CUSTOMERS),
             Entry(N_("Tasks"), "/console/tasks", P.VIEW_CUSTOMERS),
+            Entry(N_("Goodwill approvals"), "/console/goodwill/approvals", P.APPROVE_GOODWILL),
             Entry(N_("Dead letters"), "/console/outbox", P.MANAGE_OUTBOX),
         ),
     ),
@@ -99,6 +100,7 @@ MENU: tuple[Group, ...] = (
             Entry(N_("Message templates"), "/admin/templates", P.MANAGE_PLAYBOOKS),
             Entry(N_("API tokens"), "/admin/tokens", P.MANAGE_TOKENS),
             Entry(N_("Playbooks"), "/console/playbooks", P.MANAGE_PLAYBOOKS),
+            Entry(N_("Goodwill allowances"), "/console/goodwill/allowances", P.MANAGE_GOODWILL),
             Entry(N_("Failed records"), "/admin/dead-letters", P.MANAGE_DEAD_LETTERS),
             Entry(N_("Event types"), "/admin/event-types", P.MANAGE_EVENT_TYPES),
             Entry(N_("Security events"), "/admin/security-events", P.MANAGE_STAFF),

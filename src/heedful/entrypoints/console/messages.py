@@ -180,6 +180,45 @@ _KNOWN: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             N_("This uses a name the message does not have. Use a name from the list."),
         ),
         (r"^no e-mail channel is set up$", N_("No e-mail channel is set up for sending.")),
+        # Goodwill (ADR 0041): the few a waiter meets with the form in hand.
+        (
+            r"^your allowance has (?P<left>.+) left this week$",
+            N_("Your allowance has %(left)s left this week."),
+        ),
+        (
+            r"^your allowance has (?P<left>.+) left this month$",
+            N_("Your allowance has %(left)s left this month."),
+        ),
+        (
+            r"^you have no allowance for \w+ here$",
+            N_("You have no allowance for this here; ask a manager."),
+        ),
+        (r"^say why: the reason is what the report learns from$", N_("Say why.")),
+        (r"^the amount must be above zero$", N_("The amount must be above zero.")),
+        (r"^give the amount as a number$", N_("Give the amount as a number.")),
+        (r"^items are counted whole", N_("Items are counted whole: 1, 2, 3.")),
+        (r"^money has at most two decimals$", N_("Money has at most two decimals.")),
+        (
+            r"^money needs a three-letter currency",
+            N_("Money needs a three-letter currency, such as UAH or EUR."),
+        ),
+        (
+            r"^another manager approves your own spend$",
+            N_("Another manager approves your own spend."),
+        ),
+        (r"^this spend is already \w+$", N_("This spend was already decided.")),
+        (
+            r"^the approval threshold must be below the allowance$",
+            N_("The approval threshold must be below the allowance."),
+        ),
+        (
+            r"^name the new kind as staff will see it$",
+            N_("Name the new kind as staff will see it."),
+        ),
+        (
+            r"^a kind is 2-40 lower-case letters",
+            N_("A kind is 2 to 40 lower-case Latin letters, digits or _, such as spa_voucher."),
+        ),
         (
             r"^this version of Heedful cannot read \w+ \S+ \(.*\); discard it, or retry after "
             r"upgrading$",

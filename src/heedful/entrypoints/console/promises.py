@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from heedful.core.access.model import Role
+from heedful.core.calendar import LocationBusinessHours
 from heedful.core.outreach.handlers import retry_message
 from heedful.core.promises.handlers import (
     MakePromise,
@@ -29,12 +32,18 @@ from heedful.core.promises.queries import (
     own_words,
     promise_board,
 )
-from heedful.core.shared.errors import Conflict, InvalidInput
+from heedful.core.shared.errors import Conflict, Forbidden, InvalidInput
 from heedful.core.staff.model import Location
-from heedful.core.staff.queries import all_locations
-from heedful.core.tasks.handlers import complete_task
+from heedful.core.staff.queries import all_locations, locations_of
+from heedful.core.tasks.handlers import NewTask, complete_task, create_task, reassign_task
 from heedful.entrypoints.console.card_view import card_section
-from heedful.entrypoints.console.context import Console, ConsoleRoute, Staff, blank_form
+from heedful.entrypoints.console.context import (
+    Console,
+    ConsoleRoute,
+    FormState,
+    Staff,
+    blank_form,
+)
 from heedful.entrypoints.console.forms import Text, choice
 from heedful.entrypoints.console.labels import N_
 
@@ -201,17 +210,37 @@ def task_groups(
     return [(title, found) for title, found in groups if found]
 
 
-def _tasks_page(console: Console, notice: str = "") -> Response:
+def _tasks_page(
+    console: Console, notice: str = "", form: FormState | None = None, status: int = 200
+) -> Response:
+    template = "promises/_tasks.html" if console.is_htmx else "promises/tasks.html"
+    return console.render(template, status=status, **task_queue(console, notice, form))
+
+
+def task_queue(console: Console, notice: str = "", form: FormState | None = None) -> dict[str, Any]:
+    """What the task list needs, here and on today's page: the groups, and the forms' choices."""
     lines = open_tasks(console.container.uow(), console.actor)
     locations = all_locations(console.container.uow())
-    template = "promises/_tasks.html" if console.is_htmx else "promises/tasks.html"
-    return console.render(
-        template,
-        lines=lines,
-        groups=task_groups(lines, locations, console.container.clock.now()),
-        locations=locations,
-        notice=notice,
-    )
+    mine = locations_of(console.actor, console.container.uow())
+    with console.container.uow() as uow:
+        # Whom a task can be handed to: the active people of the reader's locations.
+        people = [
+            member
+            for member in uow.staff.list()
+            if member.active
+            and member.role is not Role.EVALUATOR
+            and (member.location_ids is None or any(loc.id in member.location_ids for loc in mine))
+        ]
+    return {
+        "lines": lines,
+        "groups": task_groups(lines, locations, console.container.clock.now()),
+        "locations": locations,
+        "my_locations": mine,
+        "people": sorted(people, key=lambda m: m.full_name.casefold()),
+        "task_form": form or blank_form(holder="role:agent", due_in=""),
+        "Role": Role,
+        "notice": notice,
+    }
 
 
 @router.get("/console/tasks")
@@ -219,9 +248,73 @@ def tasks(console: Staff) -> Response:
     return _tasks_page(console)
 
 
+def _holder(holder: str) -> tuple[str | None, Role | None]:
+    who, _, whom = holder.partition(":")
+    if who == "staff" and whom:
+        return whom, None
+    return None, choice(Role, whom, "holder")
+
+
+@router.post("/console/tasks")
+def task_new(
+    console: Staff,
+    title: Text = "",
+    location_id: Text = "",
+    holder: Text = "",
+    due_in: Text = "",
+    note: Text = "",
+) -> Response:
+    form = blank_form(title=title, location_id=location_id, holder=holder, due_in=due_in, note=note)
+    uow = console.container.uow()
+    try:
+        assignee_id, role = _holder(holder)
+        minutes = int(due_in) if due_in.strip().isdigit() else None
+        create_task(
+            NewTask(
+                title=title,
+                location_id=location_id,
+                note=note,
+                assignee_id=assignee_id,
+                assignee_role=role,
+                due_in_business_minutes=minutes,
+            ),
+            uow,
+            console.container.clock,
+            console.actor,
+            LocationBusinessHours(uow),
+        )
+    except (InvalidInput, Forbidden) as exc:
+        renamed = {"assignee_id": "holder", "due_in_business_minutes": "due_in"}
+        return _tasks_page(console, form=console.failed(exc, form, renamed), status=422)
+    if console.is_htmx:
+        return _tasks_page(console, console.ui.gettext(N_("Task added.")))
+    return console.redirect("/console/tasks")
+
+
+@router.post("/console/tasks/{task_id}/assignment")
+def task_assignment(console: Staff, task_id: str, holder: Text = "") -> Response:
+    try:
+        assignee_id, role = _holder(holder)
+        reassign_task(
+            task_id,
+            console.container.uow(),
+            console.container.clock,
+            console.actor,
+            assignee_id=assignee_id,
+            assignee_role=role,
+        )
+    except (InvalidInput, Conflict) as exc:
+        return _tasks_page(console, console.ui.error(exc), status=422)
+    if console.is_htmx:
+        return _tasks_page(console, console.ui.gettext(N_("Handed over.")))
+    return console.redirect("/console/tasks")
+
+
 @router.post("/console/tasks/{task_id}/done")
-def task_done(console: Staff, task_id: str) -> Response:
-    task = complete_task(task_id, console.container.uow(), console.container.clock, console.actor)
+def task_done(console: Staff, task_id: str, outcome: Text = "") -> Response:
+    task = complete_task(
+        task_id, console.container.uow(), console.container.clock, console.actor, outcome
+    )
     notice = console.ui.gettext(N_("Done: %(title)s")) % {"title": task.title}
     if console.is_htmx:
         return _tasks_page(console, notice)

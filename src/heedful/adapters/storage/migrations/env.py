@@ -11,6 +11,7 @@ from heedful.adapters.storage import (
     dashboard_tables,  # noqa: F401 - registers its tables
     dealing_tables,  # noqa: F401 - registers its tables
     feedback_tables,  # noqa: F401 - registers its tables
+    goodwill_tables,  # noqa: F401 - registers its tables
     playbook_tables,  # noqa: F401 - registers its tables
     promise_tables,  # noqa: F401 - registers its tables
     security_tables,  # noqa: F401 - registers its tables
