@@ -33,6 +33,7 @@ from types import TracebackType
 from typing import Any, Self, TypeVar
 
 from fakes._base import FakeIntegrityError
+from fakes.audits import AuditState, FakeAudits
 from fakes.catalog import CatalogState, FakeCatalog, FakeCatalogStock
 from fakes.conversations import (
     ConversationState,
@@ -81,6 +82,7 @@ from fakes.staff import (
     FakeStaffRepository,
     FakeTokenRepository,
 )
+from heedful.core.audits import AuditRepository
 from heedful.core.calendar.ports import CalendarDayRepository
 from heedful.core.catalog.model import CatalogItem
 from heedful.core.catalog.ports import CatalogRepository, StockRepository
@@ -173,6 +175,7 @@ class FakeState:
     talk: ConversationState = field(default_factory=ConversationState)
     feedback: FeedbackState = field(default_factory=FeedbackState)
     dealings: DealingsState = field(default_factory=DealingsState)
+    audits: AuditState = field(default_factory=AuditState)
 
 
 @dataclass
@@ -224,6 +227,7 @@ class FakeUnitOfWork:
         self.bookings: BookingRepository = FakeBookingRepository(self)
         self.orders: OrderRepository = FakeOrderRepository(self)
         self.accounts: AccountRepository = FakeAccountRepository(self)
+        self.audits: AuditRepository = FakeAudits(self)
         self.merge_followers: Sequence[MergeFollower] = (SurveyCapAndChurnFollow(self.feedback),)
 
         self.login_throttles: LoginThrottles = FakeLoginThrottles(self)

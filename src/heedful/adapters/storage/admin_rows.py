@@ -55,6 +55,8 @@ class SqlLocations:
             opening_hours=r["opening_hours"] or {},
             subdivision=r["subdivision"],
             code=r["code"],
+            latitude=r["latitude"],
+            longitude=r["longitude"],
         )
 
     def add(self, location: Location) -> None:
@@ -70,6 +72,8 @@ class SqlLocations:
                 opening_hours=location.opening_hours or None,
                 subdivision=location.subdivision,
                 code=location.code,
+                latitude=location.latitude,
+                longitude=location.longitude,
             )
         )
 
@@ -88,6 +92,8 @@ class SqlLocations:
                 time_zone=location.time_zone,
                 opening_hours=location.opening_hours or None,
                 subdivision=location.subdivision,
+                latitude=location.latitude,
+                longitude=location.longitude,
             )
         )
 

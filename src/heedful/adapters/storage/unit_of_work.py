@@ -17,6 +17,7 @@ from heedful.adapters.storage.admin_rows import (
     SqlStaff,
     SqlTokens,
 )
+from heedful.adapters.storage.audit_rows import SqlAudits
 from heedful.adapters.storage.canned_reply_rows import SqlCannedReplies
 from heedful.adapters.storage.catalog_rows import SqlCatalog, SqlCatalogStock
 from heedful.adapters.storage.conversation_rows import SqlTeams, SqlThreads
@@ -44,6 +45,7 @@ from heedful.adapters.storage.record_rows import (
 from heedful.adapters.storage.security_rows import SqlLoginThrottles, SqlSecurityEvents
 from heedful.adapters.storage.sla_rows import SqlCalendarDays, SqlSlaClocks, SqlSlaPolicies
 from heedful.adapters.storage.task_rows import SqlTasks, SqlTimers
+from heedful.core.audits import AuditRepository
 from heedful.core.calendar import ports as calendar_ports
 from heedful.core.catalog import ports as catalog_ports
 from heedful.core.conversations import ports as conversation_ports
@@ -110,6 +112,7 @@ class SqlUnitOfWork:
     bookings: dealing_ports.BookingRepository
     orders: dealing_ports.OrderRepository
     accounts: dealing_ports.AccountRepository
+    audits: AuditRepository
     merge_followers: Sequence[customer_ports.MergeFollower]
 
     login_throttles: staff_ports.LoginThrottles
@@ -175,6 +178,7 @@ class SqlUnitOfWork:
         self.bookings = SqlBookings(conn)
         self.orders = SqlOrders(conn)
         self.accounts = SqlAccounts(conn)
+        self.audits = SqlAudits(conn)
         self.merge_followers = (SurveyCapAndChurnFollow(self.feedback),)
 
         self.login_throttles = SqlLoginThrottles(conn)

@@ -36,6 +36,9 @@ class Permission(StrEnum):
     ANSWER_CONVERSATIONS = "answer_conversations"
     MANAGE_SLA = "manage_sla"
     MANAGE_DEAD_LETTERS = "manage_dead_letters"  # admins only: records across every location
+    # Service audits (ADR 0039): managers run programmes and review visits; evaluators fill theirs.
+    MANAGE_AUDITS = "manage_audits"
+    DO_AUDITS = "do_audits"
 
 
 _GRANTS: dict[Role, frozenset[Permission]] = {
@@ -54,6 +57,7 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_REPORTS,
             Permission.ANSWER_CONVERSATIONS,
             Permission.MANAGE_SLA,
+            Permission.MANAGE_AUDITS,
         }
     ),
     Role.AGENT: frozenset(
@@ -64,7 +68,7 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.ANSWER_CONVERSATIONS,
         }
     ),
-    Role.EVALUATOR: frozenset(),
+    Role.EVALUATOR: frozenset({Permission.DO_AUDITS}),
 }
 
 

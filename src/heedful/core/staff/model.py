@@ -32,6 +32,9 @@ class Location:
     subdivision: str = ""  # the region whose public holidays apply too (e.g. "BE" in Germany)
     # The business's own short name for it ("lypky"), which its systems put in events.
     code: str | None = None
+    # Where the door is, for the audit check-in distance (ADR 0039); unknown until someone says.
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 @dataclass
