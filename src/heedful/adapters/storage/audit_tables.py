@@ -37,7 +37,8 @@ audit_evaluators = sa.Table(
     "audit_evaluators",
     metadata,
     sa.Column("id", Id, primary_key=True),
-    sa.Column("staff_id", Id, sa.ForeignKey("staff.id"), nullable=False, unique=True),
+    # The staff account she logs in with, or the evaluator API token her phone app uses.
+    sa.Column("staff_id", Id, nullable=False, unique=True),
     sa.Column("display_name", sa.String(200), nullable=False),
     sa.Column("segments", Json, nullable=False),
     sa.Column("languages", Json, nullable=False),

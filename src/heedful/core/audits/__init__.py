@@ -23,6 +23,7 @@ from heedful.core.audits.panel_handlers import (
     find_questionnaire,
     link_promise,
     list_evaluators,
+    list_questionnaires,
     my_assignments,
     propose_evaluators,
     save_questionnaire,
@@ -45,6 +46,7 @@ from heedful.core.audits.results import (
     score_all,
     wave_report,
 )
+from heedful.core.audits.results_csv import results_csv
 from heedful.core.audits.scoring import VisitScore, item_share, score_visit
 from heedful.core.audits.visit_handlers import (
     VisitView,
@@ -104,11 +106,13 @@ __all__ = [
     "ledger_answer",
     "link_promise",
     "list_evaluators",
+    "list_questionnaires",
     "my_assignments",
     "propose",
     "propose_evaluators",
     "read_answers",
     "read_questionnaire",
+    "results_csv",
     "review_visit",
     "save_draft",
     "save_questionnaire",

@@ -14,7 +14,10 @@ from enum import StrEnum
 
 @dataclass
 class EvaluatorProfile:
-    """A mystery shopper: a staff account with the evaluator role, and who she is as a guest."""
+    """A mystery shopper: an account with the evaluator role, and who she is as a guest.
+
+    ``staff_id`` names the staff account she logs in with, or the evaluator API token of her app.
+    """
 
     id: str
     staff_id: str

@@ -71,6 +71,13 @@ def find_questionnaire(
     return found
 
 
+def list_questionnaires(uow: AuditWork, actor: Actor) -> list[Questionnaire]:
+    """The newest version of every questionnaire."""
+    _manager(actor)
+    with uow:
+        return uow.audits.questionnaires()
+
+
 @dataclass(frozen=True)
 class NewProgramme:
     name: str
@@ -110,7 +117,9 @@ def find_programme(uow: AuditWork, actor: Actor, programme_id: str) -> Programme
     _manager(actor)
     with uow:
         programme = uow.audits.programme(programme_id)
-    if programme is None:
+    # A manager sees the programmes that audit one of her locations, as with customers (404).
+    scope = actor.scope
+    if programme is None or (scope is not None and scope.isdisjoint(programme.location_ids)):
         raise NotFound(f"no programme {programme_id}")
     return programme
 
@@ -134,9 +143,14 @@ def enrol_evaluator(
     """Give an evaluator's staff account its profile on the panel."""
     _manager(actor)
     with uow:
+        # She signs in to the console as staff, or her phone app uses an evaluator API token.
         member = uow.staff.get(new.staff_id)
-        if member is None or member.role is not Role.EVALUATOR:
-            raise InvalidInput("must be a staff account with the evaluator role", field="staff_id")
+        token = uow.tokens.get(new.staff_id) if member is None else None
+        role = member.role if member else token.role if token else None
+        if role is not Role.EVALUATOR:
+            raise InvalidInput(
+                "must be a staff account or API token with the evaluator role", field="staff_id"
+            )
         if uow.audits.evaluator_of_staff(new.staff_id) is not None:
             raise Conflict("this evaluator is on the panel already", field="staff_id")
         profile = EvaluatorProfile(
@@ -193,10 +207,8 @@ def propose_evaluators(
     _manager(actor)
     if not actor.may_act_at(location_id):
         raise NotFound(f"no location {location_id}")
+    programme = find_programme(uow, actor, programme_id)
     with uow:
-        programme = uow.audits.programme(programme_id)
-        if programme is None:
-            raise NotFound(f"no programme {programme_id}")
         return _proposals(uow, programme, location_id, clock.now())
 
 

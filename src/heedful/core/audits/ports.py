@@ -11,7 +11,7 @@ from heedful.core.audits.questionnaire import Questionnaire
 from heedful.core.audits.visits import Assignment, Visit, VisitState
 from heedful.core.promises import PromiseRepository
 from heedful.core.shared.ports import UnitOfWorkShape
-from heedful.core.staff import LocationRepository, StaffRepository
+from heedful.core.staff import LocationRepository, StaffRepository, TokenRepository
 
 
 class AuditRepository(Protocol):
@@ -81,3 +81,5 @@ class AuditWork(UnitOfWorkShape, Protocol):
     def locations(self) -> LocationRepository: ...
     @property
     def staff(self) -> StaffRepository: ...
+    @property
+    def tokens(self) -> TokenRepository: ...

@@ -31,6 +31,8 @@ class VisitView:
 
 def _load(uow: AuditWork, actor: Actor, assignment_id: str) -> tuple[Assignment, Visit]:
     """The assignment and its visit if this actor may see them: her own, or in a manager's scope."""
+    if not (actor.may(Permission.MANAGE_AUDITS) or actor.may(Permission.DO_AUDITS)):
+        raise Forbidden("visits are for audit managers and their evaluators")
     assignment = uow.audits.assignment(assignment_id)
     visit = uow.audits.visit(assignment_id, for_change=True)
     if assignment is None or visit is None:
@@ -183,11 +185,17 @@ def wave_results(
     *,
     waves: Sequence[str] = (),
     questionnaire_id: str | None = None,
-    language: str = "en",
+    language: str | None = None,
 ) -> WaveReport:
-    """Validated visits in the actor's locations, scored with the versions they kept."""
+    """Validated visits in the actor's locations, scored with the versions they kept.
+
+    Advice is in ``language``, else in the manager's own language.
+    """
     actor.require(Permission.MANAGE_AUDITS)
     with uow:
+        if language is None:
+            member = uow.staff.get(actor.id)
+            language = member.language if member else "en"
         visits = uow.audits.visits(
             frozenset({VisitState.VALIDATED}), waves, actor.scope, questionnaire_id
         )

@@ -64,9 +64,6 @@ def upgrade() -> None:
         sa.Column("returned", sa.Integer(), nullable=False, server_default="0"),
         sa.Column("active", sa.Boolean(), nullable=False, server_default=sa.true()),
         sa.Column("created_at", _WHEN, nullable=False),
-        sa.ForeignKeyConstraint(
-            ["staff_id"], ["staff.id"], name="fk_audit_evaluators_staff_id_staff"
-        ),
         sa.PrimaryKeyConstraint("id", name="pk_audit_evaluators"),
         sa.UniqueConstraint("staff_id", name="uq_audit_evaluators_staff_id"),
     )
