@@ -30,6 +30,7 @@ BENCHMARKS = (
     "text_model",
     "poison",
     "reliability",
+    "audit_report",
 )
 
 

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 LANGUAGES = ("ru", "uk", "en")
 
@@ -98,6 +99,9 @@ class QuestionnaireBody:
 
     titles: Mapping[str, str]
     sections: tuple[Section, ...]
+    # What is worked out once from this version and never changes (scoring's plan): a version is
+    # never edited, so nothing here goes stale.
+    derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def items(self) -> list[Item]:
         return [item for section in self.sections for item in section.items]

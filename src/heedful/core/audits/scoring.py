@@ -11,8 +11,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from heedful.core.audits.answers import Answer
 from heedful.core.audits.questionnaire import Item, ItemKind, QuestionnaireBody
@@ -33,53 +34,95 @@ class VisitScore:
         return bool(self.knocked_out) and self.total != self.uncapped
 
 
+Share = Callable[[Any], float | None]
+
+
+def _yes_no(value: Any) -> float:
+    return 1.0 if value is True else 0.0
+
+
+def _share_of(item: Item) -> Share:
+    """The function from an answer's value to the item's share, specialised once per item."""
+    kind = item.kind
+    if kind is ItemKind.YES_NO:
+        return _yes_no
+    if kind is ItemKind.SCALE:
+        low, span = item.scale_min, float(item.scale_max - item.scale_min)
+        return lambda value: (value - low) / span
+    points = {choice.key: choice.points for choice in item.choices}
+    if kind is ItemKind.SINGLE_CHOICE:
+        return points.get
+    if kind is ItemKind.MULTIPLE_CHOICE:
+        return lambda value: min(sum(points.get(key, 0.0) for key in value), 1.0)
+    if kind is ItemKind.NUMBER:
+        low_ok, high_ok = item.good_from, item.good_to
+        return lambda value: (
+            1.0
+            if (low_ok is None or value >= low_ok) and (high_ok is None or value <= high_ok)
+            else 0.0
+        )
+    outcomes = {"kept": 1.0, "kept_late": item.late_credit, "broken": 0.0}
+    return lambda value: outcomes.get(str(value))
+
+
+# Per section: its key, weight and scored items as (key, weight, share function, knock-out cap).
+Plan = tuple[tuple[str, float, tuple[tuple[str, float, Share, float | None], ...]], ...]
+
+
+def _plan(body: QuestionnaireBody) -> Plan:
+    """Worked out once per questionnaire version: a wave scores thousands of visits with it."""
+    plan: Plan | None = body.derived.get("scoring_plan")
+    if plan is None:
+        plan = tuple(
+            (
+                section.key,
+                section.weight,
+                tuple(
+                    (item.key, item.weight, _share_of(item), item.knockout_cap)
+                    for item in section.items
+                    if item.scored
+                ),
+            )
+            for section in body.sections
+        )
+        body.derived["scoring_plan"] = plan
+    return plan
+
+
 def item_share(item: Item, answer: Answer | None) -> float | None:
     """The share of the item's weight this answer earns, or None when it does not count."""
     if not item.scored or answer is None or answer.not_applicable or answer.value is None:
         return None
-    value = answer.value
-    kind = item.kind
-    if kind is ItemKind.YES_NO:
-        return 1.0 if value is True else 0.0
-    if kind is ItemKind.SCALE:
-        return float(value - item.scale_min) / (item.scale_max - item.scale_min)
-    if kind is ItemKind.SINGLE_CHOICE:
-        choice = item.choice(str(value))
-        return choice.points if choice is not None else None
-    if kind is ItemKind.MULTIPLE_CHOICE:
-        earned = sum(c.points for c in item.choices if c.key in value)
-        return min(earned, 1.0)
-    if kind is ItemKind.NUMBER:
-        low_ok = item.good_from is None or value >= item.good_from
-        high_ok = item.good_to is None or value <= item.good_to
-        return 1.0 if low_ok and high_ok else 0.0
-    # promise_kept: the ledger's outcome
-    return {"kept": 1.0, "kept_late": item.late_credit, "broken": 0.0}.get(str(value))
+    return _share_of(item)(answer.value)
 
 
 def score_visit(body: QuestionnaireBody, answers: Mapping[str, Answer]) -> VisitScore:
-    items: dict[str, float | None] = {}
+    items: dict[str, float | None] = dict.fromkeys(i.key for i in body.items() if not i.scored)
     sections: dict[str, float | None] = {}
     knocked_out: list[str] = []
     caps: list[float] = []
     earned_total = weight_total = 0.0
-    for section in body.sections:
+    for section_key, section_weight, steps in _plan(body):
         earned = weight = 0.0
-        for item in section.items:
-            share = item_share(item, answers.get(item.key))
-            items[item.key] = share
+        for key, item_weight, share_of, cap in steps:
+            answer = answers.get(key)
+            if answer is None or answer.not_applicable or answer.value is None:
+                items[key] = None
+                continue
+            share = share_of(answer.value)
+            items[key] = share
             if share is None:
                 continue
-            earned += share * item.weight
-            weight += item.weight
-            if item.knockout_cap is not None and share < KNOCKOUT_FAILS_BELOW:
-                knocked_out.append(item.key)
-                caps.append(item.knockout_cap)
+            earned += share * item_weight
+            weight += item_weight
+            if cap is not None and share < KNOCKOUT_FAILS_BELOW:
+                knocked_out.append(key)
+                caps.append(cap)
         score = 100.0 * earned / weight if weight else None
-        sections[section.key] = score
-        if score is not None and section.weight > 0:
-            earned_total += score * section.weight
-            weight_total += section.weight
+        sections[section_key] = score
+        if score is not None and section_weight > 0:
+            earned_total += score * section_weight
+            weight_total += section_weight
     uncapped = earned_total / weight_total if weight_total else None
     total = uncapped
     if total is not None and caps:
