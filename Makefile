@@ -96,7 +96,7 @@ MYPY_TESTS = tests/fakes tests/*.py tests/unit tests/integration
 
 # Back-edges, mutual pairs and imports past a face may only fall. Arrows rise only with a new
 # downward use a change explains (e.g. ADR 38); lower any figure when a change lowers it.
-CORE_IMPORTS_CEILING=arrows=108,back=0,mutual=0,private=0,whole=16
+CORE_IMPORTS_CEILING=arrows=109,back=0,mutual=0,private=0,whole=16
 
 lint: venv
 	$(BIN)/ruff check src tests bench

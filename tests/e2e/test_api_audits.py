@@ -54,6 +54,12 @@ def _set_up(world: ApiWorld) -> tuple[dict[str, str], dict[str, Persona]]:
         },
     )
     assert programme.status_code == 201, programme.text
+    placed = manager.request(
+        "PUT",
+        f"/audits/locations/{world.location_a.id}/position",
+        json={"latitude": 50.4501, "longitude": 30.5234},
+    )
+    assert placed.status_code == 200, placed.text
     ids = {"questionnaire": made.json()["id"], "programme": programme.json()["id"]}
     tokens: dict[str, Persona] = {}
     for name in ("iryna", "halyna"):
@@ -150,6 +156,7 @@ def test_an_evaluator_fills_submits_and_a_manager_validates_and_reads_results(
     validated = manager.post(f"/audits/visits/{mine_id}/validate", json={})
     assert validated.status_code == 200, validated.text
     assert validated.json()["answers"]["greeted"]["value"] is False
+    assert validated.json()["flags"] == []  # checked in about 170 m from the door
 
     results = manager.get("/audits/results", params={"wave": "2026-03", "language": "uk"})
     assert results.status_code == 200, results.text
@@ -187,6 +194,12 @@ def test_a_reviewer_returns_a_visit_with_a_comment_and_cannot_return_it_twice(
     assert [f["code"] for f in returned.json()["flags"]] == ["no_check_in"]
     assert manager.post(f"/audits/visits/{visit_id}/validate", json={}).status_code == 409
     assert iryna.get(f"/audits/visits/{visit_id}").json()["review_comment"] == "Check in"
+    far = {"answers": answers, "check_in": {"latitude": 50.4650, "longitude": 30.5150}}
+    iryna.request("PUT", f"/audits/visits/{visit_id}", json=far)
+    assert iryna.post(f"/audits/visits/{visit_id}/submit").status_code == 200
+    flags = manager.get(f"/audits/visits/{visit_id}").json()["flags"]
+    assert [f["code"] for f in flags] == ["far_from_location"]
+    assert flags[0]["detail"]["allowed"] == "300"
     panel = {p["display_name"]: p for p in manager.get("/audits/evaluators").json()}
     assert panel["Iryna"]["returned"] == 1
     assert panel["Iryna"]["reliability"] == round(1 / 3, 3)

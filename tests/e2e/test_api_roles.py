@@ -344,6 +344,8 @@ TABLE: list[tuple[str, str, dict[str, Any] | None, tuple[int, int, int, int, int
     ("POST", "/audits/visits/{submitted}/return", {"comment": "Add the receipt"},
                                                     (200, 200, 403, 403, 404, 403)),
     ("GET", "/audits/results", None,                (200, 200, 403, 403, 200, 403)),
+    ("PUT", "/audits/locations/{loc_a}/position", {"latitude": 50.46, "longitude": 30.51},
+                                                    (200, 200, 403, 403, 404, 403)),
     ("GET", "/audits/results?format=csv", None,     (200, 200, 403, 403, 200, 403)),
 ]
 # fmt: on

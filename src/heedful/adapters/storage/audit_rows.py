@@ -294,7 +294,7 @@ class SqlAudits:
             )
             .where(
                 customer_locations.c.location_id == location_id,
-                sa.func.lower(identities.c.value).in_(list(contacts)),
+                identities.c.value.in_(list(contacts)),
             )
             .limit(1)
         )

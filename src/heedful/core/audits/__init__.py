@@ -25,6 +25,7 @@ from heedful.core.audits.panel_handlers import (
     list_evaluators,
     list_questionnaires,
     my_assignments,
+    place_location,
     propose_evaluators,
     save_questionnaire,
 )
@@ -108,6 +109,7 @@ __all__ = [
     "list_evaluators",
     "list_questionnaires",
     "my_assignments",
+    "place_location",
     "propose",
     "propose_evaluators",
     "read_answers",

@@ -37,7 +37,7 @@ class AuditRepository(Protocol):
     def evaluators(self) -> list[EvaluatorProfile]: ...
 
     def known_at(self, location_id: str, contacts: Sequence[str]) -> bool:
-        """Whether a customer with one of these e-mails or phones is known at the location."""
+        """Whether a customer with one of these identities (normalised) is known at the location."""
         ...
 
     def audits_at(self, location_id: str) -> list[tuple[str, datetime]]:

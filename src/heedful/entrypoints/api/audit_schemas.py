@@ -150,6 +150,17 @@ class VisitDraftIn(In):
     check_in: CheckInIn | None = None
 
 
+class PositionIn(In):
+    latitude: float = Field(ge=-90, le=90)
+    longitude: float = Field(ge=-180, le=180)
+
+
+class PositionOut(BaseModel):
+    location_id: str
+    latitude: float
+    longitude: float
+
+
 class ReviewIn(In):
     comment: str = Field("", max_length=2000, pattern=NO_NUL)
 

@@ -19,6 +19,8 @@ from heedful.entrypoints.api.audit_schemas import (
     EvaluatorIn,
     EvaluatorOut,
     LinkPromiseIn,
+    PositionIn,
+    PositionOut,
     ProgrammeIn,
     ProgrammeOut,
     ProposalOut,
@@ -296,6 +298,21 @@ def validate(request: Request, ctx: Ctx, assignment_id: AnId, body: ReviewIn) ->
 )
 def send_back(request: Request, ctx: Ctx, assignment_id: AnId, body: ReviewIn) -> Response:
     return _review(request, ctx, assignment_id, body, False)
+
+
+@router.put(
+    "/locations/{location_id}/position",
+    response_model=PositionOut,
+    summary="Where a location's door is: check-ins farther than the programme allows are flagged",
+)
+def place(request: Request, ctx: Ctx, location_id: AnId, body: PositionIn) -> Response:
+    def action(uow: UnitOfWork) -> PositionOut:
+        audits.place_location(uow, ctx.actor, location_id, body.latitude, body.longitude)
+        return PositionOut(
+            location_id=location_id, latitude=body.latitude, longitude=body.longitude
+        )
+
+    return write(request, ctx, body, 200, action)
 
 
 @router.get(
