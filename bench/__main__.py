@@ -32,6 +32,7 @@ BENCHMARKS = (
     "reliability",
     "catalog_import",
     "lookahead",
+    "audit_report",
 )
 
 

@@ -44,7 +44,7 @@ LAYERS: list[set[str]] = [
     {"preferences", "reports", "outreach", "dealings"},
     {"promises", "card"},
     {"sla"},
-    {"conversations", "feedback"},
+    {"conversations", "feedback", "audits"},
     {"playbooks", "privacy", "goodwill"},
     {"engine"},
 ]

@@ -112,6 +112,23 @@ SURVEY = {
     "location_id": "{loc_a}",
 }
 
+AUDIT_FORM = {
+    "titles": {"en": "Boutique visit"},
+    "sections": [
+        {
+            "key": "welcome",
+            "titles": {"en": "Welcome"},
+            "items": [{"key": "greeted", "kind": "yes_no", "titles": {"en": "Greeted?"}}],
+        }
+    ],
+}
+AUDIT_PROGRAMME = {
+    "name": "Boutiques",
+    "questionnaire_id": "{questionnaire}",
+    "rules": [{"location_ids": ["{loc_a}"], "segments": ["vip"]}],
+    "lockout_days": 0,
+}
+
 # fmt: off
 # Placeholders in braces are made on demand for each row: {anna} {phone} {email} {boris}
 # {merge} {preference} {identity} {token} {loc_a} {loc_b}.
@@ -357,6 +374,42 @@ TABLE: list[tuple[str, str, dict[str, Any] | None, tuple[int, int, int, int, int
     ("POST", "/goodwill/spends/{waiting_spend}/decline", None,
                                                     (200, 200, 403, 403, 404, 403)),
     ("GET", "/reports/goodwill", None,              (200, 200, 403, 403, 200, 403)),
+    # ---- service audits: managers set up and review; an evaluator sees her own visits only ----
+    ("GET", "/audits/questionnaires", None,         (200, 200, 403, 403, 200, 403)),
+    ("POST", "/audits/questionnaires", AUDIT_FORM,  (201, 201, 403, 403, 201, 403)),
+    ("GET", "/audits/questionnaires/{questionnaire}", None,
+                                                    (200, 200, 403, 403, 200, 200)),
+    ("POST", "/audits/questionnaires/{questionnaire}/versions", AUDIT_FORM,
+                                                    (201, 201, 403, 403, 201, 403)),
+    ("POST", "/audits/programmes", AUDIT_PROGRAMME, (201, 201, 403, 403, 422, 403)),
+    ("GET", "/audits/programmes/{programme}", None, (200, 200, 403, 403, 404, 403)),
+    ("GET", "/audits/programmes/{programme}/proposals?location_id={loc_a}", None,
+                                                    (200, 200, 403, 403, 404, 403)),
+    ("GET", "/audits/evaluators", None,             (200, 200, 403, 403, 200, 403)),
+    ("POST", "/audits/evaluators",
+     {"staff_id": "{missing}", "display_name": "Iryna", "segments": ["vip"], "languages": ["uk"],
+      "cities": ["Kyiv"]},                          (422, 422, 403, 403, 422, 403)),
+    ("POST", "/audits/assignments",
+     {"programme_id": "{programme}", "evaluator_id": "{missing}", "location_id": "{loc_a}",
+      "wave": "2026-03", "window_start": NOW, "window_end": LATER},
+                                                    (422, 422, 403, 403, 422, 403)),
+    ("POST", "/audits/assignments/{assignment}/promise", {"promise_id": "{promise}"},
+                                                    (200, 200, 403, 403, 404, 403)),
+    ("GET", "/audits/my-assignments", None,         (200, 403, 403, 403, 403, 200)),
+    ("GET", "/audits/visits/{assignment}", None,    (200, 200, 403, 403, 404, 200)),
+    # Answers are the evaluator's alone: the reviewer may not write them.
+    ("PUT", "/audits/visits/{assignment}", {"answers": {"greeted": {"value": True}}},
+                                                    (403, 403, 403, 403, 404, 200)),
+    ("POST", "/audits/visits/{drafted}/submit", None,
+                                                    (403, 403, 403, 403, 404, 200)),
+    ("POST", "/audits/visits/{submitted}/validate", {},
+                                                    (200, 200, 403, 403, 404, 403)),
+    ("POST", "/audits/visits/{submitted}/return", {"comment": "Add the receipt"},
+                                                    (200, 200, 403, 403, 404, 403)),
+    ("GET", "/audits/results", None,                (200, 200, 403, 403, 200, 403)),
+    ("PUT", "/audits/locations/{loc_a}/position", {"latitude": 50.46, "longitude": 30.51},
+                                                    (200, 200, 403, 403, 404, 403)),
+    ("GET", "/audits/results?format=csv", None,     (200, 200, 403, 403, 200, 403)),
 ]
 # fmt: on
 
@@ -557,6 +610,57 @@ class Targets(dict[str, str]):
         [letter] = [letter for letter in failed if event.id in letter.what]
         assert letter.is_dead
         return letter.ref
+
+    def _questionnaire(self) -> str:
+        return self._made("/audits/questionnaires", AUDIT_FORM)
+
+    def _programme(self) -> str:
+        return self._made("/audits/programmes", AUDIT_PROGRAMME)
+
+    def _evaluator_profile(self) -> str:
+        """The evaluator persona on the panel (once: the rows share one database)."""
+        token_id = self.world.evaluator.token_id
+        panel = self.admin.get("/audits/evaluators").json()
+        mine = [p["id"] for p in panel if p["staff_id"] == token_id]
+        if mine:
+            return str(mine[0])
+        profile = {
+            "staff_id": token_id,
+            "display_name": "Mystery shopper 7",
+            "segments": ["vip"],
+            "languages": ["uk"],
+            "cities": ["Kyiv"],
+        }
+        return self._made("/audits/evaluators", profile)
+
+    def _assignment(self) -> str:
+        assignment = {
+            "programme_id": "{programme}",
+            "evaluator_id": "{evaluator_profile}",
+            "location_id": "{loc_a}",
+            "wave": "2026-03",
+            "window_start": NOW,
+            "window_end": LATER,
+            "scenario": "Ask to be told when the sold-out bag is back",
+        }
+        return self._made("/audits/assignments", assignment)
+
+    def _drafted(self) -> str:
+        assignment = self._assignment()
+        evaluator = self.world.api(self.world.evaluator)
+        saved = evaluator.request(
+            "PUT",
+            f"/audits/visits/{assignment}",
+            json={"answers": {"greeted": {"value": True}}, "check_in": {"at": NOW}},
+        )
+        assert saved.status_code == 200, saved.text
+        return assignment
+
+    def _submitted(self) -> str:
+        assignment = self._drafted()
+        submitted = self.world.api(self.world.evaluator).post(f"/audits/visits/{assignment}/submit")
+        assert submitted.status_code == 200, submitted.text
+        return assignment
 
     def _closed_day(self) -> str:
         day = "2026-12-30"

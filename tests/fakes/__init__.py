@@ -33,6 +33,7 @@ from types import TracebackType
 from typing import Any, Self, TypeVar
 
 from fakes._base import FakeIntegrityError
+from fakes.audits import AuditState, FakeAudits
 from fakes.catalog import CatalogState, FakeCatalog, FakeCatalogBulk, FakeCatalogStock
 from fakes.conversations import (
     ConversationState,
@@ -85,6 +86,7 @@ from fakes.staff import (
     FakeStaffRepository,
     FakeTokenRepository,
 )
+from heedful.core.audits import AuditRepository
 from heedful.core.calendar.ports import CalendarDayRepository
 from heedful.core.catalog.bulk import CatalogBulkLoad
 from heedful.core.catalog.model import CatalogItem
@@ -188,6 +190,7 @@ class FakeState:
     dealings: DealingsState = field(default_factory=DealingsState)
     event_types: dict[str, CustomEventType] = field(default_factory=dict)
     goodwill: GoodwillState = field(default_factory=GoodwillState)
+    audits: AuditState = field(default_factory=AuditState)
 
 
 @dataclass
@@ -243,6 +246,7 @@ class FakeUnitOfWork:
         self.event_types: EventTypeRepository = FakeEventTypes(self)
         self.owners: OwnerRepository = FakeOwnerRepository(self)
         self.goodwill: GoodwillRepository = FakeGoodwill(self)
+        self.audits: AuditRepository = FakeAudits(self)
         self.merge_followers: Sequence[MergeFollower] = (SurveyCapAndChurnFollow(self.feedback),)
 
         self.login_throttles: LoginThrottles = FakeLoginThrottles(self)

@@ -9,6 +9,7 @@ import pytest
 
 from heedful.bootstrap import Container
 from heedful.core.access.model import SYSTEM
+from heedful.core.audits import propose_evaluators
 from heedful.core.card import customer_card
 from heedful.core.customers.commands import IdentifyCustomer
 from heedful.core.customers.handlers import list_customers, look_up
@@ -210,3 +211,22 @@ def test_ten_weeks_of_survey_answers_fill_the_dashboards_and_the_closed_loop_boa
     assert len(valued - {""}) == 4
     # The past's invitations went out at the time: nothing stale waits for the relay.
     assert not [m for m in waiting if m.template_key == "survey_invitation"]
+
+
+def test_the_demo_ships_three_audit_questionnaires_and_proposes_marta_for_the_boutique(
+    container: Container, demo: list[DemoLogin]
+) -> None:
+    del demo
+    with container.uow() as uow:
+        forms = uow.audits.questionnaires()
+        [programme] = uow.audits.programmes()
+        [boutique] = [loc for loc in uow.locations.list() if loc.kind is LocationKind.BOUTIQUE]
+    assert sorted(f.title("uk") for f in forms) == [
+        "Візит до бутика класу люкс",
+        "Візит до ресторану",
+        "Заселення в готель",
+    ]
+    proposals = propose_evaluators(
+        container.uow(), container.clock, SYSTEM, programme.id, boutique.id
+    )
+    assert [(p.profile.display_name, p.fits) for p in proposals] == [("Marta Lang", True)]

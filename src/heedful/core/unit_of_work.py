@@ -13,6 +13,7 @@ from heedful.core.shared.ports import UnitOfWorkShape
 # For the type checker only: at run time a Protocol's annotations stay strings, and importing every
 # room here would make a cycle of any room whose handlers take the whole unit of work.
 if TYPE_CHECKING:
+    from heedful.core.audits.ports import AuditRepository
     from heedful.core.calendar.ports import CalendarDayRepository
     from heedful.core.catalog.bulk import CatalogBulkLoad
     from heedful.core.catalog.ports import CatalogRepository, StockRepository
@@ -110,6 +111,7 @@ class UnitOfWork(UnitOfWorkShape, Protocol):
     accounts: AccountRepository
     event_types: EventTypeRepository
     goodwill: GoodwillRepository
+    audits: AuditRepository
     # Rooms above customers that keep a key per customer follow her merges (customers' port).
     merge_followers: Sequence[MergeFollower]
 

@@ -56,6 +56,8 @@ class SqlLocations:
             subdivision=r["subdivision"],
             code=r["code"],
             address=r["address"],
+            latitude=r["latitude"],
+            longitude=r["longitude"],
         )
 
     def add(self, location: Location) -> None:
@@ -72,6 +74,8 @@ class SqlLocations:
                 subdivision=location.subdivision,
                 code=location.code,
                 address=location.address,
+                latitude=location.latitude,
+                longitude=location.longitude,
             )
         )
 
@@ -92,6 +96,8 @@ class SqlLocations:
                 time_zone=location.time_zone,
                 opening_hours=location.opening_hours or None,
                 subdivision=location.subdivision,
+                latitude=location.latitude,
+                longitude=location.longitude,
             )
         )
 

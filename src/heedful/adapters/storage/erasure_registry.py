@@ -114,7 +114,62 @@ CLEARED_ON_ERASURE: dict[str, dict[str, str]] = {
     },
 }
 
+# Service audits (ADR 0039): evaluators are staff, and a visit names no customer; a scenario's
+# promise is named by its id, and the promise itself is erased with its customer.
+_AUDIT = "an audit's set-up or an evaluator's own words about the service, never a customer's"
+_EVALUATOR = "an evaluator's own profile: personal data of staff, never a customer's"
+
 PII_FREE: dict[str, dict[str, str]] = {
+    "audit_questionnaires": {"id": _IDS, "source": _AUDIT, "created_by": _STAFF},
+    "audit_programmes": {
+        "id": _IDS,
+        "name": _AUDIT,
+        "questionnaire_id": _IDS,
+        "rules": _AUDIT,
+        "created_by": _STAFF,
+    },
+    "audit_evaluators": {
+        "id": _IDS,
+        "staff_id": _IDS,
+        **dict.fromkeys(
+            (
+                "display_name",
+                "segments",
+                "languages",
+                "cities",
+                "age_band",
+                "gender",
+                "contacts",
+                "works_at",
+            ),
+            _EVALUATOR,
+        ),
+    },
+    "audit_assignments": {
+        **dict.fromkeys(
+            ("id", "programme_id", "evaluator_id", "location_id", "questionnaire_id", "promise_id"),
+            _IDS,
+        ),
+        "wave": _AUDIT,
+        "scenario": _AUDIT,
+        "created_by": _STAFF,
+    },
+    "audit_visits": {
+        **dict.fromkeys(("assignment_id", "evaluator_id", "location_id", "questionnaire_id"), _IDS),
+        "wave": _AUDIT,
+        "state": _CODE,
+        "answers": _AUDIT,
+        "attachments": "attachment ids and content hashes",
+        "reviewed_by": _STAFF,
+        "review_comment": _STAFF,
+        "flags": _AUDIT,
+    },
+    "audit_attachments": {
+        "assignment_id": _IDS,
+        "attachment_id": _IDS,
+        "sha256": "a content hash",
+        "kind": _CODE,
+    },
     "api_tokens": dict.fromkeys(
         ("id", "name", "token_hash", "prefix", "role", "location_ids", "created_by"), _STAFF
     ),

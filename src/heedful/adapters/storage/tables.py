@@ -70,6 +70,9 @@ locations = sa.Table(
     sa.Column("subdivision", sa.String(10), nullable=False, server_default=""),
     sa.Column("code", sa.String(40), nullable=True, unique=True),
     sa.Column("address", sa.String(300), nullable=False, server_default=""),
+    # Where the door is (ADR 0039): the audit check-in distance is measured from here.
+    sa.Column("latitude", sa.Float, nullable=True),
+    sa.Column("longitude", sa.Float, nullable=True),
 )
 
 staff = sa.Table(

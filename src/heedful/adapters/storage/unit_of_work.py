@@ -17,6 +17,7 @@ from heedful.adapters.storage.admin_rows import (
     SqlStaff,
     SqlTokens,
 )
+from heedful.adapters.storage.audit_rows import SqlAudits
 from heedful.adapters.storage.canned_reply_rows import SqlCannedReplies
 from heedful.adapters.storage.catalog_bulk import SqlCatalogBulk
 from heedful.adapters.storage.catalog_rows import SqlCatalog, SqlCatalogStock
@@ -48,6 +49,7 @@ from heedful.adapters.storage.security_rows import SqlLoginThrottles, SqlSecurit
 from heedful.adapters.storage.setup_rows import SqlContactSettings, SqlOwnTemplates
 from heedful.adapters.storage.sla_rows import SqlCalendarDays, SqlSlaClocks, SqlSlaPolicies
 from heedful.adapters.storage.task_rows import SqlTasks, SqlTimers
+from heedful.core.audits import AuditRepository
 from heedful.core.calendar import ports as calendar_ports
 from heedful.core.catalog import ports as catalog_ports
 from heedful.core.catalog.bulk import CatalogBulkLoad
@@ -124,6 +126,7 @@ class SqlUnitOfWork:
     orders: dealing_ports.OrderRepository
     accounts: dealing_ports.AccountRepository
     goodwill: GoodwillRepository
+    audits: AuditRepository
     merge_followers: Sequence[customer_ports.MergeFollower]
 
     login_throttles: staff_ports.LoginThrottles
@@ -197,6 +200,7 @@ class SqlUnitOfWork:
         self.accounts = SqlAccounts(conn)
         self.event_types = SqlEventTypes(conn)
         self.goodwill = SqlGoodwill(conn)
+        self.audits = SqlAudits(conn)
         self.merge_followers = (SurveyCapAndChurnFollow(self.feedback),)
 
         self.login_throttles = SqlLoginThrottles(conn)

@@ -40,6 +40,9 @@ class Permission(StrEnum):
     GIVE_GOODWILL = "give_goodwill"  # a dessert on the house, from one's own allowance
     APPROVE_GOODWILL = "approve_goodwill"  # a spend above the threshold waits for a manager
     MANAGE_GOODWILL = "manage_goodwill"  # set who may give what, where, per week or month
+    # Service audits (ADR 0039): managers run programmes and review visits; evaluators fill theirs.
+    MANAGE_AUDITS = "manage_audits"
+    DO_AUDITS = "do_audits"
 
 
 _GRANTS: dict[Role, frozenset[Permission]] = {
@@ -61,6 +64,7 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.GIVE_GOODWILL,
             Permission.APPROVE_GOODWILL,
             Permission.MANAGE_GOODWILL,
+            Permission.MANAGE_AUDITS,
         }
     ),
     Role.AGENT: frozenset(
@@ -72,7 +76,7 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.GIVE_GOODWILL,
         }
     ),
-    Role.EVALUATOR: frozenset(),
+    Role.EVALUATOR: frozenset({Permission.DO_AUDITS}),
 }
 
 

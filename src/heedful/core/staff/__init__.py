@@ -9,7 +9,7 @@ from heedful.core.staff.owners import (
     remove_owner,
     set_owner,
 )
-from heedful.core.staff.ports import LocationRepository
+from heedful.core.staff.ports import LocationRepository, StaffRepository, TokenRepository
 
 __all__ = [
     "Location",
@@ -17,6 +17,8 @@ __all__ = [
     "Owner",
     "OwnerRepository",
     "StaffMember",
+    "StaffRepository",
+    "TokenRepository",
     "assign_owner",
     "owners_of",
     "remove_owner",

@@ -33,6 +33,9 @@ class Location:
     # The business's own short name for it ("lypky"), which its systems put in events.
     code: str | None = None
     address: str = ""  # street and number, as the business writes it
+    # Where the door is, for the audit check-in distance (ADR 0039); unknown until someone says.
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 @dataclass

@@ -19,6 +19,7 @@ from heedful.entrypoints.api import (
     records,
     responsiveness,
 )
+from heedful.entrypoints.api import audits as audits_api
 from heedful.entrypoints.api import catalog as catalog_api
 from heedful.entrypoints.api import chat as chat_api
 from heedful.entrypoints.api import conversations as conversations_api
@@ -78,6 +79,7 @@ def install_api(app: FastAPI, container: Container) -> None:
     api.include_router(dealings_api.router)
     api.include_router(owners_api.router)
     api.include_router(goodwill_api.router)
+    api.include_router(audits_api.router)
 
     api.include_router(staff_api.router)
     app.include_router(api)

@@ -12,7 +12,9 @@ from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response
 
 from heedful.core.access.model import Permission
+from heedful.core.audits import my_assignments
 from heedful.core.shared.errors import Forbidden
+from heedful.core.staff.queries import all_locations
 from heedful.entrypoints.console.context import Console, ConsoleRoute, Staff
 from heedful.entrypoints.console.labels import N_
 from heedful.entrypoints.console.menu import TODAY, home_of
@@ -32,9 +34,29 @@ def _in_a_team(console: Console) -> bool:
 def home(console: Staff) -> Response:
     target = home_of(console.actor, in_a_team=_in_a_team(console))
     if target is None:
-        # Evaluators (mystery shoppers) have no pages yet: a page that says so, never a 403.
-        return console.render("home/evaluator.html")
+        # Evaluators (mystery shoppers): their own assignments only, never a customer (ADR 39).
+        return _evaluator_home(console)
     return RedirectResponse(target, status_code=303)
+
+
+VISIT_STATES = {
+    "draft": N_("Draft"),
+    "submitted": N_("Submitted"),
+    "validated": N_("Validated"),
+    "returned": N_("Returned to you"),
+}
+
+
+def _evaluator_home(console: Console) -> Response:
+    mine = []
+    if console.actor.may(Permission.DO_AUDITS):
+        mine = my_assignments(console.container.uow(), console.actor)
+    return console.render(
+        "home/evaluator.html",
+        assignments=mine,
+        locations=all_locations(console.container.uow()),
+        visit_states=VISIT_STATES,
+    )
 
 
 @router.get(TODAY)

@@ -41,6 +41,7 @@ from heedful.core.staff.handlers import (
 )
 from heedful.core.unit_of_work import UnitOfWork
 
+from .audits import play_audits
 from .conversations import play_conversations
 from .crowd import plan_crowd
 from .data import HISTORY_SPAN, LOCATION_CODES, LOCATIONS, STAFF
@@ -119,6 +120,7 @@ def load_demo(
         for source in DEMO_PLAYBOOKS:
             playbook = create_playbook(source, uow, clock, SYSTEM)
             set_enabled(playbook.id, True, uow, clock, SYSTEM)
+        play_audits(uow, clock, locations)
         uow.commit()
     return demo_logins()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 from heedful.adapters.storage import (
+    audit_tables,  # noqa: F401 - registers its tables
     canned_reply_tables,  # noqa: F401 - registers its tables
     catalog_tables,  # noqa: F401 - registers its tables
     conversation_tables,  # noqa: F401 - registers its tables

@@ -1,0 +1,127 @@
+"""Service audits: questionnaires, the evaluator panel, assignments, visits, scores (ADR 0039)."""
+
+from heedful.core.audits.answers import Answer, read_answers
+from heedful.core.audits.checks import haversine_m
+from heedful.core.audits.ledger import ledger_answer
+from heedful.core.audits.panel import (
+    AuditRule,
+    Candidate,
+    EvaluatorProfile,
+    Programme,
+    Proposal,
+    Unfit,
+    propose,
+)
+from heedful.core.audits.panel_handlers import (
+    NewAssignment,
+    NewEvaluator,
+    NewProgramme,
+    assign_visit,
+    create_programme,
+    enrol_evaluator,
+    find_programme,
+    find_questionnaire,
+    link_promise,
+    list_evaluators,
+    list_questionnaires,
+    my_assignments,
+    place_location,
+    propose_evaluators,
+    save_questionnaire,
+)
+from heedful.core.audits.ports import AuditRepository, AuditWork
+from heedful.core.audits.questionnaire import (
+    Choice,
+    Item,
+    ItemKind,
+    Questionnaire,
+    QuestionnaireBody,
+    Section,
+)
+from heedful.core.audits.reading import read_questionnaire
+from heedful.core.audits.results import (
+    LocationResult,
+    Recommendation,
+    ScoredVisit,
+    WaveReport,
+    score_all,
+    wave_report,
+)
+from heedful.core.audits.results_csv import results_csv
+from heedful.core.audits.scoring import VisitScore, item_share, score_visit
+from heedful.core.audits.visit_handlers import (
+    VisitView,
+    review_visit,
+    save_draft,
+    show_visit,
+    submit_visit,
+    wave_results,
+)
+from heedful.core.audits.visits import (
+    Assignment,
+    Attachment,
+    CheckIn,
+    Flag,
+    Visit,
+    VisitState,
+)
+
+__all__ = [
+    "Answer",
+    "Assignment",
+    "Attachment",
+    "AuditRepository",
+    "AuditRule",
+    "AuditWork",
+    "Candidate",
+    "CheckIn",
+    "Choice",
+    "EvaluatorProfile",
+    "Flag",
+    "Item",
+    "ItemKind",
+    "LocationResult",
+    "NewAssignment",
+    "NewEvaluator",
+    "NewProgramme",
+    "Programme",
+    "Proposal",
+    "Questionnaire",
+    "QuestionnaireBody",
+    "Recommendation",
+    "ScoredVisit",
+    "Section",
+    "Unfit",
+    "Visit",
+    "VisitScore",
+    "VisitState",
+    "VisitView",
+    "WaveReport",
+    "assign_visit",
+    "create_programme",
+    "enrol_evaluator",
+    "find_programme",
+    "find_questionnaire",
+    "haversine_m",
+    "item_share",
+    "ledger_answer",
+    "link_promise",
+    "list_evaluators",
+    "list_questionnaires",
+    "my_assignments",
+    "place_location",
+    "propose",
+    "propose_evaluators",
+    "read_answers",
+    "read_questionnaire",
+    "results_csv",
+    "review_visit",
+    "save_draft",
+    "save_questionnaire",
+    "score_all",
+    "score_visit",
+    "show_visit",
+    "submit_visit",
+    "wave_report",
+    "wave_results",
+]
