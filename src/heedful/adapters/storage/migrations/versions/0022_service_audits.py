@@ -133,6 +133,14 @@ def downgrade() -> None:
     op.drop_table("audit_evaluators")
     op.drop_table("audit_programmes")
     op.drop_table("audit_questionnaires")
-    with op.batch_alter_table("locations") as batch:
-        batch.drop_column("longitude")
-        batch.drop_column("latitude")
+    _drop_location_columns("longitude", "latitude")
+
+
+def _drop_location_columns(*names: str) -> None:
+    """Plain ALTER TABLE ... DROP COLUMN, on SQLite too (3.35+): a batch copy of ``locations``
+    would drop the table every customer, promise and booking points to, which SQLite refuses."""
+    for name in names:
+        if op.get_bind().dialect.name == "sqlite":
+            op.execute(f"ALTER TABLE locations DROP COLUMN {name}")
+        else:
+            op.drop_column("locations", name)

@@ -68,5 +68,14 @@ def downgrade() -> None:
     op.drop_table("message_templates")
     op.drop_table("customer_contact_rules")
     op.drop_table("contact_rules")
-    with op.batch_alter_table("locations") as batch:
-        batch.drop_column("address")
+    _drop_location_columns("address")
+
+
+def _drop_location_columns(*names: str) -> None:
+    """Plain ALTER TABLE ... DROP COLUMN, on SQLite too (3.35+): a batch copy of ``locations``
+    would drop the table every customer, promise and booking points to, which SQLite refuses."""
+    for name in names:
+        if op.get_bind().dialect.name == "sqlite":
+            op.execute(f"ALTER TABLE locations DROP COLUMN {name}")
+        else:
+            op.drop_column("locations", name)
