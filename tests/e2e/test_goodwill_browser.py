@@ -52,7 +52,7 @@ async def test_a_spend_above_the_threshold_waits_for_the_manager_and_the_card_sh
     await page.goto(f"{live_server}/customers/{guest.id}")
     section = page.locator("#goodwill")
     await expect(section).to_contain_text("Nothing given yet.")
-    await section.get_by_label("What").select_option(
+    await section.get_by_label("What to give").select_option(
         label="A dessert on the house — 5 left per month"
     )
     await section.get_by_label("How much or how many").fill("3")
