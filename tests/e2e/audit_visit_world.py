@@ -18,6 +18,7 @@ from heedful.core.audits import (
     enrol_evaluator,
     save_questionnaire,
 )
+from heedful.core.staff.model import Location
 
 FORM = {
     "titles": {"en": "Boutique visit", "uk": "Візит до бутика"},
@@ -93,6 +94,7 @@ class AuditVisits:
     hers: str  # Halyna's assignment
     guest_name: str
     guest_phone: str
+    boutique: Location
 
 
 def audit_visits(world: World, language: str = "uk") -> AuditVisits:
@@ -135,4 +137,4 @@ def audit_visits(world: World, language: str = "uk") -> AuditVisits:
                 scenario,
             ),
         ).id
-    return AuditVisits(ids["iryna"], ids["halyna"], guest.full_name, "+380671234567")
+    return AuditVisits(ids["iryna"], ids["halyna"], guest.full_name, "+380671234567", boutique)

@@ -16,8 +16,14 @@ from console_world import World, log_in
 from fastapi.testclient import TestClient
 
 from heedful.bootstrap import Container
-from heedful.core.access.model import SYSTEM
-from heedful.core.audits import VisitState, review_visit, show_visit
+from heedful.core.access.model import SYSTEM, Role
+from heedful.core.audits import (
+    VisitState,
+    review_visit,
+    save_draft,
+    show_visit,
+    submit_visit,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -131,6 +137,7 @@ def test_submitting_with_an_item_unanswered_keeps_the_draft_and_names_the_item(
     page = console_client.post(f"/audits/{visits.mine}", data=answers)
     assert page.status_code == 422
     assert 'class="audit-item has-error" id="item-warmth"' in page.text
+    assert "Дайте відповідь на кожен пункт" in page.text
     view = show_visit(world.container.uow(), SYSTEM, visits.mine)
     assert view.visit.state is VisitState.DRAFT
     assert view.visit.answers["greeted"].value is True  # the draft was kept
@@ -145,6 +152,7 @@ def test_a_file_that_is_not_an_image_is_refused(console_client: TestClient, worl
         files=[("file:shelf", ("shelf.png", b"<html>not a photo</html>", "image/png"))],
     )
     assert page.status_code == 422
+    assert "Файл не є зображенням JPEG, PNG, WebP або HEIC." in page.text
     view = show_visit(world.container.uow(), SYSTEM, visits.mine)
     assert view.visit.attachments == ()
 
@@ -159,3 +167,42 @@ def test_another_evaluators_assignment_is_not_found(
     assert posted.status_code == 404
     assert console_client.get(f"/audits/{visits.hers}/photos/x").status_code == 404
     assert console_client.get("/audits/nothing-here").status_code == 404
+
+
+def test_a_manager_reads_the_waves_league_table_and_advice_and_prints_it(
+    console_client: TestClient, world: World
+) -> None:
+    visits = audit_visits(world)
+    uow, clock = world.container.uow, world.container.clock
+    with uow() as unit:
+        iryna = unit.staff.get_by_login("iryna")
+    assert iryna is not None
+    answers = {
+        "greeted": {"value": False},
+        "warmth": {"value": 3},
+        "offer": {"value": "water"},
+        "asked": {"not_applicable": True},
+        "wait": {"value": 2},
+    }
+    save_draft(uow(), clock, iryna.as_actor(), visits.mine, answers)
+    submit_visit(uow(), clock, iryna.as_actor(), visits.mine)
+    review_visit(uow(), clock, SYSTEM, visits.mine, validated=True, comment="")
+    world.staff("olena", "Olena Koval", Role.MANAGER, language="uk", at=[visits.boutique])
+
+    log_in(console_client, "iryna")
+    assert console_client.get("/console/audits/results").status_code == 403
+
+    log_in(console_client, "olena")
+    page = console_client.get("/console/audits/results?wave=2026-12")
+    assert page.status_code == 200
+    assert "Рейтинг" in page.text
+    assert "Atelier Lypky" in page.text
+    assert "Привітали?" in page.text  # the weakest item, in her language
+    assert visits.guest_name not in page.text
+    assert 'href="/console/audits/results"' in page.text  # in her menu
+    printable = console_client.get("/console/audits/results/print?wave=2026-12")
+    assert printable.status_code == 200
+    assert "Atelier Lypky" in printable.text
+    assert 'class="menu"' not in printable.text
+    empty = console_client.get("/console/audits/results?wave=2025-01")
+    assert "У цій хвилі ще немає підтверджених візитів." in empty.text

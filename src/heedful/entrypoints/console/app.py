@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from heedful.bootstrap import Container
 from heedful.entrypoints.console import (
     admin,
+    audit_results,
     audit_visits,
     auth,
     bookings,
@@ -75,3 +76,4 @@ def install_console(app: FastAPI, container: Container) -> None:
         app.include_router(setup_pages.router)
     app.include_router(goodwill.router)
     app.include_router(audit_visits.router)
+    app.include_router(audit_results.router)
