@@ -208,4 +208,5 @@ def photo(console: Staff, assignment_id: str, photo_id: str) -> Response:
     if kept is None:
         raise NotFound(f"no photo {photo_id}")
     path, media_type = kept
-    return FileResponse(path, media_type=media_type, headers={"Cache-Control": "private"})
+    # The console's own headers follow (no-store): a shared phone keeps no copy of the photo.
+    return FileResponse(path, media_type=media_type)
