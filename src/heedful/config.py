@@ -102,6 +102,11 @@ class Settings(BaseSettings):
         description="where generated development secrets are kept; empty: beside the SQLite "
         "file, or the current directory",
     )
+    audit_photos_dir: str = Field(
+        "",
+        description="where audit visits' photos and receipts are kept (ADR 0045); empty: "
+        "audit-photos in the data directory",
+    )
     login_delay_after_failures: int = Field(
         3, ge=1, description="failed logins of one account before each try waits"
     )

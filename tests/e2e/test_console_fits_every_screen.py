@@ -161,7 +161,15 @@ async def test_every_console_page_fits_the_phone_and_the_desk_for_every_role_and
                 problems += await _check_page(page, live_server + home, screen, where)
                 walked += 1
                 if member.role is Role.EVALUATOR:
-                    continue  # no menu yet: their audits are to come
+                    # No menu: her home lists her visits, each a page of its own.
+                    links = page.locator("a.open-visit")
+                    visits = [
+                        await links.nth(n).get_attribute("href") for n in range(await links.count())
+                    ]
+                    for href in visits:
+                        problems += await _check_page(page, f"{live_server}{href}", screen, where)
+                        walked += 1
+                    continue
                 problems += await _check_menu(page, menu, screen, language, where)
                 found, count = await _walk(page, live_server, menu, screen, where)
                 problems += found

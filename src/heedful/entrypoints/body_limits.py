@@ -65,6 +65,11 @@ LIMITS: tuple[BodyLimit, ...] = (
     BodyLimit("/s/", 64 * KiB, "a survey answer: a score and a comment, anonymous"),
     BodyLimit("/u/", 16 * KiB, "an unsubscribe form, anonymous"),
     BodyLimit("/api/", 256 * KiB, "every other API write: one record as JSON"),
+    BodyLimit(
+        "/audits/",
+        25 * MiB,
+        "an evaluator's visit form with its photos: three of at most 8 MB each (ADR 0045)",
+    ),
     BodyLimit("/", 1 * MiB, "console forms: a survey or playbook with all its parts"),
 )
 _DEFAULT = LIMITS[-1]

@@ -10,6 +10,8 @@ from fastapi.staticfiles import StaticFiles
 from heedful.bootstrap import Container
 from heedful.entrypoints.console import (
     admin,
+    audit_results,
+    audit_visits,
     auth,
     bookings,
     canned_replies,
@@ -73,3 +75,5 @@ def install_console(app: FastAPI, container: Container) -> None:
     ):
         app.include_router(setup_pages.router)
     app.include_router(goodwill.router)
+    app.include_router(audit_visits.router)
+    app.include_router(audit_results.router)

@@ -86,6 +86,7 @@ MENU: tuple[Group, ...] = (
             Entry(N_("Surveys"), "/console/surveys", P.VIEW_CUSTOMERS),
             Entry(N_("Recoveries"), "/console/recoveries", P.VIEW_CUSTOMERS),
             Entry(N_("Churn risk"), "/console/churn", P.VIEW_CUSTOMERS),
+            Entry(N_("Service audits"), "/console/audits/results", P.MANAGE_AUDITS),
         ),
     ),
     Group(

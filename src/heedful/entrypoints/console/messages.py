@@ -227,6 +227,18 @@ _KNOWN: tuple[tuple[re.Pattern[str], str], ...] = tuple(
                 " an upgrade."
             ),
         ),
+        # An evaluator's visit (audit_visits.py, the audits room, the photo store).
+        (
+            r"^answer every item, or mark it not applicable$",
+            N_("Answer every item, or mark it not applicable."),
+        ),
+        (r"^must be a number$", N_("Enter a number.")),
+        (r"^the file is empty$", N_("The file is empty.")),
+        (r"^the file is larger than 8 MB$", N_("The file is larger than 8 MB.")),
+        (
+            r"^the file is not a JPEG, PNG, WebP or HEIC image$",
+            N_("The file is not a JPEG, PNG, WebP or HEIC image."),
+        ),
     )
 )
 

@@ -1,0 +1,77 @@
+"""An evaluator on a 390x844 phone, in Ukrainian, checks in, fills her visit, adds a photo, submits.
+
+Debian Chromium with the phone's position granted: the check-in records it, the photo goes through
+the file input, the page never scrolls sideways, and the submitted visit holds the photo's hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from audit_visit_world import PNG, audit_visits
+from console_world import World
+from playwright.async_api import FilePayload, ViewportSize, expect
+from pytest_playwright_asyncio import CreateContextCallback
+from test_receptionist_story import log_in
+
+from heedful.bootstrap import Container
+from heedful.core.access.model import SYSTEM
+from heedful.core.audits import VisitState, show_visit
+
+UKRAINIAN = {"login": "Логін", "password": "Пароль", "submit": "Увійти"}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+WIDTH = "document.documentElement.scrollWidth"
+SHELF: FilePayload = {"name": "shelf.png", "mimeType": "image/png", "buffer": PNG}
+
+
+@pytest.mark.browser
+async def test_an_evaluator_fills_and_submits_her_visit_with_a_photo_on_a_phone_in_ukrainian(
+    live_server: str,
+    world: World,
+    container: Container,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    new_context: CreateContextCallback,
+) -> None:
+    settings = container.settings.model_copy(update={"audit_photos_dir": str(tmp_path)})
+    monkeypatch.setattr(container, "settings", settings)
+    visits = audit_visits(world)
+    phone = await new_context(
+        locale="uk-UA",
+        viewport=PHONE,
+        is_mobile=True,
+        has_touch=True,
+        permissions=["geolocation"],
+        geolocation={"latitude": 50.4501, "longitude": 30.5234},
+    )
+    page = await log_in(phone, live_server, "iryna", labels=UKRAINIAN)
+    await page.get_by_role("link", name="Atelier Lypky").click()
+    await expect(page.get_by_role("heading", name="Зустріч")).to_be_visible()
+    assert await page.evaluate(WIDTH) <= PHONE["width"]
+
+    await page.get_by_role("button", name="Відмітитися").click()
+    await expect(page.locator("#checked-in")).to_contain_text("місце записано")
+
+    await page.locator("#item-greeted").get_by_text("Так", exact=True).click()
+    await page.locator("#item-warmth").get_by_text("5", exact=True).click()
+    await page.get_by_text("Воду", exact=True).click()
+    await page.locator("#item-asked").get_by_text("Не застосовується").click()
+    await page.locator("#wait-number").fill("2")
+    await page.locator("#notes-text").fill("Усе чудово")
+    await page.locator("#shelf-file").set_input_files(files=[SHELF])
+    assert await page.evaluate(WIDTH) <= PHONE["width"]
+    await page.get_by_role("button", name="Надіслати візит").click()
+
+    await expect(page.locator("#visit-state")).to_have_text("Надіслано")
+    await expect(page.locator("img.audit-photo")).to_be_visible()
+    assert await page.evaluate(WIDTH) <= PHONE["width"]
+    assert await page.evaluate("localStorage.length") == 0
+
+    view = show_visit(container.uow(), SYSTEM, visits.mine)
+    assert view.visit.state is VisitState.SUBMITTED
+    assert [a.sha256 for a in view.visit.attachments] == [hashlib.sha256(PNG).hexdigest()]
+    assert view.visit.check_in is not None
+    assert view.visit.check_in.latitude == pytest.approx(50.4501)
+    assert view.visit.answers["asked"].not_applicable
