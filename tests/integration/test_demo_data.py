@@ -153,11 +153,12 @@ def test_tomorrows_arrival_the_banks_charges_and_a_late_parcel_are_already_acted
     with container.uow() as uow:
         [room] = [t for t in uow.tasks.list_for_customer(viktor.id, 50) if "512" in t.title]
         [call] = [t for t in uow.tasks.list_for_customer(andriy.id, 50) if "UAH" in t.title]
+        assert call.title.startswith("Зателефонувати Андрій Мельничук: списання 1200 UAH о ")
         manager = uow.staff.get(call.assignee_id or "")
         told = [m.template_key for m in uow.outbox.list_for_customer(bohdana.id, 10)]
         late = [m.template_key for m in uow.outbox.list_for_customer(viktoriia.id, 10)]
         assert not [t for t in uow.tasks.list_for_customer(bohdana.id, 50) if "UAH" in t.title]
-    assert room.title.startswith("Room 512 for Виктор Соколов (")
+    assert room.title.startswith("Номер 512 для Виктор Соколов (")
     assert room.title.endswith("без: Газированная вода; Высокий этаж")
     now = container.clock.now()
     assert room.due_at is not None

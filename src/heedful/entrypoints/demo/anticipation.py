@@ -20,7 +20,12 @@ from heedful.core.access.model import SYSTEM
 from heedful.core.engine.reactions import process_events
 from heedful.core.events.handlers import accept_events
 from heedful.core.playbooks.handlers import create_playbook, set_enabled
-from heedful.core.playbooks.look_ahead_demo import LOOK_AHEAD_PLAYBOOKS
+from heedful.core.playbooks.look_ahead_demo import (
+    CALL_BEFORE_THE_CHARGE,
+    CARD_EXPIRES_BEFORE_CHARGE,
+    PREPARE_ROOMS_FOR_TOMORROW,
+    TELL_LATE_DELIVERIES_FIRST,
+)
 
 from .data import BANK, BOUTIQUE, HOTEL, LOCATION_CODES, LOCATIONS
 from .stories import BANK_REGULAR
@@ -42,11 +47,33 @@ def _local(now: datetime, key: str, days: int, at: time) -> datetime:
     return datetime.combine(day, at, tzinfo=zone)
 
 
+def _in_staff_words() -> list[dict[str, Any]]:
+    """The seed's playbooks with the task words the demo's staff read: Russian at the hotel
+    ("Номер … для …" reads the same in Ukrainian), Ukrainian at the bank. A business writes
+    its own titles; the rules are the seed's, unchanged."""
+    [room] = PREPARE_ROOMS_FOR_TOMORROW["actions"]
+    [vip] = CALL_BEFORE_THE_CHARGE["branches"]
+    [call] = vip["actions"]
+    call = {
+        **call,
+        "title": "Зателефонувати {{customer.name}}: списання {{data.charge}} {{data.currency}} "
+        "о {{data.charge_at}}, бракує {{data.shortfall}}",
+        "note": "Запропонувати підняти ліміт як виняток",
+    }
+    title = "Номер {{data.room}} для {{customer.name}} ({{data.starts_at}}): {{data.wishes}}"
+    return [
+        {**PREPARE_ROOMS_FOR_TOMORROW, "actions": [{**room, "title": title}]},
+        {**CALL_BEFORE_THE_CHARGE, "branches": [{**vip, "actions": [call]}]},
+        TELL_LATE_DELIVERIES_FIRST,
+        CARD_EXPIRES_BEFORE_CHARGE,
+    ]
+
+
 def play_anticipation(container: Container) -> int:
     """Install the look-ahead playbooks and send tomorrow's state; return the events handled."""
     clock = container.clock
     now = clock.now()
-    for source in LOOK_AHEAD_PLAYBOOKS:
+    for source in _in_staff_words():
         playbook = create_playbook(source, container.uow(), clock, SYSTEM)
         set_enabled(playbook.id, True, container.uow(), clock, SYSTEM)
     accepted = accept_events(container.uow(), clock, _events(now)).accepted
