@@ -33,6 +33,8 @@ PAGES = [
     "/console/promises/report?format=csv",
     "/console/responsiveness",
     "/console/responsiveness?format=csv",
+    "/console/goodwill/report",
+    "/console/goodwill/report?format=csv",
     "/console/experience",
     "/console/experience?format=csv",
 ]

@@ -27,6 +27,7 @@ from heedful.entrypoints.demo.names import Registry
 from heedful.entrypoints.demo.plan import Receipts, Timeline
 from heedful.entrypoints.demo.stories import (
     AS_USUAL_REGULAR,
+    BANK_REGULAR,
     BANK_VIP,
     DUPLICATE_AT_BOUTIQUE,
     DUPLICATE_AT_RESTAURANT,
@@ -141,6 +142,33 @@ def test_the_seed_stories_are_on_the_customer_cards(
     assert any(
         "відмов" in p.subject and "ліміт" in p.subject for p in vip.preferences[Polarity.LIKE]
     )
+
+
+def test_tomorrows_arrival_the_banks_charges_and_a_late_parcel_are_already_acted_on(
+    container: Container, demo: list[DemoLogin]
+) -> None:
+    viktor = _find(container, SPARKLING_WATER_GUEST)
+    andriy, bohdana = _find(container, BANK_VIP), _find(container, BANK_REGULAR)
+    viktoriia = _find(container, HANDBAG_CLIENT)
+    with container.uow() as uow:
+        [room] = [t for t in uow.tasks.list_for_customer(viktor.id, 50) if "512" in t.title]
+        [call] = [t for t in uow.tasks.list_for_customer(andriy.id, 50) if "UAH" in t.title]
+        assert call.title.startswith("Зателефонувати Андрій Мельничук: списання 1200 UAH о ")
+        manager = uow.staff.get(call.assignee_id or "")
+        told = [m.template_key for m in uow.outbox.list_for_customer(bohdana.id, 10)]
+        late = [m.template_key for m in uow.outbox.list_for_customer(viktoriia.id, 10)]
+        assert not [t for t in uow.tasks.list_for_customer(bohdana.id, 50) if "UAH" in t.title]
+    assert room.title.startswith("Номер 512 для Виктор Соколов (")
+    assert room.title.endswith("без: Газированная вода; Высокий этаж")
+    now = container.clock.now()
+    assert room.due_at is not None
+    assert room.due_at > now
+    assert manager is not None
+    assert manager.login == "yurii.bondar"
+    assert call.due_at is not None
+    assert call.due_at > now  # before the charge
+    assert told == ["charge_will_fail"]
+    assert "delivery_late" in late
 
 
 def test_one_person_held_as_two_records_merges_when_identified_together(

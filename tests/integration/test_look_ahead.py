@@ -206,7 +206,7 @@ def test_the_vip_owner_calls_and_the_regular_client_is_told_before_the_charge(
     assert call.kind is TaskKind.CALL_CUSTOMER
     assert call.assignee_id == world.assistant.id  # her owner
     assert call.title == (
-        "Call Anna Kovalenko: the charge of 1200.0 UAH at 2026-03-03 07:00 is 400.0 short"
+        "Call Anna Kovalenko: the charge of 1200 UAH at 2026-03-03 07:00 is 400 short"
     )
     assert call.note == "Offer to raise the limit, as an exception"
     assert (call.goodwill_amount, call.due_at) == (Decimal("5000.00"), TOMORROW_07_KYIV)

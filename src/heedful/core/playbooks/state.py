@@ -167,6 +167,11 @@ def order_object(order: Order, zone: ZoneInfo) -> StateObject:
     )
 
 
+def _major(amount_minor: int) -> int | float:
+    # Quoted in titles staff read: "1200 UAH", never "1200.0 UAH"; kopecks only when there are some.
+    return amount_minor // 100 if amount_minor % 100 == 0 else amount_minor / 100
+
+
 def account_object(account: Account, zone: ZoneInfo) -> StateObject:
     assert account.next_charge_at is not None
     charge = account.next_charge_minor or 0
@@ -177,11 +182,11 @@ def account_object(account: Account, zone: ZoneInfo) -> StateObject:
         "reference": account.reference,
         "currency": account.currency,
         # In major units, as staff and the business's systems write amounts.
-        "balance": account.balance_minor / 100,
-        "limit": (account.limit_minor or 0) / 100,
-        "charge": charge / 100,
-        "available": available / 100,
-        "shortfall": max(charge - available, 0) / 100,
+        "balance": _major(account.balance_minor),
+        "limit": _major(account.limit_minor or 0),
+        "charge": _major(charge),
+        "available": _major(available),
+        "shortfall": _major(max(charge - available, 0)),
         "charge_uncovered": account.charge_uncovered,
         "charge_at": f"{local:%Y-%m-%d %H:%M}",
         "card_expires_on": expires.isoformat() if expires else "",
@@ -213,8 +218,22 @@ def wishes_of(preferences: Iterable[Preference]) -> tuple[str, str]:
             never.append(subject)
         elif preference.polarity is Polarity.LIKE and preference.category is Category.ROOM:
             room.append(preference.subject.strip())
-    said = [s if s.casefold().startswith("no ") else f"no {s}" for s in never]
+    said = [_said_as_never(s) for s in never]
     return "; ".join([*said, *room]), "; ".join(never)
+
+
+# Staff write a "never" in their own words, often already negated ("без газованої води", "no
+# nuts"); those are quoted as written. Otherwise English gets "no …"; a subject in Cyrillic gets
+# "без: …", which reads the same in Russian and Ukrainian without guessing the grammatical case.
+_NEGATIONS = ("no ", "not ", "never ", "без ", "не ", "ні ", "нет ", "никогда ", "ніколи ")
+
+
+def _said_as_never(subject: str) -> str:
+    if subject.casefold().startswith(_NEGATIONS):
+        return subject
+    if any("\u0400" <= letter <= "\u04ff" for letter in subject):
+        return f"без: {subject}"
+    return f"no {subject}"
 
 
 def wishes_added(uow: UnitOfWork, objects: Sequence[StateObject]) -> list[StateObject]:

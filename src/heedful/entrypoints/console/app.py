@@ -24,6 +24,7 @@ from heedful.entrypoints.console import (
     dead_letters,
     event_types,
     goodwill,
+    goodwill_report,
     home,
     inbox,
     locations_admin,
@@ -74,6 +75,7 @@ def install_console(app: FastAPI, container: Container) -> None:
         message_templates,
     ):
         app.include_router(setup_pages.router)
+    app.include_router(goodwill_report.router)
     app.include_router(goodwill.router)
     app.include_router(audit_visits.router)
     app.include_router(audit_results.router)

@@ -245,6 +245,9 @@ _BY_KIND: dict[str, dict[str, str]] = {
     # What each message template is for (the outbox's template key).
     "template": {
         "back_in_stock": N_("Back in stock"),
+        "card_expiring": N_("The card expires before the next charge"),
+        "charge_will_fail": N_("Tomorrow's charge will not go through"),
+        "delivery_late": N_("The delivery is late"),
         "conversation_reply": N_("Reply in a conversation"),
         "liked_item_in_stock": N_("Something she likes is in stock"),
         "offer_at_favourite_place": N_("Offer at her favourite place"),

@@ -41,6 +41,7 @@ from heedful.core.staff.handlers import (
 )
 from heedful.core.unit_of_work import UnitOfWork
 
+from .anticipation import play_anticipation
 from .audits import play_audits
 from .conversations import play_conversations
 from .crowd import plan_crowd
@@ -122,6 +123,8 @@ def load_demo(
             set_enabled(playbook.id, True, uow, clock, SYSTEM)
         play_audits(uow, clock, locations)
         uow.commit()
+    # Tomorrow's state arrives as events through the inbox and the engine, after the past is in.
+    play_anticipation(container)
     return demo_logins()
 
 

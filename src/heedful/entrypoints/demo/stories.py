@@ -8,6 +8,8 @@
    sold out and she is waiting to be called when it is back (seed 000).
 4. Андрій Мельничук — a VIP client of the bank: call him before any decline and offer to raise the
    limit, as his relationship manager noted (seed 002).
+4a. Богдана Орленко — a regular client of the same bank, with the same charge tomorrow as
+   Андрій's: she is told by message before the charge, not called (seed 002, ``anticipation.py``).
 5. Анастасія Коваленко and Настя Коваленко — one person, two records, left unmerged on purpose.
    The boutique knows her by phone (and one e-mail); the restaurant's booking form knows her by
    another e-mail only. The demo merge: when the restaurant's system sends her phone and that
@@ -68,6 +70,12 @@ BANK_VIP = StoryCustomer(
     NewIdentity(IdentityKind.EXTERNAL, "LB-CL-20048213"),
     "call before any decline and offer a higher limit (seed 002)",
 )
+BANK_REGULAR = StoryCustomer(
+    "bank-regular",
+    "Богдана Орленко",
+    NewIdentity(PHONE, "+380 93 215 40 77"),
+    "the same charge as the VIP's tomorrow: told by message before it (seed 002)",
+)
 DUPLICATE_AT_BOUTIQUE = StoryCustomer(
     "duplicate-boutique",
     "Анастасія Коваленко",
@@ -86,6 +94,7 @@ STORIES = (
     AS_USUAL_REGULAR,
     HANDBAG_CLIENT,
     BANK_VIP,
+    BANK_REGULAR,
     DUPLICATE_AT_BOUTIQUE,
     DUPLICATE_AT_RESTAURANT,
 )
@@ -99,6 +108,7 @@ def plan_stories(
         _as_usual(rng, tl, receipts),
         _handbag(rng, tl, receipts),
         _bank_vip(rng, tl, receipts),
+        _bank_regular(rng, tl, receipts),
         *_duplicates(rng, tl, receipts),
     ]
     for plan in plans:
@@ -238,6 +248,22 @@ def _handbag(rng: random.Random, tl: Timeline, receipts: Receipts) -> CustomerPl
         "Чорна сумка Ottavia Bruni «Selene»",
         "Чекає, коли знову з'явиться в наявності — зателефонувати їй",
     )
+    return plan
+
+
+def _bank_regular(rng: random.Random, tl: Timeline, receipts: Receipts) -> CustomerPlan:
+    taste = make_taste(rng, female=True, habitual=False)
+    days = [300 - 60 * n + rng.uniform(-4, 4) for n in range(4)]
+    visits = [VISIT_BUILDERS[BANK](rng, taste, tl, receipts, d) for d in days]
+    plan = _customer(
+        BANK_REGULAR,
+        Segment.REGULAR,
+        BANK,
+        visits[0][1].occurred_at - timedelta(minutes=5),
+        NewIdentity(PHONE, BANK_REGULAR.find_by.value, "mobile"),
+    )
+    plan.add_visits(visits)
+    plan.consent("анкета клієнта у відділенні", (Channel.SMS, Purpose.SERVICE, True))
     return plan
 
 
