@@ -270,10 +270,10 @@ def reconsider(
     playbooks = index.looking_ahead(subject)
     if not playbooks:
         return 0
-    place = uow.locations.get(location_id)
-    if place is None:
+    zone = index.zone_of(uow, location_id)
+    if zone is None:
         return 0
-    tz = ZoneInfo(place.time_zone)
+    tz = ZoneInfo(zone)
     obj = obj_of(tz)
     if obj is None:
         return 0
@@ -288,6 +288,6 @@ def reconsider(
         objects = [obj]
         if subject in (Subject.STAYS, Subject.TABLES):
             objects = wishes_added(uow, objects)
-        chosen = consider(uow, playbook, objects, now, calendars, place.time_zone)
+        chosen = consider(uow, playbook, objects, now, calendars, zone)
         _fire(playbook, chosen, report)
     return report.fired
