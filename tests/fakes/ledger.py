@@ -177,6 +177,10 @@ class FakeTaskRepository(Repository):
     def add(self, task: Task) -> None:
         insert(self._writing().ledger.tasks, task.id, task)
 
+    def add_many(self, added: Sequence[Task]) -> None:
+        for task in added:
+            self.add(task)
+
     def get(self, task_id: str) -> Task | None:
         return copy(self._state.ledger.tasks.get(task_id))
 
@@ -226,6 +230,10 @@ class FakeStockLevels(Repository):
 class FakeOutbox(Repository):
     def add(self, message: Message) -> None:
         insert(self._writing().ledger.messages, message.id, message)
+
+    def add_many(self, added: Sequence[Message]) -> None:
+        for message in added:
+            self.add(message)
 
     def get(self, message_id: str) -> Message | None:
         return copy(self._state.ledger.messages.get(message_id))
@@ -369,6 +377,9 @@ class FakePlaybookRepository(Repository):
             return False  # the unique key decides, as ON CONFLICT DO NOTHING does
         self._writing().ledger.firings[key] = copy(firing)
         return True
+
+    def claim_many(self, wanted: Sequence[Firing]) -> set[str]:
+        return {firing.id for firing in wanted if self.claim(firing)}
 
     def firings(self, playbook_id: str, limit: int) -> list[Firing]:
         rows = [f for f in self._state.ledger.firings.values() if f.playbook_id == playbook_id]

@@ -295,6 +295,42 @@ def test_a_new_version_fires_again_for_the_same_booking_but_a_restart_does_not(
     assert sorted(f.version for f in firings) == [1, 2]
 
 
+def test_a_firing_that_cannot_be_done_is_set_aside_and_the_rest_of_the_window_fires(
+    business: Business,
+) -> None:
+    """The window is claimed and written in bulk; one refusal never stops it, nor takes its key."""
+    world = business.world
+    anna = business.guest("Anna Kovalenko", Segment.VIP)
+    boris = business.guest("Boris Orlov")
+    for who, number in ((anna, "UA-1"), (boris, "UA-2")):
+        business.account(
+            who,
+            number,
+            balance=0,
+            next_charge_at=TOMORROW_07_KYIV.isoformat(),
+            next_charge_amount=900,
+        )
+    [vip] = CALL_BEFORE_THE_CHARGE["branches"]
+    [call] = vip["actions"]
+    to_iryna = {**vip, "actions": [{**call, "assign_to": f"staff:{world.assistant.id}"}]}
+    business.playbook({**CALL_BEFORE_THE_CHARGE, "branches": [to_iryna]})
+    with world.uow as uow:
+        iryna = uow.staff.get(world.assistant.id)
+        assert iryna is not None
+        iryna.active = False  # she left after the playbook named her
+        uow.staff.update(iryna)
+        uow.commit()
+
+    first = business.scheduled_pass()
+
+    assert (first.fired, len(first.skipped)) == (1, 1)
+    assert f"no active staff member {world.assistant.id}" in first.skipped[0]
+    assert [m.template_key for m in business.messages(boris)] == ["charge_will_fail"]
+    assert business.tasks(anna) == []
+    again = business.scheduled_pass()  # her key was never taken: tried again, set aside again
+    assert (again.fired, again.already, len(again.skipped)) == (0, 1, 1)
+
+
 def test_two_workers_evaluating_at_once_fire_once(business: Business) -> None:
     """Both units of work act; the unique key lets one commit and makes the other do nothing."""
     olha = business.guest("Olha Bondarenko")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -118,6 +119,10 @@ class SqlOutbox:
 
     def add(self, message: Message) -> None:
         self._conn.execute(messages.insert().values(_message_values(message)))
+
+    def add_many(self, added: Sequence[Message]) -> None:
+        if added:  # one executemany: a look-ahead pass queues its window's messages at once
+            self._conn.execute(messages.insert(), [_message_values(m) for m in added])
 
     def get(self, message_id: str) -> Message | None:
         query = sa.select(messages).where(messages.c.id == message_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -18,6 +18,21 @@ from heedful.core.playbooks.reading import read_playbook
 from heedful.core.preferences.model import Category, Polarity
 
 _TAKEN_CHUNK = 400  # pairs per query: well under SQLite's and psycopg's parameter limits
+
+
+def _firing_values(firing: Firing) -> dict[str, Any]:
+    return {
+        "id": firing.id,
+        "playbook_id": firing.playbook_id,
+        "version": firing.version,
+        "customer_id": firing.customer_id,
+        "once_key": firing.once_key,
+        "event_ref": firing.event_ref[:500],
+        "event_type": firing.event_type,
+        "fired_at": firing.fired_at,
+        "reasons": list(firing.reasons),
+        "done": list(firing.done),
+    }
 
 
 def _values(playbook: Playbook) -> dict[str, Any]:
@@ -142,28 +157,26 @@ class SqlPlaybooks:
         return _version(row) if row else None
 
     def claim(self, firing: Firing) -> bool:
-        values = {
-            "id": firing.id,
-            "playbook_id": firing.playbook_id,
-            "version": firing.version,
-            "customer_id": firing.customer_id,
-            "once_key": firing.once_key,
-            "event_ref": firing.event_ref[:500],
-            "event_type": firing.event_type,
-            "fired_at": firing.fired_at,
-            "reasons": list(firing.reasons),
-            "done": list(firing.done),
-        }
+        return bool(self.claim_many([firing]))
+
+    def claim_many(self, wanted: Sequence[Firing]) -> set[str]:
         # ON CONFLICT DO NOTHING on both: PostgreSQL makes a second transaction inserting the
         # same key wait for the first and then do nothing; SQLite has one writer at a time.
+        # In key order, so that two workers claiming overlapping windows lock the keys in the
+        # same order and one waits for the other instead of deadlocking.
+        if not wanted:
+            return set()
         insert = postgresql_insert if self._conn.dialect.name == "postgresql" else sqlite_insert
         statement = (
             insert(playbook_firings)
-            .values(values)
             .on_conflict_do_nothing(index_elements=["playbook_id", "customer_id", "once_key"])
             .returning(playbook_firings.c.id)
         )
-        return self._conn.execute(statement).first() is not None
+        ordered = sorted(wanted, key=lambda f: (f.playbook_id, f.customer_id, f.once_key))
+        # One statement compiled once: SQLAlchemy sends it as multi-row INSERTs of a
+        # batch each ("insertmanyvalues"), answering the ids of the rows it stored.
+        rows = self._conn.execute(statement, [_firing_values(firing) for firing in ordered])
+        return {row.id for row in rows}
 
     def firings(self, playbook_id: str, limit: int) -> list[Firing]:
         query = (

@@ -120,6 +120,10 @@ class SqlTasks:
     def add(self, task: Task) -> None:
         self._conn.execute(tasks.insert().values(_task_values(task)))
 
+    def add_many(self, added: Sequence[Task]) -> None:
+        if added:  # one executemany: a look-ahead pass writes its window's tasks at once
+            self._conn.execute(tasks.insert(), [_task_values(task) for task in added])
+
     def get(self, task_id: str) -> Task | None:
         row = self._conn.execute(sa.select(tasks).where(tasks.c.id == task_id)).mappings().first()
         return _task(row) if row else None

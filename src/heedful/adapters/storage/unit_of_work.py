@@ -74,7 +74,7 @@ from heedful.core.privacy import ports as privacy_ports
 from heedful.core.promises import ports as promise_ports
 from heedful.core.shared import ports
 from heedful.core.sla import ports as sla_ports
-from heedful.core.staff import OwnerRepository
+from heedful.core.staff import OwnerRepository, OwnersFollowMerge
 from heedful.core.staff import ports as staff_ports
 
 
@@ -201,7 +201,10 @@ class SqlUnitOfWork:
         self.event_types = SqlEventTypes(conn)
         self.goodwill = SqlGoodwill(conn)
         self.audits = SqlAudits(conn)
-        self.merge_followers = (SurveyCapAndChurnFollow(self.feedback),)
+        self.merge_followers = (
+            SurveyCapAndChurnFollow(self.feedback),
+            OwnersFollowMerge(self.owners),
+        )
 
         self.login_throttles = SqlLoginThrottles(conn)
         self.security_events = SqlSecurityEvents(conn)

@@ -193,43 +193,79 @@ def _context(firing: Firing) -> dict[str, Any]:
     return context
 
 
+def _new_task(action: CreateTask, firing: Firing) -> tuple[Task, Assignee]:
+    location_id = _location(firing, "a task")
+    who = _assignee(action, firing, location_id)
+    task = Task(
+        id=new_id("tsk_"),
+        kind=action.kind,
+        title=fill(action.title, firing),
+        location_id=location_id,
+        created_at=firing.now,
+        created_by_label=f"{SYSTEM.label}: {firing.playbook.name}",
+        note=fill(action.note, firing),
+        customer_id=firing.customer.id,
+        assignee_id=who.staff_id,
+        assignee_role=who.role,
+        due_at=_task_due(action, firing),
+        goodwill_amount=action.goodwill_amount,
+        goodwill_currency=action.goodwill_currency,
+    )
+    return task, who
+
+
+def _new_message(action: SendMessage, firing: Firing) -> Message:
+    return Message(
+        id=new_id("msg_"),
+        customer_id=firing.customer.id,
+        template_key=action.template,
+        purpose=action.purpose,
+        created_at=firing.now,
+        ready_at=firing.now,
+        location_id=firing.location_id,
+        context=_context(firing),
+    )
+
+
+def _message_done(message: Message, action: SendMessage) -> str:
+    return f"message {message.id} ({action.template}, {action.purpose.value})"
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A task or a message built but not yet written, and what the firing will say it did."""
+
+    row: Task | Message
+    done: str
+
+
+def prepare(action: Action, firing: Firing) -> Prepared | None:
+    """The row ``perform`` would write, for a bulk write after the keys are claimed.
+
+    Everything that can refuse (no location, a staff member who left) refuses here, before
+    anything is written. None for an action that writes more than one row of its own (a
+    promise, a survey, a promise kept): those are performed one firing at a time.
+    """
+    if isinstance(action, CreateTask):
+        task, who = _new_task(action, firing)
+        return Prepared(task, f"task {task.id} for {who.label}")
+    if isinstance(action, SendMessage):
+        message = _new_message(action, firing)
+        return Prepared(message, _message_done(message, action))
+    return None
+
+
 def perform(action: Action, firing: Firing) -> str:
     """Does the action; returns what was done, naming the row it wrote."""
     uow, now = firing.uow, firing.now
     if isinstance(action, CreateTask):
-        location_id = _location(firing, "a task")
-        who = _assignee(action, firing, location_id)
-        due = _task_due(action, firing)
-        task = Task(
-            id=new_id("tsk_"),
-            kind=action.kind,
-            title=fill(action.title, firing),
-            location_id=location_id,
-            created_at=now,
-            created_by_label=f"{SYSTEM.label}: {firing.playbook.name}",
-            note=fill(action.note, firing),
-            customer_id=firing.customer.id,
-            assignee_id=who.staff_id,
-            assignee_role=who.role,
-            due_at=due,
-            goodwill_amount=action.goodwill_amount,
-            goodwill_currency=action.goodwill_currency,
-        )
+        task, who = _new_task(action, firing)
         uow.tasks.add(task)
         return f"task {task.id} for {who.label}"
     if isinstance(action, SendMessage):
-        message = Message(
-            id=new_id("msg_"),
-            customer_id=firing.customer.id,
-            template_key=action.template,
-            purpose=action.purpose,
-            created_at=now,
-            ready_at=now,
-            location_id=firing.location_id,
-            context=_context(firing),
-        )
+        message = _new_message(action, firing)
         uow.outbox.add(message)
-        return f"message {message.id} ({action.template}, {action.purpose.value})"
+        return _message_done(message, action)
     if isinstance(action, OpenPromise):
         cmd = MakePromise(
             customer_id=firing.customer.id,

@@ -60,6 +60,7 @@ class PlaybookIndex:
         self._index = InterestIndex(
             interest_of(playbook, order) for order, playbook in enumerate(self._by_id.values())
         )
+        self._zones: dict[str, str | None] = {}
 
     def __len__(self) -> int:
         return len(self._by_id)
@@ -70,6 +71,17 @@ class PlaybookIndex:
             return []
         found = self._index.match(event.type, flatten(event))
         return [self._by_id[interest.id] for interest in found]
+
+    def zone_of(self, uow: UnitOfWork, location_id: str) -> str | None:
+        """The location's time zone, read once per index (a batch of events), not per change.
+
+        A change weighed alone should cost its own record and keys: a round trip per change
+        for a zone that is the same for the whole batch was the commonest query left.
+        """
+        if location_id not in self._zones:
+            place = uow.locations.get(location_id)
+            self._zones[location_id] = None if place is None else place.time_zone
+        return self._zones[location_id]
 
     def looking_ahead(self, subject: Subject) -> list[Playbook]:
         """The enabled look-ahead playbooks reading this kind of state."""

@@ -10,7 +10,7 @@ of waiting for an event (ADR 0040). Two paths run it, and both land on one uniqu
   weighed alone against the playbooks of its subject, inside the event's transaction.
 
 Two workers, a restart, the pass and the change racing: whoever inserts the key first fires; the
-other's actions are rolled back with its savepoint (``firing.fire_one``).
+other claims nothing and writes nothing (``bulk_firing.fire_many``).
 """
 
 from __future__ import annotations
@@ -23,8 +23,9 @@ from zoneinfo import ZoneInfo
 from heedful.core.calendar import Calendars
 from heedful.core.customers import Customer
 from heedful.core.playbooks import actions
+from heedful.core.playbooks.bulk_firing import Chosen, fire_many
 from heedful.core.playbooks.conditions import Place, customer_reasons, event_reasons
-from heedful.core.playbooks.firing import PlaybookIndex, chosen_actions, fire_one
+from heedful.core.playbooks.firing import PlaybookIndex, chosen_actions
 from heedful.core.playbooks.model import Action, DueBy, Playbook, PlaybookBody, Subject
 from heedful.core.playbooks.state import (
     STATE_SOURCE,
@@ -36,7 +37,6 @@ from heedful.core.playbooks.state import (
 )
 from heedful.core.preferences import Preference
 from heedful.core.shared.clock import Clock
-from heedful.core.shared.errors import HeedfulError
 from heedful.core.unit_of_work import UnitOfWork
 
 # How far back "the day before" looks for the location's last open hours (a long closure).
@@ -174,18 +174,19 @@ def consider(
     return found
 
 
-def _fire(playbook: Playbook, chosen: Iterable[Considered], report: LookAheadReport) -> None:
-    for item in chosen:
+def _fire(playbook: Playbook, considered: Iterable[Considered], report: LookAheadReport) -> None:
+    """The window's firings at once: keys claimed in one statement, rows written in bulk."""
+    chosen: list[Chosen] = []
+    for item in considered:
         if item.already:
             report.already += 1
             continue
-        try:
-            if fire_one(item.context, item.todo, item.key, list(item.reasons)):
-                report.fired += 1
-            else:
-                report.already += 1
-        except HeedfulError as refused:
-            report.skipped.append(f"playbook {playbook.id}: {item.obj.key}: {refused}")
+        label = f"playbook {playbook.id}: {item.obj.key}"
+        chosen.append(Chosen(item.context, item.todo, item.key, item.reasons, label))
+    outcome = fire_many(chosen)
+    report.fired += outcome.fired
+    report.already += outcome.already
+    report.skipped.extend(outcome.set_aside)
 
 
 def evaluate_location(
@@ -269,10 +270,10 @@ def reconsider(
     playbooks = index.looking_ahead(subject)
     if not playbooks:
         return 0
-    place = uow.locations.get(location_id)
-    if place is None:
+    zone = index.zone_of(uow, location_id)
+    if zone is None:
         return 0
-    tz = ZoneInfo(place.time_zone)
+    tz = ZoneInfo(zone)
     obj = obj_of(tz)
     if obj is None:
         return 0
@@ -287,6 +288,6 @@ def reconsider(
         objects = [obj]
         if subject in (Subject.STAYS, Subject.TABLES):
             objects = wishes_added(uow, objects)
-        chosen = consider(uow, playbook, objects, now, calendars, place.time_zone)
+        chosen = consider(uow, playbook, objects, now, calendars, zone)
         _fire(playbook, chosen, report)
     return report.fired

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -31,6 +31,14 @@ class PlaybookRepository(Protocol):
 
         The unique key decides, not a read before the write: two workers that fire the same
         playbook for the same customer at once store one firing, and the other does nothing.
+        """
+        ...
+
+    def claim_many(self, wanted: Sequence[Firing]) -> set[str]:
+        """Stores each firing whose key is free, in a few set-based statements; their ids.
+
+        The same guarantee as ``claim`` for a whole window: a key another worker stored (or is
+        storing this moment) is left alone and its firing's id is not in the answer.
         """
         ...
 

@@ -4,6 +4,7 @@ from heedful.core.staff.model import Location, StaffMember
 from heedful.core.staff.owners import (
     Owner,
     OwnerRepository,
+    OwnersFollowMerge,
     assign_owner,
     owners_of,
     remove_owner,
@@ -16,6 +17,7 @@ __all__ = [
     "LocationRepository",
     "Owner",
     "OwnerRepository",
+    "OwnersFollowMerge",
     "StaffMember",
     "StaffRepository",
     "TokenRepository",

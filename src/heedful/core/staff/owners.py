@@ -121,3 +121,35 @@ def owners_of(customer_id: str, uow: UnitOfWork, actor: Actor) -> list[Owner]:
     with uow:
         customer = load_customer(uow, actor, customer_id)
         return [o for o in uow.owners.list_for(customer.id) if actor.may_act_at(o.location_id)]
+
+
+def _merged_label(absorbed_id: str) -> str:
+    return f"merge of {absorbed_id}"
+
+
+class OwnersFollowMerge:
+    """Her owners follow a merge of her records (a ``MergeFollower``, ADR 0040).
+
+    The surviving record keeps its own owner at each location and takes the absorbed record's
+    owner where it has none: the bank's relationship manager still gets the call for the merged
+    customer. The absorbed record keeps its rows, so an undo removes from the survivor exactly
+    the owners the merge gave it (marked ``set_by_label`` "merge of <id>") and nothing else.
+    """
+
+    def __init__(self, owners: OwnerRepository) -> None:
+        self._owners = owners
+
+    def follow_merge(self, survivor_id: str, absorbed_id: str, now: datetime) -> None:
+        held = {owner.location_id for owner in self._owners.list_for(survivor_id)}
+        for theirs in self._owners.list_for(absorbed_id):
+            if theirs.location_id in held:
+                continue
+            label = _merged_label(absorbed_id)
+            where, who = theirs.location_id, theirs.staff_id
+            self._owners.put(Owner(survivor_id, where, who, theirs.staff_name, now, label))
+
+    def follow_undo(self, survivor_id: str, restored_id: str, now: datetime) -> None:  # noqa: ARG002
+        label = _merged_label(restored_id)
+        for owner in self._owners.list_for(survivor_id):
+            if owner.set_by_label == label:
+                self._owners.remove(survivor_id, owner.location_id)

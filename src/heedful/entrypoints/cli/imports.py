@@ -1,4 +1,4 @@
-"""`heedful import [KIND] FILE`: customers, preferences, bookings, orders, accounts or history.
+"""`heedful import [KIND] FILE`: customers, preferences, owners, dealings or history.
 
 CSV, or JSON Lines (one object per line, ``.jsonl``) for bookings, orders, accounts and history.
 Good rows are stored and bad rows listed with the reason, on screen and in
@@ -30,6 +30,7 @@ from heedful.core.dealings import importing as dealings
 from heedful.core.preferences import importing as preferences
 from heedful.core.shared.errors import HeedfulError
 from heedful.core.shared.importing import ImportReport, ProgressCallback, Rejection, Row
+from heedful.core.staff import owner_import
 
 EXIT_ALL_ACCEPTED: Final = 0
 EXIT_SOME_REJECTED: Final = 1
@@ -49,6 +50,7 @@ class Kind:
 KINDS: Final = {
     "customers": Kind("customers", customers.COLUMNS, customers.REQUIRED_COLUMNS),
     "preferences": Kind("preferences", preferences.COLUMNS, preferences.REQUIRED_COLUMNS),
+    "owners": Kind("owners", owner_import.COLUMNS, owner_import.REQUIRED_COLUMNS),
     **{name: Kind(name, kind.columns, kind.required) for name, kind in dealings.FILE_KINDS.items()},
 }
 # What a JSON Lines file may hold: the state and history a PMS, POS, shop or bank exports.
@@ -282,6 +284,15 @@ def run_import(
             on_progress=on_progress,
             how=f"import {source.path.name}",
         )
+    elif kind.name == "owners":
+        report = owner_import.import_owners(
+            rows,
+            container.uow(),
+            container.clock,
+            SYSTEM,
+            batch_size=batch_size,
+            on_progress=on_progress,
+        )
     else:
         report = preferences.import_preferences(
             rows,
@@ -316,10 +327,11 @@ def run_import(
 def import_command(
     kind_or_file: str, file: Path | None, kind_name: str | None, batch_size: int
 ) -> None:
-    """Import customers, preferences, bookings, orders, accounts, history or the catalog from FILE.
+    """Import customers, preferences, owners, bookings, orders, accounts, history or the catalog.
 
     \b
     heedful import customers.csv
+    heedful import owners relationship-managers.csv   (customer,location,owner: a staff login)
     heedful import catalog items.jsonl
     heedful import stock stock-counts.csv
     heedful import bookings pms-export.jsonl

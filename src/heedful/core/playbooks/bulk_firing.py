@@ -1,0 +1,108 @@
+"""Firing a whole window at once: the keys claimed in one statement, the rows written in bulk.
+
+A look-ahead pass fires for thousands of objects in one location's transaction. One savepoint
+per firing (``firing.fire_one``) made the first pass over a million records cost minutes, most
+of it in SQLite releasing savepoints inside a long transaction. Here, for one playbook's window:
+
+1. each firing's tasks and messages are built in memory; an action that refuses (no location,
+   an assignee who left) refuses now and is set aside with its reason, before anything is
+   written, so it never stops the others and its key stays free for the next pass;
+2. the keys of the rest are claimed by one ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` per
+   chunk: a key another worker holds is not returned, and its firing writes nothing;
+3. the claimed firings' tasks and messages are written by one statement per table.
+
+A firing whose actions write rows of their own (a promise with its timers and audit, a survey,
+a promise kept) keeps the savepoint path, one firing at a time: refusing there undoes only it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from heedful.core.outreach import Message
+from heedful.core.playbooks import actions
+from heedful.core.playbooks.firing import fire_one
+from heedful.core.playbooks.model import Action, Firing
+from heedful.core.shared.errors import HeedfulError
+from heedful.core.shared.ids import new_id
+from heedful.core.tasks import Task
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """One firing to do: its context, actions, once key and reasons; ``label`` names it."""
+
+    context: actions.Firing
+    todo: tuple[Action, ...]
+    key: str
+    reasons: tuple[str, ...]
+    label: str
+
+
+@dataclass
+class BulkOutcome:
+    fired: int = 0
+    already: int = 0  # the key was taken when claimed (another worker, a change racing)
+    set_aside: list[str] = field(default_factory=list)  # "label: why", never fired
+
+
+def _firing(item: Chosen, done: Sequence[str]) -> Firing:
+    context = item.context
+    return Firing(
+        id=new_id("fir_"),
+        playbook_id=context.playbook.id,
+        version=context.playbook.version,
+        customer_id=context.customer.id,
+        once_key=item.key,
+        event_ref=context.cause,
+        event_type=context.event.type,
+        fired_at=context.now,
+        reasons=item.reasons,
+        done=tuple(done),
+    )
+
+
+def fire_many(chosen: Sequence[Chosen]) -> BulkOutcome:
+    """Fires each chosen firing at most once; call inside the unit of work of the window."""
+    outcome = BulkOutcome()
+    if not chosen:
+        return outcome
+    uow = chosen[0].context.uow
+    ready: list[tuple[Firing, list[actions.Prepared]]] = []
+    one_by_one: list[Chosen] = []
+    for item in chosen:
+        try:
+            prepared = [actions.prepare(action, item.context) for action in item.todo]
+        except HeedfulError as refused:
+            outcome.set_aside.append(f"{item.label}: {refused}")
+            continue
+        rows = [p for p in prepared if p is not None]
+        if len(rows) < len(prepared):
+            one_by_one.append(item)
+            continue
+        ready.append((_firing(item, [p.done for p in rows]), rows))
+    stored = uow.playbooks.claim_many([firing for firing, _ in ready])
+    tasks: list[Task] = []
+    messages: list[Message] = []
+    for firing, rows in ready:
+        if firing.id not in stored:
+            outcome.already += 1
+            continue
+        outcome.fired += 1
+        for built in rows:
+            if isinstance(built.row, Task):
+                tasks.append(built.row)
+            else:
+                messages.append(built.row)
+    uow.tasks.add_many(tasks)
+    uow.outbox.add_many(messages)
+    for item in one_by_one:
+        try:
+            if fire_one(item.context, item.todo, item.key, list(item.reasons)):
+                outcome.fired += 1
+            else:
+                outcome.already += 1
+        except HeedfulError as refused:
+            outcome.set_aside.append(f"{item.label}: {refused}")
+    return outcome
