@@ -110,6 +110,25 @@ DESCRIBED: dict[str, Described] = {
         "promises",
         {"customer": _CUSTOMER, "order_ref": "1042"},
     ),
+    "heedful.refund.requested": Described(
+        "A customer asked for a refund: a refund promise due in minutes (within_minutes, 15 by "
+        "default) and a task to refund her now; heedful.refund.issued keeps it.",
+        "promises",
+        {
+            "customer": _CUSTOMER,
+            "location": "lypky",
+            "order_ref": "1042",
+            "amount": 1200,
+            "currency": "UAH",
+            "within_minutes": 15,
+        },
+    ),
+    "heedful.owner.assigned": Described(
+        "The business's system names who looks after a customer at a location (her "
+        "relationship manager, stylist or account manager), by staff id or login.",
+        None,
+        {"customer": _CUSTOMER, "location": "bank-kyiv", "staff": "yuriy.bondar"},
+    ),
     "heedful.conversation.resolved": Described(
         "Heedful's own: staff resolved a conversation (the engine offers its survey).",
         None,
