@@ -56,20 +56,26 @@ def _connect_admin(server_url: str, timeout: int = 5) -> psycopg.Connection[Tupl
 
 
 def make_postgres_database(
-    server_url: str | None = None,
+    server_url: str | None = None, template: str | None = None
 ) -> tuple[str, Callable[[], None]]:
     """Create a fresh database ``heedful_test_<8 hex>`` on the server.
 
     Returns ``(sqlalchemy_url, drop)``; ``drop()`` removes the database with
     ``DROP DATABASE ... WITH (FORCE)`` (disconnecting leftover sessions) and may be
     called more than once. One database per session/worker keeps xdist workers apart.
+    With ``template``, the new database is a copy of that one (which must have no open sessions).
     """
     server_url = server_url or postgres_server_url_from_env()
     name = f"{TEST_DB_PREFIX}{uuid.uuid4().hex[:8]}"
     ident = sql.Identifier(name)
     drop_stmt = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(ident)
     with _connect_admin(server_url) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(ident))
+        if template is None:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(ident))
+        else:
+            conn.execute(
+                sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(ident, sql.Identifier(template))
+            )
     db_url = make_url(server_url).set(database=name)
 
     def drop() -> None:

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from databases import copy_postgres, copy_sqlite
+from sqlalchemy.engine import make_url
 
-from heedful.bootstrap import Container
+from heedful.bootstrap import Container, build
+from heedful.config import Settings
 from heedful.core.access.model import SYSTEM
 from heedful.core.audits import propose_evaluators
 from heedful.core.card import customer_card
@@ -19,6 +25,7 @@ from heedful.core.feedback.loop import LoopState
 from heedful.core.feedback.ports import AnswerFilter
 from heedful.core.outreach.outbox import MessageStatus
 from heedful.core.preferences.model import Polarity
+from heedful.core.shared.clock import FrozenClock
 from heedful.core.staff.handlers import authenticate_staff
 from heedful.core.staff.model import LocationKind
 from heedful.entrypoints.demo import DemoLogin, is_loaded, load_demo
@@ -38,14 +45,70 @@ from heedful.entrypoints.demo.stories import (
 )
 
 CUSTOMERS = 40
+# The suite's Monday morning (tests/conftest.py): the demo is loaded at it.
+START = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class LoadedDemo:
+    backend: str
+    url: str
+    loaded_at: datetime
+    logins: list[DemoLogin]
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def loaded_demo(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LoadedDemo]:
+    """The demo loaded once per backend; each test reads and writes a copy of that database.
+
+    Loading it takes seconds (the whole crowd goes through the handlers), so the tests share
+    one load instead of repeating it for each of them.
+    """
+    if request.param == "sqlite":
+        template: Path = request.getfixturevalue("_sqlite_template")
+        url = copy_sqlite(template, tmp_path_factory.mktemp("demo") / "demo.db")
+        drop: Callable[[], None] = lambda: None  # noqa: E731 - the file goes with tmp_path
+    else:
+        url, drop = copy_postgres(request.getfixturevalue("_postgres_template"))
+    clock = FrozenClock(START)
+    built = build(Settings(database_url=url, log_format="console"), clock=clock)
+    try:
+        seen: list[int] = []
+        logins = load_demo(built, customers=CUSTOMERS, progress=seen.append)
+        assert seen == list(range(1, CUSTOMERS + 1))
+    finally:
+        built.close()
+    try:
+        yield LoadedDemo(request.param, url, clock.now(), logins)
+    finally:
+        drop()
 
 
 @pytest.fixture
-def demo(container: Container) -> list[DemoLogin]:
-    seen: list[int] = []
-    logins = load_demo(container, customers=CUSTOMERS, progress=seen.append)
-    assert seen == list(range(1, CUSTOMERS + 1))
-    return logins
+def database_url(loaded_demo: LoadedDemo, tmp_path: Path) -> Iterator[str]:
+    """A copy of the loaded demo, so one test's writes never reach the next."""
+    if loaded_demo.backend == "sqlite":
+        yield copy_sqlite(Path(make_url(loaded_demo.url).database or ""), tmp_path / "demo.db")
+        return
+    url, drop = copy_postgres(loaded_demo.url)
+    try:
+        yield url
+    finally:
+        drop()
+
+
+@pytest.fixture
+def clock(loaded_demo: LoadedDemo) -> FrozenClock:
+    return FrozenClock(loaded_demo.loaded_at)
+
+
+@pytest.fixture
+def demo(loaded_demo: LoadedDemo) -> list[DemoLogin]:
+    return loaded_demo.logins
 
 
 def _all_customers(container: Container) -> list[Customer]:
