@@ -10,15 +10,14 @@ import re
 from collections.abc import Mapping
 from datetime import time, timedelta
 from decimal import Decimal, InvalidOperation
-from enum import StrEnum
 from typing import Any
 
 from heedful.core.customers import LANGUAGES, Channel, Purpose, Segment
 from heedful.core.events import CUSTOMER, custom_type, known_type
+from heedful.core.playbooks.json_reader import JsonReader
 from heedful.core.playbooks.model import (
     COMPARISONS,
     CURRENCY_PATTERN,
-    FIELD_PATTERN,
     KNOWN_TEMPLATES,
     LOOK_AHEAD_PREFIX,
     MAX_ACTIONS,
@@ -48,7 +47,6 @@ from heedful.core.playbooks.model import (
 )
 from heedful.core.preferences import Category, Polarity
 from heedful.core.promises import PromiseKind
-from heedful.core.shared.errors import InvalidInput
 from heedful.core.shared.text import refuse_hidden_characters
 from heedful.core.tasks import TaskKind
 
@@ -58,74 +56,13 @@ MAX_HORIZON_HOURS = 24 * 31
 MAX_DAYS_AHEAD = 31
 
 
-class _Reader:
-    """Walks the JSON keeping the path, so that every refusal says where."""
-
-    def __init__(self, value: Any, path: str) -> None:
-        self.value, self.path = value, path
-
-    def fail(self, message: str, at: str | None = None) -> InvalidInput:
-        return InvalidInput(message, field=at or self.path or "body")
-
-    def at(self, key: str | int) -> str:
-        if isinstance(key, int):
-            return f"{self.path}[{key}]"
-        return f"{self.path}.{key}" if self.path else key
-
-    def obj(self, allowed: frozenset[str]) -> Mapping[str, Any]:
-        if not isinstance(self.value, Mapping):
-            raise self.fail("must be an object")
-        for key in self.value:
-            if key not in allowed:
-                raise self.fail(f"{key} is not a playbook setting here", self.at(key))
-        return self.value
-
-    def child(self, key: str | int) -> _Reader:
-        if isinstance(key, int):
-            return _Reader(self.value[key], self.at(key))
-        return _Reader(self.value.get(key), self.at(key))
-
-    def text(self, most: int = 200, *, required: bool = True) -> str:
-        if self.value is None and not required:
-            return ""
-        if not isinstance(self.value, str) or (required and not self.value.strip()):
-            raise self.fail("must be a non-empty string")
-        text = " ".join(self.value.split())
-        if len(text) > most:
-            raise self.fail(f"is at most {most} characters")
-        return text
-
-    def whole(self, least: int, most: int) -> int:
-        if type(self.value) is not int or not least <= self.value <= most:
-            raise self.fail(f"must be a whole number from {least} to {most}")
-        return self.value
-
-    def choice(self, enum: type[StrEnum]) -> Any:
-        allowed = [member.value for member in enum]
-        if self.value not in allowed:
-            raise self.fail(f"must be one of {', '.join(allowed)}")
-        return enum(self.value)
-
-    def field_path(self) -> str:
-        if not isinstance(self.value, str) or not FIELD_PATTERN.match(self.value):
-            raise self.fail("must name an event field: data.<name>, subject, source or type")
-        return self.value
-
-    def items(self, most: int) -> list[_Reader]:
-        if not isinstance(self.value, list):
-            raise self.fail("must be a list")
-        if len(self.value) > most:
-            raise self.fail(f"has at most {most} entries")
-        return [self.child(n) for n in range(len(self.value))]
-
-
 def _scalar(value: Any) -> bool:
     if isinstance(value, float):
         return math.isfinite(value)
     return isinstance(value, str | int | bool)
 
 
-def _condition(reader: _Reader) -> Condition:
+def _condition(reader: JsonReader) -> Condition:
     raw = reader.obj(frozenset({"field", "op", "value", "value_of"}))
     path = reader.child("field").field_path()
     op = reader.child("op").choice(Op)
@@ -152,7 +89,7 @@ def _condition(reader: _Reader) -> Condition:
     return Condition(path, op, value=value)
 
 
-def _preference(reader: _Reader) -> PreferenceRule:
+def _preference(reader: JsonReader) -> PreferenceRule:
     raw = reader.obj(
         frozenset({"polarity", "category", "subject", "subject_contains", "subject_of"})
     )
@@ -170,7 +107,7 @@ def _preference(reader: _Reader) -> PreferenceRule:
     return rule
 
 
-def _history(reader: _Reader) -> HistoryRule:
+def _history(reader: JsonReader) -> HistoryRule:
     raw = reader.obj(
         frozenset({"purchases_at_least", "visits_at_least", "within_days", "at_event_location"})
     )
@@ -192,7 +129,7 @@ def _history(reader: _Reader) -> HistoryRule:
     return rule
 
 
-def _customer(reader: _Reader) -> CustomerRule:
+def _customer(reader: JsonReader) -> CustomerRule:
     if reader.value is None:
         return CustomerRule()
     raw = reader.obj(frozenset({"segment", "language", "consent", "preference", "history"}))
@@ -220,7 +157,7 @@ def _customer(reader: _Reader) -> CustomerRule:
     return CustomerRule(frozenset(segments), frozenset(languages), consent, preferences, history)
 
 
-def _audience(reader: _Reader) -> Audience:
+def _audience(reader: JsonReader) -> Audience:
     raw = reader.obj(frozenset({"history_at", "within_days", "preference", "limit"}))
     audience = Audience(
         history_at=reader.child("history_at").field_path() if "history_at" in raw else None,
@@ -233,7 +170,7 @@ def _audience(reader: _Reader) -> Audience:
     return audience
 
 
-def _goodwill(reader: _Reader) -> tuple[Decimal, str]:
+def _goodwill(reader: JsonReader) -> tuple[Decimal, str]:
     reader.obj(frozenset({"amount", "currency"}))
     amount = reader.child("amount")
     if isinstance(amount.value, bool) or not isinstance(amount.value, int | float | str):
@@ -252,7 +189,7 @@ def _goodwill(reader: _Reader) -> tuple[Decimal, str]:
     return value, currency.value
 
 
-def _assignee(reader: _Reader) -> str:
+def _assignee(reader: JsonReader) -> str:
     value = reader.value
     if value in ("relationship_manager", "owner", "role:manager", "role:agent"):
         return str(value)
@@ -261,13 +198,13 @@ def _assignee(reader: _Reader) -> str:
     raise reader.fail("must be relationship_manager, owner, role:manager, role:agent or staff:<id>")
 
 
-def _due(reader: _Reader, raw: Mapping[str, Any]) -> int | None:
+def _due(reader: JsonReader, raw: Mapping[str, Any]) -> int | None:
     if "due_in_minutes" not in raw:
         return None
     return reader.child("due_in_minutes").whole(1, 525_600)
 
 
-def _due_by(reader: _Reader, raw: Mapping[str, Any], looks_ahead: bool) -> DueBy | None:
+def _due_by(reader: JsonReader, raw: Mapping[str, Any], looks_ahead: bool) -> DueBy | None:
     if "due_by" not in raw:
         return None
     if not looks_ahead:
@@ -277,7 +214,7 @@ def _due_by(reader: _Reader, raw: Mapping[str, Any], looks_ahead: bool) -> DueBy
     return DueBy(reader.child("due_by").choice(DueBy))
 
 
-def _action(reader: _Reader, looks_ahead: bool = False) -> Action:
+def _action(reader: JsonReader, looks_ahead: bool = False) -> Action:
     if not isinstance(reader.value, Mapping):
         raise reader.fail("must be an object")
     do = reader.value.get("do")
@@ -346,7 +283,7 @@ _TOP = frozenset(
 )
 
 
-def _horizon(reader: _Reader) -> Horizon:
+def _horizon(reader: JsonReader) -> Horizon:
     raw = reader.obj(frozenset({"within_hours", "days_ahead", "before"}))
     if "within_hours" in raw:
         if len(raw) > 1:
@@ -366,7 +303,7 @@ def _horizon(reader: _Reader) -> Horizon:
     return Horizon(days_ahead=days, before=before)
 
 
-def _trigger(reader: _Reader) -> tuple[str, LookAhead | None, tuple[Condition, ...]]:
+def _trigger(reader: JsonReader) -> tuple[str, LookAhead | None, tuple[Condition, ...]]:
     """An event type, or a look-ahead's state and horizon; with the conditions on either."""
     raw = reader.obj(frozenset({"event", "where", "state", "horizon"}))
     where = (
@@ -392,7 +329,7 @@ def _trigger(reader: _Reader) -> tuple[str, LookAhead | None, tuple[Condition, .
     return event_type, None, where
 
 
-def _branch(reader: _Reader, looks_ahead: bool) -> Branch:
+def _branch(reader: JsonReader, looks_ahead: bool) -> Branch:
     raw = reader.obj(frozenset({"name", "when", "actions"}))
     where: tuple[Condition, ...] = ()
     customer = CustomerRule()
@@ -414,7 +351,7 @@ def _branch(reader: _Reader, looks_ahead: bool) -> Branch:
 
 def read_playbook(source: Any) -> PlaybookBody:
     """The playbook a JSON document describes, or InvalidInput naming the path at fault."""
-    reader = _Reader(source, "")
+    reader = JsonReader(source, "")
     raw = reader.obj(_TOP)
     name = refuse_hidden_characters(reader.child("name").text(MAX_NAME), field="name")
     event_type, look_ahead, where = _trigger(reader.child("trigger"))

@@ -24,13 +24,11 @@ from heedful.core.catalog.bulk import STOCK_COLUMNS
 from heedful.core.catalog.importing import COLUMNS, REQUIRED_COLUMNS, CatalogRow
 from heedful.core.engine.stock_imports import import_stock
 from heedful.core.shared.importing import ImportReport, Rejection
+from heedful.entrypoints.cli.import_files import CsvFile, UnreadableFile, rejects_path
 from heedful.entrypoints.cli.imports import (
     EXIT_ALL_ACCEPTED,
     EXIT_SOME_REJECTED,
     EXIT_UNREADABLE,
-    CsvFile,
-    UnreadableFile,
-    rejects_path,
     summarise,
     with_progress,
 )
