@@ -4,14 +4,16 @@ their schemas, and a business's own types registered, checked, changed and remov
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-import pytest
+from custom_event_types import (  # the autouse fixture clears the registered types
+    TABLE_TURNED_SCHEMA,
+    _no_custom_types_left,  # noqa: F401
+    event,
+)
 
 from heedful.core.engine.reactions import process_events
 from heedful.core.events.types import EVENT_TYPES
-from heedful.core.events.vocabulary import use_custom_types
 
 if TYPE_CHECKING:
     from api_personas import Api, ApiWorld
@@ -22,33 +24,8 @@ BATCH = {"Content-Type": "application/cloudevents-batch+json"}
 TABLE_TURNED = {
     "name": "acme.table.turned",
     "description": "A restaurant table turned: seated to paid",
-    "schema": {
-        "type": "object",
-        "required": ["location", "table", "minutes"],
-        "properties": {
-            "location": {"type": "string"},
-            "table": {"type": "string", "maxLength": 5},
-            "minutes": {"type": "integer", "minimum": 0},
-        },
-    },
+    "schema": TABLE_TURNED_SCHEMA,
 }
-
-
-@pytest.fixture(autouse=True)
-def _no_custom_types_left() -> Iterator[None]:
-    use_custom_types([])
-    yield
-    use_custom_types([])
-
-
-def event(event_id: str, type_name: str, data: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "specversion": "1.0",
-        "id": event_id,
-        "source": "urn:pos",
-        "type": type_name,
-        "data": data,
-    }
 
 
 def test_every_type_is_listed_with_its_schema_state_and_example(api: Api) -> None:

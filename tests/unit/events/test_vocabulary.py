@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
 from builders import a_manager, an_admin
+from custom_event_types import (  # the autouse fixture clears the registered types
+    TABLE_TURNED_SCHEMA,
+    _no_custom_types_left,  # noqa: F401
+    event,
+)
 from fakes import FakeUnitOfWork
 from jsonschema import Draft202012Validator, FormatChecker
 
@@ -21,36 +23,11 @@ from heedful.core.events.registering import (
     vocabulary,
 )
 from heedful.core.events.types import EVENT_TYPES
-from heedful.core.events.vocabulary import MAX_SCHEMA_BYTES, use_custom_types
+from heedful.core.events.vocabulary import MAX_SCHEMA_BYTES
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.errors import Conflict, Forbidden, InvalidInput
 
-TABLE_TURNED = {
-    "type": "object",
-    "required": ["location", "table", "minutes"],
-    "properties": {
-        "location": {"type": "string"},
-        "table": {"type": "string", "maxLength": 5},
-        "minutes": {"type": "integer", "minimum": 0},
-    },
-}
-
-
-@pytest.fixture(autouse=True)
-def _no_custom_types_left() -> Iterator[None]:
-    use_custom_types([])
-    yield
-    use_custom_types([])
-
-
-def event(event_id: str, type_name: str, data: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "specversion": "1.0",
-        "id": event_id,
-        "source": "urn:pos",
-        "type": type_name,
-        "data": data,
-    }
+TABLE_TURNED = TABLE_TURNED_SCHEMA
 
 
 def test_every_type_heedful_knows_is_described_with_an_example_its_schema_accepts() -> None:
