@@ -10,14 +10,19 @@ agent and a manager at location B; an evaluator (a mystery shopper, who must nev
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
+from databases import copy_postgres, copy_sqlite
 from fastapi.testclient import TestClient
 from httpx import Response
 
-from heedful.bootstrap import Container
+from heedful.bootstrap import Container, build
+from heedful.config import Settings
 from heedful.core.access.model import SYSTEM, Role
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.staff.handlers import NewLocation, NewToken, create_location, create_token
@@ -25,6 +30,10 @@ from heedful.core.staff.model import Location, LocationKind
 from heedful.entrypoints.web import create_app
 
 API = "/api/v1"
+
+
+# The suite's Monday morning in Kyiv (tests/conftest.py).
+START = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -149,6 +158,32 @@ def make_world(container: Container, clock: FrozenClock, client: TestClient) -> 
         new_token(container, clock, "evaluator", Role.EVALUATOR),
     ]
     return ApiWorld(container, clock, client, location_a, location_b, *personas)
+
+
+@contextmanager
+def world_for_a_module(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, **settings: Any
+) -> Iterator[ApiWorld]:
+    """One world per backend shared by a module's table of cases: each row makes its own records.
+
+    ``request.param`` names the backend; the database is a copy of the session's migrated one.
+    """
+    if request.param == "sqlite":
+        template: Path = request.getfixturevalue("_sqlite_template")
+        url = copy_sqlite(template, tmp_path_factory.mktemp("world") / "heedful.db")
+
+        def drop() -> None:
+            return None
+    else:
+        url, drop = copy_postgres(request.getfixturevalue("_postgres_template"))
+    clock = FrozenClock(START)
+    container = build(Settings(database_url=url, log_format="console", **settings), clock=clock)
+    try:
+        with TestClient(create_app(container)) as client:
+            yield make_world(container, clock, client)
+    finally:
+        container.close()
+        drop()
 
 
 @pytest.fixture

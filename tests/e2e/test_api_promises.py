@@ -8,25 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from api_personas import make_world
-from conftest_services import make_postgres_database
-from fastapi.testclient import TestClient
+from api_personas import world_for_a_module
 
-from heedful.adapters.storage.migrate import upgrade
-from heedful.bootstrap import build
-from heedful.config import Settings
 from heedful.core.access.model import Role
 from heedful.core.customers.consent import Purpose
 from heedful.core.engine.timers import fire_due_timers
 from heedful.core.outreach.outbox import Message, MessageStatus
-from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.ids import new_id
 from heedful.core.tasks.model import Task, TaskKind
-from heedful.entrypoints.web import create_app
 
 if TYPE_CHECKING:
     from api_personas import Api, ApiWorld, Persona
@@ -463,23 +455,8 @@ def roles_world(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ApiWorld]:
     """One database per backend for the whole table: every row makes its own records."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{Path(tmp_path_factory.mktemp('promise-roles')) / 'heedful.db'}"
-
-        def drop() -> None:
-            return None
-    else:
-        request.getfixturevalue("postgres_server_url")
-        url, drop = make_postgres_database()
-    upgrade(url)
-    clock = FrozenClock(START)
-    container = build(Settings(database_url=url, log_format="console"), clock=clock)
-    try:
-        with TestClient(create_app(container)) as client:
-            yield make_world(container, clock, client)
-    finally:
-        container.close()
-        drop()
+    with world_for_a_module(request, tmp_path_factory) as world:
+        yield world
 
 
 @pytest.mark.parametrize(("persona", "method", "path", "body", "status"), CASES)

@@ -20,16 +20,12 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from api_personas import API, make_world
-from conftest_services import make_postgres_database
-from fastapi.testclient import TestClient
+from api_personas import API, world_for_a_module
 from scope_world import dead_message_at, recovery_at, task_at
 
-from heedful.adapters.storage.migrate import upgrade
 from heedful.bootstrap import build
 from heedful.config import Settings
 from heedful.core.access import SYSTEM
@@ -38,7 +34,6 @@ from heedful.core.catalog import CatalogItem, ItemKind, upsert_item
 from heedful.core.engine.reactions import process_events
 from heedful.core.events.model import BusinessEvent
 from heedful.core.goodwill import GiveGoodwill, Period, SetAllowance, give_goodwill, set_allowance
-from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.ids import new_id
 from heedful.core.staff.handlers import NewStaffMember, create_staff_member
 from heedful.entrypoints.fast_ingest import EVENTS_PATH
@@ -688,16 +683,6 @@ def roles_world(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ApiWorld]:
     """One database per backend for the whole table: every row makes its own targets."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{Path(tmp_path_factory.mktemp('roles')) / 'heedful.db'}"
-
-        def drop() -> None:
-            return None
-    else:
-        request.getfixturevalue("postgres_server_url")
-        url, drop = make_postgres_database()
-    upgrade(url)
-    clock = FrozenClock(START)
     # Every row's chat comes from the one test client's address: the public faces' rate limits
     # (tested in test_public_limits.py) are off here, so the table tests roles, not floods.
     no_limits: dict[str, Any] = {
@@ -706,14 +691,8 @@ def roles_world(
         "chat_messages_per_address_per_minute": 0,
         "chat_reads_per_address_per_minute": 0,
     }
-    settings = Settings(database_url=url, log_format="console", **no_limits)
-    container = build(settings, clock=clock)
-    try:
-        with TestClient(create_app(container)) as client:
-            yield make_world(container, clock, client)
-    finally:
-        container.close()
-        drop()
+    with world_for_a_module(request, tmp_path_factory, **no_limits) as world:
+        yield world
 
 
 @pytest.mark.parametrize(("persona", "method", "path", "body", "status"), CASES)
