@@ -410,6 +410,9 @@ TABLE: list[tuple[str, str, dict[str, Any] | None, tuple[int, int, int, int, int
     ("PUT", "/audits/locations/{loc_a}/position", {"latitude": 50.46, "longitude": 30.51},
                                                     (200, 200, 403, 403, 404, 403)),
     ("GET", "/audits/results?format=csv", None,     (200, 200, 403, 403, 200, 403)),
+    # One location's PDF: only a manager (or admin) of that location; B's manager learns nothing.
+    ("GET", "/audits/waves/2026-03/report.pdf?location_id={loc_a}", None,
+                                                    (200, 200, 403, 403, 404, 403)),
 ]
 # fmt: on
 

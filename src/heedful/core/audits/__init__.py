@@ -40,10 +40,12 @@ from heedful.core.audits.questionnaire import (
 )
 from heedful.core.audits.reading import read_questionnaire
 from heedful.core.audits.results import (
+    LocationReport,
     LocationResult,
     Recommendation,
     ScoredVisit,
     WaveReport,
+    location_report,
     score_all,
     wave_report,
 )
@@ -51,6 +53,7 @@ from heedful.core.audits.results_csv import results_csv
 from heedful.core.audits.scoring import VisitScore, item_share, score_visit
 from heedful.core.audits.visit_handlers import (
     VisitView,
+    location_results,
     review_visit,
     save_draft,
     show_visit,
@@ -80,6 +83,7 @@ __all__ = [
     "Flag",
     "Item",
     "ItemKind",
+    "LocationReport",
     "LocationResult",
     "NewAssignment",
     "NewEvaluator",
@@ -108,6 +112,8 @@ __all__ = [
     "link_promise",
     "list_evaluators",
     "list_questionnaires",
+    "location_report",
+    "location_results",
     "my_assignments",
     "place_location",
     "propose",

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
 
+from heedful.adapters.reports.audit_pdf import location_pdf, pdf_headers
 from heedful.core import audits
 from heedful.core.access import Permission
 from heedful.core.unit_of_work import UnitOfWork
@@ -47,6 +48,7 @@ Ctx = Annotated[Context, Depends(get_context)]
 AnId = Annotated[str, Path(min_length=1, max_length=40, pattern=NO_NUL)]
 Source = Annotated[dict[str, Any], Body(description="The questionnaire as JSON (docs/audits.md)")]
 CSV = "text/csv"
+PDF = "application/pdf"
 
 
 @router.get("/questionnaires", response_model=list[QuestionnaireOut], summary="Newest versions")
@@ -340,3 +342,26 @@ def results(
     if format == "csv" or (format is None and CSV in request.headers.get("accept", "")):
         return Response(audits.results_csv(report, names), media_type=f"{CSV}; charset=utf-8")
     return results_out(report, names)
+
+
+@router.get(
+    "/waves/{wave}/report.pdf",
+    response_class=Response,
+    responses={200: {"content": {PDF: {"schema": {"type": "string", "format": "binary"}}}}},
+    summary="One location's report of a wave as a PDF: score, sections, advice, trend",
+)
+def report_pdf(
+    ctx: Ctx,
+    wave: Annotated[str, Path(min_length=1, max_length=40, pattern=NO_NUL)],
+    location_id: Annotated[str, Query(min_length=1, max_length=40, pattern=NO_NUL)],
+    language: Literal["ru", "uk", "en"] | None = None,
+) -> Response:
+    uow = ctx.container.uow()
+    report = audits.location_results(
+        uow, ctx.actor, location_id=location_id, wave=wave, language=language
+    )
+    with uow:
+        location = uow.locations.get(location_id)
+    name = location.name if location else location_id
+    document = location_pdf(report, name, ctx.container.clock.now())
+    return Response(document, media_type=PDF, headers=pdf_headers(wave, location_id))
