@@ -50,6 +50,7 @@ from heedful.core.audits.results import (
     wave_report,
 )
 from heedful.core.audits.results_csv import results_csv
+from heedful.core.audits.review_queue import ToReview, visits_to_review
 from heedful.core.audits.scoring import VisitScore, item_share, score_visit
 from heedful.core.audits.visit_handlers import (
     VisitView,
@@ -95,6 +96,7 @@ __all__ = [
     "Recommendation",
     "ScoredVisit",
     "Section",
+    "ToReview",
     "Unfit",
     "Visit",
     "VisitScore",
@@ -128,6 +130,7 @@ __all__ = [
     "score_visit",
     "show_visit",
     "submit_visit",
+    "visits_to_review",
     "wave_report",
     "wave_results",
 ]

@@ -11,6 +11,7 @@ from heedful.bootstrap import Container
 from heedful.entrypoints.console import (
     admin,
     audit_results,
+    audit_review,
     audit_visits,
     auth,
     bookings,
@@ -79,3 +80,4 @@ def install_console(app: FastAPI, container: Container) -> None:
     app.include_router(goodwill.router)
     app.include_router(audit_visits.router)
     app.include_router(audit_results.router)
+    app.include_router(audit_review.router)
