@@ -331,6 +331,7 @@ class SqlAudits:
             t.update()
             .where(t.c.id == assignment.id)
             .values(
+                evaluator_id=assignment.evaluator_id,
                 promise_id=assignment.promise_id,
                 window_start=assignment.window_start,
                 window_end=assignment.window_end,

@@ -20,12 +20,14 @@ from heedful.entrypoints.api.audit_schemas import (
     EvaluatorIn,
     EvaluatorOut,
     LinkPromiseIn,
+    PanelChangeOut,
     PositionIn,
     PositionOut,
     ProgrammeIn,
     ProgrammeOut,
     ProposalOut,
     QuestionnaireOut,
+    ReassignIn,
     ResultsOut,
     ReviewIn,
     VisitDraftIn,
@@ -180,6 +182,53 @@ def enrol(request: Request, ctx: Ctx, body: EvaluatorIn) -> Response:
         return evaluator_out(audits.enrol_evaluator(uow, ctx.container.clock, ctx.actor, new))
 
     return write(request, ctx, body, 201, action)
+
+
+def _panel_change(change: audits.PanelChange) -> PanelChangeOut:
+    return PanelChangeOut(
+        evaluator=evaluator_out(change.profile),
+        open_assignments=[assignment_out(a) for a in change.open_assignments],
+    )
+
+
+@router.post(
+    "/evaluators/{evaluator_id}/deactivate",
+    response_model=PanelChangeOut,
+    summary="Take an evaluator off the panel: never proposed; her open assignments to hand on",
+)
+def deactivate(request: Request, ctx: Ctx, evaluator_id: AnId) -> Response:
+    def action(uow: UnitOfWork) -> PanelChangeOut:
+        change = audits.set_evaluator_active(uow, ctx.actor, evaluator_id, active=False)
+        return _panel_change(change)
+
+    return write(request, ctx, None, 200, action)
+
+
+@router.post(
+    "/evaluators/{evaluator_id}/activate",
+    response_model=PanelChangeOut,
+    summary="Put a deactivated evaluator back on the panel",
+)
+def activate(request: Request, ctx: Ctx, evaluator_id: AnId) -> Response:
+    def action(uow: UnitOfWork) -> PanelChangeOut:
+        change = audits.set_evaluator_active(uow, ctx.actor, evaluator_id, active=True)
+        return _panel_change(change)
+
+    return write(request, ctx, None, 200, action)
+
+
+@router.post(
+    "/assignments/{assignment_id}/reassign",
+    response_model=AssignmentOut,
+    summary="Hand an open assignment to another evaluator who fits; she starts a blank visit",
+)
+def reassign(request: Request, ctx: Ctx, assignment_id: AnId, body: ReassignIn) -> Response:
+    def action(uow: UnitOfWork) -> AssignmentOut:
+        clock = ctx.container.clock
+        moved = audits.reassign_visit(uow, clock, ctx.actor, assignment_id, body.evaluator_id)
+        return assignment_out(moved)
+
+    return write(request, ctx, body, 200, action)
 
 
 @router.post(

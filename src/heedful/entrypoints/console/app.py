@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from heedful.bootstrap import Container
 from heedful.entrypoints.console import (
     admin,
+    audit_panel,
     audit_results,
     audit_review,
     audit_visits,
@@ -81,3 +82,4 @@ def install_console(app: FastAPI, container: Container) -> None:
     app.include_router(audit_visits.router)
     app.include_router(audit_results.router)
     app.include_router(audit_review.router)
+    app.include_router(audit_panel.router)
