@@ -423,6 +423,10 @@ class SqlAudits:
         )
         return [r["sha256"] for r in self._rows(query)]
 
+    def attachment_hashes(self) -> set[str]:
+        t = audit_attachments
+        return {r["sha256"] for r in self._rows(sa.select(t.c.sha256).distinct())}
+
     def visits(
         self,
         states: frozenset[VisitState],

@@ -35,7 +35,8 @@ from heedful.core.audits.panel_handlers import (
     propose_evaluators,
     save_questionnaire,
 )
-from heedful.core.audits.ports import AuditRepository, AuditWork
+from heedful.core.audits.photo_sweep import SWEEP_GRACE, SweepReport, sweep_photos
+from heedful.core.audits.ports import AuditRepository, AuditWork, PhotoFiles
 from heedful.core.audits.questionnaire import (
     Choice,
     Item,
@@ -77,6 +78,7 @@ from heedful.core.audits.visits import (
 )
 
 __all__ = [
+    "SWEEP_GRACE",
     "Answer",
     "Assignment",
     "Attachment",
@@ -96,6 +98,7 @@ __all__ = [
     "NewEvaluator",
     "NewProgramme",
     "PanelChange",
+    "PhotoFiles",
     "Programme",
     "Proposal",
     "Questionnaire",
@@ -103,6 +106,7 @@ __all__ = [
     "Recommendation",
     "ScoredVisit",
     "Section",
+    "SweepReport",
     "ToReview",
     "Unfit",
     "Visit",
@@ -140,6 +144,7 @@ __all__ = [
     "set_evaluator_active",
     "show_visit",
     "submit_visit",
+    "sweep_photos",
     "visits_to_review",
     "wave_report",
     "wave_results",

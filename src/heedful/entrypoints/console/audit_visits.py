@@ -9,7 +9,6 @@ Nothing on these pages names a customer (ADR 0039).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -17,8 +16,12 @@ from fastapi.responses import FileResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
-from heedful.adapters.audit_photos import MAX_PHOTO_BYTES, NotAPhoto, PhotoStore
-from heedful.adapters.generated_secrets import data_dir_for
+from heedful.adapters.audit_photos import (
+    MAX_PHOTO_BYTES,
+    NotAPhoto,
+    PhotoStore,
+    photos_directory,
+)
 from heedful.core.access.model import Permission
 from heedful.core.audits import (
     Attachment,
@@ -58,9 +61,10 @@ FLAG_WORDS = {
 
 def photo_store(console: Console) -> PhotoStore:
     settings = console.container.settings
-    if settings.audit_photos_dir:
-        return PhotoStore(Path(settings.audit_photos_dir))
-    return PhotoStore(data_dir_for(settings.data_dir, settings.database_url) / "audit-photos")
+    directory = photos_directory(
+        settings.audit_photos_dir, settings.data_dir, settings.database_url
+    )
+    return PhotoStore(directory, console.container.clock)
 
 
 def _number(raw: str, key: str) -> float | int:
