@@ -25,6 +25,7 @@ TRANSLATIONS = Path(__file__).parents[2] / "translations"
 FONT = "DejaVu"
 BAR_MM = 60.0  # a score of 100 draws a bar this long
 INK, MUTED, BAR, BAR_WEAK = (20, 20, 20), (90, 90, 90), (46, 110, 160), (190, 80, 60)
+TRACK = (225, 225, 225)
 WEAK_BELOW = 75.0  # bars under this are drawn in the warning colour
 
 
@@ -119,7 +120,7 @@ def _line(
     pdf.set_font(FONT, "B" if bold else "", size)
     pdf.set_text_color(*(MUTED if muted else INK))
     pdf.set_x(pdf.l_margin + indent)
-    pdf.multi_cell(0, size * 0.5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, size * 0.5, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def _bar_row(pdf: FPDF, label: str, value: float) -> None:
@@ -127,14 +128,16 @@ def _bar_row(pdf: FPDF, label: str, value: float) -> None:
     pdf.set_font(FONT, "", 10)
     pdf.set_text_color(*INK)
     label_width = pdf.epw - BAR_MM - 16
-    found = pdf.multi_cell(label_width, 5, label, dry_run=True, output="LINES")
+    found = pdf.multi_cell(label_width, 5, label, align="L", dry_run=True, output="LINES")
     lines = found if isinstance(found, list) else [label]
     if pdf.will_page_break(5 * len(lines)):
         pdf.add_page()
     top = pdf.get_y()
-    pdf.multi_cell(label_width, 5, label, new_x=XPos.RIGHT, new_y=YPos.TOP)
+    pdf.multi_cell(label_width, 5, label, align="L", new_x=XPos.RIGHT, new_y=YPos.TOP)
     bottom = top + 5 * max(len(lines), 1) + 1
     x = pdf.l_margin + label_width + 2
+    pdf.set_fill_color(*TRACK)  # the whole 100, so a bar reads as a share of it on paper
+    pdf.rect(x, top + 1, BAR_MM, 3, style="F")
     pdf.set_fill_color(*(BAR if value >= WEAK_BELOW else BAR_WEAK))
     pdf.rect(x, top + 1, max(BAR_MM * min(value, 100.0) / 100.0, 0.5), 3, style="F")
     pdf.set_xy(x + BAR_MM + 2, top)
