@@ -18,7 +18,14 @@ from test_receptionist_story import log_in
 
 from heedful.bootstrap import Container
 from heedful.core.access.model import SYSTEM, Role
-from heedful.core.audits import VisitState, save_draft, show_visit, submit_visit
+from heedful.core.audits import (
+    NewEvaluator,
+    VisitState,
+    enrol_evaluator,
+    save_draft,
+    show_visit,
+    submit_visit,
+)
 
 UKRAINIAN = {"login": "Логін", "password": "Пароль", "submit": "Увійти"}
 PHONE: ViewportSize = {"width": 390, "height": 844}
@@ -116,3 +123,34 @@ async def test_a_reviewer_returns_a_flagged_visit_with_a_comment_on_a_phone_in_u
     view = show_visit(uow(), SYSTEM, visits.mine)
     assert view.visit.state is VisitState.RETURNED
     assert view.visit.review_comment == "Відмітьтеся на місці, будь ласка"
+
+
+@pytest.mark.browser
+async def test_a_manager_deactivates_an_evaluator_and_hands_on_her_visit_on_a_phone(
+    live_server: str, world: World, container: Container, new_context: CreateContextCallback
+) -> None:
+    visits = audit_visits(world)
+    uow, clock = container.uow, container.clock
+    oksana = world.staff("oksana", "Oksana", Role.EVALUATOR, language="uk")
+    profile = NewEvaluator(
+        oksana.id, "Oksana", frozenset({"vip"}), frozenset({"uk"}), frozenset({"Kyiv"})
+    )
+    enrol_evaluator(uow(), clock, SYSTEM, profile)
+    world.staff("olena", "Olena Koval", Role.MANAGER, language="uk", at=[visits.boutique])
+    halyna = show_visit(uow(), SYSTEM, visits.hers).assignment.evaluator_id
+    phone = await new_context(locale="uk-UA", viewport=PHONE, is_mobile=True, has_touch=True)
+    page = await log_in(phone, live_server, "olena", labels=UKRAINIAN)
+
+    await page.goto(live_server + "/console/audits/evaluators")
+    await page.locator(f"#evaluator-{halyna}").get_by_role("button", name="Вимкнути").click()
+    await expect(page.locator(f"#open-{visits.hers}")).to_contain_text("Atelier Lypky")
+    assert await page.evaluate(WIDTH) <= PHONE["width"]
+    await page.locator(f"#open-{visits.hers}").get_by_role("button", name="Передати").click()
+
+    await expect(page.get_by_role("status")).to_contain_text("Завдання передано")
+    assert await page.evaluate(WIDTH) <= PHONE["width"]
+    moved = show_visit(uow(), SYSTEM, visits.hers).assignment
+    with uow() as unit:
+        taken = unit.audits.evaluator_of_staff(oksana.id)
+    assert taken is not None
+    assert moved.evaluator_id == taken.id
