@@ -33,6 +33,8 @@ def sweep_photos(
     """Delete every photo file no visit names that was last written at least ``grace`` ago."""
     now = clock.now()
     stored = files.stored()  # listed before the names are read: a newer file is within grace
+    if not stored:
+        return SweepReport(0, 0, 0)  # the hourly job on an installation without photos
     with uow:
         named = uow.audits.attachment_hashes()
     removed = kept = freed = 0
