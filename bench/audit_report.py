@@ -8,7 +8,12 @@ table, per-section and per-item means, trend over waves, each location's weakest
 into advice in Ukrainian) and written as CSV. Building the visits is not timed: they stand for
 rows already read.
 
-Target (issue 16): ``audit_report.seconds`` at most 5 s.
+Then one location's PDF (``audit_report.pdf_seconds``): that location's visits of every wave
+scored, its report for the newest wave built (score, sections, advice, trend) and drawn as a PDF
+in Russian with the shipped font, as ``GET /audits/waves/{wave}/report.pdf`` does after reading
+the rows (ADR 0046).
+
+Targets (issue 16): ``audit_report.seconds`` at most 5 s; ``audit_report.pdf_seconds`` at most 2 s.
 """
 
 from __future__ import annotations
@@ -21,11 +26,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from heedful.adapters.clock import SystemClock
+from heedful.adapters.reports.audit_pdf import location_pdf
 from heedful.core.audits import (
     Answer,
     QuestionnaireBody,
     Visit,
     VisitState,
+    location_report,
     read_questionnaire,
     results_csv,
     score_all,
@@ -34,6 +41,7 @@ from heedful.core.audits import (
 
 NAME = "audit_report"
 TARGET_S = 5.0
+PDF_TARGET_S = 2.0
 SECTIONS, ITEMS_PER_SECTION = 6, 10
 KINDS = ("yes_no", "scale", "single_choice", "multiple_choice", "number")
 CHOICES = [
@@ -130,6 +138,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     reported_at = time.perf_counter()
     text = results_csv(report, names)
     done = time.perf_counter()
+    pdf_seconds, pdf_bytes, pdf_visits = _one_location_pdf(wave, bodies)
     metrics: dict[str, Any] = {
         "visits": len(wave),
         "items_per_visit": len(body.items()),
@@ -141,9 +150,28 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "csv_rows": text.count("\n"),
         "best_location_score": round(report.locations[0].score or 0.0, 1),
         "target_seconds": TARGET_S,
+        "pdf_seconds": pdf_seconds,
+        "pdf_visits": pdf_visits,
+        "pdf_bytes": pdf_bytes,
+        "pdf_target_seconds": PDF_TARGET_S,
         "load_average_1m": round(os.getloadavg()[0], 2),
         "measured_at": SystemClock().now().isoformat(timespec="seconds"),
     }
     verdict = "met" if metrics["seconds"] <= TARGET_S else "MISSED"
     print(f"target seconds <= {TARGET_S}: {metrics['seconds']} s, {verdict}")
+    verdict = "met" if pdf_seconds <= PDF_TARGET_S else "MISSED"
+    print(f"target pdf_seconds <= {PDF_TARGET_S}: {pdf_seconds} s, {verdict}")
     return metrics
+
+
+def _one_location_pdf(
+    wave: list[Visit], bodies: dict[tuple[str, int], QuestionnaireBody]
+) -> tuple[float, int, int]:
+    """Seconds, size and visits of loc_0's PDF for the newest wave, from its rows as read."""
+    place = [v for v in wave if v.location_id == "loc_0"]
+    newest = max(v.wave for v in place)
+    started = time.perf_counter()
+    scored = score_all(place, bodies)
+    report = location_report(scored, bodies, "loc_0", newest, "ru")
+    document = location_pdf(report, "Бутик на Липках", SystemClock().now())
+    return round(time.perf_counter() - started, 3), len(document), len(place)

@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 from api_personas import ApiWorld, Persona
+from pypdf import PdfReader
 
 from heedful.core.access.model import Role
 
@@ -203,3 +204,103 @@ def test_a_reviewer_returns_a_visit_with_a_comment_and_cannot_return_it_twice(
     panel = {p["display_name"]: p for p in manager.get("/audits/evaluators").json()}
     assert panel["Iryna"]["returned"] == 1
     assert panel["Iryna"]["reliability"] == round(1 / 3, 3)
+
+
+def _pdf_text(document: bytes) -> str:
+    reader = PdfReader(io.BytesIO(document))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_a_manager_downloads_her_locations_wave_report_as_a_pdf_in_russian(
+    api_world: ApiWorld,
+) -> None:
+    world = api_world
+    ids, tokens = _set_up(world)
+    visit_id = _assign(world, ids, "iryna")
+    iryna = world.api(tokens["iryna"])
+    answers = {
+        "greeted": {"value": False, "comment": "Никто не поднял глаз"},
+        "music": {"value": 5},
+    }
+    iryna.request("PUT", f"/audits/visits/{visit_id}", json={"answers": answers})
+    assert iryna.post(f"/audits/visits/{visit_id}/submit").status_code == 200
+    manager = world.api(world.manager_a)
+    assert manager.post(f"/audits/visits/{visit_id}/validate", json={}).status_code == 200
+    where = {"location_id": world.location_a.id, "language": "ru"}
+
+    got = manager.get("/audits/waves/2026-03/report.pdf", params=where)
+
+    assert got.status_code == 200, got.text
+    assert got.headers["content-type"] == "application/pdf"
+    assert "attachment" in got.headers["content-disposition"]
+    assert got.content.startswith(b"%PDF-")
+    text = _pdf_text(got.content)
+    assert "Podil boutique" in text
+    assert "Балл: 33 / 100" in text  # 2*0 + 1*1 of 3, in Russian
+    assert "Самые слабые пункты и что делать" in text
+    assert "Никто не поднял глаз" in text  # what the evaluator wrote, under the weak item
+    assert "2026-03" in text  # the trend's one wave
+    empty = manager.get("/audits/waves/2025-01/report.pdf", params=where)
+    assert "В этой волне ещё нет подтверждённых визитов." in _pdf_text(empty.content)
+    # Another location's manager learns nothing; an evaluator has no reports at all.
+    other = world.api(world.manager_b)
+    assert other.get("/audits/waves/2026-03/report.pdf", params=where).status_code == 404
+    assert iryna.get("/audits/waves/2026-03/report.pdf", params=where).status_code == 403
+
+
+def test_a_deactivated_evaluator_is_not_proposed_and_her_open_visit_is_handed_to_another(
+    api_world: ApiWorld,
+) -> None:
+    world = api_world
+    ids, tokens = _set_up(world)
+    visit_id = _assign(world, ids, "halyna")
+    halyna, iryna = world.api(tokens["halyna"]), world.api(tokens["iryna"])
+    draft = {"answers": {"greeted": {"value": True, "comment": "Мій чернетковий коментар"}}}
+    assert halyna.request("PUT", f"/audits/visits/{visit_id}", json=draft).status_code == 200
+    manager = world.api(world.manager_a)
+
+    off = manager.post(f"/audits/evaluators/{ids['halyna']}/deactivate")
+
+    assert off.status_code == 200, off.text
+    assert off.json()["evaluator"]["active"] is False
+    assert [a["id"] for a in off.json()["open_assignments"]] == [visit_id]
+    proposals = manager.get(
+        f"/audits/programmes/{ids['programme']}/proposals",
+        params={"location_id": world.location_a.id},
+    ).json()
+    unfit = {p["evaluator"]["display_name"]: p["unfit"] for p in proposals}
+    assert unfit == {"Iryna": [], "Halyna": ["inactive", "audited_it_recently"]}
+    assert proposals[0]["evaluator"]["display_name"] == "Iryna"  # who fits first
+    refused = manager.post(
+        "/audits/assignments",
+        json={
+            "programme_id": ids["programme"],
+            "evaluator_id": ids["halyna"],
+            "location_id": world.location_a.id,
+            "wave": "2026-04",
+            "window_start": world.clock.now().isoformat(),
+            "window_end": (world.clock.now() + timedelta(days=1)).isoformat(),
+        },
+    )
+    assert refused.status_code == 409
+    assert "inactive" in refused.text
+
+    moved = manager.post(
+        f"/audits/assignments/{visit_id}/reassign", json={"evaluator_id": ids["iryna"]}
+    )
+
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["evaluator_id"] == ids["iryna"]
+    assert [a["id"] for a in iryna.get("/audits/my-assignments").json()] == [visit_id]
+    assert halyna.get("/audits/my-assignments").json() == []
+    assert halyna.get(f"/audits/visits/{visit_id}").status_code == 404
+    fresh = iryna.get(f"/audits/visits/{visit_id}").json()
+    assert fresh["answers"] == {}  # Halyna's draft was hers: Iryna starts blank
+    again = manager.post(f"/audits/evaluators/{ids['halyna']}/deactivate")
+    assert again.json()["open_assignments"] == []
+    back = manager.post(f"/audits/evaluators/{ids['halyna']}/activate")
+    assert back.json()["evaluator"]["active"] is True
+    same = manager.post(
+        f"/audits/assignments/{visit_id}/reassign", json={"evaluator_id": ids["iryna"]}
+    )
+    assert same.status_code == 422

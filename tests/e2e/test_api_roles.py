@@ -390,6 +390,14 @@ TABLE: list[tuple[str, str, dict[str, Any] | None, tuple[int, int, int, int, int
                                                     (422, 422, 403, 403, 422, 403)),
     ("POST", "/audits/assignments/{assignment}/promise", {"promise_id": "{promise}"},
                                                     (200, 200, 403, 403, 404, 403)),
+    # The panel is shared: any audit manager takes an evaluator off it (or back). Handing on an
+    # assignment is the location's business: B's manager does not find A's.
+    ("POST", "/audits/evaluators/{spare_evaluator}/deactivate", None,
+                                                    (200, 200, 403, 403, 200, 403)),
+    ("POST", "/audits/evaluators/{spare_evaluator}/activate", None,
+                                                    (200, 200, 403, 403, 200, 403)),
+    ("POST", "/audits/assignments/{assignment}/reassign", {"evaluator_id": "{spare_evaluator}"},
+                                                    (200, 200, 403, 403, 404, 403)),
     ("GET", "/audits/my-assignments", None,         (200, 403, 403, 403, 403, 200)),
     ("GET", "/audits/visits/{assignment}", None,    (200, 200, 403, 403, 404, 200)),
     # Answers are the evaluator's alone: the reviewer may not write them.
@@ -405,6 +413,9 @@ TABLE: list[tuple[str, str, dict[str, Any] | None, tuple[int, int, int, int, int
     ("PUT", "/audits/locations/{loc_a}/position", {"latitude": 50.46, "longitude": 30.51},
                                                     (200, 200, 403, 403, 404, 403)),
     ("GET", "/audits/results?format=csv", None,     (200, 200, 403, 403, 200, 403)),
+    # One location's PDF: only a manager (or admin) of that location; B's manager learns nothing.
+    ("GET", "/audits/waves/2026-03/report.pdf?location_id={loc_a}", None,
+                                                    (200, 200, 403, 403, 404, 403)),
 ]
 # fmt: on
 
@@ -622,6 +633,18 @@ class Targets(dict[str, str]):
         profile = {
             "staff_id": token_id,
             "display_name": "Mystery shopper 7",
+            "segments": ["vip"],
+            "languages": ["uk"],
+            "cities": ["Kyiv"],
+        }
+        return self._made("/audits/evaluators", profile)
+
+    def _spare_evaluator(self) -> str:
+        """Another evaluator who fits location A, new each time (rows take her off the panel)."""
+        token = self.world.new_token(f"spare-{uuid.uuid4().hex[:8]}", Role.EVALUATOR)
+        profile = {
+            "staff_id": token.token_id,
+            "display_name": "Mystery shopper 8",
             "segments": ["vip"],
             "languages": ["uk"],
             "cities": ["Kyiv"],

@@ -17,8 +17,15 @@ from pytest_playwright_asyncio import CreateContextCallback
 from test_receptionist_story import log_in
 
 from heedful.bootstrap import Container
-from heedful.core.access.model import SYSTEM
-from heedful.core.audits import VisitState, show_visit
+from heedful.core.access.model import SYSTEM, Role
+from heedful.core.audits import (
+    NewEvaluator,
+    VisitState,
+    enrol_evaluator,
+    save_draft,
+    show_visit,
+    submit_visit,
+)
 
 UKRAINIAN = {"login": "Логін", "password": "Пароль", "submit": "Увійти"}
 PHONE: ViewportSize = {"width": 390, "height": 844}
@@ -75,3 +82,75 @@ async def test_an_evaluator_fills_and_submits_her_visit_with_a_photo_on_a_phone_
     assert view.visit.check_in is not None
     assert view.visit.check_in.latitude == pytest.approx(50.4501)
     assert view.visit.answers["asked"].not_applicable
+
+
+@pytest.mark.browser
+async def test_a_reviewer_returns_a_flagged_visit_with_a_comment_on_a_phone_in_ukrainian(
+    live_server: str, world: World, container: Container, new_context: CreateContextCallback
+) -> None:
+    visits = audit_visits(world)
+    uow, clock = container.uow, container.clock
+    with uow() as unit:
+        iryna = unit.staff.get_by_login("iryna")
+    assert iryna is not None
+    answers = {
+        "greeted": {"value": True},
+        "warmth": {"value": 4},
+        "offer": {"value": "water"},
+        "asked": {"not_applicable": True},
+        "wait": {"value": 2},
+    }
+    save_draft(uow(), clock, iryna.as_actor(), visits.mine, answers)
+    submit_visit(uow(), clock, iryna.as_actor(), visits.mine)
+    world.staff("olena", "Olena Koval", Role.MANAGER, language="uk", at=[visits.boutique])
+    phone = await new_context(locale="uk-UA", viewport=PHONE, is_mobile=True, has_touch=True)
+    page = await log_in(phone, live_server, "olena", labels=UKRAINIAN)
+
+    await page.goto(live_server + "/console/audits/review")
+    entry = page.locator(f"#review-{visits.mine}")
+    await expect(entry).to_contain_text("Немає відмітки про прихід")
+    assert await page.evaluate(WIDTH) <= PHONE["width"]
+    await entry.get_by_role("link").click()
+    await expect(page.get_by_role("heading", name="Автоматичні перевірки")).to_be_visible()
+    assert await page.evaluate(WIDTH) <= PHONE["width"]
+    await page.get_by_label("Коментар для аудитора").fill("Відмітьтеся на місці, будь ласка")
+    await page.get_by_role("button", name="Повернути з коментарем").click()
+
+    await expect(page.get_by_role("status")).to_have_text(
+        "Візит повернуто аудиторові з вашим коментарем."
+    )
+    assert await page.evaluate(WIDTH) <= PHONE["width"]
+    view = show_visit(uow(), SYSTEM, visits.mine)
+    assert view.visit.state is VisitState.RETURNED
+    assert view.visit.review_comment == "Відмітьтеся на місці, будь ласка"
+
+
+@pytest.mark.browser
+async def test_a_manager_deactivates_an_evaluator_and_hands_on_her_visit_on_a_phone(
+    live_server: str, world: World, container: Container, new_context: CreateContextCallback
+) -> None:
+    visits = audit_visits(world)
+    uow, clock = container.uow, container.clock
+    oksana = world.staff("oksana", "Oksana", Role.EVALUATOR, language="uk")
+    profile = NewEvaluator(
+        oksana.id, "Oksana", frozenset({"vip"}), frozenset({"uk"}), frozenset({"Kyiv"})
+    )
+    enrol_evaluator(uow(), clock, SYSTEM, profile)
+    world.staff("olena", "Olena Koval", Role.MANAGER, language="uk", at=[visits.boutique])
+    halyna = show_visit(uow(), SYSTEM, visits.hers).assignment.evaluator_id
+    phone = await new_context(locale="uk-UA", viewport=PHONE, is_mobile=True, has_touch=True)
+    page = await log_in(phone, live_server, "olena", labels=UKRAINIAN)
+
+    await page.goto(live_server + "/console/audits/evaluators")
+    await page.locator(f"#evaluator-{halyna}").get_by_role("button", name="Вимкнути").click()
+    await expect(page.locator(f"#open-{visits.hers}")).to_contain_text("Atelier Lypky")
+    assert await page.evaluate(WIDTH) <= PHONE["width"]
+    await page.locator(f"#open-{visits.hers}").get_by_role("button", name="Передати").click()
+
+    await expect(page.get_by_role("status")).to_contain_text("Завдання передано")
+    assert await page.evaluate(WIDTH) <= PHONE["width"]
+    moved = show_visit(uow(), SYSTEM, visits.hers).assignment
+    with uow() as unit:
+        taken = unit.audits.evaluator_of_staff(oksana.id)
+    assert taken is not None
+    assert moved.evaluator_id == taken.id

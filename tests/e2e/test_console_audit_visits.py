@@ -8,12 +8,14 @@ another evaluator's assignment a 404, and never a customer on these pages.
 from __future__ import annotations
 
 import hashlib
+import io
 from pathlib import Path
 
 import pytest
 from audit_visit_world import PNG, audit_visits
 from console_world import World, log_in
 from fastapi.testclient import TestClient
+from pypdf import PdfReader
 
 from heedful.bootstrap import Container
 from heedful.core.access.model import SYSTEM, Role
@@ -206,3 +208,46 @@ def test_a_manager_reads_the_waves_league_table_and_advice_and_prints_it(
     assert 'class="menu"' not in printable.text
     empty = console_client.get("/console/audits/results?wave=2025-01")
     assert "У цій хвилі ще немає підтверджених візитів." in empty.text
+
+
+def test_a_manager_downloads_one_locations_wave_as_a_pdf_in_her_language(
+    console_client: TestClient, world: World
+) -> None:
+    visits = audit_visits(world)
+    uow, clock = world.container.uow, world.container.clock
+    with uow() as unit:
+        iryna = unit.staff.get_by_login("iryna")
+    assert iryna is not None
+    answers = {
+        "greeted": {"value": False, "comment": "Ніхто не підвів очей"},
+        "warmth": {"value": 3},
+        "offer": {"value": "water"},
+        "asked": {"not_applicable": True},
+        "wait": {"value": 2},
+    }
+    save_draft(uow(), clock, iryna.as_actor(), visits.mine, answers)
+    submit_visit(uow(), clock, iryna.as_actor(), visits.mine)
+    review_visit(uow(), clock, SYSTEM, visits.mine, validated=True, comment="")
+    world.staff("olena", "Olena Koval", Role.MANAGER, language="uk", at=[visits.boutique])
+    world.staff("taras", "Taras", Role.MANAGER, language="uk", at=[world.location("Elsewhere")])
+
+    log_in(console_client, "olena")
+    page = console_client.get("/console/audits/results?wave=2026-12")
+    link = f"/console/audits/results/{visits.boutique.id}.pdf?wave=2026-12"
+    assert f'href="{link}"' in page.text
+    assert "Звіт у PDF" in page.text
+    got = console_client.get(link)
+    assert got.status_code == 200
+    assert got.headers["content-type"] == "application/pdf"
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(got.content)).pages)
+    assert "Atelier Lypky" in text
+    assert "Бал:" in text
+    assert "Привітали?" in text  # the weakest item, in her language
+    assert "Ніхто не підвів очей" in text
+    assert visits.guest_name not in text
+    assert "Звіт у PDF" not in console_client.get("/console/audits/results").text  # no wave
+
+    log_in(console_client, "taras")
+    assert console_client.get(link).status_code == 404
+    log_in(console_client, "iryna")
+    assert console_client.get(link).status_code == 403

@@ -128,6 +128,9 @@ class FakeAudits(Repository):
         }
         return sorted(seen.intersection(hashes))
 
+    def attachment_hashes(self) -> set[str]:
+        return {a.sha256 for v in self._state.audits.visits.values() for a in v.attachments}
+
     def visits(
         self,
         states: frozenset[VisitState],

@@ -11,14 +11,18 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+from heedful.adapters.audit_photos import PhotoStore
 from heedful.bootstrap import Container
 from heedful.core.access import SYSTEM, Actor
 from heedful.core.access.model import Role
 from heedful.core.audits import (
+    SWEEP_GRACE,
     Attachment,
     AuditRule,
     CheckIn,
@@ -39,6 +43,7 @@ from heedful.core.audits import (
     save_questionnaire,
     show_visit,
     submit_visit,
+    sweep_photos,
     wave_results,
 )
 from heedful.core.customers.commands import CreateCustomer, NewIdentity
@@ -55,6 +60,7 @@ from heedful.core.staff.handlers import (
     create_staff_member,
 )
 from heedful.core.staff.model import Location, LocationKind
+from heedful.entrypoints.cli.main import cli
 
 FORM: dict[str, Any] = {
     "titles": {"en": "Boutique visit", "uk": "Візит до бутика"},
@@ -322,3 +328,48 @@ def test_a_new_version_leaves_assigned_visits_on_theirs(boutique: Boutique) -> N
     view = show_visit(b.container.uow(), b.iryna, assignment_id)
     assert view.questionnaire.version == 1
     assert view.questionnaire.body.item("scent").scale_max == 5  # type: ignore[union-attr]
+
+
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+def test_photos_no_visit_names_are_swept_after_their_grace_and_named_ones_stay(
+    boutique: Boutique, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    b = boutique
+    uow, clock = b.container.uow, b.clock
+    store = PhotoStore(tmp_path / "photos", clock)
+    assignment_id = _assign(b, _profile_id(b, b.iryna))
+    kept, dropped = store.keep(PNG), store.keep(PNG + b"taken off the draft")
+    answers = {"greeted": {"value": True}, "window": {"value": [kept.id, dropped.id]}}
+    both = [Attachment(kept.id, kept.sha256), Attachment(dropped.id, dropped.sha256)]
+    save_draft(uow(), clock, b.iryna, assignment_id, answers, both)
+    # She takes the second photo off her draft: no visit names its file any more.
+    answers["window"] = {"value": [kept.id]}
+    save_draft(uow(), clock, b.iryna, assignment_id, answers, both[:1])
+    clock.advance(SWEEP_GRACE + timedelta(minutes=1))
+    just_sent = store.keep(PNG + b"uploaded, its draft not yet saved")
+
+    report = sweep_photos(uow(), store, clock)
+
+    assert (report.removed, report.kept) == (1, 2)
+    assert report.bytes_freed == len(PNG) + len(b"taken off the draft")
+    assert store.find(dropped.sha256) is None
+    assert store.find(kept.sha256) is not None  # the draft still shows it
+    assert store.find(just_sent.sha256) is not None  # within its grace: a draft may name it
+    # The same photo sent again is stamped again: its grace starts over.
+    clock.advance(SWEEP_GRACE + timedelta(minutes=1))
+    store.keep(PNG + b"uploaded, its draft not yet saved")
+    assert sweep_photos(uow(), store, clock).removed == 0
+
+    # The command does the same with the settings' directory (the worker, once an hour).
+    monkeypatch.setenv("HEEDFUL_DATABASE_URL", b.container.settings.database_url)
+    monkeypatch.setenv("HEEDFUL_AUDIT_PHOTOS_DIR", str(tmp_path / "photos"))
+    result = CliRunner().invoke(cli, ["audits", "sweep-photos", "--grace-hours", "0"])
+    assert result.exit_code == 0, result.output
+    assert "photos removed: 1" in result.output
+    assert store.find(just_sent.sha256) is None
+    assert store.find(kept.sha256) is not None

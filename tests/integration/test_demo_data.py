@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 from heedful.bootstrap import Container, build
 from heedful.config import Settings
 from heedful.core.access.model import SYSTEM
-from heedful.core.audits import propose_evaluators
+from heedful.core.audits import Unfit, VisitState, my_assignments, propose_evaluators
 from heedful.core.card import customer_card
 from heedful.core.customers.commands import IdentifyCustomer
 from heedful.core.customers.handlers import list_customers, look_up
@@ -304,7 +304,7 @@ def test_ten_weeks_of_survey_answers_fill_the_dashboards_and_the_closed_loop_boa
     assert not [m for m in waiting if m.template_key == "survey_invitation"]
 
 
-def test_the_demo_ships_three_audit_questionnaires_and_proposes_marta_for_the_boutique(
+def test_the_demo_ships_three_audit_questionnaires_and_gives_marta_a_visit_at_the_boutique(
     container: Container, demo: list[DemoLogin]
 ) -> None:
     del demo
@@ -320,4 +320,18 @@ def test_the_demo_ships_three_audit_questionnaires_and_proposes_marta_for_the_bo
     proposals = propose_evaluators(
         container.uow(), container.clock, SYSTEM, programme.id, boutique.id
     )
-    assert [(p.profile.display_name, p.fits) for p in proposals] == [("Marta Lang", True)]
+    # Marta fits the boutique's rule (a VIP living in Kyiv) and has this week's visit there, so
+    # the programme's 90-day lockout is all that keeps her from being proposed again.
+    assert [(p.profile.display_name, p.unfit) for p in proposals] == [
+        ("Marta Lang", (Unfit.RECENTLY_AUDITED,))
+    ]
+    with container.uow() as uow:
+        marta = uow.staff.get_by_login("marta.lang")
+    assert marta is not None
+    [(assignment, visit)] = my_assignments(container.uow(), marta.as_actor())
+    assert assignment.location_id == boutique.id
+    assert "told when it is back" in assignment.scenario
+    now = container.clock.now()
+    assert assignment.window_start <= now < assignment.window_end
+    assert visit is not None
+    assert visit.state is VisitState.DRAFT

@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+
+from heedful.adapters.generated_secrets import data_dir_for
+from heedful.core.shared.clock import Clock
 
 MAX_PHOTO_BYTES = 8 * 1024 * 1024  # a phone's full-size JPEG is 2-6 MB
 
@@ -25,6 +30,7 @@ _SIGNATURES: tuple[tuple[bytes, int, str, str], ...] = (
     (b"ftypmif1", 4, "heic", "image/heic"),
 )
 MEDIA_TYPES = {ext: media for _, _, ext, media in _SIGNATURES}
+_KEPT_NAME = re.compile(r"^([0-9a-f]{64})\.(jpg|png|webp|heic)$")
 
 
 class NotAPhoto(ValueError):
@@ -47,9 +53,19 @@ def image_extension(head: bytes) -> str | None:
     return None
 
 
+def photos_directory(audit_photos_dir: str, data_dir: str, database_url: str) -> Path:
+    """``HEEDFUL_AUDIT_PHOTOS_DIR``, else ``audit-photos/`` in the data directory (ADR 0045)."""
+    if audit_photos_dir:
+        return Path(audit_photos_dir)
+    return data_dir_for(data_dir, database_url) / "audit-photos"
+
+
 class PhotoStore:
-    def __init__(self, directory: Path) -> None:
+    """The files, stamped with the injected clock's time so the sweep's grace reads one clock."""
+
+    def __init__(self, directory: Path, clock: Clock) -> None:
         self.directory = directory
+        self.clock = clock
 
     def keep(self, content: bytes) -> StoredPhoto:
         if not content:
@@ -68,7 +84,35 @@ class PhotoStore:
             with os.fdopen(handle, "wb") as out:
                 out.write(content)
             os.replace(temporary, path)
+        # Sent again or new: either way a draft is about to name it, so the sweep's grace
+        # starts now (photo_sweep.py).
+        stamp = self.clock.now().timestamp()
+        os.utime(path, (stamp, stamp))
         return StoredPhoto(digest[:40], digest, extension)
+
+    def stored(self) -> list[tuple[str, datetime]]:
+        """Every photo kept here with when it was last written (PhotoFiles)."""
+        found: list[tuple[str, datetime]] = []
+        if not self.directory.is_dir():
+            return found
+        for folder in self.directory.iterdir():
+            if not folder.is_dir():
+                continue
+            for path in folder.iterdir():
+                match = _KEPT_NAME.match(path.name)
+                if match:
+                    written = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+                    found.append((match.group(1), written))
+        return found
+
+    def remove(self, sha256: str) -> int:
+        kept = self.find(sha256)
+        if kept is None:
+            return 0
+        path, _ = kept
+        size = path.stat().st_size
+        path.unlink(missing_ok=True)
+        return size
 
     def find(self, sha256: str) -> tuple[Path, str] | None:
         """The file of this hash and its media type, if it is kept here."""

@@ -12,3 +12,5 @@ def test_the_benchmark_scores_and_reports_a_small_wave() -> None:
     assert metrics["visits"] == 200
     assert metrics["items_per_visit"] == 60
     assert metrics["csv_rows"] > 5
+    assert metrics["pdf_seconds"] > 0
+    assert metrics["pdf_bytes"] > 1000

@@ -7,7 +7,14 @@ from datetime import UTC, datetime
 import pytest
 from unit.audits.audit_forms import GOOD_VISIT, answers, form
 
-from heedful.core.audits import Answer, Visit, VisitState, score_all, wave_report
+from heedful.core.audits import (
+    Answer,
+    Visit,
+    VisitState,
+    location_report,
+    score_all,
+    wave_report,
+)
 
 AT = datetime(2026, 12, 1, tzinfo=UTC)
 
@@ -67,3 +74,24 @@ def test_the_weakest_items_become_advice_in_the_managers_language() -> None:
     assert first.comments == ("Nobody looked up for three minutes",)
     # scent and music both earn 50: ties go by key
     assert [r.item_key for r in lypky.recommendations] == ["greeted", "music", "scent"]
+
+
+def test_a_locations_report_holds_its_wave_and_the_trend_up_to_it() -> None:
+    bodies = {("aqn_1", 1): form()}
+    visits = [
+        visit(1, "podil", "2026-10"),  # 87.5
+        visit(2, "podil", "2026-11", bar=False),  # 75
+        visit(3, "podil", "2026-11"),  # 87.5
+        visit(4, "podil", "2027-01"),  # after the wave reported: not in its trend
+        visit(5, "lypky", "2026-11", greeted=False),  # another location: not in podil's report
+    ]
+    report = location_report(score_all(visits, bodies), bodies, "podil", "2026-11", "uk")
+    assert report.result is not None
+    assert report.result.visits == 2
+    assert report.result.score == pytest.approx(81.25)
+    assert report.trend == {"2026-10": 87.5, "2026-11": pytest.approx(81.25)}
+    assert report.titles["greeted"] == "Привітали за хвилину?"
+    assert report.language == "uk"
+    nothing = location_report(score_all(visits, bodies), bodies, "podil", "2026-12", "uk")
+    assert nothing.result is None
+    assert list(nothing.trend) == ["2026-10", "2026-11"]

@@ -331,6 +331,7 @@ class SqlAudits:
             t.update()
             .where(t.c.id == assignment.id)
             .values(
+                evaluator_id=assignment.evaluator_id,
                 promise_id=assignment.promise_id,
                 window_start=assignment.window_start,
                 window_end=assignment.window_end,
@@ -421,6 +422,10 @@ class SqlAudits:
             .distinct()
         )
         return [r["sha256"] for r in self._rows(query)]
+
+    def attachment_hashes(self) -> set[str]:
+        t = audit_attachments
+        return {r["sha256"] for r in self._rows(sa.select(t.c.sha256).distinct())}
 
     def visits(
         self,

@@ -12,6 +12,12 @@ from heedful.core.audits.panel import (
     Unfit,
     propose,
 )
+from heedful.core.audits.panel_changes import (
+    PanelChange,
+    open_assignments,
+    reassign_visit,
+    set_evaluator_active,
+)
 from heedful.core.audits.panel_handlers import (
     NewAssignment,
     NewEvaluator,
@@ -29,7 +35,8 @@ from heedful.core.audits.panel_handlers import (
     propose_evaluators,
     save_questionnaire,
 )
-from heedful.core.audits.ports import AuditRepository, AuditWork
+from heedful.core.audits.photo_sweep import SWEEP_GRACE, SweepReport, sweep_photos
+from heedful.core.audits.ports import AuditRepository, AuditWork, PhotoFiles
 from heedful.core.audits.questionnaire import (
     Choice,
     Item,
@@ -40,17 +47,21 @@ from heedful.core.audits.questionnaire import (
 )
 from heedful.core.audits.reading import read_questionnaire
 from heedful.core.audits.results import (
+    LocationReport,
     LocationResult,
     Recommendation,
     ScoredVisit,
     WaveReport,
+    location_report,
     score_all,
     wave_report,
 )
 from heedful.core.audits.results_csv import results_csv
+from heedful.core.audits.review_queue import ToReview, visits_to_review
 from heedful.core.audits.scoring import VisitScore, item_share, score_visit
 from heedful.core.audits.visit_handlers import (
     VisitView,
+    location_results,
     review_visit,
     save_draft,
     show_visit,
@@ -67,6 +78,7 @@ from heedful.core.audits.visits import (
 )
 
 __all__ = [
+    "SWEEP_GRACE",
     "Answer",
     "Assignment",
     "Attachment",
@@ -80,10 +92,13 @@ __all__ = [
     "Flag",
     "Item",
     "ItemKind",
+    "LocationReport",
     "LocationResult",
     "NewAssignment",
     "NewEvaluator",
     "NewProgramme",
+    "PanelChange",
+    "PhotoFiles",
     "Programme",
     "Proposal",
     "Questionnaire",
@@ -91,6 +106,8 @@ __all__ = [
     "Recommendation",
     "ScoredVisit",
     "Section",
+    "SweepReport",
+    "ToReview",
     "Unfit",
     "Visit",
     "VisitScore",
@@ -108,20 +125,27 @@ __all__ = [
     "link_promise",
     "list_evaluators",
     "list_questionnaires",
+    "location_report",
+    "location_results",
     "my_assignments",
+    "open_assignments",
     "place_location",
     "propose",
     "propose_evaluators",
     "read_answers",
     "read_questionnaire",
+    "reassign_visit",
     "results_csv",
     "review_visit",
     "save_draft",
     "save_questionnaire",
     "score_all",
     "score_visit",
+    "set_evaluator_active",
     "show_visit",
     "submit_visit",
+    "sweep_photos",
+    "visits_to_review",
     "wave_report",
     "wave_results",
 ]

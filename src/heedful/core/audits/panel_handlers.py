@@ -247,6 +247,23 @@ def propose_evaluators(
         return _proposals(uow, programme, location_id, clock.now())
 
 
+def evaluator_fit(
+    uow: AuditWork, programme: Programme, location_id: str, evaluator_id: str, now: datetime
+) -> None:
+    """Refuse an evaluator who does not fit: the matching rules are not advice but a gate."""
+    proposal = next(
+        (p for p in _proposals(uow, programme, location_id, now) if p.profile.id == evaluator_id),
+        None,
+    )
+    if proposal is None:
+        raise InvalidInput("no such evaluator", field="evaluator_id")
+    if not proposal.fits:
+        reasons = ", ".join(reason.value for reason in proposal.unfit)
+        raise Conflict(
+            f"this evaluator may not audit this location: {reasons}", field="evaluator_id"
+        )
+
+
 @dataclass(frozen=True)
 class NewAssignment:
     programme_id: str
@@ -272,21 +289,7 @@ def assign_visit(uow: AuditWork, clock: Clock, actor: Actor, new: NewAssignment)
             raise InvalidInput("no such programme", field="programme_id")
         questionnaire = uow.audits.questionnaire(programme.questionnaire_id)
         assert questionnaire is not None  # a programme names an existing questionnaire
-        proposal = next(
-            (
-                p
-                for p in _proposals(uow, programme, new.location_id, now)
-                if p.profile.id == new.evaluator_id
-            ),
-            None,
-        )
-        if proposal is None:
-            raise InvalidInput("no such evaluator", field="evaluator_id")
-        if not proposal.fits:
-            reasons = ", ".join(reason.value for reason in proposal.unfit)
-            raise Conflict(
-                f"this evaluator may not audit this location: {reasons}", field="evaluator_id"
-            )
+        evaluator_fit(uow, programme, new.location_id, new.evaluator_id, now)
         assignment = Assignment(
             id=new_id("aas_"),
             programme_id=programme.id,

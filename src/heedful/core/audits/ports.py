@@ -61,6 +61,10 @@ class AuditRepository(Protocol):
         """Which of these attachment hashes another visit holds."""
         ...
 
+    def attachment_hashes(self) -> set[str]:
+        """The SHA-256 of every attachment any visit holds (drafts included)."""
+        ...
+
     def visits(
         self,
         states: frozenset[VisitState],
@@ -68,6 +72,18 @@ class AuditRepository(Protocol):
         location_ids: frozenset[str] | None = None,
         questionnaire_id: str | None = None,
     ) -> list[Visit]: ...
+
+
+class PhotoFiles(Protocol):
+    """Where visits' photos are kept as files, by their SHA-256 (ADR 0045)."""
+
+    def stored(self) -> list[tuple[str, datetime]]:
+        """Every kept photo's SHA-256 and when it was last written (or sent again)."""
+        ...
+
+    def remove(self, sha256: str) -> int:
+        """Delete the file of this hash; the bytes freed (0 when it was gone already)."""
+        ...
 
 
 class AuditWork(UnitOfWorkShape, Protocol):

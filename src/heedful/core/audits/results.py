@@ -185,3 +185,44 @@ def _advice(
             )
         )
     return tuple(advice)
+
+
+TREND_WAVES = 8  # the report's trend shows this many waves, the one reported last
+
+
+@dataclass(frozen=True)
+class LocationReport:
+    """One location's wave: its result, its trend over the waves before, titles to print."""
+
+    location_id: str
+    wave: str
+    result: LocationResult | None  # None: no validated visit in this wave
+    trend: Mapping[str, float]  # wave -> mean score, oldest first, ending with this wave
+    titles: Mapping[str, str]
+    language: str  # of the titles and advice: the report is printed in it
+
+
+def location_report(
+    scored: Sequence[ScoredVisit],
+    bodies: Mapping[tuple[str, int], QuestionnaireBody],
+    location_id: str,
+    wave: str,
+    language: str,
+) -> LocationReport:
+    """The report of ``location_id`` in ``wave`` from its validated visits of every wave."""
+    here = [s for s in scored if s.visit.location_id == location_id]
+    report = wave_report([s for s in here if s.visit.wave == wave], bodies, language)
+    means: dict[str, _Mean] = defaultdict(_Mean)
+    for entry in here:
+        # Waves are compared as text: "2026-11" < "2026-12", as every wave name sorts by date.
+        if entry.score.total is not None and entry.visit.wave <= wave:
+            means[entry.visit.wave].add(entry.score.total)
+    trend = {w: means[w].value for w in sorted(means)[-TREND_WAVES:]}
+    return LocationReport(
+        location_id=location_id,
+        wave=wave,
+        result=report.locations[0] if report.locations else None,
+        trend=trend,
+        titles=_titles(bodies, language),
+        language=language,
+    )

@@ -13,7 +13,13 @@ from heedful.core.audits.checks import SAME_PATTERN_LOOKBACK, check_visit
 from heedful.core.audits.ledger import ledger_answer
 from heedful.core.audits.ports import AuditWork
 from heedful.core.audits.questionnaire import ItemKind, Questionnaire, QuestionnaireBody
-from heedful.core.audits.results import WaveReport, score_all, wave_report
+from heedful.core.audits.results import (
+    LocationReport,
+    WaveReport,
+    location_report,
+    score_all,
+    wave_report,
+)
 from heedful.core.audits.scoring import score_visit
 from heedful.core.audits.visits import Assignment, Attachment, CheckIn, Visit, VisitState
 from heedful.core.shared.clock import Clock
@@ -199,9 +205,36 @@ def wave_results(
         visits = uow.audits.visits(
             frozenset({VisitState.VALIDATED}), waves, actor.scope, questionnaire_id
         )
-        bodies: dict[tuple[str, int], QuestionnaireBody] = {}
-        for visit in visits:
-            key = (visit.questionnaire_id, visit.questionnaire_version)
-            if key not in bodies:
-                bodies[key] = _questionnaire(uow, visit).body
+        bodies = _bodies(uow, visits)
     return wave_report(score_all(visits, bodies), bodies, language)
+
+
+def _bodies(uow: AuditWork, visits: Sequence[Visit]) -> dict[tuple[str, int], QuestionnaireBody]:
+    bodies: dict[tuple[str, int], QuestionnaireBody] = {}
+    for visit in visits:
+        key = (visit.questionnaire_id, visit.questionnaire_version)
+        if key not in bodies:
+            bodies[key] = _questionnaire(uow, visit).body
+    return bodies
+
+
+def location_results(
+    uow: AuditWork, actor: Actor, *, location_id: str, wave: str, language: str | None = None
+) -> LocationReport:
+    """One location's wave for its report: its score, sections, advice, and its trend.
+
+    Only a manager (or admin) of that location reads it; anyone else learns nothing (404).
+    """
+    actor.require(Permission.MANAGE_AUDITS)
+    if not actor.may_act_at(location_id):
+        raise NotFound(f"no location {location_id}")
+    with uow:
+        if uow.locations.get(location_id) is None:
+            raise NotFound(f"no location {location_id}")
+        if language is None:
+            member = uow.staff.get(actor.id)
+            language = member.language if member else "en"
+        # Every wave of this one location: the trend needs the waves before this one.
+        visits = uow.audits.visits(frozenset({VisitState.VALIDATED}), (), frozenset({location_id}))
+        bodies = _bodies(uow, visits)
+    return location_report(score_all(visits, bodies), bodies, location_id, wave, language)

@@ -228,3 +228,14 @@ class ResultsOut(BaseModel):
     trend: dict[str, dict[str, float]] = Field(description="Location, then wave: mean score")
     titles: dict[str, str]
     visits: list[VisitScoreOut]
+
+
+class PanelChangeOut(BaseModel):
+    evaluator: EvaluatorOut
+    open_assignments: list[AssignmentOut] = Field(
+        description="Her assignments still to be done at your locations: hand each to another"
+    )
+
+
+class ReassignIn(In):
+    evaluator_id: str = Key

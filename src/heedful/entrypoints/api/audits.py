@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
 
+from heedful.adapters.reports.audit_pdf import location_pdf, pdf_headers
 from heedful.core import audits
 from heedful.core.access import Permission
 from heedful.core.unit_of_work import UnitOfWork
@@ -19,12 +20,14 @@ from heedful.entrypoints.api.audit_schemas import (
     EvaluatorIn,
     EvaluatorOut,
     LinkPromiseIn,
+    PanelChangeOut,
     PositionIn,
     PositionOut,
     ProgrammeIn,
     ProgrammeOut,
     ProposalOut,
     QuestionnaireOut,
+    ReassignIn,
     ResultsOut,
     ReviewIn,
     VisitDraftIn,
@@ -47,6 +50,7 @@ Ctx = Annotated[Context, Depends(get_context)]
 AnId = Annotated[str, Path(min_length=1, max_length=40, pattern=NO_NUL)]
 Source = Annotated[dict[str, Any], Body(description="The questionnaire as JSON (docs/audits.md)")]
 CSV = "text/csv"
+PDF = "application/pdf"
 
 
 @router.get("/questionnaires", response_model=list[QuestionnaireOut], summary="Newest versions")
@@ -178,6 +182,53 @@ def enrol(request: Request, ctx: Ctx, body: EvaluatorIn) -> Response:
         return evaluator_out(audits.enrol_evaluator(uow, ctx.container.clock, ctx.actor, new))
 
     return write(request, ctx, body, 201, action)
+
+
+def _panel_change(change: audits.PanelChange) -> PanelChangeOut:
+    return PanelChangeOut(
+        evaluator=evaluator_out(change.profile),
+        open_assignments=[assignment_out(a) for a in change.open_assignments],
+    )
+
+
+@router.post(
+    "/evaluators/{evaluator_id}/deactivate",
+    response_model=PanelChangeOut,
+    summary="Take an evaluator off the panel: never proposed; her open assignments to hand on",
+)
+def deactivate(request: Request, ctx: Ctx, evaluator_id: AnId) -> Response:
+    def action(uow: UnitOfWork) -> PanelChangeOut:
+        change = audits.set_evaluator_active(uow, ctx.actor, evaluator_id, active=False)
+        return _panel_change(change)
+
+    return write(request, ctx, None, 200, action)
+
+
+@router.post(
+    "/evaluators/{evaluator_id}/activate",
+    response_model=PanelChangeOut,
+    summary="Put a deactivated evaluator back on the panel",
+)
+def activate(request: Request, ctx: Ctx, evaluator_id: AnId) -> Response:
+    def action(uow: UnitOfWork) -> PanelChangeOut:
+        change = audits.set_evaluator_active(uow, ctx.actor, evaluator_id, active=True)
+        return _panel_change(change)
+
+    return write(request, ctx, None, 200, action)
+
+
+@router.post(
+    "/assignments/{assignment_id}/reassign",
+    response_model=AssignmentOut,
+    summary="Hand an open assignment to another evaluator who fits; she starts a blank visit",
+)
+def reassign(request: Request, ctx: Ctx, assignment_id: AnId, body: ReassignIn) -> Response:
+    def action(uow: UnitOfWork) -> AssignmentOut:
+        clock = ctx.container.clock
+        moved = audits.reassign_visit(uow, clock, ctx.actor, assignment_id, body.evaluator_id)
+        return assignment_out(moved)
+
+    return write(request, ctx, body, 200, action)
 
 
 @router.post(
@@ -340,3 +391,26 @@ def results(
     if format == "csv" or (format is None and CSV in request.headers.get("accept", "")):
         return Response(audits.results_csv(report, names), media_type=f"{CSV}; charset=utf-8")
     return results_out(report, names)
+
+
+@router.get(
+    "/waves/{wave}/report.pdf",
+    response_class=Response,
+    responses={200: {"content": {PDF: {"schema": {"type": "string", "format": "binary"}}}}},
+    summary="One location's report of a wave as a PDF: score, sections, advice, trend",
+)
+def report_pdf(
+    ctx: Ctx,
+    wave: Annotated[str, Path(min_length=1, max_length=40, pattern=NO_NUL)],
+    location_id: Annotated[str, Query(min_length=1, max_length=40, pattern=NO_NUL)],
+    language: Literal["ru", "uk", "en"] | None = None,
+) -> Response:
+    uow = ctx.container.uow()
+    report = audits.location_results(
+        uow, ctx.actor, location_id=location_id, wave=wave, language=language
+    )
+    with uow:
+        location = uow.locations.get(location_id)
+    name = location.name if location else location_id
+    document = location_pdf(report, name, ctx.container.clock.now())
+    return Response(document, media_type=PDF, headers=pdf_headers(wave, location_id))

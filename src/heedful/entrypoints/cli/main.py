@@ -25,6 +25,7 @@ from heedful.core.staff.handlers import (
 )
 from heedful.core.staff.logins import deactivate_staff_member, unlock_staff_member
 from heedful.core.staff.model import LocationKind
+from heedful.entrypoints.cli.audits import audits
 from heedful.entrypoints.cli.db import db
 from heedful.entrypoints.cli.feedback import feedback
 from heedful.entrypoints.cli.imports import import_command
@@ -59,6 +60,7 @@ def cli() -> None:
         sys.exit(2)
 
 
+cli.add_command(audits)
 cli.add_command(db)
 cli.add_command(feedback)
 cli.add_command(serve)

@@ -10,7 +10,9 @@ from fastapi.staticfiles import StaticFiles
 from heedful.bootstrap import Container
 from heedful.entrypoints.console import (
     admin,
+    audit_panel,
     audit_results,
+    audit_review,
     audit_visits,
     auth,
     bookings,
@@ -79,3 +81,5 @@ def install_console(app: FastAPI, container: Container) -> None:
     app.include_router(goodwill.router)
     app.include_router(audit_visits.router)
     app.include_router(audit_results.router)
+    app.include_router(audit_review.router)
+    app.include_router(audit_panel.router)

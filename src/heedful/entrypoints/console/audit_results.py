@@ -10,10 +10,12 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
-from heedful.core.audits import wave_results
+from heedful.adapters.reports.audit_pdf import location_pdf, pdf_headers
+from heedful.core.audits import location_results, wave_results
+from heedful.core.shared.errors import NotFound
 from heedful.core.staff.queries import all_locations
 from heedful.entrypoints.console.context import Console, ConsoleRoute, Staff
 
@@ -38,6 +40,7 @@ def _page(console: Console, wave: str, template: str) -> Response:
         wave=asked,
         report=report,
         names={key: place.name for key, place in places.items()},
+        printing=template.endswith("_print.html"),
     )
 
 
@@ -49,3 +52,21 @@ def results(console: Staff, wave: Wave = "") -> Response:
 @router.get(RESULTS + "/print")
 def printable(console: Staff, wave: Wave = "") -> Response:
     return _page(console, wave, "audits/results_print.html")
+
+
+@router.get(RESULTS + "/{location_id}.pdf")
+def location_report_pdf(
+    console: Staff, location_id: Annotated[str, Path(max_length=40)], wave: Wave = ""
+) -> Response:
+    """One location's wave as a PDF in the manager's language: her locations only (404)."""
+    wave = wave.strip()
+    if not WAVE.match(wave):
+        raise NotFound("a report is of one wave")
+    uow = console.container.uow()
+    report = location_results(
+        uow, console.actor, location_id=location_id, wave=wave, language=console.ui.language
+    )
+    place = all_locations(console.container.uow()).get(location_id)
+    name = place.name if place else location_id
+    document = location_pdf(report, name, console.container.clock.now())
+    return Response(document, media_type="application/pdf", headers=pdf_headers(wave, location_id))

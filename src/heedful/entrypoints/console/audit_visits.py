@@ -8,7 +8,7 @@ Nothing on these pages names a customer (ADR 0039).
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -16,13 +16,18 @@ from fastapi.responses import FileResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
-from heedful.adapters.audit_photos import MAX_PHOTO_BYTES, NotAPhoto, PhotoStore
-from heedful.adapters.generated_secrets import data_dir_for
+from heedful.adapters.audit_photos import (
+    MAX_PHOTO_BYTES,
+    NotAPhoto,
+    PhotoStore,
+    photos_directory,
+)
 from heedful.core.access.model import Permission
 from heedful.core.audits import (
     Attachment,
     CheckIn,
     ItemKind,
+    VisitState,
     VisitView,
     save_draft,
     show_visit,
@@ -44,13 +49,22 @@ LEDGER_WORDS = {
     "open": N_("Not kept yet"),
 }
 NOT_A_NUMBER = "must be a number"
+# The machine's flags as the reviewer reads them (checks.py writes the codes and details).
+FLAG_WORDS = {
+    "no_check_in": N_("No check-in: the visit was never checked in at the location"),
+    "outside_window": N_("Checked in (or submitted) outside the visit window"),
+    "far_from_location": N_("Checked in %(metres)s m from the location (allowed: %(allowed)s m)"),
+    "photo_reused": N_("A photo already sent with another visit, or twice in this one"),
+    "same_answers_as_before": N_("The same answers as one of her earlier visits"),
+}
 
 
 def photo_store(console: Console) -> PhotoStore:
     settings = console.container.settings
-    if settings.audit_photos_dir:
-        return PhotoStore(Path(settings.audit_photos_dir))
-    return PhotoStore(data_dir_for(settings.data_dir, settings.database_url) / "audit-photos")
+    directory = photos_directory(
+        settings.audit_photos_dir, settings.data_dir, settings.database_url
+    )
+    return PhotoStore(directory, console.container.clock)
 
 
 def _number(raw: str, key: str) -> float | int:
@@ -146,12 +160,30 @@ def _check_in(console: Console, form: FormData) -> CheckIn:
     return CheckIn(console.now(), latitude, longitude)
 
 
-def _page(console: Console, view: VisitView, status: int = 200, error: Any = None) -> Response:
+def flag_text(console: Console, code: str, detail: Mapping[str, str]) -> str:
+    words = FLAG_WORDS.get(code)
+    if words is None:
+        return code
+    try:
+        return console.ui.gettext(words) % dict(detail)
+    except (KeyError, TypeError, ValueError):
+        return console.ui.gettext(words)
+
+
+def visit_page(
+    console: Console,
+    view: VisitView,
+    status: int = 200,
+    error: Any = None,
+    review_error: str = "",
+) -> Response:
+    """The visit: hers to fill, or read-only, with the flags and the verdict for a reviewer."""
     location = all_locations(console.container.uow()).get(view.assignment.location_id)
     message, at = "", ""
     if error is not None:
         message = console.ui.error(error)
         at = (error.field or "").removeprefix("answers.").split(".")[0]
+    reviewer = console.actor.may(Permission.MANAGE_AUDITS)
     return console.render(
         "audits/visit.html",
         status=status,
@@ -168,12 +200,16 @@ def _page(console: Console, view: VisitView, status: int = 200, error: Any = Non
         error=message,
         error_at=at,
         kinds=ItemKind,
+        reviewer=reviewer,
+        reviewing=reviewer and view.visit.state is VisitState.SUBMITTED,
+        flags=[flag_text(console, f.code, f.detail) for f in view.visit.flags] if reviewer else [],
+        review_error=review_error,
     )
 
 
 @router.get("/audits/{assignment_id}")
-def visit_page(console: Staff, assignment_id: str) -> Response:
-    return _page(console, show_visit(console.container.uow(), console.actor, assignment_id))
+def show(console: Staff, assignment_id: str) -> Response:
+    return visit_page(console, show_visit(console.container.uow(), console.actor, assignment_id))
 
 
 def _post(console: Console, assignment_id: str, form: FormData) -> Response:
@@ -181,7 +217,7 @@ def _post(console: Console, assignment_id: str, form: FormData) -> Response:
     view = show_visit(uow(), actor, assignment_id)
     action = form.get("action")
     if not view.visit.editable:
-        return _page(console, view, 409)
+        return visit_page(console, view, 409)
     try:
         answers, attachments = _read_form(console, view, form)
         check_in = _check_in(console, form) if action == "check_in" else None
@@ -189,7 +225,7 @@ def _post(console: Console, assignment_id: str, form: FormData) -> Response:
         if action == "submit":
             view = submit_visit(uow(), clock, actor, assignment_id)
     except InvalidInput as exc:
-        return _page(console, show_visit(uow(), actor, assignment_id), 422, exc)
+        return visit_page(console, show_visit(uow(), actor, assignment_id), 422, exc)
     return console.redirect(f"/audits/{assignment_id}")
 
 

@@ -88,6 +88,8 @@ MENU: tuple[Group, ...] = (
             Entry(N_("Recoveries"), "/console/recoveries", P.VIEW_CUSTOMERS),
             Entry(N_("Churn risk"), "/console/churn", P.VIEW_CUSTOMERS),
             Entry(N_("Service audits"), "/console/audits/results", P.MANAGE_AUDITS),
+            Entry(N_("Visits to review"), "/console/audits/review", P.MANAGE_AUDITS),
+            Entry(N_("Evaluator panel"), "/console/audits/evaluators", P.MANAGE_AUDITS),
         ),
     ),
     Group(

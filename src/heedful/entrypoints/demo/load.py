@@ -121,7 +121,7 @@ def load_demo(
         for source in DEMO_PLAYBOOKS:
             playbook = create_playbook(source, uow, clock, SYSTEM)
             set_enabled(playbook.id, True, uow, clock, SYSTEM)
-        play_audits(uow, clock, locations)
+        play_audits(uow, clock, locations, now)
         uow.commit()
     # Tomorrow's state arrives as events through the inbox and the engine, after the past is in.
     play_anticipation(container)

@@ -13,11 +13,13 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import structlog
 
+from heedful.adapters.audit_photos import PhotoStore, photos_directory
 from heedful.bootstrap import Container
+from heedful.core.audits import SWEEP_GRACE, SweepReport, sweep_photos
 from heedful.core.dead_letters.handlers import purge_discarded
 from heedful.core.dead_letters.model import DeadLetter, LetterKind, RetryPolicy
 from heedful.core.engine.reactions import process_events
@@ -138,7 +140,37 @@ def forget_rate_limit_windows(container: Container) -> int:
     return container.rate_limits().forget_ended(container.clock.now())
 
 
+def sweep_audit_photos(container: Container, grace: timedelta = SWEEP_GRACE) -> SweepReport:
+    """Photo files no visit names any more, written longer than ``grace`` ago, are deleted."""
+    settings = container.settings
+    directory = photos_directory(
+        settings.audit_photos_dir, settings.data_dir, settings.database_url
+    )
+    store = PhotoStore(directory, container.clock)
+    return sweep_photos(container.uow(), store, container.clock, grace)
+
+
+class EveryHour:
+    """A housekeeping job that needs no minute beat: run at most once an hour by this process.
+
+    Several workers may each run it in the same hour; the job must not mind (the sweep does not:
+    a file already removed frees 0 bytes).
+    """
+
+    def __init__(self, job: Job) -> None:
+        self.job = job
+        self.next_at: datetime | None = None
+
+    def __call__(self, container: Container) -> int:
+        now = container.clock.now()
+        if self.next_at is not None and now < self.next_at:
+            return 0
+        self.next_at = now + timedelta(hours=1)
+        return self.job(container)
+
+
 JOBS: dict[str, Job] = {
+    "sweep_audit_photos": EveryHour(lambda container: sweep_audit_photos(container).removed),
     "purge_idempotency_keys": purge_idempotency_keys,
     "recompute_feedback": recompute_feedback,
     "look_ahead": look_ahead,
