@@ -22,8 +22,9 @@ from heedful.core.conversations.canned_reply_handlers import CannedReplyIn, save
 from heedful.core.conversations.handlers import create_team, get_thread
 from heedful.core.conversations.model import Priority
 from heedful.core.customers.channels import Channel
+from heedful.core.customers.commands import RecordConsent
 from heedful.core.customers.consent import Purpose
-from heedful.core.customers.handlers import RecordConsent, record_consent
+from heedful.core.customers.handlers import record_consent
 from heedful.core.engine.reactions import process_events
 from heedful.core.feedback.model import SurveyKind, SurveyText, Touchpoint
 from heedful.core.feedback.surveys import DefineSurvey, define_survey
