@@ -53,6 +53,9 @@ def test_a_theme_opens_the_comments_behind_it_in_the_locations_time_and_her_lang
     log_in(console_client, "irina")
 
     dashboard = console_client.get("/console/experience").text
+    # Weeks are named by their Monday as her language writes it, not "W09".
+    assert (">2/23<" if language == "en" else ">23.02<") in dashboard
+    assert "W09" not in dashboard
     link = _theme_link(dashboard)
     assert "theme=waiting" in link
     assert "since=2025-12-15" in link  # the dashboard's own period goes along
