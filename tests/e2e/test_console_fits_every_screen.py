@@ -43,6 +43,7 @@ DETAILS = {
     "/console/surveys": 'a[href^="/console/surveys/"]',
     "/console/playbooks": 'a[href^="/console/playbooks/pb"]',
     "/console/promises": 'a[href^="/customers/cus"]',
+    "/console/experience": 'a[href^="/console/experience/answers"]',
 }
 # What sticks out, for the failure message: the outermost elements wider than the screen.
 WIDEST = """(width) => [...document.querySelectorAll('body *')]
