@@ -44,6 +44,7 @@ DETAILS = {
     "/console/playbooks": 'a[href^="/console/playbooks/pb"]',
     "/console/promises": 'a[href^="/customers/cus"]',
     "/console/audits/review": "a.open-visit",
+    "/console/experience": 'a[href^="/console/experience/answers"]',
 }
 # What sticks out, for the failure message: the outermost elements wider than the screen.
 WIDEST = """(width) => [...document.querySelectorAll('body *')]

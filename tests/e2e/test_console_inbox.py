@@ -6,6 +6,7 @@ Two shops (Kyiv, Lviv); an hour for the first response, warned 30 minutes ahead 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -20,6 +21,13 @@ from heedful.core.access.model import SYSTEM, Role
 from heedful.core.conversations.canned_reply_handlers import CannedReplyIn, save_canned_reply
 from heedful.core.conversations.handlers import create_team, get_thread
 from heedful.core.conversations.model import Priority
+from heedful.core.customers.channels import Channel
+from heedful.core.customers.commands import RecordConsent
+from heedful.core.customers.consent import Purpose
+from heedful.core.customers.handlers import record_consent
+from heedful.core.engine.reactions import process_events
+from heedful.core.feedback.model import SurveyKind, SurveyText, Touchpoint
+from heedful.core.feedback.surveys import DefineSurvey, define_survey
 from heedful.core.outreach.outbox import MessageStatus
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.sla.handlers import PolicyIn, create_policy
@@ -482,3 +490,84 @@ def test_an_agent_finds_a_thread_by_its_subject_or_the_customers_name(
     assert found("сукні Богдан") == set()
     page = client.get("/console/inbox", params={"q": "сукн"}).text
     assert 'id="count-all" class="count">1<' in page
+
+
+@pytest.mark.parametrize(
+    ("language", "none_open"),
+    [
+        ("uk", "Відкритих обіцянок немає."),
+        ("ru", "Открытых обещаний нет."),
+        ("en", "No open promises."),
+    ],
+)
+def test_the_customer_beside_the_thread_is_current_after_every_action(
+    world: InboxWorld, client: TestClient, language: str, none_open: str
+) -> None:
+    thread = world.email("Де моє замовлення?").thread
+    with world.container.uow() as uow:
+        member = uow.staff.get(world.iryna.id)
+        assert member is not None
+        uow.staff.update(replace(member, language=language))
+        uow.commit()
+    csrf = log_in(client, "iryna")
+    panel = _panel(client.get(f"/console/inbox/{thread.id}").text)
+    assert 'id="thread-promises"' in panel  # the reply owed to her is an open promise
+
+    replied = post(client, f"/console/inbox/{thread.id}/reply", csrf, body="Сьогодні.").text
+    panel = _panel(replied)
+    assert 'hx-swap-oob="true"' in panel  # swapped beside the thread, no reload
+    assert none_open in panel  # the reply kept it
+    for action, data in (
+        ("note", {"body": "Перевірити склад"}),
+        ("assign", {"assignee_id": world.taras.id}),
+        ("status", {"status": "resolved"}),
+    ):
+        answer = post(client, f"/console/inbox/{thread.id}/{action}", csrf, **data).text
+        assert 'hx-swap-oob="true"' in _panel(answer), action
+
+
+def _panel(page: str) -> str:
+    start = page.index('id="thread-customer"')
+    return page[start : page.index("</aside>", start)]
+
+
+def test_resolving_in_the_console_offers_the_survey_within_consent_and_the_cap(
+    world: InboxWorld, client: TestClient
+) -> None:
+    admin = world.people.staff("root", "Root", Role.ADMIN).as_actor()
+    survey = define_survey(
+        DefineSurvey(
+            name="Після розмови",
+            kind=SurveyKind.CSAT,
+            touchpoint=Touchpoint.CONVERSATION,
+            texts={"uk": SurveyText("Як ми впоралися?")},
+        ),
+        world.container.uow(),
+        world.clock,
+        admin,
+    )
+    first = world.email("Де моє замовлення?").thread
+    second = world.email("І ще питання", subject="Ще одне").thread
+    silent = world.email("Години роботи?", sender="max@example.com", name="Макс").thread
+    assert second.customer_id == first.customer_id
+    record_consent(
+        RecordConsent(first.customer_id, Channel.EMAIL, Purpose.SURVEYS, True, "web form"),
+        world.container.uow(),
+        world.clock,
+        admin,
+    )
+    csrf = log_in(client, "iryna")
+    for thread in (first, second, silent):
+        world.reply(thread.id)
+        resolved = post(client, f"/console/inbox/{thread.id}/status", csrf, status="resolved")
+        assert resolved.status_code == 200
+
+    process_events(world.container.uow, world.clock)
+
+    with world.container.uow() as uow:
+        asked = uow.feedback.invitations.list_for_customer(first.customer_id, 10)
+        never_agreed = uow.feedback.invitations.list_for_customer(silent.customer_id, 10)
+    # One survey for Anna though two of her conversations were resolved (the cap), none for
+    # Max, who never agreed to surveys; it is credited to the agent who resolved it.
+    assert [(i.survey_id, i.staff_id) for i in asked] == [(survey.id, world.iryna.id)]
+    assert never_agreed == []

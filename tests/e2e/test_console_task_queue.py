@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
 from console_world import World, log_in
 from fastapi.testclient import TestClient
 
-from heedful.core.access.model import Role
-from heedful.core.staff.model import LocationKind
+from heedful.core.access.model import SYSTEM, Role
+from heedful.core.promises.handlers import MakePromise, make_promise
+from heedful.core.promises.model import Promise, PromiseKind
+from heedful.core.shared.clock import FrozenClock
+from heedful.core.staff.model import Location, LocationKind
+from heedful.core.tasks import TaskKind, reminder
 
 
 def test_a_manager_adds_a_task_an_agent_hands_it_over_and_it_is_done_with_an_outcome(
@@ -57,3 +65,83 @@ def test_a_manager_adds_a_task_an_agent_hands_it_over_and_it_is_done_with_an_out
         task = uow.tasks.get(task_id)
     assert task is not None
     assert (task.outcome, task.done_by_label) == ("стол 4, свечи", "Oksana Bondar")
+
+
+def _promise_with_both_tasks(
+    world: World, clock: FrozenClock, samna: Location, customer_id: str
+) -> Promise:
+    """A promise broken two months ago whose "due soon" was never closed (tasks from before
+    promises closed their own tasks): a "due soon" and a "broken" for the same promise."""
+    promise = make_promise(
+        MakePromise(
+            customer_id=customer_id,
+            kind=PromiseKind.CALL_BACK,
+            location_id=samna.id,
+            text="передзвонити щодо банкету",
+            due_at=clock.now() + timedelta(hours=2),
+        ),
+        world.container.uow(),
+        clock,
+        SYSTEM,
+    )
+    with world.container.uow() as uow:
+        stored = uow.promises.get(promise.id, for_change=True)
+        assert stored is not None
+        assert promise.due_at is not None
+        stored.break_(promise.due_at, SYSTEM.label, "the deadline passed")
+        uow.promises.update(stored)
+        for kind, title, due in (
+            (TaskKind.PROMISE_REMINDER, "Due soon: передзвонити", promise.due_at),
+            (TaskKind.PROMISE_ESCALATION, "Broken promise: передзвонити", None),
+        ):
+            task = reminder(
+                kind,
+                title,
+                samna.id,
+                clock.now(),
+                customer_id=customer_id,
+                promise_id=promise.id,
+                holder_id=None,
+                due_at=due,
+            )
+            uow.tasks.add(replace(task, assignee_role=Role.MANAGER))
+        uow.commit()
+    clock.advance(timedelta(days=60))
+    return promise
+
+
+@pytest.mark.parametrize(
+    ("language", "done_today", "by_itself"),
+    [
+        ("uk", "Зроблено сьогодні", "закрито саме: обіцянку вже завершено"),
+        ("ru", "Сделано сегодня", "закрыта сама: обещание уже завершено"),
+        ("en", "Done today", "closed by itself: its promise has ended"),
+    ],
+)
+def test_a_stale_due_soon_task_of_an_ended_promise_closes_itself_and_shows_as_done(
+    world: World,
+    clock: FrozenClock,
+    console_client: TestClient,
+    language: str,
+    done_today: str,
+    by_itself: str,
+) -> None:
+    samna = world.location("Samna", city="Kyiv", country="UA", time_zone="Europe/Kyiv")
+    world.staff("taras", "Taras Shevchuk", Role.MANAGER, language=language, at=[samna])
+    anna = world.customer("Анна Коваль", at=samna)
+    promise = _promise_with_both_tasks(world, clock, samna, anna.id)
+    log_in(console_client, "taras")
+
+    page = console_client.get("/console/tasks").text
+    open_part, done_part = page.split('id="tasks-done"')
+    # Only the broken promise's escalation is left to do: no "due soon" beside it.
+    assert "Broken promise: передзвонити" in open_part
+    assert "Due soon: передзвонити" not in open_part
+    assert done_today in done_part
+    assert "Due soon: передзвонити" in done_part
+    assert by_itself in done_part
+    with world.container.uow() as uow:
+        left = uow.tasks.open_for_promise(promise.id)
+    assert [t.kind for t in left] == [TaskKind.PROMISE_ESCALATION]
+    # Read again, nothing changes: the list closed what was stale once.
+    assert console_client.get("/console/tasks").text.count("Due soon: передзвонити") == 1

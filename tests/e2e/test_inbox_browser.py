@@ -85,10 +85,14 @@ async def test_an_email_is_answered_from_the_console_and_the_reply_is_threaded_u
 
     await expect(page.locator("#timeline")).to_contain_text("Чи можу я повернути сукню без чека?")
     await expect(page.locator("#thread-customer")).to_contain_text("Анна Петренко")
+    await expect(page.locator("#thread-promises")).to_be_visible()  # the reply owed to her
     await page.get_by_label("Reply by e-mail").fill("Так, протягом 14 днів, з карткою.")
     await page.get_by_role("button", name="Send reply").click()
     await expect(page.locator("#timeline .direction-out")).to_contain_text("протягом 14 днів")
     await expect(page.locator('[data-kind="first_response"]')).to_contain_text("Met")
+    # The customer beside the thread follows without a reload: the reply kept that promise.
+    await expect(page.locator("#thread-customer")).to_contain_text("No open promises.")
+    await expect(page.locator("#thread-customer")).to_have_count(1)
 
     relay = Relay(
         senders={

@@ -207,6 +207,19 @@ class FakeTaskRepository(Repository):
         rows.sort(key=lambda t: t.created_at, reverse=True)
         return copy(rows[:limit])
 
+    def done_since(
+        self, *, since: datetime, location_ids: frozenset[str] | None, limit: int
+    ) -> list[Task]:
+        rows = [
+            t
+            for t in self._state.ledger.tasks.values()
+            if t.done_at is not None
+            and t.done_at >= since
+            and (location_ids is None or t.location_id in location_ids)
+        ]
+        rows.sort(key=lambda t: (t.done_at, t.id), reverse=True)
+        return copy(rows[:limit])
+
     def open_for_promise(self, promise_id: str) -> list[Task]:
         rows = self._state.ledger.tasks.values()
         return copy([t for t in rows if t.promise_id == promise_id and t.done_at is None])

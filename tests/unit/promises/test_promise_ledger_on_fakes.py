@@ -8,9 +8,10 @@ from datetime import timedelta
 from unit.ledger_world import LedgerWorld, a_ledger_world
 
 from heedful.core.access.model import Role
+from heedful.core.promises import settle_stale_tasks
 from heedful.core.promises.handlers import keep_promise
 from heedful.core.promises.model import EvidenceKind, PromiseKind, PromiseState
-from heedful.core.tasks.model import Task, TaskKind
+from heedful.core.tasks.model import Task, TaskKind, reminder
 
 
 def _tasks(world: LedgerWorld, promise_id: str) -> list[Task]:
@@ -112,3 +113,51 @@ def test_a_wait_already_answered_is_not_broken_when_its_deadline_passes() -> Non
 
     assert world.promise(wait.id).state is PromiseState.OPEN
     assert [m.template_key for m in world.messages(anna)] == ["back_in_stock"]
+
+
+def test_tasks_left_open_for_promises_that_ended_close_themselves_once() -> None:
+    world = a_ledger_world()
+    anna = world.customer("Anna", email="anna@example.com")
+    broken = world.promise_to(anna, PromiseKind.REFUND_BY, due_in=timedelta(days=3))
+    kept = world.promise_to(anna, PromiseKind.CALL_BACK, due_in=timedelta(days=3))
+    still_open = world.promise_to(anna, PromiseKind.CALL_BACK, due_in=timedelta(days=30))
+    # Tasks from before promises closed their own: each left open whatever became of it.
+    with world.uow as uow:
+        for promise, kind in (
+            (broken, TaskKind.PROMISE_REMINDER),
+            (broken, TaskKind.PROMISE_ESCALATION),
+            (kept, TaskKind.PROMISE_REMINDER),
+            (still_open, TaskKind.PROMISE_REMINDER),
+        ):
+            uow.tasks.add(
+                reminder(
+                    kind,
+                    "stale",
+                    promise.location_id,
+                    world.shop.clock.now(),
+                    customer_id=anna.id,
+                    promise_id=promise.id,
+                    holder_id=None,
+                    due_at=promise.due_at,
+                )
+            )
+        for promise, state in ((broken, PromiseState.BROKEN), (kept, PromiseState.KEPT)):
+            stored = uow.promises.get(promise.id, for_change=True)
+            assert stored is not None
+            if state is PromiseState.BROKEN:
+                stored.break_(world.shop.clock.now(), "Heedful", "the deadline passed")
+            else:
+                stored.keep(world.shop.clock.now(), "Heedful")
+            uow.promises.update(stored)
+        uow.commit()
+        listed = [t for t in uow.tasks.list_for_customer(anna.id, 50) if t.title == "stale"]
+
+    assert settle_stale_tasks(world.uow, world.shop.clock, listed) == 2
+    assert settle_stale_tasks(world.uow, world.shop.clock, listed) == 0  # once
+
+    def open_kinds(promise_id: str) -> list[TaskKind]:
+        return [t.kind for t in _tasks(world, promise_id) if t.is_open and t.title == "stale"]
+
+    assert open_kinds(broken.id) == [TaskKind.PROMISE_ESCALATION]  # no "due soon" beside it
+    assert open_kinds(kept.id) == []
+    assert open_kinds(still_open.id) == [TaskKind.PROMISE_REMINDER]

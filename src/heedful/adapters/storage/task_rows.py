@@ -148,6 +148,16 @@ class SqlTasks:
         query = sa.select(tasks).where(tasks.c.promise_id == promise_id, tasks.c.done_at.is_(None))
         return [_task(row) for row in self._conn.execute(query).mappings()]
 
+    def done_since(
+        self, *, since: datetime, location_ids: frozenset[str] | None, limit: int
+    ) -> list[Task]:
+        # ix_tasks_location_id_done_at: a range per location; an admin's (every location) scans.
+        query = sa.select(tasks).where(tasks.c.done_at >= since)
+        if location_ids is not None:
+            query = query.where(tasks.c.location_id.in_(sorted(location_ids)))
+        query = query.order_by(tasks.c.done_at.desc(), tasks.c.id).limit(limit)
+        return [_task(row) for row in self._conn.execute(query).mappings()]
+
     def list_for_customer(self, customer_id: str, limit: int) -> list[Task]:
         query = (
             sa.select(tasks)

@@ -135,6 +135,12 @@ class ExperienceReport:
     root_causes: list[TopicSeries]
     location_names: dict[str, str]
     segments: list[str] = field(default_factory=list)
+    # The kinds of survey the locations ask (a survey on) or were answered in the period: a
+    # figure of a kind nobody asks is left off, not shown as a dash.
+    collected: frozenset[SurveyKind] = frozenset(SurveyKind)
+
+    def collects(self, measure: str) -> bool:
+        return KIND_OF.get(measure, SurveyKind(measure)) in self.collected
 
     def figure(self, measure: str) -> Figure | None:
         for kind in self.kinds:
@@ -316,6 +322,11 @@ def experience_report(
         overdue = reads.overdue_loops(now, where)
         causes = reads.root_causes(trend_blocks, where)
         segments = reads.segments()
+        asked = [
+            survey.kind
+            for survey in uow.feedback.surveys.list()
+            if survey.location_id is None or scope is None or survey.location_id in scope
+        ]
         # The index values whose whole period lies inside the dashboard's, on its clock.
         starts = datetime.combine(since, time(), tzinfo=ZoneInfo(zone)).astimezone(UTC)
         ends = datetime.combine(until + timedelta(days=1), time(), tzinfo=ZoneInfo(zone))
@@ -353,4 +364,5 @@ def experience_report(
         root_causes=_series([(c.block, c.root_cause, c.loops, {}) for c in causes], bucket_list),
         location_names={loc.id: loc.name for loc in covers.every},
         segments=segments,
+        collected=frozenset(asked) | {SurveyKind(k) for k, row in totals.items() if row.answers},
     )

@@ -6,12 +6,20 @@ inside the transaction that removes the timer.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from heedful.core.access import SYSTEM, Role
 from heedful.core.customers import Purpose
 from heedful.core.outreach import Message
-from heedful.core.promises.model import Evidence, EvidenceKind, Promise, PromiseKind
+from heedful.core.promises.model import (
+    Evidence,
+    EvidenceKind,
+    Promise,
+    PromiseKind,
+    PromiseState,
+)
+from heedful.core.shared.clock import Clock
 from heedful.core.shared.ids import new_id
 from heedful.core.shared.timers import Timer, TimerKind
 from heedful.core.tasks import Task, TaskKind, reminder
@@ -57,6 +65,35 @@ def settle_tasks(
         if task.kind is not keep:
             task.complete(now, by)
             uow.tasks.update(task)
+
+
+def settle_stale_tasks(uow: UnitOfWork, clock: Clock, tasks: Sequence[Task]) -> int:
+    """Close the listed open tasks whose promise has ended, as ``settle_tasks`` does when it ends;
+    how many were closed. Tasks opened before promises closed their own tasks, or by an
+    integration that ended the promise another way, would otherwise sit on a list for months
+    (a "due soon" next to the "broken promise" of the same promise). A broken promise keeps its
+    escalation: that one is about the ending itself."""
+    about = sorted({task.promise_id for task in tasks if task.promise_id is not None})
+    if not about:
+        return 0
+    now = clock.now()
+    closed = 0
+    with uow:
+        for promise_id in about:
+            promise = uow.promises.get(promise_id, for_change=True)
+            if promise is None or promise.is_open:
+                continue
+            broken = promise.state is PromiseState.BROKEN
+            stale = [
+                task
+                for task in uow.tasks.open_for_promise(promise.id)
+                if not (broken and task.kind is TaskKind.PROMISE_ESCALATION)
+            ]
+            settle_tasks(uow, promise, now, keep=TaskKind.PROMISE_ESCALATION if broken else None)
+            closed += len(stale)
+        if closed:
+            uow.commit()
+    return closed
 
 
 def _break(uow: UnitOfWork, promise: Promise, now: datetime) -> None:

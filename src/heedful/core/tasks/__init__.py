@@ -4,6 +4,7 @@ from heedful.core.tasks.handlers import (
     NewTask,
     complete_task,
     create_task,
+    list_done_tasks,
     list_open_tasks,
     reassign_task,
 )
@@ -15,6 +16,7 @@ __all__ = [
     "TaskKind",
     "complete_task",
     "create_task",
+    "list_done_tasks",
     "list_open_tasks",
     "reassign_task",
     "reminder",

@@ -45,6 +45,18 @@ def list_open_tasks(uow: UnitOfWork, actor: Actor, limit: int = 100) -> list[Tas
     return [task for task in found if is_for(actor, task)][:limit]
 
 
+def list_done_tasks(uow: UnitOfWork, actor: Actor, since: datetime, limit: int = 50) -> list[Task]:
+    """Tasks of the actor's queue done since then, the latest first: what the desk got done."""
+    actor.require(Permission.VIEW_CUSTOMERS)
+    with uow:
+        found = uow.tasks.done_since(
+            since=since,
+            location_ids=scope_of(actor).location_ids,
+            limit=min(limit * _READ_AHEAD, _MOST_ROWS),
+        )
+    return [task for task in found if is_for(actor, task)][:limit]
+
+
 def complete_task(
     task_id: str, uow: UnitOfWork, clock: Clock, actor: Actor, outcome: str = ""
 ) -> Task:

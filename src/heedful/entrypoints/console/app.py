@@ -23,6 +23,7 @@ from heedful.entrypoints.console import (
     conversation_setup,
     customers,
     dashboard,
+    dashboard_answers,
     dead_letters,
     event_types,
     goodwill,
@@ -65,6 +66,7 @@ def install_console(app: FastAPI, container: Container) -> None:
     app.include_router(responsiveness.router)
     app.include_router(staff_admin.router)
     app.include_router(dashboard.router)
+    app.include_router(dashboard_answers.router)
     app.include_router(dead_letters.router)
     app.include_router(event_types.router)
     app.include_router(security_log.router)

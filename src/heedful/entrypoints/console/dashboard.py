@@ -7,6 +7,10 @@ download as CSV from the same URL with ``format=csv&chart=<name>``.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from functools import partial
+from urllib.parse import urlencode
+
 from fastapi import APIRouter
 from fastapi.responses import Response
 
@@ -23,9 +27,20 @@ from heedful.entrypoints.console.forms import choice
 from heedful.entrypoints.console.report_pages import csv_download, csv_url, day, refusal, shown_form
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
+_FILTERS = ("since", "until", "location_id", "segment", "touchpoint")
+ANSWERS_PATH = "/console/experience/answers"  # dashboard_answers.py: the answers behind a cell
 
 
-def _ask(since: str, until: str, location_id: str, segment: str, touchpoint: str) -> DashboardAsk:
+def answers_url(filters: Mapping[str, str], **clicked: object) -> str:
+    """The answers behind a figure: the dashboard's filters and what was clicked, nothing empty."""
+    query = {k: str(v) for k, v in {**filters, **clicked}.items() if v is not None and v != ""}
+    return f"{ANSWERS_PATH}?{urlencode(query)}"
+
+
+def dashboard_ask(
+    since: str, until: str, location_id: str, segment: str, touchpoint: str
+) -> DashboardAsk:
+    """The dashboard's filters from the query string, shared with the answers behind it."""
     if segment and segment not in {s.value for s in Segment}:
         raise InvalidInput("no such segment", field="segment")
     return DashboardAsk(
@@ -52,7 +67,7 @@ def experience(
         since=since, until=until, location_id=location_id, segment=segment, touchpoint=touchpoint
     )
     try:
-        ask = _ask(since, until, location_id, segment, touchpoint)
+        ask = dashboard_ask(since, until, location_id, segment, touchpoint)
         found = experience_report(
             ask, console.container.uow(), console.container.clock, console.actor
         )
@@ -67,6 +82,11 @@ def experience(
     shown = shown_form(form.values, found.since, found.until)
     csv_urls = {c.value: csv_url("/console/experience", form.values, chart=c.value) for c in Chart}
     return _page(console, shown, found, csv_urls=csv_urls)
+
+
+def _behind(form: FormState) -> Callable[..., str]:
+    """``behind(measure="nps", score=9)`` in the template: the answers that cell counts."""
+    return partial(answers_url, {key: form.value(key) for key in _FILTERS})
 
 
 def _page(
@@ -87,4 +107,5 @@ def _page(
         segments=[(s.value, console.ui.label(s)) for s in Segment],
         touchpoints=[t.value for t in Touchpoint],
         csv_urls=csv_urls or {},
+        behind=_behind(form),
     )

@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_datetime, format_timedelta
+from babel.dates import format_date, format_datetime, format_skeleton, format_timedelta
 from babel.numbers import format_currency, format_percent, get_currency_precision
 from babel.support import Translations
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -64,6 +64,11 @@ class Ui:
     def day(self, at: date | None) -> str:
         """A calendar date (a birthday) as it is written: no time, so no zone to shift it."""
         return format_date(at, DATE, locale=self.language) if at is not None else ""
+
+    def short_day(self, at: date) -> str:
+        """Day and month as the language writes them short ("23.02", "2/23"): a week's label on a
+        chart, where "W09" would be English on a Russian screen."""
+        return format_skeleton("Md", at, locale=self.language)
 
     def ago(self, at: datetime | None, now: datetime) -> str:
         if at is None:
@@ -123,6 +128,7 @@ def _globals(ui: Ui) -> dict[str, Any]:
         "label": ui.label,
         "when": ui.when,
         "day": ui.day,
+        "short_day": ui.short_day,
         "ago": ui.ago,
         "percent": ui.percent,
         "money": ui.money,

@@ -183,7 +183,7 @@ def _thread_context(console: Console, thread_id: str, **forms: FormState) -> dic
 
 def _thread(console: Console, thread_id: str, status: int = 200, **forms: FormState) -> Response:
     context = _thread_context(console, thread_id, **forms)
-    template = "inbox/_thread_body.html" if console.is_htmx else "inbox/thread.html"
+    template = "inbox/_after_change.html" if console.is_htmx else "inbox/thread.html"
     return render(console, template, status=status, **context)
 
 

@@ -7,16 +7,17 @@ as the preference form does; the board, the task list and the dead letters are p
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from heedful.core.access.model import Role
+from heedful.core.access.model import SYSTEM, Actor, Role
 from heedful.core.calendar import LocationBusinessHours
 from heedful.core.outreach.handlers import retry_message
+from heedful.core.promises import settle_stale_tasks
 from heedful.core.promises.handlers import (
     MakePromise,
     cancel_promise,
@@ -35,7 +36,15 @@ from heedful.core.promises.queries import (
 from heedful.core.shared.errors import Conflict, Forbidden, InvalidInput
 from heedful.core.staff.model import Location
 from heedful.core.staff.queries import all_locations, locations_of
-from heedful.core.tasks.handlers import NewTask, complete_task, create_task, reassign_task
+from heedful.core.tasks.handlers import (
+    NewTask,
+    complete_task,
+    create_task,
+    list_done_tasks,
+    reassign_task,
+)
+from heedful.core.tasks.model import Task
+from heedful.core.unit_of_work import UnitOfWork
 from heedful.entrypoints.console.card_view import card_section
 from heedful.entrypoints.console.context import (
     Console,
@@ -50,6 +59,8 @@ from heedful.entrypoints.console.labels import N_
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 
 # The core names the item's fields as the API does; the card's form has them flat.
+DAY_AT_MOST = timedelta(hours=26)
+SETTLED_BY = f"{SYSTEM.label} ("  # promises.settle_tasks: "Heedful (kept)"
 _RENAME = {
     "item": "product",
     "item.product": "product",
@@ -210,6 +221,21 @@ def task_groups(
     return [(title, found) for title, found in groups if found]
 
 
+def done_today(
+    uow: UnitOfWork, actor: Actor, locations: Mapping[str, Location], now: datetime
+) -> list[Task]:
+    """Tasks of the reader's queue done today, each on its location's calendar."""
+
+    def today(task: Task) -> bool:
+        location = locations.get(task.location_id)
+        zone = ZoneInfo(location.time_zone if location else "UTC")
+        done = task.done_at
+        return done is not None and done.astimezone(zone).date() == now.astimezone(zone).date()
+
+    # A day is at most 26 hours long on any calendar, however far east or west.
+    return [task for task in list_done_tasks(uow, actor, now - DAY_AT_MOST) if today(task)]
+
+
 def _tasks_page(
     console: Console, notice: str = "", form: FormState | None = None, status: int = 200
 ) -> Response:
@@ -219,8 +245,14 @@ def _tasks_page(
 
 def task_queue(console: Console, notice: str = "", form: FormState | None = None) -> dict[str, Any]:
     """What the task list needs, here and on today's page: the groups, and the forms' choices."""
-    lines = open_tasks(console.container.uow(), console.actor)
-    locations = all_locations(console.container.uow())
+    container = console.container
+    lines = open_tasks(container.uow(), console.actor)
+    # Tasks about promises that ended another way close themselves as the list is read.
+    if settle_stale_tasks(container.uow(), container.clock, [line.task for line in lines]):
+        lines = open_tasks(container.uow(), console.actor)
+    locations = all_locations(container.uow())
+    now = container.clock.now()
+    done = done_today(container.uow(), console.actor, locations, now)
     mine = locations_of(console.actor, console.container.uow())
     with console.container.uow() as uow:
         # Whom a task can be handed to: the active people of the reader's locations.
@@ -233,7 +265,10 @@ def task_queue(console: Console, notice: str = "", form: FormState | None = None
         ]
     return {
         "lines": lines,
-        "groups": task_groups(lines, locations, console.container.clock.now()),
+        "groups": task_groups(lines, locations, now),
+        "done": done,
+        # Closed by settle_tasks when their promise ended, not by a person.
+        "settled": {t.id for t in done if t.promise_id and t.done_by_label.startswith(SETTLED_BY)},
         "locations": locations,
         "my_locations": mine,
         "people": sorted(people, key=lambda m: m.full_name.casefold()),
