@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
 from heedful.adapters.storage.claiming import claimed
+from heedful.adapters.storage.phrase_columns import phrase_of, phrase_values
 from heedful.adapters.storage.promise_tables import promises
 from heedful.core.promises.model import (
     Evidence,
@@ -64,6 +65,7 @@ def _promise(row: RowMapping) -> Promise:
         notice_message_id=row["notice_message_id"],
         sequence=row["sequence"],
         evidence=_evidence(row["evidence"]),
+        text_phrase=phrase_of(row, "text"),
     )
 
 
@@ -92,6 +94,7 @@ def _promise_values(p: Promise) -> dict[str, Any]:
             {"at": e.at.isoformat(), "kind": e.kind.value, "note": e.note, "by": e.by, "ref": e.ref}
             for e in p.evidence
         ],
+        **phrase_values("text", p.text_phrase),
     }
 
 

@@ -67,6 +67,7 @@ from heedful.core.promises import (
 )
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import HeedfulError, NotFound
+from heedful.core.shared.phrases import Phrase
 from heedful.core.unit_of_work import UnitOfWork
 
 # Messages claimed per read of the outbox. Each is still decided, sent and recorded in its own
@@ -295,7 +296,7 @@ class Relay:
     def _deliver(self, uow: UnitOfWork, message: Message, now: datetime, known: _Known) -> None:
         customer = known.customers.get(message.customer_id) or _current(uow, message.customer_id)
         if customer is None or customer.status is CustomerStatus.ERASED:
-            message.suppress("the customer was erased")
+            message.suppress(Phrase("reason.customer_erased"))
             return
         message.customer_id = customer.id
         reply_to = _conversation_reply_address(message)
@@ -331,12 +332,12 @@ class Relay:
             channels=channels,
         )
         if isinstance(decision, Suppress):
-            message.suppress(decision.reason)
+            message.suppress(decision.why)
             _not_told(uow, promise, message, now, decision.reason)
         elif isinstance(decision, Cap):
-            message.cap(decision.reason)
+            message.cap(decision.why)
         elif isinstance(decision, Hold):
-            message.hold_until(decision.until, decision.reason)
+            message.hold_until(decision.until, decision.why)
         else:
             self._send(
                 uow, message, customer, decision.channel.value, decision.to, promise, now, known
