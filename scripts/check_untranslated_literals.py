@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
-from jinja2 import Environment
+from jinja2 import Environment, nodes
 
 ROOT = Path(__file__).resolve().parent.parent
 ENTRYPOINTS = ROOT / "src" / "heedful" / "entrypoints"
@@ -53,8 +53,9 @@ ALLOWED = frozenset(
 WORD = re.compile(r"[^\W\d_]{2,}")
 # A code, a path or a template's name ("en", "done", "audits/results.html") is not a sentence.
 CODE = re.compile(r"[a-z0-9_./-]+")
-# Markup outside a tag: a macro that writes attributes (` aria-invalid="true"`), not words.
-MARKUP = re.compile(r'[\w:-]+="|^[\w-]*"$')
+# Markup outside a tag: a macro that writes attributes (` aria-invalid="true"`), not words; or a
+# placeholder of a message template shown as an example (`{{customer.name}}`).
+MARKUP = re.compile(r'[\w:-]+="|^[\w-]*"$|\{\{')
 SHOWN_ATTRIBUTES = frozenset({"placeholder", "title", "aria-label", "alt", "label"})
 CODE_ELEMENTS = frozenset({"code", "pre", "kbd", "samp", "script", "style"})
 # Stands where a Jinja expression or tag was: splits the text around it, is not a word character
@@ -125,11 +126,50 @@ class _Page(HTMLParser):
             self.found.append((self.getpos()[0], f"{where}: {words[:80]!r}"))
 
 
+def _printed(expression: nodes.Node, found: list[nodes.Const]) -> None:
+    """The string constants an output expression prints as they are: `{{ x or "never" }}`,
+    `{{ "Open" if a else "Closed" }}`, `{{ x|default("none") }}`; not those inside a call (`_()`
+    marks, `when(at, "UTC")` and `label(x, "evidence")` take codes) nor a condition's test."""
+    if isinstance(expression, nodes.Const) and isinstance(expression.value, str):
+        found.append(expression)
+    elif isinstance(expression, nodes.CondExpr):
+        _printed(expression.expr1, found)
+        if expression.expr2 is not None:
+            _printed(expression.expr2, found)
+    elif isinstance(expression, nodes.Or | nodes.And | nodes.Add):
+        _printed(expression.left, found)
+        _printed(expression.right, found)
+    elif isinstance(expression, nodes.Concat):
+        for part in expression.nodes:
+            _printed(part, found)
+    elif isinstance(expression, nodes.Filter):
+        if expression.node is not None:
+            _printed(expression.node, found)
+        if expression.name in {"default", "d", "join"}:
+            for argument in expression.args:
+                _printed(argument, found)
+
+
+def _expression_problems(source: str) -> list[tuple[int, str]]:
+    problems: list[tuple[int, str]] = []
+    for output in _jinja.parse(source).find_all(nodes.Output):
+        for child in output.nodes:
+            printed: list[nodes.Const] = []
+            _printed(child, printed)
+            for constant in printed:
+                problems += [
+                    (constant.lineno, f"{{{{ }}}}: {w[:80]!r}") for w in _unmarked(constant.value)
+                ]
+    return problems
+
+
 def template_problems(path: Path, source: str | None = None) -> list[str]:
+    text = path.read_text(encoding="utf-8") if source is None else source
     page = _Page()
-    page.feed(flatten(path.read_text(encoding="utf-8") if source is None else source))
+    page.feed(flatten(text))
     page.close()
-    return [f"{path}:{line}: not marked for translation: {what}" for line, what in page.found]
+    found = sorted(page.found + _expression_problems(text))
+    return [f"{path}:{line}: not marked for translation: {what}" for line, what in found]
 
 
 def _literal(node: ast.AST) -> str | None:

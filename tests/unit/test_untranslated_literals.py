@@ -38,6 +38,19 @@ def test_a_template_with_an_english_heading_and_placeholder_fails() -> None:
     assert "placeholder: 'Search customers'" in found[1]
 
 
+def test_a_string_printed_by_an_expression_fails_and_one_in_a_call_passes() -> None:
+    bad = """<p>{{ task.note or "No note" }}</p>
+<span class="{{ 'is-done' if done else 'is-missing' }}">{{ when(at, "UTC") }}</span>
+<p>{{ _("Due") if due else "Never due" }}</p>"""
+
+    found = CHECK.template_problems(PAGE, bad)
+
+    assert len(found) == 2
+    assert "tasks.html:1" in found[0]
+    assert "'No note'" in found[0]
+    assert "'Never due'" in found[1]
+
+
 def test_marked_words_trans_blocks_code_and_the_allow_list_pass() -> None:
     good = """<h2>{{ _("Open tasks") }}</h2>
 <details{% if open %} open{% endif %}><summary>{{ _("More") }}</summary></details>
