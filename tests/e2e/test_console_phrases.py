@@ -7,6 +7,7 @@ the key, the values and the sentence in the caller's Accept-Language.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -14,11 +15,14 @@ from console_world import World, log_in
 from fastapi.testclient import TestClient
 
 from heedful.core.access.model import SYSTEM, Role
+from heedful.core.customers.consent import Purpose
 from heedful.core.engine.timers import fire_due_timers
+from heedful.core.outreach.outbox import Message
 from heedful.core.promises.handlers import MakePromise, make_promise
 from heedful.core.promises.model import PromiseKind
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.ids import new_id
+from heedful.core.shared.phrases import Phrase
 from heedful.core.staff.model import Location, LocationKind
 from heedful.core.tasks.model import Task, TaskKind
 
@@ -75,6 +79,57 @@ def test_a_reminder_made_while_the_clock_runs_reads_in_ukrainian_and_in_russian(
     for page in (in_ukrainian, in_russian):
         assert "Due soon" not in page
         assert "Call the customer back" not in page
+
+
+def test_marking_the_reminder_done_says_it_in_her_language(
+    console_client: TestClient, world: World, clock: FrozenClock
+) -> None:
+    shop = _boutique(world)
+    world.staff("iryna", "Ірина Коваль", Role.AGENT, language="uk", at=[shop])
+    _call_back_due_in_two_hours(world, clock, shop)
+    clock.advance(timedelta(hours=1, minutes=50))
+    fire_due_timers(world.container.uow, clock)
+    csrf = log_in(console_client, "iryna")
+    task_id = re.search(r'id="task-(tsk_[^"]+)"', console_client.get("/console/tasks").text)
+    assert task_id
+
+    done = console_client.post(
+        f"/console/tasks/{task_id.group(1)}/done",
+        data={"csrf_token": csrf},
+        headers={"HX-Request": "true"},
+    )
+
+    assert done.status_code == 200
+    assert "Незабаром термін: Передзвонити клієнту" in done.text
+    assert "Due soon" not in done.text
+
+
+def test_why_a_message_waits_reads_in_russian_on_the_card(
+    console_client: TestClient, world: World, clock: FrozenClock
+) -> None:
+    shop = _boutique(world)
+    world.staff("maria", "Мария Иванова", Role.AGENT, language="ru", at=[shop])
+    anna = world.customer("Анна Петренко", at=shop)
+    message = Message(
+        id=new_id("msg_"),
+        customer_id=anna.id,
+        template_key="back_in_stock",
+        purpose=Purpose.SERVICE,
+        created_at=clock.now(),
+        ready_at=clock.now(),
+        location_id=shop.id,
+        subject="Ваша сумка снова в наличии",
+    )
+    message.hold_until(clock.now() + timedelta(hours=9), Phrase("reason.quiet_hours"))
+    with world.container.uow() as uow:
+        uow.outbox.add(message)
+        uow.commit()
+    log_in(console_client, "maria")
+
+    card = console_client.get(f"/customers/{anna.id}").text
+
+    assert "тихие часы в часовом поясе клиента" in card
+    assert "quiet hours" not in card
 
 
 def test_a_task_stored_before_phrases_still_shows_its_words(
