@@ -80,20 +80,20 @@ class Phrase:
     params: Mapping[str, str | int | Phrase] = field(default_factory=dict)
 
     def say(self, gettext: Callable[[str], str] = N_) -> str:
-        """In the language of ``gettext``; English without one. An unknown key (a row from a
-        newer release) or a value missing for the template says the key's values plainly, never
-        raises: a page must not fail over one sentence."""
+        """In the language of ``gettext``; English without one. Never raises, as a page must not
+        fail over one sentence: an unknown key (a row from a newer release) says its values
+        plainly, a value the template wants and the row lacks reads as "…"."""
         english = ENGLISH.get(self.key)
-        values = {
-            name: value.say(gettext) if isinstance(value, Phrase) else value
+        values = _Filled(
+            (name, value.say(gettext) if isinstance(value, Phrase) else value)
             for name, value in self.params.items()
-        }
+        )
         if english is None:
             return " ".join(str(v) for v in values.values()) or self.key
         try:
             return gettext(english) % values
-        except (KeyError, TypeError, ValueError):
-            return english % values if _fits(english, values) else english
+        except (TypeError, ValueError):  # a translation that breaks its placeholders
+            return english % values
 
     def english(self) -> str:
         return self.say()
@@ -111,12 +111,11 @@ def _value(value: Any) -> str | int | Phrase:
     return value if isinstance(value, int) else str(value)
 
 
-def _fits(template: str, values: Mapping[str, object]) -> bool:
-    try:
-        template % values
-    except (KeyError, TypeError, ValueError):
-        return False
-    return True
+class _Filled(dict[str, object]):
+    """The values of a phrase; one a template wants but the row lacks reads as an ellipsis."""
+
+    def __missing__(self, name: str) -> str:
+        return "…"
 
 
 def params_json(phrase: Phrase | None) -> dict[str, Any] | None:
