@@ -19,7 +19,7 @@ from heedful.core.customers.consent import Purpose
 from heedful.core.engine.timers import fire_due_timers
 from heedful.core.outreach.outbox import Message
 from heedful.core.promises.handlers import MakePromise, make_promise
-from heedful.core.promises.model import PromiseKind
+from heedful.core.promises.model import Evidence, EvidenceKind, PromiseKind
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.ids import new_id
 from heedful.core.shared.phrases import Phrase
@@ -186,3 +186,36 @@ def test_the_api_gives_the_key_the_values_and_the_words_in_the_callers_language(
     }
     assert in_english["title_phrase"]["text"] == "Due soon: Call the customer back"
     assert made.json()["text_phrase"]["key"] == "promise.call_back"
+
+
+def test_a_timeline_entry_the_system_worded_reads_in_ukrainian_and_an_old_one_as_kept(
+    console_client: TestClient, world: World, clock: FrozenClock
+) -> None:
+    shop = _boutique(world)
+    world.staff("iryna", "Ірина Коваль", Role.AGENT, language="uk", at=[shop])
+    anna = world.customer("Анна Петренко", at=shop)
+    made = make_promise(
+        MakePromise(
+            customer_id=anna.id,
+            kind=PromiseKind.CALL_BACK,
+            location_id=shop.id,
+            due_at=clock.now() + timedelta(hours=2),
+        ),
+        world.container.uow(),
+        clock,
+        SYSTEM,
+    )
+    with world.container.uow() as uow:
+        promise = uow.promises.get(made.id, for_change=True)
+        assert promise is not None
+        linked = Phrase("evidence.linked_to", {"code": "BAG-1"})
+        promise.note(Evidence.said(clock.now(), EvidenceKind.STAFF_ACTION, linked, "Ірина"))
+        promise.note(Evidence(clock.now(), EvidenceKind.STAFF_ACTION, "linked to BAG-2", "Ірина"))
+        uow.promises.update(promise)
+        uow.commit()
+    log_in(console_client, "iryna")
+
+    card = console_client.get(f"/customers/{anna.id}").text
+
+    assert "пов’язано з BAG-1" in card
+    assert "linked to BAG-2" in card  # written before phrases: shown as it was kept

@@ -24,7 +24,7 @@ from heedful.core.promises.model import (
 )
 from heedful.core.promises.ports import PromiseFilter
 from heedful.core.shared.ids import new_id
-from heedful.core.shared.phrases import Phrase, word, words
+from heedful.core.shared.phrases import Phrase, word
 from heedful.core.shared.timers import Timer, TimerKind
 from heedful.core.tasks import Task, TaskKind
 from heedful.core.unit_of_work import UnitOfWork
@@ -97,7 +97,7 @@ def _pass_over(
     promise.due_at = now + CALL_WITHIN
     call = Phrase("promise.call_unreachable", {"item": item.label(), "why": why})
     promise.text, promise.text_phrase = call.english(), call
-    promise.note(Evidence(now, EvidenceKind.MESSAGE_NOT_SENT, words(why)[0], SYSTEM.label, cause))
+    promise.note(Evidence.said(now, EvidenceKind.MESSAGE_NOT_SENT, why, SYSTEM.label, cause))
     uow.promises.update(promise)
     uow.tasks.add(
         Task(
@@ -134,7 +134,15 @@ def _tell(
     )
     uow.outbox.add(message)
     promise.notice_message_id = message.id
-    promise.note(Evidence(now, EvidenceKind.EVENT, f"{item.label()} arrived", SYSTEM.label, cause))
+    promise.note(
+        Evidence.said(
+            now,
+            EvidenceKind.EVENT,
+            Phrase("evidence.arrived", {"item": item.label()}),
+            SYSTEM.label,
+            cause,
+        )
+    )
     promise.note(
         Evidence(now, EvidenceKind.MESSAGE_QUEUED, "customer to be told", SYSTEM.label, message.id)
     )
@@ -212,7 +220,13 @@ def still_wanted(uow: UnitOfWork, message: Message, promise: Promise, now: datet
     # Back in line at her old place: the next delivery is hers.
     promise.notice_message_id = None
     promise.note(
-        Evidence(now, EvidenceKind.MESSAGE_NOT_SENT, message.reason, SYSTEM.label, message.id)
+        Evidence.said(
+            now,
+            EvidenceKind.MESSAGE_NOT_SENT,
+            message.reason_phrase or message.reason,
+            SYSTEM.label,
+            message.id,
+        )
     )
     uow.promises.update(promise)
     return False

@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from heedful.core.catalog import normalise
 from heedful.core.shared.errors import Conflict, InvalidInput
-from heedful.core.shared.phrases import Phrase
+from heedful.core.shared.phrases import Phrase, words
 
 
 class PromiseKind(StrEnum):
@@ -92,6 +92,16 @@ class Evidence:
     note: str
     by: str  # the actor's label, or "Heedful" for the engine
     ref: str = ""  # a message id, an event's source/id, a task id
+    # The note as a phrase said in the reader's language when the system wrote it (ADR 0047).
+    phrase: Phrase | None = None
+
+    @classmethod
+    def said(
+        cls, at: datetime, kind: EvidenceKind, note: str | Phrase, by: str, ref: str = ""
+    ) -> Evidence:
+        """Evidence whose note is the system's sentence: kept in English and as a phrase."""
+        text, phrase = words(note)
+        return cls(at, kind, text, by, ref, phrase)
 
 
 @dataclass

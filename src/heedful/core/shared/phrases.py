@@ -60,6 +60,13 @@ ENGLISH: dict[str, str] = {
     "reason.promise_ended": N_("the promise is %(state)s"),
     "reason.stock_went": N_("the stock went before the customer could be told"),
     "reason.customer_erased": N_("the customer was erased"),
+    # A promise's timeline: what happened, when the system says it.
+    "evidence.arrived": N_("%(item)s arrived"),
+    "evidence.sent_on": N_("%(channel)s to %(to)s"),
+    "evidence.linked_to": N_("linked to %(code)s"),
+    "channel.email": N_("e-mail"),
+    "channel.sms": N_("SMS"),
+    "channel.messenger": N_("messenger"),
     # Words used inside the sentences above.
     "purpose.service": N_("service"),
     "purpose.marketing": N_("marketing"),

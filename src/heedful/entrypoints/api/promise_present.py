@@ -55,7 +55,17 @@ def promise_out(promise: Promise, now: datetime, gettext: Gettext = _english) ->
         reference=promise.reference,
         closed_at=promise.closed_at,
         closed_by_label=promise.closed_by_label,
-        evidence=[EvidenceOut.model_validate(e) for e in promise.evidence],
+        evidence=[
+            EvidenceOut(
+                at=e.at,
+                kind=e.kind,
+                note=e.note,
+                by=e.by,
+                ref=e.ref,
+                note_phrase=phrase_out(e.phrase, gettext),
+            )
+            for e in promise.evidence
+        ],
         late=promise.is_overdue(now),
     )
 

@@ -119,6 +119,9 @@ class EvidenceOut(Out):
     note: str
     by: str
     ref: str
+    note_phrase: PhraseOut | None = Field(
+        default=None, description="When Heedful wrote the note: the same, said in your language"
+    )
 
 
 class PhraseOut(Out):
