@@ -112,6 +112,7 @@ lint: venv
 	$(BIN)/lint-imports
 	$(PY) scripts/core_imports.py --quiet --ceiling $(CORE_IMPORTS_CEILING)
 	$(PY) scripts/check_translations.py
+	$(PY) scripts/check_untranslated_literals.py
 
 fmt: venv
 	$(BIN)/ruff format src tests bench

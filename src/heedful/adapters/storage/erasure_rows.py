@@ -119,19 +119,35 @@ def _promise_records(
         "promise_texts": conn.execute(
             promises.update()
             .where(promises.c.customer_id == customer_id)
-            .values(text="", evidence=[], reference="")
+            .values(text="", evidence=[], reference="", text_key=None, text_params=None)
         ).rowcount,
         "message_contents": conn.execute(
             messages.update()
             .where(messages.c.customer_id == customer_id)
             # A bounce's reason quotes the address ("550 no such user anna@...").
-            .values(to_address="", subject="", text="", context={}, reason="")
+            .values(
+                to_address="",
+                subject="",
+                text="",
+                context={},
+                reason="",
+                reason_key=None,
+                reason_params=None,
+            )
         ).rowcount,
         # Tasks about her, or about a promise to her ("Due soon: call Anna back").
         "task_notes": conn.execute(
             tasks.update()
             .where(sa.or_(tasks.c.customer_id == customer_id, tasks.c.promise_id.in_(hers)))
-            .values(title="", note="", outcome="")
+            .values(
+                title="",
+                note="",
+                outcome="",
+                title_key=None,
+                title_params=None,
+                note_key=None,
+                note_params=None,
+            )
         ).rowcount,
     }
 

@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
+from heedful.adapters.storage.phrase_columns import phrase_of, phrase_values
 from heedful.adapters.storage.promise_tables import messages, stock_levels
 from heedful.adapters.storage.unreadable import note_unreadable, read_queue, text
 from heedful.core.customers.consent import Purpose
@@ -80,6 +81,7 @@ def _message(row: RowMapping) -> Message:
         text=row["text"],
         sent_at=row["sent_at"],
         provider_ref=row["provider_ref"],
+        reason_phrase=phrase_of(row, "reason"),
     )
 
 
@@ -104,6 +106,7 @@ def _message_values(m: Message) -> dict[str, Any]:
         "text": m.text,
         "sent_at": m.sent_at,
         "provider_ref": m.provider_ref[:500],
+        **phrase_values("reason", m.reason_phrase),
     }
 
 

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
 from heedful.adapters.storage.claiming import claimed
+from heedful.adapters.storage.phrase_columns import phrase_of, phrase_values
 from heedful.adapters.storage.promise_tables import promises
 from heedful.core.promises.model import (
     Evidence,
@@ -20,6 +21,7 @@ from heedful.core.promises.model import (
     WantedItem,
 )
 from heedful.core.promises.ports import KeepTime, Outcome, OutcomeCount, PromiseFilter
+from heedful.core.shared.phrases import Phrase, params_json
 
 
 def _evidence(raw: list[dict[str, Any]]) -> list[Evidence]:
@@ -30,9 +32,26 @@ def _evidence(raw: list[dict[str, Any]]) -> list[Evidence]:
             note=e["note"],
             by=e["by"],
             ref=e.get("ref", ""),
+            # A note the system wrote also has its phrase (ADR 0047); older entries have none.
+            phrase=Phrase.from_json(e["note_key"], e.get("note_params"))
+            if e.get("note_key")
+            else None,
         )
         for e in raw
     ]
+
+
+def _evidence_entry(e: Evidence) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "at": e.at.isoformat(),
+        "kind": e.kind.value,
+        "note": e.note,
+        "by": e.by,
+        "ref": e.ref,
+    }
+    if e.phrase is not None:
+        entry |= {"note_key": e.phrase.key, "note_params": params_json(e.phrase)}
+    return entry
 
 
 def _promise(row: RowMapping) -> Promise:
@@ -64,6 +83,7 @@ def _promise(row: RowMapping) -> Promise:
         notice_message_id=row["notice_message_id"],
         sequence=row["sequence"],
         evidence=_evidence(row["evidence"]),
+        text_phrase=phrase_of(row, "text"),
     )
 
 
@@ -88,10 +108,8 @@ def _promise_values(p: Promise) -> dict[str, Any]:
         "closed_at": p.closed_at,
         "closed_by_label": p.closed_by_label,
         "notice_message_id": p.notice_message_id,
-        "evidence": [
-            {"at": e.at.isoformat(), "kind": e.kind.value, "note": e.note, "by": e.by, "ref": e.ref}
-            for e in p.evidence
-        ],
+        "evidence": [_evidence_entry(e) for e in p.evidence],
+        **phrase_values("text", p.text_phrase),
     }
 
 

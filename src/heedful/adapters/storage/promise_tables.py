@@ -39,6 +39,9 @@ promises = sa.Table(
     sa.Column("closed_by_label", sa.String(200), nullable=False, server_default=""),
     sa.Column("notice_message_id", Id, nullable=True),
     sa.Column("evidence", Json, nullable=False),
+    # The system's own words as a phrase key and its values (ADR 0047); NULL: ``text`` as typed.
+    sa.Column("text_key", sa.String(60), nullable=True),
+    sa.Column("text_params", Json, nullable=True),
     sa.Index(
         "ix_promises_waiting",
         "item_product",
@@ -85,6 +88,11 @@ tasks = sa.Table(
     sa.Column("done_by_label", sa.String(200), nullable=False, server_default=""),
     # What was done, in the words of whoever closed it ("called, refunded 950 UAH").
     sa.Column("outcome", sa.Text, nullable=False, server_default=""),
+    # A system task's title and note as phrase keys and values (ADR 0047); NULL: shown as kept.
+    sa.Column("title_key", sa.String(60), nullable=True),
+    sa.Column("title_params", Json, nullable=True),
+    sa.Column("note_key", sa.String(60), nullable=True),
+    sa.Column("note_params", Json, nullable=True),
     sa.Index("ix_tasks_location_id_done_at", "location_id", "done_at"),
 )
 
@@ -121,6 +129,9 @@ messages = sa.Table(
     sa.Column("text", sa.Text, nullable=False, server_default=""),
     sa.Column("sent_at", UtcDateTime, nullable=True),
     sa.Column("provider_ref", sa.String(500), nullable=False, server_default=""),
+    # Why it waits or was not sent, as a phrase key and values (ADR 0047); NULL: ``reason`` as is.
+    sa.Column("reason_key", sa.String(60), nullable=True),
+    sa.Column("reason_params", Json, nullable=True),
     sa.Index("ix_messages_customer_id_created_at", "customer_id", "created_at"),
     sa.Index(
         "ix_messages_ready",

@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
+from heedful.adapters.storage.phrase_columns import phrase_of, phrase_values
 from heedful.adapters.storage.promise_tables import tasks, timers
 from heedful.adapters.storage.unreadable import note_unreadable, read_queue, text
 from heedful.core.access.model import Role
@@ -88,6 +89,8 @@ def _task(row: RowMapping) -> Task:
         done_at=row["done_at"],
         done_by_label=row["done_by_label"],
         outcome=row["outcome"],
+        title_phrase=phrase_of(row, "title"),
+        note_phrase=phrase_of(row, "note"),
     )
 
 
@@ -110,6 +113,8 @@ def _task_values(t: Task) -> dict[str, Any]:
         "done_at": t.done_at,
         "done_by_label": t.done_by_label,
         "outcome": t.outcome,
+        **phrase_values("title", t.title_phrase),
+        **phrase_values("note", t.note_phrase),
     }
 
 

@@ -23,6 +23,7 @@ from heedful.core.promises import (
     make_promise,
 )
 from heedful.core.shared.clock import FrozenClock
+from heedful.core.shared.phrases import Phrase
 from heedful.core.tasks import TaskKind, reminder
 
 if TYPE_CHECKING:
@@ -55,7 +56,11 @@ def open_refund_promise(moment: Reacting) -> None:
     minutes = min(max(int(float(data.get("within_minutes") or DEFAULT_MINUTES)), 1), MOST_MINUTES)
     due_at = moment.now + timedelta(minutes=minutes)
     amount = " ".join(str(data.get(k) or "") for k in ("amount", "currency")).strip()
-    text = f"Refund order {reference}" + (f" ({amount})" if amount else "")
+    text = (
+        Phrase("promise.refund_order_amount", {"reference": reference, "amount": amount})
+        if amount
+        else Phrase("promise.refund_order", {"reference": reference})
+    )
     promise = make_promise(
         MakePromise(
             customer_id=customer.id,

@@ -67,6 +67,7 @@ from heedful.core.promises import (
 )
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import HeedfulError, NotFound
+from heedful.core.shared.phrases import Phrase, word
 from heedful.core.unit_of_work import UnitOfWork
 
 # Messages claimed per read of the outbox. Each is still decided, sent and recorded in its own
@@ -295,7 +296,7 @@ class Relay:
     def _deliver(self, uow: UnitOfWork, message: Message, now: datetime, known: _Known) -> None:
         customer = known.customers.get(message.customer_id) or _current(uow, message.customer_id)
         if customer is None or customer.status is CustomerStatus.ERASED:
-            message.suppress("the customer was erased")
+            message.suppress(Phrase("reason.customer_erased"))
             return
         message.customer_id = customer.id
         reply_to = _conversation_reply_address(message)
@@ -331,12 +332,12 @@ class Relay:
             channels=channels,
         )
         if isinstance(decision, Suppress):
-            message.suppress(decision.reason)
-            _not_told(uow, promise, message, now, decision.reason)
+            message.suppress(decision.why)
+            _not_told(uow, promise, message, now, decision.why)
         elif isinstance(decision, Cap):
-            message.cap(decision.reason)
+            message.cap(decision.why)
         elif isinstance(decision, Hold):
-            message.hold_until(decision.until, decision.reason)
+            message.hold_until(decision.until, decision.why)
         else:
             self._send(
                 uow, message, customer, decision.channel.value, decision.to, promise, now, known
@@ -371,7 +372,7 @@ class Relay:
             # A template that cannot be filled in will not heal by itself: dead-letter this
             # message for an operator, and let the ones behind it go.
             message.failed(now, f"template {message.template_key}: {broken}", temporary=False)
-            _not_told(uow, promise, message, now, message.reason)
+            _not_told(uow, promise, message, now, message.reason_phrase or message.reason)
             return
         message.channel, message.to, message.language = channel, to, composed.language
         message.subject, message.text = composed.subject, composed.text
@@ -431,7 +432,13 @@ def _record_sent(
     uow: UnitOfWork, promise: Promise, message: Message, channel: str, to: str, now: datetime
 ) -> None:
     promise.note(
-        Evidence(now, EvidenceKind.MESSAGE_SENT, f"{channel} to {to}", SYSTEM.label, message.id)
+        Evidence.said(
+            now,
+            EvidenceKind.MESSAGE_SENT,
+            Phrase("evidence.sent_on", {"channel": word("channel", channel), "to": to}),
+            SYSTEM.label,
+            message.id,
+        )
     )
     if promise.is_open and promise.kind is PromiseKind.TELL_WHEN_AVAILABLE:
         promise.keep(now, SYSTEM.label, "the customer was told", message.id)
@@ -463,11 +470,17 @@ def _likes(standing: Sequence[Any]) -> dict[str, list[str]]:
 
 
 def _not_told(
-    uow: UnitOfWork, promise: Promise | None, message: Message, now: datetime, reason: str
+    uow: UnitOfWork,
+    promise: Promise | None,
+    message: Message,
+    now: datetime,
+    reason: str | Phrase,
 ) -> None:
     if promise is None:
         return
-    promise.note(Evidence(now, EvidenceKind.MESSAGE_NOT_SENT, reason, SYSTEM.label, message.id))
+    promise.note(
+        Evidence.said(now, EvidenceKind.MESSAGE_NOT_SENT, reason, SYSTEM.label, message.id)
+    )
     uow.promises.update(promise)
 
 

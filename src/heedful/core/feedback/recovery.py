@@ -20,6 +20,7 @@ from heedful.core.promises import Evidence, EvidenceKind, Promise, PromiseKind, 
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Forbidden, HeedfulError, NotFound
 from heedful.core.shared.ids import new_id
+from heedful.core.shared.phrases import Phrase
 from heedful.core.shared.timers import Timer, TimerKind
 from heedful.core.tasks import Task, TaskKind
 from heedful.core.unit_of_work import UnitOfWork
@@ -29,10 +30,18 @@ WITHOUT_HOURS = timedelta(days=2)
 _REMIND_BEFORE = timedelta(hours=2)
 
 _WHY = {
-    LoopReason.DETRACTOR: "a detractor",
-    LoopReason.LOW_CSAT: "a low satisfaction score",
-    LoopReason.NEGATIVE_COMMENT: "a strongly negative comment",
+    LoopReason.DETRACTOR: "recovery.detractor",
+    LoopReason.LOW_CSAT: "recovery.low_csat",
+    LoopReason.NEGATIVE_COMMENT: "recovery.negative_comment",
 }
+
+
+def _why(reasons: tuple[LoopReason, ...]) -> Phrase:
+    """ "a detractor and a strongly negative comment", as one phrase each language can say."""
+    said = Phrase(_WHY[reasons[0]])
+    for reason in reasons[1:]:
+        said = Phrase("recovery.and", {"first": said, "second": Phrase(_WHY[reason])})
+    return said
 
 
 def _due(uow: UnitOfWork, location_id: str, now: datetime) -> tuple[datetime, int | None]:
@@ -64,8 +73,11 @@ def open_recovery(
     if location_id is None:
         return None  # nobody's manager to ask; the answer still counts in every figure
     due_at, business_minutes = _due(uow, location_id, now)
-    why = " and ".join(_WHY[r] for r in reasons)
-    text = f"Win back the customer after {why} ({answer.kind.value} {answer.score})"
+    said = Phrase(
+        "promise.win_back",
+        {"why": _why(reasons), "kind": answer.kind.value.upper(), "score": answer.score},
+    )
+    text = said.english()
     manager_id = _manager_of(uow, location_id)
     promise = Promise(
         id=new_id("prm_"),
@@ -73,6 +85,7 @@ def open_recovery(
         location_id=location_id,
         kind=PromiseKind.RECOVER,
         text=text,
+        text_phrase=said,
         made_by=SYSTEM.id,
         made_by_label=SYSTEM.label,
         made_at=now,
@@ -94,6 +107,7 @@ def open_recovery(
             id=new_id("tsk_"),
             kind=TaskKind.FOLLOW_UP,
             title=text,
+            title_phrase=said,
             location_id=location_id,
             created_at=now,
             created_by_label=SYSTEM.label,

@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from heedful.core.customers import Purpose
+from heedful.core.shared.phrases import Phrase, words
 
 
 class MessageStatus(StrEnum):
@@ -56,7 +57,8 @@ class Message:
     # What the template may use beyond the customer and the location (the item, the offer...).
     context: dict[str, Any] = field(default_factory=dict)
     status: MessageStatus = MessageStatus.QUEUED
-    reason: str = ""
+    reason: str = ""  # the English, also for rows written before phrases (ADR 0047)
+    reason_phrase: Phrase | None = None  # said in the reader's language; None: a channel's words
     attempts: int = 0
     channel: str = ""
     to: str = ""
@@ -66,14 +68,17 @@ class Message:
     sent_at: datetime | None = None
     provider_ref: str = ""
 
-    def hold_until(self, until: datetime, reason: str) -> None:
-        self.status, self.ready_at, self.reason = MessageStatus.HELD, until, reason
+    def hold_until(self, until: datetime, reason: str | Phrase) -> None:
+        self.status, self.ready_at = MessageStatus.HELD, until
+        self.reason, self.reason_phrase = words(reason)
 
-    def suppress(self, reason: str) -> None:
-        self.status, self.reason = MessageStatus.SUPPRESSED, reason
+    def suppress(self, reason: str | Phrase) -> None:
+        self.status = MessageStatus.SUPPRESSED
+        self.reason, self.reason_phrase = words(reason)
 
-    def cap(self, reason: str) -> None:
-        self.status, self.reason = MessageStatus.CAPPED, reason
+    def cap(self, reason: str | Phrase) -> None:
+        self.status = MessageStatus.CAPPED
+        self.reason, self.reason_phrase = words(reason)
 
     def sent(self, at: datetime, provider_ref: str) -> None:
         self.status, self.sent_at, self.provider_ref, self.reason = (
@@ -82,10 +87,11 @@ class Message:
             provider_ref,
             "",
         )
+        self.reason_phrase = None
 
     def failed(self, at: datetime, reason: str, *, temporary: bool) -> None:
         self.attempts += 1
-        self.reason = reason
+        self.reason, self.reason_phrase = reason, None  # the channel's own words, as it said them
         if temporary and self.attempts < MAX_ATTEMPTS:
             self.status, self.ready_at = MessageStatus.RETRYING, at + backoff(self.attempts)
         else:
@@ -99,3 +105,4 @@ class Message:
     def requeue(self, at: datetime) -> None:
         """An operator sends a dead message again from the console."""
         self.status, self.ready_at, self.attempts, self.reason = MessageStatus.QUEUED, at, 0, ""
+        self.reason_phrase = None

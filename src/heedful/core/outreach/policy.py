@@ -20,6 +20,7 @@ from heedful.core.customers import (
     Purpose,
     may_contact,
 )
+from heedful.core.shared.phrases import Phrase, word
 
 # The channels a message can be written on, in the order Heedful tries them (customers room).
 WRITTEN_CHANNELS: tuple[Channel, ...] = tuple(SENT_TO)
@@ -48,17 +49,29 @@ class Send:
 @dataclass(frozen=True)
 class Hold:
     until: datetime
-    reason: str
+    why: Phrase
+
+    @property
+    def reason(self) -> str:
+        return self.why.english()
 
 
 @dataclass(frozen=True)
 class Suppress:
-    reason: str
+    why: Phrase
+
+    @property
+    def reason(self) -> str:
+        return self.why.english()
 
 
 @dataclass(frozen=True)
 class Cap:
-    reason: str
+    why: Phrase
+
+    @property
+    def reason(self) -> str:
+        return self.why.english()
 
 
 Decision = Send | Hold | Suppress | Cap
@@ -100,12 +113,14 @@ def choose_channel(
                 addresses[channel] = identity.value
     reachable = [channel for channel in preferred if channel in addresses]
     if not reachable:
-        return Suppress("no e-mail, phone or messenger address")
+        return Suppress(Phrase("reason.no_address"))
     for channel in reachable:
         if may_contact(consents, channel, purpose):
             return Send(channel, addresses[channel])
     names = ", ".join(channel.value for channel in reachable)
-    return Suppress(f"no {purpose.value} consent on {names}")
+    return Suppress(
+        Phrase("reason.no_consent", {"purpose": word("purpose", purpose.value), "channels": names})
+    )
 
 
 def decide(
@@ -125,8 +140,9 @@ def decide(
     cap = rules.cap_on(purpose)
     if cap is not None and sent_in_window >= cap:
         days = rules.cap_window.days
-        return Cap(f"{sent_in_window} {purpose.value} messages in the last {days} days")
+        said = {"count": sent_in_window, "purpose": word("purpose", purpose.value), "days": days}
+        return Cap(Phrase("reason.capped", said))
     until = quiet_hours_end(now, zone_of(time_zone), rules)
     if until is not None:
-        return Hold(until, "quiet hours in the customer's time zone")
+        return Hold(until, Phrase("reason.quiet_hours"))
     return route

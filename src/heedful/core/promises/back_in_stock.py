@@ -24,6 +24,7 @@ from heedful.core.promises.model import (
 )
 from heedful.core.promises.ports import PromiseFilter
 from heedful.core.shared.ids import new_id
+from heedful.core.shared.phrases import Phrase, word
 from heedful.core.shared.timers import Timer, TimerKind
 from heedful.core.tasks import Task, TaskKind
 from heedful.core.unit_of_work import UnitOfWork
@@ -69,7 +70,7 @@ def stock_changed(
         for promise in batch:
             unreachable = _unreachable(uow, promise.customer_id)
             if unreachable is not None:
-                _pass_over(uow, promise, item, now, cause, unreachable.reason)
+                _pass_over(uow, promise, item, now, cause, unreachable.why)
                 restock.passed_over.append(promise.id)
             else:
                 restock.told.append(_tell(uow, promise, item, now, cause).id)
@@ -84,19 +85,26 @@ def _unreachable(uow: UnitOfWork, customer_id: str) -> Suppress | None:
 
 
 def _pass_over(
-    uow: UnitOfWork, promise: Promise, item: WantedItem, now: datetime, cause: str, why: str
+    uow: UnitOfWork,
+    promise: Promise,
+    item: WantedItem,
+    now: datetime,
+    cause: str,
+    why: str | Phrase,
 ) -> None:
     """Her promise turns into a call for staff, kept or broken by its deadline like any other."""
     promise.kind = PromiseKind.CALL_BACK
     promise.due_at = now + CALL_WITHIN
-    promise.text = f"Call the customer: {item.label()} is back and no message can reach her ({why})"
-    promise.note(Evidence(now, EvidenceKind.MESSAGE_NOT_SENT, why, SYSTEM.label, cause))
+    call = Phrase("promise.call_unreachable", {"item": item.label(), "why": why})
+    promise.text, promise.text_phrase = call.english(), call
+    promise.note(Evidence.said(now, EvidenceKind.MESSAGE_NOT_SENT, why, SYSTEM.label, cause))
     uow.promises.update(promise)
     uow.tasks.add(
         Task(
             id=new_id("tsk_"),
             kind=TaskKind.CALL_CUSTOMER,
             title=promise.text,
+            title_phrase=call,
             location_id=promise.location_id,
             created_at=now,
             created_by_label=SYSTEM.label,
@@ -126,7 +134,15 @@ def _tell(
     )
     uow.outbox.add(message)
     promise.notice_message_id = message.id
-    promise.note(Evidence(now, EvidenceKind.EVENT, f"{item.label()} arrived", SYSTEM.label, cause))
+    promise.note(
+        Evidence.said(
+            now,
+            EvidenceKind.EVENT,
+            Phrase("evidence.arrived", {"item": item.label()}),
+            SYSTEM.label,
+            cause,
+        )
+    )
     promise.note(
         Evidence(now, EvidenceKind.MESSAGE_QUEUED, "customer to be told", SYSTEM.label, message.id)
     )
@@ -165,7 +181,7 @@ def tell_at_once(uow: UnitOfWork, promise: Promise, now: datetime) -> bool:
         return False
     unreachable = _unreachable(uow, promise.customer_id)
     if unreachable is not None:
-        _pass_over(uow, promise, stocked, now, "", unreachable.reason)
+        _pass_over(uow, promise, stocked, now, "", unreachable.why)
         return False
     _tell(uow, promise, stocked, now, "already in stock when she asked")
     return True
@@ -187,7 +203,9 @@ def still_wanted(uow: UnitOfWork, message: Message, promise: Promise, now: datet
     if message.template_key != "back_in_stock":
         return True
     if not promise.is_open:
-        message.suppress(f"the promise is {promise.state.value}")
+        message.suppress(
+            Phrase("reason.promise_ended", {"state": word("state", promise.state.value)})
+        )
         return False
     wanted = message.context.get("item", {})
     item = WantedItem(
@@ -198,11 +216,17 @@ def still_wanted(uow: UnitOfWork, message: Message, promise: Promise, now: datet
     )
     if (uow.stock.get(item) or 0) > 0:
         return True
-    message.suppress("the stock went before the customer could be told")
+    message.suppress(Phrase("reason.stock_went"))
     # Back in line at her old place: the next delivery is hers.
     promise.notice_message_id = None
     promise.note(
-        Evidence(now, EvidenceKind.MESSAGE_NOT_SENT, message.reason, SYSTEM.label, message.id)
+        Evidence.said(
+            now,
+            EvidenceKind.MESSAGE_NOT_SENT,
+            message.reason_phrase or message.reason,
+            SYSTEM.label,
+            message.id,
+        )
     )
     uow.promises.update(promise)
     return False

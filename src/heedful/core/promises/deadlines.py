@@ -21,6 +21,7 @@ from heedful.core.promises.model import (
 )
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.ids import new_id
+from heedful.core.shared.phrases import Phrase
 from heedful.core.shared.timers import Timer, TimerKind
 from heedful.core.tasks import Task, TaskKind, reminder
 from heedful.core.unit_of_work import UnitOfWork
@@ -41,7 +42,7 @@ def fire_promise_timer(uow: UnitOfWork, timer: Timer, now: datetime) -> str | No
 def _remind(uow: UnitOfWork, promise: Promise, now: datetime) -> None:
     task = reminder(
         TaskKind.PROMISE_REMINDER,
-        f"Due soon: {promise.text}",
+        Phrase("task.due_soon", {"promise": promise.said}),
         promise.location_id,
         now,
         customer_id=promise.customer_id,
@@ -120,18 +121,22 @@ def _break(uow: UnitOfWork, promise: Promise, now: datetime) -> None:
     else:
         promise.note(Evidence(now, EvidenceKind.DEADLINE_PASSED, "deadline passed", SYSTEM.label))
         promise.break_(now, SYSTEM.label, "the deadline passed")
+        broken = Phrase("task.broken_promise", {"promise": promise.said})
+        made_by = Phrase("task.made_by", {"name": promise.made_by_label})
         uow.tasks.add(
             Task(
                 id=new_id("tsk_"),
                 kind=TaskKind.PROMISE_ESCALATION,
-                title=f"Broken promise: {promise.text}",
+                title=broken.english(),
+                title_phrase=broken,
                 location_id=promise.location_id,
                 created_at=now,
                 created_by_label=SYSTEM.label,
                 customer_id=promise.customer_id,
                 promise_id=promise.id,
                 assignee_role=Role.MANAGER,
-                note=f"made by {promise.made_by_label}",
+                note=made_by.english(),
+                note_phrase=made_by,
             )
         )
     settle_tasks(uow, promise, now, keep=TaskKind.PROMISE_ESCALATION)

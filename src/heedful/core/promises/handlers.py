@@ -24,6 +24,7 @@ from heedful.core.promises.wishes import bind_item, record_implied_consent
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
+from heedful.core.shared.phrases import Phrase
 from heedful.core.shared.timers import Timer, TimerKind
 from heedful.core.unit_of_work import UnitOfWork
 
@@ -52,7 +53,7 @@ class MakePromise:
     customer_id: str
     kind: PromiseKind
     location_id: str
-    text: str = ""
+    text: str | Phrase = ""  # a phrase when the system makes it (ADR 0047)
     due_at: datetime | None = None
     due_in_business_minutes: int | None = None
     item: WantedItem | None = None
@@ -71,18 +72,30 @@ def _describe(promise: Promise) -> dict[str, object]:
 
 
 _DEFAULT_TEXT = {
-    PromiseKind.CALL_BACK: "Call the customer back",
-    PromiseKind.REPLY_BY: "Reply to the customer",
-    PromiseKind.REFUND_BY: "Refund the customer",
-    PromiseKind.DELIVER_BY: "Deliver the order",
+    PromiseKind.CALL_BACK: "promise.call_back",
+    PromiseKind.REPLY_BY: "promise.reply_by",
+    PromiseKind.REFUND_BY: "promise.refund_by",
+    PromiseKind.DELIVER_BY: "promise.deliver_by",
 }
 
 
-def _default_text(cmd: MakePromise) -> str:
+def _default_text(cmd: MakePromise) -> Phrase | None:
     if cmd.kind is PromiseKind.TELL_WHEN_AVAILABLE and cmd.item is not None:
-        return f"Tell the customer when {cmd.item.label()} is available"
+        return Phrase("promise.tell_when_available", {"item": cmd.item.label()})
     # A free-form promise has no words of its own to fall back on: staff must say it.
-    return _DEFAULT_TEXT.get(cmd.kind, "")
+    key = _DEFAULT_TEXT.get(cmd.kind)
+    return Phrase(key) if key else None
+
+
+def _text(cmd: MakePromise) -> tuple[str, Phrase | None]:
+    """The promise's words as kept, and the phrase behind them when the system chose them."""
+    if isinstance(cmd.text, Phrase):
+        return cmd.text.english(), cmd.text
+    typed = " ".join(cmd.text.split())
+    if typed:
+        return typed, None
+    default = _default_text(cmd)
+    return (default.english(), default) if default else ("", None)
 
 
 def _due(cmd: MakePromise, now: datetime, hours: BusinessHours) -> datetime | None:
@@ -120,7 +133,7 @@ def make_promise(
             raise InvalidInput("the item is waited for at the promise's location", field="item")
     elif cmd.item is not None:
         raise InvalidInput("only a promise to tell about an item names one", field="item")
-    text = " ".join(cmd.text.split()) or _default_text(cmd)
+    text, phrase = _text(cmd)
     if not text:
         raise InvalidInput("say what was promised", field="text")
     if len(text) > MAX_TEXT:
@@ -148,6 +161,7 @@ def make_promise(
             location_id=cmd.location_id,
             kind=cmd.kind,
             text=text,
+            text_phrase=phrase,
             made_by=actor.id,
             made_by_label=actor.label,
             made_at=now,

@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from heedful.core.catalog import normalise
 from heedful.core.shared.errors import Conflict, InvalidInput
+from heedful.core.shared.phrases import Phrase, words
 
 
 class PromiseKind(StrEnum):
@@ -91,6 +92,16 @@ class Evidence:
     note: str
     by: str  # the actor's label, or "Heedful" for the engine
     ref: str = ""  # a message id, an event's source/id, a task id
+    # The note as a phrase said in the reader's language when the system wrote it (ADR 0047).
+    phrase: Phrase | None = None
+
+    @classmethod
+    def said(
+        cls, at: datetime, kind: EvidenceKind, note: str | Phrase, by: str, ref: str = ""
+    ) -> Evidence:
+        """Evidence whose note is the system's sentence: kept in English and as a phrase."""
+        text, phrase = words(note)
+        return cls(at, kind, text, by, ref, phrase)
 
 
 @dataclass
@@ -117,6 +128,14 @@ class Promise:
     notice_message_id: str | None = None
     sequence: int = 0  # arrival order: the waiting list is first come, first served
     evidence: list[Evidence] = field(default_factory=list)
+    # The system's own words for it (a default, an automatic promise) as a phrase said in the
+    # reader's language (ADR 0047); None when staff wrote ``text`` or the row predates phrases.
+    text_phrase: Phrase | None = None
+
+    @property
+    def said(self) -> str | Phrase:
+        """What the promise says, as a phrase when there is one: for sentences about it."""
+        return self.text_phrase or self.text
 
     def note(self, evidence: Evidence) -> None:
         self.evidence.append(evidence)

@@ -16,6 +16,7 @@ from heedful.core.outreach import Message, MessageStatus, list_messages
 from heedful.core.promises.handlers import MakePromise, _default_text, list_promises
 from heedful.core.promises.model import Promise, PromiseState
 from heedful.core.shared.clock import Clock
+from heedful.core.shared.phrases import Phrase
 from heedful.core.tasks import Task, list_open_tasks
 from heedful.core.unit_of_work import UnitOfWork
 
@@ -58,11 +59,12 @@ class DeadLetter:
     customer_name: str
 
 
-def own_words(promise: Promise) -> str:
-    """The promise's text unless it only repeats what its kind and item already say.
+def own_words(promise: Promise) -> str | Phrase:
+    """The promise's words unless they only repeat what its kind and item already say.
 
-    The core fills in an English sentence when staff typed nothing; the console shows the kind
-    and the item in the reader's language instead, and the text only when someone wrote it.
+    The core fills in a default phrase when staff typed nothing; the console shows the kind and
+    the item in the reader's language instead, and the words only when they add something: typed
+    by someone, or a phrase of the system's own (said in the reader's language, ADR 0047).
     """
     default = _default_text(
         MakePromise(
@@ -72,7 +74,11 @@ def own_words(promise: Promise) -> str:
             item=promise.item,
         )
     )
-    return "" if promise.text == default else promise.text
+    if default is not None and (
+        promise.text_phrase == default or promise.text == default.english()
+    ):
+        return ""
+    return promise.said
 
 
 def customer_promises(customer_id: str, uow: UnitOfWork, actor: Actor) -> CustomerPromises:

@@ -25,6 +25,7 @@ from heedful.core.promises.ports import PromiseFilter
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
+from heedful.core.shared.phrases import Phrase
 from heedful.core.unit_of_work import UnitOfWork
 
 _PARENTED = frozenset({ItemKind.VARIANT, ItemKind.ROOM})
@@ -147,7 +148,12 @@ def link_wish(promise_id: str, code: str, uow: UnitOfWork, clock: Clock, actor: 
         before = promise.item.label()
         promise.item = as_wanted(target, promise.location_id, target.size)
         promise.note(
-            Evidence(now, EvidenceKind.STAFF_ACTION, f"linked to {target.shown_code}", actor.label)
+            Evidence.said(
+                now,
+                EvidenceKind.STAFF_ACTION,
+                Phrase("evidence.linked_to", {"code": target.shown_code}),
+                actor.label,
+            )
         )
         uow.promises.update(promise)
         audit(

@@ -23,6 +23,7 @@ from heedful.core.promises import (
     TimerRepository,
 )
 from heedful.core.shared.ids import new_id
+from heedful.core.shared.phrases import Phrase
 from heedful.core.shared.timers import Timer, TimerKind
 from heedful.core.sla.kinds import Channel, Priority, ThreadStatus
 from heedful.core.sla.model import ClockKind, ClockState, SlaClock, SlaPolicy, policy_for
@@ -272,12 +273,14 @@ class ThreadClocks(Generic[T]):
 
     def _promise_reply(self, clock: SlaClock, at: datetime) -> None:
         thread = self.thread
+        said = Phrase("promise.reply_to", {"subject": thread.subject})
         promise = Promise(
             id=new_id("prm_"),
             customer_id=thread.customer_id,
             location_id=thread.location_id,
             kind=PromiseKind.REPLY_BY,
-            text=f"Reply to the customer: {thread.subject}"[:1000],
+            text=said.english()[:1000],
+            text_phrase=said,
             made_by=SYSTEM.id,
             made_by_label=SYSTEM.label,
             made_at=at,

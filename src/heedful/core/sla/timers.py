@@ -11,6 +11,7 @@ from datetime import datetime
 from heedful.core.access import SYSTEM, Role
 from heedful.core.promises import Evidence, EvidenceKind
 from heedful.core.shared.ids import new_id
+from heedful.core.shared.phrases import Phrase
 from heedful.core.shared.timers import Timer, TimerKind
 from heedful.core.sla.clocks import T, Thread, ThreadClocks
 from heedful.core.sla.model import ClockKind, ClockState, SlaClock
@@ -18,10 +19,14 @@ from heedful.core.tasks import Task, TaskKind, reminder
 from heedful.core.unit_of_work import UnitOfWork
 
 _WHAT = {
-    ClockKind.FIRST_RESPONSE: "first reply",
-    ClockKind.NEXT_RESPONSE: "reply",
-    ClockKind.RESOLUTION: "resolution",
+    ClockKind.FIRST_RESPONSE: Phrase("sla.first_response"),
+    ClockKind.NEXT_RESPONSE: Phrase("sla.next_response"),
+    ClockKind.RESOLUTION: Phrase("sla.resolution"),
 }
+
+
+def _about(thread: Thread) -> Phrase:
+    return Phrase("task.about_conversation", {"id": thread.id})
 
 
 def fire_sla_timer(uow: UnitOfWork, timer: Timer, now: datetime) -> bool:
@@ -48,14 +53,14 @@ def fire_sla_timer(uow: UnitOfWork, timer: Timer, now: datetime) -> bool:
             return True
         task = reminder(
             TaskKind.SLA_WARNING,
-            f"Answer soon ({what} due): {thread.subject}",
+            Phrase("task.answer_soon", {"what": what, "subject": thread.subject}),
             thread.location_id,
             now,
             customer_id=thread.customer_id,
             promise_id=thread.reply_promise_id if clock.kind is ClockKind.FIRST_RESPONSE else None,
             holder_id=thread.assignee_id,
             due_at=due_at,
-            note=f"conversation {thread.id}",
+            note=_about(thread),
         )
         uow.tasks.add(task)
         clock.warned_at, clock.warning_task_id = now, task.id
@@ -75,16 +80,19 @@ def fire_sla_timer(uow: UnitOfWork, timer: Timer, now: datetime) -> bool:
 
 
 def _breach_task(thread: Thread, clock: SlaClock, now: datetime) -> Task:
+    title = Phrase("task.sla_breached", {"what": _WHAT[clock.kind], "subject": thread.subject})
     return Task(
         id=new_id("tsk_"),
         kind=TaskKind.SLA_BREACH,
-        title=f"SLA breached ({_WHAT[clock.kind]}): {thread.subject}",
+        title=title.english(),
+        title_phrase=title,
         location_id=thread.location_id,
         created_at=now,
         created_by_label=SYSTEM.label,
         customer_id=thread.customer_id,
         assignee_role=Role.MANAGER,
-        note=f"conversation {thread.id}",
+        note=_about(thread).english(),
+        note_phrase=_about(thread),
     )
 
 
@@ -100,9 +108,7 @@ def tell_breaches_on_acceptance(uow: UnitOfWork, clocks: ThreadClocks[T], now: d
         return
     thread = clocks.thread
     told = any(
-        task.kind is TaskKind.SLA_BREACH
-        and task.is_open
-        and task.note == f"conversation {thread.id}"
+        task.kind is TaskKind.SLA_BREACH and task.is_open and task.note == _about(thread).english()
         for task in uow.tasks.list_for_customer(thread.customer_id, 200)
     )
     if not told:

@@ -10,6 +10,7 @@ from enum import StrEnum
 from heedful.core.access import SYSTEM, Role
 from heedful.core.shared.errors import Conflict
 from heedful.core.shared.ids import new_id
+from heedful.core.shared.phrases import Phrase, words
 
 
 class TaskKind(StrEnum):
@@ -43,6 +44,10 @@ class Task:
     done_at: datetime | None = None
     done_by_label: str = ""
     outcome: str = ""  # what was done, in the words of whoever closed it
+    # The system's title and note as phrases, said in the reader's language (ADR 0047); None for
+    # words a person typed and rows from before phrases: ``title``/``note`` are then shown as kept.
+    title_phrase: Phrase | None = None
+    note_phrase: Phrase | None = None
 
     def complete(self, at: datetime, by: str, outcome: str = "") -> None:
         if self.done_at is not None:
@@ -56,7 +61,7 @@ class Task:
 
 def reminder(
     kind: TaskKind,
-    title: str,
+    title: str | Phrase,
     location_id: str,
     now: datetime,
     *,
@@ -64,14 +69,17 @@ def reminder(
     promise_id: str | None,
     holder_id: str | None,
     due_at: datetime | None,
-    note: str = "",
+    note: str | Phrase = "",
 ) -> Task:
     """The system's reminder to whoever holds the work; when nobody does (made through the API,
     a thread nobody took), every agent of the location sees it."""
+    title_text, title_phrase = words(title)
+    note_text, note_phrase = words(note)
     return Task(
         id=new_id("tsk_"),
         kind=kind,
-        title=title,
+        title=title_text,
+        title_phrase=title_phrase,
         location_id=location_id,
         created_at=now,
         created_by_label=SYSTEM.label,
@@ -80,5 +88,6 @@ def reminder(
         assignee_id=holder_id,
         assignee_role=None if holder_id else Role.AGENT,
         due_at=due_at,
-        note=note,
+        note=note_text,
+        note_phrase=note_phrase,
     )

@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from heedful.bootstrap import Container
 from heedful.core.access.model import Actor
 from heedful.core.staff.handlers import authenticate_token, hash_token
+from heedful.entrypoints.console.i18n import build_uis, negotiate
 from heedful.entrypoints.token_cache import TokenCache
 
 _bearer = HTTPBearer(auto_error=False, description="An API token from `heedful token create`")
@@ -22,6 +23,11 @@ class Context:
 
     container: Container
     actor: Actor
+    # The request's Accept-Language, for sentences Heedful wrote (ADR 0047); codes stay codes.
+    language: str = "en"
+
+    def gettext(self, message: str) -> str:
+        return build_uis()[self.language].gettext(message)
 
 
 def get_container(request: Request) -> Container:
@@ -57,7 +63,8 @@ async def get_context(
         actor = token.as_actor()
         cache.remember(token_hash, token.id, actor, token.expires_at)
     container.know_event_types()  # playbooks and events name them; a query every few seconds
-    return Context(container=container, actor=actor)
+    language = negotiate(request.headers.get("accept-language"), "en")
+    return Context(container=container, actor=actor, language=language)
 
 
 async def sender(request: Request) -> Context:

@@ -2,21 +2,38 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from heedful.core.outreach.outbox import Message
 from heedful.core.promises.model import Promise
+from heedful.core.shared.phrases import Phrase, params_json
 from heedful.core.tasks.model import Task
 from heedful.entrypoints.api.promise_schemas import (
     EvidenceOut,
     MessageOut,
+    PhraseOut,
     PromiseOut,
     TaskOut,
     WantedItemOut,
 )
 
+Gettext = Callable[[str], str]
 
-def promise_out(promise: Promise, now: datetime) -> PromiseOut:
+
+def _english(message: str) -> str:
+    return message
+
+
+def phrase_out(phrase: Phrase | None, gettext: Gettext) -> PhraseOut | None:
+    """Key, values and the sentence in the caller's language; None for words a person typed."""
+    if phrase is None:
+        return None
+    return PhraseOut(key=phrase.key, params=params_json(phrase) or {}, text=phrase.say(gettext))
+
+
+def promise_out(promise: Promise, now: datetime, gettext: Gettext = _english) -> PromiseOut:
     item = promise.item
     return PromiseOut(
         id=promise.id,
@@ -24,6 +41,7 @@ def promise_out(promise: Promise, now: datetime) -> PromiseOut:
         location_id=promise.location_id,
         kind=promise.kind,
         text=promise.text,
+        text_phrase=phrase_out(promise.text_phrase, gettext),
         state=promise.state,
         made_by_label=promise.made_by_label,
         made_at=promise.made_at,
@@ -37,18 +55,30 @@ def promise_out(promise: Promise, now: datetime) -> PromiseOut:
         reference=promise.reference,
         closed_at=promise.closed_at,
         closed_by_label=promise.closed_by_label,
-        evidence=[EvidenceOut.model_validate(e) for e in promise.evidence],
+        evidence=[
+            EvidenceOut(
+                at=e.at,
+                kind=e.kind,
+                note=e.note,
+                by=e.by,
+                ref=e.ref,
+                note_phrase=phrase_out(e.phrase, gettext),
+            )
+            for e in promise.evidence
+        ],
         late=promise.is_overdue(now),
     )
 
 
-def task_out(task: Task) -> TaskOut:
+def task_out(task: Task, gettext: Gettext = _english) -> TaskOut:
     amount = task.goodwill_amount
     return TaskOut(
         id=task.id,
         kind=task.kind,
         title=task.title,
         note=task.note,
+        title_phrase=phrase_out(task.title_phrase, gettext),
+        note_phrase=phrase_out(task.note_phrase, gettext),
         location_id=task.location_id,
         customer_id=task.customer_id,
         promise_id=task.promise_id,
@@ -66,6 +96,8 @@ def task_out(task: Task) -> TaskOut:
     )
 
 
-def message_out(message: Message) -> MessageOut:
+def message_out(message: Message, gettext: Gettext = _english) -> MessageOut:
     # The text itself stays in the console: it may hold more about the customer than a list needs.
-    return MessageOut.model_validate(message)
+    shaped = MessageOut.model_validate(replace(message, reason_phrase=None))
+    shaped.reason_phrase = phrase_out(message.reason_phrase, gettext)
+    return shaped

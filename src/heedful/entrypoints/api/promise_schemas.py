@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, StrictInt
 
@@ -119,6 +119,21 @@ class EvidenceOut(Out):
     note: str
     by: str
     ref: str
+    note_phrase: PhraseOut | None = Field(
+        default=None, description="When Heedful wrote the note: the same, said in your language"
+    )
+
+
+class PhraseOut(Out):
+    """A sentence Heedful wrote, by key (stable across releases) and values, and said in the
+    language of the request's Accept-Language (ADR 0047)."""
+
+    key: str = Field(description="Stable key of the sentence, e.g. `task.due_soon`")
+    params: dict[str, Any] = Field(
+        description="The values that fill it; a value that is itself a sentence is "
+        '`{"": key, ...its values}`'
+    )
+    text: str = Field(description="The sentence in the language of Accept-Language")
 
 
 class PromiseOut(Out):
@@ -126,7 +141,10 @@ class PromiseOut(Out):
     customer_id: str
     location_id: str
     kind: PromiseKind
-    text: str
+    text: str = Field(description="The promise's words as kept (English when Heedful wrote them)")
+    text_phrase: PhraseOut | None = Field(
+        default=None, description="When Heedful wrote the words: the same, said in your language"
+    )
     state: PromiseState
     made_by_label: str
     made_at: datetime
@@ -144,8 +162,12 @@ class PromiseOut(Out):
 class TaskOut(Out):
     id: str
     kind: TaskKind
-    title: str
+    title: str = Field(description="As kept: English when Heedful wrote it, else as typed")
     note: str
+    title_phrase: PhraseOut | None = Field(
+        default=None, description="When Heedful wrote the title: the same, said in your language"
+    )
+    note_phrase: PhraseOut | None = None
     location_id: str
     customer_id: str | None
     promise_id: str | None
@@ -170,6 +192,9 @@ class MessageOut(Out):
     purpose: Purpose
     status: MessageStatus
     reason: str = Field(description="Why it was held, suppressed, capped or failed")
+    reason_phrase: PhraseOut | None = Field(
+        default=None, description="Heedful's own reason, said in your language (not a channel's)"
+    )
     attempts: int
     channel: str
     to: str

@@ -90,7 +90,7 @@ def make(request: Request, ctx: Ctx, customer_id: AnId, body: PromiseIn) -> Resp
     def action(uow: UnitOfWork) -> PromiseOut:
         clock = ctx.container.clock
         made = promises.make_promise(_made(body, customer_id), uow, clock, ctx.actor)
-        return promise_out(made, clock.now())
+        return promise_out(made, clock.now(), ctx.gettext)
 
     return write(request, ctx, body, 201, action)
 
@@ -112,7 +112,7 @@ def customer_promises(
         limit=limit,
     )
     now = ctx.container.clock.now()
-    return [promise_out(p, now) for p in found]
+    return [promise_out(p, now, ctx.gettext) for p in found]
 
 
 @router.get(
@@ -135,13 +135,13 @@ def board(
         limit=limit,
     )
     now = ctx.container.clock.now()
-    return [promise_out(p, now) for p in found]
+    return [promise_out(p, now, ctx.gettext) for p in found]
 
 
 @router.get("/promises/{promise_id}", response_model=PromiseOut, tags=["promises"])
 def get(ctx: Ctx, promise_id: AnId) -> PromiseOut:
     found = promises.get_promise(promise_id, ctx.container.uow(), ctx.actor)
-    return promise_out(found, ctx.container.clock.now())
+    return promise_out(found, ctx.container.clock.now(), ctx.gettext)
 
 
 @router.post(
@@ -155,7 +155,7 @@ def keep(request: Request, ctx: Ctx, promise_id: AnId, body: KeepIn | None = Non
         clock = ctx.container.clock
         note = body.note if body else ""
         kept = promises.keep_promise(promise_id, note, uow, clock, ctx.actor)
-        return promise_out(kept, clock.now())
+        return promise_out(kept, clock.now(), ctx.gettext)
 
     return write(request, ctx, body, 200, action)
 
@@ -170,7 +170,7 @@ def cancel(request: Request, ctx: Ctx, promise_id: AnId, body: CancelIn) -> Resp
     def action(uow: UnitOfWork) -> PromiseOut:
         clock = ctx.container.clock
         cancelled = promises.cancel_promise(promise_id, body.reason, uow, clock, ctx.actor)
-        return promise_out(cancelled, clock.now())
+        return promise_out(cancelled, clock.now(), ctx.gettext)
 
     return write(request, ctx, body, 200, action)
 
@@ -188,7 +188,7 @@ def withdraw(
         clock = ctx.container.clock
         note = body.note if body else ""
         withdrawn = promises.withdraw_promise(promise_id, note, uow, clock, ctx.actor)
-        return promise_out(withdrawn, clock.now())
+        return promise_out(withdrawn, clock.now(), ctx.gettext)
 
     return write(request, ctx, body, 200, action)
 
@@ -200,7 +200,9 @@ def withdraw(
     summary="Your open tasks and your role's at your locations, the earliest deadline first",
 )
 def tasks(ctx: Ctx, limit: Limit = 100) -> list[TaskOut]:
-    return [task_out(t) for t in list_open_tasks(ctx.container.uow(), ctx.actor, limit)]
+    return [
+        task_out(t, ctx.gettext) for t in list_open_tasks(ctx.container.uow(), ctx.actor, limit)
+    ]
 
 
 @router.post(
@@ -209,7 +211,9 @@ def tasks(ctx: Ctx, limit: Limit = 100) -> list[TaskOut]:
 def done(request: Request, ctx: Ctx, task_id: AnId, body: TaskDoneIn | None = None) -> Response:
     def action(uow: UnitOfWork) -> TaskOut:
         outcome = body.outcome if body else ""
-        return task_out(complete_task(task_id, uow, ctx.container.clock, ctx.actor, outcome))
+        return task_out(
+            complete_task(task_id, uow, ctx.container.clock, ctx.actor, outcome), ctx.gettext
+        )
 
     return write(request, ctx, body, 200, action)
 
@@ -234,7 +238,7 @@ def create(request: Request, ctx: Ctx, body: TaskIn) -> Response:
             due_in_business_minutes=body.due_in_business_minutes,
         )
         hours = LocationBusinessHours(uow)
-        return task_out(create_task(cmd, uow, ctx.container.clock, ctx.actor, hours))
+        return task_out(create_task(cmd, uow, ctx.container.clock, ctx.actor, hours), ctx.gettext)
 
     return write(request, ctx, body, 201, action)
 
@@ -256,7 +260,7 @@ def reassign(request: Request, ctx: Ctx, task_id: AnId, body: TaskAssignmentIn) 
             assignee_id=body.assignee_id,
             assignee_role=body.assignee_role,
         )
-        return task_out(moved)
+        return task_out(moved, ctx.gettext)
 
     return write(request, ctx, body, 200, action)
 
@@ -269,7 +273,7 @@ def reassign(request: Request, ctx: Ctx, task_id: AnId, body: TaskAssignmentIn) 
 )
 def customer_messages(ctx: Ctx, customer_id: AnId, limit: Limit = 50) -> list[MessageOut]:
     found = list_customer_messages(customer_id, ctx.container.uow(), ctx.actor, limit)
-    return [message_out(m) for m in found]
+    return [message_out(m, ctx.gettext) for m in found]
 
 
 @router.get(
@@ -282,7 +286,7 @@ def messages(
     ctx: Ctx, status: MessageStatus = MessageStatus.DEAD, limit: Limit = 100
 ) -> list[MessageOut]:
     found = list_messages(ctx.container.uow(), ctx.actor, frozenset({status}), limit)
-    return [message_out(m) for m in found]
+    return [message_out(m, ctx.gettext) for m in found]
 
 
 @router.post(
@@ -293,7 +297,9 @@ def messages(
 )
 def retry(request: Request, ctx: Ctx, message_id: AnId) -> Response:
     def action(uow: UnitOfWork) -> MessageOut:
-        return message_out(retry_message(message_id, uow, ctx.container.clock, ctx.actor))
+        return message_out(
+            retry_message(message_id, uow, ctx.container.clock, ctx.actor), ctx.gettext
+        )
 
     return write(request, ctx, None, 200, action)
 

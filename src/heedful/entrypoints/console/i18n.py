@@ -23,6 +23,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 import heedful
 from heedful.core.customers.model import LANGUAGES
 from heedful.core.shared.errors import HeedfulError
+from heedful.core.shared.phrases import Phrase
 from heedful.entrypoints.console.labels import N_, msgid_for
 from heedful.entrypoints.console.messages import translated
 
@@ -52,6 +53,13 @@ class Ui:
 
     def label(self, value: object, kind: str | None = None) -> str:
         return self.gettext(msgid_for(value, kind))
+
+    def say(self, text: str | Phrase | None, kept: str = "") -> str:
+        """A system sentence in the reader's language (ADR 0047); words without a phrase (typed
+        by a person, or a row from before phrases) as they were kept."""
+        if isinstance(text, Phrase):
+            return text.say(self.gettext)
+        return text or kept
 
     def error(self, exc: HeedfulError) -> str:
         return translated(exc, self.gettext)
@@ -126,6 +134,7 @@ def build_uis() -> dict[str, Ui]:
 def _globals(ui: Ui) -> dict[str, Any]:
     return {
         "label": ui.label,
+        "say": ui.say,
         "when": ui.when,
         "day": ui.day,
         "short_day": ui.short_day,

@@ -350,7 +350,9 @@ def task_done(console: Staff, task_id: str, outcome: Text = "") -> Response:
     task = complete_task(
         task_id, console.container.uow(), console.container.clock, console.actor, outcome
     )
-    notice = console.ui.gettext(N_("Done: %(title)s")) % {"title": task.title}
+    notice = console.ui.gettext(N_("Done: %(title)s")) % {
+        "title": console.ui.say(task.title_phrase, task.title)
+    }
     if console.is_htmx:
         return _tasks_page(console, notice)
     return console.redirect("/console/tasks")
