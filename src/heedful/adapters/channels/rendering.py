@@ -37,6 +37,7 @@ BLANK_CONTEXT: Mapping[str, object] = {
     "item": {"product": "", "variant": "", "size": ""},
     "promise": {"text": "", "due": ""},
     "preferences": {"likes": []},
+    "line": {"position": "", "place": "", "item": ""},
     "unsubscribe_url": "",
 }
 
@@ -48,6 +49,7 @@ SAMPLE_CONTEXT: Mapping[str, object] = {
     "item": {"product": "чорна сумка", "variant": "чорна", "size": "M"},
     "promise": {"text": "передзвонити щодо повернення", "due": "5 березня"},
     "preferences": {"likes": ["шкіряні сумки", "чорний колір"]},
+    "line": {"position": 3, "place": "3rd", "item": "Selene, чорна"},
     "unsubscribe_url": "https://heedful.example/u/sample",
 }
 

@@ -58,6 +58,7 @@ from heedful.core.outreach import (
     rules_for,
 )
 from heedful.core.promises import (
+    LINE_MESSAGES,
     Evidence,
     EvidenceKind,
     Promise,
@@ -433,7 +434,12 @@ def _record_sent(
     promise.note(
         Evidence(now, EvidenceKind.MESSAGE_SENT, f"{channel} to {to}", SYSTEM.label, message.id)
     )
-    if promise.is_open and promise.kind is PromiseKind.TELL_WHEN_AVAILABLE:
+    # Only the notice that it is back keeps a wish; her place in line is news, not the deed.
+    if (
+        promise.is_open
+        and promise.kind is PromiseKind.TELL_WHEN_AVAILABLE
+        and message.template_key not in LINE_MESSAGES
+    ):
         promise.keep(now, SYSTEM.label, "the customer was told", message.id)
         settle_tasks(uow, promise, now)
         uow.timers.cancel(promise.id)
