@@ -32,7 +32,12 @@ from heedful.core.shared.errors import InvalidInput
 
 # What every template may use; the caller's values are laid over these, key by key.
 BLANK_CONTEXT: Mapping[str, object] = {
-    "customer": {"first_name": "", "name": "", "language": ""},
+    "customer": {
+        "first_name": "",
+        "name": "",
+        "language": "",
+        "preferences": {"likes": [], "dislikes": [], "never": []},
+    },
     "location": {"name": ""},
     "item": {"product": "", "variant": "", "size": ""},
     "promise": {"text": "", "due": ""},
@@ -44,7 +49,16 @@ BLANK_CONTEXT: Mapping[str, object] = {
 # What validation renders against: every documented key filled, so both branches of an
 # "{% if %}" that tests a documented key are at least compiled and the filled one is run.
 SAMPLE_CONTEXT: Mapping[str, object] = {
-    "customer": {"first_name": "Олена", "name": "Олена Коваль", "language": "uk"},
+    "customer": {
+        "first_name": "Олена",
+        "name": "Олена Коваль",
+        "language": "uk",
+        "preferences": {
+            "likes": ["шкіряні сумки"],
+            "dislikes": ["яскраві кольори"],
+            "never": ["газована вода"],
+        },
+    },
     "location": {"name": "Крамниця на Подолі"},
     "item": {"product": "чорна сумка", "variant": "чорна", "size": "M"},
     "promise": {"text": "передзвонити щодо повернення", "due": "5 березня"},
@@ -155,10 +169,18 @@ class JinjaTemplateChecker:
         free = meta.find_undeclared_variables(parsed)
         names: set[str] = set()
         with_attributes: set[str] = set()
-        for node in parsed.find_all(nodes.Getattr):
-            if isinstance(node.node, nodes.Name) and node.node.name in free:
-                names.add(f"{node.node.name}.{node.attr}")
-                with_attributes.add(node.node.name)
+        getattrs = list(parsed.find_all(nodes.Getattr))
+        inner = {id(node.node) for node in getattrs if isinstance(node.node, nodes.Getattr)}
+        for node in getattrs:
+            if id(node) in inner:
+                continue  # part of a longer name: "customer.preferences" in ".never"
+            path, base = [node.attr], node.node
+            while isinstance(base, nodes.Getattr):
+                path.insert(0, base.attr)
+                base = base.node
+            if isinstance(base, nodes.Name) and base.name in free:
+                names.add(".".join([base.name, *path]))
+                with_attributes.add(base.name)
         bare = {
             node.name
             for node in parsed.find_all(nodes.Name)

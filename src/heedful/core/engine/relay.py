@@ -355,9 +355,11 @@ class Relay:
         known: _Known,
     ) -> None:
         context = dict(message.context)
-        context.setdefault("customer", _customer_context(customer))
-        # What she likes, so a template can speak to it ("in your size S", "your usual table").
-        context.setdefault("preferences", known.likes_of(uow, customer.id))
+        # What she likes, so a template can speak to it ("in your size S", "your usual table"),
+        # and what she must never be given: `customer.preferences.never` (ADR 0049).
+        likes = known.likes_of(uow, customer.id)
+        context.setdefault("customer", {**_customer_context(customer), "preferences": likes})
+        context.setdefault("preferences", likes)
         context.setdefault("location", {"name": known.place_name(uow, message.location_id)})
         unsubscribe = self.unsubscribe_link(message, channel)
         context["unsubscribe_url"] = unsubscribe or ""
