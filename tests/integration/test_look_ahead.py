@@ -487,3 +487,85 @@ def test_the_crm_names_her_owner_by_event_and_the_call_goes_to_him(business: Bus
     assert any(
         "no active staff member nobody-here" in s for s in business.systems.reports[1].skipped
     )
+
+
+# --- state a text may quote (ADR 0049) ---
+
+
+def test_a_task_title_quotes_the_booking_her_never_and_the_orders_promised_date(
+    business: Business,
+) -> None:
+    olha = business.guest("Olha Bondarenko")
+    business.wish(olha, Polarity.NEVER, "sparkling water in the minibar", Category.DRINK)
+    business.playbook(
+        {
+            "name": "Prepare the room, quoting the booking",
+            "trigger": {"state": "stays", "horizon": {"days_ahead": 1}},
+            "actions": [
+                {
+                    "do": "create_task",
+                    "title": "Room {{ booking.room }} ({{ booking.room_type }}), "
+                    "{{ booking.starts_on }} to {{ booking.ends_on }}, {{ booking.nights }} "
+                    "nights: never {{ customer.preferences.never }}",
+                    "assign_to": "role:agent",
+                }
+            ],
+        }
+    )
+    business.playbook(
+        {
+            "name": "Late order, quoting its promised date",
+            "trigger": {"state": "orders", "horizon": {"within_hours": 72}},
+            "actions": [
+                {
+                    "do": "create_task",
+                    "title": "Order {{ order.reference }} was promised {{ order.promised_date }}, "
+                    "{{ order.carrier }} says {{ order.expected_date }}",
+                    "assign_to": "role:agent",
+                }
+            ],
+        }
+    )
+
+    _second_stay(business, olha)
+    business.systems.send(
+        "heedful.order.upserted",
+        business.clock.now(),
+        customer={"id": olha.id},
+        location=business.world.kyiv.id,
+        order="1042",
+        status="shipped",
+        promised="2026-03-04",
+        expected="2026-03-06",
+        carrier="Nova Poshta",
+    )
+
+    titles = sorted(task.title for task in business.tasks(olha))
+    assert titles == [
+        "Order 1042 was promised 2026-03-04, Nova Poshta says 2026-03-06",
+        "Room 512 (Deluxe), 2026-03-03 to 2026-03-05, 2 nights: "
+        "never sparkling water in the minibar",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("state", "title", "unknown"),
+    [
+        ("stays", "Room {{ booking.rooom }}", "booking.rooom"),
+        ("stays", "Never {{ customer.preferences.nevr }}", "customer.preferences.nevr"),
+        ("stays", "Promised {{ order.promised_date }}", "order.promised_date"),  # not an order
+        ("orders", "Room {{ booking.room }}", "booking.room"),
+    ],
+)
+def test_a_name_nothing_provides_is_refused_when_the_playbook_is_saved(
+    business: Business, state: str, title: str, unknown: str
+) -> None:
+    source = {
+        "name": "Quoting",
+        "trigger": {"state": state, "horizon": {"days_ahead": 1}},
+        "actions": [{"do": "create_task", "title": title, "assign_to": "role:agent"}],
+    }
+    with pytest.raises(InvalidInput) as refused:
+        playbooks.create_playbook(source, business.world.uow, business.clock, business.world.admin)
+    assert refused.value.field == "actions[0].title"
+    assert f"unknown variable {unknown}" in refused.value.message
