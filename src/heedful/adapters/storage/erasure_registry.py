@@ -93,7 +93,12 @@ CLEARED_ON_ERASURE: dict[str, dict[str, str]] = {
     },
     "name_terms": {"term": _DELETED},
     "playbook_firings": {"reasons": "quote the event and her preferences"},
-    "preferences": {"subject": _DELETED, "note": _DELETED, "recorded_by_label": _DELETED},
+    "preferences": {
+        "subject": _DELETED,
+        "note": _DELETED,
+        "recorded_by_label": _DELETED,
+        "attributes": _DELETED,
+    },
     "promises": {"text": "words", "reference": "her order", "evidence": "what was said"},
     "recovery_loops": {"root_cause_note": "staff's words on her", "action_taken": "likewise"},
     "survey_answers": {"comment": "her words", "themes": "excerpts of her words"},
