@@ -18,11 +18,15 @@ import pytest
 from dealings_world import Systems
 from promise_world import PromiseWorld, build_world
 
+from heedful.adapters.channels.composer import JinjaComposer
+from heedful.adapters.channels.rendering import JinjaTemplateChecker
 from heedful.bootstrap import Container
 from heedful.core.calendar import DateOverride
 from heedful.core.customers.commands import CreateCustomer
 from heedful.core.customers.handlers import create_customer
 from heedful.core.customers.model import Customer, Segment
+from heedful.core.outreach import DEFAULT_TEMPLATES, MessageTemplate
+from heedful.core.outreach.own_templates import save_template
 from heedful.core.playbooks import evaluate_all
 from heedful.core.playbooks import handlers as playbooks
 from heedful.core.playbooks.look_ahead_demo import (
@@ -32,6 +36,7 @@ from heedful.core.playbooks.look_ahead_demo import (
     TELL_LATE_DELIVERIES_FIRST,
 )
 from heedful.core.playbooks.lookahead import LookAheadReport, evaluate_location
+from heedful.core.playbooks.message_templates import PLAYBOOK_TEMPLATES
 from heedful.core.playbooks.model import Playbook
 from heedful.core.preferences.handlers import RecordPreference, record_preference
 from heedful.core.preferences.model import Category, Polarity
@@ -569,3 +574,52 @@ def test_a_name_nothing_provides_is_refused_when_the_playbook_is_saved(
         playbooks.create_playbook(source, business.world.uow, business.clock, business.world.admin)
     assert refused.value.field == "actions[0].title"
     assert f"unknown variable {unknown}" in refused.value.message
+
+
+def test_a_late_delivery_message_quotes_the_orders_promised_date_from_its_record(
+    business: Business,
+) -> None:
+
+    built_in = (*DEFAULT_TEMPLATES, *PLAYBOOK_TEMPLATES)
+    checker, world = JinjaTemplateChecker(), business.world
+    own = MessageTemplate(
+        "delivery_late",
+        "en",
+        "Order {{ order.reference }}",
+        "Promised {{ order.promised_date }}; "
+        "{{ order.carrier }} now says {{ order.expected_date }}.",
+    )
+    save_template(own, built_in, checker, world.uow, business.clock, world.admin)
+    with pytest.raises(InvalidInput) as refused:  # a back-in-stock notice has no order
+        save_template(
+            MessageTemplate("back_in_stock", "en", "Back", "Promised {{ order.promised_date }}"),
+            built_in,
+            checker,
+            world.uow,
+            business.clock,
+            world.admin,
+        )
+    assert (refused.value.field, "order.promised_date" in refused.value.message) == ("text", True)
+    vera = business.guest("Vera Lysenko")
+    business.playbook(TELL_LATE_DELIVERIES_FIRST)
+
+    business.systems.send(
+        "heedful.order.upserted",
+        business.clock.now(),
+        customer={"id": vera.id},
+        location=business.world.kyiv.id,
+        order="1042",
+        status="shipped",
+        promised="2026-03-04",
+        expected="2026-03-06",
+        carrier="Nova Poshta",
+    )
+
+    [message] = business.messages(vera)
+    composer = JinjaComposer(built_in)
+    with world.uow as uow:
+        mine = uow.message_templates.for_key("delivery_late")
+    composed = composer.compose("delivery_late", ["en"], message.context, mine)
+    assert composed.text == "Promised 2026-03-04; Nova Poshta now says 2026-03-06."
+    in_ukrainian = composer.compose("delivery_late", ["uk"], message.context, mine)
+    assert in_ukrainian.subject == "Замовлення 1042: нова дата 2026-03-06"

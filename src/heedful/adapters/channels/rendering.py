@@ -64,6 +64,27 @@ SAMPLE_CONTEXT: Mapping[str, object] = {
     "promise": {"text": "передзвонити щодо повернення", "due": "5 березня"},
     "preferences": {"likes": ["шкіряні сумки", "чорний колір"]},
     "line": {"position": 3, "place": "3rd", "item": "Selene, чорна"},
+    # Only in the messages of look-ahead playbooks on bookings and orders: never blank-filled,
+    # so a template quoting them elsewhere fails its check instead of saying nothing.
+    "booking": {
+        "reference": "B-512",
+        "room": "512",
+        "room_type": "Deluxe",
+        "table": "",
+        "guests": "2",
+        "nights": "2",
+        "starts_at": "2026-03-03 14:00",
+        "starts_on": "2026-03-03",
+        "ends_on": "2026-03-05",
+    },
+    "order": {
+        "reference": "1042",
+        "status": "shipped",
+        "promised_date": "2026-03-04",
+        "expected_date": "2026-03-06",
+        "carrier": "Nova Poshta",
+        "tracking_number": "20450000000000",
+    },
     "unsubscribe_url": "https://heedful.example/u/sample",
 }
 

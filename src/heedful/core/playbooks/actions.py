@@ -30,7 +30,7 @@ from heedful.core.playbooks.model import (
     SendMessage,
     SendSurvey,
 )
-from heedful.core.playbooks.texts import PLACEHOLDER, state_value
+from heedful.core.playbooks.texts import PLACEHOLDER, STATE_FIELDS, state_value
 from heedful.core.promises import (
     Evidence,
     EvidenceKind,
@@ -210,6 +210,13 @@ def _context(firing: Firing) -> dict[str, Any]:
             "variant": str(data.get("variant") or ""),
             "size": str(data.get("size") or ""),
         }
+    look = firing.playbook.body.look_ahead
+    if look is not None and look.subject in STATE_FIELDS:
+        # The record a look-ahead read, by the names its texts quote: {{ order.promised_date }}.
+        for name in STATE_FIELDS[look.subject]:
+            root, _, attribute = name.partition(".")
+            value = state_value(name, look.subject, firing.event.data)
+            context.setdefault(root, {})[attribute] = value or ""
     return context
 
 
