@@ -392,3 +392,26 @@ def test_erasure_removes_the_phone_and_keeps_the_history_count(api: Api) -> None
     # The phone is free again: the same person may come back as a new customer.
     again = api.create_customer("Anna K.", identities=[{"kind": "phone", "value": KYIV_PHONE}])
     assert again["id"] != anna["id"]
+
+
+def test_a_preference_may_name_attributes_and_a_blank_one_is_refused_by_name(api: Api) -> None:
+    anna = api.create_customer("Anna Kovalenko", identities=[{"kind": "email", "value": "a@x.ua"}])
+    made = api.post(
+        f"/customers/{anna['id']}/preferences",
+        json={
+            "polarity": "like",
+            "subject": "Lypky in size M",
+            "category": "brand",
+            "attributes": {"Brand": "Lypky", "size": "M "},
+        },
+    )
+    assert made.status_code == 201, made.text
+    assert made.json()["attributes"] == {"brand": "lypky", "size": "m"}
+
+    refused = api.post(
+        f"/customers/{anna['id']}/preferences",
+        json={"polarity": "like", "subject": "Lypky", "attributes": {"brand": " "}},
+    )
+    assert refused.status_code == 422
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert refused.json()["field"] == "attributes"

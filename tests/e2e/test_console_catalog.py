@@ -94,3 +94,29 @@ def test_an_unlinked_wish_is_listed_and_linked_keeping_her_first_place(
     assert "No unlinked wishes." in linked.text
     card = console_client.get(f"/customers/{anna.id}").text
     assert "1st in line for Selene, black at Podil boutique" in card
+
+
+def test_a_preference_naming_attributes_is_recorded_from_the_card_and_shown_there(
+    console_client: TestClient, world: World
+) -> None:
+    shop = boutique(world)
+    anna = world.customer("Anna Petrenko", at=shop)
+    world.staff("iryna", "Iryna Melnyk", Role.AGENT, language="en", at=[shop])
+    csrf = log_in(console_client, "iryna")
+    url = f"/customers/{anna.id}/preferences"
+
+    said = {"polarity": "like", "category": "brand", "source": "said"}
+    wrong = post(console_client, url, csrf, subject="Lypky", attributes="brand", **said)
+    assert wrong.status_code == 422
+    assert "write each as name=value: brand" in wrong.text
+    made = post(
+        console_client,
+        url,
+        csrf,
+        subject="Lypky in size M",
+        attributes="Brand=Lypky, size = M",
+        **said,
+    )
+    assert made.status_code == 200, made.text
+    card = console_client.get(f"/customers/{anna.id}").text
+    assert "brand: lypky · size: m" in card

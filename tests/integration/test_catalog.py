@@ -22,6 +22,9 @@ from heedful.core.catalog import (
 from heedful.core.catalog.importing import import_catalog
 from heedful.core.engine.reactions import process_events
 from heedful.core.events.model import BusinessEvent
+from heedful.core.preferences.fitting import variants_for_preference
+from heedful.core.preferences.handlers import RecordPreference, record_preference
+from heedful.core.preferences.model import Polarity
 from heedful.core.promises.handlers import MakePromise, make_promise
 from heedful.core.promises.model import PromiseKind, WantedItem
 from heedful.core.shared.clock import FrozenClock
@@ -253,3 +256,32 @@ def test_migration_0018_normalises_the_codes_already_stored(
     engine.dispose()
     assert tuple(promise) == ("lb-205", "black", "m")
     assert [tuple(row) for row in stock] == [("lb-205", "black", "m")]
+
+
+def test_a_preference_naming_attributes_fits_variants_kept_and_added_later(
+    container: Container, clock: FrozenClock
+) -> None:
+    world = build_world(container, clock)
+    upsert_item(container.uow(), CatalogItem("TOTE", ItemKind.PRODUCT, clock.now(), brand="Lypky"))
+    for size in ("M", "S"):
+        upsert_item(
+            container.uow(),
+            CatalogItem(
+                f"TOTE-{size}", ItemKind.VARIANT, clock.now(), parent_code="TOTE", size=size
+            ),
+        )
+    anna = world.customer("Anna Kovalenko", email="anna@example.com")
+    said = RecordPreference(
+        anna.id, Polarity.LIKE, "Lypky in M", attributes={"brand": "Lypky", "size": "M"}
+    )
+    kept = record_preference(said, container.uow(), clock, world.admin)
+    upsert_item(
+        container.uow(),
+        CatalogItem("BELT-M", ItemKind.VARIANT, clock.now(), parent_code="BELT", size="m "),
+    )  # its product is not described yet: the variant alone does not say the brand
+    upsert_item(container.uow(), CatalogItem("BELT", ItemKind.PRODUCT, clock.now(), brand="lypky"))
+
+    stored, fitting = variants_for_preference(container.uow(), world.admin, anna.id, kept.id)
+
+    assert stored.attributes == {"brand": "lypky", "size": "m"}
+    assert [item.code for item in fitting] == ["belt-m", "tote-m"]

@@ -18,11 +18,15 @@ import pytest
 from dealings_world import Systems
 from promise_world import PromiseWorld, build_world
 
+from heedful.adapters.channels.composer import JinjaComposer
+from heedful.adapters.channels.rendering import JinjaTemplateChecker
 from heedful.bootstrap import Container
 from heedful.core.calendar import DateOverride
 from heedful.core.customers.commands import CreateCustomer
 from heedful.core.customers.handlers import create_customer
 from heedful.core.customers.model import Customer, Segment
+from heedful.core.outreach import DEFAULT_TEMPLATES, MessageTemplate
+from heedful.core.outreach.own_templates import save_template
 from heedful.core.playbooks import evaluate_all
 from heedful.core.playbooks import handlers as playbooks
 from heedful.core.playbooks.look_ahead_demo import (
@@ -32,6 +36,7 @@ from heedful.core.playbooks.look_ahead_demo import (
     TELL_LATE_DELIVERIES_FIRST,
 )
 from heedful.core.playbooks.lookahead import LookAheadReport, evaluate_location
+from heedful.core.playbooks.message_templates import PLAYBOOK_TEMPLATES
 from heedful.core.playbooks.model import Playbook
 from heedful.core.preferences.handlers import RecordPreference, record_preference
 from heedful.core.preferences.model import Category, Polarity
@@ -487,3 +492,134 @@ def test_the_crm_names_her_owner_by_event_and_the_call_goes_to_him(business: Bus
     assert any(
         "no active staff member nobody-here" in s for s in business.systems.reports[1].skipped
     )
+
+
+# --- state a text may quote (ADR 0049) ---
+
+
+def test_a_task_title_quotes_the_booking_her_never_and_the_orders_promised_date(
+    business: Business,
+) -> None:
+    olha = business.guest("Olha Bondarenko")
+    business.wish(olha, Polarity.NEVER, "sparkling water in the minibar", Category.DRINK)
+    business.playbook(
+        {
+            "name": "Prepare the room, quoting the booking",
+            "trigger": {"state": "stays", "horizon": {"days_ahead": 1}},
+            "actions": [
+                {
+                    "do": "create_task",
+                    "title": "Room {{ booking.room }} ({{ booking.room_type }}), "
+                    "{{ booking.starts_on }} to {{ booking.ends_on }}, {{ booking.nights }} "
+                    "nights: never {{ customer.preferences.never }}",
+                    "assign_to": "role:agent",
+                }
+            ],
+        }
+    )
+    business.playbook(
+        {
+            "name": "Late order, quoting its promised date",
+            "trigger": {"state": "orders", "horizon": {"within_hours": 72}},
+            "actions": [
+                {
+                    "do": "create_task",
+                    "title": "Order {{ order.reference }} was promised {{ order.promised_date }}, "
+                    "{{ order.carrier }} says {{ order.expected_date }}",
+                    "assign_to": "role:agent",
+                }
+            ],
+        }
+    )
+
+    _second_stay(business, olha)
+    business.systems.send(
+        "heedful.order.upserted",
+        business.clock.now(),
+        customer={"id": olha.id},
+        location=business.world.kyiv.id,
+        order="1042",
+        status="shipped",
+        promised="2026-03-04",
+        expected="2026-03-06",
+        carrier="Nova Poshta",
+    )
+
+    titles = sorted(task.title for task in business.tasks(olha))
+    assert titles == [
+        "Order 1042 was promised 2026-03-04, Nova Poshta says 2026-03-06",
+        "Room 512 (Deluxe), 2026-03-03 to 2026-03-05, 2 nights: "
+        "never sparkling water in the minibar",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("state", "title", "unknown"),
+    [
+        ("stays", "Room {{ booking.rooom }}", "booking.rooom"),
+        ("stays", "Never {{ customer.preferences.nevr }}", "customer.preferences.nevr"),
+        ("stays", "Promised {{ order.promised_date }}", "order.promised_date"),  # not an order
+        ("orders", "Room {{ booking.room }}", "booking.room"),
+    ],
+)
+def test_a_name_nothing_provides_is_refused_when_the_playbook_is_saved(
+    business: Business, state: str, title: str, unknown: str
+) -> None:
+    source = {
+        "name": "Quoting",
+        "trigger": {"state": state, "horizon": {"days_ahead": 1}},
+        "actions": [{"do": "create_task", "title": title, "assign_to": "role:agent"}],
+    }
+    with pytest.raises(InvalidInput) as refused:
+        playbooks.create_playbook(source, business.world.uow, business.clock, business.world.admin)
+    assert refused.value.field == "actions[0].title"
+    assert f"unknown variable {unknown}" in refused.value.message
+
+
+def test_a_late_delivery_message_quotes_the_orders_promised_date_from_its_record(
+    business: Business,
+) -> None:
+
+    built_in = (*DEFAULT_TEMPLATES, *PLAYBOOK_TEMPLATES)
+    checker, world = JinjaTemplateChecker(), business.world
+    own = MessageTemplate(
+        "delivery_late",
+        "en",
+        "Order {{ order.reference }}",
+        "Promised {{ order.promised_date }}; "
+        "{{ order.carrier }} now says {{ order.expected_date }}.",
+    )
+    save_template(own, built_in, checker, world.uow, business.clock, world.admin)
+    with pytest.raises(InvalidInput) as refused:  # a back-in-stock notice has no order
+        save_template(
+            MessageTemplate("back_in_stock", "en", "Back", "Promised {{ order.promised_date }}"),
+            built_in,
+            checker,
+            world.uow,
+            business.clock,
+            world.admin,
+        )
+    assert (refused.value.field, "order.promised_date" in refused.value.message) == ("text", True)
+    vera = business.guest("Vera Lysenko")
+    business.playbook(TELL_LATE_DELIVERIES_FIRST)
+
+    business.systems.send(
+        "heedful.order.upserted",
+        business.clock.now(),
+        customer={"id": vera.id},
+        location=business.world.kyiv.id,
+        order="1042",
+        status="shipped",
+        promised="2026-03-04",
+        expected="2026-03-06",
+        carrier="Nova Poshta",
+    )
+
+    [message] = business.messages(vera)
+    composer = JinjaComposer(built_in)
+    with world.uow as uow:
+        mine = uow.message_templates.for_key("delivery_late")
+    composed = composer.compose("delivery_late", ["en"], message.context, mine)
+    assert composed.text == "Promised 2026-03-04; Nova Poshta now says 2026-03-06."
+    in_ukrainian = composer.compose("delivery_late", ["uk"], message.context, mine)
+    assert in_ukrainian.subject == "Замовлення 1042: нова дата 2026-03-06"

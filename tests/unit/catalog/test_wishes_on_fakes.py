@@ -104,13 +104,14 @@ def test_the_item_page_shows_the_line_and_the_card_says_where_she_stands() -> No
     item, [line] = waiting_lines(world.uow, world.shop.admin, "Selene-Black")
 
     assert item.code == "selene-black"
-    assert [p.position for p in line.places] == [1, 2, 3]
+    # Anna was told (the unit is hers): she has left the line and those behind her moved up.
+    assert [p.position for p in line.places] == [None, 1, 2]
     told, waiting = PlaceState.TOLD, PlaceState.WAITING
     assert [p.state for p in line.places] == [told, waiting, waiting]
     assert line.places[0].promise.id == first.id
     assert [p.channel for p in line.places] == ["email", "email", ""]  # marta: no consent
     [standing] = standings(world.uow, world.shop.admin, marta.id, "en")
-    assert (standing.promise_id, standing.position) == (third.id, 3)
+    assert (standing.promise_id, standing.position) == (third.id, 2)
     assert standing.item_name == "Selene, black"
 
 

@@ -101,7 +101,13 @@ def test_every_default_template_is_valid() -> None:
     for template in DEFAULT_TEMPLATES:
         validate(template)
     keys = {(template.key, template.language) for template in DEFAULT_TEMPLATES}
-    for key in ("back_in_stock", "promise_reminder", "wait_expired"):
+    for key in (
+        "back_in_stock",
+        "promise_reminder",
+        "wait_expired",
+        "waiting_line_joined",
+        "waiting_line_moved",
+    ):
         assert {(key, "uk"), (key, "ru"), (key, "en")} <= keys
 
 

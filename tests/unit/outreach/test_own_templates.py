@@ -120,5 +120,37 @@ def test_a_preview_is_filled_in_with_a_real_customer(shop: Shop) -> None:
         "name": "Anna Kovalenko",
         "first_name": "Anna",
         "language": anna.language,
+        "preferences": {"likes": [], "dislikes": [], "never": []},  # she told us none yet
     }
     assert context["location"] == {"name": shop.kyiv.name}
+
+
+# --- state a template may quote (ADR 0049) ---
+
+
+def test_a_template_may_quote_her_never_and_her_place_but_not_a_misspelt_one(shop: Shop) -> None:
+    quoting = MessageTemplate(
+        "waiting_line_moved",
+        "en",
+        "You are {{ line.place }}",
+        "Nothing with {{ customer.preferences.never | join(', ') }}; place {{ line.position }}",
+    )
+    save_template(quoting, DEFAULT_TEMPLATES, CHECKER, shop.uow, shop.clock, shop.admin)
+    names = variables_of("waiting_line_moved", DEFAULT_TEMPLATES, CHECKER)
+    assert {"customer.preferences.never", "line.position", "line.item"} <= set(names)
+
+    for typo, wrong in (
+        ("{{ customer.preferences.nevr }}", "customer.preferences.nevr"),
+        ("{{ line.postion }}", "line.postion"),
+        ("{{ booking.room }}", "booking.room"),  # no booking behind a message about a line
+    ):
+        with pytest.raises(InvalidInput) as refused:
+            save_template(
+                MessageTemplate("waiting_line_moved", "uk", "Черга", typo),
+                DEFAULT_TEMPLATES,
+                CHECKER,
+                shop.uow,
+                shop.clock,
+                shop.admin,
+            )
+        assert (refused.value.field, wrong in refused.value.message) == ("text", True)

@@ -32,22 +32,59 @@ from heedful.core.shared.errors import InvalidInput
 
 # What every template may use; the caller's values are laid over these, key by key.
 BLANK_CONTEXT: Mapping[str, object] = {
-    "customer": {"first_name": "", "name": "", "language": ""},
+    "customer": {
+        "first_name": "",
+        "name": "",
+        "language": "",
+        "preferences": {"likes": [], "dislikes": [], "never": []},
+    },
     "location": {"name": ""},
     "item": {"product": "", "variant": "", "size": ""},
     "promise": {"text": "", "due": ""},
     "preferences": {"likes": []},
+    "line": {"position": "", "place": "", "item": ""},
     "unsubscribe_url": "",
 }
 
 # What validation renders against: every documented key filled, so both branches of an
 # "{% if %}" that tests a documented key are at least compiled and the filled one is run.
 SAMPLE_CONTEXT: Mapping[str, object] = {
-    "customer": {"first_name": "Олена", "name": "Олена Коваль", "language": "uk"},
+    "customer": {
+        "first_name": "Олена",
+        "name": "Олена Коваль",
+        "language": "uk",
+        "preferences": {
+            "likes": ["шкіряні сумки"],
+            "dislikes": ["яскраві кольори"],
+            "never": ["газована вода"],
+        },
+    },
     "location": {"name": "Крамниця на Подолі"},
     "item": {"product": "чорна сумка", "variant": "чорна", "size": "M"},
     "promise": {"text": "передзвонити щодо повернення", "due": "5 березня"},
     "preferences": {"likes": ["шкіряні сумки", "чорний колір"]},
+    "line": {"position": 3, "place": "3rd", "item": "Selene, чорна"},
+    # Only in the messages of look-ahead playbooks on bookings and orders: never blank-filled,
+    # so a template quoting them elsewhere fails its check instead of saying nothing.
+    "booking": {
+        "reference": "B-512",
+        "room": "512",
+        "room_type": "Deluxe",
+        "table": "",
+        "guests": "2",
+        "nights": "2",
+        "starts_at": "2026-03-03 14:00",
+        "starts_on": "2026-03-03",
+        "ends_on": "2026-03-05",
+    },
+    "order": {
+        "reference": "1042",
+        "status": "shipped",
+        "promised_date": "2026-03-04",
+        "expected_date": "2026-03-06",
+        "carrier": "Nova Poshta",
+        "tracking_number": "20450000000000",
+    },
     "unsubscribe_url": "https://heedful.example/u/sample",
 }
 
@@ -153,10 +190,18 @@ class JinjaTemplateChecker:
         free = meta.find_undeclared_variables(parsed)
         names: set[str] = set()
         with_attributes: set[str] = set()
-        for node in parsed.find_all(nodes.Getattr):
-            if isinstance(node.node, nodes.Name) and node.node.name in free:
-                names.add(f"{node.node.name}.{node.attr}")
-                with_attributes.add(node.node.name)
+        getattrs = list(parsed.find_all(nodes.Getattr))
+        inner = {id(node.node) for node in getattrs if isinstance(node.node, nodes.Getattr)}
+        for node in getattrs:
+            if id(node) in inner:
+                continue  # part of a longer name: "customer.preferences" in ".never"
+            path, base = [node.attr], node.node
+            while isinstance(base, nodes.Getattr):
+                path.insert(0, base.attr)
+                base = base.node
+            if isinstance(base, nodes.Name) and base.name in free:
+                names.add(".".join([base.name, *path]))
+                with_attributes.add(base.name)
         bare = {
             node.name
             for node in parsed.find_all(nodes.Name)

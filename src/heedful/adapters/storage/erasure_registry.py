@@ -94,7 +94,12 @@ CLEARED_ON_ERASURE: dict[str, dict[str, str]] = {
     },
     "name_terms": {"term": _DELETED},
     "playbook_firings": {"reasons": "quote the event and her preferences"},
-    "preferences": {"subject": _DELETED, "note": _DELETED, "recorded_by_label": _DELETED},
+    "preferences": {
+        "subject": _DELETED,
+        "note": _DELETED,
+        "recorded_by_label": _DELETED,
+        "attributes": _DELETED,
+    },
     "promises": {
         "text": "words",
         "text_params": "the words' values: her item, her order",

@@ -65,6 +65,7 @@ def _preference(row: RowMapping) -> Preference:
         location_id=row["location_id"],
         retracted_at=row["retracted_at"],
         retracted_by=row["retracted_by"],
+        attributes=dict(row["attributes"] or {}),
     )
 
 
@@ -84,6 +85,7 @@ def _preference_values(p: Preference) -> dict[str, Any]:
         "recorded_by_label": p.recorded_by_label,
         "retracted_at": p.retracted_at,
         "retracted_by": p.retracted_by,
+        "attributes": dict(p.attributes),
     }
 
 

@@ -173,6 +173,8 @@ preferences = sa.Table(
     sa.Column("recorded_by_label", sa.String(200), nullable=False),
     sa.Column("retracted_at", UtcDateTime, nullable=True),
     sa.Column("retracted_by", Id, nullable=True),
+    # "brand X in size M": normalised attribute -> value; fits every variant that has them.
+    sa.Column("attributes", Json, nullable=False, server_default="{}"),
 )
 # A playbook audience ("customers who like brand X"): standing preferences by folded subject, in
 # customer id order, so a page of the audience is an index range (migration 0016, ADR 34; on

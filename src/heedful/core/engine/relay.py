@@ -58,6 +58,7 @@ from heedful.core.outreach import (
     rules_for,
 )
 from heedful.core.promises import (
+    LINE_MESSAGES,
     Evidence,
     EvidenceKind,
     Promise,
@@ -355,9 +356,11 @@ class Relay:
         known: _Known,
     ) -> None:
         context = dict(message.context)
-        context.setdefault("customer", _customer_context(customer))
-        # What she likes, so a template can speak to it ("in your size S", "your usual table").
-        context.setdefault("preferences", known.likes_of(uow, customer.id))
+        # What she likes, so a template can speak to it ("in your size S", "your usual table"),
+        # and what she must never be given: `customer.preferences.never` (ADR 0049).
+        likes = known.likes_of(uow, customer.id)
+        context.setdefault("customer", {**_customer_context(customer), "preferences": likes})
+        context.setdefault("preferences", likes)
         context.setdefault("location", {"name": known.place_name(uow, message.location_id)})
         unsubscribe = self.unsubscribe_link(message, channel)
         context["unsubscribe_url"] = unsubscribe or ""
@@ -440,7 +443,12 @@ def _record_sent(
             message.id,
         )
     )
-    if promise.is_open and promise.kind is PromiseKind.TELL_WHEN_AVAILABLE:
+    # Only the notice that it is back keeps a wish; her place in line is news, not the deed.
+    if (
+        promise.is_open
+        and promise.kind is PromiseKind.TELL_WHEN_AVAILABLE
+        and message.template_key not in LINE_MESSAGES
+    ):
         promise.keep(now, SYSTEM.label, "the customer was told", message.id)
         settle_tasks(uow, promise, now)
         uow.timers.cancel(promise.id)

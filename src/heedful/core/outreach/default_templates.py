@@ -186,4 +186,84 @@ WAIT_EXPIRED = (
     ),
 )
 
-DEFAULT_TEMPLATES: tuple[MessageTemplate, ...] = (*BACK_IN_STOCK, *PROMISE_REMINDER, *WAIT_EXPIRED)
+# Her place in line (ADR 0049): the item's name comes in her language from the catalog; Russian
+# and Ukrainian say the number ("місце в черзі: 3"), which needs no agreement, English "3rd".
+_WHERE_EN = "{% if location.name %} at {{ location.name }}{% endif %}"
+
+WAITING_LINE = (
+    MessageTemplate(
+        key="waiting_line_joined",
+        language="uk",
+        subject="Ви в черзі: {{ line.item }}",
+        text=(
+            f"{_GREETING_UK}\n\n"
+            "Ми записали ваше прохання: {{ line.item }}. "
+            "Ваше місце в черзі: {{ line.position }}. "
+            "Щойно товар надійде, ми одразу вам напишемо."
+            f"{_SIGN_OFF}{_UNSUBSCRIBE_UK}"
+        ),
+    ),
+    MessageTemplate(
+        key="waiting_line_joined",
+        language="ru",
+        subject="Вы в очереди: {{ line.item }}",
+        text=(
+            f"{_GREETING_RU}\n\n"
+            "Мы записали вашу просьбу: {{ line.item }}. "
+            "Ваше место в очереди: {{ line.position }}. "
+            "Как только товар поступит, мы сразу вам напишем."
+            f"{_SIGN_OFF}{_UNSUBSCRIBE_RU}"
+        ),
+    ),
+    MessageTemplate(
+        key="waiting_line_joined",
+        language="en",
+        subject="You are {{ line.place }} in line for {{ line.item }}",
+        text=(
+            f"{_GREETING_EN}\n\n"
+            "We've noted your request: you are {{ line.place }} in line for {{ line.item }}"
+            f"{_WHERE_EN}. We'll message you as soon as it's back."
+            f"{_SIGN_OFF}{_UNSUBSCRIBE_EN}"
+        ),
+    ),
+    MessageTemplate(
+        key="waiting_line_moved",
+        language="uk",
+        subject="Черга просунулася: {{ line.item }}",
+        text=(
+            f"{_GREETING_UK}\n\n"
+            "Черга просунулася. Ваше нове місце в черзі: {{ line.position }} "
+            "({{ line.item }}). Щойно товар надійде, ми одразу вам напишемо."
+            f"{_SIGN_OFF}{_UNSUBSCRIBE_UK}"
+        ),
+    ),
+    MessageTemplate(
+        key="waiting_line_moved",
+        language="ru",
+        subject="Очередь продвинулась: {{ line.item }}",
+        text=(
+            f"{_GREETING_RU}\n\n"
+            "Очередь продвинулась. Ваше новое место в очереди: {{ line.position }} "
+            "({{ line.item }}). Как только товар поступит, мы сразу вам напишем."
+            f"{_SIGN_OFF}{_UNSUBSCRIBE_RU}"
+        ),
+    ),
+    MessageTemplate(
+        key="waiting_line_moved",
+        language="en",
+        subject="You are now {{ line.place }} in line for {{ line.item }}",
+        text=(
+            f"{_GREETING_EN}\n\n"
+            "The line has moved: you are now {{ line.place }} in line for {{ line.item }}"
+            f"{_WHERE_EN}. We'll message you as soon as it's back."
+            f"{_SIGN_OFF}{_UNSUBSCRIBE_EN}"
+        ),
+    ),
+)
+
+DEFAULT_TEMPLATES: tuple[MessageTemplate, ...] = (
+    *BACK_IN_STOCK,
+    *PROMISE_REMINDER,
+    *WAIT_EXPIRED,
+    *WAITING_LINE,
+)

@@ -30,6 +30,10 @@ EVERY_MESSAGE_HAS = (
     "customer.first_name",
     "customer.name",
     "customer.language",
+    # Her standing preferences, read by the relay for every message (ADR 0049).
+    "customer.preferences.likes",
+    "customer.preferences.dislikes",
+    "customer.preferences.never",
     "location.name",
     "unsubscribe_url",
 )
@@ -175,12 +179,21 @@ def preview_context(customer_id: str, uow: UnitOfWork, actor: Actor) -> dict[str
     with uow:
         customer = load_customer(uow, actor, customer_id)
         home = uow.locations.get(customer.home_location_id) if customer.home_location_id else None
+        standing = [p for p in uow.preferences.list_for(customer.id) if p.is_standing]
     words = customer.full_name.split()
     return {
         "customer": {
             "name": customer.full_name,
             "first_name": words[0] if words else "",
             "language": customer.language,
+            "preferences": {
+                name: [p.subject for p in standing if p.polarity.value == polarity]
+                for name, polarity in (
+                    ("likes", "like"),
+                    ("dislikes", "dislike"),
+                    ("never", "never"),
+                )
+            },
         },
         "location": {"name": home.name if home else ""},
     }

@@ -30,6 +30,7 @@ from heedful.core.playbooks.model import (
     SendMessage,
     SendSurvey,
 )
+from heedful.core.playbooks.texts import PLACEHOLDER, STATE_FIELDS, state_value
 from heedful.core.promises import (
     Evidence,
     EvidenceKind,
@@ -45,7 +46,6 @@ from heedful.core.shared.ids import new_id
 from heedful.core.tasks import Task
 from heedful.core.unit_of_work import UnitOfWork
 
-_PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_.\-]+)\s*\}\}")
 # How far back the customer's record is read to find who looks after them.
 _AUDIT_READ = 50
 _OPEN_PROMISES_READ = 500
@@ -82,9 +82,29 @@ def fill(text: str, firing: Firing) -> str:
         if name in ("subject", "source", "type") or name.startswith("data."):
             value = value_at(firing.event, name)
             return "" if value is MISSING else str(value)
-        return ""
+        if name.startswith("customer.preferences."):
+            return ", ".join(_standing(firing, name.rsplit(".", 1)[1]))
+        look = firing.playbook.body.look_ahead
+        quoted = state_value(name, look.subject if look else None, firing.event.data)
+        # Saving refused any other name (texts.check_texts); one stored before that check
+        # still fills in as nothing rather than failing the firing.
+        return quoted or ""
 
-    return " ".join(_PLACEHOLDER.sub(one, text).split())
+    return " ".join(PLACEHOLDER.sub(one, text).split())
+
+
+_POLARITY = {"likes": "like", "dislikes": "dislike", "never": "never"}
+
+
+def _standing(firing: Firing, which: str) -> list[str]:
+    """Her standing preferences of one polarity, newest first: "never: peanuts, sparkling"."""
+    polarity = _POLARITY.get(which)
+    found = [
+        p
+        for p in firing.uow.preferences.list_for(firing.customer.id)
+        if p.is_standing and p.polarity.value == polarity
+    ]
+    return [p.subject for p in sorted(found, key=lambda p: p.recorded_at, reverse=True)]
 
 
 @dataclass(frozen=True)
@@ -190,6 +210,13 @@ def _context(firing: Firing) -> dict[str, Any]:
             "variant": str(data.get("variant") or ""),
             "size": str(data.get("size") or ""),
         }
+    look = firing.playbook.body.look_ahead
+    if look is not None and look.subject in STATE_FIELDS:
+        # The record a look-ahead read, by the names its texts quote: {{ order.promised_date }}.
+        for name in STATE_FIELDS[look.subject]:
+            root, _, attribute = name.partition(".")
+            value = state_value(name, look.subject, firing.event.data)
+            context.setdefault(root, {})[attribute] = value or ""
     return context
 
 

@@ -34,6 +34,7 @@ from heedful.core.playbooks.model import (
 )
 from heedful.core.playbooks.reading import read_playbook
 from heedful.core.playbooks.state import narrowing, read_window, window
+from heedful.core.playbooks.texts import check_texts
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
@@ -58,6 +59,7 @@ def create_playbook(
     """A new playbook, switched off: dry-run it, then enable it."""
     actor.require(Permission.MANAGE_PLAYBOOKS)
     body = read_playbook(source)
+    check_texts(body)  # a quoted name nothing provides is refused, named (ADR 0049)
     now = clock.now()
     playbook = Playbook(
         id=new_id("pbk_"),
@@ -104,6 +106,7 @@ def update_playbook(
     """A new version; the old ones stay readable and their firings keep naming them."""
     actor.require(Permission.MANAGE_PLAYBOOKS)
     body = read_playbook(source)
+    check_texts(body)  # a quoted name nothing provides is refused, named (ADR 0049)
     now = clock.now()
     with uow:
         playbook = _load(uow, playbook_id)

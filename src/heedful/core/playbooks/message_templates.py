@@ -70,21 +70,27 @@ _CHARGE_SUBJECT = {
     "ru": "Завтрашнее списание не пройдёт",
     "en": "Tomorrow's charge will not go through",
 }
+# The order's own record (ADR 0049): the carrier is named when the shop's system gave one.
+_CARRIER = "{% if order.carrier %} ({{ order.carrier }}){% endif %}"
 _LATE_BODY = {
-    "uk": "Замовлення {{ event.reference }} приїде пізніше, ніж ми обіцяли "
-    "({{ event.promised_on }}): перевізник тепер називає {{ event.expected_on }}. "
+    "uk": "Замовлення {{ order.reference }} приїде пізніше, ніж ми обіцяли "
+    "({{ order.promised_date }}): перевізник"
+    + _CARRIER
+    + " тепер називає {{ order.expected_date }}. "
     "Вибачте нам. Ми стежимо за ним і скажемо, щойно воно буде у вас.",
-    "ru": "Заказ {{ event.reference }} приедет позже, чем мы обещали "
-    "({{ event.promised_on }}): перевозчик теперь называет {{ event.expected_on }}. "
+    "ru": "Заказ {{ order.reference }} приедет позже, чем мы обещали "
+    "({{ order.promised_date }}): перевозчик"
+    + _CARRIER
+    + " теперь называет {{ order.expected_date }}. "
     "Простите нас. Мы следим за ним и скажем, как только он будет у вас.",
-    "en": "Order {{ event.reference }} will arrive later than we promised "
-    "({{ event.promised_on }}): the carrier now says {{ event.expected_on }}. "
+    "en": "Order {{ order.reference }} will arrive later than we promised "
+    "({{ order.promised_date }}): the carrier" + _CARRIER + " now says {{ order.expected_date }}. "
     "We are sorry. We are watching it and will tell you when it is with you.",
 }
 _LATE_SUBJECT = {
-    "uk": "Замовлення {{ event.reference }}: нова дата {{ event.expected_on }}",
-    "ru": "Заказ {{ event.reference }}: новая дата {{ event.expected_on }}",
-    "en": "Order {{ event.reference }}: new date {{ event.expected_on }}",
+    "uk": "Замовлення {{ order.reference }}: нова дата {{ order.expected_date }}",
+    "ru": "Заказ {{ order.reference }}: новая дата {{ order.expected_date }}",
+    "en": "Order {{ order.reference }}: new date {{ order.expected_date }}",
 }
 _CARD_BODY = {
     "uk": "Термін дії вашої картки закінчується {{ event.card_expires_on }}, раніше за наступне "

@@ -126,6 +126,7 @@ def booking_object(booking: Booking, subject: Subject, zone: ZoneInfo) -> StateO
         "nights": booking.nights,
         "starts_at": f"{local:%Y-%m-%d %H:%M}",
         "starts_on": local.date().isoformat(),
+        "ends_on": booking.ends_at.astimezone(zone).date().isoformat() if booking.ends_at else "",
         "wishes": "",
         "never": "",
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from heedful.core.access import Actor, Permission, load_customer
@@ -11,6 +12,7 @@ from heedful.core.preferences.model import (
     Polarity,
     Preference,
     Source,
+    check_attributes,
     check_confidence,
     check_subject,
 )
@@ -30,6 +32,7 @@ class RecordPreference:
     source: Source = Source.SAID
     confidence: float | None = None
     location_id: str | None = None
+    attributes: Mapping[str, str] | None = None  # "brand X in size M" (ADR 0049)
 
 
 def _as_record(pref: Preference) -> dict[str, object]:
@@ -41,6 +44,7 @@ def _as_record(pref: Preference) -> dict[str, object]:
         "source": pref.source.value,
         "confidence": pref.confidence,
         "location_id": pref.location_id,
+        "attributes": dict(pref.attributes),
     }
 
 
@@ -49,6 +53,7 @@ def record_preference(
 ) -> Preference:
     actor.require(Permission.EDIT_CUSTOMERS)
     subject = check_subject(cmd.subject)
+    attributes = check_attributes(cmd.attributes)
     note = " ".join(cmd.note.split())
     if len(note) > 1000:
         raise InvalidInput("a note is at most 1000 characters", field="note")
@@ -65,6 +70,7 @@ def record_preference(
             if (
                 existing.polarity is cmd.polarity
                 and existing.subject.casefold() == subject.casefold()
+                and existing.attributes == attributes
             ):
                 return existing
         preference = Preference(
@@ -80,6 +86,7 @@ def record_preference(
             recorded_by=actor.id,
             recorded_by_label=actor.label,
             location_id=cmd.location_id,
+            attributes=attributes,
         )
         uow.preferences.add(preference)
         note_location(uow, actor, now, customer, cmd.location_id)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from heedful.core.catalog import normalise
 from heedful.core.shared.errors import InvalidInput
 from heedful.core.shared.text import refuse_hidden_characters
 
@@ -57,6 +59,9 @@ class Preference:
     location_id: str | None = None
     retracted_at: datetime | None = None
     retracted_by: str | None = None
+    # "brand X in size M": {"brand": "x", "size": "m"}, normalised as the catalog's values are;
+    # it fits every variant that has them all, existing or added later (ADR 0049).
+    attributes: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_standing(self) -> bool:
@@ -71,6 +76,31 @@ def check_subject(subject: str) -> str:
     if len(text) > 200:
         raise InvalidInput("a preference is at most 200 characters; use the note", field="subject")
     return text
+
+
+MAX_ATTRIBUTES = 6
+MAX_ATTRIBUTE_VALUE = 100
+
+
+def check_attributes(raw: Mapping[str, object] | None) -> dict[str, str]:
+    """Attribute names and values normalised where they enter, as the catalog's are."""
+    if not raw:
+        return {}
+    if len(raw) > MAX_ATTRIBUTES:
+        raise InvalidInput(
+            f"a preference names at most {MAX_ATTRIBUTES} attributes", field="attributes"
+        )
+    found: dict[str, str] = {}
+    for key, value in raw.items():
+        name, text = normalise(str(key)), normalise(str(value if value is not None else ""))
+        if not name or not text:
+            raise InvalidInput("each attribute needs a name and a value", field="attributes")
+        if len(name) > MAX_ATTRIBUTE_VALUE or len(text) > MAX_ATTRIBUTE_VALUE:
+            raise InvalidInput(
+                f"an attribute is at most {MAX_ATTRIBUTE_VALUE} characters", field="attributes"
+            )
+        found[name] = text
+    return found
 
 
 def check_confidence(value: float | None, source: Source) -> float:

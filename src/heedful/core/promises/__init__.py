@@ -3,6 +3,7 @@
 from heedful.core.promises.back_in_stock import DEFAULT_TELL_PER_UNIT, still_wanted, stock_changed
 from heedful.core.promises.deadlines import fire_promise_timer, settle_stale_tasks, settle_tasks
 from heedful.core.promises.handlers import MakePromise, make_promise
+from heedful.core.promises.line_messages import JOINED, LINE_MESSAGES, MOVED
 from heedful.core.promises.model import (
     Evidence,
     EvidenceKind,
@@ -20,6 +21,9 @@ from heedful.core.promises.ports import (
 
 __all__ = [
     "DEFAULT_TELL_PER_UNIT",
+    "JOINED",
+    "LINE_MESSAGES",
+    "MOVED",
     "Evidence",
     "EvidenceKind",
     "MakePromise",

@@ -14,6 +14,11 @@ from datetime import datetime, timedelta
 from heedful.core.access import SYSTEM, Role
 from heedful.core.customers import Purpose
 from heedful.core.outreach import Message, Suppress, choose_channel
+from heedful.core.promises.line_messages import (
+    LINE_MESSAGES,
+    line_message_still_true,
+    watch_line,
+)
 from heedful.core.promises.model import (
     Evidence,
     EvidenceKind,
@@ -61,6 +66,8 @@ def stock_changed(
     if arrived <= 0:
         return restock
     wanted = arrived * tell_per_unit
+    # Those behind the customers told move up: each hears her new place once, for the lot.
+    watch = watch_line(uow, item)
     # The line never stalls: a customer no consented channel reaches is passed over for this
     # unit (her promise becomes a call for staff) and the next in line is told in her stead.
     while len(restock.told) < wanted:
@@ -74,6 +81,7 @@ def stock_changed(
                 restock.passed_over.append(promise.id)
             else:
                 restock.told.append(_tell(uow, promise, item, now, cause).id)
+    watch.tell_moves(uow, now)
     return restock
 
 
@@ -198,8 +206,14 @@ def _as_stocked(uow: UnitOfWork, wanted: WantedItem) -> WantedItem:
 def still_wanted(uow: UnitOfWork, message: Message, promise: Promise, now: datetime) -> bool:
     """A back-in-stock notice goes only while she still waits and the stock is still there.
 
-    The relay asks just before sending; any other message is always still wanted.
+    The relay asks just before sending; a message about her place in line goes only while it
+    is still true (`line_message_still_true`); any other message is always still wanted.
     """
+    if message.template_key in LINE_MESSAGES:
+        untrue = line_message_still_true(uow, message, promise)
+        if untrue:
+            message.suppress(untrue)
+        return not untrue
     if message.template_key != "back_in_stock":
         return True
     if not promise.is_open:

@@ -12,6 +12,7 @@ from datetime import datetime
 from heedful.core.access import SYSTEM, Role
 from heedful.core.customers import Purpose
 from heedful.core.outreach import Message
+from heedful.core.promises.line_messages import watch_line_of
 from heedful.core.promises.model import (
     Evidence,
     EvidenceKind,
@@ -101,6 +102,7 @@ def _break(uow: UnitOfWork, promise: Promise, now: datetime) -> None:
     if promise.kind is PromiseKind.TELL_WHEN_AVAILABLE:
         if promise.notice_message_id is not None:
             return  # she has been told already and the message is on its way: not broken
+        watch = watch_line_of(uow, promise)
         # Honesty over silence: the customer hears that the wait is over, not nothing.
         message = Message(
             id=new_id("msg_"),
@@ -118,6 +120,9 @@ def _break(uow: UnitOfWork, promise: Promise, now: datetime) -> None:
             Evidence(now, EvidenceKind.MESSAGE_QUEUED, "wait expired", SYSTEM.label, message.id)
         )
         promise.break_(now, SYSTEM.label, "the wait expired before the item came back")
+        uow.promises.update(promise)
+        if watch is not None:
+            watch.tell_moves(uow, now)  # those behind her move up
     else:
         promise.note(Evidence(now, EvidenceKind.DEADLINE_PASSED, "deadline passed", SYSTEM.label))
         promise.break_(now, SYSTEM.label, "the deadline passed")

@@ -10,6 +10,7 @@ from heedful.core.access import Actor, Permission, load_customer, scope_of
 from heedful.core.calendar import LocationBusinessHours
 from heedful.core.customers import audit, note_location
 from heedful.core.promises.back_in_stock import tell_at_once
+from heedful.core.promises.line_messages import LineWatch, tell_joined, watch_line_of
 from heedful.core.promises.model import (
     NEEDS_DEADLINE,
     Evidence,
@@ -176,7 +177,8 @@ def make_promise(
         _set_timers(uow, promise, now)
         if item is not None:
             record_implied_consent(uow, actor, now, promise)
-            tell_at_once(uow, promise, now)
+            if not tell_at_once(uow, promise, now):
+                tell_joined(uow, promise, now)  # "you are 3rd in line for Selene, black"
         note_location(uow, actor, now, customer, cmd.location_id)
         audit(
             uow,
@@ -212,8 +214,17 @@ def _load_open(uow: UnitOfWork, actor: Actor, promise_id: str) -> Promise:
     return promise
 
 
-def _close(uow: UnitOfWork, actor: Actor, now: datetime, promise: Promise, action: str) -> Promise:
+def _close(
+    uow: UnitOfWork,
+    actor: Actor,
+    now: datetime,
+    promise: Promise,
+    action: str,
+    watch: LineWatch | None = None,
+) -> Promise:
     uow.promises.update(promise)
+    if watch is not None:
+        watch.tell_moves(uow, now)  # she left the line: those behind her move up
     uow.timers.cancel(promise.id)
     # Reminders and escalations about a promise that is settled would only be noise now.
     for task in uow.tasks.open_for_promise(promise.id):
@@ -243,9 +254,10 @@ def keep_promise(
         if promise.kind is PromiseKind.RECOVER:
             # Its loop closes it, with the root cause and the action the outer loop learns from.
             raise Conflict("close a recovery from its loop, with a root cause", field="kind")
+        watch = watch_line_of(uow, promise)
         promise.note(Evidence(now, EvidenceKind.STAFF_ACTION, note.strip() or "done", actor.label))
         promise.keep(now, actor.label, note.strip())
-        _close(uow, actor, now, promise, "promise.kept")
+        _close(uow, actor, now, promise, "promise.kept", watch)
         uow.commit()
     return promise
 
@@ -257,8 +269,9 @@ def cancel_promise(
     now = clock.now()
     with uow:
         promise = _load_open(uow, actor, promise_id)
+        watch = watch_line_of(uow, promise)
         promise.cancel(now, actor.label, " ".join(reason.split()))
-        _close(uow, actor, now, promise, "promise.cancelled")
+        _close(uow, actor, now, promise, "promise.cancelled", watch)
         uow.commit()
     return promise
 
@@ -271,8 +284,9 @@ def withdraw_promise(
     now = clock.now()
     with uow:
         promise = _load_open(uow, actor, promise_id)
+        watch = watch_line_of(uow, promise)
         promise.withdraw(now, actor.label, " ".join(note.split()))
-        _close(uow, actor, now, promise, "promise.withdrawn")
+        _close(uow, actor, now, promise, "promise.withdrawn", watch)
         uow.commit()
     return promise
 

@@ -15,6 +15,7 @@ from heedful.core.access import Actor, Permission, load_customer, scope_of
 from heedful.core.catalog import CatalogItem, normalise
 from heedful.core.customers import Purpose
 from heedful.core.outreach import MessageStatus, Suppress, choose_channel
+from heedful.core.promises.line_messages import is_waiting, line_of, place_of
 from heedful.core.promises.model import Promise, PromiseKind, PromiseState, WantedItem
 from heedful.core.promises.ports import PromiseFilter
 from heedful.core.shared.errors import NotFound
@@ -34,7 +35,7 @@ class PlaceState(StrEnum):
 @dataclass(frozen=True)
 class PlaceInLine:
     promise: Promise
-    position: int | None  # 1 for the first still open; None once closed
+    position: int | None  # 1 for the first still waiting; None once told or closed
     customer_name: str
     language: str
     channel: str  # the channel she is or would be told on; "" when none she consented to
@@ -95,9 +96,16 @@ def waiting_lines(uow: UnitOfWork, actor: Actor, code: str) -> tuple[CatalogItem
         where = PromiseFilter(
             location_ids=scope_of(actor).location_ids, item_products=frozenset({wanted.product})
         )
+        every = uow.promises.find(where, MAX_LINE)
+        # Places are counted as the customers' messages count them: among all still waiting
+        # for the product there, any variant (one rule, `line_messages.place_of`).
+        waiting: dict[str, list[Promise]] = {}
+        for promise in every:
+            if is_waiting(promise):
+                waiting.setdefault(promise.location_id, []).append(promise)
         found = [
             p
-            for p in uow.promises.find(where, MAX_LINE)
+            for p in every
             if _fits(p, wanted) and p.state not in (PromiseState.CANCELLED, PromiseState.WITHDRAWN)
         ]
         lines: dict[str, list[PlaceInLine]] = {}
@@ -105,9 +113,7 @@ def waiting_lines(uow: UnitOfWork, actor: Actor, code: str) -> tuple[CatalogItem
             places = lines.setdefault(promise.location_id, [])
             customer = uow.customers.get(promise.customer_id)
             state, held_until, channel = _state(uow, promise)
-            position = None
-            if promise.is_open:
-                position = 1 + sum(1 for place in places if place.position is not None)
+            position = place_of(promise, waiting.get(promise.location_id, []))
             places.append(
                 PlaceInLine(
                     promise=promise,
@@ -144,21 +150,9 @@ def standings(
             if promise.kind is not PromiseKind.TELL_WHEN_AVAILABLE or promise.item is None:
                 continue
             item = promise.item
-            ahead = uow.promises.find(
-                PromiseFilter(
-                    location_ids=frozenset({promise.location_id}),
-                    states=frozenset({PromiseState.OPEN}),
-                    item_products=frozenset({item.product}),
-                ),
-                MAX_LINE,
-            )
-            position = 1 + sum(
-                1
-                for other in ahead
-                if other.sequence < promise.sequence
-                and other.item is not None
-                and (not item.variant or other.item.variant in ("", item.variant))
-            )
+            position = place_of(promise, line_of(uow, promise.location_id, item.product))
+            if position is None:
+                continue  # told: her unit is on its way, she waits in no line
             named = uow.catalog.get(item.variant or item.product)
             name = named.name(language) if named else item.label()
             found.append(Standing(promise.id, position, name, promise.location_id))

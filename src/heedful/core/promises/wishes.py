@@ -13,6 +13,7 @@ from heedful.core.access import Actor, Permission, load_customer, scope_of
 from heedful.core.catalog import CatalogItem, ItemKind, normalise, provisional_item
 from heedful.core.customers import SENT_TO, ConsentDecision, Purpose, audit, current_consents
 from heedful.core.promises.back_in_stock import tell_at_once
+from heedful.core.promises.line_messages import tell_joined
 from heedful.core.promises.model import (
     Evidence,
     EvidenceKind,
@@ -167,6 +168,7 @@ def link_wish(promise_id: str, code: str, uow: UnitOfWork, clock: Clock, actor: 
             before={"item": before},
             after={"item": promise.item.label()},
         )
-        tell_at_once(uow, promise, now)
+        if not tell_at_once(uow, promise, now):
+            tell_joined(uow, promise, now)  # linked: she hears where she stands, from her first ask
         uow.commit()
     return promise

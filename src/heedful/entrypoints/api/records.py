@@ -64,6 +64,7 @@ def add_preference(
                 source=body.source,
                 confidence=body.confidence,
                 location_id=body.location_id,
+                attributes=body.attributes,
             ),
             uow,
             ctx.container.clock,

@@ -105,6 +105,11 @@ class PreferenceIn(In):
     source: Source = Source.SAID
     confidence: Annotated[StrictFloat | StrictInt, Field(ge=0, le=1)] | None = None
     location_id: Id | None = None
+    # "brand X in size M": fits every catalog variant that has them all (ADR 0049).
+    attributes: Annotated[
+        dict[Annotated[str, Field(max_length=100)], Annotated[str, Field(max_length=100)]],
+        Field(max_length=6),
+    ] = Field(default_factory=dict)
 
 
 class ConsentIn(In):
@@ -218,6 +223,7 @@ class PreferenceOut(Out):
     recorded_by: str
     recorded_by_label: str
     retracted_at: datetime | None
+    attributes: dict[str, str] = Field(default_factory=dict)
 
 
 class ConsentOut(Out):

@@ -254,6 +254,8 @@ _BY_KIND: dict[str, dict[str, str]] = {
         "promise_reminder": N_("Promise reminder"),
         "survey_invitation": N_("Survey invitation"),
         "wait_expired": N_("The wait is over"),
+        "waiting_line_joined": N_("Her place in line"),
+        "waiting_line_moved": N_("Her place in line moved"),
     },
     "weekday": {
         "mon": N_("Monday"),

@@ -11,7 +11,7 @@ from heedful.core.preferences.handlers import (
     retract_preference,
 )
 from heedful.core.preferences.model import Category, Polarity, Source
-from heedful.core.shared.errors import HeedfulError
+from heedful.core.shared.errors import HeedfulError, InvalidInput
 from heedful.entrypoints.console.card_view import card_section
 from heedful.entrypoints.console.context import ConsoleRoute, Staff, blank_form
 from heedful.entrypoints.console.forms import Text, choice
@@ -31,6 +31,7 @@ def record(
     category: Text = "",
     source: Text = "",
     location_id: Text = "",
+    attributes: Text = "",
 ) -> Response:
     form = blank_form(
         polarity=polarity,
@@ -39,6 +40,7 @@ def record(
         category=category,
         source=source,
         location_id=location_id,
+        attributes=attributes,
     )
     try:
         record_preference(
@@ -50,6 +52,7 @@ def record(
                 note=note,
                 source=choice(Source, source, "source"),
                 location_id=location_id or None,
+                attributes=_attributes(attributes),
             ),
             console.container.uow(),
             console.container.clock,
@@ -60,6 +63,19 @@ def record(
             console, customer_id, "preferences", status=422, preference=console.failed(exc, form)
         )
     return card_section(console, customer_id, "preferences")
+
+
+def _attributes(typed: str) -> dict[str, str]:
+    """ "brand=Lypky, size=M" as the attributes it names; the core checks each (ADR 0049)."""
+    found: dict[str, str] = {}
+    for part in typed.split(","):
+        if not part.strip():
+            continue
+        name, sign, value = part.partition("=")
+        if not sign:
+            raise InvalidInput(f"write each as name=value: {part.strip()}", field="attributes")
+        found[name.strip()] = value.strip()
+    return found
 
 
 @router.post("/{preference_id}/retract")

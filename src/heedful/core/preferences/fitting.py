@@ -1,0 +1,81 @@
+"""A preference that names attributes fits every variant that has them (ADR 0049).
+
+"Brand X in size M" is kept as attributes, not as a list of items: it fits the variants the
+catalog has today and those it gets later, read when asked. A variant's own value counts, else
+its product's (the brand is usually said once, on the product).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from heedful.core.access import Actor, Permission, load_customer
+from heedful.core.catalog import CatalogItem, ItemKind, normalise
+from heedful.core.preferences.model import Preference
+from heedful.core.shared.errors import NotFound
+from heedful.core.unit_of_work import UnitOfWork
+
+# Items read per attribute value when looking for candidates; what fits is then checked exactly.
+_CANDIDATES = 500
+
+
+def value_of(item: CatalogItem, name: str) -> str:
+    """The item's value of an attribute, normalised: brand, size and colour are its own fields."""
+    if name == "brand":
+        return normalise(item.brand)
+    if name == "size":
+        return item.size
+    if name in ("colour", "color"):
+        return item.colour
+    return item.attributes.get(name, "")
+
+
+def fits(item: CatalogItem, attributes: Mapping[str, str], parent: CatalogItem | None) -> bool:
+    """Every attribute the preference names, on the item or else on its product."""
+    if not attributes:
+        return False
+    for name, wanted in attributes.items():
+        value = value_of(item, name) or (value_of(parent, name) if parent else "")
+        if value != wanted:
+            return False
+    return True
+
+
+def fitting_variants(
+    uow: UnitOfWork, attributes: Mapping[str, str], limit: int = 100
+) -> list[CatalogItem]:
+    """The variants not retired that fit, by code; read from the catalog as it is now."""
+    if not attributes:
+        return []
+    candidates: dict[str, CatalogItem] = {}
+    for value in sorted(set(attributes.values())):
+        for item in uow.catalog.search([value], _CANDIDATES):
+            if item.kind is ItemKind.PRODUCT:
+                for child in uow.catalog.children(item.code, _CANDIDATES):
+                    candidates.setdefault(child.code, child)
+            elif item.kind is ItemKind.VARIANT:
+                candidates.setdefault(item.code, item)
+    parents: dict[str, CatalogItem | None] = {}
+    found = []
+    for code in sorted(candidates):
+        item = candidates[code]
+        if item.kind is not ItemKind.VARIANT or item.is_retired:
+            continue
+        if item.parent_code not in parents:
+            parents[item.parent_code] = uow.catalog.get(item.parent_code)
+        if fits(item, attributes, parents[item.parent_code]):
+            found.append(item)
+    return found[:limit]
+
+
+def variants_for_preference(
+    uow: UnitOfWork, actor: Actor, customer_id: str, preference_id: str, limit: int = 100
+) -> tuple[Preference, list[CatalogItem]]:
+    """The customer's preference and every variant it fits today."""
+    actor.require(Permission.VIEW_CUSTOMERS)
+    with uow:
+        customer = load_customer(uow, actor, customer_id)
+        preference = uow.preferences.get(preference_id)
+        if preference is None or preference.customer_id != customer.id:
+            raise NotFound(f"no preference {preference_id} on this customer")
+        return preference, fitting_variants(uow, preference.attributes, limit)
