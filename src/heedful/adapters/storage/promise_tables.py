@@ -85,7 +85,10 @@ tasks = sa.Table(
     sa.Column("done_by_label", sa.String(200), nullable=False, server_default=""),
     # What was done, in the words of whoever closed it ("called, refunded 950 UAH").
     sa.Column("outcome", sa.Text, nullable=False, server_default=""),
+    # A team's task: every member sees it in her list (ADR 0051).
+    sa.Column("team_id", Id, nullable=True),
     sa.Index("ix_tasks_location_id_done_at", "location_id", "done_at"),
+    sa.Index("ix_tasks_team_id_done_at", "team_id", "done_at"),
 )
 
 stock_levels = sa.Table(

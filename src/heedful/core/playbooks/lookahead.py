@@ -35,6 +35,7 @@ from heedful.core.playbooks.state import (
     window,
     wishes_added,
 )
+from heedful.core.playbooks.tonight import evaluate_tonight, holds_first
 from heedful.core.preferences import Preference
 from heedful.core.shared.clock import Clock
 from heedful.core.unit_of_work import UnitOfWork
@@ -200,9 +201,15 @@ def evaluate_location(
     """Every look-ahead playbook over one location's window; call inside a unit of work."""
     calendars = Calendars(uow)
     tz = ZoneInfo(zone)
-    for playbook in playbooks:
+    for playbook in holds_first(playbooks):
         look = playbook.body.look_ahead
         assert look is not None
+        if look.subject is Subject.TONIGHT:
+            fired, already, set_aside = evaluate_tonight(uow, playbook, location_id, zone, now)
+            report.objects += fired + already
+            report.fired, report.already = report.fired + fired, report.already + already
+            report.skipped.extend(set_aside)
+            continue
         span = window(look.horizon, tz, now)
         objects = read_window(uow, look.subject, location_id, tz, span, narrowing(playbook.body))
         report.objects += len(objects)
