@@ -19,6 +19,7 @@ from heedful.core.dealings.model import (
     BookingKind,
     BookingStatus,
     Order,
+    OrderStatus,
 )
 from heedful.core.staff import Owner
 
@@ -126,6 +127,18 @@ class FakeOrderRepository(_Repository):
             and (not late_only or (o.expected_on is not None and o.expected_on > o.promised_on))
         ]
         rows.sort(key=lambda o: (o.promised_on, o.id))
+        return [_copy(o) for o in rows]
+
+    def waiting_between(self, location_id: str, first: date, last: date) -> list[Order]:
+        rows = [
+            o
+            for o in self._state.dealings.orders.values()
+            if o.location_id == location_id
+            and o.status is OrderStatus.AT_PICKUP
+            and o.pickup_until is not None
+            and first <= o.pickup_until <= last
+        ]
+        rows.sort(key=lambda o: (o.pickup_until, o.id))
         return [_copy(o) for o in rows]
 
 

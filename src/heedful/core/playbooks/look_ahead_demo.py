@@ -91,6 +91,14 @@ CARD_EXPIRES_BEFORE_CHARGE: dict[str, Any] = {
     "actions": [{"do": "send_message", "template": "card_expiring"}],
 }
 
+# The web shop: a parcel waits at a pick-up point; two days before it is sent back, a reminder
+# (the relay sends it within her consent and quiet hours, like every message).
+PARCEL_WAITING_AT_PICKUP: dict[str, Any] = {
+    "name": "Parcel waiting at the pick-up point: remind her two days before it goes back",
+    "trigger": {"state": "pickups", "horizon": {"days_ahead": 2}},
+    "actions": [{"do": "send_message", "template": "parcel_waiting"}],
+}
+
 # Seed 002: the restaurant keeps two tables at peak for walk-ins, at the host's discretion; at
 # 20:30 on its own clock they are free for bookings again (ADR 0051).
 HOLD_TABLES_AT_PEAK: dict[str, Any] = {
