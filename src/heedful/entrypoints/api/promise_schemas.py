@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, StrictInt
+from pydantic import AfterValidator, Field, StrictBool, StrictInt
 
 from heedful.core.access.model import Role
 from heedful.core.customers.consent import Purpose
@@ -92,8 +92,12 @@ class TaskIn(In):
 
 
 class TaskAssignmentIn(In):
+    """Exactly one of: a person, a role, a team, or ``to_owner`` (the customer's owner there)."""
+
     assignee_id: Annotated[str, Field(min_length=1, max_length=40)] | None = None
     assignee_role: Role | None = None
+    team_id: Annotated[str, Field(min_length=1, max_length=40)] | None = None
+    to_owner: StrictBool = False
 
 
 class CancelIn(In):
@@ -151,6 +155,7 @@ class TaskOut(Out):
     promise_id: str | None
     assignee_id: str | None
     assignee_role: Role | None
+    team_id: str | None
     due_at: datetime | None
     goodwill_amount: str | None = Field(description="A decimal amount, e.g. `150.00`")
     goodwill_currency: str
