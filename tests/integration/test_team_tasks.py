@@ -101,3 +101,31 @@ def test_a_team_of_another_location_or_two_holders_at_once_are_refused(
     with pytest.raises(InvalidInput) as nobody:
         reassign_task(task.id, world.uow, world.clock, world.admin, to_owner=True)
     assert "owner" in str(nobody.value)
+
+
+def test_a_task_made_for_a_team_goes_to_no_role_and_no_one_else(world: PromiseWorld) -> None:
+    petro = _agent(world, "Петро Коваль")
+    kitchen = create_team(
+        "Кухня",
+        world.uow,
+        world.clock,
+        world.admin,
+        location_id=world.kyiv.id,
+        member_ids=[petro.id],
+    )
+    task = create_task(
+        NewTask("Торт без горіхів на 19:00", world.kyiv.id, team_id=kitchen.id),
+        world.uow,
+        world.clock,
+        world.admin,
+    )
+    assert (task.team_id, task.assignee_id, task.assignee_role) == (kitchen.id, None, None)
+    assert [t.id for t in list_open_tasks(world.uow, petro)] == [task.id]
+    assert list_open_tasks(world.uow, world.assistant) == []
+    with pytest.raises(InvalidInput):
+        create_task(
+            NewTask("Двічі", world.kyiv.id, team_id=kitchen.id, assignee_id=petro.id),
+            world.uow,
+            world.clock,
+            world.admin,
+        )

@@ -110,6 +110,7 @@ class NewTask:
     # One person, or everyone of a role at the location; neither: the agents there.
     assignee_id: str | None = None
     assignee_role: Role | None = None
+    team_id: str | None = None  # or a team of the location's (ADR 0051)
     due_at: datetime | None = None
     due_in_business_minutes: int | None = None
 
@@ -154,8 +155,9 @@ def create_task(
         raise InvalidInput("say what is to be done", field="title")
     if len(title) > MAX_TEXT or len(cmd.note) > MAX_TEXT:
         raise InvalidInput(f"at most {MAX_TEXT} characters", field="title")
-    if cmd.assignee_id is not None and cmd.assignee_role is not None:
-        raise InvalidInput("a person or a role, not both", field="assignee_id")
+    named = [cmd.assignee_id, cmd.assignee_role, cmd.team_id]
+    if sum(x is not None for x in named) > 1:
+        raise InvalidInput("a person, a team or a role, only one", field="assignee_id")
     now = clock.now()
     with uow:
         if uow.locations.get(cmd.location_id) is None:
@@ -166,6 +168,8 @@ def create_task(
         if cmd.customer_id is not None:
             customer_id = load_customer(uow, actor, cmd.customer_id).id
         _check_assignee(uow, cmd.location_id, cmd.assignee_id)
+        _check_team(uow, cmd.location_id, cmd.team_id)
+        nobody_named = cmd.assignee_id is None and cmd.team_id is None
         task = Task(
             id=new_id("tsk_"),
             kind=TaskKind.BY_HAND,
@@ -176,7 +180,8 @@ def create_task(
             note=cmd.note.strip(),
             customer_id=customer_id,
             assignee_id=cmd.assignee_id,
-            assignee_role=(None if cmd.assignee_id else cmd.assignee_role or Role.AGENT),
+            assignee_role=(cmd.assignee_role or Role.AGENT) if nobody_named else None,
+            team_id=cmd.team_id,
             due_at=_due(cmd, now, hours),
         )
         uow.tasks.add(task)

@@ -85,6 +85,9 @@ class TaskIn(In):
         None, description="One staff member; or leave it out and name a role (agents by default)"
     )
     assignee_role: Role | None = None
+    team_id: Annotated[str, Field(min_length=1, max_length=40)] | None = Field(
+        None, description="A team of the location (ADR 0051): each member sees the task"
+    )
     due_at: Instant | None = None
     due_in_business_minutes: Annotated[StrictInt, Field(ge=1, le=60 * 24 * 60)] | None = Field(
         None, description="Due after this many minutes of the location's opening hours"

@@ -230,6 +230,7 @@ def create(request: Request, ctx: Ctx, body: TaskIn) -> Response:
             note=body.note,
             assignee_id=body.assignee_id,
             assignee_role=body.assignee_role,
+            team_id=body.team_id,
             due_at=body.due_at,
             due_in_business_minutes=body.due_in_business_minutes,
         )

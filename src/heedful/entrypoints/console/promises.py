@@ -277,7 +277,9 @@ def task_new(
     form = blank_form(title=title, location_id=location_id, holder=holder, due_in=due_in, note=note)
     uow = console.container.uow()
     try:
-        assignee_id, role = _holder(holder)
+        who, _, whom = holder.partition(":")
+        team_id = whom if who == "team" and whom else None
+        assignee_id, role = (None, None) if team_id else _holder(holder)
         minutes = int(due_in) if due_in.strip().isdigit() else None
         create_task(
             NewTask(
@@ -286,6 +288,7 @@ def task_new(
                 note=note,
                 assignee_id=assignee_id,
                 assignee_role=role,
+                team_id=team_id,
                 due_in_business_minutes=minutes,
             ),
             uow,
@@ -294,7 +297,11 @@ def task_new(
             LocationBusinessHours(uow),
         )
     except (InvalidInput, Forbidden) as exc:
-        renamed = {"assignee_id": "holder", "due_in_business_minutes": "due_in"}
+        renamed = {
+            "assignee_id": "holder",
+            "team_id": "holder",
+            "due_in_business_minutes": "due_in",
+        }
         return _tasks_page(console, form=console.failed(exc, form, renamed), status=422)
     if console.is_htmx:
         return _tasks_page(console, console.ui.gettext(N_("Task added.")))
