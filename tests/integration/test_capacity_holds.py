@@ -179,3 +179,26 @@ def test_a_hold_whose_time_has_passed_is_refused_and_only_admins_set_capacity(
             restaurant.clock,
             restaurant.host,
         )
+
+
+def test_the_reservation_that_makes_the_book_over_warns_the_host_at_once_and_only_once(
+    restaurant: Restaurant,
+) -> None:
+    set_capacity(
+        restaurant.place.id,
+        NewCapacity(tables=10),
+        restaurant.uow,
+        restaurant.clock,
+        restaurant.admin,
+    )
+    restaurant.enable(HOLD_TABLES_AT_PEAK)
+    restaurant.enable(WARN_THE_HOST_OVERBOOKED)
+    restaurant.reserve(8, SUNDAY_1900_KYIV)  # each weighs the night: the hold, no warning yet
+    assert (restaurant.book().free, restaurant.warnings()) == (0, [])
+
+    restaurant.reserve(1, SUNDAY_1900_KYIV + timedelta(minutes=30))
+    [warning] = restaurant.warnings()
+    assert warning.title == "Tonight is overbooked: 9 reservations for 10 tables, 2 held"
+    restaurant.reserve(1, SUNDAY_1900_KYIV + timedelta(hours=1))
+    assert len(restaurant.warnings()) == 1
+    assert evaluate_all(restaurant.world.container.uow, restaurant.clock).fired == 0

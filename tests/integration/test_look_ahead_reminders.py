@@ -166,3 +166,21 @@ def test_a_card_expiring_before_the_charge_after_the_clock_change_is_reminded_on
     [reminder] = shop.messages(shop.marta)
     assert reminder.template_key == "card_expiring"
     assert reminder.context["event"]["reference"] == "UA-1"
+
+
+def test_a_parcel_that_reaches_the_point_two_days_before_it_goes_back_is_reminded_at_once(
+    shop: Shop,
+) -> None:
+    shop.enable(PARCEL_WAITING_AT_PICKUP)
+    shop.clock.set(SUNDAY_0000_KYIV + timedelta(hours=10))  # Sunday 08:00 in Kyiv, winter time
+    shop.systems.send(
+        "heedful.order.upserted",
+        shop.clock.now(),
+        customer={"id": shop.marta.id},
+        location=shop.world.kyiv.id,
+        order="1043",
+        status="at_pickup",
+        pickup_until="2026-10-27",
+    )
+    assert [m.template_key for m in shop.messages(shop.marta)] == ["parcel_waiting"]
+    assert shop.scheduled_pass() == 0

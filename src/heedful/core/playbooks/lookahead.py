@@ -261,6 +261,24 @@ RUN_PREFIX = "lookahead:"
 RUN_LEASE = timedelta(minutes=15)
 
 
+def reconsider_tonight(
+    uow: UnitOfWork, index: PlaybookIndex, location_id: str, now: datetime
+) -> int:
+    """A reservation or a stay changed: the location's night is weighed again at once.
+
+    One book read per playbook (the night's reservations and holds by index ranges); its key
+    keeps the warning to one per night and version, however many reservations arrive.
+    """
+    playbooks = index.looking_ahead(Subject.TONIGHT)
+    zone = index.zone_of(uow, location_id) if playbooks else None
+    if zone is None:
+        return 0
+    fired = 0
+    for playbook in holds_first(playbooks):
+        fired += evaluate_tonight(uow, playbook, location_id, zone, now)[0]
+    return fired
+
+
 def reconsider(
     uow: UnitOfWork,
     index: PlaybookIndex,
