@@ -93,6 +93,7 @@ ALLOWANCE = {
     "role": "agent",
     "approval_above": "2",
 }
+HOLD = {"location_id": "{loc_a}", "count": 2, "from": "19:00", "until": "20:30"}
 GESTURE = {
     "location_id": "{loc_a}",
     "kind": "gesture",
@@ -352,6 +353,14 @@ TABLE: list[tuple[str, str, dict[str, Any] | None, tuple[int, int, int, int, int
                                                     (422, 422, 422, 404, 404, 403)),
     ("DELETE", "/customers/{anna}/owners/{loc_a}", None,
                                                     (204, 204, 204, 404, 404, 403)),
+    # ---- capacity and walk-in holds (ADR 0051): a hold at A is A's business ----
+    ("GET", "/locations/{loc_a}/capacity", None,    (200, 200, 200, 404, 404, 403)),
+    ("PUT", "/locations/{loc_a}/capacity", {"tables": 12, "covers": 40},
+                                                    (200, 403, 403, 403, 403, 403)),
+    ("GET", "/locations/{loc_a}/tonight", None,     (200, 200, 200, 404, 404, 403)),
+    ("POST", "/holds", HOLD,                        (201, 201, 201, 404, 404, 403)),
+    ("POST", "/holds/{hold}/release", None,         (200, 200, 200, 404, 404, 403)),
+    ("POST", "/holds/{hold}/seat", None,            (200, 200, 200, 404, 404, 403)),
     # ---- goodwill: allowances, spends, approvals (ADR 0041) ----
     ("GET", "/goodwill/allowances", None,           (200, 200, 200, 200, 200, 403)),
     ("POST", "/goodwill/allowances", ALLOWANCE,     (201, 201, 403, 403, 403, 403)),
@@ -558,6 +567,9 @@ class Targets(dict[str, str]):
             SYSTEM,
         )
         return member.id
+
+    def _hold(self) -> str:
+        return self._made("/holds", HOLD)
 
     def _survey(self) -> str:
         return self._made("/surveys", SURVEY)

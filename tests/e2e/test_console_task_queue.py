@@ -10,6 +10,7 @@ from console_world import World, log_in
 from fastapi.testclient import TestClient
 
 from heedful.core.access.model import SYSTEM, Role
+from heedful.core.conversations.teams import create_team
 from heedful.core.promises.handlers import MakePromise, make_promise
 from heedful.core.promises.model import Promise, PromiseKind
 from heedful.core.shared.clock import FrozenClock
@@ -145,3 +146,50 @@ def test_a_stale_due_soon_task_of_an_ended_promise_closes_itself_and_shows_as_do
     assert [t.kind for t in left] == [TaskKind.PROMISE_ESCALATION]
     # Read again, nothing changes: the list closed what was stale once.
     assert console_client.get("/console/tasks").text.count("Due soon: передзвонити") == 1
+
+
+def test_a_manager_hands_a_task_to_a_team_whose_member_sees_it_and_an_outsider_does_not(
+    world: World, console_client: TestClient
+) -> None:
+    samna = world.location(
+        "Samna", city="Kyiv", country="UA", time_zone="Europe/Kyiv", kind=LocationKind.RESTAURANT
+    )
+    world.staff("taras", "Taras Shevchuk", Role.MANAGER, language="uk", at=[samna])
+    oksana = world.staff("oksana", "Оксана Бондар", Role.AGENT, language="uk", at=[samna])
+    world.staff("petro", "Петро Коваль", Role.AGENT, language="ru", at=[samna])
+    team = create_team(
+        "Банкети",
+        world.container.uow(),
+        world.container.clock,
+        SYSTEM,
+        location_id=samna.id,
+        member_ids=[oksana.id],
+    )
+    csrf = log_in(console_client, "taras")
+    console_client.post(
+        "/console/tasks",
+        data={
+            "csrf_token": csrf,
+            "title": "Підготувати банкет на 20 осіб",
+            "location_id": samna.id,
+            "holder": "role:manager",
+        },
+    )
+    queue = console_client.get("/console/tasks")
+    task_id = "tsk_" + queue.text.split('id="task-tsk_', 1)[1].split('"', 1)[0]
+    assert f'value="team:{team.id}"' in queue.text
+    handed = console_client.post(
+        f"/console/tasks/{task_id}/assignment",
+        data={"csrf_token": csrf, "holder": f"team:{team.id}"},
+        headers={"HX-Request": "true"},
+    )
+    assert "Передано." in handed.text
+
+    console_client.cookies.clear()
+    log_in(console_client, "oksana")
+    mine = console_client.get("/console/tasks")
+    assert "Підготувати банкет на 20 осіб" in mine.text
+    assert "Для команди: Банкети" in mine.text
+    console_client.cookies.clear()
+    log_in(console_client, "petro")
+    assert "Підготувати банкет на 20 осіб" not in console_client.get("/console/tasks").text

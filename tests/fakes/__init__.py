@@ -60,6 +60,7 @@ from fakes.dealings import (
     DealingsState,
     FakeAccountRepository,
     FakeBookingRepository,
+    FakeCapacity,
     FakeOrderRepository,
     FakeOwnerRepository,
 )
@@ -110,6 +111,7 @@ from heedful.core.customers.ports import (
     OwnedRows,
 )
 from heedful.core.dead_letters.ports import DeadLetters
+from heedful.core.dealings.capacity import CapacityRepository
 from heedful.core.dealings.ports import AccountRepository, BookingRepository, OrderRepository
 from heedful.core.events.model import EventInbox, StoredEvent
 from heedful.core.events.vocabulary import CustomEventType, EventTypeRepository
@@ -245,6 +247,7 @@ class FakeUnitOfWork:
         self.accounts: AccountRepository = FakeAccountRepository(self)
         self.event_types: EventTypeRepository = FakeEventTypes(self)
         self.owners: OwnerRepository = FakeOwnerRepository(self)
+        self.capacity: CapacityRepository = FakeCapacity(self)
         self.goodwill: GoodwillRepository = FakeGoodwill(self)
         self.audits: AuditRepository = FakeAudits(self)
         self.merge_followers: Sequence[MergeFollower] = (SurveyCapAndChurnFollow(self.feedback),)

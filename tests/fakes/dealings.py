@@ -11,6 +11,7 @@ from fakes._base import Repository as _Repository
 from fakes._base import copy as _copy
 from fakes._base import insert as _insert
 from fakes._base import overwrite as _replace
+from heedful.core.dealings.capacity import Capacity, Hold, HoldState
 from heedful.core.dealings.model import (
     OPEN_ORDER_STATUSES,
     Account,
@@ -18,6 +19,7 @@ from heedful.core.dealings.model import (
     BookingKind,
     BookingStatus,
     Order,
+    OrderStatus,
 )
 from heedful.core.staff import Owner
 
@@ -28,6 +30,8 @@ class DealingsState:
     orders: dict[str, Order] = field(default_factory=dict)
     accounts: dict[str, Account] = field(default_factory=dict)
     owners: dict[tuple[str, str], Owner] = field(default_factory=dict)
+    capacities: dict[str, Capacity] = field(default_factory=dict)
+    holds: dict[str, Hold] = field(default_factory=dict)
 
 
 class FakeBookingRepository(_Repository):
@@ -125,6 +129,18 @@ class FakeOrderRepository(_Repository):
         rows.sort(key=lambda o: (o.promised_on, o.id))
         return [_copy(o) for o in rows]
 
+    def waiting_between(self, location_id: str, first: date, last: date) -> list[Order]:
+        rows = [
+            o
+            for o in self._state.dealings.orders.values()
+            if o.location_id == location_id
+            and o.status is OrderStatus.AT_PICKUP
+            and o.pickup_until is not None
+            and first <= o.pickup_until <= last
+        ]
+        rows.sort(key=lambda o: (o.pickup_until, o.id))
+        return [_copy(o) for o in rows]
+
 
 class FakeAccountRepository(_Repository):
     def get_by_reference(self, location_id: str, reference: str) -> Account | None:
@@ -189,3 +205,38 @@ class FakeOwnerRepository(_Repository):
     def list_for(self, customer_id: str) -> list[Owner]:
         rows = [o for o in self._state.dealings.owners.values() if o.customer_id == customer_id]
         return [_copy(o) for o in sorted(rows, key=lambda o: o.location_id)]
+
+
+class FakeCapacity(_Repository):
+    """Capacities by location and holds by id, as the two tables keep them."""
+
+    def get(self, location_id: str) -> Capacity | None:
+        return _copy(self._state.dealings.capacities.get(location_id))
+
+    def put(self, capacity: Capacity) -> None:
+        self._writing().dealings.capacities[capacity.location_id] = _copy(capacity)
+
+    def add_hold(self, hold: Hold) -> None:
+        self._writing().dealings.holds[hold.id] = _copy(hold)
+
+    def get_hold(self, hold_id: str) -> Hold | None:
+        return _copy(self._state.dealings.holds.get(hold_id))
+
+    def update_hold(self, hold: Hold) -> None:
+        self._writing().dealings.holds[hold.id] = _copy(hold)
+
+    def holds_overlapping(self, location_id: str, start: datetime, end: datetime) -> list[Hold]:
+        rows = [
+            h
+            for h in self._state.dealings.holds.values()
+            if h.location_id == location_id and h.starts_at < end and h.releases_at > start
+        ]
+        return [_copy(h) for h in sorted(rows, key=lambda h: (h.starts_at, h.id))]
+
+    def due_holds(self, now: datetime, limit: int) -> list[Hold]:
+        rows = [
+            h
+            for h in self._state.dealings.holds.values()
+            if h.state is HoldState.HELD and h.releases_at <= now
+        ]
+        return [_copy(h) for h in sorted(rows, key=lambda h: (h.releases_at, h.id))[:limit]]

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
         OwnedRows,
     )
     from heedful.core.dead_letters.ports import DeadLetters
+    from heedful.core.dealings.capacity import CapacityRepository
     from heedful.core.dealings.ports import (
         AccountRepository,
         BookingRepository,
@@ -84,6 +85,7 @@ class UnitOfWork(UnitOfWorkShape, Protocol):
     locations: LocationRepository
     staff: StaffRepository
     owners: OwnerRepository
+    capacity: CapacityRepository
     tokens: TokenRepository
     idempotency: IdempotencyStore
     events: EventInbox

@@ -315,7 +315,8 @@ def test_an_order_names_a_known_status_and_its_days_as_dates() -> None:
     assert isinstance(parse_event(order), BusinessEvent)
     order["data"]["status"] = "lost"
     assert refusal(order) == (
-        "status must be one of new, processing, shipped, delivered, completed, cancelled, returned",
+        "status must be one of new, processing, shipped, at_pickup, delivered, completed, "
+        "cancelled, returned",
         "data.status",
     )
     order["data"]["status"] = "new"

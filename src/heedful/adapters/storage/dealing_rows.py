@@ -132,6 +132,7 @@ def _order_values(o: Order) -> dict[str, Any]:
         ],
         "promised_on": o.promised_on,
         "expected_on": o.expected_on,
+        "pickup_until": o.pickup_until,
         "carrier": o.carrier,
         "tracking_number": o.tracking_number,
         "total_minor": o.total_minor,
@@ -155,6 +156,7 @@ def _order(row: RowMapping) -> Order:
         ],
         promised_on=row["promised_on"],
         expected_on=row["expected_on"],
+        pickup_until=row["pickup_until"],
         carrier=row["carrier"],
         tracking_number=row["tracking_number"],
         total_minor=row["total_minor"],
@@ -222,6 +224,17 @@ class SqlOrders:
         if late_only:
             query = query.where(c.expected_on > c.promised_on)
         rows = self._conn.execute(query.order_by(c.promised_on, c.id)).mappings()
+        return [_order(row) for row in rows]
+
+    def waiting_between(self, location_id: str, first: date, last: date) -> list[Order]:
+        c = orders.c
+        query = orders.select().where(
+            c.location_id == location_id,
+            c.pickup_until >= first,
+            c.pickup_until <= last,
+            c.status == OrderStatus.AT_PICKUP.value,
+        )
+        rows = self._conn.execute(query.order_by(c.pickup_until, c.id)).mappings()
         return [_order(row) for row in rows]
 
 

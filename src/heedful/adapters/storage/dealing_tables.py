@@ -42,6 +42,8 @@ orders = sa.Table(
     sa.Column("lines", Json, nullable=False),
     sa.Column("promised_on", sa.Date, nullable=True),
     sa.Column("expected_on", sa.Date, nullable=True),
+    # The day a pick-up point sends the parcel back (ADR 0051).
+    sa.Column("pickup_until", sa.Date, nullable=True),
     sa.Column("carrier", sa.String(100), nullable=False, server_default=""),
     sa.Column("tracking_number", sa.String(100), nullable=False, server_default=""),
     sa.Column("total_minor", sa.BigInteger, nullable=True),
@@ -55,6 +57,8 @@ orders = sa.Table(
     sa.Index(None, "status", "promised_on"),
     # Look-ahead playbooks read the orders promised in a window per location (ADR 0040).
     sa.Index(None, "location_id", "promised_on"),
+    # Parcels waiting at a pick-up point, by the day they go back (ADR 0051).
+    sa.Index(None, "location_id", "pickup_until"),
 )
 
 accounts = sa.Table(

@@ -93,7 +93,10 @@ tasks = sa.Table(
     sa.Column("title_params", Json, nullable=True),
     sa.Column("note_key", sa.String(60), nullable=True),
     sa.Column("note_params", Json, nullable=True),
+    # A team's task: every member sees it in her list (ADR 0051).
+    sa.Column("team_id", Id, nullable=True),
     sa.Index("ix_tasks_location_id_done_at", "location_id", "done_at"),
+    sa.Index("ix_tasks_team_id_done_at", "team_id", "done_at"),
 )
 
 stock_levels = sa.Table(

@@ -19,6 +19,7 @@ from heedful.adapters.storage.admin_rows import (
 )
 from heedful.adapters.storage.audit_rows import SqlAudits
 from heedful.adapters.storage.canned_reply_rows import SqlCannedReplies
+from heedful.adapters.storage.capacity_rows import SqlCapacity
 from heedful.adapters.storage.catalog_bulk import SqlCatalogBulk
 from heedful.adapters.storage.catalog_rows import SqlCatalog, SqlCatalogStock
 from heedful.adapters.storage.conversation_rows import SqlTeams, SqlThreads
@@ -59,6 +60,7 @@ from heedful.core.conversations.customer_names import CustomerNames
 from heedful.core.customers import ports as customer_ports
 from heedful.core.dead_letters.ports import DeadLetters
 from heedful.core.dealings import ports as dealing_ports
+from heedful.core.dealings.capacity import CapacityRepository
 from heedful.core.events.model import EventInbox
 from heedful.core.events.vocabulary import EventTypeRepository
 from heedful.core.feedback.customer_records import SurveyCapAndChurnFollow
@@ -99,6 +101,7 @@ class SqlUnitOfWork:
     locations: staff_ports.LocationRepository
     staff: staff_ports.StaffRepository
     owners: OwnerRepository
+    capacity: CapacityRepository
     tokens: staff_ports.TokenRepository
     idempotency: ports.IdempotencyStore
     events: EventInbox
@@ -171,6 +174,7 @@ class SqlUnitOfWork:
         self.locations = SqlLocations(conn)
         self.staff = SqlStaff(conn)
         self.owners = SqlOwners(conn)
+        self.capacity = SqlCapacity(conn)
         self.tokens = SqlTokens(conn)
         self.idempotency = SqlIdempotency(conn)
         self.events = SqlEventInbox(conn)

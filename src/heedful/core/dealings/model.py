@@ -32,6 +32,8 @@ class OrderStatus(StrEnum):
     COMPLETED = "completed"
     CANCELLED = "cancelled"
     RETURNED = "returned"
+    # Waiting at a pick-up point (a parcel locker, a branch) until ``pickup_until`` (ADR 0051).
+    AT_PICKUP = "at_pickup"
 
 
 # Orders still on their way: the ones a late delivery can concern.
@@ -91,6 +93,7 @@ class Order:
     lines: list[OrderLine] = field(default_factory=list)
     promised_on: date | None = None  # the day the shop promised
     expected_on: date | None = None  # the day the carrier now says
+    pickup_until: date | None = None  # waiting at a pick-up point: the day it is sent back
     carrier: str = ""
     tracking_number: str = ""
     total_minor: int | None = None

@@ -44,6 +44,10 @@ class OrderRepository(Protocol):
         """
         ...
 
+    def waiting_between(self, location_id: str, first: date, last: date) -> list[Order]:
+        """Parcels at a pick-up point sent back on a day in [first, last], by an index range."""
+        ...
+
 
 class AccountRepository(Protocol):
     def get_by_reference(self, location_id: str, reference: str) -> Account | None: ...

@@ -160,6 +160,7 @@ def apply_dealing(
             ),
             promised_on=_day(data, "promised"),
             expected_on=_day(data, "expected"),
+            pickup_until=_day(data, "pickup_until"),
             carrier=_text(data, "carrier"),
             tracking_number=_text(data, "tracking_number"),
             total_minor=_amount(data, "total"),

@@ -150,6 +150,7 @@ class OrderVersion:
     lines: tuple[OrderLine, ...] = ()
     promised_on: date | None = None
     expected_on: date | None = None
+    pickup_until: date | None = None
     carrier: str = ""
     tracking_number: str = ""
     total_minor: int | None = None

@@ -17,6 +17,7 @@ from heedful.core.dealings import (
     Applied,
     BookingKind,
     BookingStatus,
+    OrderStatus,
     account_warnings,
     apply_dealing,
 )
@@ -33,7 +34,9 @@ from heedful.core.playbooks import (
     account_object,
     booking_object,
     order_object,
+    pickup_object,
     reconsider,
+    reconsider_tonight,
 )
 from heedful.core.shared.errors import InvalidInput
 from heedful.core.staff import assign_owner
@@ -109,6 +112,7 @@ def _look_ahead(moment: Reacting, event_type: str, data: Any, location_id: str) 
     if event_type not in _SUBJECTS:
         return
     subject, key = _SUBJECTS[event_type]
+    _look_ahead_more(moment, subject, data, location_id)
     if not moment.playbooks.looking_ahead(subject):
         return
     uow, reference = moment.uow, " ".join(str(data.get(key) or "").split())
@@ -134,6 +138,28 @@ def _look_ahead(moment: Reacting, event_type: str, data: Any, location_id: str) 
 
     moment.report.fired += reconsider(
         uow, moment.playbooks, obj_of, subject, location_id, moment.now
+    )
+
+
+def _look_ahead_more(moment: Reacting, subject: Subject, data: Any, location_id: str) -> None:
+    """A reservation or a stay weighs the location's night again; an order waiting at a
+    pick-up point is weighed by the pickups playbooks (ADR 0051)."""
+    uow = moment.uow
+    if subject in (Subject.STAYS, Subject.TABLES):
+        moment.report.fired += reconsider_tonight(uow, moment.playbooks, location_id, moment.now)
+        return
+    if subject is not Subject.ORDERS or not moment.playbooks.looking_ahead(Subject.PICKUPS):
+        return
+    reference = " ".join(str(data.get("order") or "").split())
+
+    def parcel_of(zone: ZoneInfo) -> StateObject | None:
+        order = uow.orders.get_by_reference(location_id, reference)
+        if order is None or order.status is not OrderStatus.AT_PICKUP or not order.pickup_until:
+            return None
+        return pickup_object(order, zone)
+
+    moment.report.fired += reconsider(
+        uow, moment.playbooks, parcel_of, Subject.PICKUPS, location_id, moment.now
     )
 
 

@@ -178,7 +178,8 @@ DESCRIBED: dict[str, Described] = {
     ),
     "heedful.order.upserted": Described(
         "A web shop order created or changed, sent whole: status, promised and expected day, "
-        "carrier. Delivered or completed, it joins her history.",
+        "carrier; waiting at a pick-up point (at_pickup), the day it is sent back "
+        "(pickup_until). Delivered or completed, it joins her history.",
         "orders",
         {
             "customer": _CUSTOMER,

@@ -43,7 +43,16 @@ TEXT, NUMBER, QUANTITY = ValueKind.TEXT, ValueKind.NUMBER, ValueKind.QUANTITY
 TIMESTAMP, CUSTOMER, ITEMS = ValueKind.TIMESTAMP, ValueKind.CUSTOMER, ValueKind.ITEMS
 DATE = ValueKind.DATE
 # The common states of an order, as web shops and their carriers name them (ADR 0036).
-ORDER_STATUSES = ("new", "processing", "shipped", "delivered", "completed", "cancelled", "returned")
+ORDER_STATUSES = (
+    "new",
+    "processing",
+    "shipped",
+    "at_pickup",
+    "delivered",
+    "completed",
+    "cancelled",
+    "returned",
+)
 
 CONVERSATION_RESOLVED = "heedful.conversation.resolved"
 CHANGE, OBJECT = ValueKind.CHANGE, ValueKind.OBJECT
@@ -253,6 +262,8 @@ _BUILT_IN = (
             optional("lines", ITEMS),
             optional("promised", DATE),
             optional("expected", DATE),
+            # Waiting at a pick-up point: the day it is sent back (ADR 0051).
+            optional("pickup_until", DATE),
             optional("carrier", TEXT),
             optional("tracking_number", TEXT),
             optional("total", NUMBER),

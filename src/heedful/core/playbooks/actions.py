@@ -25,6 +25,7 @@ from heedful.core.playbooks.model import (
     ClosePromise,
     CreateTask,
     DueBy,
+    HoldCapacity,
     OpenPromise,
     Playbook,
     SendMessage,
@@ -306,6 +307,9 @@ def perform(action: Action, firing: Firing) -> str:
         return f"promise {promise.id} ({action.kind.value})"
     if isinstance(action, SendSurvey):
         return _send_survey(action, firing)
+    if isinstance(action, HoldCapacity):
+        # Read refuses it anywhere but tonight's book, which holds it itself (playbooks/tonight.py).
+        raise InvalidInput("only a playbook reading tonight's book holds capacity")
     return _close_promises(action, firing)
 
 
@@ -366,5 +370,7 @@ def describe(action: Action, firing: Firing) -> str:
         return f"open a {action.kind.value} promise{by}"
     if isinstance(action, SendSurvey):
         return f"send survey {action.survey_id} (if consent and the weekly cap allow)"
+    if isinstance(action, HoldCapacity):
+        return f"hold {action.count} {action.kind} {action.starts:%H:%M}-{action.until:%H:%M}"
     reference = _reference(firing, action.reference_from)
     return f"keep the open {action.kind.value} promise {reference or '(no reference)'}"

@@ -91,6 +91,40 @@ CARD_EXPIRES_BEFORE_CHARGE: dict[str, Any] = {
     "actions": [{"do": "send_message", "template": "card_expiring"}],
 }
 
+# The web shop: a parcel waits at a pick-up point; two days before it is sent back, a reminder
+# (the relay sends it within her consent and quiet hours, like every message).
+PARCEL_WAITING_AT_PICKUP: dict[str, Any] = {
+    "name": "Parcel waiting at the pick-up point: remind her two days before it goes back",
+    "trigger": {"state": "pickups", "horizon": {"days_ahead": 2}},
+    "actions": [{"do": "send_message", "template": "parcel_waiting"}],
+}
+
+# Seed 002: the restaurant keeps two tables at peak for walk-ins, at the host's discretion; at
+# 20:30 on its own clock they are free for bookings again (ADR 0051).
+HOLD_TABLES_AT_PEAK: dict[str, Any] = {
+    "name": "Two tables for walk-ins at peak",
+    "trigger": {"state": "tonight", "horizon": {"days_ahead": 0}},
+    "actions": [{"do": "hold_capacity", "count": 2, "from": "19:00", "until": "20:30"}],
+}
+
+# ... and the host hears first when the book is over what is left.
+WARN_THE_HOST_OVERBOOKED: dict[str, Any] = {
+    "name": "Warn the host: tonight is overbooked",
+    "trigger": {
+        "state": "tonight",
+        "horizon": {"days_ahead": 0},
+        "where": [{"field": "data.over", "op": "=", "value": True}],
+    },
+    "actions": [
+        {
+            "do": "create_task",
+            "title": "Tonight is overbooked: {{data.booked}} reservations for "
+            "{{data.capacity}} tables, {{data.held}} held",
+            "assign_to": "role:agent",
+        }
+    ],
+}
+
 LOOK_AHEAD_PLAYBOOKS: tuple[dict[str, Any], ...] = (
     PREPARE_ROOMS_FOR_TOMORROW,
     CALL_BEFORE_THE_CHARGE,

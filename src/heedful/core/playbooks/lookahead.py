@@ -35,6 +35,7 @@ from heedful.core.playbooks.state import (
     window,
     wishes_added,
 )
+from heedful.core.playbooks.tonight import evaluate_tonight, holds_first
 from heedful.core.preferences import Preference
 from heedful.core.shared.clock import Clock
 from heedful.core.unit_of_work import UnitOfWork
@@ -200,9 +201,15 @@ def evaluate_location(
     """Every look-ahead playbook over one location's window; call inside a unit of work."""
     calendars = Calendars(uow)
     tz = ZoneInfo(zone)
-    for playbook in playbooks:
+    for playbook in holds_first(playbooks):
         look = playbook.body.look_ahead
         assert look is not None
+        if look.subject is Subject.TONIGHT:
+            fired, already, set_aside = evaluate_tonight(uow, playbook, location_id, zone, now)
+            report.objects += fired + already
+            report.fired, report.already = report.fired + fired, report.already + already
+            report.skipped.extend(set_aside)
+            continue
         span = window(look.horizon, tz, now)
         objects = read_window(uow, look.subject, location_id, tz, span, narrowing(playbook.body))
         report.objects += len(objects)
@@ -252,6 +259,24 @@ def evaluate_all(
 
 RUN_PREFIX = "lookahead:"
 RUN_LEASE = timedelta(minutes=15)
+
+
+def reconsider_tonight(
+    uow: UnitOfWork, index: PlaybookIndex, location_id: str, now: datetime
+) -> int:
+    """A reservation or a stay changed: the location's night is weighed again at once.
+
+    One book read per playbook (the night's reservations and holds by index ranges); its key
+    keeps the warning to one per night and version, however many reservations arrive.
+    """
+    playbooks = index.looking_ahead(Subject.TONIGHT)
+    zone = index.zone_of(uow, location_id) if playbooks else None
+    if zone is None:
+        return 0
+    fired = 0
+    for playbook in holds_first(playbooks):
+        fired += evaluate_tonight(uow, playbook, location_id, zone, now)[0]
+    return fired
 
 
 def reconsider(

@@ -106,6 +106,20 @@ _CARD_SUBJECT = {
     "en": "Your card expires before the next charge",
 }
 
+_PICKUP_BODY = {
+    "uk": "Ваше замовлення {{ event.reference }} чекає на вас у пункті видачі. Заберіть його, "
+    "будь ласка, до {{ event.pickup_until }}: після цього його повернуть відправникові.",
+    "ru": "Ваш заказ {{ event.reference }} ждёт вас в пункте выдачи. Заберите его, "
+    "пожалуйста, до {{ event.pickup_until }}: после этого его вернут отправителю.",
+    "en": "Your order {{ event.reference }} is waiting for you at the pick-up point. Please "
+    "collect it by {{ event.pickup_until }}: after that it is sent back.",
+}
+_PICKUP_SUBJECT = {
+    "uk": "Замовлення {{ event.reference }} чекає до {{ event.pickup_until }}",
+    "ru": "Заказ {{ event.reference }} ждёт до {{ event.pickup_until }}",
+    "en": "Order {{ event.reference }} is waiting until {{ event.pickup_until }}",
+}
+
 
 def _template(key: str, language: str, subject: str, body: str) -> MessageTemplate:
     text = f"{_GREETING[language]}\n\n{body}{_SIGN_OFF}{_UNSUBSCRIBE[language]}"
@@ -120,6 +134,7 @@ PLAYBOOK_TEMPLATES: tuple[MessageTemplate, ...] = tuple(
         ("charge_will_fail", _CHARGE_SUBJECT, _CHARGE_BODY),
         ("delivery_late", _LATE_SUBJECT, _LATE_BODY),
         ("card_expiring", _CARD_SUBJECT, _CARD_BODY),
+        ("parcel_waiting", _PICKUP_SUBJECT, _PICKUP_BODY),
     )
     for language in ("uk", "ru", "en")
 )

@@ -158,7 +158,17 @@ class SendSurvey:
     staff_from: str | None = None  # the event field naming who served her, e.g. "data.staff_id"
 
 
-Action = CreateTask | SendMessage | OpenPromise | ClosePromise | SendSurvey
+@dataclass(frozen=True)
+class HoldCapacity:
+    """Keep tables (or rooms) back for walk-ins tonight, released at ``until`` (ADR 0051)."""
+
+    count: int
+    starts: time
+    until: time
+    kind: str = "tables"  # or "rooms"
+
+
+Action = CreateTask | SendMessage | OpenPromise | ClosePromise | SendSurvey | HoldCapacity
 
 
 @dataclass(frozen=True)
@@ -178,6 +188,10 @@ class Subject(StrEnum):
     TABLES = "tables"  # restaurant reservations, by their time
     ORDERS = "orders"  # orders on their way, by the promised day
     CHARGES = "charges"  # accounts, by the next scheduled charge
+    # Parcels waiting at a pick-up point, by the day it sends them back (ADR 0051).
+    PICKUPS = "pickups"
+    # Each location's book for the day against its capacity: no customer, one per night.
+    TONIGHT = "tonight"
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from heedful.core.playbooks.model import (
     CustomerRule,
     DueBy,
     HistoryRule,
+    HoldCapacity,
     Horizon,
     LookAhead,
     Op,
@@ -267,6 +268,17 @@ def _action(reader: JsonReader, looks_ahead: bool = False) -> Action:
             survey_id=reader.child("survey").text(40),
             staff_from=reader.child("staff_from").field_path() if "staff_from" in raw else None,
         )
+    if do == "hold_capacity":
+        raw = reader.obj(frozenset({"do", "count", "from", "until", "kind"}))
+        kind = reader.child("kind").value if "kind" in raw else "tables"
+        if kind not in ("tables", "rooms"):
+            raise reader.fail("must be tables or rooms", reader.at("kind"))
+        return HoldCapacity(
+            count=reader.child("count").whole(1, 10_000),
+            starts=_clock_time(reader.child("from")),
+            until=_clock_time(reader.child("until")),
+            kind=str(kind),
+        )
     if do == "close_promise":
         reader.obj(frozenset({"do", "kind", "reference_from"}))
         return ClosePromise(
@@ -274,7 +286,8 @@ def _action(reader: JsonReader, looks_ahead: bool = False) -> Action:
             reference_from=reader.child("reference_from").field_path(),
         )
     raise reader.fail(
-        "must be create_task, send_message, open_promise or close_promise", reader.at("do")
+        "must be create_task, send_message, open_promise, close_promise or hold_capacity",
+        reader.at("do"),
     )
 
 
@@ -293,14 +306,36 @@ def _horizon(reader: JsonReader) -> Horizon:
     if "days_ahead" not in raw:
         raise reader.fail("say how far ahead: within_hours, or days_ahead (with before)")
     days = reader.child("days_ahead").whole(0, MAX_DAYS_AHEAD)
-    before = None
-    if "before" in raw:
-        part = reader.child("before")
-        found = _CLOCK_TIME.match(part.value) if isinstance(part.value, str) else None
-        if found is None:
-            raise part.fail("must be a local time such as 08:00")
-        before = time(int(found.group(1)), int(found.group(2)))
+    before = _clock_time(reader.child("before")) if "before" in raw else None
     return Horizon(days_ahead=days, before=before)
+
+
+def _clock_time(part: JsonReader) -> time:
+    found = _CLOCK_TIME.match(part.value) if isinstance(part.value, str) else None
+    if found is None:
+        raise part.fail("must be a local time such as 08:00")
+    return time(int(found.group(1)), int(found.group(2)))
+
+
+def _tonight_only(reader: JsonReader, body: PlaybookBody) -> None:
+    """Tonight's book has no customer: it holds capacity and tells staff, nothing else."""
+    tonight = body.look_ahead is not None and body.look_ahead.subject is Subject.TONIGHT
+    every = [*body.actions, *(a for b in body.branches for a in b.actions)]
+    if not tonight:
+        if any(isinstance(a, HoldCapacity) for a in every):
+            raise reader.fail('only a playbook reading "tonight" holds capacity', "actions")
+        return
+    if body.branches or body.customer != CustomerRule():
+        raise reader.fail("tonight's book has no customer to branch on", "branches")
+    for action in body.actions:
+        if isinstance(action, HoldCapacity):
+            continue
+        if not isinstance(action, CreateTask) or not action.assign_to.startswith(
+            ("role:", "staff:")
+        ):
+            raise reader.fail(
+                "tonight's book holds capacity or tasks a role or a staff member", "actions"
+            )
 
 
 def _trigger(reader: JsonReader) -> tuple[str, LookAhead | None, tuple[Condition, ...]]:
@@ -382,7 +417,7 @@ def read_playbook(source: Any) -> PlaybookBody:
         )
     if once is not None and once != "ever" and (not isinstance(once, str) or not duration(once)):
         raise reader.fail('must be "ever", a span such as "P30D", or null', "once_per_customer")
-    return PlaybookBody(
+    body = PlaybookBody(
         name=name,
         event_type=event_type,
         where=where,
@@ -394,6 +429,8 @@ def read_playbook(source: Any) -> PlaybookBody:
         branches=branches,
         look_ahead=look_ahead,
     )
+    _tonight_only(reader, body)
+    return body
 
 
 def _names_customer(event_type: str) -> bool:

@@ -92,11 +92,18 @@ def read_window(
     narrowed: frozenset[Narrowing] = frozenset(),
 ) -> list[StateObject]:
     """The location's objects of this subject inside [start, end), by an index range."""
+    if subject is Subject.TONIGHT:
+        return []  # a night is no customer's object: playbooks/tonight.py reads it
     start, end = span
     last = (end - timedelta(microseconds=1)).astimezone(zone).date()
     if subject in _KINDS:
         found = uow.bookings.starting_between(_KINDS[subject], (location_id,), start, end)
         return wishes_added(uow, [booking_object(b, subject, zone) for b in found])
+    if subject is Subject.PICKUPS:
+        first = start.astimezone(zone).date()
+        waiting = uow.orders.waiting_between(location_id, first, last)
+        parcels = [pickup_object(o, zone) for o in waiting]
+        return [p for p in parcels if start <= p.at < end]
     if subject is Subject.ORDERS:
         first = start.astimezone(zone).date()
         late = Narrowing.LATE in narrowed
@@ -164,6 +171,26 @@ def order_object(order: Order, zone: ZoneInfo) -> StateObject:
         order.customer_id,
         order.location_id,
         order_at(order, zone),
+        data,
+    )
+
+
+def pickup_object(order: Order, zone: ZoneInfo) -> StateObject:
+    """A parcel at a pick-up point; its instant is the start of the day it is sent back."""
+    assert order.pickup_until is not None
+    data = {
+        "reference": order.reference,
+        "status": order.status.value,
+        "pickup_until": order.pickup_until.isoformat(),
+        "carrier": order.carrier,
+        "tracking_number": order.tracking_number,
+    }
+    return StateObject(
+        Subject.PICKUPS,
+        f"pickup:{order.id}@{order.pickup_until.isoformat()}",
+        order.customer_id,
+        order.location_id,
+        _local(order.pickup_until, time(), zone),
         data,
     )
 

@@ -21,15 +21,23 @@ _READ_AHEAD = 5
 _MOST_ROWS = 2500
 
 
-def is_for(actor: Actor, task: Task) -> bool:
-    """Whether the task sits in this actor's queue: theirs, or their role's at their location."""
+def is_for(actor: Actor, task: Task, teams: frozenset[str] = frozenset()) -> bool:
+    """Whether the task sits in this actor's queue: theirs, their team's (``teams``: the ids of
+    hers), or their role's at their location."""
     if not actor.may_act_at(task.location_id):
         return False
     if actor.role is Role.ADMIN:
         return True  # admins watch every queue, so that nothing is left with nobody
     if task.assignee_id is not None:
         return task.assignee_id == actor.id
+    if task.team_id is not None:
+        return task.team_id in teams
     return task.assignee_role in (None, actor.role)
+
+
+def teams_of(uow: UnitOfWork, actor: Actor) -> frozenset[str]:
+    """The teams she is a member of; a few dozen teams at most, read whole."""
+    return frozenset(t.id for t in uow.teams.list() if actor.id in t.member_ids)
 
 
 def list_open_tasks(uow: UnitOfWork, actor: Actor, limit: int = 100) -> list[Task]:
@@ -37,12 +45,13 @@ def list_open_tasks(uow: UnitOfWork, actor: Actor, limit: int = 100) -> list[Tas
     actor.require(Permission.VIEW_CUSTOMERS)
     everyone = actor.role is Role.ADMIN
     with uow:
+        teams = teams_of(uow, actor)
         found = uow.tasks.open_for(
             assignee_id=None if everyone else actor.id,
             location_ids=scope_of(actor).location_ids,
             limit=min(limit * _READ_AHEAD, _MOST_ROWS),
         )
-    return [task for task in found if is_for(actor, task)][:limit]
+    return [task for task in found if is_for(actor, task, teams)][:limit]
 
 
 def list_done_tasks(uow: UnitOfWork, actor: Actor, since: datetime, limit: int = 50) -> list[Task]:
@@ -71,7 +80,7 @@ def complete_task(
         # Staff of another location learn nothing, not even that the task exists.
         if task is None or not actor.may_act_at(task.location_id):
             raise NotFound(f"no task {task_id}")
-        if not is_for(actor, task):
+        if not is_for(actor, task, teams_of(uow, actor)):
             raise Forbidden("this task is in someone else's queue", field="task_id")
         task.complete(now, actor.label, outcome)
         uow.tasks.update(task)
@@ -113,6 +122,7 @@ class NewTask:
     # One person, or everyone of a role at the location; neither: the agents there.
     assignee_id: str | None = None
     assignee_role: Role | None = None
+    team_id: str | None = None  # or a team of the location's (ADR 0051)
     due_at: datetime | None = None
     due_in_business_minutes: int | None = None
 
@@ -157,8 +167,9 @@ def create_task(
         raise InvalidInput("say what is to be done", field="title")
     if len(title) > MAX_TEXT or len(cmd.note) > MAX_TEXT:
         raise InvalidInput(f"at most {MAX_TEXT} characters", field="title")
-    if cmd.assignee_id is not None and cmd.assignee_role is not None:
-        raise InvalidInput("a person or a role, not both", field="assignee_id")
+    named = [cmd.assignee_id, cmd.assignee_role, cmd.team_id]
+    if sum(x is not None for x in named) > 1:
+        raise InvalidInput("a person, a team or a role, only one", field="assignee_id")
     now = clock.now()
     with uow:
         if uow.locations.get(cmd.location_id) is None:
@@ -169,6 +180,8 @@ def create_task(
         if cmd.customer_id is not None:
             customer_id = load_customer(uow, actor, cmd.customer_id).id
         _check_assignee(uow, cmd.location_id, cmd.assignee_id)
+        _check_team(uow, cmd.location_id, cmd.team_id)
+        nobody_named = cmd.assignee_id is None and cmd.team_id is None
         task = Task(
             id=new_id("tsk_"),
             kind=TaskKind.BY_HAND,
@@ -179,7 +192,8 @@ def create_task(
             note=cmd.note.strip(),
             customer_id=customer_id,
             assignee_id=cmd.assignee_id,
-            assignee_role=(None if cmd.assignee_id else cmd.assignee_role or Role.AGENT),
+            assignee_role=(cmd.assignee_role or Role.AGENT) if nobody_named else None,
+            team_id=cmd.team_id,
             due_at=_due(cmd, now, hours),
         )
         uow.tasks.add(task)
@@ -197,6 +211,23 @@ def create_task(
     return task
 
 
+def _check_team(uow: UnitOfWork, location_id: str, team_id: str | None) -> None:
+    if team_id is None:
+        return
+    team = uow.teams.get(team_id)
+    if team is None or team.location_id not in (None, location_id):
+        raise InvalidInput("no team by that id works at that location", field="team_id")
+
+
+def _owner_of(uow: UnitOfWork, task: Task) -> str:
+    """The customer's owner at the task's location (ADR 0040), while she is active."""
+    found = uow.owners.get(task.customer_id, task.location_id) if task.customer_id else None
+    member = uow.staff.get(found.staff_id) if found else None
+    if member is None or not member.active:
+        raise InvalidInput("the customer has no owner at this location", field="assignee_id")
+    return member.id
+
+
 def reassign_task(
     task_id: str,
     uow: UnitOfWork,
@@ -205,11 +236,16 @@ def reassign_task(
     *,
     assignee_id: str | None = None,
     assignee_role: Role | None = None,
+    team_id: str | None = None,
+    to_owner: bool = False,
 ) -> Task:
-    """Hand the task to a person, or back to everyone of a role at its location."""
+    """Hand the task to a person, a team, the customer's owner, or everyone of a role."""
     actor.require(Permission.VIEW_CUSTOMERS)
-    if (assignee_id is None) == (assignee_role is None):
-        raise InvalidInput("give it to a person or to a role", field="assignee_id")
+    named = [assignee_id is not None, assignee_role is not None, team_id is not None, to_owner]
+    if sum(named) != 1:
+        raise InvalidInput(
+            "give it to one person, team, role or the customer's owner", field="assignee_id"
+        )
     now = clock.now()
     with uow:
         task = uow.tasks.get(task_id)
@@ -218,11 +254,20 @@ def reassign_task(
         if not task.is_open:
             raise Conflict("this task is already done", field="task_id")
         # Managers hand out any task at their locations; others only what is in their queue.
-        if actor.role not in (Role.ADMIN, Role.MANAGER) and not is_for(actor, task):
+        mine = is_for(actor, task, teams_of(uow, actor))
+        if actor.role not in (Role.ADMIN, Role.MANAGER) and not mine:
             raise Forbidden("this task is in someone else's queue", field="task_id")
+        if to_owner:
+            assignee_id = _owner_of(uow, task)
         _check_assignee(uow, task.location_id, assignee_id)
-        before = {"assignee_id": task.assignee_id, "assignee_role": str(task.assignee_role)}
+        _check_team(uow, task.location_id, team_id)
+        before = {
+            "assignee_id": task.assignee_id,
+            "assignee_role": str(task.assignee_role),
+            "team_id": task.team_id,
+        }
         task.assignee_id, task.assignee_role = assignee_id, assignee_role
+        task.team_id = team_id
         uow.tasks.update(task)
         audit(
             uow,
@@ -233,7 +278,11 @@ def reassign_task(
             entity="task",
             entity_id=task.id,
             before=before,
-            after={"assignee_id": assignee_id, "assignee_role": str(assignee_role)},
+            after={
+                "assignee_id": assignee_id,
+                "assignee_role": str(assignee_role),
+                "team_id": team_id,
+            },
         )
         uow.commit()
     return task

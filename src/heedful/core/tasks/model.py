@@ -37,6 +37,8 @@ class Task:
     # One person (the promise's owner), or everyone with a role at the location (escalations).
     assignee_id: str | None = None
     assignee_role: Role | None = None
+    # Or a team (ADR 0043): every member sees it in her list (ADR 0051).
+    team_id: str | None = None
     due_at: datetime | None = None
     # What the staff member may give to make up for a failure, decided by the playbook.
     goodwill_amount: Decimal | None = None

@@ -28,6 +28,7 @@ from heedful.entrypoints.api import dealings as dealings_api
 from heedful.entrypoints.api import event_types as event_types_api
 from heedful.entrypoints.api import feedback as feedback_api
 from heedful.entrypoints.api import goodwill as goodwill_api
+from heedful.entrypoints.api import holds as holds_api
 from heedful.entrypoints.api import owners as owners_api
 from heedful.entrypoints.api import sla_policies as sla_policies_api
 from heedful.entrypoints.api import staff as staff_api
@@ -78,6 +79,7 @@ def install_api(app: FastAPI, container: Container) -> None:
     api.include_router(dead_letters_api.router)
     api.include_router(dealings_api.router)
     api.include_router(owners_api.router)
+    api.include_router(holds_api.router)
     api.include_router(goodwill_api.router)
     api.include_router(audits_api.router)
 

@@ -84,6 +84,7 @@ def task_out(task: Task, gettext: Gettext = _english) -> TaskOut:
         promise_id=task.promise_id,
         assignee_id=task.assignee_id,
         assignee_role=task.assignee_role,
+        team_id=task.team_id,
         due_at=task.due_at,
         # A string, so that 150.10 reaches the client as the shop wrote it, not as a float.
         goodwill_amount=str(amount) if amount is not None else None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field, StrictInt
+from pydantic import AfterValidator, Field, StrictBool, StrictInt
 
 from heedful.core.access.model import Role
 from heedful.core.customers.consent import Purpose
@@ -85,6 +85,9 @@ class TaskIn(In):
         None, description="One staff member; or leave it out and name a role (agents by default)"
     )
     assignee_role: Role | None = None
+    team_id: Annotated[str, Field(min_length=1, max_length=40)] | None = Field(
+        None, description="A team of the location (ADR 0051): each member sees the task"
+    )
     due_at: Instant | None = None
     due_in_business_minutes: Annotated[StrictInt, Field(ge=1, le=60 * 24 * 60)] | None = Field(
         None, description="Due after this many minutes of the location's opening hours"
@@ -92,8 +95,12 @@ class TaskIn(In):
 
 
 class TaskAssignmentIn(In):
+    """Exactly one of: a person, a role, a team, or ``to_owner`` (the customer's owner there)."""
+
     assignee_id: Annotated[str, Field(min_length=1, max_length=40)] | None = None
     assignee_role: Role | None = None
+    team_id: Annotated[str, Field(min_length=1, max_length=40)] | None = None
+    to_owner: StrictBool = False
 
 
 class CancelIn(In):
@@ -173,6 +180,7 @@ class TaskOut(Out):
     promise_id: str | None
     assignee_id: str | None
     assignee_role: Role | None
+    team_id: str | None
     due_at: datetime | None
     goodwill_amount: str | None = Field(description="A decimal amount, e.g. `150.00`")
     goodwill_currency: str

@@ -234,6 +234,7 @@ def create(request: Request, ctx: Ctx, body: TaskIn) -> Response:
             note=body.note,
             assignee_id=body.assignee_id,
             assignee_role=body.assignee_role,
+            team_id=body.team_id,
             due_at=body.due_at,
             due_in_business_minutes=body.due_in_business_minutes,
         )
@@ -247,7 +248,7 @@ def create(request: Request, ctx: Ctx, body: TaskIn) -> Response:
     "/tasks/{task_id}/assignment",
     response_model=TaskOut,
     tags=["tasks"],
-    summary="Hand the task to a person, or to everyone of a role at its location",
+    summary="Hand the task to a person, a team, the customer's owner, or everyone of a role",
 )
 def reassign(request: Request, ctx: Ctx, task_id: AnId, body: TaskAssignmentIn) -> Response:
     def action(uow: UnitOfWork) -> TaskOut:
@@ -259,6 +260,8 @@ def reassign(request: Request, ctx: Ctx, task_id: AnId, body: TaskAssignmentIn) 
             ctx.actor,
             assignee_id=body.assignee_id,
             assignee_role=body.assignee_role,
+            team_id=body.team_id,
+            to_owner=body.to_owner,
         )
         return task_out(moved, ctx.gettext)
 

@@ -41,6 +41,7 @@ from heedful.entrypoints.console import (
     security_log,
     staff_admin,
     stewardship,
+    tonight,
 )
 from heedful.entrypoints.console import catalog as catalog_pages
 from heedful.entrypoints.console import feedback as feedback_pages
@@ -72,6 +73,7 @@ def install_console(app: FastAPI, container: Container) -> None:
     app.include_router(security_log.router)
     app.include_router(home.router)
     app.include_router(bookings.router)
+    app.include_router(tonight.router)
     for setup_pages in (
         locations_admin,
         conversation_setup,

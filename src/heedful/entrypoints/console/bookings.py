@@ -38,6 +38,7 @@ ORDER_STATUS = {
     OrderStatus.NEW: N_("New"),
     OrderStatus.PROCESSING: N_("Being prepared"),
     OrderStatus.SHIPPED: N_("Shipped"),
+    OrderStatus.AT_PICKUP: N_("Waiting at the pick-up point"),
     OrderStatus.DELIVERED: N_("Delivered"),
     OrderStatus.COMPLETED: N_("Completed"),
     OrderStatus.CANCELLED: N_("Cancelled"),

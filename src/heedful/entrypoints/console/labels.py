@@ -248,6 +248,7 @@ _BY_KIND: dict[str, dict[str, str]] = {
         "card_expiring": N_("The card expires before the next charge"),
         "charge_will_fail": N_("Tomorrow's charge will not go through"),
         "delivery_late": N_("The delivery is late"),
+        "parcel_waiting": N_("The parcel waits at the pick-up point"),
         "conversation_reply": N_("Reply in a conversation"),
         "liked_item_in_stock": N_("Something she likes is in stock"),
         "offer_at_favourite_place": N_("Offer at her favourite place"),

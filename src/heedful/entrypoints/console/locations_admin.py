@@ -15,6 +15,7 @@ from fastapi.responses import Response
 
 from heedful.core.access.model import Permission
 from heedful.core.calendar import weekly_hours
+from heedful.core.dealings.holds import NewCapacity, capacity_of, set_capacity
 from heedful.core.shared.errors import Forbidden, HeedfulError, InvalidInput
 from heedful.core.sla.calendar_days import (
     calendar_year,
@@ -112,7 +113,11 @@ def _location_page(
     if location is None:
         return _list_page(console)
     hours = _hours_by_day(location)
+    capacity = capacity_of(location_id, console.container.uow(), console.actor)
     values = {
+        "tables": _blank_if_none(capacity.tables),
+        "covers": _blank_if_none(capacity.covers),
+        "rooms": _blank_if_none(capacity.rooms),
         "name": location.name,
         "city": location.city,
         "address": location.address,
@@ -146,6 +151,36 @@ def _location_page(
         calendar=calendar,
         year=local_year,
     )
+
+
+def _blank_if_none(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
+def _units(text: str, field: str) -> int | None:
+    if not text.strip():
+        return None
+    if not text.strip().isdigit():
+        raise InvalidInput("a whole number", field=field)
+    return int(text)
+
+
+@router.post("/locations/{location_id}/capacity")
+def capacity(
+    console: Staff, location_id: str, tables: Text = "", covers: Text = "", rooms: Text = ""
+) -> Response:
+    """Tables and covers per service, rooms for a hotel: tonight's book is weighed against them."""
+    form = blank_form(tables=tables, covers=covers, rooms=rooms)
+    try:
+        new = NewCapacity(
+            _units(tables, "tables"), _units(covers, "covers"), _units(rooms, "rooms")
+        )
+        set_capacity(
+            location_id, new, console.container.uow(), console.container.clock, console.actor
+        )
+    except HeedfulError as exc:
+        return _location_page(console, location_id, form=console.failed(exc, form), status=422)
+    return console.redirect(f"{PAGE}/{location_id}")
 
 
 @router.get("/locations/{location_id}")

@@ -58,6 +58,7 @@ MENU: tuple[Group, ...] = (
             Entry(N_("Today"), TODAY, P.VIEW_CUSTOMERS),
             Entry(N_("Customers"), CUSTOMERS, P.VIEW_CUSTOMERS),
             Entry(N_("Arrivals and orders"), "/console/bookings", P.VIEW_CUSTOMERS),
+            Entry(N_("Tonight's book"), "/console/tonight", P.VIEW_CUSTOMERS),
             Entry(N_("Catalog"), "/console/items", P.VIEW_CUSTOMERS),
         ),
     ),

@@ -255,6 +255,15 @@ def task_queue(console: Console, notice: str = "", form: FormState | None = None
     done = done_today(container.uow(), console.actor, locations, now)
     mine = locations_of(console.actor, console.container.uow())
     with console.container.uow() as uow:
+        # Teams of the reader's locations (or of every location) may take a task too (ADR 0051).
+        teams = sorted(
+            (
+                t
+                for t in uow.teams.list()
+                if t.location_id is None or any(t.location_id == loc.id for loc in mine)
+            ),
+            key=lambda t: t.name.casefold(),
+        )
         # Whom a task can be handed to: the active people of the reader's locations.
         people = [
             member
@@ -272,6 +281,7 @@ def task_queue(console: Console, notice: str = "", form: FormState | None = None
         "locations": locations,
         "my_locations": mine,
         "people": sorted(people, key=lambda m: m.full_name.casefold()),
+        "teams": teams,
         "task_form": form or blank_form(holder="role:agent", due_in=""),
         "Role": Role,
         "notice": notice,
@@ -302,7 +312,9 @@ def task_new(
     form = blank_form(title=title, location_id=location_id, holder=holder, due_in=due_in, note=note)
     uow = console.container.uow()
     try:
-        assignee_id, role = _holder(holder)
+        who, _, whom = holder.partition(":")
+        team_id = whom if who == "team" and whom else None
+        assignee_id, role = (None, None) if team_id else _holder(holder)
         minutes = int(due_in) if due_in.strip().isdigit() else None
         create_task(
             NewTask(
@@ -311,6 +323,7 @@ def task_new(
                 note=note,
                 assignee_id=assignee_id,
                 assignee_role=role,
+                team_id=team_id,
                 due_in_business_minutes=minutes,
             ),
             uow,
@@ -319,7 +332,11 @@ def task_new(
             LocationBusinessHours(uow),
         )
     except (InvalidInput, Forbidden) as exc:
-        renamed = {"assignee_id": "holder", "due_in_business_minutes": "due_in"}
+        renamed = {
+            "assignee_id": "holder",
+            "team_id": "holder",
+            "due_in_business_minutes": "due_in",
+        }
         return _tasks_page(console, form=console.failed(exc, form, renamed), status=422)
     if console.is_htmx:
         return _tasks_page(console, console.ui.gettext(N_("Task added.")))
@@ -328,16 +345,23 @@ def task_new(
 
 @router.post("/console/tasks/{task_id}/assignment")
 def task_assignment(console: Staff, task_id: str, holder: Text = "") -> Response:
+    c = console.container
     try:
-        assignee_id, role = _holder(holder)
-        reassign_task(
-            task_id,
-            console.container.uow(),
-            console.container.clock,
-            console.actor,
-            assignee_id=assignee_id,
-            assignee_role=role,
-        )
+        who, _, whom = holder.partition(":")
+        if who == "team" and whom:
+            reassign_task(task_id, c.uow(), c.clock, console.actor, team_id=whom)
+        elif holder == "owner":
+            reassign_task(task_id, c.uow(), c.clock, console.actor, to_owner=True)
+        else:
+            assignee_id, role = _holder(holder)
+            reassign_task(
+                task_id,
+                c.uow(),
+                c.clock,
+                console.actor,
+                assignee_id=assignee_id,
+                assignee_role=role,
+            )
     except (InvalidInput, Conflict) as exc:
         return _tasks_page(console, console.ui.error(exc), status=422)
     if console.is_htmx:

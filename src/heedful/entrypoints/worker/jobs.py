@@ -22,6 +22,7 @@ from heedful.bootstrap import Container
 from heedful.core.audits import SWEEP_GRACE, SweepReport, sweep_photos
 from heedful.core.dead_letters.handlers import purge_discarded
 from heedful.core.dead_letters.model import DeadLetter, LetterKind, RetryPolicy
+from heedful.core.dealings.holds import release_due_holds
 from heedful.core.engine.reactions import process_events
 from heedful.core.engine.timers import fire_due_timers
 from heedful.core.events.handlers import accept_events, purge_events
@@ -112,6 +113,11 @@ def look_ahead(container: Container) -> int:
     return report.fired
 
 
+def release_holds(container: Container) -> int:
+    """Tables held for walk-ins are free for bookings at their set time (ADR 0051)."""
+    return release_due_holds(container.uow(), container.clock)
+
+
 def count_dead_letters(container: Container) -> int:
     """The gauge of dead letters waiting for an operator, set on the housekeeping beat."""
     with container.uow() as uow:
@@ -174,6 +180,7 @@ JOBS: dict[str, Job] = {
     "purge_idempotency_keys": purge_idempotency_keys,
     "recompute_feedback": recompute_feedback,
     "look_ahead": look_ahead,
+    "release_holds": release_holds,
     "count_dead_letters": count_dead_letters,
     "forget_login_failures": forget_login_failures,
     "forget_rate_limit_windows": forget_rate_limit_windows,

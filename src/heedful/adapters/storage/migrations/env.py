@@ -7,6 +7,7 @@ from alembic import context
 from heedful.adapters.storage import (
     audit_tables,  # noqa: F401 - registers its tables
     canned_reply_tables,  # noqa: F401 - registers its tables
+    capacity_tables,  # noqa: F401 - registers its tables
     catalog_tables,  # noqa: F401 - registers its tables
     conversation_tables,  # noqa: F401 - registers its tables
     dashboard_tables,  # noqa: F401 - registers its tables

@@ -1,0 +1,212 @@
+"""Capacity and walk-in holds: /locations/{id}/capacity, /locations/{id}/tonight, /holds (ADR 0051).
+
+The admin says how many tables, covers and rooms a location has; the host reads tonight's book,
+keeps tables back for walk-ins until a set time, releases them early or seats a walk-in on one.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from pydantic import Field
+
+from heedful.core.dealings.capacity import Book, Capacity, Hold, HoldKind
+from heedful.core.dealings.holds import (
+    NewCapacity,
+    NewHold,
+    capacity_of,
+    hold_back,
+    release_hold,
+    seat_walk_in,
+    set_capacity,
+    tonight,
+)
+from heedful.core.unit_of_work import UnitOfWork
+from heedful.entrypoints.api.auth import Context, get_context
+from heedful.entrypoints.api.idempotency import write
+from heedful.entrypoints.api.schemas import NO_NUL, In, Out
+
+router = APIRouter(tags=["capacity"])
+Ctx = Annotated[Context, Depends(get_context)]
+AnId = Annotated[str, Path(min_length=1, max_length=40, pattern=NO_NUL)]
+Units = Annotated[int | None, Field(ge=0, le=10_000)]
+
+
+class CapacityIn(In):
+    tables: Units = None
+    covers: Units = None
+    rooms: Units = None
+
+
+class CapacityOut(Out):
+    location_id: str
+    tables: int | None
+    covers: int | None
+    rooms: int | None
+
+
+class HoldIn(In):
+    location_id: Annotated[str, Field(min_length=1, max_length=40)]
+    count: Annotated[int, Field(ge=1, le=10_000)]
+    # Local times on the location's clock, today: "19:00" until "20:30".
+    starts: time = Field(alias="from")
+    until: time
+    kind: HoldKind = HoldKind.TABLES
+    reason: Annotated[str, Field(max_length=300)] = ""
+
+
+class HoldOut(Out):
+    id: str
+    location_id: str
+    kind: HoldKind
+    count: int
+    seated: int
+    remaining: int
+    state: str
+    starts_at: datetime
+    releases_at: datetime
+    reason: str
+    created_by_label: str
+
+
+class BookingLine(Out):
+    reference: str
+    customer_id: str | None
+    starts_at: datetime | None
+    table: str
+    room: str
+    guests: int | None
+
+
+class TonightOut(Out):
+    location_id: str
+    day: date
+    kind: HoldKind
+    capacity: int | None
+    booked: int
+    guests: int
+    held: int
+    free: int | None
+    over: bool
+    bookings: list[BookingLine]
+    holds: list[HoldOut]
+
+
+def _capacity(c: Capacity) -> CapacityOut:
+    return CapacityOut(location_id=c.location_id, tables=c.tables, covers=c.covers, rooms=c.rooms)
+
+
+def _hold(h: Hold) -> HoldOut:
+    return HoldOut(
+        id=h.id,
+        location_id=h.location_id,
+        kind=h.kind,
+        count=h.count,
+        seated=h.seated,
+        remaining=h.remaining,
+        state=h.state.value,
+        starts_at=h.starts_at,
+        releases_at=h.releases_at,
+        reason=h.reason,
+        created_by_label=h.created_by_label,
+    )
+
+
+def _book(b: Book) -> TonightOut:
+    return TonightOut(
+        location_id=b.location_id,
+        day=b.day,
+        kind=b.kind,
+        capacity=b.capacity,
+        booked=b.booked,
+        guests=b.guests,
+        held=b.held,
+        free=b.free,
+        over=b.over,
+        bookings=[
+            BookingLine(
+                reference=x.reference,
+                customer_id=x.customer_id,
+                starts_at=x.starts_at,
+                table=x.table,
+                room=x.room,
+                guests=x.guests,
+            )
+            for x in b.bookings
+        ],
+        holds=[_hold(h) for h in b.holds],
+    )
+
+
+@router.get(
+    "/locations/{location_id}/capacity",
+    response_model=CapacityOut,
+    summary="How many tables, covers and rooms the location has",
+)
+def get_capacity(ctx: Ctx, location_id: AnId) -> CapacityOut:
+    return _capacity(capacity_of(location_id, ctx.container.uow(), ctx.actor))
+
+
+@router.put(
+    "/locations/{location_id}/capacity",
+    response_model=CapacityOut,
+    summary="Set the location's tables, covers and rooms (admins)",
+)
+def put_capacity(request: Request, ctx: Ctx, location_id: AnId, body: CapacityIn) -> Response:
+    def action(uow: UnitOfWork) -> CapacityOut:
+        new = NewCapacity(body.tables, body.covers, body.rooms)
+        return _capacity(set_capacity(location_id, new, uow, ctx.container.clock, ctx.actor))
+
+    return write(request, ctx, body, 200, action)
+
+
+@router.get(
+    "/locations/{location_id}/tonight",
+    response_model=TonightOut,
+    summary="Tonight's book on the location's clock: reservations, holds, and whether it is over",
+)
+def get_tonight(
+    ctx: Ctx, location_id: AnId, kind: Annotated[HoldKind, Query()] = HoldKind.TABLES
+) -> TonightOut:
+    c = ctx.container
+    return _book(tonight(location_id, kind, c.uow(), c.clock, ctx.actor))
+
+
+@router.post(
+    "/holds",
+    response_model=HoldOut,
+    status_code=201,
+    summary="Keep tables or rooms back for walk-ins tonight, until a set local time",
+)
+def post_hold(request: Request, ctx: Ctx, body: HoldIn) -> Response:
+    def action(uow: UnitOfWork) -> HoldOut:
+        new = NewHold(body.location_id, body.count, body.starts, body.until, body.kind, body.reason)
+        return _hold(hold_back(new, uow, ctx.container.clock, ctx.actor))
+
+    return write(request, ctx, body, 201, action)
+
+
+@router.post(
+    "/holds/{hold_id}/release",
+    response_model=HoldOut,
+    summary="Release a hold early: its tables are free for bookings at once",
+)
+def post_release(request: Request, ctx: Ctx, hold_id: AnId) -> Response:
+    def action(uow: UnitOfWork) -> HoldOut:
+        return _hold(release_hold(hold_id, uow, ctx.container.clock, ctx.actor))
+
+    return write(request, ctx, None, 200, action)
+
+
+@router.post(
+    "/holds/{hold_id}/seat",
+    response_model=HoldOut,
+    summary="Seat a walk-in at one of the held tables",
+)
+def post_seat(request: Request, ctx: Ctx, hold_id: AnId) -> Response:
+    def action(uow: UnitOfWork) -> HoldOut:
+        return _hold(seat_walk_in(hold_id, uow, ctx.container.clock, ctx.actor))
+
+    return write(request, ctx, None, 200, action)

@@ -1,0 +1,204 @@
+"""Tonight's book against capacity, on SQLite and PostgreSQL (ADR 0051).
+
+Seed 002: the restaurant keeps two tables at peak for walk-ins at the host's discretion. A
+look-ahead playbook holds them from 19:00 until 20:30 on the restaurant's clock; when the
+night's reservations exceed its tables minus the held ones, the host is warned, once; at 20:30
+the hold releases itself and the tables are free for bookings. The night chosen is Sunday
+25 October 2026, when Kyiv's clocks go back an hour at 04:00: 20:30 is 18:30 UTC that evening,
+where it was 17:30 UTC the evening before.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import pytest
+from builders import a_location, an_admin
+from dealings_world import Systems
+from promise_world import build_world
+
+from heedful.bootstrap import Container
+from heedful.core.access import Actor, Role
+from heedful.core.dealings.capacity import Book, HoldKind, HoldState
+from heedful.core.dealings.holds import (
+    NewCapacity,
+    NewHold,
+    hold_back,
+    release_due_holds,
+    release_hold,
+    seat_walk_in,
+    set_capacity,
+    tonight,
+)
+from heedful.core.playbooks import evaluate_all
+from heedful.core.playbooks import handlers as playbooks
+from heedful.core.playbooks.look_ahead_demo import HOLD_TABLES_AT_PEAK, WARN_THE_HOST_OVERBOOKED
+from heedful.core.shared.clock import FrozenClock
+from heedful.core.shared.errors import Conflict, InvalidInput
+from heedful.core.staff.model import Location, LocationKind
+from heedful.core.tasks import Task
+from heedful.core.unit_of_work import UnitOfWork
+
+# Sunday 25 October 2026 just after midnight in Kyiv (still summer time, UTC+3).
+SUNDAY_0005_KYIV = datetime(2026, 10, 24, 21, 5, tzinfo=UTC)
+# That evening, in winter time (UTC+2): 19:00 is 17:00 UTC, 20:30 is 18:30 UTC.
+SUNDAY_1900_KYIV = datetime(2026, 10, 25, 17, 0, tzinfo=UTC)
+SUNDAY_2030_KYIV = datetime(2026, 10, 25, 18, 30, tzinfo=UTC)
+
+
+class Restaurant:
+    def __init__(self, container: Container, clock: FrozenClock) -> None:
+        self.world = build_world(container, clock)
+        self.clock = clock
+        self.place: Location = a_location("Ресторан «Кручі»", kind=LocationKind.RESTAURANT)
+        with container.uow() as uow:
+            uow.locations.add(self.place)
+            uow.commit()
+        self.admin = an_admin()
+        self.host = Actor("stf_host", "Оксана, хостес", Role.AGENT, frozenset({self.place.id}))
+        self.systems = Systems(self.world)
+        self.guest = self.world.customer("Марта Гнатюк")
+
+    @property
+    def uow(self) -> UnitOfWork:
+        return self.world.container.uow()
+
+    def reserve(self, count: int, at: datetime) -> None:
+        for n in range(count):
+            self.systems.send(
+                "heedful.reservation.upserted",
+                self.clock.now(),
+                customer={"id": self.guest.id},
+                location=self.place.id,
+                reservation=f"R-{at:%H%M}-{n}",
+                at=at.isoformat(),
+                party_size=2,
+            )
+
+    def enable(self, source: dict[str, Any]) -> None:
+        made = playbooks.create_playbook(source, self.uow, self.clock, self.admin)
+        playbooks.set_enabled(made.id, True, self.uow, self.clock, self.admin)
+
+    def book(self) -> Book:
+        return tonight(self.place.id, HoldKind.TABLES, self.uow, self.clock, self.host)
+
+    def warnings(self) -> list[Task]:
+        with self.uow as uow:
+            where = frozenset({self.place.id})
+            return uow.tasks.open_for(assignee_id=None, location_ids=where, limit=50)
+
+
+@pytest.fixture
+def restaurant(container: Container, clock: FrozenClock) -> Restaurant:
+    clock.set(SUNDAY_0005_KYIV)
+    return Restaurant(container, clock)
+
+
+def test_peak_tables_are_held_the_host_is_warned_once_and_the_hold_ends_at_2030_across_dst(
+    restaurant: Restaurant,
+) -> None:
+    set_capacity(
+        restaurant.place.id,
+        NewCapacity(tables=10, covers=40),
+        restaurant.uow,
+        restaurant.clock,
+        restaurant.admin,
+    )
+    restaurant.reserve(9, SUNDAY_1900_KYIV)
+    restaurant.enable(HOLD_TABLES_AT_PEAK)
+    restaurant.enable(WARN_THE_HOST_OVERBOOKED)
+
+    first = evaluate_all(restaurant.world.container.uow, restaurant.clock)
+    again = evaluate_all(restaurant.world.container.uow, restaurant.clock)
+
+    book = restaurant.book()
+    assert book.day == date(2026, 10, 25)
+    [hold] = book.holds
+    assert (hold.count, hold.state) == (2, HoldState.HELD)
+    assert (hold.starts_at, hold.releases_at) == (SUNDAY_1900_KYIV, SUNDAY_2030_KYIV)
+    assert (book.booked, book.held, book.free, book.over) == (9, 2, -1, True)
+    [warning] = restaurant.warnings()
+    assert warning.title == "Tonight is overbooked: 9 reservations for 10 tables, 2 held"
+    assert warning.assignee_role is Role.AGENT
+    assert (first.fired, again.fired) == (2, 0)
+
+    restaurant.clock.set(SUNDAY_2030_KYIV - timedelta(minutes=1))
+    assert release_due_holds(restaurant.uow, restaurant.clock) == 0
+    restaurant.clock.set(SUNDAY_2030_KYIV)
+    assert release_due_holds(restaurant.uow, restaurant.clock) == 1
+
+    after = restaurant.book()
+    assert after.holds[0].state is HoldState.EXPIRED
+    assert (after.held, after.free, after.over) == (0, 1, False)
+    assert release_due_holds(restaurant.uow, restaurant.clock) == 0
+
+
+def test_the_host_releases_a_hold_early_or_seats_walk_ins_on_it(restaurant: Restaurant) -> None:
+    set_capacity(
+        restaurant.place.id,
+        NewCapacity(tables=4),
+        restaurant.uow,
+        restaurant.clock,
+        restaurant.admin,
+    )
+    restaurant.reserve(2, SUNDAY_1900_KYIV)
+    new = NewHold(restaurant.place.id, 2, time(19, 0), time(20, 30), reason="walk-ins")
+    held = hold_back(new, restaurant.uow, restaurant.clock, restaurant.host)
+    assert restaurant.book().free == 0
+
+    seat_walk_in(held.id, restaurant.uow, restaurant.clock, restaurant.host)
+    assert restaurant.book().held == 1
+    done = seat_walk_in(held.id, restaurant.uow, restaurant.clock, restaurant.host)
+    assert (done.state, done.seated, restaurant.book().held) == (HoldState.SEATED, 2, 0)
+
+    other = hold_back(new, restaurant.uow, restaurant.clock, restaurant.host)
+    released = release_hold(other.id, restaurant.uow, restaurant.clock, restaurant.host)
+    assert released.state is HoldState.RELEASED
+    assert released.ended_by_label == "Оксана, хостес"
+    assert restaurant.book().free == 2
+    with pytest.raises(Conflict):
+        release_hold(other.id, restaurant.uow, restaurant.clock, restaurant.host)
+    # Nothing releases itself twice: the job finds no hold still held.
+    restaurant.clock.set(SUNDAY_2030_KYIV)
+    assert release_due_holds(restaurant.uow, restaurant.clock) == 0
+
+
+def test_a_hold_whose_time_has_passed_is_refused_and_only_admins_set_capacity(
+    restaurant: Restaurant,
+) -> None:
+    restaurant.clock.set(SUNDAY_2030_KYIV + timedelta(minutes=5))
+    late = NewHold(restaurant.place.id, 2, time(19, 0), time(20, 30))
+    with pytest.raises(InvalidInput):
+        hold_back(late, restaurant.uow, restaurant.clock, restaurant.host)
+    with pytest.raises(Exception, match="may not manage staff"):
+        set_capacity(
+            restaurant.place.id,
+            NewCapacity(tables=3),
+            restaurant.uow,
+            restaurant.clock,
+            restaurant.host,
+        )
+
+
+def test_the_reservation_that_makes_the_book_over_warns_the_host_at_once_and_only_once(
+    restaurant: Restaurant,
+) -> None:
+    set_capacity(
+        restaurant.place.id,
+        NewCapacity(tables=10),
+        restaurant.uow,
+        restaurant.clock,
+        restaurant.admin,
+    )
+    restaurant.enable(HOLD_TABLES_AT_PEAK)
+    restaurant.enable(WARN_THE_HOST_OVERBOOKED)
+    restaurant.reserve(8, SUNDAY_1900_KYIV)  # each weighs the night: the hold, no warning yet
+    assert (restaurant.book().free, restaurant.warnings()) == (0, [])
+
+    restaurant.reserve(1, SUNDAY_1900_KYIV + timedelta(minutes=30))
+    [warning] = restaurant.warnings()
+    assert warning.title == "Tonight is overbooked: 9 reservations for 10 tables, 2 held"
+    restaurant.reserve(1, SUNDAY_1900_KYIV + timedelta(hours=1))
+    assert len(restaurant.warnings()) == 1
+    assert evaluate_all(restaurant.world.container.uow, restaurant.clock).fired == 0
