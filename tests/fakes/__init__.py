@@ -64,6 +64,7 @@ from fakes.dealings import (
     FakeOwnerRepository,
 )
 from fakes.events import FakeEventInbox, FakeEventTypes
+from fakes.failures import FakeFailureReads
 from fakes.feedback import FakeDashboardReads, FakeFeedbackStore, FeedbackState
 from fakes.goodwill import FakeGoodwill, GoodwillState
 from fakes.ledger import (
@@ -113,6 +114,7 @@ from heedful.core.dead_letters.ports import DeadLetters
 from heedful.core.dealings.ports import AccountRepository, BookingRepository, OrderRepository
 from heedful.core.events.model import EventInbox, StoredEvent
 from heedful.core.events.vocabulary import CustomEventType, EventTypeRepository
+from heedful.core.failures.ports import FailureReads
 from heedful.core.feedback.customer_records import SurveyCapAndChurnFollow
 from heedful.core.feedback.dashboard_ports import DashboardReads
 from heedful.core.feedback.model import Survey, SurveyInvitation
@@ -246,6 +248,7 @@ class FakeUnitOfWork:
         self.event_types: EventTypeRepository = FakeEventTypes(self)
         self.owners: OwnerRepository = FakeOwnerRepository(self)
         self.goodwill: GoodwillRepository = FakeGoodwill(self)
+        self.failures: FailureReads = FakeFailureReads()
         self.audits: AuditRepository = FakeAudits(self)
         self.merge_followers: Sequence[MergeFollower] = (SurveyCapAndChurnFollow(self.feedback),)
 
