@@ -13,6 +13,7 @@ from heedful.core.failures.model import (
 )
 from heedful.core.failures.ports import FailureReads, FailureWork
 from heedful.core.failures.report import FailureAsk, decide, failure_map, tally
+from heedful.core.failures.spreadsheet import map_csv
 
 __all__ = [
     "Case",
@@ -29,5 +30,6 @@ __all__ = [
     "Touchpoint",
     "decide",
     "failure_map",
+    "map_csv",
     "tally",
 ]

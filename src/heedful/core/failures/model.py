@@ -6,7 +6,7 @@ ADR 0050 says what counts as each kind and each outcome, from the records Heedfu
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 
@@ -99,9 +99,11 @@ class Cell:
 
 @dataclass
 class FailureMap:
-    since: datetime
-    until: datetime  # exclusive
+    first_day: date
+    last_day: date  # included
     time_zone: str
+    since: datetime  # UTC: the first day's midnight in the zone
+    until: datetime  # UTC: the midnight after the last day
     cells: list[Cell] = field(default_factory=list)  # every touchpoint x kind, in order
     cases: list[Case] = field(default_factory=list)  # those of the cell asked for, newest first
     truncated: bool = False  # a kind had more failures than one map reads

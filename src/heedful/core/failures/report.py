@@ -176,4 +176,6 @@ def failure_map(uow: FailureWork, clock: Clock, actor: Actor, ask: FailureAsk) -
             if c.failure.touchpoint is ask.touchpoint and c.failure.kind is ask.kind
         ]
         shown = sorted(chosen, key=lambda c: c.failure.at, reverse=True)[:MOST_CASES]
-    return FailureMap(since, until, period.time_zone, tally(cases), shown, truncated)
+    return FailureMap(
+        period.since, period.until, period.time_zone, since, until, tally(cases), shown, truncated
+    )
