@@ -111,6 +111,9 @@ class FailureMap:
     def cell(self, touchpoint: Touchpoint, kind: FailureKind) -> Cell:
         return next(c for c in self.cells if c.touchpoint is touchpoint and c.kind is kind)
 
+    def touchpoint_total(self, touchpoint: Touchpoint) -> int:
+        return sum(c.count for c in self.cells if c.touchpoint is touchpoint)
+
     @property
     def largest(self) -> int:
         return max((c.count for c in self.cells), default=0)
