@@ -45,7 +45,7 @@ LAYERS: list[set[str]] = [
     {"promises", "card"},
     {"sla"},
     {"conversations", "feedback", "audits"},
-    {"playbooks", "privacy", "goodwill"},
+    {"playbooks", "privacy", "goodwill", "failures"},
     {"engine"},
 ]
 

@@ -378,6 +378,7 @@ TABLE: list[tuple[str, str, dict[str, Any] | None, tuple[int, int, int, int, int
     ("POST", "/goodwill/spends/{waiting_spend}/decline", None,
                                                     (200, 200, 403, 403, 404, 403)),
     ("GET", "/reports/goodwill", None,              (200, 200, 403, 403, 200, 403)),
+    ("GET", "/reports/failure-map", None,           (200, 200, 403, 403, 200, 403)),
     # ---- service audits: managers set up and review; an evaluator sees her own visits only ----
     ("GET", "/audits/questionnaires", None,         (200, 200, 403, 403, 200, 403)),
     ("POST", "/audits/questionnaires", AUDIT_FORM,  (201, 201, 403, 403, 201, 403)),

@@ -65,6 +65,7 @@ from fakes.dealings import (
     FakeOwnerRepository,
 )
 from fakes.events import FakeEventInbox, FakeEventTypes
+from fakes.failures import FakeFailureReads
 from fakes.feedback import FakeDashboardReads, FakeFeedbackStore, FeedbackState
 from fakes.goodwill import FakeGoodwill, GoodwillState
 from fakes.ledger import (
@@ -115,6 +116,7 @@ from heedful.core.dealings.capacity import CapacityRepository
 from heedful.core.dealings.ports import AccountRepository, BookingRepository, OrderRepository
 from heedful.core.events.model import EventInbox, StoredEvent
 from heedful.core.events.vocabulary import CustomEventType, EventTypeRepository
+from heedful.core.failures.ports import FailureReads
 from heedful.core.feedback.customer_records import SurveyCapAndChurnFollow
 from heedful.core.feedback.dashboard_ports import DashboardReads
 from heedful.core.feedback.model import Survey, SurveyInvitation
@@ -249,6 +251,7 @@ class FakeUnitOfWork:
         self.owners: OwnerRepository = FakeOwnerRepository(self)
         self.capacity: CapacityRepository = FakeCapacity(self)
         self.goodwill: GoodwillRepository = FakeGoodwill(self)
+        self.failures: FailureReads = FakeFailureReads()
         self.audits: AuditRepository = FakeAudits(self)
         self.merge_followers: Sequence[MergeFollower] = (SurveyCapAndChurnFollow(self.feedback),)
 

@@ -21,6 +21,7 @@ from heedful.core.customers.commands import IdentifyCustomer
 from heedful.core.customers.handlers import list_customers, look_up
 from heedful.core.customers.merging import identify_customer, undo_merge
 from heedful.core.customers.model import Customer
+from heedful.core.failures import FailureAsk, FailureKind, Touchpoint, failure_map
 from heedful.core.feedback.loop import LoopState
 from heedful.core.feedback.ports import AnswerFilter
 from heedful.core.outreach.outbox import MessageStatus
@@ -335,3 +336,16 @@ def test_the_demo_ships_three_audit_questionnaires_and_gives_marta_a_visit_at_th
     assert assignment.window_start <= now < assignment.window_end
     assert visit is not None
     assert visit.state is VisitState.DRAFT
+
+
+def test_the_failure_map_has_every_kind_of_failure_and_a_pre_empted_parcel(
+    container: Container, demo: list[DemoLogin]
+) -> None:
+    found = failure_map(container.uow(), container.clock, SYSTEM, FailureAsk())
+    by_kind = {kind: sum(c.count for c in found.cells if c.kind is kind) for kind in FailureKind}
+    assert all(by_kind.values()), by_kind
+    late = found.cell(Touchpoint.DELIVERY, FailureKind.LATE_DELIVERY)
+    assert late.pre_empted == 1  # Вікторія was told first, with a new date, and it was kept
+    declines = found.cell(Touchpoint.PAYMENT, FailureKind.DECLINE)
+    assert (declines.rescued, declines.unhandled, declines.recovery_median_minutes) == (1, 1, 60)
+    assert found.cell(Touchpoint.VISIT, FailureKind.NO_TABLE).rescued == 1  # a dessert

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     )
     from heedful.core.events.model import EventInbox
     from heedful.core.events.vocabulary import EventTypeRepository
+    from heedful.core.failures.ports import FailureReads
     from heedful.core.feedback.dashboard_ports import DashboardReads
     from heedful.core.feedback.ports import FeedbackStore
     from heedful.core.goodwill.ports import GoodwillRepository
@@ -113,6 +114,7 @@ class UnitOfWork(UnitOfWorkShape, Protocol):
     accounts: AccountRepository
     event_types: EventTypeRepository
     goodwill: GoodwillRepository
+    failures: FailureReads
     audits: AuditRepository
     # Rooms above customers that keep a key per customer follow her merges (customers' port).
     merge_followers: Sequence[MergeFollower]

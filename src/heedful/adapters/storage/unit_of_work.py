@@ -35,6 +35,7 @@ from heedful.adapters.storage.engine import (
 )
 from heedful.adapters.storage.event_rows import SqlEventInbox
 from heedful.adapters.storage.event_type_rows import SqlEventTypes
+from heedful.adapters.storage.failure_rows import SqlFailureReads
 from heedful.adapters.storage.feedback_rows import SqlFeedbackStore
 from heedful.adapters.storage.goodwill_rows import SqlGoodwill
 from heedful.adapters.storage.outbox_rows import SqlOutbox, SqlStockLevels
@@ -63,6 +64,7 @@ from heedful.core.dealings import ports as dealing_ports
 from heedful.core.dealings.capacity import CapacityRepository
 from heedful.core.events.model import EventInbox
 from heedful.core.events.vocabulary import EventTypeRepository
+from heedful.core.failures.ports import FailureReads
 from heedful.core.feedback.customer_records import SurveyCapAndChurnFollow
 from heedful.core.feedback.dashboard_ports import DashboardReads
 from heedful.core.feedback.ports import FeedbackStore
@@ -129,6 +131,7 @@ class SqlUnitOfWork:
     orders: dealing_ports.OrderRepository
     accounts: dealing_ports.AccountRepository
     goodwill: GoodwillRepository
+    failures: FailureReads
     audits: AuditRepository
     merge_followers: Sequence[customer_ports.MergeFollower]
 
@@ -204,6 +207,7 @@ class SqlUnitOfWork:
         self.accounts = SqlAccounts(conn)
         self.event_types = SqlEventTypes(conn)
         self.goodwill = SqlGoodwill(conn)
+        self.failures = SqlFailureReads(conn)
         self.audits = SqlAudits(conn)
         self.merge_followers = (
             SurveyCapAndChurnFollow(self.feedback),

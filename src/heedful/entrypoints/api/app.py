@@ -26,6 +26,7 @@ from heedful.entrypoints.api import conversations as conversations_api
 from heedful.entrypoints.api import dead_letters as dead_letters_api
 from heedful.entrypoints.api import dealings as dealings_api
 from heedful.entrypoints.api import event_types as event_types_api
+from heedful.entrypoints.api import failure_map as failure_map_api
 from heedful.entrypoints.api import feedback as feedback_api
 from heedful.entrypoints.api import goodwill as goodwill_api
 from heedful.entrypoints.api import holds as holds_api
@@ -81,6 +82,7 @@ def install_api(app: FastAPI, container: Container) -> None:
     api.include_router(owners_api.router)
     api.include_router(holds_api.router)
     api.include_router(goodwill_api.router)
+    api.include_router(failure_map_api.router)
     api.include_router(audits_api.router)
 
     api.include_router(staff_api.router)

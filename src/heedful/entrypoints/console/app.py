@@ -26,6 +26,7 @@ from heedful.entrypoints.console import (
     dashboard_answers,
     dead_letters,
     event_types,
+    failure_map,
     goodwill,
     goodwill_report,
     home,
@@ -82,6 +83,7 @@ def install_console(app: FastAPI, container: Container) -> None:
     ):
         app.include_router(setup_pages.router)
     app.include_router(goodwill_report.router)
+    app.include_router(failure_map.router)
     app.include_router(goodwill.router)
     app.include_router(audit_visits.router)
     app.include_router(audit_results.router)

@@ -85,6 +85,7 @@ MENU: tuple[Group, ...] = (
             Entry(N_("Promise report"), "/console/promises/report", P.VIEW_REPORTS),
             Entry(N_("Responsiveness"), "/console/responsiveness", P.VIEW_REPORTS),
             Entry(N_("Goodwill report"), "/console/goodwill/report", P.VIEW_REPORTS),
+            Entry(N_("Failure map"), "/console/reports/failure-map", P.VIEW_REPORTS),
             Entry(N_("Surveys"), "/console/surveys", P.VIEW_CUSTOMERS),
             Entry(N_("Recoveries"), "/console/recoveries", P.VIEW_CUSTOMERS),
             Entry(N_("Churn risk"), "/console/churn", P.VIEW_CUSTOMERS),

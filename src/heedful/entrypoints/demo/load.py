@@ -46,6 +46,7 @@ from .audits import play_audits
 from .conversations import play_conversations
 from .crowd import plan_crowd
 from .data import HISTORY_SPAN, LOCATION_CODES, LOCATIONS, STAFF
+from .failures import play_past_failures
 from .feedback import play_feedback
 from .names import Registry
 from .plan import (
@@ -125,6 +126,8 @@ def load_demo(
         uow.commit()
     # Tomorrow's state arrives as events through the inbox and the engine, after the past is in.
     play_anticipation(container)
+    # Last week's state, handled at its own moments: the failure map's declines, table, parcel.
+    play_past_failures(container)
     return demo_logins()
 
 
