@@ -22,6 +22,7 @@ from heedful.core.audits import (
     NewEvaluator,
     VisitState,
     enrol_evaluator,
+    review_visit,
     save_draft,
     show_visit,
     submit_visit,
@@ -154,3 +155,58 @@ async def test_a_manager_deactivates_an_evaluator_and_hands_on_her_visit_on_a_ph
         taken = unit.audits.evaluator_of_staff(oksana.id)
     assert taken is not None
     assert moved.evaluator_id == taken.id
+
+
+DESK: ViewportSize = {"width": 1440, "height": 900}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("screen", [PHONE, DESK], ids=["390x844", "1440x900"])
+async def test_a_manager_reads_the_wave_report_prints_it_and_downloads_its_pdf(
+    live_server: str,
+    world: World,
+    container: Container,
+    new_context: CreateContextCallback,
+    screen: ViewportSize,
+) -> None:
+    visits = audit_visits(world)
+    uow, clock = container.uow, container.clock
+    with uow() as unit:
+        iryna = unit.staff.get_by_login("iryna")
+    assert iryna is not None
+    answers = {
+        "greeted": {"value": False, "comment": "Ніхто не підвів очей"},
+        "warmth": {"value": 3},
+        "offer": {"value": "water"},
+        "asked": {"not_applicable": True},
+        "wait": {"value": 2},
+    }
+    save_draft(uow(), clock, iryna.as_actor(), visits.mine, answers)
+    submit_visit(uow(), clock, iryna.as_actor(), visits.mine)
+    review_visit(uow(), clock, SYSTEM, visits.mine, validated=True, comment="")
+    world.staff("olena", "Olena Koval", Role.MANAGER, language="uk", at=[visits.boutique])
+    phone = screen is PHONE
+    context = await new_context(locale="uk-UA", viewport=screen, is_mobile=phone, has_touch=phone)
+    page = await log_in(context, live_server, "olena", labels=UKRAINIAN)
+
+    await page.goto(live_server + "/console/audits/results")
+    await page.get_by_label("Хвиля").fill("2026-12")
+    await page.get_by_role("button", name="Показати").click()
+    league = page.locator("table.audit-league")
+    await expect(league).to_contain_text("Atelier Lypky")
+    advice = page.locator("ul.audit-recommendations")
+    await expect(advice).to_contain_text("Привітали?")  # the weakest item, in her language
+    await expect(advice).to_contain_text("Ніхто не підвів очей")  # the evaluator's words
+    assert await page.evaluate(WIDTH) <= screen["width"]
+    assert visits.guest_name not in await page.content()
+
+    async with page.expect_download() as waiting:
+        await page.locator("a.audit-pdf").click()
+    pdf = await waiting.value
+    assert pdf.suggested_filename.endswith(".pdf")
+    assert (Path(await pdf.path())).read_bytes().startswith(b"%PDF")
+
+    await page.get_by_role("link", name="Версія для друку").click()
+    await expect(page.locator("table.audit-league")).to_contain_text("Atelier Lypky")
+    await expect(page.locator(".menu")).to_have_count(0)
+    assert await page.evaluate(WIDTH) <= screen["width"]
