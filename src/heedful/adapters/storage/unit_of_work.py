@@ -8,15 +8,7 @@ from typing import Self
 
 from sqlalchemy.engine import Connection, Engine, RootTransaction, Transaction
 
-from heedful.adapters.storage.admin_rows import (
-    SqlAuditLog,
-    SqlErasures,
-    SqlIdempotency,
-    SqlLocations,
-    SqlMerges,
-    SqlStaff,
-    SqlTokens,
-)
+from heedful.adapters.storage.admin_rows import SqlIdempotency, SqlLocations, SqlStaff, SqlTokens
 from heedful.adapters.storage.audit_rows import SqlAudits
 from heedful.adapters.storage.canned_reply_rows import SqlCannedReplies
 from heedful.adapters.storage.capacity_rows import SqlCapacity
@@ -51,6 +43,7 @@ from heedful.adapters.storage.security_rows import SqlLoginThrottles, SqlSecurit
 from heedful.adapters.storage.setup_rows import SqlContactSettings, SqlOwnTemplates
 from heedful.adapters.storage.sla_rows import SqlCalendarDays, SqlSlaClocks, SqlSlaPolicies
 from heedful.adapters.storage.task_rows import SqlTasks, SqlTimers
+from heedful.adapters.storage.trail_rows import SqlAuditLog, SqlErasures, SqlMerges
 from heedful.core.audits import AuditRepository
 from heedful.core.calendar import ports as calendar_ports
 from heedful.core.catalog import ports as catalog_ports
