@@ -8,6 +8,7 @@ relay asks `still_wanted` just before sending, so nobody is told about stock alr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -179,10 +180,17 @@ def _as_stocked(uow: UnitOfWork, wanted: WantedItem) -> WantedItem:
     return WantedItem(wanted.product, wanted.location_id, wanted.variant, variant.size)
 
 
-def still_wanted(uow: UnitOfWork, message: Message, promise: Promise, now: datetime) -> bool:
+def still_wanted(
+    uow: UnitOfWork,
+    message: Message,
+    promise: Promise,
+    now: datetime,
+    stock: Callable[[WantedItem], int | None] | None = None,
+) -> bool:
     """A back-in-stock notice goes only while she still waits and the stock is still there.
 
-    The relay asks just before sending; any other message is always still wanted.
+    The relay asks just before sending; any other message is always still wanted. ``stock``:
+    the level of an item as the relay's batch read it (else asked here).
     """
     if message.template_key != "back_in_stock":
         return True
@@ -196,7 +204,7 @@ def still_wanted(uow: UnitOfWork, message: Message, promise: Promise, now: datet
         variant=str(wanted.get("variant", "")),
         size=str(wanted.get("size", "")),
     )
-    if (uow.stock.get(item) or 0) > 0:
+    if ((stock or uow.stock.get)(item) or 0) > 0:
         return True
     message.suppress("the stock went before the customer could be told")
     # Back in line at her old place: the next delivery is hers.
