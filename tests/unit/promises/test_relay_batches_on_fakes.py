@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from unit.ledger_world import a_ledger_world
+from typing import Any
+
+from unit.ledger_world import PlainComposer, a_ledger_world
 
 from heedful.core.customers.consent import Purpose
-from heedful.core.outreach.envelope import Envelope, SendFailed
+from heedful.core.engine.relay import Relay
+from heedful.core.outreach.envelope import Composed, Envelope, SendFailed
 from heedful.core.outreach.outbox import MessageStatus
 from heedful.core.promises.model import PromiseState
 
@@ -60,3 +63,24 @@ def test_a_send_refused_for_now_is_retried_alone_and_the_rest_of_the_batch_is_ke
         else:
             assert message.status is MessageStatus.RETRYING
             assert world.promise(promise.id).is_open
+
+
+def test_a_batch_that_took_longer_to_decide_than_its_reads_go_by_still_sends_its_first() -> None:
+    world = a_ledger_world()
+    for name in ("Olha", "Petro", "Ira"):
+        world.wait_for(world.customer(name, email=f"{name.lower()}@example.com"))
+    world.stock(3)
+    world.engine()
+
+    class SlowComposer(PlainComposer):
+        def compose(self, *args: Any, **kwargs: Any) -> Composed:
+            world.later(seconds=3)  # a loaded machine: three messages take 9 s to fill in
+            return super().compose(*args, **kwargs)
+
+    relay = Relay(senders={"email": world.mailbox}, composer=SlowComposer(), rules=world.rules)
+    first = relay.run(lambda: world.uow, world.shop.clock, limit=3)
+
+    assert first.sent >= 1  # the queue moves on, one batch at least one message at a time
+    while relay.run(lambda: world.uow, world.shop.clock).total:
+        pass
+    assert len(world.mailbox.received) == 3
