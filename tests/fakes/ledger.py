@@ -46,8 +46,16 @@ class FakePromiseRepository(Repository):
     def get(self, promise_id: str, *, for_change: bool = False) -> Promise | None:  # noqa: ARG002
         return copy(self._state.ledger.promises.get(promise_id))
 
+    def get_many(self, promise_ids: Sequence[str], *, for_change: bool = False) -> list[Promise]:  # noqa: ARG002
+        found = (self._state.ledger.promises.get(promise_id) for promise_id in sorted(promise_ids))
+        return [copy(promise) for promise in found if promise is not None]
+
     def update(self, promise: Promise) -> None:
         overwrite(self._writing().ledger.promises, promise.id, promise)
+
+    def update_many(self, updated: Sequence[Promise]) -> None:
+        for promise in updated:
+            self.update(promise)
 
     def find(self, where: PromiseFilter, limit: int) -> list[Promise]:
         """Newest first; with ``due_before``, earliest deadline first (none has no deadline)."""
@@ -156,6 +164,9 @@ class FakeTimerRepository(Repository):
     def remove(self, timer_id: str) -> None:
         self._writing().ledger.timers.pop(timer_id, None)
 
+    def cancel_many(self, subject_ids: Sequence[str]) -> int:
+        return sum(self.cancel(subject_id) for subject_id in subject_ids)
+
     def cancel(self, subject_id: str, kinds: Sequence[TimerKind] = ()) -> int:
         timers = self._writing().ledger.timers
         gone = [
@@ -220,6 +231,9 @@ class FakeTaskRepository(Repository):
         rows.sort(key=lambda t: (t.done_at, t.id), reverse=True)
         return copy(rows[:limit])
 
+    def open_for_promises(self, promise_ids: Sequence[str]) -> list[Task]:
+        return [task for promise_id in promise_ids for task in self.open_for_promise(promise_id)]
+
     def open_for_promise(self, promise_id: str) -> list[Task]:
         rows = self._state.ledger.tasks.values()
         return copy([t for t in rows if t.promise_id == promise_id and t.done_at is None])
@@ -253,6 +267,10 @@ class FakeOutbox(Repository):
 
     def update(self, message: Message) -> None:
         overwrite(self._writing().ledger.messages, message.id, message)
+
+    def update_many(self, updated: Sequence[Message]) -> None:
+        for message in updated:
+            self.update(message)
 
     def ready(self, now: datetime, limit: int) -> list[Message]:
         """Waiting messages (queued, held, retrying) whose time has come, oldest first."""

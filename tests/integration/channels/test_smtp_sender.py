@@ -158,3 +158,47 @@ def test_an_address_that_cannot_be_written_is_a_permanent_failure(mailbox: Mailb
 
     assert not failure.value.temporary
     assert mailbox.messages == []
+
+
+def test_a_batch_goes_over_several_connections_and_each_email_arrives_once(
+    mailbox: Mailbox,
+) -> None:
+    sender = sender_for(mailbox)
+    batch = [an_email(message_id=f"msg_{n:02d}", to=f"k{n}@example.com") for n in range(12)]
+
+    results = sender.send_many(batch, lambda: True)
+    sender.close()
+
+    assert results == [f"<msg_{n:02d}@bags.example>" for n in range(12)]
+    assert sorted(mailbox.message_ids()) == sorted(str(r) for r in results)
+    assert sorted(mail["To"] for mail in mailbox.wait_for(12)) == sorted(
+        f"k{n}@example.com" for n in range(12)
+    )
+
+
+def test_a_refusal_in_a_batch_is_that_emails_alone(mailbox: Mailbox) -> None:
+    mailbox.reply_next(550, at="rcpt")
+    sender = SmtpSender(
+        mailbox.host, mailbox.port, "shop@bags.example", "bags.example", connections=1
+    )
+
+    first, second = sender.send_many([an_email(), an_email(message_id="msg_02")], lambda: True)
+
+    assert isinstance(first, SendFailed)
+    assert not first.temporary
+    assert second == "<msg_02@bags.example>"
+    assert mailbox.message_ids() == ["<msg_02@bags.example>"]
+
+
+def test_a_batch_told_to_stop_leaves_the_rest_untried(mailbox: Mailbox) -> None:
+    sender = SmtpSender(
+        mailbox.host, mailbox.port, "shop@bags.example", "bags.example", connections=1
+    )
+    answers = iter([True, False])
+
+    results = sender.send_many(
+        [an_email(message_id=f"msg_{n}") for n in range(3)], lambda: next(answers, False)
+    )
+
+    assert results == ["<msg_0@bags.example>", None, None]
+    assert mailbox.message_ids() == ["<msg_0@bags.example>"]

@@ -209,3 +209,15 @@ def test_a_gateway_that_never_answers_is_a_temporary_failure(
 
     assert failure.value.temporary
     assert "Timeout" in failure.value.reason
+
+
+def test_a_batch_is_posted_over_several_connections_each_message_once_with_its_key(
+    sender: WebhookSender, webhook_receiver: WebhookReceiver
+) -> None:
+    batch = [an_sms(message_id=f"msg_{n:02d}") for n in range(10)]
+
+    results = sender.send_many(batch, lambda: True)
+
+    assert all(isinstance(result, str) for result in results)
+    keys = [request.header("Idempotency-Key") for request in webhook_receiver.wait_for(10)]
+    assert sorted(str(key) for key in keys) == [f"msg_{n:02d}" for n in range(10)]

@@ -1,12 +1,16 @@
-"""The relay's batch read of its customers is gone by only briefly (ADR 34), on the fakes."""
+"""The relay's batches on the fakes: brief reads (ADR 34), outcomes kept apart (ADR 52)."""
 
 from __future__ import annotations
 
-from unit.ledger_world import a_ledger_world
+from typing import Any
+
+from unit.ledger_world import PlainComposer, a_ledger_world
 
 from heedful.core.customers.consent import Purpose
-from heedful.core.outreach.envelope import Envelope
+from heedful.core.engine.relay import Relay
+from heedful.core.outreach.envelope import Composed, Envelope, SendFailed
 from heedful.core.outreach.outbox import MessageStatus
+from heedful.core.promises.model import PromiseState
 
 
 def test_a_consent_withdrawn_while_a_slow_server_holds_the_batch_stops_the_message_behind() -> None:
@@ -35,3 +39,48 @@ def test_a_consent_withdrawn_while_a_slow_server_holds_the_batch_stops_the_messa
     [message] = world.messages(behind)
     assert message.status is MessageStatus.SUPPRESSED
     assert "consent" in message.reason
+
+
+def test_a_send_refused_for_now_is_retried_alone_and_the_rest_of_the_batch_is_kept() -> None:
+    world = a_ledger_world()
+    waiting = [
+        world.customer(n, email=f"{n.lower()}@example.com") for n in ("Olha", "Petro", "Ira")
+    ]
+    promises = [world.wait_for(customer) for customer in waiting]
+    world.stock(3)
+    world.engine()
+    world.mailbox.refusals.append(SendFailed("451 try again later", temporary=True))
+
+    report = world.relay()
+
+    assert (report.sent, report.retrying) == (2, 1)
+    told = {envelope.customer_id for envelope in world.mailbox.received}
+    for customer, promise in zip(waiting, promises, strict=True):
+        [message] = world.messages(customer)
+        if customer.id in told:
+            assert message.status is MessageStatus.SENT
+            assert world.promise(promise.id).state is PromiseState.KEPT
+        else:
+            assert message.status is MessageStatus.RETRYING
+            assert world.promise(promise.id).is_open
+
+
+def test_a_batch_that_took_longer_to_decide_than_its_reads_go_by_still_sends_its_first() -> None:
+    world = a_ledger_world()
+    for name in ("Olha", "Petro", "Ira"):
+        world.wait_for(world.customer(name, email=f"{name.lower()}@example.com"))
+    world.stock(3)
+    world.engine()
+
+    class SlowComposer(PlainComposer):
+        def compose(self, *args: Any, **kwargs: Any) -> Composed:
+            world.later(seconds=3)  # a loaded machine: three messages take 9 s to fill in
+            return super().compose(*args, **kwargs)
+
+    relay = Relay(senders={"email": world.mailbox}, composer=SlowComposer(), rules=world.rules)
+    first = relay.run(lambda: world.uow, world.shop.clock, limit=3)
+
+    assert first.sent >= 1  # the queue moves on, one batch at least one message at a time
+    while relay.run(lambda: world.uow, world.shop.clock).total:
+        pass
+    assert len(world.mailbox.received) == 3

@@ -15,11 +15,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 import httpx
 
-from heedful.core.outreach.envelope import Envelope, SendFailed
+from heedful.adapters.channels.lanes import Lanes
+from heedful.core.outreach.envelope import Envelope, SendFailed, Sent
 from heedful.core.shared.clock import Clock
 
 SIGNATURE_HEADER = "Heedful-Signature"
@@ -29,6 +31,9 @@ DEFAULT_TOLERANCE = timedelta(minutes=5)
 # Worth another try later: the gateway timed out, is rate limiting us, or is down.
 _TEMPORARY_STATUSES = frozenset({408, 425, 429})
 _REASON_BODY_CHARS = 300
+# Posts of one batch in flight at once: enough to hide the gateway's answer time, few enough
+# not to look like a flood to a gateway that limits concurrent requests.
+LANES = 4
 
 
 def sign(secret: str, timestamp: int, body: bytes) -> str:
@@ -76,6 +81,7 @@ class WebhookSender:
         secret: str,
         clock: Clock,
         timeout: float = 10,
+        lanes: int = LANES,
     ) -> None:
         self.url = url
         # Failure reasons are shown to staff in the console: never the query string, where some
@@ -86,6 +92,11 @@ class WebhookSender:
         # One pooled client per sender, made when bootstrap builds the sender, not at import.
         # Redirects are not followed: a POST that is redirected is a misconfigured URL.
         self._client = httpx.Client(timeout=timeout, follow_redirects=False)
+        # A batch's posts go over a few of the client's pooled connections at once (ADR 52).
+        self._lanes = Lanes(lanes, "webhook")
+
+    def send_many(self, envelopes: Sequence[Envelope], go_on: Callable[[], bool]) -> list[Sent]:
+        return self._lanes.send(self.send, envelopes, go_on)
 
     def send(self, envelope: Envelope) -> str:
         body = payload(envelope)
@@ -108,6 +119,7 @@ class WebhookSender:
         raise SendFailed(reason, temporary=status in _TEMPORARY_STATUSES or status >= 500)
 
     def close(self) -> None:
+        self._lanes.close()
         self._client.close()
 
 

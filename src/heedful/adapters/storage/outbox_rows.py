@@ -137,6 +137,15 @@ class SqlOutbox:
         values["message_id"] = values.pop("id")
         self._conn.execute(_UPDATE, values)
 
+    def update_many(self, updated: Sequence[Message]) -> None:
+        if updated:  # one executemany: the relay records a batch's sends at once
+            rows = []
+            for message in updated:
+                values = _message_values(message)
+                values["message_id"] = values.pop("id")
+                rows.append(values)
+            self._conn.execute(_UPDATE, rows)
+
     def ready(self, now: datetime, limit: int) -> list[Message]:
         query = (
             sa.select(messages)

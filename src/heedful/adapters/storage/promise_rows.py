@@ -134,10 +134,31 @@ class SqlPromises:
         row = self._conn.execute(query).mappings().first()
         return _promise(row) if row else None
 
+    def get_many(self, promise_ids: Sequence[str], *, for_change: bool = False) -> list[Promise]:
+        if not promise_ids:
+            return []
+        query = (
+            sa.select(promises)
+            .where(promises.c.id.in_(sorted(promise_ids)))
+            .order_by(promises.c.id)  # one order for every relay's locks: no deadlock
+        )
+        if for_change and self._conn.dialect.name == "postgresql":
+            query = query.with_for_update()
+        return [_promise(row) for row in self._conn.execute(query).mappings()]
+
     def update(self, promise: Promise) -> None:
         values = _promise_values(promise)
         values["promise_id"] = values.pop("id")
         self._conn.execute(_UPDATE, values)
+
+    def update_many(self, updated: Sequence[Promise]) -> None:
+        if updated:  # one executemany: the relay keeps a batch's promises at once
+            rows = []
+            for promise in updated:
+                values = _promise_values(promise)
+                values["promise_id"] = values.pop("id")
+                rows.append(values)
+            self._conn.execute(_UPDATE, rows)
 
     def find(self, where: PromiseFilter, limit: int) -> list[Promise]:
         query = sa.select(promises)

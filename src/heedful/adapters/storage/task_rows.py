@@ -65,6 +65,12 @@ class SqlTimers:
             statement = statement.where(timers.c.kind.in_([k.value for k in kinds]))
         return self._conn.execute(statement).rowcount
 
+    def cancel_many(self, subject_ids: Sequence[str]) -> int:
+        if not subject_ids:
+            return 0
+        statement = timers.delete().where(timers.c.subject_id.in_(sorted(subject_ids)))
+        return self._conn.execute(statement).rowcount
+
     def postpone(self, timer_id: str, due_at: datetime) -> None:
         self._conn.execute(timers.update().where(timers.c.id == timer_id).values(due_at=due_at))
 
@@ -163,6 +169,14 @@ class SqlTasks:
         if location_ids is not None:
             query = query.where(tasks.c.location_id.in_(sorted(location_ids)))
         query = query.order_by(tasks.c.done_at.desc(), tasks.c.id).limit(limit)
+        return [_task(row) for row in self._conn.execute(query).mappings()]
+
+    def open_for_promises(self, promise_ids: Sequence[str]) -> list[Task]:
+        if not promise_ids:
+            return []
+        query = sa.select(tasks).where(
+            tasks.c.promise_id.in_(sorted(promise_ids)), tasks.c.done_at.is_(None)
+        )
         return [_task(row) for row in self._conn.execute(query).mappings()]
 
     def list_for_customer(self, customer_id: str, limit: int) -> list[Task]:

@@ -9,7 +9,16 @@ from heedful.core.outreach.contact_settings import (
     rules_for,
 )
 from heedful.core.outreach.default_templates import DEFAULT_TEMPLATES
-from heedful.core.outreach.envelope import Composed, Composer, Envelope, Sender, SendFailed
+from heedful.core.outreach.envelope import (
+    BatchSender,
+    Composed,
+    Composer,
+    Envelope,
+    Sender,
+    SendFailed,
+    Sent,
+    send_batch,
+)
 from heedful.core.outreach.handlers import list_messages
 from heedful.core.outreach.outbox import Message, MessageStatus
 from heedful.core.outreach.policy import (
@@ -26,6 +35,7 @@ from heedful.core.outreach.templates import MessageTemplate
 __all__ = [
     "DEFAULT_TEMPLATES",
     "WRITTEN_CHANNELS",
+    "BatchSender",
     "Cap",
     "Composed",
     "Composer",
@@ -40,6 +50,7 @@ __all__ = [
     "PurposeRules",
     "SendFailed",
     "Sender",
+    "Sent",
     "Suppress",
     "business_rules",
     "channels_for",
@@ -47,4 +58,5 @@ __all__ = [
     "decide",
     "list_messages",
     "rules_for",
+    "send_batch",
 ]

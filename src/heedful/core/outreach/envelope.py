@@ -7,9 +7,9 @@ later could help; the relay, not the channel, decides when and how often to try 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from heedful.core.customers import Channel
 from heedful.core.outreach.templates import MessageTemplate
@@ -78,3 +78,32 @@ class Composer(Protocol):
         context: Mapping[str, object],
         own: Sequence[MessageTemplate] = (),
     ) -> Composed: ...
+
+
+# What a batch's send gives back per envelope: the provider's reference, the channel's refusal,
+# or None for one not tried because the batch went on too long (the relay decides it again).
+Sent = str | SendFailed | None
+
+
+@runtime_checkable
+class BatchSender(Protocol):
+    def send_many(self, envelopes: Sequence[Envelope], go_on: Callable[[], bool]) -> list[Sent]:
+        """Send them (over several connections if it can); ask ``go_on`` before each one."""
+        ...
+
+
+def send_batch(
+    sender: Sender, envelopes: Sequence[Envelope], go_on: Callable[[], bool]
+) -> list[Sent]:
+    """Each envelope's outcome, in order: the sender's own batch send if it has one."""
+    if isinstance(sender, BatchSender):
+        return sender.send_many(envelopes, go_on)
+    results: list[Sent] = [None] * len(envelopes)
+    for position, envelope in enumerate(envelopes):
+        if not go_on():
+            break
+        try:
+            results[position] = sender.send(envelope)
+        except SendFailed as refused:
+            results[position] = refused
+    return results

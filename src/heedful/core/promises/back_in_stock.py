@@ -8,6 +8,7 @@ relay asks `still_wanted` just before sending, so nobody is told about stock alr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -203,11 +204,18 @@ def _as_stocked(uow: UnitOfWork, wanted: WantedItem) -> WantedItem:
     return WantedItem(wanted.product, wanted.location_id, wanted.variant, variant.size)
 
 
-def still_wanted(uow: UnitOfWork, message: Message, promise: Promise, now: datetime) -> bool:
+def still_wanted(
+    uow: UnitOfWork,
+    message: Message,
+    promise: Promise,
+    now: datetime,
+    stock: Callable[[WantedItem], int | None] | None = None,
+) -> bool:
     """A back-in-stock notice goes only while she still waits and the stock is still there.
 
     The relay asks just before sending; a message about her place in line goes only while it
     is still true (`line_message_still_true`); any other message is always still wanted.
+    ``stock``: the level of an item as the relay's batch read it (else asked here).
     """
     if message.template_key in LINE_MESSAGES:
         untrue = line_message_still_true(uow, message, promise)
@@ -228,7 +236,7 @@ def still_wanted(uow: UnitOfWork, message: Message, promise: Promise, now: datet
         variant=str(wanted.get("variant", "")),
         size=str(wanted.get("size", "")),
     )
-    if (uow.stock.get(item) or 0) > 0:
+    if ((stock or uow.stock.get)(item) or 0) > 0:
         return True
     message.suppress(Phrase("reason.stock_went"))
     # Back in line at her old place: the next delivery is hers.
