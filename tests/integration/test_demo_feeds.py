@@ -15,7 +15,7 @@ from heedful.core.promises.waiting_line import PlaceState, waiting_lines
 from heedful.core.shared.clock import FrozenClock
 from heedful.entrypoints.demo import load_demo
 from heedful.entrypoints.demo.data import LOCATION_CODES, RESTAURANT
-from heedful.entrypoints.demo.feed_runner import feed_once, first_states
+from heedful.entrypoints.demo.feed_runner import feed_once, first_states, start_feeds
 from heedful.entrypoints.demo.stories import HANDBAG_CLIENT
 
 TICK = timedelta(seconds=15)
@@ -68,3 +68,21 @@ def test_an_hour_of_the_feeds_moves_the_handbag_line_and_fires_the_look_ahead_pl
     book = tonight(restaurant.id, HoldKind.TABLES, container.uow(), clock, SYSTEM)
     assert book.held == 2  # the walk-in hold placed at load
     assert book.booked > 4  # the four parties loaded, and the feed's since
+
+
+def test_the_feeds_beside_the_server_store_their_events_in_the_inbox_and_stop_when_told(
+    container: Container,
+) -> None:
+    container.wake.clear()
+    thread, stop = start_feeds(container)
+    # The first batch is due at once; storing it wakes the worker, which is what we wait on.
+    assert container.wake.wait(timeout=30)
+    stop.set()
+    thread.join(timeout=10)
+    assert not thread.is_alive()
+    with container.uow() as uow:
+        stored = uow.events.unprocessed(100)
+    assert stored
+    assert {event.event.source for event in stored} <= {
+        f"urn:demo:feed:{name}" for name in ("stock", "pms", "book", "shop", "core-banking")
+    }
