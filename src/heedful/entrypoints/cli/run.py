@@ -7,6 +7,7 @@ import signal
 import socket
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -98,11 +99,20 @@ def _tune_for_serving() -> None:
     sys.setswitchinterval(SERVER_SWITCH_INTERVAL_S)
 
 
-def _serve(container: Container, host: str, port: int, *, with_worker: bool) -> None:
+def _serve(
+    container: Container,
+    host: str,
+    port: int,
+    *,
+    with_worker: bool,
+    beside: Callable[[Container], tuple[threading.Thread, threading.Event]] | None = None,
+) -> None:
+    """Serve until interrupted; ``beside`` starts a thread (the demo's feeds) stopped first."""
     _tune_for_serving()
     stop: threading.Event | None = None
     if with_worker:
         _, stop = start_in_background(container)
+    extra = beside(container) if beside is not None else None
     listener = _inbound_smtp(container)
     try:
         uvicorn.run(
@@ -114,6 +124,10 @@ def _serve(container: Container, host: str, port: int, *, with_worker: bool) -> 
             proxy_headers=True,
         )
     finally:
+        if extra is not None:
+            thread, extra_stop = extra
+            extra_stop.set()
+            thread.join(timeout=10)  # before the container's engine is closed under it
         if listener is not None:
             listener.stop()
         if stop is not None:
@@ -236,8 +250,15 @@ def _echo_links_to_try(container: Container) -> None:
 @click.option("--customers", type=int, default=300, show_default=True)
 @click.option("--reset", is_flag=True, help="Start from an empty demo database.")
 @click.option("--load-only", is_flag=True, help="Load the data and exit without serving.")
-def demo(port: int | None, customers: int, reset: bool, load_only: bool) -> None:
+@click.option(
+    "--feeds/--no-feeds",
+    default=True,
+    show_default=True,
+    help="The businesses' systems keep sending events (stock, bookings, orders, charges).",
+)
+def demo(port: int | None, customers: int, reset: bool, load_only: bool, feeds: bool) -> None:
     """Heedful on SQLite with demo data: a boutique, a hotel, a restaurant and a bank."""
+    from heedful.entrypoints.demo.feed_runner import start_feeds
     from heedful.entrypoints.demo.load import is_loaded, load_demo
 
     os.environ.setdefault("HEEDFUL_DATABASE_URL", DEMO_DATABASE)
@@ -281,8 +302,16 @@ def demo(port: int | None, customers: int, reset: bool, load_only: bool) -> None
             f"E-mail goes to a demo mail server on {settings.smtp_host}:{settings.smtp_port}; "
             "each message is written to this log."
         )
+    if feeds:
+        click.echo(
+            "Live feeds:   the stock system, PMS, restaurant book, web shop and core banking "
+            "send events every few seconds to minutes (the Selene bag is back every few "
+            "minutes); --no-feeds turns them off"
+        )
     try:
-        _serve(container, settings.host, port, with_worker=True)
+        _serve(
+            container, settings.host, port, with_worker=True, beside=start_feeds if feeds else None
+        )
     finally:
         if mailbox is not None:
             mailbox.stop()

@@ -60,6 +60,7 @@ from .plan import (
 )
 from .promises import play_promises
 from .stories import plan_stories
+from .tonight import play_tonight
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,8 @@ def load_demo(
     play_anticipation(container)
     # Last week's state, handled at its own moments: the failure map's declines, table, parcel.
     play_past_failures(container)
+    # Tonight's book with its walk-in hold, and a parcel waiting at a pick-up point (ADR 0051).
+    play_tonight(container)
     return demo_logins()
 
 
