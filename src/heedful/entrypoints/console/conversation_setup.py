@@ -97,7 +97,7 @@ def _policies_page(console: Console, form: FormState | None = None, status: int 
         policies=list_policies(console.container.uow(), console.actor),
         channels=[(c.value, say(console.ui, c)) for c in Channel],
         priorities=[(p.value, say(console.ui, p)) for p in Priority],
-        say=lambda value: say(console.ui, value),
+        say=lambda value, kept="": say(console.ui, value, kept),
         form=form or blank,
     )
 

@@ -58,7 +58,7 @@ QUERY_LIMIT = 200  # a search longer than a subject line is not a search
 def render(console: Console, template: str, status: int = 200, **context: Any) -> Response:
     """``console.render`` with the room's own words (``say``) at hand."""
     return console.render(
-        template, status=status, say=lambda value: say(console.ui, value), **context
+        template, status=status, say=lambda value, kept="": say(console.ui, value, kept), **context
     )
 
 

@@ -176,7 +176,7 @@ def _page(
         Channel=Channel,
         benchmarks=BENCHMARKS,
         benchmark_names=BENCHMARK_NAMES,
-        say=lambda value: say(console.ui, value),
+        say=lambda value, kept="": say(console.ui, value, kept),
         duration=lambda value: duration(console, value),
         chart=benchmark_chart(console, found) if found else [],
         scale_x=scale_x,
