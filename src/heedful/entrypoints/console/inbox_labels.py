@@ -9,6 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from heedful.core.conversations.model import Channel, Direction, Priority, ThreadStatus
+from heedful.core.shared.phrases import Phrase
 from heedful.core.sla.model import ClockKind, ClockState
 from heedful.entrypoints.console.i18n import Ui
 from heedful.entrypoints.console.labels import N_
@@ -41,6 +42,12 @@ _WORDS: dict[type[StrEnum], dict[str, str]] = {
 }
 
 
-def say(ui: Ui, value: StrEnum) -> str:
-    """The reader's word for a conversation value; an unknown code is shown as it is."""
-    return ui.gettext(_WORDS.get(type(value), {}).get(value.value, value.value))
+def say(ui: Ui, value: StrEnum | Phrase | str | None) -> str:
+    """The reader's word for a conversation value; an unknown code is shown as it is.
+
+    Anything else on the room's pages (a promise's own words beside the thread: typed by staff,
+    or a phrase of the system's) is said as everywhere else in the console.
+    """
+    if isinstance(value, StrEnum):
+        return ui.gettext(_WORDS.get(type(value), {}).get(value.value, value.value))
+    return ui.say(value)
