@@ -19,7 +19,7 @@ STAMP=.venv/.installed
 BIN=.venv/bin
 
 .PHONY: help venv lock system-deps services services-down test test-pg e2e lint fmt \
-	migrate demo bench translations dev clean reliability
+	migrate demo bench translations dev clean reliability screenshots
 
 help:
 	@echo "make venv          create .venv from requirements.lock (+ editable heedful)"
@@ -29,6 +29,7 @@ help:
 	@echo "make test          lint + full test suite (what CI runs)"
 	@echo "make test-pg       PostgreSQL tests only (pytest -k postgres)"
 	@echo "make e2e           browser tests (tests/e2e)"
+	@echo "make screenshots   refresh docs/screenshots/ from the demo in Chromium"
 	@echo "make reliability   stateful API fuzz + 20 kill -9 trials on PostgreSQL, at length"
 	@echo "make lint | fmt    ruff, mypy, import-linter | auto-format"
 	@echo "make migrate       heedful db upgrade"
@@ -80,6 +81,10 @@ test-pg: venv system-deps
 
 e2e: venv system-deps
 	@MAKE="$(MAKE)" scripts/test.sh --no-lint tests/e2e
+
+# The console's pages in docs/screenshots/, from the demo on a frozen clock (not part of make test).
+screenshots: venv system-deps
+	$(PY) scripts/console_screenshots.py
 
 # The reliability suite at length (make test runs it bounded: 3 trials, 25 fuzz runs per backend).
 RELIABILITY_TRIALS ?= 20

@@ -77,9 +77,17 @@ class World:
         )
 
     def customer(
-        self, full_name: str, *, at: Location, phone: str | None = None, language: str = "ru"
+        self,
+        full_name: str,
+        *,
+        at: Location,
+        phone: str | None = None,
+        email: str | None = None,
+        language: str = "ru",
     ) -> Customer:
-        identities = (NewIdentity(IdentityKind.PHONE, phone),) if phone else ()
+        identities = ((NewIdentity(IdentityKind.PHONE, phone),) if phone else ()) + (
+            (NewIdentity(IdentityKind.EMAIL, email),) if email else ()
+        )
         return create_customer(
             CreateCustomer(
                 full_name=full_name,

@@ -112,9 +112,53 @@ def test_a_manager_defines_a_survey_closes_a_recovery_and_sees_who_may_leave(
     exported = console_client.get("/console/churn?format=csv")
     assert exported.headers["content-type"].startswith("text/csv")
     assert f"Марта Лис,{guest.id}," in exported.text
-    called = console_client.post(
-        f"/console/churn/{guest.id}/win-back", data={"csrf_token": csrf}, follow_redirects=False
+    opened = console_client.post(
+        f"/console/churn/{guest.id}/recover", data={"csrf_token": csrf}, follow_redirects=False
     )
-    assert called.headers["location"] == f"/customers/{guest.id}#promises"
+    assert opened.headers["location"] == "/console/recoveries"
+
+
+def test_a_row_of_the_churn_list_opens_a_recovery_on_the_closed_loop_board(
+    console_client: TestClient, world: World, container: Container, clock: FrozenClock
+) -> None:
+    shop = boutique(world)
+    world.staff("elena", "Елена Воронцова", Role.MANAGER, language="ru", at=[shop])
+    guest = world.customer("Вера Орлова", at=shop)
+    record_history(
+        RecordHistory(guest.id, HistoryKind.VISIT, clock.now(), location_id=shop.id),
+        container.uow(),
+        clock,
+        SYSTEM,
+    )
+    clock.advance(timedelta(days=120))
+    csrf = log_in(console_client, "elena")
+    listed = console_client.post("/console/churn", data={"csrf_token": csrf}).text
+    row = listed.split(f'href="/customers/{guest.id}"')[1].split("</tr>")[0]
+    score = re.search(r"<strong>(\d+)</strong>/100", row)
+    assert score is not None
+    assert "Открыть возврат клиента" in row
+
+    for _ in range(2):  # a second click finds the one already open
+        opened = console_client.post(
+            f"/console/churn/{guest.id}/recover", data={"csrf_token": csrf}, follow_redirects=False
+        )
+        assert opened.headers["location"] == "/console/recoveries"
+    board = console_client.get("/console/recoveries").text
+    assert board.count('id="recovery-') == 1
+    item = board.split('id="recovery-')[1].split("</section>")[0]
+    assert "Вера Орлова" in item
+    assert "Риск ухода" in item  # the reason, beside those of unhappy answers
+    assert f"Вернуть клиента: риск ухода {score[1]}/100" in item
+    assert "Ответственный: Елена Воронцова" in item
+    # Due in a business day, in the shop's own time.
+    assert f"({shop.time_zone})" in item
+
+    # On her card, a promise to win her back; closed from the board like any recovery.
     card = console_client.get(f"/customers/{guest.id}").text
-    assert "Повернути клієнта: зателефонувати Марта Лис (ризик відходу" in card
+    assert f"Вернуть клиента: риск ухода {score[1]}/100" in card
+    loop_id = item.split('"')[0]
+    closed = console_client.post(
+        f"/console/recoveries/{loop_id}/close",
+        data={"csrf_token": csrf, "root_cause": "price", "action_taken": "позвонили, скидка"},
+    )
+    assert 'id="no-recoveries"' in closed.text

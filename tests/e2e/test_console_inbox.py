@@ -29,7 +29,10 @@ from heedful.core.engine.reactions import process_events
 from heedful.core.feedback.model import SurveyKind, SurveyText, Touchpoint
 from heedful.core.feedback.surveys import DefineSurvey, define_survey
 from heedful.core.outreach.outbox import MessageStatus
+from heedful.core.promises.handlers import MakePromise, make_promise
+from heedful.core.promises.model import PromiseKind
 from heedful.core.shared.clock import FrozenClock
+from heedful.core.shared.phrases import Phrase
 from heedful.core.sla.handlers import PolicyIn, create_policy
 from heedful.core.sla.model import ClockKind, ClockState
 
@@ -571,3 +574,31 @@ def test_resolving_in_the_console_offers_the_survey_within_consent_and_the_cap(
     # Max, who never agreed to surveys; it is credited to the agent who resolved it.
     assert [(i.survey_id, i.staff_id) for i in asked] == [(survey.id, world.iryna.id)]
     assert never_agreed == []
+
+
+def test_the_promises_beside_the_thread_show_the_words_staff_typed_and_the_systems_own(
+    world: InboxWorld, client: TestClient
+) -> None:
+    thread = world.email("Де моє замовлення?").thread
+    for text in (
+        "Передзвонити щодо сукні",
+        Phrase("promise.call_unreachable", {"item": "Сукня", "why": "—"}),
+    ):
+        make_promise(
+            MakePromise(
+                customer_id=thread.customer_id,
+                kind=PromiseKind.CALL_BACK,
+                location_id=world.kyiv.id,
+                text=text,
+                due_at=world.clock.now() + timedelta(days=1),
+            ),
+            world.container.uow(),
+            world.clock,
+            SYSTEM,
+        )
+    log_in(client, "iryna")
+    page = client.get(f"/console/inbox/{thread.id}")
+    assert page.status_code == 200
+    panel = _panel(page.text)
+    assert "Передзвонити щодо сукні" in panel
+    assert "Сукня" in panel

@@ -148,7 +148,9 @@ class SqlAnswerRollups:
                 rows.append(key | {"facet": facet, "name": name, "mentions": mentions} | said)
         _upsert(self._conn, feedback_topic_rollups, rows)
 
-    def _answer_place(self, answer_id: str) -> tuple[str, str]:
+    def _answer_place(self, answer_id: str | None) -> tuple[str, str]:
+        if answer_id is None:  # opened from the churn list: no answer, no touchpoint
+            return ("other", "")
         found = self._conn.execute(
             sa.select(_answers.c.touchpoint, _answers.c.segment).where(_answers.c.id == answer_id)
         ).first()
@@ -303,7 +305,7 @@ class SqlDashboardReads:
     def overdue_loops(self, now: datetime, where: RollupFilter) -> int:
         # Open loops are few (the surveys' partial index covers only them): counted live.
         query = sa.select(sa.func.count()).select_from(
-            _loops.join(_answers, _answers.c.id == _loops.c.answer_id)
+            _loops.outerjoin(_answers, _answers.c.id == _loops.c.answer_id)
         )
         query = query.where(_loops.c.state == "open", _loops.c.due_at < now)
         if where.location_ids is not None:

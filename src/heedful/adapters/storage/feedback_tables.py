@@ -84,7 +84,7 @@ recovery_loops = sa.Table(
     "recovery_loops",
     metadata,
     sa.Column("id", Id, primary_key=True),
-    sa.Column("answer_id", Id, nullable=False, unique=True),
+    sa.Column("answer_id", Id, nullable=True, unique=True),  # none: opened from churn risk
     sa.Column("customer_id", Id, nullable=False, index=True),
     sa.Column("location_id", Id, nullable=False),
     sa.Column("promise_id", Id, nullable=False),

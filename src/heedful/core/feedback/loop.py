@@ -1,5 +1,8 @@
 """The closed loop: an unhappy answer opens a recovery for the location's manager.
 
+(Staff may also open one from the churn list for a customer at risk: owned by them, with no
+answer behind it, ADR 0053.)
+
 A detractor (NPS 0–6), a CSAT of 1 or 2, or a strongly negative comment opens one. It is a
 promise in the ledger (kind "recover", with a deadline in business time) so it shows on the
 customer's card and is broken like any promise when the deadline passes; the loop row keeps
@@ -22,6 +25,7 @@ class LoopReason(StrEnum):
     DETRACTOR = "detractor"
     LOW_CSAT = "low_csat"
     NEGATIVE_COMMENT = "negative_comment"
+    CHURN_RISK = "churn_risk"  # opened by staff from the churn list, no answer behind it
 
 
 class LoopState(StrEnum):
@@ -58,7 +62,7 @@ def reasons_to_recover(answer: SurveyAnswer) -> tuple[LoopReason, ...]:
 @dataclass
 class RecoveryLoop:
     id: str
-    answer_id: str
+    answer_id: str | None  # None: opened from the churn list (ADR 0053)
     customer_id: str
     location_id: str
     promise_id: str

@@ -72,29 +72,51 @@ def open_recovery(
     location_id = answer.location_id or (customer.home_location_id if customer else None)
     if location_id is None:
         return None  # nobody's manager to ask; the answer still counts in every figure
-    due_at, business_minutes = _due(uow, location_id, now)
     said = Phrase(
         "promise.win_back",
         {"why": _why(reasons), "kind": answer.kind.value.upper(), "score": answer.score},
     )
-    text = said.english()
-    manager_id = _manager_of(uow, location_id)
+    return _open(
+        uow,
+        _Opening(answer.customer_id, location_id, answer.id, reasons, said, answer.comment),
+        _manager_of(uow, location_id),
+        SYSTEM,
+        now,
+    )
+
+
+@dataclass(frozen=True)
+class _Opening:
+    customer_id: str
+    location_id: str
+    answer_id: str | None
+    reasons: tuple[LoopReason, ...]
+    said: Phrase
+    note: str = ""
+
+
+def _open(
+    uow: UnitOfWork, opening: _Opening, owner_id: str | None, by: Actor, now: datetime
+) -> RecoveryLoop:
+    """The promise (kind "recover", due in a business day), its task and the loop row."""
+    due_at, business_minutes = _due(uow, opening.location_id, now)
+    text = opening.said.english()
     promise = Promise(
         id=new_id("prm_"),
-        customer_id=answer.customer_id,
-        location_id=location_id,
+        customer_id=opening.customer_id,
+        location_id=opening.location_id,
         kind=PromiseKind.RECOVER,
         text=text,
-        text_phrase=said,
-        made_by=SYSTEM.id,
-        made_by_label=SYSTEM.label,
+        text_phrase=opening.said,
+        made_by=by.id,
+        made_by_label=by.label,
         made_at=now,
         due_at=due_at,
-        owner_id=manager_id,
-        reference=answer.id,
+        owner_id=owner_id,
+        reference=opening.answer_id or "",
         due_in_business_minutes=business_minutes,
     )
-    promise.note(Evidence(now, EvidenceKind.MADE, text, SYSTEM.label, answer.id))
+    promise.note(Evidence(now, EvidenceKind.MADE, text, by.label, opening.answer_id or ""))
     uow.promises.add(promise)
     if due_at - _REMIND_BEFORE > now:
         remind = Timer(
@@ -107,30 +129,71 @@ def open_recovery(
             id=new_id("tsk_"),
             kind=TaskKind.FOLLOW_UP,
             title=text,
-            title_phrase=said,
-            location_id=location_id,
+            title_phrase=opening.said,
+            location_id=opening.location_id,
             created_at=now,
-            created_by_label=SYSTEM.label,
-            note=answer.comment[:1000],
-            customer_id=answer.customer_id,
+            created_by_label=by.label,
+            note=opening.note[:1000],
+            customer_id=opening.customer_id,
             promise_id=promise.id,
-            assignee_id=manager_id,
-            assignee_role=None if manager_id else Role.MANAGER,
+            assignee_id=owner_id,
+            assignee_role=None if owner_id else Role.MANAGER,
             due_at=due_at,
         )
     )
     loop = RecoveryLoop(
         id=new_id("rcv_"),
-        answer_id=answer.id,
-        customer_id=answer.customer_id,
-        location_id=location_id,
+        answer_id=opening.answer_id,
+        customer_id=opening.customer_id,
+        location_id=opening.location_id,
         promise_id=promise.id,
-        reasons=reasons,
+        reasons=opening.reasons,
         opened_at=now,
         due_at=due_at,
     )
     uow.feedback.loops.add(loop)
     uow.feedback.rollups.loop_opened(loop)  # the closed-loop board counts it
+    return loop
+
+
+def open_churn_recovery(
+    customer_id: str, uow: UnitOfWork, clock: Clock, actor: Actor
+) -> RecoveryLoop:
+    """From the churn list: a recovery owned by whoever opened it, due in a business day.
+
+    At her home location when the actor works there, else at another of her locations that the
+    actor works at. A customer with a churn recovery still open gets that one back, not a second.
+    """
+    actor.require(Permission.MAKE_PROMISES)
+    now = clock.now()
+    with uow:
+        customer = load_customer(uow, actor, customer_id)
+        risk = uow.feedback.churn.get(customer.id)
+        if risk is None:
+            raise NotFound(f"no churn risk assessed for {customer.id}", field="customer_id")
+        for loop in uow.feedback.loops.find(
+            location_ids=None, open_only=True, limit=100, customer_id=customer.id
+        ):
+            if LoopReason.CHURN_RISK in loop.reasons:
+                return loop
+        places = [customer.home_location_id, *sorted(customer.location_ids)]
+        location_id = next((p for p in places if p and actor.may_act_at(p)), None)
+        if location_id is None:
+            raise Forbidden("you do not work at any of her locations", field="customer_id")
+        said = Phrase("promise.win_back_churn", {"score": risk.score})
+        opening = _Opening(customer.id, location_id, None, (LoopReason.CHURN_RISK,), said)
+        loop = _open(uow, opening, actor.id, actor, now)
+        audit(
+            uow,
+            actor,
+            now,
+            "recovery.opened",
+            customer_id=customer.id,
+            entity="recovery",
+            entity_id=loop.id,
+            after={"reason": LoopReason.CHURN_RISK.value, "score": risk.score},
+        )
+        uow.commit()
     return loop
 
 

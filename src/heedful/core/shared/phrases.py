@@ -45,6 +45,7 @@ ENGLISH: dict[str, str] = {
         "Call the customer: %(item)s is back and no message can reach her (%(why)s)"
     ),
     "promise.win_back": N_("Win back the customer after %(why)s (%(kind)s %(score)s)"),
+    "promise.win_back_churn": N_("Win back the customer: churn risk %(score)s/100"),
     "promise.refund_order": N_("Refund order %(reference)s"),
     "promise.refund_order_amount": N_("Refund order %(reference)s (%(amount)s)"),
     "promise.reply_to": N_("Reply to the customer: %(subject)s"),

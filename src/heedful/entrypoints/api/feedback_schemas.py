@@ -117,7 +117,7 @@ class CloseRecoveryIn(In):
 
 class RecoveryOut(Out):
     id: str
-    answer_id: str
+    answer_id: str | None  # none: opened by staff from the churn list (ADR 0053)
     customer_id: str
     location_id: str
     promise_id: str

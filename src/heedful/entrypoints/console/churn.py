@@ -1,24 +1,23 @@
 """`/console/churn`: the customers most likely to stop coming, and what to do about each.
 
 The score is out of 100 (ADR 20) and read as a level; the list narrows by location, segment and
-a lowest score, downloads as CSV with the same filters, and each row opens a win-back call: a
-promise to call her, owned by whoever opened it, with its reminder and deadline like any other.
+a lowest score, downloads as CSV with the same filters, and each row opens a recovery: owned by
+whoever opened it, due in a business day, on the closed-loop board beside those an unhappy answer
+opened, and closed there the same way, with a root cause (ADR 0053).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
 
 from fastapi import APIRouter
 from fastapi.responses import Response
 
 from heedful.core.customers.model import Segment
-from heedful.core.feedback import indices
+from heedful.core.feedback import indices, recovery
 from heedful.core.feedback.indices import AtRisk
-from heedful.core.promises.handlers import MakePromise, make_promise
-from heedful.core.promises.model import PromiseKind
+from heedful.core.shared.errors import HeedfulError
 from heedful.core.staff.queries import locations_of
 from heedful.entrypoints.console.context import Console, ConsoleRoute, Staff, blank_form
 from heedful.entrypoints.console.feedback import REASON_LABELS
@@ -28,7 +27,6 @@ router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 
 SHOWN = 100  # rows on the page and in the file, highest risk first
 _READ = 1000  # read before filtering, so a narrow filter still fills the page
-WIN_BACK_WITHIN = timedelta(days=2)
 
 
 def level(score: int) -> str:
@@ -98,35 +96,13 @@ def assess(console: Staff) -> Response:
     return console.redirect("/console/churn")
 
 
-@router.post("/console/churn/{customer_id}/win-back")
-def win_back(console: Staff, customer_id: str) -> Response:
-    """A call to win her back, promised by whoever opened it: it reminds them and it can break."""
-    found = {
-        row.customer.id: row
-        for row in indices.list_churn_risks(console.container.uow(), console.actor, _READ)
-    }
-    row = found.get(customer_id)
-    location_id = row.customer.home_location_id if row else None
-    mine = locations_of(console.actor, console.container.uow())
-    if row is not None and (location_id is None or location_id not in {m.id for m in mine}):
-        location_id = next((m.id for m in mine if m.id in row.customer.location_ids), None)
-    if row is None or location_id is None:
+@router.post("/console/churn/{customer_id}/recover")
+def recover(console: Staff, customer_id: str) -> Response:
+    """A recovery for her, owned by whoever opened it, on the closed-loop board with the rest."""
+    try:
+        recovery.open_churn_recovery(
+            customer_id, console.container.uow(), console.container.clock, console.actor
+        )
+    except HeedfulError:
         return console.redirect("/console/churn")
-    text = console.ui.gettext(N_("Win back: call %(name)s (churn risk %(score)s/100)")) % {
-        "name": row.customer.full_name,
-        "score": row.risk.score,
-    }
-    make_promise(
-        MakePromise(
-            customer_id=customer_id,
-            kind=PromiseKind.CALL_BACK,
-            location_id=location_id,
-            text=text,
-            due_at=console.container.clock.now() + WIN_BACK_WITHIN,
-            owner_id=console.actor.id,
-        ),
-        console.container.uow(),
-        console.container.clock,
-        console.actor,
-    )
-    return console.redirect(f"/customers/{customer_id}#promises")
+    return console.redirect("/console/recoveries")

@@ -39,6 +39,7 @@ REASON_LABELS = {
     "detractor": N_("Detractor (NPS 0–6)"),
     "low_csat": N_("Low satisfaction (CSAT 1–2)"),
     "negative_comment": N_("Strongly negative comment"),
+    "churn_risk": N_("Churn risk"),
     "not_seen": N_("Not seen for a long time"),
     "rare": N_("Rarely comes"),
     "low_spend": N_("Spends little"),
@@ -101,10 +102,17 @@ async def define(console: Staff) -> Response:
 def _recoveries_page(console: Console, errors: dict[str, str], status: int = 200) -> Response:
     found = recovery.list_recoveries(console.container.uow(), console.actor, open_only=True)
     names: dict[str, str] = {}
+    owners: dict[str, str] = {}
+    said: dict[str, str] = {}  # each loop's promise in the reader's words: why, and the score
     with console.container.uow() as uow:
         for loop in found:
             customer = uow.customers.get(loop.customer_id)
             names[loop.customer_id] = customer.full_name if customer else loop.customer_id
+            promise = uow.promises.get(loop.promise_id)
+            said[loop.id] = console.ui.say(promise.said) if promise else ""
+            owner = uow.staff.get(promise.owner_id) if promise and promise.owner_id else None
+            if owner is not None:
+                owners[loop.id] = owner.full_name
     zones = {
         location.id: location.time_zone
         for location in all_locations(console.container.uow()).values()
@@ -114,6 +122,8 @@ def _recoveries_page(console: Console, errors: dict[str, str], status: int = 200
         status=status,
         loops=found,
         names=names,
+        said=said,
+        owners=owners,
         zones=zones,
         errors=errors,
         root_causes={key: ROOT_CAUSE_LABELS[key] for key in ROOT_CAUSES},

@@ -219,6 +219,8 @@ _BY_KIND: dict[str, dict[str, str]] = {
         "promise.cancelled": N_("Promise cancelled"),
         "promise.withdrawn": N_("Promise withdrawn by the customer"),
         "task.done": N_("Task done"),
+        "recovery.opened": N_("Recovery opened"),
+        "recovery.closed": N_("Recovery closed"),
         "message.requeued": N_("Message sent again"),
         "dead_letter.retried": N_("Failed record put back in the queue"),
         "dead_letter.discarded": N_("Failed record discarded"),
