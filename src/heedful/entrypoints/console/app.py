@@ -33,6 +33,7 @@ from heedful.entrypoints.console import (
     inbox,
     locations_admin,
     message_templates,
+    playbook_form,
     playbooks,
     preferences,
     profile,
@@ -62,6 +63,7 @@ def install_console(app: FastAPI, container: Container) -> None:
     app.include_router(catalog_pages.router)
     app.include_router(feedback_pages.router)
     app.include_router(churn.router)
+    app.include_router(playbook_form.router)  # before playbooks': /form is no playbook id
     app.include_router(playbooks.router)
     app.include_router(inbox.router)
     app.include_router(canned_replies.router)

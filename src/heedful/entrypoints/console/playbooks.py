@@ -45,6 +45,7 @@ from heedful.core.tasks.model import TaskKind
 from heedful.entrypoints.console.context import Console, ConsoleRoute, FormState, Staff, blank_form
 from heedful.entrypoints.console.forms import Text
 from heedful.entrypoints.console.labels import N_
+from heedful.entrypoints.console.playbook_form import form_context
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 
@@ -183,6 +184,14 @@ def playbook_list(console: Staff) -> Response:
     return console.render("playbooks/list.html", playbooks=every, firings=counts)
 
 
+def _drawn(text: str) -> dict[str, Any]:
+    """The form's view of the editor's text; text that does not parse draws an empty form."""
+    try:
+        return form_context(read_source(text))
+    except InvalidInput:
+        return form_context({})
+
+
 def _new_page(console: Console, form: FormState, status: int = 200) -> Response:
     return console.render(
         "playbooks/new.html",
@@ -190,6 +199,7 @@ def _new_page(console: Console, form: FormState, status: int = 200) -> Response:
         form=form,
         examples=EXAMPLES,
         help=vocabulary(),
+        **_drawn(form.value("source")),
     )
 
 
@@ -243,6 +253,7 @@ def _page(
     playbook, versions = playbooks.get_playbook(playbook_id, uow, actor)
     firings = playbooks.list_firings(playbook_id, uow, actor, RECENT_FIRINGS)
     since, until = _default_period(console)
+    form = editor or blank_form(source=pretty(playbook.body.source))
     return console.render(
         "playbooks/page.html",
         status=status,
@@ -250,11 +261,12 @@ def _page(
         versions=sorted(versions, key=lambda version: version.version, reverse=True),
         firings=firings,
         names=_names(console, firings),
-        form=editor or blank_form(source=pretty(playbook.body.source)),
+        form=form,
         period=blank_form(since=since, until=until),
         playbook_id=playbook.id,
         report=None,
         help=vocabulary(),
+        **_drawn(form.value("source")),
     )
 
 
