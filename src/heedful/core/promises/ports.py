@@ -133,6 +133,7 @@ class TaskRepository(Protocol):
     ) -> list[Task]:
         """Tasks done at ``since`` or later, the latest first."""
         ...
+
     def open_for_promises(self, promise_ids: Sequence[str]) -> list[Task]: ...
 
 
