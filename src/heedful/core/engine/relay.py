@@ -57,7 +57,7 @@ from heedful.core.outreach import (
     rules_for,
     send_batch,
 )
-from heedful.core.promises import Promise, still_wanted
+from heedful.core.promises import LINE_MESSAGES, Promise, still_wanted
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import HeedfulError
 from heedful.core.shared.phrases import Phrase
@@ -185,6 +185,7 @@ class Relay:
         done = _Pass()
         batch.known.promises.clear()  # the try above changed them: each is read again
         batch.known.going.clear()  # and counted those it decided to send
+        batch.known.placed.clear()
         for stale in messages:
             stored = uow.outbox.get(stale.id)  # as stored: the try above changed the copy
             if stored is None:
@@ -341,6 +342,10 @@ class Relay:
         stock = functools.partial(known.stock_of, uow)
         if promise is not None and not still_wanted(uow, message, promise, now, stock):
             return None
+        line_news = promise is not None and message.template_key in LINE_MESSAGES
+        if line_news and promise is not None and promise.id in known.placed:
+            message.suppress("she has heard her place since")
+            return None
         own = known.own_of(uow, customer.id)
         rules = rules_for(message.purpose, known.business_of(uow), own, self.rules)
         channels = channels_for(own, [c for c in WRITTEN_CHANNELS if c.value in self.senders])
@@ -372,6 +377,8 @@ class Relay:
             message.hold_until(decision.until, decision.why)
         else:
             route = (decision.channel.value, decision.to)
+            if line_news and promise is not None:
+                known.placed.add(promise.id)
             if capped:
                 known.going[customer.id, message.purpose] += 1
             return self._going(uow, message, customer, route, promise, batch)

@@ -54,6 +54,9 @@ class Known:
     # Capped messages the batch decided to send, by customer and purpose: the frequency cap
     # counts them with those already sent (a send that then fails still counts, this batch).
     going: Counter[tuple[str, Purpose]] = field(default_factory=Counter)
+    # Promises whose place-in-line message goes in this batch: it tells her place as it is now,
+    # so another about the same line in the batch (a move it already tells) is not sent.
+    placed: set[str] = field(default_factory=set)
     # The batch's promises, locked with the batch (shared by messages about the same promise),
     # and the stock levels its back-in-stock notices are checked against.
     promises: dict[str, Promise] = field(default_factory=dict)
