@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from console_world import World
 
@@ -16,7 +17,10 @@ from heedful.core.audits import (
     assign_visit,
     create_programme,
     enrol_evaluator,
+    review_visit,
+    save_draft,
     save_questionnaire,
+    submit_visit,
 )
 from heedful.core.staff.model import Location
 
@@ -138,3 +142,14 @@ def audit_visits(world: World, language: str = "uk") -> AuditVisits:
             ),
         ).id
     return AuditVisits(ids["iryna"], ids["halyna"], guest.full_name, "+380671234567", boutique)
+
+
+def validated_visit(world: World, visits: AuditVisits, answers: dict[str, Any]) -> None:
+    """Iryna answers her visit, sends it, and a reviewer validates it: the wave has a score."""
+    uow, clock = world.container.uow, world.container.clock
+    with uow() as unit:
+        iryna = unit.staff.get_by_login("iryna")
+    assert iryna is not None
+    save_draft(uow(), clock, iryna.as_actor(), visits.mine, answers)
+    submit_visit(uow(), clock, iryna.as_actor(), visits.mine)
+    review_visit(uow(), clock, SYSTEM, visits.mine, validated=True, comment="")

@@ -10,7 +10,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from audit_visit_world import PNG, audit_visits
+from audit_visit_world import PNG, audit_visits, validated_visit
 from console_world import World
 from playwright.async_api import FilePayload, ViewportSize, expect
 from pytest_playwright_asyncio import CreateContextCallback
@@ -22,7 +22,6 @@ from heedful.core.audits import (
     NewEvaluator,
     VisitState,
     enrol_evaluator,
-    review_visit,
     save_draft,
     show_visit,
     submit_visit,
@@ -170,10 +169,6 @@ async def test_a_manager_reads_the_wave_report_prints_it_and_downloads_its_pdf(
     screen: ViewportSize,
 ) -> None:
     visits = audit_visits(world)
-    uow, clock = container.uow, container.clock
-    with uow() as unit:
-        iryna = unit.staff.get_by_login("iryna")
-    assert iryna is not None
     answers = {
         "greeted": {"value": False, "comment": "Ніхто не підвів очей"},
         "warmth": {"value": 3},
@@ -181,9 +176,7 @@ async def test_a_manager_reads_the_wave_report_prints_it_and_downloads_its_pdf(
         "asked": {"not_applicable": True},
         "wait": {"value": 2},
     }
-    save_draft(uow(), clock, iryna.as_actor(), visits.mine, answers)
-    submit_visit(uow(), clock, iryna.as_actor(), visits.mine)
-    review_visit(uow(), clock, SYSTEM, visits.mine, validated=True, comment="")
+    validated_visit(world, visits, answers)
     world.staff("olena", "Olena Koval", Role.MANAGER, language="uk", at=[visits.boutique])
     phone = screen is PHONE
     context = await new_context(locale="uk-UA", viewport=screen, is_mobile=phone, has_touch=phone)

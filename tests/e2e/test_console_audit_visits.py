@@ -12,7 +12,7 @@ import io
 from pathlib import Path
 
 import pytest
-from audit_visit_world import PNG, audit_visits
+from audit_visit_world import PNG, audit_visits, validated_visit
 from console_world import World, log_in
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
@@ -22,9 +22,7 @@ from heedful.core.access.model import SYSTEM, Role
 from heedful.core.audits import (
     VisitState,
     review_visit,
-    save_draft,
     show_visit,
-    submit_visit,
 )
 
 
@@ -175,10 +173,6 @@ def test_a_manager_reads_the_waves_league_table_and_advice_and_prints_it(
     console_client: TestClient, world: World
 ) -> None:
     visits = audit_visits(world)
-    uow, clock = world.container.uow, world.container.clock
-    with uow() as unit:
-        iryna = unit.staff.get_by_login("iryna")
-    assert iryna is not None
     answers = {
         "greeted": {"value": False},
         "warmth": {"value": 3},
@@ -186,9 +180,7 @@ def test_a_manager_reads_the_waves_league_table_and_advice_and_prints_it(
         "asked": {"not_applicable": True},
         "wait": {"value": 2},
     }
-    save_draft(uow(), clock, iryna.as_actor(), visits.mine, answers)
-    submit_visit(uow(), clock, iryna.as_actor(), visits.mine)
-    review_visit(uow(), clock, SYSTEM, visits.mine, validated=True, comment="")
+    validated_visit(world, visits, answers)
     world.staff("olena", "Olena Koval", Role.MANAGER, language="uk", at=[visits.boutique])
 
     log_in(console_client, "iryna")
@@ -214,10 +206,6 @@ def test_a_manager_downloads_one_locations_wave_as_a_pdf_in_her_language(
     console_client: TestClient, world: World
 ) -> None:
     visits = audit_visits(world)
-    uow, clock = world.container.uow, world.container.clock
-    with uow() as unit:
-        iryna = unit.staff.get_by_login("iryna")
-    assert iryna is not None
     answers = {
         "greeted": {"value": False, "comment": "Ніхто не підвів очей"},
         "warmth": {"value": 3},
@@ -225,9 +213,7 @@ def test_a_manager_downloads_one_locations_wave_as_a_pdf_in_her_language(
         "asked": {"not_applicable": True},
         "wait": {"value": 2},
     }
-    save_draft(uow(), clock, iryna.as_actor(), visits.mine, answers)
-    submit_visit(uow(), clock, iryna.as_actor(), visits.mine)
-    review_visit(uow(), clock, SYSTEM, visits.mine, validated=True, comment="")
+    validated_visit(world, visits, answers)
     world.staff("olena", "Olena Koval", Role.MANAGER, language="uk", at=[visits.boutique])
     world.staff("taras", "Taras", Role.MANAGER, language="uk", at=[world.location("Elsewhere")])
 
