@@ -234,6 +234,15 @@ class FakeTaskRepository(Repository):
     def open_for_promises(self, promise_ids: Sequence[str]) -> list[Task]:
         return [task for promise_id in promise_ids for task in self.open_for_promise(promise_id)]
 
+    def ended_promises_with_open_tasks(self, limit: int) -> list[str]:
+        promises = self._state.ledger.promises
+        ended = {
+            t.promise_id
+            for t in self._state.ledger.tasks.values()
+            if t.done_at is None and t.promise_id in promises and not promises[t.promise_id].is_open
+        }
+        return sorted(ended)[:limit]
+
     def open_for_promise(self, promise_id: str) -> list[Task]:
         rows = self._state.ledger.tasks.values()
         return copy([t for t in rows if t.promise_id == promise_id and t.done_at is None])

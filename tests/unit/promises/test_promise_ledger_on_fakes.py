@@ -8,7 +8,7 @@ from datetime import timedelta
 from unit.ledger_world import LedgerWorld, a_ledger_world
 
 from heedful.core.access.model import Role
-from heedful.core.promises import settle_stale_tasks
+from heedful.core.promises import close_tasks_of_ended_promises
 from heedful.core.promises.handlers import keep_promise
 from heedful.core.promises.model import EvidenceKind, PromiseKind, PromiseState
 from heedful.core.tasks.model import Task, TaskKind, reminder
@@ -150,10 +150,9 @@ def test_tasks_left_open_for_promises_that_ended_close_themselves_once() -> None
                 stored.keep(world.shop.clock.now(), "Heedful")
             uow.promises.update(stored)
         uow.commit()
-        listed = [t for t in uow.tasks.list_for_customer(anna.id, 50) if t.title == "stale"]
 
-    assert settle_stale_tasks(world.uow, world.shop.clock, listed) == 2
-    assert settle_stale_tasks(world.uow, world.shop.clock, listed) == 0  # once
+    assert close_tasks_of_ended_promises(world.uow, world.shop.clock) == 2
+    assert close_tasks_of_ended_promises(world.uow, world.shop.clock) == 0  # once
 
     def open_kinds(promise_id: str) -> list[TaskKind]:
         return [t.kind for t in _tasks(world, promise_id) if t.is_open and t.title == "stale"]

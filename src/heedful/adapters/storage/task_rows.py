@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
 from heedful.adapters.storage.phrase_columns import phrase_of, phrase_values
-from heedful.adapters.storage.promise_tables import tasks, timers
+from heedful.adapters.storage.promise_tables import promises, tasks, timers
 from heedful.adapters.storage.unreadable import note_unreadable, read_queue, text
 from heedful.core.access.model import Role
 from heedful.core.dead_letters.model import LetterKind
@@ -178,6 +178,18 @@ class SqlTasks:
             tasks.c.promise_id.in_(sorted(promise_ids)), tasks.c.done_at.is_(None)
         )
         return [_task(row) for row in self._conn.execute(query).mappings()]
+
+    def ended_promises_with_open_tasks(self, limit: int) -> list[str]:
+        # Open tasks are few beside done ones; each finds its promise by primary key.
+        query = (
+            sa.select(tasks.c.promise_id)
+            .join(promises, promises.c.id == tasks.c.promise_id)
+            .where(tasks.c.done_at.is_(None), promises.c.state != "open")
+            .distinct()
+            .order_by(tasks.c.promise_id)
+            .limit(limit)
+        )
+        return list(self._conn.execute(query).scalars())
 
     def list_for_customer(self, customer_id: str, limit: int) -> list[Task]:
         query = (

@@ -1,7 +1,11 @@
 """The promise ledger: every promise made to a customer, kept or not, with its evidence."""
 
 from heedful.core.promises.back_in_stock import DEFAULT_TELL_PER_UNIT, still_wanted, stock_changed
-from heedful.core.promises.deadlines import fire_promise_timer, settle_stale_tasks, settle_tasks
+from heedful.core.promises.deadlines import (
+    close_tasks_of_ended_promises,
+    fire_promise_timer,
+    settle_tasks,
+)
 from heedful.core.promises.handlers import MakePromise, make_promise
 from heedful.core.promises.line_messages import JOINED, LINE_MESSAGES, MOVED
 from heedful.core.promises.model import (
@@ -35,9 +39,9 @@ __all__ = [
     "TaskRepository",
     "TimerRepository",
     "WantedItem",
+    "close_tasks_of_ended_promises",
     "fire_promise_timer",
     "make_promise",
-    "settle_stale_tasks",
     "settle_tasks",
     "still_wanted",
     "stock_changed",

@@ -6,7 +6,6 @@ inside the transaction that removes the timer.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 
 from heedful.core.access import SYSTEM, Role
@@ -69,22 +68,20 @@ def settle_tasks(
             uow.tasks.update(task)
 
 
-def settle_stale_tasks(uow: UnitOfWork, clock: Clock, tasks: Sequence[Task]) -> int:
-    """Close the listed open tasks whose promise has ended, as ``settle_tasks`` does when it ends;
-    how many were closed. Tasks opened before promises closed their own tasks, or by an
-    integration that ended the promise another way, would otherwise sit on a list for months
-    (a "due soon" next to the "broken promise" of the same promise). A broken promise keeps its
-    escalation: that one is about the ending itself."""
-    about = sorted({task.promise_id for task in tasks if task.promise_id is not None})
-    if not about:
-        return 0
+def close_tasks_of_ended_promises(uow: UnitOfWork, clock: Clock, *, limit: int = 500) -> int:
+    """The worker's pass: close the open tasks of promises that have ended, as ``settle_tasks``
+    does when a promise ends; how many were closed. Tasks opened before promises closed their
+    own tasks, or by an integration that ended the promise another way, would otherwise sit on a
+    list for months (a "due soon" next to the "broken promise" of the same promise). A broken
+    promise keeps its escalation: that one is about the ending itself. Done here rather than when
+    the list is read, so that reading a page never writes."""
     now = clock.now()
     closed = 0
     with uow:
-        for promise_id in about:
+        for promise_id in uow.tasks.ended_promises_with_open_tasks(limit):
             promise = uow.promises.get(promise_id, for_change=True)
             if promise is None or promise.is_open:
-                continue
+                continue  # reopened since it was listed: its tasks stand
             broken = promise.state is PromiseState.BROKEN
             stale = [
                 task

@@ -135,6 +135,9 @@ class TaskRepository(Protocol):
         ...
 
     def open_for_promises(self, promise_ids: Sequence[str]) -> list[Task]: ...
+    def ended_promises_with_open_tasks(self, limit: int) -> list[str]:
+        """Ids of at most ``limit`` promises no longer open that still have an open task."""
+        ...
 
 
 class StockLevels(Protocol):

@@ -17,7 +17,6 @@ from fastapi.responses import Response
 from heedful.core.access.model import SYSTEM, Actor, Role
 from heedful.core.calendar import LocationBusinessHours
 from heedful.core.outreach.handlers import retry_message
-from heedful.core.promises import settle_stale_tasks
 from heedful.core.promises.handlers import (
     MakePromise,
     cancel_promise,
@@ -246,10 +245,8 @@ def _tasks_page(
 def task_queue(console: Console, notice: str = "", form: FormState | None = None) -> dict[str, Any]:
     """What the task list needs, here and on today's page: the groups, and the forms' choices."""
     container = console.container
+    # Tasks about promises that ended another way are closed by the worker (close_stale_tasks).
     lines = open_tasks(container.uow(), console.actor)
-    # Tasks about promises that ended another way close themselves as the list is read.
-    if settle_stale_tasks(container.uow(), container.clock, [line.task for line in lines]):
-        lines = open_tasks(container.uow(), console.actor)
     locations = all_locations(container.uow())
     now = container.clock.now()
     done = done_today(container.uow(), console.actor, locations, now)

@@ -28,6 +28,7 @@ from heedful.core.engine.timers import fire_due_timers
 from heedful.core.events.handlers import accept_events, purge_events
 from heedful.core.feedback.recompute import recompute_when_due
 from heedful.core.playbooks import evaluate_all
+from heedful.core.promises import close_tasks_of_ended_promises
 from heedful.core.staff.logins import forget_old_failures
 from heedful.entrypoints.observability import DEAD_LETTERS, DEAD_LETTERS_WAITING
 
@@ -118,6 +119,12 @@ def release_holds(container: Container) -> int:
     return release_due_holds(container.uow(), container.clock)
 
 
+def close_stale_tasks(container: Container) -> int:
+    """Tasks about promises that ended another way close themselves (the task list shows them
+    under "done today", closed by Heedful)."""
+    return close_tasks_of_ended_promises(container.uow(), container.clock)
+
+
 def count_dead_letters(container: Container) -> int:
     """The gauge of dead letters waiting for an operator, set on the housekeeping beat."""
     with container.uow() as uow:
@@ -181,6 +188,7 @@ JOBS: dict[str, Job] = {
     "recompute_feedback": recompute_feedback,
     "look_ahead": look_ahead,
     "release_holds": release_holds,
+    "close_stale_tasks": close_stale_tasks,
     "count_dead_letters": count_dead_letters,
     "forget_login_failures": forget_login_failures,
     "forget_rate_limit_windows": forget_rate_limit_windows,
