@@ -69,7 +69,7 @@ def churn(
         level=level,
         form=blank_form(**filters),
         locations=locations_of(console.actor, console.container.uow()),
-        segments=list(Segment),
+        segment_options=[(s.value, console.ui.label(s)) for s in Segment],
         csv_query="&".join(f"{key}={value}" for key, value in {**kept, "format": "csv"}.items()),
     )
 
