@@ -202,3 +202,83 @@ def test_the_reservation_that_makes_the_book_over_warns_the_host_at_once_and_onl
     restaurant.reserve(1, SUNDAY_1900_KYIV + timedelta(hours=1))
     assert len(restaurant.warnings()) == 1
     assert evaluate_all(restaurant.world.container.uow, restaurant.clock).fired == 0
+
+
+def test_the_dry_run_of_tonight_says_which_nights_it_would_hold_and_warn_without_writing(
+    restaurant: Restaurant,
+) -> None:
+    set_capacity(
+        restaurant.place.id,
+        NewCapacity(tables=10, covers=40),
+        restaurant.uow,
+        restaurant.clock,
+        restaurant.admin,
+    )
+    restaurant.reserve(11, SUNDAY_1900_KYIV)  # eleven for ten tables: over, held or not
+    hold = playbooks.create_playbook(
+        HOLD_TABLES_AT_PEAK, restaurant.uow, restaurant.clock, restaurant.admin
+    )
+    warn = playbooks.create_playbook(
+        WARN_THE_HOST_OVERBOOKED, restaurant.uow, restaurant.clock, restaurant.admin
+    )
+    restaurant.clock.set(datetime(2026, 10, 27, 9, 0, tzinfo=UTC))  # Tuesday: looking back
+    since = datetime(2026, 10, 24, 0, 0, tzinfo=UTC)  # Saturday 03:00 in Kyiv
+    until = datetime(2026, 10, 26, 0, 0, tzinfo=UTC)  # Monday 02:00 in Kyiv
+
+    warned = playbooks.dry_run(warn.id, since, until, restaurant.uow, restaurant.admin)
+    held = playbooks.dry_run(hold.id, since, until, restaurant.uow, restaurant.admin)
+
+    # Saturday, Sunday and Monday came into view; only Sunday's book is over.
+    assert (warned.subject, warned.events_matched, warned.tasks, warned.holds) == (
+        "tonight",
+        1,
+        1,
+        0,
+    )
+    [sunday] = warned.would_fire
+    assert (sunday.location_id, sunday.customer_name) == (
+        restaurant.place.id,
+        restaurant.place.name,
+    )
+    assert sunday.happened_at == SUNDAY_0005_KYIV.replace(minute=0)  # 00:00 Sunday in Kyiv
+    assert sunday.reasons[0] == (
+        "Ресторан «Кручі», 2026-10-25: 11 reservations for 10 tables, 0 held, -1 free"
+    )
+    assert "condition met: data.over True = True" in sunday.reasons
+    assert sunday.actions == (
+        "task 'Tonight is overbooked: 11 reservations for 10 tables, 0 held' "
+        "for the location's front-line staff",
+    )
+    assert [p.key for p in sunday.reason_phrases][:1] == ["dry_run.night"]
+    # The hold playbook would keep two tables back each of the three nights, at 19:00 to 20:30.
+    assert (held.events_matched, held.holds, held.tasks) == (3, 6, 0)
+    assert {h.actions for h in held.would_fire} == {("hold 2 tables from 19:00 until 20:30",)}
+    # Nothing was written: no hold, no task, no key.
+    assert (restaurant.book().holds, restaurant.warnings()) == ((), [])
+    assert playbooks.list_firings(warn.id, restaurant.uow, restaurant.admin) == []
+    assert playbooks.list_firings(hold.id, restaurant.uow, restaurant.admin) == []
+
+
+def test_the_dry_run_of_tonight_says_a_night_already_fired_live(restaurant: Restaurant) -> None:
+    set_capacity(
+        restaurant.place.id,
+        NewCapacity(tables=4),
+        restaurant.uow,
+        restaurant.clock,
+        restaurant.admin,
+    )
+    restaurant.enable(HOLD_TABLES_AT_PEAK)
+    assert evaluate_all(restaurant.world.container.uow, restaurant.clock).fired == 1
+    [made] = playbooks.list_playbooks(restaurant.uow, restaurant.admin)
+
+    now = restaurant.clock.now()
+    report = playbooks.dry_run(
+        made.id, now - timedelta(hours=1), now, restaurant.uow, restaurant.admin
+    )
+
+    # Saturday's night came into view at 23:05 and is not fired; Sunday's is, since 00:05.
+    saturday, sunday = report.would_fire
+    assert "already fired live" not in saturday.reasons
+    assert sunday.reasons[-1] == "already fired live"
+    assert report.repeats == 1
+    assert len(restaurant.book().holds) == 1  # the live one, and no other
