@@ -17,7 +17,14 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from heedful.core.access import SYSTEM, Role
-from heedful.core.dealings import Book, HoldKind, NewHold, local_span, place_hold, read_book
+from heedful.core.dealings import (
+    Book,
+    HoldKind,
+    NewHold,
+    local_span,
+    place_hold,
+    read_books,
+)
 from heedful.core.events import BusinessEvent
 from heedful.core.playbooks.conditions import MISSING, event_reasons, value_at
 from heedful.core.playbooks.model import (
@@ -56,6 +63,9 @@ def _kind(playbook: Playbook) -> HoldKind:
 def _event(book: Book, at: datetime) -> BusinessEvent:
     data = {"location": book.location_id, **book.as_data()}
     key = f"tonight:{book.location_id}:{book.day.isoformat()}"
+    if book.part is not None:
+        # Each service or room type is its own night: dinner may warn when lunch does not.
+        key = f"{key}:{book.part.kind.value}:{book.part.name.casefold()}"
     return BusinessEvent(STATE_SOURCE, key, f"{LOOK_AHEAD_PREFIX}tonight", data, time=at)
 
 
@@ -123,13 +133,13 @@ def nights_in_view(
     tz = ZoneInfo(zone)
     nights: list[Night] = []
     for day in days_in_view(playbook, zone, now) if days is None else days:
-        book = read_book(uow.bookings, uow.capacity, location_id, _kind(playbook), day, tz)
-        if book.capacity is None:
-            continue  # a shop, a bank: no tables or rooms set, no book to weigh
-        event = _event(book, now)
-        reasons = event_reasons(playbook.body.where, event)
-        if reasons is not None:
-            nights.append(Night(book, event, tuple(reasons)))
+        for book in read_books(uow.bookings, uow.capacity, location_id, _kind(playbook), day, tz):
+            if book.capacity is None:
+                continue  # a shop, a bank: no tables or rooms set, no book to weigh
+            event = _event(book, now)
+            reasons = event_reasons(playbook.body.where, event)
+            if reasons is not None:
+                nights.append(Night(book, event, tuple(reasons)))
     return nights
 
 
@@ -137,6 +147,16 @@ def hold_is_placed(action: HoldCapacity, book: Book, tz: ZoneInfo, now: datetime
     """A hold is set on its own day, while its time is still to come."""
     today = now.astimezone(tz).date()
     return book.day == today and local_span(today, action.starts, action.until, tz)[1] > now
+
+
+def hold_fits(action: HoldCapacity, book: Book) -> bool:
+    """Whether the hold is this service's: the one it names, else the service its start falls
+    in ("from 19:00" is dinner's, not lunch's); a room type only when named."""
+    if book.part is None:
+        return True
+    if action.service:
+        return book.part.same(action.service)
+    return book.part.at(action.starts)
 
 
 def evaluate_tonight(
@@ -192,7 +212,7 @@ def _act(
     done: list[str] = []
     for action in playbook.body.actions:
         if isinstance(action, HoldCapacity):
-            if not hold_is_placed(action, book, tz, now):
+            if not hold_fits(action, book) or not hold_is_placed(action, book, tz, now):
                 continue
             new = NewHold(
                 location_id,
@@ -201,6 +221,7 @@ def _act(
                 action.until,
                 HoldKind(action.kind),
                 playbook.name,
+                book.service,
             )
             hold = place_hold(uow, new, now, tz, SYSTEM.label, playbook.id)
             done.append(f"hold {hold.id}: {hold.count} {hold.kind.value}")

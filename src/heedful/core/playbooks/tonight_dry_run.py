@@ -20,6 +20,7 @@ from heedful.core.playbooks.state import STATE_SOURCE
 from heedful.core.playbooks.tonight import (
     Night,
     days_in_view,
+    hold_fits,
     hold_is_placed,
     nights_in_view,
     tonight_task,
@@ -79,9 +80,10 @@ def _record(
         report.hidden += 1
         return
     said = Phrase(
-        "dry_run.night",
+        "dry_run.night_service" if book.service else "dry_run.night",
         {
             "location": place_name,
+            "service": book.service,
             "day": book.day.isoformat(),
             "booked": book.booked,
             "capacity": book.capacity if book.capacity is not None else 0,
@@ -116,6 +118,8 @@ def _would_do(
     """What the live pass's ``_act`` would have written, said instead of done."""
     for action in playbook.body.actions:
         if isinstance(action, HoldCapacity):
+            if not hold_fits(action, night.book):
+                continue  # another service's hold: dinner's tables are not held at lunch
             values = {
                 "count": action.count,
                 "kind": word("capacity", action.kind),

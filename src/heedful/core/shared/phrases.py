@@ -82,6 +82,10 @@ ENGLISH: dict[str, str] = {
         "%(location)s, %(day)s: %(booked)s reservations for %(capacity)s %(kind)s, "
         "%(held)s held, %(free)s free"
     ),
+    "dry_run.night_service": N_(
+        "%(location)s, %(service)s, %(day)s: %(booked)s reservations for %(capacity)s "
+        "%(kind)s, %(held)s held, %(free)s free"
+    ),
     "dry_run.condition": N_("condition met: %(condition)s"),
     "dry_run.already_fired": N_("already fired live"),
     "dry_run.hold": N_("hold %(count)s %(kind)s from %(starts)s until %(until)s"),
