@@ -3,6 +3,7 @@
 from heedful.core.promises.back_in_stock import DEFAULT_TELL_PER_UNIT, still_wanted, stock_changed
 from heedful.core.promises.deadlines import fire_promise_timer, settle_stale_tasks, settle_tasks
 from heedful.core.promises.handlers import MakePromise, make_promise
+from heedful.core.promises.in_bulk import NewPromise, prepare_promise, store_promises
 from heedful.core.promises.line_messages import JOINED, LINE_MESSAGES, MOVED
 from heedful.core.promises.model import (
     Evidence,
@@ -27,6 +28,7 @@ __all__ = [
     "Evidence",
     "EvidenceKind",
     "MakePromise",
+    "NewPromise",
     "Promise",
     "PromiseFilter",
     "PromiseKind",
@@ -37,8 +39,10 @@ __all__ = [
     "WantedItem",
     "fire_promise_timer",
     "make_promise",
+    "prepare_promise",
     "settle_stale_tasks",
     "settle_tasks",
     "still_wanted",
     "stock_changed",
+    "store_promises",
 ]
