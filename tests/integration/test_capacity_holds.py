@@ -415,3 +415,29 @@ def test_a_hotels_room_types_are_each_weighed_by_the_stays_of_that_type(
     )
     assert (deluxe.booked, deluxe.capacity, deluxe.free, deluxe.over) == (2, 1, -1, True)
     assert (singles.booked, singles.held, singles.free, singles.over) == (0, 1, 2, False)
+
+
+def test_the_dry_run_weighs_each_service_as_its_own_night(restaurant: Restaurant) -> None:
+    set_capacity(
+        restaurant.place.id,
+        NewCapacity(services=(LUNCH, DINNER)),
+        restaurant.uow,
+        restaurant.clock,
+        restaurant.admin,
+    )
+    restaurant.reserve(4, SUNDAY_1900_KYIV)  # four for dinner's three tables; lunch is empty
+    warn = playbooks.create_playbook(
+        WARN_THE_HOST_OVERBOOKED, restaurant.uow, restaurant.clock, restaurant.admin
+    )
+    now = restaurant.clock.now()
+
+    report = playbooks.dry_run(
+        warn.id, now, now + timedelta(hours=1), restaurant.uow, restaurant.admin
+    )
+
+    [dinner] = report.would_fire
+    assert dinner.reasons[0] == (
+        "Ресторан «Кручі», Dinner, 2026-10-25: 4 reservations for 3 tables, 0 held, -1 free"
+    )
+    assert report.events_matched == 1
+    assert restaurant.warnings() == []
