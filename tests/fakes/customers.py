@@ -282,6 +282,10 @@ class FakeAuditLog(_Repository):
     def add(self, entry: AuditEntry) -> None:
         self._writing().audit.append(_copy(entry))
 
+    def add_many(self, entries: Sequence[AuditEntry]) -> None:
+        for entry in entries:
+            self.add(entry)
+
     def list_for(self, customer_id: str | None, limit: int) -> list[AuditEntry]:
         """Most recent first; entries written in the same instant keep their written order."""
         rows = [e for e in self._state.audit if e.customer_id == customer_id]

@@ -49,6 +49,9 @@ class FakeGoodwill(_Repository):
     def update_spend(self, spend: Spend) -> None:
         _replace(self._writing().goodwill.spends, spend.id, spend)
 
+    def lock_spending(self, allowance_id: str, staff_id: str) -> None:
+        pass  # one thread at a time in the fakes
+
     def spent(self, allowance_id: str, staff_id: str, since: datetime) -> Decimal:
         return sum(
             (

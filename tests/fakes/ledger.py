@@ -43,6 +43,10 @@ class FakePromiseRepository(Repository):
         promise.sequence = ledger.last_promise_sequence  # as the identity column gives it
         insert(ledger.promises, promise.id, promise)
 
+    def add_many(self, added: Sequence[Promise]) -> None:
+        for promise in added:
+            self.add(promise)
+
     def get(self, promise_id: str, *, for_change: bool = False) -> Promise | None:  # noqa: ARG002
         return copy(self._state.ledger.promises.get(promise_id))
 
@@ -156,6 +160,10 @@ class FakeTimerRepository(Repository):
 
     def set(self, timer: Timer) -> None:
         insert(self._writing().ledger.timers, timer.id, timer)
+
+    def set_many(self, timers: Sequence[Timer]) -> None:
+        for timer in timers:
+            self.set(timer)
 
     def due(self, now: datetime, limit: int) -> list[Timer]:
         rows = [t for t in self._state.ledger.timers.values() if t.due_at <= now]

@@ -20,16 +20,18 @@ from promise_world import build_world
 
 from heedful.bootstrap import Container
 from heedful.core.access import Actor, Role
-from heedful.core.dealings.capacity import Book, HoldKind, HoldState
+from heedful.core.dealings.capacity import Book, HoldKind, HoldState, Service
 from heedful.core.dealings.holds import (
     NewCapacity,
     NewHold,
+    capacity_of,
     hold_back,
     release_due_holds,
     release_hold,
     seat_walk_in,
     set_capacity,
     tonight,
+    tonight_by_service,
 )
 from heedful.core.playbooks import evaluate_all
 from heedful.core.playbooks import handlers as playbooks
@@ -202,3 +204,240 @@ def test_the_reservation_that_makes_the_book_over_warns_the_host_at_once_and_onl
     restaurant.reserve(1, SUNDAY_1900_KYIV + timedelta(hours=1))
     assert len(restaurant.warnings()) == 1
     assert evaluate_all(restaurant.world.container.uow, restaurant.clock).fired == 0
+
+
+def test_the_dry_run_of_tonight_says_which_nights_it_would_hold_and_warn_without_writing(
+    restaurant: Restaurant,
+) -> None:
+    set_capacity(
+        restaurant.place.id,
+        NewCapacity(tables=10, covers=40),
+        restaurant.uow,
+        restaurant.clock,
+        restaurant.admin,
+    )
+    restaurant.reserve(11, SUNDAY_1900_KYIV)  # eleven for ten tables: over, held or not
+    hold = playbooks.create_playbook(
+        HOLD_TABLES_AT_PEAK, restaurant.uow, restaurant.clock, restaurant.admin
+    )
+    warn = playbooks.create_playbook(
+        WARN_THE_HOST_OVERBOOKED, restaurant.uow, restaurant.clock, restaurant.admin
+    )
+    restaurant.clock.set(datetime(2026, 10, 27, 9, 0, tzinfo=UTC))  # Tuesday: looking back
+    since = datetime(2026, 10, 24, 0, 0, tzinfo=UTC)  # Saturday 03:00 in Kyiv
+    until = datetime(2026, 10, 26, 0, 0, tzinfo=UTC)  # Monday 02:00 in Kyiv
+
+    warned = playbooks.dry_run(warn.id, since, until, restaurant.uow, restaurant.admin)
+    held = playbooks.dry_run(hold.id, since, until, restaurant.uow, restaurant.admin)
+
+    # Saturday, Sunday and Monday came into view; only Sunday's book is over.
+    assert (warned.subject, warned.events_matched, warned.tasks, warned.holds) == (
+        "tonight",
+        1,
+        1,
+        0,
+    )
+    [sunday] = warned.would_fire
+    assert (sunday.location_id, sunday.customer_name) == (
+        restaurant.place.id,
+        restaurant.place.name,
+    )
+    assert sunday.happened_at == SUNDAY_0005_KYIV.replace(minute=0)  # 00:00 Sunday in Kyiv
+    assert sunday.reasons[0] == (
+        "Ресторан «Кручі», 2026-10-25: 11 reservations for 10 tables, 0 held, -1 free"
+    )
+    assert "condition met: data.over True = True" in sunday.reasons
+    assert sunday.actions == (
+        "task 'Tonight is overbooked: 11 reservations for 10 tables, 0 held' "
+        "for the location's front-line staff",
+    )
+    assert [p.key for p in sunday.reason_phrases][:1] == ["dry_run.night"]
+    # The hold playbook would keep two tables back each of the three nights, at 19:00 to 20:30.
+    assert (held.events_matched, held.holds, held.tasks) == (3, 6, 0)
+    assert {h.actions for h in held.would_fire} == {("hold 2 tables from 19:00 until 20:30",)}
+    # Nothing was written: no hold, no task, no key.
+    assert (restaurant.book().holds, restaurant.warnings()) == ((), [])
+    assert playbooks.list_firings(warn.id, restaurant.uow, restaurant.admin) == []
+    assert playbooks.list_firings(hold.id, restaurant.uow, restaurant.admin) == []
+
+
+def test_the_dry_run_of_tonight_says_a_night_already_fired_live(restaurant: Restaurant) -> None:
+    set_capacity(
+        restaurant.place.id,
+        NewCapacity(tables=4),
+        restaurant.uow,
+        restaurant.clock,
+        restaurant.admin,
+    )
+    restaurant.enable(HOLD_TABLES_AT_PEAK)
+    assert evaluate_all(restaurant.world.container.uow, restaurant.clock).fired == 1
+    [made] = playbooks.list_playbooks(restaurant.uow, restaurant.admin)
+
+    now = restaurant.clock.now()
+    report = playbooks.dry_run(
+        made.id, now - timedelta(hours=1), now, restaurant.uow, restaurant.admin
+    )
+
+    # Saturday's night came into view at 23:05 and is not fired; Sunday's is, since 00:05.
+    saturday, sunday = report.would_fire
+    assert "already fired live" not in saturday.reasons
+    assert sunday.reasons[-1] == "already fired live"
+    assert report.repeats == 1
+    assert len(restaurant.book().holds) == 1  # the live one, and no other
+
+
+LUNCH = Service("Lunch", HoldKind.TABLES, 4, 16, time(12, 0), time(16, 0))
+DINNER = Service("Dinner", HoldKind.TABLES, 3, 12, time(18, 0), time(23, 30))
+
+
+def test_each_service_has_its_own_tables_holds_and_warning(restaurant: Restaurant) -> None:
+    set_capacity(
+        restaurant.place.id,
+        NewCapacity(services=(LUNCH, DINNER)),
+        restaurant.uow,
+        restaurant.clock,
+        restaurant.admin,
+    )
+    restaurant.reserve(2, SUNDAY_1900_KYIV - timedelta(hours=6))  # 13:00: lunch
+    restaurant.reserve(4, SUNDAY_1900_KYIV)  # 19:00: dinner, four for three tables
+    restaurant.enable(HOLD_TABLES_AT_PEAK)
+    restaurant.enable(WARN_THE_HOST_OVERBOOKED)
+
+    evaluate_all(restaurant.world.container.uow, restaurant.clock)
+
+    lunch, dinner = tonight_by_service(
+        restaurant.place.id, HoldKind.TABLES, restaurant.uow, restaurant.clock, restaurant.host
+    )
+    # The hold from 19:00 is dinner's; lunch keeps all its tables for bookings.
+    assert (lunch.service, lunch.booked, lunch.held, lunch.free, lunch.over) == (
+        "Lunch",
+        2,
+        0,
+        2,
+        False,
+    )
+    assert (dinner.service, dinner.booked, dinner.held, dinner.free, dinner.over) == (
+        "Dinner",
+        4,
+        2,
+        -3,
+        True,
+    )
+    assert [h.service for h in dinner.holds] == ["Dinner"]
+    [warning] = restaurant.warnings()  # dinner's; lunch is not over
+    assert warning.title == "Tonight is overbooked: 4 reservations for 3 tables, 2 held"
+    assert evaluate_all(restaurant.world.container.uow, restaurant.clock).fired == 0
+
+
+def test_the_host_holds_in_the_service_her_time_falls_in_or_the_one_she_names(
+    restaurant: Restaurant,
+) -> None:
+    set_capacity(
+        restaurant.place.id,
+        NewCapacity(services=(LUNCH, DINNER)),
+        restaurant.uow,
+        restaurant.clock,
+        restaurant.admin,
+    )
+    at_dinner = NewHold(restaurant.place.id, 1, time(19, 0), time(20, 0))
+    assert hold_back(at_dinner, restaurant.uow, restaurant.clock, restaurant.host).service == (
+        "Dinner"
+    )
+    named = NewHold(restaurant.place.id, 1, time(12, 0), time(13, 0), service="lunch")
+    assert hold_back(named, restaurant.uow, restaurant.clock, restaurant.host).service == "Lunch"
+    between = NewHold(restaurant.place.id, 1, time(17, 0), time(17, 30))
+    with pytest.raises(InvalidInput) as no_service:
+        hold_back(between, restaurant.uow, restaurant.clock, restaurant.host)
+    assert no_service.value.field == "service"
+    unknown = NewHold(restaurant.place.id, 1, time(19, 0), time(20, 0), service="Brunch")
+    with pytest.raises(InvalidInput):
+        hold_back(unknown, restaurant.uow, restaurant.clock, restaurant.host)
+
+
+def test_services_that_share_a_minute_or_lack_hours_are_refused(restaurant: Restaurant) -> None:
+    late = Service("Late", HoldKind.TABLES, 2, None, time(23, 0), time(1, 0))  # past midnight
+    for wrong in (
+        (DINNER, late),
+        (Service("Lunch", HoldKind.TABLES, 4),),
+        (LUNCH, Service("lunch", HoldKind.TABLES, 2, None, time(17, 0), time(18, 0))),
+        (Service("Double", HoldKind.ROOMS, 2, None, time(12, 0), time(13, 0)),),
+    ):
+        with pytest.raises(InvalidInput):
+            set_capacity(
+                restaurant.place.id,
+                NewCapacity(services=wrong),
+                restaurant.uow,
+                restaurant.clock,
+                restaurant.admin,
+            )
+    night = Service("Night", HoldKind.TABLES, 2, None, time(23, 30), time(2, 0))
+    kept = set_capacity(
+        restaurant.place.id,
+        NewCapacity(tables=7, services=(DINNER, night)),
+        restaurant.uow,
+        restaurant.clock,
+        restaurant.admin,
+    )
+    assert capacity_of(restaurant.place.id, restaurant.uow, restaurant.host) == kept
+    assert kept.services == (DINNER, night)
+
+
+def test_a_hotels_room_types_are_each_weighed_by_the_stays_of_that_type(
+    restaurant: Restaurant,
+) -> None:
+    double = Service("Deluxe", HoldKind.ROOMS, 1)
+    single = Service("Single", HoldKind.ROOMS, 3)
+    set_capacity(
+        restaurant.place.id,
+        NewCapacity(services=(double, single)),
+        restaurant.uow,
+        restaurant.clock,
+        restaurant.admin,
+    )
+    for number in ("B-1", "B-2"):  # two Deluxe stays for one Deluxe room
+        restaurant.systems.booking(
+            restaurant.guest.id,
+            number,
+            at=restaurant.clock.now(),
+            arrival=SUNDAY_1900_KYIV - timedelta(hours=4),
+            location=restaurant.place.id,
+        )
+    held = hold_back(
+        NewHold(restaurant.place.id, 1, time(12, 0), time(23, 0), HoldKind.ROOMS, service="single"),
+        restaurant.uow,
+        restaurant.clock,
+        restaurant.host,
+    )
+    assert held.service == "Single"
+
+    deluxe, singles = tonight_by_service(
+        restaurant.place.id, HoldKind.ROOMS, restaurant.uow, restaurant.clock, restaurant.host
+    )
+    assert (deluxe.booked, deluxe.capacity, deluxe.free, deluxe.over) == (2, 1, -1, True)
+    assert (singles.booked, singles.held, singles.free, singles.over) == (0, 1, 2, False)
+
+
+def test_the_dry_run_weighs_each_service_as_its_own_night(restaurant: Restaurant) -> None:
+    set_capacity(
+        restaurant.place.id,
+        NewCapacity(services=(LUNCH, DINNER)),
+        restaurant.uow,
+        restaurant.clock,
+        restaurant.admin,
+    )
+    restaurant.reserve(4, SUNDAY_1900_KYIV)  # four for dinner's three tables; lunch is empty
+    warn = playbooks.create_playbook(
+        WARN_THE_HOST_OVERBOOKED, restaurant.uow, restaurant.clock, restaurant.admin
+    )
+    now = restaurant.clock.now()
+
+    report = playbooks.dry_run(
+        warn.id, now, now + timedelta(hours=1), restaurant.uow, restaurant.admin
+    )
+
+    [dinner] = report.would_fire
+    assert dinner.reasons[0] == (
+        "Ресторан «Кручі», Dinner, 2026-10-25: 4 reservations for 3 tables, 0 held, -1 free"
+    )
+    assert report.events_matched == 1
+    assert restaurant.warnings() == []

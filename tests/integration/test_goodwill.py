@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from decimal import Decimal
 
@@ -214,3 +215,70 @@ def test_the_report_compares_the_next_feedback_and_return_of_those_given_goodwil
     assert (report.without.customers, report.without.with_feedback) == (2, 1)
     assert report.without.feedback_mean == 60.0
     assert report.without.returned == 0
+
+
+def test_two_spends_by_one_person_at_once_cannot_both_pass_the_allowance(
+    world: PromiseWorld, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two transactions on PostgreSQL: the first has drawn 2 of 3 desserts and not committed;
+    the second, by the same person, waits on her lock, then reads the first and is refused.
+    (SQLite lets one writer in at a time: BEGIN IMMEDIATE queues the second already.)"""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite serialises writers itself")
+    from sqlalchemy import create_engine, text
+
+    from heedful.adapters.storage.goodwill_rows import SqlGoodwill
+
+    _desserts(world, per_month=3)
+    anna = world.customer("Anna Kovalenko")
+    inside, go_on = threading.Event(), threading.Event()
+    drawn = SqlGoodwill.add_spend
+
+    def add_spend_and_hold(self: SqlGoodwill, spend: object) -> None:
+        drawn(self, spend)  # type: ignore[arg-type]
+        if threading.current_thread().name == "first":
+            inside.set()  # drawn, not committed: the transaction stays open until told
+            assert go_on.wait(timeout=60)
+
+    monkeypatch.setattr(SqlGoodwill, "add_spend", add_spend_and_hold)
+    outcomes: dict[str, object] = {}
+
+    def spend(name: str) -> None:
+        try:
+            outcomes[name] = _give(world, anna, 2)
+        except InvalidInput as refused:
+            outcomes[name] = refused
+
+    first = threading.Thread(target=spend, args=("first",), name="first")
+    second = threading.Thread(target=spend, args=("second",), name="second")
+    first.start()
+    assert inside.wait(timeout=60)
+    second.start()
+    # Until the second is queued on her lock (asked of the server, no sleep), or done: without
+    # the lock it would read the first's uncommitted spend as nothing, and pass too.
+    monitor = create_engine(database_url)
+    try:
+        with monitor.connect() as conn:
+            for _ in range(100_000):
+                waiting = conn.execute(
+                    text(
+                        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+                        " AND database = (SELECT oid FROM pg_database"
+                        " WHERE datname = current_database())"
+                    )
+                ).scalar_one()
+                if waiting or not second.is_alive():
+                    break
+    finally:
+        monitor.dispose()
+        go_on.set()
+        first.join(timeout=60)
+        second.join(timeout=60)
+
+    assert outcomes["first"].state is SpendState.GIVEN  # type: ignore[attr-defined]
+    refused = outcomes["second"]
+    assert isinstance(refused, InvalidInput)
+    assert refused.field == "amount"
+    assert "1" in refused.message  # one dessert left, as the first one drew two
+    [left] = my_allowances(world.uow, world.clock, world.assistant, world.kyiv.id)
+    assert left.left == Decimal(1)

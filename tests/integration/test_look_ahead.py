@@ -623,3 +623,86 @@ def test_a_late_delivery_message_quotes_the_orders_promised_date_from_its_record
     assert composed.text == "Promised 2026-03-04; Nova Poshta now says 2026-03-06."
     in_ukrainian = composer.compose("delivery_late", ["uk"], message.context, mine)
     assert in_ukrainian.subject == "Замовлення 1042: нова дата 2026-03-06"
+
+
+def _late_order(business: Business, who: Customer, number: str, expected: str) -> None:
+    business.systems.send(
+        "heedful.order.upserted",
+        business.clock.now(),
+        customer={"id": who.id},
+        location=business.world.kyiv.id,
+        order=number,
+        status="shipped",
+        promised="2026-03-04",
+        expected=expected,
+        carrier="Nova Poshta",
+    )
+
+
+def _deliver_by(business: Business) -> list[Any]:
+    with business.world.uow as uow:
+        found = uow.promises.find(PromiseFilter(), 50)
+    return [p for p in found if p.kind is PromiseKind.DELIVER_BY]
+
+
+def test_new_dated_promises_are_made_for_a_whole_window_at_once_and_once_per_version(
+    business: Business,
+) -> None:
+    """The pass's bulk path makes the promises: built first, written by one statement per
+    table with their timers and audit entries, each once per customer, order and version."""
+    vera, marko = business.guest("Vera Lysenko"), business.guest("Marko Shevchuk")
+    _late_order(business, vera, "1042", "2026-03-06")
+    _late_order(business, vera, "1043", "2026-03-07")
+    _late_order(business, marko, "2001", "2026-03-06")
+    playbook = business.playbook(TELL_LATE_DELIVERIES_FIRST)  # after the orders: the pass acts
+
+    first = business.scheduled_pass()
+    again = business.scheduled_pass()  # a restart: the keys are in the database
+
+    assert (first.fired, again.fired, again.already) == (3, 0, 3)
+    made = _deliver_by(business)
+    assert sorted((p.customer_id, p.reference, p.due_at) for p in made) == sorted(
+        [
+            (vera.id, "1042", datetime(2026, 3, 6, 22, 0, tzinfo=UTC)),
+            (vera.id, "1043", datetime(2026, 3, 7, 22, 0, tzinfo=UTC)),
+            (marko.id, "2001", datetime(2026, 3, 6, 22, 0, tzinfo=UTC)),
+        ]
+    )
+    assert len({p.sequence for p in made}) == 3  # each has its own place in the ledger
+    assert [m.template_key for m in business.messages(marko)] == ["delivery_late"]
+    with business.world.uow as uow:
+        timers = uow.timers.due(datetime(2026, 3, 31, tzinfo=UTC), 50)
+        logged = [e for e in uow.audit.list_for(vera.id, 50) if e.action == "promise.made"]
+    # A reminder a day before and the deadline itself, for each promise.
+    assert sorted(t.subject_id for t in timers) == sorted(p.id for p in made for _ in (1, 2))
+    assert len(logged) == 2
+
+    changed = {**TELL_LATE_DELIVERIES_FIRST, "name": "Late delivery, v2"}
+    world = business.world
+    playbooks.update_playbook(playbook.id, changed, world.uow, business.clock, world.admin)
+    assert business.scheduled_pass().fired == 3  # a new version fires again, once
+    assert len(_deliver_by(business)) == 6
+
+
+def test_two_workers_making_promises_at_once_make_each_once(business: Business) -> None:
+    vera = business.guest("Vera Lysenko")
+    _late_order(business, vera, "1042", "2026-03-06")
+    playbook = business.playbook(TELL_LATE_DELIVERIES_FIRST)
+    container, now, kyiv = business.world.container, business.clock.now(), business.world.kyiv
+    reports = [LookAheadReport(), LookAheadReport()]
+
+    def worker(report: LookAheadReport) -> None:
+        with container.uow() as uow:
+            evaluate_location(uow, [playbook], kyiv.id, kyiv.time_zone, now, report)
+            uow.commit()
+
+    with container.uow() as uow:
+        evaluate_location(uow, [playbook], kyiv.id, kyiv.time_zone, now, reports[0])
+        other = threading.Thread(target=worker, args=(reports[1],))
+        other.start()  # on PostgreSQL it waits on the key; on SQLite on the single writer
+        uow.commit()
+    other.join(timeout=30)
+    assert not other.is_alive()
+    assert sorted(r.fired for r in reports) == [0, 1]
+    [promise] = _deliver_by(business)
+    assert promise.reference == "1042"

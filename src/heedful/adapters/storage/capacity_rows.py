@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
 from sqlalchemy.engine import Connection, RowMapping
 
-from heedful.adapters.storage.capacity_tables import capacity_holds, location_capacities
-from heedful.core.dealings.capacity import Capacity, Hold, HoldKind, HoldState
+from heedful.adapters.storage.capacity_tables import (
+    capacity_holds,
+    capacity_services,
+    location_capacities,
+)
+from heedful.core.dealings.capacity import Capacity, Hold, HoldKind, HoldState, Service
 
 
 def _hold(row: RowMapping) -> Hold:
@@ -24,6 +28,7 @@ def _hold(row: RowMapping) -> Hold:
         reason=row["reason"],
         playbook_id=row["playbook_id"],
         seated=row["seated"],
+        service=row["service"],
         state=HoldState(row["state"]),
         ended_at=row["ended_at"],
         ended_by_label=row["ended_by_label"],
@@ -37,6 +42,7 @@ def _hold_row(h: Hold) -> dict[str, Any]:
         "kind": h.kind.value,
         "count": h.count,
         "seated": h.seated,
+        "service": h.service,
         "starts_at": h.starts_at,
         "releases_at": h.releases_at,
         "state": h.state.value,
@@ -47,6 +53,10 @@ def _hold_row(h: Hold) -> dict[str, Any]:
         "ended_at": h.ended_at,
         "ended_by_label": h.ended_by_label,
     }
+
+
+def _time(text: str | None) -> time | None:
+    return time.fromisoformat(text) if text else None
 
 
 class SqlCapacity:
@@ -69,6 +79,26 @@ class SqlCapacity:
             row["rooms"],
             row["changed_at"],
             row["changed_by_label"],
+            self._services(location_id),
+        )
+
+    def _services(self, location_id: str) -> tuple[Service, ...]:
+        c = capacity_services.c
+        rows = self._conn.execute(
+            capacity_services.select()
+            .where(c.location_id == location_id)
+            .order_by(c.position, c.kind, c.name)
+        ).mappings()
+        return tuple(
+            Service(
+                row["name"],
+                HoldKind(row["kind"]),
+                row["units"],
+                row["covers"],
+                _time(row["starts"]),
+                _time(row["ends"]),
+            )
+            for row in rows
         )
 
     def put(self, capacity: Capacity) -> None:
@@ -88,6 +118,30 @@ class SqlCapacity:
         if changed.rowcount == 0:
             self._conn.execute(
                 location_capacities.insert().values(location_id=capacity.location_id, **values)
+            )
+
+        # The services are said whole each time: the set replaces the last one.
+        self._conn.execute(
+            capacity_services.delete().where(
+                capacity_services.c.location_id == capacity.location_id
+            )
+        )
+        if capacity.services:
+            self._conn.execute(
+                capacity_services.insert(),
+                [
+                    {
+                        "location_id": capacity.location_id,
+                        "kind": s.kind.value,
+                        "name": s.name,
+                        "units": s.units,
+                        "covers": s.covers,
+                        "starts": s.starts.strftime("%H:%M") if s.starts else None,
+                        "ends": s.ends.strftime("%H:%M") if s.ends else None,
+                        "position": n,
+                    }
+                    for n, s in enumerate(capacity.services)
+                ],
             )
 
     def add_hold(self, hold: Hold) -> None:

@@ -34,6 +34,8 @@ capacity_holds = sa.Table(
     sa.Column("created_by_label", sa.String(200), nullable=False),
     sa.Column("ended_at", UtcDateTime, nullable=True),
     sa.Column("ended_by_label", sa.String(200), nullable=False, server_default=""),
+    # The service or room type it keeps units of; "" the whole location (ADR 0055).
+    sa.Column("service", sa.String(60), nullable=False, server_default=""),
     # Tonight's book: a range per location.
     sa.Index(None, "location_id", "starts_at"),
 )
@@ -43,4 +45,19 @@ sa.Index(
     capacity_holds.c.releases_at,
     sqlite_where=capacity_holds.c.state == "held",
     postgresql_where=capacity_holds.c.state == "held",
+)
+
+# A location's services (lunch, dinner: tables between two local times) and room types, each
+# with its own number: tonight's book is weighed per service (ADR 0055).
+capacity_services = sa.Table(
+    "capacity_services",
+    metadata,
+    sa.Column("location_id", Id, sa.ForeignKey("locations.id"), primary_key=True),
+    sa.Column("kind", sa.String(10), primary_key=True),
+    sa.Column("name", sa.String(60), primary_key=True),
+    sa.Column("units", sa.Integer, nullable=False),
+    sa.Column("covers", sa.Integer, nullable=True),
+    sa.Column("starts", sa.String(5), nullable=True),  # "12:00" on the location's clock
+    sa.Column("ends", sa.String(5), nullable=True),
+    sa.Column("position", sa.Integer, nullable=False),
 )

@@ -150,6 +150,17 @@ class SqlGoodwill:
         table = goodwill_spends
         self._conn.execute(table.update().where(table.c.id == spend.id).values(**_spend_row(spend)))
 
+    def lock_spending(self, allowance_id: str, staff_id: str) -> None:
+        # PostgreSQL: a lock per person and allowance, held to the end of the transaction (an
+        # allowance for a whole role is shared by many; locking its row would queue them all).
+        # SQLite needs none: BEGIN IMMEDIATE lets one writer in at a time (engine.py).
+        if self._conn.dialect.name != "postgresql":
+            return
+        self._conn.execute(
+            sa.text("SELECT pg_advisory_xact_lock(hashtext('goodwill.spend'), hashtext(:who))"),
+            {"who": f"{allowance_id}:{staff_id}"},
+        )
+
     def spent(self, allowance_id: str, staff_id: str, since: datetime) -> Decimal:
         table = goodwill_spends
         total = self._conn.execute(

@@ -336,9 +336,15 @@ PII_FREE: dict[str, dict[str, str]] = {
     "capacity_holds": {
         **dict.fromkeys(("id", "location_id", "playbook_id"), _IDS),
         **dict.fromkeys(("kind", "state"), _CODE),
-        **dict.fromkeys(("reason", "created_by_label", "ended_by_label"), _STAFF),
+        **dict.fromkeys(("reason", "created_by_label", "ended_by_label", "service"), _STAFF),
     },
     "location_capacities": {"location_id": _IDS, "changed_by_label": _STAFF},
+    # A location's services and room types with their numbers (ADR 0055): the business's own.
+    "capacity_services": {
+        "location_id": _IDS,
+        "kind": _CODE,
+        **dict.fromkeys(("name", "starts", "ends"), _STAFF),
+    },
     "tasks": {
         "id": _IDS,
         "kind": _CODE,

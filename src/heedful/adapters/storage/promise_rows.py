@@ -127,6 +127,19 @@ class SqlPromises:
         assert key is not None
         promise.sequence = int(key[0])
 
+    def add_many(self, added: Sequence[Promise]) -> None:
+        if not added:
+            return
+        # One executemany with RETURNING (SQLAlchemy's insertmanyvalues on both backends): the
+        # identity column gives each its place in line, read back by id.
+        rows = self._conn.execute(
+            promises.insert().returning(promises.c.id, promises.c.sequence),
+            [_promise_values(promise) for promise in added],
+        )
+        given = {row.id: int(row.sequence) for row in rows}
+        for promise in added:
+            promise.sequence = given[promise.id]
+
     def get(self, promise_id: str, *, for_change: bool = False) -> Promise | None:
         query = sa.select(promises).where(promises.c.id == promise_id)
         if for_change and self._conn.dialect.name == "postgresql":

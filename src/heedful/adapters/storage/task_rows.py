@@ -34,6 +34,21 @@ class SqlTimers:
             )
         )
 
+    def set_many(self, added: Sequence[Timer]) -> None:
+        if added:
+            self._conn.execute(
+                timers.insert(),
+                [
+                    {
+                        "id": t.id,
+                        "kind": t.kind.value,
+                        "subject_id": t.subject_id,
+                        "due_at": t.due_at,
+                    }
+                    for t in added
+                ],
+            )
+
     def due(self, now: datetime, limit: int) -> list[Timer]:
         query = (
             sa.select(timers).where(timers.c.due_at <= now).order_by(timers.c.due_at).limit(limit)

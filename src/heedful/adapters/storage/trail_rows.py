@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,20 +23,28 @@ class SqlAuditLog:
         self._conn = conn
 
     def add(self, entry: AuditEntry) -> None:
+        self.add_many([entry])
+
+    def add_many(self, entries: Sequence[AuditEntry]) -> None:
+        if not entries:
+            return
         self._conn.execute(
             audit_log.insert(),
-            {
-                "id": entry.id,
-                "at": entry.at,
-                "actor_id": entry.actor_id,
-                "actor_label": entry.actor_label,
-                "action": entry.action,
-                "customer_id": entry.customer_id,
-                "entity": entry.entity,
-                "entity_id": entry.entity_id,
-                "before": entry.before,
-                "after": entry.after,
-            },
+            [
+                {
+                    "id": entry.id,
+                    "at": entry.at,
+                    "actor_id": entry.actor_id,
+                    "actor_label": entry.actor_label,
+                    "action": entry.action,
+                    "customer_id": entry.customer_id,
+                    "entity": entry.entity,
+                    "entity_id": entry.entity_id,
+                    "before": entry.before,
+                    "after": entry.after,
+                }
+                for entry in entries
+            ],
         )
 
     def list_for(self, customer_id: str | None, limit: int) -> list[AuditEntry]:

@@ -11,8 +11,10 @@ from heedful.core.dealings.capacity import (
     Hold,
     HoldKind,
     HoldState,
+    Service,
     local_span,
     read_book,
+    read_books,
 )
 from heedful.core.dealings.holds import (
     NewCapacity,
@@ -25,6 +27,7 @@ from heedful.core.dealings.holds import (
     seat_walk_in,
     set_capacity,
     tonight,
+    tonight_by_service,
 )
 from heedful.core.dealings.model import (
     Account,
@@ -67,6 +70,7 @@ __all__ = [
     "Order",
     "OrderLine",
     "OrderStatus",
+    "Service",
     "Warning",
     "account_warnings",
     "apply_dealing",
@@ -78,10 +82,12 @@ __all__ = [
     "local_span",
     "place_hold",
     "read_book",
+    "read_books",
     "read_day",
     "release_due_holds",
     "release_hold",
     "seat_walk_in",
     "set_capacity",
     "tonight",
+    "tonight_by_service",
 ]

@@ -22,9 +22,13 @@ from heedful.core.dealings.capacity import (
     Hold,
     HoldKind,
     HoldState,
+    Service,
     checked_count,
+    checked_services,
     local_span,
     read_book,
+    read_books,
+    service_of_hold,
 )
 from heedful.core.dealings.ports import BookingRepository
 from heedful.core.shared.clock import Clock
@@ -62,6 +66,7 @@ class NewCapacity:
     tables: int | None = None
     covers: int | None = None
     rooms: int | None = None
+    services: tuple[Service, ...] = ()  # lunch and dinner, or room types (ADR 0055)
 
 
 def _units(value: int | None, name: str) -> int | None:
@@ -91,6 +96,7 @@ def set_capacity(
             _units(new.rooms, "rooms"),
             clock.now(),
             actor.label,
+            checked_services(new.services),
         )
         uow.capacity.put(capacity)
         uow.commit()
@@ -126,6 +132,31 @@ def tonight(
         )
 
 
+def tonight_by_service(
+    location_id: str,
+    kind: HoldKind,
+    uow: HoldsWork,
+    clock: Clock,
+    actor: Actor,
+    day: date | None = None,
+) -> list[Book]:
+    """The night's book per service or room type the location keeps (none kept: empty)."""
+    actor.require(Permission.VIEW_CUSTOMERS)
+    with uow:
+        zone = _zone(uow, actor, location_id)
+        capacity = uow.capacity.get(location_id)
+        if capacity is None or not capacity.services_of(kind):
+            return []
+        return read_books(
+            uow.bookings,
+            uow.capacity,
+            location_id,
+            kind,
+            day or clock.now().astimezone(zone).date(),
+            zone,
+        )
+
+
 @dataclass(frozen=True)
 class NewHold:
     location_id: str
@@ -134,6 +165,7 @@ class NewHold:
     ends: time
     kind: HoldKind = HoldKind.TABLES
     reason: str = ""
+    service: str = ""  # "" : the service its start falls in, if the location keeps services
 
 
 def hold_back(new: NewHold, uow: HoldsWork, clock: Clock, actor: Actor) -> Hold:
@@ -164,6 +196,7 @@ def place_hold(
     starts_at, releases_at = local_span(now.astimezone(zone).date(), new.starts, new.ends, zone)
     if releases_at <= now:
         raise InvalidInput("that time has passed today", field="until")
+    part = service_of_hold(uow.capacity.get(new.location_id), new)
     hold = Hold(
         id=new_id("hld_"),
         location_id=new.location_id,
@@ -175,6 +208,7 @@ def place_hold(
         created_by_label=by,
         reason=new.reason.strip(),
         playbook_id=playbook_id,
+        service=part.name if part else "",
     )
     uow.capacity.add_hold(hold)
     return hold

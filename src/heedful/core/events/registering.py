@@ -83,6 +83,17 @@ def vocabulary(uow: VocabularyWork) -> list[VocabularyEntry]:
     return [_built_in(name) for name in sorted(EVENT_TYPES)] + [_custom(t) for t in custom]
 
 
+def trigger_names(uow: VocabularyWork) -> list[str]:
+    """Every type a playbook may wait for: Heedful's own, then the business's, each by name.
+
+    Read from the table, not the process's memory: a type registered a moment ago in another
+    process is offered at once (ADR 0055).
+    """
+    with uow:
+        custom = sorted(t.name for t in uow.event_types.all())
+    return [*sorted(EVENT_TYPES), *custom]
+
+
 def event_type(name: str, uow: VocabularyWork) -> VocabularyEntry:
     if name in EVENT_TYPES:
         return _built_in(name)

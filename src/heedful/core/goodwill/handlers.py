@@ -265,6 +265,9 @@ def give_goodwill(cmd: GiveGoodwill, uow: GoodwillWork, clock: Clock, actor: Act
         if kind != GESTURE and actor.role is not Role.ADMIN:
             allowance = _allowance_for(uow, actor, cmd.location_id, kind, currency)
             since = period_start(allowance.period, now, location.time_zone)
+            # Two spends by one person at once (two tabs, a double tap): the second waits for
+            # the first to commit, then counts it, so both cannot slip under the line.
+            uow.goodwill.lock_spending(allowance.id, actor.id)
             left = allowance.amount - uow.goodwill.spent(allowance.id, actor.id, since)
             if amount > left:
                 left = max(left, Decimal(0))

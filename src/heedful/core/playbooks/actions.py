@@ -36,9 +36,11 @@ from heedful.core.promises import (
     Evidence,
     EvidenceKind,
     MakePromise,
+    NewPromise,
     PromiseFilter,
     PromiseState,
     make_promise,
+    prepare_promise,
     settle_tasks,
 )
 from heedful.core.shared.clock import FrozenClock
@@ -263,16 +265,17 @@ def _message_done(message: Message, action: SendMessage) -> str:
 class Prepared:
     """A task or a message built but not yet written, and what the firing will say it did."""
 
-    row: Task | Message
+    row: Task | Message | NewPromise
     done: str
 
 
 def prepare(action: Action, firing: Firing) -> Prepared | None:
     """The row ``perform`` would write, for a bulk write after the keys are claimed.
 
-    Everything that can refuse (no location, a staff member who left) refuses here, before
-    anything is written. None for an action that writes more than one row of its own (a
-    promise, a survey, a promise kept): those are performed one firing at a time.
+    Everything that can refuse (no location, a staff member who left, a promise's day that is
+    not a day) refuses here, before anything is written. A promise comes with its timers and
+    audit entry, written with the window's others. None for an action that reads and changes
+    other rows (a survey, a promise kept): those are performed one firing at a time.
     """
     if isinstance(action, CreateTask):
         task, who = _new_task(action, firing)
@@ -280,7 +283,21 @@ def prepare(action: Action, firing: Firing) -> Prepared | None:
     if isinstance(action, SendMessage):
         message = _new_message(action, firing)
         return Prepared(message, _message_done(message, action))
+    if isinstance(action, OpenPromise):
+        made = prepare_promise(_promise_command(action, firing), firing.uow, firing.now, SYSTEM)
+        return Prepared(made, f"promise {made.promise.id} ({action.kind.value})")
     return None
+
+
+def _promise_command(action: OpenPromise, firing: Firing) -> MakePromise:
+    return MakePromise(
+        customer_id=firing.customer.id,
+        kind=action.kind,
+        location_id=_location(firing, "a promise"),
+        text=fill(action.text, firing),
+        due_at=_promise_due(action, firing),
+        reference=_reference(firing, action.reference_from),
+    )
 
 
 def perform(action: Action, firing: Firing) -> str:
@@ -295,14 +312,7 @@ def perform(action: Action, firing: Firing) -> str:
         uow.outbox.add(message)
         return _message_done(message, action)
     if isinstance(action, OpenPromise):
-        cmd = MakePromise(
-            customer_id=firing.customer.id,
-            kind=action.kind,
-            location_id=_location(firing, "a promise"),
-            text=fill(action.text, firing),
-            due_at=_promise_due(action, firing),
-            reference=_reference(firing, action.reference_from),
-        )
+        cmd = _promise_command(action, firing)
         promise = make_promise(cmd, uow, FrozenClock(now), SYSTEM)
         return f"promise {promise.id} ({action.kind.value})"
     if isinstance(action, SendSurvey):

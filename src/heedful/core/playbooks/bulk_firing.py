@@ -11,8 +11,10 @@ of it in SQLite releasing savepoints inside a long transaction. Here, for one pl
    chunk: a key another worker holds is not returned, and its firing writes nothing;
 3. the claimed firings' tasks and messages are written by one statement per table.
 
-A firing whose actions write rows of their own (a promise with its timers and audit, a survey,
-a promise kept) keeps the savepoint path, one firing at a time: refusing there undoes only it.
+A promise ("a new date for the late parcel") is built and checked in step 1 with its timers and
+audit entry, and written in step 3 with the window's others (``promises.store_promises``). A
+firing whose actions read and change other rows (a survey, a promise kept) keeps the savepoint
+path, one firing at a time: refusing there undoes only it.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from heedful.core.outreach import Message
 from heedful.core.playbooks import actions
 from heedful.core.playbooks.firing import fire_one
 from heedful.core.playbooks.model import Action, Firing
+from heedful.core.promises import NewPromise, store_promises
 from heedful.core.shared.errors import HeedfulError
 from heedful.core.shared.ids import new_id
 from heedful.core.tasks import Task
@@ -85,6 +88,7 @@ def fire_many(chosen: Sequence[Chosen]) -> BulkOutcome:
     stored = uow.playbooks.claim_many([firing for firing, _ in ready])
     tasks: list[Task] = []
     messages: list[Message] = []
+    promises: list[NewPromise] = []
     for firing, rows in ready:
         if firing.id not in stored:
             outcome.already += 1
@@ -93,10 +97,13 @@ def fire_many(chosen: Sequence[Chosen]) -> BulkOutcome:
         for built in rows:
             if isinstance(built.row, Task):
                 tasks.append(built.row)
+            elif isinstance(built.row, NewPromise):
+                promises.append(built.row)
             else:
                 messages.append(built.row)
     uow.tasks.add_many(tasks)
     uow.outbox.add_many(messages)
+    store_promises(uow, promises)
     for item in one_by_one:
         try:
             if fire_one(item.context, item.todo, item.key, list(item.reasons)):

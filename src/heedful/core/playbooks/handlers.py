@@ -4,7 +4,6 @@ ask what it would have done over past events (the dry-run)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,6 +13,7 @@ from heedful.core.calendar import Calendars
 from heedful.core.customers import audit
 from heedful.core.playbooks import actions
 from heedful.core.playbooks.conditions import event_reasons
+from heedful.core.playbooks.dry_run_report import DryRun, WouldFire
 from heedful.core.playbooks.firing import (
     action_location,
     chosen_actions,
@@ -31,10 +31,12 @@ from heedful.core.playbooks.model import (
     Playbook,
     PlaybookVersion,
     SendMessage,
+    Subject,
 )
 from heedful.core.playbooks.reading import read_playbook
 from heedful.core.playbooks.state import narrowing, read_window, window
 from heedful.core.playbooks.texts import check_texts
+from heedful.core.playbooks.tonight_dry_run import replay_tonight
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
@@ -168,37 +170,6 @@ def list_firings(playbook_id: str, uow: UnitOfWork, actor: Actor, limit: int = 1
         return uow.playbooks.firings(playbook_id, limit)
 
 
-@dataclass(frozen=True)
-class WouldFire:
-    """One customer the playbook would have acted for, on one event, and why."""
-
-    customer_id: str
-    customer_name: str
-    event_ref: str
-    happened_at: datetime
-    reasons: tuple[str, ...]
-    actions: tuple[str, ...]
-
-
-@dataclass
-class DryRun:
-    playbook_id: str | None
-    version: int | None
-    since: datetime
-    until: datetime
-    events: int = 0  # events of the trigger type in the window
-    events_matched: int = 0  # of which the event conditions held
-    customers: int = 0  # distinct customers who would have been acted for
-    messages: int = 0
-    tasks: int = 0
-    promises_opened: int = 0
-    promises_closed: int = 0
-    repeats: int = 0  # held back by once_per_customer
-    hidden: int = 0  # acted for customers outside the asker's locations (counted, not named)
-    truncated: bool = False  # more events than a dry-run reads
-    would_fire: list[WouldFire] = field(default_factory=list)
-
-
 def dry_run(
     target: str | Mapping[str, Any],
     since: datetime,
@@ -300,6 +271,10 @@ def _replay_state(uow: UnitOfWork, actor: Actor, playbook: Playbook, report: Dry
     assert look is not None
     if report.until - report.since > LOOK_AHEAD_DRY_RUN_LONGEST:
         raise InvalidInput("a look-ahead dry-run covers at most 31 days", field="until")
+    report.subject = look.subject.value
+    if look.subject is Subject.TONIGHT:
+        replay_tonight(uow, actor, playbook, report, LOOK_AHEAD_DRY_RUN_STEP)
+        return
     calendars = Calendars(uow)
     places = [(place.id, place.time_zone) for place in uow.locations.list()]
     read: set[str] = set()

@@ -166,6 +166,7 @@ class HoldCapacity:
     starts: time
     until: time
     kind: str = "tables"  # or "rooms"
+    service: str = ""  # a service or room type by name; "": the service "from" falls in
 
 
 Action = CreateTask | SendMessage | OpenPromise | ClosePromise | SendSurvey | HoldCapacity

@@ -269,7 +269,7 @@ def _action(reader: JsonReader, looks_ahead: bool = False) -> Action:
             staff_from=reader.child("staff_from").field_path() if "staff_from" in raw else None,
         )
     if do == "hold_capacity":
-        raw = reader.obj(frozenset({"do", "count", "from", "until", "kind"}))
+        raw = reader.obj(frozenset({"do", "count", "from", "until", "kind", "service"}))
         kind = reader.child("kind").value if "kind" in raw else "tables"
         if kind not in ("tables", "rooms"):
             raise reader.fail("must be tables or rooms", reader.at("kind"))
@@ -278,6 +278,7 @@ def _action(reader: JsonReader, looks_ahead: bool = False) -> Action:
             starts=_clock_time(reader.child("from")),
             until=_clock_time(reader.child("until")),
             kind=str(kind),
+            service=reader.child("service").text(60) if "service" in raw else "",
         )
     if do == "close_promise":
         reader.obj(frozenset({"do", "kind", "reference_from"}))

@@ -11,12 +11,20 @@ so a warning counts what they keep back.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from datetime import datetime, timedelta
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from heedful.core.access import SYSTEM, Role
-from heedful.core.dealings import Book, HoldKind, NewHold, local_span, place_hold, read_book
+from heedful.core.dealings import (
+    Book,
+    HoldKind,
+    NewHold,
+    local_span,
+    place_hold,
+    read_books,
+)
 from heedful.core.events import BusinessEvent
 from heedful.core.playbooks.conditions import MISSING, event_reasons, value_at
 from heedful.core.playbooks.model import (
@@ -55,6 +63,9 @@ def _kind(playbook: Playbook) -> HoldKind:
 def _event(book: Book, at: datetime) -> BusinessEvent:
     data = {"location": book.location_id, **book.as_data()}
     key = f"tonight:{book.location_id}:{book.day.isoformat()}"
+    if book.part is not None:
+        # Each service or room type is its own night: dinner may warn when lunch does not.
+        key = f"{key}:{book.part.kind.value}:{book.part.name.casefold()}"
     return BusinessEvent(STATE_SOURCE, key, f"{LOOK_AHEAD_PREFIX}tonight", data, time=at)
 
 
@@ -66,7 +77,7 @@ def _fill(text: str, event: BusinessEvent) -> str:
     return " ".join(_PLACEHOLDER.sub(one, text).split())
 
 
-def _task(action: CreateTask, event: BusinessEvent, location_id: str, now: datetime) -> Task:
+def tonight_task(action: CreateTask, event: BusinessEvent, location_id: str, now: datetime) -> Task:
     who, _, name = action.assign_to.partition(":")
     return Task(
         id=new_id("tsk_"),
@@ -82,6 +93,72 @@ def _task(action: CreateTask, event: BusinessEvent, location_id: str, now: datet
     )
 
 
+@dataclass(frozen=True)
+class Night:
+    """One location's night the playbook's horizon reaches, its conditions met."""
+
+    book: Book
+    event: BusinessEvent
+    reasons: tuple[str, ...]  # the conditions that held, with the book's values
+
+    def once_key(self, playbook: Playbook) -> str:
+        return f"state:{self.event.id}:v{playbook.version}"
+
+
+def days_in_view(playbook: Playbook, zone: str, now: datetime) -> list[date]:
+    """The local days the playbook's horizon reaches at ``now``, on the location's clock."""
+    look = playbook.body.look_ahead
+    assert look is not None
+    assert look.subject is Subject.TONIGHT
+    tz = ZoneInfo(zone)
+    start, end = window(look.horizon, tz, now)
+    day = start.astimezone(tz).date()
+    last = (end - timedelta(microseconds=1)).astimezone(tz).date()
+    days = []
+    while day <= last:
+        days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+def nights_in_view(
+    uow: UnitOfWork,
+    playbook: Playbook,
+    location_id: str,
+    zone: str,
+    now: datetime,
+    days: Iterable[date] | None = None,
+) -> list[Night]:
+    """The nights in the horizon (or of ``days``) whose book meets the playbook's conditions."""
+    tz = ZoneInfo(zone)
+    nights: list[Night] = []
+    for day in days_in_view(playbook, zone, now) if days is None else days:
+        for book in read_books(uow.bookings, uow.capacity, location_id, _kind(playbook), day, tz):
+            if book.capacity is None:
+                continue  # a shop, a bank: no tables or rooms set, no book to weigh
+            event = _event(book, now)
+            reasons = event_reasons(playbook.body.where, event)
+            if reasons is not None:
+                nights.append(Night(book, event, tuple(reasons)))
+    return nights
+
+
+def hold_is_placed(action: HoldCapacity, book: Book, tz: ZoneInfo, now: datetime) -> bool:
+    """A hold is set on its own day, while its time is still to come."""
+    today = now.astimezone(tz).date()
+    return book.day == today and local_span(today, action.starts, action.until, tz)[1] > now
+
+
+def hold_fits(action: HoldCapacity, book: Book) -> bool:
+    """Whether the hold is this service's: the one it names, else the service its start falls
+    in ("from 19:00" is dinner's, not lunch's); a room type only when named."""
+    if book.part is None:
+        return True
+    if action.service:
+        return book.part.same(action.service)
+    return book.part.at(action.starts)
+
+
 def evaluate_tonight(
     uow: UnitOfWork,
     playbook: Playbook,
@@ -90,34 +167,21 @@ def evaluate_tonight(
     now: datetime,
 ) -> tuple[int, int, list[str]]:
     """(fired, already, set aside) for one playbook over the location's night(s) in its horizon."""
-    look = playbook.body.look_ahead
-    assert look is not None
-    assert look.subject is Subject.TONIGHT
     tz = ZoneInfo(zone)
-    start, end = window(look.horizon, tz, now)
-    day = start.astimezone(tz).date()
-    last = (end - timedelta(microseconds=1)).astimezone(tz).date()
     fired = already = 0
     set_aside: list[str] = []
-    while day <= last:
-        book = read_book(uow.bookings, uow.capacity, location_id, _kind(playbook), day, tz)
-        day += timedelta(days=1)
-        if book.capacity is None:
-            continue  # a shop, a bank: no tables or rooms set, no book to weigh
-        event = _event(book, now)
-        reasons = event_reasons(playbook.body.where, event)
-        if reasons is None:
-            continue
+    for night in nights_in_view(uow, playbook, location_id, zone, now):
+        book, event = night.book, night.event
         firing = Firing(
             id=new_id("fir_"),
             playbook_id=playbook.id,
             version=playbook.version,
             customer_id=location_id,
-            once_key=f"state:{event.id}:v{playbook.version}",
+            once_key=night.once_key(playbook),
             event_ref=f"{STATE_SOURCE}/{event.id}",
             event_type=event.type,
             fired_at=now,
-            reasons=(f"tonight {book.day} at {location_id}", *reasons),
+            reasons=(f"tonight {book.day} at {location_id}", *night.reasons),
             done=("tonight's book",),
         )
         # A savepoint: an action that refuses undoes its claim too, so the next pass may fire.
@@ -148,9 +212,8 @@ def _act(
     done: list[str] = []
     for action in playbook.body.actions:
         if isinstance(action, HoldCapacity):
-            today = now.astimezone(tz).date()
-            if book.day != today or local_span(today, action.starts, action.until, tz)[1] <= now:
-                continue  # a hold is set on its own day, while its time is still to come
+            if not hold_fits(action, book) or not hold_is_placed(action, book, tz, now):
+                continue
             new = NewHold(
                 location_id,
                 action.count,
@@ -158,11 +221,12 @@ def _act(
                 action.until,
                 HoldKind(action.kind),
                 playbook.name,
+                book.service,
             )
             hold = place_hold(uow, new, now, tz, SYSTEM.label, playbook.id)
             done.append(f"hold {hold.id}: {hold.count} {hold.kind.value}")
         elif isinstance(action, CreateTask):
-            task = _task(action, event, location_id, now)
+            task = tonight_task(action, event, location_id, now)
             uow.tasks.add(task)
             done.append(f"task {task.id}")
     return done

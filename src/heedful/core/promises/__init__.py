@@ -7,6 +7,7 @@ from heedful.core.promises.deadlines import (
     settle_tasks,
 )
 from heedful.core.promises.handlers import MakePromise, make_promise
+from heedful.core.promises.in_bulk import NewPromise, prepare_promise, store_promises
 from heedful.core.promises.line_messages import JOINED, LINE_MESSAGES, MOVED
 from heedful.core.promises.model import (
     Evidence,
@@ -31,6 +32,7 @@ __all__ = [
     "Evidence",
     "EvidenceKind",
     "MakePromise",
+    "NewPromise",
     "Promise",
     "PromiseFilter",
     "PromiseKind",
@@ -42,7 +44,9 @@ __all__ = [
     "close_tasks_of_ended_promises",
     "fire_promise_timer",
     "make_promise",
+    "prepare_promise",
     "settle_tasks",
     "still_wanted",
     "stock_changed",
+    "store_promises",
 ]

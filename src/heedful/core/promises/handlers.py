@@ -62,7 +62,7 @@ class MakePromise:
     reference: str = ""
 
 
-def _describe(promise: Promise) -> dict[str, object]:
+def described(promise: Promise) -> dict[str, object]:
     return {
         "kind": promise.kind.value,
         "text": promise.text,
@@ -88,7 +88,7 @@ def _default_text(cmd: MakePromise) -> Phrase | None:
     return Phrase(key) if key else None
 
 
-def _text(cmd: MakePromise) -> tuple[str, Phrase | None]:
+def promise_words(cmd: MakePromise) -> tuple[str, Phrase | None]:
     """The promise's words as kept, and the phrase behind them when the system chose them."""
     if isinstance(cmd.text, Phrase):
         return cmd.text.english(), cmd.text
@@ -99,7 +99,7 @@ def _text(cmd: MakePromise) -> tuple[str, Phrase | None]:
     return (default.english(), default) if default else ("", None)
 
 
-def _due(cmd: MakePromise, now: datetime, hours: BusinessHours) -> datetime | None:
+def due_of(cmd: MakePromise, now: datetime, hours: BusinessHours) -> datetime | None:
     if cmd.due_at is not None and cmd.due_in_business_minutes is not None:
         raise InvalidInput("give a deadline or a business-time span, not both", field="due_at")
     if cmd.due_in_business_minutes is not None:
@@ -134,13 +134,13 @@ def make_promise(
             raise InvalidInput("the item is waited for at the promise's location", field="item")
     elif cmd.item is not None:
         raise InvalidInput("only a promise to tell about an item names one", field="item")
-    text, phrase = _text(cmd)
+    text, phrase = promise_words(cmd)
     if not text:
         raise InvalidInput("say what was promised", field="text")
     if len(text) > MAX_TEXT:
         raise InvalidInput(f"a promise is at most {MAX_TEXT} characters", field="text")
     with uow:
-        due_at = _due(cmd, now, hours or LocationBusinessHours(uow))
+        due_at = due_of(cmd, now, hours or LocationBusinessHours(uow))
         if cmd.kind in NEEDS_DEADLINE and due_at is None:
             raise InvalidInput(f"a {cmd.kind.value} promise needs a deadline", field="due_at")
         customer = load_customer(uow, actor, cmd.customer_id, for_change=True)
@@ -188,19 +188,27 @@ def make_promise(
             customer_id=customer.id,
             entity="promise",
             entity_id=promise.id,
-            after=_describe(promise),
+            after=described(promise),
         )
         uow.commit()
     return promise
 
 
 def _set_timers(uow: UnitOfWork, promise: Promise, now: datetime) -> None:
+    for timer in timers_for(promise, now):
+        uow.timers.set(timer)
+
+
+def timers_for(promise: Promise, now: datetime) -> list[Timer]:
+    """Its reminder (while there is still time before it) and its deadline."""
     if promise.due_at is None:
-        return
+        return []
+    found = []
     remind_at = promise.due_at - REMINDER_LEAD[promise.kind]
     if remind_at > now and promise.kind is not PromiseKind.TELL_WHEN_AVAILABLE:
-        uow.timers.set(Timer(new_id("tmr_"), TimerKind.PROMISE_REMINDER, promise.id, remind_at))
-    uow.timers.set(Timer(new_id("tmr_"), TimerKind.PROMISE_DEADLINE, promise.id, promise.due_at))
+        found.append(Timer(new_id("tmr_"), TimerKind.PROMISE_REMINDER, promise.id, remind_at))
+    found.append(Timer(new_id("tmr_"), TimerKind.PROMISE_DEADLINE, promise.id, promise.due_at))
+    return found
 
 
 def _load_open(uow: UnitOfWork, actor: Actor, promise_id: str) -> Promise:
@@ -238,7 +246,7 @@ def _close(
         customer_id=promise.customer_id,
         entity="promise",
         entity_id=promise.id,
-        after=_describe(promise),
+        after=described(promise),
     )
     return promise
 

@@ -59,6 +59,10 @@ class KeepTime:
 class PromiseRepository(Protocol):
     def add(self, promise: Promise) -> None:
         """Stores the promise and gives it its place in line (``promise.sequence``)."""
+        ...
+
+    def add_many(self, added: Sequence[Promise]) -> None:
+        """Stores them in one statement, each given its place in line (``sequence``)."""
 
     def get(self, promise_id: str, *, for_change: bool = False) -> Promise | None: ...
     def get_many(self, promise_ids: Sequence[str], *, for_change: bool = False) -> list[Promise]:
@@ -106,6 +110,7 @@ class PromiseRepository(Protocol):
 
 class TimerRepository(Protocol):
     def set(self, timer: Timer) -> None: ...
+    def set_many(self, timers: Sequence[Timer]) -> None: ...
     def due(self, now: datetime, limit: int) -> list[Timer]:
         """The timers due by ``now``, earliest first, locked for this worker."""
         ...

@@ -77,6 +77,28 @@ ENGLISH: dict[str, str] = {
     "state.cancelled": N_("cancelled"),
     "state.withdrawn": N_("withdrawn"),
     "state.open": N_("open"),
+    # A dry-run of a night's book (``tonight`` playbooks): what it read and would have done.
+    "dry_run.night": N_(
+        "%(location)s, %(day)s: %(booked)s reservations for %(capacity)s %(kind)s, "
+        "%(held)s held, %(free)s free"
+    ),
+    "dry_run.night_service": N_(
+        "%(location)s, %(service)s, %(day)s: %(booked)s reservations for %(capacity)s "
+        "%(kind)s, %(held)s held, %(free)s free"
+    ),
+    "dry_run.condition": N_("condition met: %(condition)s"),
+    "dry_run.already_fired": N_("already fired live"),
+    "dry_run.hold": N_("hold %(count)s %(kind)s from %(starts)s until %(until)s"),
+    "dry_run.no_hold": N_(
+        "no hold of %(count)s %(kind)s: a hold is set only on its own day, before %(until)s"
+    ),
+    "dry_run.task_for_role": N_("task '%(title)s' for the location's %(role)s"),
+    "dry_run.task_for_staff": N_("task '%(title)s' for %(staff)s"),
+    "capacity.tables": N_("tables"),
+    "capacity.rooms": N_("rooms"),
+    "role.admin": N_("admins"),
+    "role.manager": N_("managers"),
+    "role.agent": N_("front-line staff"),
 }
 
 

@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import Field
 
-from heedful.core.dealings.capacity import Book, Capacity, Hold, HoldKind
+from heedful.core.dealings.capacity import Book, Capacity, Hold, HoldKind, Service
 from heedful.core.dealings.holds import (
     NewCapacity,
     NewHold,
@@ -22,6 +22,7 @@ from heedful.core.dealings.holds import (
     seat_walk_in,
     set_capacity,
     tonight,
+    tonight_by_service,
 )
 from heedful.core.unit_of_work import UnitOfWork
 from heedful.entrypoints.api.auth import Context, get_context
@@ -34,10 +35,36 @@ AnId = Annotated[str, Path(min_length=1, max_length=40, pattern=NO_NUL)]
 Units = Annotated[int | None, Field(ge=0, le=10_000)]
 
 
+class ServiceIn(In):
+    """Lunch 12:00 to 16:00 with 8 tables, or the room type "double" with 20 rooms."""
+
+    name: Annotated[str, Field(min_length=1, max_length=60)]
+    kind: HoldKind = HoldKind.TABLES
+    units: Annotated[int, Field(ge=0, le=10_000, description="Tables, or rooms of the type")]
+    covers: Units = None
+    starts: time | None = Field(None, alias="from", description="Tables: local start")
+    until: time | None = Field(None, description="Tables: local end (before from: past midnight)")
+
+
+class ServiceOut(Out):
+    name: str
+    kind: HoldKind
+    units: int
+    covers: int | None
+    starts: time | None = Field(serialization_alias="from")
+    until: time | None
+
+
 class CapacityIn(In):
     tables: Units = None
     covers: Units = None
     rooms: Units = None
+    services: list[ServiceIn] = Field(
+        default_factory=list,
+        description="Services (tables between local times) and room types, each with its own "
+        "number; tonight's book is then weighed per service",
+        max_length=20,
+    )
 
 
 class CapacityOut(Out):
@@ -45,6 +72,7 @@ class CapacityOut(Out):
     tables: int | None
     covers: int | None
     rooms: int | None
+    services: list[ServiceOut]
 
 
 class HoldIn(In):
@@ -55,6 +83,9 @@ class HoldIn(In):
     until: time
     kind: HoldKind = HoldKind.TABLES
     reason: Annotated[str, Field(max_length=300)] = ""
+    service: Annotated[str, Field(max_length=60)] = Field(
+        "", description="The service or room type; blank: the service `from` falls in"
+    )
 
 
 class HoldOut(Out):
@@ -69,6 +100,7 @@ class HoldOut(Out):
     releases_at: datetime
     reason: str
     created_by_label: str
+    service: str
 
 
 class BookingLine(Out):
@@ -92,10 +124,30 @@ class TonightOut(Out):
     over: bool
     bookings: list[BookingLine]
     holds: list[HoldOut]
+    service: str = Field("", description="The service or room type; blank: the whole location")
+    services: list[TonightOut] = Field(
+        default_factory=list, description="The same book per service or room type, when kept"
+    )
 
 
 def _capacity(c: Capacity) -> CapacityOut:
-    return CapacityOut(location_id=c.location_id, tables=c.tables, covers=c.covers, rooms=c.rooms)
+    return CapacityOut(
+        location_id=c.location_id,
+        tables=c.tables,
+        covers=c.covers,
+        rooms=c.rooms,
+        services=[
+            ServiceOut(
+                name=s.name,
+                kind=s.kind,
+                units=s.units,
+                covers=s.covers,
+                starts=s.starts,
+                until=s.ends,
+            )
+            for s in c.services
+        ],
+    )
 
 
 def _hold(h: Hold) -> HoldOut:
@@ -111,6 +163,7 @@ def _hold(h: Hold) -> HoldOut:
         releases_at=h.releases_at,
         reason=h.reason,
         created_by_label=h.created_by_label,
+        service=h.service,
     )
 
 
@@ -137,6 +190,7 @@ def _book(b: Book) -> TonightOut:
             for x in b.bookings
         ],
         holds=[_hold(h) for h in b.holds],
+        service=b.service,
     )
 
 
@@ -156,7 +210,10 @@ def get_capacity(ctx: Ctx, location_id: AnId) -> CapacityOut:
 )
 def put_capacity(request: Request, ctx: Ctx, location_id: AnId, body: CapacityIn) -> Response:
     def action(uow: UnitOfWork) -> CapacityOut:
-        new = NewCapacity(body.tables, body.covers, body.rooms)
+        services = tuple(
+            Service(s.name, s.kind, s.units, s.covers, s.starts, s.until) for s in body.services
+        )
+        new = NewCapacity(body.tables, body.covers, body.rooms, services)
         return _capacity(set_capacity(location_id, new, uow, ctx.container.clock, ctx.actor))
 
     return write(request, ctx, body, 200, action)
@@ -171,7 +228,9 @@ def get_tonight(
     ctx: Ctx, location_id: AnId, kind: Annotated[HoldKind, Query()] = HoldKind.TABLES
 ) -> TonightOut:
     c = ctx.container
-    return _book(tonight(location_id, kind, c.uow(), c.clock, ctx.actor))
+    whole = _book(tonight(location_id, kind, c.uow(), c.clock, ctx.actor))
+    parts = tonight_by_service(location_id, kind, c.uow(), c.clock, ctx.actor)
+    return whole.model_copy(update={"services": [_book(b) for b in parts]})
 
 
 @router.post(
@@ -182,7 +241,15 @@ def get_tonight(
 )
 def post_hold(request: Request, ctx: Ctx, body: HoldIn) -> Response:
     def action(uow: UnitOfWork) -> HoldOut:
-        new = NewHold(body.location_id, body.count, body.starts, body.until, body.kind, body.reason)
+        new = NewHold(
+            body.location_id,
+            body.count,
+            body.starts,
+            body.until,
+            body.kind,
+            body.reason,
+            body.service,
+        )
         return _hold(hold_back(new, uow, ctx.container.clock, ctx.actor))
 
     return write(request, ctx, body, 201, action)

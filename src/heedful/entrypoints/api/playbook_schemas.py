@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import Field
 
-from heedful.entrypoints.api.promise_schemas import Instant
+from heedful.entrypoints.api.promise_schemas import Instant, PhraseOut
 from heedful.entrypoints.api.schemas import In, Out
 
 
@@ -64,6 +64,17 @@ class WouldFireOut(Out):
     happened_at: datetime
     reasons: list[str] = Field(description="The conditions that held, with the event's values")
     actions: list[str] = Field(description="What it would have done, in words")
+    reason_phrases: list[PhraseOut] = Field(
+        default_factory=list,
+        description="The reasons by key and values, said in the request's language "
+        "(a `tonight` playbook's nights)",
+    )
+    action_phrases: list[PhraseOut] = Field(
+        default_factory=list, description="What it would have done, by key and values"
+    )
+    location_id: str | None = Field(
+        None, description="The location whose night it is (`tonight`); customer_id is it too"
+    )
 
 
 class DryRunOut(Out):
@@ -71,6 +82,9 @@ class DryRunOut(Out):
     version: int | None
     since: datetime
     until: datetime
+    subject: str | None = Field(
+        None, description="The state a look-ahead playbook read (`tonight`: nights, not events)"
+    )
     events: int
     events_matched: int
     customers: int
@@ -78,6 +92,7 @@ class DryRunOut(Out):
     tasks: int
     promises_opened: int
     promises_closed: int
+    holds: int = Field(description="Tables or rooms it would have held back (`tonight`)")
     repeats: int = Field(description="Held back by once_per_customer")
     hidden: int = Field(description="Customers outside your locations: counted, not named")
     truncated: bool

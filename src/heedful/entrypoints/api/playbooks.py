@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
 
 from heedful.core.playbooks import handlers as playbooks
+from heedful.core.playbooks.dry_run_report import DryRun
 from heedful.core.playbooks.model import Firing, Playbook, PlaybookVersion
 from heedful.core.unit_of_work import UnitOfWork
 from heedful.entrypoints.api.auth import Context, get_context
@@ -21,6 +22,7 @@ from heedful.entrypoints.api.playbook_schemas import (
     VersionOut,
     WouldFireOut,
 )
+from heedful.entrypoints.api.promise_present import Gettext, phrase_out
 from heedful.entrypoints.api.schemas import NO_NUL
 
 router = APIRouter(prefix="/playbooks", tags=["playbooks"])
@@ -56,7 +58,7 @@ def _firing_out(firing: Firing) -> FiringOut:
     )
 
 
-def _dry_run_out(report: playbooks.DryRun) -> DryRunOut:
+def _dry_run_out(report: DryRun, gettext: Gettext) -> DryRunOut:
     fields = asdict(report)
     fields["would_fire"] = [
         WouldFireOut(
@@ -64,8 +66,11 @@ def _dry_run_out(report: playbooks.DryRun) -> DryRunOut:
             customer_name=hit.customer_name,
             event=hit.event_ref,
             happened_at=hit.happened_at,
-            reasons=list(hit.reasons),
-            actions=list(hit.actions),
+            reasons=[r.say(gettext) for r in hit.reason_phrases] or list(hit.reasons),
+            actions=[a.say(gettext) for a in hit.action_phrases] or list(hit.actions),
+            reason_phrases=[p for r in hit.reason_phrases if (p := phrase_out(r, gettext))],
+            action_phrases=[p for a in hit.action_phrases if (p := phrase_out(a, gettext))],
+            location_id=hit.location_id,
         )
         for hit in report.would_fire
     ]
@@ -94,7 +99,7 @@ def create(request: Request, ctx: Ctx, body: Source) -> Response:
 def dry_run_draft(ctx: Ctx, body: DryRunIn) -> DryRunOut:
     draft = body.playbook if body.playbook is not None else {}
     report = playbooks.dry_run(draft, body.since, body.until, ctx.container.uow(), ctx.actor)
-    return _dry_run_out(report)
+    return _dry_run_out(report, ctx.gettext)
 
 
 @router.get("/{playbook_id}", response_model=PlaybookOut, summary="The current version and all")
@@ -156,7 +161,7 @@ def version(
 )
 def dry_run(ctx: Ctx, playbook_id: AnId, body: DryRunIn) -> DryRunOut:
     report = playbooks.dry_run(playbook_id, body.since, body.until, ctx.container.uow(), ctx.actor)
-    return _dry_run_out(report)
+    return _dry_run_out(report, ctx.gettext)
 
 
 @router.get(

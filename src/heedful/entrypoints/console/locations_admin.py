@@ -15,6 +15,7 @@ from fastapi.responses import Response
 
 from heedful.core.access.model import Permission
 from heedful.core.calendar import weekly_hours
+from heedful.core.dealings.capacity import HoldKind
 from heedful.core.dealings.holds import NewCapacity, capacity_of, set_capacity
 from heedful.core.shared.errors import Forbidden, HeedfulError, InvalidInput
 from heedful.core.sla.calendar_days import (
@@ -26,6 +27,12 @@ from heedful.core.sla.calendar_days import (
 from heedful.core.staff.accounts import LocationDetails, change_location
 from heedful.core.staff.handlers import NewLocation, create_location
 from heedful.core.staff.model import Location, LocationKind
+from heedful.entrypoints.console.capacity_form import (
+    form_field,
+    read_room_types,
+    read_services,
+    services_text,
+)
 from heedful.entrypoints.console.context import Console, ConsoleRoute, FormState, Staff, blank_form
 from heedful.entrypoints.console.forms import Text, choice
 
@@ -118,6 +125,8 @@ def _location_page(
         "tables": _blank_if_none(capacity.tables),
         "covers": _blank_if_none(capacity.covers),
         "rooms": _blank_if_none(capacity.rooms),
+        "services": services_text(capacity.services, HoldKind.TABLES),
+        "room_types": services_text(capacity.services, HoldKind.ROOMS),
         "name": location.name,
         "city": location.city,
         "address": location.address,
@@ -167,17 +176,33 @@ def _units(text: str, field: str) -> int | None:
 
 @router.post("/locations/{location_id}/capacity")
 def capacity(
-    console: Staff, location_id: str, tables: Text = "", covers: Text = "", rooms: Text = ""
+    console: Staff,
+    location_id: str,
+    tables: Text = "",
+    covers: Text = "",
+    rooms: Text = "",
+    services: Text = "",
+    room_types: Text = "",
 ) -> Response:
-    """Tables and covers per service, rooms for a hotel: tonight's book is weighed against them."""
-    form = blank_form(tables=tables, covers=covers, rooms=rooms)
+    """Tables and covers, per service if it has several, rooms (per room type) for a hotel:
+    tonight's book is weighed against them."""
+    form = blank_form(
+        tables=tables, covers=covers, rooms=rooms, services=services, room_types=room_types
+    )
     try:
+        served = read_services(services)
         new = NewCapacity(
-            _units(tables, "tables"), _units(covers, "covers"), _units(rooms, "rooms")
+            _units(tables, "tables"),
+            _units(covers, "covers"),
+            _units(rooms, "rooms"),
+            (*served, *read_room_types(room_types)),
         )
-        set_capacity(
-            location_id, new, console.container.uow(), console.container.clock, console.actor
-        )
+        try:
+            set_capacity(
+                location_id, new, console.container.uow(), console.container.clock, console.actor
+            )
+        except InvalidInput as wrong:
+            raise form_field(wrong, len(served)) from wrong
     except HeedfulError as exc:
         return _location_page(console, location_id, form=console.failed(exc, form), status=422)
     return console.redirect(f"{PAGE}/{location_id}")

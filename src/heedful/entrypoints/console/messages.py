@@ -234,6 +234,30 @@ _KNOWN: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         (r"^must be a number$", N_("Enter a number.")),
         (r"^the file is empty$", N_("The file is empty.")),
+        # Capacity per service or room type (capacity_form.py, the dealings room; ADR 0055).
+        (r"^a name of 1 to 60 characters$", N_("Give a name of 1 to 60 characters.")),
+        (
+            r"^a service's tables need its from and until$",
+            N_("Give the service's hours, such as 12:00-16:00."),
+        ),
+        (r"^a room type has no hours$", N_("A room type has no hours.")),
+        (r"^two services with one name$", N_("Two services have the same name.")),
+        (
+            r"^overlaps (?P<name>.+)$",
+            N_("Overlaps %(name)s: each reservation must belong to one service."),
+        ),
+        (r"^no service (?P<name>.+)$", N_("The location has no service %(name)s.")),
+        (r"^say which service or room type$", N_("Choose the service or room type.")),
+        (
+            r"^one service a line: name, hours, tables$",
+            N_(
+                "Write one service a line: its name, hours and tables, such as Lunch 12:00-16:00 8."
+            ),
+        ),
+        (
+            r"^one room type a line: name, rooms$",
+            N_("Write one room type a line: its name and rooms, such as Deluxe 20."),
+        ),
         (r"^the file is larger than 8 MB$", N_("The file is larger than 8 MB.")),
         (
             r"^the file is not a JPEG, PNG, WebP or HEIC image$",

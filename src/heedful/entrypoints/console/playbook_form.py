@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi import APIRouter
@@ -19,7 +19,7 @@ from fastapi.responses import JSONResponse, Response
 
 from heedful.core.access.model import Permission
 from heedful.core.customers.model import Segment
-from heedful.core.events.types import EVENT_TYPES
+from heedful.core.events.registering import trigger_names
 from heedful.core.playbooks.model import KNOWN_TEMPLATES, DueBy, Op, Subject
 from heedful.core.playbooks.reading import read_playbook
 from heedful.core.preferences.model import Category, Polarity
@@ -202,9 +202,9 @@ def shown_value(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def choices() -> dict[str, Any]:
+def choices(events: Sequence[str]) -> dict[str, Any]:
     return {
-        "events": sorted(EVENT_TYPES),
+        "events": list(events),
         "states": [subject.value for subject in Subject],
         "ops": [op.value for op in Op],
         "segments": [segment.value for segment in Segment],
@@ -226,10 +226,15 @@ def choices() -> dict[str, Any]:
     }
 
 
-def form_context(document: Any) -> dict[str, Any]:
-    """What ``_form.html`` draws: the document (an object, or nothing when it is not one)."""
+def form_context(document: Any, events: Sequence[str]) -> dict[str, Any]:
+    """What ``_form.html`` draws: the document (an object, or nothing when it is not one), and
+    the event types it may wait for (Heedful's own and the business's registered ones)."""
     shaped = document if isinstance(document, Mapping) else {}
-    return {"doc": shaped, "pick": choices(), "shown_value": shown_value, "dom_id": dom_id}
+    return {"doc": shaped, "pick": choices(events), "shown_value": shown_value, "dom_id": dom_id}
+
+
+def event_names(console: Console) -> list[str]:
+    return trigger_names(console.container.uow())
 
 
 def dom_id(path: str) -> str:
@@ -252,7 +257,7 @@ def form(console: Staff, source: Text = "") -> Response:
         document = _document(source)
     except InvalidInput:
         document = {}
-    return console.render("playbooks/_form.html", **form_context(document))
+    return console.render("playbooks/_form.html", **form_context(document, event_names(console)))
 
 
 @router.post("/console/playbooks/validate")

@@ -45,7 +45,7 @@ from heedful.core.tasks.model import TaskKind
 from heedful.entrypoints.console.context import Console, ConsoleRoute, FormState, Staff, blank_form
 from heedful.entrypoints.console.forms import Text
 from heedful.entrypoints.console.labels import N_
-from heedful.entrypoints.console.playbook_form import form_context
+from heedful.entrypoints.console.playbook_form import event_names, form_context
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 
@@ -184,12 +184,13 @@ def playbook_list(console: Staff) -> Response:
     return console.render("playbooks/list.html", playbooks=every, firings=counts)
 
 
-def _drawn(text: str) -> dict[str, Any]:
+def _drawn(console: Console, text: str) -> dict[str, Any]:
     """The form's view of the editor's text; text that does not parse draws an empty form."""
+    events = event_names(console)
     try:
-        return form_context(read_source(text))
+        return form_context(read_source(text), events)
     except InvalidInput:
-        return form_context({})
+        return form_context({}, events)
 
 
 def _new_page(console: Console, form: FormState, status: int = 200) -> Response:
@@ -199,7 +200,7 @@ def _new_page(console: Console, form: FormState, status: int = 200) -> Response:
         form=form,
         examples=EXAMPLES,
         help=vocabulary(),
-        **_drawn(form.value("source")),
+        **_drawn(console, form.value("source")),
     )
 
 
@@ -266,7 +267,7 @@ def _page(
         playbook_id=playbook.id,
         report=None,
         help=vocabulary(),
-        **_drawn(form.value("source")),
+        **_drawn(console, form.value("source")),
     )
 
 

@@ -12,8 +12,15 @@ from datetime import time
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from heedful.core.dealings.capacity import HoldKind, HoldState
-from heedful.core.dealings.holds import NewHold, hold_back, release_hold, seat_walk_in, tonight
+from heedful.core.dealings.capacity import Book, HoldKind, HoldState
+from heedful.core.dealings.holds import (
+    NewHold,
+    hold_back,
+    release_hold,
+    seat_walk_in,
+    tonight,
+    tonight_by_service,
+)
 from heedful.core.shared.errors import HeedfulError, InvalidInput
 from heedful.core.staff.queries import all_locations
 from heedful.entrypoints.console.bookings import Calendar, _names
@@ -48,10 +55,15 @@ def _page(
     }
     chosen = location_id if location_id in locations else next(iter(sorted(locations)), "")
     book = None
+    parts: list[Book] = []
     if chosen:
-        book = tonight(
-            chosen, HoldKind.TABLES, console.container.uow(), console.container.clock, console.actor
-        )
+        c = console.container
+        book = tonight(chosen, HoldKind.TABLES, c.uow(), c.clock, console.actor)
+        # Lunch and dinner each against their own tables, room types against their rooms.
+        parts = [
+            *tonight_by_service(chosen, HoldKind.TABLES, c.uow(), c.clock, console.actor),
+            *tonight_by_service(chosen, HoldKind.ROOMS, c.uow(), c.clock, console.actor),
+        ]
     zone = locations[chosen].time_zone if chosen else "UTC"
     return console.render(
         "bookings/tonight.html",
@@ -59,11 +71,13 @@ def _page(
         locations=sorted(locations.values(), key=lambda loc: loc.name),
         chosen=chosen,
         book=book,
+        parts=parts,
+        ROOMS=HoldKind.ROOMS,
         names=_names(console, {b.customer_id for b in book.bookings} if book else set()),
         cal=Calendar(console.ui.language, locations, zone),
         state_label=lambda state: console.ui.gettext(HOLD_STATE[state]),
         HELD=HoldState.HELD,
-        form=form or blank_form(count="2", starts="19:00", until="20:30", reason=""),
+        form=form or blank_form(count="2", starts="19:00", until="20:30", reason="", service=""),
     )
 
 
@@ -80,8 +94,10 @@ def add_hold(
     starts: Text = "",
     until: Text = "",
     reason: Text = "",
+    service: Text = "",
 ) -> Response:
-    form = blank_form(count=count, starts=starts, until=until, reason=reason)
+    form = blank_form(count=count, starts=starts, until=until, reason=reason, service=service)
+    kind, _, name = service.partition(":")  # "tables:Dinner", "rooms:Deluxe", or blank
     try:
         if not count.strip().isdigit():
             raise InvalidInput("a whole number of tables", field="count")
@@ -90,8 +106,9 @@ def add_hold(
             int(count),
             _clock(starts, "starts"),
             _clock(until, "until"),
-            HoldKind.TABLES,
+            HoldKind.ROOMS if kind == HoldKind.ROOMS.value else HoldKind.TABLES,
             reason,
+            name,
         )
         hold_back(new, console.container.uow(), console.container.clock, console.actor)
     except HeedfulError as exc:
