@@ -44,6 +44,7 @@ from heedful.core.promises import (
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.errors import InvalidInput
 from heedful.core.shared.ids import new_id
+from heedful.core.shared.phrases import Moment, Phrase, word
 from heedful.core.tasks import Task
 from heedful.core.unit_of_work import UnitOfWork
 
@@ -112,10 +113,11 @@ def _standing(firing: Firing, which: str) -> list[str]:
 class Assignee:
     staff_id: str | None
     role: Role | None
-    label: str
+    label: str | Phrase  # a staff member's name, or a role's staff in words
 
 
-_MANAGERS = Assignee(None, Role.MANAGER, "the location's managers")
+_MANAGERS = Assignee(None, Role.MANAGER, Phrase("who.managers"))
+_ROLE_WORDS = {Role.MANAGER: Phrase("who.managers"), Role.AGENT: Phrase("who.agents")}
 
 
 def owner(uow: UnitOfWork, customer: Customer, location_id: str) -> Assignee | None:
@@ -157,7 +159,8 @@ def _assignee(action: CreateTask, firing: Firing, location_id: str) -> Assignee:
         return relationship_manager(firing.uow, firing.customer, location_id)
     if action.assign_to.startswith("role:"):
         role = Role(action.assign_to[5:])
-        return Assignee(None, role, f"the location's {role.value}s")
+        said = _ROLE_WORDS.get(role, Phrase("who.role", {"role": role.value}))
+        return Assignee(None, role, said)
     member = firing.uow.staff.get(action.assign_to[6:])
     if member is None or not member.active:
         raise InvalidInput(f"no active staff member {action.assign_to[6:]}", field="assign_to")
@@ -255,8 +258,19 @@ def _new_message(action: SendMessage, firing: Firing) -> Message:
     )
 
 
-def _message_done(message: Message, action: SendMessage) -> str:
-    return f"message {message.id} ({action.template}, {action.purpose.value})"
+def _message_done(message: Message, action: SendMessage) -> Phrase:
+    purpose = word("purpose", action.purpose.value)
+    return Phrase(
+        "did.message", {"id": message.id, "template": action.template, "purpose": purpose}
+    )
+
+
+def _task_done(task: Task, who: Assignee) -> Phrase:
+    return Phrase("did.task", {"id": task.id, "who": who.label})
+
+
+def _kind(kind: str) -> str | Phrase:
+    return word("promise_kind", kind)
 
 
 @dataclass(frozen=True)
@@ -264,7 +278,7 @@ class Prepared:
     """A task or a message built but not yet written, and what the firing will say it did."""
 
     row: Task | Message
-    done: str
+    done: Phrase
 
 
 def prepare(action: Action, firing: Firing) -> Prepared | None:
@@ -276,20 +290,20 @@ def prepare(action: Action, firing: Firing) -> Prepared | None:
     """
     if isinstance(action, CreateTask):
         task, who = _new_task(action, firing)
-        return Prepared(task, f"task {task.id} for {who.label}")
+        return Prepared(task, _task_done(task, who))
     if isinstance(action, SendMessage):
         message = _new_message(action, firing)
         return Prepared(message, _message_done(message, action))
     return None
 
 
-def perform(action: Action, firing: Firing) -> str:
+def perform(action: Action, firing: Firing) -> Phrase:
     """Does the action; returns what was done, naming the row it wrote."""
     uow, now = firing.uow, firing.now
     if isinstance(action, CreateTask):
         task, who = _new_task(action, firing)
         uow.tasks.add(task)
-        return f"task {task.id} for {who.label}"
+        return _task_done(task, who)
     if isinstance(action, SendMessage):
         message = _new_message(action, firing)
         uow.outbox.add(message)
@@ -304,7 +318,7 @@ def perform(action: Action, firing: Firing) -> str:
             reference=_reference(firing, action.reference_from),
         )
         promise = make_promise(cmd, uow, FrozenClock(now), SYSTEM)
-        return f"promise {promise.id} ({action.kind.value})"
+        return Phrase("did.promise", {"id": promise.id, "kind": _kind(action.kind.value)})
     if isinstance(action, SendSurvey):
         return _send_survey(action, firing)
     if isinstance(action, HoldCapacity):
@@ -313,7 +327,7 @@ def perform(action: Action, firing: Firing) -> str:
     return _close_promises(action, firing)
 
 
-def _send_survey(action: SendSurvey, firing: Firing) -> str:
+def _send_survey(action: SendSurvey, firing: Firing) -> Phrase:
     cmd = Invite(
         survey_id=action.survey_id,
         customer_id=firing.customer.id,
@@ -323,15 +337,16 @@ def _send_survey(action: SendSurvey, firing: Firing) -> str:
     )
     done = invite(cmd, firing.uow, FrozenClock(firing.now), SYSTEM)
     if done.invitation is None:
-        return f"no survey: {done.skipped}"
-    return f"survey invitation {done.invitation.id}"
+        return Phrase("did.no_survey", {"why": done.why or done.skipped})
+    return Phrase("did.survey", {"id": done.invitation.id})
 
 
-def _close_promises(action: ClosePromise, firing: Firing) -> str:
+def _close_promises(action: ClosePromise, firing: Firing) -> Phrase:
     reference = _reference(firing, action.reference_from)
     kept: list[str] = []
+    kind = _kind(action.kind.value)
     if not reference:
-        return f"no {action.reference_from} to close a {action.kind.value} promise by"
+        return Phrase("did.no_reference", {"field": action.reference_from or "", "kind": kind})
     where = PromiseFilter(customer_id=firing.customer.id, states=frozenset({PromiseState.OPEN}))
     for candidate in firing.uow.promises.find(where, _OPEN_PROMISES_READ):
         if candidate.kind is not action.kind or candidate.reference != reference:
@@ -345,32 +360,65 @@ def _close_promises(action: ClosePromise, firing: Firing) -> str:
         firing.uow.promises.update(promise)
         firing.uow.timers.cancel(promise.id)
         kept.append(promise.id)
-    return f"kept {', '.join(kept)}" if kept else f"no open {action.kind.value} for {reference}"
+    if kept:
+        return Phrase("did.kept", {"ids": ", ".join(kept)})
+    return Phrase("did.nothing_to_keep", {"kind": kind, "reference": reference})
 
 
-def describe(action: Action, firing: Firing) -> str:
+def _zone(firing: Firing) -> str:
+    """The zone a dry-run's deadlines are said in: the look-ahead's, else the location's."""
+    if firing.zone != "UTC" or firing.location_id is None:
+        return firing.zone
+    place = firing.uow.locations.get(firing.location_id)
+    return firing.zone if place is None else place.time_zone
+
+
+def _describe_task(action: CreateTask, firing: Firing) -> Phrase:
+    if firing.location_id is None:
+        return Phrase("would.no_task")
+    who = _assignee(action, firing, firing.location_id)
+    said: dict[str, str | int | Phrase | Moment] = {
+        "title": fill(action.title, firing),
+        "who": who.label,
+    }
+    key = "would.task"
+    if action.goodwill_amount is not None:
+        said["goodwill"] = f"{action.goodwill_amount} {action.goodwill_currency}"
+        key += "_goodwill"
+    due = _task_due(action, firing)
+    if due is not None:
+        said["due"] = Moment(due, _zone(firing))
+        key += "_due"
+    return Phrase(key, said)
+
+
+def describe(action: Action, firing: Firing) -> Phrase:
     """What ``perform`` would do, in words, without writing anything."""
     if isinstance(action, CreateTask):
-        if firing.location_id is None:
-            return "no task: the customer is known at no location"
-        who = _assignee(action, firing, firing.location_id)
-        goodwill = (
-            f", goodwill up to {action.goodwill_amount} {action.goodwill_currency}"
-            if action.goodwill_amount is not None
-            else ""
-        )
-        due = _task_due(action, firing)
-        by = f", due {due:%Y-%m-%d %H:%M} UTC" if due is not None else ""
-        return f"task {fill(action.title, firing)!r} for {who.label}{goodwill}{by}"
+        return _describe_task(action, firing)
     if isinstance(action, SendMessage):
-        return f"message {action.template} ({action.purpose.value})"
+        purpose = word("purpose", action.purpose.value)
+        return Phrase("would.message", {"template": action.template, "purpose": purpose})
     if isinstance(action, OpenPromise):
         due_at = _promise_due(action, firing)
-        by = f" due {due_at:%Y-%m-%d %H:%M} UTC" if due_at is not None else ""
-        return f"open a {action.kind.value} promise{by}"
+        kind = _kind(action.kind.value)
+        if due_at is None:
+            return Phrase("would.promise", {"kind": kind})
+        return Phrase("would.promise_due", {"kind": kind, "due": Moment(due_at, _zone(firing))})
     if isinstance(action, SendSurvey):
-        return f"send survey {action.survey_id} (if consent and the weekly cap allow)"
+        return Phrase("would.survey", {"survey": action.survey_id})
     if isinstance(action, HoldCapacity):
-        return f"hold {action.count} {action.kind} {action.starts:%H:%M}-{action.until:%H:%M}"
+        return Phrase(
+            "would.hold",
+            {
+                "count": action.count,
+                "kind": word("hold_kind", action.kind),
+                "starts": f"{action.starts:%H:%M}",
+                "until": f"{action.until:%H:%M}",
+            },
+        )
     reference = _reference(firing, action.reference_from)
-    return f"keep the open {action.kind.value} promise {reference or '(no reference)'}"
+    kind = _kind(action.kind.value)
+    if not reference:
+        return Phrase("would.keep_unreferenced", {"kind": kind})
+    return Phrase("would.keep", {"kind": kind, "reference": reference})

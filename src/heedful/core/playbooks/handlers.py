@@ -30,6 +30,7 @@ from heedful.core.playbooks.model import (
     OpenPromise,
     Playbook,
     PlaybookVersion,
+    Said,
     SendMessage,
 )
 from heedful.core.playbooks.reading import read_playbook
@@ -38,6 +39,7 @@ from heedful.core.playbooks.texts import check_texts
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
+from heedful.core.shared.phrases import Phrase
 from heedful.core.unit_of_work import UnitOfWork
 
 # A dry-run reads at most this many past events: enough for a month of a busy shop's charges,
@@ -176,8 +178,8 @@ class WouldFire:
     customer_name: str
     event_ref: str
     happened_at: datetime
-    reasons: tuple[str, ...]
-    actions: tuple[str, ...]
+    reasons: tuple[Said, ...]
+    actions: tuple[Phrase, ...]
 
 
 @dataclass
@@ -323,7 +325,7 @@ def _replay_state(uow: UnitOfWork, actor: Actor, playbook: Playbook, report: Dry
                 if not actor.may_see_customer_at(item.customer.location_ids):
                     report.hidden += 1
                     continue
-                said = ("already fired live",) if item.already else ()
+                said = (Phrase("why.already_fired"),) if item.already else ()
                 report.would_fire.append(
                     WouldFire(
                         customer_id=item.customer.id,

@@ -30,6 +30,7 @@ from heedful.core.playbooks.model import (
 from heedful.core.playbooks.state import STATE_SOURCE, window
 from heedful.core.shared.errors import HeedfulError
 from heedful.core.shared.ids import new_id
+from heedful.core.shared.phrases import Phrase
 from heedful.core.tasks import Task
 from heedful.core.unit_of_work import UnitOfWork
 
@@ -82,6 +83,13 @@ def _task(action: CreateTask, event: BusinessEvent, location_id: str, now: datet
     )
 
 
+def _tonight(uow: UnitOfWork, day: str, location_id: str) -> Phrase:
+    place = uow.locations.get(location_id)
+    return Phrase(
+        "why.tonight", {"day": day, "location": location_id if place is None else place.name}
+    )
+
+
 def evaluate_tonight(
     uow: UnitOfWork,
     playbook: Playbook,
@@ -117,8 +125,8 @@ def evaluate_tonight(
             event_ref=f"{STATE_SOURCE}/{event.id}",
             event_type=event.type,
             fired_at=now,
-            reasons=(f"tonight {book.day} at {location_id}", *reasons),
-            done=("tonight's book",),
+            reasons=(_tonight(uow, book.day.isoformat(), location_id), *reasons),
+            done=(Phrase("did.tonight"),),
         )
         # A savepoint: an action that refuses undoes its claim too, so the next pass may fire.
         with uow:
@@ -143,9 +151,8 @@ def _act(
     location_id: str,
     tz: ZoneInfo,
     now: datetime,
-) -> list[str]:
+) -> None:
     """The firing's actions, written once its key is claimed."""
-    done: list[str] = []
     for action in playbook.body.actions:
         if isinstance(action, HoldCapacity):
             today = now.astimezone(tz).date()
@@ -159,10 +166,6 @@ def _act(
                 HoldKind(action.kind),
                 playbook.name,
             )
-            hold = place_hold(uow, new, now, tz, SYSTEM.label, playbook.id)
-            done.append(f"hold {hold.id}: {hold.count} {hold.kind.value}")
+            place_hold(uow, new, now, tz, SYSTEM.label, playbook.id)
         elif isinstance(action, CreateTask):
-            task = _task(action, event, location_id, now)
-            uow.tasks.add(task)
-            done.append(f"task {task.id}")
-    return done
+            uow.tasks.add(_task(action, event, location_id, now))

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
 
 from heedful.core.playbooks import handlers as playbooks
-from heedful.core.playbooks.model import Firing, Playbook, PlaybookVersion
+from heedful.core.playbooks.model import Firing, Playbook, PlaybookVersion, Said
+from heedful.core.shared.phrases import Phrase, said
 from heedful.core.unit_of_work import UnitOfWork
 from heedful.entrypoints.api.auth import Context, get_context
 from heedful.entrypoints.api.idempotency import write
@@ -21,6 +23,8 @@ from heedful.entrypoints.api.playbook_schemas import (
     VersionOut,
     WouldFireOut,
 )
+from heedful.entrypoints.api.promise_present import Gettext, phrase_out
+from heedful.entrypoints.api.promise_schemas import PhraseOut
 from heedful.entrypoints.api.schemas import NO_NUL
 
 router = APIRouter(prefix="/playbooks", tags=["playbooks"])
@@ -43,7 +47,11 @@ def _out(playbook: Playbook, versions: list[PlaybookVersion] | None = None) -> P
     )
 
 
-def _firing_out(firing: Firing) -> FiringOut:
+def _lines(lines: Iterable[Said], gettext: Gettext) -> list[PhraseOut | None]:
+    return [phrase_out(line, gettext) if isinstance(line, Phrase) else None for line in lines]
+
+
+def _firing_out(firing: Firing, gettext: Gettext) -> FiringOut:
     return FiringOut(
         id=firing.id,
         version=firing.version,
@@ -51,12 +59,14 @@ def _firing_out(firing: Firing) -> FiringOut:
         event=firing.event_ref,
         event_type=firing.event_type,
         fired_at=firing.fired_at,
-        reasons=list(firing.reasons),
-        done=list(firing.done),
+        reasons=[said(line) for line in firing.reasons],
+        done=[said(line) for line in firing.done],
+        reasons_phrases=_lines(firing.reasons, gettext),
+        done_phrases=_lines(firing.done, gettext),
     )
 
 
-def _dry_run_out(report: playbooks.DryRun) -> DryRunOut:
+def _dry_run_out(report: playbooks.DryRun, gettext: Gettext) -> DryRunOut:
     fields = asdict(report)
     fields["would_fire"] = [
         WouldFireOut(
@@ -64,8 +74,10 @@ def _dry_run_out(report: playbooks.DryRun) -> DryRunOut:
             customer_name=hit.customer_name,
             event=hit.event_ref,
             happened_at=hit.happened_at,
-            reasons=list(hit.reasons),
-            actions=list(hit.actions),
+            reasons=[said(line) for line in hit.reasons],
+            actions=[said(line) for line in hit.actions],
+            reasons_phrases=_lines(hit.reasons, gettext),
+            actions_phrases=_lines(hit.actions, gettext),
         )
         for hit in report.would_fire
     ]
@@ -94,7 +106,7 @@ def create(request: Request, ctx: Ctx, body: Source) -> Response:
 def dry_run_draft(ctx: Ctx, body: DryRunIn) -> DryRunOut:
     draft = body.playbook if body.playbook is not None else {}
     report = playbooks.dry_run(draft, body.since, body.until, ctx.container.uow(), ctx.actor)
-    return _dry_run_out(report)
+    return _dry_run_out(report, ctx.gettext)
 
 
 @router.get("/{playbook_id}", response_model=PlaybookOut, summary="The current version and all")
@@ -156,7 +168,7 @@ def version(
 )
 def dry_run(ctx: Ctx, playbook_id: AnId, body: DryRunIn) -> DryRunOut:
     report = playbooks.dry_run(playbook_id, body.since, body.until, ctx.container.uow(), ctx.actor)
-    return _dry_run_out(report)
+    return _dry_run_out(report, ctx.gettext)
 
 
 @router.get(
@@ -166,4 +178,4 @@ def firings(
     ctx: Ctx, playbook_id: AnId, limit: Annotated[int, Query(ge=1, le=500)] = 100
 ) -> list[FiringOut]:
     found = playbooks.list_firings(playbook_id, ctx.container.uow(), ctx.actor, limit)
-    return [_firing_out(f) for f in found]
+    return [_firing_out(f, ctx.gettext) for f in found]
