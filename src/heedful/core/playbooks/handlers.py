@@ -237,7 +237,9 @@ def _draft(source: Mapping[str, Any], at: datetime) -> Playbook:
         body = read_playbook(source)
     except InvalidInput as wrong:
         # The draft sits under "playbook" in the dry-run's body: name the path from there.
-        raise InvalidInput(wrong.message, field=f"playbook.{wrong.field}") from wrong
+        raise InvalidInput(
+            wrong.message, field=f"playbook.{wrong.field}", said=wrong.said
+        ) from wrong
     return Playbook("draft", body.name, body.event_type, False, 0, body, at, at, "", "")
 
 

@@ -21,6 +21,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from heedful.core.shared.playbook_phrases import PLAYBOOK_ENGLISH
+from heedful.core.shared.playbook_refusals import PLAYBOOK_REFUSALS
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention pybabel looks for
@@ -83,6 +84,8 @@ ENGLISH: dict[str, str] = {
     "state.open": N_("open"),
     # What playbooks' firings and dry-runs say (playbook_phrases.py, ADR 0054).
     **PLAYBOOK_ENGLISH,
+    # Why a playbook is refused, for staff (playbook_refusals.py, ADR 0054).
+    **PLAYBOOK_REFUSALS,
 }
 
 

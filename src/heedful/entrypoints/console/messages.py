@@ -1,9 +1,12 @@
 """The core's error messages in the staff member's language.
 
-The core speaks English to integrators (the API shows its messages as they are). Staff read them
-next to a form field in Russian or Ukrainian, so the console matches each known message, pulls out
-the values it names, and translates. A message the console does not know yet is shown in English
-rather than hidden: staff still learn what went wrong.
+The core speaks English to integrators (the API shows its messages as they are). A refusal that
+carries its own words for staff (``exc.said``, a phrase: ADR 0054) is said from its key in the
+reader's language; that is the way for every new refusal, and the playbook reader's all do.
+Older refusals have no phrase yet: for them the console matches the known message, pulls out the
+values it names, and translates (``_KNOWN`` below, to shrink as refusals gain phrases). A message
+the console does not know is shown in English rather than hidden: staff still learn what went
+wrong.
 """
 
 from __future__ import annotations
@@ -247,6 +250,8 @@ NOT_FOUND = N_("Not found, or not at your locations.")
 
 
 def translated(exc: HeedfulError, gettext: Gettext) -> str:
+    if exc.said is not None:
+        return exc.said.say(gettext)
     for pattern, msgid in _KNOWN:
         match = pattern.match(exc.message)
         if match:
