@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from heedful.core.shared.playbook_phrases import PLAYBOOK_ENGLISH
 from heedful.core.shared.playbook_refusals import PLAYBOOK_REFUSALS
+from heedful.core.shared.refusals import REFUSALS
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention pybabel looks for
@@ -86,6 +87,8 @@ ENGLISH: dict[str, str] = {
     **PLAYBOOK_ENGLISH,
     # Why a playbook is refused, for staff (playbook_refusals.py, ADR 0054).
     **PLAYBOOK_REFUSALS,
+    # Refusals staff meet in other forms (refusals.py, ADR 0054).
+    **REFUSALS,
 }
 
 
