@@ -2,7 +2,7 @@
 
 Every action is written in the transaction that fired the playbook; a message is only queued
 (the relay applies consent, quiet hours and caps when it sends). ``describe`` says in words
-what ``perform`` would do, without doing it: the dry-run's answer.
+what ``perform`` would do, without doing it: the dry-run's answer (``dry_run_words.py``).
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ from heedful.core.promises import (
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.errors import InvalidInput
 from heedful.core.shared.ids import new_id
-from heedful.core.shared.phrases import Moment, Phrase, word
+from heedful.core.shared.phrases import Phrase, word
 from heedful.core.tasks import Task
 from heedful.core.unit_of_work import UnitOfWork
 
@@ -151,7 +151,7 @@ def relationship_manager(uow: UnitOfWork, customer: Customer, location_id: str) 
     return _MANAGERS
 
 
-def _assignee(action: CreateTask, firing: Firing, location_id: str) -> Assignee:
+def assignee(action: CreateTask, firing: Firing, location_id: str) -> Assignee:
     if action.assign_to == "owner":
         # "The customer's owner", and where nobody owns her, the location's managers.
         return owner(firing.uow, firing.customer, location_id) or _MANAGERS
@@ -173,14 +173,14 @@ def _location(firing: Firing, what: str) -> str:
     return firing.location_id
 
 
-def _reference(firing: Firing, path: str | None) -> str:
+def reference_of(firing: Firing, path: str | None) -> str:
     if path is None:
         return ""
     value = value_at(firing.event, path)
     return "" if value is MISSING else str(value).strip()
 
 
-def _task_due(action: CreateTask, firing: Firing) -> datetime | None:
+def task_due(action: CreateTask, firing: Firing) -> datetime | None:
     if action.due_by is not None:
         return firing.due_by.get(action.due_by)
     if action.due_in_minutes:
@@ -188,7 +188,7 @@ def _task_due(action: CreateTask, firing: Firing) -> datetime | None:
     return None
 
 
-def _promise_due(action: OpenPromise, firing: Firing) -> datetime | None:
+def promise_due(action: OpenPromise, firing: Firing) -> datetime | None:
     """A fixed delay, or the end of the day a field names (the carrier's new day)."""
     if action.due_on_from is not None:
         value = value_at(firing.event, action.due_on_from)
@@ -226,7 +226,7 @@ def _context(firing: Firing) -> dict[str, Any]:
 
 def _new_task(action: CreateTask, firing: Firing) -> tuple[Task, Assignee]:
     location_id = _location(firing, "a task")
-    who = _assignee(action, firing, location_id)
+    who = assignee(action, firing, location_id)
     task = Task(
         id=new_id("tsk_"),
         kind=action.kind,
@@ -238,7 +238,7 @@ def _new_task(action: CreateTask, firing: Firing) -> tuple[Task, Assignee]:
         customer_id=firing.customer.id,
         assignee_id=who.staff_id,
         assignee_role=who.role,
-        due_at=_task_due(action, firing),
+        due_at=task_due(action, firing),
         goodwill_amount=action.goodwill_amount,
         goodwill_currency=action.goodwill_currency,
     )
@@ -269,7 +269,7 @@ def _task_done(task: Task, who: Assignee) -> Phrase:
     return Phrase("did.task", {"id": task.id, "who": who.label})
 
 
-def _kind(kind: str) -> str | Phrase:
+def kind_word(kind: str) -> str | Phrase:
     return word("promise_kind", kind)
 
 
@@ -314,11 +314,11 @@ def perform(action: Action, firing: Firing) -> Phrase:
             kind=action.kind,
             location_id=_location(firing, "a promise"),
             text=fill(action.text, firing),
-            due_at=_promise_due(action, firing),
-            reference=_reference(firing, action.reference_from),
+            due_at=promise_due(action, firing),
+            reference=reference_of(firing, action.reference_from),
         )
         promise = make_promise(cmd, uow, FrozenClock(now), SYSTEM)
-        return Phrase("did.promise", {"id": promise.id, "kind": _kind(action.kind.value)})
+        return Phrase("did.promise", {"id": promise.id, "kind": kind_word(action.kind.value)})
     if isinstance(action, SendSurvey):
         return _send_survey(action, firing)
     if isinstance(action, HoldCapacity):
@@ -332,7 +332,7 @@ def _send_survey(action: SendSurvey, firing: Firing) -> Phrase:
         survey_id=action.survey_id,
         customer_id=firing.customer.id,
         location_id=firing.location_id,
-        staff_id=_reference(firing, action.staff_from) or None,
+        staff_id=reference_of(firing, action.staff_from) or None,
         cause=firing.cause,
     )
     done = invite(cmd, firing.uow, FrozenClock(firing.now), SYSTEM)
@@ -342,9 +342,9 @@ def _send_survey(action: SendSurvey, firing: Firing) -> Phrase:
 
 
 def _close_promises(action: ClosePromise, firing: Firing) -> Phrase:
-    reference = _reference(firing, action.reference_from)
+    reference = reference_of(firing, action.reference_from)
     kept: list[str] = []
-    kind = _kind(action.kind.value)
+    kind = kind_word(action.kind.value)
     if not reference:
         return Phrase("did.no_reference", {"field": action.reference_from or "", "kind": kind})
     where = PromiseFilter(customer_id=firing.customer.id, states=frozenset({PromiseState.OPEN}))
@@ -363,62 +363,3 @@ def _close_promises(action: ClosePromise, firing: Firing) -> Phrase:
     if kept:
         return Phrase("did.kept", {"ids": ", ".join(kept)})
     return Phrase("did.nothing_to_keep", {"kind": kind, "reference": reference})
-
-
-def _zone(firing: Firing) -> str:
-    """The zone a dry-run's deadlines are said in: the look-ahead's, else the location's."""
-    if firing.zone != "UTC" or firing.location_id is None:
-        return firing.zone
-    place = firing.uow.locations.get(firing.location_id)
-    return firing.zone if place is None else place.time_zone
-
-
-def _describe_task(action: CreateTask, firing: Firing) -> Phrase:
-    if firing.location_id is None:
-        return Phrase("would.no_task")
-    who = _assignee(action, firing, firing.location_id)
-    said: dict[str, str | int | Phrase | Moment] = {
-        "title": fill(action.title, firing),
-        "who": who.label,
-    }
-    key = "would.task"
-    if action.goodwill_amount is not None:
-        said["goodwill"] = f"{action.goodwill_amount} {action.goodwill_currency}"
-        key += "_goodwill"
-    due = _task_due(action, firing)
-    if due is not None:
-        said["due"] = Moment(due, _zone(firing))
-        key += "_due"
-    return Phrase(key, said)
-
-
-def describe(action: Action, firing: Firing) -> Phrase:
-    """What ``perform`` would do, in words, without writing anything."""
-    if isinstance(action, CreateTask):
-        return _describe_task(action, firing)
-    if isinstance(action, SendMessage):
-        purpose = word("purpose", action.purpose.value)
-        return Phrase("would.message", {"template": action.template, "purpose": purpose})
-    if isinstance(action, OpenPromise):
-        due_at = _promise_due(action, firing)
-        kind = _kind(action.kind.value)
-        if due_at is None:
-            return Phrase("would.promise", {"kind": kind})
-        return Phrase("would.promise_due", {"kind": kind, "due": Moment(due_at, _zone(firing))})
-    if isinstance(action, SendSurvey):
-        return Phrase("would.survey", {"survey": action.survey_id})
-    if isinstance(action, HoldCapacity):
-        return Phrase(
-            "would.hold",
-            {
-                "count": action.count,
-                "kind": word("hold_kind", action.kind),
-                "starts": f"{action.starts:%H:%M}",
-                "until": f"{action.until:%H:%M}",
-            },
-        )
-    reference = _reference(firing, action.reference_from)
-    kind = _kind(action.kind.value)
-    if not reference:
-        return Phrase("would.keep_unreferenced", {"kind": kind})
-    return Phrase("would.keep", {"kind": kind, "reference": reference})

@@ -14,6 +14,7 @@ from heedful.core.calendar import Calendars
 from heedful.core.customers import audit
 from heedful.core.playbooks import actions
 from heedful.core.playbooks.conditions import event_reasons
+from heedful.core.playbooks.dry_run_words import describe
 from heedful.core.playbooks.firing import (
     action_location,
     chosen_actions,
@@ -287,7 +288,7 @@ def _replay(uow: UnitOfWork, actor: Actor, playbook: Playbook, report: DryRun) -
                     event_ref=cause,
                     happened_at=at,
                     reasons=(*why, *because, *branch),
-                    actions=tuple(actions.describe(action, firing) for action in todo),
+                    actions=tuple(describe(action, firing) for action in todo),
                 )
             )
     report.customers = len(customers)
@@ -335,7 +336,7 @@ def _replay_state(uow: UnitOfWork, actor: Actor, playbook: Playbook, report: Dry
                         event_ref=item.context.cause,
                         happened_at=at,
                         reasons=(*item.reasons, *said),
-                        actions=tuple(actions.describe(a, item.context) for a in item.todo),
+                        actions=tuple(describe(a, item.context) for a in item.todo),
                     )
                 )
             report.truncated = report.events > DRY_RUN_EVENTS
