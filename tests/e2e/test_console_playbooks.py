@@ -430,6 +430,7 @@ def test_a_russian_manager_reads_what_a_firing_did_and_why_in_russian_and_an_old
     shown = _lines_of(firings[: firings.index("</section>")])
 
     assert "Сделано: задача tsk_" in shown
+    assert "(Europe/Kyiv) · версия 1" in shown  # when it fired, on the branch's clock
     assert "— менеджеры точки" in shown
     assert "клиент указан в событии" in shown
     assert "сегмент: VIP" in shown
