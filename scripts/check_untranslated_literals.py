@@ -8,7 +8,13 @@ proves that the words a reader sees *are* marked. Two places can show a literal:
   (placeholder, title, aria-label, alt, label), outside `_()`/`gettext()` and `{% trans %}`;
 - a console, public-page or API module that hands a bare string to a place a reader sees: a page's
   notice or message (`render(..., notice="Saved")`, a `*_page(...)` helper, `_refusal`), a form's
-  error, an `HTMLResponse`, or a value in a label table (`labels.py`, `*_labels.py`) not in `N_()`.
+  error, an `HTMLResponse`, or a value in a label table (`labels.py`, `*_labels.py`) not in `N_()`;
+- a core module that writes an English sentence where a row keeps what the system says to staff
+  (ADR 0047, 0054): a literal or f-string with words given as a firing's `reasons=`/`done=`, a
+  dry-run's `actions=`, a task's or promise's `title=`/`note=`/`text=`, a message's `reason=`, or
+  appended to a list named so (`reasons.append(f"segment is {s}")`). Those are `Phrase`s; a
+  comparison or a code with no words passes. Refusals (`InvalidInput(...)`) stay English for
+  programs and carry their staff words in `said=`.
 
 What is the same in every language is allowed, explicitly and with the reason, in `ALLOWED` below;
 an element the author marks `translate="no"` (the HTML attribute for "do not translate this") and
@@ -33,6 +39,18 @@ TEMPLATE_DIRS = (ENTRYPOINTS / "console" / "templates", ENTRYPOINTS / "public" /
 # Not the API's modules: its problem texts are English for programs, by contract (docs/api.md),
 # and the sentences Heedful writes reach its readers as phrases said in Accept-Language (ADR 0047).
 MODULE_DIRS = (ENTRYPOINTS / "console", ENTRYPOINTS / "public")
+CORE = ROOT / "src" / "heedful" / "core"
+# Where the core hands a sentence to a row staff read: the keyword, or the list appended to.
+STORED_KEYWORDS = frozenset({"reasons", "done", "actions", "title", "note", "text", "reason"})
+STORED_LISTS = frozenset({"reasons", "done", "said", "because", "why"})
+# Functions returning what a row keeps say so in their annotation: a return there is checked too.
+STORED_RETURNS = re.compile(r"\b(Phrase|Said)\b")
+# Core modules whose texts are written in each language already, not sentences for staff.
+CORE_IN_EVERY_LANGUAGE = frozenset(
+    {
+        "default_templates.py",  # the messages customers get, one template per language
+    }
+)
 
 # Words a reader sees the same in every language: names, codes and units, never sentences.
 # Add one only with its reason; a word that has a Russian or Ukrainian form does not belong here.
@@ -223,6 +241,56 @@ class _Module(ast.NodeVisitor):
         self.generic_visit(node)
 
 
+class _Core(ast.NodeVisitor):
+    """Sentences the core would store in English instead of as a phrase."""
+
+    def __init__(self) -> None:
+        self.found: list[tuple[int, str]] = []
+
+    def _check(self, node: ast.AST, where: str) -> None:
+        parts = node.elts if isinstance(node, ast.Tuple | ast.List) else [node]
+        for part in parts:
+            text = _literal(part)
+            if text is None:
+                continue
+            # An f-string is one sentence here: "tonight {day} at {place}" has words even though
+            # each piece alone ("tonight", "at") would pass for a code.
+            text = text.replace(HOLE, " ")
+            for words in _unmarked(text):
+                self.found.append((getattr(part, "lineno", 0), f"{where}: {words[:80]!r}"))
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        if node.returns is not None and STORED_RETURNS.search(ast.unparse(node.returns)):
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Return) and inner.value is not None:
+                    self._check(inner.value, f"return from {node.name}()")
+        self.generic_visit(node)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        for keyword in node.keywords:
+            if keyword.arg in STORED_KEYWORDS:
+                self._check(keyword.value, f"{keyword.arg}=")
+        func = node.func
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr in {"append", "extend"}
+            and isinstance(func.value, ast.Name)
+            and func.value.id in STORED_LISTS
+        ):
+            for argument in node.args:
+                self._check(argument, f"{func.value.id}.{func.attr}()")
+        self.generic_visit(node)
+
+
+def core_problems(path: Path, source: str | None = None) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8") if source is None else source)
+    visitor = _Core()
+    visitor.visit(tree)
+    return [
+        f"{path}:{line}: stored as English, not a phrase: {what}" for line, what in visitor.found
+    ]
+
+
 def module_problems(path: Path, source: str | None = None) -> list[str]:
     tree = ast.parse(path.read_text(encoding="utf-8") if source is None else source)
     visitor = _Module(path.name == "labels.py" or path.name.endswith("_labels.py"))
@@ -238,6 +306,9 @@ def main() -> int:
     for folder in MODULE_DIRS:
         for path in sorted(folder.rglob("*.py")):
             problems += module_problems(path)
+    for path in sorted(CORE.rglob("*.py")):
+        if path.name not in CORE_IN_EVERY_LANGUAGE:
+            problems += core_problems(path)
     for problem in problems:
         print(problem)
     print(f"check_untranslated_literals: {len(problems)} problems")

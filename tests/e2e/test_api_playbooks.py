@@ -85,6 +85,23 @@ def test_the_bank_story_over_http_dry_run_first_then_live(api_world: ApiWorld) -
     process_events(api_world.container.uow, api_world.clock)
     [firing] = manager.get(f"/playbooks/{made['id']}/firings").json()
     assert (firing["customer_id"], firing["version"]) == (anna, 1)
+    # English for programs, and each line by key with its text in the caller's language.
+    [did] = firing["done"]
+    assert did.startswith("task tsk_")
+    [said] = firing["done_phrases"]
+    assert said["key"] == "did.task"
+    assert said["params"]["id"] == did.split()[1]
+    russian = manager.get(
+        f"/playbooks/{made['id']}/firings", headers={"Accept-Language": "ru"}
+    ).json()[0]
+    assert russian["done"] == firing["done"]
+    assert russian["done_phrases"][0]["text"].startswith("задача tsk_")
+    comparisons = [
+        line
+        for line, phrase in zip(firing["reasons"], firing["reasons_phrases"], strict=True)
+        if phrase is None
+    ]
+    assert comparisons == ["data.amount 1500 > data.balance 300"]
     [task] = api_world.api(api_world.admin).get("/tasks").json()
     assert task["title"].startswith("Call Anna Kovalenko")
 

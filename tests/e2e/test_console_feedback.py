@@ -78,6 +78,9 @@ def test_a_manager_defines_a_survey_closes_a_recovery_and_sees_who_may_leave(
 
     board = console_client.get("/console/recoveries")
     assert "Марта Лис" in board.text
+    # The board says both ways a recovery opens: an unhappy answer, and the churn list (ADR 53).
+    assert "відповідь на опитування незадоволена" in board.text
+    assert "зі списку ризику відтоку" in board.text
     # The deadline in the shop's own clock and the staff's words, not a raw UTC stamp.
     assert " UTC</time>" not in board.text
     assert f"({shop.time_zone})" in board.text

@@ -21,10 +21,12 @@ from heedful.core.outreach.outbox import Message
 from heedful.core.promises.handlers import MakePromise, make_promise
 from heedful.core.promises.model import Evidence, EvidenceKind, PromiseKind
 from heedful.core.shared.clock import FrozenClock
+from heedful.core.shared.errors import Conflict
 from heedful.core.shared.ids import new_id
 from heedful.core.shared.phrases import Phrase
 from heedful.core.staff.model import Location, LocationKind
 from heedful.core.tasks.model import Task, TaskKind
+from heedful.entrypoints.console.i18n import build_uis
 
 if TYPE_CHECKING:
     from api_personas import ApiWorld
@@ -219,3 +221,16 @@ def test_a_timeline_entry_the_system_worded_reads_in_ukrainian_and_an_old_one_as
 
     assert "пов’язано з BAG-1" in card
     assert "linked to BAG-2" in card  # written before phrases: shown as it was kept
+
+
+def test_a_refusal_with_words_for_staff_is_said_in_their_language_and_english_for_programs() -> (
+    None
+):
+    refused = Conflict(
+        "this task is already done", field="task_id", said=Phrase("refusal.task_done")
+    )
+
+    assert refused.message == "this task is already done"
+    assert build_uis()["uk"].error(refused) == "Це завдання вже виконано."
+    assert build_uis()["ru"].error(refused) == "Эта задача уже выполнена."
+    assert build_uis()["en"].error(refused) == "This task is already done."

@@ -30,7 +30,9 @@ from heedful.core.playbooks.look_ahead_demo import (
     WARN_THE_HOST_OVERBOOKED,
 )
 from heedful.core.playbooks.model import CreateTask
+from heedful.core.playbooks.reading import read_playbook
 from heedful.core.preferences.model import Category, Polarity
+from heedful.core.shared.errors import InvalidInput
 from heedful.core.staff.model import Location, LocationKind
 
 DESK: ViewportSize = {"width": 1440, "height": 900}
@@ -209,6 +211,40 @@ def test_a_wrong_number_is_said_in_russian_with_its_bounds(
 
     assert problem["path"] == "trigger.horizon.days_ahead"
     assert problem["message"] == "Целое число от 0 до 31."
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("uk", "Вкажіть «ever», проміжок на кшталт P30D або нічого."),
+        ("ru", "Укажите «ever», промежуток вида P30D или ничего."),
+        ("en", "Give “ever”, a span such as P30D, or nothing."),
+    ],
+)
+def test_every_refusal_of_the_reader_is_said_in_her_language_not_only_the_common_ones(
+    console_client: TestClient, world: World, language: str, said: str
+) -> None:
+    manager(world, language)
+    csrf = log_in(console_client, "olena")
+    document = copy.deepcopy(DEMO_PLAYBOOKS[0])
+    document["once_per_customer"] = "weekly"
+
+    [problem] = _problems(console_client, csrf, document)
+
+    assert problem["path"] == "once_per_customer"
+    assert problem["message"] == said
+
+
+def test_the_api_keeps_the_readers_english_for_programs() -> None:
+    document = copy.deepcopy(DEMO_PLAYBOOKS[0])
+    document["once_per_customer"] = "weekly"
+
+    with pytest.raises(InvalidInput) as refused:
+        read_playbook(document)
+
+    assert refused.value.message == 'must be "ever", a span such as "P30D", or null'
+    assert refused.value.said is not None
+    assert refused.value.said.key == "refusal.once"
 
 
 def test_the_pages_draw_the_form_hidden_so_the_json_works_without_script(

@@ -32,7 +32,7 @@ from heedful.core.events.handlers import accept_events
 from heedful.core.events.types import EVENT_TYPES
 from heedful.core.playbooks import handlers as playbooks
 from heedful.core.playbooks.demo import BANK_CALL_BEFORE_DECLINE
-from heedful.core.playbooks.model import Playbook
+from heedful.core.playbooks.model import Firing, Playbook
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.staff.model import Location
 
@@ -392,3 +392,70 @@ def test_an_agent_may_open_no_playbook_page(console_client: TestClient, world: W
     assert switched.status_code == 403
     assert [p.enabled for p in stored(world)] == [False]
     assert csrf_of(console_client.get("/logout").text)
+
+
+def _lines_of(page: str) -> str:
+    """The text of the firing list (or the dry run) without tags, entities decoded."""
+    return html.unescape(re.sub(r"<[^>]+>", "", page))
+
+
+def test_a_russian_manager_reads_what_a_firing_did_and_why_in_russian_and_an_old_line_as_kept(
+    console_client: TestClient, world: World, clock: FrozenClock
+) -> None:
+    place = branch(world, language="ru")
+    csrf = log_in(console_client, "olena")
+    playbook_id = _create(console_client, csrf)
+    console_client.post(f"/console/playbooks/{playbook_id}/enable", data={"csrf_token": csrf})
+    process_events(world.container.uow, clock)
+    # A firing stored before its lines were phrases: its English is shown as it was kept.
+    with world.container.uow() as uow:
+        assert uow.playbooks.claim(
+            Firing(
+                id="fir_old",
+                playbook_id=playbook_id,
+                version=1,
+                customer_id=place.anna.id,
+                once_key="event:old",
+                event_ref="core-banking/chg-0",
+                event_type="heedful.charge.scheduled",
+                fired_at=clock.now() - timedelta(days=1),
+                reasons=("segment is vip",),
+                done=("task tsk_old for the location's managers",),
+            )
+        )
+        uow.commit()
+
+    page = console_client.get(f"/console/playbooks/{playbook_id}").text
+    firings = page[page.index('id="firings"') :]
+    shown = _lines_of(firings[: firings.index("</section>")])
+
+    assert "Сделано: задача tsk_" in shown
+    assert "(Europe/Kyiv) · версия 1" in shown  # when it fired, on the branch's clock
+    assert "— менеджеры точки" in shown
+    assert "клиент указан в событии" in shown
+    assert "сегмент: VIP" in shown
+    assert "согласие на сервисные сообщения, канал: телефон" in shown
+    assert "data.amount 1200 > data.balance 300" in shown
+    assert "task tsk_old for the location's managers" in shown
+    assert "segment is vip" in shown
+
+
+def test_a_russian_managers_dry_run_says_the_deadline_in_the_branchs_zone_and_her_words(
+    console_client: TestClient, world: World
+) -> None:
+    branch(world, language="ru")
+    csrf = log_in(console_client, "olena")
+    playbook_id = _create(console_client, csrf)
+
+    answer = console_client.post(
+        f"/console/playbooks/{playbook_id}/dry-run",
+        data={"since": "2026-01-31", "until": "2026-03-02", "csrf_token": csrf},
+        headers={"HX-Request": "true"},
+    )
+
+    shown = _lines_of(answer.text)
+    assert "задача «Call Anna Kovalenko" in shown
+    assert "— менеджеры точки, жест доброй воли до 500 UAH, срок: " in shown
+    assert "(Europe/Kyiv)" in shown
+    assert "сегмент: VIP" in shown
+    assert " UTC" not in shown.split("задача «", 1)[1]

@@ -110,8 +110,8 @@ def test_a_tonight_draft_is_dry_run_through_the_api_with_its_sentences_by_key(
     assert (body["subject"], body["tasks"], body["holds"]) == ("tonight", 1, 0)
     [night] = body["would_fire"]
     assert night["location_id"] == kruchi.id
-    assert night["reasons"][0].startswith("Ресторан «Кручі», 2026-03-02: броней 3 на 2 (столики)")
-    said = night["reason_phrases"][0]
+    said = night["reasons_phrases"][0]
+    assert said["text"].startswith("Ресторан «Кручі», 2026-03-02: броней 3 на 2 (столики)")
     assert said["key"] == "dry_run.night"
     assert (said["params"]["booked"], said["params"]["kind"]) == (3, {"": "capacity.tables"})
-    assert night["action_phrases"][0]["key"] == "dry_run.task_for_role"
+    assert night["actions_phrases"][0]["key"] == "dry_run.task_for_role"

@@ -38,6 +38,7 @@ from heedful.core.playbooks import handlers as playbooks
 from heedful.core.playbooks.look_ahead_demo import HOLD_TABLES_AT_PEAK, WARN_THE_HOST_OVERBOOKED
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.errors import Conflict, InvalidInput
+from heedful.core.shared.phrases import Phrase, said
 from heedful.core.staff.model import Location, LocationKind
 from heedful.core.tasks import Task
 from heedful.core.unit_of_work import UnitOfWork
@@ -243,18 +244,21 @@ def test_the_dry_run_of_tonight_says_which_nights_it_would_hold_and_warn_without
         restaurant.place.name,
     )
     assert sunday.happened_at == SUNDAY_0005_KYIV.replace(minute=0)  # 00:00 Sunday in Kyiv
-    assert sunday.reasons[0] == (
+    reasons = [said(line) for line in sunday.reasons]  # in English, as the API says them
+    assert reasons[0] == (
         "Ресторан «Кручі», 2026-10-25: 11 reservations for 10 tables, 0 held, -1 free"
     )
-    assert "condition met: data.over True = True" in sunday.reasons
-    assert sunday.actions == (
+    assert "condition met: data.over True = True" in reasons
+    assert [said(line) for line in sunday.actions] == [
         "task 'Tonight is overbooked: 11 reservations for 10 tables, 0 held' "
         "for the location's front-line staff",
-    )
-    assert [p.key for p in sunday.reason_phrases][:1] == ["dry_run.night"]
+    ]
+    assert [p.key for p in sunday.reasons if isinstance(p, Phrase)][:1] == ["dry_run.night"]
     # The hold playbook would keep two tables back each of the three nights, at 19:00 to 20:30.
     assert (held.events_matched, held.holds, held.tasks) == (3, 6, 0)
-    assert {h.actions for h in held.would_fire} == {("hold 2 tables from 19:00 until 20:30",)}
+    assert {tuple(said(a) for a in h.actions) for h in held.would_fire} == {
+        ("hold 2 tables from 19:00 until 20:30",)
+    }
     # Nothing was written: no hold, no task, no key.
     assert (restaurant.book().holds, restaurant.warnings()) == ((), [])
     assert playbooks.list_firings(warn.id, restaurant.uow, restaurant.admin) == []
@@ -280,8 +284,8 @@ def test_the_dry_run_of_tonight_says_a_night_already_fired_live(restaurant: Rest
 
     # Saturday's night came into view at 23:05 and is not fired; Sunday's is, since 00:05.
     saturday, sunday = report.would_fire
-    assert "already fired live" not in saturday.reasons
-    assert sunday.reasons[-1] == "already fired live"
+    assert "already fired live" not in [said(line) for line in saturday.reasons]
+    assert said(sunday.reasons[-1]) == "already fired live"
     assert report.repeats == 1
     assert len(restaurant.book().holds) == 1  # the live one, and no other
 
@@ -436,7 +440,7 @@ def test_the_dry_run_weighs_each_service_as_its_own_night(restaurant: Restaurant
     )
 
     [dinner] = report.would_fire
-    assert dinner.reasons[0] == (
+    assert said(dinner.reasons[0]) == (
         "Ресторан «Кручі», Dinner, 2026-10-25: 4 reservations for 3 tables, 0 held, -1 free"
     )
     assert report.events_matched == 1

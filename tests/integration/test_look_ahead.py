@@ -44,6 +44,7 @@ from heedful.core.promises.model import PromiseKind
 from heedful.core.promises.ports import PromiseFilter
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.errors import InvalidInput
+from heedful.core.shared.phrases import said
 from heedful.core.staff import set_owner
 from heedful.core.staff.model import Location, LocationKind
 from heedful.core.tasks.model import TaskKind
@@ -381,9 +382,9 @@ def test_the_dry_run_says_what_would_have_fired_for_whom_and_why_without_writing
     assert would.customer_id == olha.id
     # The first hourly pass that saw her arrival as "tomorrow": Monday 00:00 Kyiv.
     assert would.happened_at == datetime(2026, 3, 1, 22, 0, tzinfo=UTC)
-    assert would.reasons[0] == "stays B-2 is tomorrow"
+    assert said(would.reasons[0]) == "Stays, by arrival: B-2, tomorrow"
     assert "data.wishes 'no sparkling water in the minibar' != ''" in would.reasons
-    assert would.actions[0].startswith("task 'Room 512 for Olha Bondarenko")
+    assert said(would.actions[0]).startswith("task “Room 512 for Olha Bondarenko")
     assert business.tasks(olha) == []
     assert playbooks.list_firings(made.id, world.uow, world.admin) == []
 

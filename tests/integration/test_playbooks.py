@@ -42,6 +42,7 @@ from heedful.core.promises.ports import PromiseFilter
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.errors import InvalidInput
 from heedful.core.shared.ids import new_id
+from heedful.core.shared.phrases import said
 from heedful.core.staff.model import StaffMember
 from heedful.core.tasks.model import TaskKind
 
@@ -187,8 +188,9 @@ def test_the_bank_calls_its_vip_before_the_decline_through_her_relationship_mana
     [firing] = bank.firings(playbook)
     assert firing.version == 1
     assert firing.customer_id == anna.id
-    assert "data.amount 1200 > data.balance 300" in firing.reasons
-    assert "segment is vip" in firing.reasons
+    reasons = [said(line) for line in firing.reasons]
+    assert "data.amount 1200 > data.balance 300" in reasons
+    assert "segment is VIP" in reasons
 
 
 def test_without_a_relationship_manager_the_task_goes_to_the_branch_managers(bank: Bank) -> None:
@@ -317,10 +319,11 @@ def test_the_dry_run_explains_who_and_why_and_writes_nothing(bank: Bank) -> None
     assert (report.events, report.events_matched, report.customers, report.tasks) == (3, 2, 1, 1)
     [hit] = report.would_fire
     assert hit.customer_name == "Anna Kovalenko"
-    assert "data.amount 1200 > data.balance 300" in hit.reasons
-    assert "agreed to service by phone" in hit.reasons
-    assert hit.actions[0].startswith("task 'Call Anna Kovalenko")
-    assert "goodwill up to 500 UAH" in hit.actions[0]
+    reasons = [said(line) for line in hit.reasons]
+    assert "data.amount 1200 > data.balance 300" in reasons
+    assert "agreed to service messages by phone" in reasons
+    assert said(hit.actions[0]).startswith("task “Call Anna Kovalenko")
+    assert "goodwill up to 500 UAH" in said(hit.actions[0])
     assert bank.tasks_for(anna) == []
     assert bank.firings(playbook) == []
     # A manager of another branch learns the count, not the names.

@@ -88,5 +88,32 @@ console.render("tasks.html", notice=console.ui.gettext(N_("Saved.")), page="done
     assert "label: 'Visit the shop'" in found[0]
 
 
+def test_a_core_module_storing_an_english_sentence_for_staff_fails_and_a_phrase_passes() -> None:
+    bad = """
+def fire(book, location_id, reasons):
+    reasons.append(f"segment is {segment}")
+    return Firing(reasons=(f"tonight {book.day} at {location_id}", *reasons), done=("a task",))
+
+def why(found) -> Phrase:
+    return f"likes the {found.subject}"
+"""
+    good = """
+def fire(book, location_id, reasons):
+    reasons.append(Phrase("why.segment", {"segment": segment}))
+    reasons.append(f"{field} {actual!r} {op} {value}")
+    return Firing(reasons=(Phrase("why.tonight", {"day": day}), *reasons), done=(Phrase("x"),))
+"""
+
+    found = CHECK.core_problems(Path("firing.py"), bad)
+
+    assert [line.split(": ", 2)[2] for line in found] == [
+        "reasons.append(): 'segment is'",
+        "reasons=: 'tonight   at'",
+        "done=: 'a task'",
+        "return from why(): 'likes the'",
+    ]
+    assert CHECK.core_problems(Path("firing.py"), good) == []
+
+
 def test_the_console_as_it_is_passes() -> None:
     assert CHECK.main() == 0

@@ -16,6 +16,7 @@ from heedful.adapters.storage.tables import history, preferences
 from heedful.core.playbooks.model import Firing, Playbook, PlaybookVersion
 from heedful.core.playbooks.reading import read_playbook
 from heedful.core.preferences.model import Category, Polarity
+from heedful.core.shared.phrases import line_from_json, line_json
 
 _TAKEN_CHUNK = 400  # pairs per query: well under SQLite's and psycopg's parameter limits
 
@@ -30,8 +31,9 @@ def _firing_values(firing: Firing) -> dict[str, Any]:
         "event_ref": firing.event_ref[:500],
         "event_type": firing.event_type,
         "fired_at": firing.fired_at,
-        "reasons": list(firing.reasons),
-        "done": list(firing.done),
+        # A phrase as {"key", "params"} beside the plain strings of older rows (ADR 0054).
+        "reasons": [line_json(line) for line in firing.reasons],
+        "done": [line_json(line) for line in firing.done],
     }
 
 
@@ -84,8 +86,8 @@ def _firing(row: RowMapping) -> Firing:
         event_ref=row["event_ref"],
         event_type=row["event_type"],
         fired_at=row["fired_at"],
-        reasons=tuple(row["reasons"]),
-        done=tuple(row["done"]),
+        reasons=tuple(line_from_json(line) for line in row["reasons"]),
+        done=tuple(line_from_json(line) for line in row["done"]),
     )
 
 

@@ -103,7 +103,7 @@ def _normalised(new: NewIdentity, field: str) -> str:
     try:
         return normalise_identity(new.kind, new.value)
     except InvalidInput as exc:
-        raise InvalidInput(exc.message, field=field) from exc
+        raise InvalidInput(exc.message, field=field, said=exc.said) from exc
 
 
 def create_customer(cmd: CreateCustomer, uow: UnitOfWork, clock: Clock, actor: Actor) -> Customer:

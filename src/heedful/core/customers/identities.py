@@ -12,6 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from heedful.core.shared.errors import InvalidInput
+from heedful.core.shared.phrases import Phrase
 from heedful.core.shared.text import refuse_hidden_characters
 
 
@@ -49,7 +50,9 @@ def normalise_phone(raw: str) -> str:
 def normalise_identity(kind: IdentityKind, raw: str) -> str:
     value = raw.strip()
     if not value:
-        raise InvalidInput("an identity needs a value", field="value")
+        raise InvalidInput(
+            "an identity needs a value", said=Phrase("refusal.identity_value"), field="value"
+        )
     # "anna@example.com" with a zero-width space in it is another identity that looks the same.
     refuse_hidden_characters(value, field="value")
     if kind is IdentityKind.EMAIL:
@@ -62,7 +65,9 @@ def normalise_identity(kind: IdentityKind, raw: str) -> str:
     if kind is IdentityKind.LOYALTY_CARD:
         value = _CARD.sub("", value).upper()
         if not value:
-            raise InvalidInput("an identity needs a value", field="value")
+            raise InvalidInput(
+                "an identity needs a value", said=Phrase("refusal.identity_value"), field="value"
+            )
     # Cards too: an over-long value would otherwise reach the database and fail the transaction.
     if len(value) > 200:
         raise InvalidInput("an identity is at most 200 characters", field="value")

@@ -25,6 +25,7 @@ from heedful.core.customers.model import Customer, CustomerStatus, check_full_na
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Conflict, InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
+from heedful.core.shared.phrases import Phrase
 from heedful.core.unit_of_work import UnitOfWork
 
 
@@ -87,7 +88,11 @@ def merge_customers(
 ) -> MergeRecord:
     actor.require(Permission.MERGE_CUSTOMERS)
     if survivor_id == absorbed_id:
-        raise InvalidInput("a customer cannot be merged with itself", field="absorbed_id")
+        raise InvalidInput(
+            "a customer cannot be merged with itself",
+            said=Phrase("refusal.merge_itself"),
+            field="absorbed_id",
+        )
     now = clock.now()
     with uow:
         survivor = load_customer(uow, actor, survivor_id, follow_merge=False)
@@ -130,7 +135,11 @@ def undo_merge(merge_id: str, uow: UnitOfWork, clock: Clock, actor: Actor) -> Me
         if record is None:
             raise NotFound(f"no merge {merge_id}")
         if record.is_undone:
-            raise Conflict("this merge was already undone", field="merge_id")
+            raise Conflict(
+                "this merge was already undone",
+                said=Phrase("refusal.merge_undone"),
+                field="merge_id",
+            )
         survivor = uow.customers.get(record.survivor_id)
         absorbed = uow.customers.get(record.absorbed_id)
         if absorbed is None or absorbed.status is not CustomerStatus.MERGED:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from heedful.core.customers.spelling import sound_key
 from heedful.core.shared.errors import InvalidInput
+from heedful.core.shared.phrases import Phrase
 from heedful.core.shared.text import refuse_hidden_characters
 
 LANGUAGES = ("ru", "uk", "en")
@@ -136,9 +137,15 @@ def check_time_zone(value: str, *, field_name: str = "time_zone") -> str:
 def check_full_name(value: str) -> str:
     name = refuse_hidden_characters(" ".join(value.split()), field="full_name")
     if not name:
-        raise InvalidInput("a customer needs a name", field="full_name")
+        raise InvalidInput(
+            "a customer needs a name", said=Phrase("refusal.customer_name"), field="full_name"
+        )
     if len(name) > 200:
-        raise InvalidInput("a name is at most 200 characters", field="full_name")
+        raise InvalidInput(
+            "a name is at most 200 characters",
+            said=Phrase("refusal.name_length"),
+            field="full_name",
+        )
     return name
 
 

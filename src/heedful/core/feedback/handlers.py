@@ -30,6 +30,7 @@ from heedful.core.outreach import Message, Suppress, choose_channel
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
+from heedful.core.shared.phrases import Moment, Phrase
 from heedful.core.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ class Invite:
 class Invited:
     invitation: SurveyInvitation | None
     skipped: str = ""  # why no invitation was made: the cap, no consent, an inactive survey
+    why: Phrase | None = None  # the same, to be said in the reader's language (ADR 0054)
 
 
 def invite(
@@ -76,9 +78,9 @@ def invite(
             raise InvalidInput(f"no location {location_id}", field="location_id")
         if cmd.staff_id is not None and uow.staff.get(cmd.staff_id) is None:
             raise InvalidInput(f"no staff member {cmd.staff_id}", field="staff_id")
-        skipped = _why_not(uow, survey, customer.id, location_id, now)
-        if skipped:
-            return Invited(None, skipped)
+        why = _why_not(uow, survey, customer.id, location_id, now)
+        if why is not None:
+            return Invited(None, why.english(), why)
         invitation = SurveyInvitation(
             id=new_id("inv_"),
             survey_id=survey.id,
@@ -130,22 +132,22 @@ def invite(
 
 def _why_not(
     uow: UnitOfWork, survey: Survey, customer_id: str, location_id: str | None, now: datetime
-) -> str:
+) -> Phrase | None:
     if not survey.active:
-        return "the survey is switched off"
+        return Phrase("survey_skip.off")
     if survey.location_id is not None and location_id != survey.location_id:
-        return "the survey is for another location"
+        return Phrase("survey_skip.elsewhere")
     next_allowed = uow.feedback.caps.next_allowed(customer_id, for_change=True)
     if next_allowed is not None and now < next_allowed:
-        return f"surveyed recently: no survey before {next_allowed.isoformat()}"
+        return Phrase("survey_skip.recently", {"next": Moment(next_allowed)})
     # Checked here too (the relay checks again when it sends): a customer who said no to
     # surveys must not use up her cap on a message that will never go.
     route = choose_channel(
         uow.identities.list_for(customer_id), uow.consents.list_for(customer_id), Purpose.SURVEYS
     )
     if isinstance(route, Suppress):
-        return route.reason
-    return ""
+        return route.why
+    return None
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from heedful.core.customers import SENT_TO, Channel, Purpose, audit
 from heedful.core.outreach.policy import ContactRules
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import InvalidInput
+from heedful.core.shared.phrases import Phrase
 from heedful.core.unit_of_work import UnitOfWork
 
 MAX_CAP = 1000
@@ -99,7 +100,9 @@ def parse_time(text: str, field: str) -> time:
     try:
         return time.fromisoformat(text.strip())
     except ValueError:
-        raise InvalidInput("give the time as HH:MM", field=field) from None
+        raise InvalidInput(
+            "give the time as HH:MM", said=Phrase("refusal.time"), field=field
+        ) from None
 
 
 def set_business_rules(rules: PurposeRules, uow: UnitOfWork, clock: Clock, actor: Actor) -> None:

@@ -2,7 +2,7 @@
 
 Every action is written in the transaction that fired the playbook; a message is only queued
 (the relay applies consent, quiet hours and caps when it sends). ``describe`` says in words
-what ``perform`` would do, without doing it: the dry-run's answer.
+what ``perform`` would do, without doing it: the dry-run's answer (``dry_run_words.py``).
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ from heedful.core.promises import (
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.errors import InvalidInput
 from heedful.core.shared.ids import new_id
+from heedful.core.shared.phrases import Phrase, word
 from heedful.core.tasks import Task
 from heedful.core.unit_of_work import UnitOfWork
 
@@ -114,10 +115,11 @@ def _standing(firing: Firing, which: str) -> list[str]:
 class Assignee:
     staff_id: str | None
     role: Role | None
-    label: str
+    label: str | Phrase  # a staff member's name, or a role's staff in words
 
 
-_MANAGERS = Assignee(None, Role.MANAGER, "the location's managers")
+_MANAGERS = Assignee(None, Role.MANAGER, Phrase("who.managers"))
+_ROLE_WORDS = {Role.MANAGER: Phrase("who.managers"), Role.AGENT: Phrase("who.agents")}
 
 
 def owner(uow: UnitOfWork, customer: Customer, location_id: str) -> Assignee | None:
@@ -151,7 +153,7 @@ def relationship_manager(uow: UnitOfWork, customer: Customer, location_id: str) 
     return _MANAGERS
 
 
-def _assignee(action: CreateTask, firing: Firing, location_id: str) -> Assignee:
+def assignee(action: CreateTask, firing: Firing, location_id: str) -> Assignee:
     if action.assign_to == "owner":
         # "The customer's owner", and where nobody owns her, the location's managers.
         return owner(firing.uow, firing.customer, location_id) or _MANAGERS
@@ -159,7 +161,8 @@ def _assignee(action: CreateTask, firing: Firing, location_id: str) -> Assignee:
         return relationship_manager(firing.uow, firing.customer, location_id)
     if action.assign_to.startswith("role:"):
         role = Role(action.assign_to[5:])
-        return Assignee(None, role, f"the location's {role.value}s")
+        said = _ROLE_WORDS.get(role, Phrase("who.role", {"role": role.value}))
+        return Assignee(None, role, said)
     member = firing.uow.staff.get(action.assign_to[6:])
     if member is None or not member.active:
         raise InvalidInput(f"no active staff member {action.assign_to[6:]}", field="assign_to")
@@ -172,14 +175,14 @@ def _location(firing: Firing, what: str) -> str:
     return firing.location_id
 
 
-def _reference(firing: Firing, path: str | None) -> str:
+def reference_of(firing: Firing, path: str | None) -> str:
     if path is None:
         return ""
     value = value_at(firing.event, path)
     return "" if value is MISSING else str(value).strip()
 
 
-def _task_due(action: CreateTask, firing: Firing) -> datetime | None:
+def task_due(action: CreateTask, firing: Firing) -> datetime | None:
     if action.due_by is not None:
         return firing.due_by.get(action.due_by)
     if action.due_in_minutes:
@@ -187,7 +190,7 @@ def _task_due(action: CreateTask, firing: Firing) -> datetime | None:
     return None
 
 
-def _promise_due(action: OpenPromise, firing: Firing) -> datetime | None:
+def promise_due(action: OpenPromise, firing: Firing) -> datetime | None:
     """A fixed delay, or the end of the day a field names (the carrier's new day)."""
     if action.due_on_from is not None:
         value = value_at(firing.event, action.due_on_from)
@@ -225,7 +228,7 @@ def _context(firing: Firing) -> dict[str, Any]:
 
 def _new_task(action: CreateTask, firing: Firing) -> tuple[Task, Assignee]:
     location_id = _location(firing, "a task")
-    who = _assignee(action, firing, location_id)
+    who = assignee(action, firing, location_id)
     task = Task(
         id=new_id("tsk_"),
         kind=action.kind,
@@ -237,7 +240,7 @@ def _new_task(action: CreateTask, firing: Firing) -> tuple[Task, Assignee]:
         customer_id=firing.customer.id,
         assignee_id=who.staff_id,
         assignee_role=who.role,
-        due_at=_task_due(action, firing),
+        due_at=task_due(action, firing),
         goodwill_amount=action.goodwill_amount,
         goodwill_currency=action.goodwill_currency,
     )
@@ -257,8 +260,19 @@ def _new_message(action: SendMessage, firing: Firing) -> Message:
     )
 
 
-def _message_done(message: Message, action: SendMessage) -> str:
-    return f"message {message.id} ({action.template}, {action.purpose.value})"
+def _message_done(message: Message, action: SendMessage) -> Phrase:
+    purpose = word("purpose", action.purpose.value)
+    return Phrase(
+        "did.message", {"id": message.id, "template": action.template, "purpose": purpose}
+    )
+
+
+def _task_done(task: Task, who: Assignee) -> Phrase:
+    return Phrase("did.task", {"id": task.id, "who": who.label})
+
+
+def kind_word(kind: str) -> str | Phrase:
+    return word("promise_kind", kind)
 
 
 @dataclass(frozen=True)
@@ -266,7 +280,7 @@ class Prepared:
     """A task or a message built but not yet written, and what the firing will say it did."""
 
     row: Task | Message | NewPromise
-    done: str
+    done: Phrase
 
 
 def prepare(action: Action, firing: Firing) -> Prepared | None:
@@ -279,13 +293,16 @@ def prepare(action: Action, firing: Firing) -> Prepared | None:
     """
     if isinstance(action, CreateTask):
         task, who = _new_task(action, firing)
-        return Prepared(task, f"task {task.id} for {who.label}")
+        return Prepared(task, _task_done(task, who))
     if isinstance(action, SendMessage):
         message = _new_message(action, firing)
         return Prepared(message, _message_done(message, action))
     if isinstance(action, OpenPromise):
         made = prepare_promise(_promise_command(action, firing), firing.uow, firing.now, SYSTEM)
-        return Prepared(made, f"promise {made.promise.id} ({action.kind.value})")
+        return Prepared(
+            made,
+            Phrase("did.promise", {"id": made.promise.id, "kind": kind_word(action.kind.value)}),
+        )
     return None
 
 
@@ -295,18 +312,18 @@ def _promise_command(action: OpenPromise, firing: Firing) -> MakePromise:
         kind=action.kind,
         location_id=_location(firing, "a promise"),
         text=fill(action.text, firing),
-        due_at=_promise_due(action, firing),
-        reference=_reference(firing, action.reference_from),
+        due_at=promise_due(action, firing),
+        reference=reference_of(firing, action.reference_from),
     )
 
 
-def perform(action: Action, firing: Firing) -> str:
+def perform(action: Action, firing: Firing) -> Phrase:
     """Does the action; returns what was done, naming the row it wrote."""
     uow, now = firing.uow, firing.now
     if isinstance(action, CreateTask):
         task, who = _new_task(action, firing)
         uow.tasks.add(task)
-        return f"task {task.id} for {who.label}"
+        return _task_done(task, who)
     if isinstance(action, SendMessage):
         message = _new_message(action, firing)
         uow.outbox.add(message)
@@ -314,7 +331,7 @@ def perform(action: Action, firing: Firing) -> str:
     if isinstance(action, OpenPromise):
         cmd = _promise_command(action, firing)
         promise = make_promise(cmd, uow, FrozenClock(now), SYSTEM)
-        return f"promise {promise.id} ({action.kind.value})"
+        return Phrase("did.promise", {"id": promise.id, "kind": kind_word(action.kind.value)})
     if isinstance(action, SendSurvey):
         return _send_survey(action, firing)
     if isinstance(action, HoldCapacity):
@@ -323,25 +340,26 @@ def perform(action: Action, firing: Firing) -> str:
     return _close_promises(action, firing)
 
 
-def _send_survey(action: SendSurvey, firing: Firing) -> str:
+def _send_survey(action: SendSurvey, firing: Firing) -> Phrase:
     cmd = Invite(
         survey_id=action.survey_id,
         customer_id=firing.customer.id,
         location_id=firing.location_id,
-        staff_id=_reference(firing, action.staff_from) or None,
+        staff_id=reference_of(firing, action.staff_from) or None,
         cause=firing.cause,
     )
     done = invite(cmd, firing.uow, FrozenClock(firing.now), SYSTEM)
     if done.invitation is None:
-        return f"no survey: {done.skipped}"
-    return f"survey invitation {done.invitation.id}"
+        return Phrase("did.no_survey", {"why": done.why or done.skipped})
+    return Phrase("did.survey", {"id": done.invitation.id})
 
 
-def _close_promises(action: ClosePromise, firing: Firing) -> str:
-    reference = _reference(firing, action.reference_from)
+def _close_promises(action: ClosePromise, firing: Firing) -> Phrase:
+    reference = reference_of(firing, action.reference_from)
     kept: list[str] = []
+    kind = kind_word(action.kind.value)
     if not reference:
-        return f"no {action.reference_from} to close a {action.kind.value} promise by"
+        return Phrase("did.no_reference", {"field": action.reference_from or "", "kind": kind})
     where = PromiseFilter(customer_id=firing.customer.id, states=frozenset({PromiseState.OPEN}))
     for candidate in firing.uow.promises.find(where, _OPEN_PROMISES_READ):
         if candidate.kind is not action.kind or candidate.reference != reference:
@@ -355,32 +373,6 @@ def _close_promises(action: ClosePromise, firing: Firing) -> str:
         firing.uow.promises.update(promise)
         firing.uow.timers.cancel(promise.id)
         kept.append(promise.id)
-    return f"kept {', '.join(kept)}" if kept else f"no open {action.kind.value} for {reference}"
-
-
-def describe(action: Action, firing: Firing) -> str:
-    """What ``perform`` would do, in words, without writing anything."""
-    if isinstance(action, CreateTask):
-        if firing.location_id is None:
-            return "no task: the customer is known at no location"
-        who = _assignee(action, firing, firing.location_id)
-        goodwill = (
-            f", goodwill up to {action.goodwill_amount} {action.goodwill_currency}"
-            if action.goodwill_amount is not None
-            else ""
-        )
-        due = _task_due(action, firing)
-        by = f", due {due:%Y-%m-%d %H:%M} UTC" if due is not None else ""
-        return f"task {fill(action.title, firing)!r} for {who.label}{goodwill}{by}"
-    if isinstance(action, SendMessage):
-        return f"message {action.template} ({action.purpose.value})"
-    if isinstance(action, OpenPromise):
-        due_at = _promise_due(action, firing)
-        by = f" due {due_at:%Y-%m-%d %H:%M} UTC" if due_at is not None else ""
-        return f"open a {action.kind.value} promise{by}"
-    if isinstance(action, SendSurvey):
-        return f"send survey {action.survey_id} (if consent and the weekly cap allow)"
-    if isinstance(action, HoldCapacity):
-        return f"hold {action.count} {action.kind} {action.starts:%H:%M}-{action.until:%H:%M}"
-    reference = _reference(firing, action.reference_from)
-    return f"keep the open {action.kind.value} promise {reference or '(no reference)'}"
+    if kept:
+        return Phrase("did.kept", {"ids": ", ".join(kept)})
+    return Phrase("did.nothing_to_keep", {"kind": kind, "reference": reference})

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from heedful.core.outreach import Message
 from heedful.core.playbooks import actions
 from heedful.core.playbooks.firing import fire_one
-from heedful.core.playbooks.model import Action, Firing
+from heedful.core.playbooks.model import Action, Firing, Said
 from heedful.core.promises import NewPromise, store_promises
 from heedful.core.shared.errors import HeedfulError
 from heedful.core.shared.ids import new_id
@@ -39,7 +39,7 @@ class Chosen:
     context: actions.Firing
     todo: tuple[Action, ...]
     key: str
-    reasons: tuple[str, ...]
+    reasons: tuple[Said, ...]
     label: str
 
 
@@ -50,7 +50,7 @@ class BulkOutcome:
     set_aside: list[str] = field(default_factory=list)  # "label: why", never fired
 
 
-def _firing(item: Chosen, done: Sequence[str]) -> Firing:
+def _firing(item: Chosen, done: Sequence[Said]) -> Firing:
     context = item.context
     return Firing(
         id=new_id("fir_"),

@@ -24,8 +24,10 @@ from heedful.core.playbooks.model import (
     Op,
     Playbook,
     PreferenceRule,
+    Said,
 )
-from heedful.core.preferences import Preference
+from heedful.core.preferences import Polarity, Preference
+from heedful.core.shared.phrases import Phrase, word
 from heedful.core.unit_of_work import UnitOfWork
 
 MISSING: Any = object()
@@ -77,14 +79,16 @@ def _compare(op: Op, left: Any, right: Any) -> bool:
     return Bound("x", op.value, right).holds(left)  # type: ignore[arg-type]
 
 
-def holds(condition: Condition, event: BusinessEvent) -> str | None:
-    """The condition in words with the event's values when it holds; None when it does not."""
+def holds(condition: Condition, event: BusinessEvent) -> Said | None:
+    """The condition in words with the event's values when it holds; None when it does not.
+
+    A comparison ("data.amount 1200 > 300") has no words to translate and stays a string."""
     actual = value_at(event, condition.field)
     if condition.op is Op.EXISTS:
         present = actual is not MISSING
         if present != condition.value:
             return None
-        return f"{condition.field} is present" if present else f"{condition.field} is absent"
+        return Phrase("why.present" if present else "why.absent", {"field": condition.field})
     if actual is MISSING:
         return None
     if condition.value_of is not None:
@@ -105,8 +109,8 @@ def holds(condition: Condition, event: BusinessEvent) -> str | None:
     return f"{condition.field} {actual!r} {condition.op.value} {said}" if met else None
 
 
-def event_reasons(conditions: Iterable[Condition], event: BusinessEvent) -> list[str] | None:
-    reasons: list[str] = []
+def event_reasons(conditions: Iterable[Condition], event: BusinessEvent) -> list[Said] | None:
+    reasons: list[Said] = []
     for condition in conditions:
         reason = holds(condition, event)
         if reason is None:
@@ -175,7 +179,7 @@ def preference_met(
 
 def _history_reason(
     uow: UnitOfWork, rule: HistoryRule, customer: Customer, place: Place
-) -> str | None:
+) -> Phrase | None:
     if rule.at_event_location and place.location_id is None:
         return None
     since = place.now - timedelta(days=rule.within_days) if rule.within_days else None
@@ -189,9 +193,25 @@ def _history_reason(
     purchases, visits = counts[HistoryKind.PURCHASE], counts[HistoryKind.VISIT]
     if purchases < rule.purchases_at_least or visits < rule.visits_at_least:
         return None
-    where = " at the event's location" if rule.at_event_location else ""
-    when = f" in the last {rule.within_days} days" if rule.within_days else ""
-    return f"{purchases} purchases and {visits} visits{where}{when}"
+    key = "why.history" + ("_here" if rule.at_event_location else "")
+    said: dict[str, str | int | Phrase] = {"purchases": purchases, "visits": visits}
+    if rule.within_days:
+        key, said["days"] = key + "_recent", rule.within_days
+    return Phrase(key, said)
+
+
+def preference_reason(found: Preference) -> Phrase:
+    """ "likes: sparkling water (Drinks)", in the reader's words."""
+    category = word("category", found.category.value)
+    key = _POLARITY_KEYS[found.polarity]
+    return Phrase(key, {"category": category, "subject": found.subject})
+
+
+_POLARITY_KEYS = {
+    Polarity.LIKE: "why.likes",
+    Polarity.DISLIKE: "why.dislikes",
+    Polarity.NEVER: "why.never",
+}
 
 
 def customer_reasons(
@@ -201,25 +221,26 @@ def customer_reasons(
     event: BusinessEvent,
     place: Place,
     standing: list[Preference] | None = None,
-) -> list[str] | None:
+) -> list[Said] | None:
     """Each customer condition in words when all hold; None as soon as one does not.
 
     ``standing``: her standing preferences when the caller read them already (a page at once).
     """
-    reasons: list[str] = []
+    reasons: list[Said] = []
     if rule.segments:
         if customer.segment not in rule.segments:
             return None
-        reasons.append(f"segment is {customer.segment.value}")
+        reasons.append(Phrase("why.segment", {"segment": word("segment", customer.segment)}))
     if rule.languages:
         if customer.language not in rule.languages:
             return None
-        reasons.append(f"reads {customer.language}")
+        reasons.append(Phrase("why.reads", {"language": customer.language}))
     if rule.consent is not None:
         channel, purpose = rule.consent
         if not may_contact(uow.consents.list_for(customer.id), channel, purpose):
             return None
-        reasons.append(f"agreed to {purpose.value} by {channel.value}")
+        words = {"purpose": word("purpose", purpose), "channel": word("channel", channel)}
+        reasons.append(Phrase("why.agreed", words))
     if rule.preferences:
         if standing is None:
             standing = uow.preferences.list_for(customer.id)
@@ -227,7 +248,7 @@ def customer_reasons(
             found = preference_met(preference_rule, standing, event)
             if found is None:
                 return None
-            reasons.append(f"{found.polarity.value}s {found.category.value} {found.subject!r}")
+            reasons.append(preference_reason(found))
     if rule.history is not None:
         said = _history_reason(uow, rule.history, customer, place)
         if said is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from heedful.core.playbooks.model import Said
 from heedful.core.shared.phrases import Phrase
 
 
@@ -16,11 +17,8 @@ class WouldFire:
     customer_name: str
     event_ref: str
     happened_at: datetime
-    reasons: tuple[str, ...]
-    actions: tuple[str, ...]
-    # The same, as sentences said in the reader's language (ADR 0047); a night's book has them.
-    reason_phrases: tuple[Phrase, ...] = ()
-    action_phrases: tuple[Phrase, ...] = ()
+    reasons: tuple[Said, ...]  # said in the reader's language (ADR 0054)
+    actions: tuple[Phrase, ...]
     # A night of a location (a ``tonight`` playbook): no customer, the host's book instead.
     location_id: str | None = None
 

@@ -33,6 +33,7 @@ from heedful.core.playbooks.conditions import (
     flatten,
     interest_of,
     preference_met,
+    preference_reason,
     value_at,
 )
 from heedful.core.playbooks.model import (
@@ -41,11 +42,13 @@ from heedful.core.playbooks.model import (
     Firing,
     Playbook,
     PlaybookBody,
+    Said,
     Subject,
 )
 from heedful.core.preferences import Preference
 from heedful.core.shared.errors import HeedfulError
 from heedful.core.shared.ids import new_id
+from heedful.core.shared.phrases import Phrase
 from heedful.core.unit_of_work import UnitOfWork
 
 
@@ -176,7 +179,7 @@ def concerned(
     event: BusinessEvent,
     at: datetime,
     passed_over: list[str] | None = None,
-) -> Iterator[tuple[Customer, Place, list[str]]]:
+) -> Iterator[tuple[Customer, Place, list[Said]]]:
     """Each active customer the event concerns and meets the customer conditions, with why.
 
     A scoped sender's event concerns only customers known at its locations: one it names
@@ -205,7 +208,7 @@ def _chosen(
     event: BusinessEvent,
     place: Place,
     standing: Mapping[str, list[Preference]] | None,
-) -> Iterator[tuple[Customer, Place, list[str]]]:
+) -> Iterator[tuple[Customer, Place, list[Said]]]:
     for customer in customers:
         if not customer.is_active or not sender_may_name(event, customer):
             continue
@@ -224,20 +227,21 @@ def _why_chosen(
     customer: Customer,
     event: BusinessEvent,
     standing: list[Preference] | None,
-) -> list[str] | None:
+) -> list[Said] | None:
     audience = body.audience
     if audience is None:
-        return ["named by the event"]
+        return [Phrase("why.named")]
     if audience.preference is None:
-        days = audience.within_days
-        return [f"bought or stayed at {audience.history_at} in the last {days} days"]
+        where = value_at(event, audience.history_at or "")
+        location = str(audience.history_at if where is MISSING else where)
+        return [Phrase("why.bought_at", {"location": location, "days": audience.within_days})]
     # The query folds case only roughly (SQLite's lower() is ASCII): the rule decides here.
     if standing is None:
         standing = uow.preferences.list_for(customer.id)
     found = preference_met(audience.preference, standing, event)
     if found is None:
         return None
-    return [f"{found.polarity.value}s {found.category.value} {found.subject!r}"]
+    return [preference_reason(found)]
 
 
 def happened_at(stored: StoredEvent) -> datetime:
@@ -283,7 +287,7 @@ def chosen_actions(
     event: BusinessEvent,
     place: Place,
     standing: list[Preference] | None = None,
-) -> tuple[tuple[Action, ...], list[str]] | None:
+) -> tuple[tuple[Action, ...], list[Said]] | None:
     """The first branch whose conditions hold, else the playbook's own actions; with why.
 
     None when no branch holds and the playbook has nothing else to do.
@@ -295,10 +299,11 @@ def chosen_actions(
         because = customer_reasons(uow, branch.customer, customer, event, place, standing)
         if because is None:
             continue
-        return branch.actions, [f"branch {branch.name or number}", *why, *because]
+        named = Phrase("why.branch", {"name": branch.name or number})
+        return branch.actions, [named, *why, *because]
     if not body.actions:
         return None
-    return body.actions, (["no branch held"] if body.branches else [])
+    return body.actions, ([Phrase("why.no_branch")] if body.branches else [])
 
 
 @dataclass
@@ -336,7 +341,9 @@ def fire_playbooks(
     return outcome
 
 
-def fire_one(context: actions.Firing, todo: Iterable[Action], key: str, reasons: list[str]) -> bool:
+def fire_one(
+    context: actions.Firing, todo: Iterable[Action], key: str, reasons: list[Said]
+) -> bool:
     """Does the actions and stores the firing under its key, or nothing if the key is taken."""
     uow, playbook = context.uow, context.playbook
     with uow:

@@ -14,6 +14,7 @@ from heedful.core.customers import audit
 from heedful.core.playbooks import actions
 from heedful.core.playbooks.conditions import event_reasons
 from heedful.core.playbooks.dry_run_report import DryRun, WouldFire
+from heedful.core.playbooks.dry_run_words import describe
 from heedful.core.playbooks.firing import (
     action_location,
     chosen_actions,
@@ -40,6 +41,7 @@ from heedful.core.playbooks.tonight_dry_run import replay_tonight
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
+from heedful.core.shared.phrases import Phrase
 from heedful.core.unit_of_work import UnitOfWork
 
 # A dry-run reads at most this many past events: enough for a month of a busy shop's charges,
@@ -206,7 +208,9 @@ def _draft(source: Mapping[str, Any], at: datetime) -> Playbook:
         body = read_playbook(source)
     except InvalidInput as wrong:
         # The draft sits under "playbook" in the dry-run's body: name the path from there.
-        raise InvalidInput(wrong.message, field=f"playbook.{wrong.field}") from wrong
+        raise InvalidInput(
+            wrong.message, field=f"playbook.{wrong.field}", said=wrong.said
+        ) from wrong
     return Playbook("draft", body.name, body.event_type, False, 0, body, at, at, "", "")
 
 
@@ -254,7 +258,7 @@ def _replay(uow: UnitOfWork, actor: Actor, playbook: Playbook, report: DryRun) -
                     event_ref=cause,
                     happened_at=at,
                     reasons=(*why, *because, *branch),
-                    actions=tuple(actions.describe(action, firing) for action in todo),
+                    actions=tuple(describe(action, firing) for action in todo),
                 )
             )
     report.customers = len(customers)
@@ -298,7 +302,7 @@ def _replay_state(uow: UnitOfWork, actor: Actor, playbook: Playbook, report: Dry
                 if not actor.may_see_customer_at(item.customer.location_ids):
                     report.hidden += 1
                     continue
-                said = ("already fired live",) if item.already else ()
+                said = (Phrase("why.already_fired"),) if item.already else ()
                 report.would_fire.append(
                     WouldFire(
                         customer_id=item.customer.id,
@@ -306,7 +310,7 @@ def _replay_state(uow: UnitOfWork, actor: Actor, playbook: Playbook, report: Dry
                         event_ref=item.context.cause,
                         happened_at=at,
                         reasons=(*item.reasons, *said),
-                        actions=tuple(actions.describe(a, item.context) for a in item.todo),
+                        actions=tuple(describe(a, item.context) for a in item.todo),
                     )
                 )
             report.truncated = report.events > DRY_RUN_EVENTS

@@ -26,7 +26,7 @@ from heedful.core.playbooks import actions
 from heedful.core.playbooks.bulk_firing import Chosen, fire_many
 from heedful.core.playbooks.conditions import Place, customer_reasons, event_reasons
 from heedful.core.playbooks.firing import PlaybookIndex, chosen_actions
-from heedful.core.playbooks.model import Action, DueBy, Playbook, PlaybookBody, Subject
+from heedful.core.playbooks.model import Action, DueBy, Playbook, PlaybookBody, Said, Subject
 from heedful.core.playbooks.state import (
     STATE_SOURCE,
     StateObject,
@@ -38,6 +38,7 @@ from heedful.core.playbooks.state import (
 from heedful.core.playbooks.tonight import evaluate_tonight, holds_first
 from heedful.core.preferences import Preference
 from heedful.core.shared.clock import Clock
+from heedful.core.shared.phrases import Phrase, word
 from heedful.core.unit_of_work import UnitOfWork
 
 # How far back "the day before" looks for the location's last open hours (a long closure).
@@ -60,7 +61,7 @@ class Considered:
     obj: StateObject
     customer: Customer
     key: str
-    reasons: tuple[str, ...]
+    reasons: tuple[Said, ...]
     context: actions.Firing
     todo: tuple[Action, ...]
     already: bool
@@ -156,7 +157,14 @@ def consider(
         if chosen is None:
             continue
         todo, branch = chosen
-        seen = f"{look.subject.value} {obj.data.get('reference', '')} is {look.horizon.words()}"
+        seen = Phrase(
+            "why.ahead",
+            {
+                "subject": word("subject", look.subject.value),
+                "reference": str(obj.data.get("reference", "")),
+                "horizon": look.horizon.phrase(),
+            },
+        )
         context = actions.Firing(
             uow,
             now,

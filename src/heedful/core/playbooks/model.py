@@ -21,6 +21,7 @@ from heedful.core.outreach import DEFAULT_TEMPLATES
 from heedful.core.playbooks.message_templates import PLAYBOOK_TEMPLATES
 from heedful.core.preferences import Category, Polarity
 from heedful.core.promises import PromiseKind
+from heedful.core.shared.phrases import Phrase
 from heedful.core.tasks import TaskKind
 
 KNOWN_TEMPLATES = frozenset(t.key for t in (*DEFAULT_TEMPLATES, *PLAYBOOK_TEMPLATES))
@@ -33,6 +34,8 @@ MAX_ACTIONS = 20
 # out are reported with the event's outcome, never dropped silently (ADR 34).
 MAX_AUDIENCE = 5000
 AUDIENCE_PAGE = 500
+# A line of a firing or a dry-run: a phrase, or words with nothing to translate (ADR 0054).
+Said = Phrase | str
 FIELD_PATTERN = re.compile(r"^(data(\.[A-Za-z0-9_\-]+)+|subject|source|type)$")
 _DURATION = re.compile(r"^P(?:(\d+)W|(\d+)D|T(\d+)H)$")
 CURRENCY_PATTERN = re.compile(r"^[A-Z]{3}$")
@@ -209,10 +212,18 @@ class Horizon:
     before: time | None = None
 
     def words(self) -> str:
+        return self.phrase().english()
+
+    def phrase(self) -> Phrase:
         if self.within is not None:
-            return f"within {int(self.within.total_seconds() // 3600)} h"
-        day = {0: "today", 1: "tomorrow"}.get(self.days_ahead or 0, f"in {self.days_ahead} days")
-        return f"before {self.before:%H:%M} {day}" if self.before else day
+            return Phrase("horizon.within", {"hours": int(self.within.total_seconds() // 3600)})
+        days = self.days_ahead or 0
+        day = {0: Phrase("horizon.today"), 1: Phrase("horizon.tomorrow")}.get(
+            days, Phrase("horizon.in_days", {"days": days})
+        )
+        if self.before is None:
+            return day
+        return Phrase("horizon.before", {"time": f"{self.before:%H:%M}", "day": day})
 
 
 @dataclass(frozen=True)
@@ -279,8 +290,10 @@ class Firing:
     event_ref: str  # "source/id" of the event
     event_type: str
     fired_at: datetime
-    reasons: tuple[str, ...]  # the conditions that held, in words
-    done: tuple[str, ...]  # what was done: "task tsk_…", "message msg_…"
+    # The conditions that held and what was done ("task tsk_… for …"): phrases said in the
+    # reader's language (ADR 0054); plain words for a comparison, or a row kept from before.
+    reasons: tuple[Said, ...]
+    done: tuple[Said, ...]
 
 
 def duration(text: str) -> timedelta | None:

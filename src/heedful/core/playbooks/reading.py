@@ -6,52 +6,40 @@ The result is the frozen ``PlaybookBody`` of ``model.py``; a playbook that was r
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Mapping
-from datetime import time, timedelta
-from decimal import Decimal, InvalidOperation
+from datetime import timedelta
 from typing import Any
 
 from heedful.core.customers import LANGUAGES, Channel, Purpose, Segment
 from heedful.core.events import CUSTOMER, custom_type, known_type
+from heedful.core.playbooks.action_reading import clock_time, read_action
 from heedful.core.playbooks.json_reader import JsonReader
 from heedful.core.playbooks.model import (
     COMPARISONS,
-    CURRENCY_PATTERN,
-    KNOWN_TEMPLATES,
     LOOK_AHEAD_PREFIX,
     MAX_ACTIONS,
     MAX_AUDIENCE,
     MAX_CONDITIONS,
     MAX_NAME,
-    MAX_TITLE,
     Action,
     Audience,
     Branch,
-    ClosePromise,
     Condition,
     CreateTask,
     CustomerRule,
-    DueBy,
     HistoryRule,
     HoldCapacity,
     Horizon,
     LookAhead,
     Op,
-    OpenPromise,
     PlaybookBody,
     PreferenceRule,
-    SendMessage,
-    SendSurvey,
     Subject,
     duration,
 )
 from heedful.core.preferences import Category, Polarity
-from heedful.core.promises import PromiseKind
+from heedful.core.shared.phrases import Phrase
 from heedful.core.shared.text import refuse_hidden_characters
-from heedful.core.tasks import TaskKind
 
-_CLOCK_TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 MAX_BRANCHES = 10
 MAX_HORIZON_HOURS = 24 * 31
 MAX_DAYS_AHEAD = 31
@@ -68,25 +56,39 @@ def _condition(reader: JsonReader) -> Condition:
     path = reader.child("field").field_path()
     op = reader.child("op").choice(Op)
     if "value" in raw and "value_of" in raw:
-        raise reader.fail("give a value or value_of, not both", reader.at("value_of"))
+        raise reader.fail(
+            "give a value or value_of, not both",
+            Phrase("refusal.value_or_field"),
+            reader.at("value_of"),
+        )
     if "value_of" in raw:
         if op in (Op.IN, Op.EXISTS):
-            raise reader.fail(f"{op.value} compares with a constant", reader.at("value_of"))
+            raise reader.fail(
+                f"{op.value} compares with a constant",
+                Phrase("refusal.compares_with_value", {"op": op.value}),
+                reader.at("value_of"),
+            )
         return Condition(path, op, value_of=reader.child("value_of").field_path())
     value = raw.get("value", True if op is Op.EXISTS else None)
     where = reader.at("value")
     if op is Op.EXISTS and not isinstance(value, bool):
-        raise reader.fail("exists takes true or false", where)
+        raise reader.fail("exists takes true or false", Phrase("refusal.exists"), where)
     if op is Op.IN and (not isinstance(value, list) or not value or len(value) > 500):
-        raise reader.fail("in takes a list of 1 to 500 values", where)
+        raise reader.fail("in takes a list of 1 to 500 values", Phrase("refusal.in_list"), where)
     if op is Op.IN and not all(_scalar(item) for item in value):
-        raise reader.fail("in takes a list of strings and numbers", where)
+        raise reader.fail(
+            "in takes a list of strings and numbers", Phrase("refusal.in_scalars"), where
+        )
     if op in COMPARISONS and (isinstance(value, bool) or not isinstance(value, int | float)):
-        raise reader.fail(f"{op.value} compares with a number", where)
+        raise reader.fail(
+            f"{op.value} compares with a number",
+            Phrase("refusal.compares_with_number", {"op": op.value}),
+            where,
+        )
     if op in (Op.EQUALS, Op.NOT_EQUALS) and not _scalar(value):
-        raise reader.fail("must be a string, number or boolean", where)
+        raise reader.fail("must be a string, number or boolean", Phrase("refusal.scalar"), where)
     if isinstance(value, float) and not math.isfinite(value):
-        raise reader.fail("must be a finite number", where)
+        raise reader.fail("must be a finite number", Phrase("refusal.finite"), where)
     return Condition(path, op, value=value)
 
 
@@ -104,7 +106,10 @@ def _preference(reader: JsonReader) -> PreferenceRule:
         subject_of=reader.child("subject_of").field_path() if "subject_of" in raw else None,
     )
     if not (rule.category or rule.subject or rule.subject_contains or rule.subject_of):
-        raise reader.fail("say which preference: category, subject, subject_contains, subject_of")
+        raise reader.fail(
+            "say which preference: category, subject, subject_contains, subject_of",
+            Phrase("refusal.preference"),
+        )
     return rule
 
 
@@ -114,7 +119,9 @@ def _history(reader: JsonReader) -> HistoryRule:
     )
     at_location = raw.get("at_event_location", False)
     if not isinstance(at_location, bool):
-        raise reader.fail("must be true or false", reader.at("at_event_location"))
+        raise reader.fail(
+            "must be true or false", Phrase("refusal.boolean"), reader.at("at_event_location")
+        )
     rule = HistoryRule(
         purchases_at_least=reader.child("purchases_at_least").whole(0, 100_000)
         if "purchases_at_least" in raw
@@ -126,7 +133,9 @@ def _history(reader: JsonReader) -> HistoryRule:
         at_event_location=at_location,
     )
     if not (rule.purchases_at_least or rule.visits_at_least):
-        raise reader.fail("say purchases_at_least or visits_at_least")
+        raise reader.fail(
+            "say purchases_at_least or visits_at_least", Phrase("refusal.history_count")
+        )
     return rule
 
 
@@ -142,7 +151,10 @@ def _customer(reader: JsonReader) -> CustomerRule:
     languages: set[str] = set()
     for item in reader.child("language").items(10) if "language" in raw else []:
         if item.value not in LANGUAGES:
-            raise item.fail(f"must be one of {', '.join(LANGUAGES)}")
+            raise item.fail(
+                f"must be one of {', '.join(LANGUAGES)}",
+                Phrase("refusal.one_of", {"options": ", ".join(LANGUAGES)}),
+            )
         languages.add(item.value)
     consent = None
     if "consent" in raw:
@@ -167,129 +179,11 @@ def _audience(reader: JsonReader) -> Audience:
         limit=reader.child("limit").whole(1, MAX_AUDIENCE) if "limit" in raw else None,
     )
     if (audience.history_at is None) == (audience.preference is None):
-        raise reader.fail("choose customers by history_at or by preference (one of them)")
+        raise reader.fail(
+            "choose customers by history_at or by preference (one of them)",
+            Phrase("refusal.audience"),
+        )
     return audience
-
-
-def _goodwill(reader: JsonReader) -> tuple[Decimal, str]:
-    reader.obj(frozenset({"amount", "currency"}))
-    amount = reader.child("amount")
-    if isinstance(amount.value, bool) or not isinstance(amount.value, int | float | str):
-        raise amount.fail("must be a number")
-    try:
-        value = Decimal(str(amount.value))
-    except InvalidOperation as exc:
-        raise amount.fail("must be a number") from exc
-    if not value.is_finite() or value <= 0 or value >= Decimal("1e10"):
-        raise amount.fail("must be a positive amount below 10 000 000 000")
-    if value != value.quantize(Decimal("0.01")):
-        raise amount.fail("has at most two decimal places")
-    currency = reader.child("currency")
-    if not isinstance(currency.value, str) or not CURRENCY_PATTERN.match(currency.value):
-        raise currency.fail("must be an ISO 4217 code such as UAH")
-    return value, currency.value
-
-
-def _assignee(reader: JsonReader) -> str:
-    value = reader.value
-    if value in ("relationship_manager", "owner", "role:manager", "role:agent"):
-        return str(value)
-    if isinstance(value, str) and value.startswith("staff:") and 0 < len(value[6:]) <= 40:
-        return value
-    raise reader.fail("must be relationship_manager, owner, role:manager, role:agent or staff:<id>")
-
-
-def _due(reader: JsonReader, raw: Mapping[str, Any]) -> int | None:
-    if "due_in_minutes" not in raw:
-        return None
-    return reader.child("due_in_minutes").whole(1, 525_600)
-
-
-def _due_by(reader: JsonReader, raw: Mapping[str, Any], looks_ahead: bool) -> DueBy | None:
-    if "due_by" not in raw:
-        return None
-    if not looks_ahead:
-        raise reader.fail("only a look-ahead playbook has an object to be due by", "due_by")
-    if "due_in_minutes" in raw:
-        raise reader.fail("give due_by or due_in_minutes, not both", reader.at("due_by"))
-    return DueBy(reader.child("due_by").choice(DueBy))
-
-
-def _action(reader: JsonReader, looks_ahead: bool = False) -> Action:
-    if not isinstance(reader.value, Mapping):
-        raise reader.fail("must be an object")
-    do = reader.value.get("do")
-    if do == "create_task":
-        allowed = {"do", "title", "assign_to", "kind", "due_in_minutes", "due_by", "goodwill"}
-        raw = reader.obj(frozenset({*allowed, "note"}))
-        amount, currency = _goodwill(reader.child("goodwill")) if "goodwill" in raw else (None, "")
-        due_by = _due_by(reader, raw, looks_ahead)
-        return CreateTask(
-            title=reader.child("title").text(MAX_TITLE),
-            assign_to=_assignee(reader.child("assign_to")),
-            kind=reader.child("kind").choice(TaskKind) if "kind" in raw else TaskKind.FOLLOW_UP,
-            due_in_minutes=_due(reader, raw),
-            due_by=due_by,
-            goodwill_amount=amount,
-            goodwill_currency=currency,
-            note=reader.child("note").text(1000, required=False),
-        )
-    if do == "send_message":
-        raw = reader.obj(frozenset({"do", "template", "purpose"}))
-        template = reader.child("template")
-        if template.value not in KNOWN_TEMPLATES:
-            known = ", ".join(sorted(KNOWN_TEMPLATES))
-            raise template.fail(f"must be one of the templates: {known}")
-        purpose = reader.child("purpose").choice(Purpose) if "purpose" in raw else Purpose.SERVICE
-        return SendMessage(str(template.value), purpose)
-    if do == "open_promise":
-        raw = reader.obj(
-            frozenset({"do", "kind", "text", "due_in_minutes", "reference_from", "due_on_from"})
-        )
-        kind = reader.child("kind").choice(PromiseKind)
-        if "due_on_from" in raw and "due_in_minutes" in raw:
-            raise reader.fail("give due_on_from or due_in_minutes, not both", reader.at("kind"))
-        if kind is PromiseKind.TELL_WHEN_AVAILABLE:
-            raise reader.fail("a playbook cannot wait for an item", reader.at("kind"))
-        return OpenPromise(
-            kind=kind,
-            text=reader.child("text").text(1000, required=False),
-            due_in_minutes=_due(reader, raw),
-            reference_from=(
-                reader.child("reference_from").field_path() if "reference_from" in raw else None
-            ),
-            due_on_from=(
-                reader.child("due_on_from").field_path() if "due_on_from" in raw else None
-            ),
-        )
-    if do == "send_survey":
-        raw = reader.obj(frozenset({"do", "survey", "staff_from"}))
-        return SendSurvey(
-            survey_id=reader.child("survey").text(40),
-            staff_from=reader.child("staff_from").field_path() if "staff_from" in raw else None,
-        )
-    if do == "hold_capacity":
-        raw = reader.obj(frozenset({"do", "count", "from", "until", "kind", "service"}))
-        kind = reader.child("kind").value if "kind" in raw else "tables"
-        if kind not in ("tables", "rooms"):
-            raise reader.fail("must be tables or rooms", reader.at("kind"))
-        return HoldCapacity(
-            count=reader.child("count").whole(1, 10_000),
-            starts=_clock_time(reader.child("from")),
-            until=_clock_time(reader.child("until")),
-            kind=str(kind),
-            service=reader.child("service").text(60) if "service" in raw else "",
-        )
-    if do == "close_promise":
-        reader.obj(frozenset({"do", "kind", "reference_from"}))
-        return ClosePromise(
-            kind=reader.child("kind").choice(PromiseKind),
-            reference_from=reader.child("reference_from").field_path(),
-        )
-    raise reader.fail(
-        "must be create_task, send_message, open_promise, close_promise or hold_capacity",
-        reader.at("do"),
-    )
 
 
 _TOP = frozenset(
@@ -301,21 +195,20 @@ def _horizon(reader: JsonReader) -> Horizon:
     raw = reader.obj(frozenset({"within_hours", "days_ahead", "before"}))
     if "within_hours" in raw:
         if len(raw) > 1:
-            raise reader.fail("give within_hours, or days_ahead (with before), not both")
+            raise reader.fail(
+                "give within_hours, or days_ahead (with before), not both",
+                Phrase("refusal.horizon_both"),
+            )
         hours = reader.child("within_hours").whole(1, MAX_HORIZON_HOURS)
         return Horizon(within=timedelta(hours=hours))
     if "days_ahead" not in raw:
-        raise reader.fail("say how far ahead: within_hours, or days_ahead (with before)")
+        raise reader.fail(
+            "say how far ahead: within_hours, or days_ahead (with before)",
+            Phrase("refusal.horizon"),
+        )
     days = reader.child("days_ahead").whole(0, MAX_DAYS_AHEAD)
-    before = _clock_time(reader.child("before")) if "before" in raw else None
+    before = clock_time(reader.child("before")) if "before" in raw else None
     return Horizon(days_ahead=days, before=before)
-
-
-def _clock_time(part: JsonReader) -> time:
-    found = _CLOCK_TIME.match(part.value) if isinstance(part.value, str) else None
-    if found is None:
-        raise part.fail("must be a local time such as 08:00")
-    return time(int(found.group(1)), int(found.group(2)))
 
 
 def _tonight_only(reader: JsonReader, body: PlaybookBody) -> None:
@@ -324,10 +217,18 @@ def _tonight_only(reader: JsonReader, body: PlaybookBody) -> None:
     every = [*body.actions, *(a for b in body.branches for a in b.actions)]
     if not tonight:
         if any(isinstance(a, HoldCapacity) for a in every):
-            raise reader.fail('only a playbook reading "tonight" holds capacity', "actions")
+            raise reader.fail(
+                'only a playbook reading "tonight" holds capacity',
+                Phrase("refusal.hold_tonight_only"),
+                "actions",
+            )
         return
     if body.branches or body.customer != CustomerRule():
-        raise reader.fail("tonight's book has no customer to branch on", "branches")
+        raise reader.fail(
+            "tonight's book has no customer to branch on",
+            Phrase("refusal.tonight_no_branches"),
+            "branches",
+        )
     for action in body.actions:
         if isinstance(action, HoldCapacity):
             continue
@@ -335,7 +236,9 @@ def _tonight_only(reader: JsonReader, body: PlaybookBody) -> None:
             ("role:", "staff:")
         ):
             raise reader.fail(
-                "tonight's book holds capacity or tasks a role or a staff member", "actions"
+                "tonight's book holds capacity or tasks a role or a staff member",
+                Phrase("refusal.tonight_actions"),
+                "actions",
             )
 
 
@@ -350,18 +253,30 @@ def _trigger(reader: JsonReader) -> tuple[str, LookAhead | None, tuple[Condition
     if "state" in raw:
         if "event" in raw:
             raise reader.fail(
-                "a playbook reads an event or the state, not both", reader.at("event")
+                "a playbook reads an event or the state, not both",
+                Phrase("refusal.event_or_state"),
+                reader.at("event"),
             )
         subject = Subject(reader.child("state").choice(Subject))
         if "horizon" not in raw:
-            raise reader.fail("say how far ahead to look", reader.at("horizon"))
+            raise reader.fail(
+                "say how far ahead to look", Phrase("refusal.horizon"), reader.at("horizon")
+            )
         look_ahead = LookAhead(subject, _horizon(reader.child("horizon")))
         return f"{LOOK_AHEAD_PREFIX}{subject.value}", look_ahead, where
     if "horizon" in raw:
-        raise reader.fail("only a playbook reading the state has a horizon", reader.at("horizon"))
+        raise reader.fail(
+            "only a playbook reading the state has a horizon",
+            Phrase("refusal.horizon_ahead_only"),
+            reader.at("horizon"),
+        )
     event_type = reader.child("event").text()
     if known_type(event_type) is None and custom_type(event_type) is None:
-        raise reader.fail(f"Heedful knows no event type {event_type}", reader.at("event"))
+        raise reader.fail(
+            f"Heedful knows no event type {event_type}",
+            Phrase("refusal.event_type", {"name": event_type}),
+            reader.at("event"),
+        )
     return event_type, None, where
 
 
@@ -377,10 +292,14 @@ def _branch(reader: JsonReader, looks_ahead: bool) -> Branch:
             where = tuple(_condition(item) for item in items)
         customer = _customer(when.child("customer"))
     actions = tuple(
-        _action(item, looks_ahead) for item in reader.child("actions").items(MAX_ACTIONS)
+        read_action(item, looks_ahead) for item in reader.child("actions").items(MAX_ACTIONS)
     )
     if not actions:
-        raise reader.fail("a branch does at least one thing", reader.at("actions"))
+        raise reader.fail(
+            "a branch does at least one thing",
+            Phrase("refusal.branch_no_actions"),
+            reader.at("actions"),
+        )
     name = reader.child("name").text(MAX_NAME) if "name" in raw else ""
     return Branch(name, where, customer, actions)
 
@@ -395,9 +314,17 @@ def read_playbook(source: Any) -> PlaybookBody:
     # A look-ahead's object names its customer (the guest, the account holder).
     names_customer = look_ahead is not None or _names_customer(event_type)
     if audience is None and not names_customer:
-        raise reader.fail(f"{event_type} names no customer: say whom to consider", "audience")
+        raise reader.fail(
+            f"{event_type} names no customer: say whom to consider",
+            Phrase("refusal.audience_needed", {"event": event_type}),
+            "audience",
+        )
     if audience is not None and names_customer:
-        raise reader.fail(f"{event_type} names its customer: no audience is needed", "audience")
+        raise reader.fail(
+            f"{event_type} names its customer: no audience is needed",
+            Phrase("refusal.audience_not_needed", {"event": event_type}),
+            "audience",
+        )
     looks_ahead = look_ahead is not None
     branches = (
         tuple(_branch(item, looks_ahead) for item in reader.child("branches").items(MAX_BRANCHES))
@@ -408,16 +335,24 @@ def read_playbook(source: Any) -> PlaybookBody:
     actions: tuple[Action, ...] = ()
     if "actions" in raw or not branches:
         items = reader.child("actions").items(MAX_ACTIONS)
-        actions = tuple(_action(item, looks_ahead) for item in items)
+        actions = tuple(read_action(item, looks_ahead) for item in items)
     if not actions and not branches:
-        raise reader.fail("a playbook does at least one thing", "actions")
+        raise reader.fail(
+            "a playbook does at least one thing", Phrase("refusal.no_actions"), "actions"
+        )
     once = raw.get("once_per_customer")
     if once is not None and look_ahead is not None:
         raise reader.fail(
-            "a look-ahead playbook fires once per customer, object and version", "once_per_customer"
+            "a look-ahead playbook fires once per customer, object and version",
+            Phrase("refusal.once_ahead"),
+            "once_per_customer",
         )
     if once is not None and once != "ever" and (not isinstance(once, str) or not duration(once)):
-        raise reader.fail('must be "ever", a span such as "P30D", or null', "once_per_customer")
+        raise reader.fail(
+            'must be "ever", a span such as "P30D", or null',
+            Phrase("refusal.once"),
+            "once_per_customer",
+        )
     body = PlaybookBody(
         name=name,
         event_type=event_type,

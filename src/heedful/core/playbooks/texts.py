@@ -21,6 +21,7 @@ from heedful.core.playbooks.model import (
     Subject,
 )
 from heedful.core.shared.errors import InvalidInput
+from heedful.core.shared.phrases import Phrase
 
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_.\-]+)\s*\}\}")
 
@@ -95,10 +96,13 @@ def check_texts(body: PlaybookBody) -> None:
                     name = found.group(1)
                     if name in allowed or (name.startswith("data.") and len(name) > 5):
                         continue
+                    quotable = ", ".join(sorted(allowed | {"data.…"}))
                     raise InvalidInput(
-                        f"unknown variable {name}: a text may quote "
-                        + ", ".join(sorted(allowed | {"data.…"})),
+                        f"unknown variable {name}: a text may quote {quotable}",
                         field=f"{where}[{number}].{part}",
+                        said=Phrase(
+                            "refusal.unknown_variable", {"name": name, "allowed": quotable}
+                        ),
                     )
 
 

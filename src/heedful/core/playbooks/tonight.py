@@ -33,11 +33,13 @@ from heedful.core.playbooks.model import (
     Firing,
     HoldCapacity,
     Playbook,
+    Said,
     Subject,
 )
 from heedful.core.playbooks.state import STATE_SOURCE, window
 from heedful.core.shared.errors import HeedfulError
 from heedful.core.shared.ids import new_id
+from heedful.core.shared.phrases import Phrase
 from heedful.core.tasks import Task
 from heedful.core.unit_of_work import UnitOfWork
 
@@ -99,7 +101,7 @@ class Night:
 
     book: Book
     event: BusinessEvent
-    reasons: tuple[str, ...]  # the conditions that held, with the book's values
+    reasons: tuple[Said, ...]  # the conditions that held, with the book's values
 
     def once_key(self, playbook: Playbook) -> str:
         return f"state:{self.event.id}:v{playbook.version}"
@@ -159,6 +161,13 @@ def hold_fits(action: HoldCapacity, book: Book) -> bool:
     return book.part.at(action.starts)
 
 
+def _tonight(uow: UnitOfWork, day: str, location_id: str) -> Phrase:
+    place = uow.locations.get(location_id)
+    return Phrase(
+        "why.tonight", {"day": day, "location": location_id if place is None else place.name}
+    )
+
+
 def evaluate_tonight(
     uow: UnitOfWork,
     playbook: Playbook,
@@ -181,8 +190,8 @@ def evaluate_tonight(
             event_ref=f"{STATE_SOURCE}/{event.id}",
             event_type=event.type,
             fired_at=now,
-            reasons=(f"tonight {book.day} at {location_id}", *night.reasons),
-            done=("tonight's book",),
+            reasons=(_tonight(uow, book.day.isoformat(), location_id), *night.reasons),
+            done=(Phrase("did.tonight"),),
         )
         # A savepoint: an action that refuses undoes its claim too, so the next pass may fire.
         with uow:
@@ -207,9 +216,8 @@ def _act(
     location_id: str,
     tz: ZoneInfo,
     now: datetime,
-) -> list[str]:
+) -> None:
     """The firing's actions, written once its key is claimed."""
-    done: list[str] = []
     for action in playbook.body.actions:
         if isinstance(action, HoldCapacity):
             if not hold_fits(action, book) or not hold_is_placed(action, book, tz, now):
@@ -223,10 +231,6 @@ def _act(
                 playbook.name,
                 book.service,
             )
-            hold = place_hold(uow, new, now, tz, SYSTEM.label, playbook.id)
-            done.append(f"hold {hold.id}: {hold.count} {hold.kind.value}")
+            place_hold(uow, new, now, tz, SYSTEM.label, playbook.id)
         elif isinstance(action, CreateTask):
-            task = tonight_task(action, event, location_id, now)
-            uow.tasks.add(task)
-            done.append(f"task {task.id}")
-    return done
+            uow.tasks.add(tonight_task(action, event, location_id, now))

@@ -103,10 +103,8 @@ def _record(
             customer_name=place_name,
             event_ref=f"{STATE_SOURCE}/{night.event.id}",
             happened_at=at,
-            reasons=tuple(r.english() for r in reasons),
-            actions=tuple(d.english() for d in done),
-            reason_phrases=reasons,
-            action_phrases=tuple(done),
+            reasons=reasons,
+            actions=tuple(done),
             location_id=location_id,
         )
     )

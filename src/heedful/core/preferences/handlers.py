@@ -19,6 +19,7 @@ from heedful.core.preferences.model import (
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
+from heedful.core.shared.phrases import Phrase
 from heedful.core.unit_of_work import UnitOfWork
 
 
@@ -56,7 +57,9 @@ def record_preference(
     attributes = check_attributes(cmd.attributes)
     note = " ".join(cmd.note.split())
     if len(note) > 1000:
-        raise InvalidInput("a note is at most 1000 characters", field="note")
+        raise InvalidInput(
+            "a note is at most 1000 characters", said=Phrase("refusal.note_length"), field="note"
+        )
     now = clock.now()
     with uow:
         customer = load_customer(uow, actor, cmd.customer_id, for_change=True)
@@ -116,7 +119,11 @@ def retract_preference(
         if preference is None or preference.customer_id != customer.id:
             raise NotFound(f"no preference {preference_id} on this customer")
         if not preference.is_standing:
-            raise Conflict("this preference was already retracted", field="preference_id")
+            raise Conflict(
+                "this preference was already retracted",
+                said=Phrase("refusal.preference_retracted"),
+                field="preference_id",
+            )
         preference.retracted_at, preference.retracted_by = now, actor.id
         uow.preferences.update(preference)
         audit(

@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from heedful.core.catalog import normalise
 from heedful.core.shared.errors import InvalidInput
+from heedful.core.shared.phrases import Phrase
 from heedful.core.shared.text import refuse_hidden_characters
 
 
@@ -72,7 +73,11 @@ def check_subject(subject: str) -> str:
     # A subject is a label staff read on the card ("never: peanuts"): it must not hide anything.
     text = refuse_hidden_characters(" ".join(subject.split()), field="subject")
     if not text:
-        raise InvalidInput("say what the preference is about", field="subject")
+        raise InvalidInput(
+            "say what the preference is about",
+            said=Phrase("refusal.preference_subject"),
+            field="subject",
+        )
     if len(text) > 200:
         raise InvalidInput("a preference is at most 200 characters; use the note", field="subject")
     return text

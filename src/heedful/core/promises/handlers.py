@@ -113,7 +113,11 @@ def due_of(cmd: MakePromise, now: datetime, hours: BusinessHours) -> datetime | 
         if cmd.due_at.tzinfo is None:
             raise InvalidInput("a deadline needs its time zone or offset", field="due_at")
         if cmd.due_at <= now:
-            raise InvalidInput("the deadline has already passed", field="due_at")
+            raise InvalidInput(
+                "the deadline has already passed",
+                said=Phrase("refusal.deadline_passed"),
+                field="due_at",
+            )
         return cmd.due_at.astimezone(UTC)
     return None
 
@@ -136,7 +140,9 @@ def make_promise(
         raise InvalidInput("only a promise to tell about an item names one", field="item")
     text, phrase = promise_words(cmd)
     if not text:
-        raise InvalidInput("say what was promised", field="text")
+        raise InvalidInput(
+            "say what was promised", said=Phrase("refusal.promise_text"), field="text"
+        )
     if len(text) > MAX_TEXT:
         raise InvalidInput(f"a promise is at most {MAX_TEXT} characters", field="text")
     with uow:

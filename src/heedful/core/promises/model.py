@@ -162,7 +162,11 @@ class Promise:
 
     def cancel(self, at: datetime, by: str, reason: str) -> None:
         if not reason.strip():
-            raise InvalidInput("say why the promise is cancelled", field="reason")
+            raise InvalidInput(
+                "say why the promise is cancelled",
+                said=Phrase("refusal.cancel_reason"),
+                field="reason",
+            )
         self._close(PromiseState.CANCELLED, at, by, reason, "")
 
     def withdraw(self, at: datetime, by: str, note: str = "") -> None:

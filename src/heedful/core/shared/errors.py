@@ -1,6 +1,14 @@
-"""Errors the core raises; the entry points turn them into HTTP problems or console messages."""
+"""Errors the core raises; the entry points turn them into HTTP problems or console messages.
+
+``message`` is English for programs (the API's problem documents name JSON fields and codes);
+``said``, when given, is the same refusal as a phrase for people, said in the reader's language
+by the console (ADR 0054). A refusal without one is matched by the console's older table
+(``entrypoints/console/messages.py``) or shown in English.
+"""
 
 from __future__ import annotations
+
+from heedful.core.shared.phrases import Phrase
 
 
 class HeedfulError(Exception):
@@ -8,10 +16,13 @@ class HeedfulError(Exception):
 
     code = "error"
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, field: str | None = None, said: Phrase | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        self.said = said
 
 
 class InvalidInput(HeedfulError):
@@ -30,9 +41,14 @@ class Conflict(HeedfulError):
     code = "conflict"
 
     def __init__(
-        self, message: str, *, field: str | None = None, existing_id: str | None = None
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        existing_id: str | None = None,
+        said: Phrase | None = None,
     ) -> None:
-        super().__init__(message, field=field)
+        super().__init__(message, field=field, said=said)
         self.existing_id = existing_id
 
 

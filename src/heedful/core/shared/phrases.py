@@ -16,7 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
+
+from heedful.core.shared.playbook_phrases import PLAYBOOK_ENGLISH
+from heedful.core.shared.playbook_refusals import PLAYBOOK_REFUSALS
+from heedful.core.shared.refusals import REFUSALS
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention pybabel looks for
@@ -99,7 +105,32 @@ ENGLISH: dict[str, str] = {
     "role.admin": N_("admins"),
     "role.manager": N_("managers"),
     "role.agent": N_("front-line staff"),
+    # What playbooks' firings and dry-runs say (playbook_phrases.py, ADR 0054).
+    **PLAYBOOK_ENGLISH,
+    # Why a playbook is refused, for staff (playbook_refusals.py, ADR 0054).
+    **PLAYBOOK_REFUSALS,
+    # Refusals staff meet in other forms (refusals.py, ADR 0054).
+    **REFUSALS,
 }
+
+
+@dataclass(frozen=True)
+class Moment:
+    """An instant inside a phrase, with the zone of the place it concerns (ADR 0054).
+
+    The reader's language writes the date ("9 октября 2026, 18:00"), in the place's zone, not
+    "2026-10-09 15:00 UTC"; without a reader (the API's English, an export) it reads as below.
+    """
+
+    at: datetime
+    zone: str = "UTC"
+
+    def english(self) -> str:
+        try:
+            local = self.at.astimezone(ZoneInfo(self.zone))
+        except (ValueError, KeyError):  # a zone this machine does not know: say it in UTC
+            return f"{self.at.astimezone(ZoneInfo('UTC')):%Y-%m-%d %H:%M} UTC"
+        return f"{local:%Y-%m-%d %H:%M} {self.zone}"
 
 
 @dataclass(frozen=True)
@@ -107,17 +138,19 @@ class Phrase:
     """A sentence by key, with what fills it; `english()` is what the row also keeps."""
 
     key: str
-    params: Mapping[str, str | int | Phrase] = field(default_factory=dict)
+    params: Mapping[str, str | int | Phrase | Moment] = field(default_factory=dict)
 
-    def say(self, gettext: Callable[[str], str] = N_) -> str:
-        """In the language of ``gettext``; English without one. Never raises, as a page must not
-        fail over one sentence: an unknown key (a row from a newer release) says its values
-        plainly, a value the template wants and the row lacks reads as "…"."""
+    def say(
+        self,
+        gettext: Callable[[str], str] = N_,
+        when: Callable[[Moment], str] | None = None,
+    ) -> str:
+        """In the language of ``gettext``, instants written by ``when``; English without them.
+        Never raises, as a page must not fail over one sentence: an unknown key (a row from a
+        newer release) says its values plainly, a value the template wants and the row lacks
+        reads as "…"."""
         english = ENGLISH.get(self.key)
-        values = _Filled(
-            (name, value.say(gettext) if isinstance(value, Phrase) else value)
-            for name, value in self.params.items()
-        )
+        values = _Filled((name, _said(value, gettext, when)) for name, value in self.params.items())
         if english is None:
             return " ".join(str(v) for v in values.values()) or self.key
         try:
@@ -133,9 +166,27 @@ class Phrase:
         return cls(key, {name: _value(value) for name, value in (params or {}).items()})
 
 
-def _value(value: Any) -> str | int | Phrase:
-    # A value that is itself a phrase is stored as its params with its key under "".
+def _said(
+    value: str | int | Phrase | Moment,
+    gettext: Callable[[str], str],
+    when: Callable[[Moment], str] | None,
+) -> str | int:
+    if isinstance(value, Phrase):
+        return value.say(gettext, when)
+    if isinstance(value, Moment):
+        return when(value) if when is not None else value.english()
+    return value
+
+
+def _value(value: Any) -> str | int | Phrase | Moment:
+    # A value that is itself a phrase is stored as its params with its key under ""; an
+    # instant as {"@at": ISO 8601, "zone": ...}.
     if isinstance(value, dict):
+        if "@at" in value:
+            try:
+                return Moment(datetime.fromisoformat(str(value["@at"])), str(value.get("zone")))
+            except ValueError:
+                return str(value["@at"])
         inner = {k: v for k, v in value.items() if k != ""}
         return Phrase.from_json(str(value.get("", "")), inner)
     return value if isinstance(value, int) else str(value)
@@ -152,10 +203,34 @@ def params_json(phrase: Phrase | None) -> dict[str, Any] | None:
     """The params column of a phrase: its values, a nested phrase as {"": key, ...}."""
     if phrase is None:
         return None
-    return {
-        name: {"": value.key, **(params_json(value) or {})} if isinstance(value, Phrase) else value
-        for name, value in phrase.params.items()
-    }
+    return {name: _json(value) for name, value in phrase.params.items()}
+
+
+def _json(value: str | int | Phrase | Moment) -> Any:
+    if isinstance(value, Phrase):
+        return {"": value.key, **(params_json(value) or {})}
+    if isinstance(value, Moment):
+        return {"@at": value.at.isoformat(), "zone": value.zone}
+    return value
+
+
+def said(text: str | Phrase) -> str:
+    """The English of a line that is either a phrase or words kept as they are (an old row)."""
+    return text.english() if isinstance(text, Phrase) else text
+
+
+def line_json(text: str | Phrase) -> Any:
+    """One line of a JSON list of lines (a firing's reasons and deeds): words kept as they are
+    stay a string, a phrase is {"key": ..., "params": ...}. Old rows hold strings only."""
+    if isinstance(text, Phrase):
+        return {"key": text.key, "params": params_json(text) or {}}
+    return text
+
+
+def line_from_json(value: Any) -> str | Phrase:
+    if isinstance(value, dict) and "key" in value:
+        return Phrase.from_json(str(value["key"]), value.get("params"))
+    return value if isinstance(value, str) else str(value)
 
 
 def words(text: str | Phrase) -> tuple[str, Phrase | None]:

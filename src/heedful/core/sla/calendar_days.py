@@ -176,7 +176,7 @@ def _interval(text: str, index: int) -> OpeningInterval:
     try:
         return OpeningInterval.parse(text)
     except InvalidInput as bad:
-        raise InvalidInput(bad.message, field=f"hours[{index}]") from None
+        raise InvalidInput(bad.message, field=f"hours[{index}]", said=bad.said) from None
 
 
 __all__ = ["CalendarYear", "calendar_year", "remove_calendar_day", "set_calendar_day"]

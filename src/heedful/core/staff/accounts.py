@@ -13,6 +13,7 @@ from heedful.core.access import Actor, Permission, Role
 from heedful.core.customers import audit, check_time_zone
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import InvalidInput, NotFound
+from heedful.core.shared.phrases import Phrase
 from heedful.core.shared.text import refuse_hidden_characters
 from heedful.core.staff.handlers import hash_password
 from heedful.core.staff.model import Location, StaffMember
@@ -69,7 +70,11 @@ def reset_staff_password(
     """A new password set by an admin; every session of the member ends now."""
     actor.require(Permission.MANAGE_STAFF)
     if len(password) < MIN_PASSWORD:
-        raise InvalidInput("a password is at least 8 characters", field="password")
+        raise InvalidInput(
+            "a password is at least 8 characters",
+            said=Phrase("refusal.password_length"),
+            field="password",
+        )
     password_hash = hash_password(password)  # scrypt, outside the transaction
     now = clock.now()
     with uow:

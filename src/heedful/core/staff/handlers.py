@@ -13,6 +13,7 @@ from heedful.core.customers import audit, check_language, check_time_zone
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Conflict, InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
+from heedful.core.shared.phrases import Phrase
 from heedful.core.shared.text import refuse_hidden_characters
 from heedful.core.staff.model import ApiToken, Location, LocationKind, StaffMember
 from heedful.core.unit_of_work import UnitOfWork
@@ -122,7 +123,11 @@ def create_staff_member(
     if not login:
         raise InvalidInput("a staff member needs a login", field="login")
     if len(cmd.password) < 8:
-        raise InvalidInput("a password is at least 8 characters", field="password")
+        raise InvalidInput(
+            "a password is at least 8 characters",
+            said=Phrase("refusal.password_length"),
+            field="password",
+        )
     if cmd.role in (Role.MANAGER, Role.AGENT) and not cmd.location_ids:
         raise InvalidInput(
             "managers and agents work at one or more locations", field="location_ids"

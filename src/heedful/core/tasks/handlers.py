@@ -11,6 +11,7 @@ from heedful.core.customers import audit
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
+from heedful.core.shared.phrases import Phrase
 from heedful.core.tasks.model import Task, TaskKind
 from heedful.core.unit_of_work import UnitOfWork
 
@@ -252,7 +253,9 @@ def reassign_task(
         if task is None or not actor.may_act_at(task.location_id):
             raise NotFound(f"no task {task_id}")
         if not task.is_open:
-            raise Conflict("this task is already done", field="task_id")
+            raise Conflict(
+                "this task is already done", said=Phrase("refusal.task_done"), field="task_id"
+            )
         # Managers hand out any task at their locations; others only what is in their queue.
         mine = is_for(actor, task, teams_of(uow, actor))
         if actor.role not in (Role.ADMIN, Role.MANAGER) and not mine:

@@ -53,7 +53,9 @@ class Task:
 
     def complete(self, at: datetime, by: str, outcome: str = "") -> None:
         if self.done_at is not None:
-            raise Conflict("this task is already done", field="task_id")
+            raise Conflict(
+                "this task is already done", said=Phrase("refusal.task_done"), field="task_id"
+            )
         self.done_at, self.done_by_label, self.outcome = at, by, outcome
 
     @property

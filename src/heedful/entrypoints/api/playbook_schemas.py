@@ -45,8 +45,16 @@ class FiringOut(Out):
     event: str = Field(description="source/id of the event")
     event_type: str
     fired_at: datetime
-    reasons: list[str]
-    done: list[str]
+    reasons: list[str] = Field(description="The conditions that held, in English")
+    done: list[str] = Field(description="What it did, in English")
+    reasons_phrases: list[PhraseOut | None] = Field(
+        default_factory=list,
+        description="The same reasons by key and values, said in Accept-Language (ADR 0054); "
+        "null for a line with nothing to translate or one kept from before keys",
+    )
+    done_phrases: list[PhraseOut | None] = Field(
+        default_factory=list, description="The same deeds by key and values (ADR 0054)"
+    )
 
 
 class DryRunIn(In):
@@ -63,14 +71,12 @@ class WouldFireOut(Out):
     event: str
     happened_at: datetime
     reasons: list[str] = Field(description="The conditions that held, with the event's values")
-    actions: list[str] = Field(description="What it would have done, in words")
-    reason_phrases: list[PhraseOut] = Field(
-        default_factory=list,
-        description="The reasons by key and values, said in the request's language "
-        "(a `tonight` playbook's nights)",
+    actions: list[str] = Field(description="What it would have done, in English")
+    reasons_phrases: list[PhraseOut | None] = Field(
+        default_factory=list, description="The same reasons by key and values (ADR 0054)"
     )
-    action_phrases: list[PhraseOut] = Field(
-        default_factory=list, description="What it would have done, by key and values"
+    actions_phrases: list[PhraseOut | None] = Field(
+        default_factory=list, description="The same actions by key and values (ADR 0054)"
     )
     location_id: str | None = Field(
         None, description="The location whose night it is (`tonight`); customer_id is it too"

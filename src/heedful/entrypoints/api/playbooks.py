@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict
 from typing import Annotated, Any
 
@@ -9,7 +10,8 @@ from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
 
 from heedful.core.playbooks import handlers as playbooks
 from heedful.core.playbooks.dry_run_report import DryRun
-from heedful.core.playbooks.model import Firing, Playbook, PlaybookVersion
+from heedful.core.playbooks.model import Firing, Playbook, PlaybookVersion, Said
+from heedful.core.shared.phrases import Phrase, said
 from heedful.core.unit_of_work import UnitOfWork
 from heedful.entrypoints.api.auth import Context, get_context
 from heedful.entrypoints.api.idempotency import write
@@ -23,6 +25,7 @@ from heedful.entrypoints.api.playbook_schemas import (
     WouldFireOut,
 )
 from heedful.entrypoints.api.promise_present import Gettext, phrase_out
+from heedful.entrypoints.api.promise_schemas import PhraseOut
 from heedful.entrypoints.api.schemas import NO_NUL
 
 router = APIRouter(prefix="/playbooks", tags=["playbooks"])
@@ -45,7 +48,11 @@ def _out(playbook: Playbook, versions: list[PlaybookVersion] | None = None) -> P
     )
 
 
-def _firing_out(firing: Firing) -> FiringOut:
+def _lines(lines: Iterable[Said], gettext: Gettext) -> list[PhraseOut | None]:
+    return [phrase_out(line, gettext) if isinstance(line, Phrase) else None for line in lines]
+
+
+def _firing_out(firing: Firing, gettext: Gettext) -> FiringOut:
     return FiringOut(
         id=firing.id,
         version=firing.version,
@@ -53,8 +60,10 @@ def _firing_out(firing: Firing) -> FiringOut:
         event=firing.event_ref,
         event_type=firing.event_type,
         fired_at=firing.fired_at,
-        reasons=list(firing.reasons),
-        done=list(firing.done),
+        reasons=[said(line) for line in firing.reasons],
+        done=[said(line) for line in firing.done],
+        reasons_phrases=_lines(firing.reasons, gettext),
+        done_phrases=_lines(firing.done, gettext),
     )
 
 
@@ -66,10 +75,10 @@ def _dry_run_out(report: DryRun, gettext: Gettext) -> DryRunOut:
             customer_name=hit.customer_name,
             event=hit.event_ref,
             happened_at=hit.happened_at,
-            reasons=[r.say(gettext) for r in hit.reason_phrases] or list(hit.reasons),
-            actions=[a.say(gettext) for a in hit.action_phrases] or list(hit.actions),
-            reason_phrases=[p for r in hit.reason_phrases if (p := phrase_out(r, gettext))],
-            action_phrases=[p for a in hit.action_phrases if (p := phrase_out(a, gettext))],
+            reasons=[said(line) for line in hit.reasons],
+            actions=[said(line) for line in hit.actions],
+            reasons_phrases=_lines(hit.reasons, gettext),
+            actions_phrases=_lines(hit.actions, gettext),
             location_id=hit.location_id,
         )
         for hit in report.would_fire
@@ -171,4 +180,4 @@ def firings(
     ctx: Ctx, playbook_id: AnId, limit: Annotated[int, Query(ge=1, le=500)] = 100
 ) -> list[FiringOut]:
     found = playbooks.list_firings(playbook_id, ctx.container.uow(), ctx.actor, limit)
-    return [_firing_out(f) for f in found]
+    return [_firing_out(f, ctx.gettext) for f in found]

@@ -23,7 +23,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 import heedful
 from heedful.core.customers.model import LANGUAGES
 from heedful.core.shared.errors import HeedfulError
-from heedful.core.shared.phrases import Phrase
+from heedful.core.shared.phrases import Moment, Phrase
 from heedful.entrypoints.console.labels import N_, msgid_for
 from heedful.entrypoints.console.messages import translated
 
@@ -58,8 +58,15 @@ class Ui:
         """A system sentence in the reader's language (ADR 0047); words without a phrase (typed
         by a person, or a row from before phrases) as they were kept."""
         if isinstance(text, Phrase):
-            return text.say(self.gettext)
+            return text.say(self.gettext, self.moment)
         return text or kept
+
+    def moment(self, moment: Moment) -> str:
+        """An instant inside a phrase: the reader's date and time, in the place's zone."""
+        try:
+            return f"{self.when(moment.at, moment.zone)} ({moment.zone})"
+        except (ValueError, KeyError):  # a zone this machine does not know
+            return f"{self.when(moment.at)} (UTC)"
 
     def error(self, exc: HeedfulError) -> str:
         return translated(exc, self.gettext)

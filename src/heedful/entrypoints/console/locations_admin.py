@@ -285,7 +285,7 @@ def _check_day(day: str, spans: list[str]) -> None:
     try:
         weekly_hours({day: spans})
     except InvalidInput as bad:
-        raise InvalidInput(bad.message, field=f"hours_{day}") from None
+        raise InvalidInput(bad.message, field=f"hours_{day}", said=bad.said) from None
 
 
 @router.post("/locations/{location_id}/days")

@@ -121,49 +121,7 @@ _CONDITION_AT = N_("condition %(number)s")
 _BRANCH_AT = N_("branch %(number)s")
 _PLACES = {"actions": _ACTION_AT, "where": _CONDITION_AT, "branches": _BRANCH_AT}
 
-# The reader's most common refusals, in the staff's words; anything else is shown in English.
-_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), msgid)
-    for pattern, msgid in (
-        (r"^must be a non-empty string$", N_("Fill this in.")),
-        (r"^is at most (?P<most>\d+) characters$", N_("At most %(most)s characters.")),
-        (
-            r"^must be a whole number from (?P<least>\d+) to (?P<most>\d+)$",
-            N_("A whole number from %(least)s to %(most)s."),
-        ),
-        (r"^must be one of (?P<options>.+)$", N_("Choose one of: %(options)s.")),
-        (r"^must be one of the templates: (?P<options>.+)$", N_("Choose one of: %(options)s.")),
-        (
-            r"^must name an event field: .*$",
-            N_("Name an event field: data.<name>, subject, source or type."),
-        ),
-        (r"^must be a local time such as 08:00$", N_("A local time such as 08:00.")),
-        (r"^a playbook does at least one thing$", N_("Add at least one action.")),
-        (r"^a branch does at least one thing$", N_("A branch needs at least one action.")),
-        (r"^(?P<op>[<>]=?) compares with a number$", N_("%(op)s compares with a number.")),
-        (
-            r"^say which preference: .*$",
-            N_("Say which preference: a category or a subject."),
-        ),
-        (
-            r"^must be relationship_manager, owner, role:manager, role:agent or staff:<id>$",
-            N_("Choose whom to assign: a role, the relationship manager or staff:<id>."),
-        ),
-        (
-            r"^Heedful knows no event type (?P<name>.+)$",
-            N_("Heedful knows no event type %(name)s."),
-        ),
-    )
-)
 _STEP = re.compile(r"([A-Za-z_]+)|\[(\d+)\]")
-
-
-def _message(console: Console, exc: InvalidInput) -> str:
-    for pattern, msgid in _MESSAGES:
-        found = pattern.match(exc.message)
-        if found:
-            return console.ui.gettext(msgid) % found.groupdict()
-    return console.ui.error(exc)
 
 
 def field_label(console: Console, path: str) -> str:
@@ -187,7 +145,7 @@ def problems(console: Console, document: Any) -> list[dict[str, str]]:
     except InvalidInput as exc:
         path = exc.field or ""
         label = field_label(console, path) if path else ""
-        return [{"path": path, "label": label, "message": _message(console, exc)}]
+        return [{"path": path, "label": label, "message": console.ui.error(exc)}]
     return []
 
 

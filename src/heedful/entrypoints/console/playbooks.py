@@ -227,16 +227,25 @@ def create(console: Staff, source: Text = "", example: Text = "") -> Response:
 # --- one playbook -----------------------------------------------------------------------------
 
 
-def _names(console: Console, firings: list[Firing]) -> dict[str, str]:
-    """Names of the customers this manager may see; others stay a number (as the dry-run does)."""
+def _names(console: Console, firings: list[Firing]) -> tuple[dict[str, str], dict[str, str]]:
+    """Names of the customers this manager may see (others stay a number, as the dry-run does),
+    and the zone of each one's location: a firing's time is said on that location's clock."""
     actor = console.actor
     names: dict[str, str] = {}
+    zones: dict[str, str] = {}
+    places: dict[str, str] = {}
     with console.container.uow() as uow:
         for customer_id in sorted({firing.customer_id for firing in firings}):
             customer = uow.customers.get(customer_id)
-            if customer is not None and actor.may_see_customer_at(customer.location_ids):
-                names[customer_id] = customer.full_name
-    return names
+            if customer is None or not actor.may_see_customer_at(customer.location_ids):
+                continue
+            names[customer_id] = customer.full_name
+            where = customer.home_location_id or min(customer.location_ids, default=None)
+            if where is not None and where not in places:
+                place = uow.locations.get(where)
+                places[where] = place.time_zone if place is not None else "UTC"
+            zones[customer_id] = places.get(where or "", "UTC")
+    return names, zones
 
 
 def _default_period(console: Console) -> tuple[str, str]:
@@ -255,13 +264,15 @@ def _page(
     firings = playbooks.list_firings(playbook_id, uow, actor, RECENT_FIRINGS)
     since, until = _default_period(console)
     form = editor or blank_form(source=pretty(playbook.body.source))
+    names, zones = _names(console, firings)
     return console.render(
         "playbooks/page.html",
         status=status,
         playbook=playbook,
         versions=sorted(versions, key=lambda version: version.version, reverse=True),
         firings=firings,
-        names=_names(console, firings),
+        names=names,
+        zones=zones,
         form=form,
         period=blank_form(since=since, until=until),
         playbook_id=playbook.id,
