@@ -98,6 +98,7 @@ FIELD_LABELS: dict[str, str] = {
     "preference": N_("Preference"),
     "polarity": N_("Polarity"),
     "category": N_("Category"),
+    "fits_item_of": N_("Her preference fits the item in field"),
     "actions": N_("Actions"),
     "do": N_("Action"),
     "title": N_("Task title"),
@@ -144,6 +145,10 @@ _MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (
             r"^say which preference: .*$",
             N_("Say which preference: a category or a subject."),
+        ),
+        (
+            r"^fits_item_of is a condition on each customer: .*$",
+            N_("Whether her preference fits the item is asked of each customer: set it there."),
         ),
         (
             r"^must be relationship_manager, owner, role:manager, role:agent or staff:<id>$",
