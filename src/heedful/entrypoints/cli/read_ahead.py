@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -28,7 +28,7 @@ class _Failed:
         self.error = error
 
 
-def read_ahead(batches: Iterator[T]) -> Iterator[T]:
+def read_ahead(batches: Iterator[T]) -> Generator[T, None, None]:
     """``batches`` in order, produced in a thread up to ``_AHEAD`` ahead of the consumer.
 
     An error in the reader is raised in the consumer at the batch where it happened; a consumer
