@@ -17,7 +17,15 @@ from typing import Any
 import httpx
 import psycopg
 
-from bench.customer_data import customer_ids, load, phone_digits, stored_phone, typed_phone
+from bench.card_state import explain_state_reads, measure_card_with_state
+from bench.customer_data import (
+    Dealings,
+    customer_ids,
+    load,
+    phone_digits,
+    stored_phone,
+    typed_phone,
+)
 from bench.customer_import import run_imports
 from bench.support import (
     Latencies,
@@ -40,7 +48,7 @@ from heedful.core.customers.identities import IdentityKind
 from heedful.core.staff.handlers import NewToken, authenticate_token, create_token
 
 NAME = "customer_card"
-TARGETS = {"card_p95_ms": 20.0, "lookup_p95_ms": 5.0}
+TARGETS = {"card_p95_ms": 20.0, "lookup_p95_ms": 5.0, "card_with_state_p95_ms": 20.0}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -48,6 +56,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--customers", type=int, default=1_000_000)
     group.add_argument("--preferences-per-customer", type=float, default=5.0)
     group.add_argument("--history-per-customer", type=float, default=3.0)
+    # The card's state (issue 12): stays and tables, orders with 1 to 4 lines, bank accounts.
+    group.add_argument("--bookings-per-customer", type=float, default=1.0)
+    group.add_argument("--orders-per-customer", type=float, default=1.0)
+    group.add_argument("--accounts-per-customer", type=float, default=0.3)
     group.add_argument("--requests", type=int, default=2_000, help="timed requests of each kind")
     group.add_argument("--warmup", type=int, default=200, help="untimed requests of each kind")
     group.add_argument("--naive-queries", type=int, default=20, help="full scans to time")
@@ -86,6 +98,9 @@ def _reads(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         "preferences": preferences,
         "history": history,
         "requests": args.requests,
+        "bookings": round(customers * args.bookings_per_customer),
+        "orders": round(customers * args.orders_per_customer),
+        "accounts": round(customers * args.accounts_per_customer),
         # Other work on the machine shows in every latency: the load average says how much.
         "load_average_1m_at_start": round(os.getloadavg()[0], 2),
     }
@@ -95,7 +110,12 @@ def _reads(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         metrics |= _compare_with_naive(args.database_url, ids, args)
     else:
         with fresh_database(args.postgres_url, keep=args.keep, label="card_") as url:
-            metrics |= _load(url, customers, preferences, history, args.seed)
+            dealings = Dealings(
+                round(customers * args.bookings_per_customer),
+                round(customers * args.orders_per_customer),
+                round(customers * args.accounts_per_customer),
+            )
+            metrics |= _load(url, customers, preferences, history, args.seed, dealings)
             ids = customer_ids(args.seed, customers)
             metrics |= _measure(url, ids, args, work)
             metrics |= _compare_with_naive(url, ids, args)
@@ -107,11 +127,13 @@ def _now() -> str:
     return SystemClock().now().isoformat(timespec="seconds")
 
 
-def _load(url: str, customers: int, preferences: int, history: int, seed: int) -> dict[str, Any]:
+def _load(
+    url: str, customers: int, preferences: int, history: int, seed: int, dealings: Dealings
+) -> dict[str, Any]:
     with step("migrate"):
         upgrade(url)
     with step("load") as timer:
-        population = load(libpq_url(url), customers, preferences, history, seed)
+        population = load(libpq_url(url), customers, preferences, history, seed, dealings)
     rows = sum(population.rows.values())
     print("rows loaded: " + ", ".join(f"{t} {n:,}" for t, n in population.rows.items()))
     return {
@@ -224,7 +246,8 @@ def _measure_in_process(
     )
     # Every API request first checks its token in a unit of work of its own.
     auths = time_each(lambda _: authenticate_token(secret, container.uow(), container.clock), picks)
-    metrics: dict[str, Any] = {}
+    metrics: dict[str, Any] = explain_state_reads(container, ids[picks[0]])
+    metrics |= measure_card_with_state(container, ids, count, rng)
     for what, timed in (("card", cards), ("lookup", lookups), ("auth", auths)):
         print(timed.line(f"{what} in process"))
         metrics[f"{what}_in_process_p50_ms"] = round(timed.percentile(50), 3)

@@ -35,6 +35,9 @@ LOADED_TABLES = (
     "consents",
     "preferences",
     "history",
+    "bookings",
+    "orders",
+    "accounts",
 )
 LOCATIONS = (
     ("loc_bench_boutique", "Podil boutique", "boutique", "Kyiv", "UA", "Europe/Kyiv"),
@@ -323,7 +326,115 @@ class _Loader:
             progress(len(lines))
 
 
-def load(conninfo: str, customers: int, preferences: int, history: int, seed: int) -> Population:
+@dataclass(frozen=True)
+class Dealings:
+    """How many bookings, orders (with their lines) and accounts go to random customers."""
+
+    bookings: int = 0
+    orders: int = 0
+    accounts: int = 0
+
+
+_ROOM_TYPES = ("standard", "deluxe", "suite")
+_ORDER_STATUSES = ("new", "processing", "shipped", "delivered", "completed", "completed")
+_LINE_ITEMS = (
+    {"product": "selene", "colour": "black", "size": "m"},
+    {"product": "lb-205", "brand": "lypky"},
+    {"product": "scarf", "colour": "navy"},
+    {"product": "gloves", "size": "7"},
+)
+
+
+def _dealings(
+    loader: _Loader, ids: list[str], wanted: Dealings, bar: Callable[[int], object]
+) -> None:
+    """Bookings (stays and tables, past and to come), orders with 1 to 4 lines, accounts: each
+    to a random customer, so one customer's rows are scattered as after years of use."""
+    rng, now = loader.rng, loader.now
+    at = _ts(now)
+    columns = (
+        "id, kind, location_id, reference, customer_id, status, starts_at, ends_at, room_type,"
+        " room, table_name, guests, as_of, created_at, updated_at"
+    )
+    for start in range(0, wanted.bookings, CHUNK):
+        lines = []
+        for ref in range(start, min(start + CHUNK, wanted.bookings)):
+            starts = now + timedelta(days=rng.uniform(-400, 60))
+            if ref % 2:
+                where, kind, room, table = (
+                    "loc_bench_hotel",
+                    "stay",
+                    f"{rng.randint(1, 9)}{rng.randint(10, 40)}",
+                    "",
+                )
+                ends = _ts(starts + timedelta(days=rng.randint(1, 7)))
+            else:
+                where, kind, room, table = (
+                    "loc_bench_restaurant",
+                    "table",
+                    "",
+                    f"T{rng.randint(1, 30)}",
+                )
+                ends = _NULL
+            status = "booked" if starts > now - timedelta(days=1) else "completed"
+            room_type = rng.choice(_ROOM_TYPES) if room else ""
+            lines.append(
+                f"{_hex_id(rng, 'bkg_')}\t{kind}\t{where}\tB{ref:010d}\t{rng.choice(ids)}\t"
+                f"{status}\t{_ts(starts)}\t{ends}\t{room_type}\t{room}\t{table}\t"
+                f"{rng.randint(1, 6)}\t{at}\t{at}\t{at}\n"
+            )
+        loader._put("bookings", columns, lines)
+        bar(len(lines))
+    columns = (
+        "id, location_id, reference, customer_id, status, lines, promised_on, expected_on,"
+        " carrier, tracking_number, total_minor, currency, as_of, created_at, updated_at"
+    )
+    for start in range(0, wanted.orders, CHUNK):
+        lines = []
+        for ref in range(start, min(start + CHUNK, wanted.orders)):
+            items = [
+                {
+                    "attributes": rng.choice(_LINE_ITEMS),
+                    "quantity": rng.randint(1, 3),
+                    "amount": 250000,
+                }
+                for _ in range(rng.randint(1, 4))
+            ]
+            promised = (now + timedelta(days=rng.uniform(-300, 14))).date()
+            text = json.dumps(items, ensure_ascii=False).replace("\\", "\\\\")
+            lines.append(
+                f"{_hex_id(rng, 'ord_')}\tloc_bench_boutique\tO{ref:010d}\t{rng.choice(ids)}\t"
+                f"{rng.choice(_ORDER_STATUSES)}\t{text}\t{promised}\t{promised}\tNova Poshta\t"
+                f"20450{ref:09d}\t{250000 * len(items)}\tUAH\t{at}\t{at}\t{at}\n"
+            )
+        loader._put("orders", columns, lines)
+        bar(len(lines))
+    columns = (
+        "id, location_id, reference, customer_id, currency, balance_minor, limit_minor,"
+        " next_charge_at, next_charge_minor, card_expires_on, as_of, created_at, updated_at"
+    )
+    for start in range(0, wanted.accounts, CHUNK):
+        lines = []
+        for ref in range(start, min(start + CHUNK, wanted.accounts)):
+            charge = _ts(now + timedelta(days=rng.uniform(0, 30)))
+            expires = (now + timedelta(days=rng.uniform(-30, 1500))).date()
+            lines.append(
+                f"{_hex_id(rng, 'acc_')}\tloc_bench_bank\tUA{ref:012d}\t{rng.choice(ids)}\tGBP\t"
+                f"{rng.randint(0, 5_000_000)}\t{rng.choice(('500000', _NULL))}\t{charge}\t"
+                f"{rng.randint(1000, 90000)}\t{expires}\t{at}\t{at}\t{at}\n"
+            )
+        loader._put("accounts", columns, lines)
+        bar(len(lines))
+
+
+def load(
+    conninfo: str,
+    customers: int,
+    preferences: int,
+    history: int,
+    seed: int,
+    dealings: Dealings = Dealings(),
+) -> Population:
     """Fill a migrated, empty database; VACUUM ANALYZE it so that plans and the visibility map
     are those of a settled database (and autovacuum does not start in the middle of a timing)."""
     with psycopg.connect(conninfo) as conn:
@@ -340,6 +451,11 @@ def load(conninfo: str, customers: int, preferences: int, history: int, seed: in
             loader.preferences(ids, preferences, bar.update)
         with tqdm(total=history, desc="history", unit="row", unit_scale=True) as bar:
             loader.history(ids, history, bar.update)
+        total = dealings.bookings + dealings.orders + dealings.accounts
+        with tqdm(
+            total=total, desc="bookings, orders, accounts", unit="row", unit_scale=True
+        ) as bar:
+            _dealings(loader, ids, dealings, bar.update)
         restore_keys_and_indexes(conn, schema)
         conn.commit()
     with psycopg.connect(conninfo, autocommit=True) as conn:

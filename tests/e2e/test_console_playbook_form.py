@@ -332,3 +332,39 @@ async def test_a_manager_builds_arrivals_with_a_never_wish_into_a_housekeeping_t
     assert isinstance(task, CreateTask)
     assert task.title.startswith("Номер {{data.room}}")
     assert (task.assign_to, task.due_in_minutes, task.due_by) == ("role:agent", None, "day_before")
+
+
+FITS_HER: dict[str, Any] = {
+    "name": "Her brand, her size: back in stock",
+    "trigger": {"event": "heedful.stock.changed", "where": []},
+    "audience": {"preference": {"category": "brand", "subject_of": "data.brand"}},
+    "customer": {"preference": {"fits_item_of": "data.variant"}},
+    "actions": [{"do": "send_message", "template": "liked_item_in_stock", "purpose": "service"}],
+}
+
+
+def test_her_preference_fits_the_item_is_a_field_of_the_form(
+    console_client: TestClient, world: World
+) -> None:
+    manager(world, "uk")
+    csrf = log_in(console_client, "olena")
+    drawn = _form(console_client, csrf, FITS_HER)
+
+    assert "Її вподобання пасує до товару з поля" in drawn
+    assert written_back(drawn, FITS_HER) == FITS_HER
+    assert _problems(console_client, csrf, FITS_HER) == []
+
+
+def test_a_fit_asked_of_the_audience_is_refused_in_russian_where_it_was_set(
+    console_client: TestClient, world: World
+) -> None:
+    manager(world, "ru")
+    csrf = log_in(console_client, "olena")
+    document = copy.deepcopy(FITS_HER)
+    document["audience"]["preference"]["fits_item_of"] = "data.variant"
+
+    [problem] = _problems(console_client, csrf, document)
+
+    assert problem["path"] == "audience.preference.fits_item_of"
+    assert problem["label"] == "Её предпочтение подходит к товару из поля"
+    assert problem["message"].startswith("Подходит ли её предпочтение к товару")

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from fakes._base import Repository, copy
-from heedful.core.catalog.bulk import CameBack, StockCount
+from heedful.core.catalog.bulk import CameBack
+from heedful.core.catalog.bulk_checks import StockCount
 from heedful.core.catalog.model import CatalogItem, ItemKind
 from heedful.core.catalog.stock import StockLevel, StockMove
 from heedful.core.promises import WantedItem
@@ -103,6 +104,9 @@ class FakeCatalogBulk(Repository):
             shown = stored.shown_code if stored is not None else item.shown_code
             state.items[item.code] = copy(replace(item, shown_code=shown))
         return created, updated
+
+    def refresh_statistics(self) -> None:
+        pass  # nothing to plan in memory
 
     def set_stock(self, counts: Sequence[StockCount], at: datetime) -> list[CameBack]:
         state = self._writing()

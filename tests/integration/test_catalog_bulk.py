@@ -125,3 +125,21 @@ def test_heedful_import_stock_reads_a_csv_and_lists_every_reason(
     assert "accepted 1" in answer.output
     assert "row 3, quantity" in answer.output
     assert [s.quantity for s in item_stock(container.uow(), "selene-black")] == [3]
+
+
+def test_a_stock_import_never_overwrites_a_level_an_event_set_later(
+    container: Container, clock: FrozenClock
+) -> None:
+    world = build_world(container, clock)
+    kyiv = world.kyiv.id
+    # The stock system's event is stamped a little after the import starts (its clock runs
+    # ahead, or it was counted after): its level stands; the import's count does not replace it.
+    later = clock.now() + timedelta(minutes=2)
+    record_stock(container.uow(), StockMove("selene-black", kyiv, "urn:pos/9", later, level=7))
+    rows: list[tuple[int, dict[str, object]]] = [
+        (2, {"code": "selene-black", "location": kyiv, "quantity": "2"}),
+        (3, {"code": "selene-white", "location": kyiv, "quantity": "5"}),
+    ]
+    import_stock(rows, container.uow(), clock, batch_size=1)
+    assert [s.quantity for s in item_stock(container.uow(), "selene-black")] == [7]
+    assert [s.quantity for s in item_stock(container.uow(), "selene-white")] == [5]

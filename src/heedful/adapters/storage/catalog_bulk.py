@@ -10,18 +10,18 @@ for events, which come one at a time and decide from the moves kept (ADR 0035).
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Connection
 
-from heedful.adapters.storage.catalog_rows import _values
 from heedful.adapters.storage.catalog_tables import catalog_items
 from heedful.adapters.storage.tables import UtcDateTime
-from heedful.core.catalog.bulk import CameBack, StockCount
+from heedful.core.catalog.bulk import CameBack
+from heedful.core.catalog.bulk_checks import StockCount
 from heedful.core.catalog.model import CatalogItem
 
 _ITEM_COLUMNS = (
@@ -77,6 +77,17 @@ _WAITING = f"""
 """
 
 
+def _stored_time(conn: Connection) -> Callable[[datetime], Any]:
+    """A time as the ``UtcDateTime`` columns store it on this database, for raw statements."""
+    convert = UtcDateTime().bind_processor(conn.dialect)
+
+    @lru_cache(maxsize=16)  # a bulk load stamps every row with the same few times
+    def stored(at: datetime) -> Any:
+        return convert(at) if convert is not None else at
+
+    return stored
+
+
 class SqlCatalogBulk:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
@@ -94,14 +105,34 @@ class SqlCatalogBulk:
     def _upsert_items_sqlite(self, items: Sequence[CatalogItem]) -> tuple[int, int]:
         codes = [item.code for item in items]
         kept = self._conn.scalar(sa.select(sa.func.count()).where(catalog_items.c.code.in_(codes)))
-        insert = sqlite.insert(catalog_items)
-        statement = insert.on_conflict_do_update(
-            index_elements=["code"],
-            set_={name: insert.excluded[name] for name in _REPLACED},
-            where=(catalog_items.c.changed_at <= insert.excluded.changed_at)
-            | catalog_items.c.provisional,
+        # Plain tuples through the driver: SQLAlchemy's per-row parameter handling cost more
+        # than SQLite's insert itself. The time is stored as SQLAlchemy stores it (one format,
+        # compared as text), converted once per distinct value.
+        stored_at = _stored_time(self._conn)
+        replaced = ", ".join(f"{name} = excluded.{name}" for name in _REPLACED)
+        self._conn.exec_driver_sql(
+            "INSERT INTO catalog_items (code, kind, shown_code, parent_code, names, brand, size,"
+            " colour, attributes, search_text, provisional, retired_at, changed_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, ?)"
+            f" ON CONFLICT (code) DO UPDATE SET {replaced}"
+            " WHERE catalog_items.changed_at <= excluded.changed_at OR catalog_items.provisional",
+            [
+                (
+                    item.code,
+                    item.kind.value,
+                    item.shown_code,
+                    item.parent_code,
+                    json.dumps(item.names),
+                    item.brand,
+                    item.size,
+                    item.colour,
+                    json.dumps(item.attributes),
+                    item.search_text(),
+                    stored_at(item.changed_at),
+                )
+                for item in items
+            ],
         )
-        self._conn.execute(statement, [{"code": item.code, **_values(item)} for item in items])
         created = len(items) - int(kept or 0)
         return created, len(items) - created
 
@@ -143,6 +174,17 @@ class SqlCatalogBulk:
         created = sum(1 for (inserted,) in rows if inserted)
         return created, len(rows) - created
 
+    def refresh_statistics(self) -> None:
+        # A table that grew from nothing to millions of rows in one go is planned as if it were
+        # still small until autovacuum (PostgreSQL) or never (SQLite) analyses it: the card's and
+        # the item page's reads would scan. A sample is enough for the planner.
+        if self._pg:
+            self._conn.exec_driver_sql("ANALYZE catalog_items, catalog_stock, stock_levels")
+            return
+        self._conn.exec_driver_sql("PRAGMA analysis_limit = 1000")
+        for table in ("catalog_items", "catalog_stock", "stock_levels"):
+            self._conn.exec_driver_sql(f"ANALYZE {table}")
+
     # ---- stock ----
 
     def _stage_stock(self, counts: Sequence[StockCount]) -> None:
@@ -151,16 +193,16 @@ class SqlCatalogBulk:
             cursor: Any = self._conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
             with cursor.copy("COPY bulk_stock (code, location_id, quantity) FROM STDIN") as copy:
                 for count in counts:
-                    copy.write_row((count.code, count.location_id, count.quantity))
+                    copy.write_row(count)
             # A temporary table is never analysed by autovacuum: without it the joins below
             # are planned for an empty table.
             self._conn.exec_driver_sql("ANALYZE bulk_stock")
             return
         self._conn.exec_driver_sql(_STAGE_STOCK_SQLITE)
         self._conn.exec_driver_sql("DELETE FROM bulk_stock")
+        # A count is a (code, location_id, quantity) tuple already: no copy per row.
         self._conn.exec_driver_sql(
-            "INSERT INTO bulk_stock (code, location_id, quantity) VALUES (?, ?, ?)",
-            [(count.code, count.location_id, count.quantity) for count in counts],
+            "INSERT INTO bulk_stock (code, location_id, quantity) VALUES (?, ?, ?)", list(counts)
         )
 
     def set_stock(self, counts: Sequence[StockCount], at: datetime) -> list[CameBack]:

@@ -4,11 +4,13 @@ from heedful.core.catalog.bulk import (
     BULK_BATCH,
     CameBack,
     CatalogBulkLoad,
-    StockCount,
+    ReadAhead,
     StockImport,
     import_items_in_bulk,
     import_stock_in_bulk,
+    in_order,
 )
+from heedful.core.catalog.bulk_checks import StockCount
 from heedful.core.catalog.handlers import (
     Stale,
     StockChange,
@@ -41,6 +43,7 @@ __all__ = [
     "CatalogRepository",
     "CatalogWork",
     "ItemKind",
+    "ReadAhead",
     "Stale",
     "StockChange",
     "StockCount",
@@ -52,6 +55,7 @@ __all__ = [
     "find_item",
     "import_items_in_bulk",
     "import_stock_in_bulk",
+    "in_order",
     "item_kind",
     "item_stock",
     "level_from",

@@ -10,33 +10,29 @@ PostgreSQL, then ``INSERT ... ON CONFLICT``). See ADR 0042 and docs/benchmarks.m
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
-from typing import Protocol
+from typing import Protocol, TypeVar
 
-from heedful.core.catalog.importing import CatalogRow, RowProblems, item_from_row
-from heedful.core.catalog.model import MAX_CODE, CatalogItem, normalise
-from heedful.core.catalog.stock import MAX_LEVEL
-from heedful.core.shared.errors import InvalidInput
+from heedful.core.catalog.bulk_checks import StockCount, checked_items, checked_stock
+from heedful.core.catalog.importing import CatalogRow
+from heedful.core.catalog.model import CatalogItem
 from heedful.core.shared.importing import ImportReport, ProgressCallback
 from heedful.core.shared.ports import UnitOfWorkShape
 
-# Thousands per statement: large enough that a round trip is noise, small enough that a batch's
-# rows and its transaction stay a few megabytes.
-BULK_BATCH = 5000
+# Tens of thousands per transaction: a commit (a disk flush) and the statements' planning are
+# then noise beside the rows, and a batch's rows stay a few megabytes. Smaller batches measured
+# slower on both databases (docs/benchmarks.md, catalog_import).
+BULK_BATCH = 20_000
 STOCK_COLUMNS = ("code", "location", "quantity")
 
-
-@dataclass(frozen=True, slots=True)
-class StockCount:
-    """A stock file's row: units on hand of a variant at a location, counted when imported."""
-
-    code: str
-    location_id: str
-    quantity: int
+T = TypeVar("T")
+# Given the checked batches, yields them in order: the entry point may check the next batch in
+# another thread while this one is written (the database's time is then not the reader's).
+ReadAhead = Callable[[Iterator[T]], Iterator[T]]
+STOCK_COLUMNS = ("code", "location", "quantity")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +67,10 @@ class CatalogBulkLoad(Protocol):
         """
         ...
 
+    def refresh_statistics(self) -> None:
+        """After a bulk load: the planner's figures for the tables it grew (``ANALYZE``)."""
+        ...
+
 
 class CatalogBulkWork(UnitOfWorkShape, Protocol):
     @property
@@ -85,6 +85,10 @@ def _batches(rows: Iterable[CatalogRow], size: int) -> Iterator[list[CatalogRow]
         yield batch
 
 
+def in_order(batches: Iterator[T]) -> Iterator[T]:
+    return batches
+
+
 def import_items_in_bulk(
     rows: Iterable[CatalogRow],
     uow: CatalogBulkWork,
@@ -92,70 +96,27 @@ def import_items_in_bulk(
     *,
     batch_size: int = BULK_BATCH,
     on_progress: ProgressCallback | None = None,
+    read_ahead: ReadAhead[tuple[int, list[CatalogItem], int]] = in_order,
 ) -> ImportReport:
     """The catalog file's items: one transaction and a few statements per batch."""
     report = ImportReport()
-    for batch in _batches(rows, batch_size):
-        good: dict[str, CatalogItem] = {}
-        for number, row in batch:
-            item, problems = item_from_row(row, at)
-            if item is None:
-                report.rejected.append(RowProblems(problems).rejection(number))
-                continue
-            if item.code in good:
-                report.unchanged += 1  # said twice in one batch: the later row stands
-            good[item.code] = item
+    checked = (
+        (len(batch), *checked_items(batch, at, report.rejected))
+        for batch in _batches(rows, batch_size)
+    )
+    for size, good, repeated in read_ahead(checked):
         with uow:
-            created, updated = uow.catalog_bulk.upsert_items(list(good.values()))
+            created, updated = uow.catalog_bulk.upsert_items(good)
             uow.commit()
         report.created += created
         report.updated += updated
-        report.unchanged += len(good) - created - updated
+        report.unchanged += repeated + len(good) - created - updated
         if on_progress is not None:
-            on_progress(len(batch))
+            on_progress(size)
+    with uow:
+        uow.catalog_bulk.refresh_statistics()
+        uow.commit()
     return report
-
-
-def _quantity(value: object) -> int | None:
-    if type(value) is str and value.isdigit():
-        return int(value)  # nearly every cell of a stock file: the quick way first
-    if isinstance(value, str):
-        try:
-            value = float(value.strip().replace(",", "."))
-        except ValueError:
-            return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    if isinstance(value, float) and not (math.isfinite(value) and value.is_integer()):
-        return None
-    return int(value)
-
-
-def stock_from_row(
-    row: Mapping[str, object], locations: Mapping[str, str]
-) -> tuple[StockCount | None, list[InvalidInput]]:
-    """The count a stock row gives, and every reason it cannot be kept.
-
-    ``locations``: every location's id and the business's own code for it (lowercase) -> id.
-    """
-    problems: list[InvalidInput] = []
-    code = normalise(str(row.get("code") or ""))
-    if not code:
-        problems.append(InvalidInput("name the variant's code", field="code"))
-    elif len(code) > MAX_CODE or "\x00" in code:
-        problems.append(InvalidInput(f"a code is at most {MAX_CODE} characters", field="code"))
-    where = str(row.get("location") or "").strip()
-    location_id = locations.get(where) or locations.get(where.lower())
-    if location_id is None:
-        problems.append(InvalidInput(f"no location {where[:40]!r}", field="location"))
-    quantity = _quantity(row.get("quantity"))
-    if quantity is None:
-        problems.append(InvalidInput("the units on hand, a whole number", field="quantity"))
-    elif not 0 <= quantity <= MAX_LEVEL:
-        problems.append(InvalidInput(f"between 0 and {MAX_LEVEL:,}", field="quantity"))
-    if problems or location_id is None or quantity is None:
-        return None, problems
-    return StockCount(code, location_id, quantity), []
 
 
 @dataclass
@@ -175,6 +136,7 @@ def import_stock_in_bulk(
     batch_size: int = BULK_BATCH,
     on_progress: ProgressCallback | None = None,
     woken: Callable[[list[CameBack]], None] | None = None,
+    read_ahead: ReadAhead[tuple[int, list[StockCount], int]] = in_order,
 ) -> StockImport:
     """The stock file's counts, batch by batch, each a count as of ``at``.
 
@@ -183,23 +145,21 @@ def import_stock_in_bulk(
     transaction when it passes ``woken``.
     """
     done = StockImport(ImportReport(), [])
-    for batch in _batches(rows, batch_size):
-        good: dict[tuple[str, str], StockCount] = {}
-        accepted = 0
-        for number, row in batch:
-            count, problems = stock_from_row(row, locations)
-            if count is None:
-                done.report.rejected.append(RowProblems(problems).rejection(number))
-                continue
-            accepted += 1
-            good[(count.code, count.location_id)] = count  # said twice: the later row stands
+    checked = (
+        (len(batch), *checked_stock(batch, locations, done.report.rejected))
+        for batch in _batches(rows, batch_size)
+    )
+    for size, good, accepted in read_ahead(checked):
         with uow:
-            came_back = uow.catalog_bulk.set_stock(list(good.values()), at)
+            came_back = uow.catalog_bulk.set_stock(good, at)
             if woken is not None:
                 woken(came_back)  # in this batch's transaction: the level and who is told
             uow.commit()
         done.came_back += came_back
         done.report.updated += accepted
         if on_progress is not None:
-            on_progress(len(batch))
+            on_progress(size)
+    with uow:
+        uow.catalog_bulk.refresh_statistics()
+        uow.commit()
     return done

@@ -10,7 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from heedful.core.catalog import BULK_BATCH, CameBack, StockImport, import_stock_in_bulk
+from heedful.core.catalog import (
+    BULK_BATCH,
+    CameBack,
+    ReadAhead,
+    StockCount,
+    StockImport,
+    import_stock_in_bulk,
+    in_order,
+)
 from heedful.core.promises import DEFAULT_TELL_PER_UNIT, WantedItem, stock_changed
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.importing import ProgressCallback
@@ -40,6 +48,7 @@ def import_stock(
     batch_size: int = BULK_BATCH,
     on_progress: ProgressCallback | None = None,
     tell_per_unit: int = DEFAULT_TELL_PER_UNIT,
+    read_ahead: ReadAhead[tuple[int, list[StockCount], int]] = in_order,
 ) -> StockFileImport:
     """Every row a count as of now; the lines of variants back in stock are told at once."""
     now = clock.now()
@@ -62,5 +71,6 @@ def import_stock(
         batch_size=batch_size,
         on_progress=on_progress,
         woken=wake,
+        read_ahead=read_ahead,
     )
     return StockFileImport(imported, told)

@@ -26,7 +26,7 @@ from heedful.core.playbooks.model import (
     PreferenceRule,
     Said,
 )
-from heedful.core.preferences import Polarity, Preference
+from heedful.core.preferences import ItemToFit, Polarity, Preference, item_to_fit, preference_fits
 from heedful.core.shared.phrases import Phrase, word
 from heedful.core.unit_of_work import UnitOfWork
 
@@ -157,13 +157,32 @@ def _text_of(value: Any) -> str:
     return str(value).strip().casefold() if value is not MISSING else ""
 
 
+def item_of_event(uow: UnitOfWork, rule: PreferenceRule, event: BusinessEvent) -> ItemToFit | None:
+    """The catalog's item the event names in the rule's ``fits_item_of`` field, if any."""
+    if rule.fits_item_of is None:
+        return None
+    code = value_at(event, rule.fits_item_of)
+    if code is MISSING or not isinstance(code, str | int) or isinstance(code, bool):
+        return None
+    return item_to_fit(uow, str(code))
+
+
 def preference_met(
-    rule: PreferenceRule, preferences: Iterable[Preference], event: BusinessEvent
+    rule: PreferenceRule,
+    preferences: Iterable[Preference],
+    event: BusinessEvent,
+    item: ItemToFit | None = None,
 ) -> Preference | None:
+    """Her first standing preference that meets the rule. ``item``: the event's item, read by
+    the caller (``item_of_event``), when the rule asks that the preference fit it."""
     wanted = _text_of(value_at(event, rule.subject_of)) if rule.subject_of else ""
     if rule.subject_of and not wanted:
         return None
+    if rule.fits_item_of is not None and item is None:
+        return None  # the event names no item the catalog sells: nothing of hers fits it
     for preference in preferences:
+        if item is not None and not preference_fits(preference, item):
+            continue
         subject = preference.subject.casefold()
         if (
             preference.is_standing
@@ -200,11 +219,16 @@ def _history_reason(
     return Phrase(key, said)
 
 
-def preference_reason(found: Preference) -> Phrase:
-    """ "likes: sparkling water (Drinks)", in the reader's words."""
+def preference_reason(found: Preference, item: ItemToFit | None = None) -> Phrase:
+    """ "likes: sparkling water (Drinks)", in the reader's words; with the item the event names
+    when the rule asked that her preference fit it ("brand=Selene, size=M; SEL-M-BLK fits")."""
     category = word("category", found.category.value)
     key = _POLARITY_KEYS[found.polarity]
-    return Phrase(key, {"category": category, "subject": found.subject})
+    liked = Phrase(key, {"category": category, "subject": found.subject})
+    if item is None:
+        return liked
+    wished = ", ".join(f"{k}={v}" for k, v in sorted(found.attributes.items()))
+    return Phrase("why.fits_item", {"liked": liked, "wished": wished, "code": item.item.shown_code})
 
 
 _POLARITY_KEYS = {
@@ -245,10 +269,11 @@ def customer_reasons(
         if standing is None:
             standing = uow.preferences.list_for(customer.id)
         for preference_rule in rule.preferences:
-            found = preference_met(preference_rule, standing, event)
+            item = item_of_event(uow, preference_rule, event)
+            found = preference_met(preference_rule, standing, event, item)
             if found is None:
                 return None
-            reasons.append(preference_reason(found))
+            reasons.append(preference_reason(found, item))
     if rule.history is not None:
         said = _history_reason(uow, rule.history, customer, place)
         if said is None:

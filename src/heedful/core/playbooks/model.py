@@ -74,6 +74,9 @@ class PreferenceRule:
     subject: str = ""  # equal, ignoring case
     subject_contains: str = ""
     subject_of: str | None = None  # equal to this event field, ignoring case
+    # The event field naming an item (a variant's code): the preference's attributes ("brand X
+    # in size M") fit that item as the catalog describes it (ADR 0049, ADR 0056).
+    fits_item_of: str | None = None
 
 
 @dataclass(frozen=True)

@@ -94,7 +94,9 @@ def _condition(reader: JsonReader) -> Condition:
 
 def _preference(reader: JsonReader) -> PreferenceRule:
     raw = reader.obj(
-        frozenset({"polarity", "category", "subject", "subject_contains", "subject_of"})
+        frozenset(
+            {"polarity", "category", "subject", "subject_contains", "subject_of", "fits_item_of"}
+        )
     )
     rule = PreferenceRule(
         polarity=reader.child("polarity").choice(Polarity) if "polarity" in raw else Polarity.LIKE,
@@ -104,10 +106,12 @@ def _preference(reader: JsonReader) -> PreferenceRule:
             reader.child("subject_contains").text() if "subject_contains" in raw else ""
         ),
         subject_of=reader.child("subject_of").field_path() if "subject_of" in raw else None,
+        fits_item_of=(reader.child("fits_item_of").field_path() if "fits_item_of" in raw else None),
     )
-    if not (rule.category or rule.subject or rule.subject_contains or rule.subject_of):
+    said = (rule.category, rule.subject, rule.subject_contains, rule.subject_of, rule.fits_item_of)
+    if not any(said):
         raise reader.fail(
-            "say which preference: category, subject, subject_contains, subject_of",
+            "say which preference: category, subject, subject_contains, subject_of, fits_item_of",
             Phrase("refusal.preference"),
         )
     return rule
@@ -182,6 +186,17 @@ def _audience(reader: JsonReader) -> Audience:
         raise reader.fail(
             "choose customers by history_at or by preference (one of them)",
             Phrase("refusal.audience"),
+        )
+    if audience.preference is not None and audience.preference.fits_item_of is not None:
+        # Customers are found by a preference's subject; whether its attributes fit the item
+        # is asked of each of them, under "customer".
+        raise (
+            reader.child("preference")
+            .child("fits_item_of")
+            .fail(
+                "fits_item_of is a condition on each customer: put it under customer.preference",
+                Phrase("refusal.fits_item_in_audience"),
+            )
         )
     return audience
 

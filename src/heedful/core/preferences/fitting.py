@@ -8,6 +8,7 @@ its product's (the brand is usually said once, on the product).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from heedful.core.access import Actor, Permission, load_customer
 from heedful.core.catalog import CatalogItem, ItemKind, normalise
@@ -39,6 +40,29 @@ def fits(item: CatalogItem, attributes: Mapping[str, str], parent: CatalogItem |
         if value != wanted:
             return False
     return True
+
+
+@dataclass(frozen=True)
+class ItemToFit:
+    """An item as a preference is fitted to it: the item and, for a variant, its product."""
+
+    item: CatalogItem
+    product: CatalogItem | None
+
+
+def item_to_fit(uow: UnitOfWork, code: str) -> ItemToFit | None:
+    """The catalog's item of this code (normalised as it enters), with its product; None when
+    the catalog does not know it or it is retired: nothing fits what is not sold."""
+    item = uow.catalog.get(normalise(code)) if code.strip() else None
+    if item is None or item.is_retired:
+        return None
+    product = uow.catalog.get(item.parent_code) if item.parent_code else None
+    return ItemToFit(item, product)
+
+
+def preference_fits(preference: Preference, target: ItemToFit) -> bool:
+    """Her standing preference names attributes and the item has every one of them."""
+    return preference.is_standing and fits(target.item, preference.attributes, target.product)
 
 
 def fitting_variants(

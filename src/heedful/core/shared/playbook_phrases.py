@@ -24,6 +24,7 @@ PLAYBOOK_ENGLISH: dict[str, str] = {
     "why.likes": N_("likes: %(subject)s (%(category)s)"),
     "why.dislikes": N_("dislikes: %(subject)s (%(category)s)"),
     "why.never": N_("never: %(subject)s (%(category)s)"),
+    "why.fits_item": N_("%(liked)s (%(wished)s), which %(code)s fits"),
     "why.segment": N_("segment is %(segment)s"),
     "why.reads": N_("reads %(language)s"),
     "why.agreed": N_("agreed to %(purpose)s messages by %(channel)s"),

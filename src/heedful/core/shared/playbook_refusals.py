@@ -37,6 +37,9 @@ PLAYBOOK_REFUSALS: dict[str, str] = {
     "refusal.scalar": N_("Give a text, a number, true or false."),
     "refusal.finite": N_("Give a finite number."),
     "refusal.preference": N_("Say which preference: a category or a subject."),
+    "refusal.fits_item_in_audience": N_(
+        "Whether her preference fits the item is asked of each customer: set it there."
+    ),
     "refusal.history_count": N_("Say how many purchases or visits at least."),
     "refusal.audience": N_(
         "Choose customers by their history at a location or by a preference, one of the two."

@@ -98,6 +98,7 @@ FIELD_LABELS: dict[str, str] = {
     "preference": N_("Preference"),
     "polarity": N_("Polarity"),
     "category": N_("Category"),
+    "fits_item_of": N_("Her preference fits the item in field"),
     "actions": N_("Actions"),
     "do": N_("Action"),
     "title": N_("Task title"),
