@@ -69,6 +69,13 @@ class PromiseRepository(Protocol):
     def update_many(self, updated: Sequence[Promise]) -> None: ...
     def find(self, where: PromiseFilter, limit: int) -> list[Promise]: ...
 
+    def lines_waited_for(self, lines: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Of these (product, location id) lines, those where anyone still waits to be told.
+
+        One read for a batch of stock reports: a line that is empty needs no more reads.
+        """
+        ...
+
     def waiting_for(self, item: WantedItem, limit: int) -> list[Promise]:
         """Open "tell me when available" promises this item fulfils, first come first served.
 
