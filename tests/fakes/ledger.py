@@ -65,6 +65,7 @@ class FakePromiseRepository(Repository):
             if (where.customer_id is None or p.customer_id == where.customer_id)
             and (where.location_ids is None or p.location_id in where.location_ids)
             and (where.states is None or p.state in where.states)
+            and (where.kinds is None or p.kind in where.kinds)
             and (
                 where.item_products is None
                 or (p.item is not None and p.item.product in where.item_products)

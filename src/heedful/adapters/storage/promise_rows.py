@@ -117,6 +117,13 @@ def _promise_values(p: Promise) -> dict[str, Any]:
 _UPDATE = promises.update().where(promises.c.id == sa.bindparam("promise_id"))
 
 
+def _one_of(column: sa.Column[Any], values: frozenset[Any]) -> sa.ColumnElement[bool]:
+    # "= 'open'" rather than "IN ('open')" for one value: the partial indexes' predicates
+    # (state = 'open' AND kind = 'tell_when_available') are proved from an equality.
+    stored = sorted(value.value for value in values)
+    return column == stored[0] if len(stored) == 1 else column.in_(stored)
+
+
 class SqlPromises:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
@@ -167,7 +174,9 @@ class SqlPromises:
         if where.location_ids is not None:
             query = query.where(promises.c.location_id.in_(sorted(where.location_ids)))
         if where.states is not None:
-            query = query.where(promises.c.state.in_(sorted(s.value for s in where.states)))
+            query = query.where(_one_of(promises.c.state, where.states))
+        if where.kinds is not None:
+            query = query.where(_one_of(promises.c.kind, where.kinds))
         if where.item_products is not None:
             query = query.where(promises.c.item_product.in_(sorted(where.item_products)))
         if where.due_before is not None:

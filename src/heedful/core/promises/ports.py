@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from heedful.core.outreach import Message, MessageStatus
-from heedful.core.promises.model import Promise, PromiseState, WantedItem
+from heedful.core.promises.model import Promise, PromiseKind, PromiseState, WantedItem
 from heedful.core.shared.timers import Timer, TimerKind
 from heedful.core.tasks import Task
 
@@ -21,6 +21,7 @@ class PromiseFilter:
     states: frozenset[PromiseState] | None = None
     due_before: datetime | None = None
     item_products: frozenset[str] | None = None  # waits for these products (normalised codes)
+    kinds: frozenset[PromiseKind] | None = None
 
 
 class Outcome(StrEnum):
