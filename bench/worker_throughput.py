@@ -164,7 +164,7 @@ def _sqlite_runs(args: argparse.Namespace, shape: Shape, report: dict[str, Any])
 # --- PostgreSQL: worker processes --------------------------------------------------------------
 
 
-def _worker(url: str, ready: Any, go: Any, results: Any) -> None:
+def _worker(url: str, ready: Any, go: Any, results: Any, read: Any) -> None:
     """One worker process: build as ``heedful worker`` does, wait for the start, drain."""
     container = _container(url)
     with container.engine.connect() as conn:  # the pool's connection, and its backend's pid
@@ -175,16 +175,17 @@ def _worker(url: str, ready: Any, go: Any, results: Any) -> None:
     handled = _drain(container)
     finished = time.perf_counter()
     results.put((os.getpid(), backend, handled, finished, time.process_time() - cpu))
+    read.wait()  # the backends live until their CPU has been read
     container.engine.dispose()
 
 
 def _pg_run(url: str, workers: int) -> dict[str, float]:
     context = multiprocessing.get_context("spawn")
     ready, go = context.Barrier(workers + 1), context.Barrier(workers + 1)
+    read = context.Barrier(workers + 1)
     results = context.Queue()
-    processes = [
-        context.Process(target=_worker, args=(url, ready, go, results)) for _ in range(workers)
-    ]
+    given = (url, ready, go, results, read)
+    processes = [context.Process(target=_worker, args=given) for _ in range(workers)]
     for process in processes:
         process.start()
     ready.wait()
@@ -193,8 +194,8 @@ def _pg_run(url: str, workers: int) -> dict[str, float]:
     go.wait()
     started = time.perf_counter()
     finished = [results.get(timeout=3600) for _ in processes]
-    # Read while most backends live; a backend that ended took its last few ms with it.
     database_cpu = sum(_cpu_or_zero(pid) for pid in backends) - database_cpu
+    read.wait()
     for process in processes:
         process.join()
     handled = sum(item[2] for item in finished)
