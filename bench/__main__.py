@@ -33,6 +33,7 @@ BENCHMARKS = (
     "catalog_import",
     "lookahead",
     "audit_report",
+    "worker_throughput",
 )
 
 

@@ -27,6 +27,10 @@ class FakeCatalog(Repository):
     def get(self, code: str) -> CatalogItem | None:
         return copy(self._state.catalog.items.get(code))
 
+    def get_many(self, codes: Sequence[str]) -> list[CatalogItem]:
+        items = self._state.catalog.items
+        return [copy(items[code]) for code in codes if code in items]
+
     def put(self, item: CatalogItem) -> None:
         self._writing().catalog.items[item.code] = copy(item)
 

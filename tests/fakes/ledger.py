@@ -69,6 +69,7 @@ class FakePromiseRepository(Repository):
             if (where.customer_id is None or p.customer_id == where.customer_id)
             and (where.location_ids is None or p.location_id in where.location_ids)
             and (where.states is None or p.state in where.states)
+            and (where.kinds is None or p.kind in where.kinds)
             and (
                 where.item_products is None
                 or (p.item is not None and p.item.product in where.item_products)
@@ -82,6 +83,18 @@ class FakePromiseRepository(Repository):
         else:
             rows.sort(key=lambda p: p.sequence, reverse=True)
         return copy(rows[:limit])
+
+    def lines_waited_for(self, lines: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+        asked = set(lines)
+        return {
+            (p.item.product, p.item.location_id)
+            for p in self._state.ledger.promises.values()
+            if p.kind is PromiseKind.TELL_WHEN_AVAILABLE
+            and p.state is PromiseState.OPEN
+            and p.notice_message_id is None
+            and p.item is not None
+            and (p.item.product, p.item.location_id) in asked
+        }
 
     def waiting_for(self, item: WantedItem, limit: int) -> list[Promise]:
         rows = [

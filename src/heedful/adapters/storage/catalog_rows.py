@@ -68,6 +68,12 @@ class SqlCatalog:
         )
         return _item(row) if row is not None else None
 
+    def get_many(self, codes: Sequence[str]) -> list[CatalogItem]:
+        if not codes:
+            return []
+        query = sa.select(catalog_items).where(catalog_items.c.code.in_(list(codes)))
+        return [_item(row) for row in self._conn.execute(query).mappings()]
+
     def put(self, item: CatalogItem) -> None:
         values = _values(item)
         updated = self._conn.execute(

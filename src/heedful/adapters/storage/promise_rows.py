@@ -117,6 +117,13 @@ def _promise_values(p: Promise) -> dict[str, Any]:
 _UPDATE = promises.update().where(promises.c.id == sa.bindparam("promise_id"))
 
 
+def _one_of(column: sa.Column[Any], values: frozenset[Any]) -> sa.ColumnElement[bool]:
+    # "= 'open'" rather than "IN ('open')" for one value: the partial indexes' predicates
+    # (state = 'open' AND kind = 'tell_when_available') are proved from an equality.
+    stored = sorted(value.value for value in values)
+    return column == stored[0] if len(stored) == 1 else column.in_(stored)
+
+
 class SqlPromises:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
@@ -180,7 +187,9 @@ class SqlPromises:
         if where.location_ids is not None:
             query = query.where(promises.c.location_id.in_(sorted(where.location_ids)))
         if where.states is not None:
-            query = query.where(promises.c.state.in_(sorted(s.value for s in where.states)))
+            query = query.where(_one_of(promises.c.state, where.states))
+        if where.kinds is not None:
+            query = query.where(_one_of(promises.c.kind, where.kinds))
         if where.item_products is not None:
             query = query.where(promises.c.item_product.in_(sorted(where.item_products)))
         if where.due_before is not None:
@@ -190,6 +199,25 @@ class SqlPromises:
             order = [promises.c.sequence.desc()]
         rows = self._conn.execute(query.order_by(*order).limit(limit)).mappings()
         return [_promise(row) for row in rows]
+
+    def lines_waited_for(self, lines: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+        # The partial index ix_promises_waiting serves it: a range per product and location,
+        # rows of those lines only (whoever is told but not yet sent is read and dropped).
+        found: set[tuple[str, str]] = set()
+        for start in range(0, len(lines), 500):
+            chunk = lines[start : start + 500]
+            query = (
+                sa.select(promises.c.item_product, promises.c.location_id)
+                .where(
+                    sa.tuple_(promises.c.item_product, promises.c.location_id).in_(chunk),
+                    promises.c.state == PromiseState.OPEN.value,
+                    promises.c.kind == PromiseKind.TELL_WHEN_AVAILABLE.value,
+                    promises.c.notice_message_id.is_(None),
+                )
+                .distinct()
+            )
+            found.update((product, location) for product, location in self._conn.execute(query))
+        return found
 
     def waiting_for(self, item: WantedItem, limit: int) -> list[Promise]:
         query = (

@@ -15,6 +15,10 @@ class CatalogRepository(Protocol):
         """The item with this normalised code, retired or not."""
         ...
 
+    def get_many(self, codes: Sequence[str]) -> list[CatalogItem]:
+        """Those of the normalised ``codes`` that exist, retired or not, in one read."""
+        ...
+
     def put(self, item: CatalogItem) -> None:
         """Stores the item, replacing the one with its code."""
         ...

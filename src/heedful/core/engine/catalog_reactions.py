@@ -14,14 +14,12 @@ from heedful.core.catalog import (
     CatalogItem,
     Stale,
     StockMove,
-    find_item,
     item_kind,
     names_from,
     record_stock,
     retire_item,
     upsert_item,
 )
-from heedful.core.events import location_named
 from heedful.core.promises import WantedItem, stock_changed
 from heedful.core.shared.errors import InvalidInput
 
@@ -67,7 +65,7 @@ def _catalog_code(moment: Reacting) -> str | None:
     if data.get("code") is not None:
         return str(data["code"])
     variant = data.get("variant")
-    if variant is not None and find_item(moment.uow, str(variant)) is not None:
+    if variant is not None and moment.reads.catalog_item(moment.uow, str(variant)) is not None:
         return str(variant)
     return None
 
@@ -77,7 +75,7 @@ def tell_waiting_customers(moment: Reacting) -> None:
     event = moment.stored.event
     data = event.data
     # A location-scoped sender's stock lands only at its own locations (ADR 0029).
-    location_id = location_named(moment.uow, str(data["location"]), event.sender_locations)
+    location_id = moment.reads.location(moment.uow, str(data["location"]), event.sender_locations)
     if location_id is None:
         moment.report.skipped.append(f"{moment.cause}: no location {data['location']}")
         return
@@ -114,5 +112,6 @@ def tell_waiting_customers(moment: Reacting) -> None:
         quantity,
         tell_per_unit=moment.tell_per_unit,
         cause=moment.cause,
+        nobody_waiting=moment.reads.nobody_waits(wanted.product, wanted.location_id),
     )
     moment.report.told += len(restock.told)

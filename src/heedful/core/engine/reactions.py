@@ -1,6 +1,8 @@
 """What the engine does with each stored business event, in the order the events arrived.
 
-A batch of events is claimed from the inbox and each event is handled in its own savepoint: one
+A batch of events is claimed from the inbox and handled in one savepoint, its reads done ahead
+for the whole batch (``batch_reads``); if any event in it fails, that is undone and the batch is
+handled again with each event in its own savepoint (ADR 57). One
 event that cannot be understood (a location Heedful does not know) is reported and passed over,
 and never holds up the ones behind it. An event whose handling fails (a number the database
 cannot hold, a bug) has only its savepoint undone: its failure is written down
@@ -33,6 +35,7 @@ from types import MappingProxyType
 from heedful.core.access import SYSTEM
 from heedful.core.dead_letters import DeadLetter, LetterKind, RetryPolicy, note_failure
 from heedful.core.engine import catalog_reactions
+from heedful.core.engine.batch_reads import BatchReads, read_ahead
 from heedful.core.engine.dealing_reactions import keep_dealings, keep_owner
 from heedful.core.engine.refund_reactions import open_refund_promise
 from heedful.core.events import (
@@ -79,6 +82,7 @@ class Reacting:
     report: EngineReport
     playbooks: PlaybookIndex  # built once per batch: each event asks the index, not every playbook
     tell_per_unit: int = DEFAULT_TELL_PER_UNIT
+    reads: BatchReads = field(default_factory=BatchReads)  # the batch's read-ahead, if it holds
 
     @property
     def cause(self) -> str:
@@ -96,29 +100,27 @@ def process_events(
     tell_per_unit: int = DEFAULT_TELL_PER_UNIT,
     retry: RetryPolicy = RetryPolicy(),  # noqa: B008 - frozen, shared safely
 ) -> EngineReport:
-    """One batch of stored events, oldest first; returns what it did (events == 0: none left)."""
-    report = EngineReport()
+    """One batch of stored events, oldest first; returns what it did (events == 0: none left).
+
+    The batch is first handled whole in one savepoint, with its reads done ahead
+    (``batch_reads``); only when an event in it fails is that undone and the batch handled again
+    one event per savepoint, so that the failing event alone is set back. Either way the
+    effects are those of handling the events one by one, in order, and commit together with
+    the batch's marks.
+    """
     with uow_factory() as uow:
         now = clock.now()
         stored = uow.events.unprocessed(batch, now=now)
         if not stored:
             uow.commit()  # keeps what the claim set aside as unreadable (no cost when nothing)
-            return report
+            return EngineReport()
         # Built once per batch: each event then asks the interest index, not every playbook.
         playbooks = PlaybookIndex(uow.playbooks.enabled())
+        given = _Batch(uow, stored, now, playbooks, tell_per_unit)
+        report = _all_at_once(given)
         failed: list[tuple[StoredEvent, Exception]] = []
-        for item in stored:
-            moment = Reacting(uow, item, now, report, playbooks, tell_per_unit)
-            try:
-                with uow:
-                    for reaction, given in _reactions_with_moments(moment):
-                        reaction(given)
-                    uow.commit()
-            except Exception as error:
-                # Only this event's savepoint was undone (on PostgreSQL that also clears the
-                # aborted transaction): the events before and after it keep what they did.
-                failed.append((item, error))
-            report.events += 1
+        if report is None:
+            report, failed = _one_by_one(given)
         failed_sequences = {item.sequence for item, _ in failed}
         done = [item for item in stored if item.sequence not in failed_sequences]
         uow.events.mark_processed([item.sequence for item in done], now)
@@ -130,6 +132,57 @@ def process_events(
         uow.commit()
         report.last_sequence = stored[-1].sequence
     return report
+
+
+@dataclass(frozen=True, slots=True)
+class _Batch:
+    uow: UnitOfWork
+    stored: list[StoredEvent]
+    now: datetime
+    playbooks: PlaybookIndex
+    tell_per_unit: int
+
+
+def _react(moment: Reacting) -> None:
+    for reaction, given in _reactions_with_moments(moment):
+        reaction(given)
+
+
+def _all_at_once(batch: _Batch) -> EngineReport | None:
+    """The whole batch in one savepoint; None (and nothing kept) when any event failed."""
+    report = EngineReport()
+    uow = batch.uow
+    try:
+        with uow:
+            reads = read_ahead(uow, batch.stored)
+            for item in batch.stored:
+                fired = report.fired
+                _react(Reacting(uow, item, batch.now, report, batch.playbooks,
+                                batch.tell_per_unit, reads))  # fmt: skip
+                reads.after(item, fired=report.fired != fired)
+                report.events += 1
+            uow.commit()
+    except Exception:  # which event failed is found by handling them one by one
+        return None
+    return report
+
+
+def _one_by_one(batch: _Batch) -> tuple[EngineReport, list[tuple[StoredEvent, Exception]]]:
+    report = EngineReport()
+    uow = batch.uow
+    failed: list[tuple[StoredEvent, Exception]] = []
+    for item in batch.stored:
+        moment = Reacting(uow, item, batch.now, report, batch.playbooks, batch.tell_per_unit)
+        try:
+            with uow:
+                _react(moment)
+                uow.commit()
+        except Exception as error:
+            # Only this event's savepoint was undone (on PostgreSQL that also clears the
+            # aborted transaction): the events before and after it keep what they did.
+            failed.append((item, error))
+        report.events += 1
+    return report, failed
 
 
 def _set_back(

@@ -55,16 +55,18 @@ def stock_changed(
     *,
     tell_per_unit: int = DEFAULT_TELL_PER_UNIT,
     cause: str = "",
+    nobody_waiting: bool = False,
 ) -> Restock:
     """Records the units on hand and tells the customers the new units are for.
 
     Only units that arrived count (on hand now minus before): a sale that lowers the stock, or
-    a count that repeats the last one, tells nobody.
+    a count that repeats the last one, tells nobody. ``nobody_waiting``: the caller already
+    knows the line is empty (a batch's read-ahead), so it is not read again.
     """
     before = uow.stock.set(item, quantity, now)
     arrived = quantity - (before or 0)
     restock = Restock(arrived=max(arrived, 0))
-    if arrived <= 0:
+    if arrived <= 0 or nobody_waiting:
         return restock
     wanted = arrived * tell_per_unit
     # Those behind the customers told move up: each hears her new place once, for the lot.

@@ -51,10 +51,13 @@ def is_waiting(promise: Promise) -> bool:
 
 def line_of(uow: UnitOfWork, location_id: str, product: str) -> list[Promise]:
     """Everyone waiting for the product at the location, first come first."""
+    # Only waits: the partial index ix_promises_waiting serves the read, which then costs the
+    # line's length, not every promise ever made (issue 18's benchmark found a scan here).
     where = PromiseFilter(
         location_ids=frozenset({location_id}),
         states=frozenset({PromiseState.OPEN}),
         item_products=frozenset({product}),
+        kinds=frozenset({PromiseKind.TELL_WHEN_AVAILABLE}),
     )
     found = [p for p in uow.promises.find(where, MAX_LINE) if is_waiting(p)]
     return sorted(found, key=lambda promise: promise.sequence)

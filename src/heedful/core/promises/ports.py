@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from heedful.core.outreach import Message, MessageStatus
-from heedful.core.promises.model import Promise, PromiseState, WantedItem
+from heedful.core.promises.model import Promise, PromiseKind, PromiseState, WantedItem
 from heedful.core.shared.timers import Timer, TimerKind
 from heedful.core.tasks import Task
 
@@ -21,6 +21,7 @@ class PromiseFilter:
     states: frozenset[PromiseState] | None = None
     due_before: datetime | None = None
     item_products: frozenset[str] | None = None  # waits for these products (normalised codes)
+    kinds: frozenset[PromiseKind] | None = None
 
 
 class Outcome(StrEnum):
@@ -72,6 +73,13 @@ class PromiseRepository(Protocol):
     def update(self, promise: Promise) -> None: ...
     def update_many(self, updated: Sequence[Promise]) -> None: ...
     def find(self, where: PromiseFilter, limit: int) -> list[Promise]: ...
+
+    def lines_waited_for(self, lines: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Of these (product, location id) lines, those where anyone still waits to be told.
+
+        One read for a batch of stock reports: a line that is empty needs no more reads.
+        """
+        ...
 
     def waiting_for(self, item: WantedItem, limit: int) -> list[Promise]:
         """Open "tell me when available" promises this item fulfils, first come first served.

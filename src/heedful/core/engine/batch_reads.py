@@ -1,0 +1,114 @@
+"""What a batch of stock events reads once, in a few set-based queries, instead of once per event.
+
+Measured (``bench/worker_throughput.py``, docs/benchmarks.md): most stock reports wake nobody,
+yet each paid for its location, its catalog look-up and two reads of an empty waiting line.
+Before the batch is handled the engine reads, for all its stock events at once: the locations
+they name, the catalog items they name, and which (product, location) lines have anyone waiting.
+An event whose line is empty then costs only its stock level.
+
+These answers hold while the batch has so far run only stock reports that fired no playbook:
+stock reports never add anyone to a line, nor change the catalog or the locations. The first
+event that could (another type; a playbook that acted) ends the read-ahead, and every event
+after it reads for itself as before. Another process adding a wish during the batch is the
+race that already exists between a batch's reads and its commit (the wish's own "tell at once"
+looks at the stock committed so far); the read-ahead makes that window the batch's, no longer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from heedful.core.catalog import CatalogItem, normalise
+from heedful.core.events import StoredEvent, acts_as, location_named
+from heedful.core.unit_of_work import UnitOfWork
+
+STOCK_CHANGED = "heedful.stock.changed"
+Line = tuple[str, str]  # (product, location id)
+
+
+def is_stock_report(stored: StoredEvent) -> bool:
+    event_type = stored.event.type
+    return event_type == STOCK_CHANGED or acts_as(event_type) == STOCK_CHANGED
+
+
+@dataclass
+class BatchReads:
+    """The batch's read-ahead; ``holds`` False: every event reads for itself."""
+
+    holds: bool = False
+    locations: dict[tuple[str, frozenset[str] | None], str | None] = field(default_factory=dict)
+    items: dict[str, CatalogItem | None] = field(default_factory=dict)
+    waited_for: set[Line] = field(default_factory=set)
+    asked_lines: set[Line] = field(default_factory=set)
+
+    def location(self, uow: UnitOfWork, ref: str, within: frozenset[str] | None) -> str | None:
+        key = (ref, within)
+        if self.holds and key in self.locations:
+            return self.locations[key]
+        return location_named(uow, ref, within)
+
+    def catalog_item(self, uow: UnitOfWork, code: str) -> CatalogItem | None:
+        folded = normalise(code)
+        if self.holds and folded in self.items:
+            return self.items[folded]
+        return uow.catalog.get(folded)
+
+    def nobody_waits(self, product: str, location_id: str) -> bool:
+        """True only when the batch's read showed this line empty (and still holds)."""
+        line = (product, location_id)
+        return self.holds and line in self.asked_lines and line not in self.waited_for
+
+    def after(self, stored: StoredEvent, fired: bool) -> None:
+        """Called after each event: one that could change what was read ends the read-ahead."""
+        if fired or not is_stock_report(stored):
+            self.holds = False
+
+
+def read_ahead(uow: UnitOfWork, batch: Sequence[StoredEvent]) -> BatchReads:
+    """The batch's locations, catalog items and non-empty lines, for its leading stock reports."""
+    leading: list[StoredEvent] = []
+    for stored in batch:
+        if not is_stock_report(stored):
+            break  # what comes after it may see what it changed: it reads for itself
+        leading.append(stored)
+    reads = BatchReads(holds=bool(leading))
+    if not leading:
+        return reads
+    codes: set[str] = set()
+    for stored in leading:
+        data, scope = stored.event.data, stored.event.sender_locations
+        key = (str(data.get("location")), scope)
+        if key not in reads.locations:
+            reads.locations[key] = location_named(uow, key[0], scope)
+        for name in ("code", "variant"):
+            if data.get(name) is not None:
+                codes.add(normalise(str(data[name])))
+    reads.items = dict.fromkeys(codes)
+    reads.items.update({item.code: item for item in uow.catalog.get_many(sorted(codes))})
+    reads.asked_lines = _lines(reads, leading)
+    reads.waited_for = uow.promises.lines_waited_for(sorted(reads.asked_lines))
+    return reads
+
+
+def _lines(reads: BatchReads, leading: Sequence[StoredEvent]) -> set[Line]:
+    """The (product, location) line each leading report would look at, as the reaction finds it."""
+    lines: set[Line] = set()
+    for stored in leading:
+        data = stored.event.data
+        location_id = reads.locations.get(
+            (str(data.get("location")), stored.event.sender_locations)
+        )
+        if location_id is None:
+            continue
+        item = None
+        for name in ("code", "variant"):
+            if data.get(name) is not None:
+                item = reads.items.get(normalise(str(data[name])))
+                if item is not None or name == "code":
+                    break
+        if item is not None:
+            lines.add((item.parent_code or item.code, location_id))
+        elif data.get("product") is not None:
+            lines.add((normalise(str(data["product"])), location_id))
+    return lines
