@@ -427,8 +427,11 @@ def train(
         mine = Held(shifted(held.probabilities, shift), held.y, held.family, held.language)
         return mixed(mine, partner.sentiment_oof, shares) if partner else mine.probabilities
 
-    trainer.negative_shift = negative_shift(held, leaning, trainer.report)
-    sentiment.bias[0] += trainer.negative_shift
+    if kind == "encoder":
+        # The encoder's head only: the n-gram head is also the encoder's partner, whose
+        # probabilities were mixed in as they are; and the fallback keeps its own reading.
+        trainer.negative_shift = negative_shift(held, leaning, trainer.report)
+        sentiment.bias[0] += trainer.negative_shift
     emotions = trainer.many_of("emotions", EMOTIONS, sets, EMOTION_SHARES)
     themes = trainer.many_of("themes", THEMES, cx, {"cx": 1.0})
     mixed_rule = trainer.mixed_threshold(cx, Partner(partner, shares) if partner else None)
