@@ -24,16 +24,28 @@ from heedful.adapters.text.heads import SENTIMENTS, LinearHead
 from heedful.adapters.text.reader import kept_clauses, reads_whole
 from heedful.adapters.text.themes import themes_named
 from heedful.core.feedback.reading import EMOTIONS, THEMES
+from scripts.text_model_choices import (
+    Partner,
+    mixed,
+    negative_shift,
+    partner_shares,
+    shifted,
+)
 from scripts.text_model_sets import LabelledSet
 
 FOUR_WAY = ("negative", "neutral", "positive", "mixed")
+# The neutral bands θ the decision rule may get (ADR 0032, 0058).
+BANDS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.4)
 SEED = 20261124
 FOLDS = 4
-VERSION = "2026-12-06"
+VERSION = "2026-12-06.2"
 # Each family of sources gets this share of a head's training weight, whatever its size: the
 # 11,000 GoEmotions rows would otherwise drown the 470 Ukrainian and 1,050 CX ones, which are the
 # language and domain the product reads.
 SENTIMENT_SHARES = {"goemotions": 1.0, "uk": 1.0, "uci": 1.0, "cx": 2.0}
+# ... but the share of GoEmotions (real Reddit talk, in ru and en) in the encoder's sentiment head
+# is one of these, chosen by cross-validation on the training rows (ADR 0058).
+GOEMOTIONS_SHARES = (1.0, 2.0, 4.0)
 EMOTION_SHARES = {"cedr": 1.0, "goemotions": 1.0, "cx": 0.6}
 # Inverse regularisation per reader and head, chosen by the cross-validated figures on the
 # training data (training.json), never on a test set: on standardised e5 vectors strong
@@ -44,6 +56,16 @@ C = {
     ("ngrams", "sentiment"): 10.0,
     ("ngrams", "many"): 10.0,
 }
+
+
+@dataclass
+class Held:
+    """Out-of-fold sentiment probabilities of the training rows, with what each row is."""
+
+    probabilities: np.ndarray
+    y: np.ndarray
+    family: np.ndarray
+    language: np.ndarray
 
 
 @dataclass
@@ -103,6 +125,16 @@ def out_of_fold(rows: Rows, c: float) -> tuple[np.ndarray, list[LogisticRegressi
     return scores, models
 
 
+def by_family(y: np.ndarray, probabilities: np.ndarray, fam: np.ndarray) -> dict[str, float]:
+    """Sentiment macro-F1 of the held-out rows, per family of sources."""
+    return {
+        key: round(
+            float(f1_score(y[fam == key], probabilities[fam == key].argmax(1), average="macro")), 3
+        )
+        for key in SENTIMENT_SHARES
+    }
+
+
 def best_threshold(y: np.ndarray, p: np.ndarray) -> float:
     candidates = np.linspace(0.1, 0.9, 33)
     f1 = [f1_score(y, p >= t, zero_division=0) for t in candidates]
@@ -122,6 +154,10 @@ class Trainer:
         self.dev_probabilities: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
         self.dev_languages: dict[tuple[str, str], np.ndarray] = {}
         self.thresholds: dict[tuple[str, str], float] = {}
+        # Added to the sentiment head's negative logit (``negative_shift``); and whether the
+        # decision rule gets a neutral band per language (ADR 0058).
+        self.negative_shift = 0.0
+        self.own_bands = True
 
     def stack(self, parts: list[Any]) -> Any:
         if self.kind == "encoder":
@@ -131,7 +167,8 @@ class Trainer:
         return sparse.vstack(parts).tocsr()
 
     def sentiment(self, sets: list[LabelledSet], clauses: LabelledSet) -> LinearHead:
-        parts, ys, sources, texts = [], [], [], []
+        parts, ys, sources, texts, languages = [], [], [], [], []
+        language_of = {t: s.language for s in sets if s.overall for t in s.texts}
         for s in [*sets, clauses]:
             if s.sentiment is None:
                 continue
@@ -141,21 +178,30 @@ class Trainer:
             parts.append(self.features(s)[keep])
             ys.append(s.sentiment[keep])
             sources += [s.name] * len(keep)
-            texts += [(s.fold_keys or s.texts)[i] for i in keep]
-        rows = Rows(
-            self.stack(parts),
-            np.concatenate(ys),
-            shares_to_weights(sources, SENTIMENT_SHARES),
-            folds_for(texts),
-        )
-        oof, self.sentiment_folds = out_of_fold(rows, self.c)
+            keys = [(s.fold_keys or s.texts)[i] for i in keep]
+            texts += keys
+            # A clause speaks its comment's language.
+            languages += [language_of.get(k, s.language) for k in keys]
+        x, y = self.stack(parts), np.concatenate(ys)
         fam = np.array([family(s) for s in sources])
-        self.report["sentiment_cv_macro_f1"] = {
-            key: round(
-                float(f1_score(rows.y[fam == key], oof[fam == key].argmax(1), average="macro")), 3
-            )
-            for key in SENTIMENT_SHARES
-        }
+        # GoEmotions' share is chosen on the held-out folds (the encoder's only: each n-gram
+        # fit takes minutes): the mean over sources of macro-F1, each source weighing the same.
+        chosen: tuple[float, Rows, np.ndarray, list[LogisticRegression]] | None = None
+        by_share: dict[str, dict[str, float]] = {}
+        for share in GOEMOTIONS_SHARES if self.kind == "encoder" else (1.0,):
+            shares = SENTIMENT_SHARES | {"goemotions": share}
+            rows = Rows(x, y, shares_to_weights(sources, shares), folds_for(texts))
+            oof, folds = out_of_fold(rows, self.c)
+            by_share[str(share)] = by_family(y, oof, fam)
+            mean = float(np.mean(list(by_share[str(share)].values())))
+            if chosen is None or mean > chosen[0]:
+                chosen = (mean, rows, oof, folds)
+        assert chosen is not None
+        _, rows, oof, self.sentiment_folds = chosen
+        self.sentiment_oof = Held(oof, y, fam, np.array(languages))
+        self.report["sentiment_cv_macro_f1"] = by_family(y, oof, fam)
+        if len(by_share) > 1:
+            self.report["sentiment_cv_macro_f1_by_goemotions_share"] = by_share
         model = fit(rows.x, rows.y, rows.weight, self.c)
         return _head(model, SENTIMENTS, np.zeros(len(SENTIMENTS)), self.kind)
 
@@ -207,11 +253,14 @@ class Trainer:
             np.array(thresholds, dtype=np.float32),
         )
 
-    def mixed_threshold(self, cx: list[LabelledSet]) -> tuple[float, float]:
-        """τ (a clause at |score| ≥ τ is a judgement) and θ (the neutral band of the overall
-        score) of the decision rule (``decision.py``): the pair that reads the CX training comments
-        best (four-way macro-F1, mean over languages), each comment and its clauses read by the
-        sentiment model of the fold that left it out, through the same cues as the reader."""
+    def mixed_threshold(
+        self, cx: list[LabelledSet], partner: Partner | None = None
+    ) -> tuple[float, float, dict[str, float]]:
+        """τ (a clause at |score| ≥ τ is a judgement), θ (the neutral band of the overall score)
+        and a θ per language, of the decision rule (``decision.py``): those that read the CX
+        training comments best (four-way macro-F1, mean over languages), each comment and its
+        clauses read by the sentiment model of the fold that left it out (mixed with the
+        partner's, and shifted towards negative, as the reader will), through the same cues."""
         # Every comment and its clauses read by the fold model that never saw the comment (nor,
         # through fold_keys, its clauses): read by the final model, a plain comment's clauses
         # agree with it too well and the threshold comes out too low.
@@ -220,39 +269,68 @@ class Trainer:
             for text, k in zip(s.texts, folds_for(s.texts), strict=True):
                 by_fold.setdefault(int(k), set()).update([text, *split_clauses(text)])
         by_text: dict[str, np.ndarray] = {}
+        by_partner: dict[str, np.ndarray] = {}
         for k, texts in sorted(by_fold.items()):
             ordered = sorted(texts)
             probabilities = self.sentiment_folds[k].predict_proba(self.featurize(ordered))
-            by_text.update(zip(ordered, probabilities, strict=True))
+            by_text.update(zip(ordered, shifted(probabilities, self.negative_shift), strict=True))
+            if partner is not None:
+                other = partner.trainer
+                second = other.sentiment_folds[k].predict_proba(other.featurize(ordered))
+                by_partner.update(zip(ordered, second, strict=True))
+
+        def reading(text: str, language: str) -> np.ndarray:
+            share = partner.shares.get(language, 0.0) if partner is not None else 0.0
+            mine = by_text[text]
+            return (1 - share) * mine + share * by_partner[text] if share else mine
+
         # The same text in two folds' comments (a repeated "Смачно!") keeps one reading: rare.
         prepared = []
         for s in cx:
             rows = []
             for text in s.texts:
                 parts = kept_clauses(split_clauses(text))
-                clauses = cues.pull(parts, text, np.array([by_text[c] for c in parts]))
-                whole = cues.pull_whole(text, by_text[text]) if reads_whole(parts) else None
+                clauses = cues.pull(parts, text, np.array([reading(c, s.language) for c in parts]))
+                whole = (
+                    cues.pull_whole(text, reading(text, s.language)) if reads_whole(parts) else None
+                )
                 rows.append((whole, clauses, parts))
-            prepared.append((s.overall, rows))
-        best, best_f1 = (0.3, 0.2), -1.0
+            prepared.append((s.language, s.overall, rows))
+        # For each τ: every band's figure per language; τ with one band for all (the default),
+        # and each language's own best band beside it (ADR 0058: the Ukrainian comments' fall
+        # came from a band chosen for all three).
+        best: tuple[float, float, dict[str, float]] = (0.3, 0.2, {})
+        best_f1, best_own = -1.0, 0.0
         for polar in np.linspace(0.1, 0.6, 11):
-            for band in (0.1, 0.15, 0.2, 0.25, 0.3, 0.4):
+            table: dict[float, dict[str, float]] = {}
+            for band in BANDS:
                 rule = Rule(float(polar), band)
-                per_language = []
-                for overall, rows in prepared:
+                for language, overall, rows in prepared:
                     guess = [decide(w, c, p, rule)[0].value for w, c, p in rows]
-                    per_language.append(
+                    table.setdefault(band, {})[language] = float(
                         f1_score(overall, guess, labels=list(FOUR_WAY), average="macro")
                     )
-                f1 = float(np.mean(per_language))
-                if f1 > best_f1:
-                    best, best_f1 = (round(float(polar), 3), band), f1
+            common = max(BANDS, key=lambda band: np.mean(list(table[band].values())))
+            own = {
+                language: max(BANDS, key=lambda band: table[band][language])
+                for language, _, _ in prepared
+            }
+            f1 = float(np.mean(list(table[common].values())))
+            if f1 > best_f1:
+                best, best_f1 = (round(float(polar), 3), common, own), f1
+                best_own = float(np.mean([table[own[lang]][lang] for lang in own]))
         self.report["mixed_threshold"] = {
             "value": best[0],
             "neutral_band": best[1],
             "cv_four_way_macro_f1": round(best_f1, 3),
         }
-        return best
+        if self.own_bands:
+            self.report["mixed_threshold"] |= {
+                "neutral_band_by_language": best[2],
+                "cv_four_way_macro_f1_own_bands": round(best_own, 3),
+            }
+            return best
+        return best[0], best[1], {}
 
     def features(self, s: LabelledSet) -> Any:
         if s.name not in self._memo:
@@ -330,19 +408,37 @@ def fold(head: LinearHead, mean: np.ndarray, scale: np.ndarray) -> LinearHead:
 
 
 def train(
-    kind: str, sets: list[LabelledSet], featurize: Callable[[Sequence[str]], Any]
+    kind: str,
+    sets: list[LabelledSet],
+    featurize: Callable[[Sequence[str]], Any],
+    partner: Trainer | None = None,
 ) -> dict[str, Any]:
+    """The heads of one reader. ``partner``: the trainer of another reader on the same rows, whose
+    sentiment may be mixed into this one's (ADR 0058)."""
     trainer = Trainer(kind, featurize)
     cx = [s for s in sets if s.name.startswith("cx-")]
     clauses = clause_rows(cx)
     trainer.report["clause_rows"] = len(clauses.texts)
     sentiment = trainer.sentiment(sets, clauses)
+    held = trainer.sentiment_oof
+    shares = partner_shares(held, partner.sentiment_oof, trainer.report) if partner else {}
+
+    def leaning(shift: float) -> np.ndarray:
+        mine = Held(shifted(held.probabilities, shift), held.y, held.family, held.language)
+        return mixed(mine, partner.sentiment_oof, shares) if partner else mine.probabilities
+
+    if kind == "encoder":
+        # The encoder's head only: the n-gram head is also the encoder's partner, whose
+        # probabilities were mixed in as they are; and the fallback keeps its own reading.
+        trainer.negative_shift = negative_shift(held, leaning, trainer.report)
+        sentiment.bias[0] += trainer.negative_shift
     emotions = trainer.many_of("emotions", EMOTIONS, sets, EMOTION_SHARES)
     themes = trainer.many_of("themes", THEMES, cx, {"cx": 1.0})
-    mixed = trainer.mixed_threshold(cx)
+    mixed_rule = trainer.mixed_threshold(cx, Partner(partner, shares) if partner else None)
     return {
         "heads": {"sentiment": sentiment, "emotions": emotions, "themes": themes},
-        "mixed_threshold": mixed,
+        "mixed_threshold": mixed_rule,
+        "sentiment_partner_shares": shares,
         "report": trainer.report,
         "trainer": trainer,
     }

@@ -68,9 +68,8 @@ def main(argv: list[str] | None = None) -> int:
             out / "ngrams-heads.npz",
             result["heads"],
             idf=idf.astype(np.float16),
-            mixed_threshold=np.array(result["mixed_threshold"][0], dtype=np.float32),
-            neutral_band=np.array(result["mixed_threshold"][1], dtype=np.float32),
             version=np.array(f"char-ngram-tfidf-heads/{VERSION}"),
+            **rule_arrays(result),
         )
         summary["ngrams"] = result["report"]
     if args.only in (None, "encoder"):
@@ -87,7 +86,8 @@ def main(argv: list[str] | None = None) -> int:
             return cached("e5", list(texts), embed)
 
         scaled, mean, scale = standardised(encoder_features, sets)
-        result = train("encoder", sets, scaled)
+        partner = ngram_trainer if args.only is None else None
+        result = train("encoder", sets, scaled, partner)
         result["heads"] = {name: fold(h, mean, scale) for name, h in result["heads"].items()}
         extra: dict[str, np.ndarray] = {}
         if args.only is None:
@@ -98,9 +98,8 @@ def main(argv: list[str] | None = None) -> int:
         save_heads(
             out / "encoder-heads.npz",
             result["heads"],
-            mixed_threshold=np.array(result["mixed_threshold"][0], dtype=np.float32),
-            neutral_band=np.array(result["mixed_threshold"][1], dtype=np.float32),
             version=np.array(f"e5-small-heads/{VERSION}"),
+            **rule_arrays(result),
             encoder=np.array(ENCODER_NAME),
             **extra,
         )
@@ -110,6 +109,23 @@ def main(argv: list[str] | None = None) -> int:
     report.write_text(json.dumps(previous | summary, indent=2, ensure_ascii=False) + "\n")
     print(json.dumps(summary, indent=2, ensure_ascii=False))
     return 0
+
+
+def rule_arrays(result: dict[str, Any]) -> dict[str, np.ndarray]:
+    """The decision rule's τ and θ, θ per language, and the sentiment partner's shares."""
+    polar, band, bands = result["mixed_threshold"]
+    arrays = {
+        "mixed_threshold": np.array(polar, dtype=np.float32),
+        "neutral_band": np.array(band, dtype=np.float32),
+    }
+    for name, values in (
+        ("neutral_bands", bands),
+        ("sentiment_partner_shares", result["sentiment_partner_shares"]),
+    ):
+        if values:
+            arrays[name] = np.array(list(values.values()), dtype=np.float32)
+            arrays[f"{name}.languages"] = np.array(list(values))
+    return arrays
 
 
 if __name__ == "__main__":

@@ -121,7 +121,7 @@ def test_each_reading_names_the_model_that_made_it(reader: HeadsReader) -> None:
     reading = reader.read("Fine.")
 
     assert reading.model == reader.name
-    assert reader.name.endswith("2026-12-06")
+    assert reader.name.endswith("2026-12-06.2")
 
 
 def test_the_readers_satisfy_the_core_port(reader: HeadsReader) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from heedful.adapters.text.heads import WEIGHTS, load_heads
+from heedful.adapters.text.heads import WEIGHTS, load_heads, per_language
 from heedful.adapters.text.ngrams import SparseRows, tfidf
 from heedful.adapters.text.reader import Heads, HeadsReader
 
@@ -39,5 +39,6 @@ def build_fallback_reader(path: Path = NGRAM_WEIGHTS) -> HeadsReader:
             themes=heads["themes"],
             mixed_threshold=float(arrays["mixed_threshold"]),
             neutral_band=float(arrays.get("neutral_band", 0.2)),
+            neutral_bands=per_language(arrays, "neutral_bands"),
         ),
     )

@@ -67,3 +67,11 @@ def load_heads(path: Path) -> tuple[dict[str, LinearHead], dict[str, np.ndarray]
             thresholds=arrays.pop(f"{name}.thresholds").astype(np.float32),
         )
     return heads, arrays
+
+
+def per_language(arrays: dict[str, np.ndarray], name: str) -> dict[str, float]:
+    """A figure per language, stored as ``name`` beside ``name.languages`` (absent: none)."""
+    if name not in arrays:
+        return {}
+    languages = arrays[f"{name}.languages"]
+    return {str(lang): float(v) for lang, v in zip(languages, arrays[name], strict=True)}

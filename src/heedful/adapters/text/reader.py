@@ -14,8 +14,8 @@ read: a review's verdict is at its start and, above all, its end.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -43,11 +43,18 @@ class Heads:
     themes: LinearHead
     # A clause is clearly positive (negative) for MIXED at a score of at least this (minus it).
     mixed_threshold: float
-    # |overall score| below which a comment that is not mixed is neutral (ADR 0032).
+    # |overall score| below which a comment that is not mixed is neutral (ADR 0032) ...
     neutral_band: float = 0.2
+    # ... or, for a language training gave a band of its own (ADR 0058), that band.
+    neutral_bands: Mapping[str, float] = field(default_factory=dict)
     # A second opinion on emotions from other features (the encoder reader asks the n-gram
     # heads): the two probabilities are averaged, for the languages where that reads better.
     emotion_partner: EmotionPartner | None = None
+    # The same for sentiment, with a share per language chosen by cross-validation (ADR 0058).
+    sentiment_partner: SentimentPartner | None = None
+
+    def band(self, language: str) -> float:
+        return self.neutral_bands.get(language, self.neutral_band)
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,18 @@ class EmotionPartner:
     languages: frozenset[str]
     # ... and their mean probabilities are held to these thresholds, one per emotion.
     thresholds: np.ndarray
+
+
+@dataclass(frozen=True)
+class SentimentPartner:
+    """Another reader's sentiment head, mixed into the main one's probabilities: for a comment in
+    ``shares``' languages, ``(1 - share) × main + share × partner``. The n-gram head knows the
+    words of Reddit talk and reviews that a frozen sentence encoder blurs; the encoder knows
+    meanings across spellings; on held-out training rows the mix read better than either."""
+
+    featurize: Callable[[Sequence[str]], Features]
+    sentiment: LinearHead
+    shares: Mapping[str, float]
 
 
 class HeadsReader:
@@ -130,6 +149,7 @@ class HeadsReader:
             )
         features = self._featurize(clauses)
         emotions = heads.emotions.sigmoid(features)
+        sentiment = heads.sentiment.softmax(features)
         partner = heads.emotion_partner
         both = [
             i for i, language in enumerate(languages) if partner and language in partner.languages
@@ -137,7 +157,13 @@ class HeadsReader:
         if partner is not None and both:
             second = partner.emotions.sigmoid(partner.featurize([clauses[i] for i in both]))
             emotions[both] = (emotions[both] + second) / 2
-        return heads.sentiment.softmax(features), emotions, heads.themes.sigmoid(features)
+        other = heads.sentiment_partner
+        mixed = [i for i, language in enumerate(languages) if other and other.shares.get(language)]
+        if other is not None and mixed:
+            second = other.sentiment.softmax(other.featurize([clauses[i] for i in mixed]))
+            share = np.array([[other.shares[languages[i]]] for i in mixed], dtype=np.float32)
+            sentiment[mixed] = (1 - share) * sentiment[mixed] + share * second
+        return sentiment, emotions, heads.themes.sigmoid(features)
 
     def _comment(
         self,
@@ -152,7 +178,7 @@ class HeadsReader:
             return CommentReading(language, Sentiment.NEUTRAL, 0.0, model=self._name)
         heads = self._heads
         label, score = decide(
-            overall, sentiment, clauses, Rule(heads.mixed_threshold, heads.neutral_band)
+            overall, sentiment, clauses, Rule(heads.mixed_threshold, heads.band(language))
         )
         return CommentReading(
             language=language,
@@ -182,9 +208,10 @@ class HeadsReader:
         for label, least in cues.emotion_floors(text).items():
             named[label] = max(named.get(label, 0.0), least)
         unfelt = {label for label in named if cues.needs_word(label, text)}
-        if score <= -self._heads.neutral_band:
+        band = self._heads.band(language)
+        if score <= -band:
             unfelt |= {"joy", "gratitude"}
-        elif score >= self._heads.neutral_band:
+        elif score >= band:
             unfelt |= {"anger", "annoyance", "disappointment"}
         return {label: p for label, p in named.items() if label not in unfelt}
 
