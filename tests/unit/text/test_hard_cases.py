@@ -19,7 +19,9 @@ import pytest
 from heedful.adapters.text.reader import HeadsReader
 
 CASES = Path(__file__).parents[2] / "data" / "text-hard-cases.csv"
-FLOORS = {"encoder": 0.93, "fallback": 0.85}
+# The encoder reads 143 of 153 with model 2026-12-06.2 (0.935; 148 before it leaned towards
+# negative, docs/text-model.md): the floor is two cases below that, as the docstring says.
+FLOORS = {"encoder": 0.92, "fallback": 0.85}
 # No kind of case may fall below this share, whatever the total.
 KIND_FLOOR = 0.6
 
