@@ -459,3 +459,6 @@ def test_a_russian_managers_dry_run_says_the_deadline_in_the_branchs_zone_and_he
     assert "(Europe/Kyiv)" in shown
     assert "сегмент: VIP" in shown
     assert " UTC" not in shown.split("задача «", 1)[1]
+    # When each event happened, on the branch's clock too, not in UTC.
+    assert " UTC · " not in shown
+    assert "(Europe/Kyiv) · " in shown

@@ -26,6 +26,7 @@ from heedful.core.customers.consent import Purpose
 from heedful.core.customers.model import LANGUAGES, Segment
 from heedful.core.events.types import EVENT_TYPES
 from heedful.core.playbooks import handlers as playbooks
+from heedful.core.playbooks.dry_run_report import DryRun
 from heedful.core.playbooks.demo import (
     BANK_CALL_BEFORE_DECLINE,
     BRAND_IN_YOUR_SIZE,
@@ -248,6 +249,26 @@ def _names(console: Console, firings: list[Firing]) -> tuple[dict[str, str], dic
     return names, zones
 
 
+def _hit_zones(console: Console, report: DryRun | None) -> dict[str, str]:
+    """The zone each dry-run line's time is said in: the night's location (``tonight``), else
+    the customer's home location, as a firing's time is."""
+    zones: dict[str, str] = {}
+    if report is None or not report.would_fire:
+        return zones
+    with console.container.uow() as uow:
+        places = {place.id: place.time_zone for place in uow.locations.list()}
+        for hit in report.would_fire:
+            if hit.customer_id in zones:
+                continue
+            where = hit.location_id
+            if where is None:
+                customer = uow.customers.get(hit.customer_id)
+                if customer is not None:
+                    where = customer.home_location_id or min(customer.location_ids, default=None)
+            zones[hit.customer_id] = places.get(where or "", "UTC")
+    return zones
+
+
 def _default_period(console: Console) -> tuple[str, str]:
     today = console.now().date()
     return (today - timedelta(days=DRY_RUN_DAYS)).isoformat(), today.isoformat()
@@ -362,4 +383,10 @@ def dry_run(console: Staff, playbook_id: str, since: Text = "", until: Text = ""
         return console.render(
             template, status=422, playbook_id=playbook_id, period=failed, report=None
         )
-    return console.render(template, playbook_id=playbook_id, period=form, report=report)
+    return console.render(
+        template,
+        playbook_id=playbook_id,
+        period=form,
+        report=report,
+        hit_zones=_hit_zones(console, report),
+    )
