@@ -26,12 +26,12 @@ from heedful.core.customers.consent import Purpose
 from heedful.core.customers.model import LANGUAGES, Segment
 from heedful.core.events.types import EVENT_TYPES
 from heedful.core.playbooks import handlers as playbooks
-from heedful.core.playbooks.dry_run_report import DryRun
 from heedful.core.playbooks.demo import (
     BANK_CALL_BEFORE_DECLINE,
     BRAND_IN_YOUR_SIZE,
     HOTEL_DEAL_AT_FAVOURITE_HOTEL,
 )
+from heedful.core.playbooks.dry_run_report import DryRun
 from heedful.core.playbooks.model import (
     KNOWN_TEMPLATES,
     Action,
