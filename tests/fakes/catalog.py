@@ -67,6 +67,9 @@ class FakeCatalogStock(Repository):
     ) -> list[StockMove]:
         return list(self._state.catalog.moves.get((code, location_id), {}).values())
 
+    def lock(self, places: Sequence[tuple[str, str]]) -> None:
+        pass  # locking is the database's
+
     def add_move(self, move: StockMove) -> bool:
         place = self._state.catalog.moves.get((move.code, move.location_id), {})
         if move.key in place:

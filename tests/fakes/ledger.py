@@ -277,6 +277,9 @@ class FakeStockLevels(Repository):
     def get(self, item: WantedItem) -> int | None:
         return self._state.ledger.stock.get(_stock_key(item))
 
+    def lock(self, items: Sequence[WantedItem]) -> None:
+        pass  # locking is the database's
+
     def set(self, item: WantedItem, quantity: int, at: datetime) -> int | None:  # noqa: ARG002
         stock = self._writing().ledger.stock
         before = stock.get(_stock_key(item))

@@ -13,6 +13,7 @@ from heedful.adapters.storage.catalog_tables import (
     catalog_stock,
     catalog_stock_moves,
 )
+from heedful.adapters.storage.claiming import lock_in_order
 from heedful.core.catalog.model import CatalogItem, ItemKind
 from heedful.core.catalog.stock import StockLevel, StockMove
 
@@ -144,6 +145,9 @@ class SqlCatalogStock:
             catalog_stock_moves.c.code == code, catalog_stock_moves.c.location_id == location_id
         )
         return [_move(row) for row in self._conn.execute(query).mappings()]
+
+    def lock(self, places: Sequence[tuple[str, str]]) -> None:
+        lock_in_order(self._conn, catalog_stock, ("code", "location_id"), places)
 
     def add_move(self, move: StockMove) -> bool:
         seen = self._conn.scalar(

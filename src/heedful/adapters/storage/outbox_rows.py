@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
+from heedful.adapters.storage.claiming import lock_in_order
 from heedful.adapters.storage.phrase_columns import phrase_of, phrase_values
 from heedful.adapters.storage.promise_tables import messages, stock_levels
 from heedful.adapters.storage.unreadable import note_unreadable, read_queue, text
@@ -34,6 +35,10 @@ class SqlStockLevels:
 
     def get(self, item: WantedItem) -> int | None:
         return self._conn.scalar(sa.select(stock_levels.c.quantity).where(*self._key(item)))
+
+    def lock(self, items: Sequence[WantedItem]) -> None:
+        keys = ((i.product, i.variant, i.size, i.location_id) for i in items)
+        lock_in_order(self._conn, stock_levels, ("product", "variant", "size", "location_id"), keys)
 
     def set(self, item: WantedItem, quantity: int, at: datetime) -> int | None:
         query = sa.select(stock_levels.c.quantity).where(*self._key(item))

@@ -41,6 +41,12 @@ class StockRepository(Protocol):
         """The moves kept for this variant at this location (locked on PostgreSQL)."""
         ...
 
+    def lock(self, places: Sequence[tuple[str, str]]) -> None:
+        """Locks the levels of these (code, location id) places, in one stable order, for the
+        rest of the transaction (PostgreSQL; one writer needs none). A place with no level yet
+        is not locked: its first report still meets others at its insert."""
+        ...
+
     def add_move(self, move: StockMove) -> bool:
         """Keeps the move; False when one with its key was kept already (a replay)."""
         ...

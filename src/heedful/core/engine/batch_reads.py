@@ -65,13 +65,13 @@ class BatchReads:
             self.holds = False
 
 
-def read_ahead(uow: UnitOfWork, batch: Sequence[StoredEvent]) -> BatchReads:
-    """The batch's locations, catalog items and non-empty lines, for its leading stock reports."""
-    leading: list[StoredEvent] = []
-    for stored in batch:
-        if not is_stock_report(stored):
-            break  # what comes after it may see what it changed: it reads for itself
-        leading.append(stored)
+def read_names(uow: UnitOfWork, batch: Sequence[StoredEvent]) -> BatchReads:
+    """The locations and catalog items the batch's leading stock reports name.
+
+    Apart from ``read_lines`` so that the batch's levels are locked (``batch_locks``) between
+    the two: who waits is read once no other worker can tell them first.
+    """
+    leading = _leading(batch)
     reads = BatchReads(holds=bool(leading))
     if not leading:
         return reads
@@ -86,9 +86,24 @@ def read_ahead(uow: UnitOfWork, batch: Sequence[StoredEvent]) -> BatchReads:
                 codes.add(normalise(str(data[name])))
     reads.items = dict.fromkeys(codes)
     reads.items.update({item.code: item for item in uow.catalog.get_many(sorted(codes))})
-    reads.asked_lines = _lines(reads, leading)
-    reads.waited_for = uow.promises.lines_waited_for(sorted(reads.asked_lines))
     return reads
+
+
+def read_lines(uow: UnitOfWork, reads: BatchReads, batch: Sequence[StoredEvent]) -> None:
+    """Which of the leading reports' (product, location) lines have anyone waiting."""
+    if not reads.holds:
+        return
+    reads.asked_lines = _lines(reads, _leading(batch))
+    reads.waited_for = uow.promises.lines_waited_for(sorted(reads.asked_lines))
+
+
+def _leading(batch: Sequence[StoredEvent]) -> list[StoredEvent]:
+    leading: list[StoredEvent] = []
+    for stored in batch:
+        if not is_stock_report(stored):
+            break  # what comes after it may see what it changed: it reads for itself
+        leading.append(stored)
+    return leading
 
 
 def _lines(reads: BatchReads, leading: Sequence[StoredEvent]) -> set[Line]:

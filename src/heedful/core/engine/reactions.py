@@ -1,15 +1,16 @@
 """What the engine does with each stored business event, in the order the events arrived.
 
-A batch of events is claimed from the inbox and handled in one savepoint, its reads done ahead
-for the whole batch (``batch_reads``); if any event in it fails, that is undone and the batch is
-handled again with each event in its own savepoint (ADR 57). One
-event that cannot be understood (a location Heedful does not know) is reported and passed over,
-and never holds up the ones behind it. An event whose handling fails (a number the database
-cannot hold, a bug) has only its savepoint undone: its failure is written down
-(``core/dead_letters``), it waits out a backoff, and after a few tries it is set aside as a dead
-letter, while the rest of the batch is marked processed. The batch is marked processed in the
-same transaction as everything it caused, so a worker killed half-way leaves the whole batch to
-be done again and nothing done twice.
+A batch of events is claimed from the inbox; the stock levels it will write are locked in one
+stable order, so that two workers never wait on each other in a circle (``batch_locks``); then
+it is handled in one savepoint, its reads done ahead for the whole batch (``batch_reads``); if
+any event in it fails, that is undone and the batch is handled again with each event in its own
+savepoint (ADR 57). One event that cannot be understood (a location Heedful does not know) is
+reported and passed over, and never holds up the ones behind it. An event whose handling fails
+(a number the database cannot hold, a bug) has only its savepoint undone: its failure is written
+down (``core/dead_letters``), it waits out a backoff, and after a few tries it is set aside as a
+dead letter, while the rest of the batch is marked processed. The batch is marked processed in
+the same transaction as everything it caused, so a worker killed half-way leaves the whole batch
+to be done again and nothing done twice.
 
 What each event type sets off is one table, ``REACTIONS``: event type -> its reactions, in the
 order they run; the playbooks (``AFTER_EVERY_EVENT``) run after them for every type, so a playbook
@@ -35,7 +36,8 @@ from types import MappingProxyType
 from heedful.core.access import SYSTEM
 from heedful.core.dead_letters import DeadLetter, LetterKind, RetryPolicy, note_failure
 from heedful.core.engine import catalog_reactions
-from heedful.core.engine.batch_reads import BatchReads, read_ahead
+from heedful.core.engine.batch_locks import lock_ahead
+from heedful.core.engine.batch_reads import BatchReads, read_lines, read_names
 from heedful.core.engine.dealing_reactions import keep_dealings, keep_owner
 from heedful.core.engine.refund_reactions import open_refund_promise
 from heedful.core.events import (
@@ -117,7 +119,7 @@ def process_events(
         # Built once per batch: each event then asks the interest index, not every playbook.
         playbooks = PlaybookIndex(uow.playbooks.enabled())
         given = _Batch(uow, stored, now, playbooks, tell_per_unit)
-        report = _all_at_once(given)
+        report = _all_at_once(given, _locked_and_read(uow, stored))
         failed: list[tuple[StoredEvent, Exception]] = []
         if report is None:
             report, failed = _one_by_one(given)
@@ -148,13 +150,29 @@ def _react(moment: Reacting) -> None:
         reaction(given)
 
 
-def _all_at_once(batch: _Batch) -> EngineReport | None:
+def _locked_and_read(uow: UnitOfWork, stored: list[StoredEvent]) -> BatchReads:
+    """The batch's stock levels locked in one order, then its reads done (``batch_locks``).
+
+    Outside the batch's savepoint, so that the locks outlive its undoing: handled again one
+    by one, the batch still holds every level it locked before writing any.
+    """
+    try:
+        with uow:
+            reads = read_names(uow, stored)
+            lock_ahead(uow, stored, reads)
+            read_lines(uow, reads, stored)
+            uow.commit()
+    except Exception:  # nothing read ahead: each event reads (and locks) for itself
+        return BatchReads()
+    return reads
+
+
+def _all_at_once(batch: _Batch, reads: BatchReads) -> EngineReport | None:
     """The whole batch in one savepoint; None (and nothing kept) when any event failed."""
     report = EngineReport()
     uow = batch.uow
     try:
         with uow:
-            reads = read_ahead(uow, batch.stored)
             for item in batch.stored:
                 fired = report.fired
                 _react(Reacting(uow, item, batch.now, report, batch.playbooks,

@@ -162,6 +162,11 @@ class StockLevels(Protocol):
         """Records the units on hand; returns what they were before (None: never heard)."""
         ...
 
+    def lock(self, items: Sequence[WantedItem]) -> None:
+        """Locks these levels, in one stable order, for the rest of the transaction (as
+        ``StockRepository.lock``): a batch takes all its locks before its first write."""
+        ...
+
 
 class Outbox(Protocol):
     def add(self, message: Message) -> None: ...

@@ -1,0 +1,76 @@
+"""The stock levels a batch will write, locked before its first write, in one shared order.
+
+Two workers on PostgreSQL each handle a batch in one transaction. Each stock report locks its
+variant's levels (the catalog's and the waiting lines') when it writes them; in the events'
+order, two batches naming the same variants in opposite orders each held one level and waited
+for the other's: a deadlock, and a batch set back for a retry (issue 18, ADR 57). So before the
+batch's first event the engine locks every level its stock reports will write, in one stable
+order (the storage's ``lock``: ``SELECT … ORDER BY key FOR UPDATE``): a second worker naming any
+of them waits at its start, holding none of them, until the first commits. The events are
+then handled in their own order as before, their own locks already theirs.
+
+The keys are found as the reaction finds them (``catalog_reactions.tell_waiting_customers``). An
+event earlier in the batch that changes an item (a new parent) may make a later report write a
+level not locked here; a level with no row yet (a variant's first report) is not locked either.
+Those still lock as they go, as before: rare, and a deadlock there is still only a retry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from heedful.core.catalog import normalise
+from heedful.core.engine.batch_reads import BatchReads, is_stock_report
+from heedful.core.events import StoredEvent
+from heedful.core.promises import WantedItem
+from heedful.core.shared.errors import InvalidInput
+from heedful.core.unit_of_work import UnitOfWork
+
+
+def lock_ahead(uow: UnitOfWork, batch: Sequence[StoredEvent], reads: BatchReads) -> None:
+    """Locks the catalog levels, then the waiting lines' levels, of the batch's stock reports."""
+    places: set[tuple[str, str]] = set()
+    levels: set[WantedItem] = set()
+    for stored in batch:
+        if not is_stock_report(stored):
+            continue
+        event = stored.event
+        data = event.data
+        location_id = reads.location(uow, str(data.get("location")), event.sender_locations)
+        if location_id is None:
+            continue
+        level = _level(uow, reads, data, location_id)
+        if level is None:
+            continue
+        code, wanted = level
+        if code is not None:
+            places.add((code, location_id))
+        levels.add(wanted)
+    # One order for both tables, the one every report takes them in: the catalog's first.
+    uow.catalog_stock.lock(sorted(places))
+    uow.stock.lock(sorted(levels, key=lambda w: (w.product, w.variant, w.size, w.location_id)))
+
+
+def _level(
+    uow: UnitOfWork, reads: BatchReads, data: Mapping[str, Any], location_id: str
+) -> tuple[str | None, WantedItem] | None:
+    """The catalog code (if any) and the waiting line's level this report will write."""
+    try:
+        code = data.get("code")
+        if code is None and data.get("variant") is not None:
+            code = data["variant"] if reads.catalog_item(uow, str(data["variant"])) else None
+        if code is None:
+            return None, WantedItem(
+                str(data["product"]), location_id, str(data.get("variant") or ""),
+                str(data.get("size") or ""),
+            )  # fmt: skip
+        folded = normalise(str(code))
+        item = reads.catalog_item(uow, folded)
+        if item is None:  # kept against a provisional item: the code alone, no size
+            return folded, WantedItem(folded, location_id)
+        if item.parent_code:
+            return folded, WantedItem(item.parent_code, location_id, item.code, item.size)
+        return folded, WantedItem(item.code, location_id, "", item.size)
+    except (KeyError, InvalidInput):  # the event itself will say what is wrong with it
+        return None
