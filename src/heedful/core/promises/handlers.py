@@ -99,6 +99,27 @@ def promise_words(cmd: MakePromise) -> tuple[str, Phrase | None]:
     return (default.english(), default) if default else ("", None)
 
 
+def checked_words(cmd: MakePromise) -> tuple[str, Phrase | None]:
+    """``promise_words``, refused when there are none or too many: one rule for a promise made
+    by staff and for those a look-ahead pass makes in bulk."""
+    text, phrase = promise_words(cmd)
+    if not text:
+        raise InvalidInput(
+            "say what was promised", said=Phrase("refusal.promise_text"), field="text"
+        )
+    if len(text) > MAX_TEXT:
+        raise InvalidInput(f"a promise is at most {MAX_TEXT} characters", field="text")
+    return text, phrase
+
+
+def checked_due(cmd: MakePromise, now: datetime, hours: BusinessHours) -> datetime | None:
+    """``due_of``, refused for a kind that needs a deadline and was given none."""
+    due_at = due_of(cmd, now, hours)
+    if cmd.kind in NEEDS_DEADLINE and due_at is None:
+        raise InvalidInput(f"a {cmd.kind.value} promise needs a deadline", field="due_at")
+    return due_at
+
+
 def due_of(cmd: MakePromise, now: datetime, hours: BusinessHours) -> datetime | None:
     if cmd.due_at is not None and cmd.due_in_business_minutes is not None:
         raise InvalidInput("give a deadline or a business-time span, not both", field="due_at")
@@ -138,17 +159,9 @@ def make_promise(
             raise InvalidInput("the item is waited for at the promise's location", field="item")
     elif cmd.item is not None:
         raise InvalidInput("only a promise to tell about an item names one", field="item")
-    text, phrase = promise_words(cmd)
-    if not text:
-        raise InvalidInput(
-            "say what was promised", said=Phrase("refusal.promise_text"), field="text"
-        )
-    if len(text) > MAX_TEXT:
-        raise InvalidInput(f"a promise is at most {MAX_TEXT} characters", field="text")
+    text, phrase = checked_words(cmd)
     with uow:
-        due_at = due_of(cmd, now, hours or LocationBusinessHours(uow))
-        if cmd.kind in NEEDS_DEADLINE and due_at is None:
-            raise InvalidInput(f"a {cmd.kind.value} promise needs a deadline", field="due_at")
+        due_at = checked_due(cmd, now, hours or LocationBusinessHours(uow))
         customer = load_customer(uow, actor, cmd.customer_id, for_change=True)
         if uow.locations.get(cmd.location_id) is None:
             raise InvalidInput(f"no location {cmd.location_id}", field="location_id")

@@ -21,14 +21,13 @@ from heedful.core.access import Actor
 from heedful.core.calendar import LocationBusinessHours
 from heedful.core.customers import AuditEntry
 from heedful.core.promises.handlers import (
-    MAX_TEXT,
     MakePromise,
+    checked_due,
+    checked_words,
     described,
-    due_of,
-    promise_words,
     timers_for,
 )
-from heedful.core.promises.model import NEEDS_DEADLINE, Evidence, EvidenceKind, Promise
+from heedful.core.promises.model import Evidence, EvidenceKind, Promise
 from heedful.core.shared.errors import InvalidInput
 from heedful.core.shared.ids import new_id
 from heedful.core.shared.timers import Timer
@@ -48,14 +47,8 @@ def prepare_promise(cmd: MakePromise, uow: UnitOfWork, now: datetime, actor: Act
     """Everything ``make_promise`` checks for a promise with no item and no owner, refused now."""
     if cmd.item is not None or cmd.owner_id is not None:
         raise InvalidInput("a promise made in bulk names no item and no owner", field="item")
-    text, phrase = promise_words(cmd)
-    if not text:
-        raise InvalidInput("say what was promised", field="text")
-    if len(text) > MAX_TEXT:
-        raise InvalidInput(f"a promise is at most {MAX_TEXT} characters", field="text")
-    due_at = due_of(cmd, now, LocationBusinessHours(uow))
-    if cmd.kind in NEEDS_DEADLINE and due_at is None:
-        raise InvalidInput(f"a {cmd.kind.value} promise needs a deadline", field="due_at")
+    text, phrase = checked_words(cmd)
+    due_at = checked_due(cmd, now, LocationBusinessHours(uow))
     if uow.locations.get(cmd.location_id) is None:
         raise InvalidInput(f"no location {cmd.location_id}", field="location_id")
     promise = Promise(
