@@ -175,23 +175,16 @@ def make_promise(
         item = cmd.item
         if item is not None:
             item = bind_item(uow, item, now)
-        promise = Promise(
-            id=new_id("prm_"),
+        promise = new_promise(
+            cmd,
+            actor,
+            now,
             customer_id=customer.id,
-            location_id=cmd.location_id,
-            kind=cmd.kind,
-            text=text,
-            text_phrase=phrase,
-            made_by=actor.id,
-            made_by_label=actor.label,
-            made_at=now,
+            text=(text, phrase),
             due_at=due_at,
             owner_id=owner_id,
             item=item,
-            due_in_business_minutes=cmd.due_in_business_minutes,
-            reference=cmd.reference.strip(),
         )
-        promise.note(Evidence(now, EvidenceKind.MADE, text, actor.label))
         uow.promises.add(promise)
         _set_timers(uow, promise, now)
         if item is not None:
@@ -210,6 +203,43 @@ def make_promise(
             after=described(promise),
         )
         uow.commit()
+    return promise
+
+
+def new_promise(
+    cmd: MakePromise,
+    actor: Actor,
+    now: datetime,
+    *,
+    customer_id: str,
+    text: tuple[str, Phrase | None],
+    due_at: datetime | None,
+    owner_id: str | None = None,
+    item: WantedItem | None = None,
+) -> Promise:
+    """The promise as made, with its first evidence: one builder for staff, playbooks and bulk.
+
+    The words and the deadline come already checked (``checked_words``, ``checked_due``), so a
+    promise made one at a time and one made in a look-ahead window read the same.
+    """
+    words, phrase = text
+    promise = Promise(
+        id=new_id("prm_"),
+        customer_id=customer_id,
+        location_id=cmd.location_id,
+        kind=cmd.kind,
+        text=words,
+        text_phrase=phrase,
+        made_by=actor.id,
+        made_by_label=actor.label,
+        made_at=now,
+        due_at=due_at,
+        owner_id=owner_id,
+        item=item,
+        due_in_business_minutes=cmd.due_in_business_minutes,
+        reference=cmd.reference.strip(),
+    )
+    promise.note(Evidence(now, EvidenceKind.MADE, words, actor.label))
     return promise
 
 

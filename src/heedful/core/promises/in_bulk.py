@@ -25,9 +25,10 @@ from heedful.core.promises.handlers import (
     checked_due,
     checked_words,
     described,
+    new_promise,
     timers_for,
 )
-from heedful.core.promises.model import Evidence, EvidenceKind, Promise
+from heedful.core.promises.model import Promise
 from heedful.core.shared.errors import InvalidInput
 from heedful.core.shared.ids import new_id
 from heedful.core.shared.timers import Timer
@@ -51,21 +52,9 @@ def prepare_promise(cmd: MakePromise, uow: UnitOfWork, now: datetime, actor: Act
     due_at = checked_due(cmd, now, LocationBusinessHours(uow))
     if uow.locations.get(cmd.location_id) is None:
         raise InvalidInput(f"no location {cmd.location_id}", field="location_id")
-    promise = Promise(
-        id=new_id("prm_"),
-        customer_id=cmd.customer_id,
-        location_id=cmd.location_id,
-        kind=cmd.kind,
-        text=text,
-        text_phrase=phrase,
-        made_by=actor.id,
-        made_by_label=actor.label,
-        made_at=now,
-        due_at=due_at,
-        due_in_business_minutes=cmd.due_in_business_minutes,
-        reference=cmd.reference.strip(),
+    promise = new_promise(
+        cmd, actor, now, customer_id=cmd.customer_id, text=(text, phrase), due_at=due_at
     )
-    promise.note(Evidence(now, EvidenceKind.MADE, text, actor.label))
     entry = AuditEntry(
         id=new_id("aud_"),
         at=now,
