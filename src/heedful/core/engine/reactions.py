@@ -27,6 +27,7 @@ A reaction that raises has only its event's savepoint undone and goes to the dea
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -61,6 +62,8 @@ from heedful.core.promises import (
 )
 from heedful.core.shared.clock import Clock, FrozenClock
 from heedful.core.unit_of_work import UnitOfWork
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -162,7 +165,10 @@ def _locked_and_read(uow: UnitOfWork, stored: list[StoredEvent]) -> BatchReads:
             lock_ahead(uow, stored, reads)
             read_lines(uow, reads, stored)
             uow.commit()
-    except Exception:  # nothing read ahead: each event reads (and locks) for itself
+    except Exception:
+        # Nothing read ahead: each event reads (and locks) for itself, slower but correct.
+        # Said once per batch so that a read-ahead that always fails shows in the logs.
+        log.warning("batch read-ahead failed; events read for themselves", exc_info=True)
         return BatchReads()
     return reads
 
