@@ -12,7 +12,7 @@ import html
 import json
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from console_world import World, csrf_of, log_in
@@ -462,3 +462,30 @@ def test_a_russian_managers_dry_run_says_the_deadline_in_the_branchs_zone_and_he
     # When each event happened, on the branch's clock too, not in UTC.
     assert " UTC · " not in shown
     assert "(Europe/Kyiv) · " in shown
+
+
+def test_a_dry_run_reads_her_days_on_the_branchs_clock_not_utcs(
+    console_client: TestClient, world: World
+) -> None:
+    """Kyiv's 1 March ends at 22:00 UTC: a charge at 00:30 Kyiv time belongs to 2 March."""
+    place = branch(world)
+    clock = world.container.clock
+    assert isinstance(clock, FrozenClock)
+    clock.set(datetime(2026, 3, 1, 21, 30, tzinfo=UTC))  # 23:30 in Kyiv, 1 March
+    _charge(world, 4, place.anna, 900, 100)
+    clock.set(datetime(2026, 3, 1, 22, 30, tzinfo=UTC))  # 00:30 in Kyiv, 2 March
+    _charge(world, 5, place.anna, 800, 100)
+    csrf = log_in(console_client, "olena")
+    playbook_id = _create(console_client, csrf)
+
+    first_of_march = console_client.post(
+        f"/console/playbooks/{playbook_id}/dry-run",
+        data={"since": "2026-03-01", "until": "2026-03-01", "csrf_token": csrf},
+        headers={"HX-Request": "true"},
+    )
+
+    assert first_of_march.status_code == 200
+    assert "data.amount 900 &gt; data.balance 100" in first_of_march.text
+    assert "data.amount 800" not in first_of_march.text
+    # The page's default period ends on her today: 2 March in Kyiv, still 1 March in UTC.
+    assert 'value="2026-03-02"' in console_client.get(f"/console/playbooks/{playbook_id}").text

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter
 from fastapi.responses import Response
@@ -269,8 +270,24 @@ def _hit_zones(console: Console, report: DryRun | None) -> dict[str, str]:
     return zones
 
 
+def _reader_zone(console: Console) -> ZoneInfo:
+    """The zone the manager's days are read in: the one her locations keep, or, where they keep
+    several (or she sees every location), the one most of them keep. "Yesterday" at a Kyiv hotel
+    ends at Kyiv's midnight, not at UTC's, three hours earlier."""
+    allowed = console.actor.location_ids
+    with console.container.uow() as uow:
+        zones = [
+            place.time_zone
+            for place in uow.locations.list()
+            if allowed is None or place.id in allowed
+        ]
+    if not zones:
+        return ZoneInfo("UTC")
+    return ZoneInfo(max(sorted(set(zones)), key=zones.count))
+
+
 def _default_period(console: Console) -> tuple[str, str]:
-    today = console.now().date()
+    today = console.now().astimezone(_reader_zone(console)).date()
     return (today - timedelta(days=DRY_RUN_DAYS)).isoformat(), today.isoformat()
 
 
@@ -361,12 +378,13 @@ def _day(value: str, field: str) -> date:
         raise InvalidInput("give the date as YYYY-MM-DD", field=field) from exc
 
 
-def _period(since: str, until: str) -> tuple[datetime, datetime]:
-    """Whole UTC days, the last one included: "1 to 30 March" reads March 30 too."""
+def _period(since: str, until: str, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """Whole days on the reader's clock, the last one included: "1 to 30 March" reads March 30
+    too, from the manager's midnight to her midnight."""
     first, last = _day(since, "since"), _day(until, "until")
     return (
-        datetime.combine(first, time(), tzinfo=UTC),
-        datetime.combine(last + timedelta(days=1), time(), tzinfo=UTC),
+        datetime.combine(first, time(), tzinfo=zone).astimezone(UTC),
+        datetime.combine(last + timedelta(days=1), time(), tzinfo=zone).astimezone(UTC),
     )
 
 
@@ -376,7 +394,7 @@ def dry_run(console: Staff, playbook_id: str, since: Text = "", until: Text = ""
     # Without HTMX (no script) the answer is a page of its own; with it, the section swaps in place.
     template = "playbooks/_dry_run.html" if console.is_htmx else "playbooks/dry_run.html"
     try:
-        start, end = _period(since, until)
+        start, end = _period(since, until, _reader_zone(console))
         report = playbooks.dry_run(playbook_id, start, end, console.container.uow(), console.actor)
     except InvalidInput as exc:
         failed = console.failed(exc, form)
