@@ -10,16 +10,15 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+import restaurant_world
 from api_personas import new_token
 from console_world import World, csrf_of, log_in
 from fastapi.testclient import TestClient
 
 from heedful.bootstrap import Container
 from heedful.core.access.model import Role
-from heedful.core.engine.reactions import process_events
-from heedful.core.events.model import BusinessEvent
 from heedful.core.shared.clock import FrozenClock
-from heedful.core.staff.model import Location, LocationKind
+from heedful.core.staff.model import Location
 
 # The conftest clock: Monday 2 March 2026, 07:00 UTC, 09:00 in Kyiv.
 AT_1300_KYIV = datetime(2026, 3, 2, 11, 0, tzinfo=UTC)
@@ -27,41 +26,14 @@ AT_1900_KYIV = datetime(2026, 3, 2, 17, 0, tzinfo=UTC)
 
 
 def _restaurant(world: World, container: Container, clock: FrozenClock) -> Location:
-    kruchi = world.location(
-        "Ресторан «Кручі»",
-        city="Kyiv",
-        country="UA",
-        time_zone="Europe/Kyiv",
-        kind=LocationKind.RESTAURANT,
-    )
+    restaurant = restaurant_world.kruchi(world)
     world.staff("taras", "Тарас Мельник", Role.ADMIN, language="uk")
-    world.staff("oksana", "Оксана Бондар", Role.AGENT, language="uk", at=[kruchi])
-    marta = world.customer("Марта Гнатюк", at=kruchi, language="uk")
-    times = [AT_1300_KYIV] * 2 + [AT_1900_KYIV] * 4
-    with container.uow() as uow:
-        uow.events.accept(
-            [
-                BusinessEvent(
-                    "urn:booking-widget",
-                    f"r-{n}",
-                    "heedful.reservation.upserted",
-                    {
-                        "customer": {"id": marta.id},
-                        "location": kruchi.id,
-                        "reservation": f"R-{n}",
-                        "at": at.isoformat(),
-                        "party_size": 2,
-                    },
-                    time=clock.now(),
-                )
-                for n, at in enumerate(times)
-            ],
-            received_at=clock.now(),
-        )
-        uow.commit()
-    process_events(container.uow, clock)
-    place: Location = kruchi
-    return place
+    world.staff("oksana", "Оксана Бондар", Role.AGENT, language="uk", at=[restaurant])
+    marta = world.customer("Марта Гнатюк", at=restaurant, language="uk")
+    restaurant_world.book(
+        container, clock, restaurant, marta.id, [AT_1300_KYIV] * 2 + [AT_1900_KYIV] * 4
+    )
+    return restaurant
 
 
 def test_the_admin_types_lunch_and_dinner_and_the_host_sees_each_against_its_tables(

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+import restaurant_world
 from console_world import World
 from playwright.async_api import ViewportSize, expect
 from pytest_playwright_asyncio import CreateContextCallback
@@ -20,12 +21,9 @@ from test_console_promises import log_in_browser
 from heedful.bootstrap import Container
 from heedful.core.access.model import SYSTEM, Role
 from heedful.core.dealings.holds import NewCapacity, set_capacity
-from heedful.core.engine.reactions import process_events
-from heedful.core.events.model import BusinessEvent
 from heedful.core.playbooks import handlers as playbooks
 from heedful.core.playbooks.look_ahead_demo import HOLD_TABLES_AT_PEAK, WARN_THE_HOST_OVERBOOKED
 from heedful.core.shared.clock import FrozenClock
-from heedful.core.staff.model import LocationKind
 from heedful.entrypoints.worker.jobs import look_ahead, release_holds
 
 PHONE: ViewportSize = {"width": 390, "height": 844}
@@ -42,39 +40,11 @@ async def test_a_host_holds_tables_for_walk_ins_seats_one_and_releases_them_on_h
     clock: FrozenClock,
     new_context: CreateContextCallback,
 ) -> None:
-    kruchi = world.location(
-        "Ресторан «Кручі»",
-        city="Kyiv",
-        country="UA",
-        time_zone="Europe/Kyiv",
-        kind=LocationKind.RESTAURANT,
-    )
+    kruchi = restaurant_world.kruchi(world)
     world.staff("oksana", "Оксана Бондар", Role.AGENT, language="uk", at=[kruchi])
     marta = world.customer("Марта Гнатюк", at=kruchi, language="uk")
     set_capacity(kruchi.id, NewCapacity(tables=10, covers=40), container.uow(), clock, SYSTEM)
-    with container.uow() as uow:
-        uow.events.accept(
-            [
-                BusinessEvent(
-                    "urn:booking-widget",
-                    f"r-{n}",
-                    "heedful.reservation.upserted",
-                    {
-                        "customer": {"id": marta.id},
-                        "location": kruchi.id,
-                        "reservation": f"R-{n}",
-                        "at": AT_1900_KYIV.isoformat(),
-                        "party_size": 2,
-                        "table": str(n + 1),
-                    },
-                    time=clock.now(),
-                )
-                for n in range(9)
-            ],
-            received_at=clock.now(),
-        )
-        uow.commit()
-    process_events(container.uow, clock)
+    restaurant_world.book(container, clock, kruchi, marta.id, [AT_1900_KYIV] * 9, tables=True)
     # The host's words are the restaurant's own, in Ukrainian.
     warning = WARN_THE_HOST_OVERBOOKED["actions"][0]
     title = "Сьогодні перебронювання: {{data.booked}} бронювань на {{data.capacity}} столів"

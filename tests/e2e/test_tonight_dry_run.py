@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import restaurant_world
 from api_personas import new_token
 from console_world import World, log_in
 from fastapi.testclient import TestClient
@@ -16,50 +17,22 @@ from fastapi.testclient import TestClient
 from heedful.bootstrap import Container
 from heedful.core.access.model import SYSTEM, Role
 from heedful.core.dealings.holds import NewCapacity, set_capacity
-from heedful.core.engine.reactions import process_events
-from heedful.core.events.model import BusinessEvent
 from heedful.core.playbooks import handlers as playbooks
 from heedful.core.playbooks.look_ahead_demo import WARN_THE_HOST_OVERBOOKED
 from heedful.core.shared.clock import FrozenClock
-from heedful.core.staff.model import Location, LocationKind
+from heedful.core.staff.model import Location
 
 # The conftest clock: Monday 2 March 2026, 07:00 UTC, 09:00 in Kyiv.
 AT_1900_KYIV = datetime(2026, 3, 2, 17, 0, tzinfo=UTC)
 
 
 def _overbooked_tonight(world: World, container: Container, clock: FrozenClock) -> Location:
-    kruchi = world.location(
-        "Ресторан «Кручі»",
-        city="Kyiv",
-        country="UA",
-        time_zone="Europe/Kyiv",
-        kind=LocationKind.RESTAURANT,
-    )
-    world.staff("olha", "Ольга Бондар", Role.MANAGER, language="uk", at=[kruchi])
-    marta = world.customer("Марта Гнатюк", at=kruchi, language="uk")
-    set_capacity(kruchi.id, NewCapacity(tables=2), container.uow(), clock, SYSTEM)
-    reservations = [
-        BusinessEvent(
-            "urn:booking-widget",
-            f"r-{n}",
-            "heedful.reservation.upserted",
-            {
-                "customer": {"id": marta.id},
-                "location": kruchi.id,
-                "reservation": f"R-{n}",
-                "at": AT_1900_KYIV.isoformat(),
-                "party_size": 2,
-            },
-            time=clock.now(),
-        )
-        for n in range(3)
-    ]
-    with container.uow() as uow:
-        uow.events.accept(reservations, received_at=clock.now())
-        uow.commit()
-    process_events(container.uow, clock)
-    place: Location = kruchi
-    return place
+    restaurant = restaurant_world.kruchi(world)
+    world.staff("olha", "Ольга Бондар", Role.MANAGER, language="uk", at=[restaurant])
+    marta = world.customer("Марта Гнатюк", at=restaurant, language="uk")
+    set_capacity(restaurant.id, NewCapacity(tables=2), container.uow(), clock, SYSTEM)
+    restaurant_world.book(container, clock, restaurant, marta.id, [AT_1900_KYIV] * 3)
+    return restaurant
 
 
 def test_the_manager_dry_runs_the_hosts_warning_at_the_console_in_her_language(
