@@ -79,6 +79,10 @@ class Restaurant:
                 party_size=2,
             )
 
+    def has(self, capacity: NewCapacity) -> None:
+        """The admin sets the restaurant's tables (or services) on its page."""
+        set_capacity(self.place.id, capacity, self.uow, self.clock, self.admin)
+
     def enable(self, source: dict[str, Any]) -> None:
         made = playbooks.create_playbook(source, self.uow, self.clock, self.admin)
         playbooks.set_enabled(made.id, True, self.uow, self.clock, self.admin)
@@ -101,13 +105,7 @@ def restaurant(container: Container, clock: FrozenClock) -> Restaurant:
 def test_peak_tables_are_held_the_host_is_warned_once_and_the_hold_ends_at_2030_across_dst(
     restaurant: Restaurant,
 ) -> None:
-    set_capacity(
-        restaurant.place.id,
-        NewCapacity(tables=10, covers=40),
-        restaurant.uow,
-        restaurant.clock,
-        restaurant.admin,
-    )
+    restaurant.has(NewCapacity(tables=10, covers=40))
     restaurant.reserve(9, SUNDAY_1900_KYIV)
     restaurant.enable(HOLD_TABLES_AT_PEAK)
     restaurant.enable(WARN_THE_HOST_OVERBOOKED)
@@ -138,13 +136,7 @@ def test_peak_tables_are_held_the_host_is_warned_once_and_the_hold_ends_at_2030_
 
 
 def test_the_host_releases_a_hold_early_or_seats_walk_ins_on_it(restaurant: Restaurant) -> None:
-    set_capacity(
-        restaurant.place.id,
-        NewCapacity(tables=4),
-        restaurant.uow,
-        restaurant.clock,
-        restaurant.admin,
-    )
+    restaurant.has(NewCapacity(tables=4))
     restaurant.reserve(2, SUNDAY_1900_KYIV)
     new = NewHold(restaurant.place.id, 2, time(19, 0), time(20, 30), reason="walk-ins")
     held = hold_back(new, restaurant.uow, restaurant.clock, restaurant.host)
@@ -187,13 +179,7 @@ def test_a_hold_whose_time_has_passed_is_refused_and_only_admins_set_capacity(
 def test_the_reservation_that_makes_the_book_over_warns_the_host_at_once_and_only_once(
     restaurant: Restaurant,
 ) -> None:
-    set_capacity(
-        restaurant.place.id,
-        NewCapacity(tables=10),
-        restaurant.uow,
-        restaurant.clock,
-        restaurant.admin,
-    )
+    restaurant.has(NewCapacity(tables=10))
     restaurant.enable(HOLD_TABLES_AT_PEAK)
     restaurant.enable(WARN_THE_HOST_OVERBOOKED)
     restaurant.reserve(8, SUNDAY_1900_KYIV)  # each weighs the night: the hold, no warning yet
@@ -210,13 +196,7 @@ def test_the_reservation_that_makes_the_book_over_warns_the_host_at_once_and_onl
 def test_the_dry_run_of_tonight_says_which_nights_it_would_hold_and_warn_without_writing(
     restaurant: Restaurant,
 ) -> None:
-    set_capacity(
-        restaurant.place.id,
-        NewCapacity(tables=10, covers=40),
-        restaurant.uow,
-        restaurant.clock,
-        restaurant.admin,
-    )
+    restaurant.has(NewCapacity(tables=10, covers=40))
     restaurant.reserve(11, SUNDAY_1900_KYIV)  # eleven for ten tables: over, held or not
     hold = playbooks.create_playbook(
         HOLD_TABLES_AT_PEAK, restaurant.uow, restaurant.clock, restaurant.admin
@@ -266,13 +246,7 @@ def test_the_dry_run_of_tonight_says_which_nights_it_would_hold_and_warn_without
 
 
 def test_the_dry_run_of_tonight_says_a_night_already_fired_live(restaurant: Restaurant) -> None:
-    set_capacity(
-        restaurant.place.id,
-        NewCapacity(tables=4),
-        restaurant.uow,
-        restaurant.clock,
-        restaurant.admin,
-    )
+    restaurant.has(NewCapacity(tables=4))
     restaurant.enable(HOLD_TABLES_AT_PEAK)
     assert evaluate_all(restaurant.world.container.uow, restaurant.clock).fired == 1
     [made] = playbooks.list_playbooks(restaurant.uow, restaurant.admin)
@@ -295,13 +269,7 @@ DINNER = Service("Dinner", HoldKind.TABLES, 3, 12, time(18, 0), time(23, 30))
 
 
 def test_each_service_has_its_own_tables_holds_and_warning(restaurant: Restaurant) -> None:
-    set_capacity(
-        restaurant.place.id,
-        NewCapacity(services=(LUNCH, DINNER)),
-        restaurant.uow,
-        restaurant.clock,
-        restaurant.admin,
-    )
+    restaurant.has(NewCapacity(services=(LUNCH, DINNER)))
     restaurant.reserve(2, SUNDAY_1900_KYIV - timedelta(hours=6))  # 13:00: lunch
     restaurant.reserve(4, SUNDAY_1900_KYIV)  # 19:00: dinner, four for three tables
     restaurant.enable(HOLD_TABLES_AT_PEAK)
@@ -336,13 +304,7 @@ def test_each_service_has_its_own_tables_holds_and_warning(restaurant: Restauran
 def test_the_host_holds_in_the_service_her_time_falls_in_or_the_one_she_names(
     restaurant: Restaurant,
 ) -> None:
-    set_capacity(
-        restaurant.place.id,
-        NewCapacity(services=(LUNCH, DINNER)),
-        restaurant.uow,
-        restaurant.clock,
-        restaurant.admin,
-    )
+    restaurant.has(NewCapacity(services=(LUNCH, DINNER)))
     at_dinner = NewHold(restaurant.place.id, 1, time(19, 0), time(20, 0))
     assert hold_back(at_dinner, restaurant.uow, restaurant.clock, restaurant.host).service == (
         "Dinner"
@@ -391,13 +353,7 @@ def test_a_hotels_room_types_are_each_weighed_by_the_stays_of_that_type(
 ) -> None:
     double = Service("Deluxe", HoldKind.ROOMS, 1)
     single = Service("Single", HoldKind.ROOMS, 3)
-    set_capacity(
-        restaurant.place.id,
-        NewCapacity(services=(double, single)),
-        restaurant.uow,
-        restaurant.clock,
-        restaurant.admin,
-    )
+    restaurant.has(NewCapacity(services=(double, single)))
     for number in ("B-1", "B-2"):  # two Deluxe stays for one Deluxe room
         restaurant.systems.booking(
             restaurant.guest.id,
@@ -422,13 +378,7 @@ def test_a_hotels_room_types_are_each_weighed_by_the_stays_of_that_type(
 
 
 def test_the_dry_run_weighs_each_service_as_its_own_night(restaurant: Restaurant) -> None:
-    set_capacity(
-        restaurant.place.id,
-        NewCapacity(services=(LUNCH, DINNER)),
-        restaurant.uow,
-        restaurant.clock,
-        restaurant.admin,
-    )
+    restaurant.has(NewCapacity(services=(LUNCH, DINNER)))
     restaurant.reserve(4, SUNDAY_1900_KYIV)  # four for dinner's three tables; lunch is empty
     warn = playbooks.create_playbook(
         WARN_THE_HOST_OVERBOOKED, restaurant.uow, restaurant.clock, restaurant.admin

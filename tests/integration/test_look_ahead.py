@@ -337,28 +337,35 @@ def test_a_firing_that_cannot_be_done_is_set_aside_and_the_rest_of_the_window_fi
     assert (again.fired, again.already, len(again.skipped)) == (0, 1, 1)
 
 
+def _two_passes_at_once(
+    business: Business, playbook: Playbook, place: Location
+) -> list[LookAheadReport]:
+    """Two workers evaluate the location's window at the same moment; both have finished."""
+    container, now = business.world.container, business.clock.now()
+    reports = [LookAheadReport(), LookAheadReport()]
+
+    def worker(report: LookAheadReport) -> None:
+        with container.uow() as uow:
+            evaluate_location(uow, [playbook], place.id, place.time_zone, now, report)
+            uow.commit()
+
+    with container.uow() as uow:
+        evaluate_location(uow, [playbook], place.id, place.time_zone, now, reports[0])
+        other = threading.Thread(target=worker, args=(reports[1],))
+        other.start()  # on PostgreSQL it waits on the key; on SQLite on the single writer
+        uow.commit()
+    other.join(timeout=30)
+    assert not other.is_alive()
+    return reports
+
+
 def test_two_workers_evaluating_at_once_fire_once(business: Business) -> None:
     """Both units of work act; the unique key lets one commit and makes the other do nothing."""
     olha = business.guest("Olha Bondarenko")
     business.wish(olha, Polarity.NEVER, "sparkling water", Category.DRINK)
     _second_stay(business, olha)  # stored before the playbook exists: nothing fired yet
     playbook = business.playbook(PREPARE_ROOMS_FOR_TOMORROW)
-    container, now = business.world.container, business.clock.now()
-    hotel = business.hotel
-    reports = [LookAheadReport(), LookAheadReport()]
-
-    def worker(report: LookAheadReport) -> None:
-        with container.uow() as uow:
-            evaluate_location(uow, [playbook], hotel.id, hotel.time_zone, now, report)
-            uow.commit()
-
-    with container.uow() as uow:
-        evaluate_location(uow, [playbook], hotel.id, hotel.time_zone, now, reports[0])
-        other = threading.Thread(target=worker, args=(reports[1],))
-        other.start()  # on PostgreSQL it waits on the key; on SQLite on the single writer
-        uow.commit()
-    other.join(timeout=30)
-    assert not other.is_alive()
+    reports = _two_passes_at_once(business, playbook, business.hotel)
     assert sorted(r.fired for r in reports) == [0, 1]
     assert len(business.tasks(olha)) == 1
 
@@ -689,21 +696,7 @@ def test_two_workers_making_promises_at_once_make_each_once(business: Business) 
     vera = business.guest("Vera Lysenko")
     _late_order(business, vera, "1042", "2026-03-06")
     playbook = business.playbook(TELL_LATE_DELIVERIES_FIRST)
-    container, now, kyiv = business.world.container, business.clock.now(), business.world.kyiv
-    reports = [LookAheadReport(), LookAheadReport()]
-
-    def worker(report: LookAheadReport) -> None:
-        with container.uow() as uow:
-            evaluate_location(uow, [playbook], kyiv.id, kyiv.time_zone, now, report)
-            uow.commit()
-
-    with container.uow() as uow:
-        evaluate_location(uow, [playbook], kyiv.id, kyiv.time_zone, now, reports[0])
-        other = threading.Thread(target=worker, args=(reports[1],))
-        other.start()  # on PostgreSQL it waits on the key; on SQLite on the single writer
-        uow.commit()
-    other.join(timeout=30)
-    assert not other.is_alive()
+    reports = _two_passes_at_once(business, playbook, business.world.kyiv)
     assert sorted(r.fired for r in reports) == [0, 1]
     [promise] = _deliver_by(business)
     assert promise.reference == "1042"
