@@ -32,6 +32,7 @@ BENCHMARKS = (
     "reliability",
     "catalog_import",
     "lookahead",
+    "promises_in_bulk",
     "audit_report",
     "worker_throughput",
 )
