@@ -19,6 +19,7 @@ from heedful.adapters.storage.customer_name_rows import SqlCustomerNames
 from heedful.adapters.storage.customer_rows import SqlCustomers, SqlIdentities
 from heedful.adapters.storage.dashboard_rows import SqlDashboardReads
 from heedful.adapters.storage.dead_letter_rows import SqlDeadLetters
+from heedful.adapters.storage.card_dealing_rows import SqlCustomerDealings
 from heedful.adapters.storage.dealing_rows import SqlAccounts, SqlBookings, SqlOrders, SqlOwners
 from heedful.adapters.storage.engine import (
     relax_durability,
@@ -123,6 +124,7 @@ class SqlUnitOfWork:
     event_types: EventTypeRepository
     orders: dealing_ports.OrderRepository
     accounts: dealing_ports.AccountRepository
+    dealings: dealing_ports.CustomerDealingsReads
     goodwill: GoodwillRepository
     failures: FailureReads
     audits: AuditRepository
@@ -198,6 +200,7 @@ class SqlUnitOfWork:
         self.bookings = SqlBookings(conn)
         self.orders = SqlOrders(conn)
         self.accounts = SqlAccounts(conn)
+        self.dealings = SqlCustomerDealings(conn)
         self.event_types = SqlEventTypes(conn)
         self.goodwill = SqlGoodwill(conn)
         self.failures = SqlFailureReads(conn)
