@@ -60,8 +60,8 @@ from fakes.dealings import (
     DealingsState,
     FakeAccountRepository,
     FakeBookingRepository,
-    FakeCustomerDealings,
     FakeCapacity,
+    FakeCustomerDealings,
     FakeOrderRepository,
     FakeOwnerRepository,
 )

@@ -54,10 +54,10 @@ def _branch(what: str, where: Iterable[Any], order_by: Iterable[Any]) -> sa.Sele
 
 
 def _statement(scoped: bool) -> sa.CompoundSelect[Any]:
-    customer = sa.bindparam("customer_id")
+    customer: sa.BindParameter[str] = sa.bindparam("customer_id")
     now = sa.bindparam("now", type_=UtcDateTime())
     since = sa.bindparam("since", type_=UtcDateTime())
-    places = sa.bindparam("location_ids", expanding=True)
+    places: sa.BindParameter[list[str]] = sa.bindparam("location_ids", expanding=True)
     b, o, a = bookings.c, orders.c, accounts.c
 
     def hers(c: Any) -> list[Any]:

@@ -12,6 +12,7 @@ from heedful.adapters.storage.admin_rows import SqlIdempotency, SqlLocations, Sq
 from heedful.adapters.storage.audit_rows import SqlAudits
 from heedful.adapters.storage.canned_reply_rows import SqlCannedReplies
 from heedful.adapters.storage.capacity_rows import SqlCapacity
+from heedful.adapters.storage.card_dealing_rows import SqlCustomerDealings
 from heedful.adapters.storage.catalog_bulk import SqlCatalogBulk
 from heedful.adapters.storage.catalog_rows import SqlCatalog, SqlCatalogStock
 from heedful.adapters.storage.conversation_rows import SqlTeams, SqlThreads
@@ -19,7 +20,6 @@ from heedful.adapters.storage.customer_name_rows import SqlCustomerNames
 from heedful.adapters.storage.customer_rows import SqlCustomers, SqlIdentities
 from heedful.adapters.storage.dashboard_rows import SqlDashboardReads
 from heedful.adapters.storage.dead_letter_rows import SqlDeadLetters
-from heedful.adapters.storage.card_dealing_rows import SqlCustomerDealings
 from heedful.adapters.storage.dealing_rows import SqlAccounts, SqlBookings, SqlOrders, SqlOwners
 from heedful.adapters.storage.engine import (
     relax_durability,

@@ -46,7 +46,7 @@ class CustomerCard:
 def customer_card(
     customer_id: str, uow: UnitOfWork, clock: Clock, actor: Actor, *, with_state: bool = False
 ) -> CustomerCard:
-    """``with_state``: her bookings, orders and accounts too (issue 12), without loading her again."""
+    """``with_state``: her bookings, orders and accounts too (issue 12), in this transaction."""
     now = clock.now()
     with uow:
         customer = load_customer(uow, actor, customer_id)

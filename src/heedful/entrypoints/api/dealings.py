@@ -103,7 +103,9 @@ class AccountOut(Out):
 
 
 class CustomerDealingsOut(Out):
-    bookings: list[BookingOut] = Field(description=f"Still to come or under way, at most {ON_THE_CARD}")
+    bookings: list[BookingOut] = Field(
+        description=f"Still to come or under way, at most {ON_THE_CARD}"
+    )
     orders: list[OrderOut] = Field(description=f"The latest, at most {ON_THE_CARD}")
     accounts: list[AccountOut] = Field(description=f"By reference, at most {ON_THE_CARD}")
     booking_count: int = Field(description="All her bookings still to come or under way")
