@@ -67,6 +67,7 @@ def test_a_booking_sent_by_the_pms_is_in_tomorrows_arrivals_and_on_her_card(
     hers = api.get(f"/customers/{anna['id']}/dealings").json()
     assert [b["room"] for b in hers["bookings"]] == ["512"]
     assert [o["carrier"] for o in hers["orders"]] == ["DHL"]
+    assert (hers["booking_count"], hers["order_count"], hers["account_count"]) == (1, 1, 0)
 
 
 def test_a_day_that_is_no_day_is_refused_naming_the_field(api: Api) -> None:

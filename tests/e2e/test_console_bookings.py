@@ -7,6 +7,7 @@ of tomorrow's arrivals names her. The web shop's late delivery is on the card an
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -15,10 +16,12 @@ from fastapi.testclient import TestClient
 
 from heedful.core.access.model import SYSTEM, Role
 from heedful.core.customers.model import Customer
+from heedful.core.dealings import Order, OrderStatus
 from heedful.core.engine.reactions import process_events
 from heedful.core.events.model import BusinessEvent
 from heedful.core.preferences.handlers import RecordPreference, record_preference
 from heedful.core.preferences.model import Polarity
+from heedful.core.shared.ids import new_id
 from heedful.core.staff import set_owner
 from heedful.core.staff.model import Location
 
@@ -141,3 +144,40 @@ def test_tomorrows_arrivals_and_the_late_deliveries_name_her_only_to_her_hotels_
     log_in(console_client, "other")
     assert "Anna Koval" not in console_client.get("/console/bookings").text
     assert console_client.get(f"/console/customers/{guest.id}/dealings").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("language", "orders", "said"),
+    [
+        ("en", 12, "The latest 10 of 13 orders"),
+        ("ru", 11, "Последние 10 из 12 заказов"),
+        ("uk", 20, "Останні 10 з 21 замовлення"),
+    ],
+)
+def test_a_regular_with_many_orders_sees_the_latest_and_how_many_there_are(
+    world: World, console_client: TestClient, language: str, orders: int, said: str
+) -> None:
+    hotel, guest = _her_booking_and_order(world)  # her first order, 1042
+    world.staff("desk", "Olga Desk", Role.AGENT, language=language, at=[hotel])
+    now = world.container.clock.now()
+    with world.container.uow() as uow:
+        for number in range(orders):
+            at = now - timedelta(days=number + 1)
+            uow.orders.add(
+                Order(
+                    new_id("ord_"),
+                    hotel.id,
+                    f"W-{number}",
+                    guest.id,
+                    OrderStatus.COMPLETED,
+                    as_of=at,
+                    created_at=at,
+                    updated_at=at,
+                )
+            )
+        uow.commit()
+    log_in(console_client, "desk")
+
+    section = " ".join(console_client.get(f"/console/customers/{guest.id}/dealings").text.split())
+    assert said in section
+    assert section.count('class="dealing order"') == 10

@@ -61,6 +61,7 @@ from fakes.dealings import (
     FakeAccountRepository,
     FakeBookingRepository,
     FakeCapacity,
+    FakeCustomerDealings,
     FakeOrderRepository,
     FakeOwnerRepository,
 )
@@ -113,7 +114,12 @@ from heedful.core.customers.ports import (
 )
 from heedful.core.dead_letters.ports import DeadLetters
 from heedful.core.dealings.capacity import CapacityRepository
-from heedful.core.dealings.ports import AccountRepository, BookingRepository, OrderRepository
+from heedful.core.dealings.ports import (
+    AccountRepository,
+    BookingRepository,
+    CustomerDealingsReads,
+    OrderRepository,
+)
 from heedful.core.events.model import EventInbox, StoredEvent
 from heedful.core.events.vocabulary import CustomEventType, EventTypeRepository
 from heedful.core.failures.ports import FailureReads
@@ -247,6 +253,7 @@ class FakeUnitOfWork:
         self.bookings: BookingRepository = FakeBookingRepository(self)
         self.orders: OrderRepository = FakeOrderRepository(self)
         self.accounts: AccountRepository = FakeAccountRepository(self)
+        self.dealings: CustomerDealingsReads = FakeCustomerDealings(self)
         self.event_types: EventTypeRepository = FakeEventTypes(self)
         self.owners: OwnerRepository = FakeOwnerRepository(self)
         self.capacity: CapacityRepository = FakeCapacity(self)

@@ -18,6 +18,7 @@ from heedful.core.dealings.model import (
     Booking,
     BookingKind,
     BookingStatus,
+    CustomerDealings,
     Order,
     OrderStatus,
 )
@@ -185,6 +186,47 @@ class FakeAccountRepository(_Repository):
         ]
         rows.sort(key=lambda a: (a.next_charge_at, a.id))
         return [_copy(a) for a in rows]
+
+
+class FakeCustomerDealings(_Repository):
+    """Her bookings, orders and accounts for the card, filtered and counted as storage does."""
+
+    def on_card(
+        self,
+        customer_id: str,
+        location_ids: frozenset[str] | None,
+        since: datetime,
+        now: datetime,
+        limit: int,
+    ) -> CustomerDealings:
+        dealings = self._state.dealings
+
+        def hers(row: Booking | Order | Account) -> bool:
+            return row.customer_id == customer_id and (
+                location_ids is None or row.location_id in location_ids
+            )
+
+        booked = [
+            b
+            for b in dealings.bookings.values()
+            if hers(b)
+            and b.status is BookingStatus.BOOKED
+            and (b.ends_at or b.starts_at or now) >= since
+        ]
+        booked.sort(key=lambda b: (b.starts_at or now, b.id))
+        ordered = sorted((o for o in dealings.orders.values() if hers(o)), key=lambda o: o.id)
+        ordered.sort(key=lambda o: o.as_of or now, reverse=True)
+        held = sorted(
+            (a for a in dealings.accounts.values() if hers(a)), key=lambda a: (a.reference, a.id)
+        )
+        return CustomerDealings(
+            [_copy(b) for b in booked[:limit]],
+            [_copy(o) for o in ordered[:limit]],
+            [_copy(a) for a in held[:limit]],
+            booking_count=len(booked),
+            order_count=len(ordered),
+            account_count=len(held),
+        )
 
 
 class FakeOwnerRepository(_Repository):

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from heedful.core.dealings.ports import (
         AccountRepository,
         BookingRepository,
+        CustomerDealingsReads,
         OrderRepository,
     )
     from heedful.core.events.model import EventInbox
@@ -112,6 +113,7 @@ class UnitOfWork(UnitOfWorkShape, Protocol):
     bookings: BookingRepository
     orders: OrderRepository
     accounts: AccountRepository
+    dealings: CustomerDealingsReads
     event_types: EventTypeRepository
     goodwill: GoodwillRepository
     failures: FailureReads

@@ -29,7 +29,13 @@ _PREFIX_END = "\U0010ffff"
 # The look-ups every use case (and an import, once per row) makes, built once with bound
 # parameters: building a statement with its values inside costs about three times as much CPU
 # as running it on SQLite, and imports run these a few times per row.
-_BY_ID = customers.select().where(customers.c.id == sa.bindparam("customer_id"))
+# The customer and her locations in one round trip (a row per location, or one with none): the
+# card and every access check load her this way (ADR 0063).
+_BY_ID = (
+    sa.select(customers, customer_locations.c.location_id.label("_location_id"))
+    .outerjoin(customer_locations, customer_locations.c.customer_id == customers.c.id)
+    .where(customers.c.id == sa.bindparam("customer_id"))
+)
 _BY_IDS = customers.select().where(customers.c.id.in_(sa.bindparam("customer_ids", expanding=True)))
 _IDENTITY_MATCH = (
     identities.c.kind == sa.bindparam("identity_kind"),
@@ -120,8 +126,9 @@ class SqlCustomers:
 
     def get(self, customer_id: str) -> Customer | None:
         rows = self._conn.execute(_BY_ID, {"customer_id": customer_id}).mappings().all()
-        found = self._with_locations(list(rows))
-        return found[0] if found else None
+        if not rows:
+            return None
+        return _customer(rows[0], {r["_location_id"] for r in rows if r["_location_id"]})
 
     def get_many(self, customer_ids: Sequence[str]) -> list[Customer]:
         if not customer_ids:

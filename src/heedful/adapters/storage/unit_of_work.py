@@ -12,6 +12,7 @@ from heedful.adapters.storage.admin_rows import SqlIdempotency, SqlLocations, Sq
 from heedful.adapters.storage.audit_rows import SqlAudits
 from heedful.adapters.storage.canned_reply_rows import SqlCannedReplies
 from heedful.adapters.storage.capacity_rows import SqlCapacity
+from heedful.adapters.storage.card_dealing_rows import SqlCustomerDealings
 from heedful.adapters.storage.catalog_bulk import SqlCatalogBulk
 from heedful.adapters.storage.catalog_rows import SqlCatalog, SqlCatalogStock
 from heedful.adapters.storage.conversation_rows import SqlTeams, SqlThreads
@@ -123,6 +124,7 @@ class SqlUnitOfWork:
     event_types: EventTypeRepository
     orders: dealing_ports.OrderRepository
     accounts: dealing_ports.AccountRepository
+    dealings: dealing_ports.CustomerDealingsReads
     goodwill: GoodwillRepository
     failures: FailureReads
     audits: AuditRepository
@@ -198,6 +200,7 @@ class SqlUnitOfWork:
         self.bookings = SqlBookings(conn)
         self.orders = SqlOrders(conn)
         self.accounts = SqlAccounts(conn)
+        self.dealings = SqlCustomerDealings(conn)
         self.event_types = SqlEventTypes(conn)
         self.goodwill = SqlGoodwill(conn)
         self.failures = SqlFailureReads(conn)

@@ -15,6 +15,7 @@ from heedful.core.customers import (
     Purpose,
     current_consents,
 )
+from heedful.core.dealings import CustomerDealings, dealings_on_card
 from heedful.core.history import HistoryEntry
 from heedful.core.preferences import Polarity, Preference, Usual, grouped, infer_usual
 from heedful.core.shared.clock import Clock
@@ -38,9 +39,14 @@ class CustomerCard:
     history_count: int
     merges: list[MergeRecord]
     audit: list[AuditEntry]  # empty when the actor may not read the audit log
+    # Her bookings, orders and accounts, when asked for: read in the card's own transaction.
+    state: CustomerDealings | None = None
 
 
-def customer_card(customer_id: str, uow: UnitOfWork, clock: Clock, actor: Actor) -> CustomerCard:
+def customer_card(
+    customer_id: str, uow: UnitOfWork, clock: Clock, actor: Actor, *, with_state: bool = False
+) -> CustomerCard:
+    """``with_state``: her bookings, orders and accounts too (issue 12), in this transaction."""
     now = clock.now()
     with uow:
         customer = load_customer(uow, actor, customer_id)
@@ -62,4 +68,5 @@ def customer_card(customer_id: str, uow: UnitOfWork, clock: Clock, actor: Actor)
             audit=uow.audit.list_for(customer.id, RECENT_AUDIT)
             if actor.may(Permission.VIEW_AUDIT_LOG)
             else [],
+            state=dealings_on_card(uow, actor, customer.id, now) if with_state else None,
         )

@@ -35,14 +35,15 @@ from heedful.core.dealings.model import (
     Booking,
     BookingKind,
     BookingStatus,
+    CustomerDealings,
     Order,
     OrderLine,
     OrderStatus,
 )
 from heedful.core.dealings.queries import (
-    CustomerDealings,
     bookings_starting,
     customer_dealings,
+    dealings_on_card,
     late_orders,
     read_day,
 )
@@ -77,6 +78,7 @@ __all__ = [
     "bookings_starting",
     "capacity_of",
     "customer_dealings",
+    "dealings_on_card",
     "hold_back",
     "late_orders",
     "local_span",

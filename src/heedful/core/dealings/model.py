@@ -140,5 +140,18 @@ class Account:
         return (self.card_expires_on - today).days <= days
 
 
+@dataclass(frozen=True)
+class CustomerDealings:
+    """What the card shows of her dealings: at most a few of each, and how many there are."""
+
+    bookings: list[Booking]  # still to come or under way, the soonest first
+    orders: list[Order]  # the latest first
+    accounts: list[Account]  # by reference
+    # All of hers the lists were taken from (at the reader's locations): the card says "10 of 500".
+    booking_count: int
+    order_count: int
+    account_count: int
+
+
 def is_stale(stored_as_of: datetime | None, as_of: datetime) -> bool:
     return stored_as_of is not None and as_of < stored_as_of

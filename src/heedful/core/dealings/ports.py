@@ -6,7 +6,7 @@ from collections.abc import Collection
 from datetime import date, datetime
 from typing import Protocol
 
-from heedful.core.dealings.model import Account, Booking, BookingKind, Order
+from heedful.core.dealings.model import Account, Booking, BookingKind, CustomerDealings, Order
 
 
 class BookingRepository(Protocol):
@@ -67,5 +67,23 @@ class AccountRepository(Protocol):
 
         ``uncovered_only``: the charge is above balance and limit. ``card_expiring_by``: the
         card expires on or before that day.
+        """
+        ...
+
+
+class CustomerDealingsReads(Protocol):
+    def on_card(
+        self,
+        customer_id: str,
+        location_ids: frozenset[str] | None,
+        since: datetime,
+        now: datetime,
+        limit: int,
+    ) -> CustomerDealings:
+        """Hers at ``location_ids`` (None: every location), in one read, at most ``limit`` of each.
+
+        Bookings still booked that do not end (or, with no end, start) before ``since``, the
+        soonest start first (no start counts as ``now``); orders by ``as_of``, the latest first;
+        accounts by reference. Each count is of all that match, not only those returned.
         """
         ...

@@ -7,14 +7,14 @@ Every list is bounded by the reader's locations, like every other read (``core/a
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from heedful.core.access import Actor, Permission, load_customer
 from heedful.core.customers import Customer
-from heedful.core.dealings.model import Account, Booking, BookingKind, BookingStatus, Order
+from heedful.core.dealings.model import Booking, BookingKind, CustomerDealings, Order
+from heedful.core.dealings.ports import CustomerDealingsReads
 from heedful.core.dealings.versions import DealingsWork
 from heedful.core.shared.errors import InvalidInput, NotFound
 
@@ -38,7 +38,12 @@ class _Customers(Protocol):
     def get(self, customer_id: str) -> Customer | None: ...
 
 
-class ReadingWork(DealingsWork, Protocol):
+class _CardReads(Protocol):
+    @property
+    def dealings(self) -> CustomerDealingsReads: ...
+
+
+class ReadingWork(DealingsWork, _CardReads, Protocol):
     @property
     def locations(self) -> _Places: ...
     @property
@@ -125,35 +130,23 @@ def orders_on_their_way(
         return work.orders.open_with_promise(places, LIST_LIMIT)
 
 
-@dataclass(frozen=True)
-class CustomerDealings:
-    bookings: list[Booking]  # still to come or under way, the soonest first
-    orders: list[Order]  # the latest first
-    accounts: list[Account]
-
-
 def customer_dealings(
     work: ReadingWork, actor: Actor, customer_id: str, now: datetime
 ) -> CustomerDealings:
     """Hers, at the reader's locations; a customer the reader may not see is not found."""
     with work:
-        customer_id = load_customer(work, actor, customer_id).id
-        bookings = [
-            booking
-            for booking in work.bookings.list_for_customer(customer_id, ON_THE_CARD * 5)
-            if actor.may_act_at(booking.location_id)
-            and booking.status is BookingStatus.BOOKED
-            and (booking.ends_at or booking.starts_at or now) >= now - timedelta(hours=12)
-        ]
-        orders = [
-            order
-            for order in work.orders.list_for_customer(customer_id, ON_THE_CARD)
-            if actor.may_act_at(order.location_id)
-        ]
-        accounts = [
-            account
-            for account in work.accounts.list_for_customer(customer_id, ON_THE_CARD)
-            if actor.may_act_at(account.location_id)
-        ]
-    bookings.sort(key=lambda b: b.starts_at or now)
-    return CustomerDealings(bookings[:ON_THE_CARD], orders, accounts)
+        return dealings_on_card(work, actor, load_customer(work, actor, customer_id).id, now)
+
+
+def dealings_on_card(
+    work: _CardReads, actor: Actor, customer_id: str, now: datetime
+) -> CustomerDealings:
+    """Hers, at the reader's locations, for a customer already loaded in the open unit of work.
+
+    The card reads them in its own transaction, after its own access check (``core/card``), so
+    that her record is not loaded twice; one statement, at most ``ON_THE_CARD`` of each, with
+    how many there are. A stay still counts half a day after it ended (a late check-out).
+    """
+    return work.dealings.on_card(
+        customer_id, actor.scope, now - timedelta(hours=12), now, ON_THE_CARD
+    )

@@ -25,7 +25,7 @@ from heedful.core.dealings import (
     late_orders,
     read_day,
 )
-from heedful.core.dealings.queries import orders_on_their_way
+from heedful.core.dealings.queries import ON_THE_CARD, orders_on_their_way
 from heedful.entrypoints.api.auth import Context, get_context
 from heedful.entrypoints.api.schemas import NO_NUL, Out
 
@@ -103,9 +103,14 @@ class AccountOut(Out):
 
 
 class CustomerDealingsOut(Out):
-    bookings: list[BookingOut]
-    orders: list[OrderOut]
-    accounts: list[AccountOut]
+    bookings: list[BookingOut] = Field(
+        description=f"Still to come or under way, at most {ON_THE_CARD}"
+    )
+    orders: list[OrderOut] = Field(description=f"The latest, at most {ON_THE_CARD}")
+    accounts: list[AccountOut] = Field(description=f"By reference, at most {ON_THE_CARD}")
+    booking_count: int = Field(description="All her bookings still to come or under way")
+    order_count: int = Field(description="All her orders")
+    account_count: int = Field(description="All her accounts")
 
 
 def _booking(booking: Booking) -> BookingOut:
@@ -170,7 +175,8 @@ def orders(ctx: Ctx, late: bool = False, location_id: ALocation = None) -> list[
     "/customers/{customer_id}/dealings",
     response_model=CustomerDealingsOut,
     tags=["bookings"],
-    summary="Her bookings still to come, her latest orders and her accounts, at your locations",
+    summary="Her bookings still to come, her latest orders and her accounts, at your locations,"
+    " with how many there are",
 )
 def her_dealings(ctx: Ctx, customer_id: AnId) -> CustomerDealingsOut:
     now = ctx.container.clock.now()
@@ -179,4 +185,7 @@ def her_dealings(ctx: Ctx, customer_id: AnId) -> CustomerDealingsOut:
         bookings=[_booking(b) for b in found.bookings],
         orders=[_order(o, now.date()) for o in found.orders],
         accounts=[_account(a) for a in found.accounts],
+        booking_count=found.booking_count,
+        order_count=found.order_count,
+        account_count=found.account_count,
     )
