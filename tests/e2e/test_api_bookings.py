@@ -68,6 +68,14 @@ def test_a_booking_sent_by_the_pms_is_in_tomorrows_arrivals_and_on_her_card(
     assert [b["room"] for b in hers["bookings"]] == ["512"]
     assert [o["carrier"] for o in hers["orders"]] == ["DHL"]
     assert (hers["booking_count"], hers["order_count"], hers["account_count"]) == (1, 1, 0)
+    # The front desk's screen: the card and her state in one request, the same state.
+    card = api.get(f"/customers/{anna['id']}/card?include=dealings").json()
+    assert card["customer"]["id"] == anna["id"]
+    assert card["dealings"] == hers
+    assert api.get(f"/customers/{anna['id']}/card").json()["dealings"] is None
+    wrong = api.get(f"/customers/{anna['id']}/card?include=everything")
+    assert wrong.status_code == 422
+    assert "include" in wrong.text
 
 
 def test_a_day_that_is_no_day_is_refused_naming_the_field(api: Api) -> None:

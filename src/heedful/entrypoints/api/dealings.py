@@ -18,6 +18,7 @@ from heedful.core.dealings import (
     Booking,
     BookingKind,
     BookingStatus,
+    CustomerDealings,
     Order,
     OrderStatus,
     bookings_starting,
@@ -180,7 +181,10 @@ def orders(ctx: Ctx, late: bool = False, location_id: ALocation = None) -> list[
 )
 def her_dealings(ctx: Ctx, customer_id: AnId) -> CustomerDealingsOut:
     now = ctx.container.clock.now()
-    found = customer_dealings(ctx.container.uow(), ctx.actor, customer_id, now)
+    return dealings_out(customer_dealings(ctx.container.uow(), ctx.actor, customer_id, now), now)
+
+
+def dealings_out(found: CustomerDealings, now: datetime) -> CustomerDealingsOut:
     return CustomerDealingsOut(
         bookings=[_booking(b) for b in found.bookings],
         orders=[_order(o, now.date()) for o in found.orders],
