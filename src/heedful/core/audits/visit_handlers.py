@@ -24,6 +24,7 @@ from heedful.core.audits.scoring import score_visit
 from heedful.core.audits.visits import Assignment, Attachment, CheckIn, Visit, VisitState
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Conflict, Forbidden, InvalidInput, NotFound
+from heedful.core.shared.phrases import Phrase
 
 MAX_REVIEW_COMMENT = 2000
 
@@ -227,10 +228,10 @@ def location_results(
     """
     actor.require(Permission.MANAGE_AUDITS)
     if not actor.may_act_at(location_id):
-        raise NotFound(f"no location {location_id}")
+        raise NotFound(f"no location {location_id}", said=Phrase("refusal.no_location"))
     with uow:
         if uow.locations.get(location_id) is None:
-            raise NotFound(f"no location {location_id}")
+            raise NotFound(f"no location {location_id}", said=Phrase("refusal.no_location"))
         if language is None:
             member = uow.staff.get(actor.id)
             language = member.language if member else "en"

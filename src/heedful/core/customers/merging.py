@@ -209,7 +209,9 @@ def identify_customer(
     if not actor.sees_every_location and cmd.location_id is None:
         # Staff scoped to locations only ever see customers known at one of them.
         raise InvalidInput(
-            "say at which of your locations the customer is known", field="location_id"
+            "say at which of your locations the customer is known",
+            said=Phrase("refusal.customer_location"),
+            field="location_id",
         )
     if cmd.full_name is not None:
         # Checked even when the person is found and the name is not used: a refused character

@@ -25,6 +25,7 @@ from heedful.core.goodwill.ports import GoodwillWork
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Forbidden, InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
+from heedful.core.shared.phrases import Phrase
 
 
 @dataclass(frozen=True)
@@ -128,9 +129,17 @@ def set_allowance(cmd: SetAllowance, uow: GoodwillWork, clock: Clock, actor: Act
     now = clock.now()
     with uow:
         if uow.locations.get(cmd.location_id) is None:
-            raise InvalidInput(f"no location {cmd.location_id}", field="location_id")
+            raise InvalidInput(
+                f"no location {cmd.location_id}",
+                said=Phrase("refusal.no_location"),
+                field="location_id",
+            )
         if not actor.may_act_at(cmd.location_id):
-            raise Forbidden("you do not work at that location", field="location_id")
+            raise Forbidden(
+                "you do not work at that location",
+                said=Phrase("refusal.not_your_location"),
+                field="location_id",
+            )
         if cmd.staff_id is not None and uow.staff.get(cmd.staff_id) is None:
             raise InvalidInput(f"no staff member {cmd.staff_id}", field="staff_id")
         same = [
@@ -252,9 +261,17 @@ def give_goodwill(cmd: GiveGoodwill, uow: GoodwillWork, clock: Clock, actor: Act
         customer = load_customer(uow, actor, cmd.customer_id)
         location = uow.locations.get(cmd.location_id)
         if location is None:
-            raise InvalidInput(f"no location {cmd.location_id}", field="location_id")
+            raise InvalidInput(
+                f"no location {cmd.location_id}",
+                said=Phrase("refusal.no_location"),
+                field="location_id",
+            )
         if not actor.may_act_at(cmd.location_id):
-            raise Forbidden("you do not work at that location", field="location_id")
+            raise Forbidden(
+                "you do not work at that location",
+                said=Phrase("refusal.not_your_location"),
+                field="location_id",
+            )
         if cmd.task_id is not None:
             task = uow.tasks.get(cmd.task_id)
             if task is None or not actor.may_act_at(task.location_id):

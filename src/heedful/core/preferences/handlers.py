@@ -65,9 +65,17 @@ def record_preference(
         customer = load_customer(uow, actor, cmd.customer_id, for_change=True)
         if cmd.location_id is not None:
             if uow.locations.get(cmd.location_id) is None:
-                raise InvalidInput(f"no location {cmd.location_id}", field="location_id")
+                raise InvalidInput(
+                    f"no location {cmd.location_id}",
+                    said=Phrase("refusal.no_location"),
+                    field="location_id",
+                )
             if not actor.may_act_at(cmd.location_id):
-                raise Forbidden("you do not work at that location", field="location_id")
+                raise Forbidden(
+                    "you do not work at that location",
+                    said=Phrase("refusal.not_your_location"),
+                    field="location_id",
+                )
         # The same standing wish said twice is one wish: return it rather than show it twice.
         for existing in uow.preferences.list_for(customer.id):
             if (

@@ -164,9 +164,17 @@ def make_promise(
         due_at = checked_due(cmd, now, hours or LocationBusinessHours(uow))
         customer = load_customer(uow, actor, cmd.customer_id, for_change=True)
         if uow.locations.get(cmd.location_id) is None:
-            raise InvalidInput(f"no location {cmd.location_id}", field="location_id")
+            raise InvalidInput(
+                f"no location {cmd.location_id}",
+                said=Phrase("refusal.no_location"),
+                field="location_id",
+            )
         if not actor.may_act_at(cmd.location_id):
-            raise Forbidden("you do not work at that location", field="location_id")
+            raise Forbidden(
+                "you do not work at that location",
+                said=Phrase("refusal.not_your_location"),
+                field="location_id",
+            )
         owner_id = cmd.owner_id
         if owner_id is not None and uow.staff.get(owner_id) is None:
             raise InvalidInput(f"no staff member {owner_id}", field="owner_id")
@@ -267,7 +275,11 @@ def _load_open(uow: UnitOfWork, actor: Actor, promise_id: str) -> Promise:
     # Seeing the customer is what lets staff see the promise; an outsider learns nothing.
     load_customer(uow, actor, promise.customer_id)
     if not actor.may_act_at(promise.location_id):
-        raise Forbidden("you do not work at that location", field="promise_id")
+        raise Forbidden(
+            "you do not work at that location",
+            said=Phrase("refusal.not_your_location"),
+            field="promise_id",
+        )
     return promise
 
 

@@ -138,7 +138,11 @@ def link_wish(promise_id: str, code: str, uow: UnitOfWork, clock: Clock, actor: 
             raise NotFound(f"no promise {promise_id}")
         load_customer(uow, actor, promise.customer_id)
         if not actor.may_act_at(promise.location_id):
-            raise Forbidden("you do not work at that location", field="promise_id")
+            raise Forbidden(
+                "you do not work at that location",
+                said=Phrase("refusal.not_your_location"),
+                field="promise_id",
+            )
         if promise.kind is not PromiseKind.TELL_WHEN_AVAILABLE or promise.item is None:
             raise Conflict("only a wish to be told about an item is linked", field="kind")
         if not promise.is_open:

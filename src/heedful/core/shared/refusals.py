@@ -27,4 +27,28 @@ REFUSALS: dict[str, str] = {
     "refusal.task_done": N_("This task is already done."),
     "refusal.time": N_("Give the time as HH:MM."),
     "refusal.password_length": N_("A password is at least 8 characters."),
+    "refusal.choose_option": N_("Choose one of the options."),
+    "refusal.no_location": N_("This location does not exist."),
+    "refusal.not_your_location": N_("You do not work at that location."),
+    "refusal.customer_location": N_("Choose the location where the customer is known."),
+    "refusal.identity_taken": N_(
+        "This contact already belongs to another customer. Merge the two records, or ask"
+        " an administrator to link that customer to your location."
+    ),
+    "refusal.hidden_character": N_(
+        "This contains an invisible or direction-changing character (%(code)s). Type it"
+        " again without it."
+    ),
+    "refusal.at_most_200": N_("At most 200 characters."),
+    "refusal.date": N_("Give the date as YYYY-MM-DD."),
+    "refusal.email": N_("%(value)s is not an e-mail address."),
+    "refusal.phone": N_(
+        "%(value)s is not a phone number with its country code, such as +7 916 123-45-67."
+    ),
+    "refusal.language": N_("Choose Russian, Ukrainian or English."),
+    "refusal.time_zone": N_(
+        "%(value)s is not a time zone. Use a name such as Europe/Moscow or Europe/Kyiv."
+    ),
+    "refusal.identity_gone": N_("This contact is no longer on the card."),
+    "refusal.consent_how": N_("Say how the customer gave or withdrew consent."),
 }

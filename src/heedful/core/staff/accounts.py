@@ -44,7 +44,11 @@ def change_staff_access(
             raise InvalidInput("you cannot take your own admin role away", field="role")
         for location_id in location_ids:
             if uow.locations.get(location_id) is None:
-                raise InvalidInput(f"no location {location_id}", field="location_ids")
+                raise InvalidInput(
+                    f"no location {location_id}",
+                    said=Phrase("refusal.no_location"),
+                    field="location_ids",
+                )
         before = _access(member)
         member.role = role
         member.location_ids = None if role is Role.ADMIN else frozenset(location_ids)
@@ -123,7 +127,7 @@ def change_location(
     with uow:
         location = uow.locations.get(location_id)
         if location is None:
-            raise NotFound(f"no location {location_id}")
+            raise NotFound(f"no location {location_id}", said=Phrase("refusal.no_location"))
         before = _place(location)
         location.name = details.name.strip()
         location.city = details.city.strip()

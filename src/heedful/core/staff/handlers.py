@@ -137,7 +137,11 @@ def create_staff_member(
             raise Conflict(f"the login {login} is taken", field="login")
         for location_id in cmd.location_ids or ():
             if uow.locations.get(location_id) is None:
-                raise InvalidInput(f"no location {location_id}", field="location_ids")
+                raise InvalidInput(
+                    f"no location {location_id}",
+                    said=Phrase("refusal.no_location"),
+                    field="location_ids",
+                )
         member = StaffMember(
             id=new_id("stf_"),
             login=login,
@@ -224,7 +228,11 @@ def create_token(
     with uow:
         for location_id in cmd.location_ids or ():
             if uow.locations.get(location_id) is None:
-                raise InvalidInput(f"no location {location_id}", field="location_ids")
+                raise InvalidInput(
+                    f"no location {location_id}",
+                    said=Phrase("refusal.no_location"),
+                    field="location_ids",
+                )
         uow.tokens.add(token)
         uow.commit()
     return token, secret

@@ -174,9 +174,17 @@ def create_task(
     now = clock.now()
     with uow:
         if uow.locations.get(cmd.location_id) is None:
-            raise InvalidInput(f"no location {cmd.location_id}", field="location_id")
+            raise InvalidInput(
+                f"no location {cmd.location_id}",
+                said=Phrase("refusal.no_location"),
+                field="location_id",
+            )
         if not actor.may_act_at(cmd.location_id):
-            raise Forbidden("you do not work at that location", field="location_id")
+            raise Forbidden(
+                "you do not work at that location",
+                said=Phrase("refusal.not_your_location"),
+                field="location_id",
+            )
         customer_id = None
         if cmd.customer_id is not None:
             customer_id = load_customer(uow, actor, cmd.customer_id).id

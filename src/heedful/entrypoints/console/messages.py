@@ -23,51 +23,6 @@ Gettext = Callable[[str], str]
 _KNOWN: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), msgid)
     for pattern, msgid in (
-        (r"^choose one of the options$", N_("Choose one of the options.")),
-        (r"^no location \S+$", N_("This location does not exist.")),
-        (r"^you do not work at that location$", N_("You do not work at that location.")),
-        (
-            r"^this (?P<kind>\w+) already belongs to another customer; merge the two records$",
-            N_("This contact already belongs to another customer. Merge the two records instead."),
-        ),
-        (
-            r"^say at which of your locations the customer is known$",
-            N_("Choose the location where the customer is known."),
-        ),
-        (
-            r"^this (?P<kind>\w+) already belongs to another customer; merge the two records, "
-            r"or ask an administrator to link that customer to your location$",
-            N_(
-                "This contact already belongs to another customer. Merge the two records, or ask"
-                " an administrator to link that customer to your location."
-            ),
-        ),
-        (
-            r"^\S+ contains an invisible or direction-changing character "
-            r"\((?P<code>U\+[0-9A-F]+)\); type it again without it$",
-            N_(
-                "This contains an invisible or direction-changing character (%(code)s). Type it"
-                " again without it."
-            ),
-        ),
-        (r"^a reason is at most 200 characters$", N_("At most 200 characters.")),
-        (r"^give the date as YYYY-MM-DD$", N_("Give the date as YYYY-MM-DD.")),
-        (r"^'(?P<value>.*)' is not an e-mail address$", N_("%(value)s is not an e-mail address.")),
-        (
-            r"^'(?P<value>.*)' is not a phone number with its country code$",
-            N_("%(value)s is not a phone number with its country code, such as +7 916 123-45-67."),
-        ),
-        (r"^an identity is at most 200 characters$", N_("At most 200 characters.")),
-        (r"^language must be one of .*$", N_("Choose Russian, Ukrainian or English.")),
-        (
-            r"^'(?P<value>.*)' is not an IANA time zone such as Europe/Kyiv$",
-            N_("%(value)s is not a time zone. Use a name such as Europe/Moscow or Europe/Kyiv."),
-        ),
-        (r"^no identity \S+ on this customer$", N_("This contact is no longer on the card.")),
-        (
-            r"^say how the customer gave or withdrew consent$",
-            N_("Say how the customer gave or withdrew consent."),
-        ),
         (r"^no customer \S+$", N_("There is no such customer, or not at your locations.")),
         (
             r"^a preference is at most 200 characters; use the note$",
