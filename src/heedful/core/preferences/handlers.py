@@ -125,7 +125,10 @@ def retract_preference(
         customer = load_customer(uow, actor, customer_id, for_change=True)
         preference = uow.preferences.get(preference_id)
         if preference is None or preference.customer_id != customer.id:
-            raise NotFound(f"no preference {preference_id} on this customer")
+            raise NotFound(
+                f"no preference {preference_id} on this customer",
+                said=Phrase("refusal.preference_gone"),
+            )
         if not preference.is_standing:
             raise Conflict(
                 "this preference was already retracted",

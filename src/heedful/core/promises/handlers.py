@@ -108,7 +108,11 @@ def checked_words(cmd: MakePromise) -> tuple[str, Phrase | None]:
             "say what was promised", said=Phrase("refusal.promise_text"), field="text"
         )
     if len(text) > MAX_TEXT:
-        raise InvalidInput(f"a promise is at most {MAX_TEXT} characters", field="text")
+        raise InvalidInput(
+            f"a promise is at most {MAX_TEXT} characters",
+            said=Phrase("refusal.promise_length"),
+            field="text",
+        )
     return text, phrase
 
 
@@ -116,7 +120,11 @@ def checked_due(cmd: MakePromise, now: datetime, hours: BusinessHours) -> dateti
     """``due_of``, refused for a kind that needs a deadline and was given none."""
     due_at = due_of(cmd, now, hours)
     if cmd.kind in NEEDS_DEADLINE and due_at is None:
-        raise InvalidInput(f"a {cmd.kind.value} promise needs a deadline", field="due_at")
+        raise InvalidInput(
+            f"a {cmd.kind.value} promise needs a deadline",
+            said=Phrase("refusal.promise_deadline"),
+            field="due_at",
+        )
     return due_at
 
 
@@ -154,7 +162,11 @@ def make_promise(
     now = clock.now()
     if cmd.kind is PromiseKind.TELL_WHEN_AVAILABLE:
         if cmd.item is None:
-            raise InvalidInput("say which item the customer waits for", field="item")
+            raise InvalidInput(
+                "say which item the customer waits for",
+                said=Phrase("refusal.product"),
+                field="item",
+            )
         if cmd.item.location_id != cmd.location_id:
             raise InvalidInput("the item is waited for at the promise's location", field="item")
     elif cmd.item is not None:

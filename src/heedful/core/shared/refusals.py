@@ -51,4 +51,27 @@ REFUSALS: dict[str, str] = {
     ),
     "refusal.identity_gone": N_("This contact is no longer on the card."),
     "refusal.consent_how": N_("Say how the customer gave or withdrew consent."),
+    "refusal.no_customer": N_("There is no such customer, or not at your locations."),
+    "refusal.preference_length": N_("Keep it under 200 characters; put the details in the note."),
+    "refusal.preference_gone": N_("This preference is no longer on the card."),
+    "refusal.customer_merged": N_("That record was already merged into another."),
+    "refusal.customer_erased": N_("That record was erased."),
+    "refusal.merge_absorbed_gone": N_("The merged record is no longer there to restore."),
+    "refusal.merge_survivor_changed": N_(
+        "This record has since been merged or erased; undo that first."
+    ),
+    "refusal.no_merge": N_("There is no such merge."),
+    "refusal.erasure_reason": N_(
+        "Record why the customer is erased: their request, or a retention rule."
+    ),
+    "refusal.already_erased": N_("This customer was already erased."),
+    "refusal.token_name": N_("Name the token after the system that will use it."),
+    "refusal.token_locations": N_("A manager or front-line token needs at least one location."),
+    "refusal.no_token": N_("There is no such token."),
+    "refusal.product": N_("Say which product."),
+    "refusal.promise_length": N_("A promise is at most 1000 characters."),
+    "refusal.promise_deadline": N_("This kind of promise needs a deadline."),
+    "refusal.deadline_format": N_("Give the deadline as a date and a time."),
+    "refusal.promise_closed": N_("This promise is already closed."),
+    "refusal.not_dead": N_("This message is no longer dead; it was already sent again."),
 }

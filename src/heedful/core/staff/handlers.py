@@ -207,9 +207,17 @@ def create_token(
     actor.require(Permission.MANAGE_TOKENS)
     name = refuse_hidden_characters(cmd.name.strip(), field="name")
     if not name:
-        raise InvalidInput("name the token after the system that will use it", field="name")
+        raise InvalidInput(
+            "name the token after the system that will use it",
+            said=Phrase("refusal.token_name"),
+            field="name",
+        )
     if cmd.role in (Role.MANAGER, Role.AGENT) and not cmd.location_ids:
-        raise InvalidInput("a manager or agent token is scoped to locations", field="location_ids")
+        raise InvalidInput(
+            "a manager or agent token is scoped to locations",
+            said=Phrase("refusal.token_locations"),
+            field="location_ids",
+        )
     now = clock.now()
     if cmd.expires_at is not None and (cmd.expires_at.tzinfo is None or cmd.expires_at <= now):
         raise InvalidInput("a token expires at a time to come, with its zone", field="expires_at")
@@ -259,7 +267,7 @@ def revoke_token(token_id: str, uow: UnitOfWork, clock: Clock, actor: Actor) -> 
     with uow:
         token = uow.tokens.get(token_id)
         if token is None:
-            raise NotFound(f"no token {token_id}")
+            raise NotFound(f"no token {token_id}", said=Phrase("refusal.no_token"))
         if token.revoked_at is None:
             token.revoked_at = clock.now()
             uow.tokens.update(token)

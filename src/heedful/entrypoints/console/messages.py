@@ -23,50 +23,6 @@ Gettext = Callable[[str], str]
 _KNOWN: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), msgid)
     for pattern, msgid in (
-        (r"^no customer \S+$", N_("There is no such customer, or not at your locations.")),
-        (
-            r"^a preference is at most 200 characters; use the note$",
-            N_("Keep it under 200 characters; put the details in the note."),
-        ),
-        (r"^no preference \S+ on this customer$", N_("This preference is no longer on the card.")),
-        (r"^customer \S+ is merged$", N_("That record was already merged into another.")),
-        (r"^customer \S+ is erased$", N_("That record was erased.")),
-        (
-            r"^the absorbed record is no longer there to restore$",
-            N_("The merged record is no longer there to restore."),
-        ),
-        (
-            r"^the surviving record has since been merged or erased; undo that first$",
-            N_("This record has since been merged or erased; undo that first."),
-        ),
-        (r"^no merge \S+$", N_("There is no such merge.")),
-        (
-            r"^record why the customer is erased .*$",
-            N_("Record why the customer is erased: their request, or a retention rule."),
-        ),
-        (r"^this customer was already erased$", N_("This customer was already erased.")),
-        (
-            r"^name the token after the system that will use it$",
-            N_("Name the token after the system that will use it."),
-        ),
-        (
-            r"^a manager or agent token is scoped to locations$",
-            N_("A manager or front-line token needs at least one location."),
-        ),
-        (r"^no token \S+$", N_("There is no such token.")),
-        (r"^say which (product|item) the customer waits for$", N_("Say which product.")),
-        (r"^(product|variant|size) is at most 200 characters$", N_("At most 200 characters.")),
-        (r"^a promise is at most \d+ characters$", N_("A promise is at most 1000 characters.")),
-        (r"^a \w+ promise needs a deadline$", N_("This kind of promise needs a deadline.")),
-        (
-            r"^give the deadline as a date and time$",
-            N_("Give the deadline as a date and a time."),
-        ),
-        (r"^this promise is already \w+$", N_("This promise is already closed.")),
-        (
-            r"^only a dead message is sent again; this one is \w+$",
-            N_("This message is no longer dead; it was already sent again."),
-        ),
         (
             r"^this task is in someone else's queue$",
             N_("This task is in someone else's queue."),
