@@ -30,7 +30,11 @@ def create_team(
     actor.require(Permission.MANAGE_SLA)
     name = refuse_hidden_characters(" ".join(name.split()), field="name")
     if not name or len(name) > MAX_NAME:
-        raise InvalidInput(f"a team has a name of 1 to {MAX_NAME} characters", field="name")
+        raise InvalidInput(
+            f"a team has a name of 1 to {MAX_NAME} characters",
+            said=Phrase("refusal.name_required"),
+            field="name",
+        )
     if location_id is None and not actor.sees_every_location:
         raise InvalidInput("say at which of your locations the team works", field="location_id")
     if not actor.may_act_at(location_id):

@@ -108,7 +108,11 @@ def save_template(
     for part, source in (("subject", template.subject), ("text", template.text)):
         unknown = sorted(checker.names_in(source) - set(allowed))
         if unknown:
-            raise InvalidInput(f"unknown variable {unknown[0]}", field=part)
+            raise InvalidInput(
+                f"unknown variable {unknown[0]}",
+                said=Phrase("refusal.message_variable", {"name": unknown[0]}),
+                field=part,
+            )
     checker.check(template, allowed)
     now = clock.now()
     with uow:

@@ -74,4 +74,32 @@ REFUSALS: dict[str, str] = {
     "refusal.deadline_format": N_("Give the deadline as a date and a time."),
     "refusal.promise_closed": N_("This promise is already closed."),
     "refusal.not_dead": N_("This message is no longer dead; it was already sent again."),
+    "refusal.task_elsewhere": N_("This task is in someone else's queue."),
+    "refusal.token_expiry": N_("Choose a day still to come."),
+    "refusal.message_variable": N_(
+        "This message has no %(name)s. Use a name from the list below the form."
+    ),
+    "refusal.quiet_hours_same": N_("Quiet hours must end at another time than they start."),
+    "refusal.quiet_hours_both": N_("Give both ends of her quiet hours, or neither."),
+    "refusal.channel_once": N_("Choose each channel at most once."),
+    "refusal.give_whole_number": N_("Give a whole number."),
+    "refusal.cap_range": N_("A cap is from 0 to 1000 messages."),
+    "refusal.window_range": N_("A window is from 1 to 90 days."),
+    "refusal.own_admin_role": N_("You cannot take your own admin role away."),
+    "refusal.login_taken": N_("The login %(login)s is taken."),
+    "refusal.staff_locations": N_(
+        "Managers and front-line staff work at one or more locations: choose them."
+    ),
+    "refusal.opening_hours": N_(
+        "Write opening hours like 09:00-18:00, several separated by commas."
+    ),
+    "refusal.country": N_("Give the country as two letters, such as UA or RU."),
+    "refusal.location_name": N_("Give the location a name."),
+    "refusal.name_required": N_("Give it a name."),
+    "refusal.target_minutes": N_("A target is a positive number of minutes."),
+    "refusal.template_syntax": N_("This cannot be read as a template: check the braces and tags."),
+    "refusal.template_unknown_name": N_(
+        "This uses a name the message does not have. Use a name from the list."
+    ),
+    "refusal.no_email_channel": N_("No e-mail channel is set up for sending."),
 }

@@ -60,9 +60,15 @@ def create_location(cmd: NewLocation, uow: UnitOfWork, clock: Clock, actor: Acto
     refuse_hidden_characters(cmd.name, field="name")
     refuse_hidden_characters(cmd.city, field="city")
     if not cmd.name.strip():
-        raise InvalidInput("a location needs a name", field="name")
+        raise InvalidInput(
+            "a location needs a name", said=Phrase("refusal.location_name"), field="name"
+        )
     if len(cmd.country) != 2 or not cmd.country.isalpha():
-        raise InvalidInput("country is an ISO 3166 two-letter code", field="country")
+        raise InvalidInput(
+            "country is an ISO 3166 two-letter code",
+            said=Phrase("refusal.country"),
+            field="country",
+        )
     location = Location(
         id=new_id("loc_"),
         name=cmd.name.strip(),
@@ -130,11 +136,17 @@ def create_staff_member(
         )
     if cmd.role in (Role.MANAGER, Role.AGENT) and not cmd.location_ids:
         raise InvalidInput(
-            "managers and agents work at one or more locations", field="location_ids"
+            "managers and agents work at one or more locations",
+            said=Phrase("refusal.staff_locations"),
+            field="location_ids",
         )
     with uow:
         if uow.staff.get_by_login(login) is not None:
-            raise Conflict(f"the login {login} is taken", field="login")
+            raise Conflict(
+                f"the login {login} is taken",
+                said=Phrase("refusal.login_taken", {"login": login}),
+                field="login",
+            )
         for location_id in cmd.location_ids or ():
             if uow.locations.get(location_id) is None:
                 raise InvalidInput(
@@ -220,7 +232,11 @@ def create_token(
         )
     now = clock.now()
     if cmd.expires_at is not None and (cmd.expires_at.tzinfo is None or cmd.expires_at <= now):
-        raise InvalidInput("a token expires at a time to come, with its zone", field="expires_at")
+        raise InvalidInput(
+            "a token expires at a time to come, with its zone",
+            said=Phrase("refusal.token_expiry"),
+            field="expires_at",
+        )
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         id=new_id("tok_"),

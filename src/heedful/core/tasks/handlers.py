@@ -82,7 +82,11 @@ def complete_task(
         if task is None or not actor.may_act_at(task.location_id):
             raise NotFound(f"no task {task_id}")
         if not is_for(actor, task, teams_of(uow, actor)):
-            raise Forbidden("this task is in someone else's queue", field="task_id")
+            raise Forbidden(
+                "this task is in someone else's queue",
+                said=Phrase("refusal.task_elsewhere"),
+                field="task_id",
+            )
         task.complete(now, actor.label, outcome)
         uow.tasks.update(task)
         audit(
@@ -267,7 +271,11 @@ def reassign_task(
         # Managers hand out any task at their locations; others only what is in their queue.
         mine = is_for(actor, task, teams_of(uow, actor))
         if actor.role not in (Role.ADMIN, Role.MANAGER) and not mine:
-            raise Forbidden("this task is in someone else's queue", field="task_id")
+            raise Forbidden(
+                "this task is in someone else's queue",
+                said=Phrase("refusal.task_elsewhere"),
+                field="task_id",
+            )
         if to_owner:
             assignee_id = _owner_of(uow, task)
         _check_assignee(uow, task.location_id, assignee_id)

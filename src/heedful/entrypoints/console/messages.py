@@ -23,60 +23,7 @@ Gettext = Callable[[str], str]
 _KNOWN: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), msgid)
     for pattern, msgid in (
-        (
-            r"^this task is in someone else's queue$",
-            N_("This task is in someone else's queue."),
-        ),
-        (r"^a token expires at a time to come, with its zone$", N_("Choose a day still to come.")),
         # Setting up without a shell (ADR 0043).
-        (
-            r"^unknown variable (?P<name>\S+)$",
-            N_("This message has no %(name)s. Use a name from the list below the form."),
-        ),
-        (
-            r"^quiet hours end at another time than they start$",
-            N_("Quiet hours must end at another time than they start."),
-        ),
-        (
-            r"^give both ends of her quiet hours, or neither$",
-            N_("Give both ends of her quiet hours, or neither."),
-        ),
-        (r"^each written channel at most once$", N_("Choose each channel at most once.")),
-        (r"^give a whole number( of minutes)?$", N_("Give a whole number.")),
-        (r"^a cap is from 0 to \d+ messages$", N_("A cap is from 0 to 1000 messages.")),
-        (r"^a window is from 1 to \d+ days$", N_("A window is from 1 to 90 days.")),
-        (
-            r"^you cannot take your own admin role away$",
-            N_("You cannot take your own admin role away."),
-        ),
-        (r"^the login (?P<login>\S+) is taken$", N_("The login %(login)s is taken.")),
-        (
-            r"^managers and agents work at one or more locations$",
-            N_("Managers and front-line staff work at one or more locations: choose them."),
-        ),
-        (
-            r"^Opening hours look like 09:00-18:00, not .*$",
-            N_("Write opening hours like 09:00-18:00, several separated by commas."),
-        ),
-        (
-            r"^country is an ISO 3166 two-letter code$",
-            N_("Give the country as two letters, such as UA or RU."),
-        ),
-        (r"^a location needs a name$", N_("Give the location a name.")),
-        (r"^a (team|policy) has a name of 1 to \d+ characters$", N_("Give it a name.")),
-        (
-            r"^a target is 1 to \d+ business minutes$",
-            N_("A target is a positive number of minutes."),
-        ),
-        (
-            r"^The (subject|text) cannot be read, line \d+: .*$",
-            N_("This cannot be read as a template: check the braces and tags."),
-        ),
-        (
-            r"^The (subject|text) uses something a message does not have .*$",
-            N_("This uses a name the message does not have. Use a name from the list."),
-        ),
-        (r"^no e-mail channel is set up$", N_("No e-mail channel is set up for sending.")),
         # Goodwill (ADR 0041): the few a waiter meets with the form in hand.
         (
             r"^your allowance has (?P<left>.+) left this week$",
