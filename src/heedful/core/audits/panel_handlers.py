@@ -152,7 +152,7 @@ def _contacts(raw: frozenset[str]) -> frozenset[str]:
         try:
             found.add(normalise_identity(kind, text))
         except InvalidInput as refused:
-            raise InvalidInput(str(refused), field=f"contacts[{n}]") from refused
+            raise InvalidInput(str(refused), field=f"contacts[{n}]", said=refused.said) from refused
     return frozenset(found)
 
 

@@ -121,7 +121,9 @@ def submit_visit(uow: AuditWork, clock: Clock, actor: Actor, assignment_id: str)
         missing = missing_answers(questionnaire.body, visit.answers)
         if missing:
             raise InvalidInput(
-                "answer every item, or mark it not applicable", field=f"answers.{missing[0]}"
+                "answer every item, or mark it not applicable",
+                said=Phrase("refusal.answer_every_item"),
+                field=f"answers.{missing[0]}",
             )
         visit.answers = {**visit.answers, **_read_ledger(uow, assignment, questionnaire.body, now)}
         programme = uow.audits.programme(assignment.programme_id)

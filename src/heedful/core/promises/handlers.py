@@ -137,7 +137,9 @@ def due_of(cmd: MakePromise, now: datetime, hours: BusinessHours) -> datetime | 
         try:
             return hours.add(cmd.location_id, now, timedelta(minutes=cmd.due_in_business_minutes))
         except InvalidInput as unusable:
-            raise InvalidInput(str(unusable), field="due_in_business_minutes") from None
+            raise InvalidInput(
+                str(unusable), field="due_in_business_minutes", said=unusable.said
+            ) from None
     if cmd.due_at is not None:
         if cmd.due_at.tzinfo is None:
             raise InvalidInput("a deadline needs its time zone or offset", field="due_at")

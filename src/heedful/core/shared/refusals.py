@@ -2,7 +2,11 @@
 
 A refusal's ``message`` stays English for programs; the phrase beside it (``said=``) is what
 the console says in the staff member's language. The English here is the console's earlier
-wording for each, so the catalogs' translations carry over.
+wording for each, so the catalogs' translations carry over: from ``refusal.choose_option`` on,
+byte for byte the msgids of the pattern table ``console/messages.py`` kept until every refusal
+it matched said its own phrase. A key names the refusal, not its words; a value a msgid names
+(``%(value)s``) is a param of the phrase. Keys the playbook reader already has with the same
+words are reused, not repeated (``refusal.number``, ``refusal.decimals``, ``refusal.currency``).
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ REFUSALS: dict[str, str] = {
     "refusal.task_done": N_("This task is already done."),
     "refusal.time": N_("Give the time as HH:MM."),
     "refusal.password_length": N_("A password is at least 8 characters."),
+    # Forms in general, locations, customers and their contacts.
     "refusal.choose_option": N_("Choose one of the options."),
     "refusal.no_location": N_("This location does not exist."),
     "refusal.not_your_location": N_("You do not work at that location."),
@@ -65,6 +70,7 @@ REFUSALS: dict[str, str] = {
         "Record why the customer is erased: their request, or a retention rule."
     ),
     "refusal.already_erased": N_("This customer was already erased."),
+    # API tokens, promises, messages, tasks.
     "refusal.token_name": N_("Name the token after the system that will use it."),
     "refusal.token_locations": N_("A manager or front-line token needs at least one location."),
     "refusal.no_token": N_("There is no such token."),
@@ -76,6 +82,7 @@ REFUSALS: dict[str, str] = {
     "refusal.not_dead": N_("This message is no longer dead; it was already sent again."),
     "refusal.task_elsewhere": N_("This task is in someone else's queue."),
     "refusal.token_expiry": N_("Choose a day still to come."),
+    # Setting up without a shell (ADR 0043): templates, contact rules, staff, SLA.
     "refusal.message_variable": N_(
         "This message has no %(name)s. Use a name from the list below the form."
     ),
@@ -102,4 +109,43 @@ REFUSALS: dict[str, str] = {
         "This uses a name the message does not have. Use a name from the list."
     ),
     "refusal.no_email_channel": N_("No e-mail channel is set up for sending."),
+    # Goodwill (ADR 0041).
+    "refusal.allowance_left_week": N_("Your allowance has %(left)s left this week."),
+    "refusal.allowance_left_month": N_("Your allowance has %(left)s left this month."),
+    "refusal.no_allowance": N_("You have no allowance for this here; ask a manager."),
+    "refusal.spend_reason": N_("Say why."),
+    "refusal.amount_positive": N_("The amount must be above zero."),
+    "refusal.amount_number": N_("Give the amount as a number."),
+    "refusal.items_whole": N_("Items are counted whole: 1, 2, 3."),
+    "refusal.own_spend": N_("Another manager approves your own spend."),
+    "refusal.spend_decided": N_("This spend was already decided."),
+    "refusal.approval_threshold": N_("The approval threshold must be below the allowance."),
+    "refusal.kind_name": N_("Name the new kind as staff will see it."),
+    "refusal.kind_code": N_(
+        "A kind is 2 to 40 lower-case Latin letters, digits or _, such as spa_voucher."
+    ),
+    # Dead letters; an evaluator's visit and its photos (ADR 0045).
+    "refusal.unreadable_record": N_(
+        "This version of Heedful cannot read this record. Discard it, or retry it after an upgrade."
+    ),
+    "refusal.answer_every_item": N_("Answer every item, or mark it not applicable."),
+    "refusal.file_empty": N_("The file is empty."),
+    "refusal.file_size": N_("The file is larger than 8 MB."),
+    "refusal.file_type": N_("The file is not a JPEG, PNG, WebP or HEIC image."),
+    # Capacity per service or room type (ADR 0055).
+    "refusal.capacity_name": N_("Give a name of 1 to 60 characters."),
+    "refusal.service_hours": N_("Give the service's hours, such as 12:00-16:00."),
+    "refusal.room_type_hours": N_("A room type has no hours."),
+    "refusal.service_twice": N_("Two services have the same name."),
+    "refusal.service_overlap": N_(
+        "Overlaps %(name)s: each reservation must belong to one service."
+    ),
+    "refusal.no_service": N_("The location has no service %(name)s."),
+    "refusal.service_or_room": N_("Choose the service or room type."),
+    "refusal.service_line": N_(
+        "Write one service a line: its name, hours and tables, such as Lunch 12:00-16:00 8."
+    ),
+    "refusal.room_type_line": N_(
+        "Write one room type a line: its name and rooms, such as Deluxe 20."
+    ),
 }

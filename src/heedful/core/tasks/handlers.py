@@ -142,7 +142,9 @@ def _due(cmd: NewTask, now: datetime, hours: BusinessHours | None) -> datetime |
             span = timedelta(minutes=cmd.due_in_business_minutes)
             return hours.add(cmd.location_id, now, span)
         except InvalidInput as unusable:
-            raise InvalidInput(str(unusable), field="due_in_business_minutes") from None
+            raise InvalidInput(
+                str(unusable), field="due_in_business_minutes", said=unusable.said
+            ) from None
     if cmd.due_at is not None:
         if cmd.due_at.tzinfo is None:
             raise InvalidInput("a deadline needs its time zone or offset", field="due_at")
