@@ -17,6 +17,7 @@ from pathlib import Path
 
 from heedful.adapters.generated_secrets import data_dir_for
 from heedful.core.shared.clock import Clock
+from heedful.core.shared.phrases import Phrase
 
 MAX_PHOTO_BYTES = 8 * 1024 * 1024  # a phone's full-size JPEG is 2-6 MB
 
@@ -34,7 +35,11 @@ _KEPT_NAME = re.compile(r"^([0-9a-f]{64})\.(jpg|png|webp|heic)$")
 
 
 class NotAPhoto(ValueError):
-    """Too large, empty, or not an image this store keeps."""
+    """Too large, empty, or not an image this store keeps; ``said`` is it in staff's words."""
+
+    def __init__(self, message: str, said: Phrase) -> None:
+        super().__init__(message)
+        self.said = said
 
 
 @dataclass(frozen=True)
@@ -69,12 +74,14 @@ class PhotoStore:
 
     def keep(self, content: bytes) -> StoredPhoto:
         if not content:
-            raise NotAPhoto("the file is empty")
+            raise NotAPhoto("the file is empty", Phrase("refusal.file_empty"))
         if len(content) > MAX_PHOTO_BYTES:
-            raise NotAPhoto("the file is larger than 8 MB")
+            raise NotAPhoto("the file is larger than 8 MB", Phrase("refusal.file_size"))
         extension = image_extension(content[:32])
         if extension is None:
-            raise NotAPhoto("the file is not a JPEG, PNG, WebP or HEIC image")
+            raise NotAPhoto(
+                "the file is not a JPEG, PNG, WebP or HEIC image", Phrase("refusal.file_type")
+            )
         digest = hashlib.sha256(content).hexdigest()
         path = self._path(digest, extension)
         if not path.exists():

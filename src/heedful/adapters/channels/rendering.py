@@ -29,6 +29,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from heedful.core.outreach.templates import MessageTemplate, choose_template
 from heedful.core.shared.errors import InvalidInput
+from heedful.core.shared.phrases import Phrase
 
 # What every template may use; the caller's values are laid over these, key by key.
 BLANK_CONTEXT: Mapping[str, object] = {
@@ -156,12 +157,15 @@ def _render_part(
         return _compiled(environment, source).render(values)
     except TemplateSyntaxError as error:
         raise InvalidInput(
-            f"The {field} cannot be read, line {error.lineno}: {error.message}", field=field
+            f"The {field} cannot be read, line {error.lineno}: {error.message}",
+            said=Phrase("refusal.template_syntax"),
+            field=field,
         ) from error
     except UndefinedError as error:
         raise InvalidInput(
             f"The {field} uses something a message does not have ({error.message}). "
             "Check the spelling against the list of names a template may use.",
+            said=Phrase("refusal.template_unknown_name"),
             field=field,
         ) from error
     except TemplateError as error:  # the sandbox refusing an attribute, an unknown filter...

@@ -11,6 +11,7 @@ from typing import Protocol, TypeVar
 
 from heedful.core.access.model import Actor, Permission
 from heedful.core.shared.errors import Conflict, NotFound
+from heedful.core.shared.phrases import Phrase
 from heedful.core.shared.scope import CustomerScope
 
 _MAX_MERGE_HOPS = 20
@@ -73,7 +74,7 @@ def load_customer(
         customer = uow.customers.get(customer.merged_into_id)
         hops += 1
     if customer is None or not actor.may_see_customer_at(customer.location_ids):
-        raise NotFound(f"no customer {customer_id}")
+        raise NotFound(f"no customer {customer_id}", said=Phrase("refusal.no_customer"))
     if for_change and customer.is_erased:
         # An erased record keeps only numbers; writing to it would start a profile again.
         raise Conflict("this customer was erased", field="customer_id")

@@ -9,6 +9,7 @@ from typing import Any
 
 from heedful.core.audits.questionnaire import ItemKind, QuestionnaireBody
 from heedful.core.shared.errors import InvalidInput
+from heedful.core.shared.phrases import Phrase
 
 MAX_COMMENT = 2000
 MAX_TEXT = 4000
@@ -103,7 +104,7 @@ def _value(kind: ItemKind, item: Any, value: Any, path: str) -> Any:
             or not isinstance(value, int | float)
             or not math.isfinite(value)
         ):
-            raise InvalidInput("must be a number", field=path)
+            raise InvalidInput("must be a number", said=Phrase("refusal.number"), field=path)
         return value
     if kind is ItemKind.FREE_TEXT:
         if not isinstance(value, str) or len(value) > MAX_TEXT or "\x00" in value:

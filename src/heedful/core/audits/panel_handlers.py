@@ -26,6 +26,7 @@ from heedful.core.customers import guess_kind, normalise_identity
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
+from heedful.core.shared.phrases import Phrase
 from heedful.core.staff import Location
 
 MAX_SCENARIO = 2000
@@ -98,7 +99,9 @@ def create_programme(uow: AuditWork, clock: Clock, actor: Actor, new: NewProgram
             for location_id in sorted(rule.location_ids):
                 if uow.locations.get(location_id) is None or not actor.may_act_at(location_id):
                     raise InvalidInput(
-                        f"no location {location_id}", field=f"rules[{n}].location_ids"
+                        f"no location {location_id}",
+                        said=Phrase("refusal.no_location"),
+                        field=f"rules[{n}].location_ids",
                     )
         programme = Programme(
             id=new_id("apg_"),
@@ -149,7 +152,7 @@ def _contacts(raw: frozenset[str]) -> frozenset[str]:
         try:
             found.add(normalise_identity(kind, text))
         except InvalidInput as refused:
-            raise InvalidInput(str(refused), field=f"contacts[{n}]") from refused
+            raise InvalidInput(str(refused), field=f"contacts[{n}]", said=refused.said) from refused
     return frozenset(found)
 
 
@@ -199,7 +202,7 @@ def place_location(
     with uow:
         location = uow.locations.get(location_id)
         if location is None or not actor.may_act_at(location_id):
-            raise NotFound(f"no location {location_id}")
+            raise NotFound(f"no location {location_id}", said=Phrase("refusal.no_location"))
         location.latitude, location.longitude = latitude, longitude
         uow.locations.update(location)
         uow.commit()
@@ -217,7 +220,7 @@ def _proposals(
 ) -> list[Proposal]:
     location = uow.locations.get(location_id)
     if location is None:
-        raise NotFound(f"no location {location_id}")
+        raise NotFound(f"no location {location_id}", said=Phrase("refusal.no_location"))
     latest = last_audits(uow.audits.audits_at(location_id))
     candidates = []
     for profile in uow.audits.evaluators():
@@ -241,7 +244,7 @@ def propose_evaluators(
     """Every evaluator on the panel with the reasons she may not audit there; fits first."""
     _manager(actor)
     if not actor.may_act_at(location_id):
-        raise NotFound(f"no location {location_id}")
+        raise NotFound(f"no location {location_id}", said=Phrase("refusal.no_location"))
     programme = find_programme(uow, actor, programme_id)
     with uow:
         return _proposals(uow, programme, location_id, clock.now())
@@ -279,7 +282,11 @@ def assign_visit(uow: AuditWork, clock: Clock, actor: Actor, new: NewAssignment)
     """Assign a visit to an evaluator who fits; the matching rules are not advice but a gate."""
     _manager(actor)
     if not actor.may_act_at(new.location_id):
-        raise InvalidInput(f"no location {new.location_id}", field="location_id")
+        raise InvalidInput(
+            f"no location {new.location_id}",
+            said=Phrase("refusal.no_location"),
+            field="location_id",
+        )
     if new.window_end <= new.window_start:
         raise InvalidInput("must be after window_start", field="window_end")
     now = clock.now()

@@ -24,6 +24,7 @@ from heedful.core.audits.scoring import score_visit
 from heedful.core.audits.visits import Assignment, Attachment, CheckIn, Visit, VisitState
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Conflict, Forbidden, InvalidInput, NotFound
+from heedful.core.shared.phrases import Phrase
 
 MAX_REVIEW_COMMENT = 2000
 
@@ -120,7 +121,9 @@ def submit_visit(uow: AuditWork, clock: Clock, actor: Actor, assignment_id: str)
         missing = missing_answers(questionnaire.body, visit.answers)
         if missing:
             raise InvalidInput(
-                "answer every item, or mark it not applicable", field=f"answers.{missing[0]}"
+                "answer every item, or mark it not applicable",
+                said=Phrase("refusal.answer_every_item"),
+                field=f"answers.{missing[0]}",
             )
         visit.answers = {**visit.answers, **_read_ledger(uow, assignment, questionnaire.body, now)}
         programme = uow.audits.programme(assignment.programme_id)
@@ -227,10 +230,10 @@ def location_results(
     """
     actor.require(Permission.MANAGE_AUDITS)
     if not actor.may_act_at(location_id):
-        raise NotFound(f"no location {location_id}")
+        raise NotFound(f"no location {location_id}", said=Phrase("refusal.no_location"))
     with uow:
         if uow.locations.get(location_id) is None:
-            raise NotFound(f"no location {location_id}")
+            raise NotFound(f"no location {location_id}", said=Phrase("refusal.no_location"))
         if language is None:
             member = uow.staff.get(actor.id)
             language = member.language if member else "en"

@@ -20,6 +20,7 @@ from typing import Protocol
 from heedful.core.calendar.arithmetic import add_business_time
 from heedful.core.calendar.model import BusinessCalendar, DateOverride, weekly_hours
 from heedful.core.shared.errors import InvalidInput, NotFound
+from heedful.core.shared.phrases import Phrase
 
 _ROUND_THE_CLOCK = {"mon-sun": ["00:00-24:00"]}
 
@@ -114,7 +115,7 @@ class Calendars:
     def location(self, location_id: str) -> Place:
         location = self._uow.locations.get(location_id)
         if location is None:
-            raise NotFound(f"no location {location_id}")
+            raise NotFound(f"no location {location_id}", said=Phrase("refusal.no_location"))
         return location
 
     def of(self, location_id: str) -> BusinessCalendar:

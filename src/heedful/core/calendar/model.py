@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from heedful.core.calendar.public_holidays import PublicHolidays
 from heedful.core.shared.errors import InvalidInput
+from heedful.core.shared.phrases import Phrase
 
 DAY = timedelta(days=1)
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -41,7 +42,9 @@ class OpeningInterval:
             return cls(_parse_time(opens), _parse_time("00:00" if closes == "24:00" else closes))
         except ValueError:
             raise InvalidInput(
-                f"Opening hours look like 09:00-18:00, not {text!r}", field="hours"
+                f"Opening hours look like 09:00-18:00, not {text!r}",
+                said=Phrase("refusal.opening_hours"),
+                field="hours",
             ) from None
 
     @property

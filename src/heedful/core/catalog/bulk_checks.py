@@ -19,6 +19,7 @@ from heedful.core.catalog.model import MAX_CODE, CatalogItem, normalise
 from heedful.core.catalog.stock import MAX_LEVEL
 from heedful.core.shared.errors import InvalidInput
 from heedful.core.shared.importing import Rejection
+from heedful.core.shared.phrases import Phrase
 
 
 class StockCount(NamedTuple):
@@ -63,7 +64,11 @@ def stock_from_row(
     where = str(row.get("location") or "").strip()
     location_id = locations.get(where) or locations.get(where.lower())
     if location_id is None:
-        problems.append(InvalidInput(f"no location {where[:40]!r}", field="location"))
+        problems.append(
+            InvalidInput(
+                f"no location {where[:40]!r}", said=Phrase("refusal.no_location"), field="location"
+            )
+        )
     quantity = _quantity(row.get("quantity"))
     if quantity is None:
         problems.append(InvalidInput("the units on hand, a whole number", field="quantity"))

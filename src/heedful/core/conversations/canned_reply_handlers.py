@@ -14,6 +14,7 @@ from heedful.core.customers import LANGUAGES
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Forbidden, InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
+from heedful.core.shared.phrases import Phrase
 from heedful.core.shared.text import refuse_hidden_characters
 from heedful.core.unit_of_work import UnitOfWork
 
@@ -37,7 +38,11 @@ def _checked(cmd: CannedReplyIn, uow: UnitOfWork, actor: Actor) -> tuple[str, di
     texts: dict[str, str] = {}
     for language, text in cmd.texts.items():
         if language not in LANGUAGES:
-            raise InvalidInput(f"language must be one of {', '.join(LANGUAGES)}", field="texts")
+            raise InvalidInput(
+                f"language must be one of {', '.join(LANGUAGES)}",
+                said=Phrase("refusal.language"),
+                field="texts",
+            )
         if len(text) > MAX_TEXT:
             raise InvalidInput(
                 f"a text has at most {MAX_TEXT} characters", field=f"text_{language}"
@@ -48,9 +53,17 @@ def _checked(cmd: CannedReplyIn, uow: UnitOfWork, actor: Actor) -> tuple[str, di
         raise InvalidInput("write the reply in at least one language", field="text_en")
     if cmd.location_id is not None:
         if uow.locations.get(cmd.location_id) is None:
-            raise InvalidInput(f"no location {cmd.location_id}", field="location_id")
+            raise InvalidInput(
+                f"no location {cmd.location_id}",
+                said=Phrase("refusal.no_location"),
+                field="location_id",
+            )
         if not actor.may_act_at(cmd.location_id):
-            raise Forbidden("you do not work at that location", field="location_id")
+            raise Forbidden(
+                "you do not work at that location",
+                said=Phrase("refusal.not_your_location"),
+                field="location_id",
+            )
     elif not actor.sees_every_location:
         # A manager of one hotel does not put words in the mouths of every hotel's staff.
         raise Forbidden("choose one of your locations", field="location_id")

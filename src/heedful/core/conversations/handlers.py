@@ -35,6 +35,7 @@ from heedful.core.customers import audit
 from heedful.core.events import CONVERSATION_RESOLVED, BusinessEvent
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Forbidden, InvalidInput
+from heedful.core.shared.phrases import Phrase
 from heedful.core.sla import SlaClock, ThreadClocks
 from heedful.core.unit_of_work import UnitOfWork
 
@@ -87,7 +88,11 @@ def list_inbox(
         raise InvalidInput(f"a page is 1 to {MAX_PAGE} threads", field="limit")
     where = where or InboxFilter()
     if where.location_id is not None and not actor.may_act_at(where.location_id):
-        raise Forbidden("you do not work at that location", field="location_id")
+        raise Forbidden(
+            "you do not work at that location",
+            said=Phrase("refusal.not_your_location"),
+            field="location_id",
+        )
     with uow:
         return uow.threads.inbox(where, scope_of(actor).location_ids, limit, cursor)
 

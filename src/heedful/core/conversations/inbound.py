@@ -49,6 +49,7 @@ from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
 from heedful.core.shared.language import language_written_in
+from heedful.core.shared.phrases import Phrase
 from heedful.core.shared.text import without_hidden_characters
 from heedful.core.sla import ThreadClocks
 from heedful.core.staff import Location
@@ -235,7 +236,11 @@ def pick_location(
             default_location_id
         )
         if found is None:
-            raise InvalidInput(f"no location {default_location_id}", field="location_id")
+            raise InvalidInput(
+                f"no location {default_location_id}",
+                said=Phrase("refusal.no_location"),
+                field="location_id",
+            )
         return found
     every = uow.locations.list()
     if not every:

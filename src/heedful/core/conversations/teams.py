@@ -11,6 +11,7 @@ from heedful.core.customers import audit
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Forbidden, InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
+from heedful.core.shared.phrases import Phrase
 from heedful.core.shared.text import refuse_hidden_characters
 from heedful.core.unit_of_work import UnitOfWork
 
@@ -29,14 +30,26 @@ def create_team(
     actor.require(Permission.MANAGE_SLA)
     name = refuse_hidden_characters(" ".join(name.split()), field="name")
     if not name or len(name) > MAX_NAME:
-        raise InvalidInput(f"a team has a name of 1 to {MAX_NAME} characters", field="name")
+        raise InvalidInput(
+            f"a team has a name of 1 to {MAX_NAME} characters",
+            said=Phrase("refusal.name_required"),
+            field="name",
+        )
     if location_id is None and not actor.sees_every_location:
         raise InvalidInput("say at which of your locations the team works", field="location_id")
     if not actor.may_act_at(location_id):
-        raise Forbidden("you do not work at that location", field="location_id")
+        raise Forbidden(
+            "you do not work at that location",
+            said=Phrase("refusal.not_your_location"),
+            field="location_id",
+        )
     with uow:
         if location_id is not None and uow.locations.get(location_id) is None:
-            raise InvalidInput(f"no location {location_id}", field="location_id")
+            raise InvalidInput(
+                f"no location {location_id}",
+                said=Phrase("refusal.no_location"),
+                field="location_id",
+            )
         team = Team(new_id("tm_"), name, clock.now(), location_id, _members(uow, member_ids))
         uow.teams.add(team)
         _audit(uow, actor, team.created_at, "team.created", team)

@@ -25,6 +25,7 @@ from heedful.core.customers.spelling import phone_candidates
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
+from heedful.core.shared.phrases import Phrase
 from heedful.core.shared.ports import Page
 from heedful.core.shared.text import refuse_hidden_characters
 from heedful.core.unit_of_work import UnitOfWork
@@ -39,9 +40,15 @@ def _check_location(uow: UnitOfWork, actor: Actor, location_id: str | None, fiel
         return "UTC"
     location = uow.locations.get(location_id)
     if location is None:
-        raise InvalidInput(f"no location {location_id}", field=field)
+        raise InvalidInput(
+            f"no location {location_id}", said=Phrase("refusal.no_location"), field=field
+        )
     if not actor.may_act_at(location_id):
-        raise Forbidden("you do not work at that location", field=field)
+        raise Forbidden(
+            "you do not work at that location",
+            said=Phrase("refusal.not_your_location"),
+            field=field,
+        )
     return location.time_zone
 
 
@@ -94,6 +101,7 @@ def identity_in_use(
     return Conflict(
         f"this {kind.value} already belongs to another customer; merge the two records, "
         "or ask an administrator to link that customer to your location",
+        said=Phrase("refusal.identity_taken"),
         field=field,
         existing_id=owner_id if visible else None,
     )
@@ -128,7 +136,9 @@ def create_customer(cmd: CreateCustomer, uow: UnitOfWork, clock: Clock, actor: A
         )
         if not actor.sees_every_location and not customer.location_ids:
             raise InvalidInput(
-                "say at which of your locations the customer is known", field="home_location_id"
+                "say at which of your locations the customer is known",
+                said=Phrase("refusal.customer_location"),
+                field="home_location_id",
             )
         uow.customers.add(customer)
         audit(
@@ -212,7 +222,9 @@ def remove_identity(
             (i for i in uow.identities.list_for(customer.id) if i.id == identity_id), None
         )
         if identity is None:
-            raise NotFound(f"no identity {identity_id} on this customer")
+            raise NotFound(
+                f"no identity {identity_id} on this customer", said=Phrase("refusal.identity_gone")
+            )
         uow.identities.remove(identity.id)
         audit(
             uow,
@@ -317,7 +329,11 @@ def record_consent(
     actor.require(Permission.EDIT_CUSTOMERS)
     how = " ".join(cmd.how.split())
     if not how:
-        raise InvalidInput("say how the customer gave or withdrew consent", field="how")
+        raise InvalidInput(
+            "say how the customer gave or withdrew consent",
+            said=Phrase("refusal.consent_how"),
+            field="how",
+        )
     now = clock.now()
     with uow:
         customer = load_customer(uow, actor, cmd.customer_id, for_change=True)
@@ -391,7 +407,11 @@ def link_to_location(
     actor.require(Permission.EDIT_CUSTOMERS)
     why = refuse_hidden_characters(" ".join(reason.split()), field="reason")
     if len(why) > REASON_LIMIT:
-        raise InvalidInput(f"a reason is at most {REASON_LIMIT} characters", field="reason")
+        raise InvalidInput(
+            f"a reason is at most {REASON_LIMIT} characters",
+            said=Phrase("refusal.at_most_200"),
+            field="reason",
+        )
     now = clock.now()
     with uow:
         customer = load_customer(uow, actor, customer_id, for_change=True)

@@ -43,7 +43,11 @@ def normalise_phone(raw: str) -> str:
         elif len(digits) == 10 and digits[0] == "0":
             digits = "38" + digits
     if not 8 <= len(digits) <= 15:
-        raise InvalidInput(f"{raw!r} is not a phone number with its country code", field="value")
+        raise InvalidInput(
+            f"{raw!r} is not a phone number with its country code",
+            said=Phrase("refusal.phone", {"value": raw}),
+            field="value",
+        )
     return "+" + digits
 
 
@@ -58,7 +62,11 @@ def normalise_identity(kind: IdentityKind, raw: str) -> str:
     if kind is IdentityKind.EMAIL:
         value = value.lower()
         if not _EMAIL.match(value) or len(value) > 254:
-            raise InvalidInput(f"{raw!r} is not an e-mail address", field="value")
+            raise InvalidInput(
+                f"{raw!r} is not an e-mail address",
+                said=Phrase("refusal.email", {"value": raw}),
+                field="value",
+            )
         return value
     if kind is IdentityKind.PHONE:
         return normalise_phone(value)
@@ -70,7 +78,11 @@ def normalise_identity(kind: IdentityKind, raw: str) -> str:
             )
     # Cards too: an over-long value would otherwise reach the database and fail the transaction.
     if len(value) > 200:
-        raise InvalidInput("an identity is at most 200 characters", field="value")
+        raise InvalidInput(
+            "an identity is at most 200 characters",
+            said=Phrase("refusal.at_most_200"),
+            field="value",
+        )
     return value
 
 

@@ -99,7 +99,15 @@ def merge_customers(
         absorbed = load_customer(uow, actor, absorbed_id, follow_merge=False)
         for customer, field in ((survivor, "survivor_id"), (absorbed, "absorbed_id")):
             if not customer.is_active:
-                raise Conflict(f"customer {customer.id} is {customer.status.value}", field=field)
+                raise Conflict(
+                    f"customer {customer.id} is {customer.status.value}",
+                    said=Phrase(
+                        "refusal.customer_merged"
+                        if customer.status is CustomerStatus.MERGED
+                        else "refusal.customer_erased"
+                    ),
+                    field=field,
+                )
         record = _merge_in(uow, actor, survivor, absorbed, reason.strip() or "merged by staff", now)
         uow.commit()
     return record
@@ -117,7 +125,7 @@ def merge_record(merge_id: str, uow: UnitOfWork, actor: Actor) -> MergeRecord:
         ids = (record.survivor_id, record.absorbed_id) if record else ()
         people = [person for person in map(uow.customers.get, ids) if person is not None]
         if record is None or not any(actor.may_see_customer_at(p.location_ids) for p in people):
-            raise NotFound(f"no merge {merge_id}")
+            raise NotFound(f"no merge {merge_id}", said=Phrase("refusal.no_merge"))
         return record
 
 
@@ -133,7 +141,7 @@ def undo_merge(merge_id: str, uow: UnitOfWork, clock: Clock, actor: Actor) -> Me
     with uow:
         record = uow.merges.get(merge_id)
         if record is None:
-            raise NotFound(f"no merge {merge_id}")
+            raise NotFound(f"no merge {merge_id}", said=Phrase("refusal.no_merge"))
         if record.is_undone:
             raise Conflict(
                 "this merge was already undone",
@@ -143,10 +151,15 @@ def undo_merge(merge_id: str, uow: UnitOfWork, clock: Clock, actor: Actor) -> Me
         survivor = uow.customers.get(record.survivor_id)
         absorbed = uow.customers.get(record.absorbed_id)
         if absorbed is None or absorbed.status is not CustomerStatus.MERGED:
-            raise Conflict("the absorbed record is no longer there to restore", field="merge_id")
+            raise Conflict(
+                "the absorbed record is no longer there to restore",
+                said=Phrase("refusal.merge_absorbed_gone"),
+                field="merge_id",
+            )
         if survivor is None or not survivor.is_active:
             raise Conflict(
                 "the surviving record has since been merged or erased; undo that first",
+                said=Phrase("refusal.merge_survivor_changed"),
                 field="merge_id",
             )
         for entity in OWNED_ENTITIES:
@@ -209,7 +222,9 @@ def identify_customer(
     if not actor.sees_every_location and cmd.location_id is None:
         # Staff scoped to locations only ever see customers known at one of them.
         raise InvalidInput(
-            "say at which of your locations the customer is known", field="location_id"
+            "say at which of your locations the customer is known",
+            said=Phrase("refusal.customer_location"),
+            field="location_id",
         )
     if cmd.full_name is not None:
         # Checked even when the person is found and the name is not used: a refused character

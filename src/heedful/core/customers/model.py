@@ -112,7 +112,11 @@ class Customer:
 def check_language(value: str, *, field_name: str = "language") -> str:
     lang = value.strip().lower()
     if lang not in LANGUAGES:
-        raise InvalidInput(f"language must be one of {', '.join(LANGUAGES)}", field=field_name)
+        raise InvalidInput(
+            f"language must be one of {', '.join(LANGUAGES)}",
+            said=Phrase("refusal.language"),
+            field=field_name,
+        )
     return lang
 
 
@@ -125,7 +129,9 @@ def check_time_zone(value: str, *, field_name: str = "time_zone") -> str:
         _ZONES = frozenset(available_timezones())
     if value not in _ZONES:
         raise InvalidInput(
-            f"{value!r} is not an IANA time zone such as Europe/Kyiv", field=field_name
+            f"{value!r} is not an IANA time zone such as Europe/Kyiv",
+            said=Phrase("refusal.time_zone", {"value": value}),
+            field=field_name,
         )
     try:
         ZoneInfo(value)

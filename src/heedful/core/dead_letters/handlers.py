@@ -14,6 +14,7 @@ from heedful.core.customers import audit
 from heedful.core.dead_letters.model import DeadLetter, LetterKind, LetterState
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Conflict, NotFound
+from heedful.core.shared.phrases import Phrase
 from heedful.core.shared.timers import Timer, TimerKind
 from heedful.core.unit_of_work import UnitOfWork
 
@@ -74,6 +75,7 @@ def _put_back(uow: UnitOfWork, letter: DeadLetter, now: datetime) -> None:
         raise Conflict(
             f"this version of Heedful cannot read {letter.kind.value} {letter.ref} ({error}); "
             "discard it, or retry after upgrading",
+            said=Phrase("refusal.unreadable_record"),
             field="ref",
         ) from error
 

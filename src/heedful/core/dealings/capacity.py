@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from heedful.core.dealings.model import Booking, BookingKind
 from heedful.core.shared.errors import Conflict, InvalidInput
+from heedful.core.shared.phrases import Phrase
 
 # A stay that began this long before tonight still counts when it has not left yet; longer stays
 # are rare enough at a hotel that reading them all would cost more than it tells.
@@ -232,22 +233,42 @@ def checked_services(services: Sequence[Service]) -> tuple[Service, ...]:
     for n, service in enumerate(services):
         at = f"services[{n}]"
         if not 1 <= len(service.name.strip()) <= 60:
-            raise InvalidInput("a name of 1 to 60 characters", field=f"{at}.name")
+            raise InvalidInput(
+                "a name of 1 to 60 characters",
+                said=Phrase("refusal.capacity_name"),
+                field=f"{at}.name",
+            )
         if not 0 <= service.units <= MAX_UNITS:
             raise InvalidInput(f"between 0 and {MAX_UNITS}", field=f"{at}.units")
         if service.covers is not None and not 0 <= service.covers <= MAX_UNITS:
             raise InvalidInput(f"between 0 and {MAX_UNITS}", field=f"{at}.covers")
         timed = service.starts is not None and service.ends is not None
         if service.kind is HoldKind.TABLES and (not timed or service.starts == service.ends):
-            raise InvalidInput("a service's tables need its from and until", field=f"{at}.from")
+            raise InvalidInput(
+                "a service's tables need its from and until",
+                said=Phrase("refusal.service_hours"),
+                field=f"{at}.from",
+            )
         if service.kind is HoldKind.ROOMS and (service.starts, service.ends) != (None, None):
-            raise InvalidInput("a room type has no hours", field=f"{at}.from")
+            raise InvalidInput(
+                "a room type has no hours",
+                said=Phrase("refusal.room_type_hours"),
+                field=f"{at}.from",
+            )
         for other in services[:n]:
             if other.kind is service.kind and other.same(service.name):
-                raise InvalidInput("two services with one name", field=f"{at}.name")
+                raise InvalidInput(
+                    "two services with one name",
+                    said=Phrase("refusal.service_twice"),
+                    field=f"{at}.name",
+                )
             both_tables = service.kind is HoldKind.TABLES and other.kind is HoldKind.TABLES
             if both_tables and _overlap(service, other):
-                raise InvalidInput(f"overlaps {other.name}", field=f"{at}.from")
+                raise InvalidInput(
+                    f"overlaps {other.name}",
+                    said=Phrase("refusal.service_overlap", {"name": other.name}),
+                    field=f"{at}.from",
+                )
     if len(services) > MAX_SERVICES:
         raise InvalidInput(f"at most {MAX_SERVICES}", field="services")
     return tuple(replace(s, name=s.name.strip()) for s in services)
@@ -266,13 +287,21 @@ def service_of_hold(capacity: Capacity | None, new: NewHoldLike) -> Service | No
     if new.service.strip():
         found = capacity.service(new.kind, new.service) if capacity else None
         if found is None:
-            raise InvalidInput(f"no service {new.service.strip()}", field="service")
+            raise InvalidInput(
+                f"no service {new.service.strip()}",
+                said=Phrase("refusal.no_service", {"name": new.service.strip()}),
+                field="service",
+            )
         return found
     if not parts:
         return None
     found = next((p for p in parts if p.at(new.starts)), None)
     if found is None:
-        raise InvalidInput("say which service or room type", field="service")
+        raise InvalidInput(
+            "say which service or room type",
+            said=Phrase("refusal.service_or_room"),
+            field="service",
+        )
     return found
 
 

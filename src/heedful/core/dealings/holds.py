@@ -34,6 +34,7 @@ from heedful.core.dealings.ports import BookingRepository
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
+from heedful.core.shared.phrases import Phrase
 from heedful.core.shared.ports import UnitOfWorkShape
 
 _DUE_READ = 500  # holds released per pass: a backlog drains over a few passes
@@ -78,7 +79,9 @@ def _units(value: int | None, name: str) -> int | None:
 def _zone(uow: HoldsWork, actor: Actor, location_id: str) -> ZoneInfo:
     location = uow.locations.get(location_id)
     if location is None or not actor.may_act_at(location_id):
-        raise NotFound(f"no location {location_id}", field="location_id")
+        raise NotFound(
+            f"no location {location_id}", said=Phrase("refusal.no_location"), field="location_id"
+        )
     return ZoneInfo(location.time_zone)
 
 

@@ -17,6 +17,7 @@ from heedful.core.dealings.model import Booking, BookingKind, CustomerDealings, 
 from heedful.core.dealings.ports import CustomerDealingsReads
 from heedful.core.dealings.versions import DealingsWork
 from heedful.core.shared.errors import InvalidInput, NotFound
+from heedful.core.shared.phrases import Phrase
 
 TODAY, TOMORROW = "today", "tomorrow"
 LIST_LIMIT = 500
@@ -77,7 +78,9 @@ def _window(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
 def _places(work: ReadingWork, actor: Actor, location_id: str | None) -> list[Place]:
     actor.require(Permission.VIEW_CUSTOMERS)
     if location_id is not None and not actor.may_act_at(location_id):
-        raise NotFound(f"no location {location_id}", field="location_id")
+        raise NotFound(
+            f"no location {location_id}", said=Phrase("refusal.no_location"), field="location_id"
+        )
     return [
         place
         for place in work.locations.list()

@@ -75,7 +75,11 @@ def invite(
         customer = load_customer(uow, actor, cmd.customer_id, for_change=True)
         location_id = cmd.location_id or survey.location_id or customer.home_location_id
         if location_id is not None and uow.locations.get(location_id) is None:
-            raise InvalidInput(f"no location {location_id}", field="location_id")
+            raise InvalidInput(
+                f"no location {location_id}",
+                said=Phrase("refusal.no_location"),
+                field="location_id",
+            )
         if cmd.staff_id is not None and uow.staff.get(cmd.staff_id) is None:
             raise InvalidInput(f"no staff member {cmd.staff_id}", field="staff_id")
         why = _why_not(uow, survey, customer.id, location_id, now)

@@ -14,6 +14,7 @@ from heedful.core.feedback.ports import AnswerFilter
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Forbidden, InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
+from heedful.core.shared.phrases import Phrase
 from heedful.core.unit_of_work import UnitOfWork
 
 _MOST_ANSWERS = 1_000_000
@@ -108,7 +109,11 @@ def _check_cell(actor: Actor, cell: Cell) -> None:
     if cell.location_id == ALL and not actor.sees_every_location:
         raise Forbidden("the index of every location is an admin's", field="location_id")
     if cell.location_id and not actor.may_act_at(cell.location_id):
-        raise Forbidden("you do not work at that location", field="location_id")
+        raise Forbidden(
+            "you do not work at that location",
+            said=Phrase("refusal.not_your_location"),
+            field="location_id",
+        )
 
 
 def compute_cx_index(

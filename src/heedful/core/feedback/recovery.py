@@ -214,7 +214,11 @@ def close_recovery(cmd: CloseRecovery, uow: UnitOfWork, clock: Clock, actor: Act
             raise NotFound(f"no recovery {cmd.loop_id}")
         load_customer(uow, actor, loop.customer_id)
         if not actor.may_act_at(loop.location_id):
-            raise Forbidden("you do not work at that location", field="loop_id")
+            raise Forbidden(
+                "you do not work at that location",
+                said=Phrase("refusal.not_your_location"),
+                field="loop_id",
+            )
         loop.close(now, actor.label, cmd.root_cause, cmd.root_cause_note, cmd.action_taken)
         uow.feedback.loops.update(loop)
         uow.feedback.rollups.loop_closed(loop)

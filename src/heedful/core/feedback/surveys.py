@@ -17,6 +17,7 @@ from heedful.core.feedback.model import (
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Forbidden, InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
+from heedful.core.shared.phrases import Phrase
 from heedful.core.unit_of_work import UnitOfWork
 
 # Defining what customers are asked is a manager's call, like writing a playbook.
@@ -42,9 +43,15 @@ def _check_location(uow: UnitOfWork, actor: Actor, location_id: str | None) -> N
             raise Forbidden("a survey for every location is an admin's", field="location_id")
         return
     if uow.locations.get(location_id) is None:
-        raise InvalidInput(f"no location {location_id}", field="location_id")
+        raise InvalidInput(
+            f"no location {location_id}", said=Phrase("refusal.no_location"), field="location_id"
+        )
     if not actor.may_act_at(location_id):
-        raise Forbidden("you do not work at that location", field="location_id")
+        raise Forbidden(
+            "you do not work at that location",
+            said=Phrase("refusal.not_your_location"),
+            field="location_id",
+        )
 
 
 def define_survey(cmd: DefineSurvey, uow: UnitOfWork, clock: Clock, actor: Actor) -> Survey:

@@ -25,6 +25,7 @@ from heedful.core.goodwill.ports import GoodwillWork
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Forbidden, InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
+from heedful.core.shared.phrases import Phrase
 
 
 @dataclass(frozen=True)
@@ -120,17 +121,31 @@ def set_allowance(cmd: SetAllowance, uow: GoodwillWork, clock: Clock, actor: Act
             raise InvalidInput("the approval threshold cannot be negative", field="approval_above")
         if cmd.approval_above >= amount:
             raise InvalidInput(
-                "the approval threshold must be below the allowance", field="approval_above"
+                "the approval threshold must be below the allowance",
+                said=Phrase("refusal.approval_threshold"),
+                field="approval_above",
             )
     label = " ".join(cmd.label.split())[:100]
     if kind not in BUILT_IN_KINDS and not label:
-        raise InvalidInput("name the new kind as staff will see it", field="label")
+        raise InvalidInput(
+            "name the new kind as staff will see it",
+            said=Phrase("refusal.kind_name"),
+            field="label",
+        )
     now = clock.now()
     with uow:
         if uow.locations.get(cmd.location_id) is None:
-            raise InvalidInput(f"no location {cmd.location_id}", field="location_id")
+            raise InvalidInput(
+                f"no location {cmd.location_id}",
+                said=Phrase("refusal.no_location"),
+                field="location_id",
+            )
         if not actor.may_act_at(cmd.location_id):
-            raise Forbidden("you do not work at that location", field="location_id")
+            raise Forbidden(
+                "you do not work at that location",
+                said=Phrase("refusal.not_your_location"),
+                field="location_id",
+            )
         if cmd.staff_id is not None and uow.staff.get(cmd.staff_id) is None:
             raise InvalidInput(f"no staff member {cmd.staff_id}", field="staff_id")
         same = [
@@ -231,7 +246,11 @@ def my_allowances(
 def _reason(reason: str) -> str:
     reason = " ".join(reason.split())
     if not reason:
-        raise InvalidInput("say why: the reason is what the report learns from", field="reason")
+        raise InvalidInput(
+            "say why: the reason is what the report learns from",
+            said=Phrase("refusal.spend_reason"),
+            field="reason",
+        )
     if len(reason) > MAX_REASON:
         raise InvalidInput(f"a reason is at most {MAX_REASON} characters", field="reason")
     return reason
@@ -252,9 +271,17 @@ def give_goodwill(cmd: GiveGoodwill, uow: GoodwillWork, clock: Clock, actor: Act
         customer = load_customer(uow, actor, cmd.customer_id)
         location = uow.locations.get(cmd.location_id)
         if location is None:
-            raise InvalidInput(f"no location {cmd.location_id}", field="location_id")
+            raise InvalidInput(
+                f"no location {cmd.location_id}",
+                said=Phrase("refusal.no_location"),
+                field="location_id",
+            )
         if not actor.may_act_at(cmd.location_id):
-            raise Forbidden("you do not work at that location", field="location_id")
+            raise Forbidden(
+                "you do not work at that location",
+                said=Phrase("refusal.not_your_location"),
+                field="location_id",
+            )
         if cmd.task_id is not None:
             task = uow.tasks.get(cmd.task_id)
             if task is None or not actor.may_act_at(task.location_id):
@@ -274,6 +301,12 @@ def give_goodwill(cmd: GiveGoodwill, uow: GoodwillWork, clock: Clock, actor: Act
                 shown = f"{left} {currency}" if currency else f"{left:.0f} × {kind}"
                 raise InvalidInput(
                     f"your allowance has {shown} left this {allowance.period.value}",
+                    said=Phrase(
+                        "refusal.allowance_left_week"
+                        if allowance.period is Period.WEEK
+                        else "refusal.allowance_left_month",
+                        {"left": shown},
+                    ),
                     field="amount",
                 )
             if allowance.approval_above is not None and amount > allowance.approval_above:
@@ -326,7 +359,11 @@ def _allowance_for(
     ]
     mine.sort(key=lambda a: a.staff_id is None)  # one's own before one's role's
     if not mine:
-        raise InvalidInput(f"you have no allowance for {kind} here", field="kind")
+        raise InvalidInput(
+            f"you have no allowance for {kind} here",
+            said=Phrase("refusal.no_allowance"),
+            field="kind",
+        )
     allowance = mine[0]
     if allowance.currency != currency:
         raise InvalidInput(
@@ -347,7 +384,11 @@ def decide_spend(
         if spend is None or not actor.may_act_at(spend.location_id):
             raise NotFound(f"no goodwill spend {spend_id}")
         if spend.staff_id == actor.id:
-            raise Forbidden("another manager approves your own spend", field="spend_id")
+            raise Forbidden(
+                "another manager approves your own spend",
+                said=Phrase("refusal.own_spend"),
+                field="spend_id",
+            )
         spend.decide(approve, now, actor.label, note)
         uow.goodwill.update_spend(spend)
         audit(

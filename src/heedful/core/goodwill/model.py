@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from heedful.core.access import Role
 from heedful.core.shared.errors import Conflict, InvalidInput
+from heedful.core.shared.phrases import Phrase
 
 MONEY = "money"
 # A gesture that costs nothing (a hand-written card, a song at the table): it needs no allowance,
@@ -52,7 +53,9 @@ def check_kind(kind: str) -> str:
     kind = kind.strip().lower()
     if not _KIND.match(kind):
         raise InvalidInput(
-            "a kind is 2-40 lower-case letters, digits or _ (dessert, late_checkout)", field="kind"
+            "a kind is 2-40 lower-case letters, digits or _ (dessert, late_checkout)",
+            said=Phrase("refusal.kind_code"),
+            field="kind",
         )
     return kind
 
@@ -60,18 +63,30 @@ def check_kind(kind: str) -> str:
 def check_amount(amount: Decimal, kind: str, currency: str) -> tuple[Decimal, str]:
     """Money has a currency and cents; a kind is counted in whole items, with no currency."""
     if not amount.is_finite() or amount <= 0:
-        raise InvalidInput("the amount must be above zero", field="amount")
+        raise InvalidInput(
+            "the amount must be above zero", said=Phrase("refusal.amount_positive"), field="amount"
+        )
     if amount > MAX_AMOUNT:
         raise InvalidInput(f"the amount is at most {MAX_AMOUNT}", field="amount")
     if kind == MONEY:
         currency = currency.strip().upper()
         if not re.fullmatch(r"[A-Z]{3}", currency):
-            raise InvalidInput("money needs a three-letter currency (UAH, EUR)", field="currency")
+            raise InvalidInput(
+                "money needs a three-letter currency (UAH, EUR)",
+                said=Phrase("refusal.currency"),
+                field="currency",
+            )
         if amount != amount.quantize(Decimal("0.01")):
-            raise InvalidInput("money has at most two decimals", field="amount")
+            raise InvalidInput(
+                "money has at most two decimals", said=Phrase("refusal.decimals"), field="amount"
+            )
         return amount, currency
     if amount != amount.to_integral_value():
-        raise InvalidInput("items are counted whole (1 dessert, 2 nights)", field="amount")
+        raise InvalidInput(
+            "items are counted whole (1 dessert, 2 nights)",
+            said=Phrase("refusal.items_whole"),
+            field="amount",
+        )
     return amount, ""
 
 
@@ -132,6 +147,10 @@ class Spend:
 
     def decide(self, approve: bool, at: datetime, by: str, note: str) -> None:
         if self.state is not SpendState.AWAITING_APPROVAL:
-            raise Conflict(f"this spend is already {self.state.value}", field="spend_id")
+            raise Conflict(
+                f"this spend is already {self.state.value}",
+                said=Phrase("refusal.spend_decided"),
+                field="spend_id",
+            )
         self.state = SpendState.GIVEN if approve else SpendState.DECLINED
         self.decided_at, self.decided_by_label, self.decision_note = at, by, note

@@ -11,6 +11,7 @@ from heedful.core.history.model import HistoryEntry, HistoryKind, Item
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Conflict, Forbidden, InvalidInput
 from heedful.core.shared.ids import new_id
+from heedful.core.shared.phrases import Phrase
 from heedful.core.unit_of_work import UnitOfWork
 
 # A till clock a few minutes fast is normal; a purchase dated next week is a bug upstream.
@@ -62,10 +63,18 @@ def record_history(
             if existing is not None:
                 return existing, False
         if cmd.location_id is not None and uow.locations.get(cmd.location_id) is None:
-            raise InvalidInput(f"no location {cmd.location_id}", field="location_id")
+            raise InvalidInput(
+                f"no location {cmd.location_id}",
+                said=Phrase("refusal.no_location"),
+                field="location_id",
+            )
         if not actor.may_act_at(cmd.location_id):
             # A visit recorded at a location makes the customer visible to its staff.
-            raise Forbidden("you do not work at that location", field="location_id")
+            raise Forbidden(
+                "you do not work at that location",
+                said=Phrase("refusal.not_your_location"),
+                field="location_id",
+            )
         entry = HistoryEntry(
             id=new_id("his_"),
             customer_id=customer.id,

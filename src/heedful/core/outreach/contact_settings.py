@@ -108,11 +108,21 @@ def parse_time(text: str, field: str) -> time:
 def set_business_rules(rules: PurposeRules, uow: UnitOfWork, clock: Clock, actor: Actor) -> None:
     actor.require(Permission.MANAGE_STAFF)
     if rules.quiet_from == rules.quiet_until:
-        raise InvalidInput("quiet hours end at another time than they start", field="quiet_until")
+        raise InvalidInput(
+            "quiet hours end at another time than they start",
+            said=Phrase("refusal.quiet_hours_same"),
+            field="quiet_until",
+        )
     if rules.cap is not None and not 0 <= rules.cap <= MAX_CAP:
-        raise InvalidInput(f"a cap is from 0 to {MAX_CAP} messages", field="cap")
+        raise InvalidInput(
+            f"a cap is from 0 to {MAX_CAP} messages", said=Phrase("refusal.cap_range"), field="cap"
+        )
     if not 1 <= rules.cap_window_days <= MAX_WINDOW_DAYS:
-        raise InvalidInput(f"a window is from 1 to {MAX_WINDOW_DAYS} days", field="cap_window_days")
+        raise InvalidInput(
+            f"a window is from 1 to {MAX_WINDOW_DAYS} days",
+            said=Phrase("refusal.window_range"),
+            field="cap_window_days",
+        )
     now = clock.now()
     with uow:
         before = business_rules(uow.contact_rules.business())[rules.purpose]
@@ -143,12 +153,24 @@ def set_customer_rules(
     """Her own quiet hours (both or neither) and channel order; nothing set clears them."""
     actor.require(Permission.EDIT_CUSTOMERS)
     if (quiet_from is None) != (quiet_until is None):
-        raise InvalidInput("give both ends of her quiet hours, or neither", field="quiet_until")
+        raise InvalidInput(
+            "give both ends of her quiet hours, or neither",
+            said=Phrase("refusal.quiet_hours_both"),
+            field="quiet_until",
+        )
     if quiet_from is not None and quiet_from == quiet_until:
-        raise InvalidInput("quiet hours end at another time than they start", field="quiet_until")
+        raise InvalidInput(
+            "quiet hours end at another time than they start",
+            said=Phrase("refusal.quiet_hours_same"),
+            field="quiet_until",
+        )
     for index, channel in enumerate(channels):
         if channel not in SENT_TO or list(channels).count(channel) > 1:
-            raise InvalidInput("each written channel at most once", field=f"channels[{index}]")
+            raise InvalidInput(
+                "each written channel at most once",
+                said=Phrase("refusal.channel_once"),
+                field=f"channels[{index}]",
+            )
     now = clock.now()
     with uow:
         customer = load_customer(uow, actor, customer_id)

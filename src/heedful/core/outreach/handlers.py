@@ -8,6 +8,7 @@ from heedful.core.dead_letters import LetterKind
 from heedful.core.outreach.outbox import Message, MessageStatus
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Conflict, NotFound
+from heedful.core.shared.phrases import Phrase
 from heedful.core.unit_of_work import UnitOfWork
 
 # Messages are filtered by location after they are read: read ahead so that a manager of one
@@ -65,6 +66,7 @@ def retry_message(message_id: str, uow: UnitOfWork, clock: Clock, actor: Actor) 
             # sending again would override.
             raise Conflict(
                 f"only a dead message is sent again; this one is {message.status.value}",
+                said=Phrase("refusal.not_dead"),
                 field="status",
             )
         message.requeue(now)

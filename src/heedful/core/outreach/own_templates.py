@@ -21,6 +21,7 @@ from heedful.core.outreach.templates import MessageTemplate
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import InvalidInput, NotFound
 from heedful.core.shared.ids import new_id
+from heedful.core.shared.phrases import Phrase
 from heedful.core.unit_of_work import UnitOfWork
 
 MAX_SUBJECT = 300
@@ -92,7 +93,11 @@ def save_template(
     if template.key not in template_keys(built_in):
         raise NotFound(f"no message template {template.key}", field="key")
     if template.language not in LANGUAGES:
-        raise InvalidInput(f"language must be one of {', '.join(LANGUAGES)}", field="language")
+        raise InvalidInput(
+            f"language must be one of {', '.join(LANGUAGES)}",
+            said=Phrase("refusal.language"),
+            field="language",
+        )
     subject = " ".join(template.subject.split())
     if len(subject) > MAX_SUBJECT:
         raise InvalidInput(f"a subject is at most {MAX_SUBJECT} characters", field="subject")
@@ -103,7 +108,11 @@ def save_template(
     for part, source in (("subject", template.subject), ("text", template.text)):
         unknown = sorted(checker.names_in(source) - set(allowed))
         if unknown:
-            raise InvalidInput(f"unknown variable {unknown[0]}", field=part)
+            raise InvalidInput(
+                f"unknown variable {unknown[0]}",
+                said=Phrase("refusal.message_variable", {"name": unknown[0]}),
+                field=part,
+            )
     checker.check(template, allowed)
     now = clock.now()
     with uow:
@@ -214,7 +223,11 @@ def send_test(
     actor.require(Permission.MANAGE_PLAYBOOKS)
     address = to.strip()
     if "@" not in address or len(address) > MAX_SUBJECT:
-        raise InvalidInput(f"'{address}' is not an e-mail address", field="to")
+        raise InvalidInput(
+            f"'{address}' is not an e-mail address",
+            said=Phrase("refusal.email", {"value": address}),
+            field="to",
+        )
     envelope = Envelope(
         message_id=new_id("msg_"),
         channel=Channel.EMAIL,

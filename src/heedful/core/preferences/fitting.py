@@ -14,6 +14,7 @@ from heedful.core.access import Actor, Permission, load_customer
 from heedful.core.catalog import CatalogItem, ItemKind, normalise
 from heedful.core.preferences.model import Preference
 from heedful.core.shared.errors import NotFound
+from heedful.core.shared.phrases import Phrase
 from heedful.core.unit_of_work import UnitOfWork
 
 # Items read per attribute value when looking for candidates; what fits is then checked exactly.
@@ -101,5 +102,8 @@ def variants_for_preference(
         customer = load_customer(uow, actor, customer_id)
         preference = uow.preferences.get(preference_id)
         if preference is None or preference.customer_id != customer.id:
-            raise NotFound(f"no preference {preference_id} on this customer")
+            raise NotFound(
+                f"no preference {preference_id} on this customer",
+                said=Phrase("refusal.preference_gone"),
+            )
         return preference, fitting_variants(uow, preference.attributes, limit)

@@ -65,9 +65,17 @@ def record_preference(
         customer = load_customer(uow, actor, cmd.customer_id, for_change=True)
         if cmd.location_id is not None:
             if uow.locations.get(cmd.location_id) is None:
-                raise InvalidInput(f"no location {cmd.location_id}", field="location_id")
+                raise InvalidInput(
+                    f"no location {cmd.location_id}",
+                    said=Phrase("refusal.no_location"),
+                    field="location_id",
+                )
             if not actor.may_act_at(cmd.location_id):
-                raise Forbidden("you do not work at that location", field="location_id")
+                raise Forbidden(
+                    "you do not work at that location",
+                    said=Phrase("refusal.not_your_location"),
+                    field="location_id",
+                )
         # The same standing wish said twice is one wish: return it rather than show it twice.
         for existing in uow.preferences.list_for(customer.id):
             if (
@@ -117,7 +125,10 @@ def retract_preference(
         customer = load_customer(uow, actor, customer_id, for_change=True)
         preference = uow.preferences.get(preference_id)
         if preference is None or preference.customer_id != customer.id:
-            raise NotFound(f"no preference {preference_id} on this customer")
+            raise NotFound(
+                f"no preference {preference_id} on this customer",
+                said=Phrase("refusal.preference_gone"),
+            )
         if not preference.is_standing:
             raise Conflict(
                 "this preference was already retracted",

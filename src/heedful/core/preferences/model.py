@@ -79,7 +79,11 @@ def check_subject(subject: str) -> str:
             field="subject",
         )
     if len(text) > 200:
-        raise InvalidInput("a preference is at most 200 characters; use the note", field="subject")
+        raise InvalidInput(
+            "a preference is at most 200 characters; use the note",
+            said=Phrase("refusal.preference_length"),
+            field="subject",
+        )
     return text
 
 

@@ -23,6 +23,7 @@ from heedful.core.promises import PromiseFilter
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import Conflict, InvalidInput
 from heedful.core.shared.ids import new_id
+from heedful.core.shared.phrases import Phrase
 from heedful.core.unit_of_work import UnitOfWork
 
 __all__ = ["ERASED_NAME", "erase_customer", "export_customer"]
@@ -101,7 +102,9 @@ def erase_customer(
     why = " ".join(reason.split())
     if not why:
         raise InvalidInput(
-            "record why the customer is erased (their request, a retention rule)", field="reason"
+            "record why the customer is erased (their request, a retention rule)",
+            said=Phrase("refusal.erasure_reason"),
+            field="reason",
         )
     now = clock.now()
     with uow:
@@ -109,7 +112,11 @@ def erase_customer(
         # would leave everything else about them in place.
         customer = load_customer(uow, actor, customer_id)
         if customer.status is CustomerStatus.ERASED:
-            raise Conflict("this customer was already erased", field="customer_id")
+            raise Conflict(
+                "this customer was already erased",
+                said=Phrase("refusal.already_erased"),
+                field="customer_id",
+            )
         removed: dict[str, int] = {}
         # Records merged into this one hold the person's old name and their own audit trail.
         people = [customer, *_records_merged_into(uow, customer.id)]

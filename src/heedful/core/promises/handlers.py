@@ -108,7 +108,11 @@ def checked_words(cmd: MakePromise) -> tuple[str, Phrase | None]:
             "say what was promised", said=Phrase("refusal.promise_text"), field="text"
         )
     if len(text) > MAX_TEXT:
-        raise InvalidInput(f"a promise is at most {MAX_TEXT} characters", field="text")
+        raise InvalidInput(
+            f"a promise is at most {MAX_TEXT} characters",
+            said=Phrase("refusal.promise_length"),
+            field="text",
+        )
     return text, phrase
 
 
@@ -116,7 +120,11 @@ def checked_due(cmd: MakePromise, now: datetime, hours: BusinessHours) -> dateti
     """``due_of``, refused for a kind that needs a deadline and was given none."""
     due_at = due_of(cmd, now, hours)
     if cmd.kind in NEEDS_DEADLINE and due_at is None:
-        raise InvalidInput(f"a {cmd.kind.value} promise needs a deadline", field="due_at")
+        raise InvalidInput(
+            f"a {cmd.kind.value} promise needs a deadline",
+            said=Phrase("refusal.promise_deadline"),
+            field="due_at",
+        )
     return due_at
 
 
@@ -129,7 +137,9 @@ def due_of(cmd: MakePromise, now: datetime, hours: BusinessHours) -> datetime | 
         try:
             return hours.add(cmd.location_id, now, timedelta(minutes=cmd.due_in_business_minutes))
         except InvalidInput as unusable:
-            raise InvalidInput(str(unusable), field="due_in_business_minutes") from None
+            raise InvalidInput(
+                str(unusable), field="due_in_business_minutes", said=unusable.said
+            ) from None
     if cmd.due_at is not None:
         if cmd.due_at.tzinfo is None:
             raise InvalidInput("a deadline needs its time zone or offset", field="due_at")
@@ -154,7 +164,11 @@ def make_promise(
     now = clock.now()
     if cmd.kind is PromiseKind.TELL_WHEN_AVAILABLE:
         if cmd.item is None:
-            raise InvalidInput("say which item the customer waits for", field="item")
+            raise InvalidInput(
+                "say which item the customer waits for",
+                said=Phrase("refusal.product"),
+                field="item",
+            )
         if cmd.item.location_id != cmd.location_id:
             raise InvalidInput("the item is waited for at the promise's location", field="item")
     elif cmd.item is not None:
@@ -164,9 +178,17 @@ def make_promise(
         due_at = checked_due(cmd, now, hours or LocationBusinessHours(uow))
         customer = load_customer(uow, actor, cmd.customer_id, for_change=True)
         if uow.locations.get(cmd.location_id) is None:
-            raise InvalidInput(f"no location {cmd.location_id}", field="location_id")
+            raise InvalidInput(
+                f"no location {cmd.location_id}",
+                said=Phrase("refusal.no_location"),
+                field="location_id",
+            )
         if not actor.may_act_at(cmd.location_id):
-            raise Forbidden("you do not work at that location", field="location_id")
+            raise Forbidden(
+                "you do not work at that location",
+                said=Phrase("refusal.not_your_location"),
+                field="location_id",
+            )
         owner_id = cmd.owner_id
         if owner_id is not None and uow.staff.get(owner_id) is None:
             raise InvalidInput(f"no staff member {owner_id}", field="owner_id")
@@ -267,7 +289,11 @@ def _load_open(uow: UnitOfWork, actor: Actor, promise_id: str) -> Promise:
     # Seeing the customer is what lets staff see the promise; an outsider learns nothing.
     load_customer(uow, actor, promise.customer_id)
     if not actor.may_act_at(promise.location_id):
-        raise Forbidden("you do not work at that location", field="promise_id")
+        raise Forbidden(
+            "you do not work at that location",
+            said=Phrase("refusal.not_your_location"),
+            field="promise_id",
+        )
     return promise
 
 

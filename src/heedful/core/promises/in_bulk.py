@@ -31,6 +31,7 @@ from heedful.core.promises.handlers import (
 from heedful.core.promises.model import Promise
 from heedful.core.shared.errors import InvalidInput
 from heedful.core.shared.ids import new_id
+from heedful.core.shared.phrases import Phrase
 from heedful.core.shared.timers import Timer
 from heedful.core.unit_of_work import UnitOfWork
 
@@ -51,7 +52,11 @@ def prepare_promise(cmd: MakePromise, uow: UnitOfWork, now: datetime, actor: Act
     text, phrase = checked_words(cmd)
     due_at = checked_due(cmd, now, LocationBusinessHours(uow))
     if uow.locations.get(cmd.location_id) is None:
-        raise InvalidInput(f"no location {cmd.location_id}", field="location_id")
+        raise InvalidInput(
+            f"no location {cmd.location_id}",
+            said=Phrase("refusal.no_location"),
+            field="location_id",
+        )
     promise = new_promise(
         cmd, actor, now, customer_id=cmd.customer_id, text=(text, phrase), due_at=due_at
     )

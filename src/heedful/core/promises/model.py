@@ -76,10 +76,18 @@ class WantedItem:
         for name in ("product", "variant", "size"):
             object.__setattr__(self, name, normalise(getattr(self, name)))
         if not self.product.strip():
-            raise InvalidInput("say which product the customer waits for", field="item.product")
+            raise InvalidInput(
+                "say which product the customer waits for",
+                said=Phrase("refusal.product"),
+                field="item.product",
+            )
         for name in ("product", "variant", "size"):
             if len(getattr(self, name)) > 200:
-                raise InvalidInput(f"{name} is at most 200 characters", field=f"item.{name}")
+                raise InvalidInput(
+                    f"{name} is at most 200 characters",
+                    said=Phrase("refusal.at_most_200"),
+                    field=f"item.{name}",
+                )
 
     def label(self) -> str:
         return " · ".join(part for part in (self.product, self.variant, self.size) if part)
@@ -142,7 +150,11 @@ class Promise:
 
     def _close(self, state: PromiseState, at: datetime, by: str, note: str, ref: str) -> None:
         if self.state.is_final:
-            raise Conflict(f"this promise is already {self.state.value}", field="state")
+            raise Conflict(
+                f"this promise is already {self.state.value}",
+                said=Phrase("refusal.promise_closed"),
+                field="state",
+            )
         self.state, self.closed_at, self.closed_by_label = state, at, by
         self.note(Evidence(at, EvidenceKind.STATE_CHANGED, note or state.value, by, ref))
 

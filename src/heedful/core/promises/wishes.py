@@ -138,11 +138,19 @@ def link_wish(promise_id: str, code: str, uow: UnitOfWork, clock: Clock, actor: 
             raise NotFound(f"no promise {promise_id}")
         load_customer(uow, actor, promise.customer_id)
         if not actor.may_act_at(promise.location_id):
-            raise Forbidden("you do not work at that location", field="promise_id")
+            raise Forbidden(
+                "you do not work at that location",
+                said=Phrase("refusal.not_your_location"),
+                field="promise_id",
+            )
         if promise.kind is not PromiseKind.TELL_WHEN_AVAILABLE or promise.item is None:
             raise Conflict("only a wish to be told about an item is linked", field="kind")
         if not promise.is_open:
-            raise Conflict(f"this promise is already {promise.state.value}", field="state")
+            raise Conflict(
+                f"this promise is already {promise.state.value}",
+                said=Phrase("refusal.promise_closed"),
+                field="state",
+            )
         target = uow.catalog.get(normalise(code))
         if target is None or target.provisional:
             raise InvalidInput(f"the catalog has no item {code.strip()}", field="code")

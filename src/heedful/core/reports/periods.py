@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from heedful.core.access import Actor, scope_of
 from heedful.core.shared.errors import Forbidden, InvalidInput
+from heedful.core.shared.phrases import Phrase
 from heedful.core.staff import Location, LocationRepository
 
 WEEKS_BY_DEFAULT = 12
@@ -67,9 +68,17 @@ def report_scope(uow: LocationsWork, actor: Actor, location_id: str | None) -> R
     scope = scope_of(actor).location_ids
     if location_id is not None:
         if not any(loc.id == location_id for loc in every):
-            raise InvalidInput(f"no location {location_id}", field="location_id")
+            raise InvalidInput(
+                f"no location {location_id}",
+                said=Phrase("refusal.no_location"),
+                field="location_id",
+            )
         if not actor.may_act_at(location_id):
-            raise Forbidden("you do not work at that location", field="location_id")
+            raise Forbidden(
+                "you do not work at that location",
+                said=Phrase("refusal.not_your_location"),
+                field="location_id",
+            )
         scope = frozenset({location_id})
     covered = [loc for loc in every if scope is None or loc.id in scope]
     return ReportScope(every, covered, scope)

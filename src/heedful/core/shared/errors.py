@@ -2,8 +2,8 @@
 
 ``message`` is English for programs (the API's problem documents name JSON fields and codes);
 ``said``, when given, is the same refusal as a phrase for people, said in the reader's language
-by the console (ADR 0054). A refusal without one is matched by the console's older table
-(``entrypoints/console/messages.py``) or shown in English.
+by the console (ADR 0054). A refusal without one is shown to staff in English, or as "not
+allowed" / "not found" by its kind (``entrypoints/console/messages.py``).
 """
 
 from __future__ import annotations

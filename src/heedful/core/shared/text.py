@@ -13,6 +13,7 @@ from __future__ import annotations
 import unicodedata
 
 from heedful.core.shared.errors import InvalidInput
+from heedful.core.shared.phrases import Phrase
 
 # Unicode categories refused in names: controls (Cc: NUL, BEL, ESC...), formats (Cf: the bidi
 # embeddings, overrides and isolates U+202A-U+202E and U+2066-U+2069, the marks U+200E/U+200F
@@ -39,6 +40,7 @@ def refuse_hidden_characters(text: str, *, field: str) -> str:
         raise InvalidInput(
             f"{field} contains an invisible or direction-changing character "
             f"(U+{ord(bad):04X}); type it again without it",
+            said=Phrase("refusal.hidden_character", {"code": f"U+{ord(bad):04X}"}),
             field=field,
         )
     return text

@@ -24,6 +24,7 @@ from heedful.core.calendar import (
 from heedful.core.customers import audit
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import InvalidInput, NotFound
+from heedful.core.shared.phrases import Phrase
 from heedful.core.sla.handlers import location_hours_changed
 from heedful.core.staff import Location
 from heedful.core.unit_of_work import UnitOfWork
@@ -48,7 +49,7 @@ def set_opening_hours(
     with uow:
         location = uow.locations.get(location_id)
         if location is None:
-            raise NotFound(f"no location {location_id}")
+            raise NotFound(f"no location {location_id}", said=Phrase("refusal.no_location"))
         calendar_of(location, hours=hours, subdivision=subdivision)  # refuses what cannot be read
         old_calendar = calendar_for(location, uow.calendar_days.for_location(location.id))
         location.opening_hours = {days: list(spans) for days, spans in hours.items()}
@@ -84,7 +85,11 @@ def set_calendar_day(
     actor.require(Permission.MANAGE_SLA)
     reason = " ".join(reason.split())
     if len(reason) > MAX_REASON:
-        raise InvalidInput(f"a reason is at most {MAX_REASON} characters", field="reason")
+        raise InvalidInput(
+            f"a reason is at most {MAX_REASON} characters",
+            said=Phrase("refusal.at_most_200"),
+            field="reason",
+        )
     override = DateOverride(day, tuple(_interval(text, i) for i, text in enumerate(hours)), reason)
     with uow:
         location = _location(uow, actor, location_id)
@@ -148,7 +153,7 @@ def calendar_year(
 def _location(uow: UnitOfWork, actor: Actor, location_id: str) -> Location:
     location = uow.locations.get(location_id)
     if location is None or not actor.may_act_at(location_id):
-        raise NotFound(f"no location {location_id}")
+        raise NotFound(f"no location {location_id}", said=Phrase("refusal.no_location"))
     return location
 
 

@@ -16,6 +16,7 @@ from enum import StrEnum
 
 from heedful.core.calendar import BusinessCalendar, ClockPause, RunningClock
 from heedful.core.shared.errors import Conflict, InvalidInput
+from heedful.core.shared.phrases import Phrase
 from heedful.core.shared.text import refuse_hidden_characters
 from heedful.core.sla.kinds import Channel, Priority
 
@@ -59,12 +60,17 @@ class SlaPolicy:
     def __post_init__(self) -> None:
         refuse_hidden_characters(self.name, field="name")
         if not self.name.strip() or len(self.name) > MAX_NAME:
-            raise InvalidInput(f"a policy has a name of 1 to {MAX_NAME} characters", field="name")
+            raise InvalidInput(
+                f"a policy has a name of 1 to {MAX_NAME} characters",
+                said=Phrase("refusal.name_required"),
+                field="name",
+            )
         for kind in ClockKind:
             minutes = self.target(kind)
             if minutes is not None and not 0 < minutes <= MAX_TARGET_MINUTES:
                 raise InvalidInput(
                     f"a target is 1 to {MAX_TARGET_MINUTES} business minutes",
+                    said=Phrase("refusal.target_minutes"),
                     field=f"{kind.value}_minutes",
                 )
         if not 0 <= self.warning_minutes <= MAX_TARGET_MINUTES:

@@ -34,17 +34,27 @@ def change_staff_access(
     actor.require(Permission.MANAGE_STAFF)
     if role in (Role.MANAGER, Role.AGENT) and not location_ids:
         raise InvalidInput(
-            "managers and agents work at one or more locations", field="location_ids"
+            "managers and agents work at one or more locations",
+            said=Phrase("refusal.staff_locations"),
+            field="location_ids",
         )
     now = clock.now()
     with uow:
         member = _member(uow, staff_id)
         if member.id == actor.id and role is not Role.ADMIN:
             # The last door out of administration must not close behind the one holding it.
-            raise InvalidInput("you cannot take your own admin role away", field="role")
+            raise InvalidInput(
+                "you cannot take your own admin role away",
+                said=Phrase("refusal.own_admin_role"),
+                field="role",
+            )
         for location_id in location_ids:
             if uow.locations.get(location_id) is None:
-                raise InvalidInput(f"no location {location_id}", field="location_ids")
+                raise InvalidInput(
+                    f"no location {location_id}",
+                    said=Phrase("refusal.no_location"),
+                    field="location_ids",
+                )
         before = _access(member)
         member.role = role
         member.location_ids = None if role is Role.ADMIN else frozenset(location_ids)
@@ -113,17 +123,23 @@ def change_location(
         refuse_hidden_characters(value, field=field)
     refuse_hidden_characters(details.address, field="address")
     if not details.name.strip():
-        raise InvalidInput("a location needs a name", field="name")
+        raise InvalidInput(
+            "a location needs a name", said=Phrase("refusal.location_name"), field="name"
+        )
     if len(details.address) > MAX_ADDRESS:
         raise InvalidInput(f"an address is at most {MAX_ADDRESS} characters", field="address")
     if len(details.country) != 2 or not details.country.isalpha():
-        raise InvalidInput("country is an ISO 3166 two-letter code", field="country")
+        raise InvalidInput(
+            "country is an ISO 3166 two-letter code",
+            said=Phrase("refusal.country"),
+            field="country",
+        )
     zone = check_time_zone(details.time_zone)
     now = clock.now()
     with uow:
         location = uow.locations.get(location_id)
         if location is None:
-            raise NotFound(f"no location {location_id}")
+            raise NotFound(f"no location {location_id}", said=Phrase("refusal.no_location"))
         before = _place(location)
         location.name = details.name.strip()
         location.city = details.city.strip()

@@ -60,9 +60,15 @@ def create_location(cmd: NewLocation, uow: UnitOfWork, clock: Clock, actor: Acto
     refuse_hidden_characters(cmd.name, field="name")
     refuse_hidden_characters(cmd.city, field="city")
     if not cmd.name.strip():
-        raise InvalidInput("a location needs a name", field="name")
+        raise InvalidInput(
+            "a location needs a name", said=Phrase("refusal.location_name"), field="name"
+        )
     if len(cmd.country) != 2 or not cmd.country.isalpha():
-        raise InvalidInput("country is an ISO 3166 two-letter code", field="country")
+        raise InvalidInput(
+            "country is an ISO 3166 two-letter code",
+            said=Phrase("refusal.country"),
+            field="country",
+        )
     location = Location(
         id=new_id("loc_"),
         name=cmd.name.strip(),
@@ -130,14 +136,24 @@ def create_staff_member(
         )
     if cmd.role in (Role.MANAGER, Role.AGENT) and not cmd.location_ids:
         raise InvalidInput(
-            "managers and agents work at one or more locations", field="location_ids"
+            "managers and agents work at one or more locations",
+            said=Phrase("refusal.staff_locations"),
+            field="location_ids",
         )
     with uow:
         if uow.staff.get_by_login(login) is not None:
-            raise Conflict(f"the login {login} is taken", field="login")
+            raise Conflict(
+                f"the login {login} is taken",
+                said=Phrase("refusal.login_taken", {"login": login}),
+                field="login",
+            )
         for location_id in cmd.location_ids or ():
             if uow.locations.get(location_id) is None:
-                raise InvalidInput(f"no location {location_id}", field="location_ids")
+                raise InvalidInput(
+                    f"no location {location_id}",
+                    said=Phrase("refusal.no_location"),
+                    field="location_ids",
+                )
         member = StaffMember(
             id=new_id("stf_"),
             login=login,
@@ -203,12 +219,24 @@ def create_token(
     actor.require(Permission.MANAGE_TOKENS)
     name = refuse_hidden_characters(cmd.name.strip(), field="name")
     if not name:
-        raise InvalidInput("name the token after the system that will use it", field="name")
+        raise InvalidInput(
+            "name the token after the system that will use it",
+            said=Phrase("refusal.token_name"),
+            field="name",
+        )
     if cmd.role in (Role.MANAGER, Role.AGENT) and not cmd.location_ids:
-        raise InvalidInput("a manager or agent token is scoped to locations", field="location_ids")
+        raise InvalidInput(
+            "a manager or agent token is scoped to locations",
+            said=Phrase("refusal.token_locations"),
+            field="location_ids",
+        )
     now = clock.now()
     if cmd.expires_at is not None and (cmd.expires_at.tzinfo is None or cmd.expires_at <= now):
-        raise InvalidInput("a token expires at a time to come, with its zone", field="expires_at")
+        raise InvalidInput(
+            "a token expires at a time to come, with its zone",
+            said=Phrase("refusal.token_expiry"),
+            field="expires_at",
+        )
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         id=new_id("tok_"),
@@ -224,7 +252,11 @@ def create_token(
     with uow:
         for location_id in cmd.location_ids or ():
             if uow.locations.get(location_id) is None:
-                raise InvalidInput(f"no location {location_id}", field="location_ids")
+                raise InvalidInput(
+                    f"no location {location_id}",
+                    said=Phrase("refusal.no_location"),
+                    field="location_ids",
+                )
         uow.tokens.add(token)
         uow.commit()
     return token, secret
@@ -251,7 +283,7 @@ def revoke_token(token_id: str, uow: UnitOfWork, clock: Clock, actor: Actor) -> 
     with uow:
         token = uow.tokens.get(token_id)
         if token is None:
-            raise NotFound(f"no token {token_id}")
+            raise NotFound(f"no token {token_id}", said=Phrase("refusal.no_token"))
         if token.revoked_at is None:
             token.revoked_at = clock.now()
             uow.tokens.update(token)

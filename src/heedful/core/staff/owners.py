@@ -15,6 +15,7 @@ from heedful.core.access import Actor, Permission, Role, load_customer
 from heedful.core.customers import audit
 from heedful.core.shared.clock import Clock
 from heedful.core.shared.errors import InvalidInput, NotFound
+from heedful.core.shared.phrases import Phrase
 from heedful.core.unit_of_work import UnitOfWork
 
 # Owners are people who serve customers: not admins of the whole system, not mystery shoppers.
@@ -55,7 +56,11 @@ def set_owner(
     with uow:
         customer = load_customer(uow, actor, customer_id)
         if uow.locations.get(location_id) is None or not actor.may_act_at(location_id):
-            raise NotFound(f"no location {location_id}", field="location_id")
+            raise NotFound(
+                f"no location {location_id}",
+                said=Phrase("refusal.no_location"),
+                field="location_id",
+            )
         owner, before = assign_owner(uow, customer.id, location_id, staff_id, now, actor.label)
         audit(
             uow,
@@ -100,7 +105,11 @@ def remove_owner(
     with uow:
         customer = load_customer(uow, actor, customer_id)
         if not actor.may_act_at(location_id):
-            raise NotFound(f"no location {location_id}", field="location_id")
+            raise NotFound(
+                f"no location {location_id}",
+                said=Phrase("refusal.no_location"),
+                field="location_id",
+            )
         removed = uow.owners.remove(customer.id, location_id)
         if removed:
             audit(

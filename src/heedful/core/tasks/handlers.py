@@ -82,7 +82,11 @@ def complete_task(
         if task is None or not actor.may_act_at(task.location_id):
             raise NotFound(f"no task {task_id}")
         if not is_for(actor, task, teams_of(uow, actor)):
-            raise Forbidden("this task is in someone else's queue", field="task_id")
+            raise Forbidden(
+                "this task is in someone else's queue",
+                said=Phrase("refusal.task_elsewhere"),
+                field="task_id",
+            )
         task.complete(now, actor.label, outcome)
         uow.tasks.update(task)
         audit(
@@ -138,7 +142,9 @@ def _due(cmd: NewTask, now: datetime, hours: BusinessHours | None) -> datetime |
             span = timedelta(minutes=cmd.due_in_business_minutes)
             return hours.add(cmd.location_id, now, span)
         except InvalidInput as unusable:
-            raise InvalidInput(str(unusable), field="due_in_business_minutes") from None
+            raise InvalidInput(
+                str(unusable), field="due_in_business_minutes", said=unusable.said
+            ) from None
     if cmd.due_at is not None:
         if cmd.due_at.tzinfo is None:
             raise InvalidInput("a deadline needs its time zone or offset", field="due_at")
@@ -174,9 +180,17 @@ def create_task(
     now = clock.now()
     with uow:
         if uow.locations.get(cmd.location_id) is None:
-            raise InvalidInput(f"no location {cmd.location_id}", field="location_id")
+            raise InvalidInput(
+                f"no location {cmd.location_id}",
+                said=Phrase("refusal.no_location"),
+                field="location_id",
+            )
         if not actor.may_act_at(cmd.location_id):
-            raise Forbidden("you do not work at that location", field="location_id")
+            raise Forbidden(
+                "you do not work at that location",
+                said=Phrase("refusal.not_your_location"),
+                field="location_id",
+            )
         customer_id = None
         if cmd.customer_id is not None:
             customer_id = load_customer(uow, actor, cmd.customer_id).id
@@ -259,7 +273,11 @@ def reassign_task(
         # Managers hand out any task at their locations; others only what is in their queue.
         mine = is_for(actor, task, teams_of(uow, actor))
         if actor.role not in (Role.ADMIN, Role.MANAGER) and not mine:
-            raise Forbidden("this task is in someone else's queue", field="task_id")
+            raise Forbidden(
+                "this task is in someone else's queue",
+                said=Phrase("refusal.task_elsewhere"),
+                field="task_id",
+            )
         if to_owner:
             assignee_id = _owner_of(uow, task)
         _check_assignee(uow, task.location_id, assignee_id)

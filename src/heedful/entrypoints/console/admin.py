@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from heedful.core.access.model import Role
 from heedful.core.shared.errors import HeedfulError, InvalidInput
+from heedful.core.shared.phrases import Phrase
 from heedful.core.staff.handlers import NewToken, create_token, revoke_token
 from heedful.core.staff.model import ApiToken
 from heedful.core.staff.queries import all_locations, list_tokens
@@ -57,7 +58,9 @@ def _expiry(expires_on: str) -> datetime | None:
     try:
         day = date.fromisoformat(expires_on.strip())
     except ValueError as exc:
-        raise InvalidInput("give the date as YYYY-MM-DD", field="expires_at") from exc
+        raise InvalidInput(
+            "give the date as YYYY-MM-DD", said=Phrase("refusal.date"), field="expires_at"
+        ) from exc
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 

@@ -34,6 +34,7 @@ from heedful.core.audits import (
     submit_visit,
 )
 from heedful.core.shared.errors import InvalidInput, NotFound
+from heedful.core.shared.phrases import Phrase
 from heedful.core.staff.queries import all_locations
 from heedful.entrypoints.console.context import Console, ConsoleRoute, Staff
 from heedful.entrypoints.console.home import VISIT_STATES
@@ -71,7 +72,9 @@ def _number(raw: str, key: str) -> float | int:
     try:
         value = float(raw.replace(",", ".").replace("\u00a0", "").replace(" ", ""))
     except ValueError as exc:
-        raise InvalidInput(NOT_A_NUMBER, field=f"answers.{key}.value") from exc
+        raise InvalidInput(
+            NOT_A_NUMBER, said=Phrase("refusal.number"), field=f"answers.{key}.value"
+        ) from exc
     return int(value) if value.is_integer() and abs(value) < 2**53 else value
 
 
@@ -92,7 +95,9 @@ def _value(kind: ItemKind, form: FormData, key: str) -> Any:
         try:
             return int(text)
         except ValueError as exc:
-            raise InvalidInput(NOT_A_NUMBER, field=f"answers.{key}.value") from exc
+            raise InvalidInput(
+                NOT_A_NUMBER, said=Phrase("refusal.number"), field=f"answers.{key}.value"
+            ) from exc
     if kind is ItemKind.NUMBER:
         return _number(text, key)
     return text  # a single choice's key
@@ -107,7 +112,7 @@ def _keep(store: PhotoStore, upload: UploadFile, field: str) -> tuple[str, str]:
     try:
         stored = store.keep(content)
     except NotAPhoto as exc:
-        raise InvalidInput(str(exc), field=field) from exc
+        raise InvalidInput(str(exc), field=field, said=exc.said) from exc
     return stored.id, stored.sha256
 
 

@@ -13,6 +13,7 @@ from datetime import time
 
 from heedful.core.dealings.capacity import HoldKind, Service
 from heedful.core.shared.errors import InvalidInput
+from heedful.core.shared.phrases import Phrase
 
 _SERVICE = re.compile(
     r"^(?P<name>.+?)\s+(?P<starts>\d{1,2}:\d{2})\s*[-–]\s*(?P<ends>\d{1,2}:\d{2})"
@@ -33,7 +34,11 @@ def read_services(text: str) -> list[Service]:
     for line in filter(None, (raw.strip() for raw in text.splitlines())):
         match = _SERVICE.match(line)
         if match is None:
-            raise InvalidInput("one service a line: name, hours, tables", field="services")
+            raise InvalidInput(
+                "one service a line: name, hours, tables",
+                said=Phrase("refusal.service_line"),
+                field="services",
+            )
         covers = match["covers"]
         found.append(
             Service(
@@ -53,7 +58,11 @@ def read_room_types(text: str) -> list[Service]:
     for line in filter(None, (raw.strip() for raw in text.splitlines())):
         match = _ROOM_TYPE.match(line)
         if match is None:
-            raise InvalidInput("one room type a line: name, rooms", field="room_types")
+            raise InvalidInput(
+                "one room type a line: name, rooms",
+                said=Phrase("refusal.room_type_line"),
+                field="room_types",
+            )
         found.append(Service(match["name"], HoldKind.ROOMS, int(match["rooms"])))
     return found
 
@@ -81,4 +90,4 @@ def form_field(error: InvalidInput, tables: int) -> InvalidInput:
     if match is None:
         return error
     field = "services" if int(match.group(1)) < tables else "room_types"
-    return InvalidInput(error.message, field=field)
+    return InvalidInput(error.message, field=field, said=error.said)

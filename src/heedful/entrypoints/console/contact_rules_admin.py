@@ -21,6 +21,7 @@ from heedful.core.outreach.contact_settings import (
     set_customer_rules,
 )
 from heedful.core.shared.errors import HeedfulError, InvalidInput
+from heedful.core.shared.phrases import Phrase
 from heedful.entrypoints.console.context import Console, ConsoleRoute, FormState, Staff, blank_form
 from heedful.entrypoints.console.forms import Text, choice
 
@@ -56,7 +57,9 @@ def _number(text: str, field: str) -> int | None:
     try:
         return int(text.strip())
     except ValueError:
-        raise InvalidInput("give a whole number", field=field) from None
+        raise InvalidInput(
+            "give a whole number", said=Phrase("refusal.give_whole_number"), field=field
+        ) from None
 
 
 @router.post(PAGE)

@@ -14,6 +14,7 @@ from fastapi.responses import Response
 from heedful.core.access.model import Permission
 from heedful.core.conversations.teams import create_team, list_teams, set_team_members
 from heedful.core.shared.errors import HeedfulError, InvalidInput
+from heedful.core.shared.phrases import Phrase
 from heedful.core.sla.handlers import PolicyIn, create_policy, deactivate_policy, list_policies
 from heedful.core.sla.kinds import Channel, Priority
 from heedful.core.staff.queries import locations_of
@@ -113,7 +114,9 @@ def _minutes(text: str, field: str) -> int | None:
     try:
         return int(text.strip())
     except ValueError:
-        raise InvalidInput("give a whole number of minutes", field=field) from None
+        raise InvalidInput(
+            "give a whole number of minutes", said=Phrase("refusal.give_whole_number"), field=field
+        ) from None
 
 
 @router.post("/sla-policies")

@@ -8,6 +8,7 @@ from typing import Annotated, TypeVar
 from fastapi import Form
 
 from heedful.core.shared.errors import InvalidInput
+from heedful.core.shared.phrases import Phrase
 
 # Optional text fields: a missing field is "", so FastAPI never answers a console form with its
 # own JSON validation error; the core's rules speak instead, next to the field.
@@ -23,4 +24,4 @@ def choice(enum: type[E], value: str, field: str) -> E:
     try:
         return enum(value)
     except ValueError as exc:
-        raise InvalidInput(CHOOSE_ONE, field=field) from exc
+        raise InvalidInput(CHOOSE_ONE, said=Phrase("refusal.choose_option"), field=field) from exc

@@ -16,6 +16,7 @@ from fastapi.responses import Response
 from heedful.core import goodwill
 from heedful.core.access.model import Permission, Role
 from heedful.core.shared.errors import Conflict, Forbidden, InvalidInput, NotFound
+from heedful.core.shared.phrases import Phrase
 from heedful.core.staff.queries import all_locations, locations_of
 from heedful.entrypoints.console.context import Console, ConsoleRoute, FormState, Staff, blank_form
 from heedful.entrypoints.console.forms import Text, choice
@@ -43,7 +44,9 @@ def _amount(value: str, field: str = "amount") -> Decimal:
     try:
         return Decimal(value.strip().replace(",", ".") or "1")
     except InvalidOperation as exc:
-        raise InvalidInput("give the amount as a number", field=field) from exc
+        raise InvalidInput(
+            "give the amount as a number", said=Phrase("refusal.amount_number"), field=field
+        ) from exc
 
 
 def _labels(console: Console, allowances: list[goodwill.Allowance]) -> dict[str, str]:

@@ -18,6 +18,7 @@ from heedful.core.calendar import weekly_hours
 from heedful.core.dealings.capacity import HoldKind
 from heedful.core.dealings.holds import NewCapacity, capacity_of, set_capacity
 from heedful.core.shared.errors import Forbidden, HeedfulError, InvalidInput
+from heedful.core.shared.phrases import Phrase
 from heedful.core.sla.calendar_days import (
     calendar_year,
     remove_calendar_day,
@@ -324,4 +325,6 @@ def _date(text: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise InvalidInput("give the date as YYYY-MM-DD", field="day") from None
+        raise InvalidInput(
+            "give the date as YYYY-MM-DD", said=Phrase("refusal.date"), field="day"
+        ) from None

@@ -27,6 +27,7 @@ from heedful.core.outreach.own_templates import (
     variables_of,
 )
 from heedful.core.shared.errors import HeedfulError, InvalidInput
+from heedful.core.shared.phrases import Phrase
 from heedful.entrypoints.console.context import Console, ConsoleRoute, FormState, Staff, blank_form
 from heedful.entrypoints.console.forms import Text
 
@@ -200,7 +201,9 @@ def send_a_test(
         if composed is None:
             raise InvalidInput(problem, field="text")
         if sender is None:
-            raise InvalidInput("no e-mail channel is set up", field="to")
+            raise InvalidInput(
+                "no e-mail channel is set up", said=Phrase("refusal.no_email_channel"), field="to"
+            )
         send_test(
             composed,
             to,

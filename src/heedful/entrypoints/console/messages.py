@@ -1,256 +1,23 @@
-"""The core's error messages in the staff member's language.
+"""The core's refusals in the staff member's language.
 
 The core speaks English to integrators (the API shows its messages as they are). A refusal that
 carries its own words for staff (``exc.said``, a phrase: ADR 0054) is said from its key in the
-reader's language; that is the way for every new refusal, and the playbook reader's all do.
-Older refusals have no phrase yet: for them the console matches the known message, pulls out the
-values it names, and translates (``_KNOWN`` below, to shrink as refusals gain phrases). A message
-the console does not know is shown in English rather than hidden: staff still learn what went
+reader's language; that is the way for every new refusal. The console once matched the English
+of older refusals against a table of patterns; each of those refusals now says its phrase
+(``core/shared/refusals.py``), so the table is gone and rewording the English can no longer lose
+a translation unnoticed. A refusal without words says "your role does not allow this" or "not
+found" by its kind, or else is shown in English rather than hidden: staff still learn what went
 wrong.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from heedful.core.shared.errors import Forbidden, HeedfulError, NotFound
 from heedful.entrypoints.console.labels import N_
 
 Gettext = Callable[[str], str]
-
-# (pattern of the core's message, console msgid). Named groups become %(name)s in the msgid.
-_KNOWN: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), msgid)
-    for pattern, msgid in (
-        (r"^choose one of the options$", N_("Choose one of the options.")),
-        (r"^no location \S+$", N_("This location does not exist.")),
-        (r"^you do not work at that location$", N_("You do not work at that location.")),
-        (
-            r"^this (?P<kind>\w+) already belongs to another customer; merge the two records$",
-            N_("This contact already belongs to another customer. Merge the two records instead."),
-        ),
-        (
-            r"^say at which of your locations the customer is known$",
-            N_("Choose the location where the customer is known."),
-        ),
-        (
-            r"^this (?P<kind>\w+) already belongs to another customer; merge the two records, "
-            r"or ask an administrator to link that customer to your location$",
-            N_(
-                "This contact already belongs to another customer. Merge the two records, or ask"
-                " an administrator to link that customer to your location."
-            ),
-        ),
-        (
-            r"^\S+ contains an invisible or direction-changing character "
-            r"\((?P<code>U\+[0-9A-F]+)\); type it again without it$",
-            N_(
-                "This contains an invisible or direction-changing character (%(code)s). Type it"
-                " again without it."
-            ),
-        ),
-        (r"^a reason is at most 200 characters$", N_("At most 200 characters.")),
-        (r"^give the date as YYYY-MM-DD$", N_("Give the date as YYYY-MM-DD.")),
-        (r"^'(?P<value>.*)' is not an e-mail address$", N_("%(value)s is not an e-mail address.")),
-        (
-            r"^'(?P<value>.*)' is not a phone number with its country code$",
-            N_("%(value)s is not a phone number with its country code, such as +7 916 123-45-67."),
-        ),
-        (r"^an identity is at most 200 characters$", N_("At most 200 characters.")),
-        (r"^language must be one of .*$", N_("Choose Russian, Ukrainian or English.")),
-        (
-            r"^'(?P<value>.*)' is not an IANA time zone such as Europe/Kyiv$",
-            N_("%(value)s is not a time zone. Use a name such as Europe/Moscow or Europe/Kyiv."),
-        ),
-        (r"^no identity \S+ on this customer$", N_("This contact is no longer on the card.")),
-        (
-            r"^say how the customer gave or withdrew consent$",
-            N_("Say how the customer gave or withdrew consent."),
-        ),
-        (r"^no customer \S+$", N_("There is no such customer, or not at your locations.")),
-        (
-            r"^a preference is at most 200 characters; use the note$",
-            N_("Keep it under 200 characters; put the details in the note."),
-        ),
-        (r"^no preference \S+ on this customer$", N_("This preference is no longer on the card.")),
-        (r"^customer \S+ is merged$", N_("That record was already merged into another.")),
-        (r"^customer \S+ is erased$", N_("That record was erased.")),
-        (
-            r"^the absorbed record is no longer there to restore$",
-            N_("The merged record is no longer there to restore."),
-        ),
-        (
-            r"^the surviving record has since been merged or erased; undo that first$",
-            N_("This record has since been merged or erased; undo that first."),
-        ),
-        (r"^no merge \S+$", N_("There is no such merge.")),
-        (
-            r"^record why the customer is erased .*$",
-            N_("Record why the customer is erased: their request, or a retention rule."),
-        ),
-        (r"^this customer was already erased$", N_("This customer was already erased.")),
-        (
-            r"^name the token after the system that will use it$",
-            N_("Name the token after the system that will use it."),
-        ),
-        (
-            r"^a manager or agent token is scoped to locations$",
-            N_("A manager or front-line token needs at least one location."),
-        ),
-        (r"^no token \S+$", N_("There is no such token.")),
-        (r"^say which (product|item) the customer waits for$", N_("Say which product.")),
-        (r"^(product|variant|size) is at most 200 characters$", N_("At most 200 characters.")),
-        (r"^a promise is at most \d+ characters$", N_("A promise is at most 1000 characters.")),
-        (r"^a \w+ promise needs a deadline$", N_("This kind of promise needs a deadline.")),
-        (
-            r"^give the deadline as a date and time$",
-            N_("Give the deadline as a date and a time."),
-        ),
-        (r"^this promise is already \w+$", N_("This promise is already closed.")),
-        (
-            r"^only a dead message is sent again; this one is \w+$",
-            N_("This message is no longer dead; it was already sent again."),
-        ),
-        (
-            r"^this task is in someone else's queue$",
-            N_("This task is in someone else's queue."),
-        ),
-        (r"^a token expires at a time to come, with its zone$", N_("Choose a day still to come.")),
-        # Setting up without a shell (ADR 0043).
-        (
-            r"^unknown variable (?P<name>\S+)$",
-            N_("This message has no %(name)s. Use a name from the list below the form."),
-        ),
-        (
-            r"^quiet hours end at another time than they start$",
-            N_("Quiet hours must end at another time than they start."),
-        ),
-        (
-            r"^give both ends of her quiet hours, or neither$",
-            N_("Give both ends of her quiet hours, or neither."),
-        ),
-        (r"^each written channel at most once$", N_("Choose each channel at most once.")),
-        (r"^give a whole number( of minutes)?$", N_("Give a whole number.")),
-        (r"^a cap is from 0 to \d+ messages$", N_("A cap is from 0 to 1000 messages.")),
-        (r"^a window is from 1 to \d+ days$", N_("A window is from 1 to 90 days.")),
-        (
-            r"^you cannot take your own admin role away$",
-            N_("You cannot take your own admin role away."),
-        ),
-        (r"^the login (?P<login>\S+) is taken$", N_("The login %(login)s is taken.")),
-        (
-            r"^managers and agents work at one or more locations$",
-            N_("Managers and front-line staff work at one or more locations: choose them."),
-        ),
-        (
-            r"^Opening hours look like 09:00-18:00, not .*$",
-            N_("Write opening hours like 09:00-18:00, several separated by commas."),
-        ),
-        (
-            r"^country is an ISO 3166 two-letter code$",
-            N_("Give the country as two letters, such as UA or RU."),
-        ),
-        (r"^a location needs a name$", N_("Give the location a name.")),
-        (r"^a (team|policy) has a name of 1 to \d+ characters$", N_("Give it a name.")),
-        (
-            r"^a target is 1 to \d+ business minutes$",
-            N_("A target is a positive number of minutes."),
-        ),
-        (
-            r"^The (subject|text) cannot be read, line \d+: .*$",
-            N_("This cannot be read as a template: check the braces and tags."),
-        ),
-        (
-            r"^The (subject|text) uses something a message does not have .*$",
-            N_("This uses a name the message does not have. Use a name from the list."),
-        ),
-        (r"^no e-mail channel is set up$", N_("No e-mail channel is set up for sending.")),
-        # Goodwill (ADR 0041): the few a waiter meets with the form in hand.
-        (
-            r"^your allowance has (?P<left>.+) left this week$",
-            N_("Your allowance has %(left)s left this week."),
-        ),
-        (
-            r"^your allowance has (?P<left>.+) left this month$",
-            N_("Your allowance has %(left)s left this month."),
-        ),
-        (
-            r"^you have no allowance for \w+ here$",
-            N_("You have no allowance for this here; ask a manager."),
-        ),
-        (r"^say why: the reason is what the report learns from$", N_("Say why.")),
-        (r"^the amount must be above zero$", N_("The amount must be above zero.")),
-        (r"^give the amount as a number$", N_("Give the amount as a number.")),
-        (r"^items are counted whole", N_("Items are counted whole: 1, 2, 3.")),
-        (r"^money has at most two decimals$", N_("Money has at most two decimals.")),
-        (
-            r"^money needs a three-letter currency",
-            N_("Money needs a three-letter currency, such as UAH or EUR."),
-        ),
-        (
-            r"^another manager approves your own spend$",
-            N_("Another manager approves your own spend."),
-        ),
-        (r"^this spend is already \w+$", N_("This spend was already decided.")),
-        (
-            r"^the approval threshold must be below the allowance$",
-            N_("The approval threshold must be below the allowance."),
-        ),
-        (
-            r"^name the new kind as staff will see it$",
-            N_("Name the new kind as staff will see it."),
-        ),
-        (
-            r"^a kind is 2-40 lower-case letters",
-            N_("A kind is 2 to 40 lower-case Latin letters, digits or _, such as spa_voucher."),
-        ),
-        (
-            r"^this version of Heedful cannot read \w+ \S+ \(.*\); discard it, or retry after "
-            r"upgrading$",
-            N_(
-                "This version of Heedful cannot read this record. Discard it, or retry it after"
-                " an upgrade."
-            ),
-        ),
-        # An evaluator's visit (audit_visits.py, the audits room, the photo store).
-        (
-            r"^answer every item, or mark it not applicable$",
-            N_("Answer every item, or mark it not applicable."),
-        ),
-        (r"^must be a number$", N_("Enter a number.")),
-        (r"^the file is empty$", N_("The file is empty.")),
-        # Capacity per service or room type (capacity_form.py, the dealings room; ADR 0055).
-        (r"^a name of 1 to 60 characters$", N_("Give a name of 1 to 60 characters.")),
-        (
-            r"^a service's tables need its from and until$",
-            N_("Give the service's hours, such as 12:00-16:00."),
-        ),
-        (r"^a room type has no hours$", N_("A room type has no hours.")),
-        (r"^two services with one name$", N_("Two services have the same name.")),
-        (
-            r"^overlaps (?P<name>.+)$",
-            N_("Overlaps %(name)s: each reservation must belong to one service."),
-        ),
-        (r"^no service (?P<name>.+)$", N_("The location has no service %(name)s.")),
-        (r"^say which service or room type$", N_("Choose the service or room type.")),
-        (
-            r"^one service a line: name, hours, tables$",
-            N_(
-                "Write one service a line: its name, hours and tables, such as Lunch 12:00-16:00 8."
-            ),
-        ),
-        (
-            r"^one room type a line: name, rooms$",
-            N_("Write one room type a line: its name and rooms, such as Deluxe 20."),
-        ),
-        (r"^the file is larger than 8 MB$", N_("The file is larger than 8 MB.")),
-        (
-            r"^the file is not a JPEG, PNG, WebP or HEIC image$",
-            N_("The file is not a JPEG, PNG, WebP or HEIC image."),
-        ),
-    )
-)
 
 FORBIDDEN = N_("Your role does not allow this.")
 NOT_FOUND = N_("Not found, or not at your locations.")
@@ -259,10 +26,6 @@ NOT_FOUND = N_("Not found, or not at your locations.")
 def translated(exc: HeedfulError, gettext: Gettext) -> str:
     if exc.said is not None:
         return exc.said.say(gettext)
-    for pattern, msgid in _KNOWN:
-        match = pattern.match(exc.message)
-        if match:
-            return gettext(msgid) % match.groupdict() if match.groupdict() else gettext(msgid)
     if isinstance(exc, Forbidden):
         return gettext(FORBIDDEN)
     if isinstance(exc, NotFound):

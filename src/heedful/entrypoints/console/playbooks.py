@@ -43,6 +43,7 @@ from heedful.core.playbooks.model import (
 from heedful.core.preferences.model import Category, Polarity
 from heedful.core.promises.model import PromiseKind
 from heedful.core.shared.errors import InvalidInput
+from heedful.core.shared.phrases import Phrase
 from heedful.core.tasks.model import TaskKind
 from heedful.entrypoints.console.context import Console, ConsoleRoute, FormState, Staff, blank_form
 from heedful.entrypoints.console.forms import Text
@@ -375,7 +376,9 @@ def _day(value: str, field: str) -> date:
     try:
         return date.fromisoformat(value.strip())
     except ValueError as exc:
-        raise InvalidInput("give the date as YYYY-MM-DD", field=field) from exc
+        raise InvalidInput(
+            "give the date as YYYY-MM-DD", said=Phrase("refusal.date"), field=field
+        ) from exc
 
 
 def _period(since: str, until: str, zone: ZoneInfo) -> tuple[datetime, datetime]:

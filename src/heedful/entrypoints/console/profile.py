@@ -11,6 +11,7 @@ from heedful.core.customers.commands import UpdateCustomer
 from heedful.core.customers.handlers import link_to_location, update_customer
 from heedful.core.customers.model import Segment
 from heedful.core.shared.errors import HeedfulError, InvalidInput
+from heedful.core.shared.phrases import Phrase
 from heedful.entrypoints.console.card_view import card_section
 from heedful.entrypoints.console.context import ConsoleRoute, Staff, blank_form
 from heedful.entrypoints.console.forms import Text, choice
@@ -26,7 +27,9 @@ def _birthday(text: str) -> date | None:
     try:
         return date.fromisoformat(text.strip())
     except ValueError as exc:
-        raise InvalidInput("give the date as YYYY-MM-DD", field="birthday") from exc
+        raise InvalidInput(
+            "give the date as YYYY-MM-DD", said=Phrase("refusal.date"), field="birthday"
+        ) from exc
 
 
 @router.post("/profile")

@@ -33,6 +33,7 @@ from heedful.core.promises.queries import (
     promise_board,
 )
 from heedful.core.shared.errors import Conflict, Forbidden, InvalidInput
+from heedful.core.shared.phrases import Phrase
 from heedful.core.staff.model import Location
 from heedful.core.staff.queries import all_locations, locations_of
 from heedful.core.tasks.handlers import (
@@ -80,7 +81,11 @@ def _deadline(console: Console, value: str, location_id: str) -> datetime | None
     try:
         local = datetime.fromisoformat(value.strip())
     except ValueError as exc:
-        raise InvalidInput("give the deadline as a date and time", field="due_at") from exc
+        raise InvalidInput(
+            "give the deadline as a date and time",
+            said=Phrase("refusal.deadline_format"),
+            field="due_at",
+        ) from exc
     if local.tzinfo is not None:
         return local
     location = all_locations(console.container.uow()).get(location_id)

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from fastapi.responses import Response
 
 from heedful.core.shared.errors import InvalidInput
+from heedful.core.shared.phrases import Phrase
 from heedful.entrypoints.console.context import Console, FormState, blank_form
 from heedful.entrypoints.console.labels import N_
 
@@ -30,7 +31,9 @@ def day(value: str, field: str) -> date | None:
     try:
         return date.fromisoformat(value.strip())
     except ValueError as exc:
-        raise InvalidInput("give the date as YYYY-MM-DD", field=field) from exc
+        raise InvalidInput(
+            "give the date as YYYY-MM-DD", said=Phrase("refusal.date"), field=field
+        ) from exc
 
 
 def refusal(console: Console, exc: InvalidInput) -> str:
