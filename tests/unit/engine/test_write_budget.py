@@ -7,10 +7,11 @@ batch starts where it stopped. The stopwatch here is a fake: each event costs 40
 
 from __future__ import annotations
 
-from unit.ledger_world import LedgerWorld, a_ledger_world
+from unit.ledger_world import LedgerWorld, PlainComposer, a_ledger_world
 
 from heedful.core.customers import Purpose
 from heedful.core.engine.reactions import process_events
+from heedful.core.engine.relay import Relay
 from heedful.core.engine.write_budget import WriteBudget
 from heedful.core.outreach import MessageStatus
 
@@ -122,3 +123,19 @@ def test_the_budget_does_not_change_who_is_told_or_in_what_order() -> None:
 
     assert _told(cut, cut_ids) == _told(whole, whole_ids) == [True] * 7
     assert _notices(cut, cut_ids) == _notices(whole, whole_ids) == list(range(7))
+
+
+def test_the_relay_stops_sending_once_the_budget_is_spent_and_sends_the_rest_next_batch() -> None:
+    world, _ = _waiting_line(3)
+    while world.engine().events:
+        pass
+    relay = Relay(senders={"email": world.mailbox}, composer=PlainComposer(), rules=world.rules)
+    # Each reading 0.5 s on: after the first e-mail of a batch the 100 ms budget is spent.
+    budget = WriteBudget(seconds=0.1, stopwatch=WorkingStopwatch(cost_s=0.5))
+    commits = world.uow.committed
+
+    report = relay.run(lambda: world.uow, world.shop.clock, budget=budget)
+
+    assert report.sent == 3
+    assert len(world.mailbox.received) == 3
+    assert world.uow.committed - commits >= 3  # one e-mail per batch, each batch committed
