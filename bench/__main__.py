@@ -34,6 +34,7 @@ BENCHMARKS = (
     "lookahead",
     "audit_report",
     "worker_throughput",
+    "ingest_under_load",
 )
 
 
