@@ -70,9 +70,10 @@ def write_turns(engine: Engine) -> WriteTurns | None:
 def _give_back_after(engine: Engine, turns: WriteTurns) -> None:
     """The turn passes on once COMMIT or ROLLBACK has run, not before (SQLAlchemy's own
     ``commit`` event fires before it: the next writer would find the lock still held and sleep
-    in SQLite's busy handler). The pool's rollback of a returned connection comes here too."""
+    in SQLite's busy handler). The pool's rollback of a returned connection comes here too, and
+    the close of one invalidated in a transaction."""
     dialect = engine.dialect
-    commit, rollback = dialect.do_commit, dialect.do_rollback
+    commit, rollback, close = dialect.do_commit, dialect.do_rollback, dialect.do_close
 
     def do_commit(dbapi_connection: Any) -> None:
         try:
@@ -86,9 +87,17 @@ def _give_back_after(engine: Engine, turns: WriteTurns) -> None:
         finally:
             turns.give_back(_raw(dbapi_connection))
 
+    def do_close(dbapi_connection: Any) -> None:
+        # A connection closed in a transaction (invalidated) ends it: its turn must not outlive it.
+        try:
+            close(dbapi_connection)
+        finally:
+            turns.give_back(_raw(dbapi_connection))
+
     # Per engine: this engine's dialect instance, not the class every engine shares.
     setattr(dialect, "do_commit", do_commit)  # noqa: B010
     setattr(dialect, "do_rollback", do_rollback)  # noqa: B010
+    setattr(dialect, "do_close", do_close)  # noqa: B010
 
 
 def _raw(connection: Any) -> Any:

@@ -58,6 +58,12 @@ class WriteTurns:
             else:
                 self._holder = None
 
+    @property
+    def free(self) -> bool:
+        """Nobody holds the turn."""
+        with self._mutex:
+            return self._holder is None
+
     def until_waiting(self, count: int, timeout_s: float) -> bool:
         """Until ``count`` transactions wait for their turn (tests order threads by it)."""
         with self._mutex:
