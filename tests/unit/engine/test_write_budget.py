@@ -12,7 +12,7 @@ from unit.ledger_world import LedgerWorld, PlainComposer, a_ledger_world
 from heedful.core.customers import Purpose
 from heedful.core.engine.reactions import process_events
 from heedful.core.engine.relay import Relay
-from heedful.core.engine.write_budget import WriteBudget
+from heedful.core.engine.write_budget import CLAIM_LEAST, CLAIM_MOST, WriteBudget, next_claim
 from heedful.core.outreach import MessageStatus
 
 EVENT_COST_S = 0.04
@@ -139,3 +139,11 @@ def test_the_relay_stops_sending_once_the_budget_is_spent_and_sends_the_rest_nex
     assert report.sent == 3
     assert len(world.mailbox.received) == 3
     assert world.uow.committed - commits >= 3  # one e-mail per batch, each batch committed
+
+
+def test_the_next_batch_claims_twice_what_the_last_one_reached_within_bounds() -> None:
+    assert next_claim(reached=10, claimed=200) == 20  # cut short: read ahead for 20, not 200
+    assert next_claim(reached=3, claimed=20) == CLAIM_LEAST
+    assert next_claim(reached=20, claimed=20) == 40  # reached all: grows again
+    assert next_claim(reached=150, claimed=200) == CLAIM_MOST
+    assert next_claim(reached=0, claimed=40) == 40  # an empty inbox says nothing about cost

@@ -25,7 +25,7 @@ from heedful.core.dead_letters.model import DeadLetter, LetterKind, RetryPolicy
 from heedful.core.dealings.holds import release_due_holds
 from heedful.core.engine.reactions import process_events
 from heedful.core.engine.timers import fire_due_timers
-from heedful.core.engine.write_budget import WriteBudget
+from heedful.core.engine.write_budget import WriteBudget, next_claim
 from heedful.core.events.handlers import accept_events, purge_events
 from heedful.core.feedback.recompute import recompute_when_due
 from heedful.core.playbooks import evaluate_all
@@ -78,8 +78,13 @@ def write_budget(container: Container) -> WriteBudget:
 def react_to_events(container: Container) -> int:
     container.know_event_types()  # which of the business's types update which state
     report = process_events(
-        container.uow, container.clock, retry=_retry(container), budget=write_budget(container)
+        container.uow,
+        container.clock,
+        batch=container.event_claim,
+        retry=_retry(container),
+        budget=write_budget(container),
     )
+    container.event_claim = next_claim(report.events, container.event_claim)
     for skipped in report.skipped:
         log.warning("event passed over", reason=skipped)
     tell_failures(report.failed)
