@@ -74,16 +74,16 @@ def test_a_long_backlog_is_cut_into_batches_that_each_keep_within_the_budget() -
 
     # 40, 80, 120 ms: the third event spends the budget, and the batch commits there.
     assert first.events == 3
-    assert world.uow.committed >= 1
+    assert world.shop.uow.committed >= 1
     assert _told(world, promise_ids) == [True] * 3 + [False] * 7  # first come, first told
     assert _waiting_events(world) == 7  # claimed but not reached: still waiting, first in line
 
     sizes = [first.events]
-    commits = world.uow.committed
+    commits = world.shop.uow.committed
     while (report := process_events(lambda: world.uow, world.shop.clock, budget=budget)).events:
         sizes.append(report.events)
-        assert world.uow.committed > commits  # each batch is committed before the next begins
-        commits = world.uow.committed
+        assert world.shop.uow.committed > commits  # each batch is committed before the next begins
+        commits = world.shop.uow.committed
     assert sizes == [3, 3, 3, 1]
     assert _told(world, promise_ids) == [True] * 10
     assert _waiting_events(world) == 0
@@ -132,13 +132,13 @@ def test_the_relay_stops_sending_once_the_budget_is_spent_and_sends_the_rest_nex
     relay = Relay(senders={"email": world.mailbox}, composer=PlainComposer(), rules=world.rules)
     # Each reading 0.5 s on: after the first e-mail of a batch the 100 ms budget is spent.
     budget = WriteBudget(seconds=0.1, stopwatch=WorkingStopwatch(cost_s=0.5))
-    commits = world.uow.committed
+    commits = world.shop.uow.committed
 
     report = relay.run(lambda: world.uow, world.shop.clock, budget=budget)
 
     assert report.sent == 3
     assert len(world.mailbox.received) == 3
-    assert world.uow.committed - commits >= 3  # one e-mail per batch, each batch committed
+    assert world.shop.uow.committed - commits >= 3  # one e-mail per batch, each batch committed
 
 
 def test_the_next_batch_claims_twice_what_the_last_one_reached_within_bounds() -> None:
