@@ -35,6 +35,7 @@ BENCHMARKS = (
     "promises_in_bulk",
     "audit_report",
     "worker_throughput",
+    "ingest_under_load",
 )
 
 

@@ -72,20 +72,29 @@ class Server:
 
 @contextmanager
 def running_server(
-    database_url: str, log_path: Path, *, workers: int = 1, startup_s: float = 30.0
+    database_url: str,
+    log_path: Path,
+    *,
+    workers: int = 1,
+    startup_s: float = 30.0,
+    with_worker: bool = False,
+    env: dict[str, str] | None = None,
 ) -> Iterator[Server]:
-    """`heedful serve` as production runs it (one uvicorn process unless told), on a free port."""
+    """`heedful serve` as production runs it (one uvicorn process unless told), on a free port;
+    ``with_worker``: the embedded default, its worker thread in the server's process."""
     port = free_port()
-    env = {
+    environment = {
         **os.environ,
         "HEEDFUL_DATABASE_URL": database_url,
         "HEEDFUL_HOST": "127.0.0.1",
         "HEEDFUL_PORT": str(port),
+        **(env or {}),
     }
+    worker = [] if with_worker else ["--no-worker"]
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [str(HEEDFUL), "serve", "--no-worker", "--workers", str(workers)],
-            env=env,
+            [str(HEEDFUL), "serve", *worker, "--workers", str(workers)],
+            env=environment,
             stdout=log,
             stderr=log,
         )

@@ -25,6 +25,7 @@ from heedful.adapters.unsubscribe import UnsubscribeLinks
 from heedful.config import SECRET_SETTINGS, Settings
 from heedful.core.conversations.reply_templates import REPLY_TEMPLATES
 from heedful.core.engine.relay import Relay
+from heedful.core.engine.write_budget import CLAIM_MOST
 from heedful.core.events.registering import refresh_custom_types
 from heedful.core.feedback.message_templates import SURVEY_TEMPLATES
 from heedful.core.feedback.reading import CommentReader
@@ -57,6 +58,8 @@ class Container:
     # The built-in message templates, which a business's own wording replaces per language.
     built_in_templates: tuple[MessageTemplate, ...] = field(default=(), repr=False)
 
+    # How many events this process's worker claims for its next batch (ADR 60, ``next_claim``).
+    event_claim: int = field(default=CLAIM_MOST, repr=False)
     # When this process last asked whether the business's event types changed (monotonic s).
     event_types_checked: float | None = field(default=None, repr=False)
 

@@ -47,6 +47,11 @@ class Settings(BaseSettings):
     worker_poll_seconds: float = Field(
         0.1, description="how often an idle worker looks for events, timers and messages"
     )
+    worker_write_budget_ms: float = Field(
+        100.0,
+        gt=0,
+        description="how long one batch of events may hold the write lock before it commits",
+    )
     session_max_age_seconds: int = 12 * 3600
     secure_cookies: bool | None = Field(
         None, description="Secure session cookie; unset: on everywhere but development"

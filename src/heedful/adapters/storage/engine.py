@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from heedful.adapters.storage import text_folding
+from heedful.adapters.storage.write_turns import WriteTurns
+
+BUSY_TIMEOUT_S = 30
+_TURNS: WeakKeyDictionary[Engine, WriteTurns] = WeakKeyDictionary()
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -21,8 +26,9 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
 
 def _sqlite_engine(url: str, *, echo: bool) -> Engine:
     engine = sa.create_engine(
-        url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30}
+        url, echo=echo, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_S}
     )
+    turns = _TURNS[engine] = WriteTurns(patience_s=BUSY_TIMEOUT_S)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -34,7 +40,7 @@ def _sqlite_engine(url: str, *, echo: bool) -> Engine:
         # FULL: a write acknowledged to a client survives a power cut, not only a crash.
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
         cursor.close()
         text_folding.register(dbapi_connection)
 
@@ -43,9 +49,60 @@ def _sqlite_engine(url: str, *, echo: bool) -> Engine:
         # IMMEDIATE takes the write lock up front. A deferred transaction that reads and then
         # writes fails with "database is locked" when another writer got in between, and no
         # busy timeout can save it; taking the lock first makes writers queue instead.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # This process's threads take it in turn, first come first served (write_turns.py).
+        dbapi_connection = _raw(conn.connection)
+        turns.take(dbapi_connection)
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            turns.give_back(dbapi_connection)
+            raise
 
+    _give_back_after(engine, turns)
     return engine
+
+
+def write_turns(engine: Engine) -> WriteTurns | None:
+    """The turns of a SQLite engine's writers (None on PostgreSQL, whose locks are per row)."""
+    return _TURNS.get(engine)
+
+
+def _give_back_after(engine: Engine, turns: WriteTurns) -> None:
+    """The turn passes on once COMMIT or ROLLBACK has run, not before (SQLAlchemy's own
+    ``commit`` event fires before it: the next writer would find the lock still held and sleep
+    in SQLite's busy handler). The pool's rollback of a returned connection comes here too, and
+    the close of one invalidated in a transaction."""
+    dialect = engine.dialect
+    commit, rollback, close = dialect.do_commit, dialect.do_rollback, dialect.do_close
+
+    def do_commit(dbapi_connection: Any) -> None:
+        try:
+            commit(dbapi_connection)
+        finally:
+            turns.give_back(_raw(dbapi_connection))
+
+    def do_rollback(dbapi_connection: Any) -> None:
+        try:
+            rollback(dbapi_connection)
+        finally:
+            turns.give_back(_raw(dbapi_connection))
+
+    def do_close(dbapi_connection: Any) -> None:
+        # A connection closed in a transaction (invalidated) ends it: its turn must not outlive it.
+        try:
+            close(dbapi_connection)
+        finally:
+            turns.give_back(_raw(dbapi_connection))
+
+    # Per engine: this engine's dialect instance, not the class every engine shares.
+    setattr(dialect, "do_commit", do_commit)  # noqa: B010
+    setattr(dialect, "do_rollback", do_rollback)  # noqa: B010
+    setattr(dialect, "do_close", do_close)  # noqa: B010
+
+
+def _raw(connection: Any) -> Any:
+    """The sqlite3 connection itself, whether given it or the pool's proxy of it."""
+    return getattr(connection, "dbapi_connection", None) or connection
 
 
 # A unit of work that defers durability (the relay's record of each e-mail sent, ADR 34): its

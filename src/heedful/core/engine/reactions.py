@@ -41,6 +41,7 @@ from heedful.core.engine.batch_locks import lock_ahead
 from heedful.core.engine.batch_reads import BatchReads, read_lines, read_names
 from heedful.core.engine.dealing_reactions import keep_dealings, keep_owner
 from heedful.core.engine.refund_reactions import open_refund_promise
+from heedful.core.engine.write_budget import UNLIMITED, WriteBudget
 from heedful.core.events import (
     CONVERSATION_RESOLVED,
     OUTSIDE_SCOPE,
@@ -104,8 +105,12 @@ def process_events(
     batch: int = 200,
     tell_per_unit: int = DEFAULT_TELL_PER_UNIT,
     retry: RetryPolicy = RetryPolicy(),  # noqa: B008 - frozen, shared safely
+    budget: WriteBudget = UNLIMITED,
 ) -> EngineReport:
     """One batch of stored events, oldest first; returns what it did (events == 0: none left).
+
+    The batch ends after ``batch`` events or once ``budget`` is spent, whichever comes first
+    (``write_budget``): events claimed and not reached stay first in line for the next batch.
 
     The batch is first handled whole in one savepoint, with its reads done ahead
     (``batch_reads``); only when an event in it fails is that undone and the batch handled again
@@ -114,6 +119,7 @@ def process_events(
     the batch's marks.
     """
     with uow_factory() as uow:
+        spent = budget.start()  # the write lock is held from here (SQLite) to the commit
         now = clock.now()
         stored = uow.events.unprocessed(batch, now=now)
         if not stored:
@@ -121,13 +127,14 @@ def process_events(
             return EngineReport()
         # Built once per batch: each event then asks the interest index, not every playbook.
         playbooks = PlaybookIndex(uow.playbooks.enabled())
-        given = _Batch(uow, stored, now, playbooks, tell_per_unit)
-        report = _all_at_once(given, _locked_and_read(uow, stored))
+        given = _Batch(uow, stored, now, playbooks, tell_per_unit, spent)
+        report, reached_before_failing = _all_at_once(given, _locked_and_read(uow, stored))
         failed: list[tuple[StoredEvent, Exception]] = []
         if report is None:
-            report, failed = _one_by_one(given)
+            report, failed = _one_by_one(given, at_least=reached_before_failing + 1)
+        reached = stored[: report.events]
         failed_sequences = {item.sequence for item, _ in failed}
-        done = [item for item in stored if item.sequence not in failed_sequences]
+        done = [item for item in reached if item.sequence not in failed_sequences]
         uow.events.mark_processed([item.sequence for item in done], now)
         uow.dead_letters.forget(
             LetterKind.EVENT, [str(item.sequence) for item in done if item.retry_at is not None]
@@ -135,7 +142,7 @@ def process_events(
         for item, problem in failed:
             report.failed.append(_set_back(uow, item, problem, now, retry))
         uow.commit()
-        report.last_sequence = stored[-1].sequence
+        report.last_sequence = reached[-1].sequence
     return report
 
 
@@ -146,6 +153,7 @@ class _Batch:
     now: datetime
     playbooks: PlaybookIndex
     tell_per_unit: int
+    spent: Callable[[], bool]  # the write budget: once it says so, the batch ends
 
 
 def _react(moment: Reacting) -> None:
@@ -173,8 +181,9 @@ def _locked_and_read(uow: UnitOfWork, stored: list[StoredEvent]) -> BatchReads:
     return reads
 
 
-def _all_at_once(batch: _Batch, reads: BatchReads) -> EngineReport | None:
-    """The whole batch in one savepoint; None (and nothing kept) when any event failed."""
+def _all_at_once(batch: _Batch, reads: BatchReads) -> tuple[EngineReport | None, int]:
+    """The whole batch in one savepoint, and how many events it reached; None (and nothing
+    kept) when an event failed, with how many went before it."""
     report = EngineReport()
     uow = batch.uow
     try:
@@ -185,13 +194,19 @@ def _all_at_once(batch: _Batch, reads: BatchReads) -> EngineReport | None:
                                 batch.tell_per_unit, reads))  # fmt: skip
                 reads.after(item, fired=report.fired != fired)
                 report.events += 1
+                if batch.spent():
+                    break
             uow.commit()
     except Exception:  # which event failed is found by handling them one by one
-        return None
-    return report
+        return None, report.events
+    return report, report.events
 
 
-def _one_by_one(batch: _Batch) -> tuple[EngineReport, list[tuple[StoredEvent, Exception]]]:
+def _one_by_one(
+    batch: _Batch, at_least: int
+) -> tuple[EngineReport, list[tuple[StoredEvent, Exception]]]:
+    """Each event in its own savepoint, at least as far as the one that failed the batch (so
+    that it is set back now, whatever is left of the write budget), then while it lasts."""
     report = EngineReport()
     uow = batch.uow
     failed: list[tuple[StoredEvent, Exception]] = []
@@ -206,6 +221,8 @@ def _one_by_one(batch: _Batch) -> tuple[EngineReport, list[tuple[StoredEvent, Ex
             # aborted transaction): the events before and after it keep what they did.
             failed.append((item, error))
         report.events += 1
+        if report.events >= at_least and batch.spent():
+            break
     return report, failed
 
 

@@ -39,6 +39,7 @@ from heedful.core.engine.relay_records import (
     record_sent,
     threading_headers,
 )
+from heedful.core.engine.write_budget import UNLIMITED, WriteBudget
 from heedful.core.outreach import (
     WRITTEN_CHANNELS,
     Cap,
@@ -130,11 +131,14 @@ class Relay:
         limit: int = 100,
         batch: int = RELAY_BATCH,
         retry: RetryPolicy = RetryPolicy(),  # noqa: B008 - frozen, shared safely
+        budget: WriteBudget = UNLIMITED,
     ) -> RelayReport:
-        """Ends up to ``limit`` ready messages, ``batch`` per transaction."""
+        """Ends up to ``limit`` ready messages, ``batch`` per transaction; a batch stops sending
+        once ``budget`` is spent (ADR 60), as it does past ``KNOWN_FOR``."""
         report = RelayReport()
         while report.total < limit:
-            done = self._batch(uow_factory, clock, min(batch, limit - report.total), retry)
+            size = min(batch, limit - report.total)
+            done = self._batch(uow_factory, clock, size, retry, budget)
             if done is None or not done.statuses:
                 break
             for status in done.statuses:
@@ -148,8 +152,10 @@ class Relay:
         clock: Clock,
         size: int,
         retry: RetryPolicy,
+        budget: WriteBudget,
     ) -> _Pass | None:
         with uow_factory() as uow:
+            spent = budget.start()  # SQLite's write lock is held from here to the commit
             now = clock.now()
             messages = uow.outbox.ready(now, size)
             if not messages:
@@ -162,7 +168,8 @@ class Relay:
             def go_on() -> bool:
                 # The batch's reads go by for KNOWN_FOR; its first send goes all the same, so a
                 # batch that took that long to decide still moves the queue on.
-                return next(calls) == 0 or clock.now() - now <= KNOWN_FOR
+                first = next(calls) == 0
+                return first or (clock.now() - now <= KNOWN_FOR and not spent())
 
             outcomes = self._send(done.outgoing, go_on)
             # One not tried in time is left waiting, to be decided again with fresh reads.

@@ -25,6 +25,7 @@ from heedful.core.dead_letters.model import DeadLetter, LetterKind, RetryPolicy
 from heedful.core.dealings.holds import release_due_holds
 from heedful.core.engine.reactions import process_events
 from heedful.core.engine.timers import fire_due_timers
+from heedful.core.engine.write_budget import WriteBudget, next_claim
 from heedful.core.events.handlers import accept_events, purge_events
 from heedful.core.feedback.recompute import recompute_when_due
 from heedful.core.playbooks import evaluate_all
@@ -68,9 +69,22 @@ def tell_failures(letters: Sequence[DeadLetter]) -> None:
             log.warning("record failed; tried again later", next_try=letter.next_try_at, **fields)
 
 
+def write_budget(container: Container) -> WriteBudget:
+    """A batch commits once it has held the write lock this long (ADR 60): a POST of events
+    on the embedded default waits for at most one such batch (the turns of write_turns.py)."""
+    return WriteBudget(container.settings.worker_write_budget_ms / 1000, time.monotonic)
+
+
 def react_to_events(container: Container) -> int:
     container.know_event_types()  # which of the business's types update which state
-    report = process_events(container.uow, container.clock, retry=_retry(container))
+    report = process_events(
+        container.uow,
+        container.clock,
+        batch=container.event_claim,
+        retry=_retry(container),
+        budget=write_budget(container),
+    )
+    container.event_claim = next_claim(report.events, container.event_claim)
     for skipped in report.skipped:
         log.warning("event passed over", reason=skipped)
     tell_failures(report.failed)
@@ -84,7 +98,9 @@ def fire_timers(container: Container) -> int:
 
 
 def relay_messages(container: Container) -> int:
-    report = container.relay.run(container.uow, container.clock, retry=_retry(container))
+    report = container.relay.run(
+        container.uow, container.clock, retry=_retry(container), budget=write_budget(container)
+    )
     tell_failures(report.failed)
     return report.total
 
