@@ -196,25 +196,22 @@ def _measure(
         background = Background(base_url, token, feed, rate)
         background.start()
         try:
-            with step(f"under load ({rate:.0f} events/s): warm-up"):
+            with (
+                step(f"under load ({rate:.0f} events/s): warm-up"),
+                _fell_behind(trials, background),
+            ):
                 _trials(client, sink, trials, args.under_load_warmup, "warm-load")
             backlog_before = _backlog(trials.db)
             since = sink.mark()
             trials.line = Line()
             background.count_from_now()
-            with step(f"under load: {args.under_load_trials} restocks"):
-                try:
-                    to_inbox, to_first, to_answer = _trials(
-                        client, sink, trials, args.under_load_trials, "under-load"
-                    )
-                except RuntimeError as error:
-                    # On a shared machine the worker's capacity can fall below the background
-                    # rate measured minutes before: the inbox then grows without bound.
-                    raise RuntimeError(
-                        f"{error}: {_backlog(trials.db)} events wait in the inbox at"
-                        f" {background.rate_since_count():.1f} events/s of background, load"
-                        f" average {os.getloadavg()[0]:.1f}; try --under-load-share 0.3"
-                    ) from error
+            with (
+                step(f"under load: {args.under_load_trials} restocks"),
+                _fell_behind(trials, background),
+            ):
+                to_inbox, to_first, to_answer = _trials(
+                    client, sink, trials, args.under_load_trials, "under-load"
+                )
             achieved = background.rate_since_count()
             backlog_after = _backlog(trials.db)
             load_during = os.getloadavg()[0]
@@ -256,6 +253,22 @@ def _measure(
         "under_load_load_average_1m_before": round(load_before, 2),
         "under_load_load_average_1m_during": round(load_during, 2),
     }
+
+
+@contextmanager
+def _fell_behind(trials: Trials, background: Background) -> Iterator[None]:
+    """A trial not told in time says how far behind the worker is: on a shared machine its
+    capacity can fall below the background rate measured minutes before, and the inbox and the
+    outbox then grow without bound."""
+    try:
+        yield
+    except RuntimeError as error:
+        queued = _queued(trials.db)
+        raise RuntimeError(
+            f"{error}: {_backlog(trials.db)} events wait in the inbox and {queued} messages in"
+            f" the outbox at {background.sent} background events sent, load average"
+            f" {os.getloadavg()[0]:.1f}; try --under-load-share 0.3"
+        ) from error
 
 
 def _waited_for_the_worker(db: psycopg.Connection[Any], label: str, count: int) -> list[float]:
