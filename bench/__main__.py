@@ -21,6 +21,7 @@ BENCHMARKS = (
     "crash",
     "timers",
     "restock_to_smtp",
+    "restock_under_load",
     "relay_throughput",
     "playbook_audience",
     "match",

@@ -25,6 +25,7 @@ from tqdm import tqdm
 
 from bench.bulk_load import drop_keys_and_indexes, read_keys_and_indexes, restore_keys_and_indexes
 from bench.customer_data import LOCATION_IDS, LOCATIONS, customer_ids, market_of, stored_phone
+from heedful.core.catalog.model import normalise
 from heedful.core.customers.model import search_terms
 from heedful.core.promises.handlers import REMINDER_LEAD
 from heedful.core.promises.model import NEEDS_DEADLINE, PromiseKind
@@ -193,6 +194,8 @@ class _Loader:
             size = "" if rng.random() < shape.any_size else item.size
             label = " · ".join(part for part in (product, variant, size) if part)
             text = f"Tell the customer when {label} is available"
+            # Codes as the engine stores and compares them: "S" from a till is "s" (catalog ADR).
+            product, variant, size = normalise(product), normalise(variant), normalise(size)
         else:
             location = self.homes[customer] if rng.random() < 0.8 else rng.choice(LOCATION_IDS)
             text = _TEXT[kind]

@@ -12,7 +12,8 @@ Two shapes, each measured: ``worker`` is production's (``heedful serve --no-work
 ``heedful worker`` process; the worker learns of the event at its next poll), ``in_process`` is
 ``heedful serve`` with the worker in the server's process (``make demo``, small sites).
 
-Target (the issue): p99 under 250 ms.
+Target (the issue): p99 under 250 ms. The same trials while the engine is half busy with other
+stock reports: ``bench/restock_under_load.py`` (keys ``under_load_*`` in this block).
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from heedful.adapters.storage.migrate import upgrade
 from heedful.bootstrap import build
 from heedful.config import Settings
 from heedful.core.access.model import SYSTEM, Role
+from heedful.core.catalog.model import normalise
 from heedful.core.staff.handlers import NewToken, create_token
 
 NAME = "restock_to_smtp"
@@ -205,6 +207,7 @@ class Trial:
     item: Wanted
     told: list[str]  # promise ids, first in line first
     passed_over: list[str]  # still waiting after this trial
+    addresses: list[str] = field(default_factory=list)  # of those told
 
 
 @dataclass
@@ -218,6 +221,9 @@ class Line:
 
     def passed_over(self) -> set[str]:
         return {pid for trial in self.trials for pid in trial.passed_over} - self.told()
+
+    def addresses(self) -> set[str]:
+        return {address for trial in self.trials for address in trial.addresses}
 
 
 class Trials:
@@ -237,7 +243,13 @@ class Trials:
             item = wanted_item(index)
             waiting = self.db.execute(
                 IN_LINE,
-                (item.product, item.location_id, item.variant, item.size, self.units + 1),
+                (
+                    normalise(item.product),
+                    item.location_id,
+                    normalise(item.variant),
+                    normalise(item.size),
+                    self.units + 1,
+                ),
             ).fetchall()
             if len(waiting) > self.units:
                 break
@@ -247,7 +259,10 @@ class Trials:
         self.db.execute("UPDATE customers SET time_zone = %s WHERE id = ANY(%s)", (zone, customers))
         told = waiting[: self.units]
         trial = Trial(
-            item, [pid for pid, _, _ in told], [pid for pid, _, _ in waiting[self.units :]]
+            item,
+            [pid for pid, _, _ in told],
+            [pid for pid, _, _ in waiting[self.units :]],
+            [address for _, _, address in told],
         )
         self.line.trials.append(trial)
         return trial, Counter(address for _, _, address in told)
@@ -304,10 +319,17 @@ def _trials(
     )
 
 
-def _check(db: psycopg.Connection[Any], sink: ArrivalSink, line: Line, since: int) -> int:
-    """Each customer told got exactly one e-mail, under her message's id; nobody else got one."""
+def _check(
+    db: psycopg.Connection[Any], sink: ArrivalSink, line: Line, since: int, *, only_told: bool
+) -> int:
+    """Each customer told got exactly one e-mail, under her message's id; nobody else got one.
+
+    ``only_told``: other e-mail goes to the sink at the same time (``restock_under_load``'s
+    background, to its own customers); only the e-mails to the trials' customers are counted.
+    """
     told, passed_over = line.told(), line.passed_over()
-    sink.more_than(since + len(told), timeout=1.0)  # a late repeat would show here
+    if not only_told:
+        sink.more_than(since + len(told), timeout=1.0)  # a late repeat would show here
     # The sink hears of an e-mail before the worker commits it as sent: give the commit time.
     deadline = time.monotonic() + 10
     while True:
@@ -324,7 +346,12 @@ def _check(db: psycopg.Connection[Any], sink: ArrivalSink, line: Line, since: in
         raise RuntimeError(f"outbox: {len(per_promise)} promises have messages, {len(told)} told")
     if statuses["sent"] != len(rows):
         raise RuntimeError(f"not every message was sent: {statuses}")
-    received = Counter(a.message_id for a in sink.since(since))
+    arrived = sink.since(since)
+    if only_told:
+        threading.Event().wait(1.0)  # a late repeat would show here
+        addresses = line.addresses()
+        arrived = [a for a in sink.since(since) if a.to in addresses]
+    received = Counter(a.message_id for a in arrived)
     if received != Counter(message_id for message_id, _, _ in rows):
         raise RuntimeError(f"the sink got {sum(received.values())} e-mails for {len(told)} told")
     return len(told)
@@ -348,7 +375,7 @@ def _measure_shape(
         to_inbox, to_first, to_answer = _trials(
             client, sink, trials, args.restock_trials, shape_name
         )
-        emails = _check(trials.db, sink, trials.line, since)
+        emails = _check(trials.db, sink, trials.line, since, only_told=False)
     print(to_inbox.line(f"{shape_name}: POST to last e-mail"))
     print(to_first.line(f"{shape_name}: POST to first e-mail"))
     print(to_answer.line(f"{shape_name}: POST to 202"))

@@ -87,8 +87,12 @@ def _insert(conn: sa.Connection, table: sa.Table, rows: Iterator[dict[str, Any]]
     return count
 
 
-def load(url: str, shape: Shape, seed: int, now: datetime) -> dict[str, int]:
-    """Write the standing data into a migrated, empty database; rows written per table."""
+def load(
+    url: str, shape: Shape, seed: int, now: datetime, *, mail_domain: str = "example.org"
+) -> dict[str, int]:
+    """Write the standing data into a migrated, empty database; rows written per table.
+
+    ``mail_domain``: of the customers' addresses, another where a database holds others'."""
     rng = random.Random(seed)
     engine = sa.create_engine(url)
     written: dict[str, int] = {}
@@ -100,7 +104,7 @@ def load(url: str, shape: Shape, seed: int, now: datetime) -> dict[str, int]:
                  "country": "UA", "time_zone": "Europe/Kyiv", "created_at": now},
             )  # fmt: skip
             written["customers"] = _insert(conn, customers, _customers(shape, now))
-            written["identities"] = _insert(conn, identities, _identities(shape, now))
+            written["identities"] = _insert(conn, identities, _identities(shape, now, mail_domain))
             written["consents"] = _insert(conn, consents, _consents(shape, now))
             written["promises"] = _insert(conn, promises, _promises(shape, rng, now))
             written["stock_levels"] = _insert(conn, stock_levels, _levels(shape, now))
@@ -123,11 +127,11 @@ def _customers(shape: Shape, now: datetime) -> Iterator[dict[str, Any]]:
         }  # fmt: skip
 
 
-def _identities(shape: Shape, now: datetime) -> Iterator[dict[str, Any]]:
+def _identities(shape: Shape, now: datetime, domain: str) -> Iterator[dict[str, Any]]:
     for index in range(shape.customers):
         yield {
             "id": f"idn_wt{index:026d}", "customer_id": customer_id(index), "kind": "email",
-            "value": f"customer.{index}@example.org", "label": "", "added_at": now,
+            "value": f"customer.{index}@{domain}", "label": "", "added_at": now,
             "added_by": "system",
         }  # fmt: skip
 

@@ -15,6 +15,7 @@ from bench.support import libpq_url
 from heedful.adapters.storage.migrate import upgrade
 from heedful.bootstrap import Container, build
 from heedful.config import Settings
+from heedful.core.catalog.model import normalise
 from heedful.core.customers.channels import Channel
 from heedful.core.customers.consent import Purpose
 from heedful.core.engine.timers import fire_due_timers
@@ -76,7 +77,13 @@ def test_customers_in_line_are_found_first_come_and_may_be_told_by_e_mail(
     with container.uow() as uow:
         for index in range(SHAPE.items):
             wanted = wanted_item(index)
-            item = WantedItem(wanted.product, wanted.location_id, wanted.variant, wanted.size)
+            # As the engine reads a stock report's codes: folded ("S" is "s").
+            item = WantedItem(
+                normalise(wanted.product),
+                wanted.location_id,
+                normalise(wanted.variant),
+                normalise(wanted.size),
+            )
             line = uow.promises.waiting_for(item, limit=10)
             if len(line) >= 2:
                 break
