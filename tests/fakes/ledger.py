@@ -96,6 +96,40 @@ class FakePromiseRepository(Repository):
             and (p.item.product, p.item.location_id) in asked
         }
 
+    def waiting_in(self, lines: Sequence[tuple[str, str]], per_line: int) -> list[Promise]:
+        asked = set(lines)
+        rows = sorted(
+            (
+                p
+                for p in self._state.ledger.promises.values()
+                if self._still_waiting(p)
+                and p.item is not None
+                and (p.item.product, p.item.location_id) in asked
+            ),
+            key=lambda p: p.sequence,
+        )
+        places: dict[tuple[str, str], int] = {}
+        found = []
+        for p in rows:
+            assert p.item is not None
+            line = (p.item.product, p.item.location_id)
+            places[line] = places.get(line, 0) + 1
+            if places[line] <= per_line:
+                found.append(p)
+        return copy(found)
+
+    def claim_waiting(self, promise_ids: Sequence[str]) -> set[str]:
+        ledger = self._state.ledger.promises
+        return {i for i in promise_ids if i in ledger and self._still_waiting(ledger[i])}
+
+    @staticmethod
+    def _still_waiting(p: Promise) -> bool:
+        return (
+            p.kind is PromiseKind.TELL_WHEN_AVAILABLE
+            and p.state is PromiseState.OPEN
+            and p.notice_message_id is None
+        )
+
     def waiting_for(self, item: WantedItem, limit: int) -> list[Promise]:
         rows = [
             p

@@ -119,7 +119,7 @@ def process_events(
         # Built once per batch: each event then asks the interest index, not every playbook.
         playbooks = PlaybookIndex(uow.playbooks.enabled())
         given = _Batch(uow, stored, now, playbooks, tell_per_unit)
-        report = _all_at_once(given, _locked_and_read(uow, stored))
+        report = _all_at_once(given, _locked_and_read(uow, stored, tell_per_unit))
         failed: list[tuple[StoredEvent, Exception]] = []
         if report is None:
             report, failed = _one_by_one(given)
@@ -150,7 +150,7 @@ def _react(moment: Reacting) -> None:
         reaction(given)
 
 
-def _locked_and_read(uow: UnitOfWork, stored: list[StoredEvent]) -> BatchReads:
+def _locked_and_read(uow: UnitOfWork, stored: list[StoredEvent], tell_per_unit: int) -> BatchReads:
     """The batch's stock levels locked in one order, then its reads done (``batch_locks``).
 
     Outside the batch's savepoint, so that the locks outlive its undoing: handled again one
@@ -160,7 +160,7 @@ def _locked_and_read(uow: UnitOfWork, stored: list[StoredEvent]) -> BatchReads:
         with uow:
             reads = read_names(uow, stored)
             lock_ahead(uow, stored, reads)
-            read_lines(uow, reads, stored)
+            read_lines(uow, reads, stored, tell_per_unit)
             uow.commit()
     except Exception:  # nothing read ahead: each event reads (and locks) for itself
         return BatchReads()
@@ -175,10 +175,12 @@ def _all_at_once(batch: _Batch, reads: BatchReads) -> EngineReport | None:
         with uow:
             for item in batch.stored:
                 fired = report.fired
+                reads.before(uow, item)
                 _react(Reacting(uow, item, batch.now, report, batch.playbooks,
                                 batch.tell_per_unit, reads))  # fmt: skip
-                reads.after(item, fired=report.fired != fired)
+                reads.after(uow, item, fired=report.fired != fired)
                 report.events += 1
+            reads.write_held(uow)  # what telling held, written in two statements
             uow.commit()
     except Exception:  # which event failed is found by handling them one by one
         return None
@@ -270,6 +272,9 @@ def offer_the_conversation_survey(moment: Reacting) -> None:
 
 
 def run_playbooks(moment: Reacting) -> None:
+    if moment.reads.book is not None and moment.playbooks.may_act_on(moment.stored.event):
+        # A playbook may look at her messages and promises: it sees what telling held.
+        moment.reads.write_held(moment.uow)
     outcome = fire_playbooks(moment.uow, moment.stored, moment.now, moment.playbooks)
     moment.report.fired += outcome.fired
     moment.report.skipped.extend(outcome.skipped)

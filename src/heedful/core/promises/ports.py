@@ -81,6 +81,21 @@ class PromiseRepository(Protocol):
         """
         ...
 
+    def waiting_in(self, lines: Sequence[tuple[str, str]], per_line: int) -> list[Promise]:
+        """The first ``per_line`` still waiting in each (product, location id) line, first come
+        first within a line; not locked (a batch's read-ahead: ``claim_waiting`` locks).
+
+        Those already told (waiting for their message to go) are not in line.
+        """
+        ...
+
+    def claim_waiting(self, promise_ids: Sequence[str]) -> set[str]:
+        """Of these, the ids still waiting to be told, locked for this transaction; one another
+        worker holds is skipped, never waited for (PostgreSQL). SQLite has one writer at a
+        time, so every id read in this transaction is still this transaction's.
+        """
+        ...
+
     def waiting_for(self, item: WantedItem, limit: int) -> list[Promise]:
         """Open "tell me when available" promises this item fulfils, first come first served.
 
