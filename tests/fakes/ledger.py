@@ -320,6 +320,17 @@ class FakeStockLevels(Repository):
         stock[_stock_key(item)] = quantity
         return before
 
+    def get_many(self, items: Sequence[WantedItem]) -> dict[WantedItem, int]:
+        stock = self._state.ledger.stock
+        return {item: stock[_stock_key(item)] for item in items if _stock_key(item) in stock}
+
+    def put_many(self, levels: Sequence[tuple[WantedItem, int, datetime]], *, new: bool) -> None:
+        stock = self._writing().ledger.stock
+        for item, quantity, _at in levels:
+            if (_stock_key(item) in stock) is new:
+                raise FakeIntegrityError("stock_levels: the level exists" if new else "no level")
+            stock[_stock_key(item)] = quantity
+
 
 class FakeOutbox(Repository):
     def add(self, message: Message) -> None:

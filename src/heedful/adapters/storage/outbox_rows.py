@@ -54,6 +54,33 @@ class SqlStockLevels:
         keys = ((i.product, i.variant, i.size, i.location_id) for i in items)
         lock_in_order(self._conn, stock_levels, ("product", "variant", "size", "location_id"), keys)
 
+    def get_many(self, items: Sequence[WantedItem]) -> dict[WantedItem, int]:
+        wanted = {(i.product, i.variant, i.size, i.location_id): i for i in items}
+        keys = sorted(wanted)
+        found: dict[WantedItem, int] = {}
+        columns = (stock_levels.c.product, stock_levels.c.variant, stock_levels.c.size,
+                   stock_levels.c.location_id)  # fmt: skip
+        for start in range(0, len(keys), 500):
+            query = sa.select(*columns, stock_levels.c.quantity).where(
+                sa.tuple_(*columns).in_(keys[start : start + 500])
+            )
+            for product, variant, size, location_id, quantity in self._conn.execute(query):
+                found[wanted[(product, variant, size, location_id)]] = int(quantity)
+        return found
+
+    def put_many(self, levels: Sequence[tuple[WantedItem, int, datetime]], *, new: bool) -> None:
+        if not levels:
+            return
+        if new:
+            rows = [{"product": item.product, "variant": item.variant, "size": item.size,
+                     "location_id": item.location_id, "quantity": quantity, "updated_at": at}
+                    for item, quantity, at in levels]  # fmt: skip
+            self._conn.execute(_LEVEL_INSERT, rows)
+            return
+        changed = [_level_key(item) | {"new_quantity": quantity, "new_updated_at": at}
+                   for item, quantity, at in levels]  # fmt: skip
+        self._conn.execute(_LEVEL_UPDATE, changed)
+
     def set(self, item: WantedItem, quantity: int, at: datetime) -> int | None:
         key = _level_key(item)
         postgres = self._conn.dialect.name == "postgresql"

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from heedful.core.catalog import CatalogItem, normalise
 from heedful.core.events import StoredEvent, acts_as, location_named
-from heedful.core.promises import DEFAULT_TELL_PER_UNIT, WaitingBook, read_book
+from heedful.core.promises import DEFAULT_TELL_PER_UNIT, WaitingBook, WantedItem, read_book
 from heedful.core.unit_of_work import UnitOfWork
 
 STOCK_CHANGED = "heedful.stock.changed"
@@ -115,9 +115,11 @@ def read_lines(
     reads: BatchReads,
     batch: Sequence[StoredEvent],
     tell_per_unit: int = DEFAULT_TELL_PER_UNIT,
+    levels: Sequence[WantedItem] = (),
 ) -> None:
     """Which of the leading reports' (product, location) lines have anyone waiting, and the
-    first few waiting in each (``waiting_book``): one query, and two for their channels."""
+    first few waiting in each (``waiting_book``): one query, and two for their channels; and
+    the stock ``levels`` the batch will write (one more)."""
     if not reads.holds:
         return
     leading = _leading(batch)
@@ -126,7 +128,9 @@ def read_lines(
     # Enough for one unit per report naming the line, and one passed over; a line that needs
     # more (a delivery of many units) is read again from the database, as before.
     per_line = max(named.values(), default=1) * max(tell_per_unit, 1) + 1
-    reads.book, reads.waited_for = read_book(uow, sorted(reads.asked_lines), per_line, reads.items)
+    reads.book, reads.waited_for = read_book(
+        uow, sorted(reads.asked_lines), per_line, reads.items, levels
+    )
 
 
 def _leading(batch: Sequence[StoredEvent]) -> list[StoredEvent]:

@@ -159,8 +159,8 @@ def _locked_and_read(uow: UnitOfWork, stored: list[StoredEvent], tell_per_unit: 
     try:
         with uow:
             reads = read_names(uow, stored)
-            lock_ahead(uow, stored, reads)
-            read_lines(uow, reads, stored, tell_per_unit)
+            levels = lock_ahead(uow, stored, reads)
+            read_lines(uow, reads, stored, tell_per_unit, levels)
             uow.commit()
     except Exception:  # nothing read ahead: each event reads (and locks) for itself
         return BatchReads()

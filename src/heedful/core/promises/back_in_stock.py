@@ -68,15 +68,15 @@ def stock_changed(
     batch's waiting lines read ahead; who is told is taken from it and what telling writes is
     held in it (``waiting_book``): the same customers, in the same order.
     """
-    before = uow.stock.set(item, quantity, now)
+    own = book is None
+    book = book or WaitingBook()  # an empty book reads and writes through to the database
+    before = book.set_level(uow, item, quantity, now)
     arrived = quantity - (before or 0)
     restock = Restock(arrived=max(arrived, 0))
     if arrived <= 0 or nobody_waiting:
         return restock
     wanted = arrived * tell_per_unit
     line = (item.product, item.location_id)
-    own = book is None
-    book = book or WaitingBook()  # an empty book reads every line from the database
     if book.holds_writes_in(line):
         book.flush(uow)  # the line's places are read from the database: with what it told
     # Those behind the customers told move up: each hears her new place once, for the lot.

@@ -182,6 +182,15 @@ class StockLevels(Protocol):
         ``StockRepository.lock``): a batch takes all its locks before its first write."""
         ...
 
+    def get_many(self, items: Sequence[WantedItem]) -> dict[WantedItem, int]:
+        """The units on hand of each of these that was ever heard of, in one read."""
+        ...
+
+    def put_many(self, levels: Sequence[tuple[WantedItem, int, datetime]], *, new: bool) -> None:
+        """Records these levels in one statement: ``new``, levels never heard of (inserted);
+        else levels that exist (updated)."""
+        ...
+
 
 class Outbox(Protocol):
     def add(self, message: Message) -> None: ...

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from heedful.core.catalog import CatalogItem
 from heedful.core.customers import ConsentDecision, Identity, Purpose
@@ -47,6 +48,13 @@ class WaitingBook:
     consents: dict[str, list[ConsentDecision]] = field(default_factory=dict)
     catalog: dict[str, CatalogItem | None] = field(default_factory=dict)  # by exact code
     taken: set[str] = field(default_factory=set)  # handed out: told or passed over
+    # The stock levels the batch's reports write, read ahead (None: never heard of), and what
+    # they were set to, held until ``flush``.
+    levels: dict[WantedItem, int | None] = field(default_factory=dict)
+    existing: set[WantedItem] = field(default_factory=set)
+    # Every write in order, not only the last: a level the database refuses (a number too big
+    # for its column) fails the batch at ``flush``, and handled one by one, its own event.
+    held_levels: list[tuple[WantedItem, int, datetime]] = field(default_factory=list)
     held_messages: list[Message] = field(default_factory=list)
     held_promises: list[Promise] = field(default_factory=list)
     held_lines: set[Line] = field(default_factory=set)
@@ -84,6 +92,17 @@ class WaitingBook:
         decision = choose_channel(found, decisions, Purpose.SERVICE)
         return decision if isinstance(decision, Suppress) else None
 
+    def set_level(
+        self, uow: UnitOfWork, item: WantedItem, quantity: int, at: datetime
+    ) -> int | None:
+        """As ``uow.stock.set``: the units on hand recorded, what they were returned."""
+        if item not in self.levels:
+            return uow.stock.set(item, quantity, at)
+        before = self.levels[item]
+        self.levels[item] = quantity
+        self.held_levels.append((item, quantity, at))
+        return before
+
     def catalog_item(self, uow: UnitOfWork, code: str) -> CatalogItem | None:
         """As ``uow.catalog.get(code)``, from the batch's read-ahead when it asked that code."""
         if code in self.catalog:
@@ -100,7 +119,20 @@ class WaitingBook:
         return line in self.held_lines
 
     def flush(self, uow: UnitOfWork) -> None:
-        """The held messages, then the promises that name them: two statements for the lot."""
+        """The held levels, messages, then the promises that name them: a statement each."""
+        if self.held_levels:
+            # A level never heard of is inserted by its first write; every other write, in
+            # order, updates (the last one is what stays).
+            inserted, updated = [], []
+            for held in self.held_levels:
+                if held[0] in self.existing:
+                    updated.append(held)
+                else:
+                    inserted.append(held)
+                    self.existing.add(held[0])
+            uow.stock.put_many(inserted, new=True)
+            uow.stock.put_many(updated, new=False)
+            self.held_levels = []
         if not self.held_messages:
             return
         uow.outbox.add_many(self.held_messages)
@@ -114,11 +146,16 @@ def read_book(
     lines: Sequence[Line],
     per_line: int,
     catalog: dict[str, CatalogItem | None] | None = None,
+    levels: Sequence[WantedItem] = (),
 ) -> tuple[WaitingBook, set[Line]]:
     """The first ``per_line`` waiting in each line, and their customers' channels; also which of
     ``lines`` have anyone waiting (those the read found). ``catalog``: items the batch read
-    ahead, by code (None: no item with that code)."""
+    ahead, by code (None: no item with that code); ``levels``: the stock levels it will write
+    (on PostgreSQL already locked, ``engine/batch_locks``)."""
     book = WaitingBook(catalog=dict(catalog or {}))
+    found_levels = uow.stock.get_many(levels)
+    book.levels = {item: found_levels.get(item) for item in levels}
+    book.existing = set(found_levels)
     for promise in uow.promises.waiting_in(lines, per_line):
         if promise.item is not None:
             book.lines.setdefault((promise.item.product, promise.location_id), []).append(promise)
