@@ -1,14 +1,17 @@
-"""The first of each waiting line a batch restocks, read ahead; what telling them writes, held.
+"""The first of each waiting line a batch restocks, and its stock levels, read ahead; what
+telling writes, held and written in bulk.
 
 Measured (issue 18, ``bench/worker_throughput.py``): a stock report that wakes one customer cost
-eight statements, each built, compiled and run on its own: the line read and locked
-(``waiting_for``), her identities and consents, the message inserted, the promise updated, the
-line read again. A batch of stock reports now reads, in one query, the first few waiting in
-each line it restocks (``PromiseRepository.waiting_in``) and those customers' identities and
-consents in two; telling one takes her from the book, claims her promise (on PostgreSQL one
-short ``SELECT … FOR UPDATE SKIP LOCKED`` by id: two workers never tell her twice; SQLite has one
-writer and needs none), and holds the message and the promise's change until the batch's run of
-stock reports ends, when all of them are written in two statements (``flush``).
+eight statements, each built, compiled and run on its own: the stock level read and written, the
+line read and locked (``waiting_for``), her identities and consents, the message inserted, the
+promise updated, the line read again. A batch of stock reports now reads, in one query each,
+the first few waiting in each line it restocks (``PromiseRepository.waiting_in``), those
+customers' identities and consents, and the stock levels it will write (``StockLevels.get_many``,
+already locked on PostgreSQL by ``engine/batch_locks``). Telling one takes her from the book,
+claims her promise (on PostgreSQL one short ``SELECT … FOR UPDATE SKIP LOCKED`` by id: two
+workers never tell her twice; SQLite has one writer and needs none), and holds the message and
+the promise's change, as each report holds its level, until the batch's run of stock reports
+ends, when they are written in a statement each (``flush``).
 
 What the book gives is what ``waiting_for`` would have given, in the same order:
 - a line is answered from the book only while it holds enough: a line read only in part (as
