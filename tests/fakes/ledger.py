@@ -96,6 +96,40 @@ class FakePromiseRepository(Repository):
             and (p.item.product, p.item.location_id) in asked
         }
 
+    def waiting_in(self, lines: Sequence[tuple[str, str]], per_line: int) -> list[Promise]:
+        asked = set(lines)
+        rows = sorted(
+            (
+                p
+                for p in self._state.ledger.promises.values()
+                if self._still_waiting(p)
+                and p.item is not None
+                and (p.item.product, p.item.location_id) in asked
+            ),
+            key=lambda p: p.sequence,
+        )
+        places: dict[tuple[str, str], int] = {}
+        found = []
+        for p in rows:
+            assert p.item is not None
+            line = (p.item.product, p.item.location_id)
+            places[line] = places.get(line, 0) + 1
+            if places[line] <= per_line:
+                found.append(p)
+        return copy(found)
+
+    def claim_waiting(self, promise_ids: Sequence[str]) -> set[str]:
+        ledger = self._state.ledger.promises
+        return {i for i in promise_ids if i in ledger and self._still_waiting(ledger[i])}
+
+    @staticmethod
+    def _still_waiting(p: Promise) -> bool:
+        return (
+            p.kind is PromiseKind.TELL_WHEN_AVAILABLE
+            and p.state is PromiseState.OPEN
+            and p.notice_message_id is None
+        )
+
     def waiting_for(self, item: WantedItem, limit: int) -> list[Promise]:
         rows = [
             p
@@ -285,6 +319,17 @@ class FakeStockLevels(Repository):
         before = stock.get(_stock_key(item))
         stock[_stock_key(item)] = quantity
         return before
+
+    def get_many(self, items: Sequence[WantedItem]) -> dict[WantedItem, int]:
+        stock = self._state.ledger.stock
+        return {item: stock[_stock_key(item)] for item in items if _stock_key(item) in stock}
+
+    def put_many(self, levels: Sequence[tuple[WantedItem, int, datetime]], *, new: bool) -> None:
+        stock = self._writing().ledger.stock
+        for item, quantity, _at in levels:
+            if (_stock_key(item) in stock) is new:
+                raise FakeIntegrityError("stock_levels: the level exists" if new else "no level")
+            stock[_stock_key(item)] = quantity
 
 
 class FakeOutbox(Repository):

@@ -6,7 +6,7 @@ overflow the stock level's column on both databases), written straight into the 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -85,6 +85,12 @@ class FlakyStock:
             raise TimeoutError("canceling statement due to lock timeout")
         result: int | None = self._real.set(item, quantity, at)
         return result
+
+    def put_many(self, levels: Sequence[tuple[WantedItem, int, datetime]], *, new: bool) -> None:
+        # A batch writes the levels it read ahead together (ADR 59): the same lock, one statement.
+        if any(item.product == self._product for item, _, _ in levels) and self._failing[0]:
+            raise TimeoutError("canceling statement due to lock timeout")
+        self._real.put_many(levels, new=new)
 
 
 def flaky(container: Container, product: str, failing: list[bool]) -> Callable[[], UnitOfWork]:

@@ -57,16 +57,16 @@ def _like(word: str) -> str:
     return f"%{escaped}%"
 
 
+# Built once: a stock report may ask for its item (issue 18's profile found the building dear).
+_ITEM = sa.select(catalog_items).where(catalog_items.c.code == sa.bindparam("code"))
+
+
 class SqlCatalog:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     def get(self, code: str) -> CatalogItem | None:
-        row = (
-            self._conn.execute(sa.select(catalog_items).where(catalog_items.c.code == code))
-            .mappings()
-            .first()
-        )
+        row = self._conn.execute(_ITEM, {"code": code}).mappings().first()
         return _item(row) if row is not None else None
 
     def get_many(self, codes: Sequence[str]) -> list[CatalogItem]:

@@ -20,47 +20,80 @@ from heedful.core.promises.model import (
     WantedItem,
 )
 
+# Built once, with bound parameters: every stock report reads and writes its level, and building
+# the four comparisons per call cost more CPU than running the statement (issue 18's profile).
+_LEVEL_KEY = (
+    stock_levels.c.product == sa.bindparam("key_product"),
+    stock_levels.c.variant == sa.bindparam("key_variant"),
+    stock_levels.c.size == sa.bindparam("key_size"),
+    stock_levels.c.location_id == sa.bindparam("key_location_id"),
+)
+_LEVEL = sa.select(stock_levels.c.quantity).where(*_LEVEL_KEY)
+_LEVEL_LOCKED = _LEVEL.with_for_update()
+_LEVEL_UPDATE = (
+    stock_levels.update()
+    .where(*_LEVEL_KEY)
+    .values(quantity=sa.bindparam("new_quantity"), updated_at=sa.bindparam("new_updated_at"))
+)
+_LEVEL_INSERT = stock_levels.insert()
+
+
+def _level_key(item: WantedItem) -> dict[str, Any]:
+    return {"key_product": item.product, "key_variant": item.variant, "key_size": item.size,
+            "key_location_id": item.location_id}  # fmt: skip
+
 
 class SqlStockLevels:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
-    def _key(self, item: WantedItem) -> list[Any]:
-        return [
-            stock_levels.c.product == item.product,
-            stock_levels.c.variant == item.variant,
-            stock_levels.c.size == item.size,
-            stock_levels.c.location_id == item.location_id,
-        ]
-
     def get(self, item: WantedItem) -> int | None:
-        return self._conn.scalar(sa.select(stock_levels.c.quantity).where(*self._key(item)))
+        return self._conn.scalar(_LEVEL, _level_key(item))
 
     def lock(self, items: Sequence[WantedItem]) -> None:
         keys = ((i.product, i.variant, i.size, i.location_id) for i in items)
         lock_in_order(self._conn, stock_levels, ("product", "variant", "size", "location_id"), keys)
 
+    def get_many(self, items: Sequence[WantedItem]) -> dict[WantedItem, int]:
+        wanted = {(i.product, i.variant, i.size, i.location_id): i for i in items}
+        keys = sorted(wanted)
+        found: dict[WantedItem, int] = {}
+        columns = (stock_levels.c.product, stock_levels.c.variant, stock_levels.c.size,
+                   stock_levels.c.location_id)  # fmt: skip
+        for start in range(0, len(keys), 500):
+            query = sa.select(*columns, stock_levels.c.quantity).where(
+                sa.tuple_(*columns).in_(keys[start : start + 500])
+            )
+            for product, variant, size, location_id, quantity in self._conn.execute(query):
+                found[wanted[(product, variant, size, location_id)]] = int(quantity)
+        return found
+
+    def put_many(self, levels: Sequence[tuple[WantedItem, int, datetime]], *, new: bool) -> None:
+        if not levels:
+            return
+        if new:
+            rows = [{"product": item.product, "variant": item.variant, "size": item.size,
+                     "location_id": item.location_id, "quantity": quantity, "updated_at": at}
+                    for item, quantity, at in levels]  # fmt: skip
+            self._conn.execute(_LEVEL_INSERT, rows)
+            return
+        changed = [_level_key(item) | {"new_quantity": quantity, "new_updated_at": at}
+                   for item, quantity, at in levels]  # fmt: skip
+        self._conn.execute(_LEVEL_UPDATE, changed)
+
     def set(self, item: WantedItem, quantity: int, at: datetime) -> int | None:
-        query = sa.select(stock_levels.c.quantity).where(*self._key(item))
-        if self._conn.dialect.name == "postgresql":
-            query = query.with_for_update()
-        before = self._conn.scalar(query)
+        key = _level_key(item)
+        postgres = self._conn.dialect.name == "postgresql"
+        before = self._conn.scalar(_LEVEL_LOCKED if postgres else _LEVEL, key)
         if before is None:
             self._conn.execute(
-                stock_levels.insert().values(
-                    product=item.product,
-                    variant=item.variant,
-                    size=item.size,
-                    location_id=item.location_id,
-                    quantity=quantity,
-                    updated_at=at,
-                )
-            )
+                _LEVEL_INSERT,
+                {"product": item.product, "variant": item.variant, "size": item.size,
+                 "location_id": item.location_id, "quantity": quantity, "updated_at": at},
+            )  # fmt: skip
         else:
             self._conn.execute(
-                stock_levels.update()
-                .where(*self._key(item))
-                .values(quantity=quantity, updated_at=at)
+                _LEVEL_UPDATE, key | {"new_quantity": quantity, "new_updated_at": at}
             )
         return before
 
@@ -119,6 +152,7 @@ _WAITING = [s.value for s in MessageStatus if s.is_waiting]
 # Built once: the relay updates a message two or three times per send, and building the
 # statement with its values inside costs more CPU than running it (as customer_rows says).
 _UPDATE = messages.update().where(messages.c.id == sa.bindparam("message_id"))
+_INSERT = messages.insert()
 
 
 class SqlOutbox:
@@ -126,11 +160,11 @@ class SqlOutbox:
         self._conn = conn
 
     def add(self, message: Message) -> None:
-        self._conn.execute(messages.insert().values(_message_values(message)))
+        self._conn.execute(_INSERT, _message_values(message))
 
     def add_many(self, added: Sequence[Message]) -> None:
         if added:  # one executemany: a look-ahead pass queues its window's messages at once
-            self._conn.execute(messages.insert(), [_message_values(m) for m in added])
+            self._conn.execute(_INSERT, [_message_values(m) for m in added])
 
     def get(self, message_id: str) -> Message | None:
         query = sa.select(messages).where(messages.c.id == message_id)

@@ -9,7 +9,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
-from heedful.adapters.storage.claiming import claimed
 from heedful.adapters.storage.phrase_columns import phrase_of, phrase_values
 from heedful.adapters.storage.promise_tables import promises
 from heedful.core.promises.model import (
@@ -116,6 +115,35 @@ def _promise_values(p: Promise) -> dict[str, Any]:
 # Built once, with bound parameters (a promise is updated with each message sent about it).
 _UPDATE = promises.update().where(promises.c.id == sa.bindparam("promise_id"))
 
+# Still waiting to be told: what the partial index ix_promises_waiting holds, less those told.
+_STILL_WAITING = (
+    promises.c.state == PromiseState.OPEN.value,
+    promises.c.kind == PromiseKind.TELL_WHEN_AVAILABLE.value,
+    promises.c.notice_message_id.is_(None),
+)
+# Built once (a stock report that wakes someone asks it): building the expression per call cost
+# more CPU than running it (issue 18's profile).
+_WAITING_FOR = (
+    sa.select(promises)
+    .where(
+        promises.c.item_product == sa.bindparam("product"),
+        promises.c.location_id == sa.bindparam("location_id"),
+        *_STILL_WAITING,
+        promises.c.item_variant.in_([sa.bindparam("any_variant"), sa.bindparam("variant")]),
+        promises.c.item_size.in_([sa.bindparam("any_size"), sa.bindparam("size")]),
+    )
+    .order_by(promises.c.sequence)
+    .limit(sa.bindparam("limit"))
+)
+# Locked on PostgreSQL, skipping what other workers hold (``claiming.claimed``), built once too.
+_WAITING_FOR_LOCKED = _WAITING_FOR.with_for_update(skip_locked=True)
+_CLAIM_WAITING = (
+    sa.select(promises.c.id)
+    .where(promises.c.id.in_(sa.bindparam("ids", expanding=True)), *_STILL_WAITING)
+    .order_by(promises.c.id)  # one order for every worker's locks
+    .with_for_update(skip_locked=True)
+)
+
 
 def _one_of(column: sa.Column[Any], values: frozenset[Any]) -> sa.ColumnElement[bool]:
     # "= 'open'" rather than "IN ('open')" for one value: the partial indexes' predicates
@@ -219,22 +247,57 @@ class SqlPromises:
             found.update((product, location) for product, location in self._conn.execute(query))
         return found
 
-    def waiting_for(self, item: WantedItem, limit: int) -> list[Promise]:
-        query = (
-            sa.select(promises)
-            .where(
-                promises.c.item_product == item.product,
-                promises.c.location_id == item.location_id,
-                promises.c.state == PromiseState.OPEN.value,
-                promises.c.kind == PromiseKind.TELL_WHEN_AVAILABLE.value,
-                promises.c.notice_message_id.is_(None),
-                promises.c.item_variant.in_(["", item.variant]),
-                promises.c.item_size.in_(["", item.size]),
+    def waiting_in(self, lines: Sequence[tuple[str, str]], per_line: int) -> list[Promise]:
+        # The partial index ix_promises_waiting (item_product, location_id, sequence) serves it:
+        # each line's waits in order; the window keeps the first ``per_line`` of each.
+        found: list[Promise] = []
+        for start in range(0, len(lines), 500):
+            chunk = lines[start : start + 500]
+            place = (
+                sa.func.row_number()
+                .over(
+                    partition_by=(promises.c.item_product, promises.c.location_id),
+                    order_by=promises.c.sequence,
+                )
+                .label("place_in_line")
             )
-            .order_by(promises.c.sequence)
-            .limit(limit)
-        )
-        rows = self._conn.execute(claimed(self._conn, query)).mappings()
+            ranked = (
+                sa.select(promises, place)
+                .where(
+                    sa.tuple_(promises.c.item_product, promises.c.location_id).in_(chunk),
+                    *_STILL_WAITING,
+                )
+                .subquery()
+            )
+            query = (
+                sa.select(*(ranked.c[column.name] for column in promises.c))
+                .where(ranked.c.place_in_line <= per_line)
+                .order_by(ranked.c.sequence)
+            )
+            found.extend(_promise(row) for row in self._conn.execute(query).mappings())
+        return found
+
+    def claim_waiting(self, promise_ids: Sequence[str]) -> set[str]:
+        if self._conn.dialect.name != "postgresql":
+            return set(promise_ids)  # one writer at a time: what this transaction read is its own
+        if not promise_ids:
+            return set()
+        rows = self._conn.execute(_CLAIM_WAITING, {"ids": sorted(promise_ids)})
+        return {promise_id for (promise_id,) in rows}
+
+    def waiting_for(self, item: WantedItem, limit: int) -> list[Promise]:
+        postgres = self._conn.dialect.name == "postgresql"
+        query = _WAITING_FOR_LOCKED if postgres else _WAITING_FOR
+        values = {
+            "product": item.product,
+            "location_id": item.location_id,
+            "any_variant": "",
+            "variant": item.variant,
+            "any_size": "",
+            "size": item.size,
+            "limit": limit,
+        }
+        rows = self._conn.execute(query, values).mappings()
         return [_promise(row) for row in rows]
 
     def count_outcomes(

@@ -28,8 +28,11 @@ from heedful.core.shared.errors import InvalidInput
 from heedful.core.unit_of_work import UnitOfWork
 
 
-def lock_ahead(uow: UnitOfWork, batch: Sequence[StoredEvent], reads: BatchReads) -> None:
-    """Locks the catalog levels, then the waiting lines' levels, of the batch's stock reports."""
+def lock_ahead(
+    uow: UnitOfWork, batch: Sequence[StoredEvent], reads: BatchReads
+) -> list[WantedItem]:
+    """Locks the catalog levels, then the waiting lines' levels, of the batch's stock reports;
+    returns the latter (the batch reads them ahead, ``waiting_book``)."""
     places: set[tuple[str, str]] = set()
     levels: set[WantedItem] = set()
     for stored in batch:
@@ -49,7 +52,9 @@ def lock_ahead(uow: UnitOfWork, batch: Sequence[StoredEvent], reads: BatchReads)
         levels.add(wanted)
     # One order for both tables, the one every report takes them in: the catalog's first.
     uow.catalog_stock.lock(sorted(places))
-    uow.stock.lock(sorted(levels, key=lambda w: (w.product, w.variant, w.size, w.location_id)))
+    ordered = sorted(levels, key=lambda w: (w.product, w.variant, w.size, w.location_id))
+    uow.stock.lock(ordered)
+    return ordered
 
 
 def _level(

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from heedful.core.catalog import CatalogItem, normalise
 from heedful.core.events import StoredEvent, acts_as, location_named
+from heedful.core.promises import DEFAULT_TELL_PER_UNIT, WaitingBook, WantedItem, read_book
 from heedful.core.unit_of_work import UnitOfWork
 
 STOCK_CHANGED = "heedful.stock.changed"
@@ -41,6 +42,7 @@ class BatchReads:
     items: dict[str, CatalogItem | None] = field(default_factory=dict)
     waited_for: set[Line] = field(default_factory=set)
     asked_lines: set[Line] = field(default_factory=set)
+    book: WaitingBook | None = None  # the first in each line waited for, and what telling holds
 
     def location(self, uow: UnitOfWork, ref: str, within: frozenset[str] | None) -> str | None:
         key = (ref, within)
@@ -59,10 +61,28 @@ class BatchReads:
         line = (product, location_id)
         return self.holds and line in self.asked_lines and line not in self.waited_for
 
-    def after(self, stored: StoredEvent, fired: bool) -> None:
+    def waiting_book(self) -> WaitingBook | None:
+        return self.book if self.holds else None
+
+    def write_held(self, uow: UnitOfWork) -> None:
+        """What telling held is written: before anything may read it, and before the commit."""
+        if self.book is not None:
+            self.book.flush(uow)
+
+    def before(self, uow: UnitOfWork, stored: StoredEvent) -> None:
+        """Called before each event: one of another type reads the database, held writes too."""
+        if not is_stock_report(stored):
+            self._end(uow)
+
+    def after(self, uow: UnitOfWork, stored: StoredEvent, fired: bool) -> None:
         """Called after each event: one that could change what was read ends the read-ahead."""
         if fired or not is_stock_report(stored):
-            self.holds = False
+            self._end(uow)
+
+    def _end(self, uow: UnitOfWork) -> None:
+        self.holds = False
+        self.write_held(uow)
+        self.book = None
 
 
 def read_names(uow: UnitOfWork, batch: Sequence[StoredEvent]) -> BatchReads:
@@ -81,7 +101,8 @@ def read_names(uow: UnitOfWork, batch: Sequence[StoredEvent]) -> BatchReads:
         key = (str(data.get("location")), scope)
         if key not in reads.locations:
             reads.locations[key] = location_named(uow, key[0], scope)
-        for name in ("code", "variant"):
+        # The product too: whether its line is one the catalog knows (``watch_line``).
+        for name in ("code", "variant", "product"):
             if data.get(name) is not None:
                 codes.add(normalise(str(data[name])))
     reads.items = dict.fromkeys(codes)
@@ -89,12 +110,27 @@ def read_names(uow: UnitOfWork, batch: Sequence[StoredEvent]) -> BatchReads:
     return reads
 
 
-def read_lines(uow: UnitOfWork, reads: BatchReads, batch: Sequence[StoredEvent]) -> None:
-    """Which of the leading reports' (product, location) lines have anyone waiting."""
+def read_lines(
+    uow: UnitOfWork,
+    reads: BatchReads,
+    batch: Sequence[StoredEvent],
+    tell_per_unit: int = DEFAULT_TELL_PER_UNIT,
+    levels: Sequence[WantedItem] = (),
+) -> None:
+    """Which of the leading reports' (product, location) lines have anyone waiting, and the
+    first few waiting in each (``waiting_book``): one query, and two for their channels; and
+    the stock ``levels`` the batch will write (one more)."""
     if not reads.holds:
         return
-    reads.asked_lines = _lines(reads, _leading(batch))
-    reads.waited_for = uow.promises.lines_waited_for(sorted(reads.asked_lines))
+    leading = _leading(batch)
+    named = _lines_named(reads, leading)
+    reads.asked_lines = set(named)
+    # Enough for one unit per report naming the line, and one passed over; a line that needs
+    # more (a delivery of many units) is read again from the database, as before.
+    per_line = max(named.values(), default=1) * max(tell_per_unit, 1) + 1
+    reads.book, reads.waited_for = read_book(
+        uow, sorted(reads.asked_lines), per_line, reads.items, levels
+    )
 
 
 def _leading(batch: Sequence[StoredEvent]) -> list[StoredEvent]:
@@ -106,9 +142,10 @@ def _leading(batch: Sequence[StoredEvent]) -> list[StoredEvent]:
     return leading
 
 
-def _lines(reads: BatchReads, leading: Sequence[StoredEvent]) -> set[Line]:
-    """The (product, location) line each leading report would look at, as the reaction finds it."""
-    lines: set[Line] = set()
+def _lines_named(reads: BatchReads, leading: Sequence[StoredEvent]) -> dict[Line, int]:
+    """The (product, location) line each leading report would look at, as the reaction finds
+    it, with how many reports name it."""
+    lines: dict[Line, int] = {}
     for stored in leading:
         data = stored.event.data
         location_id = reads.locations.get(
@@ -122,8 +159,11 @@ def _lines(reads: BatchReads, leading: Sequence[StoredEvent]) -> set[Line]:
                 item = reads.items.get(normalise(str(data[name])))
                 if item is not None or name == "code":
                     break
+        line: Line | None = None
         if item is not None:
-            lines.add((item.parent_code or item.code, location_id))
+            line = (item.parent_code or item.code, location_id)
         elif data.get("product") is not None:
-            lines.add((normalise(str(data["product"])), location_id))
+            line = (normalise(str(data["product"])), location_id)
+        if line is not None:
+            lines[line] = lines.get(line, 0) + 1
     return lines

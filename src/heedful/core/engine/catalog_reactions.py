@@ -113,5 +113,6 @@ def tell_waiting_customers(moment: Reacting) -> None:
         tell_per_unit=moment.tell_per_unit,
         cause=moment.cause,
         nobody_waiting=moment.reads.nobody_waits(wanted.product, wanted.location_id),
+        book=moment.reads.waiting_book(),
     )
     moment.report.told += len(restock.told)

@@ -128,7 +128,8 @@ def process_events(
         # Built once per batch: each event then asks the interest index, not every playbook.
         playbooks = PlaybookIndex(uow.playbooks.enabled())
         given = _Batch(uow, stored, now, playbooks, tell_per_unit, spent)
-        report, reached_before_failing = _all_at_once(given, _locked_and_read(uow, stored))
+        read_ahead = _locked_and_read(uow, stored, tell_per_unit)
+        report, reached_before_failing = _all_at_once(given, read_ahead)
         failed: list[tuple[StoredEvent, Exception]] = []
         if report is None:
             report, failed = _one_by_one(given, at_least=reached_before_failing + 1)
@@ -161,7 +162,7 @@ def _react(moment: Reacting) -> None:
         reaction(given)
 
 
-def _locked_and_read(uow: UnitOfWork, stored: list[StoredEvent]) -> BatchReads:
+def _locked_and_read(uow: UnitOfWork, stored: list[StoredEvent], tell_per_unit: int) -> BatchReads:
     """The batch's stock levels locked in one order, then its reads done (``batch_locks``).
 
     Outside the batch's savepoint, so that the locks outlive its undoing: handled again one
@@ -170,8 +171,8 @@ def _locked_and_read(uow: UnitOfWork, stored: list[StoredEvent]) -> BatchReads:
     try:
         with uow:
             reads = read_names(uow, stored)
-            lock_ahead(uow, stored, reads)
-            read_lines(uow, reads, stored)
+            levels = lock_ahead(uow, stored, reads)
+            read_lines(uow, reads, stored, tell_per_unit, levels)
             uow.commit()
     except Exception:
         # Nothing read ahead: each event reads (and locks) for itself, slower but correct.
@@ -190,12 +191,14 @@ def _all_at_once(batch: _Batch, reads: BatchReads) -> tuple[EngineReport | None,
         with uow:
             for item in batch.stored:
                 fired = report.fired
+                reads.before(uow, item)
                 _react(Reacting(uow, item, batch.now, report, batch.playbooks,
                                 batch.tell_per_unit, reads))  # fmt: skip
-                reads.after(item, fired=report.fired != fired)
+                reads.after(uow, item, fired=report.fired != fired)
                 report.events += 1
                 if batch.spent():
                     break
+            reads.write_held(uow)  # what telling held, written in two statements
             uow.commit()
     except Exception:  # which event failed is found by handling them one by one
         return None, report.events
@@ -293,6 +296,9 @@ def offer_the_conversation_survey(moment: Reacting) -> None:
 
 
 def run_playbooks(moment: Reacting) -> None:
+    if moment.reads.book is not None and moment.playbooks.may_act_on(moment.stored.event):
+        # A playbook may look at her messages and promises: it sees what telling held.
+        moment.reads.write_held(moment.uow)
     outcome = fire_playbooks(moment.uow, moment.stored, moment.now, moment.playbooks)
     moment.report.fired += outcome.fired
     moment.report.skipped.extend(outcome.skipped)

@@ -75,6 +75,10 @@ class PlaybookIndex:
         found = self._index.match(event.type, flatten(event))
         return [self._by_id[interest.id] for interest in found]
 
+    def may_act_on(self, event: BusinessEvent) -> bool:
+        """Whether any playbook's trigger holds for the event (its audience not yet asked)."""
+        return any(event_reasons(p.body.where, event) is not None for p in self.matching(event))
+
     def zone_of(self, uow: UnitOfWork, location_id: str) -> str | None:
         """The location's time zone, read once per index (a batch of events), not per change.
 

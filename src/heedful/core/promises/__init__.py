@@ -23,6 +23,7 @@ from heedful.core.promises.ports import (
     TaskRepository,
     TimerRepository,
 )
+from heedful.core.promises.waiting_book import WaitingBook, read_book
 
 __all__ = [
     "DEFAULT_TELL_PER_UNIT",
@@ -40,11 +41,13 @@ __all__ = [
     "PromiseState",
     "TaskRepository",
     "TimerRepository",
+    "WaitingBook",
     "WantedItem",
     "close_tasks_of_ended_promises",
     "fire_promise_timer",
     "make_promise",
     "prepare_promise",
+    "read_book",
     "settle_tasks",
     "still_wanted",
     "stock_changed",

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 
 from heedful.core.access import SYSTEM, Role
 from heedful.core.customers import Purpose
@@ -29,6 +30,7 @@ from heedful.core.promises.model import (
     WantedItem,
 )
 from heedful.core.promises.ports import PromiseFilter
+from heedful.core.promises.waiting_book import WaitingBook
 from heedful.core.shared.ids import new_id
 from heedful.core.shared.phrases import Phrase, word
 from heedful.core.shared.timers import Timer, TimerKind
@@ -56,35 +58,49 @@ def stock_changed(
     tell_per_unit: int = DEFAULT_TELL_PER_UNIT,
     cause: str = "",
     nobody_waiting: bool = False,
+    book: WaitingBook | None = None,
 ) -> Restock:
     """Records the units on hand and tells the customers the new units are for.
 
     Only units that arrived count (on hand now minus before): a sale that lowers the stock, or
     a count that repeats the last one, tells nobody. ``nobody_waiting``: the caller already
-    knows the line is empty (a batch's read-ahead), so it is not read again.
+    knows the line is empty (a batch's read-ahead), so it is not read again. ``book``: the
+    batch's waiting lines read ahead; who is told is taken from it and what telling writes is
+    held in it (``waiting_book``): the same customers, in the same order.
     """
-    before = uow.stock.set(item, quantity, now)
+    own = book is None
+    book = book or WaitingBook()  # an empty book reads and writes through to the database
+    before = book.set_level(uow, item, quantity, now)
     arrived = quantity - (before or 0)
     restock = Restock(arrived=max(arrived, 0))
     if arrived <= 0 or nobody_waiting:
         return restock
     wanted = arrived * tell_per_unit
+    line = (item.product, item.location_id)
+    if book.holds_writes_in(line):
+        book.flush(uow)  # the line's places are read from the database: with what it told
     # Those behind the customers told move up: each hears her new place once, for the lot.
-    watch = watch_line(uow, item)
+    watch = watch_line(uow, item, partial(book.catalog_item, uow))
     # The line never stalls: a customer no consented channel reaches is passed over for this
     # unit (her promise becomes a call for staff) and the next in line is told in her stead.
     while len(restock.told) < wanted:
-        batch = uow.promises.waiting_for(item, limit=wanted - len(restock.told))
+        batch = book.waiting_for(uow, item, limit=wanted - len(restock.told))
         if not batch:
             break
         for promise in batch:
-            unreachable = _unreachable(uow, promise.customer_id)
+            unreachable = book.unreachable(uow, promise.customer_id)
             if unreachable is not None:
                 _pass_over(uow, promise, item, now, cause, unreachable.why)
                 restock.passed_over.append(promise.id)
             else:
-                restock.told.append(_tell(uow, promise, item, now, cause).id)
-    watch.tell_moves(uow, now)
+                message = _telling(promise, item, now, cause)
+                book.hold(line, message, promise)
+                restock.told.append(promise.id)
+    if watch.before:  # nobody held a place before: nobody can hear that it moved
+        book.flush(uow)
+        watch.tell_moves(uow, now)
+    if own:  # the batch's book is written when its run of stock reports ends
+        book.flush(uow)
     return restock
 
 
@@ -132,6 +148,14 @@ def _pass_over(
 def _tell(
     uow: UnitOfWork, promise: Promise, item: WantedItem, now: datetime, cause: str
 ) -> Promise:
+    message = _telling(promise, item, now, cause)
+    uow.outbox.add(message)
+    uow.promises.update(promise)
+    return promise
+
+
+def _telling(promise: Promise, item: WantedItem, now: datetime, cause: str) -> Message:
+    """The message that tells her, and her promise noted as told (neither written yet)."""
     message = Message(
         id=new_id("msg_"),
         customer_id=promise.customer_id,
@@ -143,7 +167,6 @@ def _tell(
         promise_id=promise.id,
         context={"item": {"product": item.product, "variant": item.variant, "size": item.size}},
     )
-    uow.outbox.add(message)
     promise.notice_message_id = message.id
     promise.note(
         Evidence.said(
@@ -157,8 +180,7 @@ def _tell(
     promise.note(
         Evidence(now, EvidenceKind.MESSAGE_QUEUED, "customer to be told", SYSTEM.label, message.id)
     )
-    uow.promises.update(promise)
-    return promise
+    return message
 
 
 def tell_at_once(uow: UnitOfWork, promise: Promise, now: datetime) -> bool:

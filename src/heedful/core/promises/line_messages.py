@@ -15,10 +15,11 @@ through the night never tells a place that has changed since.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from heedful.core.catalog import CatalogItem
 from heedful.core.customers import Purpose
 from heedful.core.outreach import Message
 from heedful.core.promises.model import (
@@ -161,21 +162,29 @@ class LineWatch:
         return told
 
 
-def _known(uow: UnitOfWork, wanted: WantedItem) -> bool:
+def _known(
+    uow: UnitOfWork, wanted: WantedItem, catalog: Callable[[str], CatalogItem | None] | None = None
+) -> bool:
     """A line is told about only for an item the catalog knows (the variant, else the product):
     a provisional one (a wish in staff's words, a code no import described) is no line yet; she
     hears her place once staff link her wish, from the place she took when she first asked."""
+    get = catalog or uow.catalog.get
     for code in (wanted.variant, wanted.product):
-        item = uow.catalog.get(code) if code else None
+        item = get(code) if code else None
         if item is not None and not item.provisional:
             return True
     return False
 
 
-def watch_line(uow: UnitOfWork, wanted: WantedItem) -> LineWatch:
-    """The line ``wanted`` is waited for in (its product at its location), watched."""
+def watch_line(
+    uow: UnitOfWork, wanted: WantedItem, catalog: Callable[[str], CatalogItem | None] | None = None
+) -> LineWatch:
+    """The line ``wanted`` is waited for in (its product at its location), watched.
+
+    ``catalog``: the catalog's items as a batch read them ahead (else asked here).
+    """
     location_id, product = wanted.location_id, wanted.product
-    if not _known(uow, wanted):
+    if not _known(uow, wanted, catalog):
         return LineWatch(location_id, product, {})  # nobody in it hears a move
     line = line_of(uow, location_id, product)
     places = {p.id: place for p in line if (place := place_of(p, line)) is not None}

@@ -81,6 +81,21 @@ class PromiseRepository(Protocol):
         """
         ...
 
+    def waiting_in(self, lines: Sequence[tuple[str, str]], per_line: int) -> list[Promise]:
+        """The first ``per_line`` still waiting in each (product, location id) line, first come
+        first within a line; not locked (a batch's read-ahead: ``claim_waiting`` locks).
+
+        Those already told (waiting for their message to go) are not in line.
+        """
+        ...
+
+    def claim_waiting(self, promise_ids: Sequence[str]) -> set[str]:
+        """Of these, the ids still waiting to be told, locked for this transaction; one another
+        worker holds is skipped, never waited for (PostgreSQL). SQLite has one writer at a
+        time, so every id read in this transaction is still this transaction's.
+        """
+        ...
+
     def waiting_for(self, item: WantedItem, limit: int) -> list[Promise]:
         """Open "tell me when available" promises this item fulfils, first come first served.
 
@@ -165,6 +180,15 @@ class StockLevels(Protocol):
     def lock(self, items: Sequence[WantedItem]) -> None:
         """Locks these levels, in one stable order, for the rest of the transaction (as
         ``StockRepository.lock``): a batch takes all its locks before its first write."""
+        ...
+
+    def get_many(self, items: Sequence[WantedItem]) -> dict[WantedItem, int]:
+        """The units on hand of each of these that was ever heard of, in one read."""
+        ...
+
+    def put_many(self, levels: Sequence[tuple[WantedItem, int, datetime]], *, new: bool) -> None:
+        """Records these levels in one statement: ``new``, levels never heard of (inserted);
+        else levels that exist (updated)."""
         ...
 
 

@@ -1,0 +1,104 @@
+"""A batch of stock reports tells those waiting from lines read ahead (ADR 59), on SQLite and
+PostgreSQL: first come first served, each exactly once, as when each report was handled alone.
+"""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from promise_world import BAG, PromiseWorld, build_world
+
+from heedful.bootstrap import Container
+from heedful.core.engine.reactions import process_events
+from heedful.core.events.model import BusinessEvent
+from heedful.core.promises.model import EvidenceKind, Promise
+from heedful.core.shared.clock import FrozenClock
+
+
+def _report(world: PromiseWorld, event_id: str, quantity: int) -> BusinessEvent:
+    data = {"product": BAG, "variant": "black", "size": "M", "location": world.kyiv.id,
+            "quantity": quantity}  # fmt: skip
+    return BusinessEvent("urn:lypky:stock", event_id, "heedful.stock.changed", data)
+
+
+def _store(world: PromiseWorld, events: list[BusinessEvent]) -> None:
+    with world.uow as uow:
+        uow.events.accept(events, received_at=world.clock.now())
+        uow.commit()
+
+
+def _told_by(promise: Promise) -> str:
+    """The stock report whose unit she was told about (the evidence on her promise)."""
+    [arrived] = [e for e in promise.evidence if e.kind is EvidenceKind.EVENT]
+    return arrived.ref
+
+
+def test_three_waiting_for_one_bag_are_told_in_the_order_they_asked_and_once_each(
+    container: Container, clock: FrozenClock
+) -> None:
+    world = build_world(container, clock)
+    people = [world.customer(n, email=f"{n}@example.com") for n in ("marta", "lev", "olena")]
+    waits = [world.wait_for(person) for person in people]
+    # One batch: a unit, a count repeated (nobody), two more units, and one more report after.
+    _store(world, [_report(world, "s1", 1), _report(world, "s2", 1), _report(world, "s3", 3),
+                   _report(world, "s4", 4)])  # fmt: skip
+
+    report = process_events(container.uow, clock, batch=10)
+
+    assert report.events == 4
+    assert report.told == 3  # the fourth unit finds nobody left in line
+    told = [world.promise(wait.id) for wait in waits]
+    assert all(promise.notice_message_id is not None for promise in told)
+    with container.engine.connect() as conn:
+        per_promise = conn.execute(
+            sa.text("SELECT promise_id, count(*) AS n FROM messages GROUP BY promise_id")
+        ).all()
+    assert sorted(row.n for row in per_promise) == [1, 1, 1]  # exactly once each
+    # First come first served: the first unit (s1) was hers who asked first, the next two (s3)
+    # the others'; the repeated count (s2) and the unit nobody was left for (s4) told no one.
+    assert [_told_by(promise) for promise in told] == [
+        "urn:lypky:stock/s1",
+        "urn:lypky:stock/s3",
+        "urn:lypky:stock/s3",
+    ]
+    assert process_events(container.uow, clock, batch=10).events == 0
+
+
+def test_a_delivery_of_more_units_than_the_batch_read_ahead_tells_the_first_in_line(
+    container: Container, clock: FrozenClock
+) -> None:
+    world = build_world(container, clock)
+    people = [world.customer(f"c{i}", email=f"c{i}@example.com") for i in range(6)]
+    waits = [world.wait_for(person) for person in people]
+    # One report naming the line: the batch reads two of its six; four units arrive.
+    _store(world, [_report(world, "s1", 4)])
+
+    assert process_events(container.uow, clock, batch=10).told == 4
+
+    told = [world.promise(wait.id).notice_message_id is not None for wait in waits]
+    assert told == [True, True, True, True, False, False]
+
+
+def test_a_customer_another_worker_holds_is_skipped_and_the_next_in_line_told(
+    container: Container, clock: FrozenClock, database_url: str
+) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("row locks between workers are PostgreSQL's; SQLite has one writer")
+    world = build_world(container, clock)
+    marta, lev = (world.customer(n, email=f"{n}@example.com") for n in ("marta", "lev"))
+    first, second = world.wait_for(marta), world.wait_for(lev)
+    _store(world, [_report(world, "s1", 1)])
+    # Another worker is telling Marta right now: her promise is locked by its transaction.
+    other = sa.create_engine(database_url)
+    try:
+        with other.connect() as conn:
+            conn.execute(
+                sa.text("SELECT id FROM promises WHERE id = :id FOR UPDATE"), {"id": first.id}
+            )
+            assert process_events(container.uow, clock, batch=10).told == 1
+            conn.rollback()
+    finally:
+        other.dispose()
+
+    assert world.promise(first.id).notice_message_id is None  # hers is the other worker's
+    assert world.promise(second.id).notice_message_id is not None
