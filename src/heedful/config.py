@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     worker_poll_seconds: float = Field(
         0.1, description="how often an idle worker looks for events, timers and messages"
     )
+    worker_event_batch: int = Field(
+        200, ge=1, le=1000, description="events a worker claims and handles per transaction"
+    )
     session_max_age_seconds: int = 12 * 3600
     secure_cookies: bool | None = Field(
         None, description="Secure session cookie; unset: on everywhere but development"

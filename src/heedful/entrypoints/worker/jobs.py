@@ -70,7 +70,8 @@ def tell_failures(letters: Sequence[DeadLetter]) -> None:
 
 def react_to_events(container: Container) -> int:
     container.know_event_types()  # which of the business's types update which state
-    report = process_events(container.uow, container.clock, retry=_retry(container))
+    batch = container.settings.worker_event_batch
+    report = process_events(container.uow, container.clock, batch=batch, retry=_retry(container))
     for skipped in report.skipped:
         log.warning("event passed over", reason=skipped)
     tell_failures(report.failed)
