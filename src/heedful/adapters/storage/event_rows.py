@@ -213,9 +213,8 @@ class SqlEventInbox:
         event with its ordering key waits (ADR 61): first the oldest events that are first of
         their key (``_earlier_waits``), then, if the batch has room, the events behind them with
         the same keys, which no other worker can take while this one holds their first. Both
-        look only so far (``CLAIM_WINDOW``). SQLite has
-        one writer: a worker claims, handles and commits its batch before the next claims, and
-        the oldest events are always in turn.
+        look only so far (``CLAIM_WINDOW``). SQLite has one writer: a worker claims, handles and
+        commits its batch before the next claims, and the oldest events are always in turn.
         """
         # The partial index's own predicate, so that the planner walks only waiting events.
         query = events.select().where(_waiting(events, now))
