@@ -52,6 +52,9 @@ class Settings(BaseSettings):
         gt=0,
         description="how long one batch of events may hold the write lock before it commits",
     )
+    worker_event_batch: int = Field(
+        200, ge=1, le=1000, description="events a worker claims and handles per transaction"
+    )
     session_max_age_seconds: int = 12 * 3600
     secure_cookies: bool | None = Field(
         None, description="Secure session cookie; unset: on everywhere but development"

@@ -151,13 +151,33 @@ def test_two_workers_never_take_the_same_event(
 ) -> None:
     if not database_url.startswith("postgresql"):
         pytest.skip("SQLite has one writer; SKIP LOCKED is PostgreSQL's")
-    accept_events(container.uow(), clock, [stock(f"e-{n}") for n in range(5)])
+    bags = [stock(f"e-{n}") for n in range(5)]
+    for n, event in enumerate(bags):
+        event["data"]["product"] = f"bag-{n}"
+    accept_events(container.uow(), clock, bags)
     first, second = SqlUnitOfWork(container.engine), SqlUnitOfWork(container.engine)
     with first, second:
         taken_first = first.events.unprocessed(limit=3)
         taken_second = second.events.unprocessed(limit=3)
     assert [s.event.id for s in taken_first] == ["e-0", "e-1", "e-2"]
     assert [s.event.id for s in taken_second] == ["e-3", "e-4"]
+
+
+@pytest.mark.postgres
+def test_a_second_worker_waits_for_the_first_with_the_same_bag(
+    container: Container, clock: FrozenClock, database_url: str
+) -> None:
+    # Every report names the same bag: its counts must be applied in order (ADR 61), so the
+    # first worker takes them all and the second none, until the first has committed.
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite has one writer; SKIP LOCKED is PostgreSQL's")
+    accept_events(container.uow(), clock, [stock(f"e-{n}") for n in range(5)])
+    first, second = SqlUnitOfWork(container.engine), SqlUnitOfWork(container.engine)
+    with first, second:
+        taken_first = first.events.unprocessed(limit=3)
+        taken_second = second.events.unprocessed(limit=3)
+    assert [s.event.id for s in taken_first] == ["e-0", "e-1", "e-2"]
+    assert taken_second == []
 
 
 def test_the_worker_purges_processed_events_after_their_retention_and_keeps_the_rest(

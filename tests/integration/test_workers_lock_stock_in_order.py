@@ -68,6 +68,11 @@ def test_two_workers_restocking_the_same_bags_in_opposite_orders_tell_everyone_o
     first = [_report(n, "morning", 1, at[1], kyiv) for n in range(VARIANTS)]
     second = [_report(n, "noon", 2, at[2], kyiv) for n in reversed(range(VARIANTS))]
     accept_events(container.uow(), clock, first + second)
+    with container.engine.begin() as conn:
+        # Reports of one bag are handled one after another since ADR 61, so two workers never
+        # hold the same bag's reports; the locks ahead still matter for events stored before
+        # their ordering key (revision 0037), which have none.
+        conn.execute(sa.text("UPDATE events SET ordering_key = NULL"))
 
     barrier = threading.Barrier(2, timeout=60)
     claim: Callable[..., Any] = SqlEventInbox.unprocessed

@@ -280,6 +280,7 @@ idempotency_keys = sa.Table(
 )
 
 EVENTS_WAITING = "processed_at IS NULL AND dead_at IS NULL"
+EVENTS_WAITING_WITH_KEY = f"{EVENTS_WAITING} AND ordering_key IS NOT NULL"
 
 # Business events in (CloudEvents), in order of arrival. The engine works through the unprocessed
 # ones by ``sequence``; (source, event_id) is the CloudEvents identity that makes retries harmless.
@@ -308,6 +309,9 @@ events = sa.Table(
     # The sending token's location ids (a JSON list), or NULL for admins and the system: the
     # engine acts only within them (ADR 0029). Set by Heedful, never from the event.
     sa.Column("sender_locations", Json, nullable=True),
+    # Events with the same key are handled one after another, across workers (ADR 61;
+    # core/events/ordering.py); NULL: ordered with nothing.
+    sa.Column("ordering_key", sa.String(200), nullable=True),
     sa.UniqueConstraint("source", "event_id"),
     sa.Index(None, "type", "received_at"),
     # Only the waiting events: finding work costs what is waiting, not what was ever received
@@ -317,6 +321,14 @@ events = sa.Table(
         "sequence",
         postgresql_where=sa.text(EVENTS_WAITING),
         sqlite_where=sa.text(EVENTS_WAITING),
+    ),
+    # Whether an earlier event with the same key still waits: one probe per event claimed.
+    sa.Index(
+        "ix_events_waiting_by_key",
+        "ordering_key",
+        "sequence",
+        postgresql_where=sa.text(EVENTS_WAITING_WITH_KEY),
+        sqlite_where=sa.text(EVENTS_WAITING_WITH_KEY),
     ),
     # AUTOINCREMENT: never hand out a purged event's sequence again.
     sqlite_autoincrement=True,

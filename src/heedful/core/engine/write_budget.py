@@ -39,14 +39,14 @@ class WriteBudget:
 UNLIMITED = WriteBudget()
 
 
-def next_claim(reached: int, claimed: int) -> int:
+def next_claim(reached: int, claimed: int, most: int = CLAIM_MOST) -> int:
     """How many events the next batch claims: twice what the last one reached, within bounds.
 
     The claim and the batch's read-ahead are done for every event claimed, inside the budget;
     a batch the budget cuts at 10 events spent them on 190 it never reached. Twice the reach
     grows back to ``CLAIM_MOST`` in a few batches when events get cheaper; an empty inbox
-    changes nothing.
+    changes nothing. ``most`` is the operator's cap (``HEEDFUL_WORKER_EVENT_BATCH``).
     """
     if reached <= 0:
         return claimed
-    return max(CLAIM_LEAST, min(CLAIM_MOST, 2 * reached))
+    return max(min(CLAIM_LEAST, most), min(most, 2 * reached))

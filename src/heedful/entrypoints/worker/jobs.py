@@ -77,14 +77,15 @@ def write_budget(container: Container) -> WriteBudget:
 
 def react_to_events(container: Container) -> int:
     container.know_event_types()  # which of the business's types update which state
+    most = container.settings.worker_event_batch  # the most a batch claims (ADR 61)
     report = process_events(
         container.uow,
         container.clock,
-        batch=container.event_claim,
+        batch=min(container.event_claim, most),
         retry=_retry(container),
         budget=write_budget(container),
     )
-    container.event_claim = next_claim(report.events, container.event_claim)
+    container.event_claim = next_claim(report.events, container.event_claim, most)
     for skipped in report.skipped:
         log.warning("event passed over", reason=skipped)
     tell_failures(report.failed)
