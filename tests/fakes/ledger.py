@@ -490,6 +490,9 @@ class FakePlaybookRepository(Repository):
     def claim_many(self, wanted: Sequence[Firing]) -> set[str]:
         return {firing.id for firing in wanted if self.claim(firing)}
 
+    def take_firing_turn(self) -> None:
+        pass  # one thread at a time in memory
+
     def firings(self, playbook_id: str, limit: int) -> list[Firing]:
         rows = [f for f in self._state.ledger.firings.values() if f.playbook_id == playbook_id]
         return copy(sorted(rows, key=lambda f: f.fired_at, reverse=True)[:limit])

@@ -180,6 +180,12 @@ class SqlPlaybooks:
         rows = self._conn.execute(statement, [_firing_values(firing) for firing in ordered])
         return {row.id for row in rows}
 
+    def take_firing_turn(self) -> None:
+        if self._conn.dialect.name == "postgresql":
+            # A transaction-level advisory lock: released at commit or rollback, never left
+            # behind by a worker that dies.
+            self._conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext('heedful.firings'))"))
+
     def firings(self, playbook_id: str, limit: int) -> list[Firing]:
         query = (
             playbook_firings.select()

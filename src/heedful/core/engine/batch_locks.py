@@ -23,9 +23,22 @@ from typing import Any
 from heedful.core.catalog import normalise
 from heedful.core.engine.batch_reads import BatchReads, is_stock_report
 from heedful.core.events import StoredEvent
+from heedful.core.playbooks import PlaybookIndex
 from heedful.core.promises import WantedItem
 from heedful.core.shared.errors import InvalidInput
 from heedful.core.unit_of_work import UnitOfWork
+
+
+def take_firing_turn(uow: UnitOfWork, batch: Sequence[StoredEvent], index: PlaybookIndex) -> None:
+    """A batch that may fire an event playbook waits for its turn first, holding no lock yet.
+
+    Firings are keyed once per customer and span ("once a day"): two workers firing a brand's
+    playbook for overlapping audiences stored keys in different orders and deadlocked (issue 18,
+    with ADR 61 sending one bag's reports to one worker). Firing batches take turns; batches
+    that fire nothing run side by side.
+    """
+    if any(index.matching(stored.event) for stored in batch):
+        uow.playbooks.take_firing_turn()
 
 
 def lock_ahead(

@@ -37,7 +37,7 @@ from types import MappingProxyType
 from heedful.core.access import SYSTEM
 from heedful.core.dead_letters import DeadLetter, LetterKind, RetryPolicy, note_failure
 from heedful.core.engine import catalog_reactions
-from heedful.core.engine.batch_locks import lock_ahead
+from heedful.core.engine.batch_locks import lock_ahead, take_firing_turn
 from heedful.core.engine.batch_reads import BatchReads, read_lines, read_names
 from heedful.core.engine.dealing_reactions import keep_dealings, keep_owner
 from heedful.core.engine.refund_reactions import open_refund_promise
@@ -128,7 +128,7 @@ def process_events(
         # Built once per batch: each event then asks the interest index, not every playbook.
         playbooks = PlaybookIndex(uow.playbooks.enabled())
         given = _Batch(uow, stored, now, playbooks, tell_per_unit, spent)
-        read_ahead = _locked_and_read(uow, stored, tell_per_unit)
+        read_ahead = _locked_and_read(uow, stored, tell_per_unit, playbooks)
         report, reached_before_failing = _all_at_once(given, read_ahead)
         failed: list[tuple[StoredEvent, Exception]] = []
         if report is None:
@@ -162,14 +162,18 @@ def _react(moment: Reacting) -> None:
         reaction(given)
 
 
-def _locked_and_read(uow: UnitOfWork, stored: list[StoredEvent], tell_per_unit: int) -> BatchReads:
-    """The batch's stock levels locked in one order, then its reads done (``batch_locks``).
+def _locked_and_read(
+    uow: UnitOfWork, stored: list[StoredEvent], tell_per_unit: int, index: PlaybookIndex
+) -> BatchReads:
+    """The batch's turn to fire playbooks (when it may fire one), its stock levels locked in
+    one order, then its reads done (``batch_locks``).
 
     Outside the batch's savepoint, so that the locks outlive its undoing: handled again one
     by one, the batch still holds every level it locked before writing any.
     """
     try:
         with uow:
+            take_firing_turn(uow, stored, index)
             reads = read_names(uow, stored)
             levels = lock_ahead(uow, stored, reads)
             read_lines(uow, reads, stored, tell_per_unit, levels)

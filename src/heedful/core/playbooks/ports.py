@@ -42,6 +42,16 @@ class PlaybookRepository(Protocol):
         """
         ...
 
+    def take_firing_turn(self) -> None:
+        """Waits until no other worker's transaction is firing event playbooks; this one's turn
+        lasts until it ends (ADR 61's addendum).
+
+        Two workers firing for the same customers under once-per-day keys each stored a key the
+        other then waited on: a deadlock. Taken before a batch's first lock, so a worker waits
+        holding nothing. One writer at a time already on SQLite: nothing to do there.
+        """
+        ...
+
     def firings(self, playbook_id: str, limit: int) -> list[Firing]: ...
     def taken(self, playbook_id: str, keys: Collection[tuple[str, str]]) -> set[tuple[str, str]]:
         """Which of these (customer, once key) pairs the playbook has already fired for.
