@@ -9,7 +9,7 @@ order (the storage's ``lock``: ``SELECT … ORDER BY key FOR UPDATE``): a second
 of them waits at its start, holding none of them, until the first commits. The events are
 then handled in their own order as before, their own locks already theirs.
 
-The keys are found as the reaction finds them (``catalog_reactions.tell_waiting_customers``). An
+The keys are found as the reaction finds them (``stock_report_names``). An
 event earlier in the batch that changes an item (a new parent) may make a later report write a
 level not locked here; a level with no row yet (a variant's first report) is not locked either.
 Those still lock as they go, as before: rare, and a deadlock there is still only a retry.
@@ -20,8 +20,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from heedful.core.catalog import normalise
 from heedful.core.engine.batch_reads import BatchReads, is_stock_report
+from heedful.core.engine.stock_report_names import named_level
 from heedful.core.events import StoredEvent
 from heedful.core.playbooks import PlaybookIndex
 from heedful.core.promises import WantedItem
@@ -75,20 +75,6 @@ def _level(
 ) -> tuple[str | None, WantedItem] | None:
     """The catalog code (if any) and the waiting line's level this report will write."""
     try:
-        code = data.get("code")
-        if code is None and data.get("variant") is not None:
-            code = data["variant"] if reads.catalog_item(uow, str(data["variant"])) else None
-        if code is None:
-            return None, WantedItem(
-                str(data["product"]), location_id, str(data.get("variant") or ""),
-                str(data.get("size") or ""),
-            )  # fmt: skip
-        folded = normalise(str(code))
-        item = reads.catalog_item(uow, folded)
-        if item is None:  # kept against a provisional item: the code alone, no size
-            return folded, WantedItem(folded, location_id)
-        if item.parent_code:
-            return folded, WantedItem(item.parent_code, location_id, item.code, item.size)
-        return folded, WantedItem(item.code, location_id, "", item.size)
+        return named_level(data, location_id, lambda code: reads.catalog_item(uow, code))
     except (KeyError, InvalidInput):  # the event itself will say what is wrong with it
         return None

@@ -20,8 +20,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from heedful.core.catalog import CatalogItem, normalise
+from heedful.core.engine.stock_report_names import named_level
 from heedful.core.events import StoredEvent, acts_as, location_named
 from heedful.core.promises import DEFAULT_TELL_PER_UNIT, WaitingBook, WantedItem, read_book
+from heedful.core.shared.errors import InvalidInput
 from heedful.core.unit_of_work import UnitOfWork
 
 STOCK_CHANGED = "heedful.stock.changed"
@@ -153,17 +155,10 @@ def _lines_named(reads: BatchReads, leading: Sequence[StoredEvent]) -> dict[Line
         )
         if location_id is None:
             continue
-        item = None
-        for name in ("code", "variant"):
-            if data.get(name) is not None:
-                item = reads.items.get(normalise(str(data[name])))
-                if item is not None or name == "code":
-                    break
-        line: Line | None = None
-        if item is not None:
-            line = (item.parent_code or item.code, location_id)
-        elif data.get("product") is not None:
-            line = (normalise(str(data["product"])), location_id)
-        if line is not None:
-            lines[line] = lines.get(line, 0) + 1
+        try:
+            _, level = named_level(data, location_id, lambda code: reads.items.get(normalise(code)))
+        except (KeyError, InvalidInput):  # the event itself will say what is wrong with it
+            continue
+        line = (level.product, location_id)
+        lines[line] = lines.get(line, 0) + 1
     return lines

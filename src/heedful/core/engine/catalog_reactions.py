@@ -20,7 +20,8 @@ from heedful.core.catalog import (
     retire_item,
     upsert_item,
 )
-from heedful.core.promises import WantedItem, stock_changed
+from heedful.core.engine.stock_report_names import level_of, report_code, uncatalogued_level
+from heedful.core.promises import stock_changed
 from heedful.core.shared.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -59,17 +60,6 @@ def retire(moment: Reacting) -> None:
         moment.report.skipped.append(f"{moment.cause}: {passed_over}")
 
 
-def _catalog_code(moment: Reacting) -> str | None:
-    """The variant code the event names: ``code``, or a ``variant`` the catalog knows."""
-    data = moment.stored.event.data
-    if data.get("code") is not None:
-        return str(data["code"])
-    variant = data.get("variant")
-    if variant is not None and moment.reads.catalog_item(moment.uow, str(variant)) is not None:
-        return str(variant)
-    return None
-
-
 def tell_waiting_customers(moment: Reacting) -> None:
     """Stock changed: the level is set in the event's time, and those waiting are told."""
     event = moment.stored.event
@@ -80,17 +70,12 @@ def tell_waiting_customers(moment: Reacting) -> None:
         moment.report.skipped.append(f"{moment.cause}: no location {data['location']}")
         return
     quantity = None if data.get("quantity") is None else int(data["quantity"])
-    code = _catalog_code(moment)
+    code = report_code(data, lambda variant: moment.reads.catalog_item(moment.uow, variant))
     if code is None:
         if quantity is None:
             moment.report.skipped.append(f"{moment.cause}: a delta needs the variant's code")
             return
-        wanted = WantedItem(
-            product=str(data["product"]),
-            location_id=location_id,
-            variant=str(data.get("variant") or ""),
-            size=str(data.get("size") or ""),
-        )
+        wanted = uncatalogued_level(data, location_id)
     else:
         delta = None if quantity is not None else int(data["delta"])
         move = StockMove(code, location_id, moment.cause, _happened_at(moment), quantity, delta)
@@ -99,12 +84,7 @@ def tell_waiting_customers(moment: Reacting) -> None:
             moment.report.skipped.append(f"{moment.cause}: this stock report was heard before")
             return
         quantity = change.after
-        wanted = WantedItem(
-            product=change.item.parent_code or change.item.code,
-            location_id=location_id,
-            variant=change.item.code if change.item.parent_code else "",
-            size=change.item.size,
-        )
+        wanted = level_of(change.item, location_id)
     restock = stock_changed(
         moment.uow,
         moment.now,
