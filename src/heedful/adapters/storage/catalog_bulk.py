@@ -22,7 +22,7 @@ from heedful.adapters.storage.catalog_tables import catalog_items
 from heedful.adapters.storage.tables import UtcDateTime
 from heedful.core.catalog.bulk import CameBack
 from heedful.core.catalog.bulk_checks import StockCount
-from heedful.core.catalog.model import CatalogItem
+from heedful.core.catalog.item_rows import ItemRow
 
 _ITEM_COLUMNS = (
     "code",
@@ -77,6 +77,13 @@ _WAITING = f"""
 """
 
 
+# The JSON columns as SQLAlchemy's JSON type writes them on SQLite (ASCII escapes) and as
+# PostgreSQL's jsonb reads them (UTF-8); made once, not per value (``json.dumps`` with an option
+# builds an encoder per call). Most items have no attributes: "{}" is not encoded again.
+_json_sqlite = json.JSONEncoder().encode
+_json_pg = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def _stored_time(conn: Connection) -> Callable[[datetime], Any]:
     """A time as the ``UtcDateTime`` columns store it on this database, for raw statements."""
     convert = UtcDateTime().bind_processor(conn.dialect)
@@ -95,14 +102,14 @@ class SqlCatalogBulk:
 
     # ---- items ----
 
-    def upsert_items(self, items: Sequence[CatalogItem]) -> tuple[int, int]:
+    def upsert_items(self, items: Sequence[ItemRow]) -> tuple[int, int]:
         if not items:
             return 0, 0
         if self._pg:
             return self._upsert_items_pg(items)
         return self._upsert_items_sqlite(items)
 
-    def _upsert_items_sqlite(self, items: Sequence[CatalogItem]) -> tuple[int, int]:
+    def _upsert_items_sqlite(self, items: Sequence[ItemRow]) -> tuple[int, int]:
         codes = [item.code for item in items]
         kept = self._conn.scalar(sa.select(sa.func.count()).where(catalog_items.c.code.in_(codes)))
         # Plain tuples through the driver: SQLAlchemy's per-row parameter handling cost more
@@ -122,12 +129,12 @@ class SqlCatalogBulk:
                     item.kind.value,
                     item.shown_code,
                     item.parent_code,
-                    json.dumps(item.names),
+                    _json_sqlite(item.names),
                     item.brand,
                     item.size,
                     item.colour,
-                    json.dumps(item.attributes),
-                    item.search_text(),
+                    _json_sqlite(item.attributes) if item.attributes else "{}",
+                    item.search_text,
                     stored_at(item.changed_at),
                 )
                 for item in items
@@ -136,7 +143,7 @@ class SqlCatalogBulk:
         created = len(items) - int(kept or 0)
         return created, len(items) - created
 
-    def _upsert_items_pg(self, items: Sequence[CatalogItem]) -> tuple[int, int]:
+    def _upsert_items_pg(self, items: Sequence[ItemRow]) -> tuple[int, int]:
         self._conn.exec_driver_sql(_STAGE_ITEMS_PG)
         cursor: Any = self._conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         columns = (
@@ -144,19 +151,20 @@ class SqlCatalogBulk:
             " search_text, changed_at"
         )
         with cursor.copy(f"COPY bulk_items ({columns}) FROM STDIN") as copy:
+            write = copy.write_row
             for item in items:
-                copy.write_row(
+                write(
                     (
                         item.code,
                         item.kind.value,
                         item.shown_code,
                         item.parent_code,
-                        json.dumps(item.names, ensure_ascii=False),
+                        _json_pg(item.names),
                         item.brand,
                         item.size,
                         item.colour,
-                        json.dumps(item.attributes, ensure_ascii=False),
-                        item.search_text(),
+                        _json_pg(item.attributes) if item.attributes else "{}",
+                        item.search_text,
                         item.changed_at,
                     )
                 )
