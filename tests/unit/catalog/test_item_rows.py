@@ -30,19 +30,37 @@ texts = st.one_of(
 )
 others = st.one_of(st.none(), st.integers(-2, 2), st.floats(allow_nan=False), texts)
 extra_columns = st.sampled_from(
-    ["attr_material", "attr_Material", "attr_ colour", "name", "names", "name_de", "price",
-     "attributes", "attr_"]
+    [
+        "attr_material",
+        "attr_Material",
+        "attr_ colour",
+        "name",
+        "names",
+        "name_de",
+        "price",
+        "attributes",
+        "attr_",
+    ]
 )
 
 
 @st.composite
 def rows(draw: st.DrawFn) -> dict[str, object]:
     row: dict[str, object] = {"code": draw(codes)}
-    for column in ("kind", "parent_code", "name_ru", "name_uk", "name_en", "brand", "size",
-                   "colour"):
+    for column in (
+        "kind",
+        "parent_code",
+        "name_ru",
+        "name_uk",
+        "name_en",
+        "brand",
+        "size",
+        "colour",
+    ):
         if draw(st.booleans()):
-            row[column] = draw(kinds if column == "kind" else codes if column == "parent_code"
-                               else texts)
+            row[column] = draw(
+                kinds if column == "kind" else codes if column == "parent_code" else texts
+            )
     for column in draw(st.lists(extra_columns, max_size=3, unique=True)):
         row[column] = draw(texts)
     if draw(st.integers(0, 9)) == 0:  # now and then a value that is not text (JSON Lines)
@@ -91,13 +109,22 @@ def test_a_row_the_quick_way_keeps_is_the_item_the_full_check_makes(row: dict[st
 
 
 def test_a_plain_csv_row_takes_the_quick_way() -> None:
-    row = {"code": " P0000001-Black", "kind": "variant", "parent_code": "P0000001",
-           "name_ru": "", "name_uk": "", "name_en": "Bag 1, black", "colour": "Black",
-           "attr_material": " Leather "}
+    row = {
+        "code": " P0000001-Black",
+        "kind": "variant",
+        "parent_code": "P0000001",
+        "name_ru": "",
+        "name_uk": "",
+        "name_en": "Bag 1, black",
+        "colour": "Black",
+        "attr_material": " Leather ",
+    }
     quick = quick_item(row, AT)
     assert quick is not None
     assert (quick.code, quick.shown_code, quick.parent_code) == (
-        "p0000001-black", "P0000001-Black", "p0000001",
+        "p0000001-black",
+        "P0000001-Black",
+        "p0000001",
     )
     assert quick.attributes == {"material": "leather"}
     assert quick.search_text == "p0000001-black p0000001 bag 1, black black leather"

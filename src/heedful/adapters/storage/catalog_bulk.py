@@ -88,11 +88,26 @@ def _stored_time(conn: Connection) -> Callable[[datetime], Any]:
     """A time as the ``UtcDateTime`` columns store it on this database, for raw statements."""
     convert = UtcDateTime().bind_processor(conn.dialect)
 
+    sqlite = conn.dialect.name == "sqlite"
+
     @lru_cache(maxsize=16)  # a bulk load stamps every row with the same few times
     def stored(at: datetime) -> Any:
-        return convert(at) if convert is not None else at
+        value = convert(at) if convert is not None else at
+        if sqlite and isinstance(value, datetime):
+            # As the sqlite3 module's own adapter writes it, once here rather than once a row.
+            return value.isoformat(" ")
+        return value
 
     return stored
+
+
+# SQLite's page cache for a bulk load, per connection (its default is 2 MB): the B-trees of the
+# items, the levels and their keys, millions of rows each, are then read back from memory rather
+# than from the file each batch. Only an import's connection asks for it.
+_SQLITE_BULK_CACHE = "PRAGMA cache_size = -262144"  # KiB: 256 MB at most, taken as pages fill
+# Marks on the pooled connection (``Connection.info`` lives as long as the DBAPI connection):
+# its page cache was set (SQLite), its staging table analysed once (PostgreSQL).
+_ANALYSED = "heedful_bulk_stock_analysed"
 
 
 class SqlCatalogBulk:
@@ -100,11 +115,17 @@ class SqlCatalogBulk:
         self._conn = conn
         self._pg = conn.dialect.name == "postgresql"
 
+    def _loading(self) -> None:
+        if not self._pg and not self._conn.info.get(_SQLITE_BULK_CACHE):
+            self._conn.exec_driver_sql(_SQLITE_BULK_CACHE)
+            self._conn.info[_SQLITE_BULK_CACHE] = True
+
     # ---- items ----
 
     def upsert_items(self, items: Sequence[ItemRow]) -> tuple[int, int]:
         if not items:
             return 0, 0
+        self._loading()
         if self._pg:
             return self._upsert_items_pg(items)
         return self._upsert_items_sqlite(items)
@@ -196,15 +217,22 @@ class SqlCatalogBulk:
     # ---- stock ----
 
     def _stage_stock(self, counts: Sequence[StockCount]) -> None:
+        self._loading()
         if self._pg:
             self._conn.exec_driver_sql(_STAGE_STOCK_PG)
             cursor: Any = self._conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
             with cursor.copy("COPY bulk_stock (code, location_id, quantity) FROM STDIN") as copy:
+                write = copy.write_row
                 for count in counts:
-                    copy.write_row(count)
-            # A temporary table is never analysed by autovacuum: without it the joins below
-            # are planned for an empty table.
-            self._conn.exec_driver_sql("ANALYZE bulk_stock")
+                    write(count)
+            if not self._conn.info.get(_ANALYSED):
+                # A temporary table is never analysed by autovacuum: without it the joins below
+                # are planned for an empty table. Once a connection is enough: the statistics
+                # stay with the table, and the planner scales its row count by the pages each
+                # batch fills. (Were this transaction rolled back, the table made again would
+                # only be planned from its size, as any table never analysed.)
+                self._conn.exec_driver_sql("ANALYZE bulk_stock")
+                self._conn.info[_ANALYSED] = True
             return
         self._conn.exec_driver_sql(_STAGE_STOCK_SQLITE)
         self._conn.exec_driver_sql("DELETE FROM bulk_stock")

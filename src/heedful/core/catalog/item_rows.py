@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from heedful.core.catalog.importing import ATTRIBUTE_PREFIX, COLUMNS
 from heedful.core.catalog.model import (
@@ -89,27 +89,27 @@ def quick_item(row: Mapping[str, object], at: datetime) -> ItemRow | None:
             return None  # "names", "name" alone, "name_de": the full check's rules
         elif column == "attributes":
             return None
-    get = row.get
-    kind = _KINDS.get(get("kind") or "")  # type: ignore[arg-type]
-    raw_code: str = get("code") or ""  # type: ignore[assignment]
+    get = cast(Mapping[str, str | None], row).get  # every value is text or None by now
+    kind = _KINDS.get(get("kind") or "")
+    raw_code: str = get("code") or ""
     code = " ".join(raw_code.split()).casefold()
     if kind is None or not code or len(code) > MAX_CODE:
         return None
-    parent_code = " ".join((get("parent_code") or "").split()).casefold()  # type: ignore[attr-defined]
+    parent_code = " ".join((get("parent_code") or "").split()).casefold()
     if (PARENT_KIND.get(kind) is None) == bool(parent_code) or parent_code == code:
         return None
     names: dict[str, str] = {}
     for lang, column in _NAME_COLUMNS:
         name = get(column)
         if name:
-            shown = " ".join(name.split())  # type: ignore[attr-defined]
+            shown = " ".join(name.split())
             if shown:
                 if len(shown) > MAX_NAME:
                     return None
                 names[lang] = shown
-    brand = " ".join((get("brand") or "").split())  # type: ignore[attr-defined]
-    size = " ".join((get("size") or "").split()).casefold()  # type: ignore[attr-defined]
-    colour = " ".join((get("colour") or "").split()).casefold()  # type: ignore[attr-defined]
+    brand = " ".join((get("brand") or "").split())
+    size = " ".join((get("size") or "").split()).casefold()
+    colour = " ".join((get("colour") or "").split()).casefold()
     if len(brand) > MAX_NAME or len(size) > MAX_NAME or len(colour) > MAX_NAME:
         return None
     attributes: dict[str, str] = {}
