@@ -105,9 +105,6 @@ def _stored_time(conn: Connection) -> Callable[[datetime], Any]:
 # items, the levels and their keys, millions of rows each, are then read back from memory rather
 # than from the file each batch. Only an import's connection asks for it.
 _SQLITE_BULK_CACHE = "PRAGMA cache_size = -262144"  # KiB: 256 MB at most, taken as pages fill
-# Marks on the pooled connection (``Connection.info`` lives as long as the DBAPI connection):
-# its page cache was set (SQLite), its staging table analysed once (PostgreSQL).
-_ANALYSED = "heedful_bulk_stock_analysed"
 
 
 class SqlCatalogBulk:
@@ -225,14 +222,10 @@ class SqlCatalogBulk:
                 write = copy.write_row
                 for count in counts:
                     write(count)
-            if not self._conn.info.get(_ANALYSED):
-                # A temporary table is never analysed by autovacuum: without it the joins below
-                # are planned for an empty table. Once a connection is enough: the statistics
-                # stay with the table, and the planner scales its row count by the pages each
-                # batch fills. (Were this transaction rolled back, the table made again would
-                # only be planned from its size, as any table never analysed.)
-                self._conn.exec_driver_sql("ANALYZE bulk_stock")
-                self._conn.info[_ANALYSED] = True
+            # A temporary table is never analysed by autovacuum: without it the joins below
+            # are planned for an empty table. Once a batch: analysing once a connection measured
+            # slower at ten million rows (docs/benchmarks.md, ADR 0062).
+            self._conn.exec_driver_sql("ANALYZE bulk_stock")
             return
         self._conn.exec_driver_sql(_STAGE_STOCK_SQLITE)
         self._conn.exec_driver_sql("DELETE FROM bulk_stock")
