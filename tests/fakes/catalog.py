@@ -9,6 +9,7 @@ from datetime import datetime
 from fakes._base import Repository, copy
 from heedful.core.catalog.bulk import CameBack
 from heedful.core.catalog.bulk_checks import StockCount
+from heedful.core.catalog.item_rows import ItemRow
 from heedful.core.catalog.model import CatalogItem, ItemKind
 from heedful.core.catalog.stock import StockLevel, StockMove
 from heedful.core.promises import WantedItem
@@ -97,10 +98,22 @@ class FakeCatalogStock(Repository):
 class FakeCatalogBulk(Repository):
     """The bulk path row by row, answering as ``catalog_bulk.py`` does."""
 
-    def upsert_items(self, items: Sequence[CatalogItem]) -> tuple[int, int]:
+    def upsert_items(self, items: Sequence[ItemRow]) -> tuple[int, int]:
         created = updated = 0
         state = self._writing().catalog
-        for item in items:
+        for row in items:
+            item = CatalogItem(
+                code=row.code,
+                kind=row.kind,
+                changed_at=row.changed_at,
+                names=dict(row.names),
+                shown_code=row.shown_code,
+                parent_code=row.parent_code,
+                brand=row.brand,
+                size=row.size,
+                colour=row.colour,
+                attributes=dict(row.attributes),
+            )
             stored = state.items.get(item.code)
             if stored is None:
                 created += 1

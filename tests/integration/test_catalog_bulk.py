@@ -143,3 +143,71 @@ def test_a_stock_import_never_overwrites_a_level_an_event_set_later(
     import_stock(rows, container.uow(), clock, batch_size=1)
     assert [s.quantity for s in item_stock(container.uow(), "selene-black")] == [7]
     assert [s.quantity for s in item_stock(container.uow(), "selene-white")] == [5]
+
+
+def test_a_bad_row_amid_plain_rows_is_set_aside_and_the_same_file_again_changes_nothing(
+    container: Container, clock: FrozenClock
+) -> None:
+    # Plain CSV rows take the quick check (item_rows.py); the bad one in the middle of the
+    # batch takes the full check, and the rows after it are kept all the same. A second batch
+    # of stock on the same connection plans with the statistics of the first (catalog_bulk.py).
+    world = build_world(container, clock)
+    kyiv, lviv = world.kyiv.id, world.lviv.id
+    plain: dict[str, object] = {
+        "kind": "",
+        "parent_code": "",
+        "name_ru": "",
+        "name_uk": "",
+        "name_en": "",
+        "brand": "",
+        "size": "",
+        "colour": "",
+    }  # every cell a CSV file has, as text
+    items: list[tuple[int, dict[str, object]]] = [
+        (n, plain | {"code": f"LB-{n:03d}", "name_en": f"Tote {n}", "attr_Material": "Leather"})
+        for n in range(2, 52)
+    ]
+    items[25] = (27, plain | {"code": "lb-027", "kind": "variant"})  # names no product
+    items.append(
+        (
+            52,
+            plain
+            | {
+                "code": "lb-002-black",
+                "kind": "variant",
+                "parent_code": "LB-002",
+                "colour": " Black ",
+            },
+        )
+    )
+    report = import_items_in_bulk(items, container.uow(), clock.now(), batch_size=1000)
+    assert (report.created, report.updated) == (50, 0)
+    assert [(r.row, r.field) for r in report.rejected] == [(27, "parent_code")]
+    tote = find_item(container.uow(), "lb-028")
+    assert tote is not None
+    assert (tote.shown_code, tote.name("en"), tote.attributes) == (
+        "LB-028",
+        "Tote 28",
+        {"material": "leather"},
+    )
+    black = find_item(container.uow(), "lb-002-black")
+    assert black is not None
+    assert (black.parent_code, black.colour) == ("lb-002", "black")
+
+    again = import_items_in_bulk(items, container.uow(), clock.now(), batch_size=1000)
+    assert (again.created, again.updated, len(again.rejected)) == (0, 50, 1)
+    assert find_item(container.uow(), "lb-028") == tote
+
+    stock: list[tuple[int, dict[str, object]]] = [
+        (n, {"code": f"LB-{n:03d}", "location": where, "quantity": str(n)})
+        for n in range(2, 52)
+        for where in (kyiv, lviv)
+    ]
+    stock[40] = (22, {"code": "LB-022", "location": "nowhere", "quantity": "1"})
+    for _ in range(2):  # two imports, many batches, one connection: the same levels
+        done = import_stock(stock, container.uow(), clock, batch_size=7)
+        assert [(r.row, r.field) for r in done.imported.report.rejected] == [(22, "location")]
+        assert done.imported.report.updated == len(stock) - 1
+    levels = {(s.location_id, s.quantity) for s in item_stock(container.uow(), "lb-022")}
+    assert levels == {(lviv, 22)}
+    assert {s.quantity for s in item_stock(container.uow(), "lb-051")} == {51}

@@ -22,7 +22,7 @@ from heedful.adapters.storage.catalog_tables import catalog_items
 from heedful.adapters.storage.tables import UtcDateTime
 from heedful.core.catalog.bulk import CameBack
 from heedful.core.catalog.bulk_checks import StockCount
-from heedful.core.catalog.model import CatalogItem
+from heedful.core.catalog.item_rows import ItemRow
 
 _ITEM_COLUMNS = (
     "code",
@@ -77,15 +77,34 @@ _WAITING = f"""
 """
 
 
+# The JSON columns as SQLAlchemy's JSON type writes them on SQLite (ASCII escapes) and as
+# PostgreSQL's jsonb reads them (UTF-8); made once, not per value (``json.dumps`` with an option
+# builds an encoder per call). Most items have no attributes: "{}" is not encoded again.
+_json_sqlite = json.JSONEncoder().encode
+_json_pg = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def _stored_time(conn: Connection) -> Callable[[datetime], Any]:
     """A time as the ``UtcDateTime`` columns store it on this database, for raw statements."""
     convert = UtcDateTime().bind_processor(conn.dialect)
 
+    sqlite = conn.dialect.name == "sqlite"
+
     @lru_cache(maxsize=16)  # a bulk load stamps every row with the same few times
     def stored(at: datetime) -> Any:
-        return convert(at) if convert is not None else at
+        value = convert(at) if convert is not None else at
+        if sqlite and isinstance(value, datetime):
+            # As the sqlite3 module's own adapter writes it, once here rather than once a row.
+            return value.isoformat(" ")
+        return value
 
     return stored
+
+
+# SQLite's page cache for a bulk load, per connection (its default is 2 MB): the B-trees of the
+# items, the levels and their keys, millions of rows each, are then read back from memory rather
+# than from the file each batch. Only an import's connection asks for it.
+_SQLITE_BULK_CACHE = "PRAGMA cache_size = -262144"  # KiB: 256 MB at most, taken as pages fill
 
 
 class SqlCatalogBulk:
@@ -93,16 +112,22 @@ class SqlCatalogBulk:
         self._conn = conn
         self._pg = conn.dialect.name == "postgresql"
 
+    def _loading(self) -> None:
+        if not self._pg and not self._conn.info.get(_SQLITE_BULK_CACHE):
+            self._conn.exec_driver_sql(_SQLITE_BULK_CACHE)
+            self._conn.info[_SQLITE_BULK_CACHE] = True
+
     # ---- items ----
 
-    def upsert_items(self, items: Sequence[CatalogItem]) -> tuple[int, int]:
+    def upsert_items(self, items: Sequence[ItemRow]) -> tuple[int, int]:
         if not items:
             return 0, 0
+        self._loading()
         if self._pg:
             return self._upsert_items_pg(items)
         return self._upsert_items_sqlite(items)
 
-    def _upsert_items_sqlite(self, items: Sequence[CatalogItem]) -> tuple[int, int]:
+    def _upsert_items_sqlite(self, items: Sequence[ItemRow]) -> tuple[int, int]:
         codes = [item.code for item in items]
         kept = self._conn.scalar(sa.select(sa.func.count()).where(catalog_items.c.code.in_(codes)))
         # Plain tuples through the driver: SQLAlchemy's per-row parameter handling cost more
@@ -122,12 +147,12 @@ class SqlCatalogBulk:
                     item.kind.value,
                     item.shown_code,
                     item.parent_code,
-                    json.dumps(item.names),
+                    _json_sqlite(item.names),
                     item.brand,
                     item.size,
                     item.colour,
-                    json.dumps(item.attributes),
-                    item.search_text(),
+                    _json_sqlite(item.attributes) if item.attributes else "{}",
+                    item.search_text,
                     stored_at(item.changed_at),
                 )
                 for item in items
@@ -136,7 +161,7 @@ class SqlCatalogBulk:
         created = len(items) - int(kept or 0)
         return created, len(items) - created
 
-    def _upsert_items_pg(self, items: Sequence[CatalogItem]) -> tuple[int, int]:
+    def _upsert_items_pg(self, items: Sequence[ItemRow]) -> tuple[int, int]:
         self._conn.exec_driver_sql(_STAGE_ITEMS_PG)
         cursor: Any = self._conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         columns = (
@@ -144,19 +169,20 @@ class SqlCatalogBulk:
             " search_text, changed_at"
         )
         with cursor.copy(f"COPY bulk_items ({columns}) FROM STDIN") as copy:
+            write = copy.write_row
             for item in items:
-                copy.write_row(
+                write(
                     (
                         item.code,
                         item.kind.value,
                         item.shown_code,
                         item.parent_code,
-                        json.dumps(item.names, ensure_ascii=False),
+                        _json_pg(item.names),
                         item.brand,
                         item.size,
                         item.colour,
-                        json.dumps(item.attributes, ensure_ascii=False),
-                        item.search_text(),
+                        _json_pg(item.attributes) if item.attributes else "{}",
+                        item.search_text,
                         item.changed_at,
                     )
                 )
@@ -188,14 +214,17 @@ class SqlCatalogBulk:
     # ---- stock ----
 
     def _stage_stock(self, counts: Sequence[StockCount]) -> None:
+        self._loading()
         if self._pg:
             self._conn.exec_driver_sql(_STAGE_STOCK_PG)
             cursor: Any = self._conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
             with cursor.copy("COPY bulk_stock (code, location_id, quantity) FROM STDIN") as copy:
+                write = copy.write_row
                 for count in counts:
-                    copy.write_row(count)
+                    write(count)
             # A temporary table is never analysed by autovacuum: without it the joins below
-            # are planned for an empty table.
+            # are planned for an empty table. Once a batch: analysing once a connection measured
+            # slower at ten million rows (docs/benchmarks.md, ADR 0062).
             self._conn.exec_driver_sql("ANALYZE bulk_stock")
             return
         self._conn.exec_driver_sql(_STAGE_STOCK_SQLITE)

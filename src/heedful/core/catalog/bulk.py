@@ -18,7 +18,7 @@ from typing import Protocol, TypeVar
 
 from heedful.core.catalog.bulk_checks import StockCount, checked_items, checked_stock
 from heedful.core.catalog.importing import CatalogRow
-from heedful.core.catalog.model import CatalogItem
+from heedful.core.catalog.item_rows import ItemRow
 from heedful.core.shared.importing import ImportReport, ProgressCallback
 from heedful.core.shared.ports import UnitOfWorkShape
 
@@ -32,7 +32,6 @@ T = TypeVar("T")
 # Given the checked batches, yields them in order: the entry point may check the next batch in
 # another thread while this one is written (the database's time is then not the reader's).
 ReadAhead = Callable[[Iterator[T]], Iterator[T]]
-STOCK_COLUMNS = ("code", "location", "quantity")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +47,7 @@ class CameBack:
 
 
 class CatalogBulkLoad(Protocol):
-    def upsert_items(self, items: Sequence[CatalogItem]) -> tuple[int, int]:
+    def upsert_items(self, items: Sequence[ItemRow]) -> tuple[int, int]:
         """Keep the items (codes unique within the call); (created, updated) counts.
 
         As ``upsert_item``: an older change than the one stored is passed over unless the stored
@@ -96,7 +95,7 @@ def import_items_in_bulk(
     *,
     batch_size: int = BULK_BATCH,
     on_progress: ProgressCallback | None = None,
-    read_ahead: ReadAhead[tuple[int, list[CatalogItem], int]] = in_order,
+    read_ahead: ReadAhead[tuple[int, list[ItemRow], int]] = in_order,
 ) -> ImportReport:
     """The catalog file's items: one transaction and a few statements per batch."""
     report = ImportReport()

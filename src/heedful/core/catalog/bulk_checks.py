@@ -15,7 +15,8 @@ from datetime import datetime
 from typing import NamedTuple
 
 from heedful.core.catalog.importing import CatalogRow, RowProblems, item_from_row
-from heedful.core.catalog.model import MAX_CODE, CatalogItem, normalise
+from heedful.core.catalog.item_rows import ItemRow, quick_item
+from heedful.core.catalog.model import MAX_CODE, normalise
 from heedful.core.catalog.stock import MAX_LEVEL
 from heedful.core.shared.errors import InvalidInput
 from heedful.core.shared.importing import Rejection
@@ -117,17 +118,20 @@ def checked_stock(
 
 def checked_items(
     batch: Sequence[CatalogRow], at: datetime, rejected: list[Rejection]
-) -> tuple[list[CatalogItem], int]:
+) -> tuple[list[ItemRow], int]:
     """The batch's good items, one per code (the later row stands), and how many rows said a
     code twice. Bad rows go to ``rejected`` with every reason."""
-    good: dict[str, CatalogItem] = {}
+    good: dict[str, ItemRow] = {}
     repeated = 0
     for number, row in batch:
-        item, problems = item_from_row(row, at)
-        if item is None:
-            rejected.append(RowProblems(problems).rejection(number))
-            continue
-        if item.code in good:
+        kept = quick_item(row, at)  # a plain row: the quick way (item_rows.py)
+        if kept is None:
+            item, problems = item_from_row(row, at)
+            if item is None:
+                rejected.append(RowProblems(problems).rejection(number))
+                continue
+            kept = ItemRow.of(item)
+        if kept.code in good:
             repeated += 1  # said twice in one batch: the later row stands
-        good[item.code] = item
+        good[kept.code] = kept
     return list(good.values()), repeated
