@@ -21,6 +21,7 @@ from promise_world import build_world
 from heedful.adapters.storage.event_rows import SqlEventInbox
 from heedful.adapters.storage.playbook_rows import SqlPlaybooks
 from heedful.bootstrap import Container
+from heedful.core.customers.model import Customer
 from heedful.core.engine.reactions import EngineReport, process_events
 from heedful.core.events.handlers import accept_events
 from heedful.core.playbooks import handlers as playbooks
@@ -65,7 +66,7 @@ def test_two_workers_firing_for_the_same_customers_in_opposite_orders_both_finis
         pytest.skip("row locks between workers are PostgreSQL's; SQLite has one writer")
     world = build_world(container, clock)
     kyiv = world.kyiv.id
-    fans = {}
+    fans: dict[str, Customer] = {}
     for name, brand in (("Xenia", "Max Mara"), ("Yulia", "Lypky")):
         fan = world.customer(name, email=f"{name.lower()}@example.com")
         record_preference(
@@ -124,7 +125,7 @@ def test_two_workers_firing_for_the_same_customers_in_opposite_orders_both_finis
         left = conn.execute(
             sa.text("SELECT count(*) FROM events WHERE processed_at IS NULL")
         ).scalar_one()
-        told = dict(
+        told: dict[str, int] = dict(
             conn.execute(
                 sa.text(
                     "SELECT customer_id, count(*) FROM messages"
