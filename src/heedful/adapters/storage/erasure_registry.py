@@ -67,6 +67,7 @@ CLEARED_ON_ERASURE: dict[str, dict[str, str]] = {
         "subject": "strings naming her id or values",
         "data": "strings naming her id or values",
         "extensions": "strings naming her id or values",
+        "ordering_key": "a digest of how the event names her (ADR 61)",
     },
     "goodwill_spends": {
         "reason": "blanked: staff's words on her",

@@ -13,8 +13,12 @@ The key is, in this order:
 4. else the CloudEvent's ``subject``, the thing the sender says the event is about;
 5. else none: the event is ordered with nothing.
 
-A key that merges two things only orders more than needed, never less, so a long key is cut
-to ``KEY_LENGTH``. A customer named once by e-mail and once by phone has two keys: ordering by
+What is stored is not that name but its digest (``ordering_key``: the kind, then 40 hex digits of
+its SHA-256): the inbox compares keys only for equality, and a name holds her phone or e-mail,
+which have no place in a column that erasure could not read (issue 18's review). Equal names
+give equal keys; a collision would only order two events that needed no order.
+
+A customer named once by e-mail and once by phone has two keys: ordering by
 the customer Heedful resolves would need a look-up at ingest for every event (an unknown
 customer has no id yet); a sender names a customer one way, and the dealings of ADR 36 are
 kept by their own time whatever their order.
@@ -22,6 +26,7 @@ kept by their own time whatever their order.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -29,7 +34,8 @@ from heedful.core.customers import IdentityKind, normalise_identity
 from heedful.core.events.model import BusinessEvent
 from heedful.core.shared.errors import HeedfulError
 
-KEY_LENGTH = 200
+KEY_LENGTH = 200  # the column; a key is the kind and DIGEST_LENGTH hex digits
+DIGEST_LENGTH = 40
 
 _IDENTITIES = (
     ("phone", IdentityKind.PHONE),
@@ -41,7 +47,17 @@ _DEALING_FIELDS = ("booking", "reservation", "order", "account")
 
 
 def ordering_key(event: BusinessEvent) -> str | None:
-    """The key the event is ordered by among others, or None when it needs no order."""
+    """The key the event is ordered by among others, or None when it needs no order: the
+    kind of thing it names, then a digest of the name (``ordering_name``)."""
+    name = ordering_name(event)
+    if name is None:
+        return None
+    kind = name.split(":", 1)[0]
+    return f"{kind}:{hashlib.sha256(name.encode()).hexdigest()[:DIGEST_LENGTH]}"
+
+
+def ordering_name(event: BusinessEvent) -> str | None:
+    """What the event is ordered by, in words: ``customer:email:anna@example.com``."""
     data = event.data
     key = (
         _customer(data.get("customer"))
@@ -49,7 +65,7 @@ def ordering_key(event: BusinessEvent) -> str | None:
         or _first("dealing", data, _DEALING_FIELDS, location=True)
         or (f"subject:{event.subject}" if event.subject else None)
     )
-    return key[:KEY_LENGTH] if key else None
+    return key or None
 
 
 def _customer(ref: Any) -> str | None:
