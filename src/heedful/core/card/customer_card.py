@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from heedful.core.access import Actor, Permission, load_customer
 from heedful.core.customers import (
@@ -39,6 +40,8 @@ class CustomerCard:
     history_count: int
     merges: list[MergeRecord]
     audit: list[AuditEntry]  # empty when the actor may not read the audit log
+    # The one moment the card was read at: "still to come" and "on its way" are judged by it.
+    read_at: datetime
     # Her bookings, orders and accounts, when asked for: read in the card's own transaction.
     state: CustomerDealings | None = None
 
@@ -68,5 +71,6 @@ def customer_card(
             audit=uow.audit.list_for(customer.id, RECENT_AUDIT)
             if actor.may(Permission.VIEW_AUDIT_LOG)
             else [],
+            read_at=now,
             state=dealings_on_card(uow, actor, customer.id, now) if with_state else None,
         )

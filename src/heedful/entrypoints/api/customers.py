@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
-from pydantic import Field
 
 from heedful.core.access import load_customer
 from heedful.core.card import customer_card
@@ -20,12 +19,11 @@ from heedful.core.customers.identities import IdentityKind
 from heedful.core.customers.merging import identify_customer
 from heedful.core.unit_of_work import UnitOfWork
 from heedful.entrypoints.api.auth import Context, get_context
-from heedful.entrypoints.api.dealings import CustomerDealingsOut, dealings_out
+from heedful.entrypoints.api.dealings import CardWithDealingsOut
 from heedful.entrypoints.api.idempotency import write
 from heedful.entrypoints.api.present import card_out, customer_out
 from heedful.entrypoints.api.schemas import (
     NO_NUL,
-    CardOut,
     CustomerIn,
     CustomerOut,
     CustomerPage,
@@ -168,14 +166,6 @@ def update(request: Request, ctx: Ctx, customer_id: CustomerId, body: CustomerPa
     return write(request, ctx, body, 200, action)
 
 
-class CardWithDealingsOut(CardOut):
-    dealings: CustomerDealingsOut | None = Field(
-        default=None,
-        description="With include=dealings: her bookings still to come, latest orders and accounts"
-        " at your locations, read in the card's own transaction (as GET .../dealings answers)",
-    )
-
-
 @router.get(
     "/{customer_id}/card",
     response_model=CardWithDealingsOut,
@@ -192,13 +182,11 @@ def card(
     # One request for a till or a front desk that shows the card with today's booking or order:
     # her record is loaded and checked once, the state read in the same transaction (ADR 0063).
     with_state = include == "dealings"
-    found = customer_card(
-        customer_id, ctx.container.uow(), ctx.container.clock, ctx.actor, with_state=with_state
+    return card_out(
+        customer_card(
+            customer_id, ctx.container.uow(), ctx.container.clock, ctx.actor, with_state=with_state
+        )
     )
-    out = CardWithDealingsOut(**card_out(found).__dict__)
-    if found.state is not None:
-        out.dealings = dealings_out(found.state, ctx.container.clock.now())
-    return out
 
 
 @router.post(

@@ -28,7 +28,7 @@ from heedful.core.dealings import (
 )
 from heedful.core.dealings.queries import ON_THE_CARD, orders_on_their_way
 from heedful.entrypoints.api.auth import Context, get_context
-from heedful.entrypoints.api.schemas import NO_NUL, Out
+from heedful.entrypoints.api.schemas import NO_NUL, CardOut, Out
 
 router = APIRouter()
 Ctx = Annotated[Context, Depends(get_context)]
@@ -182,6 +182,14 @@ def orders(ctx: Ctx, late: bool = False, location_id: ALocation = None) -> list[
 def her_dealings(ctx: Ctx, customer_id: AnId) -> CustomerDealingsOut:
     now = ctx.container.clock.now()
     return dealings_out(customer_dealings(ctx.container.uow(), ctx.actor, customer_id, now), now)
+
+
+class CardWithDealingsOut(CardOut):
+    dealings: CustomerDealingsOut | None = Field(
+        default=None,
+        description="With include=dealings: her bookings still to come, latest orders and accounts"
+        " at your locations, read in the card's own transaction (as GET .../dealings answers)",
+    )
 
 
 def dealings_out(found: CustomerDealings, now: datetime) -> CustomerDealingsOut:

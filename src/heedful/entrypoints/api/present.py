@@ -7,8 +7,8 @@ from heedful.core.customers.identities import Identity
 from heedful.core.customers.merge import MergeRecord
 from heedful.core.customers.model import Customer
 from heedful.core.preferences.model import Polarity
+from heedful.entrypoints.api.dealings import CardWithDealingsOut, dealings_out
 from heedful.entrypoints.api.schemas import (
-    CardOut,
     ConsentOut,
     CustomerOut,
     FieldChangeOut,
@@ -39,11 +39,13 @@ def customer_out(customer: Customer, identities: list[Identity] | None = None) -
     )
 
 
-def card_out(card: CustomerCard) -> CardOut:
+def card_out(card: CustomerCard) -> CardWithDealingsOut:
+    """The card; with her bookings, orders and accounts when they were read with it."""
+
     def prefs(polarity: Polarity) -> list[PreferenceOut]:
         return [PreferenceOut.model_validate(p) for p in card.preferences[polarity]]
 
-    return CardOut(
+    return CardWithDealingsOut(
         customer=customer_out(card.customer, card.identities),
         consent=[ConsentOut.model_validate(c) for c in card.consent.values()],
         preferences=PreferenceGroups(
@@ -52,6 +54,7 @@ def card_out(card: CustomerCard) -> CardOut:
         usual=[UsualOut(**{**u.__dict__, "evidence": list(u.evidence)}) for u in card.usual],
         recent_history=[HistoryOut.model_validate(h) for h in card.recent_history],
         history_count=card.history_count,
+        dealings=None if card.state is None else dealings_out(card.state, card.read_at),
     )
 
 
