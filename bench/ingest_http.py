@@ -25,7 +25,15 @@ from urllib.parse import urlsplit
 
 import psycopg
 
-from bench.support import fresh_database, libpq_url, process_cpu_seconds, running_server, step
+from bench.support import (
+    events_post,
+    fresh_database,
+    libpq_url,
+    process_cpu_seconds,
+    read_reply,
+    running_server,
+    step,
+)
 from heedful.adapters.clock import SystemClock
 from heedful.adapters.storage.migrate import upgrade
 from heedful.bootstrap import build
@@ -68,14 +76,6 @@ def _event(run: str, n: int) -> dict[str, Any]:
     }
 
 
-def _request(host: str, token: str, content_type: str, body: bytes) -> bytes:
-    head = (
-        f"POST /api/v1/events HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n"
-        f"Content-Type: {content_type}\r\nContent-Length: {len(body)}\r\n\r\n"
-    )
-    return head.encode() + body
-
-
 @dataclass
 class Tally:
     accepted: int = 0
@@ -91,12 +91,7 @@ async def _sender(host: str, port: int, requests: list[bytes], tally: Tally) -> 
         for request in requests:
             started = time.perf_counter()
             writer.write(request)
-            head = await reader.readuntil(b"\r\n\r\n")
-            length = 0
-            for line in head.split(b"\r\n"):
-                if line[:15].lower() == b"content-length:":
-                    length = int(line[15:])
-            body = await reader.readexactly(length)
+            head, body = await read_reply(reader)
             tally.latencies_ms.append((time.perf_counter() - started) * 1000)
             tally.requests += 1
             if not head.startswith(b"HTTP/1.1 202"):
@@ -205,14 +200,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             host = server.base_url.removeprefix("http://")
             batch_type = "application/cloudevents-batch+json"
             warmup = [
-                _request(host, token, batch_type, json.dumps([_event("warm", n)]).encode())
+                events_post(host, token, batch_type, json.dumps([_event("warm", n)]).encode())
                 for n in range(200)
             ]
             _measure("warm-up", server, server.base_url, warmup, 200, 8)
 
             size = args.batch_size
             batches = [
-                _request(
+                events_post(
                     host,
                     token,
                     batch_type,
@@ -225,7 +220,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             )
             metrics |= batched
             singles = [
-                _request(
+                events_post(
                     host, token, "application/cloudevents+json", json.dumps(_event("s", n)).encode()
                 )
                 for n in range(args.single_events)

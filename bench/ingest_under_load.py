@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.restock_to_smtp import smtp_sink
-from bench.support import Latencies, running_server, step
+from bench.support import Latencies, events_post, read_reply, running_server, step
 from bench.worker_data import LOCATION, Feed
 from bench.worker_throughput import _container, _prepare, _shape, _store
 from heedful.adapters.clock import SystemClock
@@ -103,12 +103,7 @@ async def _exchange(host: str, port: int, pool: list[Any], request: bytes) -> tu
     else:
         reader, writer = await asyncio.open_connection(host, port)
     writer.write(request)
-    head = await reader.readuntil(b"\r\n\r\n")
-    length = 0
-    for line in head.split(b"\r\n"):
-        if line[:15].lower() == b"content-length:":
-            length = int(line[15:])
-    body = await reader.readexactly(length)
+    head, body = await read_reply(reader)
     pool.append((time.monotonic(), reader, writer))
     return head, body
 
@@ -146,12 +141,7 @@ async def _open_loop(host: str, port: int, requests: list[bytes], rate: float) -
 
 
 def _request(host: str, token: str, events: list[dict[str, Any]]) -> bytes:
-    body = json.dumps(events).encode()
-    head = (
-        f"POST /api/v1/events HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n"
-        f"Content-Type: {BATCH_TYPE}\r\nContent-Length: {len(body)}\r\n\r\n"
-    )
-    return head.encode() + body
+    return events_post(host, token, BATCH_TYPE, json.dumps(events).encode())
 
 
 class Inbox:

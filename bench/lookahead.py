@@ -22,21 +22,18 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import tempfile
 import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from bench.support import Latencies, fresh_database, step
+from bench.support import Latencies, each_database, step
 from heedful.adapters.clock import SystemClock
 from heedful.adapters.storage.dealing_tables import accounts, bookings, orders
-from heedful.adapters.storage.migrate import upgrade
 from heedful.adapters.storage.tables import customers, locations, preferences
 from heedful.adapters.storage.unit_of_work import SqlUnitOfWork
 from heedful.core.access import SYSTEM
@@ -333,15 +330,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "cpus": os.cpu_count(),
         "load_average_1m_at_start": round(os.getloadavg()[0], 2),
     }
-    if "sqlite" in wanted:
-        with tempfile.TemporaryDirectory(prefix="heedful-lookahead-") as folder:
-            url = f"sqlite:///{Path(folder) / 'lookahead.db'}"
-            upgrade(url)
-            metrics |= _measure(url, "sqlite", args)
-    if "pg" in wanted:
-        with fresh_database(args.postgres_url, keep=args.keep, label="lookahead_") as url:
-            upgrade(url)
-            metrics |= _measure(url, "pg", args)
+    for label, url in each_database(wanted, args.postgres_url, keep=args.keep, label="lookahead"):
+        metrics |= _measure(url, label, args)
     p99s = [v for k, v in metrics.items() if k.startswith("incremental_p99_ms_")]
     if p99s:
         metrics["incremental_p99_ms"] = max(p99s)

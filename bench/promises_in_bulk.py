@@ -20,17 +20,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 
-from bench.support import fresh_database, step
+from bench.support import each_database, step
 from heedful.adapters.clock import SystemClock
-from heedful.adapters.storage.migrate import upgrade
 from heedful.adapters.storage.unit_of_work import SqlUnitOfWork
 from heedful.core.access import SYSTEM
 from heedful.core.customers.commands import CreateCustomer
@@ -131,15 +128,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "cpus": os.cpu_count(),
         "load_average_1m_at_start": round(os.getloadavg()[0], 2),
     }
-    if "sqlite" in wanted:
-        with tempfile.TemporaryDirectory(prefix="heedful-bulk-promises-") as folder:
-            url = f"sqlite:///{Path(folder) / 'promises.db'}"
-            upgrade(url)
-            metrics |= _measure(url, "sqlite", args)
-    if "pg" in wanted:
-        with fresh_database(args.postgres_url, keep=args.keep, label="bulk_promises_") as url:
-            upgrade(url)
-            metrics |= _measure(url, "pg", args)
+    for label, url in each_database(
+        wanted, args.postgres_url, keep=args.keep, label="bulk_promises"
+    ):
+        metrics |= _measure(url, label, args)
     metrics["measured_at"] = SystemClock().now().replace(microsecond=0).isoformat()
     metrics["load_average_1m_at_end"] = round(os.getloadavg()[0], 2)
     return metrics

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import http.client
 import json
 import os
@@ -9,6 +10,7 @@ import secrets
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -55,6 +57,46 @@ def fresh_database(server_url: str, *, keep: bool, label: str = "") -> Iterator[
                 admin.execute(
                     sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
                 )
+
+
+def each_database(
+    wanted: set[str], postgres_url: str, *, keep: bool, label: str
+) -> Iterator[tuple[str, str]]:
+    """``(name, url)`` of a fresh, migrated database for each of ``wanted`` ("sqlite", "pg").
+
+    Each is gone (the SQLite file's folder removed, the PostgreSQL database dropped unless kept)
+    once the loop moves on to the next.
+    """
+    from heedful.adapters.storage.migrate import upgrade
+
+    if "sqlite" in wanted:
+        with tempfile.TemporaryDirectory(prefix=f"heedful-{label}-") as folder:
+            url = f"sqlite:///{Path(folder) / f'{label}.db'}"
+            upgrade(url)
+            yield "sqlite", url
+    if "pg" in wanted:
+        with fresh_database(postgres_url, keep=keep, label=f"{label}_") as url:
+            upgrade(url)
+            yield "pg", url
+
+
+def events_post(host: str, token: str, content_type: str, body: bytes) -> bytes:
+    """The raw bytes of ``POST /api/v1/events`` on a keep-alive connection."""
+    head = (
+        f"POST /api/v1/events HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n"
+        f"Content-Type: {content_type}\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
+    return head.encode() + body
+
+
+async def read_reply(reader: asyncio.StreamReader) -> tuple[bytes, bytes]:
+    """One HTTP/1.1 reply's head and body (the server always sends Content-Length)."""
+    head = await reader.readuntil(b"\r\n\r\n")
+    length = 0
+    for line in head.split(b"\r\n"):
+        if line[:15].lower() == b"content-length:":
+            length = int(line[15:])
+    return head, await reader.readexactly(length)
 
 
 def free_port() -> int:
