@@ -40,24 +40,22 @@ def _event(name: str, kind: str, customer: str, order: str, location: str) -> di
     }
 
 
-def _refunds(world: PromiseWorld, customers: int) -> tuple[list[dict[str, Any]], list[str]]:
+def _refunds(world: PromiseWorld, customers: int) -> list[dict[str, Any]]:
     """Each customer asks for a refund, someone else asks for one, hers is issued, a third
     customer asks for one: batches of two put her two events in two workers' batches."""
     sent: list[dict[str, Any]] = []
-    ids: list[str] = []
     kyiv = world.kyiv.id
     for n in range(customers):
         her = world.customer(f"Klientka {n}", email=f"k{n}@example.com").id
         other = world.customer(f"Inshyi {n}", email=f"i{n}@example.com").id
         third = world.customer(f"Tretia {n}", email=f"t{n}@example.com").id
-        ids.append(her)
         sent += [
             _event(f"ask-{n}", "requested", her, f"R{n}", kyiv),
             _event(f"other-{n}", "requested", other, f"O{n}", kyiv),
             _event(f"issue-{n}", "issued", her, f"R{n}", kyiv),
             _event(f"third-{n}", "requested", third, f"T{n}", kyiv),
         ]
-    return sent, ids
+    return sent
 
 
 def _refund_states(container: Container) -> dict[str, str]:
@@ -129,6 +127,22 @@ def _run(container: Container, clock: FrozenClock, workers: int, batch: int) -> 
         return [future.result(timeout=120) for future in futures]
 
 
+def _queued(
+    container: Container,
+    clock: FrozenClock,
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    customers: int,
+    workers: int,
+) -> tuple[list[dict[str, Any]], _Claims]:
+    """Each customer's refund asked for, issued and talked of, in the inbox; claims watched."""
+    sent = _refunds(build_world(container, clock), customers=customers)
+    accept_events(container.uow(), clock, sent)
+    claims = _Claims(workers=workers)
+    monkeypatch.setattr(SqlEventInbox, "unprocessed", claims.wrap(container.engine))
+    return sent, claims
+
+
 @pytest.fixture
 def postgres_only(database_url: str) -> None:
     if not database_url.startswith("postgresql"):
@@ -139,11 +153,7 @@ def postgres_only(database_url: str) -> None:
 def test_a_refund_asked_for_is_kept_by_its_issue_though_two_workers_took_them_at_once(
     container: Container, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    world = build_world(container, clock)
-    sent, _ = _refunds(world, customers=1)
-    accept_events(container.uow(), clock, sent)
-    claims = _Claims(workers=2)
-    monkeypatch.setattr(SqlEventInbox, "unprocessed", claims.wrap(container.engine))
+    _, claims = _queued(container, clock, monkeypatch, customers=1, workers=2)
 
     # Batches of two: the first worker takes her request and the other customer's; the second
     # would have taken her refund issued, before the request was committed, and found nothing
@@ -162,11 +172,7 @@ def test_a_refund_asked_for_is_kept_by_its_issue_though_two_workers_took_them_at
 def test_three_workers_share_many_customers_each_in_order_none_twice_none_idle(
     container: Container, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    world = build_world(container, clock)
-    sent, _ = _refunds(world, customers=30)
-    accept_events(container.uow(), clock, sent)
-    claims = _Claims(workers=3)
-    monkeypatch.setattr(SqlEventInbox, "unprocessed", claims.wrap(container.engine))
+    sent, claims = _queued(container, clock, monkeypatch, customers=30, workers=3)
 
     # Batches of six: a customer's four events straddle two batches every other time.
     reports = _run(container, clock, workers=3, batch=6)
