@@ -27,8 +27,8 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.parser import BytesHeaderParser
@@ -357,6 +357,61 @@ def _check(
     return len(told)
 
 
+@dataclass(frozen=True)
+class Restocks:
+    """The timed restocks of a run, each from the POST: to the last waiting customer's e-mail,
+    to the first, to the 202; and the trial e-mails checked to arrive exactly once."""
+
+    to_inbox: Latencies
+    to_first: Latencies
+    to_answer: Latencies
+    emails: int
+    since: int  # the sink's mark before the timed trials
+
+    def figures(self, prefix: str = "") -> dict[str, Any]:
+        return {
+            f"{prefix}p50_ms": round(self.to_inbox.percentile(50), 1),
+            f"{prefix}p95_ms": round(self.to_inbox.percentile(95), 1),
+            f"{prefix}p99_ms": round(self.to_inbox.percentile(99), 1),
+            f"{prefix}max_ms": round(max(self.to_inbox.samples_ms), 1),
+            f"{prefix}first_email_p50_ms": round(self.to_first.percentile(50), 1),
+            f"{prefix}post_p50_ms": round(self.to_answer.percentile(50), 1),
+            f"{prefix}post_p99_ms": round(self.to_answer.percentile(99), 1),
+            f"{prefix}trials": len(self.to_inbox.samples_ms),
+            f"{prefix}emails": self.emails,
+        }
+
+    def show(self, what: str) -> None:
+        print(self.to_inbox.line(f"{what}: POST to last e-mail"))
+        print(self.to_first.line(f"{what}: POST to first e-mail"))
+        print(self.to_answer.line(f"{what}: POST to 202"))
+
+
+def measure_restocks(
+    client: httpx.Client,
+    sink: ArrivalSink,
+    trials: Trials,
+    counts: tuple[int, int],
+    label: str,
+    *,
+    only_told: bool,
+    during: Callable[[str], AbstractContextManager[object]] = lambda _phase: nullcontext(),
+) -> Restocks:
+    """``counts`` (warm-up, timed) restocks one after another against a running server, the
+    timed ones checked at the end (``_check``). ``during("warm-up")`` and ``during("timed")``
+    wrap each phase: ``restock_under_load`` notes its background there, and says how far behind
+    the worker is when a trial is not told in time."""
+    warmup, timed = counts
+    with during("warm-up"):
+        _trials(client, sink, trials, warmup, f"warm-{label}")
+    since = sink.mark()
+    trials.line = Line()  # only the timed trials are checked
+    with during("timed"):
+        to_inbox, to_first, to_answer = _trials(client, sink, trials, timed, label)
+    emails = _check(trials.db, sink, trials.line, since, only_told=only_told)
+    return Restocks(to_inbox, to_first, to_answer, emails, since)
+
+
 def _measure_shape(
     url: str, shape_name: str, trials: Trials, token: str, args: argparse.Namespace, work: Path
 ) -> dict[str, Any]:
@@ -369,28 +424,10 @@ def _measure_shape(
         ) as client,
         step(f"{shape_name}: {args.restock_warmup} + {args.restock_trials} restocks"),
     ):
-        _trials(client, sink, trials, args.restock_warmup, f"warm-{shape_name}")
-        since = sink.mark()
-        trials.line = Line()
-        to_inbox, to_first, to_answer = _trials(
-            client, sink, trials, args.restock_trials, shape_name
-        )
-        emails = _check(trials.db, sink, trials.line, since, only_told=False)
-    print(to_inbox.line(f"{shape_name}: POST to last e-mail"))
-    print(to_first.line(f"{shape_name}: POST to first e-mail"))
-    print(to_answer.line(f"{shape_name}: POST to 202"))
-    return {
-        "p50_ms": round(to_inbox.percentile(50), 1),
-        "p95_ms": round(to_inbox.percentile(95), 1),
-        "p99_ms": round(to_inbox.percentile(99), 1),
-        "max_ms": round(max(to_inbox.samples_ms), 1),
-        "first_email_p50_ms": round(to_first.percentile(50), 1),
-        "post_p50_ms": round(to_answer.percentile(50), 1),
-        "post_p99_ms": round(to_answer.percentile(99), 1),
-        "trials": len(to_inbox.samples_ms),
-        "emails": emails,
-        "shape": SHAPES[shape_name],
-    }
+        counts = (args.restock_warmup, args.restock_trials)
+        restocks = measure_restocks(client, sink, trials, counts, shape_name, only_told=False)
+    restocks.show(shape_name)
+    return {**restocks.figures(), "shape": SHAPES[shape_name]}
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:

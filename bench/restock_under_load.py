@@ -44,7 +44,7 @@ from bench import worker_data
 from bench.crash import daytime_zone
 from bench.promise_data import Shape as RestockShape
 from bench.promise_data import load as load_restock
-from bench.restock_to_smtp import ArrivalSink, Line, Trials, _check, _trials, serving, smtp_sink
+from bench.restock_to_smtp import ArrivalSink, Trials, measure_restocks, serving, smtp_sink
 from bench.support import Latencies, fresh_database, libpq_url, step
 from bench.worker_data import Feed
 from bench.worker_throughput import _drain, _shape, _store
@@ -104,10 +104,12 @@ class Background:
         return (self.sent - sent) / (time.perf_counter() - started)
 
     def finish(self) -> None:
+        """Stops the feed; its error is raised once (a second call, on the way out, is quiet)."""
         self.stop.set()
         self._thread.join(timeout=30)
-        if self.error:
-            raise RuntimeError(f"background feed: {self.error}")
+        error, self.error = self.error, None
+        if error:
+            raise RuntimeError(f"background feed: {error}")
 
     def _next(self, count: int) -> list[dict[str, Any]]:
         while len(self._buffer) < count:
@@ -185,6 +187,7 @@ def _measure(
     work: Path,
 ) -> dict[str, Any]:  # fmt: skip
     load_before = os.getloadavg()[0]
+    noted: dict[str, Any] = {}
     with (
         smtp_sink() as (smtp_port, sink),
         serving(url, smtp_port, "worker", work / "under_load.log") as base_url,
@@ -195,63 +198,59 @@ def _measure(
         _outbox_empty(trials.db, timeout=120)
         background = Background(base_url, token, feed, rate)
         background.start()
-        try:
-            with (
-                step(f"under load ({rate:.0f} events/s): warm-up"),
-                _fell_behind(trials, background),
-            ):
-                _trials(client, sink, trials, args.under_load_warmup, "warm-load")
-            backlog_before = _backlog(trials.db)
-            since = sink.mark()
-            trials.line = Line()
+
+        @contextmanager
+        def during(phase: str) -> Iterator[None]:
+            if phase == "warm-up":
+                with (
+                    step(f"under load ({rate:.0f} events/s): warm-up"),
+                    _fell_behind(trials, background),
+                ):
+                    yield
+                return
+            noted["backlog_before"] = _backlog(trials.db)
             background.count_from_now()
             with (
                 step(f"under load: {args.under_load_trials} restocks"),
                 _fell_behind(trials, background),
             ):
-                to_inbox, to_first, to_answer = _trials(
-                    client, sink, trials, args.under_load_trials, "under-load"
-                )
-            achieved = background.rate_since_count()
-            backlog_after = _backlog(trials.db)
-            load_during = os.getloadavg()[0]
+                yield
+            noted["achieved"] = background.rate_since_count()
+            noted["backlog_after"] = _backlog(trials.db)
+            noted["load_during"] = os.getloadavg()[0]
+            background.finish()  # the check below runs with the background stopped
+
+        try:
+            counts = (args.under_load_warmup, args.under_load_trials)
+            restocks = measure_restocks(
+                client, sink, trials, counts, "under-load", only_told=True, during=during
+            )
         finally:
             background.finish()
-        emails = _check(trials.db, sink, trials.line, since, only_told=True)
-        background_emails = _background_emails(sink, since)
-        waited = _waited_for_the_worker(trials.db, "under-load", len(to_inbox.samples_ms))
+        background_emails = _background_emails(sink, restocks.since)
+        waited = _waited_for_the_worker(trials.db, "under-load", len(restocks.to_inbox.samples_ms))
     # Each trial's time split where the database saw it: stored -> its batch claimed (waiting
     # behind the worker's pass under way), and the rest (the batch, the relay, the SMTP hop).
     after_claim = [
         total - answer - wait
         for total, answer, wait in zip(
-            to_inbox.samples_ms, to_answer.samples_ms, waited, strict=True
+            restocks.to_inbox.samples_ms, restocks.to_answer.samples_ms, waited, strict=True
         )
     ]
-    print(to_inbox.line("under load: POST to last e-mail"))
-    print(to_first.line("under load: POST to first e-mail"))
-    print(to_answer.line("under load: POST to 202"))
+    restocks.show("under load")
     return {
-        "under_load_p50_ms": round(to_inbox.percentile(50), 1),
-        "under_load_p95_ms": round(to_inbox.percentile(95), 1),
-        "under_load_p99_ms": round(to_inbox.percentile(99), 1),
-        "under_load_max_ms": round(max(to_inbox.samples_ms), 1),
-        "under_load_first_email_p50_ms": round(to_first.percentile(50), 1),
-        "under_load_post_p50_ms": round(to_answer.percentile(50), 1),
-        "under_load_post_p99_ms": round(to_answer.percentile(99), 1),
-        "under_load_trials": len(to_inbox.samples_ms),
-        "under_load_emails": emails,
+        **restocks.figures("under_load_"),
         "under_load_waited_for_worker_p50_ms": round(_percentile(waited, 50), 1),
         "under_load_waited_for_worker_p99_ms": round(_percentile(waited, 99), 1),
         "under_load_claim_to_email_p50_ms": round(_percentile(after_claim, 50), 1),
         "under_load_claim_to_email_p99_ms": round(_percentile(after_claim, 99), 1),
-        "under_load_background_events_per_s": round(achieved, 1),
+        "under_load_background_events_per_s": round(noted["achieved"], 1),
         "under_load_background_emails": background_emails,
         "under_load_background_posts": background.posts,
-        "under_load_inbox_backlog_at_start": backlog_before,
-        "under_load_inbox_backlog_at_end": backlog_after,
+        "under_load_inbox_backlog_at_start": noted["backlog_before"],
+        "under_load_inbox_backlog_at_end": noted["backlog_after"],
         "under_load_load_average_1m_before": round(load_before, 2),
-        "under_load_load_average_1m_during": round(load_during, 2),
+        "under_load_load_average_1m_during": round(noted["load_during"], 2),
     }
 
 
