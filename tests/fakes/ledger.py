@@ -5,7 +5,7 @@ the same order, the same unique keys; what is due is what the SQL would find due
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -61,6 +61,16 @@ class FakePromiseRepository(Repository):
         for promise in updated:
             self.update(promise)
 
+    def update_notices(self, told: Sequence[Promise]) -> None:
+        # Only the two columns the database's statement writes: the rest stays as stored.
+        promises = self._writing().ledger.promises
+        for promise in told:
+            stored = promises.get(promise.id)
+            if stored is not None:
+                stored = replace(stored, notice_message_id=promise.notice_message_id,
+                                 evidence=list(promise.evidence))  # fmt: skip
+            overwrite(promises, promise.id, stored or promise)  # a missing row: refused
+
     def find(self, where: PromiseFilter, limit: int) -> list[Promise]:
         """Newest first; with ``due_before``, earliest deadline first (none has no deadline)."""
         rows = [
@@ -96,7 +106,7 @@ class FakePromiseRepository(Repository):
             and (p.item.product, p.item.location_id) in asked
         }
 
-    def waiting_in(self, lines: Sequence[tuple[str, str]], per_line: int) -> list[Promise]:
+    def waiting_in(self, lines: Mapping[tuple[str, str], int]) -> list[Promise]:
         asked = set(lines)
         rows = sorted(
             (
@@ -114,7 +124,7 @@ class FakePromiseRepository(Repository):
             assert p.item is not None
             line = (p.item.product, p.item.location_id)
             places[line] = places.get(line, 0) + 1
-            if places[line] <= per_line:
+            if places[line] <= lines[line]:
                 found.append(p)
         return copy(found)
 

@@ -11,7 +11,8 @@ from promise_world import BAG, PromiseWorld, build_world
 from heedful.bootstrap import Container
 from heedful.core.engine.reactions import process_events
 from heedful.core.events.model import BusinessEvent
-from heedful.core.promises.model import EvidenceKind, Promise
+from heedful.core.promises.handlers import MakePromise, make_promise
+from heedful.core.promises.model import EvidenceKind, Promise, PromiseKind, WantedItem
 from heedful.core.shared.clock import FrozenClock
 
 
@@ -102,3 +103,37 @@ def test_a_customer_another_worker_holds_is_skipped_and_the_next_in_line_told(
 
     assert world.promise(first.id).notice_message_id is None  # hers is the other worker's
     assert world.promise(second.id).notice_message_id is not None
+
+
+def test_each_line_of_a_batch_tells_its_own_first_and_passes_over_one_nobody_can_reach(
+    container: Container, clock: FrozenClock
+) -> None:
+    # The batch reads each line as deep as its own reports need (ADR 65): the bag's line is
+    # named twice, the scarf's once; the scarf's first has no channel and becomes a call.
+    world = build_world(container, clock)
+    marta, lev, olena = (world.customer(n, email=f"{n}@e.com") for n in ("marta", "lev", "olena"))
+    nobody, ivan = world.customer("nobody"), world.customer("ivan", email="ivan@example.com")
+    bag_waits = [world.wait_for(person) for person in (marta, lev, olena)]
+    scarf = WantedItem(product="scarf-silk", location_id=world.kyiv.id)
+    wishes = [
+        MakePromise(person.id, PromiseKind.TELL_WHEN_AVAILABLE, world.kyiv.id, item=scarf)
+        for person in (nobody, ivan)
+    ]
+    scarf_waits = [make_promise(w, world.uow, clock, world.assistant) for w in wishes]
+    scarf_data = {"product": "scarf-silk", "location": world.kyiv.id, "quantity": 1}
+    scarf_report = BusinessEvent("urn:lypky:stock", "t1", "heedful.stock.changed", scarf_data)
+    _store(world, [_report(world, "s1", 1), scarf_report, _report(world, "s2", 2)])
+
+    report = process_events(container.uow, clock, batch=10)
+
+    assert report.told == 3
+    bag = [world.promise(wait.id) for wait in bag_waits]
+    assert [_told_by(p) for p in bag[:2]] == ["urn:lypky:stock/s1", "urn:lypky:stock/s2"]
+    assert bag[2].notice_message_id is None  # third in line: two units, two told
+    passed_over, told = (world.promise(wait.id) for wait in scarf_waits)
+    assert passed_over.kind is PromiseKind.CALL_BACK  # a call for staff instead
+    assert passed_over.notice_message_id is None
+    assert _told_by(told) == "urn:lypky:stock/t1"
+    # Telling wrote her notice and evidence; the rest of her promise is as she made it.
+    made = scarf_waits[1]
+    assert (told.text, told.made_at, told.item) == (made.text, made.made_at, made.item)

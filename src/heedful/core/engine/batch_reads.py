@@ -127,12 +127,10 @@ def read_lines(
     leading = _leading(batch)
     named = _lines_named(reads, leading)
     reads.asked_lines = set(named)
-    # Enough for one unit per report naming the line, and one passed over; a line that needs
-    # more (a delivery of many units) is read again from the database, as before.
-    per_line = max(named.values(), default=1) * max(tell_per_unit, 1) + 1
-    reads.book, reads.waited_for = read_book(
-        uow, sorted(reads.asked_lines), per_line, reads.items, levels
-    )
+    # Enough for one unit per report naming the line (and one passed over, ``read_book``); a
+    # line that needs more (a delivery of many units) is read again from the database.
+    told = {line: count * max(tell_per_unit, 1) for line, count in sorted(named.items())}
+    reads.book, reads.waited_for = read_book(uow, told, reads.items, levels)
 
 
 def _leading(batch: Sequence[StoredEvent]) -> list[StoredEvent]:

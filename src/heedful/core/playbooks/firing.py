@@ -64,6 +64,7 @@ class PlaybookIndex:
             interest_of(playbook, order) for order, playbook in enumerate(self._by_id.values())
         )
         self._zones: dict[str, str | None] = {}
+        self._last: tuple[BusinessEvent, list[Playbook]] | None = None  # ``matching``'s last
 
     def __len__(self) -> int:
         return len(self._by_id)
@@ -72,8 +73,14 @@ class PlaybookIndex:
         """Playbooks whose constant conditions the event meets; the rest is checked by caller."""
         if not self._by_id:
             return []
+        # Asked twice for each event (``may_act_on``, then ``fire_playbooks``): the second time
+        # is answered from the first (an event is frozen, and nothing changes its data meanwhile).
+        if self._last is not None and self._last[0] is event:
+            return list(self._last[1])
         found = self._index.match(event.type, flatten(event))
-        return [self._by_id[interest.id] for interest in found]
+        playbooks = [self._by_id[interest.id] for interest in found]
+        self._last = (event, playbooks)
+        return list(playbooks)
 
     def may_act_on(self, event: BusinessEvent) -> bool:
         """Whether any playbook's trigger holds for the event (its audience not yet asked)."""

@@ -73,14 +73,23 @@ class WantedItem:
     size: str = ""
 
     def __post_init__(self) -> None:
-        for name in ("product", "variant", "size"):
-            object.__setattr__(self, name, normalise(getattr(self, name)))
-        if not self.product.strip():
+        # Spelled out, not looped by name: every stock report builds a few of these (issue 18).
+        product, variant, size = (
+            normalise(self.product),
+            normalise(self.variant),
+            normalise(self.size),
+        )
+        object.__setattr__(self, "product", product)
+        object.__setattr__(self, "variant", variant)
+        object.__setattr__(self, "size", size)
+        if not product:
             raise InvalidInput(
                 "say which product the customer waits for",
                 said=Phrase("refusal.product"),
                 field="item.product",
             )
+        if max(len(product), len(variant), len(size)) <= 200:
+            return
         for name in ("product", "variant", "size"):
             if len(getattr(self, name)) > 200:
                 raise InvalidInput(

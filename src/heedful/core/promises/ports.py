@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -72,6 +72,12 @@ class PromiseRepository(Protocol):
 
     def update(self, promise: Promise) -> None: ...
     def update_many(self, updated: Sequence[Promise]) -> None: ...
+
+    def update_notices(self, told: Sequence[Promise]) -> None:
+        """Writes what telling changes of each (its notice message and its evidence), in one
+        statement for the lot; the rest of each promise is as it was read."""
+        ...
+
     def find(self, where: PromiseFilter, limit: int) -> list[Promise]: ...
 
     def lines_waited_for(self, lines: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
@@ -81,9 +87,9 @@ class PromiseRepository(Protocol):
         """
         ...
 
-    def waiting_in(self, lines: Sequence[tuple[str, str]], per_line: int) -> list[Promise]:
-        """The first ``per_line`` still waiting in each (product, location id) line, first come
-        first within a line; not locked (a batch's read-ahead: ``claim_waiting`` locks).
+    def waiting_in(self, lines: Mapping[tuple[str, str], int]) -> list[Promise]:
+        """The first ``lines[line]`` still waiting in each (product, location id) line, first
+        come first; not locked (a batch's read-ahead: ``claim_waiting`` locks).
 
         Those already told (waiting for their message to go) are not in line.
         """

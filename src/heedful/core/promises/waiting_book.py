@@ -30,7 +30,7 @@ commit that ADR 57 accepts (her own "tell at once" sees the stock committed so f
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -139,31 +139,40 @@ class WaitingBook:
         if not self.held_messages:
             return
         uow.outbox.add_many(self.held_messages)
-        uow.promises.update_many(self.held_promises)
+        # Telling changed only her notice and evidence (``back_in_stock._telling``).
+        uow.promises.update_notices(self.held_promises)
         self.held_messages, self.held_promises = [], []
         self.held_lines.clear()
 
 
 def read_book(
     uow: UnitOfWork,
-    lines: Sequence[Line],
-    per_line: int,
+    lines: Mapping[Line, int],
     catalog: dict[str, CatalogItem | None] | None = None,
     levels: Sequence[WantedItem] = (),
 ) -> tuple[WaitingBook, set[Line]]:
-    """The first ``per_line`` waiting in each line, and their customers' channels; also which of
-    ``lines`` have anyone waiting (those the read found). ``catalog``: items the batch read
-    ahead, by code (None: no item with that code); ``levels``: the stock levels it will write
-    (on PostgreSQL already locked, ``engine/batch_locks``)."""
+    """For each line, as many waiting as it is expected to tell (``lines[line]``) and one more
+    (in case one is passed over), and the channels of those expected to be told; also which
+    lines have anyone waiting (those the read found). ``catalog``: items the batch read ahead,
+    by code (None: no item with that code); ``levels``: the stock levels it will write (on
+    PostgreSQL already locked, ``engine/batch_locks``).
+
+    Each line reads its own number, not the most any line wants: a batch where one line is
+    named twice read three for every line, and the channels of all of them, though one in
+    three was told (ADR 65). Whoever else is reached reads her channels then, as before.
+    """
     book = WaitingBook(catalog=dict(catalog or {}))
     found_levels = uow.stock.get_many(levels)
     book.levels = {item: found_levels.get(item) for item in levels}
     book.existing = set(found_levels)
-    for promise in uow.promises.waiting_in(lines, per_line):
+    per_line = {line: max(told, 1) + 1 for line, told in lines.items()}
+    for promise in uow.promises.waiting_in(per_line):
         if promise.item is not None:
             book.lines.setdefault((promise.item.product, promise.location_id), []).append(promise)
-    book.complete = {line for line, found in book.lines.items() if len(found) < per_line}
-    customers = sorted({p.customer_id for found in book.lines.values() for p in found})
+    book.complete = {line for line, found in book.lines.items() if len(found) < per_line[line]}
+    customers = sorted(
+        {p.customer_id for line, found in book.lines.items() for p in found[: lines[line]]}
+    )
     identities = uow.identities.list_for_many(customers)
     consents = uow.consents.list_for_many(customers)
     book.identities = {customer: identities.get(customer, []) for customer in customers}
