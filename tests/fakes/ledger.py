@@ -94,18 +94,6 @@ class FakePromiseRepository(Repository):
             rows.sort(key=lambda p: p.sequence, reverse=True)
         return copy(rows[:limit])
 
-    def lines_waited_for(self, lines: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
-        asked = set(lines)
-        return {
-            (p.item.product, p.item.location_id)
-            for p in self._state.ledger.promises.values()
-            if p.kind is PromiseKind.TELL_WHEN_AVAILABLE
-            and p.state is PromiseState.OPEN
-            and p.notice_message_id is None
-            and p.item is not None
-            and (p.item.product, p.item.location_id) in asked
-        }
-
     def waiting_in(self, lines: Mapping[tuple[str, str], int]) -> list[Promise]:
         asked = set(lines)
         rows = sorted(

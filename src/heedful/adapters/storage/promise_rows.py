@@ -252,25 +252,6 @@ class SqlPromises:
         rows = self._conn.execute(query.order_by(*order).limit(limit)).mappings()
         return [_promise(row) for row in rows]
 
-    def lines_waited_for(self, lines: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
-        # The partial index ix_promises_waiting serves it: a range per product and location,
-        # rows of those lines only (whoever is told but not yet sent is read and dropped).
-        found: set[tuple[str, str]] = set()
-        for start in range(0, len(lines), 500):
-            chunk = lines[start : start + 500]
-            query = (
-                sa.select(promises.c.item_product, promises.c.location_id)
-                .where(
-                    sa.tuple_(promises.c.item_product, promises.c.location_id).in_(chunk),
-                    promises.c.state == PromiseState.OPEN.value,
-                    promises.c.kind == PromiseKind.TELL_WHEN_AVAILABLE.value,
-                    promises.c.notice_message_id.is_(None),
-                )
-                .distinct()
-            )
-            found.update((product, location) for product, location in self._conn.execute(query))
-        return found
-
     def waiting_in(self, lines: Mapping[tuple[str, str], int]) -> list[Promise]:
         if not lines:
             return []

@@ -80,13 +80,6 @@ class PromiseRepository(Protocol):
 
     def find(self, where: PromiseFilter, limit: int) -> list[Promise]: ...
 
-    def lines_waited_for(self, lines: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
-        """Of these (product, location id) lines, those where anyone still waits to be told.
-
-        One read for a batch of stock reports: a line that is empty needs no more reads.
-        """
-        ...
-
     def waiting_in(self, lines: Mapping[tuple[str, str], int]) -> list[Promise]:
         """The first ``lines[line]`` still waiting in each (product, location id) line, first
         come first; not locked (a batch's read-ahead: ``claim_waiting`` locks).
