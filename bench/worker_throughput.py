@@ -51,7 +51,7 @@ from heedful.core.playbooks.demo import BRAND_IN_YOUR_SIZE
 from heedful.core.playbooks.firing import audience_pages
 from heedful.core.playbooks.handlers import create_playbook, set_enabled
 from heedful.core.playbooks.model import AUDIENCE_PAGE
-from heedful.entrypoints.worker.jobs import react_to_events
+from heedful.entrypoints.worker.jobs import react_to_events, set_aside_startup_heap
 
 NAME = "worker_throughput"
 EXPLAIN_DIR = Path(__file__).parent / "explain"
@@ -94,7 +94,10 @@ def _container(url: str, batch: int | None = None) -> Container:
     settings = Settings(database_url=url, environment="development")
     if batch is not None:
         settings = settings.model_copy(update={"worker_event_batch": batch})
-    return build(settings)
+    built = build(settings)
+    # As ``heedful worker`` does once built: what lives from startup on is never walked again.
+    set_aside_startup_heap()
+    return built
 
 
 def _prepare(url: str, shape: Shape, seed: int) -> dict[str, int]:
