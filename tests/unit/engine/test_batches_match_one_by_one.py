@@ -18,11 +18,11 @@ from unit.ledger_world import BAG, LedgerWorld, a_ledger_world
 from heedful.core.access.model import SYSTEM
 from heedful.core.customers import Purpose
 from heedful.core.engine.reactions import process_events
+from heedful.core.outreach import MessageStatus
 from heedful.core.playbooks.demo import BRAND_IN_YOUR_SIZE
 from heedful.core.playbooks.handlers import create_playbook, set_enabled
 from heedful.core.preferences import Category, Polarity
 from heedful.core.preferences.handlers import RecordPreference, record_preference
-from heedful.core.outreach import MessageStatus
 from heedful.core.promises.handlers import MakePromise, make_promise
 from heedful.core.promises.model import PromiseKind, WantedItem
 
