@@ -203,12 +203,14 @@ def concerned_pages(
     event: BusinessEvent,
     at: datetime,
     passed_over: list[str] | None = None,
+    done_for: Callable[[list[str]], set[str]] | None = None,
 ) -> Iterator[list[Concerned]]:
     """As ``concerned``, a page of the audience at a time, with each one's standing preferences.
 
     An audience is read a page at a time, each page's customers and preferences in one read
     each, so that a page is also fired at once (``fire_playbooks``); a named customer is a page
-    of one, her preferences read only if a condition asks.
+    of one, her preferences read only if a condition asks. ``done_for`` answers which of a
+    page's ids need nothing more (already fired for): those are never loaded.
     """
     place = Place(event_location(uow, event), at)
     if body.audience is None:
@@ -220,7 +222,11 @@ def concerned_pages(
         if named is not None:
             yield list(_chosen(uow, body, [named], event, place, None))
         return
-    for page in audience_pages(uow, body, event, at, passed_over):
+    for ids in audience_pages(uow, body, event, at, passed_over):
+        done = set() if done_for is None else done_for(ids)
+        page = [customer_id for customer_id in ids if customer_id not in done]
+        if not page:
+            continue
         standing = uow.preferences.standing_for_many(page)
         yield list(_chosen(uow, body, uow.customers.get_many(page), event, place, standing))
 
@@ -365,7 +371,9 @@ def fire_playbooks(
         key = once_key(playbook.body, stored)
         label = f"{cause}: playbook {playbook.id}"
         passed_over: list[str] = []
-        for page in concerned_pages(uow, playbook.body, event, now, passed_over):
+        # A read to spare loading and building what the key would refuse: the claim decides.
+        done_for = partial(_already_fired, uow, playbook.id, key)
+        for page in concerned_pages(uow, playbook.body, event, now, passed_over, done_for):
             chosen = _page_chosen(uow, playbook, page, event, cause, key, [*why])
             fired = fire_many([Chosen(*item, label) for item in chosen])
             outcome.fired += fired.fired
@@ -374,6 +382,12 @@ def fire_playbooks(
                 outcome.promised += fired.fired
         outcome.skipped.extend(f"{label}: {r}" for r in passed_over)
     return outcome
+
+
+def _already_fired(uow: UnitOfWork, playbook_id: str, key: str, page: list[str]) -> set[str]:
+    """Those of a page of the audience the playbook fired for under this key already."""
+    taken = uow.playbooks.taken(playbook_id, [(customer_id, key) for customer_id in page])
+    return {customer_id for customer_id, _ in taken}
 
 
 def _page_chosen(
@@ -385,16 +399,10 @@ def _page_chosen(
     key: str,
     why: list[Said],
 ) -> list[tuple[actions.Firing, tuple[Action, ...], str, tuple[Said, ...]]]:
-    """What each customer of the page would have done, but for those already fired for."""
+    """What each customer of the page would have done, with why."""
     body = playbook.body
-    taken: set[tuple[str, str]] = set()
-    if body.audience is not None and page:
-        # A read to spare building rows that the key would refuse: the claim still decides.
-        taken = uow.playbooks.taken(playbook.id, {(customer.id, key) for customer, *_ in page})
     found = []
     for customer, place, because, held in page:
-        if (customer.id, key) in taken:
-            continue
         chosen = chosen_actions(uow, body, customer, event, place, held)
         if chosen is None:
             continue
