@@ -549,6 +549,48 @@ def test_every_customer_who_likes_the_brand_is_told_past_the_first_500(bank: Ban
     assert told == set(fans)
 
 
+def test_a_fan_known_nowhere_is_set_aside_alone_and_each_fan_is_called_once(bank: Bank) -> None:
+    # A page of the audience fires at once (ADR 66): the one fan no shop knows cannot get a
+    # task and is reported with the playbook's id, and the other three are still called; the
+    # next price change of the brand in the same month calls none of them again.
+    fans = _many_who_like(bank, 3, ((Category.BRAND, "Brand X"),))
+    stranger = new_id("cus_")
+    with bank.world.uow as uow:
+        now = bank.clock.now()
+        uow.customers.add(
+            Customer(id=stranger, full_name="Nobody Known", language="uk",
+                     time_zone="Europe/Kyiv", segment=Segment.REGULAR, created_at=now,
+                     updated_at=now, home_location_id=None, location_ids=set())
+        )  # fmt: skip
+        uow.commit()
+    record_preference(
+        RecordPreference(stranger, Polarity.LIKE, "Brand X", Category.BRAND),
+        bank.world.uow, bank.clock, bank.world.admin,
+    )  # fmt: skip
+    call = {"do": "create_task", "kind": "call_customer", "title": "Call {{customer.name}}",
+            "assign_to": "role:manager"}  # fmt: skip
+    # A price change names no location: a fan's call goes where she is known.
+    trigger = {"event": "heedful.price.changed", "where": [{"field": "data.brand", "op": "exists"}]}
+    playbook = bank.playbook(
+        {**BRAND_IN_YOUR_SIZE, "trigger": trigger, "customer": None, "actions": [call]}
+    )
+    for price in (90, 80):
+        bank.send("heedful.price.changed", product="bag", price=price, currency="UAH",
+                  brand="brand x")  # fmt: skip
+    report = process_events(bank.world.container.uow, bank.clock)
+
+    assert (report.events, report.failed, report.fired) == (2, [], 3)
+    # Her key stays free, so each event says again why she was not called.
+    assert len(report.skipped) == 2
+    assert all(f"playbook {playbook.id}: " in why for why in report.skipped)
+    assert all("known nowhere" in why for why in report.skipped)
+    assert sorted(f.customer_id for f in bank.firings(playbook)) == sorted(fans)
+    with bank.world.uow as uow:
+        calls = {who: uow.tasks.list_for_customer(who, 10) for who in [*fans, stranger]}
+    assert [len(calls[who]) for who in fans] == [1, 1, 1]
+    assert calls[stranger] == []
+
+
 def test_a_stated_audience_cap_reports_whom_it_left_out(bank: Bank) -> None:
     fans = _many_who_like(bank, 5, ((Category.BRAND, "Brand X"),))
     bank.playbook(

@@ -1,8 +1,10 @@
 """A batch handled whole, with its reads done ahead, does what handling each event alone does.
 
 Same waiting customers, same stock reports (arrivals, repeats, sales, sizes, lines nobody waits
-in, a location nobody knows, an event of another kind in the middle): the same customers are
-told, in the same order, with the same messages, whatever the batch size.
+in, a location nobody knows, an event of another kind in the middle, some reports of a brand
+that the "your brand, in your size" playbook tells its fans of): the same customers are told,
+in the same order, with the same messages, whatever the batch size. A playbook that only
+queues a message keeps the batch's read-ahead (ADR 57, 66), so the batch must still match.
 """
 
 from __future__ import annotations
@@ -13,9 +15,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from unit.ledger_world import BAG, LedgerWorld, a_ledger_world
 
+from heedful.core.access.model import SYSTEM
 from heedful.core.customers import Purpose
 from heedful.core.engine.reactions import process_events
 from heedful.core.outreach import MessageStatus
+from heedful.core.playbooks.demo import BRAND_IN_YOUR_SIZE
+from heedful.core.playbooks.handlers import create_playbook, set_enabled
+from heedful.core.preferences import Category, Polarity
+from heedful.core.preferences.handlers import RecordPreference, record_preference
 from heedful.core.promises.handlers import MakePromise, make_promise
 from heedful.core.promises.model import PromiseKind, WantedItem
 
@@ -30,6 +37,8 @@ waits = st.lists(
 reports = st.lists(
     st.one_of(
         st.tuples(st.just("stock"), st.sampled_from(PRODUCTS), st.sampled_from(("M", "L")),
+                  st.integers(0, 3)),
+        st.tuples(st.just("brand"), st.sampled_from(PRODUCTS), st.sampled_from(("M", "L")),
                   st.integers(0, 3)),
         st.tuples(st.just("stock"), st.just("hat-wool"), st.just("M"), st.integers(0, 3)),
         st.tuples(st.just("nowhere"), st.just(BAG), st.just("M"), st.integers(1, 2)),
@@ -58,6 +67,15 @@ def _world(
         cmd = MakePromise(customer_id=people[who].id, kind=PromiseKind.TELL_WHEN_AVAILABLE,
                           location_id=world.shop.kyiv.id, item=item)  # fmt: skip
         promise_ids.append(make_promise(cmd, world.uow, world.shop.clock, world.assistant).id)
+    # Three of them like the brand, in M or L; the playbook tells each once in its 30 days.
+    for who, size in ((0, "M"), (1, "L"), (2, "M")):
+        for category, subject in ((Category.BRAND, "Max Mara"), (Category.SIZE, size)):
+            said = RecordPreference(people[who].id, Polarity.LIKE, subject, category)
+            record_preference(said, world.uow, world.shop.clock, world.shop.admin)
+    with world.uow as uow:
+        playbook = create_playbook(BRAND_IN_YOUR_SIZE, uow, world.shop.clock, SYSTEM)
+        set_enabled(playbook.id, True, uow, world.shop.clock, SYSTEM)
+        uow.commit()
     for kind, product, size, quantity in events:
         data: dict[str, Any]
         if kind == "delivered":
@@ -66,6 +84,8 @@ def _world(
         location = "loc_nowhere" if kind == "nowhere" else world.shop.kyiv.id
         data = {"product": product, "variant": "black", "size": size, "location": location,
                 "quantity": quantity}  # fmt: skip
+        if kind == "brand":
+            data["brand"] = "max mara"
         world.event("heedful.stock.changed", **data)
     return world, promise_ids
 
@@ -80,15 +100,25 @@ def _outcome(world: LedgerWorld, promise_ids: list[str]) -> tuple[Any, ...]:
     with world.uow as uow:
         # All written at the same moment: the sort keeps the order they were written in.
         outbox = uow.outbox.list_by_status(frozenset(MessageStatus), 1000)
+        # Each world gives its customers new ids: a message is told apart by her name.
+        names = {m.customer_id: uow.customers.get(m.customer_id).full_name for m in outbox}  # type: ignore[union-attr]
         tasks = [
             (index.get(task.promise_id or ""), task.kind.value)
             for pid in promise_ids
             for task in uow.tasks.list_for_customer(world.promise(pid).customer_id, 100)
         ]
-    messages = [
+    told = [
         (index.get(m.promise_id or ""), m.template_key, dict(m.context.get("line") or {}))
         for m in outbox
+        if m.promise_id is not None
     ]
+    # The playbook's fans of one event come in id order, and ids differ between the worlds.
+    fans = sorted(
+        (names[m.customer_id], m.template_key, str(m.context.get("item")))
+        for m in outbox
+        if m.promise_id is None
+    )
+    messages = [told, fans]
     return promises, messages, sorted(set(tasks), key=str)
 
 

@@ -6,9 +6,11 @@ Before the batch is handled the engine reads, for all its stock events at once: 
 they name, the catalog items they name, and which (product, location) lines have anyone waiting.
 An event whose line is empty then costs only its stock level.
 
-These answers hold while the batch has so far run only stock reports that fired no playbook:
-stock reports never add anyone to a line, nor change the catalog or the locations. The first
-event that could (another type; a playbook that acted) ends the read-ahead, and every event
+These answers hold while the batch has so far run only stock reports and playbooks that made
+or kept no promise: stock reports never add anyone to a line, nor change the catalog or the
+locations, and a playbook's queued message or staff task changes none of them either. The first
+event that could (another type; a playbook that opened or kept a promise, or sent a survey)
+ends the read-ahead, and every event
 after it reads for itself as before. Another process adding a wish during the batch is the
 race that already exists between a batch's reads and its commit (the wish's own "tell at once"
 looks at the stock committed so far); the read-ahead makes that window the batch's, no longer.
@@ -77,7 +79,10 @@ class BatchReads:
             self._end(uow)
 
     def after(self, uow: UnitOfWork, stored: StoredEvent, fired: bool) -> None:
-        """Called after each event: one that could change what was read ends the read-ahead."""
+        """Called after each event: one that could change what was read ends the read-ahead.
+
+        ``fired``: a playbook fired with actions that may open or keep a promise.
+        """
         if fired or not is_stock_report(stored):
             self._end(uow)
 

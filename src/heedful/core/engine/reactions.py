@@ -73,6 +73,7 @@ class EngineReport:
     told: int = 0  # customers chosen to hear that what they waited for is back
     kept: int = 0  # promises an event fulfilled
     fired: int = 0  # playbooks that acted for a customer
+    promised: int = 0  # of those, firings that may open or keep a promise (change a line)
     skipped: list[str] = field(default_factory=list)  # "source/id: why"
     failed: list[DeadLetter] = field(default_factory=list)  # to try again later, or set aside
     last_sequence: int | None = None
@@ -194,11 +195,12 @@ def _all_at_once(batch: _Batch, reads: BatchReads) -> tuple[EngineReport | None,
     try:
         with uow:
             for item in batch.stored:
-                fired = report.fired
+                promised = report.promised
                 reads.before(uow, item)
                 _react(Reacting(uow, item, batch.now, report, batch.playbooks,
                                 batch.tell_per_unit, reads))  # fmt: skip
-                reads.after(uow, item, fired=report.fired != fired)
+                # A playbook that only queued messages or tasks changed no line read ahead.
+                reads.after(uow, item, fired=report.promised != promised)
                 report.events += 1
                 if batch.spent():
                     break
@@ -305,6 +307,7 @@ def run_playbooks(moment: Reacting) -> None:
         moment.reads.write_held(moment.uow)
     outcome = fire_playbooks(moment.uow, moment.stored, moment.now, moment.playbooks)
     moment.report.fired += outcome.fired
+    moment.report.promised += outcome.promised
     moment.report.skipped.extend(outcome.skipped)
 
 

@@ -1,6 +1,7 @@
 """Firing a whole window at once: the keys claimed in one statement, the rows written in bulk.
 
-A look-ahead pass fires for thousands of objects in one location's transaction. One savepoint
+A look-ahead pass fires for thousands of objects in one location's transaction, and an event
+a page of its audience at a time. One savepoint
 per firing (``firing.fire_one``) made the first pass over a million records cost minutes, most
 of it in SQLite releasing savepoints inside a long transaction. Here, for one playbook's window:
 
@@ -19,12 +20,11 @@ path, one firing at a time: refusing there undoes only it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from heedful.core.outreach import Message
 from heedful.core.playbooks import actions
-from heedful.core.playbooks.firing import fire_one
 from heedful.core.playbooks.model import Action, Firing, Said
 from heedful.core.promises import NewPromise, store_promises
 from heedful.core.shared.errors import HeedfulError
@@ -113,3 +113,30 @@ def fire_many(chosen: Sequence[Chosen]) -> BulkOutcome:
         except HeedfulError as refused:
             outcome.set_aside.append(f"{item.label}: {refused}")
     return outcome
+
+
+def fire_one(
+    context: actions.Firing, todo: Iterable[Action], key: str, reasons: list[Said]
+) -> bool:
+    """Does the actions and stores the firing under its key, or nothing if the key is taken."""
+    uow, playbook = context.uow, context.playbook
+    with uow:
+        done = [actions.perform(action, context) for action in todo]
+        firing = Firing(
+            id=new_id("fir_"),
+            playbook_id=playbook.id,
+            version=playbook.version,
+            customer_id=context.customer.id,
+            once_key=key,
+            event_ref=context.cause,
+            event_type=context.event.type,
+            fired_at=context.now,
+            reasons=tuple(reasons),
+            done=tuple(done),
+        )
+        # Actions first, then the key: if the key is taken (by an earlier event, or by another
+        # worker this very moment) leaving without commit undoes the actions with it.
+        if not uow.playbooks.claim(firing):
+            return False
+        uow.commit()
+    return True

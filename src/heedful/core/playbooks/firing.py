@@ -25,6 +25,7 @@ from heedful.core.events import (
 )
 from heedful.core.interests import InterestIndex
 from heedful.core.playbooks import actions
+from heedful.core.playbooks.bulk_firing import Chosen, fire_many
 from heedful.core.playbooks.conditions import (
     MISSING,
     Place,
@@ -39,15 +40,14 @@ from heedful.core.playbooks.conditions import (
 from heedful.core.playbooks.model import (
     AUDIENCE_PAGE,
     Action,
-    Firing,
+    CreateTask,
     Playbook,
     PlaybookBody,
     Said,
+    SendMessage,
     Subject,
 )
 from heedful.core.preferences import Preference
-from heedful.core.shared.errors import HeedfulError
-from heedful.core.shared.ids import new_id
 from heedful.core.shared.phrases import Phrase
 from heedful.core.unit_of_work import UnitOfWork
 
@@ -184,6 +184,9 @@ def audience_pages(
         )
 
 
+Concerned = tuple[Customer, Place, list[Said], list[Preference] | None]
+
+
 def concerned(
     uow: UnitOfWork,
     body: PlaybookBody,
@@ -195,7 +198,26 @@ def concerned(
 
     A scoped sender's event concerns only customers known at its locations: one it names
     elsewhere is passed over (why, into ``passed_over``), an audience is cut to them silently.
-    An audience is read a page at a time, each page's customers and preferences in one read each.
+    """
+    for page in concerned_pages(uow, body, event, at, passed_over):
+        for customer, place, because, _ in page:
+            yield customer, place, because
+
+
+def concerned_pages(
+    uow: UnitOfWork,
+    body: PlaybookBody,
+    event: BusinessEvent,
+    at: datetime,
+    passed_over: list[str] | None = None,
+    done_for: Callable[[list[str]], set[str]] | None = None,
+) -> Iterator[list[Concerned]]:
+    """As ``concerned``, a page of the audience at a time, with each one's standing preferences.
+
+    An audience is read a page at a time, each page's customers and preferences in one read
+    each, so that a page is also fired at once (``fire_playbooks``); a named customer is a page
+    of one, her preferences read only if a condition asks. ``done_for`` answers which of a
+    page's ids need nothing more (already fired for): those are never loaded.
     """
     place = Place(event_location(uow, event), at)
     if body.audience is None:
@@ -205,11 +227,15 @@ def concerned(
                 passed_over.append(OUTSIDE_SCOPE)
             named = None
         if named is not None:
-            yield from _chosen(uow, body, [named], event, place, None)
+            yield list(_chosen(uow, body, [named], event, place, None))
         return
-    for page in audience_pages(uow, body, event, at, passed_over):
+    for ids in audience_pages(uow, body, event, at, passed_over):
+        done = set() if done_for is None else done_for(ids)
+        page = [customer_id for customer_id in ids if customer_id not in done]
+        if not page:
+            continue
         standing = uow.preferences.standing_for_many(page)
-        yield from _chosen(uow, body, uow.customers.get_many(page), event, place, standing)
+        yield list(_chosen(uow, body, uow.customers.get_many(page), event, place, standing))
 
 
 def _chosen(
@@ -219,7 +245,7 @@ def _chosen(
     event: BusinessEvent,
     place: Place,
     standing: Mapping[str, list[Preference]] | None,
-) -> Iterator[tuple[Customer, Place, list[Said]]]:
+) -> Iterator[Concerned]:
     for customer in customers:
         if not customer.is_active or not sender_may_name(event, customer):
             continue
@@ -229,7 +255,7 @@ def _chosen(
             continue
         reasons = customer_reasons(uow, body.customer, customer, event, place, held)
         if reasons is not None:
-            yield customer, place, [*chosen, *reasons]
+            yield customer, place, [*chosen, *reasons], held
 
 
 def _why_chosen(
@@ -321,12 +347,27 @@ def chosen_actions(
 class PlaybookOutcome:
     fired: int = 0
     skipped: list[str] = field(default_factory=list)
+    # Firings whose actions may open or keep a promise: they may change a waiting line that the
+    # batch read ahead (ADR 57); a message or a task changes nothing it read.
+    promised: int = 0
+
+
+def may_change_lines(actions_done: Iterable[Action]) -> bool:
+    """Whether actions may add to or take from a waiting line: anything but a task or a message."""
+    return any(not isinstance(action, CreateTask | SendMessage) for action in actions_done)
 
 
 def fire_playbooks(
     uow: UnitOfWork, stored: StoredEvent, now: datetime, index: PlaybookIndex
 ) -> PlaybookOutcome:
-    """Runs every enabled playbook the event triggers; call inside the event's savepoint."""
+    """Runs every enabled playbook the event triggers; call inside the event's savepoint.
+
+    A page of the audience is fired at once (``bulk_firing.fire_many``): the customers the
+    playbook already fired for under this key are read in one query and left alone, the others'
+    keys claimed in one statement and their messages and tasks written in one each. A customer
+    whose action refuses (a task for a customer known at no location) is reported and does not
+    stop the others; the unique key still decides under a race with another worker.
+    """
     outcome = PlaybookOutcome()
     event = stored.event
     cause = f"{event.source}/{event.id}"
@@ -334,46 +375,46 @@ def fire_playbooks(
         why = event_reasons(playbook.body.where, event)
         if why is None:
             continue
+        key = once_key(playbook.body, stored)
+        label = f"{cause}: playbook {playbook.id}"
         passed_over: list[str] = []
-        for customer, place, because in concerned(uow, playbook.body, event, now, passed_over):
-            where = action_location(customer, place, event.sender_locations)
-            context = actions.Firing(uow, now, playbook, customer, event, cause, where)
-            chosen = chosen_actions(uow, playbook.body, customer, event, place)
-            if chosen is None:
-                continue
-            todo, branch = chosen
-            try:
-                key = once_key(playbook.body, stored)
-                if fire_one(context, todo, key, [*why, *because, *branch]):
-                    outcome.fired += 1
-            except HeedfulError as refused:
-                outcome.skipped.append(f"{cause}: playbook {playbook.id}: {refused}")
-        outcome.skipped.extend(f"{cause}: playbook {playbook.id}: {r}" for r in passed_over)
+        # A read to spare loading and building what the key would refuse: the claim decides.
+        done_for = partial(_already_fired, uow, playbook.id, key)
+        for page in concerned_pages(uow, playbook.body, event, now, passed_over, done_for):
+            chosen = _page_chosen(uow, playbook, page, event, cause, key, [*why])
+            fired = fire_many([Chosen(*item, label) for item in chosen])
+            outcome.fired += fired.fired
+            outcome.skipped.extend(fired.set_aside)
+            if fired.fired and any(may_change_lines(todo) for _, todo, _, _ in chosen):
+                outcome.promised += fired.fired
+        outcome.skipped.extend(f"{label}: {r}" for r in passed_over)
     return outcome
 
 
-def fire_one(
-    context: actions.Firing, todo: Iterable[Action], key: str, reasons: list[Said]
-) -> bool:
-    """Does the actions and stores the firing under its key, or nothing if the key is taken."""
-    uow, playbook = context.uow, context.playbook
-    with uow:
-        done = [actions.perform(action, context) for action in todo]
-        firing = Firing(
-            id=new_id("fir_"),
-            playbook_id=playbook.id,
-            version=playbook.version,
-            customer_id=context.customer.id,
-            once_key=key,
-            event_ref=context.cause,
-            event_type=context.event.type,
-            fired_at=context.now,
-            reasons=tuple(reasons),
-            done=tuple(done),
-        )
-        # Actions first, then the key: if the key is taken (by an earlier event, or by another
-        # worker this very moment) leaving without commit undoes the actions with it.
-        if not uow.playbooks.claim(firing):
-            return False
-        uow.commit()
-    return True
+def _already_fired(uow: UnitOfWork, playbook_id: str, key: str, page: list[str]) -> set[str]:
+    """Those of a page of the audience the playbook fired for under this key already."""
+    taken = uow.playbooks.taken(playbook_id, [(customer_id, key) for customer_id in page])
+    return {customer_id for customer_id, _ in taken}
+
+
+def _page_chosen(
+    uow: UnitOfWork,
+    playbook: Playbook,
+    page: list[Concerned],
+    event: BusinessEvent,
+    cause: str,
+    key: str,
+    why: list[Said],
+) -> list[tuple[actions.Firing, tuple[Action, ...], str, tuple[Said, ...]]]:
+    """What each customer of the page would have done, with why."""
+    body = playbook.body
+    found = []
+    for customer, place, because, held in page:
+        chosen = chosen_actions(uow, body, customer, event, place, held)
+        if chosen is None:
+            continue
+        todo, branch = chosen
+        where = action_location(customer, place, event.sender_locations)
+        context = actions.Firing(uow, place.now, playbook, customer, event, cause, where)
+        found.append((context, tuple(todo), key, (*why, *because, *branch)))
+    return found
