@@ -25,6 +25,7 @@ from heedful.core.customers.model import Customer
 from heedful.core.engine.reactions import EngineReport, process_events
 from heedful.core.events.handlers import accept_events
 from heedful.core.playbooks import handlers as playbooks
+from heedful.core.playbooks.demo import BRAND_IN_YOUR_SIZE
 from heedful.core.preferences.handlers import RecordPreference, record_preference
 from heedful.core.preferences.model import Category, Polarity
 from heedful.core.shared.clock import FrozenClock
@@ -136,3 +137,39 @@ def test_two_workers_firing_for_the_same_customers_in_opposite_orders_both_finis
     assert left == 0
     # Each fan heard once today, however many of her brand's bags came in.
     assert told == {fans["Max Mara"].id: 1, fans["Lypky"].id: 1}
+
+
+def test_stock_reports_no_playbook_can_fire_for_run_side_by_side(
+    database_url: str, container: Container, clock: FrozenClock
+) -> None:
+    # "Your brand, in your size" listens to every stock report but fires only for one that
+    # names a brand. A batch of counts without a brand cannot fire it, so it must not wait for
+    # the firing turn: with it, two workers ran one batch at a time (ADR 64).
+    if not database_url.startswith("postgresql"):
+        pytest.skip("the firing turn is a PostgreSQL lock; SQLite has one writer")
+    world = build_world(container, clock)
+    made = playbooks.create_playbook(BRAND_IN_YOUR_SIZE, world.uow, clock, world.admin)
+    playbooks.set_enabled(made.id, True, world.uow, clock, world.admin)
+    turns: list[str] = []
+
+    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if "heedful.firings" in statement:
+            turns.append(statement)
+
+    def handle(reports: list[dict[str, Any]]) -> int:
+        accept_events(container.uow(), clock, reports)
+        turns.clear()
+        sa.event.listen(container.engine, "before_cursor_execute", note)
+        try:
+            report = process_events(container.uow, clock, batch=10)
+        finally:
+            sa.event.remove(container.engine, "before_cursor_execute", note)
+        assert (report.events, report.failed) == (len(reports), [])
+        return len(turns)
+
+    counts = [_report(n, "Lypky", world.kyiv.id) for n in range(3)]
+    for count in counts:
+        del count["data"]["brand"]
+    assert handle(counts) == 0
+    branded = [_report(n, "Lypky", world.kyiv.id) for n in range(3, 6)]
+    assert handle(branded) == 1

@@ -35,9 +35,12 @@ def take_firing_turn(uow: UnitOfWork, batch: Sequence[StoredEvent], index: Playb
     Firings are keyed once per customer and span ("once a day"): two workers firing a brand's
     playbook for overlapping audiences stored keys in different orders and deadlocked (issue 18,
     with ADR 61 sending one bag's reports to one worker). Firing batches take turns; batches
-    that fire nothing run side by side.
+    that fire nothing run side by side. "May fire" is the whole trigger, not only the event
+    type (ADR 64): with "your brand, in your size" enabled every stock report matched its type,
+    so every batch of stock reports, brand or none, took the one turn, and two workers ran one
+    batch at a time. A firing needs its trigger to hold, and the trigger reads only the event.
     """
-    if any(index.matching(stored.event) for stored in batch):
+    if any(index.may_act_on(stored.event) for stored in batch):
         uow.playbooks.take_firing_turn()
 
 
