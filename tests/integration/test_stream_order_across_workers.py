@@ -23,7 +23,7 @@ from heedful.adapters.storage.tables import events
 from heedful.adapters.stream.jetstream import StreamSettings, publish, start_consumer
 from heedful.bootstrap import Container
 from heedful.core.engine.reactions import process_events
-from heedful.core.events.handlers import accept_from_stream
+from heedful.core.events.handlers import accept_from_stream, stream_position
 from heedful.core.shared.clock import FrozenClock
 from heedful.core.shared.ids import new_id
 from heedful.entrypoints.worker.jobs import StreamedEvents, store_streamed_events
@@ -192,3 +192,46 @@ def test_a_worker_that_dies_holding_her_events_leaves_them_to_the_next_in_their_
     while process_events(container.uow, clock, batch=10).events:
         pass
     assert _refund_states(container)[f"R-{her}"] == "kept"
+
+
+def test_a_second_worker_waits_for_the_streams_turn_and_stores_only_what_follows(
+    container: Container, clock: FrozenClock
+) -> None:
+    """The turn is the database's: a worker storing a batch holds it to its commit; the next
+    waits, then finds that batch stored and stores only the messages after it."""
+    stream = f"HEEDFUL_TEST_{new_id()[:12]}"
+    stream_position(container.uow(), stream, start_after=0)
+    first_read = [(1, _refund("ask", "requested", "cus_a", "loc_a"))]
+    second_read = [*first_read, (2, _refund("issue", "issued", "cus_a", "loc_a"))]
+
+    inside, release = threading.Event(), threading.Event()
+    first = container.uow()
+    commit = first.commit
+
+    def commit_when_released() -> None:
+        inside.set()
+        assert release.wait(30)
+        commit()
+
+    first.commit = commit_when_released  # type: ignore[method-assign]
+    answers: dict[str, tuple[int, int, int]] = {}
+
+    def store(name: str, uow: Any, read: Sequence[tuple[int, object]]) -> None:
+        position, report = accept_from_stream(uow, clock, stream, read, read_from=1)
+        answers[name] = (position, report.accepted, report.duplicates)
+
+    holder = threading.Thread(target=store, args=("first", first, first_read))
+    holder.start()
+    assert inside.wait(30)
+    second = threading.Thread(target=store, args=("second", container.uow(), second_read))
+    second.start()
+    second.join(0.5)
+    assert second.is_alive(), "the second worker stored while the first held the stream's turn"
+    release.set()
+    holder.join(30)
+    second.join(30)
+
+    # The second found "ask" stored and the position past it: it stored "issue" alone, and did
+    # not even offer "ask" again (no duplicate to settle).
+    assert answers == {"first": (1, 1, 0), "second": (2, 1, 0)}
+    assert _inbox(container) == ["ask", "issue"]
