@@ -95,6 +95,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "worker runs the intake of `heedful worker` beside its engine), or both: inbox,jetstream",
     )
     group.add_argument(
+        "--throughput-mixes",
+        default=",".join(MIXES),
+        help="which mixes the PostgreSQL runs measure (the quarter mix takes the longest)",
+    )
+    group.add_argument(
         "--throughput-nats-url",
         default=os.environ.get("HEEDFUL_TEST_NATS_URL") or "nats://127.0.0.1:4222",
     )
@@ -432,7 +437,7 @@ def _pg_feed_runs(
             batch=args.throughput_batch,
         )
         try:
-            for mix in MIXES:
+            for mix in [m for m in args.throughput_mixes.split(",") if m in MIXES]:
                 events = feed_events.events(mix, args.throughput_events)
                 before = _effects(container.engine)
                 if feed == "inbox":
