@@ -23,13 +23,18 @@ their ``EXPLAIN`` (bench/explain/worker_throughput.txt) and a profile of the SQL
 from __future__ import annotations
 
 import argparse
+import asyncio
 import cProfile
 import io
+import itertools
+import json
 import multiprocessing
 import os
 import pstats
 import re
+import secrets
 import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -37,12 +42,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import nats
 import sqlalchemy as sa
 
 from bench.support import fresh_database, process_cpu_seconds, step
 from bench.worker_data import MIXES, Feed, Shape, brand, load
 from heedful.adapters.clock import SystemClock
 from heedful.adapters.storage.migrate import upgrade
+from heedful.adapters.storage.tables import events as events_table
+from heedful.adapters.storage.tables import stream_positions
+from heedful.adapters.stream.jetstream import StreamSettings, ensure_stream, start_consumer
 from heedful.bootstrap import Container, build
 from heedful.config import Settings
 from heedful.core.access.model import SYSTEM
@@ -51,7 +60,11 @@ from heedful.core.playbooks.demo import BRAND_IN_YOUR_SIZE
 from heedful.core.playbooks.firing import audience_pages
 from heedful.core.playbooks.handlers import create_playbook, set_enabled
 from heedful.core.playbooks.model import AUDIENCE_PAGE
-from heedful.entrypoints.worker.jobs import react_to_events, set_aside_startup_heap
+from heedful.entrypoints.worker.jobs import (
+    react_to_events,
+    set_aside_startup_heap,
+    store_streamed_events,
+)
 
 NAME = "worker_throughput"
 EXPLAIN_DIR = Path(__file__).parent / "explain"
@@ -78,6 +91,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "least 4 batches of events per mix to all have work",
     )
     group.add_argument("--throughput-backends", default="sqlite,postgresql")
+    group.add_argument(
+        "--throughput-feed",
+        default="inbox",
+        help="how the PostgreSQL workers get their events: inbox (stored before the clock "
+        "starts), jetstream (published to a NATS JetStream stream before the clock starts; each "
+        "worker runs the intake of `heedful worker` beside its engine), or both: inbox,jetstream",
+    )
+    group.add_argument(
+        "--throughput-mixes",
+        default=",".join(MIXES),
+        help="which mixes the PostgreSQL runs measure (the quarter mix takes the longest)",
+    )
+    group.add_argument(
+        "--throughput-nats-url",
+        default=os.environ.get("HEEDFUL_TEST_NATS_URL") or "nats://127.0.0.1:4222",
+    )
 
 
 def _shape(args: argparse.Namespace) -> Shape:
@@ -199,27 +228,74 @@ def _sqlite_runs(args: argparse.Namespace, shape: Shape, report: dict[str, Any])
 # --- PostgreSQL: worker processes --------------------------------------------------------------
 
 
-def _worker(url: str, batch: int, ready: Any, go: Any, results: Any, read: Any) -> None:
-    """One worker process: build as ``heedful worker`` does, wait for the start, drain."""
+def _worker(
+    url: str,
+    batch: int,
+    ready: Any,
+    go: Any,
+    results: Any,
+    read: Any,
+    stream: StreamSettings | None = None,
+    through: int = 0,
+) -> None:
+    """One worker process: build as ``heedful worker`` does, wait for the start, drain.
+
+    With ``stream``, the worker also runs the JetStream intake, as ``heedful worker`` does with
+    HEEDFUL_NATS_URL set, and is done once the stream is stored ``through`` its last message and
+    no event waits.
+    """
     container = _container(url, batch)
     with container.engine.connect() as conn:  # the pool's connection, and its backend's pid
         backend = int(conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one())
     ready.wait()
     go.wait()
     cpu = time.process_time()
-    handled = _drain(container, shared=True)
+    if stream is None:
+        handled = _drain(container, shared=True)
+    else:
+        stop = threading.Event()
+        intake = start_consumer(stream, store_streamed_events(container, stream.stream), stop)
+        handled = _drain_stream(container, stream.stream, through)
+        stop.set()
+        intake.join(10)
     finished = time.perf_counter()
     results.put((os.getpid(), backend, handled, finished, time.process_time() - cpu))
     read.wait()  # the backends live until their CPU has been read
     container.engine.dispose()
 
 
-def _pg_run(url: str, workers: int, batch: int) -> dict[str, float]:
+def _drain_stream(container: Container, stream: str, through: int) -> int:
+    """Handles events as the intake stores them, until the stream is stored and handled."""
+    done = 0
+    while True:
+        handled = react_to_events(container)
+        done += handled
+        if handled > 0:
+            continue
+        if _stored_through(container.engine, stream) >= through and not _events_due(
+            container.engine
+        ):
+            return done
+        container.wake.wait(container.settings.worker_poll_seconds)
+        container.wake.clear()
+
+
+def _stored_through(engine: sa.Engine, stream: str) -> int:
+    with engine.connect() as conn:
+        position = conn.execute(
+            sa.select(stream_positions.c.stored_through).where(stream_positions.c.stream == stream)
+        ).scalar_one_or_none()
+    return int(position or 0)
+
+
+def _pg_run(
+    url: str, workers: int, batch: int, stream: StreamSettings | None = None, through: int = 0
+) -> dict[str, float]:
     context = multiprocessing.get_context("spawn")
     ready, go = context.Barrier(workers + 1), context.Barrier(workers + 1)
     read = context.Barrier(workers + 1)
     results = context.Queue()
-    given = (url, batch, ready, go, results, read)
+    given = (url, batch, ready, go, results, read, stream, through)
     processes = [context.Process(target=_worker, args=given) for _ in range(workers)]
     for process in processes:
         process.start()
@@ -240,6 +316,79 @@ def _pg_run(url: str, workers: int, batch: int) -> dict[str, float]:
         "seconds": seconds,
         "worker_cpu_s": sum(item[4] for item in finished),
         "database_cpu_s": max(database_cpu, 0.0),
+    }
+
+
+# --- JetStream as the feed ---------------------------------------------------------------------
+
+
+def _publish(stream: StreamSettings, events: list[dict[str, Any]]) -> int:
+    """Publish as a source does (each acknowledged by JetStream); the stream's last sequence."""
+
+    async def send() -> int:
+        connection = await nats.connect(stream.url)
+        try:
+            js = connection.jetstream()
+            await ensure_stream(js, stream)
+            subject = stream.subject.replace(">", "bench")
+            last = 0
+            # Up to 500 in flight at once: publishing is not what is measured.
+            for start in range(0, len(events), 500):
+                acks = await asyncio.gather(
+                    *(
+                        js.publish(subject, json.dumps(e).encode())
+                        for e in events[start : start + 500]
+                    )
+                )
+                last = max([last, *(ack.seq for ack in acks)])
+            return last
+        finally:
+            await connection.drain()
+
+    return asyncio.run(send())
+
+
+def _drop_stream(stream: StreamSettings) -> None:
+    async def drop() -> None:
+        connection = await nats.connect(stream.url)
+        try:
+            await connection.jetstream().delete_stream(stream.stream)
+        finally:
+            await connection.drain()
+
+    asyncio.run(drop())
+
+
+def _check_stream_run(engine: sa.Engine, events: list[dict[str, Any]]) -> dict[str, int]:
+    """Each published event once in the inbox, in the stream's order, each handled; and within
+    each ordering key (her, a bag), handled no earlier than the event before it."""
+    published = {event["id"]: index for index, event in enumerate(events)}
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(
+                events_table.c.event_id,
+                events_table.c.ordering_key,
+                events_table.c.processed_at,
+            )
+            .where(events_table.c.event_id.in_(list(published)))
+            .order_by(events_table.c.sequence)
+        ).all()
+    order = [published[row.event_id] for row in rows]
+    last_handled: dict[str, Any] = {}
+    handled_out_of_order = 0
+    for row in rows:
+        if row.ordering_key is None or row.processed_at is None:
+            continue
+        before = last_handled.get(row.ordering_key)
+        if before is not None and row.processed_at < before:
+            handled_out_of_order += 1
+        last_handled[row.ordering_key] = row.processed_at
+    return {
+        "stored": len(rows),
+        "missing": len(set(published) - {row.event_id for row in rows}),
+        "stored_out_of_stream_order": sum(1 for a, b in itertools.pairwise(order) if b < a),
+        "unhandled": sum(1 for row in rows if row.processed_at is None),
+        "handled_out_of_key_order": handled_out_of_order,
     }
 
 
@@ -272,38 +421,68 @@ def _cpu_or_zero(pid: int) -> float:
 
 
 def _pg_runs(args: argparse.Namespace, shape: Shape, report: dict[str, Any]) -> None:
-    for workers in [int(n) for n in args.throughput_workers.split(",") if n]:
-        with fresh_database(args.postgres_url, keep=args.keep, label="wt_") as url:
-            report["pg_rows"] = _prepare(url, shape, args.seed)
-            container = _container(url)
-            feed = Feed(shape, args.seed, container.clock.now())
-            try:
-                for mix in MIXES:
-                    _store(container, feed.events(mix, args.throughput_events))
-                    before = _effects(container.engine)
+    for feed in [f for f in args.throughput_feed.split(",") if f]:
+        if feed not in ("inbox", "jetstream"):
+            raise SystemExit(f"--throughput-feed: inbox or jetstream, not {feed!r}")
+        for workers in [int(n) for n in args.throughput_workers.split(",") if n]:
+            _pg_feed_runs(args, shape, report, feed, workers)
+
+
+def _pg_feed_runs(
+    args: argparse.Namespace, shape: Shape, report: dict[str, Any], feed: str, workers: int
+) -> None:
+    prefix = "pg" if feed == "inbox" else "jetstream_pg"
+    with fresh_database(args.postgres_url, keep=args.keep, label="wt_") as url:
+        report["pg_rows"] = _prepare(url, shape, args.seed)
+        container = _container(url)
+        feed_events = Feed(shape, args.seed, container.clock.now())
+        tag = secrets.token_hex(4)
+        stream = StreamSettings(
+            args.throughput_nats_url,
+            stream=f"HEEDFUL_BENCH_{tag}",
+            subject=f"heedful.bench{tag}.events.in.>",
+            batch=args.throughput_batch,
+        )
+        try:
+            for mix in [m for m in args.throughput_mixes.split(",") if m in MIXES]:
+                events = feed_events.events(mix, args.throughput_events)
+                before = _effects(container.engine)
+                if feed == "inbox":
+                    _store(container, events)
                     run = _pg_run(url, workers, args.throughput_batch)
-                    after = _effects(container.engine)
-                    key = f"pg_{workers}w_{mix}"
-                    # Events that failed (a deadlock between workers) wait out their backoff: the
-                    # figure counts only those done, and says how many were left for a retry.
-                    report[f"{key}_left_for_retry"] = after["unprocessed"]
-                    _give_up_retries(container.engine)
-                    done = run["events"] - report[f"{key}_left_for_retry"]
-                    report[f"{key}_events_per_s"] = round(done / run["seconds"], 1)
-                    report[f"{key}_worker_cpu_ms_per_event"] = round(
-                        run["worker_cpu_s"] * 1000 / run["events"], 3
-                    )
-                    report[f"{key}_database_cpu_ms_per_event"] = round(
-                        run["database_cpu_s"] * 1000 / run["events"], 3
-                    )
-                    report[f"{key}_outbox_rows"] = after["outbox_rows"] - before["outbox_rows"]
-                    print(f"pg {workers}w {mix}: {run}", flush=True)
-                if workers == 1:
-                    report["pg_statements"] = _statements(container, feed, args.throughput_events)
-                    report["pg_explain"] = _explain_all(container.engine, report["pg_statements"])
-                    report["pg_audience"] = _audience(container, shape)
-            finally:
-                container.engine.dispose()
+                else:
+                    through = _publish(stream, events)
+                    run = _pg_run(url, workers, args.throughput_batch, stream, through)
+                after = _effects(container.engine)
+                key = f"{prefix}_{workers}w_{mix}"
+                if feed == "jetstream":
+                    # Checked before retries are given up: a retry is handled, not skipped.
+                    for name, value in _check_stream_run(container.engine, events).items():
+                        report[f"{key}_{name}"] = value
+                # Events that failed (a deadlock between workers) wait out their backoff: the
+                # figure counts only those done, and says how many were left for a retry.
+                report[f"{key}_left_for_retry"] = after["unprocessed"]
+                _give_up_retries(container.engine)
+                done = run["events"] - report[f"{key}_left_for_retry"]
+                report[f"{key}_events_per_s"] = round(done / run["seconds"], 1)
+                report[f"{key}_worker_cpu_ms_per_event"] = round(
+                    run["worker_cpu_s"] * 1000 / run["events"], 3
+                )
+                report[f"{key}_database_cpu_ms_per_event"] = round(
+                    run["database_cpu_s"] * 1000 / run["events"], 3
+                )
+                report[f"{key}_outbox_rows"] = after["outbox_rows"] - before["outbox_rows"]
+                print(f"{prefix} {workers}w {mix}: {run}", flush=True)
+            if workers == 1 and feed == "inbox":
+                report["pg_statements"] = _statements(
+                    container, feed_events, args.throughput_events
+                )
+                report["pg_explain"] = _explain_all(container.engine, report["pg_statements"])
+                report["pg_audience"] = _audience(container, shape)
+        finally:
+            container.engine.dispose()
+            if feed == "jetstream":
+                _drop_stream(stream)
 
 
 # --- what one event costs: statements, plans, profile, the audience ----------------------------
@@ -495,6 +674,19 @@ def _summary(args: argparse.Namespace, shape: Shape, report: dict[str, Any]) -> 
             metrics[f"scaleout_{n}w_ratio"] = round(
                 metrics[f"pg_{n}w_events_per_s"] / metrics["pg_1w_events_per_s"], 2
             )
+    for n in (1, 2, 4):
+        inbox, stream = f"pg_{n}w_half_events_per_s", f"jetstream_pg_{n}w_half_events_per_s"
+        if inbox in report and stream in report:
+            metrics[f"jetstream_pg_{n}w_vs_inbox_ratio"] = round(report[stream] / report[inbox], 2)
+    if (
+        "jetstream_pg_1w_half_events_per_s" in report
+        and "jetstream_pg_2w_half_events_per_s" in report
+    ):
+        metrics["jetstream_scaleout_2w_ratio"] = round(
+            report["jetstream_pg_2w_half_events_per_s"]
+            / report["jetstream_pg_1w_half_events_per_s"],
+            2,
+        )
     metrics["worker_event_batch"] = args.throughput_batch
     audience = report.get("pg_audience") or report.get("sqlite_audience")
     if audience:

@@ -188,6 +188,7 @@ class FakeState:
     idempotency: dict[tuple[str, str], IdempotencyRecord] = field(default_factory=dict)
     events: dict[int, StoredEvent] = field(default_factory=dict)  # by sequence
     last_event_sequence: int = 0  # like an identity column: never reused, even after purge
+    stream_positions: dict[str, int] = field(default_factory=dict)  # stored through, by stream
     login_throttles: dict[str, LoginThrottle] = field(default_factory=dict)
     security_events: list[SecurityEvent] = field(default_factory=list)
     contact_rules: dict[str, PurposeRules] = field(default_factory=dict)

@@ -95,6 +95,13 @@ class FakeEventInbox(_Repository):
             del table[sequence]
         return len(old)
 
+    def take_stream_turn(self, stream: str, start_after: int) -> int:
+        # One writer at a time in the fakes: the turn is the transaction itself.
+        return self._writing().stream_positions.setdefault(stream, start_after)
+
+    def stream_stored_through(self, stream: str, through: int) -> None:
+        self._writing().stream_positions[stream] = through
+
 
 class FakeEventTypes(_Repository):
     """A business's own event types by name, as ``event_type_rows.py`` keeps them."""

@@ -8,11 +8,12 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, RowMapping
 
 from heedful.adapters.clock import SystemClock
-from heedful.adapters.storage.tables import events
+from heedful.adapters.storage.tables import events, stream_positions
 from heedful.adapters.storage.unreadable import note_unreadable, read_queue, text
 from heedful.adapters.storage.wakeup import EVENTS_CHANNEL
 from heedful.core.dead_letters.model import LetterKind
@@ -314,6 +315,29 @@ class SqlEventInbox:
             )
         )
         return int(result.rowcount)
+
+    def take_stream_turn(self, stream: str, start_after: int) -> int:
+        insert = postgres_insert if self._postgres else sqlite_insert
+        self._conn.execute(
+            insert(stream_positions)
+            .values(stream=stream, stored_through=start_after)
+            .on_conflict_do_nothing(index_elements=["stream"])
+        )
+        # PostgreSQL: the row lock is the intake's turn, held to this transaction's end (a dead
+        # worker's goes with its connection). SQLite: BEGIN IMMEDIATE already let one writer in.
+        query = (
+            sa.select(stream_positions.c.stored_through)
+            .where(stream_positions.c.stream == stream)
+            .with_for_update()
+        )
+        return int(self._conn.execute(query).scalar_one())
+
+    def stream_stored_through(self, stream: str, through: int) -> None:
+        self._conn.execute(
+            stream_positions.update()
+            .where(stream_positions.c.stream == stream)
+            .values(stored_through=through)
+        )
 
 
 def count_events(conn: Connection) -> int:

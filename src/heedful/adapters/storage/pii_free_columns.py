@@ -375,6 +375,7 @@ PII_FREE: dict[str, dict[str, str]] = {
         "author_id": _IDS,
         "author_label": _STAFF,
     },
+    "stream_positions": {"stream": "the JetStream stream's name, set by the operator"},
     "threads": {
         "sender_proof": _CODE,
         "id": _IDS,

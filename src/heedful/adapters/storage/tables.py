@@ -334,6 +334,16 @@ events = sa.Table(
     sqlite_autoincrement=True,
 )
 
+# How far each JetStream stream is stored in the inbox (ADR 68): the workers' intakes store the
+# stream single-file from here, in the transaction that stores the events, so the stream's order
+# is the inbox's and a message is stored once whichever worker reads it.
+stream_positions = sa.Table(
+    "stream_positions",
+    metadata,
+    sa.Column("stream", sa.String(200), primary_key=True),
+    sa.Column("stored_through", sa.BigInteger(), nullable=False),  # the stream's sequence
+)
+
 # Which customers a stored idempotency answer names (ADR 0026): erasing one finds her answers by
 # this index, not by reading every answer. Purged with the answers, by ``created_at``.
 idempotency_customers = sa.Table(

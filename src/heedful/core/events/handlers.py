@@ -23,9 +23,11 @@ __all__ = [
     "IngestReport",
     "Rejection",
     "accept_events",
+    "accept_from_stream",
     "purge_events",
     "read_events",
     "store_events",
+    "stream_position",
 ]
 
 
@@ -45,6 +47,57 @@ def accept_events(
     events, report = read_events(raw_events, sender_locations=sender_locations)
     report.count_stored(store_events(uow, clock, events))
     return report
+
+
+def stream_position(uow: UnitOfWork, stream: str, start_after: int) -> int:
+    """How far ``stream`` is stored; a stream not seen before is recorded as starting after
+    ``start_after`` (the first worker to start decides, the others read it)."""
+    with uow:
+        position = uow.events.take_stream_turn(stream, start_after)
+        uow.commit()
+    return position
+
+
+def accept_from_stream(
+    uow: UnitOfWork,
+    clock: Clock,
+    stream: str,
+    messages: Sequence[tuple[int, object]],
+    *,
+    read_from: int,
+) -> tuple[int, IngestReport]:
+    """Store a run of a stream's messages, (stream sequence, raw event), in the stream's order.
+
+    ``messages`` are every message of the stream from ``read_from`` on, as far as they go. The
+    stream is stored single-file: this transaction takes the stream's turn, stores only what lies
+    beyond the stored position, and moves the position with the events (ADR 68), so a message
+    is stored once, in its place, whichever worker read it and whoever died holding it. Returns
+    the stream's position afterwards (the caller drops what lies before it) and the report.
+    """
+    report = IngestReport()
+    with uow:
+        position = uow.events.take_stream_turn(stream, read_from - 1)
+        if position < read_from - 1:
+            # A turn that died left the stream behind what this worker read: its messages in
+            # between must be read again first.
+            return position, report
+        fresh = [(sequence, raw) for sequence, raw in messages if sequence > position]
+        if not fresh:
+            return position, report
+        for start in range(0, len(fresh), MAX_BATCH):
+            raw = [event for _, event in fresh[start : start + MAX_BATCH]]
+            events, part = read_events(raw)
+            part.count_stored(uow.events.accept(events, received_at=clock.now()) if events else [])
+            report.accepted += part.accepted
+            report.duplicates += part.duplicates
+            report.rejected += [
+                Rejection(start + r.index, r.reason, r.field) for r in part.rejected
+            ]
+        # Refused messages are passed too: they will not become events by being read again.
+        position = fresh[-1][0]
+        uow.events.stream_stored_through(stream, position)
+        uow.commit()
+    return position, report
 
 
 def store_events(uow: UnitOfWork, clock: Clock, events: Sequence[BusinessEvent]) -> list[bool]:

@@ -99,3 +99,15 @@ class EventInbox(Protocol):
     def purge(self, processed_before: datetime) -> int:
         """Drop events processed before the cutoff; return how many went."""
         ...
+
+    def take_stream_turn(self, stream: str, start_after: int) -> int:
+        """Where ``stream`` is stored through (its sequence); this transaction now holds the
+        stream's intake until it ends, so no other worker stores from the stream meanwhile.
+
+        A stream not seen before starts after ``start_after``.
+        """
+        ...
+
+    def stream_stored_through(self, stream: str, through: int) -> None:
+        """Record, with the events stored in this transaction, how far the stream is stored."""
+        ...

@@ -199,7 +199,7 @@ def worker() -> None:
         stream = StreamSettings(
             settings.nats_url, stream=settings.nats_stream, subject=settings.nats_subject
         )
-        start_consumer(stream, store_streamed_events(container), stop)
+        start_consumer(stream, store_streamed_events(container, stream.stream), stop)
 
     # Events stored by the API (another process) wake this worker at once on PostgreSQL.
     start_listener(settings.database_url, container.wake, stop)

@@ -27,7 +27,7 @@ from heedful.core.dealings.holds import release_due_holds
 from heedful.core.engine.reactions import process_events
 from heedful.core.engine.timers import fire_due_timers
 from heedful.core.engine.write_budget import WriteBudget, next_claim
-from heedful.core.events.handlers import accept_events, purge_events
+from heedful.core.events.handlers import accept_from_stream, purge_events, stream_position
 from heedful.core.feedback.recompute import recompute_when_due
 from heedful.core.playbooks import evaluate_all
 from heedful.core.promises import close_tasks_of_ended_promises
@@ -267,19 +267,31 @@ def run_forever(container: Container, stop: threading.Event) -> None:
     log.info("worker stopped")
 
 
-def store_streamed_events(container: Container) -> Callable[[Sequence[object]], int]:
-    """What the JetStream consumer does with a batch: commit it to the inbox, wake the loop."""
+class StreamedEvents:
+    """What a worker's JetStream intake stores into: the inbox, single-file in the stream's order
+    (ADR 68). Wakes the worker's loop when new events are in."""
 
-    def store(raw_events: Sequence[object]) -> int:
+    def __init__(self, container: Container, stream: str) -> None:
+        self.container, self.stream = container, stream
+
+    def position(self, start_after: int) -> int:
+        return stream_position(self.container.uow(), self.stream, start_after)
+
+    def store(self, messages: Sequence[tuple[int, object]], read_from: int) -> int:
+        container = self.container
         container.know_event_types()
-        report = accept_events(container.uow(), container.clock, raw_events)
+        position, report = accept_from_stream(
+            container.uow(), container.clock, self.stream, messages, read_from=read_from
+        )
         if report.accepted:
             container.wake.set()
         for refused in report.rejected:
             log.warning("stream event refused", index=refused.index, reason=refused.reason)
-        return len(report.rejected)
+        return position
 
-    return store
+
+def store_streamed_events(container: Container, stream: str) -> StreamedEvents:
+    return StreamedEvents(container, stream)
 
 
 def start_in_background(container: Container) -> tuple[threading.Thread, threading.Event]:
