@@ -7,7 +7,9 @@ same data (``scripts/text_model_measures.py`` computes them all):
 - ``real_negative_recall_{ru,uk,en}`` (and ``_precision``): recall and precision of "negative" on
   GoEmotions test ru, ``uk-multi-test`` and the UCI review sentences (Yelp and Amazon) in English;
   a MIXED reading counts as negative when its score is below zero;
-- ``real_{set}_f1`` for every shared sentiment test set.
+- ``real_{set}_f1`` for every shared sentiment test set, CEDR test among them (its emotions
+  grouped into sentiment: joy positive; sadness, fear, anger negative; none neutral; ADR 0069),
+  with ``real_negative_recall_ru_cedr`` and ``real_negative_precision_ru_cedr``.
 The team's own comments, marked as such:
 - ``mixed_precision``: precision of "mixed" on the held-out CX comments (ru + uk + en);
 - ``long_negative_recall``: the team's 110 long negative reviews (150+ words) read as negative;
@@ -37,6 +39,13 @@ TARGETS = {
     "long_slowdown_below": 15,
 }
 LANGUAGE_SETS = {"ru": "ru-goemotions-test", "uk": "uk-multi-test", "en": "en-uci-reviews-test"}
+REAL_SENTIMENT = (
+    "ru-goemotions-test",
+    "en-goemotions-test",
+    "uk-multi-test",
+    "en-uci-reviews-test",
+    "ru-cedr-test",
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -80,17 +89,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     for language, name in LANGUAGE_SETS.items():
         metrics[f"real_negative_recall_{language}_tfidf"] = peer[name]["negative_recall"]
         metrics[f"real_negative_precision_{language}_tfidf"] = peer[name]["negative_precision"]
-    for name in (
-        "ru-goemotions-test",
-        "en-goemotions-test",
-        "uk-multi-test",
-        "en-uci-reviews-test",
-    ):
+    for name in REAL_SENTIMENT:
         metrics[f"real_{_key(name)}_f1_tfidf"] = peer[name]["macro_f1"]
+    metrics["real_negative_recall_ru_cedr_tfidf"] = peer["ru-cedr-test"]["negative_recall"]
+    metrics["real_negative_precision_ru_cedr_tfidf"] = peer["ru-cedr-test"]["negative_precision"]
     metrics["real_ru_f1_tfidf"] = peer["ru-goemotions-test"]["macro_f1"]
     metrics["long_negative_recall_tfidf"] = peer["long_negative"]["negative_recall"]
     metrics["sources"] = {
-        "real": "shared *-test.csv: GoEmotions test ru/en, uk-multi-test, en-uci-reviews-test",
+        "real": "shared *-test.csv: GoEmotions test ru/en, uk-multi-test, en-uci-reviews-test, "
+        "CEDR test (emotions grouped into sentiment)",
         "team": "held-out CX comments (mixed_precision, sentiment_f1_*), long reviews, hard cases",
     }
     metrics["load_average_1m_at_end"] = round(os.getloadavg()[0], 2)
@@ -108,13 +115,12 @@ def _file(metrics: dict[str, Any], figures: dict[str, Any], suffix: str) -> None
     for language, name in LANGUAGE_SETS.items():
         metrics[f"real_negative_recall_{language}{suffix}"] = figures[name]["negative_recall"]
         metrics[f"real_negative_precision_{language}{suffix}"] = figures[name]["negative_precision"]
-    for name in (
-        "ru-goemotions-test",
-        "en-goemotions-test",
-        "uk-multi-test",
-        "en-uci-reviews-test",
-    ):
+    for name in REAL_SENTIMENT:
         metrics[f"real_{_key(name)}_f1{suffix}"] = figures[name]["macro_f1"]
+    for which in ("recall", "precision"):
+        metrics[f"real_negative_{which}_ru_cedr{suffix}"] = figures["ru-cedr-test"][
+            f"negative_{which}"
+        ]
     metrics[f"real_en_goemotions_negative_recall{suffix}"] = figures["en-goemotions-test"][
         "negative_recall"
     ]

@@ -31,7 +31,7 @@ from scripts.text_model_choices import (
     partner_shares,
     shifted,
 )
-from scripts.text_model_sets import LabelledSet
+from scripts.text_model_sets import CACHE, LabelledSet
 
 FOUR_WAY = ("negative", "neutral", "positive", "mixed")
 # The neutral bands θ the decision rule may get (ADR 0032, 0058).
@@ -44,8 +44,13 @@ VERSION = "2026-12-06.2"
 # language and domain the product reads.
 SENTIMENT_SHARES = {"goemotions": 1.0, "uk": 1.0, "uci": 1.0, "cx": 2.0}
 # ... but the share of GoEmotions (real Reddit talk, in ru and en) in the encoder's sentiment head
-# is one of these, chosen by cross-validation on the training rows (ADR 0058).
+# is one of these, chosen by cross-validation on the training rows (ADR 0058),
 GOEMOTIONS_SHARES = (1.0, 2.0, 4.0)
+# and, with ``--cedr-sentiment`` (ADR 0069), so is that of CEDR (real Russian sentences, their
+# emotions grouped into sentiment): 0 leaves it out of the head, though its rows are still read,
+# held out, by the fold models. The n-gram head gives it the share every public source has.
+CEDR_SHARES = (0.0, 0.5, 1.0, 2.0)
+NGRAM_CEDR_SHARE = 1.0
 EMOTION_SHARES = {"cedr": 1.0, "goemotions": 1.0, "cx": 0.6}
 # Inverse regularisation per reader and head, chosen by the cross-validated figures on the
 # training data (training.json), never on a test set: on standardised e5 vectors strong
@@ -92,7 +97,9 @@ def shares_to_weights(sources: Sequence[str], shares: dict[str, float]) -> np.nd
         mask = names == key
         if mask.any():
             weight[mask] = share / mask.sum()
-    return weight * len(names) / weight.sum()
+    # Rows of a source with no share are left out of the fit (``fit``), so they must not dilute
+    # the others' mean weight either: with no such rows this is the mean of 1 it always was.
+    return weight * np.count_nonzero(weight) / weight.sum()
 
 
 def folds_for(texts: Sequence[str]) -> np.ndarray:
@@ -104,8 +111,10 @@ def folds_for(texts: Sequence[str]) -> np.ndarray:
 
 
 def fit(x: Any, y: np.ndarray, weight: np.ndarray, c: float) -> LogisticRegression:
+    # Rows of weight 0 are dropped, not fitted at weight 0: "balanced" class weights count rows.
+    used = np.flatnonzero(weight > 0)
     model = LogisticRegression(C=c, max_iter=2000, class_weight="balanced", random_state=SEED)
-    model.fit(x, y, sample_weight=weight)
+    model.fit(x[used], y[used], sample_weight=weight[used])
     return model
 
 
@@ -131,7 +140,8 @@ def by_family(y: np.ndarray, probabilities: np.ndarray, fam: np.ndarray) -> dict
         key: round(
             float(f1_score(y[fam == key], probabilities[fam == key].argmax(1), average="macro")), 3
         )
-        for key in SENTIMENT_SHARES
+        for key in (*SENTIMENT_SHARES, "cedr")
+        if (fam == key).any()
     }
 
 
@@ -158,6 +168,8 @@ class Trainer:
         # decision rule gets a neutral band per language (ADR 0058).
         self.negative_shift = 0.0
         self.own_bands = True
+        # CEDR's emotions grouped into sentiment as one more source (ADR 0069): off unless asked.
+        self.cedr_sentiment = False
 
     def stack(self, parts: list[Any]) -> Any:
         if self.kind == "encoder":
@@ -170,7 +182,7 @@ class Trainer:
         parts, ys, sources, texts, languages = [], [], [], [], []
         language_of = {t: s.language for s in sets if s.overall for t in s.texts}
         for s in [*sets, clauses]:
-            if s.sentiment is None:
+            if s.sentiment is None or (family(s.name) == "cedr" and not self.cedr_sentiment):
                 continue
             keep = np.where(s.sentiment >= 0)[0]
             if len(keep) == 0:
@@ -186,16 +198,35 @@ class Trainer:
         fam = np.array([family(s) for s in sources])
         # GoEmotions' share is chosen on the held-out folds (the encoder's only: each n-gram
         # fit takes minutes): the mean over sources of macro-F1, each source weighing the same.
+        # With ``cedr_sentiment``, so is CEDR's (ADR 0069), on the same measure: CEDR's held-out
+        # rows count in it as one source among five, read by fold models that never saw them.
         chosen: tuple[float, Rows, np.ndarray, list[LogisticRegression]] | None = None
         by_share: dict[str, dict[str, float]] = {}
-        for share in GOEMOTIONS_SHARES if self.kind == "encoder" else (1.0,):
-            shares = SENTIMENT_SHARES | {"goemotions": share}
+        cedr_shares = (
+            (CEDR_SHARES if self.kind == "encoder" else (NGRAM_CEDR_SHARE,))
+            if self.cedr_sentiment
+            else (0.0,)
+        )
+        goemotions_shares = GOEMOTIONS_SHARES if self.kind == "encoder" else (1.0,)
+        for goemotions_share, cedr_share in (
+            (g, c) for g in goemotions_shares for c in cedr_shares
+        ):
+            shares = SENTIMENT_SHARES | {"goemotions": goemotions_share}
+            if self.cedr_sentiment:
+                shares["cedr"] = cedr_share
             rows = Rows(x, y, shares_to_weights(sources, shares), folds_for(texts))
             oof, folds = out_of_fold(rows, self.c)
-            by_share[str(share)] = by_family(y, oof, fam)
-            mean = float(np.mean(list(by_share[str(share)].values())))
+            key = (
+                f"goemotions {goemotions_share}, cedr {cedr_share}"
+                if self.cedr_sentiment
+                else str(goemotions_share)
+            )
+            by_share[key] = by_family(y, oof, fam)
+            mean = float(np.mean(list(by_share[key].values())))
             if chosen is None or mean > chosen[0]:
                 chosen = (mean, rows, oof, folds)
+                if self.cedr_sentiment:
+                    self.report["sentiment_shares"] = shares
         assert chosen is not None
         _, rows, oof, self.sentiment_folds = chosen
         self.sentiment_oof = Held(oof, y, fam, np.array(languages))
@@ -412,10 +443,13 @@ def train(
     sets: list[LabelledSet],
     featurize: Callable[[Sequence[str]], Any],
     partner: Trainer | None = None,
+    cedr_sentiment: bool = False,
 ) -> dict[str, Any]:
     """The heads of one reader. ``partner``: the trainer of another reader on the same rows, whose
-    sentiment may be mixed into this one's (ADR 0058)."""
+    sentiment may be mixed into this one's (ADR 0058); ``cedr_sentiment``: CEDR is a sentiment
+    source too (ADR 0069)."""
     trainer = Trainer(kind, featurize)
+    trainer.cedr_sentiment = cedr_sentiment
     cx = [s for s in sets if s.name.startswith("cx-")]
     clauses = clause_rows(cx)
     trainer.report["clause_rows"] = len(clauses.texts)
@@ -432,6 +466,16 @@ def train(
         # probabilities were mixed in as they are; and the fallback keeps its own reading.
         trainer.negative_shift = negative_shift(held, leaning, trainer.report)
         sentiment.bias[0] += trainer.negative_shift
+        # The held-out readings as the reader would give them, for looking at afterwards (the
+        # trade-off of recall and precision per source): gitignored, beside the embeddings.
+        CACHE.mkdir(parents=True, exist_ok=True)
+        np.savez(
+            CACHE / "sentiment-held-out.npz",
+            probabilities=leaning(trainer.negative_shift),
+            y=held.y,
+            family=held.family,
+            language=held.language,
+        )
     emotions = trainer.many_of("emotions", EMOTIONS, sets, EMOTION_SHARES)
     themes = trainer.many_of("themes", THEMES, cx, {"cx": 1.0})
     mixed_rule = trainer.mixed_threshold(cx, Partner(partner, shares) if partner else None)

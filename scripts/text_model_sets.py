@@ -98,6 +98,24 @@ def _emotion_matrix(per_row: Iterable[Iterable[str]], n: int) -> np.ndarray:
     return matrix
 
 
+def cedr_sentiment(labels: Sequence[str]) -> int:
+    """CEDR's emotions grouped into our three classes (ADR 0069); -1 when they say no polarity.
+
+    Joy is positive; sadness, fear and anger negative; no emotion at all neutral. Surprise says
+    nothing by itself (a row of surprise alone is left out) and goes with the polarity beside it;
+    joy beside a negative emotion is split and left out, as GoEmotions' grouping does."""
+    polar = {
+        "positive" if label == "joy" else "negative"
+        for label in labels
+        if label in ("joy", "sadness", "fear", "anger")
+    }
+    if not labels:
+        return SENTIMENTS.index("neutral")
+    if len(polar) == 1:
+        return SENTIMENTS.index(polar.pop())
+    return -1
+
+
 def cedr(path: Path, name: str) -> LabelledSet:
     rows = _rows(path)
     labels = [[CEDR_EMOTIONS[i] for i in _ids(row["labels"])] for row in rows]
@@ -105,6 +123,7 @@ def cedr(path: Path, name: str) -> LabelledSet:
         name,
         "ru",
         [row["text"] for row in rows],
+        sentiment=np.array([cedr_sentiment(row) for row in labels], dtype=np.int64),
         emotions=_emotion_matrix(labels, len(rows)),
         emotions_known=CEDR_EMOTIONS,
     )

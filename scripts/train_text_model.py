@@ -40,6 +40,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", help="folder of the public sets (default ../shared/data/text)")
     parser.add_argument("--only", choices=("encoder", "ngrams"))
     parser.add_argument("--out", default=str(WEIGHTS), help="where to write the weights")
+    parser.add_argument(
+        "--cedr-sentiment",
+        action="store_true",
+        help="CEDR's emotions grouped into sentiment as one more source, its share chosen by "
+        "cross-validation (ADR 0069; not yet in the shipped weights)",
+    )
     args = parser.parse_args(argv)
     np.random.seed(SEED)
     sets = training_sets(data_dir(args.data))
@@ -62,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
                 (rows.data, rows.indices, rows.indptr), shape=(rows.rows, BUCKETS)
             )
 
-        result = train("ngrams", sets, ngram_features)
+        result = train("ngrams", sets, ngram_features, cedr_sentiment=args.cedr_sentiment)
         ngram_trainer = result["trainer"]
         save_heads(
             out / "ngrams-heads.npz",
@@ -87,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
 
         scaled, mean, scale = standardised(encoder_features, sets)
         partner = ngram_trainer if args.only is None else None
-        result = train("encoder", sets, scaled, partner)
+        result = train("encoder", sets, scaled, partner, cedr_sentiment=args.cedr_sentiment)
         result["heads"] = {name: fold(h, mean, scale) for name, h in result["heads"].items()}
         extra: dict[str, np.ndarray] = {}
         if args.only is None:
