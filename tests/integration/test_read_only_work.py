@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from builders import an_admin
 
 from heedful.adapters.storage.engine import WriteInReadOnlyWork, write_turns
+from heedful.adapters.storage.unit_of_work import SqlUnitOfWork
 from heedful.bootstrap import Container
 from heedful.core.card import customer_card
 from heedful.core.customers import CreateCustomer, create_customer
@@ -104,8 +105,8 @@ def test_a_write_in_a_read_only_unit_of_work_fails_and_writes_nothing(
         )
     # The connection went back to the pool writable: the next write works, the refused one is not.
     stored = _customer(container, clock, "Stored after")
-    with container.uow(read_only=True) as uow:
-        found = uow.connection.execute(sa.text("SELECT full_name FROM customers")).scalars().all()
+    with container.engine.connect() as conn:
+        found = conn.execute(sa.text("SELECT full_name FROM customers")).scalars().all()
     assert found == [stored.full_name]
 
 
@@ -114,6 +115,7 @@ def test_a_read_only_unit_of_work_nests_and_reads_again_after_commit(
 ) -> None:
     olena = _customer(container, clock, "Olena Kovalenko")
     uow = container.uow(read_only=True)
+    assert isinstance(uow, SqlUnitOfWork)
     with uow:
         with uow:  # a savepoint: a use case that calls another
             assert uow.customers.get(olena.id) is not None
