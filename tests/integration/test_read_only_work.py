@@ -9,18 +9,24 @@ Threads are ordered by joins and the turns' own queue, never by sleeping.
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from builders import an_admin
+from fastapi.testclient import TestClient
+from promise_world import build_world
 
 from heedful.adapters.storage.engine import WriteInReadOnlyWork, write_turns
 from heedful.adapters.storage.unit_of_work import SqlUnitOfWork
 from heedful.bootstrap import Container
+from heedful.core.access.model import SYSTEM, Role
 from heedful.core.card import customer_card
 from heedful.core.customers import CreateCustomer, create_customer
 from heedful.core.customers.model import Customer
 from heedful.core.shared.clock import FrozenClock
+from heedful.core.staff.handlers import NewToken, create_token
+from heedful.entrypoints.web import create_app
 
 WAIT_S = 30.0  # only a bound on a broken run
 
@@ -123,3 +129,37 @@ def test_a_read_only_unit_of_work_nests_and_reads_again_after_commit(
         assert uow.customers.get(olena.id) is not None
         with pytest.raises(WriteInReadOnlyWork):
             uow.connection.execute(sa.text("DELETE FROM customers"))
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_the_api_answers_reads_while_the_worker_holds_the_write_lock(
+    container: Container, clock: FrozenClock
+) -> None:
+    """The till's look-ups (card, search, her promises) while the embedded worker is mid-batch."""
+    world = build_world(container, clock)
+    olena = world.customer("Olena Kovalenko", email="olena@example.org")
+    _, secret = create_token(NewToken("till", Role.ADMIN), container.uow(), clock, SYSTEM)
+    client = TestClient(create_app(container))
+    headers = {"Authorization": f"Bearer {secret}"}
+    paths = (
+        f"/api/v1/customers/{olena.id}/card",
+        "/api/v1/customers/search?q=olena@example.org",
+        f"/api/v1/customers/{olena.id}/promises",
+    )
+    assert client.get(paths[0], headers=headers).status_code == 200  # the token is known now
+    holder = _worker_mid_batch(container, olena.id)
+    answers: list[Any] = []
+
+    def ask() -> None:
+        answers.extend(client.get(path, headers=headers) for path in paths)
+
+    try:
+        reader = threading.Thread(target=ask)
+        reader.start()
+        reader.join(WAIT_S)
+        assert [a.status_code for a in answers] == [200, 200, 200]
+        assert answers[0].json()["customer"]["full_name"] == "Olena Kovalenko"
+        assert [c["id"] for c in answers[1].json()] == [olena.id]
+    finally:
+        holder.rollback()
+        holder.close()
