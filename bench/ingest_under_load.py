@@ -13,6 +13,13 @@ worker share one interpreter and one write lock. The standing data of ``worker_t
    sent again; the backlog is sized to outlast them (the figures
    say how much of it was left at the end: more than none means the worker never ran dry).
 
+Beside each phase's POSTs, the reads staff make while the worker works (issue 18, ADR 70): the
+customer card through the API (``GET /api/v1/customers/{id}/card``) and in the console
+(``/customers/{id}``, logged in), one after the other in a closed loop with no POSTs
+beside them, before the backlog (``reads_idle``) and while the worker is flat out on it
+(``reads_under_load``); each GET's wall time goes under ``api_card_get_*`` and
+``console_card_get_*``.
+
 Each POST's wall time is recorded (every 202 means the events are committed; a POST that fails,
 a 500 after SQLite's busy timeout, is counted and its wait is in the latencies); the worker's
 events/s is read from the inbox (rows marked processed during each phase). The figures are
@@ -25,6 +32,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import sqlite3
 import tempfile
 import time
@@ -33,15 +41,32 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from bench.restock_to_smtp import smtp_sink
-from bench.support import Latencies, events_post, read_reply, running_server, step
+from bench.support import (
+    Latencies,
+    PlainClient,
+    events_post,
+    read_reply,
+    running_server,
+    step,
+    time_each,
+)
 from bench.worker_data import LOCATION, Feed
 from bench.worker_throughput import _container, _prepare, _shape, _store
 from heedful.adapters.clock import SystemClock
 from heedful.core.access.model import SYSTEM, Role
-from heedful.core.staff.handlers import NewToken, create_token
+from heedful.core.staff.handlers import (
+    NewStaffMember,
+    NewToken,
+    create_staff_member,
+    create_token,
+)
 
 NAME = "ingest_under_load"
+CONSOLE_LOGIN = "bench-reader"
+CONSOLE_PASSWORD = "bench-reader-password"  # noqa: S105 - a throwaway database's
 RESULTS_KEY = "worker_throughput"
 BATCH_TYPE = "application/cloudevents-batch+json"
 
@@ -56,6 +81,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--under-load-backlog", type=int, default=16_000, help="half-waking events in the backlog"
+    )
+    group.add_argument(
+        "--under-load-reads",
+        type=int,
+        default=200,
+        help="card GETs per read phase, API and console alternating (0: no read phases)",
     )
 
 
@@ -196,6 +227,85 @@ def _measure(
     }
 
 
+class Reads:
+    """The card of one customer read as a till does (API) and as staff do (the console page)."""
+
+    def __init__(self, base_url: str, token: str, customer_id: str) -> None:
+        self.customer_id = customer_id
+        self._base_url, self._token = base_url, token
+        self.api = self.fresh_api()
+        self.console = httpx.Client(base_url=base_url, timeout=120)
+        form = self.console.get("/login").text
+        found = re.search(r'name="csrf_token" value="([^"]+)"', form)
+        if found is None:
+            raise RuntimeError("the login page has no CSRF token")
+        self.console.post(
+            "/login",
+            data={"login": CONSOLE_LOGIN, "password": CONSOLE_PASSWORD, "csrf_token": found[1]},
+        )
+
+    def fresh_api(self) -> PlainClient:
+        """A new keep-alive connection: uvicorn closes one idle for 5 s, between the phases."""
+        return PlainClient(self._base_url, {"Authorization": f"Bearer {self._token}"})
+
+    def api_card(self, _: int) -> None:
+        status, body = self.api.get(f"/api/v1/customers/{self.customer_id}/card")
+        if status != 200:
+            raise RuntimeError(f"API card: {status} {body[:300]!r}")
+
+    def console_card(self, _: int) -> None:
+        answer = self.console.get(f"/customers/{self.customer_id}")
+        if answer.status_code != 200 or self.customer_id not in answer.text:
+            raise RuntimeError(f"console card: {answer.status_code} {answer.text[:300]}")
+
+    def close(self) -> None:
+        self.api.close()
+        self.console.close()
+
+
+def _measure_reads(what: str, reads: Reads, inbox: Inbox, count: int) -> dict[str, Any]:
+    """``count`` GETs, the API's card and the console's in turn (closed loop: a stall shows as
+    the latency of the GET that met it); the worker's events/s beside them."""
+    api: list[float] = []
+    console: list[float] = []
+    reads.api.close()
+    reads.api = reads.fresh_api()
+    done_before, load_before = inbox.processed(), os.getloadavg()[0]
+    with step(f"{what}: {count} card GETs, API and console in turn") as watch:
+        for n in range(count // 2):
+            api += time_each(reads.api_card, [n]).samples_ms
+            console += time_each(reads.console_card, [n]).samples_ms
+    seconds = watch.seconds
+    found: dict[str, Any] = {}
+    for name, samples in (("api_card_get", api), ("console_card_get", console)):
+        latencies = Latencies(samples, sum(samples) / 1000)
+        print(latencies.line(f"{what} {name}"), f"max={max(samples):.1f} ms", flush=True)
+        for stat in (50, 99):
+            found[f"{name}_p{stat}_ms_{what}"] = round(latencies.percentile(stat), 2)
+        found[f"{name}_max_ms_{what}"] = round(max(samples), 2)
+    found[f"worker_events_per_s_{what}"] = round((inbox.processed() - done_before) / seconds, 1)
+    found[f"get_load_average_1m_{what}"] = round((load_before + os.getloadavg()[0]) / 2, 2)
+    return found
+
+
+def _reader_setup(container: Any, path: str) -> str:
+    """A console login for the reads, and a customer of the standing data to read."""
+    create_staff_member(
+        NewStaffMember(
+            login=CONSOLE_LOGIN,
+            full_name="Bench Reader",
+            role=Role.ADMIN,
+            password=CONSOLE_PASSWORD,
+        ),
+        container.uow(),
+        container.clock,
+        SYSTEM,
+    )
+    with sqlite3.connect(path) as db:
+        row = db.execute("SELECT id FROM customers ORDER BY id LIMIT 1").fetchone()
+    return str(row[0])
+
+
 def _wait_until_working(inbox: Inbox, timeout_s: float = 60.0) -> None:
     """Until the worker has marked some of the backlog: it is on it, flat out."""
     before, deadline = inbox.processed(), time.monotonic() + timeout_s
@@ -230,6 +340,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         backlog = Feed(shape, args.seed, container.clock.now()).events(
             "half", args.under_load_backlog
         )
+        customer_id = _reader_setup(container, path)
+        reads_count = args.under_load_reads
         inbox = Inbox(path)
         env = {"HEEDFUL_SMTP_HOST": "127.0.0.1", "HEEDFUL_SMTP_PORT": str(smtp_port)}
         try:
@@ -239,9 +351,18 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 warm = argparse.Namespace(**{**vars(args), "under_load_requests": 20})
                 _measure("warm", server.base_url, token, inbox, warm)
                 idle = _measure("idle", server.base_url, token, inbox, args)
+                reads = Reads(server.base_url, token, customer_id) if reads_count else None
+                if reads is not None:
+                    _measure_reads("reads_warm", reads, inbox, 20)
+                    metrics |= _measure_reads("reads_idle", reads, inbox, reads_count)
                 with step(f"backlog: {len(backlog):,} half-waking events into the inbox"):
                     _store(container, backlog)
                 _wait_until_working(inbox)
+                if reads is not None:  # first, while the backlog is at its largest
+                    metrics |= _measure_reads("reads_under_load", reads, inbox, reads_count)
+                    reads.close()
+                    if not metrics["worker_events_per_s_reads_under_load"]:
+                        print("the worker was idle beside the reads: a larger --under-load-backlog")
                 alone = _worker_alone(inbox, args.under_load_alone_s)
                 loaded = _measure("under_load", server.base_url, token, inbox, args)
                 left = inbox.waiting()

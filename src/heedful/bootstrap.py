@@ -63,7 +63,14 @@ class Container:
     # When this process last asked whether the business's event types changed (monotonic s).
     event_types_checked: float | None = field(default=None, repr=False)
 
-    def uow(self) -> UnitOfWork:
+    # Read paths' units of work (ADR 70); None: the writing ones serve reads too (a test's fake).
+    reader_factory: Callable[[], UnitOfWork] | None = field(default=None, repr=False)
+
+    def uow(self, *, read_only: bool = False) -> UnitOfWork:
+        """``read_only``: a read path's (the card, a list, a search, a GET). On SQLite it reads
+        beside the worker's write instead of waiting for the write lock; a write in it fails."""
+        if read_only and self.reader_factory is not None:
+            return self.reader_factory()
         return self.uow_factory()
 
     def know_event_types(self) -> None:
@@ -78,7 +85,7 @@ class Container:
             return
         self.event_types_checked = now
         try:
-            refresh_custom_types(self.uow())
+            refresh_custom_types(self.uow(read_only=True))
         except SQLAlchemyError:
             log.warning("event types not read", exc_info=True)
 
@@ -112,6 +119,7 @@ def build(
         engine=engine,
         clock=clock,
         uow_factory=lambda: SqlUnitOfWork(engine),
+        reader_factory=lambda: SqlUnitOfWork(engine, read_only=True),
         relay=relay,
         unsubscribe=unsubscribe,
         survey_links=survey_links,

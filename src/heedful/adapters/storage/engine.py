@@ -13,6 +13,8 @@ from heedful.adapters.storage import text_folding
 from heedful.adapters.storage.write_turns import WriteTurns
 
 BUSY_TIMEOUT_S = 30
+# The execution option a read-only unit of work sets on its connection before it begins (ADR 70).
+READ_ONLY = "heedful_read_only"
 _TURNS: WeakKeyDictionary[Engine, WriteTurns] = WeakKeyDictionary()
 
 
@@ -21,7 +23,9 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         return _sqlite_engine(url, echo=echo)
     # No pre-ping: it is a round trip on every checkout, and a request checks out a connection
     # once or twice. Recycling connections every few minutes covers servers that drop idle ones.
-    return sa.create_engine(url, echo=echo, pool_recycle=300, pool_size=10, max_overflow=20)
+    engine = sa.create_engine(url, echo=echo, pool_recycle=300, pool_size=10, max_overflow=20)
+    _name_read_only_writes(engine)
+    return engine
 
 
 def _sqlite_engine(url: str, *, echo: bool) -> Engine:
@@ -50,6 +54,11 @@ def _sqlite_engine(url: str, *, echo: bool) -> Engine:
         # writes fails with "database is locked" when another writer got in between, and no
         # busy timeout can save it; taking the lock first makes writers queue instead.
         # This process's threads take it in turn, first come first served (write_turns.py).
+        # A read-only unit of work writes nothing: a deferred BEGIN takes no lock, and in WAL
+        # mode it reads its snapshot beside the writer, without waiting for a turn (ADR 70).
+        if _read_only(conn):
+            conn.exec_driver_sql("BEGIN")
+            return
         dbapi_connection = _raw(conn.connection)
         turns.take(dbapi_connection)
         try:
@@ -59,7 +68,57 @@ def _sqlite_engine(url: str, *, echo: bool) -> Engine:
             raise
 
     _give_back_after(engine, turns)
+    _name_read_only_writes(engine)
     return engine
+
+
+class WriteInReadOnlyWork(RuntimeError):
+    """A statement that writes, run in a unit of work opened read-only: a read path that writes
+    must open a writing unit of work (it would otherwise write without its turn, ADR 70)."""
+
+
+def _read_only(conn: sa.Connection) -> bool:
+    return bool(conn.get_execution_options().get(READ_ONLY))
+
+
+def begin_read_only(conn: sa.Connection) -> None:
+    """Before the transaction begins: mark it read-only, and make the database refuse its writes.
+
+    SQLite: ``query_only`` (a deferred transaction would otherwise turn into a writer, without
+    its turn). PostgreSQL: psycopg's ``read_only`` sends ``BEGIN READ ONLY``, no extra round
+    trip; its readers never waited for writers (MVCC), so this is only for the same refusal.
+    """
+    conn.execution_options(**{READ_ONLY: True})
+    _set_read_only(conn, on=True)
+
+
+def end_read_only(conn: sa.Connection) -> None:
+    """After the transaction ended, before the connection goes back to the pool for any use."""
+    _set_read_only(conn, on=False)
+
+
+def _set_read_only(conn: sa.Connection, *, on: bool) -> None:
+    dbapi_connection: Any = conn.connection.dbapi_connection
+    if conn.dialect.name == "sqlite":
+        dbapi_connection.execute(f"PRAGMA query_only={'ON' if on else 'OFF'}")
+    elif conn.dialect.name == "postgresql":
+        dbapi_connection.read_only = on
+
+
+def _name_read_only_writes(engine: Engine) -> None:
+    """The database's own refusal ("attempt to write a readonly database", "cannot execute ... in
+    a read-only transaction") named as what it is, so that a test or a log says which mistake."""
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context: Any) -> None:
+        conn = context.connection
+        if conn is None or not _read_only(conn):
+            return
+        text = str(context.original_exception).lower()
+        if "readonly database" in text or "read-only transaction" in text:
+            raise WriteInReadOnlyWork(
+                f"a read-only unit of work tried to write: {context.statement}"
+            ) from context.original_exception
 
 
 def write_turns(engine: Engine) -> WriteTurns | None:

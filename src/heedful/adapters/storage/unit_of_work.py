@@ -22,6 +22,8 @@ from heedful.adapters.storage.dashboard_rows import SqlDashboardReads
 from heedful.adapters.storage.dead_letter_rows import SqlDeadLetters
 from heedful.adapters.storage.dealing_rows import SqlAccounts, SqlBookings, SqlOrders, SqlOwners
 from heedful.adapters.storage.engine import (
+    begin_read_only,
+    end_read_only,
     relax_durability,
     relax_transaction,
     restore_durability,
@@ -135,8 +137,12 @@ class SqlUnitOfWork:
     contact_rules: ContactSettings
     message_templates: OwnTemplates
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
+        # Read-only: a read path's work (the card, a list, a search). On SQLite it reads beside
+        # the worker's write instead of queueing for the write lock; a write in it fails with
+        # ``WriteInReadOnlyWork`` on both databases (ADR 70).
         self._engine = engine
+        self.read_only = read_only
         self._deferred = False
         self._conn: Connection | None = None
         self._stack: list[Transaction] = []
@@ -148,6 +154,8 @@ class SqlUnitOfWork:
     def __enter__(self) -> Self:
         if self._conn is None:
             self._conn = self._engine.connect()
+            if self.read_only:
+                begin_read_only(self._conn)
             if self._deferred:
                 relax_durability(self._conn)
             self._stack.append(self._conn.begin())
@@ -229,7 +237,11 @@ class SqlUnitOfWork:
                 if self._deferred:
                     self._deferred = False
                     restore_durability(self._conn)
-                self._conn.close()
+                try:
+                    if self.read_only and not self._conn.invalidated:
+                        end_read_only(self._conn)
+                finally:
+                    self._conn.close()
                 self._conn = None
 
     def commit(self) -> None:

@@ -55,7 +55,7 @@ def list_customers(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=200, pattern=NO_NUL)] = None,
 ) -> CustomerPage:
-    page = customers.list_customers(ctx.container.uow(), ctx.actor, limit, cursor)
+    page = customers.list_customers(ctx.container.uow(read_only=True), ctx.actor, limit, cursor)
     return CustomerPage(items=[customer_out(c) for c in page.items], next_cursor=page.next_cursor)
 
 
@@ -65,7 +65,10 @@ def list_customers(
 def search(
     ctx: Ctx, q: Annotated[str, Query(min_length=1, max_length=200, pattern=NO_NUL)]
 ) -> list[CustomerOut]:
-    return [customer_out(c) for c in customers.search_customers(q, ctx.container.uow(), ctx.actor)]
+    return [
+        customer_out(c)
+        for c in customers.search_customers(q, ctx.container.uow(read_only=True), ctx.actor)
+    ]
 
 
 @router.get("/lookup", response_model=CustomerOut, summary="The customer behind one identity")
@@ -76,7 +79,7 @@ def look_up(
 ) -> Response:
     # One transaction for the look-up and the identities: this is the hottest read integrators make.
     found, identities = customers.look_up_with_identities(
-        kind, value, ctx.container.uow(), ctx.actor
+        kind, value, ctx.container.uow(read_only=True), ctx.actor
     )
     out = customer_out(found, identities)
     # Serialised once here; returning the model would have FastAPI validate it a second time.
@@ -135,7 +138,7 @@ def identify(request: Request, ctx: Ctx, body: IdentifyIn) -> Response:
     summary="A customer; a merged record answers with the one it was merged into",
 )
 def get(ctx: Ctx, customer_id: CustomerId) -> CustomerOut:
-    return _with_identities(ctx.container.uow(), customer_id, ctx)
+    return _with_identities(ctx.container.uow(read_only=True), customer_id, ctx)
 
 
 @router.patch("/{customer_id}", response_model=CustomerOut, summary="Change profile fields")
@@ -184,7 +187,11 @@ def card(
     with_state = include == "dealings"
     return card_out(
         customer_card(
-            customer_id, ctx.container.uow(), ctx.container.clock, ctx.actor, with_state=with_state
+            customer_id,
+            ctx.container.uow(read_only=True),
+            ctx.container.clock,
+            ctx.actor,
+            with_state=with_state,
         )
     )
 

@@ -145,7 +145,7 @@ def bookings(
     location_id: ALocation = None,
 ) -> list[BookingOut]:
     found = bookings_starting(
-        ctx.container.uow(),
+        ctx.container.uow(read_only=True),
         ctx.actor,
         kind,
         read_day(arriving, "arriving"),
@@ -163,7 +163,7 @@ def bookings(
 )
 def orders(ctx: Ctx, late: bool = False, location_id: ALocation = None) -> list[OrderOut]:
     now = ctx.container.clock.now()
-    uow = ctx.container.uow()
+    uow = ctx.container.uow(read_only=True)
     if late:
         found = late_orders(uow, ctx.actor, now, location_id)
     else:
@@ -181,7 +181,9 @@ def orders(ctx: Ctx, late: bool = False, location_id: ALocation = None) -> list[
 )
 def her_dealings(ctx: Ctx, customer_id: AnId) -> CustomerDealingsOut:
     now = ctx.container.clock.now()
-    return dealings_out(customer_dealings(ctx.container.uow(), ctx.actor, customer_id, now), now)
+    return dealings_out(
+        customer_dealings(ctx.container.uow(read_only=True), ctx.actor, customer_id, now), now
+    )
 
 
 class CardWithDealingsOut(CardOut):

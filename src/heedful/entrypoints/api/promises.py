@@ -105,7 +105,7 @@ def customer_promises(
     ctx: Ctx, customer_id: AnId, state: States = None, limit: Limit = 100
 ) -> list[PromiseOut]:
     found = promises.list_promises(
-        ctx.container.uow(),
+        ctx.container.uow(read_only=True),
         ctx.actor,
         customer_id=customer_id,
         states=frozenset(state) if state else None,
@@ -128,7 +128,7 @@ def board(
     limit: Limit = 100,
 ) -> list[PromiseOut]:
     found = promises.list_promises(
-        ctx.container.uow(),
+        ctx.container.uow(read_only=True),
         ctx.actor,
         states=frozenset(state) if state else None,
         due_before=due_before,
@@ -140,7 +140,7 @@ def board(
 
 @router.get("/promises/{promise_id}", response_model=PromiseOut, tags=["promises"])
 def get(ctx: Ctx, promise_id: AnId) -> PromiseOut:
-    found = promises.get_promise(promise_id, ctx.container.uow(), ctx.actor)
+    found = promises.get_promise(promise_id, ctx.container.uow(read_only=True), ctx.actor)
     return promise_out(found, ctx.container.clock.now(), ctx.gettext)
 
 

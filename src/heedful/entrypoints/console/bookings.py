@@ -90,9 +90,11 @@ def _staying(booking: Booking, now: datetime) -> bool:
 def card_section(console: Staff, customer_id: str) -> Response:
     """The card's Bookings and orders section, loaded after the card."""
     now = console.now()
-    found = customer_dealings(console.container.uow(), console.actor, customer_id, now)
+    found = customer_dealings(
+        console.container.uow(read_only=True), console.actor, customer_id, now
+    )
     # Who looks after her at each of the reader's locations (ADR 0040): her tasks go to them.
-    owners = owners_of(customer_id, console.container.uow(), console.actor)
+    owners = owners_of(customer_id, console.container.uow(read_only=True), console.actor)
     return console.render(
         "customers/_dealings.html",
         dealings=found,

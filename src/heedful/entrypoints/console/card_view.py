@@ -96,31 +96,35 @@ def item_text(item: Item) -> str:
 
 def load_card(console: Console, customer_id: str) -> CardView:
     actor = console.actor
-    card = customer_card(customer_id, console.container.uow(), console.container.clock, actor)
+    card = customer_card(
+        customer_id, console.container.uow(read_only=True), console.container.clock, actor
+    )
     return CardView(
         card=card,
-        locations=all_locations(console.container.uow()),
-        my_locations=locations_of(actor, console.container.uow()),
+        locations=all_locations(console.container.uow(read_only=True)),
+        my_locations=locations_of(actor, console.container.uow(read_only=True)),
         may_edit=actor.may(Permission.EDIT_CUSTOMERS),
         may_merge=actor.may(Permission.MERGE_CUSTOMERS),
         may_undo_merge=actor.may(Permission.UNDO_MERGE),
         may_export=actor.may(Permission.EXPORT_CUSTOMER),
         may_erase=actor.may(Permission.ERASE_CUSTOMER),
         may_promise=actor.may(Permission.MAKE_PROMISES),
-        promises=customer_promises(card.customer.id, console.container.uow(), actor),
-        messages=list_customer_messages(card.customer.id, console.container.uow(), actor),
+        promises=customer_promises(card.customer.id, console.container.uow(read_only=True), actor),
+        messages=list_customer_messages(
+            card.customer.id, console.container.uow(read_only=True), actor
+        ),
         duplicates=(
-            likely_duplicates(card.customer.id, console.container.uow(), actor)
+            likely_duplicates(card.customer.id, console.container.uow(read_only=True), actor)
             if actor.may(Permission.MERGE_CUSTOMERS) and card.customer.is_active
             else []
         ),
         standings={
             standing.promise_id: standing
             for standing in standings(
-                console.container.uow(), actor, card.customer.id, console.ui.language
+                console.container.uow(read_only=True), actor, card.customer.id, console.ui.language
             )
         },
-        own_rules=customer_rules(card.customer.id, console.container.uow()),
+        own_rules=customer_rules(card.customer.id, console.container.uow(read_only=True)),
     )
 
 

@@ -180,7 +180,9 @@ def visitor(request: Request) -> Console:
     state: ConsoleState = request.app.state.console
     staff_id = request.session.get(SESSION_STAFF)
     staff = (
-        active_staff_member(staff_id, state.container.uow()) if isinstance(staff_id, str) else None
+        active_staff_member(staff_id, state.container.uow(read_only=True))
+        if isinstance(staff_id, str)
+        else None
     )
     if staff is not None and request.session.get(SESSION_EPOCH) != staff.session_epoch:
         staff = None  # logged out or deactivated since this session began

@@ -23,7 +23,7 @@ QUERY_LIMIT = 200
 
 
 def _new_customer_form(console: Console) -> FormState:
-    mine = locations_of(console.actor, console.container.uow())
+    mine = locations_of(console.actor, console.container.uow(read_only=True))
     first = mine[0] if mine else None
     return blank_form(
         full_name="",
@@ -40,7 +40,7 @@ def _how_to_reach(console: Console, results: list[Customer]) -> dict[str, list[I
     """Each result's phones and e-mails: what tells two Anna Kovalenkos apart at the desk."""
     if not results:
         return {}
-    with console.container.uow() as uow:
+    with console.container.uow(read_only=True) as uow:
         return {
             customer.id: [
                 identity
@@ -52,8 +52,8 @@ def _how_to_reach(console: Console, results: list[Customer]) -> dict[str, list[I
 
 
 def _search_page(console: Console, q: str, form: FormState, status: int = 200) -> Response:
-    results = search_customers(q, console.container.uow(), console.actor) if q else []
-    locations = all_locations(console.container.uow())
+    results = search_customers(q, console.container.uow(read_only=True), console.actor) if q else []
+    locations = all_locations(console.container.uow(read_only=True))
     context: dict[str, Any] = {
         "q": q,
         "results": results,
@@ -68,7 +68,7 @@ def _search_page(console: Console, q: str, form: FormState, status: int = 200) -
         form=form,
         languages=LANGUAGES,
         Segment=Segment,
-        my_locations=locations_of(console.actor, console.container.uow()),
+        my_locations=locations_of(console.actor, console.container.uow(read_only=True)),
         **context,
     )
 

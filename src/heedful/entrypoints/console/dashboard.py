@@ -69,7 +69,7 @@ def experience(
     try:
         ask = dashboard_ask(since, until, location_id, segment, touchpoint)
         found = experience_report(
-            ask, console.container.uow(), console.container.clock, console.actor
+            ask, console.container.uow(read_only=True), console.container.clock, console.actor
         )
         wanted = choice(Chart, chart, "chart") if format == "csv" else None
     except InvalidInput as exc:
@@ -103,7 +103,7 @@ def _page(
         report=found,
         names=labels_for(console.ui),
         definitions={m: console.ui.gettext(text) for m, text in DEFINITIONS.items()},
-        locations=locations_of(console.actor, console.container.uow()),
+        locations=locations_of(console.actor, console.container.uow(read_only=True)),
         segments=[(s.value, console.ui.label(s)) for s in Segment],
         touchpoints=[t.value for t in Touchpoint],
         csv_urls=csv_urls or {},

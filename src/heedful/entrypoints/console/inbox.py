@@ -100,13 +100,13 @@ def inbox(
     _may_answer(console)
     scope = scope if scope in SCOPES else "all"
     q = " ".join(q.split())[:QUERY_LIMIT]
-    teams = my_teams(console.container.uow(), console.actor)
+    teams = my_teams(console.container.uow(read_only=True), console.actor)
     # One of her teams, the first by default; a team she is not in is not hers to filter on.
     team = next((t for t in teams if t.id == team_id), teams[0] if teams else None)
     where = _filter(console, scope, channel, location_id, team, q)
-    page = inbox_page(console.container.uow(), console.actor, where, cursor or None)
+    page = inbox_page(console.container.uow(read_only=True), console.actor, where, cursor or None)
     counts = inbox_counts(
-        console.container.uow(),
+        console.container.uow(read_only=True),
         console.actor,
         {name: _filter(console, name, channel, location_id, team, q) for name in SCOPES},
     )
@@ -131,8 +131,8 @@ def inbox(
         counts=counts,
         oob_counts=console.is_htmx,
         channels=list(Channel),
-        locations=locations_of(console.actor, console.container.uow()),
-        all_locations=all_locations(console.container.uow()),
+        locations=locations_of(console.actor, console.container.uow(read_only=True)),
+        all_locations=all_locations(console.container.uow(read_only=True)),
         next_url=next_url,
         first_url="/console/inbox?" + urlencode(kept) if cursor else "",
         teams=teams,
@@ -146,15 +146,15 @@ def badge(console: Staff) -> Response:
     """The nav's count of threads about to breach, loaded after the page."""
     count = 0
     if console.may(Permission.ANSWER_CONVERSATIONS):
-        count = near_breach_count(console.container.uow(), console.actor)
+        count = near_breach_count(console.container.uow(read_only=True), console.actor)
     return render(console, "inbox/_badge.html", count=count, more=count > BADGE_MAX, most=BADGE_MAX)
 
 
 def _thread_context(console: Console, thread_id: str, **forms: FormState) -> dict[str, Any]:
-    page = thread_page(thread_id, console.container.uow(), console.actor)
+    page = thread_page(thread_id, console.container.uow(read_only=True), console.actor)
     thread = page.thread
     canned = list_canned_replies(
-        console.container.uow(), console.actor, location_id=thread.location_id
+        console.container.uow(read_only=True), console.actor, location_id=thread.location_id
     )
     blank = {
         "reply": blank_form(body="", canned=""),
@@ -169,7 +169,7 @@ def _thread_context(console: Console, thread_id: str, **forms: FormState) -> dic
         "card": load_card(console, thread.customer_id),
         "canned": canned,
         "forms": {**blank, **forms},
-        "location": all_locations(console.container.uow()).get(thread.location_id),
+        "location": all_locations(console.container.uow(read_only=True)).get(thread.location_id),
         "Direction": Direction,
         "ThreadStatus": ThreadStatus,
         "Priority": Priority,
@@ -205,8 +205,8 @@ def thread(console: Staff, thread_id: str, canned: str = "") -> Response:
 def timeline(console: Staff, thread_id: str) -> Response:
     """The timeline alone: a chat thread's page polls it to show the customer's new messages."""
     _may_answer(console)
-    page = thread_page(thread_id, console.container.uow(), console.actor)
-    location = all_locations(console.container.uow()).get(page.thread.location_id)
+    page = thread_page(thread_id, console.container.uow(read_only=True), console.actor)
+    location = all_locations(console.container.uow(read_only=True)).get(page.thread.location_id)
     return render(console, "inbox/_timeline.html", page=page, thread=page.thread, location=location)
 
 
