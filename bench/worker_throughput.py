@@ -37,7 +37,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -166,12 +166,13 @@ def _effects(engine: sa.Engine) -> dict[str, int]:
     return {"told": int(told), "outbox_rows": int(messages), "unprocessed": int(waiting)}
 
 
-def _drain(container: Container, *, shared: bool = False) -> int:
-    """Handles events until none is left; ``shared``: as one of several workers.
+def _drain(container: Container, more_to_come: Callable[[], bool] = lambda: False) -> int:
+    """Handles events until none is left and ``more_to_come`` says none will be.
 
     One of several workers may find nothing it may take while events still wait: each behind
-    an earlier event of its customer or item that another worker holds (ADR 61). It then waits
-    its poll, as ``heedful worker`` does, and looks again, until no event is left to take.
+    an earlier event of its customer or item that another worker holds (ADR 61); a worker fed
+    by a stream may find nothing stored yet. It then waits its poll, as ``heedful worker``
+    does, and looks again.
     """
     done = 0
     while True:
@@ -179,9 +180,10 @@ def _drain(container: Container, *, shared: bool = False) -> int:
         done += handled
         if handled > 0:
             continue
-        if not shared or not _events_due(container.engine):
+        if not more_to_come():
             return done
         container.wake.wait(container.settings.worker_poll_seconds)
+        container.wake.clear()
 
 
 def _events_due(engine: sa.Engine) -> bool:
@@ -251,33 +253,23 @@ def _worker(
     go.wait()
     cpu = time.process_time()
     if stream is None:
-        handled = _drain(container, shared=True)
+        handled = _drain(container, lambda: _events_due(container.engine))
     else:
         stop = threading.Event()
         intake = start_consumer(stream, store_streamed_events(container, stream.stream), stop)
-        handled = _drain_stream(container, stream.stream, through)
+        handled = _drain(
+            container,
+            lambda: (
+                _stored_through(container.engine, stream.stream) < through
+                or _events_due(container.engine)
+            ),
+        )
         stop.set()
         intake.join(10)
     finished = time.perf_counter()
     results.put((os.getpid(), backend, handled, finished, time.process_time() - cpu))
     read.wait()  # the backends live until their CPU has been read
     container.engine.dispose()
-
-
-def _drain_stream(container: Container, stream: str, through: int) -> int:
-    """Handles events as the intake stores them, until the stream is stored and handled."""
-    done = 0
-    while True:
-        handled = react_to_events(container)
-        done += handled
-        if handled > 0:
-            continue
-        if _stored_through(container.engine, stream) >= through and not _events_due(
-            container.engine
-        ):
-            return done
-        container.wake.wait(container.settings.worker_poll_seconds)
-        container.wake.clear()
 
 
 def _stored_through(engine: sa.Engine, stream: str) -> int:

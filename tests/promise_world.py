@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
+import sqlalchemy as sa
 from builders import Shop, a_location, an_admin
 
 from heedful.bootstrap import Container
@@ -127,3 +129,12 @@ def build_world(container: Container, clock: FrozenClock) -> PromiseWorld:
     admin = an_admin()
     shop = Shop(uow=container.uow(), clock=clock, kyiv=kyiv, lviv=lviv, admin=admin)  # type: ignore[arg-type]
     return PromiseWorld(container, shop, clock, kyiv, lviv, admin, assistant)
+
+
+def refund_states(container: Container) -> dict[str, str]:
+    """Each refund promise's state by its reference, read straight from the database."""
+    with container.engine.connect() as conn:
+        rows: Any = conn.execute(
+            sa.text("SELECT reference, state FROM promises WHERE kind = 'refund_by'")
+        ).all()
+    return dict(rows)

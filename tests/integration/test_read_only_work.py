@@ -19,6 +19,7 @@ from promise_world import build_world
 
 from heedful.adapters.storage.engine import WriteInReadOnlyWork, write_turns
 from heedful.adapters.storage.unit_of_work import SqlUnitOfWork
+from heedful.adapters.storage.write_turns import WriteTurns
 from heedful.bootstrap import Container
 from heedful.core.access.model import SYSTEM, Role
 from heedful.core.card import customer_card
@@ -46,11 +47,11 @@ def _worker_mid_batch(container: Container, customer_id: str) -> sa.Connection:
     return holder
 
 
-def test_the_card_opens_while_the_worker_holds_the_write_lock(
-    container: Container, clock: FrozenClock
-) -> None:
-    if container.engine.dialect.name != "sqlite":
-        pytest.skip("the write lock is SQLite's; PostgreSQL's readers never waited for it")
+def _card_opened_mid_batch(
+    container: Container, clock: FrozenClock, *, read_only: bool
+) -> tuple[WriteTurns, sa.Connection, threading.Thread, list[str]]:
+    """Olena's card opened on a thread of its own while the worker's batch holds the lock:
+    the turns, the batch's connection, the thread and the names the card showed."""
     olena = _customer(container, clock, "Olena Kovalenko")
     turns = write_turns(container.engine)
     assert turns is not None
@@ -58,12 +59,21 @@ def test_the_card_opens_while_the_worker_holds_the_write_lock(
     shown: list[str] = []
 
     def open_card() -> None:
-        card = customer_card(olena.id, container.uow(read_only=True), clock, an_admin())
+        card = customer_card(olena.id, container.uow(read_only=read_only), clock, an_admin())
         shown.append(card.customer.full_name)
 
+    reader = threading.Thread(target=open_card)
+    reader.start()
+    return turns, holder, reader, shown
+
+
+def test_the_card_opens_while_the_worker_holds_the_write_lock(
+    container: Container, clock: FrozenClock
+) -> None:
+    if container.engine.dialect.name != "sqlite":
+        pytest.skip("the write lock is SQLite's; PostgreSQL's readers never waited for it")
+    turns, holder, reader, shown = _card_opened_mid_batch(container, clock, read_only=True)
     try:
-        reader = threading.Thread(target=open_card)
-        reader.start()
         reader.join(WAIT_S)
         # Answered while the batch is still open: it read the last committed state.
         assert shown == ["Olena Kovalenko"]
@@ -79,18 +89,7 @@ def test_a_writing_unit_of_work_still_waits_for_its_turn(
     """The contrast: what the card did before, and what every write still does."""
     if container.engine.dialect.name != "sqlite":
         pytest.skip("the write lock is SQLite's")
-    olena = _customer(container, clock, "Olena Kovalenko")
-    turns = write_turns(container.engine)
-    assert turns is not None
-    holder = _worker_mid_batch(container, olena.id)
-    shown: list[str] = []
-
-    def open_card() -> None:
-        card = customer_card(olena.id, container.uow(), clock, an_admin())
-        shown.append(card.customer.full_name)
-
-    reader = threading.Thread(target=open_card)
-    reader.start()
+    turns, holder, reader, shown = _card_opened_mid_batch(container, clock, read_only=False)
     assert turns.until_waiting(1, WAIT_S)
     assert shown == []
     holder.commit()

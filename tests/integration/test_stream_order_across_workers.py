@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from promise_world import build_world
+from promise_world import build_world, refund_states
 
 from heedful.adapters.storage.tables import events
 from heedful.adapters.stream.jetstream import StreamSettings, publish, start_consumer
@@ -56,14 +56,6 @@ def _inbox(container: Container) -> list[str]:
     with container.engine.connect() as conn:
         query = sa.select(events.c.event_id).order_by(events.c.sequence)
         return list(conn.scalars(query))
-
-
-def _refund_states(container: Container) -> dict[str, str]:
-    with container.engine.connect() as conn:
-        rows: Any = conn.execute(
-            sa.text("SELECT reference, state FROM promises WHERE kind = 'refund_by'")
-        ).all()
-    return dict(rows)
 
 
 class _SlowFirst:
@@ -156,7 +148,7 @@ def test_her_refund_asked_for_is_stored_and_kept_before_its_issue_whoever_reads_
     assert _inbox(container) == ["ask", "issue"]  # once each, in the stream's order
     while process_events(container.uow, clock, batch=10).events:
         pass
-    assert _refund_states(container) == {f"R-{her}": "kept"}
+    assert refund_states(container) == {f"R-{her}": "kept"}
 
 
 def test_a_worker_that_dies_holding_her_events_leaves_them_to_the_next_in_their_place(
@@ -191,7 +183,7 @@ def test_a_worker_that_dies_holding_her_events_leaves_them_to_the_next_in_their_
     assert _inbox(container) == [event["id"] for event in sent]
     while process_events(container.uow, clock, batch=10).events:
         pass
-    assert _refund_states(container)[f"R-{her}"] == "kept"
+    assert refund_states(container)[f"R-{her}"] == "kept"
 
 
 def test_a_second_worker_waits_for_the_streams_turn_and_stores_only_what_follows(

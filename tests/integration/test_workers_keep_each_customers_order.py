@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from promise_world import PromiseWorld, build_world
+from promise_world import PromiseWorld, build_world, refund_states
 
 from heedful.adapters.storage.event_rows import SqlEventInbox
 from heedful.bootstrap import Container
@@ -56,14 +56,6 @@ def _refunds(world: PromiseWorld, customers: int) -> list[dict[str, Any]]:
             _event(f"third-{n}", "requested", third, f"T{n}", kyiv),
         ]
     return sent
-
-
-def _refund_states(container: Container) -> dict[str, str]:
-    with container.engine.connect() as conn:
-        rows: Any = conn.execute(
-            sa.text("SELECT reference, state FROM promises WHERE kind = 'refund_by'")
-        ).all()
-    return dict(rows)
 
 
 class _Claims:
@@ -160,7 +152,7 @@ def test_a_refund_asked_for_is_kept_by_its_issue_though_two_workers_took_them_at
     # to keep (the promise then stays open and breaks in 15 minutes).
     reports = _run(container, clock, workers=2, batch=2)
 
-    assert _refund_states(container) == {"R0": "kept", "O0": "open", "T0": "open"}
+    assert refund_states(container) == {"R0": "kept", "O0": "open", "T0": "open"}
     assert claims.out_of_turn == []
     # The second worker took the third customer's request instead, and her issue came after.
     assert sorted(len(batch) for batch in claims.batches[:2]) == [1, 2]
@@ -183,7 +175,7 @@ def test_three_workers_share_many_customers_each_in_order_none_twice_none_idle(
     # Each worker's first batch was claimed while the others held theirs: all three had work.
     assert [len(batch) for batch in claims.batches[:3]] == [6, 6, 6]
     assert all(report.events > 0 for report in reports)
-    states = _refund_states(container)
+    states = refund_states(container)
     assert {states[f"R{n}"] for n in range(30)} == {"kept"}
     assert {states[f"{who}{n}"] for who in "OT" for n in range(30)} == {"open"}
     with container.engine.connect() as conn:

@@ -302,10 +302,11 @@ def offer_the_conversation_survey(moment: Reacting) -> None:
 
 
 def run_playbooks(moment: Reacting) -> None:
-    if moment.reads.book is not None and moment.playbooks.may_act_on(moment.stored.event):
+    triggered = moment.playbooks.triggered(moment.stored.event)
+    if moment.reads.book is not None and triggered:
         # A playbook may look at her messages and promises: it sees what telling held.
         moment.reads.write_held(moment.uow)
-    outcome = fire_playbooks(moment.uow, moment.stored, moment.now, moment.playbooks)
+    outcome = fire_playbooks(moment.uow, moment.stored, moment.now, moment.playbooks, triggered)
     moment.report.fired += outcome.fired
     moment.report.promised += outcome.promised
     moment.report.skipped.extend(outcome.skipped)

@@ -64,7 +64,6 @@ class PlaybookIndex:
             interest_of(playbook, order) for order, playbook in enumerate(self._by_id.values())
         )
         self._zones: dict[str, str | None] = {}
-        self._last: tuple[BusinessEvent, list[Playbook]] | None = None  # ``matching``'s last
 
     def __len__(self) -> int:
         return len(self._by_id)
@@ -73,14 +72,17 @@ class PlaybookIndex:
         """Playbooks whose constant conditions the event meets; the rest is checked by caller."""
         if not self._by_id:
             return []
-        # Asked twice for each event (``may_act_on``, then ``fire_playbooks``): the second time
-        # is answered from the first (an event is frozen, and nothing changes its data meanwhile).
-        if self._last is not None and self._last[0] is event:
-            return list(self._last[1])
         found = self._index.match(event.type, flatten(event))
-        playbooks = [self._by_id[interest.id] for interest in found]
-        self._last = (event, playbooks)
-        return list(playbooks)
+        return [self._by_id[interest.id] for interest in found]
+
+    def triggered(self, event: BusinessEvent) -> list[tuple[Playbook, list[Said]]]:
+        """The playbooks whose whole trigger holds for the event, with why (no audience read)."""
+        found = []
+        for playbook in self.matching(event):
+            why = event_reasons(playbook.body.where, event)
+            if why is not None:
+                found.append((playbook, why))
+        return found
 
     def may_act_on(self, event: BusinessEvent) -> bool:
         """Whether any playbook's trigger holds for the event (its audience not yet asked)."""
@@ -358,9 +360,15 @@ def may_change_lines(actions_done: Iterable[Action]) -> bool:
 
 
 def fire_playbooks(
-    uow: UnitOfWork, stored: StoredEvent, now: datetime, index: PlaybookIndex
+    uow: UnitOfWork,
+    stored: StoredEvent,
+    now: datetime,
+    index: PlaybookIndex,
+    triggered: list[tuple[Playbook, list[Said]]] | None = None,
 ) -> PlaybookOutcome:
     """Runs every enabled playbook the event triggers; call inside the event's savepoint.
+
+    ``triggered``: ``index.triggered(event)`` when the caller has asked it already.
 
     A page of the audience is fired at once (``bulk_firing.fire_many``): the customers the
     playbook already fired for under this key are read in one query and left alone, the others'
@@ -371,10 +379,7 @@ def fire_playbooks(
     outcome = PlaybookOutcome()
     event = stored.event
     cause = f"{event.source}/{event.id}"
-    for playbook in index.matching(event):
-        why = event_reasons(playbook.body.where, event)
-        if why is None:
-            continue
+    for playbook, why in index.triggered(event) if triggered is None else triggered:
         key = once_key(playbook.body, stored)
         label = f"{cause}: playbook {playbook.id}"
         passed_over: list[str] = []
