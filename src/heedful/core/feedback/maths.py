@@ -21,6 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from heedful.core.feedback.model import SCALE, SurveyKind
+from heedful.core.shared.phrases import N_
 
 Z95 = 1.959963984540054
 
@@ -58,21 +59,22 @@ _T975 = (
     2.042272456,
 )
 
+# Shown beside each figure; marked for the console's catalogs (ru, uk, en), in English here.
 DEFINITIONS: dict[str, str] = {
-    "nps": (
+    "nps": N_(
         "Net Promoter Score: the percentage of promoters (9–10) minus the percentage of "
         "detractors (0–6); passives (7–8) count in the total. From −100 to 100. The interval is "
         "95 %, from the variance of a difference of two shares of one sample."
     ),
-    "csat": (
+    "csat": N_(
         "Customer satisfaction: the percentage of answers of 4 or 5 on the 1–5 scale. The "
         "interval is the 95 % Wilson score interval."
     ),
-    "ces": (
+    "ces": N_(
         "Customer effort: the mean answer on the 1–7 scale, 7 the easiest. The interval is "
         "95 %, Student's t."
     ),
-    "ces_easy": (
+    "ces_easy": N_(
         "Customer effort, share easy: the percentage of answers of 5 to 7. The interval is the "
         "95 % Wilson score interval."
     ),
