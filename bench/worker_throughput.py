@@ -33,6 +33,7 @@ import os
 import pstats
 import re
 import secrets
+import shutil
 import tempfile
 import threading
 import time
@@ -101,7 +102,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--throughput-mixes",
         default=",".join(MIXES),
-        help="which mixes the PostgreSQL runs measure (the quarter mix takes the longest)",
+        help="which mixes the runs measure (the quarter mix takes the longest)",
+    )
+    group.add_argument(
+        "--throughput-sqlite-file",
+        default="",
+        help="a SQLite database loaded by an earlier run, to start from instead of loading one: "
+        "copied, never changed; loaded and kept there when the file does not exist yet (the "
+        "issue's size takes minutes to load; runs compared from one file start alike)",
+    )
+    group.add_argument(
+        "--throughput-figures-only",
+        action="store_true",
+        help="only each mix's figures: no statements, plans, profile or audience afterwards",
     )
     group.add_argument(
         "--throughput-nats-url",
@@ -203,11 +216,11 @@ def _events_due(engine: sa.Engine) -> bool:
 def _sqlite_runs(args: argparse.Namespace, shape: Shape, report: dict[str, Any]) -> None:
     with tempfile.TemporaryDirectory(prefix="heedful-wt-") as folder:
         url = f"sqlite:///{folder}/throughput.db"
-        report["sqlite_rows"] = _prepare(url, shape, args.seed)
+        report["sqlite_rows"] = _sqlite_database(args, shape, Path(folder) / "throughput.db")
         container = _container(url)
         feed = Feed(shape, args.seed, container.clock.now())
         try:
-            for mix in MIXES:
+            for mix in [m for m in args.throughput_mixes.split(",") if m in MIXES]:
                 _store(container, feed.events(mix, args.throughput_events))
                 before = _effects(container.engine)
                 cpu, started = time.process_time(), time.perf_counter()
@@ -219,12 +232,38 @@ def _sqlite_runs(args: argparse.Namespace, shape: Shape, report: dict[str, Any])
                 report[f"sqlite_{mix}_cpu_ms_per_event"] = round(cpu * 1000 / handled, 3)
                 report[f"sqlite_{mix}_outbox_rows"] = after["outbox_rows"] - before["outbox_rows"]
                 print(f"sqlite {mix}: {handled} events in {seconds:.1f} s", flush=True)
+            if args.throughput_figures_only:
+                return
             report["sqlite_statements"] = _statements(container, feed, args.throughput_events)
             report["sqlite_profile"] = _profile(container, feed, args.throughput_events)
             report["sqlite_explain"] = _explain_all(container.engine, report["sqlite_statements"])
             report["sqlite_audience"] = _audience(container, shape)
         finally:
             container.engine.dispose()
+
+
+def _sqlite_database(args: argparse.Namespace, shape: Shape, path: Path) -> dict[str, int]:
+    """Loads the database at ``path``, or copies the one ``--throughput-sqlite-file`` names
+    (loading and keeping it there first when it does not exist)."""
+    kept = Path(args.throughput_sqlite_file) if args.throughput_sqlite_file else None
+    if kept is None:
+        return _prepare(f"sqlite:///{path}", shape, args.seed)
+    if not kept.exists():
+        written = _prepare(f"sqlite:///{kept}", shape, args.seed)
+        engine = sa.create_engine(f"sqlite:///{kept}")
+        try:
+            with engine.connect() as conn:
+                # The whole file in one piece: a copy taken without its WAL misses nothing.
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            engine.dispose()
+        kept.with_suffix(".json").write_text(json.dumps({"shape": vars(shape), "rows": written}))
+    loaded = json.loads(kept.with_suffix(".json").read_text())
+    if loaded["shape"] != vars(shape):
+        raise SystemExit(f"{kept} holds {loaded['shape']}, not {vars(shape)}")
+    with step(f"copy {kept}"):
+        shutil.copyfile(kept, path)
+    return {name: int(rows) for name, rows in loaded["rows"].items()}
 
 
 # --- PostgreSQL: worker processes --------------------------------------------------------------

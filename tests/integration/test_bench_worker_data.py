@@ -6,11 +6,15 @@ its line and nobody else; a quiet one tells nobody (so the mixes measure what th
 
 from __future__ import annotations
 
+import argparse
 from datetime import UTC, datetime
+from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from bench.worker_data import Feed, Shape, load
+from bench.worker_throughput import _sqlite_database
 from heedful.bootstrap import build
 from heedful.config import Settings
 from heedful.core.engine.reactions import process_events
@@ -50,3 +54,23 @@ def test_a_waking_report_tells_the_first_in_its_line_and_a_quiet_one_nobody(
     assert all(row[1] for row in told)  # the first in each line was told first
     assert messages == 10
     container.engine.dispose()
+
+
+def test_a_kept_sqlite_database_is_loaded_once_then_copied_for_each_run(tmp_path: Path) -> None:
+    kept = tmp_path / "kept.db"
+    args = argparse.Namespace(throughput_sqlite_file=str(kept), seed=1)
+    first = _sqlite_database(args, SHAPE, tmp_path / "first.db")
+    loaded = kept.read_bytes()
+    second = _sqlite_database(args, SHAPE, tmp_path / "second.db")
+    assert first == second
+    assert first["promises"] == SHAPE.promises
+    assert kept.read_bytes() == loaded  # copied, never changed
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'second.db'}")
+    try:
+        with engine.connect() as conn:
+            count = conn.exec_driver_sql("SELECT count(*) FROM promises").scalar_one()
+    finally:
+        engine.dispose()
+    assert count == SHAPE.promises
+    with pytest.raises(SystemExit, match="holds"):
+        _sqlite_database(args, Shape(promises=10, variants=5), tmp_path / "third.db")
