@@ -108,7 +108,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--throughput-sqlite-file",
         default="",
         help="a SQLite database loaded by an earlier run, to start from instead of loading one: "
-        "copied, never changed; loaded and kept there when the file does not exist yet (the "
+        "copied, never changed; loaded and kept there the first time (the "
         "issue's size takes minutes to load; runs compared from one file start alike)",
     )
     group.add_argument(
@@ -244,11 +244,14 @@ def _sqlite_runs(args: argparse.Namespace, shape: Shape, report: dict[str, Any])
 
 def _sqlite_database(args: argparse.Namespace, shape: Shape, path: Path) -> dict[str, int]:
     """Loads the database at ``path``, or copies the one ``--throughput-sqlite-file`` names
-    (loading and keeping it there first when it does not exist)."""
+    (loading and keeping it there first when it was never loaded), of the same shape and seed."""
     kept = Path(args.throughput_sqlite_file) if args.throughput_sqlite_file else None
     if kept is None:
         return _prepare(f"sqlite:///{path}", shape, args.seed)
-    if not kept.exists():
+    shape_file = kept.with_suffix(".json")
+    if not shape_file.exists():  # never loaded, or a load that did not finish
+        for leftover in (kept, Path(f"{kept}-wal"), Path(f"{kept}-shm")):
+            leftover.unlink(missing_ok=True)
         written = _prepare(f"sqlite:///{kept}", shape, args.seed)
         engine = sa.create_engine(f"sqlite:///{kept}")
         try:
@@ -257,10 +260,11 @@ def _sqlite_database(args: argparse.Namespace, shape: Shape, path: Path) -> dict
                 conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             engine.dispose()
-        kept.with_suffix(".json").write_text(json.dumps({"shape": vars(shape), "rows": written}))
-    loaded = json.loads(kept.with_suffix(".json").read_text())
-    if loaded["shape"] != vars(shape):
-        raise SystemExit(f"{kept} holds {loaded['shape']}, not {vars(shape)}")
+        made = {"shape": vars(shape), "seed": args.seed, "rows": written}
+        shape_file.write_text(json.dumps(made))
+    loaded = json.loads(shape_file.read_text())
+    if (loaded["shape"], loaded["seed"]) != (vars(shape), args.seed):
+        raise SystemExit(f"{kept} holds {loaded['shape']}, seed {loaded['seed']}, not these")
     with step(f"copy {kept}"):
         shutil.copyfile(kept, path)
     return {name: int(rows) for name, rows in loaded["rows"].items()}

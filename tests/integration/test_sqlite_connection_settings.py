@@ -1,9 +1,9 @@
 """What every connection to the embedded database is set to (ADR 73).
 
 Reads go through a memory map; the worker's commits wait for the disk as ingest's do
-(``synchronous=FULL`` in WAL): ADR 73 measured the fsync at 2-5% of the worker's wall time at
-the issue's size and kept it, rather than let a power cut roll back an outbox row the relay
-may already have sent under a Message-ID that the re-run would not give again.
+(``synchronous=FULL`` in WAL). ADR 73 measured the worker blocked (fsync included) for 1-4 % of
+its wall time at the issue's size, and kept the fsync rather than let a power cut roll back an
+outbox row the relay may already have sent, under a Message-ID the re-run would not give again.
 """
 
 from __future__ import annotations
