@@ -687,7 +687,8 @@ def _summary(args: argparse.Namespace, shape: Shape, report: dict[str, Any]) -> 
     if "sqlite_profile" in report:
         profile = report["sqlite_profile"]
         (EXPLAIN_DIR / "worker_throughput_profile.txt").write_text(profile.pop("top_cumulative"))
-    (EXPLAIN_DIR / "worker_throughput.txt").write_text("\n".join(explain))
+    if len(explain) > 1:  # not after --throughput-figures-only: the last plans stay
+        (EXPLAIN_DIR / "worker_throughput.txt").write_text("\n".join(explain))
     metrics: dict[str, Any] = {
         "shape": vars(shape) | {"events_per_mix": args.throughput_events},
         "mixes": MIXES,
