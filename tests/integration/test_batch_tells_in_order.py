@@ -158,20 +158,12 @@ def test_a_batch_claims_everyone_it_tells_in_one_statement(
     world = build_world(container, clock)
     people = [world.customer(n, email=f"{n}@example.com") for n in ("marta", "lev", "olena")]
     products = ["scarf-silk", "belt-suede", "gloves-kid"]
-    waits = [
-        make_promise(
-            MakePromise(
-                person.id,
-                PromiseKind.TELL_WHEN_AVAILABLE,
-                world.kyiv.id,
-                item=WantedItem(product=product, location_id=world.kyiv.id),
-            ),
-            world.uow,
-            clock,
-            world.assistant,
-        )  # fmt: skip
+    wishes = [
+        MakePromise(person.id, PromiseKind.TELL_WHEN_AVAILABLE, world.kyiv.id,
+                    item=WantedItem(product=product, location_id=world.kyiv.id))
         for person, product in zip(people, products, strict=True)
-    ]
+    ]  # fmt: skip
+    waits = [make_promise(wish, world.uow, clock, world.assistant) for wish in wishes]
     _store(world, [
         BusinessEvent("urn:lypky:stock", f"s{n}", "heedful.stock.changed",
                       {"product": product, "location": world.kyiv.id, "quantity": 1})

@@ -47,7 +47,7 @@ from heedful.core.unit_of_work import UnitOfWork
 Line = tuple[str, str]  # (product, location id)
 
 
-class ClaimLost(Exception):  # noqa: N818 - a happening, not a fault: another worker was first
+class ClaimLost(Exception):
     """Promises handed out from the book that another worker holds, or has told, by the time
     the batch claims them (their ids in ``args[0]``)."""
 
