@@ -51,8 +51,7 @@ class Settings(BaseSettings):
         None,
         gt=0,
         description="how long one batch of events may hold the write lock before it commits;"
-        " unset: 100 on SQLite, and on PostgreSQL only the batch's count bounds a batch of"
-        " events (ADR 71)",
+        " unset: 100, and 1000 for a batch of events on PostgreSQL (ADR 71)",
     )
     worker_event_batch: int = Field(
         200, ge=1, le=1000, description="events a worker claims and handles per transaction"
