@@ -47,10 +47,11 @@ class Settings(BaseSettings):
     worker_poll_seconds: float = Field(
         0.1, description="how often an idle worker looks for events, timers and messages"
     )
-    worker_write_budget_ms: float = Field(
-        100.0,
+    worker_write_budget_ms: float | None = Field(
+        None,
         gt=0,
-        description="how long one batch of events may hold the write lock before it commits",
+        description="how long one batch of events may hold the write lock before it commits;"
+        " unset: 100, and 1000 for a batch of events on PostgreSQL (ADR 71)",
     )
     worker_event_batch: int = Field(
         200, ge=1, le=1000, description="events a worker claims and handles per transaction"

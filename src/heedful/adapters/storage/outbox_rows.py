@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
-from heedful.adapters.storage.claiming import lock_in_order
+from heedful.adapters.storage.claiming import by_keys, key_arrays, lock_in_order
 from heedful.adapters.storage.phrase_columns import phrase_of, phrase_values
 from heedful.adapters.storage.promise_tables import messages, stock_levels
 from heedful.adapters.storage.unreadable import note_unreadable, read_queue, text
@@ -36,6 +36,7 @@ _LEVEL_UPDATE = (
     .values(quantity=sa.bindparam("new_quantity"), updated_at=sa.bindparam("new_updated_at"))
 )
 _LEVEL_INSERT = stock_levels.insert()
+_KEY = ("product", "variant", "size", "location_id")
 
 
 def _level_key(item: WantedItem) -> dict[str, Any]:
@@ -52,7 +53,7 @@ class SqlStockLevels:
 
     def lock(self, items: Sequence[WantedItem]) -> None:
         keys = ((i.product, i.variant, i.size, i.location_id) for i in items)
-        lock_in_order(self._conn, stock_levels, ("product", "variant", "size", "location_id"), keys)
+        lock_in_order(self._conn, stock_levels, _KEY, keys)
 
     def get_many(self, items: Sequence[WantedItem]) -> dict[WantedItem, int]:
         wanted = {(i.product, i.variant, i.size, i.location_id): i for i in items}
@@ -60,6 +61,13 @@ class SqlStockLevels:
         found: dict[WantedItem, int] = {}
         columns = (stock_levels.c.product, stock_levels.c.variant, stock_levels.c.size,
                    stock_levels.c.location_id)  # fmt: skip
+        if self._conn.dialect.name == "postgresql" and keys:
+            keyed = by_keys(stock_levels, _KEY, (*columns, stock_levels.c.quantity))
+            for product, variant, size, location_id, quantity in self._conn.execute(
+                keyed, key_arrays(_KEY, keys)
+            ):
+                found[wanted[(product, variant, size, location_id)]] = int(quantity)
+            return found
         sqlite = self._conn.dialect.name == "sqlite"
         for start in range(0, len(keys), 500):
             chunk = keys[start : start + 500]

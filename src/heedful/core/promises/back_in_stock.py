@@ -90,6 +90,7 @@ def stock_changed(
         for promise in batch:
             unreachable = book.unreachable(uow, promise.customer_id)
             if unreachable is not None:
+                book.claim_handed_out(uow)  # passed over, she no longer waits: claimed first
                 _pass_over(uow, promise, item, now, cause, unreachable.why)
                 restock.passed_over.append(promise.id)
             else:

@@ -7,18 +7,22 @@ line read and locked (``waiting_for``), her identities and consents, the message
 promise updated, the line read again. A batch of stock reports now reads, in one query each,
 the first few waiting in each line it restocks (``PromiseRepository.waiting_in``), those
 customers' identities and consents, and the stock levels it will write (``StockLevels.get_many``,
-already locked on PostgreSQL by ``engine/batch_locks``). Telling one takes her from the book,
-claims her promise (on PostgreSQL one short ``SELECT … FOR UPDATE SKIP LOCKED`` by id: two
-workers never tell her twice; SQLite has one writer and needs none), and holds the message and
-the promise's change, as each report holds its level, until the batch's run of stock reports
-ends, when they are written in a statement each (``flush``).
+already locked on PostgreSQL by ``engine/batch_locks``). Telling one takes her from the book
+and holds the message and the promise's change, as each report holds its level, until the
+batch's run of stock reports ends, when they are written in a statement each (``flush``).
+``flush`` first claims every promise the book handed out, in one statement (on PostgreSQL
+``SELECT … FOR UPDATE SKIP LOCKED`` by id: two workers never tell her twice; SQLite has one
+writer and needs none). Claimed one report at a time, that was a round trip per waking report
+(ADR 71).
 
 What the book gives is what ``waiting_for`` would have given, in the same order:
 - a line is answered from the book only while it holds enough: a line read only in part (as
   many rows as the cap) whose matching customers run out is read from the database again, after
   the held writes are written, as before;
-- a claim that comes back short (another worker holds her, or told her meanwhile) falls back to
-  ``waiting_for`` the same way: it skips whom others hold, as it always did;
+- a claim that comes back short (another worker holds her, or told her meanwhile) raises
+  ``ClaimLost`` before anything is written: the engine undoes the batch's savepoint and handles
+  its events again one by one, each reading its line with ``waiting_for``, which skips whom
+  others hold, as it always did;
 - anything that reads a line from the database (the line's places, ``line_of``), or a playbook
   that may look at messages and promises, sees the held writes first: ``flush`` before.
 
@@ -43,6 +47,11 @@ from heedful.core.unit_of_work import UnitOfWork
 Line = tuple[str, str]  # (product, location id)
 
 
+class ClaimLost(Exception):
+    """Promises handed out from the book that another worker holds, or has told, by the time
+    the batch claims them (their ids in ``args[0]``)."""
+
+
 @dataclass
 class WaitingBook:
     lines: dict[Line, list[Promise]] = field(default_factory=dict)  # first come first
@@ -61,6 +70,8 @@ class WaitingBook:
     held_messages: list[Message] = field(default_factory=list)
     held_promises: list[Promise] = field(default_factory=list)
     held_lines: set[Line] = field(default_factory=set)
+    # Those handed out from the book and not yet claimed (``flush`` claims them at once).
+    unclaimed: list[str] = field(default_factory=list)
 
     def waiting_for(self, uow: UnitOfWork, item: WantedItem, limit: int) -> list[Promise]:
         """As ``uow.promises.waiting_for``: the first ``limit`` this item fulfils, claimed."""
@@ -75,9 +86,9 @@ class WaitingBook:
         ][:limit]
         enough = len(matches) == limit or line in self.complete
         if enough and matches:
-            held = uow.promises.claim_waiting([promise.id for promise in matches])
-            enough = len(held) == len(matches)
-        if not enough:  # read only in part, or another worker got one: as before
+            # Claimed with the batch's others at ``flush``, in one statement (ADR 71).
+            self.unclaimed.extend(promise.id for promise in matches)
+        else:  # read only in part: as before
             self.flush(uow)
             matches = uow.promises.waiting_for(item, limit)
         self.taken.update(promise.id for promise in matches)
@@ -121,8 +132,27 @@ class WaitingBook:
     def holds_writes_in(self, line: Line) -> bool:
         return line in self.held_lines
 
+    def claim_handed_out(self, uow: UnitOfWork) -> None:
+        """Those handed out since the last claim, claimed in one statement; ``ClaimLost`` when
+        any is held by another worker or no longer waits. Before anything changes one of them
+        (``flush``; passing her over, which no longer leaves her waiting)."""
+        if not self.unclaimed:
+            return
+        wanted = set(self.unclaimed)
+        self.unclaimed = []
+        held = uow.promises.claim_waiting(sorted(wanted))
+        if len(held) < len(wanted):
+            raise ClaimLost(sorted(wanted - held))
+
     def flush(self, uow: UnitOfWork) -> None:
-        """The held levels, messages, then the promises that name them: a statement each."""
+        """The claims of those handed out, then the held levels, messages and the promises
+        that name them: a statement each.
+
+        Raises ``ClaimLost`` (and writes nothing) when another worker holds one of them or told
+        her meanwhile: what the batch decided after handing her out may be wrong, so the caller
+        undoes it and handles the events again, each reading its line for itself.
+        """
+        self.claim_handed_out(uow)
         if self.held_levels:
             # A level never heard of is inserted by its first write; every other write, in
             # order, updates (the last one is what stays).
