@@ -88,6 +88,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=200,
         help="card GETs per read phase, API and console alternating (0: no read phases)",
     )
+    group.add_argument(
+        "--under-load-api-get",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help=(
+            "another API GET timed in turn with the cards, e.g. "
+            "/api/v1/customers/{customer}/history ({customer}: the card's customer); repeatable"
+        ),
+    )
 
 
 def _events(phase: str, start: int, count: int, now: datetime) -> list[dict[str, Any]]:
@@ -230,8 +240,13 @@ def _measure(
 class Reads:
     """The card of one customer read as a till does (API) and as staff do (the console page)."""
 
-    def __init__(self, base_url: str, token: str, customer_id: str) -> None:
+    def __init__(
+        self, base_url: str, token: str, customer_id: str, other_gets: tuple[str, ...] = ()
+    ) -> None:
         self.customer_id = customer_id
+        # Other API GETs read in turn with the cards (ADR 74: the routes made read-only), by
+        # the path as given.
+        self.other_gets = {path: path.replace("{customer}", customer_id) for path in other_gets}
         self._base_url, self._token = base_url, token
         self.api = self.fresh_api()
         self.console = httpx.Client(base_url=base_url, timeout=120)
@@ -253,6 +268,11 @@ class Reads:
         if status != 200:
             raise RuntimeError(f"API card: {status} {body[:300]!r}")
 
+    def api_get(self, path: str) -> None:
+        status, body = self.api.get(path)
+        if status != 200:
+            raise RuntimeError(f"GET {path}: {status} {body[:300]!r}")
+
     def console_card(self, _: int) -> None:
         answer = self.console.get(f"/customers/{self.customer_id}")
         if answer.status_code != 200 or self.customer_id not in answer.text:
@@ -268,6 +288,7 @@ def _measure_reads(what: str, reads: Reads, inbox: Inbox, count: int) -> dict[st
     the latency of the GET that met it); the worker's events/s beside them."""
     api: list[float] = []
     console: list[float] = []
+    others: dict[str, list[float]] = {path: [] for path in reads.other_gets}
     reads.api.close()
     reads.api = reads.fresh_api()
     done_before, load_before = inbox.processed(), os.getloadavg()[0]
@@ -275,9 +296,12 @@ def _measure_reads(what: str, reads: Reads, inbox: Inbox, count: int) -> dict[st
         for n in range(count // 2):
             api += time_each(reads.api_card, [n]).samples_ms
             console += time_each(reads.console_card, [n]).samples_ms
+            for path, concrete in reads.other_gets.items():
+                others[path] += time_each(reads.api_get, [concrete]).samples_ms
     seconds = watch.seconds
     found: dict[str, Any] = {}
-    for name, samples in (("api_card_get", api), ("console_card_get", console)):
+    named = {_get_key(path): samples for path, samples in others.items()}
+    for name, samples in (("api_card_get", api), ("console_card_get", console), *named.items()):
         latencies = Latencies(samples, sum(samples) / 1000)
         print(latencies.line(f"{what} {name}"), f"max={max(samples):.1f} ms", flush=True)
         for stat in (50, 99):
@@ -286,6 +310,13 @@ def _measure_reads(what: str, reads: Reads, inbox: Inbox, count: int) -> dict[st
     found[f"worker_events_per_s_{what}"] = round((inbox.processed() - done_before) / seconds, 1)
     found[f"get_load_average_1m_{what}"] = round((load_before + os.getloadavg()[0]) / 2, 2)
     return found
+
+
+def _get_key(path: str) -> str:
+    """``/api/v1/customers/{customer}/history?limit=5`` -> ``api_customers_history_get``."""
+    words = re.split(r"[/.-]+", path.split("?", maxsplit=1)[0])
+    kept = [w for w in words if w and w not in ("api", "v1") and "{" not in w]
+    return "_".join(["api", *kept, "get"])
 
 
 def _reader_setup(container: Any, path: str) -> str:
@@ -351,7 +382,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 warm = argparse.Namespace(**{**vars(args), "under_load_requests": 20})
                 _measure("warm", server.base_url, token, inbox, warm)
                 idle = _measure("idle", server.base_url, token, inbox, args)
-                reads = Reads(server.base_url, token, customer_id) if reads_count else None
+                reads = (
+                    Reads(server.base_url, token, customer_id, tuple(args.under_load_api_get))
+                    if reads_count
+                    else None
+                )
                 if reads is not None:
                     _measure_reads("reads_warm", reads, inbox, 20)
                     metrics |= _measure_reads("reads_idle", reads, inbox, reads_count)

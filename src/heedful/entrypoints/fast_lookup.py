@@ -84,7 +84,7 @@ class IdentityLookup:
 def _look_up(container: Container, asked: _Question) -> Response:
     try:
         found, identities = customers.look_up_with_identities(
-            asked.kind, asked.value, container.uow(), asked.actor
+            asked.kind, asked.value, container.uow(read_only=True), asked.actor
         )
         out = customer_out(found, identities)
     except HeedfulError as exc:

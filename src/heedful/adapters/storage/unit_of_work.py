@@ -145,7 +145,8 @@ class SqlUnitOfWork:
         self.read_only = read_only
         self._deferred = False
         self._conn: Connection | None = None
-        self._stack: list[Transaction] = []
+        # None: a nested block of a read-only unit of work, which opens no savepoint (below).
+        self._stack: list[Transaction | None] = []
         self._done: list[bool] = []
 
     def defer_durability(self) -> None:
@@ -162,6 +163,11 @@ class SqlUnitOfWork:
             if self._deferred:
                 relax_transaction(self._conn)
             self._bind(self._conn)
+        elif self.read_only:
+            # Nothing written, so nothing for a savepoint to undo: a page that reads through
+            # many use cases in one read-only unit of work (the console's card, ADR 74) pays
+            # no SAVEPOINT and ROLLBACK TO round trips for each.
+            self._stack.append(None)
         else:
             self._stack.append(self._conn.begin_nested())
         self._done.append(False)
@@ -230,7 +236,7 @@ class SqlUnitOfWork:
         transaction = self._stack.pop()
         done = self._done.pop()
         try:
-            if transaction.is_active and not done:
+            if transaction is not None and transaction.is_active and not done:
                 transaction.rollback()
         finally:
             if not self._stack and self._conn is not None:
@@ -246,7 +252,8 @@ class SqlUnitOfWork:
 
     def commit(self) -> None:
         transaction = self._stack[-1]
-        transaction.commit()
+        if transaction is not None:
+            transaction.commit()
         self._done[-1] = True
         if isinstance(transaction, RootTransaction) and self._conn is not None:
             # Reads after the commit (rare) run in a fresh transaction that exit will close.
@@ -255,7 +262,7 @@ class SqlUnitOfWork:
 
     def rollback(self) -> None:
         transaction = self._stack[-1]
-        if transaction.is_active:
+        if transaction is not None and transaction.is_active:
             transaction.rollback()
         self._done[-1] = True
 

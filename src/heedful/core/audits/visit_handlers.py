@@ -36,12 +36,18 @@ class VisitView:
     questionnaire: Questionnaire
 
 
-def _load(uow: AuditWork, actor: Actor, assignment_id: str) -> tuple[Assignment, Visit]:
-    """The assignment and its visit if this actor may see them: her own, or in a manager's scope."""
+def _load(
+    uow: AuditWork, actor: Actor, assignment_id: str, *, for_change: bool = True
+) -> tuple[Assignment, Visit]:
+    """The assignment and its visit if this actor may see them: her own, or in a manager's scope.
+
+    ``for_change=False`` for a look only: the visit's row is then not locked, so the page can be
+    read in a read-only unit of work (ADR 74).
+    """
     if not (actor.may(Permission.MANAGE_AUDITS) or actor.may(Permission.DO_AUDITS)):
         raise Forbidden("visits are for audit managers and their evaluators")
     assignment = uow.audits.assignment(assignment_id)
-    visit = uow.audits.visit(assignment_id, for_change=True)
+    visit = uow.audits.visit(assignment_id, for_change=for_change)
     if assignment is None or visit is None:
         raise NotFound(f"no assignment {assignment_id}")
     if actor.may(Permission.MANAGE_AUDITS) and actor.may_act_at(assignment.location_id):
@@ -68,7 +74,7 @@ def _questionnaire(uow: AuditWork, visit: Visit) -> Questionnaire:
 
 def show_visit(uow: AuditWork, actor: Actor, assignment_id: str) -> VisitView:
     with uow:
-        assignment, visit = _load(uow, actor, assignment_id)
+        assignment, visit = _load(uow, actor, assignment_id, for_change=False)
         return VisitView(assignment, visit, _questionnaire(uow, visit))
 
 

@@ -66,7 +66,7 @@ def merge(request: Request, ctx: Ctx, body: MergeIn) -> Response:
     summary="A merge and its changes",
 )
 def get_merge(ctx: Ctx, merge_id: AnId) -> MergeOut:
-    return merge_out(merge_record(merge_id, ctx.container.uow(), ctx.actor))
+    return merge_out(merge_record(merge_id, ctx.container.uow(read_only=True), ctx.actor))
 
 
 @router.post(
@@ -89,6 +89,8 @@ def undo(request: Request, ctx: Ctx, merge_id: AnId) -> Response:
     summary="Everything held on one customer (admins)",
 )
 def export(ctx: Ctx, customer_id: AnId) -> dict[str, Any]:
+    # Writes on purpose: the export is recorded in her audit log (who took her data, when), in
+    # the transaction that read it. The one GET that is not read-only (ADR 74).
     return export_customer(customer_id, ctx.container.uow(), ctx.container.clock, ctx.actor)
 
 
@@ -110,7 +112,7 @@ def erase(request: Request, ctx: Ctx, customer_id: AnId, body: ErasureIn) -> Res
     "/locations", response_model=list[LocationOut], tags=["locations"], summary="Every location"
 )
 def list_locations(ctx: Ctx) -> list[LocationOut]:
-    with ctx.container.uow() as uow:
+    with ctx.container.uow(read_only=True) as uow:
         return [LocationOut.model_validate(loc) for loc in uow.locations.list()]
 
 
@@ -181,7 +183,7 @@ def _token_out(token: Any) -> dict[str, Any]:
 )
 def list_tokens(ctx: Ctx) -> list[dict[str, Any]]:
     ctx.actor.require(Permission.MANAGE_TOKENS)
-    with ctx.container.uow() as uow:
+    with ctx.container.uow(read_only=True) as uow:
         return [_token_out(t) for t in uow.tokens.list()]
 
 

@@ -55,7 +55,7 @@ PDF = "application/pdf"
 
 @router.get("/questionnaires", response_model=list[QuestionnaireOut], summary="Newest versions")
 def questionnaires(ctx: Ctx) -> list[QuestionnaireOut]:
-    found = audits.list_questionnaires(ctx.container.uow(), ctx.actor)
+    found = audits.list_questionnaires(ctx.container.uow(read_only=True), ctx.actor)
     return [questionnaire_out(q) for q in found]
 
 
@@ -83,7 +83,9 @@ def questionnaire(
     questionnaire_id: AnId,
     version: Annotated[int | None, Query(ge=1, le=1_000_000)] = None,
 ) -> QuestionnaireOut:
-    found = audits.find_questionnaire(ctx.container.uow(), ctx.actor, questionnaire_id, version)
+    found = audits.find_questionnaire(
+        ctx.container.uow(read_only=True), ctx.actor, questionnaire_id, version
+    )
     return questionnaire_out(found)
 
 
@@ -131,7 +133,9 @@ def create_programme(request: Request, ctx: Ctx, body: ProgrammeIn) -> Response:
 
 @router.get("/programmes/{programme_id}", response_model=ProgrammeOut, summary="One programme")
 def programme(ctx: Ctx, programme_id: AnId) -> ProgrammeOut:
-    return programme_out(audits.find_programme(ctx.container.uow(), ctx.actor, programme_id))
+    return programme_out(
+        audits.find_programme(ctx.container.uow(read_only=True), ctx.actor, programme_id)
+    )
 
 
 @router.get(
@@ -145,7 +149,7 @@ def proposals(
     location_id: Annotated[str, Query(min_length=1, max_length=40, pattern=NO_NUL)],
 ) -> list[ProposalOut]:
     found = audits.propose_evaluators(
-        ctx.container.uow(), ctx.container.clock, ctx.actor, programme_id, location_id
+        ctx.container.uow(read_only=True), ctx.container.clock, ctx.actor, programme_id, location_id
     )
     return [
         ProposalOut(
@@ -157,7 +161,10 @@ def proposals(
 
 @router.get("/evaluators", response_model=list[EvaluatorOut], summary="The evaluator panel")
 def evaluators(ctx: Ctx) -> list[EvaluatorOut]:
-    return [evaluator_out(p) for p in audits.list_evaluators(ctx.container.uow(), ctx.actor)]
+    return [
+        evaluator_out(p)
+        for p in audits.list_evaluators(ctx.container.uow(read_only=True), ctx.actor)
+    ]
 
 
 @router.post(
@@ -272,13 +279,13 @@ def bind_promise(request: Request, ctx: Ctx, assignment_id: AnId, body: LinkProm
     summary="The evaluator's own assignments, and nothing else",
 )
 def mine(ctx: Ctx) -> list[AssignmentOut]:
-    found = audits.my_assignments(ctx.container.uow(), ctx.actor)
+    found = audits.my_assignments(ctx.container.uow(read_only=True), ctx.actor)
     return [assignment_out(a, v) for a, v in found]
 
 
 @router.get("/visits/{assignment_id}", response_model=VisitOut, summary="A visit and its form")
 def visit(ctx: Ctx, assignment_id: AnId) -> VisitOut:
-    view = audits.show_visit(ctx.container.uow(), ctx.actor, assignment_id)
+    view = audits.show_visit(ctx.container.uow(read_only=True), ctx.actor, assignment_id)
     return visit_out(view, ctx.actor.may(Permission.MANAGE_AUDITS))
 
 
@@ -382,7 +389,7 @@ def results(
         Literal["json", "csv"] | None, Query(description="Or send Accept: text/csv")
     ] = None,
 ) -> Response | ResultsOut:
-    uow = ctx.container.uow()
+    uow = ctx.container.uow(read_only=True)
     report = audits.wave_results(
         uow, ctx.actor, waves=wave or [], questionnaire_id=questionnaire_id, language=language
     )
@@ -405,7 +412,7 @@ def report_pdf(
     location_id: Annotated[str, Query(min_length=1, max_length=40, pattern=NO_NUL)],
     language: Literal["ru", "uk", "en"] | None = None,
 ) -> Response:
-    uow = ctx.container.uow()
+    uow = ctx.container.uow(read_only=True)
     report = audits.location_results(
         uow, ctx.actor, location_id=location_id, wave=wave, language=language
     )

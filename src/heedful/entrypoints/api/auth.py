@@ -51,6 +51,8 @@ async def get_context(
     token_hash = hash_token(credentials.credentials)
     actor = cache.actor_for(token_hash)
     if actor is None:
+        # Writes on purpose, for every method: the token's "last used" (at most once a minute),
+        # and only on a cache miss; a GET's own reads are read-only (ADRs 70, 74).
         token = await run_in_threadpool(
             authenticate_token, credentials.credentials, container.uow(), container.clock
         )

@@ -78,7 +78,7 @@ def search(
     limit: Annotated[int, Query(ge=1, le=50)] = 20,
 ) -> list[ItemOut]:
     ctx.actor.require(Permission.VIEW_CUSTOMERS)
-    found = search_items(ctx.container.uow(), q, limit)
+    found = search_items(ctx.container.uow(read_only=True), q, limit)
     return [_item_out(item) for item in found]
 
 
@@ -90,7 +90,7 @@ def search(
 )
 def get(ctx: Ctx, code: ACode) -> ItemOut:
     ctx.actor.require(Permission.VIEW_CUSTOMERS)
-    uow = ctx.container.uow()
+    uow = ctx.container.uow(read_only=True)
     item = find_item(uow, code)
     if item is None:
         raise NotFound(f"no item {code}")
@@ -112,7 +112,7 @@ def get(ctx: Ctx, code: ACode) -> ItemOut:
     summary="Open wishes for items the catalog does not know yet, at your locations, oldest first",
 )
 def unlinked(ctx: Ctx, limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[PromiseOut]:
-    found = unlinked_wishes(ctx.container.uow(), ctx.actor, limit)
+    found = unlinked_wishes(ctx.container.uow(read_only=True), ctx.actor, limit)
     now = ctx.container.clock.now()
     return [promise_out(promise, now) for promise in found]
 

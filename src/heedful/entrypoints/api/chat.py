@@ -124,7 +124,9 @@ def chat_messages(
     verdict = check(container, [(chat_read_rule(container.settings), address)])
     if not verdict.allowed:
         return too_many(verdict)
-    _, found = conversations.chat_messages_after(visitor_token, after, container.uow())
+    _, found = conversations.chat_messages_after(
+        visitor_token, after, container.uow(read_only=True)
+    )
     return ChatMessagesOut(
         items=[chat_message_out(m) for m in found],
         cursor=found[-1].sequence if found else after,

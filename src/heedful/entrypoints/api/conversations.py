@@ -66,14 +66,14 @@ def inbox(
         priority=priority,
     )
     page = conversations.list_inbox(
-        ctx.container.uow(), ctx.actor, where, limit=limit, cursor=cursor
+        ctx.container.uow(read_only=True), ctx.actor, where, limit=limit, cursor=cursor
     )
     return ThreadPageOut(items=[thread_out(t) for t in page.items], next_cursor=page.next_cursor)
 
 
 @router.get("/conversations/{thread_id}", response_model=ThreadDetailOut)
 def detail(ctx: Ctx, thread_id: AnId) -> ThreadDetailOut:
-    uow = ctx.container.uow()
+    uow = ctx.container.uow(read_only=True)
     view = conversations.get_thread(thread_id, uow, ctx.actor)
     now = ctx.container.clock.now()
     with uow:
@@ -186,5 +186,7 @@ def post_accept_sender(request: Request, ctx: Ctx, thread_id: AnId) -> Response:
 def customer_threads(
     ctx: Ctx, customer_id: AnId, limit: Annotated[int, Query(ge=1, le=200)] = 50
 ) -> list[ThreadOut]:
-    found = conversations.list_customer_threads(customer_id, ctx.container.uow(), ctx.actor, limit)
+    found = conversations.list_customer_threads(
+        customer_id, ctx.container.uow(read_only=True), ctx.actor, limit
+    )
     return [thread_out(t) for t in found]

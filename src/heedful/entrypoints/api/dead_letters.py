@@ -62,7 +62,9 @@ def dead_letters(
     state: Annotated[LetterState, Query(description="dead by default")] = LetterState.DEAD,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[DeadLetterOut]:
-    found = list_dead_letters(ctx.container.uow(), ctx.actor, kind, frozenset({state}), limit)
+    found = list_dead_letters(
+        ctx.container.uow(read_only=True), ctx.actor, kind, frozenset({state}), limit
+    )
     return [_out(letter) for letter in found]
 
 

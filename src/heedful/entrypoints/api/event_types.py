@@ -99,12 +99,12 @@ def _command(body: EventTypeIn) -> registering.EventTypeIn:
     summary="Every event type Heedful reads: its own, then the business's, with their schemas",
 )
 def list_types(ctx: Ctx) -> list[EventTypeOut]:
-    return [_out(entry) for entry in registering.vocabulary(ctx.container.uow())]
+    return [_out(entry) for entry in registering.vocabulary(ctx.container.uow(read_only=True))]
 
 
 @router.get("/event-types/{name}", response_model=EventTypeOut, response_model_by_alias=True)
 def get_type(ctx: Ctx, name: TypeName) -> EventTypeOut:
-    return _out(registering.event_type(name, ctx.container.uow()))
+    return _out(registering.event_type(name, ctx.container.uow(read_only=True)))
 
 
 @router.post(

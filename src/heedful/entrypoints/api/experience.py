@@ -118,7 +118,9 @@ def experience(
     ] = None,
 ) -> Response | ExperienceOut:
     ask = DashboardAsk(since, until, location_id, segment, touchpoint)
-    found = experience_report(ask, ctx.container.uow(), ctx.container.clock, ctx.actor)
+    found = experience_report(
+        ask, ctx.container.uow(read_only=True), ctx.container.clock, ctx.actor
+    )
     if format == "csv" or (format is None and CSV in request.headers.get("accept", "")):
         return Response(chart_csv(found, chart), media_type=f"{CSV}; charset=utf-8")
     return ExperienceOut(

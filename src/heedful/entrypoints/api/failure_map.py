@@ -125,7 +125,7 @@ def read_failure_map(
     ] = None,
 ) -> Response | FailureMapOut:
     ask = FailureAsk(since, until, location_id, touchpoint, kind)
-    found = failure_map(ctx.container.uow(), ctx.container.clock, ctx.actor, ask)
+    found = failure_map(ctx.container.uow(read_only=True), ctx.container.clock, ctx.actor, ask)
     if format == "csv" or (format is None and CSV in request.headers.get("accept", "")):
         return Response(map_csv(found), media_type=f"{CSV}; charset=utf-8")
     return FailureMapOut(

@@ -111,7 +111,9 @@ def define(request: Request, ctx: Ctx, body: SurveyIn) -> Response:
 
 @router.get("/surveys", response_model=list[SurveyOut], tags=["surveys"], summary="The surveys")
 def list_all(ctx: Ctx) -> list[SurveyOut]:
-    return [survey_out(s) for s in surveys.list_surveys(ctx.container.uow(), ctx.actor)]
+    return [
+        survey_out(s) for s in surveys.list_surveys(ctx.container.uow(read_only=True), ctx.actor)
+    ]
 
 
 @router.put(
@@ -232,7 +234,7 @@ def answers(
     limit: Limit = 100,
 ) -> list[AnswerOut]:
     where = _filter(kind, since, until, location_id, touchpoint, segment, survey_id)
-    found = feedback.list_answers(ctx.container.uow(), ctx.actor, where, limit)
+    found = feedback.list_answers(ctx.container.uow(read_only=True), ctx.actor, where, limit)
     return [answer_out(a) for a in found]
 
 
@@ -263,7 +265,7 @@ def figures(
             method=f.method,
             definition=f.definition,
         )
-        for f in feedback.measure(ctx.container.uow(), ctx.actor, where)
+        for f in feedback.measure(ctx.container.uow(read_only=True), ctx.actor, where)
     ]
 
 
@@ -298,7 +300,11 @@ def recoveries(
     ctx: Ctx, open_only: bool = False, customer_id: Where = None, limit: Limit = 100
 ) -> list[RecoveryOut]:
     found = recovery.list_recoveries(
-        ctx.container.uow(), ctx.actor, open_only=open_only, customer_id=customer_id, limit=limit
+        ctx.container.uow(read_only=True),
+        ctx.actor,
+        open_only=open_only,
+        customer_id=customer_id,
+        limit=limit,
     )
     now = ctx.container.clock.now()
     return [recovery_out(loop, now) for loop in found]
@@ -378,7 +384,7 @@ def cx_values(
     limit: Limit = 500,
 ) -> list[CxValueOut]:
     found = indices.list_cx_values(
-        ctx.container.uow(),
+        ctx.container.uow(read_only=True),
         ctx.actor,
         since=since,
         until=until,
@@ -397,7 +403,7 @@ def cx_values(
     summary="Recompute a stored value from its inputs and from the data: they agree",
 )
 def recomputed(ctx: Ctx, value_id: AnId) -> RecomputedOut:
-    again = indices.recompute_cx_value(value_id, ctx.container.uow(), ctx.actor)
+    again = indices.recompute_cx_value(value_id, ctx.container.uow(read_only=True), ctx.actor)
     return RecomputedOut(
         stored=cx_out(again.stored),
         from_inputs=again.from_inputs,
@@ -424,7 +430,7 @@ def churn_out(full_name: str, risk: ChurnRisk) -> ChurnOut:
     summary="Customers most at risk of leaving first, with the reasons",
 )
 def churn(ctx: Ctx, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> list[ChurnOut]:
-    found = indices.list_churn_risks(ctx.container.uow(), ctx.actor, limit)
+    found = indices.list_churn_risks(ctx.container.uow(read_only=True), ctx.actor, limit)
     return [churn_out(r.customer.full_name, r.risk) for r in found]
 
 

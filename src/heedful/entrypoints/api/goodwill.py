@@ -162,7 +162,7 @@ def _effect(e: goodwill.Effect) -> EffectOut:
     summary="Who may give what, where, per week or month",
 )
 def allowances(ctx: Ctx) -> list[AllowanceOut]:
-    found = goodwill.list_allowances(ctx.container.uow(), ctx.actor)
+    found = goodwill.list_allowances(ctx.container.uow(read_only=True), ctx.actor)
     return [allowance_out(a) for a in found]
 
 
@@ -213,7 +213,9 @@ def remove_allowance(request: Request, ctx: Ctx, allowance_id: AnId) -> Response
 def mine(
     ctx: Ctx, location_id: Annotated[str, Query(min_length=1, max_length=40, pattern=NO_NUL)]
 ) -> list[RemainingOut]:
-    found = goodwill.my_allowances(ctx.container.uow(), ctx.container.clock, ctx.actor, location_id)
+    found = goodwill.my_allowances(
+        ctx.container.uow(read_only=True), ctx.container.clock, ctx.actor, location_id
+    )
     return [
         RemainingOut(allowance=allowance_out(r.allowance), spent=str(r.spent), left=str(r.left))
         for r in found
@@ -251,7 +253,7 @@ def give(request: Request, ctx: Ctx, customer_id: AnId, body: SpendIn) -> Respon
     summary="The goodwill she was given at your locations, newest first",
 )
 def customer_goodwill(ctx: Ctx, customer_id: AnId) -> list[SpendOut]:
-    found = goodwill.customer_spends(ctx.container.uow(), ctx.actor, customer_id)
+    found = goodwill.customer_spends(ctx.container.uow(read_only=True), ctx.actor, customer_id)
     return [spend_out(s) for s in found]
 
 
@@ -262,7 +264,10 @@ def customer_goodwill(ctx: Ctx, customer_id: AnId) -> list[SpendOut]:
     summary="Spends waiting for a manager's approval at your locations, oldest first",
 )
 def approvals(ctx: Ctx) -> list[SpendOut]:
-    return [spend_out(s) for s in goodwill.awaiting_approval(ctx.container.uow(), ctx.actor)]
+    return [
+        spend_out(s)
+        for s in goodwill.awaiting_approval(ctx.container.uow(read_only=True), ctx.actor)
+    ]
 
 
 def _decide(
@@ -317,7 +322,7 @@ def report(
     last = until or today
     first = since or last - timedelta(days=29)
     found = goodwill.goodwill_report(
-        ctx.container.uow(),
+        ctx.container.uow(read_only=True),
         ctx.actor,
         datetime.combine(first, time(), UTC),
         datetime.combine(last + timedelta(days=1), time(), UTC),

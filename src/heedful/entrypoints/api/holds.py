@@ -200,7 +200,7 @@ def _book(b: Book) -> TonightOut:
     summary="How many tables, covers and rooms the location has",
 )
 def get_capacity(ctx: Ctx, location_id: AnId) -> CapacityOut:
-    return _capacity(capacity_of(location_id, ctx.container.uow(), ctx.actor))
+    return _capacity(capacity_of(location_id, ctx.container.uow(read_only=True), ctx.actor))
 
 
 @router.put(
@@ -228,8 +228,8 @@ def get_tonight(
     ctx: Ctx, location_id: AnId, kind: Annotated[HoldKind, Query()] = HoldKind.TABLES
 ) -> TonightOut:
     c = ctx.container
-    whole = _book(tonight(location_id, kind, c.uow(), c.clock, ctx.actor))
-    parts = tonight_by_service(location_id, kind, c.uow(), c.clock, ctx.actor)
+    whole = _book(tonight(location_id, kind, c.uow(read_only=True), c.clock, ctx.actor))
+    parts = tonight_by_service(location_id, kind, c.uow(read_only=True), c.clock, ctx.actor)
     return whole.model_copy(update={"services": [_book(b) for b in parts]})
 
 

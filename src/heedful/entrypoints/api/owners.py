@@ -45,7 +45,7 @@ def _out(owner: Owner) -> OwnerOut:
     summary="Who looks after her, at each of your locations",
 )
 def list_owners(ctx: Ctx, customer_id: AnId) -> list[OwnerOut]:
-    return [_out(o) for o in owners_of(customer_id, ctx.container.uow(), ctx.actor)]
+    return [_out(o) for o in owners_of(customer_id, ctx.container.uow(read_only=True), ctx.actor)]
 
 
 @router.put(

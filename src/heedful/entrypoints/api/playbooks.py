@@ -88,7 +88,7 @@ def _dry_run_out(report: DryRun, gettext: Gettext) -> DryRunOut:
 
 @router.get("", response_model=list[PlaybookOut], summary="Every playbook, by name")
 def list_all(ctx: Ctx) -> list[PlaybookOut]:
-    return [_out(p) for p in playbooks.list_playbooks(ctx.container.uow(), ctx.actor)]
+    return [_out(p) for p in playbooks.list_playbooks(ctx.container.uow(read_only=True), ctx.actor)]
 
 
 @router.post(
@@ -113,7 +113,9 @@ def dry_run_draft(ctx: Ctx, body: DryRunIn) -> DryRunOut:
 
 @router.get("/{playbook_id}", response_model=PlaybookOut, summary="The current version and all")
 def get(ctx: Ctx, playbook_id: AnId) -> PlaybookOut:
-    playbook, versions = playbooks.get_playbook(playbook_id, ctx.container.uow(), ctx.actor)
+    playbook, versions = playbooks.get_playbook(
+        playbook_id, ctx.container.uow(read_only=True), ctx.actor
+    )
     return _out(playbook, versions)
 
 
@@ -153,7 +155,7 @@ def disable(request: Request, ctx: Ctx, playbook_id: AnId) -> Response:
 def version(
     ctx: Ctx, playbook_id: AnId, number: Annotated[int, Path(ge=1, le=1_000_000)]
 ) -> VersionBodyOut:
-    found = playbooks.get_version(playbook_id, number, ctx.container.uow(), ctx.actor)
+    found = playbooks.get_version(playbook_id, number, ctx.container.uow(read_only=True), ctx.actor)
     return VersionBodyOut(
         playbook_id=found.playbook_id,
         version=found.version,
@@ -179,5 +181,5 @@ def dry_run(ctx: Ctx, playbook_id: AnId, body: DryRunIn) -> DryRunOut:
 def firings(
     ctx: Ctx, playbook_id: AnId, limit: Annotated[int, Query(ge=1, le=500)] = 100
 ) -> list[FiringOut]:
-    found = playbooks.list_firings(playbook_id, ctx.container.uow(), ctx.actor, limit)
+    found = playbooks.list_firings(playbook_id, ctx.container.uow(read_only=True), ctx.actor, limit)
     return [_firing_out(f, ctx.gettext) for f in found]

@@ -201,7 +201,8 @@ def withdraw(
 )
 def tasks(ctx: Ctx, limit: Limit = 100) -> list[TaskOut]:
     return [
-        task_out(t, ctx.gettext) for t in list_open_tasks(ctx.container.uow(), ctx.actor, limit)
+        task_out(t, ctx.gettext)
+        for t in list_open_tasks(ctx.container.uow(read_only=True), ctx.actor, limit)
     ]
 
 
@@ -275,7 +276,7 @@ def reassign(request: Request, ctx: Ctx, task_id: AnId, body: TaskAssignmentIn) 
     summary="What the outbox holds for the customer and how each message ended, newest first",
 )
 def customer_messages(ctx: Ctx, customer_id: AnId, limit: Limit = 50) -> list[MessageOut]:
-    found = list_customer_messages(customer_id, ctx.container.uow(), ctx.actor, limit)
+    found = list_customer_messages(customer_id, ctx.container.uow(read_only=True), ctx.actor, limit)
     return [message_out(m, ctx.gettext) for m in found]
 
 
@@ -288,7 +289,7 @@ def customer_messages(ctx: Ctx, customer_id: AnId, limit: Limit = 50) -> list[Me
 def messages(
     ctx: Ctx, status: MessageStatus = MessageStatus.DEAD, limit: Limit = 100
 ) -> list[MessageOut]:
-    found = list_messages(ctx.container.uow(), ctx.actor, frozenset({status}), limit)
+    found = list_messages(ctx.container.uow(read_only=True), ctx.actor, frozenset({status}), limit)
     return [message_out(m, ctx.gettext) for m in found]
 
 
@@ -379,7 +380,7 @@ def promise_rates(
     ] = None,
 ) -> Response | PromiseReportOut:
     ask = ReportAsk(since, until, location_id, kind, made_by)
-    found = promise_report(ask, ctx.container.uow(), ctx.container.clock, ctx.actor)
+    found = promise_report(ask, ctx.container.uow(read_only=True), ctx.container.clock, ctx.actor)
     if format == "csv" or (format is None and CSV in request.headers.get("accept", "")):
         # One grouping per request, as in JSON; the console's download has all four.
         return Response(report_csv(found, [group_by]), media_type=f"{CSV}; charset=utf-8")

@@ -41,7 +41,7 @@ CustomerId = Annotated[str, Path(min_length=1, max_length=40, pattern=NO_NUL)]
 def list_preferences(
     ctx: Ctx, customer_id: CustomerId, include_retracted: bool = False
 ) -> list[PreferenceOut]:
-    with ctx.container.uow() as uow:
+    with ctx.container.uow(read_only=True) as uow:
         customer = load_customer(uow, ctx.actor, customer_id)
         found = uow.preferences.list_for(customer.id, include_retracted=include_retracted)
     return [PreferenceOut.model_validate(p) for p in found]
@@ -98,7 +98,7 @@ def retract(
     "/consents", response_model=list[ConsentOut], summary="Every consent decision, oldest first"
 )
 def list_consents(ctx: Ctx, customer_id: CustomerId) -> list[ConsentOut]:
-    with ctx.container.uow() as uow:
+    with ctx.container.uow(read_only=True) as uow:
         customer = load_customer(uow, ctx.actor, customer_id)
         return [ConsentOut.model_validate(c) for c in uow.consents.list_for(customer.id)]
 
@@ -188,7 +188,7 @@ def add_visit(request: Request, ctx: Ctx, customer_id: CustomerId, body: History
 def list_history(
     ctx: Ctx, customer_id: CustomerId, limit: Annotated[int, Query(ge=1, le=500)] = 50
 ) -> list[HistoryOut]:
-    with ctx.container.uow() as uow:
+    with ctx.container.uow(read_only=True) as uow:
         customer = load_customer(uow, ctx.actor, customer_id)
         return [HistoryOut.model_validate(h) for h in uow.history.list_for(customer.id, limit)]
 
@@ -201,6 +201,6 @@ def list_audit(
 ) -> list[AuditOut]:
     if not ctx.actor.may(Permission.VIEW_AUDIT_LOG):
         raise Forbidden("only managers and admins read the audit log")
-    with ctx.container.uow() as uow:
+    with ctx.container.uow(read_only=True) as uow:
         customer = load_customer(uow, ctx.actor, customer_id)
         return [AuditOut.model_validate(a) for a in uow.audit.list_for(customer.id, limit)]

@@ -117,7 +117,9 @@ def responsiveness(
     ] = None,
 ) -> Response | ResponsivenessOut:
     ask = ResponsivenessAsk(since, until, location_id, channel)
-    found = responsiveness_report(ask, ctx.container.uow(), ctx.container.clock, ctx.actor)
+    found = responsiveness_report(
+        ask, ctx.container.uow(read_only=True), ctx.container.clock, ctx.actor
+    )
     if format == "csv" or (format is None and CSV in request.headers.get("accept", "")):
         return Response(report_csv(found, [group_by]), media_type=f"{CSV}; charset=utf-8")
     return ResponsivenessOut(

@@ -40,7 +40,7 @@ def _command(body: PolicyIn) -> sla.PolicyIn:
 
 @router.get("/sla-policies", response_model=list[PolicyOut])
 def policies(ctx: Ctx) -> list[PolicyOut]:
-    return [policy_out(p) for p in sla.list_policies(ctx.container.uow(), ctx.actor)]
+    return [policy_out(p) for p in sla.list_policies(ctx.container.uow(read_only=True), ctx.actor)]
 
 
 @router.post(
@@ -58,7 +58,7 @@ def create(request: Request, ctx: Ctx, body: PolicyIn) -> Response:
 
 @router.get("/sla-policies/{policy_id}", response_model=PolicyOut)
 def get(ctx: Ctx, policy_id: AnId) -> PolicyOut:
-    return policy_out(sla.get_policy(policy_id, ctx.container.uow(), ctx.actor))
+    return policy_out(sla.get_policy(policy_id, ctx.container.uow(read_only=True), ctx.actor))
 
 
 @router.put(
@@ -88,7 +88,9 @@ def deactivate(request: Request, ctx: Ctx, policy_id: AnId) -> Response:
 
 @router.get("/teams", response_model=list[TeamOut], tags=["teams"])
 def teams(ctx: Ctx) -> list[TeamOut]:
-    return [team_out(t) for t in conversations.list_teams(ctx.container.uow(), ctx.actor)]
+    return [
+        team_out(t) for t in conversations.list_teams(ctx.container.uow(read_only=True), ctx.actor)
+    ]
 
 
 @router.post("/teams", status_code=201, response_model=TeamOut, tags=["teams"])
@@ -127,7 +129,9 @@ def set_members(request: Request, ctx: Ctx, team_id: AnId, body: MembersIn) -> R
 def calendar(
     ctx: Ctx, location_id: AnId, year: Annotated[int, Path(ge=1900, le=2200)]
 ) -> CalendarYearOut:
-    found = calendar_days.calendar_year(location_id, year, ctx.container.uow(), ctx.actor)
+    found = calendar_days.calendar_year(
+        location_id, year, ctx.container.uow(read_only=True), ctx.actor
+    )
     return CalendarYearOut(
         location_id=found.location_id,
         year=found.year,

@@ -42,7 +42,7 @@ def _address(request: Request) -> str:
 @router.get("/staff", response_model=list[StaffOut], summary="Console accounts (admins)")
 def list_staff(ctx: Ctx) -> list[StaffOut]:
     ctx.actor.require(Permission.MANAGE_STAFF)
-    with ctx.container.uow() as uow:
+    with ctx.container.uow(read_only=True) as uow:
         return [staff_out(member, uow) for member in uow.staff.list()]
 
 
@@ -96,7 +96,7 @@ def security_events(
 ) -> list[SecurityEventOut]:
     ctx.actor.require(Permission.MANAGE_STAFF)
     kinds = frozenset({kind}) if kind is not None else frozenset()
-    with ctx.container.uow() as uow:
+    with ctx.container.uow(read_only=True) as uow:
         return [
             SecurityEventOut.model_validate(event)
             for event in uow.security_events.list(

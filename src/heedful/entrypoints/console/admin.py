@@ -29,7 +29,7 @@ def _tokens_page(
     chosen: list[str] | None = None,
     status: int = 200,
 ) -> Response:
-    tokens = list_tokens(console.container.uow(), console.actor)
+    tokens = list_tokens(console.container.uow(read_only=True), console.actor)
     return console.render(
         "admin/tokens.html",
         status=status,
@@ -38,7 +38,7 @@ def _tokens_page(
         created=created,
         secret=secret,
         chosen=chosen or [],
-        locations=all_locations(console.container.uow()),
+        locations=all_locations(console.container.uow(read_only=True)),
         roles=list(Role),
     )
 

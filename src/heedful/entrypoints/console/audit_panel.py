@@ -34,7 +34,7 @@ DONE = {"deactivated", "activated", "reassigned"}
 
 def _fitting(console: Console, assignment: Assignment) -> list[Proposal]:
     found = propose_evaluators(
-        console.container.uow(),
+        console.container.uow(read_only=True),
         console.container.clock,
         console.actor,
         assignment.programme_id,
@@ -47,9 +47,9 @@ def _page(
     console: Console, opened: str = "", done: str = "", error: str = "", status: int = 200
 ) -> Response:
     uow = console.container.uow
-    panel = list_evaluators(uow(), console.actor)
-    change = open_assignments(uow(), console.actor, opened) if opened else None
-    places = all_locations(uow())
+    panel = list_evaluators(uow(read_only=True), console.actor)
+    change = open_assignments(uow(read_only=True), console.actor, opened) if opened else None
+    places = all_locations(uow(read_only=True))
     return console.render(
         "audits/panel.html",
         status=status,

@@ -29,12 +29,12 @@ def _page(console: Console, wave: str, template: str) -> Response:
     wave = wave.strip()
     asked = wave if WAVE.match(wave) else ""
     report = wave_results(
-        console.container.uow(),
+        console.container.uow(read_only=True),
         console.actor,
         waves=[asked] if asked else [],
         language=console.ui.language,
     )
-    places = all_locations(console.container.uow())
+    places = all_locations(console.container.uow(read_only=True))
     return console.render(
         template,
         wave=asked,
@@ -62,11 +62,11 @@ def location_report_pdf(
     wave = wave.strip()
     if not WAVE.match(wave):
         raise NotFound("a report is of one wave")
-    uow = console.container.uow()
+    uow = console.container.uow(read_only=True)
     report = location_results(
         uow, console.actor, location_id=location_id, wave=wave, language=console.ui.language
     )
-    place = all_locations(console.container.uow()).get(location_id)
+    place = all_locations(console.container.uow(read_only=True)).get(location_id)
     name = place.name if place else location_id
     document = location_pdf(report, name, console.container.clock.now())
     return Response(document, media_type="application/pdf", headers=pdf_headers(wave, location_id))

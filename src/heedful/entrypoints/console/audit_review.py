@@ -25,8 +25,8 @@ DONE = {"validated", "returned"}
 
 @router.get(QUEUE)
 def queue(console: Staff, done: str = "") -> Response:
-    waiting = visits_to_review(console.container.uow(), console.actor)
-    places = all_locations(console.container.uow())
+    waiting = visits_to_review(console.container.uow(read_only=True), console.actor)
+    places = all_locations(console.container.uow(read_only=True))
     return console.render(
         "audits/review.html",
         queue=waiting,

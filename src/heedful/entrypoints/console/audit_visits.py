@@ -183,7 +183,7 @@ def visit_page(
     review_error: str = "",
 ) -> Response:
     """The visit: hers to fill, or read-only, with the flags and the verdict for a reviewer."""
-    location = all_locations(console.container.uow()).get(view.assignment.location_id)
+    location = all_locations(console.container.uow(read_only=True)).get(view.assignment.location_id)
     message, at = "", ""
     if error is not None:
         message = console.ui.error(error)
@@ -214,7 +214,9 @@ def visit_page(
 
 @router.get("/audits/{assignment_id}")
 def show(console: Staff, assignment_id: str) -> Response:
-    return visit_page(console, show_visit(console.container.uow(), console.actor, assignment_id))
+    return visit_page(
+        console, show_visit(console.container.uow(read_only=True), console.actor, assignment_id)
+    )
 
 
 def _post(console: Console, assignment_id: str, form: FormData) -> Response:
@@ -243,7 +245,7 @@ async def save_visit(request: Request, console: Staff, assignment_id: str) -> Re
 @router.get("/audits/{assignment_id}/photos/{photo_id}")
 def photo(console: Staff, assignment_id: str, photo_id: str) -> Response:
     """A photo of a visit, for whoever may see the visit (its evaluator, its reviewer)."""
-    view = show_visit(console.container.uow(), console.actor, assignment_id)
+    view = show_visit(console.container.uow(read_only=True), console.actor, assignment_id)
     found = next((a for a in view.visit.attachments if a.id == photo_id), None)
     kept = photo_store(console).find(found.sha256) if found is not None else None
     if kept is None:

@@ -79,7 +79,7 @@ class Calendar:
 
 
 def _calendar(console: Console, zone: str = "UTC") -> Calendar:
-    return Calendar(console.ui.language, all_locations(console.container.uow()), zone)
+    return Calendar(console.ui.language, all_locations(console.container.uow(read_only=True)), zone)
 
 
 def _staying(booking: Booking, now: datetime) -> bool:
@@ -109,7 +109,7 @@ def card_section(console: Staff, customer_id: str) -> Response:
 
 def _names(console: Console, customer_ids: set[str | None]) -> dict[str, str]:
     names: dict[str, str] = {}
-    with console.container.uow() as uow:
+    with console.container.uow(read_only=True) as uow:
         for customer_id in sorted(c for c in customer_ids if c):
             customer = uow.customers.get(customer_id)
             if customer is not None:
@@ -120,7 +120,7 @@ def _names(console: Console, customer_ids: set[str | None]) -> dict[str, str]:
 @router.get("/console/bookings")
 def lists(console: Staff, day: str = "tomorrow") -> Response:
     """Tomorrow's arrivals, tonight's tables and the deliveries running late, at my locations."""
-    now, uow, actor = console.now(), console.container.uow(), console.actor
+    now, uow, actor = console.now(), console.container.uow(read_only=True), console.actor
     guests = arrivals(uow, actor, BookingKind.STAY, read_day(day), now)
     tables = arrivals(uow, actor, BookingKind.TABLE, "today", now)
     late: list[Order] = late_orders(uow, actor, now)

@@ -25,17 +25,17 @@ PAGE = "/console/canned-replies"
 
 def _page(console: Console, form: FormState | None = None, status: int = 200) -> Response:
     console.actor.require(MANAGE)
-    mine = locations_of(console.actor, console.container.uow())
+    mine = locations_of(console.actor, console.container.uow(read_only=True))
     first = "" if console.actor.sees_every_location or not mine else mine[0].id
     return console.render(
         "inbox/canned.html",
         status=status,
-        replies=list_canned_replies(console.container.uow(), console.actor),
+        replies=list_canned_replies(console.container.uow(read_only=True), console.actor),
         form=form
         or blank_form(reply_id="", title="", location_id=first, text_ru="", text_uk="", text_en=""),
         languages=LANGUAGES,
         locations=mine,
-        all_locations=all_locations(console.container.uow()),
+        all_locations=all_locations(console.container.uow(read_only=True)),
         # The chat page each location can embed: shown to those who set conversations up.
         snippets=[
             (location, embed_snippet(str(console.request.base_url), location.code))
@@ -49,7 +49,11 @@ def _page(console: Console, form: FormState | None = None, status: int = 200) ->
 def canned_replies(console: Staff, edit: str = "") -> Response:
     """The list and the form; ``edit`` puts that reply's words in the form to change them."""
     chosen = next(
-        (r for r in list_canned_replies(console.container.uow(), console.actor) if r.id == edit),
+        (
+            r
+            for r in list_canned_replies(console.container.uow(read_only=True), console.actor)
+            if r.id == edit
+        ),
         None,
     )
     if chosen is None:

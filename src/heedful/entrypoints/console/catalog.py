@@ -41,14 +41,14 @@ def ordinal(position: int, language: str) -> str:
 @router.get("/console/items")
 def items(console: Staff, q: str = Query("", max_length=200), linked: str = "") -> Response:
     uow = console.container.uow
-    found = search_items(uow(), q, 50)
-    wishes = unlinked_wishes(uow(), console.actor)
+    found = search_items(uow(read_only=True), q, 50)
+    wishes = unlinked_wishes(uow(read_only=True), console.actor)
     return console.render(
         "items/search.html",
         q=q,
         found=found,
         wishes=wishes,
-        locations=all_locations(uow()),
+        locations=all_locations(uow(read_only=True)),
         linked=linked,
         error=None,
     )
@@ -64,7 +64,7 @@ def pick(
 
     The promise form's field is ``product``, the preference form's ``subject``.
     """
-    found = search_items(console.container.uow(), product or subject, 10)
+    found = search_items(console.container.uow(read_only=True), product or subject, 10)
     return console.render("items/_choices.html", found=found)
 
 
@@ -72,13 +72,13 @@ def pick(
 def item_page(console: Staff, code: str) -> Response:
     uow = console.container.uow
     try:
-        item, lines = waiting_lines(uow(), console.actor, code)
+        item, lines = waiting_lines(uow(read_only=True), console.actor, code)
     except NotFound:
         return console.render("items/missing.html", status=404, code=code)
     visible = scope_of(console.actor).location_ids
     stock = [
         level
-        for level in item_stock(uow(), item.code)
+        for level in item_stock(uow(read_only=True), item.code)
         if visible is None or level.location_id in visible
     ]
     return console.render(
@@ -86,7 +86,7 @@ def item_page(console: Staff, code: str) -> Response:
         item=item,
         lines=lines,
         stock=stock,
-        locations=all_locations(uow()),
+        locations=all_locations(uow(read_only=True)),
         PLACE_STATES=PLACE_STATES,
         PlaceState=PlaceState,
     )

@@ -42,7 +42,7 @@ def _shown(
     console: Console, location_id: str, segment: str, min_score: str
 ) -> tuple[list[AtRisk], dict[str, str]]:
     lowest = int(min_score) if min_score.strip().isdigit() else 0
-    found = indices.list_churn_risks(console.container.uow(), console.actor, _READ)
+    found = indices.list_churn_risks(console.container.uow(read_only=True), console.actor, _READ)
     rows = [
         row
         for row in found
@@ -68,7 +68,7 @@ def churn(
         reasons=REASON_LABELS,
         level=level,
         form=blank_form(**filters),
-        locations=locations_of(console.actor, console.container.uow()),
+        locations=locations_of(console.actor, console.container.uow(read_only=True)),
         segment_options=[(s.value, console.ui.label(s)) for s in Segment],
         csv_query="&".join(f"{key}={value}" for key, value in {**kept, "format": "csv"}.items()),
     )

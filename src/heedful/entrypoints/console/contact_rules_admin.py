@@ -30,7 +30,7 @@ PAGE = "/admin/contact-rules"
 
 
 def _rules_page(console: Console, failed: FormState | None = None, status: int = 200) -> Response:
-    rules = list_business_rules(console.container.uow(), console.actor)
+    rules = list_business_rules(console.container.uow(read_only=True), console.actor)
     forms = {
         purpose: blank_form(
             purpose=purpose.value,
@@ -98,9 +98,9 @@ def _reach_page(
     console: Console, customer_id: str, form: FormState | None = None, status: int = 200
 ) -> Response:
     console.actor.require(Permission.VIEW_CUSTOMERS)
-    with console.container.uow() as uow:
+    with console.container.uow(read_only=True) as uow:
         customer = load_customer(uow, console.actor, customer_id)
-    own = customer_rules(customer.id, console.container.uow())
+    own = customer_rules(customer.id, console.container.uow(read_only=True))
     if form is None:
         order = [c.value for c in own.channels] if own else []
         form = blank_form(

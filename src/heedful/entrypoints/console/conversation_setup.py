@@ -31,14 +31,14 @@ Chosen = Annotated[list[str] | None, Form()]
 def _teams_page(console: Console, form: FormState | None = None, status: int = 200) -> Response:
     console.actor.require(Permission.MANAGE_SLA)
     uow = console.container.uow
-    mine = locations_of(console.actor, uow())
-    with uow() as reading:
+    mine = locations_of(console.actor, uow(read_only=True))
+    with uow(read_only=True) as reading:
         staff = [m for m in reading.staff.list() if m.active]
     first = "" if console.actor.sees_every_location or not mine else mine[0].id
     return console.render(
         "admin/teams.html",
         status=status,
-        teams=list_teams(uow(), console.actor),
+        teams=list_teams(uow(read_only=True), console.actor),
         members=staff,
         locations=mine,
         form=form or blank_form(name="", location_id=first),
@@ -95,7 +95,7 @@ def _policies_page(console: Console, form: FormState | None = None, status: int 
     return console.render(
         "admin/sla_policies.html",
         status=status,
-        policies=list_policies(console.container.uow(), console.actor),
+        policies=list_policies(console.container.uow(read_only=True), console.actor),
         channels=[(c.value, say(console.ui, c)) for c in Channel],
         priorities=[(p.value, say(console.ui, p)) for p in Priority],
         say=lambda value, kept="": say(console.ui, value, kept),

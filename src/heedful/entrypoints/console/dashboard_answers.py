@@ -72,7 +72,9 @@ def answers(
             theme=theme.strip() or None,
             emotion=emotion.strip() or None,
         )
-        found = answers_behind(ask, console.container.uow(), console.container.clock, console.actor)
+        found = answers_behind(
+            ask, console.container.uow(read_only=True), console.container.clock, console.actor
+        )
     except InvalidInput as exc:
         said = refusal(console, exc) if exc.field in FILTERS else console.ui.gettext(NOT_OPENED)
         return _page(console, values, None, said, status=422)

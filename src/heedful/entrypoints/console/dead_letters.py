@@ -20,7 +20,7 @@ router = APIRouter(prefix="/admin", route_class=ConsoleRoute, include_in_schema=
 
 
 def _page(console: Console, notice: str = "") -> Response:
-    letters = list_dead_letters(console.container.uow(), console.actor, limit=200)
+    letters = list_dead_letters(console.container.uow(read_only=True), console.actor, limit=200)
     template = "admin/_dead_letters.html" if console.is_htmx else "admin/dead_letters.html"
     return console.render(template, letters=letters, notice=notice)
 

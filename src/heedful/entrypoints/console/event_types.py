@@ -21,7 +21,7 @@ _STARTER = '{\n  "type": "object",\n  "required": [],\n  "properties": {}\n}'
 
 def _page(console: Console, form: FormState | None = None, status: int = 200) -> Response:
     console.actor.require(Permission.MANAGE_EVENT_TYPES)
-    entries = registering.vocabulary(console.container.uow())
+    entries = registering.vocabulary(console.container.uow(read_only=True))
     return console.render(
         "admin/event_types.html",
         status=status,
@@ -36,7 +36,12 @@ def _page(console: Console, form: FormState | None = None, status: int = 200) ->
 def event_types(console: Staff, edit: str = "") -> Response:
     """The list and the form; ``edit`` puts that type in the form to change it."""
     chosen = next(
-        (e for e in registering.vocabulary(console.container.uow()) if e.name == edit), None
+        (
+            e
+            for e in registering.vocabulary(console.container.uow(read_only=True))
+            if e.name == edit
+        ),
+        None,
     )
     if chosen is None or chosen.built_in:
         return _page(console)

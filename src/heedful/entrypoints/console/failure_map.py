@@ -103,7 +103,9 @@ def report(
             _choice(Touchpoint, touchpoint),
             _choice(FailureKind, kind),
         )
-        found = failure_map(console.container.uow(), console.container.clock, console.actor, ask)
+        found = failure_map(
+            console.container.uow(read_only=True), console.container.clock, console.actor, ask
+        )
     except InvalidInput as exc:
         message = refusal(console, exc)
         return _page(console, FormState(form.values, {exc.field or "form": message}), None, 422)
@@ -130,7 +132,7 @@ def _page(
 ) -> Response:
     names: dict[str, str] = {}
     if found and found.cases:
-        with console.container.uow() as uow:
+        with console.container.uow(read_only=True) as uow:
             ids = sorted({case.failure.customer_id for case in found.cases})
             names = {c.id: c.full_name for c in uow.customer_names.of(ids)}
     filters = {k: v for k, v in form.values.items() if v}
@@ -145,7 +147,7 @@ def _page(
         status=status,
         form=form,
         report=found,
-        locations=locations_of(console.actor, console.container.uow()),
+        locations=locations_of(console.actor, console.container.uow(read_only=True)),
         csv_url=csv_url,
         chosen=chosen,
         kinds=[(k, gettext(KIND[k])) for k in FailureKind],

@@ -59,11 +59,11 @@ def _surveys_page(console: Console, form: FormState, status: int = 200) -> Respo
         "feedback/surveys.html",
         status=status,
         form=form,
-        surveys=surveys.list_surveys(console.container.uow(), console.actor),
+        surveys=surveys.list_surveys(console.container.uow(read_only=True), console.actor),
         kinds=KIND_LABELS,
         touchpoints=TOUCHPOINT_LABELS,
         languages=LANGUAGES,
-        locations=locations_of(console.actor, console.container.uow()),
+        locations=locations_of(console.actor, console.container.uow(read_only=True)),
         definitions={key: console.ui.gettext(text) for key, text in DEFINITIONS.items()},
     )
 
@@ -100,11 +100,13 @@ async def define(console: Staff) -> Response:
 
 
 def _recoveries_page(console: Console, errors: dict[str, str], status: int = 200) -> Response:
-    found = recovery.list_recoveries(console.container.uow(), console.actor, open_only=True)
+    found = recovery.list_recoveries(
+        console.container.uow(read_only=True), console.actor, open_only=True
+    )
     names: dict[str, str] = {}
     owners: dict[str, str] = {}
     said: dict[str, str] = {}  # each loop's promise in the reader's words: why, and the score
-    with console.container.uow() as uow:
+    with console.container.uow(read_only=True) as uow:
         for loop in found:
             customer = uow.customers.get(loop.customer_id)
             names[loop.customer_id] = customer.full_name if customer else loop.customer_id
@@ -115,7 +117,7 @@ def _recoveries_page(console: Console, errors: dict[str, str], status: int = 200
                 owners[loop.id] = owner.full_name
     zones = {
         location.id: location.time_zone
-        for location in all_locations(console.container.uow()).values()
+        for location in all_locations(console.container.uow(read_only=True)).values()
     }
     return console.render(
         "feedback/recoveries.html",

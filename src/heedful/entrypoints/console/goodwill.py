@@ -62,7 +62,7 @@ def _offers(console: Console, location_ids: list[str]) -> list[tuple[str, goodwi
     return [
         (location_id, remaining)
         for location_id in location_ids
-        for remaining in goodwill.my_allowances(uow(), clock, actor, location_id)
+        for remaining in goodwill.my_allowances(uow(read_only=True), clock, actor, location_id)
     ]
 
 
@@ -76,9 +76,11 @@ def _section(
     page: bool = False,
 ) -> Response:
     actor = console.actor
-    spends = goodwill.customer_spends(console.container.uow(), actor, customer_id)
+    spends = goodwill.customer_spends(console.container.uow(read_only=True), actor, customer_id)
     mine = (
-        locations_of(actor, console.container.uow()) if actor.may(Permission.GIVE_GOODWILL) else []
+        locations_of(actor, console.container.uow(read_only=True))
+        if actor.may(Permission.GIVE_GOODWILL)
+        else []
     )
     offers = _offers(console, [loc.id for loc in mine]) if mine else []
     every = [r.allowance for _, r in offers]
@@ -92,7 +94,7 @@ def _section(
         kinds=_labels(console, every),
         state_label=lambda s: console.ui.gettext(STATE[s]),
         period_label=lambda p: console.ui.gettext(PERIOD[p]),
-        places=all_locations(console.container.uow()),
+        places=all_locations(console.container.uow(read_only=True)),
         form=form or blank_form(task_id=task_id),
         GESTURE=goodwill.GESTURE,
         MONEY=goodwill.MONEY,
@@ -158,9 +160,9 @@ def give(
 
 
 def _approvals_page(console: Console, notice: str = "", status: int = 200) -> Response:
-    waiting = goodwill.awaiting_approval(console.container.uow(), console.actor)
+    waiting = goodwill.awaiting_approval(console.container.uow(read_only=True), console.actor)
     names: dict[str, str] = {}
-    with console.container.uow() as uow:
+    with console.container.uow(read_only=True) as uow:
         for spend in waiting:
             customer = uow.customers.get(spend.customer_id)
             names[spend.customer_id] = customer.full_name if customer else ""
@@ -172,7 +174,7 @@ def _approvals_page(console: Console, notice: str = "", status: int = 200) -> Re
         waiting=waiting,
         names=names,
         kinds=_labels(console, every),
-        places=all_locations(console.container.uow()),
+        places=all_locations(console.container.uow(read_only=True)),
         notice=notice,
     )
 
@@ -209,8 +211,8 @@ def _allowances_page(
 ) -> Response:
     actor = console.actor
     actor.require(Permission.MANAGE_GOODWILL)
-    found = goodwill.list_allowances(console.container.uow(), actor)
-    with console.container.uow() as uow:
+    found = goodwill.list_allowances(console.container.uow(read_only=True), actor)
+    with console.container.uow(read_only=True) as uow:
         staff = [
             member
             for member in uow.staff.list()
@@ -225,8 +227,8 @@ def _allowances_page(
         period_label=lambda p: console.ui.gettext(PERIOD[p]),
         Period=goodwill.Period,
         Role=Role,
-        my_locations=locations_of(actor, console.container.uow()),
-        places=all_locations(console.container.uow()),
+        my_locations=locations_of(actor, console.container.uow(read_only=True)),
+        places=all_locations(console.container.uow(read_only=True)),
         members=staff,
         staff_names={m.id: m.full_name for m in staff},
         form=form or blank_form(period="month", holder="role:agent"),

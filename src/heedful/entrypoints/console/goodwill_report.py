@@ -67,7 +67,7 @@ def report(
         if first > last or (last - first).days > 731:
             raise InvalidInput("the period is refused", field="since")
         found = goodwill.goodwill_report(
-            console.container.uow(),
+            console.container.uow(read_only=True),
             console.actor,
             datetime.combine(first, time(), UTC),
             datetime.combine(last + timedelta(days=1), time(), UTC),
@@ -123,7 +123,7 @@ def _page(
         status=status,
         form=form,
         report=found,
-        locations=locations_of(console.actor, console.container.uow()),
+        locations=locations_of(console.actor, console.container.uow(read_only=True)),
         csv_url=csv_url,
         groups=[(key, console.ui.gettext(label)) for key, label in GROUPS],
         within_choices=WITHIN_DAYS,

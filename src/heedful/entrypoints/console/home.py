@@ -26,7 +26,7 @@ RECENT_CHANGES = 10  # the setup's latest changes under the checklist; the rest 
 
 def _in_a_team(console: Console) -> bool:
     staff_id = console.actor.id
-    with console.container.uow() as uow:
+    with console.container.uow(read_only=True) as uow:
         return any(staff_id in team.member_ids for team in uow.teams.list())
 
 
@@ -50,11 +50,11 @@ VISIT_STATES = {
 def _evaluator_home(console: Console) -> Response:
     mine = []
     if console.actor.may(Permission.DO_AUDITS):
-        mine = my_assignments(console.container.uow(), console.actor)
+        mine = my_assignments(console.container.uow(read_only=True), console.actor)
     return console.render(
         "home/evaluator.html",
         assignments=mine,
-        locations=all_locations(console.container.uow()),
+        locations=all_locations(console.container.uow(read_only=True)),
         visit_states=VISIT_STATES,
     )
 
@@ -78,7 +78,7 @@ class SetupItem:
 
 def setup_items(console: Console) -> list[SetupItem]:
     ui = console.ui
-    with console.container.uow() as uow:
+    with console.container.uow(read_only=True) as uow:
         locations = uow.locations.list()
         staff = [m for m in uow.staff.list() if m.active and m.id != console.actor.id]
         policies = uow.sla_policies.list(active_only=True)
@@ -189,7 +189,7 @@ def setup(console: Staff) -> Response:
     if not console.may(Permission.MANAGE_STAFF):
         raise Forbidden("only admins set the business up")
     items = setup_items(console)
-    with console.container.uow() as uow:
+    with console.container.uow(read_only=True) as uow:
         changes = uow.audit.list_for(None, RECENT_CHANGES)
     return console.render(
         "home/setup.html",

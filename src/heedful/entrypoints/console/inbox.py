@@ -300,11 +300,13 @@ def accept_thread_sender(console: Staff, thread_id: str) -> Response:
 @router.get("/console/customers/{customer_id}/conversations")
 def customer_threads(console: Staff, customer_id: str) -> Response:
     """The card's Conversations section, loaded after the card (the card never waits for it)."""
-    threads = list_customer_threads(customer_id, console.container.uow(), console.actor)
+    threads = list_customer_threads(
+        customer_id, console.container.uow(read_only=True), console.actor
+    )
     return render(
         console,
         "inbox/_card_threads.html",
         threads=threads,
-        all_locations=all_locations(console.container.uow()),
+        all_locations=all_locations(console.container.uow(read_only=True)),
         may_answer=console.may(Permission.ANSWER_CONVERSATIONS),
     )

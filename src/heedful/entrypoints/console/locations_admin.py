@@ -49,7 +49,7 @@ def _require(console: Console) -> None:
 
 def _list_page(console: Console, form: FormState | None = None, status: int = 200) -> Response:
     _require(console)
-    with console.container.uow() as uow:
+    with console.container.uow(read_only=True) as uow:
         locations = uow.locations.list()
     new = blank_form(
         name="", kind=LocationKind.SHOP.value, city="", country="", time_zone="", code=""
@@ -116,12 +116,12 @@ def _location_page(
     status: int = 200,
 ) -> Response:
     _require(console)
-    with console.container.uow() as uow:
+    with console.container.uow(read_only=True) as uow:
         location = uow.locations.get(location_id)
     if location is None:
         return _list_page(console)
     hours = _hours_by_day(location)
-    capacity = capacity_of(location_id, console.container.uow(), console.actor)
+    capacity = capacity_of(location_id, console.container.uow(read_only=True), console.actor)
     values = {
         "tables": _blank_if_none(capacity.tables),
         "covers": _blank_if_none(capacity.covers),
@@ -146,7 +146,7 @@ def _location_page(
         calendar = calendar_year(
             location.id,
             local_year,
-            console.container.uow(),
+            console.container.uow(read_only=True),
             console.actor,
             console.ui.language,
         )

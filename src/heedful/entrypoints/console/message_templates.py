@@ -45,7 +45,7 @@ def templates(console: Staff) -> Response:
     console.actor.require(Permission.MANAGE_PLAYBOOKS)
     built_in = _built_in(console)
     rows = [
-        (key, templates_in_use(key, built_in, console.container.uow()))
+        (key, templates_in_use(key, built_in, console.container.uow(read_only=True)))
         for key in template_keys(built_in)
     ]
     return console.render("admin/templates.html", rows=rows, languages=LANGUAGES)
@@ -58,7 +58,7 @@ def _language(language: str) -> str:
 def _customer_options(console: Console, q: str) -> list[tuple[str, str]]:
     if len(q.strip()) < 2:
         return []
-    found = search_customers(q, console.container.uow(), console.actor, limit=10)
+    found = search_customers(q, console.container.uow(read_only=True), console.actor, limit=10)
     return [(c.id, c.full_name) for c in found]
 
 
@@ -69,7 +69,9 @@ def _preview(
     names = variables_of(template.key, _built_in(console), CHECKER)
     context: dict[str, object] = dict(sample_for(names))
     if customer_id:
-        context.update(preview_context(customer_id, console.container.uow(), console.actor))
+        context.update(
+            preview_context(customer_id, console.container.uow(read_only=True), console.actor)
+        )
     try:
         rendered = render(template, context)
     except InvalidInput as bad:
@@ -90,7 +92,7 @@ def _page(
 ) -> Response:
     console.actor.require(Permission.MANAGE_PLAYBOOKS)
     built_in = _built_in(console)
-    in_use = templates_in_use(key, built_in, console.container.uow())
+    in_use = templates_in_use(key, built_in, console.container.uow(read_only=True))
     if not in_use:
         return console.redirect(PAGE)
     current, own = in_use.get(language) or in_use.get("en") or next(iter(in_use.values()))

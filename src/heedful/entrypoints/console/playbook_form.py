@@ -193,7 +193,7 @@ def form_context(document: Any, events: Sequence[str]) -> dict[str, Any]:
 
 
 def event_names(console: Console) -> list[str]:
-    return trigger_names(console.container.uow())
+    return trigger_names(console.container.uow(read_only=True))
 
 
 def dom_id(path: str) -> str:

@@ -175,14 +175,14 @@ def vocabulary() -> dict[str, Any]:
 
 def _firing_count(console: Console, playbook_id: str) -> str:
     found = playbooks.list_firings(
-        playbook_id, console.container.uow(), console.actor, FIRINGS_COUNTED + 1
+        playbook_id, console.container.uow(read_only=True), console.actor, FIRINGS_COUNTED + 1
     )
     return f"{FIRINGS_COUNTED}+" if len(found) > FIRINGS_COUNTED else str(len(found))
 
 
 @router.get("/console/playbooks")
 def playbook_list(console: Staff) -> Response:
-    every = playbooks.list_playbooks(console.container.uow(), console.actor)
+    every = playbooks.list_playbooks(console.container.uow(read_only=True), console.actor)
     counts = {playbook.id: _firing_count(console, playbook.id) for playbook in every}
     return console.render("playbooks/list.html", playbooks=every, firings=counts)
 
@@ -237,7 +237,7 @@ def _names(console: Console, firings: list[Firing]) -> tuple[dict[str, str], dic
     names: dict[str, str] = {}
     zones: dict[str, str] = {}
     places: dict[str, str] = {}
-    with console.container.uow() as uow:
+    with console.container.uow(read_only=True) as uow:
         for customer_id in sorted({firing.customer_id for firing in firings}):
             customer = uow.customers.get(customer_id)
             if customer is None or not actor.may_see_customer_at(customer.location_ids):
@@ -257,7 +257,7 @@ def _hit_zones(console: Console, report: DryRun | None) -> dict[str, str]:
     zones: dict[str, str] = {}
     if report is None or not report.would_fire:
         return zones
-    with console.container.uow() as uow:
+    with console.container.uow(read_only=True) as uow:
         places = {place.id: place.time_zone for place in uow.locations.list()}
         for hit in report.would_fire:
             if hit.customer_id in zones:
@@ -276,7 +276,7 @@ def _reader_zone(console: Console) -> ZoneInfo:
     several (or she sees every location), the one most of them keep. "Yesterday" at a Kyiv hotel
     ends at Kyiv's midnight, not at UTC's, three hours earlier."""
     allowed = console.actor.location_ids
-    with console.container.uow() as uow:
+    with console.container.uow(read_only=True) as uow:
         zones = [
             place.time_zone
             for place in uow.locations.list()
@@ -298,7 +298,7 @@ def _page(
     editor: FormState | None = None,
     status: int = 200,
 ) -> Response:
-    uow, actor = console.container.uow(), console.actor
+    uow, actor = console.container.uow(read_only=True), console.actor
     playbook, versions = playbooks.get_playbook(playbook_id, uow, actor)
     firings = playbooks.list_firings(playbook_id, uow, actor, RECENT_FIRINGS)
     since, until = _default_period(console)
@@ -361,7 +361,7 @@ def disable(console: Staff, playbook_id: str) -> Response:
 
 @router.get("/console/playbooks/{playbook_id}/versions/{number}")
 def version(console: Staff, playbook_id: str, number: int) -> Response:
-    uow, actor = console.container.uow(), console.actor
+    uow, actor = console.container.uow(read_only=True), console.actor
     found = playbooks.get_version(playbook_id, number, uow, actor)
     playbook, _ = playbooks.get_playbook(playbook_id, uow, actor)
     return console.render(

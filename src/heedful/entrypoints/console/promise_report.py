@@ -55,7 +55,9 @@ def report(
     form = blank_form(since=since, until=until, location_id=location_id, kind=kind, made_by=made_by)
     try:
         ask = _ask(since, until, location_id, kind, made_by)
-        found = promise_report(ask, console.container.uow(), console.container.clock, console.actor)
+        found = promise_report(
+            ask, console.container.uow(read_only=True), console.container.clock, console.actor
+        )
     except InvalidInput as exc:
         failed = FormState(form.values, {exc.field or "form": refusal(console, exc)})
         return _page(console, failed, None, status=422)
@@ -81,7 +83,7 @@ def _page(
         form=form,
         report=found,
         kinds={kind.value: console.ui.label(kind) for kind in PromiseKind},
-        locations=locations_of(console.actor, console.container.uow()),
+        locations=locations_of(console.actor, console.container.uow(read_only=True)),
         csv_url=csv_url,
     )
 
@@ -90,6 +92,6 @@ def _page(
 def summary(console: Staff) -> Response:
     """The last twelve weeks in one line, for the promises board."""
     found = promise_report(
-        ReportAsk(), console.container.uow(), console.container.clock, console.actor
+        ReportAsk(), console.container.uow(read_only=True), console.container.clock, console.actor
     )
     return console.render("promises/_report_summary.html", report=found)

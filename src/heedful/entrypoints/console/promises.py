@@ -88,7 +88,7 @@ def _deadline(console: Console, value: str, location_id: str) -> datetime | None
         ) from exc
     if local.tzinfo is not None:
         return local
-    location = all_locations(console.container.uow()).get(location_id)
+    location = all_locations(console.container.uow(read_only=True)).get(location_id)
     try:
         zone = ZoneInfo(location.time_zone) if location else UTC
     except ZoneInfoNotFoundError:
@@ -186,11 +186,13 @@ def withdraw(console: Staff, customer_id: str, promise_id: str) -> Response:
 
 @router.get("/console/promises")
 def board(console: Staff) -> Response:
-    view = promise_board(console.container.uow(), console.container.clock, console.actor)
+    view = promise_board(
+        console.container.uow(read_only=True), console.container.clock, console.actor
+    )
     return console.render(
         "promises/board.html",
         board=view,
-        locations=all_locations(console.container.uow()),
+        locations=all_locations(console.container.uow(read_only=True)),
         own_words=own_words,
     )
 
@@ -251,12 +253,12 @@ def task_queue(console: Console, notice: str = "", form: FormState | None = None
     """What the task list needs, here and on today's page: the groups, and the forms' choices."""
     container = console.container
     # Tasks about promises that ended another way are closed by the worker (close_stale_tasks).
-    lines = open_tasks(container.uow(), console.actor)
-    locations = all_locations(container.uow())
+    lines = open_tasks(container.uow(read_only=True), console.actor)
+    locations = all_locations(container.uow(read_only=True))
     now = container.clock.now()
-    done = done_today(container.uow(), console.actor, locations, now)
-    mine = locations_of(console.actor, console.container.uow())
-    with console.container.uow() as uow:
+    done = done_today(container.uow(read_only=True), console.actor, locations, now)
+    mine = locations_of(console.actor, console.container.uow(read_only=True))
+    with console.container.uow(read_only=True) as uow:
         # Teams of the reader's locations (or of every location) may take a task too (ADR 0051).
         teams = sorted(
             (
@@ -385,8 +387,8 @@ def task_done(console: Staff, task_id: str, outcome: Text = "") -> Response:
 
 
 def _dead_page(console: Console, notice: str = "") -> Response:
-    letters = dead_letters(console.container.uow(), console.actor)
-    locations = all_locations(console.container.uow())
+    letters = dead_letters(console.container.uow(read_only=True), console.actor)
+    locations = all_locations(console.container.uow(read_only=True))
     template = "promises/_dead.html" if console.is_htmx else "promises/dead.html"
     return console.render(template, letters=letters, locations=locations, notice=notice)
 

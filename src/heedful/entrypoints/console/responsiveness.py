@@ -143,7 +143,7 @@ def report(
             channel=choice(Channel, channel, "channel") if channel else None,
         )
         found = responsiveness_report(
-            ask, console.container.uow(), console.container.clock, console.actor
+            ask, console.container.uow(read_only=True), console.container.clock, console.actor
         )
     except InvalidInput as exc:
         message = refusal(console, exc)
@@ -170,7 +170,7 @@ def _page(
         form=form,
         report=found,
         channels=list(Channel),
-        locations=locations_of(console.actor, console.container.uow()),
+        locations=locations_of(console.actor, console.container.uow(read_only=True)),
         csv_url=csv_url,
         ClockKind=ClockKind,
         Channel=Channel,

@@ -29,8 +29,10 @@ def security_events(
     format: str = "",  # "csv" for the download, as on the report pages
 ) -> Response:
     wanted = choice(SecurityEventKind, kind, "kind") if kind else None
-    events = security_log(console.container.uow(), console.actor, kind=wanted, login=login)
-    with console.container.uow() as uow:
+    events = security_log(
+        console.container.uow(read_only=True), console.actor, kind=wanted, login=login
+    )
+    with console.container.uow(read_only=True) as uow:
         zone = report_zone(uow.locations.list())
     if format == "csv":
         body = security_log_csv(events, zone, console.ui.label)

@@ -45,9 +45,9 @@ def _page(
     status: int = 200,
 ) -> Response:
     _require(console)
-    with console.container.uow() as uow:
+    with console.container.uow(read_only=True) as uow:
         members = uow.staff.list()
-    locked = {m.id for m in members if is_locked(m, console.container.uow())}
+    locked = {m.id for m in members if is_locked(m, console.container.uow(read_only=True))}
     return console.render(
         "admin/staff.html",
         status=status,
@@ -57,7 +57,7 @@ def _page(
         chosen=chosen or [],
         roles=list(Role),
         languages=LANGUAGES,
-        locations=all_locations(console.container.uow()),
+        locations=all_locations(console.container.uow(read_only=True)),
     )
 
 
@@ -102,7 +102,7 @@ def _member_page(
     console: Console, staff_id: str, form: FormState | None = None, status: int = 200
 ) -> Response:
     _require(console)
-    with console.container.uow() as uow:
+    with console.container.uow(read_only=True) as uow:
         member = uow.staff.get(staff_id)
     if member is None:
         return _page(console)
@@ -112,7 +112,7 @@ def _member_page(
         member=member,
         form=form or blank_form(role=member.role.value, password=""),
         roles=list(Role),
-        locations=all_locations(console.container.uow()),
+        locations=all_locations(console.container.uow(read_only=True)),
     )
 
 

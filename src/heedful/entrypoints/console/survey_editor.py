@@ -79,14 +79,14 @@ def _page(console: Console, survey: Survey, form: FormState, status: int = 200) 
         kinds=KIND_LABELS,
         touchpoints=TOUCHPOINT_LABELS,
         languages=LANGUAGES,
-        locations=locations_of(console.actor, console.container.uow()),
+        locations=locations_of(console.actor, console.container.uow(read_only=True)),
     )
 
 
 @router.get("/console/surveys/{survey_id}")
 def edit(console: Staff, survey_id: str) -> Response:
     console.actor.require(surveys.DEFINE)
-    survey = surveys.get_survey(survey_id, console.container.uow(), console.actor)
+    survey = surveys.get_survey(survey_id, console.container.uow(read_only=True), console.actor)
     return _page(console, survey, blank_form(**_values_of(survey)))
 
 

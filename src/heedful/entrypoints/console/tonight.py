@@ -50,7 +50,7 @@ def _page(
 ) -> Response:
     locations = {
         i: loc
-        for i, loc in all_locations(console.container.uow()).items()
+        for i, loc in all_locations(console.container.uow(read_only=True)).items()
         if console.actor.may_act_at(i)
     }
     chosen = location_id if location_id in locations else next(iter(sorted(locations)), "")
@@ -58,11 +58,15 @@ def _page(
     parts: list[Book] = []
     if chosen:
         c = console.container
-        book = tonight(chosen, HoldKind.TABLES, c.uow(), c.clock, console.actor)
+        book = tonight(chosen, HoldKind.TABLES, c.uow(read_only=True), c.clock, console.actor)
         # Lunch and dinner each against their own tables, room types against their rooms.
         parts = [
-            *tonight_by_service(chosen, HoldKind.TABLES, c.uow(), c.clock, console.actor),
-            *tonight_by_service(chosen, HoldKind.ROOMS, c.uow(), c.clock, console.actor),
+            *tonight_by_service(
+                chosen, HoldKind.TABLES, c.uow(read_only=True), c.clock, console.actor
+            ),
+            *tonight_by_service(
+                chosen, HoldKind.ROOMS, c.uow(read_only=True), c.clock, console.actor
+            ),
         ]
     zone = locations[chosen].time_zone if chosen else "UTC"
     return console.render(

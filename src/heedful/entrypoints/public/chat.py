@@ -107,7 +107,7 @@ def install_chat(app: FastAPI, container: Container) -> None:
 
     def history(token: str) -> list[ThreadMessage]:
         try:
-            _, messages = chat_messages_after(token, 0, container.uow(), limit=200)
+            _, messages = chat_messages_after(token, 0, container.uow(read_only=True), limit=200)
         except NotFound:
             return []  # an old or foreign cookie: a fresh conversation
         return messages
@@ -133,7 +133,7 @@ def install_chat(app: FastAPI, container: Container) -> None:
             busy = _answer(html, 429)
             busy.headers["Retry-After"] = str(verdict.retry_after)
             return busy
-        with container.uow() as uow:
+        with container.uow(read_only=True) as uow:
             location = uow.locations.get_by_code(code)
         if location is None:
             html = _pages.get_template("chat_unknown.html").render(language=language, words=words)

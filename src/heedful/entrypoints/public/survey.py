@@ -102,7 +102,7 @@ def install_survey_pages(app: FastAPI, container: Container) -> None:
         if invitation_id is None:
             return None
         try:
-            return open_invitation(invitation_id, container.uow(), container.clock)
+            return open_invitation(invitation_id, container.uow(read_only=True), container.clock)
         except NotFound:
             return None
 

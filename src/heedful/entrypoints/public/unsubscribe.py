@@ -78,7 +78,7 @@ def install_public(app: FastAPI, container: Container) -> None:
     router = APIRouter(include_in_schema=False)
 
     def language_of(customer_id: str) -> str:
-        with container.uow() as uow:
+        with container.uow(read_only=True) as uow:
             customer = uow.customers.get(customer_id)
         return customer.language if customer else "en"
 
