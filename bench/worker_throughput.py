@@ -57,7 +57,7 @@ from heedful.config import Settings
 from heedful.core.access.model import SYSTEM
 from heedful.core.events.handlers import accept_events, read_events
 from heedful.core.playbooks.demo import BRAND_IN_YOUR_SIZE
-from heedful.core.playbooks.firing import audience_pages
+from heedful.core.playbooks.audience import audience_pages
 from heedful.core.playbooks.handlers import create_playbook, set_enabled
 from heedful.core.playbooks.model import AUDIENCE_PAGE
 from heedful.entrypoints.worker.jobs import (
