@@ -58,9 +58,10 @@ from heedful.config import Settings
 from heedful.core.access.model import SYSTEM
 from heedful.core.events.handlers import accept_events, read_events
 from heedful.core.playbooks.demo import BRAND_IN_YOUR_SIZE
-from heedful.core.playbooks.firing import audience_pages
+from heedful.core.playbooks.firing import concerned_pages
 from heedful.core.playbooks.handlers import create_playbook, set_enabled
 from heedful.core.playbooks.model import AUDIENCE_PAGE
+from heedful.core.preferences.model import Category, Polarity
 from heedful.entrypoints.worker.jobs import (
     react_to_events,
     set_aside_startup_heap,
@@ -623,27 +624,36 @@ def _layer(path: str, function: str) -> str:
 
 
 def _audience(container: Container, shape: Shape) -> dict[str, Any]:
-    """The reads of one event's whole preference audience, for every brand: ms each."""
+    """One event's whole preference audience chosen, for every brand: ms each.
+
+    What the firing does before it claims anything (``concerned_pages``): the audience read a
+    page at a time with what the rule needs of each customer, and the rule checked; the plans
+    of those statements for the brand with the median audience go beside the benchmark's
+    others (bench/explain/worker_throughput_audience_<backend>.txt, ADR 72).
+    """
     with container.uow() as uow:
         (playbook,) = [p for p in uow.playbooks.enabled() if p.body.audience]
-    timings, cpu, sizes = [], [], []
+    timings, cpu, sizes, chosen = [], [], [], []
     sample = Feed(shape, 0, container.clock.now())
+    events = []
     for index in range(shape.brands):
         event = sample.events("quarter", 1)[0]
         event["data"]["brand"] = brand(index)
         (business,), _ = read_events([event])
+        events.append(business)
         with container.uow() as uow:
             started, used = time.perf_counter(), time.process_time()
-            size = 0
-            for page in audience_pages(uow, playbook.body, business, container.clock.now()):
-                uow.customers.get_many(page)
-                uow.preferences.standing_for_many(page)
-                size += len(page)
+            told = 0
+            for page in concerned_pages(uow, playbook.body, business, container.clock.now()):
+                told += len(page)
             timings.append((time.perf_counter() - started) * 1000)
             # This process's CPU (SQLite's work included): on a loaded machine the wall clock
             # also counts the time other processes held the cores.
             cpu.append((time.process_time() - used) * 1000)
-            sizes.append(size)
+        sizes.append(_audience_size(container, brand(index)))
+        chosen.append(told)
+    median = sorted(range(len(sizes)), key=lambda i: sizes[i])[len(sizes) // 2]
+    _explain_audience(container, playbook, events[median])
     timings.sort()
     cpu.sort()
     at_99 = min(len(timings) - 1, int(len(timings) * 0.99))
@@ -653,8 +663,51 @@ def _audience(container: Container, shape: Shape) -> dict[str, Any]:
         "cpu_p50_ms": round(cpu[len(cpu) // 2], 3),
         "cpu_p99_ms": round(cpu[at_99], 3),
         "audience_median": sorted(sizes)[len(sizes) // 2],
+        "chosen_total": sum(chosen),
         "page": AUDIENCE_PAGE,
     }
+
+
+def _audience_size(container: Container, name: str) -> int:
+    """Those who like the brand, chosen or not (the rule's size check left aside)."""
+    size, after = 0, None
+    with container.uow() as uow:
+        while True:
+            read = uow.playbooks.customers_with_preference
+            page = read(Polarity.LIKE, Category.BRAND, name, after, AUDIENCE_PAGE)
+            size += len(page)
+            if len(page) < AUDIENCE_PAGE:
+                return size
+            after = page[-1]
+
+
+def _explain_audience(container: Container, playbook: Any, event: Any) -> None:
+    """The plan of each statement one event's audience runs, with its own parameters."""
+    engine = container.engine
+    ran: list[tuple[str, Any]] = []
+
+    def note(conn: Any, cursor: Any, statement: str, parameters: Any, *rest: Any) -> None:
+        del conn, cursor, rest
+        ran.append((statement, parameters))
+
+    sa.event.listen(engine, "before_cursor_execute", note)
+    try:
+        with container.uow() as uow:
+            for _ in concerned_pages(uow, playbook.body, event, container.clock.now()):
+                pass
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", note)
+    postgres = engine.dialect.name == "postgresql"
+    prefix = "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " if postgres else "EXPLAIN QUERY PLAN "
+    out = [f"# worker_throughput: one event's preference audience ({event.data['brand']})\n"]
+    with engine.connect() as conn:
+        for statement, parameters in ran:
+            if not statement.lstrip().startswith(("SELECT", "WITH")):
+                continue
+            plan = conn.exec_driver_sql(prefix + statement, parameters).all()
+            out.append(statement.strip() + "\n\n   " + "\n   ".join(str(r[-1]) for r in plan))
+    backend = "postgresql" if postgres else "sqlite"
+    (EXPLAIN_DIR / f"worker_throughput_audience_{backend}.txt").write_text("\n\n".join(out) + "\n")
 
 
 # --- the run -----------------------------------------------------------------------------------

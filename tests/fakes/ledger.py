@@ -12,6 +12,7 @@ from datetime import datetime
 from fakes._base import FakeIntegrityError, Repository, copy, insert, overwrite
 from heedful.core.dead_letters.model import DeadLetter, LetterKind, LetterState
 from heedful.core.outreach.outbox import Message, MessageStatus
+from heedful.core.playbooks.liking import Asked, Liked, Member
 from heedful.core.playbooks.model import Firing, Playbook, PlaybookVersion
 from heedful.core.preferences.model import Category, Polarity
 from heedful.core.promises.model import Promise, PromiseKind, PromiseState, WantedItem
@@ -511,6 +512,35 @@ class FakePlaybookRepository(Repository):
         ordered = sorted(latest, key=lambda c: (-latest[c].timestamp(), c))
         start = ordered.index(after) + 1 if after in latest else 0
         return ordered[start : start + limit]
+
+    def members_liking(
+        self, audience: Asked, checks: Sequence[Asked], after: str | None, limit: int
+    ) -> list[Member]:
+        # The store's rough folding (SQLite's ASCII lower()) is not faked: casefold throughout.
+        ids = self.customers_with_preference(
+            audience.polarity, audience.category, audience.subject or "", after, limit
+        )
+        return [
+            Member(i, newest, tuple(self._newest(i, asked) for asked in checks))
+            for i in ids
+            if (newest := self._newest(i, audience)) is not None
+        ]
+
+    def _newest(self, customer_id: str, asked: Asked) -> Liked | None:
+        held = sorted(
+            (
+                p
+                for p in self._state.preferences.values()
+                if p.customer_id == customer_id
+                and p.retracted_at is None
+                and p.polarity is asked.polarity
+                and (asked.category is None or p.category is asked.category)
+                and (asked.subject is None or p.subject.casefold() == asked.subject.casefold())
+            ),
+            key=lambda p: p.id,
+        )
+        held.sort(key=lambda p: p.recorded_at, reverse=True)
+        return Liked(held[0].polarity, held[0].category, held[0].subject) if held else None
 
     def customers_with_preference(
         self,

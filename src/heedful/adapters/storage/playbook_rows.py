@@ -12,7 +12,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, RowMapping
 
 from heedful.adapters.storage.playbook_tables import playbook_firings, playbook_versions, playbooks
+from heedful.adapters.storage.preference_audience import members_liking
 from heedful.adapters.storage.tables import history, preferences
+from heedful.core.playbooks.liking import Asked, Member
 from heedful.core.playbooks.model import Firing, Playbook, PlaybookVersion
 from heedful.core.playbooks.reading import read_playbook
 from heedful.core.preferences.model import Category, Polarity
@@ -254,3 +256,8 @@ class SqlPlaybooks:
             query = query.where(preferences.c.customer_id > after)
         query = query.group_by(preferences.c.customer_id).order_by(preferences.c.customer_id)
         return [row.customer_id for row in self._conn.execute(query.limit(limit))]
+
+    def members_liking(
+        self, audience: Asked, checks: Sequence[Asked], after: str | None, limit: int
+    ) -> list[Member]:
+        return members_liking(self._conn, audience, checks, after, limit)

@@ -16,6 +16,7 @@ from heedful.core.customers import Customer, may_contact
 from heedful.core.events import BusinessEvent
 from heedful.core.history import HistoryKind
 from heedful.core.interests import Bound, Interest, is_number
+from heedful.core.playbooks.liking import Liked, confirms
 from heedful.core.playbooks.model import (
     COMPARISONS,
     Condition,
@@ -157,6 +158,11 @@ def _text_of(value: Any) -> str:
     return str(value).strip().casefold() if value is not MISSING else ""
 
 
+def wanted_text(rule: PreferenceRule, event: BusinessEvent) -> str:
+    """The event's value the rule's subject must equal, folded; "" when it names no field."""
+    return _text_of(value_at(event, rule.subject_of)) if rule.subject_of else ""
+
+
 def item_of_event(uow: UnitOfWork, rule: PreferenceRule, event: BusinessEvent) -> ItemToFit | None:
     """The catalog's item the event names in the rule's ``fits_item_of`` field, if any."""
     if rule.fits_item_of is None:
@@ -175,7 +181,7 @@ def preference_met(
 ) -> Preference | None:
     """Her first standing preference that meets the rule. ``item``: the event's item, read by
     the caller (``item_of_event``), when the rule asks that the preference fit it."""
-    wanted = _text_of(value_at(event, rule.subject_of)) if rule.subject_of else ""
+    wanted = wanted_text(rule, event)
     if rule.subject_of and not wanted:
         return None
     if rule.fits_item_of is not None and item is None:
@@ -222,13 +228,18 @@ def _history_reason(
 def preference_reason(found: Preference, item: ItemToFit | None = None) -> Phrase:
     """ "likes: sparkling water (Drinks)", in the reader's words; with the item the event names
     when the rule asked that her preference fit it ("brand=Selene, size=M; SEL-M-BLK fits")."""
-    category = word("category", found.category.value)
-    key = _POLARITY_KEYS[found.polarity]
-    liked = Phrase(key, {"category": category, "subject": found.subject})
+    liked = liked_reason(Liked(found.polarity, found.category, found.subject))
     if item is None:
         return liked
     wished = ", ".join(f"{k}={v}" for k, v in sorted(found.attributes.items()))
     return Phrase("why.fits_item", {"liked": liked, "wished": wished, "code": item.item.shown_code})
+
+
+def liked_reason(liked: Liked) -> Phrase:
+    """ "likes: sparkling water (Drinks)": the words of a preference that met a rule."""
+    category = word("category", liked.category.value)
+    key = _POLARITY_KEYS[liked.polarity]
+    return Phrase(key, {"category": category, "subject": liked.subject})
 
 
 _POLARITY_KEYS = {
@@ -245,10 +256,12 @@ def customer_reasons(
     event: BusinessEvent,
     place: Place,
     standing: list[Preference] | None = None,
+    held: tuple[Liked | None, ...] | None = None,
 ) -> list[Said] | None:
     """Each customer condition in words when all hold; None as soon as one does not.
 
     ``standing``: her standing preferences when the caller read them already (a page at once).
+    ``held``: instead, what the store found for each preference check (``liking.Member``).
     """
     reasons: list[Said] = []
     if rule.segments:
@@ -265,7 +278,13 @@ def customer_reasons(
             return None
         words = {"purpose": word("purpose", purpose), "channel": word("channel", channel)}
         reasons.append(Phrase("why.agreed", words))
-    if rule.preferences:
+    if rule.preferences and held is not None:
+        for preference_rule, liked in zip(rule.preferences, held, strict=True):
+            wanted = wanted_text(preference_rule, event)
+            if liked is None or not confirms(preference_rule, liked, wanted):
+                return None
+            reasons.append(liked_reason(liked))
+    elif rule.preferences:
         if standing is None:
             standing = uow.preferences.list_for(customer.id)
         for preference_rule in rule.preferences:

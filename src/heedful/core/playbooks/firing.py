@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import partial
 
 from heedful.core.customers import Customer
@@ -20,11 +20,16 @@ from heedful.core.events import (
     BusinessEvent,
     StoredEvent,
     customer_named,
-    location_named,
     sender_may_name,
 )
 from heedful.core.interests import InterestIndex
 from heedful.core.playbooks import actions
+from heedful.core.playbooks.audience import (
+    audience_pages,
+    audience_subject,
+    event_location,
+    member_pages,
+)
 from heedful.core.playbooks.bulk_firing import Chosen, fire_many
 from heedful.core.playbooks.conditions import (
     MISSING,
@@ -33,12 +38,13 @@ from heedful.core.playbooks.conditions import (
     event_reasons,
     flatten,
     interest_of,
+    liked_reason,
     preference_met,
     preference_reason,
     value_at,
 )
+from heedful.core.playbooks.liking import Member, answered_by_store, confirms
 from heedful.core.playbooks.model import (
-    AUDIENCE_PAGE,
     Action,
     CreateTask,
     Playbook,
@@ -108,84 +114,6 @@ class PlaybookIndex:
         ]
 
 
-def event_location(
-    uow: UnitOfWork, event: BusinessEvent, path: str = "data.location"
-) -> str | None:
-    ref = value_at(event, path)
-    if ref is MISSING or not isinstance(ref, str):
-        return None
-    return location_named(uow, ref, event.sender_locations)
-
-
-PageReader = Callable[[str | None, int], list[str]]
-LEFT_OUT_NAMED = 20  # customer ids named in a report of those a stated cap left out
-
-
-def _audience_reader(
-    uow: UnitOfWork, body: PlaybookBody, event: BusinessEvent, at: datetime
-) -> PageReader | None:
-    """Reads the audience one page at a time (after the last id of the page before)."""
-    audience = body.audience
-    assert audience is not None
-    if audience.history_at is not None:
-        location_id = event_location(uow, event, audience.history_at)
-        if location_id is None:
-            return None
-        since = at - timedelta(days=audience.within_days)
-        return partial(uow.playbooks.customers_with_history_at, location_id, since)
-    rule = audience.preference
-    assert rule is not None
-    subject = rule.subject
-    if rule.subject_of is not None:
-        value = value_at(event, rule.subject_of)
-        subject = "" if value is MISSING else str(value).strip()
-    if not subject:
-        return None
-    return partial(uow.playbooks.customers_with_preference, rule.polarity, rule.category, subject)
-
-
-def audience_pages(
-    uow: UnitOfWork,
-    body: PlaybookBody,
-    event: BusinessEvent,
-    at: datetime,
-    left_out: list[str] | None = None,
-) -> Iterator[list[str]]:
-    """Every customer of the audience, a page at a time; never silently fewer.
-
-    Under a stated cap (``limit``) the pages stop there, and the customers after it are counted
-    and named (the first LEFT_OUT_NAMED, in the audience's order) into ``left_out``.
-    """
-    audience = body.audience
-    assert audience is not None
-    read = _audience_reader(uow, body, event, at)
-    if read is None:
-        return
-    cap, taken, after = audience.limit, 0, None
-    while cap is None or taken < cap:
-        size = AUDIENCE_PAGE if cap is None else min(AUDIENCE_PAGE, cap - taken)
-        page = read(after, size)
-        if page:
-            yield page
-        if len(page) < size:
-            return
-        taken, after = taken + len(page), page[-1]
-    named: list[str] = []
-    count = 0
-    while True:
-        page = read(after, AUDIENCE_PAGE)
-        count += len(page)
-        named.extend(page[: LEFT_OUT_NAMED - len(named)])
-        if len(page) < AUDIENCE_PAGE:
-            break
-        after = page[-1]
-    if count and left_out is not None:
-        more = ", ..." if count > len(named) else ""
-        left_out.append(
-            f"audience capped at {cap}: {count} more left out ({', '.join(named)}{more})"
-        )
-
-
 Concerned = tuple[Customer, Place, list[Said], list[Preference] | None]
 
 
@@ -231,6 +159,10 @@ def concerned_pages(
         if named is not None:
             yield list(_chosen(uow, body, [named], event, place, None))
         return
+    if answered_by_store(body):
+        for members in member_pages(uow, body, event, passed_over):
+            yield list(_members_chosen(uow, body, members, event, place, done_for))
+        return
     for ids in audience_pages(uow, body, event, at, passed_over):
         done = set() if done_for is None else done_for(ids)
         page = [customer_id for customer_id in ids if customer_id not in done]
@@ -238,6 +170,38 @@ def concerned_pages(
             continue
         standing = uow.preferences.standing_for_many(page)
         yield list(_chosen(uow, body, uow.customers.get_many(page), event, place, standing))
+
+
+def _members_chosen(
+    uow: UnitOfWork,
+    body: PlaybookBody,
+    members: list[Member],
+    event: BusinessEvent,
+    place: Place,
+    done_for: Callable[[list[str]], set[str]] | None,
+) -> Iterator[Concerned]:
+    """A page of a preference audience whose checks the store answered: only the members who
+    hold every preference asked, and are not done already, are loaded as customers."""
+    audience = body.audience
+    assert audience is not None
+    assert audience.preference is not None
+    rule, wanted = audience.preference, audience_subject(body, event)
+    done = set() if done_for is None else done_for([m.customer_id for m in members])
+    held = {
+        m.customer_id: m
+        for m in members
+        if m.customer_id not in done
+        and confirms(rule, m.liked, wanted)
+        and all(liked is not None for liked in m.held)
+    }
+    for customer in uow.customers.get_many(list(held)):
+        if not customer.is_active or not sender_may_name(event, customer):
+            continue
+        member = held[customer.id]
+        rule_of = body.customer
+        reasons = customer_reasons(uow, rule_of, customer, event, place, held=member.held)
+        if reasons is not None:
+            yield customer, place, [liked_reason(member.liked), *reasons], None
 
 
 def _chosen(

@@ -6,6 +6,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Protocol
 
+from heedful.core.playbooks.liking import Asked, Member
 from heedful.core.playbooks.model import Firing, Playbook, PlaybookVersion
 from heedful.core.preferences import Category, Polarity
 
@@ -80,5 +81,14 @@ class PlaybookRepository(Protocol):
         """A page of the customers with a standing preference of this subject, ignoring case.
 
         In customer id order; ``after`` is the last customer of the page before.
+        """
+        ...
+
+    def members_liking(
+        self, audience: Asked, checks: Sequence[Asked], after: str | None, limit: int
+    ) -> list[Member]:
+        """A page of the customers with a standing preference as asked (as
+        ``customers_with_preference``: the same customers, in the same order), each with her
+        newest standing preference meeting each check, or None; one statement a page.
         """
         ...

@@ -1,0 +1,164 @@
+"""A page of a preference audience with its members' preference checks, in one statement.
+
+``SqlPlaybooks.members_liking`` (ADR 72): the page is the range of the expression index
+``ix_preferences_standing_subject`` that ``customers_with_preference`` reads (the same customers
+in the same order); beside each customer, her newest standing preference of the audience's
+subject and of each check, as correlated scalar subqueries: each an index look-up on her
+preferences (on PostgreSQL the same expression index, by subject and customer; on SQLite her
+preferences by customer id, whose subjects are folded by Python, as ``folded`` does), never a
+read of her other preferences into Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from heedful.adapters.storage.tables import preferences
+from heedful.adapters.storage.text_folding import folded
+from heedful.core.playbooks.liking import Asked, Liked, Member
+from heedful.core.preferences.model import Category
+
+# What varies between statements: whether the audience names a category and a page comes after
+# another; for each check, whether it names a category, and its subject: none, "lower" or
+# "folded" (below). Values are bound.
+Shape = tuple[bool, bool, tuple[tuple[bool, str], ...]]
+_LOWER, _FOLDED = "lower", "folded"
+
+
+def _subject_kind(asked: Asked) -> str:
+    """How a check's subject is compared: an ASCII subject through the expression index
+    (lower() and casefold agree on it; a stored subject with "ß" or "K" that casefolds to
+    ASCII is missed, as the audience's own read misses it), any other folded as the engine
+    folds, on SQLite by Python's casefold (exact), on PostgreSQL by lower()."""
+    if asked.subject is None:
+        return ""
+    return _LOWER if asked.subject.isascii() else _FOLDED
+
+
+def _audience_page(names_category: bool, after: bool) -> sa.Subquery:
+    # As customers_with_preference: lower() folds ASCII on SQLite, everything on PostgreSQL;
+    # the engine confirms each member's preference with casefold (can miss, never include).
+    p = preferences.c
+    query = sa.select(p.customer_id).where(
+        sa.func.lower(p.subject) == sa.bindparam("audience_subject"),
+        p.polarity == sa.bindparam("audience_polarity"),
+        p.retracted_at.is_(None),
+    )
+    if names_category:
+        query = query.where(p.category == sa.bindparam("audience_category"))
+    if after:
+        query = query.where(p.customer_id > sa.bindparam("after"))
+    query = query.group_by(p.customer_id).order_by(p.customer_id)
+    return query.limit(sa.bindparam("page_size")).subquery("page")
+
+
+def _newest(
+    name: str,
+    customer_id: sa.ColumnElement[Any],
+    column: str,
+    names: tuple[bool, str],
+) -> sa.ScalarSelect[Any]:
+    """Her newest standing preference as asked (recorded_at, then id, as her standing list is
+    ordered): one column of it. ``names``: whether a category and a subject are asked."""
+    mine = preferences.alias()
+    where = [
+        mine.c.customer_id == customer_id,
+        mine.c.polarity == sa.bindparam(f"{name}_polarity"),
+        mine.c.retracted_at.is_(None),
+    ]
+    names_category, names_subject = names
+    if names_category:
+        where.append(mine.c.category == sa.bindparam(f"{name}_category"))
+    if names_subject == _FOLDED:
+        # Her subjects folded as the engine folds them (Python's casefold on SQLite), read
+        # through her preferences by customer id: each row fetched, several times slower.
+        where.append(folded(mine.c.subject) == sa.bindparam(f"{name}_subject"))
+    elif names_subject:
+        # The expression index: ASCII folds the same in lower() and casefold.
+        where.append(sa.func.lower(mine.c.subject) == sa.bindparam(f"{name}_subject"))
+    return (
+        sa.select(mine.c[column])
+        .where(*where)
+        .order_by(mine.c.recorded_at.desc(), mine.c.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+@lru_cache(maxsize=64)
+def _statement(shape: Shape) -> sa.Select[Any]:
+    """Built once per shape: building the statement cost more than SQLite's running it."""
+    names_category, after, checks = shape
+    page = _audience_page(names_category, after)
+    columns: list[Any] = [page.c.customer_id]
+    for name, names in [("audience", (names_category, _LOWER)), *_named(checks)]:
+        columns.append(_newest(name, page.c.customer_id, "subject", names))
+        if not names[0]:
+            columns.append(_newest(name, page.c.customer_id, "category", names))
+    return sa.select(*columns).order_by(page.c.customer_id)
+
+
+def _named(checks: tuple[tuple[bool, str], ...]) -> list[tuple[str, tuple[bool, str]]]:
+    return [(f"check{number}", names) for number, names in enumerate(checks)]
+
+
+def _values(
+    audience: Asked, checks: Sequence[Asked], after: str | None, limit: int
+) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "audience_subject": (audience.subject or "").lower(),
+        "audience_polarity": audience.polarity.value,
+        "page_size": limit,
+    }
+    if audience.category is not None:
+        values["audience_category"] = audience.category.value
+    if after is not None:
+        values["after"] = after
+    for number, asked in enumerate(checks):
+        values[f"check{number}_polarity"] = asked.polarity.value
+        if asked.category is not None:
+            values[f"check{number}_category"] = asked.category.value
+        if asked.subject is not None:
+            kind = _subject_kind(asked)
+            folding = str.lower if kind == _LOWER else str.casefold
+            values[f"check{number}_subject"] = folding(asked.subject)
+    return values
+
+
+def _liked(asked: Asked, row: Any, at: int) -> tuple[Liked | None, int]:
+    """The Liked in the row's columns from ``at`` on, and where the next one starts."""
+    subject = row[at]
+    if asked.category is None:
+        category, width = row[at + 1], 2
+    else:
+        category, width = asked.category.value, 1
+    if subject is None:
+        return None, at + width
+    return Liked(asked.polarity, Category(category), subject), at + width
+
+
+def members_liking(
+    conn: Connection, audience: Asked, checks: Sequence[Asked], after: str | None, limit: int
+) -> list[Member]:
+    shape: Shape = (
+        audience.category is not None,
+        after is not None,
+        tuple((c.category is not None, _subject_kind(c)) for c in checks),
+    )
+    rows = conn.execute(_statement(shape), _values(audience, checks, after, limit))
+    members = []
+    for row in rows:
+        liked, at = _liked(audience, row, 1)
+        held: list[Liked | None] = []
+        for asked in checks:
+            found, at = _liked(asked, row, at)
+            held.append(found)
+        # The page holds only customers with such a preference: liked is never None here.
+        assert liked is not None
+        members.append(Member(row[0], liked, tuple(held)))
+    return members
