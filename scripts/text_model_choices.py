@@ -2,12 +2,13 @@
 
 Each is made on the out-of-fold probabilities of the training rows (``Held``), never on a test
 set: how much of the n-gram head's sentiment to mix into the encoder's, per language
-(``partner_shares``), and how far to lean the mix towards "negative" (``negative_shift``).
+(``partner_shares``), how far to lean the mix towards "negative" (``negative_shift``), and how
+much weight a newly added sentiment source gets (``share_judged_by_others``, ADR 0075).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +38,22 @@ class Partner:
 
     trainer: Trainer
     shares: dict[str, float]
+
+
+def mean_of_others(figures: Mapping[str, float], newcomer: str) -> float:
+    """Held-out macro-F1 per family, averaged over every family but the newcomer."""
+    return float(np.mean([f1 for key, f1 in figures.items() if key != newcomer]))
+
+
+def share_judged_by_others(by_share: Mapping[float, Mapping[str, float]], newcomer: str) -> float:
+    """The newcomer's share whose held-out macro-F1, in the mean over the *other* families, is
+    best (ADR 0075); ties go to the smaller share.
+
+    ``by_share``: for each candidate share, held-out macro-F1 per family. A source's own held-out
+    rows always rise with its weight, so letting them vote let CEDR buy its place with
+    GoEmotions' (ADR 0069's run); a source that only helps itself stays out (share 0)."""
+    # ``max`` keeps the first of equals: in ascending order, the smaller share.
+    return max(sorted(by_share), key=lambda share: mean_of_others(by_share[share], newcomer))
 
 
 def shifted(probabilities: np.ndarray, shift: float) -> np.ndarray:
