@@ -13,6 +13,7 @@ from collections import Counter
 from poison_rows import queue_first
 from promise_world import build_world
 from smtp_mailbox import Mailbox
+from sqlalchemy import event
 
 from heedful.adapters.storage.unit_of_work import SqlUnitOfWork
 from heedful.bootstrap import Container
@@ -101,3 +102,33 @@ def _waits_for_disk(uow: SqlUnitOfWork) -> bool:
         level = conn.exec_driver_sql("PRAGMA synchronous").scalar()
         return level == 2  # FULL
     return conn.exec_driver_sql("SHOW synchronous_commit").scalar() == "on"
+
+
+def test_a_batch_of_notices_for_two_sizes_reads_their_stock_once_and_sends_each(
+    shop_container: Container, clock: FrozenClock, mailbox: Mailbox
+) -> None:
+    # Each notice is checked against the stock just before it goes; the batch reads the levels
+    # of all its notices in one statement, not one round trip per e-mail (issue 18).
+    world = build_world(shop_container, clock)
+    waiting = [world.customer(f"Klientka {n}", email=f"k{n}@example.com") for n in range(8)]
+    for n, customer in enumerate(waiting):
+        world.wait_for(customer, size="M" if n % 2 else "L")
+    world.restock(4, size="M")
+    world.restock(4, size="L")
+    reads: list[str] = []
+
+    def note(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
+        if "stock_levels" in statement:
+            reads.append(statement)
+
+    event.listen(shop_container.engine, "before_cursor_execute", note)
+    try:
+        report = shop_container.relay.run(shop_container.uow, clock, batch=8)
+    finally:
+        event.remove(shop_container.engine, "before_cursor_execute", note)
+
+    assert report.sent == 8
+    assert sorted(mail["To"] for mail in mailbox.wait_for(8)) == sorted(
+        f"k{n}@example.com" for n in range(8)
+    )
+    assert len(reads) == 1

@@ -1,6 +1,11 @@
 """The promise ledger: every promise made to a customer, kept or not, with its evidence."""
 
-from heedful.core.promises.back_in_stock import DEFAULT_TELL_PER_UNIT, still_wanted, stock_changed
+from heedful.core.promises.back_in_stock import (
+    DEFAULT_TELL_PER_UNIT,
+    notice_item,
+    still_wanted,
+    stock_changed,
+)
 from heedful.core.promises.deadlines import (
     close_tasks_of_ended_promises,
     fire_promise_timer,
@@ -46,6 +51,7 @@ __all__ = [
     "close_tasks_of_ended_promises",
     "fire_promise_timer",
     "make_promise",
+    "notice_item",
     "prepare_promise",
     "read_book",
     "settle_tasks",

@@ -229,6 +229,17 @@ def _as_stocked(uow: UnitOfWork, wanted: WantedItem) -> WantedItem:
     return WantedItem(wanted.product, wanted.location_id, wanted.variant, variant.size)
 
 
+def notice_item(message: Message, promise: Promise) -> WantedItem:
+    """The item a back-in-stock notice tells of, whose level decides whether it still goes."""
+    wanted = message.context.get("item", {})
+    return WantedItem(
+        product=str(wanted.get("product") or (promise.item.product if promise.item else "?")),
+        location_id=promise.location_id,
+        variant=str(wanted.get("variant", "")),
+        size=str(wanted.get("size", "")),
+    )
+
+
 def still_wanted(
     uow: UnitOfWork,
     message: Message,
@@ -254,13 +265,7 @@ def still_wanted(
             Phrase("reason.promise_ended", {"state": word("state", promise.state.value)})
         )
         return False
-    wanted = message.context.get("item", {})
-    item = WantedItem(
-        product=str(wanted.get("product") or (promise.item.product if promise.item else "?")),
-        location_id=promise.location_id,
-        variant=str(wanted.get("variant", "")),
-        size=str(wanted.get("size", "")),
-    )
+    item = notice_item(message, promise)
     if ((stock or uow.stock.get)(item) or 0) > 0:
         return True
     message.suppress(Phrase("reason.stock_went"))
