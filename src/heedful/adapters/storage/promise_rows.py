@@ -8,110 +8,17 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.engine import Connection, RowMapping
+from sqlalchemy.engine import Connection
 
-from heedful.adapters.storage.phrase_columns import phrase_of, phrase_values
+from heedful.adapters.storage.promise_row_values import evidence_entry, promise_of, promise_values
 from heedful.adapters.storage.promise_tables import promises
 from heedful.core.promises.model import (
-    Evidence,
-    EvidenceKind,
     Promise,
     PromiseKind,
     PromiseState,
     WantedItem,
 )
 from heedful.core.promises.ports import KeepTime, Outcome, OutcomeCount, PromiseFilter
-from heedful.core.shared.phrases import Phrase, params_json
-
-
-def _evidence(raw: list[dict[str, Any]]) -> list[Evidence]:
-    return [
-        Evidence(
-            at=datetime.fromisoformat(e["at"]),
-            kind=EvidenceKind(e["kind"]),
-            note=e["note"],
-            by=e["by"],
-            ref=e.get("ref", ""),
-            # A note the system wrote also has its phrase (ADR 0047); older entries have none.
-            phrase=Phrase.from_json(e["note_key"], e.get("note_params"))
-            if e.get("note_key")
-            else None,
-        )
-        for e in raw
-    ]
-
-
-def _evidence_entry(e: Evidence) -> dict[str, Any]:
-    entry: dict[str, Any] = {
-        "at": e.at.isoformat(),
-        "kind": e.kind.value,
-        "note": e.note,
-        "by": e.by,
-        "ref": e.ref,
-    }
-    if e.phrase is not None:
-        entry |= {"note_key": e.phrase.key, "note_params": params_json(e.phrase)}
-    return entry
-
-
-def _promise(row: RowMapping) -> Promise:
-    item = None
-    if row["item_product"] is not None:
-        item = WantedItem(
-            product=row["item_product"],
-            location_id=row["location_id"],
-            variant=row["item_variant"],
-            size=row["item_size"],
-        )
-    return Promise(
-        id=row["id"],
-        customer_id=row["customer_id"],
-        location_id=row["location_id"],
-        kind=PromiseKind(row["kind"]),
-        text=row["text"],
-        made_by=row["made_by"],
-        made_by_label=row["made_by_label"],
-        made_at=row["made_at"],
-        due_at=row["due_at"],
-        state=PromiseState(row["state"]),
-        owner_id=row["owner_id"],
-        item=item,
-        reference=row["reference"],
-        due_in_business_minutes=row["due_in_business_minutes"],
-        closed_at=row["closed_at"],
-        closed_by_label=row["closed_by_label"],
-        notice_message_id=row["notice_message_id"],
-        sequence=row["sequence"],
-        evidence=_evidence(row["evidence"]),
-        text_phrase=phrase_of(row, "text"),
-    )
-
-
-def _promise_values(p: Promise) -> dict[str, Any]:
-    return {
-        "id": p.id,
-        "customer_id": p.customer_id,
-        "location_id": p.location_id,
-        "kind": p.kind.value,
-        "text": p.text,
-        "made_by": p.made_by,
-        "made_by_label": p.made_by_label,
-        "made_at": p.made_at,
-        "due_at": p.due_at,
-        "due_in_business_minutes": p.due_in_business_minutes,
-        "state": p.state.value,
-        "owner_id": p.owner_id,
-        "item_product": p.item.product if p.item else None,
-        "item_variant": p.item.variant if p.item else "",
-        "item_size": p.item.size if p.item else "",
-        "reference": p.reference,
-        "closed_at": p.closed_at,
-        "closed_by_label": p.closed_by_label,
-        "notice_message_id": p.notice_message_id,
-        "evidence": [_evidence_entry(e) for e in p.evidence],
-        **phrase_values("text", p.text_phrase),
-    }
-
 
 # Built once, with bound parameters (a promise is updated with each message sent about it).
 _UPDATE = promises.update().where(promises.c.id == sa.bindparam("promise_id"))
@@ -191,7 +98,7 @@ class SqlPromises:
         self._conn = conn
 
     def add(self, promise: Promise) -> None:
-        result = self._conn.execute(promises.insert().values(_promise_values(promise)))
+        result = self._conn.execute(promises.insert().values(promise_values(promise)))
         key = result.inserted_primary_key
         assert key is not None
         promise.sequence = int(key[0])
@@ -203,7 +110,7 @@ class SqlPromises:
         # identity column gives each its place in line, read back by id.
         rows = self._conn.execute(
             promises.insert().returning(promises.c.id, promises.c.sequence),
-            [_promise_values(promise) for promise in added],
+            [promise_values(promise) for promise in added],
         )
         given = {row.id: int(row.sequence) for row in rows}
         for promise in added:
@@ -214,7 +121,7 @@ class SqlPromises:
         if for_change and self._conn.dialect.name == "postgresql":
             query = query.with_for_update()
         row = self._conn.execute(query).mappings().first()
-        return _promise(row) if row else None
+        return promise_of(row) if row else None
 
     def get_many(self, promise_ids: Sequence[str], *, for_change: bool = False) -> list[Promise]:
         if not promise_ids:
@@ -226,10 +133,10 @@ class SqlPromises:
         )
         if for_change and self._conn.dialect.name == "postgresql":
             query = query.with_for_update()
-        return [_promise(row) for row in self._conn.execute(query).mappings()]
+        return [promise_of(row) for row in self._conn.execute(query).mappings()]
 
     def update(self, promise: Promise) -> None:
-        values = _promise_values(promise)
+        values = promise_values(promise)
         values["promise_id"] = values.pop("id")
         self._conn.execute(_UPDATE, values)
 
@@ -237,7 +144,7 @@ class SqlPromises:
         if updated:  # one executemany: the relay keeps a batch's promises at once
             rows = []
             for promise in updated:
-                values = _promise_values(promise)
+                values = promise_values(promise)
                 values["promise_id"] = values.pop("id")
                 rows.append(values)
             self._conn.execute(_UPDATE, rows)
@@ -245,7 +152,7 @@ class SqlPromises:
     def update_notices(self, told: Sequence[Promise]) -> None:
         if told:
             rows = [{"promise_id": promise.id, "notice_id": promise.notice_message_id,
-                     "notes": [_evidence_entry(e) for e in promise.evidence]}
+                     "notes": [evidence_entry(e) for e in promise.evidence]}
                     for promise in told]  # fmt: skip
             self._conn.execute(_NOTICE_UPDATE, rows)
 
@@ -267,7 +174,7 @@ class SqlPromises:
         else:
             order = [promises.c.sequence.desc()]
         rows = self._conn.execute(query.order_by(*order).limit(limit)).mappings()
-        return [_promise(row) for row in rows]
+        return [promise_of(row) for row in rows]
 
     def waiting_in(self, lines: Mapping[tuple[str, str], int]) -> list[Promise]:
         if not lines:
@@ -306,7 +213,7 @@ class SqlPromises:
                 .order_by(ranked.c.sequence)
             )
             found.extend(
-                _promise(row)
+                promise_of(row)
                 for row in self._conn.execute(query).mappings()
                 if row["place_in_line"] <= lines[(row["item_product"], row["location_id"])]
             )
@@ -322,7 +229,9 @@ class SqlPromises:
             "locations": [location_id for _, location_id in asked],
             "wanted": [lines[line] for line in asked],
         }
-        return [_promise(row) for row in self._conn.execute(_FIRST_OF_EACH_LINE, values).mappings()]
+        return [
+            promise_of(row) for row in self._conn.execute(_FIRST_OF_EACH_LINE, values).mappings()
+        ]
 
     def _waiting_in_one_by_one(self, lines: Mapping[tuple[str, str], int]) -> list[Promise]:
         """SQLite: each line's first few by their places alone, then their rows in one read.
@@ -348,7 +257,7 @@ class SqlPromises:
                 .where(promises.c.sequence.in_(places[start : start + 500]))
                 .order_by(promises.c.sequence)
             )
-            found.extend(_promise(row) for row in self._conn.execute(query).mappings())
+            found.extend(promise_of(row) for row in self._conn.execute(query).mappings())
         return found
 
     def claim_waiting(self, promise_ids: Sequence[str]) -> set[str]:
@@ -372,7 +281,7 @@ class SqlPromises:
             "limit": limit,
         }
         rows = self._conn.execute(query, values).mappings()
-        return [_promise(row) for row in rows]
+        return [promise_of(row) for row in rows]
 
     def count_outcomes(
         self,
