@@ -4,6 +4,9 @@ PostgreSQL: first come first served, each exactly once, as when each report was 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
 import sqlalchemy as sa
 from promise_world import BAG, PromiseWorld, build_world
@@ -28,6 +31,31 @@ def _store(world: PromiseWorld, events: list[BusinessEvent]) -> None:
         uow.commit()
 
 
+@contextmanager
+def _held_by_another_worker(database_url: str, promise_id: str) -> Iterator[None]:
+    """Another worker is telling her right now: her promise is locked by its transaction."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("row locks between workers are PostgreSQL's; SQLite has one writer")
+    other = sa.create_engine(database_url)
+    try:
+        with other.connect() as conn:
+            conn.execute(
+                sa.text("SELECT id FROM promises WHERE id = :id FOR UPDATE"), {"id": promise_id}
+            )
+            yield
+            conn.rollback()
+    finally:
+        other.dispose()
+
+
+def _messages_per_promise(container: Container) -> list[int]:
+    with container.engine.connect() as conn:
+        rows = conn.execute(
+            sa.text("SELECT promise_id, count(*) AS n FROM messages GROUP BY promise_id")
+        ).all()
+    return sorted(row.n for row in rows)
+
+
 def _told_by(promise: Promise) -> str:
     """The stock report whose unit she was told about (the evidence on her promise)."""
     [arrived] = [e for e in promise.evidence if e.kind is EvidenceKind.EVENT]
@@ -50,11 +78,7 @@ def test_three_waiting_for_one_bag_are_told_in_the_order_they_asked_and_once_eac
     assert report.told == 3  # the fourth unit finds nobody left in line
     told = [world.promise(wait.id) for wait in waits]
     assert all(promise.notice_message_id is not None for promise in told)
-    with container.engine.connect() as conn:
-        per_promise = conn.execute(
-            sa.text("SELECT promise_id, count(*) AS n FROM messages GROUP BY promise_id")
-        ).all()
-    assert sorted(row.n for row in per_promise) == [1, 1, 1]  # exactly once each
+    assert _messages_per_promise(container) == [1, 1, 1]  # exactly once each
     # First come first served: the first unit (s1) was hers who asked first, the next two (s3)
     # the others'; the repeated count (s2) and the unit nobody was left for (s4) told no one.
     assert [_told_by(promise) for promise in told] == [
@@ -83,23 +107,12 @@ def test_a_delivery_of_more_units_than_the_batch_read_ahead_tells_the_first_in_l
 def test_a_customer_another_worker_holds_is_skipped_and_the_next_in_line_told(
     container: Container, clock: FrozenClock, database_url: str
 ) -> None:
-    if not database_url.startswith("postgresql"):
-        pytest.skip("row locks between workers are PostgreSQL's; SQLite has one writer")
     world = build_world(container, clock)
     marta, lev = (world.customer(n, email=f"{n}@example.com") for n in ("marta", "lev"))
     first, second = world.wait_for(marta), world.wait_for(lev)
     _store(world, [_report(world, "s1", 1)])
-    # Another worker is telling Marta right now: her promise is locked by its transaction.
-    other = sa.create_engine(database_url)
-    try:
-        with other.connect() as conn:
-            conn.execute(
-                sa.text("SELECT id FROM promises WHERE id = :id FOR UPDATE"), {"id": first.id}
-            )
-            assert process_events(container.uow, clock, batch=10).told == 1
-            conn.rollback()
-    finally:
-        other.dispose()
+    with _held_by_another_worker(database_url, first.id):  # another worker is telling Marta
+        assert process_events(container.uow, clock, batch=10).told == 1
 
     assert world.promise(first.id).notice_message_id is None  # hers is the other worker's
     assert world.promise(second.id).notice_message_id is not None
@@ -182,8 +195,6 @@ def test_a_batch_claims_everyone_it_tells_in_one_statement(
 def test_a_batch_whose_claim_finds_one_held_by_another_worker_tells_the_next_in_line(
     container: Container, clock: FrozenClock, database_url: str
 ) -> None:
-    if not database_url.startswith("postgresql"):
-        pytest.skip("row locks between workers are PostgreSQL's; SQLite has one writer")
     world = build_world(container, clock)
     people = [
         world.customer(n, email=f"{n}@example.com") for n in ("marta", "lev", "olena", "ivan")
@@ -192,22 +203,10 @@ def test_a_batch_whose_claim_finds_one_held_by_another_worker_tells_the_next_in_
     _store(world, [_report(world, f"s{n}", n) for n in (1, 2, 3)])
     # Another worker is telling Lev, second in line: the batch's one claim comes back short,
     # and its reports are handled again one by one, each skipping whom the other holds.
-    other = sa.create_engine(database_url)
-    try:
-        with other.connect() as conn:
-            conn.execute(
-                sa.text("SELECT id FROM promises WHERE id = :id FOR UPDATE"), {"id": lev.id}
-            )
-            assert process_events(container.uow, clock, batch=10).told == 3
-            conn.rollback()
-    finally:
-        other.dispose()
+    with _held_by_another_worker(database_url, lev.id):
+        assert process_events(container.uow, clock, batch=10).told == 3
 
     assert world.promise(lev.id).notice_message_id is None  # his is the other worker's
     told = [_told_by(world.promise(wait.id)) for wait in (marta, olena, ivan)]
     assert told == ["urn:lypky:stock/s1", "urn:lypky:stock/s2", "urn:lypky:stock/s3"]
-    with container.engine.connect() as conn:
-        per_promise = conn.execute(
-            sa.text("SELECT promise_id, count(*) AS n FROM messages GROUP BY promise_id")
-        ).all()
-    assert sorted(row.n for row in per_promise) == [1, 1, 1]  # exactly once each
+    assert _messages_per_promise(container) == [1, 1, 1]  # exactly once each
