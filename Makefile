@@ -19,7 +19,7 @@ STAMP=.venv/.installed
 BIN=.venv/bin
 
 .PHONY: help venv lock system-deps services services-down test test-pg e2e lint fmt \
-	migrate demo bench translations dev clean reliability screenshots
+	migrate demo bench bench-small translations dev clean reliability screenshots
 
 help:
 	@echo "make venv          create .venv from requirements.lock (+ editable heedful)"
@@ -36,6 +36,7 @@ help:
 	@echo "make demo          migrate, load demo data and serve"
 	@echo "make dev           serve on SQLite with readable logs"
 	@echo "make bench         benchmarks (python -m bench)"
+	@echo "make bench-small   every benchmark on toy sizes, to see each run to the end"
 	@echo "make translations  extract, update and compile message catalogs"
 	@echo "make clean         remove the venv, caches and build output"
 
@@ -139,6 +140,10 @@ dev: venv
 # Services stay up after a benchmark so repeated runs reuse them: `make services-down`.
 bench: venv system-deps services
 	. ./.services.env && $(PY) -m bench
+
+# Every benchmark to the end on toy sizes (minutes, not the hour of `make bench`); no results.
+bench-small: venv system-deps services
+	. ./.services.env && $(PY) -m bench --small
 
 TRANSLATIONS=src/heedful/translations
 

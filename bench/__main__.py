@@ -2,6 +2,7 @@
 
 python -m bench                     # everything at full size: what `make bench` runs
 python -m bench customer_card --customers 20000 --import-rows 2000    # a quick run
+python -m bench --small             # every benchmark to the end on toy sizes (`make bench-small`)
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import argparse
 import importlib
 import json
 import sys
+import tempfile
 from pathlib import Path
 from types import ModuleType
 
@@ -40,6 +42,42 @@ BENCHMARKS = (
 )
 
 
+# `--small`: every benchmark on sizes that run in seconds to minutes, to show that `python -m bench`
+# goes to the end on this machine (issue 18) without the hour a full run takes. Figures from such
+# a run say nothing about speed, so it never writes results; its plans are of a toy database, so
+# they go to a temporary directory instead of over the stored ones. Flags given still win.
+SMALL = {
+    "no_results": True,
+    "customers": 2000, "import_rows": 500, "requests": 50, "warmup": 5, "naive_queries": 2,
+    "batch_events": 2000, "batch_clients": 2, "single_events": 200, "single_clients": 2,
+    "crash_trials": 1, "crash_messages": 30,
+    "timer_customers": 1000, "timer_promises": 5000, "timers_due": 50, "due_scans": 3,
+    "naive_scans": 1,
+    "restock_customers": 2000, "restock_promises": 5000, "restock_items": 1000,
+    "restock_trials": 5, "restock_warmup": 1,
+    "under_load_trials": 5, "under_load_warmup": 1, "under_load_rate_events": 200,
+    "relay_messages": 200,
+    "audience_customers": 2000, "audience_preferences": 10000, "audience_runs": 2,
+    "audience_naive_runs": 1,
+    "interests": 10000, "events": 2000, "match_warmup": 200, "naive_events": 2,
+    "dashboard_answers": 5000, "dashboard_runs": 2, "dashboard_raw_runs": 1,
+    "sla_threads": 2000, "sla_due_soon": 50, "sla_scans": 3, "sla_naive_scans": 1,
+    "sla_computations": 200, "sla_naive_computations": 20,
+    "inbox_threads": 1000, "inbox_resolved": 1000, "inbox_customers": 500,
+    "inbox_requests": 20, "inbox_warmup": 2,
+    "poison_rounds": 3, "poison_per_round": 2,
+    "reliability_trials": 1, "reliability_examples": 5, "reliability_steps": 3,
+    "catalog_variants": 2000, "catalog_locations": 3, "catalog_baseline_rows": 100,
+    "lookahead_rows": 2000, "lookahead_customers": 500, "lookahead_changes": 20,
+    "bulk_promises": 500, "bulk_window": 100,
+    "audit_visits": 500, "audit_locations": 5,
+    "throughput_events": 200, "throughput_workers": "1,2",
+    "under_load_requests": 10, "under_load_rate": 5.0, "under_load_alone_s": 2.0,
+    "under_load_backlog": 500, "under_load_reads": 10,
+}  # fmt: skip
+EXPLAIN_ATTRIBUTES = ("EXPLAIN_DIR", "EXPLAINED")  # where modules keep their stored plans
+
+
 def _module(name: str) -> ModuleType:
     return importlib.import_module(f"bench.{name}")
 
@@ -62,13 +100,21 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--no-results", action="store_true", help="print only; leave the results file alone"
     )
+    parser.add_argument(
+        "--small", action="store_true", help="every benchmark on toy sizes; writes no results"
+    )
     for name in BENCHMARKS:
         _module(name).add_arguments(parser)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.small:
+        parser.set_defaults(**SMALL)
+        args = parser.parse_args(argv)
+        _plans_aside()
     unknown = sorted(set(args.names) - set(BENCHMARKS))
     if unknown:
         print(f"no benchmark called {', '.join(unknown)}; there are {', '.join(BENCHMARKS)}")
@@ -82,6 +128,16 @@ def main(argv: list[str] | None = None) -> int:
             merge_results(getattr(_module(name), "RESULTS_KEY", name), metrics, args.results)
             print(f"merged into {args.results}")
     return 0
+
+
+def _plans_aside() -> None:
+    aside = Path(tempfile.mkdtemp(prefix="heedful-bench-small-plans-"))
+    print(f"a small run: no results written; plans go to {aside}")
+    for name in BENCHMARKS:
+        module = _module(name)
+        for attribute in EXPLAIN_ATTRIBUTES:
+            if hasattr(module, attribute):
+                setattr(module, attribute, aside)
 
 
 if __name__ == "__main__":
