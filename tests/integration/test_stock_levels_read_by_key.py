@@ -2,8 +2,9 @@
 
 SQLite reads ``(product, variant, size, location) IN (...)`` by scanning the whole table and
 testing each row against the list: at the issue's size (100,000 levels) that was half the
-worker's time on the embedded default. The read names the products too, so the key's index
-serves it; the levels it returns are the same.
+worker's time on the embedded default. The read named the products too, so the key's index
+served it; now each level is one look-up by its key on the driver's cursor (ADR 77). The levels
+it returns are the same.
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
+from heedful.adapters.storage.outbox_rows import SqlStockLevels
 from heedful.bootstrap import Container
 from heedful.core.promises.model import WantedItem
 
@@ -25,19 +26,21 @@ def _item(n: int, size: str = "m") -> WantedItem:
 
 
 @contextmanager
-def _selects_of_levels(engine: sa.Engine) -> Iterator[list[tuple[str, Any]]]:
-    seen: list[tuple[str, Any]] = []
+def _selects_of_levels(conn: sa.Connection) -> Iterator[list[str]]:
+    """Each read of stock levels SQLite runs on this connection, the driver's own cursors too
+    (as SQLite saw it: its values written in)."""
+    seen: list[str] = []
+    raw = conn.connection.driver_connection
 
-    def note(conn: Any, cursor: Any, statement: str, parameters: Any, *rest: Any) -> None:
-        del conn, cursor, rest
+    def note(statement: str) -> None:
         if statement.lstrip().startswith("SELECT") and "FROM stock_levels" in statement:
-            seen.append((statement, parameters))
+            seen.append(statement)
 
-    sa.event.listen(engine, "before_cursor_execute", note)
+    raw.set_trace_callback(note)  # type: ignore[union-attr]
     try:
         yield seen
     finally:
-        sa.event.remove(engine, "before_cursor_execute", note)
+        raw.set_trace_callback(None)  # type: ignore[union-attr]
 
 
 def test_a_batch_reads_the_levels_it_names_and_only_those(container: Container) -> None:
@@ -63,12 +66,16 @@ def test_on_sqlite_the_levels_are_sought_in_the_keys_index_not_scanned(
     with container.uow() as uow:
         uow.stock.put_many([(_item(n), n, now + timedelta(seconds=n)) for n in range(50)], new=True)
         uow.commit()
-    with container.uow() as uow, _selects_of_levels(container.engine) as seen:
-        uow.stock.get_many([_item(n) for n in range(0, 50, 5)])
-    assert seen
+    asked = [_item(n) for n in range(0, 50, 5)]
     with container.engine.connect() as conn:
-        for statement, parameters in seen:
-            plan = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all()
+        with _selects_of_levels(conn) as seen:
+            found = SqlStockLevels(conn).get_many(asked)
+        assert found == {item: int(item.product[-2:]) for item in asked}
+        # One look-up per level, each by the key (ADR 77); the list of row values before it
+        # named the products so as not to scan (ADR 73).
+        assert len(seen) == len(asked)
+        for statement in seen:
+            plan = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement).all()
             steps = [row[-1] for row in plan]
             assert not any(step.startswith("SCAN stock_levels") for step in steps), steps
             assert any(step.startswith("SEARCH stock_levels") for step in steps), steps

@@ -37,6 +37,11 @@ _LEVEL_UPDATE = (
 )
 _LEVEL_INSERT = stock_levels.insert()
 _KEY = ("product", "variant", "size", "location_id")
+# SQLite only (``_get_each``): one level by its primary key, prepared once by the driver.
+_LEVEL_BY_KEY = (
+    "SELECT quantity FROM stock_levels"
+    " WHERE product = ? AND variant = ? AND size = ? AND location_id = ?"
+)
 
 
 def _level_key(item: WantedItem) -> dict[str, Any]:
@@ -68,20 +73,39 @@ class SqlStockLevels:
             ):
                 found[wanted[(product, variant, size, location_id)]] = int(quantity)
             return found
-        sqlite = self._conn.dialect.name == "sqlite"
+        if self._conn.dialect.name == "sqlite":
+            return self._get_each(wanted, keys)
         for start in range(0, len(keys), 500):
             chunk = keys[start : start + 500]
             query = sa.select(*columns, stock_levels.c.quantity).where(
                 sa.tuple_(*columns).in_(chunk)
             )
-            if sqlite:
-                # SQLite (3.40) reads a list of row values by scanning the whole table and
-                # testing each row against the list: every batch walked all 100,000 levels at
-                # the issue's size, half the worker's time (ADR 73). The products alone, an
-                # IN list on the key's first column, make it seek the key's index instead.
-                query = query.where(stock_levels.c.product.in_(sorted({k[0] for k in chunk})))
             for product, variant, size, location_id, quantity in self._conn.execute(query):
                 found[wanted[(product, variant, size, location_id)]] = int(quantity)
+        return found
+
+    def _get_each(
+        self,
+        wanted: dict[tuple[str, str, str, str], WantedItem],
+        keys: list[tuple[str, str, str, str]],
+    ) -> dict[WantedItem, int]:
+        """SQLite: each level by its key, one prepared look-up on the driver's cursor per key.
+
+        A list of row values made SQLite scan the whole table unless the products were named
+        too (ADR 73); even so, SQLAlchemy built and compiled the statement anew for each
+        batch's count of keys, a tenth of the read-ahead's CPU at the issue's size (ADR 77).
+        A look-up by the primary key is a few microseconds in process, with no round trip.
+        """
+        found: dict[WantedItem, int] = {}
+        cursor = self._conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            for key in keys:
+                cursor.execute(_LEVEL_BY_KEY, key)
+                row = cursor.fetchone()
+                if row is not None:
+                    found[wanted[key]] = int(row[0])
+        finally:
+            cursor.close()
         return found
 
     def put_many(self, levels: Sequence[tuple[WantedItem, int, datetime]], *, new: bool) -> None:

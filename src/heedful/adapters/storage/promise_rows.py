@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -77,13 +78,24 @@ _FIRST_OF_EACH_LINE = sa.text(
 ).columns(*promises.c)
 
 
-# SQLite only (``_waiting_in_one_by_one``): the first ``limit`` places still waiting in a line,
-# from ix_promises_waiting in order; told ones (their message not yet gone) are passed by.
+# SQLite only (``_waiting_in_one_by_one``): the first ``limit`` still waiting in a line, from
+# ix_promises_waiting in order; told ones (their message not yet gone) are passed by.
 _FIRST_IN_LINE = (
-    "SELECT sequence FROM promises WHERE item_product = ? AND location_id = ?"
+    f"SELECT {', '.join(c.name for c in promises.c)} FROM promises"  # noqa: S608 - the table's own
+    " WHERE item_product = ? AND location_id = ?"
     " AND state = 'open' AND kind = 'tell_when_available' AND notice_message_id IS NULL"
     " ORDER BY sequence LIMIT ?"
 )
+
+
+@cache
+def _row_readers(dialect: sa.Dialect) -> tuple[tuple[str, Any], ...]:
+    """Each column of ``promises`` with what SQLAlchemy does to its value as read (JSON decoded,
+    a datetime made aware; None: taken as it comes), for rows read on the driver's cursor."""
+    return tuple(
+        (column.name, column.type.dialect_impl(dialect).result_processor(dialect, None))
+        for column in promises.c
+    )
 
 
 def _one_of(column: sa.Column[Any], values: frozenset[Any]) -> sa.ColumnElement[bool]:
@@ -234,30 +246,30 @@ class SqlPromises:
         ]
 
     def _waiting_in_one_by_one(self, lines: Mapping[tuple[str, str], int]) -> list[Promise]:
-        """SQLite: each line's first few by their places alone, then their rows in one read.
+        """SQLite: each line's first few, their whole rows, by one indexed look-up per line.
 
         The window over a list of lines made SQLite scan the whole partial index (every open
         wish, not only the batch's lines) and sort full rows: 25 ms a batch at 20,000 wishes,
         growing with them. One indexed look-up per line is a few microseconds in process (no
-        round trip), done on the driver's cursor with one prepared statement (ADR 65).
+        round trip), done on the driver's cursor with one prepared statement (ADR 65). Each
+        look-up returns the rows themselves, mapped as SQLAlchemy maps them
+        (``_row_readers``): their places and then their rows by a list of places cost a second
+        statement, compiled anew for each length of the list, and a row object per promise
+        (issue 18's profile: a sixth of the worker's CPU per event at the issue's size, ADR 77).
         """
+        readers = _row_readers(self._conn.dialect)
         cursor = self._conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        found: list[Promise] = []
         try:
-            places: list[int] = []
             for (product, location_id), wanted in lines.items():
                 cursor.execute(_FIRST_IN_LINE, (product, location_id, wanted))
-                places.extend(sequence for (sequence,) in cursor.fetchall())
+                for raw in cursor.fetchall():
+                    row = {name: read(value) if read else value
+                           for (name, read), value in zip(readers, raw, strict=True)}  # fmt: skip
+                    found.append(promise_of(row))  # type: ignore[arg-type]
         finally:
             cursor.close()
-        found: list[Promise] = []
-        places.sort()
-        for start in range(0, len(places), 500):
-            query = (
-                sa.select(promises)
-                .where(promises.c.sequence.in_(places[start : start + 500]))
-                .order_by(promises.c.sequence)
-            )
-            found.extend(promise_of(row) for row in self._conn.execute(query).mappings())
+        found.sort(key=lambda promise: promise.sequence)
         return found
 
     def claim_waiting(self, promise_ids: Sequence[str]) -> set[str]:

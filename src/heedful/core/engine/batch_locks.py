@@ -17,15 +17,12 @@ Those still lock as they go, as before: rare, and a deadlock there is still only
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from heedful.core.engine.batch_reads import BatchReads, is_stock_report
-from heedful.core.engine.stock_report_names import named_level
 from heedful.core.events import StoredEvent
 from heedful.core.playbooks import PlaybookIndex
 from heedful.core.promises import WantedItem
-from heedful.core.shared.errors import InvalidInput
 from heedful.core.unit_of_work import UnitOfWork
 
 
@@ -59,7 +56,7 @@ def lock_ahead(
         location_id = reads.location(uow, str(data.get("location")), event.sender_locations)
         if location_id is None:
             continue
-        level = _level(uow, reads, data, location_id)
+        level = reads.level_named(uow, stored, location_id)
         if level is None:
             continue
         code, wanted = level
@@ -71,13 +68,3 @@ def lock_ahead(
     ordered = sorted(levels, key=lambda w: (w.product, w.variant, w.size, w.location_id))
     uow.stock.lock(ordered)
     return ordered
-
-
-def _level(
-    uow: UnitOfWork, reads: BatchReads, data: Mapping[str, Any], location_id: str
-) -> tuple[str | None, WantedItem] | None:
-    """The catalog code (if any) and the waiting line's level this report will write."""
-    try:
-        return named_level(data, location_id, lambda code: reads.catalog_item(uow, code))
-    except (KeyError, InvalidInput):  # the event itself will say what is wrong with it
-        return None

@@ -30,6 +30,7 @@ from heedful.core.unit_of_work import UnitOfWork
 
 STOCK_CHANGED = "heedful.stock.changed"
 Line = tuple[str, str]  # (product, location id)
+Named = tuple[str | None, WantedItem]  # a report's catalog code (None: none) and its level
 
 
 def is_stock_report(stored: StoredEvent) -> bool:
@@ -47,6 +48,10 @@ class BatchReads:
     waited_for: set[Line] = field(default_factory=set)
     asked_lines: set[Line] = field(default_factory=set)
     book: WaitingBook | None = None  # the first in each line waited for, and what telling holds
+    # Each stock report's level (``named_level``) by its sequence, found once by the batch's
+    # lock and read again by its lines: asked twice, it was a tenth of the read-ahead's CPU
+    # (issue 18's profile, ADR 77). None: a report naming no level (it says why itself).
+    named: dict[int, Named | None] = field(default_factory=dict)
 
     def location(self, uow: UnitOfWork, ref: str, within: frozenset[str] | None) -> str | None:
         key = (ref, within)
@@ -59,6 +64,20 @@ class BatchReads:
         if self.holds and folded in self.items:
             return self.items[folded]
         return uow.catalog.get(folded)
+
+    def level_named(self, uow: UnitOfWork, stored: StoredEvent, location_id: str) -> Named | None:
+        """The catalog code (if any) and the waiting line's level the report writes, once."""
+        if stored.sequence in self.named:
+            return self.named[stored.sequence]
+        data = stored.event.data
+        try:
+            found: Named | None = named_level(
+                data, location_id, lambda code: self.catalog_item(uow, code)
+            )
+        except (KeyError, InvalidInput):  # the event itself will say what is wrong with it
+            found = None
+        self.named[stored.sequence] = found
+        return found
 
     def nobody_waits(self, product: str, location_id: str) -> bool:
         """True only when the batch's read showed this line empty (and still holds)."""
@@ -130,7 +149,7 @@ def read_lines(
     if not reads.holds:
         return
     leading = _leading(batch)
-    named = _lines_named(reads, leading)
+    named = _lines_named(uow, reads, leading)
     reads.asked_lines = set(named)
     # Enough for one unit per report naming the line (and one passed over, ``read_book``); a
     # line that needs more (a delivery of many units) is read again from the database.
@@ -147,9 +166,11 @@ def _leading(batch: Sequence[StoredEvent]) -> list[StoredEvent]:
     return leading
 
 
-def _lines_named(reads: BatchReads, leading: Sequence[StoredEvent]) -> dict[Line, int]:
+def _lines_named(
+    uow: UnitOfWork, reads: BatchReads, leading: Sequence[StoredEvent]
+) -> dict[Line, int]:
     """The (product, location) line each leading report would look at, as the reaction finds
-    it, with how many reports name it."""
+    it, with how many reports name it (the levels the batch's lock found, ``level_named``)."""
     lines: dict[Line, int] = {}
     for stored in leading:
         data = stored.event.data
@@ -158,10 +179,10 @@ def _lines_named(reads: BatchReads, leading: Sequence[StoredEvent]) -> dict[Line
         )
         if location_id is None:
             continue
-        try:
-            _, level = named_level(data, location_id, lambda code: reads.items.get(normalise(code)))
-        except (KeyError, InvalidInput):  # the event itself will say what is wrong with it
+        named = reads.level_named(uow, stored, location_id)
+        if named is None:
             continue
+        level = named[1]
         line = (level.product, location_id)
         lines[line] = lines.get(line, 0) + 1
     return lines

@@ -57,6 +57,8 @@ from heedful.core.preferences import Preference
 from heedful.core.shared.phrases import Phrase
 from heedful.core.unit_of_work import UnitOfWork
 
+Triggered = list[tuple[Playbook, list[Said]]]  # the playbooks whose trigger holds, with why
+
 
 class PlaybookIndex:
     """The enabled playbooks, answered by event through the interest index."""
@@ -70,6 +72,12 @@ class PlaybookIndex:
             interest_of(playbook, order) for order, playbook in enumerate(self._by_id.values())
         )
         self._zones: dict[str, str | None] = {}
+        # Each event's answer, kept for the index's life (one batch): the batch's lock asks
+        # whether any playbook may act (``may_act_on``) and its reaction which do
+        # (``triggered``), and flattening the event and matching it twice was a tenth of the
+        # worker's CPU per stock report (issue 18's profile, ADR 77). The trigger reads only
+        # the event, so the answer cannot change within the batch.
+        self._triggered: dict[tuple[str, str, str], tuple[BusinessEvent, Triggered]] = {}
 
     def __len__(self) -> int:
         return len(self._by_id)
@@ -81,18 +89,23 @@ class PlaybookIndex:
         found = self._index.match(event.type, flatten(event))
         return [self._by_id[interest.id] for interest in found]
 
-    def triggered(self, event: BusinessEvent) -> list[tuple[Playbook, list[Said]]]:
+    def triggered(self, event: BusinessEvent) -> Triggered:
         """The playbooks whose whole trigger holds for the event, with why (no audience read)."""
+        key = (event.source, event.id, event.type)
+        known = self._triggered.get(key)
+        if known is not None and known[0] is event:
+            return known[1]
         found = []
         for playbook in self.matching(event):
             why = event_reasons(playbook.body.where, event)
             if why is not None:
                 found.append((playbook, why))
+        self._triggered[key] = (event, found)
         return found
 
     def may_act_on(self, event: BusinessEvent) -> bool:
         """Whether any playbook's trigger holds for the event (its audience not yet asked)."""
-        return any(event_reasons(p.body.where, event) is not None for p in self.matching(event))
+        return bool(self.triggered(event))
 
     def zone_of(self, uow: UnitOfWork, location_id: str) -> str | None:
         """The location's time zone, read once per index (a batch of events), not per change.
