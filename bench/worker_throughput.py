@@ -544,7 +544,7 @@ def _pg_feed_runs(
                 )
                 report[f"{key}_outbox_rows"] = after["outbox_rows"] - before["outbox_rows"]
                 print(f"{prefix} {workers}w {mix}: {run}", flush=True)
-            if workers == 1 and feed == "inbox":
+            if workers == 1 and feed == "inbox" and not args.throughput_figures_only:
                 report["pg_statements"] = _statements(
                     container, feed_events, args.throughput_events
                 )
