@@ -10,6 +10,7 @@ kept, and who is chosen is as before.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -23,9 +24,11 @@ from heedful.core.events.model import BusinessEvent
 from heedful.core.playbooks import handlers as playbooks
 from heedful.core.playbooks.demo import BRAND_IN_YOUR_SIZE
 from heedful.core.playbooks.firing import concerned_pages
+from heedful.core.playbooks.liking import Asked, Liked
 from heedful.core.preferences.handlers import RecordPreference, record_preference
-from heedful.core.preferences.model import Category, Polarity
+from heedful.core.preferences.model import Category, Polarity, Preference, Source
 from heedful.core.shared.clock import FrozenClock
+from heedful.core.shared.ids import new_id
 
 ONCE_EVER = {**BRAND_IN_YOUR_SIZE, "once_per_customer": "ever"}
 
@@ -110,3 +113,31 @@ def test_a_page_is_one_statement_however_many_of_its_fans_are_kept(world: Promis
     assert several["Anna"].location_ids == {world.kyiv.id, world.lviv.id}
     # The event's location, then the page: her size, the key and the customer read with it.
     assert statements_for_one == statements_for_several == 2
+
+
+def test_a_fan_who_likes_the_brand_twice_is_named_by_her_newest(world: PromiseWorld) -> None:
+    # Olena said "MAX MARA" first and "Max Mara" since (both standing); Petra said it once.
+    olena, petra = world.customer("Olena"), world.customer("Petra")
+    now = world.clock.now()
+    with world.uow as uow:
+        for customer_id, subject, at in (
+            (olena.id, "MAX MARA", now - timedelta(days=2)),
+            (olena.id, "Max Mara", now - timedelta(days=1)),
+            (petra.id, "max mara", now),
+        ):
+            uow.preferences.add(
+                Preference(id=new_id("prf_"), customer_id=customer_id, polarity=Polarity.LIKE,
+                           category=Category.BRAND, subject=subject, note="",
+                           source=Source.SAID, confidence=1.0, recorded_at=at,
+                           recorded_by="stf_admin", recorded_by_label="admin")
+            )  # fmt: skip
+        uow.commit()
+
+    with world.uow as uow:
+        page = uow.playbooks.members_liking(Asked(Polarity.LIKE, None, "max mara"), [], None, 500)
+
+    liked = {member.customer_id: member.liked for member in page}
+    assert liked == {
+        olena.id: Liked(Polarity.LIKE, Category.BRAND, "Max Mara"),
+        petra.id: Liked(Polarity.LIKE, Category.BRAND, "max mara"),
+    }

@@ -52,7 +52,13 @@ def _audience_page(names_category: bool, after: bool) -> sa.Subquery:
     # As customers_with_preference: lower() folds ASCII on SQLite, everything on PostgreSQL;
     # the engine confirms each member's preference with casefold (can miss, never include).
     p = preferences.c
-    query = sa.select(p.customer_id).where(
+    # Her preferences in the range: nearly always one, which is then her newest (below).
+    query = sa.select(
+        p.customer_id,
+        sa.func.count().label("in_range"),
+        sa.func.min(p.subject).label("subject"),
+        sa.func.min(p.category).label("category"),
+    ).where(
         sa.func.lower(p.subject) == sa.bindparam("audience_subject"),
         p.polarity == sa.bindparam("audience_polarity"),
         p.retracted_at.is_(None),
@@ -105,9 +111,14 @@ def _statement(shape: Shape) -> sa.Select[Any]:
     page = _audience_page(names_category, after)
     columns: list[Any] = [page.c.customer_id]
     for name, names in [("audience", (names_category, _LOWER)), *_named(checks)]:
-        columns.append(_newest(name, page.c.customer_id, "subject", names).label(f"{name}_s"))
-        if not names[0]:
-            columns.append(_newest(name, page.c.customer_id, "category", names).label(f"{name}_c"))
+        for column in ("subject", "category") if not names[0] else ("subject",):
+            newest: Any = _newest(name, page.c.customer_id, column, names)
+            if name == "audience":
+                # One preference in the page's range is her newest: the page read it already,
+                # and her preferences are looked up again only when she has several there (a
+                # third of the statement's buffers at the size).
+                newest = sa.case((page.c.in_range == 1, page.c[column]), else_=newest)
+            columns.append(newest.label(f"{name}_{column[0]}"))
     # Its own LIMIT keeps the subqueries computed once a member, below the joins (a derived
     # table with a LIMIT is neither flattened by SQLite nor pulled up by PostgreSQL).
     member = (
