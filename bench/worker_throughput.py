@@ -693,6 +693,9 @@ def _audience(container: Container, shape: Shape) -> dict[str, Any]:
             # also counts the time other processes held the cores.
             cpu.append((time.process_time() - used) * 1000)
             database_cpu += sum(_cpu_or_zero(pid) for pid in backends) - served
+            # Nothing was written: committed as the worker commits its batch, because psycopg
+            # forgets its prepared statements at every rollback, and the worker's are kept.
+            uow.commit()
         sizes.append(_audience_size(container, brand(index)))
         chosen.append(told)
     timings.sort()
