@@ -45,6 +45,7 @@ from typing import Any
 
 import nats
 import sqlalchemy as sa
+from sqlalchemy.engine import make_url
 
 from bench.support import fresh_database, process_cpu_seconds, step
 from bench.worker_data import MIXES, Feed, Shape, brand, load
@@ -116,6 +117,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--throughput-figures-only",
         action="store_true",
         help="only each mix's figures: no statements, plans, profile or audience afterwards",
+    )
+    group.add_argument(
+        "--throughput-audience-only",
+        action="store_true",
+        help="only the preference audience's figures and plans: no mixes, statements or profile",
+    )
+    group.add_argument(
+        "--throughput-pg-database",
+        default="",
+        help="a PostgreSQL database kept (--keep) by an earlier run of the same shape and seed, "
+        "measured instead of loading a new one (the issue's size takes minutes to load) and "
+        "never dropped; the mixes write to it, the audience only reads it",
     )
     group.add_argument(
         "--throughput-nats-url",
@@ -221,6 +234,9 @@ def _sqlite_runs(args: argparse.Namespace, shape: Shape, report: dict[str, Any])
         container = _container(url)
         feed = Feed(shape, args.seed, container.clock.now())
         try:
+            if args.throughput_audience_only:
+                report["sqlite_audience"] = _audience(container, shape)
+                return
             for mix in [m for m in args.throughput_mixes.split(",") if m in MIXES]:
                 _store(container, feed.events(mix, args.throughput_events))
                 before = _effects(container.engine)
@@ -457,6 +473,14 @@ def _cpu_or_zero(pid: int) -> float:
 
 
 def _pg_runs(args: argparse.Namespace, shape: Shape, report: dict[str, Any]) -> None:
+    if args.throughput_audience_only:
+        with _pg_database(args, shape, report) as url:
+            container = _container(url)
+            try:
+                report["pg_audience"] = _audience(container, shape)
+            finally:
+                container.engine.dispose()
+        return
     for feed in [f for f in args.throughput_feed.split(",") if f]:
         if feed not in ("inbox", "jetstream"):
             raise SystemExit(f"--throughput-feed: inbox or jetstream, not {feed!r}")
@@ -464,12 +488,23 @@ def _pg_runs(args: argparse.Namespace, shape: Shape, report: dict[str, Any]) -> 
             _pg_feed_runs(args, shape, report, feed, workers)
 
 
+@contextmanager
+def _pg_database(args: argparse.Namespace, shape: Shape, report: dict[str, Any]) -> Iterator[str]:
+    """A loaded database: a new one, or the one ``--throughput-pg-database`` names."""
+    if args.throughput_pg_database:
+        kept = make_url(args.postgres_url).set(database=args.throughput_pg_database)
+        yield kept.render_as_string(False)
+        return
+    with fresh_database(args.postgres_url, keep=args.keep, label="wt_") as url:
+        report["pg_rows"] = _prepare(url, shape, args.seed)
+        yield url
+
+
 def _pg_feed_runs(
     args: argparse.Namespace, shape: Shape, report: dict[str, Any], feed: str, workers: int
 ) -> None:
     prefix = "pg" if feed == "inbox" else "jetstream_pg"
-    with fresh_database(args.postgres_url, keep=args.keep, label="wt_") as url:
-        report["pg_rows"] = _prepare(url, shape, args.seed)
+    with _pg_database(args, shape, report) as url:
         container = _container(url)
         feed_events = Feed(shape, args.seed, container.clock.now())
         tag = secrets.token_hex(4)
@@ -509,7 +544,7 @@ def _pg_feed_runs(
                 )
                 report[f"{key}_outbox_rows"] = after["outbox_rows"] - before["outbox_rows"]
                 print(f"{prefix} {workers}w {mix}: {run}", flush=True)
-            if workers == 1 and feed == "inbox":
+            if workers == 1 and feed == "inbox" and not args.throughput_figures_only:
                 report["pg_statements"] = _statements(
                     container, feed_events, args.throughput_events
                 )
@@ -636,12 +671,19 @@ def _audience(container: Container, shape: Shape) -> dict[str, Any]:
     timings, cpu, sizes, chosen = [], [], [], []
     sample = Feed(shape, 0, container.clock.now())
     events = []
+    # PostgreSQL's own CPU for the timed reads (its backend's, summed over the events: the
+    # kernel counts it in ticks, so only the sum means anything): load-independent, as this
+    # process's CPU is, where the wall clock also counts waiting for a core.
+    postgres = container.engine.dialect.name == "postgresql"
+    backends = _backends(container.engine.url.render_as_string(False)) if postgres else []
+    database_cpu = 0.0
     for index in range(shape.brands):
         event = sample.events("quarter", 1)[0]
         event["data"]["brand"] = brand(index)
         (business,), _ = read_events([event])
         events.append(business)
         with container.uow() as uow:
+            served = sum(_cpu_or_zero(pid) for pid in backends)
             started, used = time.perf_counter(), time.process_time()
             told = 0
             for page in concerned_pages(uow, playbook.body, business, container.clock.now()):
@@ -650,20 +692,30 @@ def _audience(container: Container, shape: Shape) -> dict[str, Any]:
             # This process's CPU (SQLite's work included): on a loaded machine the wall clock
             # also counts the time other processes held the cores.
             cpu.append((time.process_time() - used) * 1000)
+            database_cpu += sum(_cpu_or_zero(pid) for pid in backends) - served
+            # Nothing was written: committed as the worker commits its batch, because psycopg
+            # forgets its prepared statements at every rollback, and the worker's are kept.
+            uow.commit()
         sizes.append(_audience_size(container, brand(index)))
         chosen.append(told)
-    median = sorted(range(len(sizes)), key=lambda i: sizes[i])[len(sizes) // 2]
-    _explain_audience(container, playbook, events[median])
     timings.sort()
     cpu.sort()
     at_99 = min(len(timings) - 1, int(len(timings) * 0.99))
+    by_size = sorted(range(len(sizes)), key=lambda i: sizes[i])
+    median, large = by_size[len(sizes) // 2], by_size[at_99]
+    ran = _explain_audience(container, playbook, [events[median], events[large]])
     return {
         "p50_ms": round(timings[len(timings) // 2], 3),
         "p99_ms": round(timings[at_99], 3),
         "cpu_p50_ms": round(cpu[len(cpu) // 2], 3),
         "cpu_p99_ms": round(cpu[at_99], 3),
+        "database_cpu_ms_per_event": round(database_cpu * 1000 / len(timings), 3),
+        "cpu_mean_ms": round(sum(cpu) / len(cpu), 3),
         "audience_median": sorted(sizes)[len(sizes) // 2],
         "chosen_total": sum(chosen),
+        "audience_p99": sizes[large],
+        # Statements one event's audience sends (the median brand's, then the p99 size's).
+        "statements_per_event": ran,
         "page": AUDIENCE_PAGE,
     }
 
@@ -681,33 +733,41 @@ def _audience_size(container: Container, name: str) -> int:
             after = page[-1]
 
 
-def _explain_audience(container: Container, playbook: Any, event: Any) -> None:
-    """The plan of each statement one event's audience runs, with its own parameters."""
+def _explain_audience(container: Container, playbook: Any, events: list[Any]) -> list[int]:
+    """The plan of each statement each event's audience runs, with its own parameters; how many
+    statements each ran."""
     engine = container.engine
-    ran: list[tuple[str, Any]] = []
-
-    def note(conn: Any, cursor: Any, statement: str, parameters: Any, *rest: Any) -> None:
-        del conn, cursor, rest
-        ran.append((statement, parameters))
-
-    sa.event.listen(engine, "before_cursor_execute", note)
-    try:
-        with container.uow() as uow:
-            for _ in concerned_pages(uow, playbook.body, event, container.clock.now()):
-                pass
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", note)
     postgres = engine.dialect.name == "postgresql"
     prefix = "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " if postgres else "EXPLAIN QUERY PLAN "
-    out = [f"# worker_throughput: one event's preference audience ({event.data['brand']})\n"]
-    with engine.connect() as conn:
-        for statement, parameters in ran:
-            if not statement.lstrip().startswith(("SELECT", "WITH")):
-                continue
-            plan = conn.exec_driver_sql(prefix + statement, parameters).all()
-            out.append(statement.strip() + "\n\n   " + "\n   ".join(str(r[-1]) for r in plan))
+    out, counts = [], []
+    for event in events:
+        ran: list[tuple[str, Any]] = []
+
+        def note(conn: Any, cursor: Any, statement: str, parameters: Any, *rest: Any) -> None:
+            del conn, cursor, rest
+            ran.append((statement, parameters))  # noqa: B023 (listened to in this loop only)
+
+        sa.event.listen(engine, "before_cursor_execute", note)
+        try:
+            with container.uow() as uow:
+                for _ in concerned_pages(uow, playbook.body, event, container.clock.now()):
+                    pass
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", note)
+        counts.append(len(ran))
+        out.append(
+            f"# worker_throughput: one event's preference audience ({event.data['brand']}): "
+            f"{len(ran)} statements\n"
+        )
+        with engine.connect() as conn:
+            for statement, parameters in ran:
+                if not statement.lstrip().startswith(("SELECT", "WITH")):
+                    continue
+                plan = conn.exec_driver_sql(prefix + statement, parameters).all()
+                out.append(statement.strip() + "\n\n   " + "\n   ".join(str(r[-1]) for r in plan))
     backend = "postgresql" if postgres else "sqlite"
     (EXPLAIN_DIR / f"worker_throughput_audience_{backend}.txt").write_text("\n\n".join(out) + "\n")
+    return counts
 
 
 # --- the run -----------------------------------------------------------------------------------

@@ -514,17 +514,28 @@ class FakePlaybookRepository(Repository):
         return ordered[start : start + limit]
 
     def members_liking(
-        self, audience: Asked, checks: Sequence[Asked], after: str | None, limit: int
+        self,
+        audience: Asked,
+        checks: Sequence[Asked],
+        after: str | None,
+        limit: int,
+        once: tuple[str, str] | None = None,
     ) -> list[Member]:
         # The store's rough folding (SQLite's ASCII lower()) is not faked: casefold throughout.
         ids = self.customers_with_preference(
             audience.polarity, audience.category, audience.subject or "", after, limit
         )
-        return [
-            Member(i, newest, tuple(self._newest(i, asked) for asked in checks))
-            for i in ids
-            if (newest := self._newest(i, audience)) is not None
-        ]
+        members = []
+        for i in ids:
+            newest = self._newest(i, audience)
+            if newest is None:
+                continue
+            held = tuple(self._newest(i, asked) for asked in checks)
+            fired = once is not None and bool(self.taken(once[0], [(i, once[1])]))
+            kept = all(h is not None for h in held) and not fired
+            customer = copy(self._state.customers.get(i)) if kept else None
+            members.append(Member(i, newest, held, customer))
+        return members
 
     def _newest(self, customer_id: str, asked: Asked) -> Liked | None:
         held = sorted(

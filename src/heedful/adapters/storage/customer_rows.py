@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -60,7 +60,8 @@ _LOCATIONS_OF = sa.select(customer_locations.c.customer_id, customer_locations.c
 )
 
 
-def _customer(row: RowMapping, location_ids: set[str]) -> Customer:
+def customer_of(row: RowMapping | Mapping[str, Any], location_ids: set[str]) -> Customer:
+    """Her row (as the customers table names its columns) and her locations, as a Customer."""
     return Customer(
         id=row["id"],
         full_name=row["full_name"],
@@ -117,7 +118,7 @@ class SqlCustomers:
         found: dict[str, set[str]] = {i: set() for i in ids}
         for cid, lid in self._conn.execute(_LOCATIONS_OF, {"customer_ids": ids}):
             found[cid].add(lid)
-        return [_customer(r, found[r["id"]]) for r in rows]
+        return [customer_of(r, found[r["id"]]) for r in rows]
 
     def add(self, customer: Customer) -> None:
         self._conn.execute(customers.insert(), _values(customer))
@@ -128,7 +129,7 @@ class SqlCustomers:
         rows = self._conn.execute(_BY_ID, {"customer_id": customer_id}).mappings().all()
         if not rows:
             return None
-        return _customer(rows[0], {r["_location_id"] for r in rows if r["_location_id"]})
+        return customer_of(rows[0], {r["_location_id"] for r in rows if r["_location_id"]})
 
     def get_many(self, customer_ids: Sequence[str]) -> list[Customer]:
         if not customer_ids:
@@ -183,7 +184,7 @@ class SqlCustomers:
         rows = list(self._conn.execute(_BY_IDENTITY, params).mappings())
         if not rows:
             return None
-        return _customer(rows[0], {r["_location_id"] for r in rows if r["_location_id"]})
+        return customer_of(rows[0], {r["_location_id"] for r in rows if r["_location_id"]})
 
     def search(self, text: str, scope: CustomerScope, limit: int) -> list[Customer]:
         """Every word starts a word of the name (as typed or as it sounds), or the whole query

@@ -258,6 +258,11 @@ class SqlPlaybooks:
         return [row.customer_id for row in self._conn.execute(query.limit(limit))]
 
     def members_liking(
-        self, audience: Asked, checks: Sequence[Asked], after: str | None, limit: int
+        self,
+        audience: Asked,
+        checks: Sequence[Asked],
+        after: str | None,
+        limit: int,
+        once: tuple[str, str] | None = None,
     ) -> list[Member]:
-        return members_liking(self._conn, audience, checks, after, limit)
+        return members_liking(self._conn, audience, checks, after, limit, once)

@@ -90,10 +90,12 @@ def member_pages(
     body: PlaybookBody,
     event: BusinessEvent,
     left_out: list[str] | None = None,
+    once: tuple[str, str] | None = None,
 ) -> Iterator[list[Member]]:
     """As ``audience_pages`` for a preference audience the store can check (``liking``): the
     same customers in the same pages, each with what she holds of the customer conditions'
-    preference checks."""
+    preference checks, and as a ``Customer`` if she holds them all and the playbook has not
+    fired for her under ``once`` (playbook id, once key)."""
     audience = body.audience
     assert audience is not None
     assert audience.preference is not None
@@ -103,7 +105,7 @@ def member_pages(
     rule = audience.preference
     checks = [asked(r, wanted_text(r, event)) for r in body.customer.preferences]
     ask = Asked(rule.polarity, rule.category, subject)
-    read = partial(uow.playbooks.members_liking, ask, checks)
+    read = partial(uow.playbooks.members_liking, ask, checks, once=once)
     yield from _pages(read, attrgetter("customer_id"), audience.limit, left_out)
 
 

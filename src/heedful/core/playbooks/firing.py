@@ -9,10 +9,9 @@ location) is reported and does not undo the others.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import partial
 
 from heedful.core.customers import Customer
 from heedful.core.events import (
@@ -153,14 +152,15 @@ def concerned_pages(
     event: BusinessEvent,
     at: datetime,
     passed_over: list[str] | None = None,
-    done_for: Callable[[list[str]], set[str]] | None = None,
+    once: tuple[str, str] | None = None,
 ) -> Iterator[list[Concerned]]:
     """As ``concerned``, a page of the audience at a time, with each one's standing preferences.
 
     An audience is read a page at a time, each page's customers and preferences in one read
-    each, so that a page is also fired at once (``fire_playbooks``); a named customer is a page
-    of one, her preferences read only if a condition asks. ``done_for`` answers which of a
-    page's ids need nothing more (already fired for): those are never loaded.
+    each (a preference audience the store can check: all in one, ADR 78), so that a page is
+    also fired at once (``fire_playbooks``); a named customer is a page of one, her preferences
+    read only if a condition asks. ``once``: (playbook id, once key): those of a page the
+    playbook already fired for under the key need nothing more and are never loaded.
     """
     place = Place(event_location(uow, event), at)
     if body.audience is None:
@@ -173,11 +173,11 @@ def concerned_pages(
             yield list(_chosen(uow, body, [named], event, place, None))
         return
     if answered_by_store(body):
-        for members in member_pages(uow, body, event, passed_over):
-            yield list(_members_chosen(uow, body, members, event, place, done_for))
+        for members in member_pages(uow, body, event, passed_over, once):
+            yield list(_members_chosen(uow, body, members, event, place))
         return
     for ids in audience_pages(uow, body, event, at, passed_over):
-        done = set() if done_for is None else done_for(ids)
+        done = set() if once is None else _already_fired(uow, *once, ids)
         page = [customer_id for customer_id in ids if customer_id not in done]
         if not page:
             continue
@@ -191,26 +191,22 @@ def _members_chosen(
     members: list[Member],
     event: BusinessEvent,
     place: Place,
-    done_for: Callable[[list[str]], set[str]] | None,
 ) -> Iterator[Concerned]:
-    """A page of a preference audience whose checks the store answered: only the members who
-    hold every preference asked, and are not done already, are loaded as customers."""
+    """A page of a preference audience whose checks the store answered: the store loaded only
+    the members who hold every preference asked and are not done already (``Member.customer``);
+    each is confirmed here as the rule folds case."""
     audience = body.audience
     assert audience is not None
     assert audience.preference is not None
     rule, wanted = audience.preference, audience_subject(body, event)
-    done = set() if done_for is None else done_for([m.customer_id for m in members])
-    held = {
-        m.customer_id: m
-        for m in members
-        if m.customer_id not in done
-        and confirms(rule, m.liked, wanted)
-        and all(liked is not None for liked in m.held)
-    }
-    for customer in uow.customers.get_many(list(held)):
+    for member in members:
+        customer = member.customer
+        if customer is None or not confirms(rule, member.liked, wanted):
+            continue
+        if not all(liked is not None for liked in member.held):
+            continue
         if not customer.is_active or not sender_may_name(event, customer):
             continue
-        member = held[customer.id]
         rule_of = body.customer
         reasons = customer_reasons(uow, rule_of, customer, event, place, held=member.held)
         if reasons is not None:
@@ -360,9 +356,10 @@ def fire_playbooks(
         key = once_key(playbook.body, stored)
         label = f"{cause}: playbook {playbook.id}"
         passed_over: list[str] = []
-        # A read to spare loading and building what the key would refuse: the claim decides.
-        done_for = partial(_already_fired, uow, playbook.id, key)
-        for page in concerned_pages(uow, playbook.body, event, now, passed_over, done_for):
+        # Those fired for under the key are never loaded (a read to spare loading and building
+        # what the key would refuse): the claim decides.
+        once = (playbook.id, key)
+        for page in concerned_pages(uow, playbook.body, event, now, passed_over, once):
             chosen = _page_chosen(uow, playbook, page, event, cause, key, [*why])
             fired = fire_many([Chosen(*item, label) for item in chosen])
             outcome.fired += fired.fired

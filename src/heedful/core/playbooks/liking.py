@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from heedful.core.customers import Customer
 from heedful.core.playbooks.model import CustomerRule, PlaybookBody, PreferenceRule
 from heedful.core.preferences import Category, Polarity
 
@@ -43,12 +44,15 @@ class Member:
     """One customer of a preference audience, in customer id order.
 
     ``liked``: her preference that put her in the audience; ``held``: for each preference check
-    of the playbook's customer conditions, in order, the one she holds, or None.
+    of the playbook's customer conditions, in order, the one she holds, or None; ``customer``:
+    she herself, read with the page when she holds every check and the playbook has not fired
+    for her under the once key asked (ADR 78), else None.
     """
 
     customer_id: str
     liked: Liked
     held: tuple[Liked | None, ...]
+    customer: Customer | None = None
 
 
 def store_can_answer(rule: PreferenceRule) -> bool:

@@ -85,10 +85,17 @@ class PlaybookRepository(Protocol):
         ...
 
     def members_liking(
-        self, audience: Asked, checks: Sequence[Asked], after: str | None, limit: int
+        self,
+        audience: Asked,
+        checks: Sequence[Asked],
+        after: str | None,
+        limit: int,
+        once: tuple[str, str] | None = None,
     ) -> list[Member]:
         """A page of the customers with a standing preference as asked (as
         ``customers_with_preference``: the same customers, in the same order), each with her
-        newest standing preference meeting each check, or None; one statement a page.
+        newest standing preference meeting each check, or None, and, if she meets every check
+        and the playbook has not fired for her under ``once`` (playbook id, once key), she
+        herself as a ``Customer``; one statement a page.
         """
         ...
