@@ -9,6 +9,10 @@ promise, checks she still wants it, sends, keeps the promise and cancels its tim
 
 ``emails_per_s`` is the accepted e-mails over the relay's wall time (every send returns after the
 server's "250"); ``relay_cpu_ms_per_email`` is this process's CPU per e-mail.
+
+``notice_*``: the same relay for back-in-stock notices queued beside a standing population of
+waits, preferences and customers (bench/relay_notices.py): e-mails/s, CPU ms and SQL statements
+per e-mail.
 """
 
 from __future__ import annotations
@@ -20,11 +24,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from bench import relay_notices
 from bench.crash import line_up
 from bench.support import free_port, fresh_database, step
 from heedful.adapters.clock import SystemClock
@@ -46,6 +51,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--relay-backends", default="sqlite,postgres", help="comma-separated: sqlite, postgres"
     )
+    relay_notices.add_arguments(group)
 
 
 @contextmanager
@@ -145,21 +151,54 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     work = Path(tempfile.gettempdir())
     with sink_process(work / "relay-sink.log") as port:
         for backend in backends:
-            if backend == "sqlite":
-                path = work / f"relay-{new_id()}.db"
-                try:
-                    found = measure(f"sqlite:///{path}", port, count)
-                finally:
-                    path.unlink(missing_ok=True)
-            else:
-                with fresh_database(args.postgres_url, keep=args.keep, label="relay_") as url:
-                    found = measure(url, port, count)
             suffix = "" if backend == backends[0] else f"_{backend}"
-            metrics[f"emails_per_s{suffix}"] = found["emails_per_s"]
-            metrics[f"relay_cpu_ms_per_email{suffix}"] = found["cpu_ms_per_email"]
-            print(f"{backend}: {found['emails_per_s']:,.0f} e-mails/s accepted")
+            if count > 0:
+                found = _on(backend, args, lambda url: measure(url, port, count))
+                metrics[f"emails_per_s{suffix}"] = found["emails_per_s"]
+                metrics[f"relay_cpu_ms_per_email{suffix}"] = found["cpu_ms_per_email"]
+                print(f"{backend}: {found['emails_per_s']:,.0f} e-mails/s accepted")
+            if args.relay_notices > 0:
+                notices = _notices(args, backend, port)
+                for key, value in notices.items():
+                    metrics[f"notice_{key}{suffix}"] = value
+                print(
+                    f"{backend}: {notices['emails_per_s']:,.0f} notices/s accepted,"
+                    f" {notices['relay_cpu_ms_per_email']} CPU ms and"
+                    f" {notices['statements_per_email']} statements per e-mail"
+                )
+    if args.relay_notices > 0:
+        shape = relay_notices.FULL if args.relay_notice_full else relay_notices.TENTH
+        metrics["notices"] = args.relay_notices
+        metrics["notice_standing_promises"] = shape.promises
+        metrics["notice_standing_preferences"] = shape.preferences
+        metrics["notice_standing_customers"] = shape.customers
     metrics["backends"] = ",".join(backends)
     metrics["target_emails_per_s"] = TARGET_EMAILS_PER_S
     metrics["load_average_1m_at_end"] = round(os.getloadavg()[0], 2)
     metrics["measured_at"] = SystemClock().now().isoformat(timespec="seconds")
     return metrics
+
+
+def _notices(args: argparse.Namespace, backend: str, port: int) -> dict[str, float]:
+    shape = relay_notices.FULL if args.relay_notice_full else relay_notices.TENTH
+
+    def one(url: str) -> dict[str, float]:
+        return relay_notices.measure_notices(url, port, args.relay_notices, shape, args.seed)
+
+    found = _on(backend, args, one)
+    named = {"cpu_ms_per_email": "relay_cpu_ms_per_email"}
+    return {named.get(key, key): value for key, value in found.items()}
+
+
+def _on(
+    backend: str, args: argparse.Namespace, measure_on: Callable[[str], dict[str, float]]
+) -> dict[str, float]:
+    """``measure_on`` a new database of ``backend``, removed afterwards."""
+    if backend == "sqlite":
+        path = Path(tempfile.gettempdir()) / f"relay-{new_id()}.db"
+        try:
+            return measure_on(f"sqlite:///{path}")
+        finally:
+            path.unlink(missing_ok=True)
+    with fresh_database(args.postgres_url, keep=args.keep, label="relay_") as url:
+        return measure_on(url)

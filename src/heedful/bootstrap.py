@@ -24,7 +24,7 @@ from heedful.adapters.text import LazyReader
 from heedful.adapters.unsubscribe import UnsubscribeLinks
 from heedful.config import SECRET_SETTINGS, Settings
 from heedful.core.conversations.reply_templates import REPLY_TEMPLATES
-from heedful.core.engine.relay import Relay
+from heedful.core.engine.relay import RELAY_BATCH, Relay
 from heedful.core.engine.write_budget import CLAIM_MOST
 from heedful.core.events.registering import refresh_custom_types
 from heedful.core.feedback.message_templates import SURVEY_TEMPLATES
@@ -60,6 +60,8 @@ class Container:
 
     # How many events this process's worker claims for its next batch (ADR 60, ``next_claim``).
     event_claim: int = field(default=CLAIM_MOST, repr=False)
+    # How many messages its relay claims for its next batch (ADR 76, ``next_batch``).
+    relay_claim: int = field(default=RELAY_BATCH, repr=False)
     # When this process last asked whether the business's event types changed (monotonic s).
     event_types_checked: float | None = field(default=None, repr=False)
 

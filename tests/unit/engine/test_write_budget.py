@@ -12,6 +12,7 @@ from unit.ledger_world import LedgerWorld, PlainComposer, a_ledger_world
 from heedful.core.customers import Purpose
 from heedful.core.engine.reactions import process_events
 from heedful.core.engine.relay import Relay
+from heedful.core.engine.relay_report import RELAY_BATCH_LEAST, next_batch
 from heedful.core.engine.write_budget import CLAIM_LEAST, CLAIM_MOST, WriteBudget, next_claim
 from heedful.core.outreach import MessageStatus
 
@@ -147,3 +148,29 @@ def test_the_next_batch_claims_twice_what_the_last_one_reached_within_bounds() -
     assert next_claim(reached=20, claimed=20) == 40  # reached all: grows again
     assert next_claim(reached=150, claimed=200) == CLAIM_MOST
     assert next_claim(reached=0, claimed=40) == 40  # an empty inbox says nothing about cost
+
+
+def test_a_relay_batch_cut_short_by_its_budget_is_followed_by_a_smaller_one() -> None:
+    # A batch reads and decides every message it claims; one the budget cut after its first
+    # e-mail read 20 customers to send one. The next claims what it can reach (ADR 76).
+    world, _ = _waiting_line(20)
+    while world.engine().events:
+        pass
+    relay = Relay(senders={"email": world.mailbox}, composer=PlainComposer(), rules=world.rules)
+    budget = WriteBudget(seconds=0.1, stopwatch=WorkingStopwatch(cost_s=0.5))
+
+    first = relay.run(lambda: world.uow, world.shop.clock, limit=2, batch=20, budget=budget)
+    rest = relay.run(lambda: world.uow, world.shop.clock, batch=20, first_batch=first.next_batch)
+
+    assert (first.sent, first.next_batch) == (2, RELAY_BATCH_LEAST)
+    assert rest.sent == 18  # no budget now: batches of 16, then 2, each sent whole
+    assert rest.next_batch == 20
+    assert len(world.mailbox.received) == 20
+
+
+def test_the_relay_claims_twice_what_its_last_batch_reached_within_bounds() -> None:
+    assert next_batch(reached=1, claimed=100, current=100, most=100) == RELAY_BATCH_LEAST
+    assert next_batch(reached=30, claimed=100, current=100, most=100) == 60
+    assert next_batch(reached=16, claimed=16, current=16, most=100) == 32  # ended all: grows
+    assert next_batch(reached=5, claimed=5, current=100, most=100) == 100  # only 5 were ready
+    assert next_batch(reached=100, claimed=100, current=100, most=100) == 100

@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
+from heedful.adapters.storage.key_lists import one_of
 from heedful.adapters.storage.tables import customer_locations, customers, identities, name_terms
 from heedful.core.customers.identities import Identity, IdentityKind
 from heedful.core.customers.model import (
@@ -36,7 +37,7 @@ _BY_ID = (
     .outerjoin(customer_locations, customer_locations.c.customer_id == customers.c.id)
     .where(customers.c.id == sa.bindparam("customer_id"))
 )
-_BY_IDS = customers.select().where(customers.c.id.in_(sa.bindparam("customer_ids", expanding=True)))
+_BY_IDS = customers.select().where(one_of(customers.c.id, "customer_ids"))
 _IDENTITY_MATCH = (
     identities.c.kind == sa.bindparam("identity_kind"),
     identities.c.value == sa.bindparam("identity_value"),
@@ -52,11 +53,11 @@ _BY_IDENTITY = (
 _IDENTITY = identities.select().where(*_IDENTITY_MATCH)
 _IDENTITIES_OF = (
     identities.select()
-    .where(identities.c.customer_id.in_(sa.bindparam("customer_ids", expanding=True)))
+    .where(one_of(identities.c.customer_id, "customer_ids"))
     .order_by(identities.c.customer_id, identities.c.added_at, identities.c.id)
 )
 _LOCATIONS_OF = sa.select(customer_locations.c.customer_id, customer_locations.c.location_id).where(
-    customer_locations.c.customer_id.in_(sa.bindparam("customer_ids", expanding=True))
+    one_of(customer_locations.c.customer_id, "customer_ids")
 )
 
 

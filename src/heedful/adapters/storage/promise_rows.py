@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection
 
+from heedful.adapters.storage.key_lists import one_of
 from heedful.adapters.storage.promise_row_values import evidence_entry, promise_of, promise_values
 from heedful.adapters.storage.promise_tables import promises
 from heedful.core.promises.model import (
@@ -32,6 +33,12 @@ _NOTICE_UPDATE = (
     .values(notice_message_id=sa.bindparam("notice_id"), evidence=sa.bindparam("notes"))
 )
 
+_BY_IDS = (
+    sa.select(promises)
+    .where(one_of(promises.c.id, "promise_ids"))
+    .order_by(promises.c.id)  # one order for every relay's locks: no deadlock
+)
+_BY_IDS_LOCKED = _BY_IDS.with_for_update()
 # Still waiting to be told: what the partial index ix_promises_waiting holds, less those told.
 _STILL_WAITING = (
     promises.c.state == PromiseState.OPEN.value,
@@ -138,14 +145,10 @@ class SqlPromises:
     def get_many(self, promise_ids: Sequence[str], *, for_change: bool = False) -> list[Promise]:
         if not promise_ids:
             return []
-        query = (
-            sa.select(promises)
-            .where(promises.c.id.in_(sorted(promise_ids)))
-            .order_by(promises.c.id)  # one order for every relay's locks: no deadlock
-        )
-        if for_change and self._conn.dialect.name == "postgresql":
-            query = query.with_for_update()
-        return [promise_of(row) for row in self._conn.execute(query).mappings()]
+        locked = for_change and self._conn.dialect.name == "postgresql"
+        query = _BY_IDS_LOCKED if locked else _BY_IDS
+        rows = self._conn.execute(query, {"promise_ids": sorted(promise_ids)})
+        return [promise_of(row) for row in rows.mappings()]
 
     def update(self, promise: Promise) -> None:
         values = promise_values(promise)

@@ -17,6 +17,7 @@ from heedful.adapters.storage.feedback_tables import (
     survey_invitations,
 )
 from heedful.adapters.storage.goodwill_tables import goodwill_spends
+from heedful.adapters.storage.key_lists import one_of
 from heedful.adapters.storage.promise_tables import messages, promises, tasks
 from heedful.adapters.storage.tables import (
     consents,
@@ -93,7 +94,7 @@ def _preference_values(p: Preference) -> dict[str, Any]:
 _STANDING_OF = (
     preferences.select()
     .where(
-        preferences.c.customer_id.in_(sa.bindparam("customer_ids", expanding=True)),
+        one_of(preferences.c.customer_id, "customer_ids"),
         preferences.c.retracted_at.is_(None),
     )
     .order_by(preferences.c.customer_id, preferences.c.recorded_at.desc(), preferences.c.id)
@@ -180,7 +181,7 @@ class SqlConsents:
 
 _CONSENTS_OF = (
     consents.select()
-    .where(consents.c.customer_id.in_(sa.bindparam("customer_ids", expanding=True)))
+    .where(one_of(consents.c.customer_id, "customer_ids"))
     .order_by(consents.c.customer_id, consents.c.decided_at, consents.c.id)
 )
 

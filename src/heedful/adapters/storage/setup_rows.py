@@ -8,6 +8,7 @@ from datetime import datetime, time
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from heedful.adapters.storage.key_lists import one_of
 from heedful.adapters.storage.setup_tables import (
     contact_rules,
     customer_contact_rules,
@@ -24,6 +25,11 @@ def _time(text: str | None) -> time | None:
 
 def _text(value: time | None) -> str | None:
     return None if value is None else f"{value:%H:%M}"
+
+
+_OWN_RULES_OF = customer_contact_rules.select().where(
+    one_of(customer_contact_rules.c.customer_id, "customer_ids")
+)
 
 
 class SqlContactSettings:
@@ -58,11 +64,7 @@ class SqlContactSettings:
     def of_customers(self, customer_ids: Sequence[str]) -> dict[str, OwnContactRules]:
         if not customer_ids:
             return {}
-        rows = self._conn.execute(
-            customer_contact_rules.select().where(
-                customer_contact_rules.c.customer_id.in_(sorted(set(customer_ids)))
-            )
-        )
+        rows = self._conn.execute(_OWN_RULES_OF, {"customer_ids": sorted(set(customer_ids))})
         return {
             r.customer_id: OwnContactRules(
                 customer_id=r.customer_id,

@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
+from heedful.adapters.storage.key_lists import one_of
 from heedful.adapters.storage.phrase_columns import phrase_of, phrase_values
 from heedful.adapters.storage.promise_tables import promises, tasks, timers
 from heedful.adapters.storage.unreadable import note_unreadable, read_queue, text
@@ -21,6 +22,13 @@ from heedful.core.tasks.model import Task, TaskKind
 
 def _timer(row: RowMapping) -> Timer:
     return Timer(row["id"], TimerKind(row["kind"]), row["subject_id"], row["due_at"])
+
+
+# A batch's keys as one array on PostgreSQL (key_lists.py): one statement text whatever its count.
+_CANCEL_ALL_OF = timers.delete().where(one_of(timers.c.subject_id, "subject_ids"))
+_OPEN_FOR_PROMISES = sa.select(tasks).where(
+    one_of(tasks.c.promise_id, "promise_ids"), tasks.c.done_at.is_(None)
+)
 
 
 class SqlTimers:
@@ -83,8 +91,7 @@ class SqlTimers:
     def cancel_many(self, subject_ids: Sequence[str]) -> int:
         if not subject_ids:
             return 0
-        statement = timers.delete().where(timers.c.subject_id.in_(sorted(subject_ids)))
-        return self._conn.execute(statement).rowcount
+        return self._conn.execute(_CANCEL_ALL_OF, {"subject_ids": sorted(subject_ids)}).rowcount
 
     def postpone(self, timer_id: str, due_at: datetime) -> None:
         self._conn.execute(timers.update().where(timers.c.id == timer_id).values(due_at=due_at))
@@ -189,10 +196,8 @@ class SqlTasks:
     def open_for_promises(self, promise_ids: Sequence[str]) -> list[Task]:
         if not promise_ids:
             return []
-        query = sa.select(tasks).where(
-            tasks.c.promise_id.in_(sorted(promise_ids)), tasks.c.done_at.is_(None)
-        )
-        return [_task(row) for row in self._conn.execute(query).mappings()]
+        rows = self._conn.execute(_OPEN_FOR_PROMISES, {"promise_ids": sorted(promise_ids)})
+        return [_task(row) for row in rows.mappings()]
 
     def ended_promises_with_open_tasks(self, limit: int) -> list[str]:
         # Open tasks are few beside done ones; each finds its promise by primary key.

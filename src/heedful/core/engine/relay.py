@@ -39,6 +39,7 @@ from heedful.core.engine.relay_records import (
     record_sent,
     threading_headers,
 )
+from heedful.core.engine.relay_report import RELAY_BATCH, RelayReport, next_batch
 from heedful.core.engine.write_budget import UNLIMITED, WriteBudget
 from heedful.core.outreach import (
     WRITTEN_CHANNELS,
@@ -64,31 +65,9 @@ from heedful.core.shared.errors import HeedfulError
 from heedful.core.shared.phrases import Phrase
 from heedful.core.unit_of_work import UnitOfWork
 
-# Messages claimed, sent and recorded per transaction. A kill resends at most this many (each
-# under its own stable id); fewer would cost a commit (a disk flush) per handful of e-mails.
-RELAY_BATCH = 100
+__all__ = ["RELAY_BATCH", "Relay", "RelayReport"]
 
 UnsubscribeLink = Callable[[Message, str], str | None]  # (message, channel) -> URL
-
-
-@dataclass
-class RelayReport:
-    sent: int = 0
-    held: int = 0
-    suppressed: int = 0
-    capped: int = 0
-    retrying: int = 0
-    dead: int = 0
-    failed: list[DeadLetter] = field(default_factory=list)  # crashed: tried later or set aside
-
-    def count(self, status: MessageStatus) -> None:
-        name = {MessageStatus.RETRYING: "retrying"}.get(status, status.value)
-        if hasattr(self, name):
-            setattr(self, name, getattr(self, name) + 1)
-
-    @property
-    def total(self) -> int:
-        return self.sent + self.held + self.suppressed + self.capped + self.retrying + self.dead
 
 
 @dataclass(frozen=True)
@@ -107,6 +86,7 @@ class _Pass:
     statuses: list[MessageStatus] = field(default_factory=list)
     failed: list[DeadLetter] = field(default_factory=list)
     outgoing: list[_Going] = field(default_factory=list)
+    claimed: int = 0
 
 
 @dataclass(frozen=True)
@@ -132,18 +112,23 @@ class Relay:
         batch: int = RELAY_BATCH,
         retry: RetryPolicy = RetryPolicy(),  # noqa: B008 - frozen, shared safely
         budget: WriteBudget = UNLIMITED,
+        first_batch: int | None = None,
     ) -> RelayReport:
-        """Ends up to ``limit`` ready messages, ``batch`` per transaction; a batch stops sending
-        once ``budget`` is spent (ADR 60), as it does past ``KNOWN_FOR``."""
-        report = RelayReport()
+        """Ends up to ``limit`` ready messages, ``batch`` at most per transaction; a batch stops
+        sending once ``budget`` is spent (ADR 60), as it does past ``KNOWN_FOR``, and the next
+        claims about what it reached (``next_batch``, ADR 76). ``first_batch``: the size the
+        last run's ``report.next_batch`` said."""
+        report = RelayReport(next_batch=min(batch, first_batch or batch))
         while report.total < limit:
-            size = min(batch, limit - report.total)
+            size = min(report.next_batch, limit - report.total)
             done = self._batch(uow_factory, clock, size, retry, budget)
             if done is None or not done.statuses:
                 break
             for status in done.statuses:
                 report.count(status)
             report.failed.extend(done.failed)
+            reached = len(done.statuses)
+            report.next_batch = next_batch(reached, done.claimed, report.next_batch, batch)
         return report
 
     def _batch(
@@ -163,6 +148,7 @@ class Relay:
                 return None
             batch = _Batch(now, Known.read(uow, messages), retry)
             done = self._decide_all(uow, messages, batch)
+            done.claimed = len(messages)
             calls = itertools.count()
 
             def go_on() -> bool:
