@@ -56,7 +56,7 @@ SMALL = {
     "restock_customers": 2000, "restock_promises": 5000, "restock_items": 1000,
     "restock_trials": 5, "restock_warmup": 1,
     "under_load_trials": 5, "under_load_warmup": 1, "under_load_rate_events": 200,
-    "relay_messages": 200,
+    "relay_messages": 200, "relay_notices": 200,
     "audience_customers": 2000, "audience_preferences": 10000, "audience_runs": 2,
     "audience_naive_runs": 1,
     "interests": 10000, "events": 2000, "match_warmup": 200, "naive_events": 2,
