@@ -20,7 +20,7 @@ def test_a_size_given_on_the_command_line_wins_over_the_small_one() -> None:
     args = arguments(["--small", "--customers", "5000", "worker_throughput"])
     assert args.customers == 5000
     assert args.names == ["worker_throughput"]
-    assert args.throughput_promises == SMALL.get("throughput_promises", 20000)
+    assert args.throughput_events == SMALL["throughput_events"]  # the others stay small
 
 
 def test_without_small_a_run_keeps_its_full_sizes_and_its_results() -> None:

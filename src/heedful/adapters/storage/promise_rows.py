@@ -8,7 +8,6 @@ from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection
 
 from heedful.adapters.storage.key_lists import one_of
@@ -61,11 +60,10 @@ _WAITING_FOR = (
 )
 # Locked on PostgreSQL, skipping what other workers hold (``claiming.claimed``), built once too.
 _WAITING_FOR_LOCKED = _WAITING_FOR.with_for_update(skip_locked=True)
-# PostgreSQL only. ``= ANY(array)``, not an IN list: one statement text whatever the batch's
-# count, so psycopg prepares it once (an IN list's text changes with its length).
+# PostgreSQL only: ``= ANY(array)`` (``one_of``), one statement text whatever the batch's count.
 _CLAIM_WAITING = (
     sa.select(promises.c.id)
-    .where(promises.c.id == sa.any_(sa.bindparam("ids", type_=ARRAY(sa.String))), *_STILL_WAITING)
+    .where(one_of(promises.c.id, "ids"), *_STILL_WAITING)
     .order_by(promises.c.id)  # one order for every worker's locks
     .with_for_update(skip_locked=True)
 )
