@@ -55,6 +55,8 @@ TARGET_P99_MS = 250.0
 SHAPES = {
     "worker": "heedful serve --no-worker + one heedful worker process",
     "in_process": "heedful serve (worker thread in the server process)",
+    "split": "heedful serve --no-worker + heedful worker --only events"
+    " + heedful worker --only messages --only timers",
 }
 # The engine's own question (SqlPromises.waiting_for), asked before a trial: who is in line.
 IN_LINE = """
@@ -172,10 +174,15 @@ def serving(url: str, smtp_port: int, shape: str, log: Path) -> Iterator[str]:
     }
     base_url = f"http://127.0.0.1:{port}"
     with ExitStack() as stack:
-        serve = ["serve", "--no-worker"] if shape == "worker" else ["serve"]
+        serve = ["serve"] if shape == "in_process" else ["serve", "--no-worker"]
         server = stack.enter_context(_process(serve, env, log))
         if shape == "worker":
             stack.enter_context(_process(["worker"], env, log))
+        elif shape == "split":  # the relay in a process of its own (ADR 81)
+            stack.enter_context(_process(["worker", "--only", "events"], env, log))
+            stack.enter_context(
+                _process(["worker", "--only", "messages", "--only", "timers"], env, log)
+            )
         _wait_until_healthy(base_url, server, log)
         yield base_url
 

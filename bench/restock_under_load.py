@@ -87,6 +87,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         " process (the issue's worker_throughput figure), or heedful worker as deployed,"
         " relaying the events' e-mails too; both are measured and reported",
     )
+    group.add_argument(
+        "--under-load-workers",
+        choices=("one", "split"),
+        default="one",
+        help="one heedful worker process doing everything, or the split a busy shop runs:"
+        " `worker --only events` beside `worker --only messages --only timers` (ADR 81)",
+    )
 
 
 class Background:
@@ -198,7 +205,13 @@ def _maximum_rate(url: str, feed: Feed, events: int) -> float:
     return handled / seconds
 
 
-def _worker_maximum(url: str, feed: Feed, events: int, work: Path) -> float:
+def _shape_of(args: argparse.Namespace) -> str:
+    return "split" if args.under_load_workers == "split" else "worker"
+
+
+def _worker_maximum(
+    url: str, feed: Feed, events: int, work: Path, args: argparse.Namespace
+) -> float:
     """The rate ``heedful worker`` as deployed carries: half-mix events stored at once, timed
     until every one is handled and every e-mail they woke is accepted by the SMTP server.
 
@@ -210,7 +223,7 @@ def _worker_maximum(url: str, feed: Feed, events: int, work: Path) -> float:
     """
     with (
         smtp_sink() as (smtp_port, _sink),
-        serving(url, smtp_port, "worker", work / "maximum.log"),
+        serving(url, smtp_port, _shape_of(args), work / "maximum.log"),
         psycopg.connect(libpq_url(url), autocommit=True) as db,
     ):
         _outbox_empty(db, timeout=120)
@@ -254,7 +267,7 @@ def _measure(
     noted: dict[str, Any] = {}
     with (
         smtp_sink() as (smtp_port, sink),
-        serving(url, smtp_port, "worker", work / "under_load.log") as base_url,
+        serving(url, smtp_port, _shape_of(args), work / "under_load.log") as base_url,
         httpx.Client(
             base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=30
         ) as client,
@@ -382,7 +395,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     metrics: dict[str, Any] = {
         "under_load_open_promises": restock.promises + background_shape.promises,
         "under_load_background_mix": worker_data.MIXES["half"],
-        "under_load_shape": "heedful serve --no-worker + one heedful worker process, PostgreSQL",
+        "under_load_shape": "heedful serve --no-worker + "
+        + (
+            "heedful worker --only events + heedful worker --only messages --only timers"
+            if args.under_load_workers == "split"
+            else "one heedful worker process"
+        )
+        + ", PostgreSQL",
         "under_load_target_p99_ms": TARGET_P99_MS,
         "under_load_cpus": os.cpu_count(),
     }
@@ -403,7 +422,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             rate = args.under_load_events_per_s
         else:
             engine = _maximum_rate(url, feed, args.under_load_rate_events)
-            worker = _worker_maximum(url, feed, args.under_load_rate_events, Path(tmp))
+            worker = _worker_maximum(url, feed, args.under_load_rate_events, Path(tmp), args)
             metrics["under_load_maximum_events_per_s"] = round(engine, 1)
             metrics["under_load_worker_maximum_events_per_s"] = round(worker, 1)
             metrics["under_load_share_of"] = args.under_load_maximum

@@ -1,14 +1,17 @@
-"""A worker in another process hears about new events the moment they are committed."""
+"""A worker in another process hears about new events and messages the moment they are committed."""
 
 from __future__ import annotations
 
 import threading
 
 import pytest
+from promise_world import build_world
 
-from heedful.adapters.storage.wakeup import start_listener
+from heedful.adapters.storage.wakeup import EVENTS_CHANNEL, MESSAGES_CHANNEL, start_listener
 from heedful.bootstrap import Container
+from heedful.core.customers.consent import Purpose
 from heedful.core.events.handlers import accept_events
+from heedful.core.outreach.outbox import Message
 from heedful.core.shared.clock import FrozenClock
 
 
@@ -48,3 +51,51 @@ def test_storing_new_events_wakes_a_listening_worker_and_a_duplicate_does_not(
     finally:
         stop.set()
         listener.join(timeout=5)
+
+
+def test_a_queued_message_wakes_a_relay_and_not_a_worker_that_only_takes_events(
+    database_url: str, container: Container, clock: FrozenClock
+) -> None:
+    world = build_world(container, clock)
+    olena = world.customer("Olena", email="olena@example.com")
+    relay, events_only, stop = threading.Event(), threading.Event(), threading.Event()
+    listeners = [
+        start_listener(database_url, relay, stop, [MESSAGES_CHANNEL]),
+        start_listener(database_url, events_only, stop, [EVENTS_CHANNEL]),
+    ]
+    if listeners[0] is None:
+        pytest.skip("SQLite has one process: nothing to wake in another")
+
+    def queue(number: int) -> None:
+        with container.uow() as uow:
+            uow.outbox.add(
+                Message(
+                    id=f"msg_wake_{number}",
+                    customer_id=olena.id,
+                    template_key="back_in_stock",
+                    purpose=Purpose.SERVICE,
+                    created_at=clock.now(),
+                    ready_at=clock.now(),
+                )
+            )
+            uow.commit()
+
+    try:
+        for attempt in range(20):  # both listeners are up once a notification gets through
+            queue(attempt)
+            accept_events(container.uow(), clock, [_event(f"warm-up-{attempt}")])
+            if relay.wait(timeout=0.5) and events_only.wait(timeout=0.5):
+                break
+        assert relay.is_set(), "no notification of a message arrived"
+        assert events_only.is_set(), "no notification of an event arrived"
+        relay.clear()
+        events_only.clear()
+
+        queue(100)
+        assert relay.wait(timeout=10)  # waits on PostgreSQL's notification, not on a deadline
+        assert not events_only.wait(timeout=0.5)
+    finally:
+        stop.set()
+        for listener in listeners:
+            if listener is not None:
+                listener.join(timeout=5)

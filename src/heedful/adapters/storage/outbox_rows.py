@@ -13,6 +13,7 @@ from heedful.adapters.storage.claiming import by_keys, key_arrays, lock_in_order
 from heedful.adapters.storage.phrase_columns import phrase_of, phrase_values
 from heedful.adapters.storage.promise_tables import messages, stock_levels
 from heedful.adapters.storage.unreadable import note_unreadable, read_queue, text
+from heedful.adapters.storage.wakeup import MESSAGES_CHANNEL
 from heedful.core.customers.consent import Purpose
 from heedful.core.dead_letters.model import LetterKind
 from heedful.core.outreach.outbox import Message, MessageStatus
@@ -198,13 +199,23 @@ _INSERT = messages.insert()
 class SqlOutbox:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
+        self._postgres = conn.dialect.name == "postgresql"
 
     def add(self, message: Message) -> None:
         self._conn.execute(_INSERT, _message_values(message))
+        self._wake_the_relay()
 
     def add_many(self, added: Sequence[Message]) -> None:
         if added:  # one executemany: a look-ahead pass queues its window's messages at once
             self._conn.execute(_INSERT, [_message_values(m) for m in added])
+            self._wake_the_relay()
+
+    def _wake_the_relay(self) -> None:
+        # Delivered at commit, and only then (once per transaction: PostgreSQL folds repeats):
+        # a worker that relays in a process of its own wakes at once, not at its next poll
+        # (adapters/storage/wakeup.py, ADR 81).
+        if self._postgres:
+            self._conn.exec_driver_sql(f"NOTIFY {MESSAGES_CHANNEL}")
 
     def get(self, message_id: str) -> Message | None:
         query = sa.select(messages).where(messages.c.id == message_id)

@@ -18,13 +18,19 @@ from fastapi import FastAPI
 from heedful.adapters.channels.demo_mailbox import start_demo_mailbox
 from heedful.adapters.channels.inbound_smtp import InboundHandler, start_inbound_smtp
 from heedful.adapters.storage import migrate
-from heedful.adapters.storage.wakeup import start_listener
+from heedful.adapters.storage.wakeup import EVENTS_CHANNEL, MESSAGES_CHANNEL, start_listener
 from heedful.adapters.stream.jetstream import StreamSettings, start_consumer
 from heedful.bootstrap import Container, build
 from heedful.config import Settings
 from heedful.entrypoints.observability import configure_logging
 from heedful.entrypoints.web import create_app
-from heedful.entrypoints.worker.jobs import run_forever, start_in_background, store_streamed_events
+from heedful.entrypoints.worker.jobs import (
+    WORK,
+    prompt_jobs_for,
+    run_forever,
+    start_in_background,
+    store_streamed_events,
+)
 
 DEMO_DATABASE = "sqlite:///heedful-demo.db"
 DEMO_INBOUND_SMTP_PORT = 2525
@@ -185,24 +191,37 @@ def app_from_environment() -> FastAPI:
 
 
 @click.command()
-def worker() -> None:
+@click.option(
+    "--only",
+    "work",
+    multiple=True,
+    type=click.Choice(sorted(WORK)),
+    help="The work this process takes (repeat for more): business events, timers, or the"
+    " messages to send. Default: all of it. A busy shop runs `--only events` and `--only"
+    " messages --only timers` side by side, so e-mails never wait for a batch of events.",
+)
+def worker(work: tuple[str, ...]) -> None:
     """Run the background worker on its own (production: next to `serve --no-worker`).
 
-    With HEEDFUL_NATS_URL set, it also pulls business events from NATS JetStream; run as many
-    as the load needs, they share the work.
+    With HEEDFUL_NATS_URL set, a worker that takes events also pulls them from NATS
+    JetStream; run as many as the load needs, they share the work.
     """
     settings = Settings()
     configure_logging(settings.log_level, settings.log_format)
     container = build(settings)
+    prompt = prompt_jobs_for(work)
     stop = threading.Event()
-    if settings.nats_url:
+    if settings.nats_url and "react_to_events" in prompt:
         stream = StreamSettings(
             settings.nats_url, stream=settings.nats_stream, subject=settings.nats_subject
         )
         start_consumer(stream, store_streamed_events(container, stream.stream), stop)
 
-    # Events stored by the API (another process) wake this worker at once on PostgreSQL.
-    start_listener(settings.database_url, container.wake, stop)
+    # Events stored by the API (another process), and messages queued anywhere, wake the
+    # worker that takes them at once on PostgreSQL.
+    channels = {"react_to_events": EVENTS_CHANNEL, "relay_messages": MESSAGES_CHANNEL}
+    heard = [channel for job, channel in channels.items() if job in prompt]
+    start_listener(settings.database_url, container.wake, stop, heard)
 
     # SIGTERM (systemd, Docker, Kubernetes) stops the loop between passes, never mid-message.
     def finish(*_: object) -> None:
@@ -210,9 +229,11 @@ def worker() -> None:
         container.wake.set()
 
     signal.signal(signal.SIGTERM, finish)
-    listener = _inbound_smtp(container)
+    # What arrives (the stream above, customers' e-mail here) comes in where events are taken:
+    # a second process binding the same port would fail, and the relay has no use for it.
+    listener = _inbound_smtp(container) if "react_to_events" in prompt else None
     try:
-        run_forever(container, stop)
+        run_forever(container, stop, prompt)
     except KeyboardInterrupt:
         stop.set()
     finally:

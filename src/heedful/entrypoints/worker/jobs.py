@@ -13,7 +13,7 @@ from __future__ import annotations
 import gc
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 
 import structlog
@@ -153,6 +153,26 @@ PROMPT_JOBS: dict[str, Job] = {
     "relay_messages": relay_messages,
 }
 
+# The work an operator can give a worker process (`heedful worker --only`), in her words.
+WORK: dict[str, str] = {
+    "events": "react_to_events",
+    "timers": "fire_timers",
+    "messages": "relay_messages",
+}
+
+
+def prompt_jobs_for(work: Iterable[str]) -> dict[str, Job]:
+    """The prompt jobs of the named work, in PROMPT_JOBS' order; all of them when none is named.
+
+    One process runs its jobs one after another, so on a busy inbox the e-mails an event woke
+    wait for the next batch of events to be handled first, and the two share one core. An
+    operator who needs more gives the relay a process of its own (ADR 81).
+    """
+    names = {WORK[kind] for kind in work}
+    if not names:
+        return dict(PROMPT_JOBS)
+    return {name: job for name, job in PROMPT_JOBS.items() if name in names}
+
 
 def recompute_feedback(container: Container) -> int:
     """Once a day, by whichever worker claims it first: the CX index and churn risk."""
@@ -265,9 +285,10 @@ def run_once(container: Container, jobs: dict[str, Job] | None = None) -> dict[s
     return done
 
 
-def run_prompt_jobs(container: Container) -> dict[str, int]:
-    """One pass of the engine, the timers and the relay; repeated by the loop while busy."""
-    return run_once(container, PROMPT_JOBS)
+def run_prompt_jobs(container: Container, jobs: dict[str, Job] | None = None) -> dict[str, int]:
+    """One pass of the engine, the timers and the relay (or of ``jobs``); repeated by the loop
+    while busy."""
+    return run_once(container, PROMPT_JOBS if jobs is None else jobs)
 
 
 def set_aside_startup_heap() -> None:
@@ -284,11 +305,16 @@ def set_aside_startup_heap() -> None:
     gc.freeze()
 
 
-def run_forever(container: Container, stop: threading.Event) -> None:
+def run_forever(
+    container: Container, stop: threading.Event, prompt: dict[str, Job] | None = None
+) -> None:
+    """The worker's loop: housekeeping on its beat, the prompt jobs (all, or ``prompt``) as
+    long as they find work, then a pause until woken or the poll comes round."""
     set_aside_startup_heap()
+    prompt = PROMPT_JOBS if prompt is None else prompt
     interval = container.settings.worker_interval_seconds
     poll = container.settings.worker_poll_seconds
-    log.info("worker started", interval_s=interval, poll_s=poll, jobs=sorted(JOBS | PROMPT_JOBS))
+    log.info("worker started", interval_s=interval, poll_s=poll, jobs=sorted(JOBS | prompt))
     next_housekeeping = 0.0
     while not stop.is_set():
         if time.monotonic() >= next_housekeeping:
@@ -296,7 +322,7 @@ def run_forever(container: Container, stop: threading.Event) -> None:
             if any(results.values()):
                 log.info("housekeeping", **results)
             next_housekeeping = time.monotonic() + interval
-        results = run_prompt_jobs(container)
+        results = run_prompt_jobs(container, prompt)
         if any(n > 0 for n in results.values()):
             log.info("worker pass", **results)
             continue  # more may be waiting: go again without a pause
