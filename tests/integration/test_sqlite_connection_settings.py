@@ -24,7 +24,11 @@ def _settings(container: Container) -> dict[str, object]:
         return {
             name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()
             for name in (
-                "journal_mode", "synchronous", "mmap_size", "foreign_keys", "wal_autocheckpoint"
+                "journal_mode",
+                "synchronous",
+                "mmap_size",
+                "foreign_keys",
+                "wal_autocheckpoint",
             )
         }
 
