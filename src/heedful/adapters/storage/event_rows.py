@@ -324,13 +324,13 @@ class SqlEventInbox:
             readable: list[StoredEvent] = []
             unreadable = 0
             for raw in rows:
-                stored = {name: value for (name, _), value in zip(columns, raw, strict=True)}
                 try:
                     row = {name: read(value) if read else value
                            for (name, read), value in zip(columns, raw, strict=True)}  # fmt: skip
                     readable.append(_stored(row))  # type: ignore[arg-type]
                 except Exception as error:  # any row this version cannot map
-                    set_aside(stored["sequence"], stored, error)
+                    stored = {name: value for (name, _), value in zip(columns, raw, strict=True)}
+                    set_aside(stored["sequence"], stored, error)  # as stored: the words it has
                     unreadable += 1
             if not unreadable:
                 return readable
