@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
+from heedful.adapters.storage.driver_statements import read_each_on_driver
 from heedful.adapters.storage.key_lists import one_of
 from heedful.adapters.storage.tables import customer_locations, customers, identities, name_terms
 from heedful.core.customers.identities import Identity, IdentityKind
@@ -55,6 +56,12 @@ _IDENTITIES_OF = (
     identities.select()
     .where(one_of(identities.c.customer_id, "customer_ids"))
     .order_by(identities.c.customer_id, identities.c.added_at, identities.c.id)
+)
+# SQLite (ADR 80): one customer's, looked up by her key on the driver's cursor.
+_IDENTITIES_OF_ONE = (
+    identities.select()
+    .where(identities.c.customer_id == sa.bindparam("customer_id"))
+    .order_by(identities.c.added_at, identities.c.id)
 )
 _LOCATIONS_OF = sa.select(customer_locations.c.customer_id, customer_locations.c.location_id).where(
     one_of(customer_locations.c.customer_id, "customer_ids")
@@ -270,7 +277,7 @@ def _decode_cursor(cursor: str) -> tuple[datetime, str]:
     return parsed, last_id
 
 
-def _identity(row: RowMapping) -> Identity:
+def _identity(row: Mapping[Any, Any]) -> Identity:
     return Identity(
         id=row["id"],
         customer_id=row["customer_id"],
@@ -315,7 +322,11 @@ class SqlIdentities:
 
     def list_for_many(self, customer_ids: Sequence[str]) -> dict[str, list[Identity]]:
         found: dict[str, list[Identity]] = {}
-        if customer_ids:
+        if customer_ids and self._conn.dialect.name == "sqlite":
+            each = [{"customer_id": customer_id} for customer_id in sorted(set(customer_ids))]
+            for stored in read_each_on_driver(self._conn, _IDENTITIES_OF_ONE, each):
+                found.setdefault(stored["customer_id"], []).append(_identity(stored))
+        elif customer_ids:
             rows = self._conn.execute(_IDENTITIES_OF, {"customer_ids": list(customer_ids)})
             for row in rows.mappings():
                 found.setdefault(row["customer_id"], []).append(_identity(row))

@@ -10,6 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from heedful.adapters.storage import text_folding
+from heedful.adapters.storage.checkpoints import BACKSTOP_PAGES, Checkpointer
 from heedful.adapters.storage.write_turns import WriteTurns
 
 BUSY_TIMEOUT_S = 30
@@ -22,6 +23,7 @@ MMAP_BYTES = 2 * 1024**3
 # The execution option a read-only unit of work sets on its connection before it begins (ADR 70).
 READ_ONLY = "heedful_read_only"
 _TURNS: WeakKeyDictionary[Engine, WriteTurns] = WeakKeyDictionary()
+_CHECKPOINTS: WeakKeyDictionary[Engine, Checkpointer] = WeakKeyDictionary()
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -39,6 +41,7 @@ def _sqlite_engine(url: str, *, echo: bool) -> Engine:
         url, echo=echo, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_S}
     )
     turns = _TURNS[engine] = WriteTurns(patience_s=BUSY_TIMEOUT_S)
+    checkpoints = _CHECKPOINTS[engine] = Checkpointer()
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -52,7 +55,12 @@ def _sqlite_engine(url: str, *, echo: bool) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
+        # The log is copied into the file by the checkpoints' thread, not in a writer's commit;
+        # the writer's own checkpoint is the backstop (checkpoints.py, ADR 80).
+        cursor.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")
+        files = {row[1]: row[2] for row in cursor.execute("PRAGMA database_list")}
         cursor.close()
+        checkpoints.knows_file(files.get("main", ""))
         text_folding.register(dbapi_connection)
 
     @event.listens_for(engine, "begin")
@@ -74,7 +82,8 @@ def _sqlite_engine(url: str, *, echo: bool) -> Engine:
             turns.give_back(dbapi_connection)
             raise
 
-    _give_back_after(engine, turns)
+    _give_back_after(engine, turns, checkpoints)
+    event.listen(engine, "engine_disposed", lambda _engine: checkpoints.stop())
     _name_read_only_writes(engine)
     return engine
 
@@ -133,7 +142,12 @@ def write_turns(engine: Engine) -> WriteTurns | None:
     return _TURNS.get(engine)
 
 
-def _give_back_after(engine: Engine, turns: WriteTurns) -> None:
+def checkpoints(engine: Engine) -> Checkpointer | None:
+    """The thread that copies a SQLite engine's log into its file (None on PostgreSQL)."""
+    return _CHECKPOINTS.get(engine)
+
+
+def _give_back_after(engine: Engine, turns: WriteTurns, checkpoints: Checkpointer) -> None:
     """The turn passes on once COMMIT or ROLLBACK has run, not before (SQLAlchemy's own
     ``commit`` event fires before it: the next writer would find the lock still held and sleep
     in SQLite's busy handler). The pool's rollback of a returned connection comes here too, and
@@ -142,10 +156,14 @@ def _give_back_after(engine: Engine, turns: WriteTurns) -> None:
     commit, rollback, close = dialect.do_commit, dialect.do_rollback, dialect.do_close
 
     def do_commit(dbapi_connection: Any) -> None:
+        raw = _raw(dbapi_connection)
+        wrote = turns.held_by(raw)  # a read-only transaction wrote nothing to copy
         try:
             commit(dbapi_connection)
         finally:
-            turns.give_back(_raw(dbapi_connection))
+            turns.give_back(raw)
+        if wrote:
+            checkpoints.nudge()
 
     def do_rollback(dbapi_connection: Any) -> None:
         try:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,6 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, RowMapping
 
 from heedful.adapters.clock import SystemClock
+from heedful.adapters.storage.driver_statements import read_on_driver
 from heedful.adapters.storage.tables import events, stream_positions
 from heedful.adapters.storage.unreadable import note_unreadable, read_queue, text
 from heedful.adapters.storage.wakeup import EVENTS_CHANNEL
@@ -91,7 +93,19 @@ def _stored(row: RowMapping) -> StoredEvent:
     )
 
 
-def _waiting(table: sa.FromClause, now: datetime | None) -> sa.ColumnElement[bool]:
+@cache
+def _sqlite_claim(due: bool, after: bool) -> sa.Select[Any]:
+    """The claim SQLite runs on the driver's cursor, with its values as parameters: ``now``
+    (when ``due``), ``after`` (a sequence, when ``after``) and ``limit``."""
+    query = events.select().where(_waiting(events, sa.bindparam("now") if due else None))
+    if after:
+        query = query.where(events.c.sequence > sa.bindparam("after"))
+    return query.order_by(events.c.sequence).limit(sa.bindparam("limit"))
+
+
+def _waiting(
+    table: sa.FromClause, now: datetime | sa.BindParameter[Any] | None
+) -> sa.ColumnElement[bool]:
     """Waiting and due: not done, not set aside, not waiting out a backoff."""
     waiting = sa.and_(table.c.processed_at.is_(None), table.c.dead_at.is_(None))
     if now is None:
@@ -236,6 +250,8 @@ class SqlEventInbox:
             ordered = query.order_by(events.c.sequence).limit(limit)
             return read_queue(self._conn, ordered, events.c.sequence, _stored, set_aside)
 
+        if self._conn.dialect.name == "sqlite":
+            return self._claim_on_driver(limit, after_sequence, now, set_aside)
         if not self._postgres:
             return claim(query, limit)
         query = query.where(_within_window(query, limit))
@@ -286,6 +302,38 @@ class SqlEventInbox:
         row = self._conn.execute(events.select().where(events.c.sequence == sequence)).mappings()
         found = row.first()
         return _stored(found) if found is not None else None
+
+    def _claim_on_driver(
+        self,
+        limit: int,
+        after_sequence: int | None,
+        now: datetime | None,
+        set_aside: Callable[[int, Any, Exception], None],
+    ) -> list[StoredEvent]:
+        """SQLite: the oldest waiting events on the driver's cursor (ADR 80), each row read
+        alone as ``read_queue`` reads them: one this version cannot read is set aside (out of
+        the waiting), and the claim asks again for the rows behind it."""
+        statement = _sqlite_claim(now is not None, after_sequence is not None)
+        values: dict[str, Any] = {"limit": limit}
+        if now is not None:
+            values["now"] = now
+        if after_sequence is not None:
+            values["after"] = after_sequence
+        while True:
+            columns, rows = read_on_driver(self._conn, statement, values)
+            readable: list[StoredEvent] = []
+            unreadable = 0
+            for raw in rows:
+                try:
+                    row = {name: read(value) if read else value
+                           for (name, read), value in zip(columns, raw, strict=True)}  # fmt: skip
+                    readable.append(_stored(row))  # type: ignore[arg-type]
+                except Exception as error:  # any row this version cannot map
+                    stored = {name: value for (name, _), value in zip(columns, raw, strict=True)}
+                    set_aside(stored["sequence"], stored, error)  # as stored: the words it has
+                    unreadable += 1
+            if not unreadable:
+                return readable
 
     def mark_processed(self, sequences: Sequence[int], at: datetime) -> None:
         if sequences:

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
 from heedful.adapters.storage.claiming import by_keys, key_arrays, lock_in_order
+from heedful.adapters.storage.driver_statements import write_many
 from heedful.adapters.storage.phrase_columns import phrase_of, phrase_values
 from heedful.adapters.storage.promise_tables import messages, stock_levels
 from heedful.adapters.storage.unreadable import note_unreadable, read_queue, text
@@ -116,11 +117,11 @@ class SqlStockLevels:
             rows = [{"product": item.product, "variant": item.variant, "size": item.size,
                      "location_id": item.location_id, "quantity": quantity, "updated_at": at}
                     for item, quantity, at in levels]  # fmt: skip
-            self._conn.execute(_LEVEL_INSERT, rows)
+            write_many(self._conn, _LEVEL_INSERT, rows)
             return
         changed = [_level_key(item) | {"new_quantity": quantity, "new_updated_at": at}
                    for item, quantity, at in levels]  # fmt: skip
-        self._conn.execute(_LEVEL_UPDATE, changed)
+        write_many(self._conn, _LEVEL_UPDATE, changed)
 
     def set(self, item: WantedItem, quantity: int, at: datetime) -> int | None:
         key = _level_key(item)
@@ -206,8 +207,10 @@ class SqlOutbox:
         self._wake_the_relay()
 
     def add_many(self, added: Sequence[Message]) -> None:
-        if added:  # one executemany: a look-ahead pass queues its window's messages at once
-            self._conn.execute(_INSERT, [_message_values(m) for m in added])
+        if added:
+            # One executemany: a look-ahead pass queues its window's messages at once, a batch
+            # of the engine its told promises' notices.
+            write_many(self._conn, _INSERT, [_message_values(m) for m in added])
             self._wake_the_relay()
 
     def _wake_the_relay(self) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from heedful.adapters.storage.driver_statements import write_many
 from heedful.adapters.storage.key_lists import one_of
 from heedful.adapters.storage.promise_row_values import evidence_entry, promise_of, promise_values
 from heedful.adapters.storage.promise_tables import promises
@@ -29,6 +30,13 @@ _UPDATE = promises.update().where(promises.c.id == sa.bindparam("promise_id"))
 _NOTICE_UPDATE = (
     promises.update()
     .where(promises.c.id == sa.bindparam("promise_id"))
+    .values(notice_message_id=sa.bindparam("notice_id"), evidence=sa.bindparam("notes"))
+)
+# The told promises read from the store, by their primary key: on SQLite the row itself (its
+# rowid), where by ``id`` each first went down the index of a million ids (ADR 80).
+_NOTICE_UPDATE_BY_SEQUENCE = (
+    promises.update()
+    .where(promises.c.sequence == sa.bindparam("promise_sequence"))
     .values(notice_message_id=sa.bindparam("notice_id"), evidence=sa.bindparam("notes"))
 )
 
@@ -163,11 +171,19 @@ class SqlPromises:
             self._conn.execute(_UPDATE, rows)
 
     def update_notices(self, told: Sequence[Promise]) -> None:
-        if told:
-            rows = [{"promise_id": promise.id, "notice_id": promise.notice_message_id,
+        if not told:
+            return
+        if all(promise.sequence > 0 for promise in told):  # all read from the store
+            rows = [{"promise_sequence": promise.sequence,
+                     "notice_id": promise.notice_message_id,
                      "notes": [evidence_entry(e) for e in promise.evidence]}
                     for promise in told]  # fmt: skip
-            self._conn.execute(_NOTICE_UPDATE, rows)
+            write_many(self._conn, _NOTICE_UPDATE_BY_SEQUENCE, rows)
+            return
+        rows = [{"promise_id": promise.id, "notice_id": promise.notice_message_id,
+                 "notes": [evidence_entry(e) for e in promise.evidence]}
+                for promise in told]  # fmt: skip
+        write_many(self._conn, _NOTICE_UPDATE, rows)
 
     def find(self, where: PromiseFilter, limit: int) -> list[Promise]:
         query = sa.select(promises)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection, RowMapping
 
 from heedful.adapters.storage.conversation_tables import threads
 from heedful.adapters.storage.dealing_tables import accounts, bookings, orders
+from heedful.adapters.storage.driver_statements import read_each_on_driver
 from heedful.adapters.storage.erasure_rows import erase_rows
 from heedful.adapters.storage.feedback_tables import (
     recovery_loops,
@@ -172,7 +173,11 @@ class SqlConsents:
 
     def list_for_many(self, customer_ids: Sequence[str]) -> dict[str, list[ConsentDecision]]:
         found: dict[str, list[ConsentDecision]] = {}
-        if customer_ids:
+        if customer_ids and self._conn.dialect.name == "sqlite":
+            each = [{"customer_id": customer_id} for customer_id in sorted(set(customer_ids))]
+            for stored in read_each_on_driver(self._conn, _CONSENTS_OF_ONE, each):
+                found.setdefault(stored["customer_id"], []).append(_consent(stored))
+        elif customer_ids:
             rows = self._conn.execute(_CONSENTS_OF, {"customer_ids": list(customer_ids)})
             for row in rows.mappings():
                 found.setdefault(row["customer_id"], []).append(_consent(row))
@@ -186,7 +191,15 @@ _CONSENTS_OF = (
 )
 
 
-def _consent(r: RowMapping) -> ConsentDecision:
+# SQLite (ADR 80): one customer's, looked up by her key on the driver's cursor.
+_CONSENTS_OF_ONE = (
+    consents.select()
+    .where(consents.c.customer_id == sa.bindparam("customer_id"))
+    .order_by(consents.c.decided_at, consents.c.id)
+)
+
+
+def _consent(r: Mapping[Any, Any]) -> ConsentDecision:
     return ConsentDecision(
         id=r["id"],
         customer_id=r["customer_id"],

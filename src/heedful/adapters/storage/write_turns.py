@@ -58,6 +58,11 @@ class WriteTurns:
             else:
                 self._holder = None
 
+    def held_by(self, holder: object) -> bool:
+        """Whether ``holder`` holds the turn (a writing transaction of this process)."""
+        with self._mutex:
+            return self._holder is holder
+
     @property
     def free(self) -> bool:
         """Nobody holds the turn."""
