@@ -41,11 +41,19 @@ def libpq_url(sqlalchemy_url: str) -> str:
 
 
 @contextmanager
-def fresh_database(server_url: str, *, keep: bool, label: str = "") -> Iterator[str]:
-    """A new database ``heedful_bench_<label><random>``, dropped afterwards unless kept."""
+def fresh_database(
+    server_url: str, *, keep: bool, label: str = "", template: str = ""
+) -> Iterator[str]:
+    """A new database ``heedful_bench_<label><random>`` (a copy of ``template`` when named; no
+    session may be open on it), dropped afterwards unless kept."""
     name = f"heedful_bench_{label}{secrets.token_hex(4)}"
+    create = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+    if template:
+        create = sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+            sql.Identifier(name), sql.Identifier(template)
+        )
     with psycopg.connect(libpq_url(server_url), autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        admin.execute(create)
     url = make_url(server_url).set(database=name).render_as_string(False)
     try:
         yield url

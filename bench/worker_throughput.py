@@ -44,10 +44,11 @@ from pathlib import Path
 from typing import Any
 
 import nats
+import psycopg
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
-from bench.support import fresh_database, process_cpu_seconds, step
+from bench.support import fresh_database, libpq_url, process_cpu_seconds, step
 from bench.worker_data import MIXES, Feed, Shape, brand, load
 from heedful.adapters.clock import SystemClock
 from heedful.adapters.storage.migrate import upgrade
@@ -129,6 +130,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="a PostgreSQL database kept (--keep) by an earlier run of the same shape and seed, "
         "measured instead of loading a new one (the issue's size takes minutes to load) and "
         "never dropped; the mixes write to it, the audience only reads it",
+    )
+    group.add_argument(
+        "--throughput-pg-template",
+        default="",
+        help="a PostgreSQL database loaded (and kept with --keep) by an earlier run of the same"
+        " shape and seed, named in its output as wt_template_…: each run measures a copy of it"
+        " instead of loading one; it is never written to nor dropped",
     )
     group.add_argument(
         "--throughput-nats-url",
@@ -485,30 +493,57 @@ def _pg_runs(args: argparse.Namespace, shape: Shape, report: dict[str, Any]) -> 
             finally:
                 container.engine.dispose()
         return
-    for feed in [f for f in args.throughput_feed.split(",") if f]:
+    feeds = [f for f in args.throughput_feed.split(",") if f]
+    for feed in feeds:
         if feed not in ("inbox", "jetstream"):
             raise SystemExit(f"--throughput-feed: inbox or jetstream, not {feed!r}")
-        for workers in [int(n) for n in args.throughput_workers.split(",") if n]:
-            _pg_feed_runs(args, shape, report, feed, workers)
+    with _pg_loaded(args, shape, report) as template:
+        for feed in feeds:
+            for workers in [int(n) for n in args.throughput_workers.split(",") if n]:
+                _pg_feed_runs(args, shape, report, feed, workers, template)
 
 
 @contextmanager
-def _pg_database(args: argparse.Namespace, shape: Shape, report: dict[str, Any]) -> Iterator[str]:
-    """A loaded database: a new one, or the one ``--throughput-pg-database`` names."""
+def _pg_loaded(args: argparse.Namespace, shape: Shape, report: dict[str, Any]) -> Iterator[str]:
+    """The database every run starts from, loaded once (the issue's size takes minutes):
+    ``--throughput-pg-template``'s, or a new one, dropped afterwards unless kept. Only copies
+    of it are written to."""
+    if args.throughput_pg_template:
+        yield args.throughput_pg_template
+        return
+    with fresh_database(args.postgres_url, keep=args.keep, label="wt_template_") as url:
+        report["pg_rows"] = _prepare(url, shape, args.seed)
+        with psycopg.connect(libpq_url(url), autocommit=True) as db:
+            db.execute("CHECKPOINT")  # the copies start from the loaded files, not its log
+        yield str(make_url(url).database)
+
+
+@contextmanager
+def _pg_database(
+    args: argparse.Namespace, shape: Shape, report: dict[str, Any], template: str = ""
+) -> Iterator[str]:
+    """A loaded database: a copy of ``template`` (its rows, indexes and statistics, in
+    seconds), or the one ``--throughput-pg-database`` names, or a new one."""
     if args.throughput_pg_database:
         kept = make_url(args.postgres_url).set(database=args.throughput_pg_database)
         yield kept.render_as_string(False)
         return
-    with fresh_database(args.postgres_url, keep=args.keep, label="wt_") as url:
-        report["pg_rows"] = _prepare(url, shape, args.seed)
+    with fresh_database(args.postgres_url, keep=args.keep, label="wt_", template=template) as url:
+        if not template:
+            report["pg_rows"] = _prepare(url, shape, args.seed)
         yield url
 
 
 def _pg_feed_runs(
-    args: argparse.Namespace, shape: Shape, report: dict[str, Any], feed: str, workers: int
+    args: argparse.Namespace,
+    shape: Shape,
+    report: dict[str, Any],
+    feed: str,
+    workers: int,
+    template: str,
 ) -> None:
     prefix = "pg" if feed == "inbox" else "jetstream_pg"
-    with _pg_database(args, shape, report) as url:
+    with _pg_database(args, shape, report, template) as url:
         container = _container(url)
         feed_events = Feed(shape, args.seed, container.clock.now())
         tag = secrets.token_hex(4)
