@@ -12,6 +12,7 @@ that way.
 from __future__ import annotations
 
 import base64
+import functools
 import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -47,7 +48,7 @@ def written(
     compose: Callable[[Envelope], EmailMessage],
 ) -> Wire:
     """The e-mail ready for the wire; raises ValueError for what no server should be sent."""
-    name, sender = parseaddr(from_address)
+    sender, from_header = _from(from_address)
     recipient = envelope.to
     for value in (from_address, recipient, envelope.subject, envelope.in_reply_to):
         if "\r" in value or "\n" in value:
@@ -58,7 +59,7 @@ def written(
     headers = [
         ("Message-ID", message_id),
         ("Date", date),
-        ("From", _address(name, sender)),
+        ("From", from_header),
         ("To", recipient),
         ("Subject", _text(envelope.subject, "Subject")),
     ]
@@ -103,6 +104,13 @@ def _part(subtype: str, content: str) -> str:
     )
 
 
+@functools.lru_cache(maxsize=16)
+def _from(from_address: str) -> tuple[str, str]:
+    """The sender's address and its From header: one per sender, parsed once, not per e-mail."""
+    name, sender = parseaddr(from_address)
+    return sender, _address(name, sender)
+
+
 def _address(name: str, address: str) -> str:
     if not name:
         return address
@@ -111,6 +119,9 @@ def _address(name: str, address: str) -> str:
     return formataddr((name, address), charset="utf-8")
 
 
+# A restock tells everyone waiting for the bag the same subject in her language: encoding a
+# Cyrillic subject through email.header was half of writing such an e-mail (ADR 79).
+@functools.lru_cache(maxsize=1024)
 def _text(value: str, header: str) -> str:
     """A header's text: as it is when short ASCII, else encoded and folded (RFC 2047, 5322)."""
     if value.isascii() and len(value) + len(header) + 2 <= 78:
