@@ -360,18 +360,6 @@ class FakeOutbox(Repository):
         for message in updated:
             self.update(message)
 
-    def update_outcomes(self, updated: Sequence[Message]) -> None:
-        # Only the columns the database's statement writes: what it was queued with stays.
-        messages = self._writing().ledger.messages
-        for message in updated:
-            stored = messages.get(message.id)
-            if stored is not None:
-                stored = replace(message, template_key=stored.template_key,
-                                 purpose=stored.purpose, created_at=stored.created_at,
-                                 location_id=stored.location_id, promise_id=stored.promise_id,
-                                 context=stored.context)  # fmt: skip
-            overwrite(messages, message.id, stored or message)  # a missing row: refused
-
     def ready(self, now: datetime, limit: int) -> list[Message]:
         """Waiting messages (queued, held, retrying) whose time has come, oldest first."""
         rows = [

@@ -193,18 +193,6 @@ _WAITING = [s.value for s in MessageStatus if s.is_waiting]
 # statement with its values inside costs more CPU than running it (as customer_rows says).
 _UPDATE = messages.update().where(messages.c.id == sa.bindparam("message_id"))
 _INSERT = messages.insert()
-# What the relay's decision and send change of a message. Its context (JSON, as long as the
-# engine made it) and the rest it was queued with stay as they are: writing them back was most
-# of what recording a batch's sends cost (issue 18's profile, ADR 79).
-_OUTCOMES = (
-    "customer_id", "ready_at", "status", "reason", "attempts", "channel", "to_address",
-    "language", "subject", "text", "sent_at", "provider_ref", "reason_key", "reason_params",
-)  # fmt: skip
-_OUTCOME_UPDATE = (
-    messages.update()
-    .where(messages.c.id == sa.bindparam("message_id"))
-    .values({name: sa.bindparam(f"new_{name}") for name in _OUTCOMES})
-)
 
 
 class SqlOutbox:
@@ -236,16 +224,6 @@ class SqlOutbox:
                 values["message_id"] = values.pop("id")
                 rows.append(values)
             self._conn.execute(_UPDATE, rows)
-
-    def update_outcomes(self, updated: Sequence[Message]) -> None:
-        if updated:
-            rows = []
-            for message in updated:
-                values = _message_values(message)
-                row = {f"new_{name}": values[name] for name in _OUTCOMES}
-                row["message_id"] = message.id
-                rows.append(row)
-            self._conn.execute(_OUTCOME_UPDATE, rows)
 
     def ready(self, now: datetime, limit: int) -> list[Message]:
         query = (

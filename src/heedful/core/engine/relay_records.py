@@ -25,7 +25,7 @@ class Writes:
     kept: dict[str, Promise] = field(default_factory=dict)  # their tasks and timers end
 
     def write(self, uow: UnitOfWork, now: datetime) -> None:
-        uow.outbox.update_outcomes(self.messages)
+        uow.outbox.update_many(self.messages)
         if self.kept:
             # As settle_tasks does for one promise: its open tasks are moot once it is kept.
             for task in uow.tasks.open_for_promises(sorted(self.kept)):
