@@ -49,8 +49,10 @@ def _seen(mail: EmailMessage, ids: dict[str, str]) -> dict[str, list[tuple[str, 
             text = text.replace(drawn, name)
         return text
 
-    headers = [(name, named(value)) for name, value in mail.items() if name != "Date"]
-    parts = [
+    headers: list[tuple[str, ...]] = [
+        (name, named(value)) for name, value in mail.items() if name != "Date"
+    ]
+    parts: list[tuple[str, ...]] = [
         (
             part.get_content_type(),
             named(part["Content-Transfer-Encoding"]),

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from heedful.core.customers import ConsentDecision, Customer, CustomerStatus, Identity, Purpose
 from heedful.core.outreach import (
@@ -21,7 +22,6 @@ from heedful.core.outreach import (
     PurposeRules,
     business_rules,
 )
-from heedful.core.preferences import Polarity, Preference
 from heedful.core.promises import Promise, WantedItem, notice_item
 from heedful.core.unit_of_work import UnitOfWork
 
@@ -143,20 +143,21 @@ class Known:
         return self.place_names[location_id]
 
 
-def likes_of_standing(standing: Sequence[Preference]) -> dict[str, list[str]]:
+def likes_of_standing(standing: Sequence[Any]) -> dict[str, list[str]]:
     """Her standing preferences as a template reads them: likes, dislikes, never."""
     return likes_of_subjects([(p.polarity, p.subject) for p in standing])
 
 
-def likes_of_subjects(standing: Sequence[tuple[Polarity, str]]) -> dict[str, list[str]]:
+def likes_of_subjects(standing: Sequence[tuple[Any, str]]) -> dict[str, list[str]]:
     """(polarity, subject) pairs as a template reads them: likes, dislikes, never, in order."""
     found: dict[str, list[str]] = {"likes": [], "dislikes": [], "never": []}
     for polarity, subject in standing:
-        found[_LIKES_KEY[polarity]].append(subject)
+        found[_LIKES_KEY[polarity.value]].append(subject)
     return found
 
 
-_LIKES_KEY = {Polarity.LIKE: "likes", Polarity.DISLIKE: "dislikes", Polarity.NEVER: "never"}
+# By the polarities' stored values: the engine reads preferences only through this.
+_LIKES_KEY = {"like": "likes", "dislike": "dislikes", "never": "never"}
 
 
 def _notice_levels(
