@@ -20,7 +20,7 @@ from heedful.core.customers.merge import MergeRecord
 from heedful.core.customers.model import Customer, CustomerStatus, fold, query_words, search_terms
 from heedful.core.customers.spelling import identity_prefix, sound_key
 from heedful.core.history.model import KEPT_ON_ERASURE, HistoryEntry, HistoryKind
-from heedful.core.preferences.model import Preference
+from heedful.core.preferences.model import Polarity, Preference
 from heedful.core.privacy.ports import Erasure
 from heedful.core.shared.ports import CustomerScope, Page
 
@@ -153,6 +153,23 @@ class FakePreferenceRepository(_Repository):
     def standing_for_many(self, customer_ids: Sequence[str]) -> dict[str, list[Preference]]:
         found = {i: self.list_for(i) for i in customer_ids}
         return {i: standing for i, standing in found.items() if standing}
+
+    def standing_subjects_for_many(
+        self, customer_ids: Sequence[str]
+    ) -> dict[str, list[tuple[Polarity, str]]]:
+        # As the table's read orders them: newest first, then by id.
+        found: dict[str, list[tuple[Polarity, str]]] = {}
+        for customer_id in customer_ids:
+            standing = [
+                p
+                for p in self._state.preferences.values()
+                if p.customer_id == customer_id and p.is_standing
+            ]
+            standing.sort(key=lambda p: p.id)
+            standing.sort(key=lambda p: p.recorded_at, reverse=True)
+            if standing:
+                found[customer_id] = [(p.polarity, p.subject) for p in standing]
+        return found
 
 
 class FakeConsentRepository(_Repository):

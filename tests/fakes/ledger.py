@@ -62,6 +62,17 @@ class FakePromiseRepository(Repository):
         for promise in updated:
             self.update(promise)
 
+    def update_evidence_and_state(self, updated: Sequence[Promise]) -> None:
+        # Only the columns the database's statement writes: the rest stays as stored.
+        promises = self._writing().ledger.promises
+        for promise in updated:
+            stored = promises.get(promise.id)
+            if stored is not None:
+                stored = replace(stored, state=promise.state, closed_at=promise.closed_at,
+                                 closed_by_label=promise.closed_by_label,
+                                 evidence=list(promise.evidence))  # fmt: skip
+            overwrite(promises, promise.id, stored or promise)  # a missing row: refused
+
     def update_notices(self, told: Sequence[Promise]) -> None:
         # Only the two columns the database's statement writes: the rest stays as stored.
         promises = self._writing().ledger.promises

@@ -31,6 +31,12 @@ from heedful.core.feedback.model import SurveyKind, SurveyText, Touchpoint
 from heedful.core.feedback.ports import AnswerFilter
 from heedful.core.feedback.surveys import DefineSurvey, define_survey
 from heedful.core.outreach.outbox import Message, MessageStatus
+from heedful.core.preferences.handlers import (
+    RecordPreference,
+    record_preference,
+    retract_preference,
+)
+from heedful.core.preferences.model import Polarity
 from heedful.core.promises.model import Promise, PromiseKind, PromiseState, WantedItem
 from heedful.core.promises.ports import PromiseFilter
 from heedful.core.shared.clock import FrozenClock
@@ -376,3 +382,30 @@ def _bookings_and_orders(uow_factory: Factory, clock: FrozenClock) -> dict[str, 
 
 def test_bookings_and_orders_are_listed_alike(container: Container, clock: FrozenClock) -> None:
     _both(container, clock, _bookings_and_orders)
+
+
+def _standing_subjects(uow_factory: Factory, clock: FrozenClock) -> dict[str, Any]:
+    _, anna = _shop(uow_factory, clock)
+    bohdan = create_customer(CreateCustomer(full_name="Bohdan"), uow_factory(), clock, an_admin())
+    said = [
+        (anna, Polarity.LIKE, "black leather"),
+        (bohdan, Polarity.NEVER, "fur"),
+        (anna, Polarity.DISLIKE, "logos"),
+        (anna, Polarity.LIKE, "small bags"),
+    ]
+    kept = []
+    for customer, polarity, subject in said:
+        command = RecordPreference(customer_id=customer.id, polarity=polarity, subject=subject)
+        kept.append(record_preference(command, uow_factory(), clock, an_admin()))
+        clock.advance(timedelta(minutes=1))
+    retract_preference(anna.id, kept[2].id, uow_factory(), clock, an_admin())
+    with uow_factory() as uow:
+        found = uow.preferences.standing_subjects_for_many([anna.id, bohdan.id, "cus_nobody"])
+    names = {anna.id: "anna", bohdan.id: "bohdan"}
+    return {names[customer_id]: pairs for customer_id, pairs in found.items()}
+
+
+def test_standing_subjects_come_newest_first_without_the_retracted_alike(
+    container: Container, clock: FrozenClock
+) -> None:
+    _both(container, clock, _standing_subjects)

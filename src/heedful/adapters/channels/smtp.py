@@ -12,6 +12,7 @@ it is.
 
 from __future__ import annotations
 
+import re
 import smtplib
 import ssl
 import threading
@@ -140,7 +141,7 @@ class SmtpSender:
         return email
 
     def _connect(self) -> smtplib.SMTP:
-        server = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+        server = _Client(self.host, self.port, timeout=self.timeout)
         try:
             if self.starttls:
                 server.starttls(context=ssl.create_default_context())
@@ -200,6 +201,36 @@ class SmtpSender:
         self._lanes.close()
         for server, _ in idle:
             _quietly_quit(server)
+
+
+# An address smtplib's quoteaddr gives back as "<address>" unchanged: dot-atoms around an "@".
+_PLAIN_ADDRESS = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
+)
+
+
+class _Client(smtplib.SMTP):
+    """smtplib's client, except that MAIL FROM and RCPT TO do not parse a plain address again.
+
+    ``quoteaddr`` runs email.utils.parseaddr on each address of each e-mail (16 us of the
+    lane's CPU per notice, ADR 79) to give back "<address>" for every address the relay sends
+    to; anything else (a display name, quoting, SMTPUTF8) goes the standard library's way.
+    """
+
+    def mail(self, sender: str, options: Sequence[str] = ()) -> tuple[int, bytes]:
+        if not _PLAIN_ADDRESS.fullmatch(sender) or any(o.lower() == "smtputf8" for o in options):
+            return super().mail(sender, options)
+        listed = " " + " ".join(options) if options and self.does_esmtp else ""
+        self.putcmd("mail", f"FROM:<{sender}>{listed}")
+        return self.getreply()
+
+    def rcpt(self, recip: str, options: Sequence[str] = ()) -> tuple[int, bytes]:
+        if not _PLAIN_ADDRESS.fullmatch(recip):
+            return super().rcpt(recip, options)
+        listed = " " + " ".join(options) if options and self.does_esmtp else ""
+        self.putcmd("rcpt", f"TO:<{recip}>{listed}")
+        return self.getreply()
 
 
 def _quietly_quit(server: smtplib.SMTP) -> None:

@@ -102,6 +102,18 @@ _STANDING_OF = (
 )
 
 
+# The relay's read: a template says what she likes, so the subject and polarity are all it needs;
+# the whole row (its attributes' JSON, four timestamps) was most of the relay's reading time.
+_STANDING_SUBJECTS_OF = (
+    sa.select(preferences.c.customer_id, preferences.c.polarity, preferences.c.subject)
+    .where(
+        one_of(preferences.c.customer_id, "customer_ids"),
+        preferences.c.retracted_at.is_(None),
+    )
+    .order_by(preferences.c.customer_id, preferences.c.recorded_at.desc(), preferences.c.id)
+)
+
+
 class SqlPreferences:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
@@ -140,6 +152,17 @@ class SqlPreferences:
         rows = self._conn.execute(_STANDING_OF, {"customer_ids": list(customer_ids)}).mappings()
         for row in rows:
             found.setdefault(row["customer_id"], []).append(_preference(row))
+        return found
+
+    def standing_subjects_for_many(
+        self, customer_ids: Sequence[str]
+    ) -> dict[str, list[tuple[Polarity, str]]]:
+        found: dict[str, list[tuple[Polarity, str]]] = {}
+        if not customer_ids:
+            return found
+        rows = self._conn.execute(_STANDING_SUBJECTS_OF, {"customer_ids": list(customer_ids)})
+        for customer_id, polarity, subject in rows:
+            found.setdefault(customer_id, []).append((Polarity(polarity), subject))
         return found
 
 

@@ -69,7 +69,7 @@ class Known:
             c.id: c for c in uow.customers.get_many(ids) if c.status is CustomerStatus.ACTIVE
         }
         active = sorted(customers)
-        standing = uow.preferences.standing_for_many(active)
+        standing = uow.preferences.standing_subjects_for_many(active)
         places = {m.location_id for m in batch if m.location_id}
         names = {}
         for location_id in sorted(places):
@@ -83,7 +83,7 @@ class Known:
             customers=customers,
             identities=uow.identities.list_for_many(active),
             consents=uow.consents.list_for_many(active),
-            likes={cid: likes_of_standing(standing.get(cid, [])) for cid in active},
+            likes={cid: likes_of_subjects(standing.get(cid, [])) for cid in active},
             place_names=names,
             business=business_rules(uow.contact_rules.business()),
             own=uow.contact_rules.of_customers(active),
@@ -145,11 +145,19 @@ class Known:
 
 def likes_of_standing(standing: Sequence[Any]) -> dict[str, list[str]]:
     """Her standing preferences as a template reads them: likes, dislikes, never."""
-    by_polarity = {"likes": "like", "dislikes": "dislike", "never": "never"}
-    return {
-        name: [p.subject for p in standing if p.polarity.value == polarity]
-        for name, polarity in by_polarity.items()
-    }
+    return likes_of_subjects([(p.polarity, p.subject) for p in standing])
+
+
+def likes_of_subjects(standing: Sequence[tuple[Any, str]]) -> dict[str, list[str]]:
+    """(polarity, subject) pairs as a template reads them: likes, dislikes, never, in order."""
+    found: dict[str, list[str]] = {"likes": [], "dislikes": [], "never": []}
+    for polarity, subject in standing:
+        found[_LIKES_KEY[polarity.value]].append(subject)
+    return found
+
+
+# By the polarities' stored values: the engine reads preferences only through this.
+_LIKES_KEY = {"like": "likes", "dislike": "dislikes", "never": "never"}
 
 
 def _notice_levels(

@@ -33,7 +33,8 @@ class Writes:
                 task.complete(now, f"{SYSTEM.label} ({promise.state.value.replace('_', ' ')})")
                 uow.tasks.update(task)
             uow.timers.cancel_many(sorted(self.kept))
-        uow.promises.update_many(list(self.promises.values()))
+        # record_sent changes a promise's evidence and state (kept), nothing else of it.
+        uow.promises.update_evidence_and_state(list(self.promises.values()))
 
 
 def record_sent(promise: Promise, message: Message, now: datetime, writes: Writes) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from heedful.core.preferences.model import Preference
+from heedful.core.preferences.model import Polarity, Preference
 
 
 class PreferenceRepository(Protocol):
@@ -17,4 +17,11 @@ class PreferenceRepository(Protocol):
     ) -> list[Preference]: ...
     def standing_for_many(self, customer_ids: Sequence[str]) -> dict[str, list[Preference]]:
         """Each customer's standing preferences, in one read (a customer with none is absent)."""
+        ...
+
+    def standing_subjects_for_many(
+        self, customer_ids: Sequence[str]
+    ) -> dict[str, list[tuple[Polarity, str]]]:
+        """What ``standing_for_many`` finds, as (polarity, subject) in the same order: all a
+        message's template says of them, without reading and building the rest of each row."""
         ...

@@ -78,6 +78,11 @@ class PromiseRepository(Protocol):
         statement for the lot; the rest of each promise is as it was read."""
         ...
 
+    def update_evidence_and_state(self, updated: Sequence[Promise]) -> None:
+        """Writes what sending a message about each changes (its evidence, its state and who
+        closed it when), in one statement for the lot; the rest of each is as it was read."""
+        ...
+
     def find(self, where: PromiseFilter, limit: int) -> list[Promise]: ...
 
     def waiting_in(self, lines: Mapping[tuple[str, str], int]) -> list[Promise]:
