@@ -57,6 +57,8 @@ SHAPES = {
     "in_process": "heedful serve (worker thread in the server process)",
     "split": "heedful serve --no-worker + heedful worker --only events"
     " + heedful worker --only messages --only timers",
+    "split2": "heedful serve --no-worker + heedful worker --only events"
+    " + heedful worker --only messages --only timers + heedful worker --only messages",
 }
 # The engine's own question (SqlPromises.waiting_for), asked before a trial: who is in line.
 IN_LINE = """
@@ -178,11 +180,13 @@ def serving(url: str, smtp_port: int, shape: str, log: Path) -> Iterator[str]:
         server = stack.enter_context(_process(serve, env, log))
         if shape == "worker":
             stack.enter_context(_process(["worker"], env, log))
-        elif shape == "split":  # the relay in a process of its own (ADR 81)
+        elif shape.startswith("split"):  # the relay in processes of its own (ADR 81)
             stack.enter_context(_process(["worker", "--only", "events"], env, log))
             stack.enter_context(
                 _process(["worker", "--only", "messages", "--only", "timers"], env, log)
             )
+            for _ in range(int(shape.removeprefix("split") or 1) - 1):  # "split2": two relays
+                stack.enter_context(_process(["worker", "--only", "messages"], env, log))
         _wait_until_healthy(base_url, server, log)
         yield base_url
 

@@ -45,7 +45,14 @@ from bench import worker_data
 from bench.crash import daytime_zone
 from bench.promise_data import Shape as RestockShape
 from bench.promise_data import load as load_restock
-from bench.restock_to_smtp import ArrivalSink, Trials, measure_restocks, serving, smtp_sink
+from bench.restock_to_smtp import (
+    SHAPES,
+    ArrivalSink,
+    Trials,
+    measure_restocks,
+    serving,
+    smtp_sink,
+)
 from bench.support import Latencies, fresh_database, libpq_url, step
 from bench.worker_data import Feed, Shape
 from bench.worker_throughput import _drain, _shape, _store
@@ -89,10 +96,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--under-load-workers",
-        choices=("one", "split"),
+        choices=("one", "split", "split2"),
         default="one",
         help="one heedful worker process doing everything, or the split a busy shop runs:"
-        " `worker --only events` beside `worker --only messages --only timers` (ADR 81)",
+        " `worker --only events` beside `worker --only messages --only timers` (ADR 81);"
+        " split2 adds a second `worker --only messages`",
     )
 
 
@@ -206,7 +214,7 @@ def _maximum_rate(url: str, feed: Feed, events: int) -> float:
 
 
 def _shape_of(args: argparse.Namespace) -> str:
-    return "split" if args.under_load_workers == "split" else "worker"
+    return "worker" if args.under_load_workers == "one" else str(args.under_load_workers)
 
 
 def _worker_maximum(
@@ -397,9 +405,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "under_load_background_mix": worker_data.MIXES["half"],
         "under_load_shape": "heedful serve --no-worker + "
         + (
-            "heedful worker --only events + heedful worker --only messages --only timers"
-            if args.under_load_workers == "split"
-            else "one heedful worker process"
+            "one heedful worker process"
+            if args.under_load_workers == "one"
+            else SHAPES[args.under_load_workers].removeprefix("heedful serve --no-worker + ")
         )
         + ", PostgreSQL",
         "under_load_target_p99_ms": TARGET_P99_MS,
