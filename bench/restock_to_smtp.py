@@ -60,6 +60,18 @@ SHAPES = {
     "split2": "heedful serve --no-worker + heedful worker --only events"
     " + heedful worker --only messages --only timers + heedful worker --only messages",
 }
+# The worker processes beside the server in each shape; "split" gives the relay processes of its
+# own (ADR 81).
+WORKERS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "worker": (("worker",),),
+    "in_process": (),
+    "split": (("worker", "--only", "events"), ("worker", "--only", "messages", "--only", "timers")),
+    "split2": (
+        ("worker", "--only", "events"),
+        ("worker", "--only", "messages", "--only", "timers"),
+        ("worker", "--only", "messages"),
+    ),
+}
 # The engine's own question (SqlPromises.waiting_for), asked before a trial: who is in line.
 IN_LINE = """
 SELECT p.id, p.customer_id, i.value
@@ -176,17 +188,12 @@ def serving(url: str, smtp_port: int, shape: str, log: Path) -> Iterator[str]:
     }
     base_url = f"http://127.0.0.1:{port}"
     with ExitStack() as stack:
-        serve = ["serve"] if shape == "in_process" else ["serve", "--no-worker"]
+        workers = WORKERS[shape]
+        # With no worker process beside it, the server runs its own worker thread.
+        serve = ["serve", "--no-worker"] if workers else ["serve"]
         server = stack.enter_context(_process(serve, env, log))
-        if shape == "worker":
-            stack.enter_context(_process(["worker"], env, log))
-        elif shape.startswith("split"):  # the relay in processes of its own (ADR 81)
-            stack.enter_context(_process(["worker", "--only", "events"], env, log))
-            stack.enter_context(
-                _process(["worker", "--only", "messages", "--only", "timers"], env, log)
-            )
-            for _ in range(int(shape.removeprefix("split") or 1) - 1):  # "split2": two relays
-                stack.enter_context(_process(["worker", "--only", "messages"], env, log))
+        for worker in workers:
+            stack.enter_context(_process(list(worker), env, log))
         _wait_until_healthy(base_url, server, log)
         yield base_url
 

@@ -12,12 +12,13 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from promise_world import BAG, build_world
+from promise_world import BAG, PromiseWorld, build_world
 from sqlalchemy import event
 
 from heedful.bootstrap import Container
 from heedful.core.engine.reactions import process_events
 from heedful.core.events.model import BusinessEvent
+from heedful.core.promises.model import Promise
 from heedful.core.shared.clock import FrozenClock
 
 
@@ -48,20 +49,27 @@ def _statements(container: Container) -> Iterator[tuple[list[str], list[str], li
         container.engine.dispose()  # no connection keeps the trace
 
 
+def _customers_waiting_for_the_bag(
+    container: Container, clock: FrozenClock, names: tuple[str, ...]
+) -> tuple[PromiseWorld, list[Promise]]:
+    """Each of them waits for the bag, and a stock report of as many bags is accepted."""
+    world = build_world(container, clock)
+    waits = [world.wait_for(world.customer(n, email=f"{n}@example.com")) for n in names]
+    data = {"product": BAG, "variant": "black", "size": "M", "location": world.kyiv.id,
+            "quantity": len(names)}  # fmt: skip
+    with world.uow as uow:
+        report = BusinessEvent("urn:lypky:stock", "s1", "heedful.stock.changed", data)
+        uow.events.accept([report], received_at=clock.now())
+        uow.commit()
+    return world, waits
+
+
 def test_a_batch_writes_its_told_promises_by_key_and_its_rows_on_the_driver(
     container: Container, clock: FrozenClock
 ) -> None:
     if container.engine.dialect.name != "sqlite":
         pytest.skip("PostgreSQL keeps psycopg's pipelined executemany (ADR 77)")
-    world = build_world(container, clock)
-    people = [world.customer(n, email=f"{n}@example.com") for n in ("marta", "lev", "olena")]
-    waits = [world.wait_for(person) for person in people]
-    data = {"product": BAG, "variant": "black", "size": "M", "location": world.kyiv.id,
-            "quantity": 3}  # fmt: skip
-    with world.uow as uow:
-        report = BusinessEvent("urn:lypky:stock", "s1", "heedful.stock.changed", data)
-        uow.events.accept([report], received_at=clock.now())
-        uow.commit()
+    world, waits = _customers_waiting_for_the_bag(container, clock, ("marta", "lev", "olena"))
 
     with _statements(container) as (ran, through, many):
         assert process_events(container.uow, clock, batch=10).told == 3
@@ -90,15 +98,7 @@ def test_messages_written_in_bulk_read_back_as_written_one_at_a_time(
     container: Container, clock: FrozenClock
 ) -> None:
     """The driver's path converts each value as SQLAlchemy does (aware datetimes, JSON)."""
-    world = build_world(container, clock)
-    people = [world.customer(n, email=f"{n}@example.com") for n in ("marta", "lev")]
-    waits = [world.wait_for(person) for person in people]
-    data = {"product": BAG, "variant": "black", "size": "M", "location": world.kyiv.id,
-            "quantity": 2}  # fmt: skip
-    with world.uow as uow:
-        report = BusinessEvent("urn:lypky:stock", "s1", "heedful.stock.changed", data)
-        uow.events.accept([report], received_at=clock.now())
-        uow.commit()
+    _world, waits = _customers_waiting_for_the_bag(container, clock, ("marta", "lev"))
     assert process_events(container.uow, clock, batch=10).told == 2
 
     with container.uow() as uow:
