@@ -162,3 +162,30 @@ def test_the_api_answers_reads_while_the_worker_holds_the_write_lock(
     finally:
         holder.rollback()
         holder.close()
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_server_that_forgot_the_token_checks_it_while_the_worker_holds_the_write_lock(
+    container: Container, clock: FrozenClock
+) -> None:
+    """Each server keeps a token for a few seconds only: the check after that reads the
+    token and, its last use noted a moment ago, writes nothing, so it takes no write turn."""
+    world = build_world(container, clock)
+    olena = world.customer("Olena Kovalenko", email="olena@example.org")
+    _, secret = create_token(NewToken("till", Role.ADMIN), container.uow(), clock, SYSTEM)
+    headers = {"Authorization": f"Bearer {secret}"}
+    path = f"/api/v1/customers/{olena.id}/card"
+    assert TestClient(create_app(container)).get(path, headers=headers).status_code == 200
+    forgetful = TestClient(create_app(container))  # a cache of its own, empty
+    holder = _worker_mid_batch(container, olena.id)
+    answers: list[Any] = []
+    try:
+        reader = threading.Thread(
+            target=lambda: answers.append(forgetful.get(path, headers=headers))
+        )
+        reader.start()
+        reader.join(WAIT_S)
+        assert [a.status_code for a in answers] == [200]
+    finally:
+        holder.rollback()
+        holder.close()

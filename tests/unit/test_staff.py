@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from builders import Shop
+from fakes import FakeUnitOfWork
 
 from heedful.core.access.model import Role
 from heedful.core.shared.errors import Conflict, InvalidInput
@@ -76,6 +77,42 @@ def test_a_busy_token_notes_its_last_use_at_most_once_a_minute(shop: Shop) -> No
     stored = shop.uow.tokens.get(token_id)
     assert stored is not None
     assert stored.last_used_at == shop.clock.now()
+
+
+def test_a_token_check_asks_for_a_writer_only_when_its_last_use_is_due(shop: Shop) -> None:
+    """A check that writes nothing reads only: with the embedded default a writer waits for
+    the worker's write turn."""
+    token_id, secret = _kyiv_till_token(shop)
+    asked: list[int] = []
+
+    def writing() -> FakeUnitOfWork:
+        asked.append(1)
+        return shop.uow
+
+    for _ in range(10):
+        assert authenticate_token(secret, shop.uow, shop.clock, writing=writing) is not None
+        shop.clock.advance(timedelta(seconds=5))
+    assert len(asked) == 1  # the first use, then nothing due for a minute
+    shop.clock.advance(timedelta(minutes=1))
+    assert authenticate_token(secret, shop.uow, shop.clock, writing=writing) is not None
+    assert len(asked) == 2
+    stored = shop.uow.tokens.get(token_id)
+    assert stored is not None
+    assert stored.last_used_at == shop.clock.now()
+
+
+def test_a_token_revoked_between_the_read_and_the_write_stays_revoked(shop: Shop) -> None:
+    token_id, secret = _kyiv_till_token(shop)
+
+    def revoked_first() -> FakeUnitOfWork:
+        revoke_token(token_id, shop.uow, shop.clock, shop.admin)
+        return shop.uow
+
+    assert authenticate_token(secret, shop.uow, shop.clock, writing=revoked_first) is None
+    stored = shop.uow.tokens.get(token_id)
+    assert stored is not None
+    assert stored.revoked_at is not None
+    assert stored.last_used_at is None
 
 
 def test_a_location_scoped_token_needs_real_locations(shop: Shop) -> None:

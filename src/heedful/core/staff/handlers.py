@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -262,16 +263,45 @@ def create_token(
     return token, secret
 
 
-def authenticate_token(secret: str, uow: UnitOfWork, clock: Clock) -> ApiToken | None:
+def authenticate_token(
+    secret: str,
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    writing: Callable[[], UnitOfWork] | None = None,
+) -> ApiToken | None:
+    """The token ``secret`` names, if it works now.
+
+    ``uow`` only reads: a read-only one will do. Its "last used" is written at most once a
+    minute, through ``writing`` (``uow`` itself without it): a busy integration must not write
+    on every read, and with the embedded default a check that writes nothing need not wait
+    for the worker's write turn.
+    """
     if not secret.startswith(TOKEN_PREFIX):
         return None
+    token_hash = hash_token(secret)
     with uow:
-        token = uow.tokens.get_by_hash(hash_token(secret))
+        token = uow.tokens.get_by_hash(token_hash)
         now = clock.now()
         if token is None or not token.works_at(now):
             return None
-        # Write "last used" at most once a minute: a busy integration must not write on every read.
-        if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        if not _last_use_due(token, now):
+            return token
+    return _note_last_use(token_hash, writing() if writing is not None else uow, now)
+
+
+def _last_use_due(token: ApiToken, now: datetime) -> bool:
+    return token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60
+
+
+def _note_last_use(token_hash: str, uow: UnitOfWork, now: datetime) -> ApiToken | None:
+    # Read again in the writing unit of work: the token may have been revoked since, and
+    # writing the copy read before would bring it back.
+    with uow:
+        token = uow.tokens.get_by_hash(token_hash)
+        if token is None or not token.works_at(now):
+            return None
+        if _last_use_due(token, now):
             token.last_used_at = now
             uow.tokens.update(token)
             uow.commit()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -51,10 +52,13 @@ async def get_context(
     token_hash = hash_token(credentials.credentials)
     actor = cache.actor_for(token_hash)
     if actor is None:
-        # Writes on purpose, for every method: the token's "last used" (at most once a minute),
-        # and only on a cache miss; a GET's own reads are read-only (ADRs 70, 74).
+        # Reads without a write turn; writes, for every method, only the token's "last used"
+        # when it is due (once a minute), and only on a cache miss (ADRs 70, 74).
         token = await run_in_threadpool(
-            authenticate_token, credentials.credentials, container.uow(), container.clock
+            partial(authenticate_token, writing=container.uow),
+            credentials.credentials,
+            container.uow(read_only=True),
+            container.clock,
         )
         if token is None:
             raise HTTPException(
