@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from heedful.adapters.storage.driver_statements import write_many
+from heedful.adapters.storage.driver_statements import column_reader, write_many
 from heedful.adapters.storage.key_lists import one_of
 from heedful.adapters.storage.promise_row_values import evidence_entry, promise_of, promise_values
 from heedful.adapters.storage.promise_tables import promises
@@ -118,10 +118,7 @@ _FIRST_IN_LINE = (
 def _row_readers(dialect: sa.Dialect) -> tuple[tuple[str, Any], ...]:
     """Each column of ``promises`` with what SQLAlchemy does to its value as read (JSON decoded,
     a datetime made aware; None: taken as it comes), for rows read on the driver's cursor."""
-    return tuple(
-        (column.name, column.type.dialect_impl(dialect).result_processor(dialect, None))
-        for column in promises.c
-    )
+    return tuple((column.name, column_reader(column.type, dialect)) for column in promises.c)
 
 
 def _one_of(column: sa.Column[Any], values: frozenset[Any]) -> sa.ColumnElement[bool]:
