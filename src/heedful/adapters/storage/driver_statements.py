@@ -23,11 +23,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
+
+from heedful.adapters.storage.tables import UtcDateTime
 
 # Each parameter in order: the key of its value, and its type's processor (None: as it is); or
 # no key, and the value the statement itself gives it (SQLite's OFFSET 0 after a LIMIT).
@@ -101,13 +104,26 @@ def _prepared_select(
 
 def column_reader(column_type: Any, dialect: sa.Dialect) -> Callable[[Any], Any] | None:
     """What SQLAlchemy does to a column's value as read (None: nothing), for rows read on the
-    driver's cursor; a JSON column's text read by ``read_json``, which gives the same values."""
-    if isinstance(column_type, sa.JSON) and dialect.name == "sqlite":
-        return read_json
+    driver's cursor. On SQLite a JSON column's text is read by ``read_json`` and a UTC time's by
+    ``read_utc``, which give the same values in one call where SQLAlchemy's chain took three."""
+    if dialect.name == "sqlite":
+        if isinstance(column_type, sa.JSON):
+            return read_json
+        if isinstance(column_type, UtcDateTime):
+            return read_utc
     reader: Callable[[Any], Any] | None = column_type.dialect_impl(dialect).result_processor(
         dialect, None
     )
     return reader
+
+
+def read_utc(text: str | None) -> datetime | None:
+    """A ``UtcDateTime`` as SQLite keeps it (UTC, without its offset): the aware datetime
+    SQLAlchemy reads, parsed as its SQLite dialect parses it (``fromisoformat``)."""
+    if text is None:
+        return None
+    value = datetime.fromisoformat(text)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 # The decoder's own scanner (made once, in C): what ``json.loads`` runs after its checks.

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from functools import lru_cache
 
 from heedful.core.shared.errors import InvalidInput
 
@@ -20,10 +21,14 @@ MAX_NAME = 200
 MAX_ATTRIBUTES = 50
 
 
+@lru_cache(maxsize=4096)
 def normalise(value: str) -> str:
     """A code or attribute value as it is compared: spaces collapsed, case folded.
 
     ``" LB-205 "`` and ``"lb-205"`` are one code; ``"Black"`` and ``"black"`` one colour.
+    Kept for the codes seen last: each stock report and each waiting promise read normalises
+    its product, variant and size again, a dozen times an event (issue 18's profile), and a
+    shop's colours and sizes are few.
     """
     return " ".join(value.split()).casefold()
 
