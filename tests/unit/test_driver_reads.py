@@ -14,7 +14,8 @@ import sqlalchemy as sa
 from hypothesis import given
 from hypothesis import strategies as st
 
-from heedful.adapters.storage.driver_statements import column_reader, read_json, read_utc
+from heedful.adapters.storage.driver_statements import column_reader, read_utc
+from heedful.adapters.storage.json_reads import read_json, read_json_bytes
 from heedful.adapters.storage.tables import UtcDateTime
 
 scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text()
@@ -100,3 +101,10 @@ def test_a_time_stored_by_another_hand_reads_as_utc(text: str, expected: datetim
 def test_a_time_that_is_no_time_is_refused() -> None:
     with pytest.raises(ValueError, match="Invalid isoformat"):
         read_utc("yesterday")
+
+
+@given(documents)
+def test_psycopgs_bytes_read_as_json_loads_reads_them(value: Any) -> None:
+    data = json.dumps(value, ensure_ascii=False).encode()
+    assert read_json_bytes(data) == json.loads(data)
+    assert read_json_bytes(memoryview(data)) == json.loads(data)

@@ -21,7 +21,6 @@ what SQLite ran (``set_trace_callback``), as for the reads of ADR 77.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -30,6 +29,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from heedful.adapters.storage.json_reads import read_json
 from heedful.adapters.storage.tables import UtcDateTime
 
 # Each parameter in order: the key of its value, and its type's processor (None: as it is); or
@@ -124,29 +124,6 @@ def read_utc(text: str | None) -> datetime | None:
         return None
     value = datetime.fromisoformat(text)
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-# The decoder's own scanner (made once, in C): what ``json.loads`` runs after its checks.
-_scan_json: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
-
-
-def read_json(text: str | None) -> Any:
-    """``json.loads`` of a JSON column's text as SQLite keeps it. Every claimed event has three
-    JSON columns and every promise two, most of them ``{}`` or ``null``: ``json.loads`` checks
-    for white space around the text with a regular expression before it parses, and was half
-    the cost of reading a row (issue 18's profile). A document with white space around it, or
-    none at all, goes to ``json.loads``, whose answer (or error) stands."""
-    if text is None or text == "null":
-        return None
-    if text == "{}":
-        return {}
-    if text == "[]":
-        return []
-    try:
-        found, end = _scan_json(text, 0)
-    except StopIteration:
-        return json.loads(text)
-    return found if end == len(text) else json.loads(text)
 
 
 def write_many(

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 
 from heedful.adapters.storage import text_folding
 from heedful.adapters.storage.checkpoints import BACKSTOP_PAGES, Checkpointer
+from heedful.adapters.storage.json_reads import read_json_bytes
 from heedful.adapters.storage.write_turns import WriteTurns
 
 BUSY_TIMEOUT_S = 30
@@ -31,7 +32,15 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         return _sqlite_engine(url, echo=echo)
     # No pre-ping: it is a round trip on every checkout, and a request checks out a connection
     # once or twice. Recycling connections every few minutes covers servers that drop idle ones.
-    engine = sa.create_engine(url, echo=echo, pool_recycle=300, pool_size=10, max_overflow=20)
+    # psycopg reads JSON and JSONB with ``read_json_bytes``: json.loads' answers, faster.
+    engine = sa.create_engine(
+        url,
+        echo=echo,
+        pool_recycle=300,
+        pool_size=10,
+        max_overflow=20,
+        json_deserializer=read_json_bytes,
+    )
     _name_read_only_writes(engine)
     return engine
 
