@@ -52,16 +52,8 @@ from heedful.core.staff.handlers import NewToken, create_token
 
 NAME = "restock_to_smtp"
 TARGET_P99_MS = 250.0
-SHAPES = {
-    "worker": "heedful serve --no-worker + one heedful worker process",
-    "in_process": "heedful serve (worker thread in the server process)",
-    "split": "heedful serve --no-worker + heedful worker --only events"
-    " + heedful worker --only messages --only timers",
-    "split2": "heedful serve --no-worker + heedful worker --only events"
-    " + heedful worker --only messages --only timers + heedful worker --only messages",
-}
 # The worker processes beside the server in each shape; "split" gives the relay processes of its
-# own (ADR 81).
+# own (ADR 81). With none beside it, the server runs its own worker thread.
 WORKERS: dict[str, tuple[tuple[str, ...], ...]] = {
     "worker": (("worker",),),
     "in_process": (),
@@ -72,6 +64,15 @@ WORKERS: dict[str, tuple[tuple[str, ...], ...]] = {
         ("worker", "--only", "messages"),
     ),
 }
+
+
+def _described(workers: tuple[tuple[str, ...], ...]) -> str:
+    if not workers:
+        return "heedful serve (worker thread in the server process)"
+    return " + ".join(["heedful serve --no-worker", *("heedful " + " ".join(w) for w in workers)])
+
+
+SHAPES = {name: _described(workers) for name, workers in WORKERS.items()}
 # The engine's own question (SqlPromises.waiting_for), asked before a trial: who is in line.
 IN_LINE = """
 SELECT p.id, p.customer_id, i.value
@@ -189,7 +190,6 @@ def serving(url: str, smtp_port: int, shape: str, log: Path) -> Iterator[str]:
     base_url = f"http://127.0.0.1:{port}"
     with ExitStack() as stack:
         workers = WORKERS[shape]
-        # With no worker process beside it, the server runs its own worker thread.
         serve = ["serve", "--no-worker"] if workers else ["serve"]
         server = stack.enter_context(_process(serve, env, log))
         for worker in workers:

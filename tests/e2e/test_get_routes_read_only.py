@@ -122,10 +122,10 @@ def site(container: Container, clock: FrozenClock) -> Iterator[tuple[FastAPI, Si
     olena = world.customer("Olena Kovalenko", at=hotel, phone="+380501234567")
     _, secret = create_token(NewToken("till", Role.ADMIN), container.uow(), clock, SYSTEM)
     app = create_app(container)
-    # A token is checked again once the cache's few seconds of wall clock run out, in a writing
-    # unit of work on purpose ("last used", at most once a minute of the injected clock): on a
-    # loaded machine the walk outlasts them, and the check landed on whichever API route came
-    # next. The walk counts the routes' own writes, so the token stays known for all of it.
+    # A token is checked again once the cache's few seconds of wall clock run out, and that
+    # check writes "last used" when it is due (ADR 82): on a loaded machine the walk outlasts
+    # them, and a write would land on whichever API route came next. The walk counts the
+    # routes' own writes, so the token stays known for all of it.
     app.state.token_cache = TokenCache(ttl_seconds=3600, clock=container.clock)
     with TestClient(app) as client:
         log_in(client, "ada")

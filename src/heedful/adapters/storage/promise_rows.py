@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -115,6 +115,7 @@ _FIRST_IN_LINE = (
 
 
 @cache
+@lru_cache(maxsize=4)  # a few dialects; asked once a batch
 def _row_readers(dialect: sa.Dialect) -> tuple[tuple[str, Any], ...]:
     """Each column of ``promises`` with what SQLAlchemy does to its value as read (JSON decoded,
     a datetime made aware; None: taken as it comes), for rows read on the driver's cursor."""
