@@ -1,6 +1,7 @@
 """A column read on SQLite's driver cursor gives what SQLAlchemy gives: a JSON column what
 ``json.loads`` gives, or its error (``read_json``), a UTC time the aware datetime SQLAlchemy
-reads (``read_utc``). The batch's claim and its waiting lines are read so (issue 18)."""
+reads (``read_utc``). The batch's claim and its waiting lines are read so (issue 18). A UTC time
+written on the driver (``write_utc``) is the text SQLAlchemy writes."""
 
 from __future__ import annotations
 
@@ -14,7 +15,13 @@ import sqlalchemy as sa
 from hypothesis import given
 from hypothesis import strategies as st
 
-from heedful.adapters.storage.driver_statements import column_reader, read_utc
+from heedful.adapters.storage.driver_statements import (
+    column_reader,
+    column_writer,
+    read_utc,
+    write_many,
+    write_utc,
+)
 from heedful.adapters.storage.json_reads import read_json, read_json_bytes
 from heedful.adapters.storage.tables import UtcDateTime
 
@@ -83,6 +90,34 @@ def test_a_time_written_by_sqlalchemy_reads_back_as_sqlalchemy_reads_it(when: da
     assert read == through_sqlalchemy == [when, None]
     assert read[0] is not None
     assert read[0].tzinfo is UTC
+
+
+@given(
+    st.datetimes(
+        min_value=datetime(1, 1, 2),  # noqa: DTZ001 - hypothesis bounds are naive
+        max_value=datetime(9999, 12, 30),  # noqa: DTZ001
+        timezones=st.sampled_from(
+            [UTC, timezone(timedelta(hours=2)), timezone(-timedelta(hours=5))]
+        ),
+    )
+)
+def test_a_time_written_on_the_driver_is_the_text_sqlalchemy_writes(when: datetime) -> None:
+    engine = sa.create_engine("sqlite://")
+    table = sa.Table("times", sa.MetaData(), sa.Column("at", UtcDateTime))
+    assert column_writer(table.c.at.type, engine.dialect) is write_utc
+    with engine.begin() as conn:
+        table.create(conn)
+        conn.execute(table.insert(), [{"at": when}, {"at": None}])
+        write_many(conn, table.insert(), [{"at": when}, {"at": None}])
+        stored = conn.exec_driver_sql("SELECT at FROM times ORDER BY rowid").scalars().all()
+    assert stored[:2] == stored[2:]
+    assert stored[0] == write_utc(when)
+    assert read_utc(stored[2]) == when
+
+
+def test_a_naive_time_is_refused_on_the_driver_as_through_sqlalchemy() -> None:
+    with pytest.raises(ValueError, match="naive datetimes are never stored"):
+        write_utc(datetime(2026, 12, 7, 18, 0))  # noqa: DTZ001 - the point of the test
 
 
 @pytest.mark.parametrize(

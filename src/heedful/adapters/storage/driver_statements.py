@@ -126,6 +126,29 @@ def read_utc(text: str | None) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def column_writer(column_type: Any, dialect: sa.Dialect) -> Callable[[Any], Any] | None:
+    """What SQLAlchemy does to a value as written (None: nothing), for rows written on the
+    driver's cursor. On SQLite a UTC time is written by ``write_utc`` in one call, where
+    SQLAlchemy's chain took three (the type's decorator, its conversion, the dialect's text)."""
+    if dialect.name == "sqlite" and isinstance(column_type, UtcDateTime):
+        return write_utc
+    writer: Callable[[Any], Any] | None = column_type.dialect_impl(dialect).bind_processor(dialect)
+    return writer
+
+
+def write_utc(value: datetime | None) -> str | None:
+    """A ``UtcDateTime`` as SQLite keeps it: the text SQLAlchemy's SQLite dialect writes (UTC,
+    without its offset, always with six digits of microseconds), so that text compares as
+    time and reads back the same."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError("naive datetimes are never stored")
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
 def write_many(
     conn: Connection, statement: sa.Executable, rows: Sequence[Mapping[str, Any]]
 ) -> None:
@@ -159,7 +182,7 @@ def _prepared(statement: Any, keys: tuple[str, ...], dialect: sa.Dialect) -> _Pr
     parameters: list[_Parameter] = []
     for name in compiled.positiontup:
         bind = compiled.binds[name]
-        convert = bind.type.dialect_impl(dialect).bind_processor(dialect)
+        convert = column_writer(bind.type, dialect)
         if name in keys:
             parameters.append((name, convert, None))
         elif bind.callable is None and not bind.required:  # given by the statement itself
