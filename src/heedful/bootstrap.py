@@ -62,6 +62,9 @@ class Container:
     event_claim: int = field(default=CLAIM_MOST, repr=False)
     # How many messages its relay claims for its next batch (ADR 76, ``next_batch``).
     relay_claim: int = field(default=RELAY_BATCH, repr=False)
+    # Set by a job of the worker's pass that left work behind (a full claim): the loop goes
+    # again at once instead of letting a trickle gather (ADR 85).
+    work_left: bool = field(default=False, repr=False)
     # When this process last asked whether the business's event types changed (monotonic s).
     event_types_checked: float | None = field(default=None, repr=False)
 

@@ -47,6 +47,13 @@ class Settings(BaseSettings):
     worker_poll_seconds: float = Field(
         0.1, description="how often an idle worker looks for events, timers and messages"
     )
+    worker_gather_ms: float = Field(
+        100.0,
+        ge=0,
+        le=5000,
+        description="a worker woken this soon after its last working pass waits out the rest,"
+        " so that a trickle of events is handled in batches (ADR 85); 0: go at once",
+    )
     worker_write_budget_ms: float | None = Field(
         None,
         gt=0,

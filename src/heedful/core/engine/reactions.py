@@ -69,7 +69,8 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class EngineReport:
-    events: int = 0
+    events: int = 0  # handled (reached), of those claimed
+    claimed: int = 0  # taken from the inbox; those not reached stay first in line
     told: int = 0  # customers chosen to hear that what they waited for is back
     kept: int = 0  # promises an event fulfilled
     fired: int = 0  # playbooks that acted for a customer
@@ -145,6 +146,7 @@ def process_events(
             report.failed.append(_set_back(uow, item, problem, now, retry))
         uow.commit()
         report.last_sequence = reached[-1].sequence
+        report.claimed = len(stored)
     return report
 
 

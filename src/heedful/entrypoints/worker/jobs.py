@@ -5,7 +5,9 @@ number of ``heedful worker`` processes on PostgreSQL: every job claims its rows 
 ``FOR UPDATE SKIP LOCKED``, so workers share the work without doing anything twice.
 
 The prompt jobs poll every ``worker_poll_seconds`` while idle and go again at once while there
-is work, so a restock reaches the waiting customers' inboxes in well under a second.
+is work, so a restock reaches the waiting customers' inboxes in well under a second; a pass
+that caught up is followed by the next only once ``worker_gather_ms`` have passed
+(``gathering``), so that a trickle is handled in batches.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from heedful.core.playbooks import evaluate_all
 from heedful.core.promises import close_tasks_of_ended_promises
 from heedful.core.staff.logins import forget_old_failures
 from heedful.entrypoints.observability import DEAD_LETTERS, DEAD_LETTERS_WAITING
+from heedful.entrypoints.worker.gathering import gathering_rest
 
 log = structlog.get_logger("heedful.worker")
 
@@ -98,17 +101,27 @@ def event_budget(container: Container) -> WriteBudget:
     return write_budget(container)
 
 
+# The most a pass fires or sends before the loop's other jobs get their turn; a pass that
+# reaches it leaves work behind, and the loop goes again without gathering (ADR 85).
+TIMERS_A_PASS = 500
+MESSAGES_A_PASS = 100
+
+
 def react_to_events(container: Container) -> int:
     container.know_event_types()  # which of the business's types update which state
     most = container.settings.worker_event_batch  # the most a batch claims (ADR 61)
+    batch = min(container.event_claim, most)
     report = process_events(
         container.uow,
         container.clock,
-        batch=min(container.event_claim, most),
+        batch=batch,
         retry=_retry(container),
         budget=event_budget(container),
     )
     container.event_claim = next_claim(report.events, container.event_claim, most)
+    # A full claim, or one the budget cut short: more wait now, so the loop goes at once.
+    if report.claimed >= batch or report.events < report.claimed:
+        container.work_left = True
     for skipped in report.skipped:
         log.warning("event passed over", reason=skipped)
     tell_failures(report.failed)
@@ -116,9 +129,14 @@ def react_to_events(container: Container) -> int:
 
 
 def fire_timers(container: Container) -> int:
-    report = fire_due_timers(container.uow, container.clock, retry=_retry(container))
+    report = fire_due_timers(
+        container.uow, container.clock, limit=TIMERS_A_PASS, retry=_retry(container)
+    )
     tell_failures(report.failed)
-    return report.reminded + report.broken + report.sla + len(report.failed)
+    fired = report.reminded + report.broken + report.sla + len(report.failed)
+    if fired + report.stale >= TIMERS_A_PASS:
+        container.work_left = True
+    return fired
 
 
 def relay_budget(container: Container) -> WriteBudget:
@@ -139,9 +157,12 @@ def relay_messages(container: Container) -> int:
         container.clock,
         retry=_retry(container),
         budget=relay_budget(container),
+        limit=MESSAGES_A_PASS,
         first_batch=container.relay_claim,
     )
     container.relay_claim = report.next_batch
+    if report.total >= MESSAGES_A_PASS:
+        container.work_left = True
     tell_failures(report.failed)
     return report.total
 
@@ -314,7 +335,14 @@ def run_forever(
     prompt = PROMPT_JOBS if prompt is None else prompt
     interval = container.settings.worker_interval_seconds
     poll = container.settings.worker_poll_seconds
-    log.info("worker started", interval_s=interval, poll_s=poll, jobs=sorted(JOBS | prompt))
+    gather = container.settings.worker_gather_ms / 1000
+    log.info(
+        "worker started",
+        interval_s=interval,
+        poll_s=poll,
+        gather_s=gather,
+        jobs=sorted(JOBS | prompt),
+    )
     next_housekeeping = 0.0
     while not stop.is_set():
         if time.monotonic() >= next_housekeeping:
@@ -322,13 +350,19 @@ def run_forever(
             if any(results.values()):
                 log.info("housekeeping", **results)
             next_housekeeping = time.monotonic() + interval
+        began = time.monotonic()
+        # Whatever wakes it from here on is seen by this pass's claims or by the next pass.
+        container.wake.clear()
+        container.work_left = False
         results = run_prompt_jobs(container, prompt)
         if any(n > 0 for n in results.values()):
             log.info("worker pass", **results)
+            if not container.work_left:
+                # Caught up: what arrives next joins one batch instead of many (ADR 85).
+                stop.wait(gathering_rest(gather, began, time.monotonic()))
             continue  # more may be waiting: go again without a pause
         # Wakes early when events arrive (the API or the stream sets it) or on shutdown.
         container.wake.wait(poll)
-        container.wake.clear()
     log.info("worker stopped")
 
 
