@@ -13,7 +13,6 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import pytest
 import sqlalchemy as sa
 
 from heedful.adapters.storage.tables import events
@@ -89,11 +88,15 @@ def test_a_report_just_after_a_batch_waits_for_the_gather_and_stopping_ends_the_
         _store(container, clock, "restock-2")
         threading.Event().wait(0.5)  # long enough for a worker that does not gather
         assert _handled(container) == 1
-    # Asked to stop in the middle of its five seconds of gathering, the worker stopped (the context's
-    # exit asserts it); the report it held back is still in the inbox for the next worker.
-    with sa.create_engine(database_url).connect() as conn:
-        waiting = sa.select(events.c.event_id).where(events.c.processed_at.is_(None))
-        assert list(conn.execute(waiting).scalars()) == ["restock-2"]
+    # Asked to stop in the middle of its five seconds of gathering, the worker stopped (the
+    # context's exit asserts it); the report it held back waits in the inbox for the next one.
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            waiting = sa.select(events.c.event_id).where(events.c.processed_at.is_(None))
+            assert list(conn.execute(waiting).scalars()) == ["restock-2"]
+    finally:
+        engine.dispose()
 
 
 def test_with_the_gather_off_the_next_report_is_handled_at_once(
