@@ -17,6 +17,7 @@ from heedful.adapters.clock import SystemClock
 from heedful.adapters.generated_secrets import data_dir_for, kept_secrets
 from heedful.adapters.storage.engine import make_engine
 from heedful.adapters.storage.migrate import upgrade
+from heedful.adapters.storage.queue_statistics import QueueStatistics
 from heedful.adapters.storage.throttle_rows import SqlRateLimits
 from heedful.adapters.storage.unit_of_work import SqlUnitOfWork
 from heedful.adapters.survey_links import SurveyLinkSigner, WithSurveyLinks
@@ -65,6 +66,8 @@ class Container:
     # Set by a job of the worker's pass that left work behind (a full claim): the loop goes
     # again at once instead of letting a trickle gather (ADR 85).
     work_left: bool = field(default=False, repr=False)
+    # Reads the inbox's and the outbox's statistics again when this worker falls behind (ADR 86).
+    queue_statistics: QueueStatistics | None = field(default=None, repr=False)
     # When this process last asked whether the business's event types changed (monotonic s).
     event_types_checked: float | None = field(default=None, repr=False)
 

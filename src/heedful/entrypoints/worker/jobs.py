@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 import structlog
 
 from heedful.adapters.audit_photos import PhotoStore, photos_directory
+from heedful.adapters.storage.queue_statistics import QueueStatistics
 from heedful.bootstrap import Container
 from heedful.core.audits import SWEEP_GRACE, SweepReport, sweep_photos
 from heedful.core.dead_letters.handlers import purge_discarded
@@ -107,6 +108,15 @@ TIMERS_A_PASS = 500
 MESSAGES_A_PASS = 100
 
 
+def fell_behind(container: Container, queue: str) -> None:
+    """A pass left work in ``queue`` ("events", "messages"): on PostgreSQL its statistics are
+    read again, at most once a minute, so that kept plans know of the backlog (ADR 86)."""
+    if container.queue_statistics is None:
+        container.queue_statistics = QueueStatistics(container.engine)
+    if container.queue_statistics.behind(queue):
+        log.info("queue statistics read again", queue=queue)
+
+
 def react_to_events(container: Container) -> int:
     container.know_event_types()  # which of the business's types update which state
     most = container.settings.worker_event_batch  # the most a batch claims (ADR 61)
@@ -122,6 +132,7 @@ def react_to_events(container: Container) -> int:
     # A full claim, or one the budget cut short: more wait now, so the loop goes at once.
     if report.claimed >= batch or report.events < report.claimed:
         container.work_left = True
+        fell_behind(container, "events")
     for skipped in report.skipped:
         log.warning("event passed over", reason=skipped)
     tell_failures(report.failed)
@@ -163,6 +174,7 @@ def relay_messages(container: Container) -> int:
     container.relay_claim = report.next_batch
     if report.total >= MESSAGES_A_PASS:
         container.work_left = True
+        fell_behind(container, "messages")
     tell_failures(report.failed)
     return report.total
 
