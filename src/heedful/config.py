@@ -51,8 +51,8 @@ class Settings(BaseSettings):
         100.0,
         ge=0,
         le=5000,
-        description="a worker woken this soon after its last working pass waits out the rest,"
-        " so that a trickle of events is handled in batches (ADR 85); 0: go at once",
+        description="after a pass that found work and left none behind, the next pass starts"
+        " this long after it began, so that a trickle is handled in batches (ADR 85); 0: at once",
     )
     worker_write_budget_ms: float | None = Field(
         None,
