@@ -174,14 +174,14 @@ class _Forwarding:
             self.counted += len(tos)
             if not self._count_due:
                 self._count_due = True
-                asyncio.get_running_loop().call_later(COUNT_EVERY_S, self._send_count)
+                asyncio.get_running_loop().call_later(COUNT_EVERY_S, self.send_count)
             return "250 OK"
         headers = BytesHeaderParser().parsebytes(envelope.content)
         message_id = str(headers["Message-ID"] or "").strip("<>").split("@")[0]
         self.pipe.send([(at, message_id, to) for to in tos])
         return "250 OK"
 
-    def _send_count(self) -> None:
+    def send_count(self) -> None:
         self._count_due = False
         self.pipe.send(("counted", self.counted))
 
@@ -196,7 +196,7 @@ def _serve_smtp(port: int, pipe: Any, stop: Any, counted_only: str) -> None:
     pipe.send("ready")
     stop.wait()
     controller.stop()
-    forwarding._send_count()  # the last count, with the server stopped
+    forwarding.send_count()  # the last count, with the server stopped
     pipe.close()
 
 

@@ -193,3 +193,16 @@ def a_stated_preference(
         recorded_by="stf_test",
         recorded_by_label="Test",
     )
+
+
+def a_stock_report(
+    event_id: str, product: str = "bag-noir", location: str = "lypky", **data: object
+) -> dict[str, object]:
+    """A stock system's CloudEvent that one unit of `product` is back at `location`."""
+    return {
+        "specversion": "1.0",
+        "id": event_id,
+        "source": "urn:shop:stock",
+        "type": "heedful.stock.changed",
+        "data": {"product": product, "location": location, "quantity": 1, **data},
+    }

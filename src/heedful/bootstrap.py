@@ -66,7 +66,8 @@ class Container:
     # Set by a job of the worker's pass that left work behind (a full claim): the loop goes
     # again at once instead of letting a trickle gather (ADR 85).
     work_left: bool = field(default=False, repr=False)
-    # Reads the inbox's and the outbox's statistics again when this worker falls behind (ADR 86).
+    # Reads the inbox's and the outbox's statistics again when this worker falls behind (ADR 86);
+    # None: a store without kept plans to mend (a test's fake).
     queue_statistics: QueueStatistics | None = field(default=None, repr=False)
     # When this process last asked whether the business's event types changed (monotonic s).
     event_types_checked: float | None = field(default=None, repr=False)
@@ -134,6 +135,7 @@ def build(
         # Loads the text model on the first comment, not here: most processes never read one.
         comment_reader=LazyReader(),
         built_in_templates=templates,
+        queue_statistics=QueueStatistics(engine),
     )
 
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from builders import a_stock_report
 
 from heedful.adapters.storage.queue_statistics import QueueStatistics
 from heedful.bootstrap import Container
@@ -20,16 +21,7 @@ class Stopwatch:
 
 
 def _stock_reports(count: int) -> list[dict[str, object]]:
-    return [
-        {
-            "specversion": "1.0",
-            "id": f"restock-{n}",
-            "source": "urn:shop:stock",
-            "type": "heedful.stock.changed",
-            "data": {"product": f"bag-{n % 7}", "location": "lypky", "quantity": 1},
-        }
-        for n in range(count)
-    ]
+    return [a_stock_report(f"restock-{n}", f"bag-{n % 7}") for n in range(count)]
 
 
 def _rows_planned_for(container: Container, table: str) -> float:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from builders import a_stock_report
 from promise_world import build_world
 
 from heedful.adapters.storage.wakeup import EVENTS_CHANNEL, MESSAGES_CHANNEL, start_listener
@@ -13,16 +14,6 @@ from heedful.core.customers.consent import Purpose
 from heedful.core.events.handlers import accept_events
 from heedful.core.outreach.outbox import Message
 from heedful.core.shared.clock import FrozenClock
-
-
-def _event(event_id: str) -> dict[str, object]:
-    return {
-        "specversion": "1.0",
-        "id": event_id,
-        "source": "urn:shop:stock",
-        "type": "heedful.stock.changed",
-        "data": {"product": "bag-noir", "location": "lypky", "quantity": 1},
-    }
 
 
 def test_storing_new_events_wakes_a_listening_worker_and_a_duplicate_does_not(
@@ -36,17 +27,17 @@ def test_storing_new_events_wakes_a_listening_worker_and_a_duplicate_does_not(
     try:
         # The listener is up once a notification gets through (it connects in its own thread).
         for attempt in range(20):
-            accept_events(container.uow(), clock, [_event(f"warm-up-{attempt}")])
+            accept_events(container.uow(), clock, [a_stock_report(f"warm-up-{attempt}")])
             if wake.wait(timeout=0.5):
                 break
         assert wake.is_set(), "no notification arrived"
         wake.clear()
 
-        accept_events(container.uow(), clock, [_event("restock-1")])
+        accept_events(container.uow(), clock, [a_stock_report("restock-1")])
         assert wake.wait(timeout=10)  # waits on PostgreSQL's notification, not on a deadline
         wake.clear()
 
-        accept_events(container.uow(), clock, [_event("restock-1")])  # a retry: nothing new
+        accept_events(container.uow(), clock, [a_stock_report("restock-1")])  # a retry: nothing new
         assert not wake.wait(timeout=0.5)
     finally:
         stop.set()
@@ -83,7 +74,7 @@ def test_a_queued_message_wakes_a_relay_and_not_a_worker_that_only_takes_events(
     try:
         for attempt in range(20):  # both listeners are up once a notification gets through
             queue(attempt)
-            accept_events(container.uow(), clock, [_event(f"warm-up-{attempt}")])
+            accept_events(container.uow(), clock, [a_stock_report(f"warm-up-{attempt}")])
             if relay.wait(timeout=0.5) and events_only.wait(timeout=0.5):
                 break
         assert relay.is_set(), "no notification of a message arrived"

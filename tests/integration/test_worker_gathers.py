@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import sqlalchemy as sa
+from builders import a_stock_report
 
 from heedful.adapters.storage.tables import events
 from heedful.bootstrap import Container, build
@@ -21,16 +22,6 @@ from heedful.config import Settings
 from heedful.core.events.handlers import accept_events
 from heedful.core.shared.clock import FrozenClock
 from heedful.entrypoints.worker.jobs import react_to_events, run_forever
-
-
-def _stock_report(event_id: str) -> dict[str, object]:
-    return {
-        "specversion": "1.0",
-        "id": event_id,
-        "source": "urn:shop:stock",
-        "type": "heedful.stock.changed",
-        "data": {"product": "bag-noir", "location": "lypky", "quantity": 1},
-    }
 
 
 def _handled(container: Container) -> int:
@@ -74,7 +65,7 @@ def _worker(
 
 
 def _store(container: Container, clock: FrozenClock, event_id: str) -> None:
-    accept_events(container.uow(), clock, [_stock_report(event_id)])
+    accept_events(container.uow(), clock, [a_stock_report(event_id)])
     container.wake.set()  # as the API does once the events are stored
 
 
@@ -114,7 +105,7 @@ def test_a_backlog_is_handled_batch_after_batch_without_gathering(
 ) -> None:
     # Batches of one: each claim comes back full, so each pass leaves work behind.
     with _worker(database_url, clock, gather_ms=5_000, batch=1) as container:
-        accept_events(container.uow(), clock, [_stock_report(f"restock-{n}") for n in range(3)])
+        accept_events(container.uow(), clock, [a_stock_report(f"restock-{n}") for n in range(3)])
         container.wake.set()
         # Three passes that gathered between them would take ten seconds at least.
         _until_handled(container, 3, within=4.5)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from builders import a_stock_report
 from promise_world import build_world
 
 from bench.crash import CountingSink, daytime_zone, smtp_sink
@@ -66,16 +67,6 @@ def _until(condition: Callable[[], bool], what: str, log: Path) -> None:
         threading.Event().wait(0.05)  # the pause between looks at the database
 
 
-def _stock_report(event_id: str, product: str, location: str) -> dict[str, object]:
-    return {
-        "specversion": "1.0",
-        "id": event_id,
-        "source": "urn:shop:stock",
-        "type": "heedful.stock.changed",
-        "data": {"product": product, "variant": "noir", "location": location, "quantity": 1},
-    }
-
-
 @pytest.mark.slow
 def test_an_events_worker_queues_her_email_and_a_messages_worker_sends_it(
     database_url: str, container: Container, clock: FrozenClock, tmp_path: Path
@@ -100,7 +91,9 @@ def test_an_events_worker_queues_her_email_and_a_messages_worker_sends_it(
             return sorted(conn.scalars(sa.select(messages.c.status)))
 
     accept_events(
-        container.uow(), SystemClock(), [_stock_report("bag-1", "bag-noir", world.kyiv.id)]
+        container.uow(),
+        SystemClock(),
+        [a_stock_report("bag-1", "bag-noir", world.kyiv.id, variant="noir")],
     )
     log = tmp_path / "workers.log"
     sink: CountingSink
@@ -111,7 +104,9 @@ def test_an_events_worker_queues_her_email_and_a_messages_worker_sends_it(
         assert sink.count() == 0
 
         accept_events(
-            container.uow(), SystemClock(), [_stock_report("scarf-1", "scarf-noir", world.kyiv.id)]
+            container.uow(),
+            SystemClock(),
+            [a_stock_report("scarf-1", "scarf-noir", world.kyiv.id, variant="noir")],
         )
         with _worker(database_url, port, log, "messages", "timers"):
             _until(lambda: sink.count() == 1, "the messages worker did not send her e-mail", log)

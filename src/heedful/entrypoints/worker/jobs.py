@@ -21,7 +21,6 @@ from datetime import datetime, timedelta
 import structlog
 
 from heedful.adapters.audit_photos import PhotoStore, photos_directory
-from heedful.adapters.storage.queue_statistics import QueueStatistics
 from heedful.bootstrap import Container
 from heedful.core.audits import SWEEP_GRACE, SweepReport, sweep_photos
 from heedful.core.dead_letters.handlers import purge_discarded
@@ -111,9 +110,8 @@ MESSAGES_A_PASS = 100
 def fell_behind(container: Container, queue: str) -> None:
     """A pass left work in ``queue`` ("events", "messages"): on PostgreSQL its statistics are
     read again, at most once a minute, so that kept plans know of the backlog (ADR 86)."""
-    if container.queue_statistics is None:
-        container.queue_statistics = QueueStatistics(container.engine)
-    if container.queue_statistics.behind(queue):
+    statistics = container.queue_statistics
+    if statistics is not None and statistics.behind(queue):
         log.info("queue statistics read again", queue=queue)
 
 
