@@ -41,6 +41,7 @@ import httpx
 import psycopg
 from aiosmtpd.controller import Controller
 
+from bench import lean_smtp
 from bench.crash import daytime_zone
 from bench.promise_data import Shape, Wanted, load, wanted_item
 from bench.support import HEEDFUL, Latencies, free_port, fresh_database, libpq_url, step
@@ -167,19 +168,21 @@ class _Forwarding:
         self._count_due = False
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-        at = time.perf_counter()  # CLOCK_MONOTONIC: the same clock in every process
         del server, session
-        tos = envelope.rcpt_tos
+        self.note(time.perf_counter(), envelope.rcpt_tos, envelope.content)
+        return "250 OK"
+
+    def note(self, at: float, tos: list[str], content: bytes) -> None:
+        """``at``: time.perf_counter(), CLOCK_MONOTONIC, the same clock in every process."""
         if self.counted_only and all(to.endswith(self.counted_only) for to in tos):
             self.counted += len(tos)
             if not self._count_due:
                 self._count_due = True
                 asyncio.get_running_loop().call_later(COUNT_EVERY_S, self.send_count)
-            return "250 OK"
-        headers = BytesHeaderParser().parsebytes(envelope.content)
+            return
+        headers = BytesHeaderParser().parsebytes(content)
         message_id = str(headers["Message-ID"] or "").strip("<>").split("@")[0]
         self.pipe.send([(at, message_id, to) for to in tos])
-        return "250 OK"
 
     def send_count(self) -> None:
         self._count_due = False
@@ -187,17 +190,33 @@ class _Forwarding:
 
 
 COUNT_EVERY_S = 0.1
+# The test bench's mail servers: aiosmtpd, or its own lean one (bench/lean_smtp.py, ADR 87).
+SMTP_SERVERS = ("aiosmtpd", "lean")
 
 
-def _serve_smtp(port: int, pipe: Any, stop: Any, counted_only: str) -> None:
+def _serve_smtp(port: int, pipe: Any, stop: Any, counted_only: str, server: str) -> None:
     forwarding = _Forwarding(pipe, counted_only)
-    controller = Controller(forwarding, hostname="127.0.0.1", port=port, ready_timeout=10)
-    controller.start()
-    pipe.send("ready")
-    stop.wait()
-    controller.stop()
+    if server == "lean":
+        asyncio.run(_serve_lean(port, pipe, stop, forwarding))
+    else:
+        controller = Controller(forwarding, hostname="127.0.0.1", port=port, ready_timeout=10)
+        controller.start()
+        pipe.send("ready")
+        stop.wait()
+        controller.stop()
     forwarding.send_count()  # the last count, with the server stopped
     pipe.close()
+
+
+async def _serve_lean(port: int, pipe: Any, stop: Any, forwarding: _Forwarding) -> None:
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    # The benchmark's stop is a process-shared event: a thread waits for it for the loop.
+    waiter = threading.Thread(
+        target=lambda: (stop.wait(), loop.call_soon_threadsafe(stopping.set)), daemon=True
+    )
+    waiter.start()
+    await lean_smtp.serve(port, forwarding.note, lambda: pipe.send("ready"), stopping)
 
 
 def _receive(pipe: Any, sink: ArrivalSink) -> None:
@@ -211,10 +230,13 @@ def _receive(pipe: Any, sink: ArrivalSink) -> None:
 
 
 @contextmanager
-def smtp_sink(counted_only: str = "") -> Iterator[tuple[int, ArrivalSink]]:
-    """A real SMTP server (aiosmtpd) in a process of its own, as a shop's mail server is.
-    ``counted_only``: a domain (``@load.example.org``) whose e-mails are only counted
-    (``ArrivalSink.counted``), not each noted.
+def smtp_sink(
+    counted_only: str = "", mail_server: str = "aiosmtpd"
+) -> Iterator[tuple[int, ArrivalSink]]:
+    """A real SMTP server (aiosmtpd; ``mail_server="lean"``: the bench's own, ADR 87) in a
+    process of its own, as a shop's mail server is. ``counted_only``: a domain
+    (``@load.example.org``) whose e-mails are only counted (``ArrivalSink.counted``), not each
+    noted.
 
     In the benchmark's process it shared one interpreter lock with the feeder posting the
     background's events and with the trials: under load each SMTP reply waited for them, and
@@ -225,7 +247,9 @@ def smtp_sink(counted_only: str = "") -> Iterator[tuple[int, ArrivalSink]]:
     spawn = multiprocessing.get_context("spawn")
     ours, theirs = spawn.Pipe()
     stop = spawn.Event()
-    server = spawn.Process(target=_serve_smtp, args=(port, theirs, stop, counted_only), daemon=True)
+    server = spawn.Process(
+        target=_serve_smtp, args=(port, theirs, stop, counted_only, mail_server), daemon=True
+    )
     server.start()
     theirs.close()
     if not ours.poll(60) or ours.recv() != "ready":
